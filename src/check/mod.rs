@@ -1,0 +1,44 @@
+//! AST -> `Plan`: resolve names, check types and units, validate tiers and tables.
+//!
+//! Every problem becomes a [`Problem`]; all problems of a file are collected before giving
+//! up, so an analyst sees everything wrong at once.
+
+mod declarations;
+mod expr;
+pub mod plan;
+mod suggest;
+mod tiers;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{PolicyReport, Problem, SourceFile};
+use crate::syntax::ast;
+pub use plan::Plan;
+pub use suggest::help as suggest_help;
+
+/// Parses and checks a policy source. On success, returns the plan and any warnings.
+pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
+    let policy = match crate::syntax::parse(&source.text) {
+        Ok(p) => p,
+        Err(problems) => return Err(PolicyReport { source, problems }),
+    };
+    check(&policy, source)
+}
+
+/// Checks a parsed policy.
+pub fn check(
+    policy: &ast::Policy,
+    source: SourceFile,
+) -> Result<(Plan, Vec<Problem>), PolicyReport> {
+    let sha256 = Sha256::digest(source.text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let mut checker = declarations::Checker::new();
+    let plan = checker.policy(policy, source.clone(), sha256);
+    let problems = checker.problems;
+    match plan {
+        Some(plan) if !problems.iter().any(Problem::is_error) => Ok((plan, problems)),
+        _ => Err(PolicyReport { source, problems }),
+    }
+}

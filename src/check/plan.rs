@@ -1,0 +1,322 @@
+//! The checked plan: names resolved to indices, every expression typed, tiers validated.
+//! It is the only thing the evaluator accepts, so evaluation never meets an unknown name.
+//!
+//! The shape leaves room for what comes next: a plan is a list of components over declared
+//! inputs and aggregates, so effective-dated versions are a list of (from, Plan); quotas,
+//! splits and overrides are new aggregate kinds or payee attributes, not new engines.
+
+use rust_decimal::Decimal;
+
+use crate::diagnostics::SourceFile;
+use crate::money::Rounding;
+use crate::period::Granularity;
+use crate::syntax::ast::{BinaryOp, Cadence, Span, TierMode, UnaryOp};
+use crate::value::Value;
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub name: String,
+    pub version: String,
+    pub currency: String,
+    /// SHA-256 of the policy source, hex, so every output names the exact plan it came from.
+    pub sha256: String,
+    pub source: SourceFile,
+    pub rounding: Rounding,
+    pub inputs: Vec<InputSchema>,
+    pub payee: PayeeSource,
+    pub tables: Vec<Table>,
+    pub aggregates: Vec<Aggregate>,
+    pub lookups: Vec<Lookup>,
+    pub components: Vec<Component>,
+}
+
+impl Plan {
+    /// Decimal places of money in the policy's currency (input amounts may not have more).
+    pub fn money_scale(&self) -> u32 {
+        currency_scale(&self.currency)
+    }
+
+    pub fn roster(&self) -> Option<&InputSchema> {
+        match self.payee {
+            PayeeSource::Roster { input, .. } => self.inputs.get(input),
+            PayeeSource::Ledger { .. } => None,
+        }
+    }
+
+    /// 1-based policy line of a span, for traces and explanations.
+    pub fn line(&self, span: Span) -> usize {
+        self.source.line_of(span.start)
+    }
+}
+
+/// Minor units of a currency (ISO 4217), for the currencies a plan is likely to use.
+pub fn currency_scale(code: &str) -> u32 {
+    match code {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
+        "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Decimal,
+    Money,
+    Percent,
+    Date,
+    Month,
+    Quarter,
+    Bool,
+}
+
+impl ColumnType {
+    pub const ALL: [(&'static str, ColumnType); 9] = [
+        ("text", ColumnType::Text),
+        ("integer", ColumnType::Integer),
+        ("decimal", ColumnType::Decimal),
+        ("money", ColumnType::Money),
+        ("percent", ColumnType::Percent),
+        ("date", ColumnType::Date),
+        ("month", ColumnType::Month),
+        ("quarter", ColumnType::Quarter),
+        ("bool", ColumnType::Bool),
+    ];
+
+    pub fn name(self) -> &'static str {
+        ColumnType::ALL
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map_or("?", |(n, _)| n)
+    }
+
+    pub fn ty(self) -> Ty {
+        match self {
+            ColumnType::Text => Ty::Text,
+            ColumnType::Integer | ColumnType::Decimal => Ty::Number,
+            ColumnType::Money => Ty::Money,
+            ColumnType::Percent => Ty::Percent,
+            ColumnType::Date => Ty::Date,
+            ColumnType::Month | ColumnType::Quarter => Ty::Period,
+            ColumnType::Bool => Ty::Bool,
+        }
+    }
+
+    /// The finest period a row can be placed in, for a period column of this type.
+    pub fn bucket(self) -> Option<Granularity> {
+        match self {
+            ColumnType::Date | ColumnType::Month => Some(Granularity::Month),
+            ColumnType::Quarter => Some(Granularity::Quarter),
+            _ => None,
+        }
+    }
+}
+
+/// Static types. Money, percent and number are units of the same decimal: the checker
+/// keeps them apart so that `money + percent` is an error while `money * percent` is money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Money,
+    Percent,
+    Number,
+    Bool,
+    Text,
+    Date,
+    Period,
+}
+
+impl Ty {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ty::Money => "money",
+            Ty::Percent => "percent",
+            Ty::Number => "number",
+            Ty::Bool => "true/false",
+            Ty::Text => "text",
+            Ty::Date => "date",
+            Ty::Period => "period",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Ty::Money | Ty::Percent | Ty::Number)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct InputSchema {
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub key: Option<usize>,
+    pub payee: Option<usize>,
+    pub period: Option<usize>,
+    pub span: Span,
+}
+
+impl InputSchema {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// Granularity of the buckets rows fall into, if the input has a period column.
+    pub fn bucket(&self) -> Option<Granularity> {
+        self.period
+            .and_then(|i| self.columns.get(i))
+            .and_then(|c| c.ty.bucket())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub ty: ColumnType,
+    /// The enumerated values (`in [...]`) a text column may take.
+    pub values: Option<Vec<String>>,
+    pub span: Span,
+}
+
+/// Where the payees of a run come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayeeSource {
+    /// Every distinct value of a ledger column (`payee sales.manager`).
+    Ledger { input: usize, column: usize },
+    /// The rows of a roster input, identified by its key column (`payee roster.id`).
+    Roster { input: usize, column: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub params: Vec<String>,
+    pub rows: Vec<TableRow>,
+    pub otherwise: Option<(Value, Span)>,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableRow {
+    /// `None` matches anything (`_`).
+    pub keys: Vec<Option<Value>>,
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFunc {
+    Sum,
+    Count,
+    CountDistinct,
+    Avg,
+    Min,
+    Max,
+}
+
+impl AggFunc {
+    pub fn name(self) -> &'static str {
+        match self {
+            AggFunc::Sum => "sum",
+            AggFunc::Count => "count",
+            AggFunc::CountDistinct => "count_distinct",
+            AggFunc::Avg => "avg",
+            AggFunc::Min => "min",
+            AggFunc::Max => "max",
+        }
+    }
+}
+
+/// One aggregate the plan uses, known statically: the streaming pass folds each ledger row
+/// into every aggregate of its input, per (payee, bucket).
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub input: usize,
+    pub func: AggFunc,
+    /// The per-row value (`sales.amount * 2%`); `None` for `count(sales)`.
+    pub arg: Option<Expr>,
+    pub filter: Option<Expr>,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+/// A value read from the one row of an input for the payee and period (`surveys.satisfaction`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookup {
+    pub input: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub name: String,
+    pub label: Option<String>,
+    pub cadence: Cadence,
+    pub lets: Vec<Let>,
+    pub gates: Vec<Expr>,
+    pub pay: Expr,
+    pub cap: Option<Expr>,
+    pub floor: Option<Expr>,
+    pub rounding: Rounding,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Let {
+    pub name: String,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub node: Node,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Const(Value),
+    /// A column of the row being folded (only inside an aggregate).
+    Column(usize),
+    /// An earlier `let` of the same component.
+    Let(usize),
+    Aggregate(usize),
+    Lookup(usize),
+    /// The payee's id.
+    PayeeId,
+    /// A roster column of the payee.
+    PayeeAttr(usize),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    In(Box<Expr>, Vec<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+    Abs(Box<Expr>),
+    Round(Box<Expr>, Rounding),
+    Table(usize, Vec<Expr>),
+    Default(Box<Expr>, Box<Expr>),
+    Tiers(Box<TierTable>),
+}
+
+#[derive(Debug, Clone)]
+pub struct TierTable {
+    pub mode: TierMode,
+    pub base: Expr,
+    pub brackets: Vec<TierBracket>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TierBracket {
+    /// Inclusive lower bound; the bracket runs up to the next bracket's bound (exclusive).
+    pub from: Decimal,
+    pub pays: TierPay,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierPay {
+    Rate(Decimal),
+    Fixed(Decimal),
+}

@@ -1,0 +1,42 @@
+//! "Did you mean": the closest known name to a misspelt one.
+
+/// The candidate closest to `name`, if it is close enough to be a plausible typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A help line: "did you mean `x`?" or the list of what exists.
+pub fn help<'a>(
+    name: &str,
+    what: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
+    match closest(name, candidates.clone()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => {
+            let all: Vec<String> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
+            if all.is_empty() {
+                format!("no {what} is declared")
+            } else {
+                format!("the {what}s are {}", all.join(", "))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_typos() {
+        assert_eq!(closest("amout", ["amount", "date", "kind"]), Some("amount"));
+        assert_eq!(closest("sale", ["sales", "surveys"]), Some("sales"));
+        assert_eq!(closest("zzz", ["amount", "date"]), None);
+    }
+}

@@ -1,0 +1,118 @@
+//! Tier tables: brackets by inclusive lower bound, strictly ascending, with an explicit mode.
+
+use rust_decimal::Decimal;
+
+use super::declarations::Checker;
+use super::plan::*;
+use crate::diagnostics::Problem;
+use crate::syntax::ast::{self, BracketPay, Span};
+
+pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Expr, span: Span) -> Option<Expr> {
+    if !matches!(base.ty, Ty::Money | Ty::Number) {
+        checker.error(
+            Problem::error(
+                format!(
+                    "tiers need an amount or a count as their base, found {}",
+                    base.ty.name()
+                ),
+                base.span,
+                format!("this is {}", base.ty.name()),
+            )
+            .with_help("tier on monthly sales, e.g. `tiers flat sum(sales.amount) { ... }`"),
+        );
+        return None;
+    }
+    if tiers.brackets.is_empty() {
+        checker.error(
+            Problem::error("tiers without brackets", span, "no `from` lines")
+                .with_help("add brackets, e.g. `from 0 rate 3%`"),
+        );
+        return None;
+    }
+    let mut ok = true;
+    let mut brackets: Vec<TierBracket> = Vec::new();
+    for b in &tiers.brackets {
+        if let Some(prev) = brackets.last() {
+            if b.from.value == prev.from {
+                checker.error(
+                    Problem::error(
+                        format!("two brackets start at {}", b.from.value),
+                        b.from.span,
+                        "repeated lower bound",
+                    )
+                    .with_label(prev.span, "first bracket with this bound")
+                    .with_help(
+                        "each bracket starts where the previous one ends; remove one of them",
+                    ),
+                );
+                ok = false;
+            } else if b.from.value < prev.from {
+                checker.error(
+                    Problem::error(
+                        "brackets must be written in ascending order",
+                        b.from.span,
+                        format!("{} comes after {}", b.from.value, prev.from),
+                    )
+                    .with_label(prev.span, "previous bracket")
+                    .with_help("order the brackets by their `from` amount, lowest first"),
+                );
+                ok = false;
+            }
+        }
+        let pays = match b.pays {
+            BracketPay::Rate(r) => {
+                if base.ty != Ty::Money {
+                    checker.error(
+                        Problem::error(
+                            "a rate needs an amount of money as the tier base",
+                            r.span,
+                            "rate of a count",
+                        )
+                        .with_label(base.span, format!("the base is {}", base.ty.name()))
+                        .with_help("pay a `fixed` amount per bracket when tiering a count"),
+                    );
+                    ok = false;
+                }
+                if r.value > Decimal::ONE {
+                    checker.problems.push(
+                        Problem::warning(
+                            "C0006",
+                            "rate above 100%",
+                            r.span,
+                            "more than the whole amount",
+                        )
+                        .with_help(
+                            "check the rate; a rate over 100% pays more than the base itself",
+                        ),
+                    );
+                }
+                if r.value < Decimal::ZERO {
+                    checker.error(
+                        Problem::error("a negative rate", r.span, "negative")
+                            .with_help("a bracket's rate is between 0% and 100%"),
+                    );
+                    ok = false;
+                }
+                TierPay::Rate(r.value)
+            }
+            BracketPay::Fixed(f) => TierPay::Fixed(f.value),
+        };
+        brackets.push(TierBracket {
+            from: b.from.value,
+            pays,
+            span: b.span,
+        });
+    }
+    if !ok {
+        return None;
+    }
+    Some(Expr {
+        node: Node::Tiers(Box::new(TierTable {
+            mode: tiers.mode.value,
+            base,
+            brackets,
+        })),
+        ty: Ty::Money,
+        span,
+    })
+}

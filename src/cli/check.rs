@@ -1,0 +1,43 @@
+//! `commission check`: parse and check policies, report every problem at once.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use commission::diagnostics::Error;
+
+use super::inputs::load_policy;
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Policy files to check
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
+}
+
+/// Checks every file, printing each one's problems; the exit code is the worst met.
+pub fn check(args: CheckArgs) -> Result<u8, Error> {
+    let mut code = 0;
+    for path in &args.policies {
+        match load_policy(path) {
+            Ok((plan, warnings)) => {
+                super::print_warnings(&warnings);
+                let line = format!(
+                    "{}: ok, `{}` version {} ({} components, {} inputs, {} warnings)\n",
+                    path.display(),
+                    plan.name,
+                    plan.version,
+                    plan.components.len(),
+                    plan.inputs.len(),
+                    warnings.warnings()
+                );
+                let _ = std::io::stdout().write_all(line.as_bytes());
+            }
+            Err(error) => {
+                let _ = std::io::stderr().write_all(error.render().as_bytes());
+                code = code.max(u8::try_from(error.exit_code()).unwrap_or(2));
+            }
+        }
+    }
+    Ok(code)
+}

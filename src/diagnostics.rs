@@ -1,0 +1,283 @@
+//! Errors as data, rendered in one place.
+//!
+//! Every stage reports problems with the policy as [`Problem`]s (a message, labelled spans and
+//! a help line, no source text); they are bundled with the policy source in a [`PolicyReport`]
+//! and rendered by miette. Problems with a ledger are [`DataError`]s, which name the file, the
+//! line and the column instead of a span. [`Error`] is what the library returns to the CLI.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+};
+
+use crate::syntax::ast::Span;
+
+/// The policy source a report points into.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line number of a byte offset (for traces and messages, not for spans).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text
+            .as_bytes()
+            .get(..end)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+            + 1
+    }
+}
+
+/// One problem found in a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// A stable code for warnings that can be looked up (`C0001`); errors may have none.
+    pub code: Option<&'static str>,
+    pub message: String,
+    pub labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn error(message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Error,
+            code: None,
+            message: message.into(),
+            labels: vec![(span, label.into())],
+            help: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            code: Some(code),
+            ..Problem::error(message, span, label)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.labels.push((span, label.into()));
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// All problems of one policy file, with its source, ready to render.
+#[derive(Debug, Clone)]
+pub struct PolicyReport {
+    pub source: SourceFile,
+    pub problems: Vec<Problem>,
+}
+
+impl PolicyReport {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// Each problem as a miette diagnostic carrying the source.
+    pub fn diagnostics(&self) -> impl Iterator<Item = SourcedProblem<'_>> {
+        let named = Arc::new(NamedSource::new(
+            self.source.name.clone(),
+            self.source.text.clone(),
+        ));
+        self.problems.iter().map(move |problem| SourcedProblem {
+            problem,
+            source: named.clone(),
+        })
+    }
+
+    /// Renders every problem followed by a one-line summary, without colour.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for diagnostic in self.diagnostics() {
+            out.push_str(&render_diagnostic(&diagnostic));
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        out
+    }
+
+    pub fn summary(&self) -> String {
+        let (e, w) = (self.errors(), self.warnings());
+        format!(
+            "{}: {} {}, {} {}",
+            self.source.name,
+            e,
+            plural(e, "error"),
+            w,
+            plural(w, "warning")
+        )
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// Renders one diagnostic as text (unicode, no colour, 100 columns), the form used by the
+/// CLI and the snapshot tests alike.
+pub fn render_diagnostic(diagnostic: &dyn Diagnostic) -> String {
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diagnostic).is_err() {
+        out = format!("{diagnostic}\n");
+    }
+    out
+}
+
+/// A [`Problem`] with the source it points into.
+#[derive(Debug)]
+pub struct SourcedProblem<'a> {
+    problem: &'a Problem,
+    source: Arc<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Display for SourcedProblem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem.message)
+    }
+}
+
+impl std::error::Error for SourcedProblem<'_> {}
+
+impl Diagnostic for SourcedProblem<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem
+            .code
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.problem.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&*self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.problem.labels.iter().map(|(span, label)| {
+            LabeledSpan::new_with_span(Some(label.clone()), *span)
+        })))
+    }
+}
+
+/// A problem with a ledger, a command-line argument or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError {
+    /// `file:line:column` or just `file`, or the argument in question.
+    pub location: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl DataError {
+    pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
+        DataError {
+            location: location.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.location, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+impl Diagnostic for DataError {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+}
+
+/// Everything that can stop a command.
+#[derive(Debug)]
+pub enum Error {
+    /// The policy has errors (exit code 1). Warnings travel with them.
+    Policy(PolicyReport),
+    /// A ledger, an argument or a file is wrong (exit code 2).
+    Data(DataError),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Policy(_) => 1,
+            Error::Data(_) => 2,
+        }
+    }
+
+    pub fn render(&self) -> String {
+        match self {
+            Error::Policy(report) => report.render(),
+            Error::Data(error) => render_diagnostic(error),
+        }
+    }
+}
+
+impl From<DataError> for Error {
+    fn from(error: DataError) -> Self {
+        Error::Data(error)
+    }
+}
+
+impl From<PolicyReport> for Error {
+    fn from(report: PolicyReport) -> Self {
+        Error::Policy(report)
+    }
+}

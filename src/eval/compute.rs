@@ -1,0 +1,289 @@
+//! Phase two: one statement per payee and month. A component pays in the last month of its
+//! cadence's period, over the whole period's data (a quarterly bonus is computed in March
+//! over January to March, even when the report starts in February).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
+use super::expr::{eval, excerpt, Env};
+use super::EvalError;
+use crate::check::plan::{Component, PayeeSource, Plan};
+use crate::data::{InputFile, RowCounts};
+use crate::diagnostics::{Error, PolicyReport};
+use crate::period::{Granularity, Period};
+use crate::value::Value;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// First and last month of the run; `None` uses the months the ledgers span.
+    pub range: Option<(Period, Period)>,
+}
+
+/// One payee's statement for one month.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub payee: Arc<str>,
+    /// Roster columns of the payee (empty without a roster).
+    pub attrs: Vec<Value>,
+    pub period: Period,
+    /// One rounded amount per component, in the policy's order (0 when not due this month).
+    pub amounts: Vec<Decimal>,
+    pub total: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub months: Vec<Period>,
+    pub statements: Vec<Statement>,
+    pub component_totals: Vec<Decimal>,
+    pub total: Decimal,
+    /// Per input, in declaration order.
+    pub counts: Vec<RowCounts>,
+}
+
+/// Reads the ledgers and computes every statement.
+pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
+    let needed: Needed = options
+        .range
+        .map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
+    let folded = fold_inputs(plan, files, &needed)?;
+    let months = match options.range.or(folded.span) {
+        Some((from, to)) => Period::months_between(from, to),
+        None => Vec::new(),
+    };
+    let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
+    let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
+    let mut total = Decimal::ZERO;
+    let overflow = |what: &str| {
+        policy_error(
+            plan,
+            EvalError::new(
+                format!("the {what} is too large to compute exactly"),
+                crate::syntax::ast::Span::default(),
+            ),
+            "",
+        )
+    };
+    for payee in &folded.payees {
+        for month in &months {
+            let mut amounts = Vec::with_capacity(plan.components.len());
+            let mut statement_total = Decimal::ZERO;
+            for (c, component) in plan.components.iter().enumerate() {
+                let amount = component_amount(plan, &folded, payee, *month, component)?;
+                statement_total = statement_total
+                    .checked_add(amount)
+                    .ok_or_else(|| overflow("statement total"))?;
+                if let Some(t) = component_totals.get_mut(c) {
+                    *t = t
+                        .checked_add(amount)
+                        .ok_or_else(|| overflow("component total"))?;
+                }
+                amounts.push(amount);
+            }
+            total = total
+                .checked_add(statement_total)
+                .ok_or_else(|| overflow("grand total"))?;
+            statements.push(Statement {
+                payee: payee.id.clone(),
+                attrs: payee.attrs.clone(),
+                period: *month,
+                amounts,
+                total: statement_total,
+            });
+        }
+    }
+    Ok(RunResult {
+        months,
+        statements,
+        component_totals,
+        total,
+        counts: folded.counts,
+    })
+}
+
+/// Buckets (months, quarters, years) whose rows some statement in `months` uses.
+fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
+    let mut needed = HashSet::new();
+    for month in months {
+        needed.insert(*month);
+        for component in &plan.components {
+            let Some(period) = month.coarsen(component.cadence.into()) else {
+                continue;
+            };
+            if period.last_month() != *month {
+                continue;
+            }
+            for g in [Granularity::Month, Granularity::Quarter, Granularity::Year] {
+                needed.extend(period.split(g));
+                needed.extend(period.coarsen(g));
+            }
+        }
+        for g in [Granularity::Quarter, Granularity::Year] {
+            needed.extend(month.coarsen(g));
+        }
+    }
+    needed
+}
+
+fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
+    Error::Policy(PolicyReport {
+        source: plan.source.clone(),
+        problems: vec![error.into_problem(context)],
+    })
+}
+
+/// The rounded amount a component pays a payee in a month (zero when it is not due).
+fn component_amount(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    month: Period,
+    component: &Component,
+) -> Result<Decimal, Error> {
+    let Some(period) = month.coarsen(component.cadence.into()) else {
+        return Ok(Decimal::ZERO);
+    };
+    if period.last_month() != month {
+        return Ok(Decimal::ZERO);
+    }
+    let context = format!("payee `{}`, {period}", payee.id);
+    evaluate_component(plan, folded, payee, period, component)
+        .map_err(|e| policy_error(plan, e, &context))
+}
+
+/// Lets in order, then gates, then pay, cap, floor and rounding.
+pub fn evaluate_component(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    period: Period,
+    component: &Component,
+) -> Result<Decimal, EvalError> {
+    let mut env = StatementEnv {
+        plan,
+        folded,
+        payee,
+        period,
+        lets: Vec::with_capacity(component.lets.len()),
+    };
+    for l in &component.lets {
+        let v = eval(plan, &l.value, &env)?;
+        env.lets.push(v);
+    }
+    for gate in &component.gates {
+        // A gate that cannot be decided (no survey row) is not met.
+        if eval(plan, gate, &env)? != Value::Bool(true) {
+            return Ok(Decimal::ZERO);
+        }
+    }
+    let mut amount = money(plan, &component.pay, &env, "pays")?;
+    if let Some(cap) = &component.cap {
+        amount = amount.min(money(plan, cap, &env, "caps")?);
+    }
+    if let Some(floor) = &component.floor {
+        amount = amount.max(money(plan, floor, &env, "floors")?);
+    }
+    component
+        .rounding
+        .apply(amount)
+        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
+}
+
+fn money(
+    plan: &Plan,
+    e: &crate::check::plan::Expr,
+    env: &StatementEnv<'_>,
+    what: &str,
+) -> Result<Decimal, EvalError> {
+    match eval(plan, e, env)? {
+        Value::Number(n) => Ok(n),
+        _ => Err(EvalError::new(format!("`{}` has no value, so the component cannot say what it {what}", excerpt(plan, e)), e.span)
+            .with_help("a value is missing (no matching row, or an average of no rows); give a fallback with `default`, e.g. `... default 0`")),
+    }
+}
+
+struct StatementEnv<'a> {
+    plan: &'a Plan,
+    folded: &'a Folded,
+    payee: &'a Payee,
+    period: Period,
+    lets: Vec<Value>,
+}
+
+impl Env for StatementEnv<'_> {
+    fn column(&self, _: usize) -> Value {
+        Value::Missing
+    }
+    fn let_value(&self, index: usize) -> Value {
+        self.lets.get(index).cloned().unwrap_or(Value::Missing)
+    }
+    fn aggregate(&self, index: usize) -> Result<Value, EvalError> {
+        let Some(agg) = self.plan.aggregates.get(index) else {
+            return Ok(Value::Missing);
+        };
+        let overflow = || EvalError::new("the total is too large to compute exactly", agg.span);
+        let slot = self
+            .plan
+            .aggregates
+            .iter()
+            .take(index)
+            .filter(|a| a.input == agg.input)
+            .count();
+        let gran = self
+            .plan
+            .inputs
+            .get(agg.input)
+            .and_then(|i| i.bucket())
+            .unwrap_or(Granularity::Month);
+        let mut state = AggState::new(agg.func);
+        if let Some(buckets) = self.folded.buckets.get(agg.input) {
+            for bucket in self.period.split(gran) {
+                if let Some(s) = buckets
+                    .get(&(self.payee.id.clone(), bucket))
+                    .and_then(|states| states.get(slot))
+                {
+                    state.merge(s).ok_or_else(overflow)?;
+                }
+            }
+        }
+        state.finish().map_err(|_| overflow())
+    }
+    fn lookup(&self, index: usize) -> Value {
+        let Some(lookup) = self.plan.lookups.get(index) else {
+            return Value::Missing;
+        };
+        let gran = self
+            .plan
+            .inputs
+            .get(lookup.input)
+            .and_then(|i| i.bucket())
+            .unwrap_or(Granularity::Month);
+        let Some(bucket) = self.period.coarsen(gran) else {
+            return Value::Missing;
+        };
+        self.folded
+            .rows
+            .get(lookup.input)
+            .and_then(|rows| rows.get(&(self.payee.id.clone(), bucket)))
+            .and_then(|row| row.get(lookup.column))
+            .cloned()
+            .unwrap_or(Value::Missing)
+    }
+    fn payee_id(&self) -> Value {
+        Value::Text(self.payee.id.clone())
+    }
+    fn payee_attr(&self, index: usize) -> Value {
+        match self.plan.payee {
+            PayeeSource::Roster { .. } => self
+                .payee
+                .attrs
+                .get(index)
+                .cloned()
+                .unwrap_or(Value::Missing),
+            PayeeSource::Ledger { .. } => Value::Missing,
+        }
+    }
+}

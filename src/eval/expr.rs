@@ -1,0 +1,216 @@
+//! Evaluates a checked expression against an environment: a ledger row (inside aggregates)
+//! or a statement (payee x period). Missing values propagate; `default` replaces them.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+use super::tiers;
+use super::EvalError;
+use crate::check::plan::{Expr, Node, Plan};
+use crate::syntax::ast::{BinaryOp, UnaryOp};
+use crate::value::Value;
+
+/// What an expression can read. Rows answer `column`; statements answer the rest.
+pub trait Env {
+    fn column(&self, index: usize) -> Value;
+    fn let_value(&self, index: usize) -> Value;
+    fn aggregate(&self, index: usize) -> Result<Value, EvalError>;
+    fn lookup(&self, index: usize) -> Value;
+    fn payee_id(&self) -> Value;
+    fn payee_attr(&self, index: usize) -> Value;
+}
+
+pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
+    let overflow = || {
+        EvalError::new("the result is too large to compute exactly", e.span)
+            .with_help("check the amounts and rates involved")
+    };
+    Ok(match &e.node {
+        Node::Const(v) => v.clone(),
+        Node::Column(i) => env.column(*i),
+        Node::Let(i) => env.let_value(*i),
+        Node::Aggregate(i) => env.aggregate(*i)?,
+        Node::Lookup(i) => env.lookup(*i),
+        Node::PayeeId => env.payee_id(),
+        Node::PayeeAttr(i) => env.payee_attr(*i),
+        Node::Unary(op, x) => match (op, eval(plan, x, env)?) {
+            (_, Value::Missing) => Value::Missing,
+            (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
+            (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+            _ => Value::Missing,
+        },
+        Node::Binary(op, l, r) => {
+            let lv = eval(plan, l, env)?;
+            // `and` / `or` short-circuit, and a known side decides even if the other is missing.
+            match (op, &lv) {
+                (BinaryOp::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
+                (BinaryOp::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
+                _ => {}
+            }
+            let rv = eval(plan, r, env)?;
+            binary(*op, lv, rv).map_err(|kind| match kind {
+                ArithError::DivisionByZero => EvalError::new(
+                    format!("division by zero in `{}`", excerpt(plan, e)),
+                    r.span,
+                )
+                .with_help("guard the division, e.g. `if x = 0 then 0 else y / x`"),
+                ArithError::Overflow => overflow(),
+            })?
+        }
+        Node::In(x, list) => {
+            let v = eval(plan, x, env)?;
+            if v == Value::Missing {
+                return Ok(Value::Missing);
+            }
+            for item in list {
+                if eval(plan, item, env)? == v {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            Value::Bool(false)
+        }
+        Node::If(c, t, o) => match eval(plan, c, env)? {
+            Value::Bool(true) => eval(plan, t, env)?,
+            Value::Bool(false) => eval(plan, o, env)?,
+            _ => Value::Missing,
+        },
+        Node::Min(xs) | Node::Max(xs) => {
+            let want = if matches!(e.node, Node::Min(_)) {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+            let mut best: Option<Value> = None;
+            for x in xs {
+                let v = eval(plan, x, env)?;
+                if v == Value::Missing {
+                    return Ok(Value::Missing);
+                }
+                best = match best {
+                    Some(b) if compare(&v, &b) != Some(want) => Some(b),
+                    _ => Some(v),
+                };
+            }
+            best.unwrap_or(Value::Missing)
+        }
+        Node::Abs(x) => match eval(plan, x, env)? {
+            Value::Number(n) => Value::Number(n.abs()),
+            other => other,
+        },
+        Node::Round(x, rounding) => match eval(plan, x, env)? {
+            Value::Number(n) => Value::Number(rounding.apply(n).ok_or_else(overflow)?),
+            other => other,
+        },
+        Node::Table(t, args) => {
+            let mut keys = Vec::with_capacity(args.len());
+            for a in args {
+                keys.push(eval(plan, a, env)?);
+            }
+            table_lookup(plan, *t, &keys).map_err(|_| {
+                let table = plan.tables.get(*t);
+                let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                EvalError::new(
+                    format!(
+                        "table `{}` has no row for ({})",
+                        table.map_or("", |t| t.name.as_str()),
+                        shown.join(", ")
+                    ),
+                    e.span,
+                )
+                .with_help("add a row for these keys, or an `else -> ...` row")
+            })?
+        }
+        Node::Default(x, fallback) => match eval(plan, x, env)? {
+            Value::Missing => eval(plan, fallback, env)?,
+            v => v,
+        },
+        Node::Tiers(t) => match eval(plan, &t.base, env)? {
+            Value::Number(base) => Value::Number(
+                tiers::apply(t.mode, &t.brackets, base)
+                    .ok_or_else(overflow)?
+                    .0,
+            ),
+            _ => Value::Missing,
+        },
+    })
+}
+
+pub enum ArithError {
+    DivisionByZero,
+    Overflow,
+}
+
+pub fn binary(op: BinaryOp, l: Value, r: Value) -> Result<Value, ArithError> {
+    if l == Value::Missing || r == Value::Missing {
+        return Ok(Value::Missing);
+    }
+    let num = |f: fn(Decimal, Decimal) -> Option<Decimal>| match (&l, &r) {
+        (Value::Number(a), Value::Number(b)) => {
+            f(*a, *b).map(Value::Number).ok_or(ArithError::Overflow)
+        }
+        _ => Ok(Value::Missing),
+    };
+    let cmp = compare(&l, &r);
+    Ok(match op {
+        BinaryOp::Add => num(Decimal::checked_add)?,
+        BinaryOp::Sub => num(Decimal::checked_sub)?,
+        BinaryOp::Mul => num(Decimal::checked_mul)?,
+        BinaryOp::Div => {
+            if r == Value::Number(Decimal::ZERO) {
+                return Err(ArithError::DivisionByZero);
+            }
+            num(Decimal::checked_div)?
+        }
+        BinaryOp::Eq => Value::Bool(l == r),
+        BinaryOp::Ne => Value::Bool(l != r),
+        BinaryOp::Lt => Value::Bool(cmp == Some(Ordering::Less)),
+        BinaryOp::Le => Value::Bool(matches!(cmp, Some(Ordering::Less | Ordering::Equal))),
+        BinaryOp::Gt => Value::Bool(cmp == Some(Ordering::Greater)),
+        BinaryOp::Ge => Value::Bool(matches!(cmp, Some(Ordering::Greater | Ordering::Equal))),
+        BinaryOp::And => match (l, r) {
+            (Value::Bool(a), Value::Bool(b)) => Value::Bool(a && b),
+            _ => Value::Missing,
+        },
+        BinaryOp::Or => match (l, r) {
+            (Value::Bool(a), Value::Bool(b)) => Value::Bool(a || b),
+            _ => Value::Missing,
+        },
+    })
+}
+
+/// Orders values of the same kind; decimals compare by value (`1.0 = 1`).
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Period(x), Value::Period(y)) => Some(x.cmp(y)),
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Result<Value, ()> {
+    let table = plan.tables.get(table).ok_or(())?;
+    for row in &table.rows {
+        let hit = row.keys.iter().zip(keys).all(|(k, v)| match k {
+            None => true,
+            Some(k) => compare(k, v) == Some(Ordering::Equal) || k == v,
+        });
+        if hit {
+            return Ok(row.value.clone());
+        }
+    }
+    table.otherwise.as_ref().map(|(v, _)| v.clone()).ok_or(())
+}
+
+/// The policy text of an expression, for messages.
+pub fn excerpt(plan: &Plan, e: &Expr) -> String {
+    plan.source
+        .text
+        .get(e.span.start..e.span.end)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

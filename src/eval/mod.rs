@@ -1,0 +1,48 @@
+//! Evaluation in two phases: [`aggregate`] folds each ledger, row by row, into the plan's
+//! aggregates per (payee, period bucket); [`compute`] evaluates each statement's components
+//! over those aggregates.
+
+pub mod aggregate;
+pub mod compute;
+pub mod expr;
+pub mod tiers;
+
+use crate::diagnostics::Problem;
+use crate::syntax::ast::Span;
+
+/// A problem found while computing: it points at the policy expression and says for whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+impl EvalError {
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        EvalError {
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn into_problem(self, context: &str) -> Problem {
+        let message = if context.is_empty() {
+            self.message
+        } else {
+            format!("{} ({context})", self.message)
+        };
+        let problem = Problem::error(message, self.span, "while computing this");
+        match self.help {
+            Some(h) => problem.with_help(h),
+            None => problem,
+        }
+    }
+}
+
+pub use aggregate::fold_inputs;
+pub use compute::{compute, RunOptions, RunResult, Statement};

@@ -1,0 +1,172 @@
+//! Tier arithmetic: flat (whole amount at the reached bracket's rate, 全额累进) and marginal
+//! (each slice at its own bracket's rate, 超额累进). Brackets are half-open: a bracket
+//! `from b` covers `b <= base < next bound`.
+
+use rust_decimal::Decimal;
+
+use crate::check::plan::{TierBracket, TierPay};
+use crate::syntax::ast::TierMode;
+
+/// One slice of the base and what it pays; `explain` shows these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slice {
+    pub bracket: usize,
+    pub from: Decimal,
+    /// Upper bound of the bracket (exclusive); `None` for the last, open bracket.
+    pub to: Option<Decimal>,
+    /// The part of the base this bracket applies to (flat: the whole base).
+    pub amount: Decimal,
+    pub pays: TierPay,
+    pub payout: Decimal,
+}
+
+/// The payout for `base`, with the slices behind it. `None` on overflow.
+pub fn apply(
+    mode: TierMode,
+    brackets: &[TierBracket],
+    base: Decimal,
+) -> Option<(Decimal, Vec<Slice>)> {
+    let bound_after = |i: usize| brackets.get(i + 1).map(|b| b.from);
+    match mode {
+        TierMode::Flat => {
+            let Some((i, bracket)) = brackets
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, b)| b.from <= base)
+            else {
+                return Some((Decimal::ZERO, Vec::new()));
+            };
+            let payout = match bracket.pays {
+                TierPay::Rate(r) => base.checked_mul(r)?,
+                TierPay::Fixed(a) => a,
+            };
+            Some((
+                payout,
+                vec![Slice {
+                    bracket: i,
+                    from: bracket.from,
+                    to: bound_after(i),
+                    amount: base,
+                    pays: bracket.pays,
+                    payout,
+                }],
+            ))
+        }
+        TierMode::Marginal => {
+            let mut total = Decimal::ZERO;
+            let mut slices = Vec::new();
+            for (i, bracket) in brackets.iter().enumerate() {
+                if base < bracket.from {
+                    break;
+                }
+                let top = match bound_after(i) {
+                    Some(next) if next < base => next,
+                    _ => base,
+                };
+                let amount = top.checked_sub(bracket.from)?;
+                let payout = match bracket.pays {
+                    TierPay::Rate(r) => amount.checked_mul(r)?,
+                    TierPay::Fixed(a) => a,
+                };
+                total = total.checked_add(payout)?;
+                slices.push(Slice {
+                    bracket: i,
+                    from: bracket.from,
+                    to: bound_after(i),
+                    amount,
+                    pays: bracket.pays,
+                    payout,
+                });
+            }
+            Some((total, slices))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::Span;
+    use rust_decimal_macros::dec;
+
+    fn seed() -> Vec<TierBracket> {
+        [
+            (dec!(0), dec!(0.03)),
+            (dec!(100000), dec!(0.05)),
+            (dec!(300000), dec!(0.08)),
+        ]
+        .iter()
+        .map(|(from, rate)| TierBracket {
+            from: *from,
+            pays: TierPay::Rate(*rate),
+            span: Span::default(),
+        })
+        .collect()
+    }
+
+    /// The seed plan's brackets; every expected figure is worked by hand.
+    #[test]
+    fn seed_brackets_table() {
+        let cases = [
+            // base, flat, marginal
+            (dec!(0), dec!(0), dec!(0)),
+            // flat: 99,999.99 * 3% = 2,999.9997; marginal: the same (first bracket only).
+            (dec!(99999.99), dec!(2999.9997), dec!(2999.9997)),
+            // flat: 100,000 * 5% = 5,000; marginal: 100,000 * 3% + 0 * 5% = 3,000.
+            (dec!(100000), dec!(5000), dec!(3000)),
+            // flat: 299,999.99 * 5% = 14,999.9995; marginal: 3,000 + 199,999.99 * 5% = 3,000 + 9,999.9995.
+            (dec!(299999.99), dec!(14999.9995), dec!(12999.9995)),
+            // flat: 300,000 * 8% = 24,000; marginal: 3,000 + 10,000 + 0 = 13,000.
+            (dec!(300000), dec!(24000), dec!(13000)),
+            // flat: 300,000.01 * 8% = 24,000.0008; marginal: 13,000 + 0.01 * 8% = 13,000.0008.
+            (dec!(300000.01), dec!(24000.0008), dec!(13000.0008)),
+            // flat: 500,000 * 8% = 40,000; marginal: 13,000 + 200,000 * 8% = 29,000.
+            (dec!(500000), dec!(40000), dec!(29000)),
+        ];
+        for (base, flat, marginal) in cases {
+            assert_eq!(
+                apply(TierMode::Flat, &seed(), base).map(|r| r.0),
+                Some(flat),
+                "flat {base}"
+            );
+            assert_eq!(
+                apply(TierMode::Marginal, &seed(), base).map(|r| r.0),
+                Some(marginal),
+                "marginal {base}"
+            );
+        }
+    }
+
+    #[test]
+    fn below_the_first_bracket_pays_nothing() {
+        let brackets = vec![TierBracket {
+            from: dec!(1000),
+            pays: TierPay::Fixed(dec!(50)),
+            span: Span::default(),
+        }];
+        assert_eq!(
+            apply(TierMode::Flat, &brackets, dec!(999.99)).map(|r| r.0),
+            Some(dec!(0))
+        );
+        assert_eq!(
+            apply(TierMode::Flat, &brackets, dec!(1000)).map(|r| r.0),
+            Some(dec!(50))
+        );
+        assert_eq!(
+            apply(TierMode::Marginal, &brackets, dec!(-5)).map(|r| r.0),
+            Some(dec!(0))
+        );
+    }
+
+    #[test]
+    fn marginal_slices_add_up() {
+        let (total, slices) = apply(TierMode::Marginal, &seed(), dec!(350000)).unwrap();
+        assert_eq!(slices.len(), 3);
+        assert_eq!(
+            slices.iter().map(|s| s.amount).sum::<Decimal>(),
+            dec!(350000)
+        );
+        assert_eq!(slices.iter().map(|s| s.payout).sum::<Decimal>(), total);
+    }
+}

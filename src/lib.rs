@@ -1,0 +1,15 @@
+//! commission: sales-commission plans as plain-text policies.
+//!
+//! The pipeline: [`syntax`] parses a policy into an AST, [`check`] turns it into a typed
+//! [`check::Plan`], [`data`] reads ledgers against the plan's input schemas, [`eval`] folds
+//! the ledgers into aggregates and computes statements, and [`report`] renders them.
+
+pub mod check;
+pub mod data;
+pub mod diagnostics;
+pub mod eval;
+pub mod money;
+pub mod period;
+pub mod report;
+pub mod syntax;
+pub mod value;

@@ -1,0 +1,146 @@
+//! Exact decimal helpers: rounding to a step with a named mode, and checked arithmetic.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::syntax::ast::RoundingMode;
+
+/// A rounding rule: round to a multiple of `step` (0.01 = to the fen) with a mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rounding {
+    pub mode: RoundingMode,
+    pub step: Decimal,
+}
+
+impl Default for Rounding {
+    /// Half-up to 0.01: 四舍五入 to the fen, the convention for CNY.
+    fn default() -> Self {
+        Rounding {
+            mode: RoundingMode::HalfUp,
+            step: Decimal::new(1, 2),
+        }
+    }
+}
+
+impl Rounding {
+    /// Decimal places the step has: amounts are printed with this many.
+    pub fn scale(&self) -> u32 {
+        self.step.normalize().scale()
+    }
+
+    /// Rounds `value` to a multiple of the step. `None` on overflow.
+    pub fn apply(&self, value: Decimal) -> Option<Decimal> {
+        let strategy = match self.mode {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        };
+        let steps = value
+            .checked_div(self.step)?
+            .round_dp_with_strategy(0, strategy);
+        let mut rounded = steps.checked_mul(self.step)?;
+        rounded.rescale(self.scale());
+        Some(rounded)
+    }
+}
+
+pub fn mode_name(mode: RoundingMode) -> &'static str {
+    match mode {
+        RoundingMode::HalfUp => "half_up",
+        RoundingMode::HalfEven => "half_even",
+        RoundingMode::Down => "down",
+        RoundingMode::Up => "up",
+    }
+}
+
+/// Formats an amount with the given decimals and thousands separators: `1,234,567.80`.
+pub fn format_grouped(value: Decimal, scale: u32) -> String {
+    let mut v = value;
+    v.rescale(scale);
+    let text = v.abs().to_string();
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::with_capacity(text.len() + text.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v.is_sign_negative() && !v.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Formats an amount with exactly `scale` decimals and no grouping (JSON, CSV).
+pub fn format_plain(value: Decimal, scale: u32) -> String {
+    let mut v = value;
+    v.rescale(scale);
+    if v.is_zero() {
+        v.set_sign_positive(true);
+    }
+    v.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    /// Rounding to 0.01 in each mode; each row worked by hand.
+    #[test]
+    fn rounding_table() {
+        let cases = [
+            // value, mode, expected
+            (dec!(2000.665), RoundingMode::HalfUp, dec!(2000.67)),
+            (dec!(2000.665), RoundingMode::HalfEven, dec!(2000.66)),
+            (dec!(2000.675), RoundingMode::HalfEven, dec!(2000.68)),
+            (dec!(2000.6649), RoundingMode::HalfUp, dec!(2000.66)),
+            (dec!(2000.661), RoundingMode::Up, dec!(2000.67)),
+            (dec!(2000.669), RoundingMode::Down, dec!(2000.66)),
+            (dec!(-1.005), RoundingMode::HalfUp, dec!(-1.01)),
+            (dec!(-1.001), RoundingMode::Down, dec!(-1.00)),
+        ];
+        for (value, mode, expected) in cases {
+            let r = Rounding {
+                mode,
+                step: dec!(0.01),
+            };
+            assert_eq!(r.apply(value), Some(expected), "{value} {mode:?}");
+        }
+        // To the nearest 10 yuan: 1,234.5 -> 1,230 (half_up: 123.45 steps -> 123).
+        assert_eq!(
+            Rounding {
+                mode: RoundingMode::HalfUp,
+                step: dec!(10)
+            }
+            .apply(dec!(1234.5)),
+            Some(dec!(1230))
+        );
+        // 0.05 steps: 1.025 / 0.05 = 20.5 -> 21 -> 1.05.
+        assert_eq!(
+            Rounding {
+                mode: RoundingMode::HalfUp,
+                step: dec!(0.05)
+            }
+            .apply(dec!(1.025)),
+            Some(dec!(1.05))
+        );
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format_grouped(dec!(1234567.8), 2), "1,234,567.80");
+        assert_eq!(format_grouped(dec!(-999.5), 2), "-999.50");
+        assert_eq!(format_grouped(dec!(100), 0), "100");
+        assert_eq!(format_plain(dec!(5), 2), "5.00");
+        assert_eq!(format_plain(dec!(-0.00), 2), "0.00");
+    }
+}

@@ -1,0 +1,224 @@
+//! Calendar periods: months (`2026-03`), quarters (`2026-Q1`) and years (`2026`).
+//!
+//! Statements are monthly; a component's cadence picks the period containing the statement's
+//! month, and the component pays in that period's last month. Ledger rows fall into a
+//! *bucket*, the finest period their period column can name (a date falls into its month).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::syntax::ast::Cadence;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    Month { year: i32, month: u32 },
+    Quarter { year: i32, quarter: u32 },
+    Year { year: i32 },
+}
+
+/// How fine a period is; `Month` is the finest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Granularity {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl From<Cadence> for Granularity {
+    fn from(c: Cadence) -> Self {
+        match c {
+            Cadence::Monthly => Granularity::Month,
+            Cadence::Quarterly => Granularity::Quarter,
+            Cadence::Yearly => Granularity::Year,
+        }
+    }
+}
+
+impl Period {
+    pub fn month(year: i32, month: u32) -> Period {
+        Period::Month { year, month }
+    }
+
+    pub fn year(self) -> i32 {
+        match self {
+            Period::Month { year, .. } | Period::Quarter { year, .. } | Period::Year { year } => {
+                year
+            }
+        }
+    }
+
+    pub fn granularity(self) -> Granularity {
+        match self {
+            Period::Month { .. } => Granularity::Month,
+            Period::Quarter { .. } => Granularity::Quarter,
+            Period::Year { .. } => Granularity::Year,
+        }
+    }
+
+    /// First and last month, as (year, month) pairs.
+    pub fn first_month(self) -> Period {
+        match self {
+            Period::Month { .. } => self,
+            Period::Quarter { year, quarter } => Period::month(year, quarter * 3 - 2),
+            Period::Year { year } => Period::month(year, 1),
+        }
+    }
+
+    pub fn last_month(self) -> Period {
+        match self {
+            Period::Month { .. } => self,
+            Period::Quarter { year, quarter } => Period::month(year, quarter * 3),
+            Period::Year { year } => Period::month(year, 12),
+        }
+    }
+
+    /// The period of the given granularity that contains this one, if it is not finer.
+    pub fn coarsen(self, to: Granularity) -> Option<Period> {
+        if to < self.granularity() {
+            return None;
+        }
+        let (year, month) = match self.first_month() {
+            Period::Month { year, month } => (year, month),
+            _ => return None,
+        };
+        Some(match to {
+            Granularity::Month => Period::Month { year, month },
+            Granularity::Quarter => Period::Quarter {
+                year,
+                quarter: (month - 1) / 3 + 1,
+            },
+            Granularity::Year => Period::Year { year },
+        })
+    }
+
+    pub fn contains(self, other: Period) -> bool {
+        other.coarsen(self.granularity()) == Some(self)
+    }
+
+    /// The periods of a finer (or equal) granularity that make up this one, in order.
+    pub fn split(self, into: Granularity) -> Vec<Period> {
+        if into > self.granularity() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut month = self.first_month();
+        let last = self.last_month();
+        while month <= last {
+            if let Some(p) = month.coarsen(into) {
+                if out.last() != Some(&p) {
+                    out.push(p);
+                }
+            }
+            month = month.next_month();
+        }
+        out
+    }
+
+    /// The month after this period's first month (used on months).
+    pub fn next_month(self) -> Period {
+        match self.first_month() {
+            Period::Month { year, month: 12 } => Period::month(year + 1, 1),
+            Period::Month { year, month } => Period::month(year, month + 1),
+            other => other,
+        }
+    }
+
+    /// Months from `from` to `to` inclusive.
+    pub fn months_between(from: Period, to: Period) -> Vec<Period> {
+        let mut out = Vec::new();
+        let (mut m, last) = (from.first_month(), to.last_month());
+        while m <= last {
+            out.push(m);
+            m = m.next_month();
+        }
+        out
+    }
+
+    /// Parses `2026-03`, `2026-Q1` or `2026`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let text = text.trim();
+        if let Some((y, rest)) = text.split_once('-') {
+            let year = parse_year(y)?;
+            if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
+                let quarter: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+                return (q.len() == 1).then_some(Period::Quarter { year, quarter });
+            }
+            let month: u32 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
+            return (rest.len() == 2).then_some(Period::Month { year, month });
+        }
+        parse_year(text).map(|year| Period::Year { year })
+    }
+}
+
+fn parse_year(text: &str) -> Option<i32> {
+    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::Month { year, month } => write!(f, "{year:04}-{month:02}"),
+            Period::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
+            Period::Year { year } => write!(f, "{year:04}"),
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_display_round_trip() {
+        for text in ["2026-03", "2026-Q1", "2026", "1999-12", "2026-Q4"] {
+            assert_eq!(Period::parse(text).unwrap().to_string(), text);
+        }
+        for bad in [
+            "2026-13", "2026-00", "2026-Q5", "26-01", "2026-1", "2026-Q", "x",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn quarters_and_years_contain_their_months() {
+        let q1 = Period::parse("2026-Q1").unwrap();
+        assert!(q1.contains(Period::month(2026, 3)));
+        assert!(!q1.contains(Period::month(2026, 4)));
+        assert_eq!(q1.last_month(), Period::month(2026, 3));
+        assert_eq!(
+            Period::month(2026, 11).coarsen(Granularity::Quarter),
+            Period::parse("2026-Q4")
+        );
+        assert_eq!(
+            Period::Year { year: 2026 }
+                .split(Granularity::Quarter)
+                .len(),
+            4
+        );
+        assert_eq!(
+            q1.split(Granularity::Month),
+            vec![
+                Period::month(2026, 1),
+                Period::month(2026, 2),
+                Period::month(2026, 3)
+            ]
+        );
+        assert_eq!(Period::month(2026, 12).next_month(), Period::month(2027, 1));
+        assert_eq!(
+            Period::months_between(Period::month(2025, 11), Period::month(2026, 2)).len(),
+            4
+        );
+    }
+}

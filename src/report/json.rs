@@ -1,0 +1,64 @@
+//! JSON output: the policy's identity, every statement, totals and row accounting.
+//! Amounts are strings with exactly the rounding scale's decimals.
+
+use indexmap::IndexMap;
+use serde_json::{json, Value as Json};
+
+use super::{payee_columns, plain};
+use crate::check::plan::Plan;
+use crate::eval::RunResult;
+use crate::money::format_plain;
+
+pub fn render(plan: &Plan, result: &RunResult) -> String {
+    let scale = plan.rounding.scale();
+    let amount = |d| Json::String(format_plain(d, scale));
+    let attrs = payee_columns(plan);
+    let statements: Vec<Json> = result
+        .statements
+        .iter()
+        .map(|s| {
+            let components: IndexMap<&str, Json> = plan
+                .components
+                .iter()
+                .zip(&s.amounts)
+                .map(|(c, a)| (c.name.as_str(), amount(*a)))
+                .collect();
+            let mut out = serde_json::Map::new();
+            out.insert("payee".into(), Json::String(s.payee.to_string()));
+            if !attrs.is_empty() {
+                let info: IndexMap<&str, String> = attrs
+                    .iter()
+                    .map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(plain).unwrap_or_default()))
+                    .collect();
+                out.insert("payee_info".into(), json!(info));
+            }
+            out.insert("period".into(), Json::String(s.period.to_string()));
+            out.insert("components".into(), json!(components));
+            out.insert("total".into(), amount(s.total));
+            Json::Object(out)
+        })
+        .collect();
+    let rows: IndexMap<&str, _> = plan
+        .inputs
+        .iter()
+        .zip(&result.counts)
+        .map(|(i, c)| (i.name.as_str(), c))
+        .collect();
+    let component_totals: IndexMap<&str, Json> = plan
+        .components
+        .iter()
+        .zip(&result.component_totals)
+        .map(|(c, t)| (c.name.as_str(), amount(*t)))
+        .collect();
+    let doc = json!({
+        "policy": {"name": plan.name, "version": plan.version, "currency": plan.currency, "sha256": plan.sha256},
+        "range": {"from": result.months.first(), "to": result.months.last()},
+        "statements": statements,
+        "component_totals": component_totals,
+        "total": amount(result.total),
+        "rows": rows,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,32 @@
+//! Renderers: pure functions from a run's results to text. Amounts are printed from
+//! decimals with the policy's rounding scale, never through floats.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use crate::check::plan::Plan;
+use crate::value::Value;
+
+/// Roster columns shown beside the payee id (all but the key).
+pub fn payee_columns(plan: &Plan) -> Vec<(usize, String)> {
+    match plan.roster() {
+        Some(roster) => roster
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != roster.key)
+            .map(|(i, c)| (i, c.name.clone()))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A roster value as plain text for a cell.
+pub fn plain(value: &Value) -> String {
+    match value {
+        Value::Text(t) => t.to_string(),
+        Value::Missing => String::new(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,79 @@
+//! The terminal table: one row per statement, components as columns, a totals line, and
+//! what happened to every ledger row. Column widths count CJK characters as two.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+
+use super::{payee_columns, plain};
+use crate::check::plan::Plan;
+use crate::eval::RunResult;
+use crate::money::format_grouped;
+
+pub fn render(plan: &Plan, result: &RunResult) -> String {
+    let scale = plan.rounding.scale();
+    let attrs = payee_columns(plan);
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut header: Vec<String> = vec!["payee".into()];
+    header.extend(attrs.iter().map(|(_, n)| n.clone()));
+    header.push("period".into());
+    header.extend(plan.components.iter().map(|c| match &c.label {
+        Some(label) => format!("{}\n{label}", c.name),
+        None => c.name.clone(),
+    }));
+    header.push(format!("total\n{}", plan.currency));
+    table.set_header(header);
+    for s in &result.statements {
+        let mut row: Vec<String> = vec![s.payee.to_string()];
+        row.extend(
+            attrs
+                .iter()
+                .map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()),
+        );
+        row.push(s.period.to_string());
+        row.extend(s.amounts.iter().map(|a| format_grouped(*a, scale)));
+        row.push(format_grouped(s.total, scale));
+        table.add_row(row);
+    }
+    let mut totals: Vec<String> = vec!["total".into()];
+    totals.extend(attrs.iter().map(|_| String::new()));
+    totals.push(match (result.months.first(), result.months.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    });
+    totals.extend(
+        result
+            .component_totals
+            .iter()
+            .map(|a| format_grouped(*a, scale)),
+    );
+    totals.push(format_grouped(result.total, scale));
+    table.add_row(totals);
+    let first_amount = 2 + attrs.len();
+    for index in first_amount..first_amount + plan.components.len() + 1 {
+        if let Some(column) = table.column_mut(index) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = format!(
+        "{} (version {}), {} statements\n",
+        plan.name,
+        plan.version,
+        result.statements.len()
+    );
+    out.push_str(&table.to_string());
+    out.push('\n');
+    for (input, counts) in plan.inputs.iter().zip(&result.counts) {
+        let mut line = format!(
+            "rows of {}: {} read, {} used, {} outside the range",
+            input.name, counts.read, counts.used, counts.outside_range
+        );
+        if counts.no_payee > 0 {
+            line.push_str(&format!(", {} for no payee of this plan", counts.no_payee));
+        }
+        line.push_str(&format!(", {} rejected\n", counts.rejected));
+        out.push_str(&line);
+    }
+    out
+}

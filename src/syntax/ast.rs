@@ -1,0 +1,288 @@
+//! The policy as written: an owned tree where every node keeps the byte span it came from.
+//! Nothing here knows what a name means; `check` resolves names and types into a `Plan`.
+
+use rust_decimal::Decimal;
+
+/// A byte range into the policy source (the same unit miette uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.end.saturating_sub(span.start)).into()
+    }
+}
+
+/// A value together with where it was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub header: Header,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub name: Spanned<String>,
+    pub version: Spanned<String>,
+    pub currency: Ident,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Rounding(RoundingDecl),
+    Input(InputDecl),
+    Payee(PayeeDecl),
+    Table(TableDecl),
+    Component(ComponentDecl),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingMode {
+    HalfUp,
+    HalfEven,
+    Down,
+    Up,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundingDecl {
+    pub mode: Spanned<RoundingMode>,
+    pub step: Spanned<Decimal>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputDecl {
+    pub name: Ident,
+    pub columns: Vec<ColumnDecl>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    Key,
+    Payee,
+    Period,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDecl {
+    pub roles: Vec<Spanned<ColumnRole>>,
+    pub name: Ident,
+    /// The type as written (`money`); `check` turns it into a column type.
+    pub ty: Ident,
+    pub values: Option<Vec<Spanned<String>>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayeeDecl {
+    pub input: Ident,
+    pub column: Ident,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDecl {
+    pub name: Ident,
+    pub params: Vec<Ident>,
+    pub rows: Vec<TableRow>,
+    pub otherwise: Option<Spanned<Literal>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// `None` is the wildcard `_`.
+    pub keys: Vec<Spanned<Option<Literal>>>,
+    pub value: Spanned<Literal>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Number(Decimal),
+    Percent(Decimal),
+    Text(String),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cadence {
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentDecl {
+    pub name: Ident,
+    pub label: Option<Spanned<String>>,
+    pub cadence: Spanned<Cadence>,
+    pub body: Vec<Statement>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    Let {
+        name: Ident,
+        value: Expr,
+        span: Span,
+    },
+    When {
+        condition: Expr,
+        span: Span,
+    },
+    Pay {
+        value: Expr,
+        span: Span,
+    },
+    Cap {
+        value: Expr,
+        span: Span,
+    },
+    Floor {
+        value: Expr,
+        span: Span,
+    },
+    Rounding(RoundingDecl),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::And => "and",
+            BinaryOp::Or => "or",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Literal(Literal),
+    /// A bare name: a `let`, or a column inside an aggregate, or an input in `count(sales)`.
+    Name(Ident),
+    /// `sales.amount`, `surveys.satisfaction`, `payee.role`.
+    Field {
+        input: Ident,
+        column: Ident,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    In {
+        value: Box<Expr>,
+        list: Vec<Expr>,
+    },
+    If {
+        condition: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    Call {
+        function: Ident,
+        args: Vec<Expr>,
+        filter: Option<Box<Expr>>,
+    },
+    Default {
+        value: Box<Expr>,
+        fallback: Box<Expr>,
+    },
+    Tiers(Box<Tiers>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierMode {
+    Flat,
+    Marginal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tiers {
+    pub mode: Spanned<TierMode>,
+    pub base: Expr,
+    pub brackets: Vec<Bracket>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bracket {
+    pub from: Spanned<Decimal>,
+    pub pays: BracketPay,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BracketPay {
+    Rate(Spanned<Decimal>),
+    Fixed(Spanned<Decimal>),
+}

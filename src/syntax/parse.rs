@@ -1,0 +1,1029 @@
+//! pest parse tree -> AST. No meaning is given to names here; only shape and literals.
+
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use crate::diagnostics::Problem;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyParser;
+
+/// Deeper nesting than this is refused before pest sees the text: a policy is read by people,
+/// and refusing early keeps recursion (parse, check, evaluate) far from the stack's limit.
+pub const MAX_NESTING: usize = 64;
+/// Policies are small documents; a larger file is almost certainly not a policy.
+pub const MAX_SOURCE_BYTES: usize = 1 << 20;
+
+/// Parses a policy. On failure, returns the problems found (pest stops at the first one).
+pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
+    check_limits(source)?;
+    let mut pairs = PolicyParser::parse(Rule::policy_file, source)
+        .map_err(|e| vec![syntax_error(source, &e)])?;
+    let file = pairs
+        .next()
+        .ok_or_else(|| vec![Problem::error("empty policy", Span::default(), "here")])?;
+    let mut builder = Builder {
+        problems: Vec::new(),
+    };
+    let policy = builder.policy(file);
+    if builder.problems.is_empty() {
+        Ok(policy)
+    } else {
+        Err(builder.problems)
+    }
+}
+
+fn check_limits(source: &str) -> Result<(), Vec<Problem>> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(vec![Problem::error(
+            format!(
+                "policy is {} bytes, more than the limit of {MAX_SOURCE_BYTES}",
+                source.len()
+            ),
+            Span::new(0, 0),
+            "file starts here",
+        )
+        .with_help(
+            "split the plan, or check that this is the policy file you meant",
+        )]);
+    }
+    let (mut depth, mut in_string, mut in_comment) = (0usize, false, false);
+    let mut prev = '\0';
+    for (at, c) in source.char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => {}
+            '"' if !(in_string && prev == '\\') => in_string = !in_string,
+            _ if in_string => {}
+            '#' => in_comment = true,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(vec![Problem::error(
+                        format!("brackets nested more than {MAX_NESTING} deep"),
+                        Span::new(at, at + 1),
+                        "too deep",
+                    )
+                    .with_help("name intermediate values with `let` instead of nesting")]);
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    Ok(())
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn pratt() -> PrattParser<Rule> {
+    PrattParser::new()
+        .op(Op::infix(Rule::or_op, Assoc::Left))
+        .op(Op::infix(Rule::and_op, Assoc::Left))
+        .op(Op::prefix(Rule::not_op))
+        .op(Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left)
+            | Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::le, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::ge, Assoc::Left)
+            | Op::postfix(Rule::in_list))
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+}
+
+struct Builder {
+    problems: Vec<Problem>,
+}
+
+/// Children of a pair without the keyword tokens, which only exist for error messages.
+fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::policy_kw
+            | Rule::version_kw
+            | Rule::currency_kw
+            | Rule::rounding_kw
+            | Rule::input_kw
+            | Rule::payee_kw
+            | Rule::table_kw
+            | Rule::else_kw
+            | Rule::component_kw
+            | Rule::let_kw
+            | Rule::when_kw
+            | Rule::pay_kw
+            | Rule::cap_kw
+            | Rule::floor_kw
+            | Rule::if_kw
+            | Rule::then_kw
+            | Rule::tiers_kw
+            | Rule::from_kw
+            | Rule::rate_kw
+            | Rule::fixed_kw
+            | Rule::where_kw
+            | Rule::in_kw
+            | Rule::default_kw
+            | Rule::EOI
+    )
+}
+
+impl Builder {
+    fn policy(&mut self, file: Pair<'_, Rule>) -> Policy {
+        let mut inner = children(file);
+        let header = match inner.next() {
+            Some(h) => self.header(h),
+            None => Header {
+                name: Spanned {
+                    value: String::new(),
+                    span: Span::default(),
+                },
+                version: Spanned {
+                    value: String::new(),
+                    span: Span::default(),
+                },
+                currency: Ident {
+                    name: String::new(),
+                    span: Span::default(),
+                },
+                span: Span::default(),
+            },
+        };
+        let items = inner.filter_map(|p| self.item(p)).collect();
+        Policy { header, items }
+    }
+
+    fn header(&mut self, pair: Pair<'_, Rule>) -> Header {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let name = self.string(it.next());
+        let version = self.string(it.next());
+        let currency = ident(it.next());
+        Header {
+            name,
+            version,
+            currency,
+            span,
+        }
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+        Some(match pair.as_rule() {
+            Rule::rounding_decl => Item::Rounding(self.rounding(pair)),
+            Rule::input_decl => Item::Input(self.input(pair)),
+            Rule::payee_decl => {
+                let span = span_of(&pair);
+                let mut it = children(pair);
+                Item::Payee(PayeeDecl {
+                    input: ident(it.next()),
+                    column: ident(it.next()),
+                    span,
+                })
+            }
+            Rule::table_decl => Item::Table(self.table(pair)),
+            Rule::component_decl => Item::Component(self.component(pair)),
+            _ => return None,
+        })
+    }
+
+    fn rounding(&mut self, pair: Pair<'_, Rule>) -> RoundingDecl {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let mode_pair = it.next();
+        let mode = match &mode_pair {
+            Some(p) => Spanned {
+                value: match p.as_str() {
+                    "half_even" => RoundingMode::HalfEven,
+                    "down" => RoundingMode::Down,
+                    "up" => RoundingMode::Up,
+                    _ => RoundingMode::HalfUp,
+                },
+                span: span_of(p),
+            },
+            None => Spanned {
+                value: RoundingMode::HalfUp,
+                span,
+            },
+        };
+        let step = self.number(it.next());
+        RoundingDecl { mode, step, span }
+    }
+
+    fn input(&mut self, pair: Pair<'_, Rule>) -> InputDecl {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let name = ident(it.next());
+        let columns = it.map(|c| self.column(c)).collect();
+        InputDecl {
+            name,
+            columns,
+            span,
+        }
+    }
+
+    fn column(&mut self, pair: Pair<'_, Rule>) -> ColumnDecl {
+        let span = span_of(&pair);
+        let mut roles = Vec::new();
+        let mut idents = Vec::new();
+        let mut values = None;
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::column_role => roles.push(Spanned {
+                    value: match p.as_str() {
+                        "key" => ColumnRole::Key,
+                        "payee" => ColumnRole::Payee,
+                        _ => ColumnRole::Period,
+                    },
+                    span: span_of(&p),
+                }),
+                Rule::ident => idents.push(ident(Some(p))),
+                Rule::enum_values => {
+                    values = Some(children(p).map(|s| self.string(Some(s))).collect());
+                }
+                _ => {}
+            }
+        }
+        let mut idents = idents.into_iter();
+        let name = ident_or_empty(idents.next(), span);
+        let ty = ident_or_empty(idents.next(), span);
+        ColumnDecl {
+            roles,
+            name,
+            ty,
+            values,
+            span,
+        }
+    }
+
+    fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut params = Vec::new();
+        let mut rows = Vec::new();
+        let mut otherwise = None;
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::ident if name.is_none() => name = Some(ident(Some(p))),
+                Rule::ident => params.push(ident(Some(p))),
+                Rule::table_row => {
+                    let row_span = span_of(&p);
+                    let mut keys = Vec::new();
+                    let mut value = None;
+                    let parts: Vec<_> = children(p).collect();
+                    let count = parts.len();
+                    for (i, part) in parts.into_iter().enumerate() {
+                        let part_span = span_of(&part);
+                        if i + 1 == count {
+                            value = Some(self.literal(part));
+                        } else if part.as_rule() == Rule::wildcard {
+                            keys.push(Spanned {
+                                value: None,
+                                span: part_span,
+                            });
+                        } else {
+                            let lit = self.literal(part);
+                            keys.push(Spanned {
+                                value: Some(lit.value),
+                                span: lit.span,
+                            });
+                        }
+                    }
+                    let value = value.unwrap_or(Spanned {
+                        value: Literal::Bool(false),
+                        span: row_span,
+                    });
+                    rows.push(TableRow {
+                        keys,
+                        value,
+                        span: row_span,
+                    });
+                }
+                Rule::table_else => otherwise = children(p).next().map(|l| self.literal(l)),
+                _ => {}
+            }
+        }
+        TableDecl {
+            name: ident_or_empty(name, span),
+            params,
+            rows,
+            otherwise,
+            span,
+        }
+    }
+
+    /// A `signed_literal` (or a bare literal rule) as a literal value.
+    fn literal(&mut self, pair: Pair<'_, Rule>) -> Spanned<Literal> {
+        let span = span_of(&pair);
+        let pair = if pair.as_rule() == Rule::signed_literal {
+            match pair.into_inner().next() {
+                Some(p) => p,
+                None => {
+                    return Spanned {
+                        value: Literal::Bool(false),
+                        span,
+                    }
+                }
+            }
+        } else {
+            pair
+        };
+        let value = match pair.as_rule() {
+            Rule::neg_literal => match self.literal(match pair.into_inner().next() {
+                Some(p) => p,
+                None => {
+                    return Spanned {
+                        value: Literal::Bool(false),
+                        span,
+                    }
+                }
+            }) {
+                Spanned {
+                    value: Literal::Number(n),
+                    ..
+                } => Literal::Number(-n),
+                Spanned {
+                    value: Literal::Percent(n),
+                    ..
+                } => Literal::Percent(-n),
+                other => other.value,
+            },
+            Rule::number => Literal::Number(self.decimal(pair.as_str(), span)),
+            Rule::percent => Literal::Percent(self.percent(pair.as_str(), span)),
+            Rule::string => Literal::Text(unescape(
+                pair.into_inner().next().map_or("", |p| p.as_str()),
+            )),
+            Rule::boolean => Literal::Bool(pair.as_str() == "true"),
+            _ => Literal::Bool(false),
+        };
+        Spanned { value, span }
+    }
+
+    fn component(&mut self, pair: Pair<'_, Rule>) -> ComponentDecl {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut label = None;
+        let mut cadence = Spanned {
+            value: Cadence::Monthly,
+            span,
+        };
+        let mut body = Vec::new();
+        for p in children(pair) {
+            let s = span_of(&p);
+            match p.as_rule() {
+                Rule::ident => name = Some(ident(Some(p))),
+                Rule::string => label = Some(self.string(Some(p))),
+                Rule::cadence => {
+                    cadence = Spanned {
+                        value: match p.as_str() {
+                            "quarterly" => Cadence::Quarterly,
+                            "yearly" => Cadence::Yearly,
+                            _ => Cadence::Monthly,
+                        },
+                        span: s,
+                    }
+                }
+                Rule::let_stmt => {
+                    let mut it = children(p);
+                    let name = ident(it.next());
+                    let value = self.expr_opt(it.next(), s);
+                    body.push(Statement::Let {
+                        name,
+                        value,
+                        span: s,
+                    });
+                }
+                Rule::when_stmt => body.push(Statement::When {
+                    condition: self.expr_opt(children(p).next(), s),
+                    span: s,
+                }),
+                Rule::pay_stmt => body.push(Statement::Pay {
+                    value: self.expr_opt(children(p).next(), s),
+                    span: s,
+                }),
+                Rule::cap_stmt => body.push(Statement::Cap {
+                    value: self.expr_opt(children(p).next(), s),
+                    span: s,
+                }),
+                Rule::floor_stmt => body.push(Statement::Floor {
+                    value: self.expr_opt(children(p).next(), s),
+                    span: s,
+                }),
+                Rule::rounding_decl => body.push(Statement::Rounding(self.rounding(p))),
+                _ => {}
+            }
+        }
+        ComponentDecl {
+            name: ident_or_empty(name, span),
+            label,
+            cadence,
+            body,
+            span,
+        }
+    }
+
+    fn expr_opt(&mut self, pair: Option<Pair<'_, Rule>>, fallback: Span) -> Expr {
+        match pair {
+            Some(p) => self.expr(p),
+            None => Expr {
+                kind: ExprKind::Literal(Literal::Bool(false)),
+                span: fallback,
+            },
+        }
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
+        let pratt = pratt();
+        self.expr_pairs(&pratt, pair.into_inner())
+    }
+
+    fn expr_pairs(&mut self, pratt: &PrattParser<Rule>, pairs: Pairs<'_, Rule>) -> Expr {
+        // The closures all need `self`; the Pratt parser calls them one at a time, so a
+        // RefCell would be the usual answer. Collecting problems into a local Vec and
+        // merging afterwards keeps the borrow checker happy without it.
+        let problems = std::cell::RefCell::new(Vec::new());
+        let expr = pratt
+            .map_primary(|p| {
+                let mut b = Builder {
+                    problems: Vec::new(),
+                };
+                let e = b.operand(pratt, p);
+                problems.borrow_mut().extend(b.problems);
+                e
+            })
+            .map_prefix(|op, rhs| {
+                let span = span_of(&op).to(rhs.span);
+                let op = if op.as_rule() == Rule::neg {
+                    UnaryOp::Neg
+                } else {
+                    UnaryOp::Not
+                };
+                Expr {
+                    kind: ExprKind::Unary {
+                        op,
+                        operand: Box::new(rhs),
+                    },
+                    span,
+                }
+            })
+            .map_postfix(|lhs, op| {
+                let span = lhs.span.to(span_of(&op));
+                let mut b = Builder {
+                    problems: Vec::new(),
+                };
+                let list = children(op).map(|e| b.expr(e)).collect();
+                problems.borrow_mut().extend(b.problems);
+                Expr {
+                    kind: ExprKind::In {
+                        value: Box::new(lhs),
+                        list,
+                    },
+                    span,
+                }
+            })
+            .map_infix(|lhs, op, rhs| {
+                let span = lhs.span.to(rhs.span);
+                let op = match op.as_rule() {
+                    Rule::add => BinaryOp::Add,
+                    Rule::sub => BinaryOp::Sub,
+                    Rule::mul => BinaryOp::Mul,
+                    Rule::div => BinaryOp::Div,
+                    Rule::eq => BinaryOp::Eq,
+                    Rule::ne => BinaryOp::Ne,
+                    Rule::lt => BinaryOp::Lt,
+                    Rule::le => BinaryOp::Le,
+                    Rule::gt => BinaryOp::Gt,
+                    Rule::ge => BinaryOp::Ge,
+                    Rule::and_op => BinaryOp::And,
+                    _ => BinaryOp::Or,
+                };
+                Expr {
+                    kind: ExprKind::Binary {
+                        op,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                    span,
+                }
+            })
+            .parse(pairs);
+        self.problems.extend(problems.into_inner());
+        expr
+    }
+
+    /// `primary (default primary)?`
+    fn operand(&mut self, pratt: &PrattParser<Rule>, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let value = match it.next() {
+            Some(p) => self.primary(pratt, p),
+            None => {
+                return Expr {
+                    kind: ExprKind::Literal(Literal::Bool(false)),
+                    span,
+                }
+            }
+        };
+        match it.next() {
+            Some(fallback) => {
+                let fallback = self.primary(pratt, fallback);
+                Expr {
+                    kind: ExprKind::Default {
+                        value: Box::new(value),
+                        fallback: Box::new(fallback),
+                    },
+                    span,
+                }
+            }
+            None => value,
+        }
+    }
+
+    fn primary(&mut self, pratt: &PrattParser<Rule>, pair: Pair<'_, Rule>) -> Expr {
+        let span = span_of(&pair);
+        let kind = match pair.as_rule() {
+            Rule::expr => return self.expr_pairs(pratt, pair.into_inner()),
+            Rule::number | Rule::percent | Rule::string | Rule::boolean => {
+                ExprKind::Literal(self.literal(pair).value)
+            }
+            Rule::name => ExprKind::Name(ident(pair.into_inner().next())),
+            Rule::field => {
+                let mut it = pair.into_inner();
+                ExprKind::Field {
+                    input: ident(it.next()),
+                    column: ident(it.next()),
+                }
+            }
+            Rule::if_expr => {
+                let mut it = children(pair);
+                let condition = Box::new(self.expr_opt(it.next(), span));
+                let then = Box::new(self.expr_opt(it.next(), span));
+                let otherwise = Box::new(self.expr_opt(it.next(), span));
+                ExprKind::If {
+                    condition,
+                    then,
+                    otherwise,
+                }
+            }
+            Rule::call => {
+                let mut function = None;
+                let mut args = Vec::new();
+                let mut filter = None;
+                for p in children(pair) {
+                    match p.as_rule() {
+                        Rule::ident => function = Some(ident(Some(p))),
+                        Rule::where_clause => {
+                            filter = children(p).next().map(|e| Box::new(self.expr(e)))
+                        }
+                        _ => args.push(self.expr(p)),
+                    }
+                }
+                ExprKind::Call {
+                    function: ident_or_empty(function, span),
+                    args,
+                    filter,
+                }
+            }
+            Rule::tiers_expr => {
+                let mut mode = Spanned {
+                    value: TierMode::Flat,
+                    span,
+                };
+                let mut base = None;
+                let mut brackets = Vec::new();
+                for p in children(pair) {
+                    match p.as_rule() {
+                        Rule::tier_mode => {
+                            mode = Spanned {
+                                value: if p.as_str() == "marginal" {
+                                    TierMode::Marginal
+                                } else {
+                                    TierMode::Flat
+                                },
+                                span: span_of(&p),
+                            }
+                        }
+                        Rule::expr => base = Some(self.expr(p)),
+                        Rule::bracket => brackets.push(self.bracket(p)),
+                        _ => {}
+                    }
+                }
+                let base = base.unwrap_or(Expr {
+                    kind: ExprKind::Literal(Literal::Number(Decimal::ZERO)),
+                    span,
+                });
+                ExprKind::Tiers(Box::new(Tiers {
+                    mode,
+                    base,
+                    brackets,
+                }))
+            }
+            _ => ExprKind::Literal(Literal::Bool(false)),
+        };
+        Expr { kind, span }
+    }
+
+    fn bracket(&mut self, pair: Pair<'_, Rule>) -> Bracket {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let from = self.signed_number(it.next(), span);
+        let pays = match it.next() {
+            Some(p) if p.as_rule() == Rule::rate_pay => {
+                let rate = children(p).next();
+                let s = rate.as_ref().map_or(span, span_of);
+                BracketPay::Rate(Spanned {
+                    value: self.percent(rate.as_ref().map_or("0%", |r| r.as_str()), s),
+                    span: s,
+                })
+            }
+            Some(p) => BracketPay::Fixed(self.signed_number(children(p).next(), span)),
+            None => BracketPay::Fixed(Spanned {
+                value: Decimal::ZERO,
+                span,
+            }),
+        };
+        Bracket { from, pays, span }
+    }
+
+    fn signed_number(&mut self, pair: Option<Pair<'_, Rule>>, fallback: Span) -> Spanned<Decimal> {
+        match pair {
+            Some(p) => {
+                let span = span_of(&p);
+                let text = p.as_str();
+                let (negative, digits) = match text.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, text),
+                };
+                let value = self.decimal(digits, span);
+                Spanned {
+                    value: if negative { -value } else { value },
+                    span,
+                }
+            }
+            None => Spanned {
+                value: Decimal::ZERO,
+                span: fallback,
+            },
+        }
+    }
+
+    fn number(&mut self, pair: Option<Pair<'_, Rule>>) -> Spanned<Decimal> {
+        match pair {
+            Some(p) => {
+                let span = span_of(&p);
+                Spanned {
+                    value: self.decimal(p.as_str(), span),
+                    span,
+                }
+            }
+            None => Spanned {
+                value: Decimal::ZERO,
+                span: Span::default(),
+            },
+        }
+    }
+
+    fn decimal(&mut self, text: &str, span: Span) -> Decimal {
+        let cleaned: String = text.chars().filter(|c| *c != '_').collect();
+        match Decimal::from_str_exact(&cleaned) {
+            Ok(d) => d,
+            Err(_) => {
+                self.problems.push(
+                    Problem::error(
+                        format!("number `{text}` is too large or too precise"),
+                        span,
+                        "this number",
+                    )
+                    .with_help("numbers may have up to 28 significant digits"),
+                );
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn percent(&mut self, text: &str, span: Span) -> Decimal {
+        let number = self.decimal(text.trim_end_matches('%'), span);
+        // Exact: dividing a finite decimal by 100 only moves the point.
+        number
+            .checked_div(Decimal::ONE_HUNDRED)
+            .unwrap_or(Decimal::ZERO)
+    }
+
+    fn string(&mut self, pair: Option<Pair<'_, Rule>>) -> Spanned<String> {
+        match pair {
+            Some(p) => {
+                let span = span_of(&p);
+                let inner = p.into_inner().next().map_or("", |i| i.as_str());
+                Spanned {
+                    value: unescape(inner),
+                    span,
+                }
+            }
+            None => Spanned {
+                value: String::new(),
+                span: Span::default(),
+            },
+        }
+    }
+}
+
+fn ident(pair: Option<Pair<'_, Rule>>) -> Ident {
+    match pair {
+        Some(p) => Ident {
+            name: p.as_str().to_string(),
+            span: span_of(&p),
+        },
+        None => Ident {
+            name: String::new(),
+            span: Span::default(),
+        },
+    }
+}
+
+fn ident_or_empty(ident: Option<Ident>, span: Span) -> Ident {
+    ident.unwrap_or(Ident {
+        name: String::new(),
+        span,
+    })
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A pest error as a problem: where, what was expected (in words), and a hint.
+fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> Problem {
+    let (start, end) = match error.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((s, e)) => (s, e),
+    };
+    let found = found_at(source, start);
+    let end = if end > start {
+        end
+    } else {
+        start + found.len().max(1).min(source.len().saturating_sub(start))
+    };
+    let span = Span::new(start, end.max(start));
+    let (expected, help) = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            (expected_words(positives), hint(positives))
+        }
+        pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
+    };
+    let found_words = if found.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let problem = Problem::error(
+        format!("unexpected {found_words}, expected {expected}"),
+        span,
+        format!("expected {expected}"),
+    );
+    match help {
+        Some(h) => problem.with_help(h),
+        None => problem,
+    }
+}
+
+/// The word (or symbol) at a byte offset, for "unexpected `x`".
+fn found_at(source: &str, at: usize) -> String {
+    let rest = source.get(at..).unwrap_or("");
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '%' || *c == '.')
+        .collect();
+    if !word.is_empty() {
+        return word;
+    }
+    rest.chars()
+        .next()
+        .filter(|c| !c.is_whitespace())
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+fn expected_words(positives: &[Rule]) -> String {
+    let mut words: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
+    words.sort_unstable();
+    words.dedup();
+    match words.as_slice() {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+fn hint(positives: &[Rule]) -> Option<String> {
+    let has = |r: Rule| positives.contains(&r);
+    if has(Rule::tier_mode) {
+        Some("say how the brackets apply: `tiers flat` pays the whole amount at the reached bracket's rate (全额累进); `tiers marginal` pays each slice at its own bracket's rate (超额累进)".into())
+    } else if has(Rule::cadence) {
+        Some("a component says how often it pays: `monthly`, `quarterly` or `yearly`".into())
+    } else if has(Rule::rounding_mode) {
+        Some("rounding modes are `half_up` (四舍五入), `half_even`, `down` and `up`, followed by a step such as `0.01`".into())
+    } else if has(Rule::bracket) {
+        Some("each bracket reads `from <lower bound> rate <percent>` or `from <lower bound> fixed <amount>`".into())
+    } else if has(Rule::rate_pay) || has(Rule::fixed_pay) || has(Rule::rate_kw) {
+        Some("a bracket pays `rate 5%` (a share of the base) or `fixed 2_000` (an amount)".into())
+    } else if has(Rule::header) || has(Rule::policy_kw) {
+        Some("a policy starts with `policy \"Name\" version \"2026.1\" currency CNY`".into())
+    } else if has(Rule::component_decl) || has(Rule::input_decl) {
+        Some("at the top level a policy has `input`, `payee`, `table`, `component` and `rounding` declarations".into())
+    } else if has(Rule::pay_stmt) || has(Rule::let_stmt) {
+        Some("inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`".into())
+    } else if has(Rule::percent) {
+        Some("a rate is written as a percentage, e.g. `5%`".into())
+    } else {
+        None
+    }
+}
+
+/// Every rule's name as a user would say it. Exhaustive, so a new rule cannot be forgotten.
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::WHITESPACE | Rule::COMMENT => "whitespace",
+        Rule::policy_file | Rule::header => "a `policy` header",
+        Rule::item => "a declaration",
+        Rule::rounding_decl => "`rounding`",
+        Rule::rounding_mode => "a rounding mode (`half_up`, `half_even`, `down`, `up`)",
+        Rule::input_decl => "`input`",
+        Rule::column_decl => "a column (`name: type`)",
+        Rule::column_role => "`key`, `payee` or `period`",
+        Rule::enum_values => "a list of values",
+        Rule::payee_decl => "`payee`",
+        Rule::table_decl => "`table`",
+        Rule::table_row => "a table row (`\"key\" -> value`)",
+        Rule::table_key => "a table key",
+        Rule::wildcard => "`_`",
+        Rule::table_else => "`else ->`",
+        Rule::component_decl => "`component`",
+        Rule::cadence => "a cadence (`monthly`, `quarterly`, `yearly`)",
+        Rule::statement => "a statement",
+        Rule::let_stmt => "`let`",
+        Rule::when_stmt => "`when`",
+        Rule::pay_stmt => "`pay`",
+        Rule::cap_stmt => "`cap`",
+        Rule::floor_stmt => "`floor`",
+        Rule::expr | Rule::operand | Rule::primary => "an expression",
+        Rule::prefix | Rule::neg | Rule::not_op => "an expression",
+        Rule::postfix | Rule::in_list => "`in [...]`",
+        Rule::infix => "an operator",
+        Rule::add => "`+`",
+        Rule::sub => "`-`",
+        Rule::mul => "`*`",
+        Rule::div => "`/`",
+        Rule::le => "`<=`",
+        Rule::ge => "`>=`",
+        Rule::ne => "`!=`",
+        Rule::eq => "`=`",
+        Rule::lt => "`<`",
+        Rule::gt => "`>`",
+        Rule::and_op => "`and`",
+        Rule::or_op => "`or`",
+        Rule::in_kw => "`in`",
+        Rule::default_kw => "`default`",
+        Rule::if_expr => "`if`",
+        Rule::call => "a function call",
+        Rule::where_clause => "`where`",
+        Rule::field => "a column (`input.column`)",
+        Rule::name => "a name",
+        Rule::tiers_expr => "`tiers`",
+        Rule::tier_mode => "a tier mode (`flat` or `marginal`)",
+        Rule::bracket => "a bracket (`from ...`)",
+        Rule::rate_pay => "`rate`",
+        Rule::fixed_pay => "`fixed`",
+        Rule::signed_literal | Rule::neg_literal | Rule::signed_number_or_percent => "a value",
+        Rule::signed_number | Rule::number => "a number",
+        Rule::percent => "a percentage",
+        Rule::string | Rule::string_inner => "a quoted text",
+        Rule::boolean => "`true` or `false`",
+        Rule::keyword => "a keyword",
+        Rule::ident | Rule::ident_char => "a name",
+        Rule::policy_kw => "`policy`",
+        Rule::version_kw => "`version`",
+        Rule::currency_kw => "`currency`",
+        Rule::rounding_kw => "`rounding`",
+        Rule::input_kw => "`input`",
+        Rule::payee_kw => "`payee`",
+        Rule::table_kw => "`table`",
+        Rule::else_kw => "`else`",
+        Rule::component_kw => "`component`",
+        Rule::let_kw => "`let`",
+        Rule::when_kw => "`when`",
+        Rule::pay_kw => "`pay`",
+        Rule::cap_kw => "`cap`",
+        Rule::floor_kw => "`floor`",
+        Rule::if_kw => "`if`",
+        Rule::then_kw => "`then`",
+        Rule::tiers_kw => "`tiers`",
+        Rule::from_kw => "`from`",
+        Rule::rate_kw => "`rate`",
+        Rule::fixed_kw => "`fixed`",
+        Rule::where_kw => "`where`",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_header_and_component() {
+        let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 1 + 2 * 3 }";
+        let policy = parse(src).unwrap();
+        assert_eq!(policy.header.name.value, "P");
+        assert_eq!(policy.items.len(), 1);
+    }
+
+    #[test]
+    fn precedence_multiplication_binds_tighter() {
+        let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 1 + 2 * 3 }";
+        let policy = parse(src).unwrap();
+        let Some(Item::Component(c)) = policy.items.first() else {
+            panic!("no component")
+        };
+        let Some(Statement::Pay { value, .. }) = c.body.first() else {
+            panic!("no pay")
+        };
+        let ExprKind::Binary { op, rhs, .. } = &value.kind else {
+            panic!("not binary")
+        };
+        assert_eq!(*op, BinaryOp::Add);
+        assert!(matches!(
+            rhs.kind,
+            ExprKind::Binary {
+                op: BinaryOp::Mul,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn percent_is_exact() {
+        let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 3% }";
+        let policy = parse(src).unwrap();
+        let Some(Item::Component(c)) = policy.items.first() else {
+            panic!("no component")
+        };
+        let Some(Statement::Pay { value, .. }) = c.body.first() else {
+            panic!("no pay")
+        };
+        assert_eq!(
+            value.kind,
+            ExprKind::Literal(Literal::Percent(Decimal::new(3, 2)))
+        );
+    }
+
+    #[test]
+    fn missing_tier_mode_names_both_modes() {
+        let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay tiers x { from 0 rate 3% } }";
+        let problems = parse(src).unwrap_err();
+        assert!(
+            problems[0].message.contains("tier mode"),
+            "{}",
+            problems[0].message
+        );
+        assert!(problems[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("marginal"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = format!(
+            "policy \"P\" version \"1\" currency CNY\ncomponent a monthly {{ pay {}1{} }}",
+            "(".repeat(200),
+            ")".repeat(200)
+        );
+        let problems = parse(&src).unwrap_err();
+        assert!(problems[0].message.contains("nested"));
+    }
+}
