@@ -7,9 +7,9 @@ Produces, next to this script:
                            10 account managers, 2026-01 .. 2026-06
   telecom/surveys.csv      manager,quarter,satisfaction   (2026-Q1, 2026-Q2)
   by-business/roster.csv   id,name,role,team              (9 people, 3 roles)
-  by-business/sales.csv    id,date,payee,customer,kind,business,segment,amount
+  by-business/sales.csv    id,date,employee,customer,kind,business,segment,amount
                            2026-01 .. 2026-03
-  by-business/surveys.csv  payee,quarter,satisfaction     (2026-Q1)
+  by-business/surveys.csv  employee,quarter,satisfaction     (2026-Q1)
 
 The data is synthetic. It uses only the standard library and a fixed seed,
 and draws every random number from `random.Random.random()` (weighted
@@ -409,10 +409,10 @@ def by_business(rng):
     assign_ids(rng, deals, [r[0] for r in ROSTER])
     roster = to_csv(["id", "name", "role", "team"], [r[:4] for r in ROSTER])
     sales = to_csv(
-        ["id", "date", "payee", "customer", "kind", "business", "segment", "amount"],
+        ["id", "date", "employee", "customer", "kind", "business", "segment", "amount"],
         [[d["id"], d["date"].isoformat(), d["person"], d["customer"], d["kind"],
           d["business"], d["segment"], fmt_money(d["cents"])] for d in deals])
-    surveys = to_csv(["payee", "quarter", "satisfaction"], BB_SURVEYS)
+    surveys = to_csv(["employee", "quarter", "satisfaction"], BB_SURVEYS)
     return deals, {"by-business/roster.csv": roster,
                    "by-business/sales.csv": sales,
                    "by-business/surveys.csv": surveys}

@@ -9,7 +9,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::syntax::ast::Span;
@@ -23,20 +24,37 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
+        SourceFile { name: name.into(), text: text.into() }
     }
 
     /// 1-based line number of a byte offset (for traces and messages, not for spans).
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text
-            .as_bytes()
-            .get(..end)
-            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
-            + 1
+        self.text.as_bytes().get(..end).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1
+    }
+}
+
+/// miette counts columns in bytes; a policy line with Chinese text would then report
+/// `27:50` for what an editor shows as column 38. Columns here count characters.
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset();
+        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let column = self.text.get(line_start..start).map_or(0, |t| t.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 
@@ -62,17 +80,8 @@ impl Problem {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        message: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Self {
-        Problem {
-            severity: Severity::Warning,
-            code: Some(code),
-            ..Problem::error(message, span, label)
-        }
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+        Problem { severity: Severity::Warning, code: Some(code), ..Problem::error(message, span, label) }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -108,14 +117,8 @@ impl PolicyReport {
 
     /// Each problem as a miette diagnostic carrying the source.
     pub fn diagnostics(&self) -> impl Iterator<Item = SourcedProblem<'_>> {
-        let named = Arc::new(NamedSource::new(
-            self.source.name.clone(),
-            self.source.text.clone(),
-        ));
-        self.problems.iter().map(move |problem| SourcedProblem {
-            problem,
-            source: named.clone(),
-        })
+        let named = Arc::new(self.source.clone());
+        self.problems.iter().map(move |problem| SourcedProblem { problem, source: named.clone() })
     }
 
     /// Renders every problem followed by a one-line summary, without colour.
@@ -131,14 +134,7 @@ impl PolicyReport {
 
     pub fn summary(&self) -> String {
         let (e, w) = (self.errors(), self.warnings());
-        format!(
-            "{}: {} {}, {} {}",
-            self.source.name,
-            e,
-            plural(e, "error"),
-            w,
-            plural(w, "warning")
-        )
+        format!("{}: {} {}, {} {}", self.source.name, e, plural(e, "error"), w, plural(w, "warning"))
     }
 }
 
@@ -153,8 +149,7 @@ fn plural(n: usize, word: &str) -> String {
 /// Renders one diagnostic as text (unicode, no colour, 100 columns), the form used by the
 /// CLI and the snapshot tests alike.
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic) -> String {
-    let handler =
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     let mut out = String::new();
     if handler.render_report(&mut out, diagnostic).is_err() {
         out = format!("{diagnostic}\n");
@@ -166,7 +161,7 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic) -> String {
 #[derive(Debug)]
 pub struct SourcedProblem<'a> {
     problem: &'a Problem,
-    source: Arc<NamedSource<Arc<str>>>,
+    source: Arc<SourceFile>,
 }
 
 impl fmt::Display for SourcedProblem<'_> {
@@ -179,26 +174,21 @@ impl std::error::Error for SourcedProblem<'_> {}
 
 impl Diagnostic for SourcedProblem<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem
-            .code
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.problem.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<Severity> {
         Some(self.problem.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.problem.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&*self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.problem.labels.iter().map(|(span, label)| {
-            LabeledSpan::new_with_span(Some(label.clone()), *span)
-        })))
+        Some(Box::new(
+            self.problem.labels.iter().map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span)),
+        ))
     }
 }
 
@@ -213,11 +203,7 @@ pub struct DataError {
 
 impl DataError {
     pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
-        DataError {
-            location: location.into(),
-            message: message.into(),
-            help: None,
-        }
+        DataError { location: location.into(), message: message.into(), help: None }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -239,9 +225,7 @@ impl std::error::Error for DataError {}
 
 impl Diagnostic for DataError {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 }
 

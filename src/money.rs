@@ -14,10 +14,7 @@ pub struct Rounding {
 impl Default for Rounding {
     /// Half-up to 0.01: 四舍五入 to the fen, the convention for CNY.
     fn default() -> Self {
-        Rounding {
-            mode: RoundingMode::HalfUp,
-            step: Decimal::new(1, 2),
-        }
+        Rounding { mode: RoundingMode::HalfUp, step: Decimal::new(1, 2) }
     }
 }
 
@@ -35,9 +32,7 @@ impl Rounding {
             RoundingMode::Down => RoundingStrategy::ToZero,
             RoundingMode::Up => RoundingStrategy::AwayFromZero,
         };
-        let steps = value
-            .checked_div(self.step)?
-            .round_dp_with_strategy(0, strategy);
+        let steps = value.checked_div(self.step)?.round_dp_with_strategy(0, strategy);
         let mut rounded = steps.checked_mul(self.step)?;
         rounded.rescale(self.scale());
         Some(rounded)
@@ -58,9 +53,7 @@ pub fn format_grouped(value: Decimal, scale: u32) -> String {
     let mut v = value;
     v.rescale(scale);
     let text = v.abs().to_string();
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(text.len() + text.len() / 3);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -68,11 +61,7 @@ pub fn format_grouped(value: Decimal, scale: u32) -> String {
         }
         grouped.push(c);
     }
-    let sign = if v.is_sign_negative() && !v.is_zero() {
-        "-"
-    } else {
-        ""
-    };
+    let sign = if v.is_sign_negative() && !v.is_zero() { "-" } else { "" };
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
@@ -109,30 +98,13 @@ mod tests {
             (dec!(-1.001), RoundingMode::Down, dec!(-1.00)),
         ];
         for (value, mode, expected) in cases {
-            let r = Rounding {
-                mode,
-                step: dec!(0.01),
-            };
+            let r = Rounding { mode, step: dec!(0.01) };
             assert_eq!(r.apply(value), Some(expected), "{value} {mode:?}");
         }
         // To the nearest 10 yuan: 1,234.5 -> 1,230 (half_up: 123.45 steps -> 123).
-        assert_eq!(
-            Rounding {
-                mode: RoundingMode::HalfUp,
-                step: dec!(10)
-            }
-            .apply(dec!(1234.5)),
-            Some(dec!(1230))
-        );
+        assert_eq!(Rounding { mode: RoundingMode::HalfUp, step: dec!(10) }.apply(dec!(1234.5)), Some(dec!(1230)));
         // 0.05 steps: 1.025 / 0.05 = 20.5 -> 21 -> 1.05.
-        assert_eq!(
-            Rounding {
-                mode: RoundingMode::HalfUp,
-                step: dec!(0.05)
-            }
-            .apply(dec!(1.025)),
-            Some(dec!(1.05))
-        );
+        assert_eq!(Rounding { mode: RoundingMode::HalfUp, step: dec!(0.05) }.apply(dec!(1.025)), Some(dec!(1.05)));
     }
 
     #[test]

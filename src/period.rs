@@ -42,9 +42,7 @@ impl Period {
 
     pub fn year(self) -> i32 {
         match self {
-            Period::Month { year, .. } | Period::Quarter { year, .. } | Period::Year { year } => {
-                year
-            }
+            Period::Month { year, .. } | Period::Quarter { year, .. } | Period::Year { year } => year,
         }
     }
 
@@ -84,10 +82,7 @@ impl Period {
         };
         Some(match to {
             Granularity::Month => Period::Month { year, month },
-            Granularity::Quarter => Period::Quarter {
-                year,
-                quarter: (month - 1) / 3 + 1,
-            },
+            Granularity::Quarter => Period::Quarter { year, quarter: (month - 1) / 3 + 1 },
             Granularity::Year => Period::Year { year },
         })
     }
@@ -184,9 +179,7 @@ mod tests {
         for text in ["2026-03", "2026-Q1", "2026", "1999-12", "2026-Q4"] {
             assert_eq!(Period::parse(text).unwrap().to_string(), text);
         }
-        for bad in [
-            "2026-13", "2026-00", "2026-Q5", "26-01", "2026-1", "2026-Q", "x",
-        ] {
+        for bad in ["2026-13", "2026-00", "2026-Q5", "26-01", "2026-1", "2026-Q", "x"] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
     }
@@ -197,28 +190,13 @@ mod tests {
         assert!(q1.contains(Period::month(2026, 3)));
         assert!(!q1.contains(Period::month(2026, 4)));
         assert_eq!(q1.last_month(), Period::month(2026, 3));
-        assert_eq!(
-            Period::month(2026, 11).coarsen(Granularity::Quarter),
-            Period::parse("2026-Q4")
-        );
-        assert_eq!(
-            Period::Year { year: 2026 }
-                .split(Granularity::Quarter)
-                .len(),
-            4
-        );
+        assert_eq!(Period::month(2026, 11).coarsen(Granularity::Quarter), Period::parse("2026-Q4"));
+        assert_eq!(Period::Year { year: 2026 }.split(Granularity::Quarter).len(), 4);
         assert_eq!(
             q1.split(Granularity::Month),
-            vec![
-                Period::month(2026, 1),
-                Period::month(2026, 2),
-                Period::month(2026, 3)
-            ]
+            vec![Period::month(2026, 1), Period::month(2026, 2), Period::month(2026, 3)]
         );
         assert_eq!(Period::month(2026, 12).next_month(), Period::month(2027, 1));
-        assert_eq!(
-            Period::months_between(Period::month(2025, 11), Period::month(2026, 2)).len(),
-            4
-        );
+        assert_eq!(Period::months_between(Period::month(2025, 11), Period::month(2026, 2)).len(), 4);
     }
 }

@@ -19,6 +19,12 @@ pub struct Checker {
     pub tables: Vec<Table>,
     pub aggregates: Vec<Aggregate>,
     pub lookups: Vec<Lookup>,
+    /// The policy's currency: money literals must be written in it.
+    pub currency: String,
+    /// Columns whose declaration failed (input index, name): uses of them report nothing
+    /// more, so one mistake gives one error.
+    pub broken_columns: Vec<(usize, String)>,
+    pub source: Option<SourceFile>,
 }
 
 impl Checker {
@@ -30,28 +36,32 @@ impl Checker {
             tables: Vec::new(),
             aggregates: Vec::new(),
             lookups: Vec::new(),
+            currency: String::new(),
+            broken_columns: Vec::new(),
+            source: None,
         }
+    }
+
+    /// The policy text of a span, as the analyst wrote it (`100_000`, not `100000`).
+    pub fn text(&self, span: Span) -> String {
+        self.source.as_ref().and_then(|s| s.text.get(span.start..span.end)).unwrap_or("").to_string()
     }
 
     pub fn error(&mut self, problem: Problem) {
         self.problems.push(problem);
     }
 
-    pub fn policy(
-        &mut self,
-        policy: &ast::Policy,
-        source: SourceFile,
-        sha256: String,
-    ) -> Option<Plan> {
+    pub fn policy(&mut self, policy: &ast::Policy, source: SourceFile, sha256: String) -> Option<Plan> {
+        self.source = Some(source.clone());
         let header = &policy.header;
         if header.name.value.trim().is_empty() {
             self.error(
-                Problem::error("policy name is empty", header.name.span, "empty name").with_help(
-                    "name the plan, e.g. `policy \"Telecom account manager commission\"`",
-                ),
+                Problem::error("policy name is empty", header.name.span, "empty name")
+                    .with_help("name the plan, e.g. `policy \"Telecom account manager commission\"`"),
             );
         }
         let currency = header.currency.name.clone();
+        self.currency = currency.clone();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
             self.error(
                 Problem::error(
@@ -104,6 +114,8 @@ impl Checker {
                         .with_label(*first, "first declared here")
                         .with_help("give each component its own name"),
                     );
+                    // Still check its body, so that its own mistakes show now, not next run.
+                    let _ = self.component(c, rounding);
                     continue;
                 }
                 seen.insert(&c.name.name, c.name.span);
@@ -115,7 +127,9 @@ impl Checker {
         if seen.is_empty() {
             self.error(
                 Problem::error("the policy has no components, so it pays nothing", header.span, "policy declared here")
-                    .with_help("add a component, e.g. `component sales_commission monthly { pay 3% * sum(sales.amount) }`"),
+                    .with_help(
+                        "add a component, e.g. `component sales_commission monthly { pay 3% * sum(sales.amount) }`",
+                    ),
             );
         }
         let payee = self.payee?;
@@ -138,19 +152,12 @@ impl Checker {
     pub fn rounding(&mut self, r: &ast::RoundingDecl) -> Rounding {
         if r.step.value <= Decimal::ZERO {
             self.error(
-                Problem::error(
-                    "rounding step must be positive",
-                    r.step.span,
-                    "not a positive step",
-                )
-                .with_help("round to a step such as `0.01` (the fen) or `1` (the yuan)"),
+                Problem::error("rounding step must be positive", r.step.span, "not a positive step")
+                    .with_help("round to a step such as `0.01` (the fen) or `1` (the yuan)"),
             );
             return Rounding::default();
         }
-        Rounding {
-            mode: r.mode.value,
-            step: r.step.value,
-        }
+        Rounding { mode: r.mode.value, step: r.step.value }
     }
 
     fn input(&mut self, decl: &ast::InputDecl) {
@@ -168,14 +175,8 @@ impl Checker {
         }
         if decl.name.name == "payee" {
             self.error(
-                Problem::error(
-                    "an input cannot be called `payee`",
-                    decl.name.span,
-                    "reserved name",
-                )
-                .with_help(
-                    "`payee.<column>` refers to the payee's roster columns; choose another name",
-                ),
+                Problem::error("an input cannot be called `payee`", decl.name.span, "reserved name")
+                    .with_help("`payee.<column>` refers to the payee's roster columns; choose another name"),
             );
         }
         let mut schema = InputSchema {
@@ -188,12 +189,8 @@ impl Checker {
         };
         if decl.columns.is_empty() {
             self.error(
-                Problem::error(
-                    format!("input `{}` has no columns", decl.name.name),
-                    decl.span,
-                    "empty input",
-                )
-                .with_help("declare its columns, e.g. `amount: money`"),
+                Problem::error(format!("input `{}` has no columns", decl.name.name), decl.span, "empty input")
+                    .with_help("declare its columns, e.g. `amount: money`"),
             );
         }
         for col in &decl.columns {
@@ -201,10 +198,7 @@ impl Checker {
                 let first = first.span;
                 self.error(
                     Problem::error(
-                        format!(
-                            "column `{}` is declared twice in `{}`",
-                            col.name.name, decl.name.name
-                        ),
+                        format!("column `{}` is declared twice in `{}`", col.name.name, decl.name.name),
                         col.name.span,
                         "second declaration",
                     )
@@ -212,22 +206,11 @@ impl Checker {
                 );
                 continue;
             }
-            let Some(ty) = ColumnType::ALL
-                .iter()
-                .find(|(n, _)| *n == col.ty.name)
-                .map(|(_, t)| *t)
-            else {
+            let Some(ty) = ColumnType::ALL.iter().find(|(n, _)| *n == col.ty.name).map(|(_, t)| *t) else {
+                self.broken_columns.push((self.inputs.len(), col.name.name.clone()));
                 self.error(
-                    Problem::error(
-                        format!("unknown column type `{}`", col.ty.name),
-                        col.ty.span,
-                        "unknown type",
-                    )
-                    .with_help(suggest::help(
-                        &col.ty.name,
-                        "column type",
-                        ColumnType::ALL.iter().map(|(n, _)| *n),
-                    )),
+                    Problem::error(format!("unknown column type `{}`", col.ty.name), col.ty.span, "unknown type")
+                        .with_help(suggest::help(&col.ty.name, "column type", ColumnType::ALL.iter().map(|(n, _)| *n))),
                 );
                 continue;
             };
@@ -245,11 +228,7 @@ impl Checker {
                 let mut seen: Vec<&str> = Vec::new();
                 for v in values {
                     if seen.contains(&v.value.as_str()) {
-                        self.error(Problem::error(
-                            format!("value `{}` is listed twice", v.value),
-                            v.span,
-                            "repeated",
-                        ));
+                        self.error(Problem::error(format!("value `{}` is listed twice", v.value), v.span, "repeated"));
                     }
                     seen.push(&v.value);
                 }
@@ -273,9 +252,7 @@ impl Checker {
                 }
                 *slot = Some(index);
                 let ok = match role.value {
-                    ColumnRole::Key | ColumnRole::Payee => {
-                        ty == ColumnType::Text || ty == ColumnType::Integer
-                    }
+                    ColumnRole::Key | ColumnRole::Payee => ty == ColumnType::Text || ty == ColumnType::Integer,
                     ColumnRole::Period => ty.bucket().is_some(),
                 };
                 if !ok {
@@ -296,10 +273,7 @@ impl Checker {
             schema.columns.push(Column {
                 name: col.name.name.clone(),
                 ty,
-                values: col
-                    .values
-                    .as_ref()
-                    .map(|v| v.iter().map(|s| s.value.clone()).collect()),
+                values: col.values.as_ref().map(|v| v.iter().map(|s| s.value.clone()).collect()),
                 span: col.name.span,
             });
         }
@@ -307,64 +281,46 @@ impl Checker {
     }
 
     fn payee_decl(&mut self, policy: &ast::Policy) {
-        let decls: Vec<&ast::PayeeDecl> = policy
-            .items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Payee(p) = i {
-                    Some(p)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let decls: Vec<&ast::PayeeDecl> =
+            policy.items.iter().filter_map(|i| if let Item::Payee(p) = i { Some(p) } else { None }).collect();
         let Some(decl) = decls.first() else {
             let span = policy.header.span;
+            let example = self
+                .inputs
+                .iter()
+                .find_map(|i| {
+                    i.payee.or(i.key).and_then(|c| i.columns.get(c)).map(|c| format!("{}.{}", i.name, c.name))
+                })
+                .unwrap_or_else(|| "sales.manager".to_string());
             self.error(
                 Problem::error("the policy does not say who is paid", span, "no `payee` declaration")
-                    .with_help("add `payee sales.manager` (every distinct manager in the sales ledger) or `payee roster.id` (everyone in a roster input)"),
+                    .with_help(format!("add `payee {example}`: the distinct values of a ledger column, or the key column of a roster input")),
             );
             return;
         };
         for extra in decls.iter().skip(1) {
             self.error(
-                Problem::error(
-                    "`payee` is declared twice",
-                    extra.span,
-                    "second declaration",
-                )
-                .with_label(decl.span, "first declared here"),
+                Problem::error("`payee` is declared twice", extra.span, "second declaration")
+                    .with_label(decl.span, "first declared here"),
             );
         }
         let Some(input) = self.inputs.iter().position(|i| i.name == decl.input.name) else {
             let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();
             let help = suggest::help(&decl.input.name, "input", names.iter().copied());
             self.error(
-                Problem::error(
-                    format!("unknown input `{}`", decl.input.name),
-                    decl.input.span,
-                    "not declared",
-                )
-                .with_help(help),
+                Problem::error(format!("unknown input `{}`", decl.input.name), decl.input.span, "not declared")
+                    .with_help(help),
             );
             return;
         };
         let schema = self.inputs.get(input);
         let Some(column) = schema.and_then(|s| s.column_index(&decl.column.name)) else {
-            let names: Vec<String> = schema
-                .map(|s| s.columns.iter().map(|c| c.name.clone()).collect())
-                .unwrap_or_default();
-            let help = suggest::help(
-                &decl.column.name,
-                "column",
-                names.iter().map(String::as_str),
-            );
+            let names: Vec<String> =
+                schema.map(|s| s.columns.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+            let help = suggest::help(&decl.column.name, "column", names.iter().map(String::as_str));
             self.error(
                 Problem::error(
-                    format!(
-                        "input `{}` has no column `{}`",
-                        decl.input.name, decl.column.name
-                    ),
+                    format!("input `{}` has no column `{}`", decl.input.name, decl.column.name),
                     decl.column.span,
                     "no such column",
                 )
@@ -395,7 +351,10 @@ impl Checker {
                 Some(other) if other != column => {
                     self.problems.push(
                         Problem::error(
-                            format!("`payee {}.{}` names a different column than the one marked `payee`", decl.input.name, decl.column.name),
+                            format!(
+                                "`payee {}.{}` names a different column than the one marked `payee`",
+                                decl.input.name, decl.column.name
+                            ),
                             decl.span,
                             "here",
                         )
@@ -426,6 +385,7 @@ impl Checker {
         let mut ty: Option<Ty> = None;
         let mut value_of = |checker: &mut Checker, lit: &ast::Spanned<Literal>| -> Value {
             let (v, t) = literal_value(&lit.value);
+            checker.check_currency(&lit.value, lit.span);
             match ty {
                 None => ty = Some(t),
                 Some(prev)
@@ -435,12 +395,7 @@ impl Checker {
                 {
                     checker.error(
                         Problem::error(
-                            format!(
-                                "table `{}` mixes {} and {} values",
-                                decl.name.name,
-                                prev.name(),
-                                t.name()
-                            ),
+                            format!("table `{}` mixes {} and {} values", decl.name.name, prev.name(), t.name()),
                             lit.span,
                             format!("{} here", t.name()),
                         )
@@ -453,15 +408,8 @@ impl Checker {
                 if let Value::Number(n) = v {
                     if n > Decimal::ONE {
                         checker.problems.push(
-                            Problem::warning(
-                                "C0006",
-                                "rate above 100%",
-                                lit.span,
-                                "more than the whole amount",
-                            )
-                            .with_help(
-                                "check the rate; a rate over 100% pays more than the sale itself",
-                            ),
+                            Problem::warning("C0006", "rate above 100%", lit.span, "more than the whole amount")
+                                .with_help("check the rate; a rate over 100% pays more than the sale itself"),
                         );
                     }
                 }
@@ -486,11 +434,8 @@ impl Checker {
                 );
                 continue;
             }
-            let keys: Vec<Option<Value>> = row
-                .keys
-                .iter()
-                .map(|k| k.value.as_ref().map(|l| literal_value(l).0))
-                .collect();
+            let keys: Vec<Option<Value>> =
+                row.keys.iter().map(|k| k.value.as_ref().map(|l| literal_value(l).0)).collect();
             if let Some(first) = rows.iter().find(|r| r.keys == keys) {
                 let first = first.span;
                 self.error(
@@ -505,19 +450,11 @@ impl Checker {
                 continue;
             }
             let value = value_of(self, &row.value);
-            rows.push(TableRow {
-                keys,
-                value,
-                span: row.span,
-            });
+            rows.push(TableRow { keys, value, span: row.span });
         }
         let otherwise = decl.otherwise.as_ref().map(|o| (value_of(self, o), o.span));
         if rows.is_empty() && otherwise.is_none() {
-            self.error(Problem::error(
-                format!("table `{}` has no rows", decl.name.name),
-                decl.span,
-                "empty table",
-            ));
+            self.error(Problem::error(format!("table `{}` has no rows", decl.name.name), decl.span, "empty table"));
         }
         self.tables.push(Table {
             name: decl.name.name.clone(),
@@ -529,11 +466,7 @@ impl Checker {
         });
     }
 
-    fn component(
-        &mut self,
-        decl: &ast::ComponentDecl,
-        policy_rounding: Rounding,
-    ) -> Option<Component> {
+    fn component(&mut self, decl: &ast::ComponentDecl, policy_rounding: Rounding) -> Option<Component> {
         let cadence = decl.cadence.value;
         let mut lets: Vec<Let> = Vec::new();
         let mut gates = Vec::new();
@@ -542,34 +475,27 @@ impl Checker {
         let mut floor = None;
         let mut rounding = policy_rounding;
         let mut failed = false;
+        let mut broken: Vec<String> = Vec::new();
         for statement in &decl.body {
-            let scope = Scope::Statement {
-                lets: &lets,
-                cadence,
-            };
+            let scope = Scope::Statement { lets: &lets, broken: &broken, cadence };
             match statement {
                 Statement::Let { name, value, .. } => {
                     if let Some(first) = lets.iter().find(|l| l.name == name.name) {
                         let first = first.span;
                         self.error(
-                            Problem::error(
-                                format!("`{}` is defined twice", name.name),
-                                name.span,
-                                "second definition",
-                            )
-                            .with_label(first, "first defined here")
-                            .with_help("a `let` name is defined once per component"),
+                            Problem::error(format!("`{}` is defined twice", name.name), name.span, "second definition")
+                                .with_label(first, "first defined here")
+                                .with_help("a `let` name is defined once per component"),
                         );
                         failed = true;
                         continue;
                     }
                     match self.expr(value, &scope) {
-                        Some(e) => lets.push(Let {
-                            name: name.name.clone(),
-                            value: e,
-                            span: name.span,
-                        }),
-                        None => failed = true,
+                        Some(e) => lets.push(Let { name: name.name.clone(), value: e, span: name.span }),
+                        None => {
+                            failed = true;
+                            broken.push(name.name.clone());
+                        }
                     }
                 }
                 Statement::When { condition, .. } => match self.expr(condition, &scope) {
@@ -627,9 +553,7 @@ impl Checker {
             return None;
         };
         if let (Some(c), Some(f)) = (&cap, &floor) {
-            if let (Node::Const(Value::Number(c_val)), Node::Const(Value::Number(f_val))) =
-                (&c.node, &f.node)
-            {
+            if let (Node::Const(Value::Number(c_val)), Node::Const(Value::Number(f_val))) = (&c.node, &f.node) {
                 if c_val < f_val {
                     self.error(
                         Problem::error("the cap is below the floor", c.span, "cap")
@@ -656,24 +580,35 @@ impl Checker {
         })
     }
 
+    /// `500 USD` in a CNY policy is an error: amounts are in the policy's currency.
+    pub fn check_currency(&mut self, lit: &Literal, span: Span) {
+        if let Literal::Money { currency, .. } = lit {
+            if *currency != self.currency {
+                let help = format!("this policy pays in `{}`; write `... {}`", self.currency, self.currency);
+                self.error(
+                    Problem::error(
+                        format!("amount in `{currency}`, but the policy's currency is `{}`", self.currency),
+                        span,
+                        "other currency",
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+
     /// An expression that must be an amount of money (a literal number counts as one).
     fn money_expr(&mut self, value: &ast::Expr, scope: &Scope, what: &str) -> Option<Expr> {
         let mut e = self.expr(value, scope)?;
         super::expr::coerce_literal(&mut e, Ty::Money);
         if e.ty != Ty::Money {
             let help = match e.ty {
-                Ty::Percent => {
-                    "multiply the rate by an amount, e.g. `5% * sum(sales.amount)`".to_string()
-                }
+                Ty::Percent => "multiply the rate by an amount, e.g. `5% * sum(sales.amount)`".to_string(),
                 _ => format!("{what} is an amount of money"),
             };
             self.error(
-                Problem::error(
-                    format!("{what} must be money"),
-                    e.span,
-                    format!("this is {}", e.ty.name()),
-                )
-                .with_help(help),
+                Problem::error(format!("{what} must be money"), e.span, format!("this is {}", e.ty.name()))
+                    .with_help(help),
             );
             return None;
         }
@@ -685,6 +620,7 @@ impl Checker {
 pub fn literal_value(lit: &Literal) -> (Value, Ty) {
     match lit {
         Literal::Number(n) => (Value::Number(*n), Ty::Number),
+        Literal::Money { amount, .. } => (Value::Number(*amount), Ty::Money),
         Literal::Percent(p) => (Value::Number(*p), Ty::Percent),
         Literal::Text(t) => (Value::text(t), Ty::Text),
         Literal::Bool(b) => (Value::Bool(*b), Ty::Bool),

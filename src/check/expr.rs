@@ -19,8 +19,15 @@ use crate::syntax::ast::{self, BinaryOp, Cadence, ExprKind, Span, UnaryOp};
 use crate::value::Value;
 
 pub enum Scope<'a> {
-    Statement { lets: &'a [Let], cadence: Cadence },
-    Row { input: usize },
+    /// `broken` names `let`s that failed to check: using them reports nothing more.
+    Statement {
+        lets: &'a [Let],
+        broken: &'a [String],
+        cadence: Cadence,
+    },
+    Row {
+        input: usize,
+    },
 }
 
 const AGGREGATES: [(&str, AggFunc); 6] = [
@@ -52,6 +59,7 @@ impl Checker {
         let typed = |node: Node, ty: Ty| Some(Expr { node, ty, span });
         match &e.kind {
             ExprKind::Literal(lit) => {
+                self.check_currency(lit, span);
                 let (v, ty) = literal_value(lit);
                 typed(Node::Const(v), ty)
             }
@@ -67,15 +75,9 @@ impl Checker {
                         let ty = inner.ty;
                         typed(Node::Unary(UnaryOp::Neg, Box::new(inner)), ty)
                     }
-                    UnaryOp::Not if inner.ty == Ty::Bool => {
-                        typed(Node::Unary(UnaryOp::Not, Box::new(inner)), Ty::Bool)
-                    }
+                    UnaryOp::Not if inner.ty == Ty::Bool => typed(Node::Unary(UnaryOp::Not, Box::new(inner)), Ty::Bool),
                     _ => {
-                        let want = if *op == UnaryOp::Neg {
-                            "a number"
-                        } else {
-                            "true/false"
-                        };
+                        let want = if *op == UnaryOp::Neg { "a number" } else { "true/false" };
                         self.error(Problem::error(
                             format!("expected {want}, found {}", inner.ty.name()),
                             inner.span,
@@ -89,7 +91,11 @@ impl Checker {
                 let l = self.expr(lhs, scope);
                 let r = self.expr(rhs, scope);
                 let (mut l, mut r) = (l?, r?);
-                unify(&mut l, &mut r);
+                // A literal takes its neighbour's unit only where units must match: `sales >=
+                // 100_000` compares money; in `500 * count(...)` the 500 stays a number.
+                if !matches!(op, BinaryOp::Mul | BinaryOp::Div | BinaryOp::And | BinaryOp::Or) {
+                    unify(&mut l, &mut r);
+                }
                 let ty = self.binary_type(*op, &l, &r, span)?;
                 self.check_enum_comparison(&l, &r, scope);
                 self.check_enum_comparison(&r, &l, scope);
@@ -117,11 +123,7 @@ impl Checker {
                 }
                 typed(Node::In(Box::new(v), items), Ty::Bool)
             }
-            ExprKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
+            ExprKind::If { condition, then, otherwise } => {
                 let c = self.expr(condition, scope);
                 let t = self.expr(then, scope);
                 let o = self.expr(otherwise, scope);
@@ -169,13 +171,9 @@ impl Checker {
                 let ty = v.ty;
                 typed(Node::Default(Box::new(v), Box::new(f)), ty)
             }
-            ExprKind::Call {
-                function,
-                args,
-                filter,
-            } => self.call(function, args, filter.as_deref(), scope, span),
+            ExprKind::Call { function, args, filter } => self.call(function, args, filter.as_deref(), scope, span),
             ExprKind::Tiers(t) => {
-                let base = self.expr(&t.base, scope)?;
+                let base = self.expr(&t.base, scope);
                 tiers::check(self, t, base, span)
             }
         }
@@ -184,14 +182,13 @@ impl Checker {
     fn name(&mut self, ident: &ast::Ident, scope: &Scope) -> Option<Expr> {
         let span = ident.span;
         match scope {
-            Scope::Statement { lets, .. } => {
+            Scope::Statement { lets, broken, .. } => {
+                if broken.contains(&ident.name) {
+                    return None;
+                }
                 if let Some(i) = lets.iter().position(|l| l.name == ident.name) {
                     let ty = lets.get(i).map_or(Ty::Number, |l| l.value.ty);
-                    return Some(Expr {
-                        node: Node::Let(i),
-                        ty,
-                        span,
-                    });
+                    return Some(Expr { node: Node::Let(i), ty, span });
                 }
                 if let Some(input) = self.inputs.iter().find(|i| i.name == ident.name) {
                     let example = input
@@ -199,42 +196,36 @@ impl Checker {
                         .iter()
                         .find(|c| c.ty.ty().is_numeric())
                         .map_or("amount".to_string(), |c| c.name.clone());
-                    let help = format!("an input is many rows; aggregate it, e.g. `sum({}.{example})` or `count({})`", input.name, input.name);
+                    let help = format!(
+                        "an input is many rows; aggregate it, e.g. `sum({}.{example})` or `count({})`",
+                        input.name, input.name
+                    );
                     self.error(
-                        Problem::error(
-                            format!("`{}` is an input, not a value", ident.name),
-                            span,
-                            "an input",
-                        )
-                        .with_help(help),
+                        Problem::error(format!("`{}` is an input, not a value", ident.name), span, "an input")
+                            .with_help(help),
                     );
                     return None;
                 }
                 let names: Vec<&str> = lets.iter().map(|l| l.name.as_str()).collect();
                 let help = if names.is_empty() {
-                    "no `let` is defined before this line in this component; columns are written `input.column`".to_string()
+                    "no `let` is defined before this line in this component; columns are written `input.column`"
+                        .to_string()
                 } else {
                     suggest::help(&ident.name, "name", names.iter().copied())
                 };
                 self.error(
-                    Problem::error(
-                        format!("unknown name `{}`", ident.name),
-                        span,
-                        "not defined",
-                    )
-                    .with_help(help),
+                    Problem::error(format!("unknown name `{}`", ident.name), span, "not defined").with_help(help),
                 );
                 None
             }
             Scope::Row { input } => {
+                if self.broken_columns.iter().any(|(i, c)| i == input && *c == ident.name) {
+                    return None;
+                }
                 let schema = self.inputs.get(*input)?;
                 if let Some(c) = schema.column_index(&ident.name) {
                     let ty = schema.columns.get(c).map_or(Ty::Text, |col| col.ty.ty());
-                    return Some(Expr {
-                        node: Node::Column(c),
-                        ty,
-                        span,
-                    });
+                    return Some(Expr { node: Node::Column(c), ty, span });
                 }
                 let names: Vec<String> = schema.columns.iter().map(|c| c.name.clone()).collect();
                 let input_name = schema.name.clone();
@@ -248,38 +239,22 @@ impl Checker {
         }
     }
 
-    fn field(
-        &mut self,
-        input: &ast::Ident,
-        column: &ast::Ident,
-        scope: &Scope,
-        span: Span,
-    ) -> Option<Expr> {
+    fn field(&mut self, input: &ast::Ident, column: &ast::Ident, scope: &Scope, span: Span) -> Option<Expr> {
         if input.name == "payee" {
             return self.payee_field(column, span);
         }
         let Some(index) = self.inputs.iter().position(|i| i.name == input.name) else {
-            let names: Vec<String> = self
-                .inputs
-                .iter()
-                .map(|i| i.name.clone())
-                .chain(["payee".to_string()])
-                .collect();
+            let names: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).chain(["payee".to_string()]).collect();
             self.error(
-                Problem::error(
-                    format!("unknown input `{}`", input.name),
-                    input.span,
-                    "not declared",
-                )
-                .with_help(suggest::help(
-                    &input.name,
-                    "input",
-                    names.iter().map(String::as_str),
-                )),
+                Problem::error(format!("unknown input `{}`", input.name), input.span, "not declared")
+                    .with_help(suggest::help(&input.name, "input", names.iter().map(String::as_str))),
             );
             return None;
         };
         let schema = self.inputs.get(index)?;
+        if self.broken_columns.iter().any(|(i, c)| *i == index && *c == column.name) {
+            return None;
+        }
         let Some(col) = schema.column_index(&column.name) else {
             let names: Vec<String> = schema.columns.iter().map(|c| c.name.clone()).collect();
             self.error(
@@ -288,29 +263,24 @@ impl Checker {
                     column.span,
                     "no such column",
                 )
-                .with_help(suggest::help(
-                    &column.name,
-                    "column",
-                    names.iter().map(String::as_str),
-                )),
+                .with_help(suggest::help(&column.name, "column", names.iter().map(String::as_str))),
             );
             return None;
         };
         let ty = schema.columns.get(col).map_or(Ty::Text, |c| c.ty.ty());
         match scope {
-            Scope::Row { input: agg_input } if *agg_input == index => Some(Expr {
-                node: Node::Column(col),
-                ty,
-                span,
-            }),
+            Scope::Row { input: agg_input } if *agg_input == index => Some(Expr { node: Node::Column(col), ty, span }),
             Scope::Row { input: agg_input } => {
-                let agg_name = self
-                    .inputs
-                    .get(*agg_input)
-                    .map_or(String::new(), |i| i.name.clone());
+                let agg_name = self.inputs.get(*agg_input).map_or(String::new(), |i| i.name.clone());
                 self.error(
-                    Problem::error(format!("an aggregate over `{agg_name}` cannot read `{}`", input.name), span, format!("a column of `{}`", input.name))
-                        .with_help("each aggregate ranges over the rows of one input; aggregate the other input separately"),
+                    Problem::error(
+                        format!("an aggregate over `{agg_name}` cannot read `{}`", input.name),
+                        span,
+                        format!("a column of `{}`", input.name),
+                    )
+                    .with_help(
+                        "each aggregate ranges over the rows of one input; aggregate the other input separately",
+                    ),
                 );
                 None
             }
@@ -320,25 +290,14 @@ impl Checker {
 
     /// `surveys.satisfaction` outside an aggregate: the value of the payee's one row for the
     /// component's period.
-    fn lookup(
-        &mut self,
-        input: usize,
-        column: usize,
-        cadence: Cadence,
-        span: Span,
-        ty: Ty,
-    ) -> Option<Expr> {
+    fn lookup(&mut self, input: usize, column: usize, cadence: Cadence, span: Span, ty: Ty) -> Option<Expr> {
         let schema = self.inputs.get(input)?;
         let name = schema.name.clone();
-        let col_name = schema
-            .columns
-            .get(column)
-            .map_or(String::new(), |c| c.name.clone());
+        let col_name = schema.columns.get(column).map_or(String::new(), |c| c.name.clone());
         if schema.payee.is_none() {
-            self.error(
-                Problem::error(format!("input `{name}` has no payee column"), span, "read here")
-                    .with_help(format!("mark the column that names the payee, e.g. `payee manager: text` in `input {name}`")),
-            );
+            self.error(Problem::error(format!("input `{name}` has no payee column"), span, "read here").with_help(
+                format!("mark the column that names the payee, e.g. `payee manager: text` in `input {name}`"),
+            ));
             return None;
         }
         let Some(bucket) = schema.bucket() else {
@@ -348,10 +307,7 @@ impl Checker {
             );
             return None;
         };
-        let date_based = schema
-            .period
-            .and_then(|p| schema.columns.get(p))
-            .is_some_and(|c| c.ty == ColumnType::Date);
+        let date_based = schema.period.and_then(|p| schema.columns.get(p)).is_some_and(|c| c.ty == ColumnType::Date);
         if date_based || bucket < Granularity::from(cadence) {
             let help = format!(
                 "`{name}` can have several rows per payee in a {} period; aggregate them, e.g. `sum({name}.{col_name})` or `max({name}.{col_name})`",
@@ -375,35 +331,22 @@ impl Checker {
                 self.lookups.len() - 1
             }
         };
-        Some(Expr {
-            node: Node::Lookup(index),
-            ty,
-            span,
-        })
+        Some(Expr { node: Node::Lookup(index), ty, span })
     }
 
     fn payee_field(&mut self, column: &ast::Ident, span: Span) -> Option<Expr> {
         if column.name == "id" {
-            return Some(Expr {
-                node: Node::PayeeId,
-                ty: Ty::Text,
-                span,
-            });
+            return Some(Expr { node: Node::PayeeId, ty: Ty::Text, span });
         }
         match self.payee {
             Some(PayeeSource::Roster { input, .. }) => {
                 let schema = self.inputs.get(input)?;
                 if let Some(c) = schema.column_index(&column.name) {
                     let ty = schema.columns.get(c).map_or(Ty::Text, |col| col.ty.ty());
-                    return Some(Expr {
-                        node: Node::PayeeAttr(c),
-                        ty,
-                        span,
-                    });
+                    return Some(Expr { node: Node::PayeeAttr(c), ty, span });
                 }
-                let names: Vec<String> = std::iter::once("id".to_string())
-                    .chain(schema.columns.iter().map(|c| c.name.clone()))
-                    .collect();
+                let names: Vec<String> =
+                    std::iter::once("id".to_string()).chain(schema.columns.iter().map(|c| c.name.clone())).collect();
                 self.error(
                     Problem::error(
                         format!("the roster has no column `{}`", column.name),
@@ -437,6 +380,20 @@ impl Checker {
         span: Span,
     ) -> Option<Expr> {
         let name = function.name.as_str();
+        let is_table = self.tables.iter().any(|t| t.name == name);
+        if !is_table && !SCALAR_FUNCTIONS.contains(&name) && !AGGREGATES.iter().any(|(n, _)| *n == name) {
+            let known: Vec<String> = AGGREGATES
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .chain(SCALAR_FUNCTIONS.iter().map(|s| s.to_string()))
+                .chain(self.tables.iter().map(|t| t.name.clone()))
+                .collect();
+            self.error(
+                Problem::error(format!("unknown function `{name}`"), function.span, "not a function or table")
+                    .with_help(suggest::help(name, "function", known.iter().map(String::as_str))),
+            );
+            return None;
+        }
         let agg = AGGREGATES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
         let scalar_minmax = matches!(name, "min" | "max") && args.len() >= 2;
         if let (Some(func), false) = (agg, scalar_minmax) {
@@ -460,17 +417,11 @@ impl Checker {
         match name {
             "min" | "max" => {
                 let ty = self.same_numeric(&mut checked, name)?;
-                let node = if name == "min" {
-                    Node::Min(checked)
-                } else {
-                    Node::Max(checked)
-                };
+                let node = if name == "min" { Node::Min(checked) } else { Node::Max(checked) };
                 Some(Expr { node, ty, span })
             }
             "abs" => {
-                let [x] = <[Expr; 1]>::try_from(checked)
-                    .ok()
-                    .or_else(|| self.arity(name, "one value", span))?;
+                let [x] = <[Expr; 1]>::try_from(checked).ok().or_else(|| self.arity(name, "one value", span))?;
                 if !x.ty.is_numeric() {
                     self.error(Problem::error(
                         format!("`abs` needs a number, found {}", x.ty.name()),
@@ -480,24 +431,16 @@ impl Checker {
                     return None;
                 }
                 let ty = x.ty;
-                Some(Expr {
-                    node: Node::Abs(Box::new(x)),
-                    ty,
-                    span,
-                })
+                Some(Expr { node: Node::Abs(Box::new(x)), ty, span })
             }
             "round" => {
-                let [x, step] = <[Expr; 2]>::try_from(checked).ok().or_else(|| {
-                    self.arity(name, "a value and a step, e.g. `round(x, 0.01)`", span)
-                })?;
+                let [x, step] = <[Expr; 2]>::try_from(checked)
+                    .ok()
+                    .or_else(|| self.arity(name, "a value and a step, e.g. `round(x, 0.01)`", span))?;
                 let Node::Const(Value::Number(step_value)) = step.node else {
                     self.error(
-                        Problem::error(
-                            "the rounding step must be a number written out",
-                            step.span,
-                            "not a literal",
-                        )
-                        .with_help("e.g. `round(x, 0.01)`"),
+                        Problem::error("the rounding step must be a number written out", step.span, "not a literal")
+                            .with_help("e.g. `round(x, 0.01)`"),
                     );
                     return None;
                 };
@@ -509,55 +452,20 @@ impl Checker {
                     return None;
                 }
                 let ty = x.ty;
-                let rounding = Rounding {
-                    step: step_value,
-                    ..Rounding::default()
-                };
-                Some(Expr {
-                    node: Node::Round(Box::new(x), rounding),
-                    ty,
-                    span,
-                })
+                let rounding = Rounding { step: step_value, ..Rounding::default() };
+                Some(Expr { node: Node::Round(Box::new(x), rounding), ty, span })
             }
-            _ => {
-                let known: Vec<String> = AGGREGATES
-                    .iter()
-                    .map(|(n, _)| n.to_string())
-                    .chain(SCALAR_FUNCTIONS.iter().map(|s| s.to_string()))
-                    .chain(self.tables.iter().map(|t| t.name.clone()))
-                    .collect();
-                self.error(
-                    Problem::error(
-                        format!("unknown function `{name}`"),
-                        function.span,
-                        "not a function or table",
-                    )
-                    .with_help(suggest::help(
-                        name,
-                        "function",
-                        known.iter().map(String::as_str),
-                    )),
-                );
-                None
-            }
+            _ => None,
         }
     }
 
     fn arity<T>(&mut self, name: &str, expected: &str, span: Span) -> Option<T> {
-        self.error(Problem::error(
-            format!("`{name}` takes {expected}"),
-            span,
-            "wrong number of arguments",
-        ));
+        self.error(Problem::error(format!("`{name}` takes {expected}"), span, "wrong number of arguments"));
         None
     }
 
     fn same_numeric(&mut self, args: &mut [Expr], name: &str) -> Option<Ty> {
-        let target = args
-            .iter()
-            .map(|a| a.ty)
-            .find(|t| *t != Ty::Number)
-            .unwrap_or(Ty::Number);
+        let target = args.iter().map(|a| a.ty).find(|t| *t != Ty::Number).unwrap_or(Ty::Number);
         for a in args.iter_mut() {
             coerce_literal(a, target);
             if a.ty != target || !a.ty.is_numeric() {
@@ -587,58 +495,57 @@ impl Checker {
         let fname = func.name();
         let Scope::Statement { cadence, .. } = scope else {
             self.error(
-                Problem::error(
-                    format!("`{fname}` cannot be used inside another aggregate"),
-                    span,
-                    "nested aggregate",
-                )
-                .with_help("compute the inner aggregate with `let` and combine the results"),
+                Problem::error(format!("`{fname}` cannot be used inside another aggregate"), span, "nested aggregate")
+                    .with_help("compute the inner aggregate with `let` and combine the results"),
             );
             return None;
         };
         let cadence = *cadence;
         let [arg] = args else {
             self.error(
-                Problem::error(
-                    format!("`{fname}` takes one argument"),
-                    span,
-                    "wrong number of arguments",
-                )
-                .with_help(format!("e.g. `{fname}(sales.amount where kind = \"new\")`")),
+                Problem::error(format!("`{fname}` takes one argument"), span, "wrong number of arguments")
+                    .with_help(format!("e.g. `{fname}(sales.amount where kind = \"new\")`")),
             );
             return None;
         };
         let Some(input) = self.aggregate_input(arg, filter) else {
+            if let Some(unknown) = self.unknown_input_in(arg, filter) {
+                let names: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
+                self.error(
+                    Problem::error(format!("unknown input `{}`", unknown.name), unknown.span, "not declared")
+                        .with_help(suggest::help(&unknown.name, "input", names.iter().map(String::as_str))),
+                );
+                return None;
+            }
             self.error(
                 Problem::error(
                     format!("cannot tell which input `{fname}` ranges over"),
                     function.span.to(span),
                     "no `input.column` inside",
                 )
-                .with_help(
-                    "name a column with its input, e.g. `sum(sales.amount)` or `count(sales)`",
-                ),
+                .with_help("name a column with its input, e.g. `sum(sales.amount)` or `count(sales)`"),
             );
             return None;
         };
         let schema = self.inputs.get(input)?;
         let input_name = schema.name.clone();
         if schema.payee.is_none() || schema.bucket().is_none() {
-            let missing = if schema.payee.is_none() {
-                "payee"
-            } else {
-                "period"
-            };
+            let missing = if schema.payee.is_none() { "payee" } else { "period" };
             self.error(
-                Problem::error(format!("input `{input_name}` has no {missing} column, so it cannot be aggregated per payee and period"), span, "aggregated here")
-                    .with_help(format!("mark its {missing} column in `input {input_name}`, e.g. `{missing} <column>: ...`")),
+                Problem::error(
+                    format!(
+                        "input `{input_name}` has no {missing} column, so it cannot be aggregated per payee and period"
+                    ),
+                    span,
+                    "aggregated here",
+                )
+                .with_help(format!(
+                    "mark its {missing} column in `input {input_name}`, e.g. `{missing} <column>: ...`"
+                )),
             );
             return None;
         }
-        if schema
-            .bucket()
-            .is_some_and(|b| b > Granularity::from(cadence))
-        {
+        if schema.bucket().is_some_and(|b| b > Granularity::from(cadence)) {
             self.error(
                 Problem::error(format!("`{input_name}` has one row per {}, finer periods cannot be summed from it", granularity_word(schema.bucket())), span, "aggregated here")
                     .with_help(format!("read it in a component at least as long as its period, or read the value with `{input_name}.<column>`")),
@@ -647,11 +554,7 @@ impl Checker {
         }
         let row = Scope::Row { input };
         let is_input_name = matches!(&arg.kind, ExprKind::Name(n) if n.name == input_name);
-        let arg_expr = if is_input_name {
-            None
-        } else {
-            Some(self.expr(arg, &row)?)
-        };
+        let arg_expr = if is_input_name { None } else { Some(self.expr(arg, &row)?) };
         let filter_expr = match filter {
             Some(f) => {
                 let f = self.expr(f, &row)?;
@@ -674,12 +577,8 @@ impl Checker {
             (AggFunc::Count | AggFunc::CountDistinct, _) => Ty::Number,
             (_, None) => {
                 self.error(
-                    Problem::error(
-                        format!("`{fname}` needs a column to {fname}"),
-                        arg.span,
-                        "a whole input",
-                    )
-                    .with_help(format!("e.g. `{fname}({input_name}.amount)`")),
+                    Problem::error(format!("`{fname}` needs a column to {fname}"), arg.span, "a whole input")
+                        .with_help(format!("e.g. `{fname}({input_name}.amount)`")),
                 );
                 return None;
             }
@@ -693,19 +592,8 @@ impl Checker {
                 return None;
             }
         };
-        self.aggregates.push(Aggregate {
-            input,
-            func,
-            arg: arg_expr,
-            filter: filter_expr,
-            ty,
-            span,
-        });
-        Some(Expr {
-            node: Node::Aggregate(self.aggregates.len() - 1),
-            ty,
-            span,
-        })
+        self.aggregates.push(Aggregate { input, func, arg: arg_expr, filter: filter_expr, ty, span });
+        Some(Expr { node: Node::Aggregate(self.aggregates.len() - 1), ty, span })
     }
 
     /// The input an aggregate ranges over: the first `input.column` (or bare input name) in it.
@@ -733,13 +621,26 @@ impl Checker {
         found
     }
 
-    fn table_call(
-        &mut self,
-        t: usize,
-        args: &[ast::Expr],
-        scope: &Scope,
-        span: Span,
-    ) -> Option<Expr> {
+    /// The first `x.column` in an aggregate whose `x` is not a declared input (a typo).
+    fn unknown_input_in(&self, arg: &ast::Expr, filter: Option<&ast::Expr>) -> Option<ast::Ident> {
+        let mut found = None;
+        let mut visit = |e: &ast::Expr| {
+            walk(e, &mut |node| {
+                if let ExprKind::Field { input, .. } = &node.kind {
+                    if found.is_none() && input.name != "payee" && !self.inputs.iter().any(|i| i.name == input.name) {
+                        found = Some(input.clone());
+                    }
+                }
+            })
+        };
+        visit(arg);
+        if let Some(f) = filter {
+            visit(f);
+        }
+        found
+    }
+
+    fn table_call(&mut self, t: usize, args: &[ast::Expr], scope: &Scope, span: Span) -> Option<Expr> {
         let table = self.tables.get(t)?.clone();
         if args.len() != table.params.len() {
             self.error(
@@ -818,28 +719,18 @@ impl Checker {
                 if let Some(missing) = first_uncovered(&table, &all) {
                     self.error(
                         Problem::error(
-                            format!(
-                                "table `{}` has no row for ({})",
-                                table.name,
-                                missing.join(", ")
-                            ),
+                            format!("table `{}` has no row for ({})", table.name, missing.join(", ")),
                             table.span,
                             "incomplete table",
                         )
                         .with_label(span, "looked up here")
-                        .with_help(
-                            "add a row for it, or an `else -> ...` row for everything not listed",
-                        ),
+                        .with_help("add a row for it, or an `else -> ...` row for everything not listed"),
                     );
                     return None;
                 }
             }
         }
-        Some(Expr {
-            node: Node::Table(t, checked),
-            ty: table.ty,
-            span,
-        })
+        Some(Expr { node: Node::Table(t, checked), ty: table.ty, span })
     }
 
     /// The enumerated values an expression can take, when it reads an enumerated column.
@@ -851,9 +742,7 @@ impl Checker {
                 self.inputs.get(l.input)?.columns.get(l.column)?
             }
             (Node::PayeeAttr(c), _) => match self.payee {
-                Some(PayeeSource::Roster { input, .. }) => {
-                    self.inputs.get(input)?.columns.get(*c)?
-                }
+                Some(PayeeSource::Roster { input, .. }) => self.inputs.get(input)?.columns.get(*c)?,
                 _ => return None,
             },
             _ => return None,
@@ -876,11 +765,7 @@ impl Checker {
                     literal.span,
                     "never matches",
                 )
-                .with_help(suggest::help(
-                    text,
-                    "value",
-                    values.iter().map(String::as_str),
-                )),
+                .with_help(suggest::help(text, "value", values.iter().map(String::as_str))),
             );
         }
     }
@@ -896,9 +781,7 @@ impl Checker {
             }
             BinaryOp::Add | BinaryOp::Sub => (a == b && a.is_numeric()).then_some(a),
             BinaryOp::Mul => match (a, b) {
-                (Money, Percent) | (Percent, Money) | (Money, Number) | (Number, Money) => {
-                    Some(Money)
-                }
+                (Money, Percent) | (Percent, Money) | (Money, Number) | (Number, Money) => Some(Money),
                 (Percent, Percent) | (Percent, Number) | (Number, Percent) => Some(Percent),
                 (Number, Number) => Some(Number),
                 _ => None,
@@ -913,20 +796,20 @@ impl Checker {
         if ty.is_none() {
             let help = match (op, a, b) {
                 (BinaryOp::Add | BinaryOp::Sub, Money, Percent) | (BinaryOp::Add | BinaryOp::Sub, Percent, Money) => {
-                    "a percentage is a share of something: multiply it by an amount first, e.g. `amount + 5% * amount`".to_string()
+                    "a percentage is a share of something: multiply it by an amount, e.g. `5% * sum(sales.amount)`"
+                        .to_string()
                 }
-                (BinaryOp::Mul, Money, Money) => "money times money has no meaning; one side should be a rate or a number".to_string(),
-                (_, Bool, _) | (_, _, Bool) if matches!(op, BinaryOp::And | BinaryOp::Or) => "`and` and `or` join conditions, e.g. `a >= 1 and b < 2`".to_string(),
+                (BinaryOp::Mul, Money, Money) => {
+                    "money times money has no meaning; one side should be a rate or a number".to_string()
+                }
+                (_, Bool, _) | (_, _, Bool) if matches!(op, BinaryOp::And | BinaryOp::Or) => {
+                    "`and` and `or` join conditions, e.g. `a >= 1 and b < 2`".to_string()
+                }
                 _ => format!("both sides of `{}` must be the same kind of value", op.symbol()),
             };
             self.error(
                 Problem::error(
-                    format!(
-                        "cannot apply `{}` to {} and {}",
-                        op.symbol(),
-                        a.name(),
-                        b.name()
-                    ),
+                    format!("cannot apply `{}` to {} and {}", op.symbol(), a.name(), b.name()),
                     span,
                     format!("{} {} {}", a.name(), op.symbol(), b.name()),
                 )
@@ -953,11 +836,7 @@ fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
             walk(value, f);
             list.iter().for_each(|x| walk(x, f));
         }
-        ExprKind::If {
-            condition,
-            then,
-            otherwise,
-        } => {
+        ExprKind::If { condition, then, otherwise } => {
             walk(condition, f);
             walk(then, f);
             walk(otherwise, f);
@@ -983,11 +862,7 @@ fn first_uncovered(table: &Table, values: &[Vec<String>]) -> Option<Vec<String>>
         return None;
     }
     loop {
-        let keys: Vec<&str> = combo
-            .iter()
-            .zip(values)
-            .filter_map(|(i, vs)| vs.get(*i).map(String::as_str))
-            .collect();
+        let keys: Vec<&str> = combo.iter().zip(values).filter_map(|(i, vs)| vs.get(*i).map(String::as_str)).collect();
         let covered = table.rows.iter().any(|row| {
             row.keys.iter().zip(&keys).all(|(k, v)| match k {
                 None => true,
@@ -1001,9 +876,7 @@ fn first_uncovered(table: &Table, values: &[Vec<String>]) -> Option<Vec<String>>
         // Next combination, odometer style.
         let mut pos = 0;
         loop {
-            let Some(slot) = combo.get_mut(pos) else {
-                return None;
-            };
+            let slot = combo.get_mut(pos)?;
             *slot += 1;
             if *slot < values.get(pos).map_or(0, Vec::len) {
                 break;

@@ -26,17 +26,13 @@ pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
 }
 
 /// Checks a parsed policy.
-pub fn check(
-    policy: &ast::Policy,
-    source: SourceFile,
-) -> Result<(Plan, Vec<Problem>), PolicyReport> {
-    let sha256 = Sha256::digest(source.text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
+    let sha256 = Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut checker = declarations::Checker::new();
     let plan = checker.policy(policy, source.clone(), sha256);
-    let problems = checker.problems;
+    let mut problems = checker.problems;
+    // In source order, as an analyst reads the file.
+    problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
     match plan {
         Some(plan) if !problems.iter().any(Problem::is_error) => Ok((plan, problems)),
         _ => Err(PolicyReport { source, problems }),

@@ -85,10 +85,7 @@ impl ColumnType {
     ];
 
     pub fn name(self) -> &'static str {
-        ColumnType::ALL
-            .iter()
-            .find(|(_, t)| *t == self)
-            .map_or("?", |(n, _)| n)
+        ColumnType::ALL.iter().find(|(_, t)| *t == self).map_or("?", |(n, _)| n)
     }
 
     pub fn ty(self) -> Ty {
@@ -161,9 +158,7 @@ impl InputSchema {
 
     /// Granularity of the buckets rows fall into, if the input has a period column.
     pub fn bucket(&self) -> Option<Granularity> {
-        self.period
-            .and_then(|i| self.columns.get(i))
-            .and_then(|c| c.ty.bucket())
+        self.period.and_then(|i| self.columns.get(i)).and_then(|c| c.ty.bucket())
     }
 }
 

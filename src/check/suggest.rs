@@ -11,11 +11,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A help line: "did you mean `x`?" or the list of what exists.
-pub fn help<'a>(
-    name: &str,
-    what: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-) -> String {
+pub fn help<'a>(name: &str, what: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
     match closest(name, candidates.clone()) {
         Some(c) => format!("did you mean `{c}`?"),
         None => {

@@ -7,20 +7,18 @@ use super::plan::*;
 use crate::diagnostics::Problem;
 use crate::syntax::ast::{self, BracketPay, Span};
 
-pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Expr, span: Span) -> Option<Expr> {
-    if !matches!(base.ty, Ty::Money | Ty::Number) {
+/// Checks the brackets even when the base failed, so that every problem shows at once.
+pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span: Span) -> Option<Expr> {
+    let base_ty = base.as_ref().map(|b| b.ty);
+    if let Some(base) = base.as_ref().filter(|b| !matches!(b.ty, Ty::Money | Ty::Number)) {
         checker.error(
             Problem::error(
-                format!(
-                    "tiers need an amount or a count as their base, found {}",
-                    base.ty.name()
-                ),
+                format!("tiers need an amount or a count as their base, found {}", base.ty.name()),
                 base.span,
                 format!("this is {}", base.ty.name()),
             )
             .with_help("tier on monthly sales, e.g. `tiers flat sum(sales.amount) { ... }`"),
         );
-        return None;
     }
     if tiers.brackets.is_empty() {
         checker.error(
@@ -36,14 +34,12 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Expr, span: Span) 
             if b.from.value == prev.from {
                 checker.error(
                     Problem::error(
-                        format!("two brackets start at {}", b.from.value),
+                        format!("two brackets start at {}", checker.text(b.from.span)),
                         b.from.span,
                         "repeated lower bound",
                     )
                     .with_label(prev.span, "first bracket with this bound")
-                    .with_help(
-                        "each bracket starts where the previous one ends; remove one of them",
-                    ),
+                    .with_help("each bracket starts where the previous one ends; remove one of them"),
                 );
                 ok = false;
             } else if b.from.value < prev.from {
@@ -51,7 +47,7 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Expr, span: Span) 
                     Problem::error(
                         "brackets must be written in ascending order",
                         b.from.span,
-                        format!("{} comes after {}", b.from.value, prev.from),
+                        format!("{} comes after a higher bound", checker.text(b.from.span)),
                     )
                     .with_label(prev.span, "previous bracket")
                     .with_help("order the brackets by their `from` amount, lowest first"),
@@ -61,29 +57,18 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Expr, span: Span) 
         }
         let pays = match b.pays {
             BracketPay::Rate(r) => {
-                if base.ty != Ty::Money {
+                if let (Some(Ty::Number), Some(base)) = (base_ty, &base) {
                     checker.error(
-                        Problem::error(
-                            "a rate needs an amount of money as the tier base",
-                            r.span,
-                            "rate of a count",
-                        )
-                        .with_label(base.span, format!("the base is {}", base.ty.name()))
-                        .with_help("pay a `fixed` amount per bracket when tiering a count"),
+                        Problem::error("a rate needs an amount of money as the tier base", r.span, "rate of a count")
+                            .with_label(base.span, format!("the base is {}", base.ty.name()))
+                            .with_help("pay a `fixed` amount per bracket when tiering a count"),
                     );
                     ok = false;
                 }
                 if r.value > Decimal::ONE {
                     checker.problems.push(
-                        Problem::warning(
-                            "C0006",
-                            "rate above 100%",
-                            r.span,
-                            "more than the whole amount",
-                        )
-                        .with_help(
-                            "check the rate; a rate over 100% pays more than the base itself",
-                        ),
+                        Problem::warning("C0006", "rate above 100%", r.span, "more than the whole amount")
+                            .with_help("check the rate; a rate over 100% pays more than the base itself"),
                     );
                 }
                 if r.value < Decimal::ZERO {
@@ -97,21 +82,14 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Expr, span: Span) 
             }
             BracketPay::Fixed(f) => TierPay::Fixed(f.value),
         };
-        brackets.push(TierBracket {
-            from: b.from.value,
-            pays,
-            span: b.span,
-        });
+        brackets.push(TierBracket { from: b.from.value, pays, span: b.span });
     }
+    let base = base.filter(|b| matches!(b.ty, Ty::Money | Ty::Number))?;
     if !ok {
         return None;
     }
     Some(Expr {
-        node: Node::Tiers(Box::new(TierTable {
-            mode: tiers.mode.value,
-            base,
-            brackets,
-        })),
+        node: Node::Tiers(Box::new(TierTable { mode: tiers.mode.value, base, brackets })),
         ty: Ty::Money,
         span,
     })

@@ -23,13 +23,14 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
             Ok((plan, warnings)) => {
                 super::print_warnings(&warnings);
                 let line = format!(
-                    "{}: ok, `{}` version {} ({} components, {} inputs, {} warnings)\n",
+                    "{}: ok, `{}` version {} ({} components, {} inputs, {} warning{})\n",
                     path.display(),
                     plan.name,
                     plan.version,
                     plan.components.len(),
                     plan.inputs.len(),
-                    warnings.warnings()
+                    warnings.warnings(),
+                    if warnings.warnings() == 1 { "" } else { "s" }
                 );
                 let _ = std::io::stdout().write_all(line.as_bytes());
             }

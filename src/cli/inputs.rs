@@ -12,19 +12,12 @@ use commission::period::Period;
 pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        DataError::new(&shown, format!("cannot read policy: {e}")).with_help(
-            "give the path of a `.policy` file, e.g. `policies/telecom-account-manager.policy`",
-        )
+        DataError::new(&shown, format!("cannot read policy: {e}"))
+            .with_help("give the path of a `.policy` file, e.g. `policies/telecom-account-manager.policy`")
     })?;
     let source = SourceFile::new(shown, text);
     let (plan, warnings) = check::load(source.clone())?;
-    Ok((
-        plan,
-        PolicyReport {
-            source,
-            problems: warnings,
-        },
-    ))
+    Ok((plan, PolicyReport { source, problems: warnings }))
 }
 
 /// `sales=path/to/sales.csv` -> the input it binds.
@@ -33,34 +26,22 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
     let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
     for binding in data {
         let Some((name, path)) = binding.split_once('=') else {
-            return Err(
-                DataError::new(format!("--data {binding}"), "expected NAME=PATH")
-                    .with_help(format!(
-                        "bind each input to a file, e.g. `--data {}=ledger.csv`",
-                        names.first().unwrap_or(&"sales")
-                    ))
-                    .into(),
-            );
+            return Err(DataError::new(format!("--data {binding}"), "expected NAME=PATH")
+                .with_help(format!(
+                    "bind each input to a file, e.g. `--data {}=ledger.csv`",
+                    names.first().unwrap_or(&"sales")
+                ))
+                .into());
         };
         let Some(input) = plan.inputs.iter().position(|i| i.name == name) else {
-            return Err(DataError::new(
-                format!("--data {binding}"),
-                format!("the policy has no input `{name}`"),
-            )
-            .with_help(suggest_help(name, "input", names.iter().copied()))
-            .into());
+            return Err(DataError::new(format!("--data {binding}"), format!("the policy has no input `{name}`"))
+                .with_help(suggest_help(name, "input", names.iter().copied()))
+                .into());
         };
         if files.iter().any(|f| f.input == input) {
-            return Err(DataError::new(
-                format!("--data {binding}"),
-                format!("input `{name}` is bound twice"),
-            )
-            .into());
+            return Err(DataError::new(format!("--data {binding}"), format!("input `{name}` is bound twice")).into());
         }
-        files.push(InputFile {
-            input,
-            path: PathBuf::from(path),
-        });
+        files.push(InputFile { input, path: PathBuf::from(path) });
     }
     let missing: Vec<&str> = plan
         .inputs
@@ -70,19 +51,12 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
         .map(|(_, s)| s.name.as_str())
         .collect();
     if !missing.is_empty() {
-        let example: Vec<String> = missing
-            .iter()
-            .map(|m| format!("--data {m}={m}.csv"))
-            .collect();
+        let example: Vec<String> = missing.iter().map(|m| format!("--data {m}={m}.csv")).collect();
         return Err(DataError::new(
             "",
             format!(
                 "no file given for input {}",
-                missing
-                    .iter()
-                    .map(|m| format!("`{m}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
             ),
         )
         .with_help(format!("bind every declared input: {}", example.join(" ")))
@@ -93,11 +67,7 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
 
 /// `--period`, or `--from` and `--to`, as a range of months. Quarters and years expand to
 /// their months (`--period 2026-Q1` is January to March).
-pub fn range(
-    period: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<Option<(Period, Period)>, Error> {
+pub fn range(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Option<(Period, Period)>, Error> {
     let parse = |flag: &str, text: &str| {
         Period::parse(text).ok_or_else(|| {
             Error::from(
@@ -112,25 +82,14 @@ pub fn range(
             Ok(Some((p.first_month(), p.last_month())))
         }
         (None, Some(f), Some(t)) => {
-            let (f, t) = (
-                parse("--from", f)?.first_month(),
-                parse("--to", t)?.last_month(),
-            );
+            let (f, t) = (parse("--from", f)?.first_month(), parse("--to", t)?.last_month());
             if f > t {
-                return Err(DataError::new(
-                    format!("--from {f} --to {t}"),
-                    "the range ends before it starts",
-                )
-                .into());
+                return Err(DataError::new(format!("--from {f} --to {t}"), "the range ends before it starts").into());
             }
             Ok(Some((f, t)))
         }
         (None, None, None) => Ok(None),
-        (Some(_), _, _) => Err(DataError::new(
-            "--period",
-            "give either --period or --from and --to, not both",
-        )
-        .into()),
+        (Some(_), _, _) => Err(DataError::new("--period", "give either --period or --from and --to, not both").into()),
         _ => Err(DataError::new("--from/--to", "give both --from and --to")
             .with_help("e.g. `--from 2026-01 --to 2026-06`")
             .into()),

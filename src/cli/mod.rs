@@ -67,17 +67,12 @@ fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), Error> {
             .map_err(|e| DataError::new("stdout", format!("cannot write: {e}")).into());
     };
     let shown = path.display().to_string();
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
         DataError::new(&shown, format!("cannot write output: {e}"))
             .with_help("check that the folder exists and is writable")
     })?;
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| DataError::new(&shown, format!("cannot write output: {e}")))?;
-    tmp.persist(path)
-        .map_err(|e| DataError::new(&shown, format!("cannot write output: {}", e.error)))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| DataError::new(&shown, format!("cannot write output: {e}")))?;
+    tmp.persist(path).map_err(|e| DataError::new(&shown, format!("cannot write output: {}", e.error)))?;
     Ok(())
 }

@@ -43,13 +43,7 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
     let files = bind(&plan, &args.data)?;
-    let options = RunOptions {
-        range: range(
-            args.period.as_deref(),
-            args.from.as_deref(),
-            args.to.as_deref(),
-        )?,
-    };
+    let options = RunOptions { range: range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())? };
     super::print_warnings(&warnings);
     let result = compute(&plan, &files, &options)?;
     let text = match args.format {

@@ -58,45 +58,27 @@ pub fn read_input(
     let mut record = csv::ByteRecord::new();
 
     // The header maps file columns to declared columns; order is free, names must match.
-    let has_header = reader
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(&shown, &e))?;
+    let has_header = reader.read_byte_record(&mut record).map_err(|e| csv_error(&shown, &e))?;
     if !has_header {
         let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
         return Err(DataError::new(
             &shown,
-            format!(
-                "the file is empty; expected a header line for input `{}`",
-                schema.name
-            ),
+            format!("the file is empty; expected a header line for input `{}`", schema.name),
         )
-        .with_help(format!(
-            "the first line names the columns: {}",
-            names.join(",")
-        )));
+        .with_help(format!("the first line names the columns: {}", names.join(","))));
     }
     let header: Vec<String> = (0..record.len())
-        .map(|i| {
-            field_text(&record, i, &shown, 1)
-                .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-        })
+        .map(|i| field_text(&record, i, &shown, 1).map(|s| s.trim().trim_start_matches('\u{feff}').to_string()))
         .collect::<Result<_, _>>()?;
     let mut position: Vec<usize> = Vec::with_capacity(schema.columns.len());
     for column in &schema.columns {
         match header.iter().position(|h| *h == column.name) {
             Some(p) => position.push(p),
             None => {
-                let help = suggest_help(
-                    &column.name,
-                    "column in the file",
-                    header.iter().map(String::as_str),
-                );
+                let help = suggest_help(&column.name, "column in the file", header.iter().map(String::as_str));
                 return Err(DataError::new(
                     format!("{shown}:1"),
-                    format!(
-                        "missing column `{}` of input `{}`",
-                        column.name, schema.name
-                    ),
+                    format!("missing column `{}` of input `{}`", column.name, schema.name),
                 )
                 .with_help(help));
             }
@@ -129,36 +111,22 @@ pub fn read_input(
     let enum_sets: Vec<Option<HashMap<&str, ()>>> = schema
         .columns
         .iter()
-        .map(|c| {
-            c.values
-                .as_ref()
-                .map(|v| v.iter().map(|s| (s.as_str(), ())).collect())
-        })
+        .map(|c| c.values.as_ref().map(|v| v.iter().map(|s| (s.as_str(), ())).collect()))
         .collect();
     loop {
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(&shown, &e))?;
+        let more = reader.read_byte_record(&mut record).map_err(|e| csv_error(&shown, &e))?;
         if !more {
             break;
         }
         let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1
-            && record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
             // A blank line (often trailing) is not a row.
             continue;
         }
         if record.len() != header.len() {
             return Err(DataError::new(
                 format!("{shown}:{line}"),
-                format!(
-                    "row has {} fields, the header has {}",
-                    record.len(),
-                    header.len()
-                ),
+                format!("row has {} fields, the header has {}", record.len(), header.len()),
             )
             .with_help("a field containing a comma must be quoted: \"...\""));
         }
@@ -169,12 +137,7 @@ pub fn read_input(
             let value = parse_value(column.ty, raw, money_scale).map_err(|r| {
                 let err = DataError::new(
                     format!("{shown}:{line}:{}", at + 1),
-                    format!(
-                        "`{}` is `{}`, expected {}",
-                        column.name,
-                        raw.trim(),
-                        r.expected
-                    ),
+                    format!("`{}` is `{}`, expected {}", column.name, raw.trim(), r.expected),
                 );
                 match r.help {
                     Some(h) => err.with_help(h),
@@ -186,21 +149,12 @@ pub fn read_input(
                     let list = column.values.as_deref().unwrap_or(&[]);
                     return Err(DataError::new(
                         format!("{shown}:{line}:{}", at + 1),
-                        format!(
-                            "`{}` is `{t}`, which is not one of its declared values",
-                            column.name
-                        ),
+                        format!("`{}` is `{t}`, which is not one of its declared values", column.name),
                     )
-                    .with_help(suggest_help(
-                        t,
-                        "allowed value",
-                        list.iter().map(String::as_str),
-                    )));
+                    .with_help(suggest_help(t, "allowed value", list.iter().map(String::as_str))));
                 }
             }
-            if (schema.key == Some(c) || schema.payee == Some(c))
-                && matches!(&value, Value::Text(t) if t.is_empty())
-            {
+            if (schema.key == Some(c) || schema.payee == Some(c)) && matches!(&value, Value::Text(t) if t.is_empty()) {
                 return Err(DataError::new(
                     format!("{shown}:{line}:{}", at + 1),
                     format!("`{}` is empty", column.name),
@@ -210,30 +164,16 @@ pub fn read_input(
             if schema.key == Some(c) && !keys.insert(raw.trim().into()) {
                 return Err(DataError::new(
                     format!("{shown}:{line}:{}", at + 1),
-                    format!(
-                        "`{}` `{}` appears twice; it is the key of `{}`",
-                        column.name,
-                        raw.trim(),
-                        schema.name
-                    ),
+                    format!("`{}` `{}` appears twice; it is the key of `{}`", column.name, raw.trim(), schema.name),
                 )
-                .with_help(
-                    "each row of a keyed input must have its own key; remove the duplicate row",
-                ));
+                .with_help("each row of a keyed input must have its own key; remove the duplicate row"));
             }
             values.push(value);
         }
         read += 1;
-        each(Row {
-            values: &values,
-            line,
-        })
-        .map_err(|e| {
+        each(Row { values: &values, line }).map_err(|e| {
             if e.location.is_empty() {
-                DataError {
-                    location: format!("{shown}:{line}"),
-                    ..e
-                }
+                DataError { location: format!("{shown}:{line}"), ..e }
             } else {
                 e
             }
@@ -242,12 +182,7 @@ pub fn read_input(
     Ok(read)
 }
 
-fn field_text<'r>(
-    record: &'r csv::ByteRecord,
-    i: usize,
-    shown: &str,
-    line: u64,
-) -> Result<&'r str, DataError> {
+fn field_text<'r>(record: &'r csv::ByteRecord, i: usize, shown: &str, line: u64) -> Result<&'r str, DataError> {
     let bytes = record.get(i).unwrap_or(b"");
     std::str::from_utf8(bytes).map_err(|_| {
         DataError::new(format!("{shown}:{line}:{}", i + 1), "the file is not valid UTF-8")
@@ -256,8 +191,6 @@ fn field_text<'r>(
 }
 
 fn csv_error(shown: &str, e: &csv::Error) -> DataError {
-    let line = e
-        .position()
-        .map_or(String::new(), |p| format!(":{}", p.line()));
+    let line = e.position().map_or(String::new(), |p| format!(":{}", p.line()));
     DataError::new(format!("{shown}{line}"), format!("cannot read CSV: {e}"))
 }

@@ -18,10 +18,7 @@ pub struct Rejection {
 }
 
 fn reject(expected: impl Into<String>, help: Option<&str>) -> Rejection {
-    Rejection {
-        expected: expected.into(),
-        help: help.map(str::to_string),
-    }
+    Rejection { expected: expected.into(), help: help.map(str::to_string) }
 }
 
 pub fn parse_value(ty: ColumnType, raw: &str, money_scale: u32) -> Result<Value, Rejection> {
@@ -38,9 +35,9 @@ pub fn parse_value(ty: ColumnType, raw: &str, money_scale: u32) -> Result<Value,
             .parse::<i64>()
             .map(|i| Value::Number(Decimal::from(i)))
             .map_err(|_| reject("a whole number such as `42`", None)),
-        ColumnType::Decimal => plain_decimal(text)
-            .map(Value::Number)
-            .ok_or_else(|| reject("a number such as `12.5`", None)),
+        ColumnType::Decimal => {
+            plain_decimal(text).map(Value::Number).ok_or_else(|| reject("a number such as `12.5`", None))
+        }
         ColumnType::Money => {
             let Some(amount) = plain_decimal(text) else {
                 return Err(reject(
@@ -58,15 +55,11 @@ pub fn parse_value(ty: ColumnType, raw: &str, money_scale: u32) -> Result<Value,
         }
         ColumnType::Percent => parse_percent(text).map(Value::Number),
         ColumnType::Date => {
-            let ok_shape = text.len() == 10
-                && text.as_bytes().get(4) == Some(&b'-')
-                && text.as_bytes().get(7) == Some(&b'-');
+            let ok_shape =
+                text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-');
             match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
                 Ok(d) if ok_shape => Ok(Value::Date(d)),
-                _ => Err(reject(
-                    "a date written `YYYY-MM-DD` that exists in the calendar",
-                    Some("e.g. `2026-03-31`"),
-                )),
+                _ => Err(reject("a date written `YYYY-MM-DD` that exists in the calendar", Some("e.g. `2026-03-31`"))),
             }
         }
         ColumnType::Month => match Period::parse(text) {
@@ -75,10 +68,7 @@ pub fn parse_value(ty: ColumnType, raw: &str, money_scale: u32) -> Result<Value,
         },
         ColumnType::Quarter => match Period::parse(text) {
             Some(p @ Period::Quarter { .. }) => Ok(Value::Period(p)),
-            _ => Err(reject(
-                "a quarter written `YYYY-Qn`",
-                Some("e.g. `2026-Q1`"),
-            )),
+            _ => Err(reject("a quarter written `YYYY-Qn`", Some("e.g. `2026-Q1`"))),
         },
         ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
@@ -105,21 +95,13 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
 /// `85.5%` is 0.855; a bare `0.855` is a fraction. A bare number above 1 is ambiguous
 /// (is `85` 85% or 8500%?) and is refused.
 fn parse_percent(text: &str) -> Result<Decimal, Rejection> {
-    let help =
-        Some("write a percentage as `85.5%` or as a fraction between 0 and 1 such as `0.855`");
+    let help = Some("write a percentage as `85.5%` or as a fraction between 0 and 1 such as `0.855`");
     if let Some(number) = text.strip_suffix('%') {
-        let value = plain_decimal(number.trim())
-            .ok_or_else(|| reject("a percentage such as `85.5%`", help))?;
-        return value
-            .checked_div(Decimal::ONE_HUNDRED)
-            .ok_or_else(|| reject("a percentage such as `85.5%`", help));
+        let value = plain_decimal(number.trim()).ok_or_else(|| reject("a percentage such as `85.5%`", help))?;
+        return value.checked_div(Decimal::ONE_HUNDRED).ok_or_else(|| reject("a percentage such as `85.5%`", help));
     }
-    let value = plain_decimal(text).ok_or_else(|| {
-        reject(
-            "a percentage such as `85.5%` or a fraction such as `0.855`",
-            help,
-        )
-    })?;
+    let value = plain_decimal(text)
+        .ok_or_else(|| reject("a percentage such as `85.5%` or a fraction such as `0.855`", help))?;
     if value.abs() > Decimal::ONE {
         return Err(reject(
             "a fraction between 0 and 1, or a value with `%`",
@@ -136,39 +118,19 @@ mod tests {
 
     #[test]
     fn money_forms() {
-        assert_eq!(
-            parse_value(ColumnType::Money, " 1234.56 ", 2),
-            Ok(Value::Number(dec!(1234.56)))
-        );
-        assert_eq!(
-            parse_value(ColumnType::Money, "-10", 2),
-            Ok(Value::Number(dec!(-10)))
-        );
-        for bad in [
-            "1,234.56", "¥12", "(12.00)", "12.345", "1e5", "", "12.", ".5", "--1", "1.2.3",
-        ] {
+        assert_eq!(parse_value(ColumnType::Money, " 1234.56 ", 2), Ok(Value::Number(dec!(1234.56))));
+        assert_eq!(parse_value(ColumnType::Money, "-10", 2), Ok(Value::Number(dec!(-10))));
+        for bad in ["1,234.56", "¥12", "(12.00)", "12.345", "1e5", "", "12.", ".5", "--1", "1.2.3"] {
             assert!(parse_value(ColumnType::Money, bad, 2).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn percent_forms() {
-        assert_eq!(
-            parse_value(ColumnType::Percent, "85.5%", 2),
-            Ok(Value::Number(dec!(0.855)))
-        );
-        assert_eq!(
-            parse_value(ColumnType::Percent, "0.855", 2),
-            Ok(Value::Number(dec!(0.855)))
-        );
-        assert_eq!(
-            parse_value(ColumnType::Percent, "80%", 2),
-            Ok(Value::Number(dec!(0.8)))
-        );
-        assert_eq!(
-            parse_value(ColumnType::Percent, "1", 2),
-            Ok(Value::Number(dec!(1)))
-        );
+        assert_eq!(parse_value(ColumnType::Percent, "85.5%", 2), Ok(Value::Number(dec!(0.855))));
+        assert_eq!(parse_value(ColumnType::Percent, "0.855", 2), Ok(Value::Number(dec!(0.855))));
+        assert_eq!(parse_value(ColumnType::Percent, "80%", 2), Ok(Value::Number(dec!(0.8))));
+        assert_eq!(parse_value(ColumnType::Percent, "1", 2), Ok(Value::Number(dec!(1))));
         assert!(parse_value(ColumnType::Percent, "85", 2).is_err());
         assert!(parse_value(ColumnType::Percent, "abc%", 2).is_err());
     }

@@ -60,16 +60,12 @@ impl AggState {
                 set.insert(normalize(value));
             }
             AggState::Min(m) => {
-                if m.as_ref()
-                    .is_none_or(|cur| compare(&value, cur) == Some(std::cmp::Ordering::Less))
-                {
+                if m.as_ref().is_none_or(|cur| compare(&value, cur) == Some(std::cmp::Ordering::Less)) {
                     *m = Some(value);
                 }
             }
             AggState::Max(m) => {
-                if m.as_ref()
-                    .is_none_or(|cur| compare(&value, cur) == Some(std::cmp::Ordering::Greater))
-                {
+                if m.as_ref().is_none_or(|cur| compare(&value, cur) == Some(std::cmp::Ordering::Greater)) {
                     *m = Some(value);
                 }
             }
@@ -87,8 +83,7 @@ impl AggState {
                 *n += n2;
             }
             (AggState::Distinct(a), AggState::Distinct(b)) => a.extend(b.iter().cloned()),
-            (me @ AggState::Min(_), AggState::Min(Some(v)))
-            | (me @ AggState::Max(_), AggState::Max(Some(v))) => {
+            (me @ AggState::Min(_), AggState::Min(Some(v))) | (me @ AggState::Max(_), AggState::Max(Some(v))) => {
                 me.add(v.clone())?;
             }
             _ => {}
@@ -96,13 +91,14 @@ impl AggState {
         Some(())
     }
 
-    pub fn finish(&self) -> Result<Value, ()> {
-        Ok(match self {
+    /// The aggregate's value; `None` on overflow.
+    pub fn finish(&self) -> Option<Value> {
+        Some(match self {
             AggState::Sum(s) => Value::Number(*s),
             AggState::Count(n) => Value::Number(Decimal::from(*n)),
             AggState::Distinct(set) => Value::Number(Decimal::from(set.len())),
             AggState::Avg(_, 0) => Value::Missing,
-            AggState::Avg(s, n) => Value::Number(s.checked_div(Decimal::from(*n)).ok_or(())?),
+            AggState::Avg(s, n) => Value::Number(s.checked_div(Decimal::from(*n))?),
             AggState::Min(v) | AggState::Max(v) => v.clone().unwrap_or(Value::Missing),
         })
     }
@@ -116,15 +112,20 @@ fn normalize(v: Value) -> Value {
     }
 }
 
+/// Per (payee, bucket): one state per aggregate of an input.
+pub type Buckets = HashMap<(Arc<str>, Period), Vec<AggState>>;
+/// Per (payee, bucket): the one row lookups read.
+pub type LookupRows = HashMap<(Arc<str>, Period), Vec<Value>>;
+
 /// Everything the statements need from the ledgers.
 #[derive(Debug, Default)]
 pub struct Folded {
     /// Sorted by id, byte order (locale-independent).
     pub payees: Vec<Payee>,
     /// Per input: (payee, bucket) -> one state per aggregate of the plan over that input.
-    pub buckets: Vec<HashMap<(Arc<str>, Period), Vec<AggState>>>,
+    pub buckets: Vec<Buckets>,
     /// Per input: (payee, bucket) -> the row, for inputs read by lookups.
-    pub rows: Vec<HashMap<(Arc<str>, Period), Vec<Value>>>,
+    pub rows: Vec<LookupRows>,
     /// Per input, in declaration order.
     pub counts: Vec<RowCounts>,
     /// First and last month seen in inputs dated by day or month.
@@ -162,10 +163,7 @@ pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<
             fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded)?;
         }
     }
-    folded.payees = payees
-        .into_iter()
-        .map(|(id, attrs)| Payee { id, attrs })
-        .collect();
+    folded.payees = payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
     Ok(folded)
 }
 
@@ -186,11 +184,7 @@ fn fold_roster(
         Ok(())
     })?;
     if let Some(c) = folded.counts.get_mut(file.input) {
-        *c = RowCounts {
-            read,
-            used: read,
-            ..RowCounts::default()
-        };
+        *c = RowCounts { read, used: read, ..RowCounts::default() };
     }
     Ok(())
 }
@@ -218,10 +212,7 @@ impl Env for RowEnv<'_> {
         Value::Text(self.payee_id.clone())
     }
     fn payee_attr(&self, index: usize) -> Value {
-        self.payee
-            .and_then(|p| p.get(index))
-            .cloned()
-            .unwrap_or(Value::Missing)
+        self.payee.and_then(|p| p.get(index)).cloned().unwrap_or(Value::Missing)
     }
 }
 
@@ -237,27 +228,16 @@ fn fold_ledger(
     let Some(schema) = plan.inputs.get(input) else {
         return Ok(());
     };
-    let (Some(payee_col), Some(period_col), Some(bucket_gran)) =
-        (schema.payee, schema.period, schema.bucket())
-    else {
+    let (Some(payee_col), Some(period_col), Some(bucket_gran)) = (schema.payee, schema.period, schema.bucket()) else {
         // Not aggregated per payee and period: validate it, count it, use nothing of it.
         let read = read_input(schema, file, plan.money_scale(), |_| Ok(()))?;
         if let Some(c) = folded.counts.get_mut(input) {
-            *c = RowCounts {
-                read,
-                outside_range: read,
-                ..RowCounts::default()
-            };
+            *c = RowCounts { read, outside_range: read, ..RowCounts::default() };
         }
         return Ok(());
     };
-    let aggs: Vec<usize> = plan
-        .aggregates
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.input == input)
-        .map(|(i, _)| i)
-        .collect();
+    let aggs: Vec<usize> =
+        plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
     let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
     let mut counts = RowCounts::default();
     let mut span = folded.span;
@@ -296,7 +276,10 @@ fn fold_ledger(
                 let known: Vec<&str> = payees.keys().map(|k| &**k).collect();
                 let column = schema.columns.get(payee_col).map_or("", |c| c.name.as_str());
                 return Err(DataError::new("", format!("`{column}` is `{payee}`, who is not in the roster"))
-                    .with_help(format!("{}; add them to the roster, or correct the id", suggest_help(&payee, "payee", known.iter().copied()))));
+                    .with_help(format!(
+                        "{}; add them to the roster, or correct the id",
+                        suggest_help(&payee, "payee", known.iter().copied())
+                    )));
             }
             counts.no_payee += 1;
             return Ok(());
@@ -309,9 +292,9 @@ fn fold_ledger(
         let attrs = if roster_mode { payees.get(&payee).map(Vec::as_slice) } else { None };
         let env = RowEnv { row: row.values, payee: attrs, payee_id: &payee };
         if !aggs.is_empty() {
-            let states = buckets
-                .entry((payee.clone(), bucket))
-                .or_insert_with(|| aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect());
+            let states = buckets.entry((payee.clone(), bucket)).or_insert_with(|| {
+                aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
+            });
             for (slot, agg_index) in aggs.iter().enumerate() {
                 let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
                 let result = (|| -> Result<(), EvalError> {
@@ -325,7 +308,9 @@ fn fold_ledger(
                         None => Value::Bool(true),
                     };
                     if let Some(state) = states.get_mut(slot) {
-                        state.add(value).ok_or_else(|| EvalError::new("the total is too large to compute exactly", agg.span))?;
+                        state
+                            .add(value)
+                            .ok_or_else(|| EvalError::new("the total is too large to compute exactly", agg.span))?;
                     }
                     Ok(())
                 })();
@@ -338,17 +323,22 @@ fn fold_ledger(
         if keeps_rows {
             let key = (payee.clone(), bucket);
             if rows.contains_key(&key) {
-                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}"))
-                    .with_help(format!("`{}` must have one row per payee and period, because the policy reads single values from it", schema.name)));
+                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}")).with_help(
+                    format!(
+                        "`{}` must have one row per payee and period, because the policy reads single values from it",
+                        schema.name
+                    ),
+                ));
             }
             rows.insert(key, row.values.to_vec());
         }
         Ok(())
     })
     .map_err(|e| match eval_error.take() {
-        Some((err, line)) => {
-            Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![err.into_problem(&format!("row at {shown}:{line}"))] })
-        }
+        Some((err, line)) => Error::Policy(PolicyReport {
+            source: plan.source.clone(),
+            problems: vec![err.into_problem(&format!("row at {shown}:{line}"))],
+        }),
         None => Error::Data(e),
     })?;
     if let Some(c) = folded.counts.get_mut(input) {

@@ -12,7 +12,7 @@ use super::expr::{eval, excerpt, Env};
 use super::EvalError;
 use crate::check::plan::{Component, PayeeSource, Plan};
 use crate::data::{InputFile, RowCounts};
-use crate::diagnostics::{Error, PolicyReport};
+use crate::diagnostics::{DataError, Error, PolicyReport};
 use crate::period::{Granularity, Period};
 use crate::value::Value;
 
@@ -46,10 +46,25 @@ pub struct RunResult {
 
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
-    let needed: Needed = options
-        .range
-        .map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
+    let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
     let folded = fold_inputs(plan, files, &needed)?;
+    if folded.payees.is_empty() {
+        // An empty run would look like "nobody earned anything"; far more often the wrong
+        // file was given. Say so instead of printing an empty table.
+        let (input, column) = match plan.payee {
+            PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
+        };
+        let schema = plan.inputs.get(input);
+        let name = schema.map_or("", |s| s.name.as_str());
+        let column = schema.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str());
+        let file = files.iter().find(|f| f.input == input).map(|f| f.path.display().to_string()).unwrap_or_default();
+        return Err(DataError::new(
+            file,
+            format!("no payees: input `{name}` has no rows, so there is no `{column}` to pay"),
+        )
+        .with_help("check that this is the ledger you meant; it has a header line but no data")
+        .into());
+    }
     let months = match options.range.or(folded.span) {
         Some((from, to)) => Period::months_between(from, to),
         None => Vec::new(),
@@ -60,10 +75,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
     let overflow = |what: &str| {
         policy_error(
             plan,
-            EvalError::new(
-                format!("the {what} is too large to compute exactly"),
-                crate::syntax::ast::Span::default(),
-            ),
+            EvalError::new(format!("the {what} is too large to compute exactly"), crate::syntax::ast::Span::default()),
             "",
         )
     };
@@ -73,19 +85,13 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
                 let amount = component_amount(plan, &folded, payee, *month, component)?;
-                statement_total = statement_total
-                    .checked_add(amount)
-                    .ok_or_else(|| overflow("statement total"))?;
+                statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
-                    *t = t
-                        .checked_add(amount)
-                        .ok_or_else(|| overflow("component total"))?;
+                    *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
                 }
                 amounts.push(amount);
             }
-            total = total
-                .checked_add(statement_total)
-                .ok_or_else(|| overflow("grand total"))?;
+            total = total.checked_add(statement_total).ok_or_else(|| overflow("grand total"))?;
             statements.push(Statement {
                 payee: payee.id.clone(),
                 attrs: payee.attrs.clone(),
@@ -95,13 +101,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             });
         }
     }
-    Ok(RunResult {
-        months,
-        statements,
-        component_totals,
-        total,
-        counts: folded.counts,
-    })
+    Ok(RunResult { months, statements, component_totals, total, counts: folded.counts })
 }
 
 /// Buckets (months, quarters, years) whose rows some statement in `months` uses.
@@ -129,10 +129,7 @@ fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
 }
 
 fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
-    Error::Policy(PolicyReport {
-        source: plan.source.clone(),
-        problems: vec![error.into_problem(context)],
-    })
+    Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
 }
 
 /// The rounded amount a component pays a payee in a month (zero when it is not due).
@@ -150,8 +147,7 @@ fn component_amount(
         return Ok(Decimal::ZERO);
     }
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component)
-        .map_err(|e| policy_error(plan, e, &context))
+    evaluate_component(plan, folded, payee, period, component).map_err(|e| policy_error(plan, e, &context))
 }
 
 /// Lets in order, then gates, then pay, cap, floor and rounding.
@@ -162,13 +158,7 @@ pub fn evaluate_component(
     period: Period,
     component: &Component,
 ) -> Result<Decimal, EvalError> {
-    let mut env = StatementEnv {
-        plan,
-        folded,
-        payee,
-        period,
-        lets: Vec::with_capacity(component.lets.len()),
-    };
+    let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
     for l in &component.lets {
         let v = eval(plan, &l.value, &env)?;
         env.lets.push(v);
@@ -192,12 +182,7 @@ pub fn evaluate_component(
         .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
 }
 
-fn money(
-    plan: &Plan,
-    e: &crate::check::plan::Expr,
-    env: &StatementEnv<'_>,
-    what: &str,
-) -> Result<Decimal, EvalError> {
+fn money(plan: &Plan, e: &crate::check::plan::Expr, env: &StatementEnv<'_>, what: &str) -> Result<Decimal, EvalError> {
     match eval(plan, e, env)? {
         Value::Number(n) => Ok(n),
         _ => Err(EvalError::new(format!("`{}` has no value, so the component cannot say what it {what}", excerpt(plan, e)), e.span)
@@ -225,42 +210,23 @@ impl Env for StatementEnv<'_> {
             return Ok(Value::Missing);
         };
         let overflow = || EvalError::new("the total is too large to compute exactly", agg.span);
-        let slot = self
-            .plan
-            .aggregates
-            .iter()
-            .take(index)
-            .filter(|a| a.input == agg.input)
-            .count();
-        let gran = self
-            .plan
-            .inputs
-            .get(agg.input)
-            .and_then(|i| i.bucket())
-            .unwrap_or(Granularity::Month);
+        let slot = self.plan.aggregates.iter().take(index).filter(|a| a.input == agg.input).count();
+        let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
         let mut state = AggState::new(agg.func);
         if let Some(buckets) = self.folded.buckets.get(agg.input) {
             for bucket in self.period.split(gran) {
-                if let Some(s) = buckets
-                    .get(&(self.payee.id.clone(), bucket))
-                    .and_then(|states| states.get(slot))
-                {
+                if let Some(s) = buckets.get(&(self.payee.id.clone(), bucket)).and_then(|states| states.get(slot)) {
                     state.merge(s).ok_or_else(overflow)?;
                 }
             }
         }
-        state.finish().map_err(|_| overflow())
+        state.finish().ok_or_else(overflow)
     }
     fn lookup(&self, index: usize) -> Value {
         let Some(lookup) = self.plan.lookups.get(index) else {
             return Value::Missing;
         };
-        let gran = self
-            .plan
-            .inputs
-            .get(lookup.input)
-            .and_then(|i| i.bucket())
-            .unwrap_or(Granularity::Month);
+        let gran = self.plan.inputs.get(lookup.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
         let Some(bucket) = self.period.coarsen(gran) else {
             return Value::Missing;
         };
@@ -277,12 +243,7 @@ impl Env for StatementEnv<'_> {
     }
     fn payee_attr(&self, index: usize) -> Value {
         match self.plan.payee {
-            PayeeSource::Roster { .. } => self
-                .payee
-                .attrs
-                .get(index)
-                .cloned()
-                .unwrap_or(Value::Missing),
+            PayeeSource::Roster { .. } => self.payee.attrs.get(index).cloned().unwrap_or(Value::Missing),
             PayeeSource::Ledger { .. } => Value::Missing,
         }
     }

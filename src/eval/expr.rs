@@ -50,11 +50,10 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             }
             let rv = eval(plan, r, env)?;
             binary(*op, lv, rv).map_err(|kind| match kind {
-                ArithError::DivisionByZero => EvalError::new(
-                    format!("division by zero in `{}`", excerpt(plan, e)),
-                    r.span,
-                )
-                .with_help("guard the division, e.g. `if x = 0 then 0 else y / x`"),
+                ArithError::DivisionByZero => {
+                    EvalError::new(format!("division by zero in `{}`", excerpt(plan, e)), r.span)
+                        .with_help("guard the division, e.g. `if x = 0 then 0 else y / x`")
+                }
                 ArithError::Overflow => overflow(),
             })?
         }
@@ -76,11 +75,7 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             _ => Value::Missing,
         },
         Node::Min(xs) | Node::Max(xs) => {
-            let want = if matches!(e.node, Node::Min(_)) {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
+            let want = if matches!(e.node, Node::Min(_)) { Ordering::Less } else { Ordering::Greater };
             let mut best: Option<Value> = None;
             for x in xs {
                 let v = eval(plan, x, env)?;
@@ -107,15 +102,11 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             for a in args {
                 keys.push(eval(plan, a, env)?);
             }
-            table_lookup(plan, *t, &keys).map_err(|_| {
+            table_lookup(plan, *t, &keys).ok_or_else(|| {
                 let table = plan.tables.get(*t);
                 let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
                 EvalError::new(
-                    format!(
-                        "table `{}` has no row for ({})",
-                        table.map_or("", |t| t.name.as_str()),
-                        shown.join(", ")
-                    ),
+                    format!("table `{}` has no row for ({})", table.map_or("", |t| t.name.as_str()), shown.join(", ")),
                     e.span,
                 )
                 .with_help("add a row for these keys, or an `else -> ...` row")
@@ -126,11 +117,7 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             v => v,
         },
         Node::Tiers(t) => match eval(plan, &t.base, env)? {
-            Value::Number(base) => Value::Number(
-                tiers::apply(t.mode, &t.brackets, base)
-                    .ok_or_else(overflow)?
-                    .0,
-            ),
+            Value::Number(base) => Value::Number(tiers::apply(t.mode, &t.brackets, base).ok_or_else(overflow)?.0),
             _ => Value::Missing,
         },
     })
@@ -146,9 +133,7 @@ pub fn binary(op: BinaryOp, l: Value, r: Value) -> Result<Value, ArithError> {
         return Ok(Value::Missing);
     }
     let num = |f: fn(Decimal, Decimal) -> Option<Decimal>| match (&l, &r) {
-        (Value::Number(a), Value::Number(b)) => {
-            f(*a, *b).map(Value::Number).ok_or(ArithError::Overflow)
-        }
+        (Value::Number(a), Value::Number(b)) => f(*a, *b).map(Value::Number).ok_or(ArithError::Overflow),
         _ => Ok(Value::Missing),
     };
     let cmp = compare(&l, &r);
@@ -190,27 +175,22 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Result<Value, ()> {
-    let table = plan.tables.get(table).ok_or(())?;
+/// The value of the first row matching `keys`, else the `else` row; `None` if neither.
+pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Option<Value> {
+    let table = plan.tables.get(table)?;
     for row in &table.rows {
         let hit = row.keys.iter().zip(keys).all(|(k, v)| match k {
             None => true,
             Some(k) => compare(k, v) == Some(Ordering::Equal) || k == v,
         });
         if hit {
-            return Ok(row.value.clone());
+            return Some(row.value.clone());
         }
     }
-    table.otherwise.as_ref().map(|(v, _)| v.clone()).ok_or(())
+    table.otherwise.as_ref().map(|(v, _)| v.clone())
 }
 
 /// The policy text of an expression, for messages.
 pub fn excerpt(plan: &Plan, e: &Expr) -> String {
-    plan.source
-        .text
-        .get(e.span.start..e.span.end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    plan.source.text.get(e.span.start..e.span.end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -20,22 +20,14 @@ pub struct EvalError {
 
 impl EvalError {
     pub fn new(message: impl Into<String>, span: Span) -> Self {
-        EvalError {
-            message: message.into(),
-            span,
-            help: None,
-        }
+        EvalError { message: message.into(), span, help: None }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
     pub fn into_problem(self, context: &str) -> Problem {
-        let message = if context.is_empty() {
-            self.message
-        } else {
-            format!("{} ({context})", self.message)
-        };
+        let message = if context.is_empty() { self.message } else { format!("{} ({context})", self.message) };
         let problem = Problem::error(message, self.span, "while computing this");
         match self.help {
             Some(h) => problem.with_help(h),

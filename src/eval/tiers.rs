@@ -21,20 +21,11 @@ pub struct Slice {
 }
 
 /// The payout for `base`, with the slices behind it. `None` on overflow.
-pub fn apply(
-    mode: TierMode,
-    brackets: &[TierBracket],
-    base: Decimal,
-) -> Option<(Decimal, Vec<Slice>)> {
+pub fn apply(mode: TierMode, brackets: &[TierBracket], base: Decimal) -> Option<(Decimal, Vec<Slice>)> {
     let bound_after = |i: usize| brackets.get(i + 1).map(|b| b.from);
     match mode {
         TierMode::Flat => {
-            let Some((i, bracket)) = brackets
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(_, b)| b.from <= base)
-            else {
+            let Some((i, bracket)) = brackets.iter().enumerate().rev().find(|(_, b)| b.from <= base) else {
                 return Some((Decimal::ZERO, Vec::new()));
             };
             let payout = match bracket.pays {
@@ -91,18 +82,10 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn seed() -> Vec<TierBracket> {
-        [
-            (dec!(0), dec!(0.03)),
-            (dec!(100000), dec!(0.05)),
-            (dec!(300000), dec!(0.08)),
-        ]
-        .iter()
-        .map(|(from, rate)| TierBracket {
-            from: *from,
-            pays: TierPay::Rate(*rate),
-            span: Span::default(),
-        })
-        .collect()
+        [(dec!(0), dec!(0.03)), (dec!(100000), dec!(0.05)), (dec!(300000), dec!(0.08))]
+            .iter()
+            .map(|(from, rate)| TierBracket { from: *from, pays: TierPay::Rate(*rate), span: Span::default() })
+            .collect()
     }
 
     /// The seed plan's brackets; every expected figure is worked by hand.
@@ -125,48 +108,24 @@ mod tests {
             (dec!(500000), dec!(40000), dec!(29000)),
         ];
         for (base, flat, marginal) in cases {
-            assert_eq!(
-                apply(TierMode::Flat, &seed(), base).map(|r| r.0),
-                Some(flat),
-                "flat {base}"
-            );
-            assert_eq!(
-                apply(TierMode::Marginal, &seed(), base).map(|r| r.0),
-                Some(marginal),
-                "marginal {base}"
-            );
+            assert_eq!(apply(TierMode::Flat, &seed(), base).map(|r| r.0), Some(flat), "flat {base}");
+            assert_eq!(apply(TierMode::Marginal, &seed(), base).map(|r| r.0), Some(marginal), "marginal {base}");
         }
     }
 
     #[test]
     fn below_the_first_bracket_pays_nothing() {
-        let brackets = vec![TierBracket {
-            from: dec!(1000),
-            pays: TierPay::Fixed(dec!(50)),
-            span: Span::default(),
-        }];
-        assert_eq!(
-            apply(TierMode::Flat, &brackets, dec!(999.99)).map(|r| r.0),
-            Some(dec!(0))
-        );
-        assert_eq!(
-            apply(TierMode::Flat, &brackets, dec!(1000)).map(|r| r.0),
-            Some(dec!(50))
-        );
-        assert_eq!(
-            apply(TierMode::Marginal, &brackets, dec!(-5)).map(|r| r.0),
-            Some(dec!(0))
-        );
+        let brackets = vec![TierBracket { from: dec!(1000), pays: TierPay::Fixed(dec!(50)), span: Span::default() }];
+        assert_eq!(apply(TierMode::Flat, &brackets, dec!(999.99)).map(|r| r.0), Some(dec!(0)));
+        assert_eq!(apply(TierMode::Flat, &brackets, dec!(1000)).map(|r| r.0), Some(dec!(50)));
+        assert_eq!(apply(TierMode::Marginal, &brackets, dec!(-5)).map(|r| r.0), Some(dec!(0)));
     }
 
     #[test]
     fn marginal_slices_add_up() {
         let (total, slices) = apply(TierMode::Marginal, &seed(), dec!(350000)).unwrap();
         assert_eq!(slices.len(), 3);
-        assert_eq!(
-            slices.iter().map(|s| s.amount).sum::<Decimal>(),
-            dec!(350000)
-        );
+        assert_eq!(slices.iter().map(|s| s.amount).sum::<Decimal>(), dec!(350000));
         assert_eq!(slices.iter().map(|s| s.payout).sum::<Decimal>(), total);
     }
 }

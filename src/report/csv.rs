@@ -18,11 +18,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let _ = writer.write_record(&header);
     for s in &result.statements {
         let mut record: Vec<String> = vec![s.payee.to_string()];
-        record.extend(
-            attrs
-                .iter()
-                .map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()),
-        );
+        record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()));
         record.push(s.period.to_string());
         record.extend(s.amounts.iter().map(|a| format_plain(*a, scale)));
         record.push(format_plain(s.total, scale));

@@ -17,19 +17,13 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         .statements
         .iter()
         .map(|s| {
-            let components: IndexMap<&str, Json> = plan
-                .components
-                .iter()
-                .zip(&s.amounts)
-                .map(|(c, a)| (c.name.as_str(), amount(*a)))
-                .collect();
+            let components: IndexMap<&str, Json> =
+                plan.components.iter().zip(&s.amounts).map(|(c, a)| (c.name.as_str(), amount(*a))).collect();
             let mut out = serde_json::Map::new();
             out.insert("payee".into(), Json::String(s.payee.to_string()));
             if !attrs.is_empty() {
-                let info: IndexMap<&str, String> = attrs
-                    .iter()
-                    .map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(plain).unwrap_or_default()))
-                    .collect();
+                let info: IndexMap<&str, String> =
+                    attrs.iter().map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(plain).unwrap_or_default())).collect();
                 out.insert("payee_info".into(), json!(info));
             }
             out.insert("period".into(), Json::String(s.period.to_string()));
@@ -38,18 +32,9 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
             Json::Object(out)
         })
         .collect();
-    let rows: IndexMap<&str, _> = plan
-        .inputs
-        .iter()
-        .zip(&result.counts)
-        .map(|(i, c)| (i.name.as_str(), c))
-        .collect();
-    let component_totals: IndexMap<&str, Json> = plan
-        .components
-        .iter()
-        .zip(&result.component_totals)
-        .map(|(c, t)| (c.name.as_str(), amount(*t)))
-        .collect();
+    let rows: IndexMap<&str, _> = plan.inputs.iter().zip(&result.counts).map(|(i, c)| (i.name.as_str(), c)).collect();
+    let component_totals: IndexMap<&str, Json> =
+        plan.components.iter().zip(&result.component_totals).map(|(c, t)| (c.name.as_str(), amount(*t))).collect();
     let doc = json!({
         "policy": {"name": plan.name, "version": plan.version, "currency": plan.currency, "sha256": plan.sha256},
         "range": {"from": result.months.first(), "to": result.months.last()},

@@ -25,11 +25,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     table.set_header(header);
     for s in &result.statements {
         let mut row: Vec<String> = vec![s.payee.to_string()];
-        row.extend(
-            attrs
-                .iter()
-                .map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()),
-        );
+        row.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()));
         row.push(s.period.to_string());
         row.extend(s.amounts.iter().map(|a| format_grouped(*a, scale)));
         row.push(format_grouped(s.total, scale));
@@ -42,12 +38,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     });
-    totals.extend(
-        result
-            .component_totals
-            .iter()
-            .map(|a| format_grouped(*a, scale)),
-    );
+    totals.extend(result.component_totals.iter().map(|a| format_grouped(*a, scale)));
     totals.push(format_grouped(result.total, scale));
     table.add_row(totals);
     let first_amount = 2 + attrs.len();
@@ -56,12 +47,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let mut out = format!(
-        "{} (version {}), {} statements\n",
-        plan.name,
-        plan.version,
-        result.statements.len()
-    );
+    let mut out = format!("{} (version {}), {} statements\n", plan.name, plan.version, result.statements.len());
     out.push_str(&table.to_string());
     out.push('\n');
     for (input, counts) in plan.inputs.iter().zip(&result.counts) {

@@ -127,6 +127,11 @@ pub struct TableRow {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
     Number(Decimal),
+    /// `500 CNY`
+    Money {
+        amount: Decimal,
+        currency: String,
+    },
     Percent(Decimal),
     Text(String),
     Bool(bool),
@@ -150,27 +155,11 @@ pub struct ComponentDecl {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
-    Let {
-        name: Ident,
-        value: Expr,
-        span: Span,
-    },
-    When {
-        condition: Expr,
-        span: Span,
-    },
-    Pay {
-        value: Expr,
-        span: Span,
-    },
-    Cap {
-        value: Expr,
-        span: Span,
-    },
-    Floor {
-        value: Expr,
-        span: Span,
-    },
+    Let { name: Ident, value: Expr, span: Span },
+    When { condition: Expr, span: Span },
+    Pay { value: Expr, span: Span },
+    Cap { value: Expr, span: Span },
+    Floor { value: Expr, span: Span },
     Rounding(RoundingDecl),
 }
 

@@ -21,14 +21,9 @@ pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 /// Parses a policy. On failure, returns the problems found (pest stops at the first one).
 pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
     check_limits(source)?;
-    let mut pairs = PolicyParser::parse(Rule::policy_file, source)
-        .map_err(|e| vec![syntax_error(source, &e)])?;
-    let file = pairs
-        .next()
-        .ok_or_else(|| vec![Problem::error("empty policy", Span::default(), "here")])?;
-    let mut builder = Builder {
-        problems: Vec::new(),
-    };
+    let mut pairs = PolicyParser::parse(Rule::policy_file, source).map_err(|e| vec![syntax_error(source, &e)])?;
+    let file = pairs.next().ok_or_else(|| vec![Problem::error("empty policy", Span::default(), "here")])?;
+    let mut builder = Builder { problems: Vec::new() };
     let policy = builder.policy(file);
     if builder.problems.is_empty() {
         Ok(policy)
@@ -40,43 +35,95 @@ pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
 fn check_limits(source: &str) -> Result<(), Vec<Problem>> {
     if source.len() > MAX_SOURCE_BYTES {
         return Err(vec![Problem::error(
-            format!(
-                "policy is {} bytes, more than the limit of {MAX_SOURCE_BYTES}",
-                source.len()
-            ),
+            format!("policy is {} bytes, more than the limit of {MAX_SOURCE_BYTES}", source.len()),
             Span::new(0, 0),
             "file starts here",
         )
-        .with_help(
-            "split the plan, or check that this is the policy file you meant",
-        )]);
+        .with_help("split the plan, or check that this is the policy file you meant")]);
     }
-    let (mut depth, mut in_string, mut in_comment) = (0usize, false, false);
-    let mut prev = '\0';
+    check_brackets(source).map_err(|p| vec![p])
+}
+
+/// Matches brackets before parsing. pest would report a missing `}` as "unexpected
+/// `component`, expected ..." far from the cause; this names the bracket and where it opened.
+fn check_brackets(source: &str) -> Result<(), Problem> {
+    let mut open: Vec<(char, usize)> = Vec::new();
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
     for (at, c) in source.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => in_string = false,
+                '\n' => in_string = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
         match c {
-            '\n' => in_comment = false,
-            _ if in_comment => {}
-            '"' if !(in_string && prev == '\\') => in_string = !in_string,
-            _ if in_string => {}
             '#' => in_comment = true,
+            '"' => in_string = true,
             '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(vec![Problem::error(
+                open.push((c, at));
+                if open.len() > MAX_NESTING {
+                    return Err(Problem::error(
                         format!("brackets nested more than {MAX_NESTING} deep"),
                         Span::new(at, at + 1),
                         "too deep",
                     )
-                    .with_help("name intermediate values with `let` instead of nesting")]);
+                    .with_help("name intermediate values with `let` instead of nesting"));
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ')' | ']' | '}' => {
+                let want = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                match open.pop() {
+                    Some((o, _)) if o == want => {}
+                    Some((o, opened)) => {
+                        return Err(Problem::error(
+                            format!("`{o}` is not closed before this `{c}`"),
+                            Span::new(at, at + 1),
+                            format!("expected `{}` before this", closer(o)),
+                        )
+                        .with_label(Span::new(opened, opened + 1), format!("`{o}` opened here"))
+                        .with_help(format!("add the missing `{}`", closer(o))));
+                    }
+                    None => {
+                        return Err(Problem::error(
+                            format!("`{c}` closes nothing"),
+                            Span::new(at, at + 1),
+                            "no matching opening bracket",
+                        )
+                        .with_help(format!("remove it, or add the `{want}` it should close")));
+                    }
+                }
+            }
             _ => {}
         }
-        prev = c;
     }
-    Ok(())
+    match open.pop() {
+        Some((o, opened)) => Err(Problem::error(
+            format!("`{o}` is never closed"),
+            Span::new(opened, opened + 1),
+            format!("`{o}` opened here"),
+        )
+        .with_help(format!("add the matching `{}`; every `{o}` needs one", closer(o)))),
+        None => Ok(()),
+    }
+}
+
+fn closer(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
 }
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
@@ -146,18 +193,9 @@ impl Builder {
         let header = match inner.next() {
             Some(h) => self.header(h),
             None => Header {
-                name: Spanned {
-                    value: String::new(),
-                    span: Span::default(),
-                },
-                version: Spanned {
-                    value: String::new(),
-                    span: Span::default(),
-                },
-                currency: Ident {
-                    name: String::new(),
-                    span: Span::default(),
-                },
+                name: Spanned { value: String::new(), span: Span::default() },
+                version: Spanned { value: String::new(), span: Span::default() },
+                currency: Ident { name: String::new(), span: Span::default() },
                 span: Span::default(),
             },
         };
@@ -171,12 +209,7 @@ impl Builder {
         let name = self.string(it.next());
         let version = self.string(it.next());
         let currency = ident(it.next());
-        Header {
-            name,
-            version,
-            currency,
-            span,
-        }
+        Header { name, version, currency, span }
     }
 
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
@@ -186,11 +219,7 @@ impl Builder {
             Rule::payee_decl => {
                 let span = span_of(&pair);
                 let mut it = children(pair);
-                Item::Payee(PayeeDecl {
-                    input: ident(it.next()),
-                    column: ident(it.next()),
-                    span,
-                })
+                Item::Payee(PayeeDecl { input: ident(it.next()), column: ident(it.next()), span })
             }
             Rule::table_decl => Item::Table(self.table(pair)),
             Rule::component_decl => Item::Component(self.component(pair)),
@@ -212,10 +241,7 @@ impl Builder {
                 },
                 span: span_of(p),
             },
-            None => Spanned {
-                value: RoundingMode::HalfUp,
-                span,
-            },
+            None => Spanned { value: RoundingMode::HalfUp, span },
         };
         let step = self.number(it.next());
         RoundingDecl { mode, step, span }
@@ -226,11 +252,7 @@ impl Builder {
         let mut it = children(pair);
         let name = ident(it.next());
         let columns = it.map(|c| self.column(c)).collect();
-        InputDecl {
-            name,
-            columns,
-            span,
-        }
+        InputDecl { name, columns, span }
     }
 
     fn column(&mut self, pair: Pair<'_, Rule>) -> ColumnDecl {
@@ -258,13 +280,7 @@ impl Builder {
         let mut idents = idents.into_iter();
         let name = ident_or_empty(idents.next(), span);
         let ty = ident_or_empty(idents.next(), span);
-        ColumnDecl {
-            roles,
-            name,
-            ty,
-            values,
-            span,
-        }
+        ColumnDecl { roles, name, ty, values, span }
     }
 
     fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {
@@ -288,39 +304,20 @@ impl Builder {
                         if i + 1 == count {
                             value = Some(self.literal(part));
                         } else if part.as_rule() == Rule::wildcard {
-                            keys.push(Spanned {
-                                value: None,
-                                span: part_span,
-                            });
+                            keys.push(Spanned { value: None, span: part_span });
                         } else {
                             let lit = self.literal(part);
-                            keys.push(Spanned {
-                                value: Some(lit.value),
-                                span: lit.span,
-                            });
+                            keys.push(Spanned { value: Some(lit.value), span: lit.span });
                         }
                     }
-                    let value = value.unwrap_or(Spanned {
-                        value: Literal::Bool(false),
-                        span: row_span,
-                    });
-                    rows.push(TableRow {
-                        keys,
-                        value,
-                        span: row_span,
-                    });
+                    let value = value.unwrap_or(Spanned { value: Literal::Bool(false), span: row_span });
+                    rows.push(TableRow { keys, value, span: row_span });
                 }
                 Rule::table_else => otherwise = children(p).next().map(|l| self.literal(l)),
                 _ => {}
             }
         }
-        TableDecl {
-            name: ident_or_empty(name, span),
-            params,
-            rows,
-            otherwise,
-            span,
-        }
+        TableDecl { name: ident_or_empty(name, span), params, rows, otherwise, span }
     }
 
     /// A `signed_literal` (or a bare literal rule) as a literal value.
@@ -329,12 +326,7 @@ impl Builder {
         let pair = if pair.as_rule() == Rule::signed_literal {
             match pair.into_inner().next() {
                 Some(p) => p,
-                None => {
-                    return Spanned {
-                        value: Literal::Bool(false),
-                        span,
-                    }
-                }
+                None => return Spanned { value: Literal::Bool(false), span },
             }
         } else {
             pair
@@ -342,28 +334,20 @@ impl Builder {
         let value = match pair.as_rule() {
             Rule::neg_literal => match self.literal(match pair.into_inner().next() {
                 Some(p) => p,
-                None => {
-                    return Spanned {
-                        value: Literal::Bool(false),
-                        span,
-                    }
-                }
+                None => return Spanned { value: Literal::Bool(false), span },
             }) {
-                Spanned {
-                    value: Literal::Number(n),
-                    ..
-                } => Literal::Number(-n),
-                Spanned {
-                    value: Literal::Percent(n),
-                    ..
-                } => Literal::Percent(-n),
+                Spanned { value: Literal::Number(n), .. } => Literal::Number(-n),
+                Spanned { value: Literal::Percent(n), .. } => Literal::Percent(-n),
                 other => other.value,
             },
             Rule::number => Literal::Number(self.decimal(pair.as_str(), span)),
+            Rule::money => {
+                let mut it = pair.into_inner();
+                let amount = it.next().map_or(Decimal::ZERO, |n| self.decimal(n.as_str(), span));
+                Literal::Money { amount, currency: it.next().map_or(String::new(), |c| c.as_str().to_string()) }
+            }
             Rule::percent => Literal::Percent(self.percent(pair.as_str(), span)),
-            Rule::string => Literal::Text(unescape(
-                pair.into_inner().next().map_or("", |p| p.as_str()),
-            )),
+            Rule::string => Literal::Text(unescape(pair.into_inner().next().map_or("", |p| p.as_str()))),
             Rule::boolean => Literal::Bool(pair.as_str() == "true"),
             _ => Literal::Bool(false),
         };
@@ -374,10 +358,7 @@ impl Builder {
         let span = span_of(&pair);
         let mut name = None;
         let mut label = None;
-        let mut cadence = Spanned {
-            value: Cadence::Monthly,
-            span,
-        };
+        let mut cadence = Spanned { value: Cadence::Monthly, span };
         let mut body = Vec::new();
         for p in children(pair) {
             let s = span_of(&p);
@@ -398,48 +379,27 @@ impl Builder {
                     let mut it = children(p);
                     let name = ident(it.next());
                     let value = self.expr_opt(it.next(), s);
-                    body.push(Statement::Let {
-                        name,
-                        value,
-                        span: s,
-                    });
+                    body.push(Statement::Let { name, value, span: s });
                 }
-                Rule::when_stmt => body.push(Statement::When {
-                    condition: self.expr_opt(children(p).next(), s),
-                    span: s,
-                }),
-                Rule::pay_stmt => body.push(Statement::Pay {
-                    value: self.expr_opt(children(p).next(), s),
-                    span: s,
-                }),
-                Rule::cap_stmt => body.push(Statement::Cap {
-                    value: self.expr_opt(children(p).next(), s),
-                    span: s,
-                }),
-                Rule::floor_stmt => body.push(Statement::Floor {
-                    value: self.expr_opt(children(p).next(), s),
-                    span: s,
-                }),
+                Rule::when_stmt => {
+                    body.push(Statement::When { condition: self.expr_opt(children(p).next(), s), span: s })
+                }
+                Rule::pay_stmt => body.push(Statement::Pay { value: self.expr_opt(children(p).next(), s), span: s }),
+                Rule::cap_stmt => body.push(Statement::Cap { value: self.expr_opt(children(p).next(), s), span: s }),
+                Rule::floor_stmt => {
+                    body.push(Statement::Floor { value: self.expr_opt(children(p).next(), s), span: s })
+                }
                 Rule::rounding_decl => body.push(Statement::Rounding(self.rounding(p))),
                 _ => {}
             }
         }
-        ComponentDecl {
-            name: ident_or_empty(name, span),
-            label,
-            cadence,
-            body,
-            span,
-        }
+        ComponentDecl { name: ident_or_empty(name, span), label, cadence, body, span }
     }
 
     fn expr_opt(&mut self, pair: Option<Pair<'_, Rule>>, fallback: Span) -> Expr {
         match pair {
             Some(p) => self.expr(p),
-            None => Expr {
-                kind: ExprKind::Literal(Literal::Bool(false)),
-                span: fallback,
-            },
+            None => Expr { kind: ExprKind::Literal(Literal::Bool(false)), span: fallback },
         }
     }
 
@@ -455,42 +415,22 @@ impl Builder {
         let problems = std::cell::RefCell::new(Vec::new());
         let expr = pratt
             .map_primary(|p| {
-                let mut b = Builder {
-                    problems: Vec::new(),
-                };
+                let mut b = Builder { problems: Vec::new() };
                 let e = b.operand(pratt, p);
                 problems.borrow_mut().extend(b.problems);
                 e
             })
             .map_prefix(|op, rhs| {
                 let span = span_of(&op).to(rhs.span);
-                let op = if op.as_rule() == Rule::neg {
-                    UnaryOp::Neg
-                } else {
-                    UnaryOp::Not
-                };
-                Expr {
-                    kind: ExprKind::Unary {
-                        op,
-                        operand: Box::new(rhs),
-                    },
-                    span,
-                }
+                let op = if op.as_rule() == Rule::neg { UnaryOp::Neg } else { UnaryOp::Not };
+                Expr { kind: ExprKind::Unary { op, operand: Box::new(rhs) }, span }
             })
             .map_postfix(|lhs, op| {
                 let span = lhs.span.to(span_of(&op));
-                let mut b = Builder {
-                    problems: Vec::new(),
-                };
+                let mut b = Builder { problems: Vec::new() };
                 let list = children(op).map(|e| b.expr(e)).collect();
                 problems.borrow_mut().extend(b.problems);
-                Expr {
-                    kind: ExprKind::In {
-                        value: Box::new(lhs),
-                        list,
-                    },
-                    span,
-                }
+                Expr { kind: ExprKind::In { value: Box::new(lhs), list }, span }
             })
             .map_infix(|lhs, op, rhs| {
                 let span = lhs.span.to(rhs.span);
@@ -508,14 +448,7 @@ impl Builder {
                     Rule::and_op => BinaryOp::And,
                     _ => BinaryOp::Or,
                 };
-                Expr {
-                    kind: ExprKind::Binary {
-                        op,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(rhs),
-                    },
-                    span,
-                }
+                Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
             })
             .parse(pairs);
         self.problems.extend(problems.into_inner());
@@ -528,23 +461,12 @@ impl Builder {
         let mut it = children(pair);
         let value = match it.next() {
             Some(p) => self.primary(pratt, p),
-            None => {
-                return Expr {
-                    kind: ExprKind::Literal(Literal::Bool(false)),
-                    span,
-                }
-            }
+            None => return Expr { kind: ExprKind::Literal(Literal::Bool(false)), span },
         };
         match it.next() {
             Some(fallback) => {
                 let fallback = self.primary(pratt, fallback);
-                Expr {
-                    kind: ExprKind::Default {
-                        value: Box::new(value),
-                        fallback: Box::new(fallback),
-                    },
-                    span,
-                }
+                Expr { kind: ExprKind::Default { value: Box::new(value), fallback: Box::new(fallback) }, span }
             }
             None => value,
         }
@@ -554,27 +476,20 @@ impl Builder {
         let span = span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::expr => return self.expr_pairs(pratt, pair.into_inner()),
-            Rule::number | Rule::percent | Rule::string | Rule::boolean => {
+            Rule::number | Rule::money | Rule::percent | Rule::string | Rule::boolean => {
                 ExprKind::Literal(self.literal(pair).value)
             }
             Rule::name => ExprKind::Name(ident(pair.into_inner().next())),
             Rule::field => {
                 let mut it = pair.into_inner();
-                ExprKind::Field {
-                    input: ident(it.next()),
-                    column: ident(it.next()),
-                }
+                ExprKind::Field { input: ident(it.next()), column: ident(it.next()) }
             }
             Rule::if_expr => {
                 let mut it = children(pair);
                 let condition = Box::new(self.expr_opt(it.next(), span));
                 let then = Box::new(self.expr_opt(it.next(), span));
                 let otherwise = Box::new(self.expr_opt(it.next(), span));
-                ExprKind::If {
-                    condition,
-                    then,
-                    otherwise,
-                }
+                ExprKind::If { condition, then, otherwise }
             }
             Rule::call => {
                 let mut function = None;
@@ -583,34 +498,21 @@ impl Builder {
                 for p in children(pair) {
                     match p.as_rule() {
                         Rule::ident => function = Some(ident(Some(p))),
-                        Rule::where_clause => {
-                            filter = children(p).next().map(|e| Box::new(self.expr(e)))
-                        }
+                        Rule::where_clause => filter = children(p).next().map(|e| Box::new(self.expr(e))),
                         _ => args.push(self.expr(p)),
                     }
                 }
-                ExprKind::Call {
-                    function: ident_or_empty(function, span),
-                    args,
-                    filter,
-                }
+                ExprKind::Call { function: ident_or_empty(function, span), args, filter }
             }
             Rule::tiers_expr => {
-                let mut mode = Spanned {
-                    value: TierMode::Flat,
-                    span,
-                };
+                let mut mode = Spanned { value: TierMode::Flat, span };
                 let mut base = None;
                 let mut brackets = Vec::new();
                 for p in children(pair) {
                     match p.as_rule() {
                         Rule::tier_mode => {
                             mode = Spanned {
-                                value: if p.as_str() == "marginal" {
-                                    TierMode::Marginal
-                                } else {
-                                    TierMode::Flat
-                                },
+                                value: if p.as_str() == "marginal" { TierMode::Marginal } else { TierMode::Flat },
                                 span: span_of(&p),
                             }
                         }
@@ -619,15 +521,8 @@ impl Builder {
                         _ => {}
                     }
                 }
-                let base = base.unwrap_or(Expr {
-                    kind: ExprKind::Literal(Literal::Number(Decimal::ZERO)),
-                    span,
-                });
-                ExprKind::Tiers(Box::new(Tiers {
-                    mode,
-                    base,
-                    brackets,
-                }))
+                let base = base.unwrap_or(Expr { kind: ExprKind::Literal(Literal::Number(Decimal::ZERO)), span });
+                ExprKind::Tiers(Box::new(Tiers { mode, base, brackets }))
             }
             _ => ExprKind::Literal(Literal::Bool(false)),
         };
@@ -648,10 +543,7 @@ impl Builder {
                 })
             }
             Some(p) => BracketPay::Fixed(self.signed_number(children(p).next(), span)),
-            None => BracketPay::Fixed(Spanned {
-                value: Decimal::ZERO,
-                span,
-            }),
+            None => BracketPay::Fixed(Spanned { value: Decimal::ZERO, span }),
         };
         Bracket { from, pays, span }
     }
@@ -666,15 +558,9 @@ impl Builder {
                     None => (false, text),
                 };
                 let value = self.decimal(digits, span);
-                Spanned {
-                    value: if negative { -value } else { value },
-                    span,
-                }
+                Spanned { value: if negative { -value } else { value }, span }
             }
-            None => Spanned {
-                value: Decimal::ZERO,
-                span: fallback,
-            },
+            None => Spanned { value: Decimal::ZERO, span: fallback },
         }
     }
 
@@ -682,15 +568,9 @@ impl Builder {
         match pair {
             Some(p) => {
                 let span = span_of(&p);
-                Spanned {
-                    value: self.decimal(p.as_str(), span),
-                    span,
-                }
+                Spanned { value: self.decimal(p.as_str(), span), span }
             }
-            None => Spanned {
-                value: Decimal::ZERO,
-                span: Span::default(),
-            },
+            None => Spanned { value: Decimal::ZERO, span: Span::default() },
         }
     }
 
@@ -700,12 +580,8 @@ impl Builder {
             Ok(d) => d,
             Err(_) => {
                 self.problems.push(
-                    Problem::error(
-                        format!("number `{text}` is too large or too precise"),
-                        span,
-                        "this number",
-                    )
-                    .with_help("numbers may have up to 28 significant digits"),
+                    Problem::error(format!("number `{text}` is too large or too precise"), span, "this number")
+                        .with_help("numbers may have up to 28 significant digits"),
                 );
                 Decimal::ZERO
             }
@@ -715,9 +591,7 @@ impl Builder {
     fn percent(&mut self, text: &str, span: Span) -> Decimal {
         let number = self.decimal(text.trim_end_matches('%'), span);
         // Exact: dividing a finite decimal by 100 only moves the point.
-        number
-            .checked_div(Decimal::ONE_HUNDRED)
-            .unwrap_or(Decimal::ZERO)
+        number.checked_div(Decimal::ONE_HUNDRED).unwrap_or(Decimal::ZERO)
     }
 
     fn string(&mut self, pair: Option<Pair<'_, Rule>>) -> Spanned<String> {
@@ -725,37 +599,22 @@ impl Builder {
             Some(p) => {
                 let span = span_of(&p);
                 let inner = p.into_inner().next().map_or("", |i| i.as_str());
-                Spanned {
-                    value: unescape(inner),
-                    span,
-                }
+                Spanned { value: unescape(inner), span }
             }
-            None => Spanned {
-                value: String::new(),
-                span: Span::default(),
-            },
+            None => Spanned { value: String::new(), span: Span::default() },
         }
     }
 }
 
 fn ident(pair: Option<Pair<'_, Rule>>) -> Ident {
     match pair {
-        Some(p) => Ident {
-            name: p.as_str().to_string(),
-            span: span_of(&p),
-        },
-        None => Ident {
-            name: String::new(),
-            span: Span::default(),
-        },
+        Some(p) => Ident { name: p.as_str().to_string(), span: span_of(&p) },
+        None => Ident { name: String::new(), span: Span::default() },
     }
 }
 
 fn ident_or_empty(ident: Option<Ident>, span: Span) -> Ident {
-    ident.unwrap_or(Ident {
-        name: String::new(),
-        span,
-    })
+    ident.unwrap_or(Ident { name: String::new(), span })
 }
 
 fn unescape(raw: &str) -> String {
@@ -782,28 +641,17 @@ fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> Problem {
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
     let found = found_at(source, start);
-    let end = if end > start {
-        end
-    } else {
-        start + found.len().max(1).min(source.len().saturating_sub(start))
-    };
+    let end = if end > start { end } else { start + found.len().max(1).min(source.len().saturating_sub(start)) };
     let span = Span::new(start, end.max(start));
     let (expected, help) = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            (expected_words(positives), hint(positives))
-        }
+        pest::error::ErrorVariant::ParsingError { positives, .. } => (expected_words(positives), hint(positives)),
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
     };
-    let found_words = if found.is_empty() {
-        "end of file".to_string()
-    } else {
-        format!("`{found}`")
-    };
-    let problem = Problem::error(
-        format!("unexpected {found_words}, expected {expected}"),
-        span,
-        format!("expected {expected}"),
-    );
+    let found_words = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
+    // The label repeats the expectation only when it is short; the message has it anyway.
+    let label =
+        if expected.chars().count() <= 40 { format!("expected {expected}") } else { "unexpected here".to_string() };
+    let problem = Problem::error(format!("unexpected {found_words}, expected {expected}"), span, label);
     match help {
         Some(h) => problem.with_help(h),
         None => problem,
@@ -813,22 +661,22 @@ fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> Problem {
 /// The word (or symbol) at a byte offset, for "unexpected `x`".
 fn found_at(source: &str, at: usize) -> String {
     let rest = source.get(at..).unwrap_or("");
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '%' || *c == '.')
-        .collect();
+    let word: String =
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '%' || *c == '.').collect();
     if !word.is_empty() {
         return word;
     }
-    rest.chars()
-        .next()
-        .filter(|c| !c.is_whitespace())
-        .map(String::from)
-        .unwrap_or_default()
+    rest.chars().next().filter(|c| !c.is_whitespace()).map(String::from).unwrap_or_default()
 }
 
 fn expected_words(positives: &[Rule]) -> String {
-    let mut words: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
+    // Listing twelve operators helps nobody: after a complete value, say "an operator".
+    let operators = positives.iter().filter(|r| is_operator(**r)).count();
+    let mut words: Vec<&str> =
+        positives.iter().filter(|r| operators < 3 || !is_operator(**r)).map(|r| rule_name(*r)).collect();
+    if operators >= 3 {
+        words.push("an operator");
+    }
     words.sort_unstable();
     words.dedup();
     match words.as_slice() {
@@ -838,6 +686,29 @@ fn expected_words(positives: &[Rule]) -> String {
     }
 }
 
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::add
+            | Rule::sub
+            | Rule::mul
+            | Rule::div
+            | Rule::le
+            | Rule::ge
+            | Rule::ne
+            | Rule::eq
+            | Rule::lt
+            | Rule::gt
+            | Rule::and_op
+            | Rule::or_op
+            | Rule::in_kw
+            | Rule::default_kw
+            | Rule::infix
+            | Rule::postfix
+            | Rule::in_list
+    )
+}
+
 fn hint(positives: &[Rule]) -> Option<String> {
     let has = |r: Rule| positives.contains(&r);
     if has(Rule::tier_mode) {
@@ -845,7 +716,10 @@ fn hint(positives: &[Rule]) -> Option<String> {
     } else if has(Rule::cadence) {
         Some("a component says how often it pays: `monthly`, `quarterly` or `yearly`".into())
     } else if has(Rule::rounding_mode) {
-        Some("rounding modes are `half_up` (四舍五入), `half_even`, `down` and `up`, followed by a step such as `0.01`".into())
+        Some(
+            "rounding modes are `half_up` (四舍五入), `half_even`, `down` and `up`, followed by a step such as `0.01`"
+                .into(),
+        )
     } else if has(Rule::bracket) {
         Some("each bracket reads `from <lower bound> rate <percent>` or `from <lower bound> fixed <amount>`".into())
     } else if has(Rule::rate_pay) || has(Rule::fixed_pay) || has(Rule::rate_kw) {
@@ -855,7 +729,10 @@ fn hint(positives: &[Rule]) -> Option<String> {
     } else if has(Rule::component_decl) || has(Rule::input_decl) {
         Some("at the top level a policy has `input`, `payee`, `table`, `component` and `rounding` declarations".into())
     } else if has(Rule::pay_stmt) || has(Rule::let_stmt) {
-        Some("inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`".into())
+        Some(
+            "inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`"
+                .into(),
+        )
     } else if has(Rule::percent) {
         Some("a rate is written as a percentage, e.g. `5%`".into())
     } else {
@@ -921,6 +798,8 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::signed_literal | Rule::neg_literal | Rule::signed_number_or_percent => "a value",
         Rule::signed_number | Rule::number => "a number",
         Rule::percent => "a percentage",
+        Rule::money => "an amount (`500 CNY`)",
+        Rule::currency_code => "a currency code",
         Rule::string | Rule::string_inner => "a quoted text",
         Rule::boolean => "`true` or `false`",
         Rule::keyword => "a keyword",
@@ -965,55 +844,28 @@ mod tests {
     fn precedence_multiplication_binds_tighter() {
         let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 1 + 2 * 3 }";
         let policy = parse(src).unwrap();
-        let Some(Item::Component(c)) = policy.items.first() else {
-            panic!("no component")
-        };
-        let Some(Statement::Pay { value, .. }) = c.body.first() else {
-            panic!("no pay")
-        };
-        let ExprKind::Binary { op, rhs, .. } = &value.kind else {
-            panic!("not binary")
-        };
+        let Some(Item::Component(c)) = policy.items.first() else { panic!("no component") };
+        let Some(Statement::Pay { value, .. }) = c.body.first() else { panic!("no pay") };
+        let ExprKind::Binary { op, rhs, .. } = &value.kind else { panic!("not binary") };
         assert_eq!(*op, BinaryOp::Add);
-        assert!(matches!(
-            rhs.kind,
-            ExprKind::Binary {
-                op: BinaryOp::Mul,
-                ..
-            }
-        ));
+        assert!(matches!(rhs.kind, ExprKind::Binary { op: BinaryOp::Mul, .. }));
     }
 
     #[test]
     fn percent_is_exact() {
         let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 3% }";
         let policy = parse(src).unwrap();
-        let Some(Item::Component(c)) = policy.items.first() else {
-            panic!("no component")
-        };
-        let Some(Statement::Pay { value, .. }) = c.body.first() else {
-            panic!("no pay")
-        };
-        assert_eq!(
-            value.kind,
-            ExprKind::Literal(Literal::Percent(Decimal::new(3, 2)))
-        );
+        let Some(Item::Component(c)) = policy.items.first() else { panic!("no component") };
+        let Some(Statement::Pay { value, .. }) = c.body.first() else { panic!("no pay") };
+        assert_eq!(value.kind, ExprKind::Literal(Literal::Percent(Decimal::new(3, 2))));
     }
 
     #[test]
     fn missing_tier_mode_names_both_modes() {
         let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay tiers x { from 0 rate 3% } }";
         let problems = parse(src).unwrap_err();
-        assert!(
-            problems[0].message.contains("tier mode"),
-            "{}",
-            problems[0].message
-        );
-        assert!(problems[0]
-            .help
-            .as_deref()
-            .unwrap_or("")
-            .contains("marginal"));
+        assert!(problems[0].message.contains("tier mode"), "{}", problems[0].message);
+        assert!(problems[0].help.as_deref().unwrap_or("").contains("marginal"));
     }
 
     #[test]

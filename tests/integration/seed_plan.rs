@@ -100,14 +100,7 @@ const fn e(
     satisfaction_bonus: &'static str,
     total: &'static str,
 ) -> Expect {
-    Expect {
-        payee,
-        period,
-        sales_performance,
-        retention,
-        satisfaction_bonus,
-        total,
-    }
+    Expect { payee, period, sales_performance, retention, satisfaction_bonus, total }
 }
 
 /// Flat plan, 2026-01 .. 2026-06: all 4 payees x 6 months = 24 statements.
@@ -132,9 +125,7 @@ const H1_FLAT: [Expect; 24] = [
     //                      Q1 sales 100,000.00 + 299,999.99 + 300,000.00 = 699,999.99
     //                      699,999.99 * 2% = 13,999.9998 -> 14,000.00
     //   total              24,000.00 + 2,500.00 + 14,000.00 = 40,500.00
-    e(
-        "王芳", "2026-03", "24000.00", "2500.00", "14000.00", "40500.00",
-    ),
+    e("王芳", "2026-03", "24000.00", "2500.00", "14000.00", "40500.00"),
     // 2026-04  no sales (dense statement): 0.00 + 0.00 + 0.00 = 0.00
     e("王芳", "2026-04", "0.00", "0.00", "0.00", "0.00"),
     // 2026-05  S = 45,000.00
@@ -281,9 +272,7 @@ const H1_MARGINAL_OVERRIDES: [Expect; 7] = [
     // 王芳 2026-03  S = 300,000.00
     //   100,000.00 * 3% + 200,000.00 * 5% + 0.00 * 8% = 3,000.00 + 10,000.00 = 13,000.00
     //   total 13,000.00 + 2,500.00 + 14,000.00 = 29,500.00
-    e(
-        "王芳", "2026-03", "13000.00", "2500.00", "14000.00", "29500.00",
-    ),
+    e("王芳", "2026-03", "13000.00", "2500.00", "14000.00", "29500.00"),
     // 李娜 2026-01  S = 99,999.99 (entirely in the first band, same as flat)
     //   99,999.99 * 3% = 2,999.9997 -> 3,000.00
     //   total 3,000.00 + 2,000.00 = 5,000.00
@@ -332,10 +321,7 @@ fn run_json(policy: &str, range: &[&str]) -> Result<Value, Box<dyn Error>> {
 }
 
 fn statements(report: &Value) -> Result<&Vec<Value>, Box<dyn Error>> {
-    Ok(report
-        .get("statements")
-        .and_then(Value::as_array)
-        .ok_or("report has no `statements` array")?)
+    Ok(report.get("statements").and_then(Value::as_array).ok_or("report has no `statements` array")?)
 }
 
 fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
@@ -343,37 +329,18 @@ fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// The single statement for (payee, period); fails if there is none or several.
-fn find_statement<'a>(
-    report: &'a Value,
-    payee: &str,
-    period: &str,
-) -> Result<&'a Value, Box<dyn Error>> {
+fn find_statement<'a>(report: &'a Value, payee: &str, period: &str) -> Result<&'a Value, Box<dyn Error>> {
     let matches: Vec<&Value> = statements(report)?
         .iter()
         .filter(|s| str_field(s, "payee") == Some(payee) && str_field(s, "period") == Some(period))
         .collect();
-    assert_eq!(
-        matches.len(),
-        1,
-        "expected exactly one statement for ({payee}, {period}), found {}",
-        matches.len()
-    );
-    Ok(matches
-        .first()
-        .copied()
-        .ok_or_else(|| format!("no statement for ({payee}, {period})"))?)
+    assert_eq!(matches.len(), 1, "expected exactly one statement for ({payee}, {period}), found {}", matches.len());
+    Ok(matches.first().copied().ok_or_else(|| format!("no statement for ({payee}, {period})"))?)
 }
 
 /// Asserts one statement's three components and total as exact strings.
 fn assert_statement(report: &Value, want: &Expect) -> TestResult {
-    let Expect {
-        payee,
-        period,
-        sales_performance,
-        retention,
-        satisfaction_bonus,
-        total,
-    } = *want;
+    let Expect { payee, period, sales_performance, retention, satisfaction_bonus, total } = *want;
     let statement = find_statement(report, payee, period)?;
     let components = statement
         .get("components")
@@ -381,32 +348,12 @@ fn assert_statement(report: &Value, want: &Expect) -> TestResult {
         .ok_or_else(|| format!("({payee}, {period}): no `components` object"))?;
     let mut names: Vec<&str> = components.keys().map(String::as_str).collect();
     names.sort_unstable();
-    assert_eq!(
-        names,
-        ["retention", "sales_performance", "satisfaction_bonus"],
-        "({payee}, {period}): component names"
-    );
+    assert_eq!(names, ["retention", "sales_performance", "satisfaction_bonus"], "({payee}, {period}): component names");
     let component = |name: &str| components.get(name).and_then(Value::as_str);
-    assert_eq!(
-        component("sales_performance"),
-        Some(sales_performance),
-        "({payee}, {period}): sales_performance"
-    );
-    assert_eq!(
-        component("retention"),
-        Some(retention),
-        "({payee}, {period}): retention"
-    );
-    assert_eq!(
-        component("satisfaction_bonus"),
-        Some(satisfaction_bonus),
-        "({payee}, {period}): satisfaction_bonus"
-    );
-    assert_eq!(
-        str_field(statement, "total"),
-        Some(total),
-        "({payee}, {period}): total"
-    );
+    assert_eq!(component("sales_performance"), Some(sales_performance), "({payee}, {period}): sales_performance");
+    assert_eq!(component("retention"), Some(retention), "({payee}, {period}): retention");
+    assert_eq!(component("satisfaction_bonus"), Some(satisfaction_bonus), "({payee}, {period}): satisfaction_bonus");
+    assert_eq!(str_field(statement, "total"), Some(total), "({payee}, {period}): total");
     Ok(())
 }
 
@@ -417,8 +364,7 @@ fn assert_statement(report: &Value, want: &Expect) -> TestResult {
 fn assert_report(report: &Value, want: &[Expect], grand_total: &str) -> TestResult {
     let mut sum = 0_i64;
     for w in want {
-        let parts =
-            cents(w.sales_performance)? + cents(w.retention)? + cents(w.satisfaction_bonus)?;
+        let parts = cents(w.sales_performance)? + cents(w.retention)? + cents(w.satisfaction_bonus)?;
         assert_eq!(
             parts,
             cents(w.total)?,
@@ -428,17 +374,9 @@ fn assert_report(report: &Value, want: &[Expect], grand_total: &str) -> TestResu
         );
         sum += cents(w.total)?;
     }
-    assert_eq!(
-        sum,
-        cents(grand_total)?,
-        "expected table: statement totals do not add up to the grand total"
-    );
+    assert_eq!(sum, cents(grand_total)?, "expected table: statement totals do not add up to the grand total");
 
-    assert_eq!(
-        statements(report)?.len(),
-        want.len(),
-        "number of statements"
-    );
+    assert_eq!(statements(report)?.len(), want.len(), "number of statements");
     for w in want {
         assert_statement(report, w)?;
     }
@@ -453,9 +391,7 @@ fn cents(amount: &str) -> Result<i64, Box<dyn Error>> {
         Some(rest) => (true, rest),
         None => (false, amount),
     };
-    let (whole, frac) = digits
-        .split_once('.')
-        .ok_or_else(|| format!("amount {amount:?} has no decimal point"))?;
+    let (whole, frac) = digits.split_once('.').ok_or_else(|| format!("amount {amount:?} has no decimal point"))?;
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(whole) || !all_digits(frac) || frac.len() != 2 {
         return Err(format!("amount {amount:?} is not of the form 123.45").into());
@@ -465,18 +401,11 @@ fn cents(amount: &str) -> Result<i64, Box<dyn Error>> {
 }
 
 fn in_periods(table: &[Expect], periods: &[&str]) -> Vec<Expect> {
-    table
-        .iter()
-        .filter(|w| periods.contains(&w.period))
-        .copied()
-        .collect()
+    table.iter().filter(|w| periods.contains(&w.period)).copied().collect()
 }
 
 fn sales_rows(report: &Value) -> Result<(u64, u64, u64), Box<dyn Error>> {
-    let sales = report
-        .get("rows")
-        .and_then(|rows| rows.get("sales"))
-        .ok_or("report has no `rows.sales` object")?;
+    let sales = report.get("rows").and_then(|rows| rows.get("sales")).ok_or("report has no `rows.sales` object")?;
     let count = |key: &str| {
         sales
             .get(key)
@@ -495,9 +424,7 @@ fn seed_h1_flat_every_statement() -> TestResult {
     assert_report(&report, &H1_FLAT, H1_FLAT_TOTAL)?;
     // Dense: each payee has a statement for each of the six months.
     for payee in PAYEES {
-        for period in [
-            "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
-        ] {
+        for period in ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"] {
             find_statement(&report, payee, period)?;
         }
     }
@@ -516,24 +443,14 @@ fn seed_feb_to_mar_bonus_counts_january_sales() -> TestResult {
 
     // 张伟 sold only in January; he is still a payee (a manager in sales.csv) and
     // his March bonus is 50,001.25 * 2% = 1,000.025 -> 1,000.03.
-    assert_statement(
-        &report,
-        &e("张伟", "2026-03", "0.00", "0.00", "1000.03", "1000.03"),
-    )?;
+    assert_statement(&report, &e("张伟", "2026-03", "0.00", "0.00", "1000.03", "1000.03"))?;
     // 王芳's March bonus includes January's 100,000.00:
     // (100,000.00 + 299,999.99 + 300,000.00) * 2% = 13,999.9998 -> 14,000.00
     // (February + March alone would be 599,999.99 * 2% = 11,999.9998 -> 12,000.00).
-    assert_statement(
-        &report,
-        &e(
-            "王芳", "2026-03", "24000.00", "2500.00", "14000.00", "40500.00",
-        ),
-    )?;
+    assert_statement(&report, &e("王芳", "2026-03", "24000.00", "2500.00", "14000.00", "40500.00"))?;
     // No January statements.
     assert!(
-        statements(&report)?
-            .iter()
-            .all(|s| str_field(s, "period") != Some("2026-01")),
+        statements(&report)?.iter().all(|s| str_field(s, "period") != Some("2026-01")),
         "a 2026-01 statement appeared in a 2026-02..2026-03 run"
     );
     Ok(())
@@ -559,9 +476,7 @@ fn seed_h1_marginal_boundaries() -> TestResult {
     // Every override matches some H1 statement (no typo in payee/period).
     for m in &H1_MARGINAL_OVERRIDES {
         assert!(
-            H1_FLAT
-                .iter()
-                .any(|f| f.payee == m.payee && f.period == m.period),
+            H1_FLAT.iter().any(|f| f.payee == m.payee && f.period == m.period),
             "override ({}, {}) matches no statement",
             m.payee,
             m.period
@@ -586,10 +501,7 @@ fn seed_period_march_equals_full_run_march() -> TestResult {
         let period = str_field(statement, "period").ok_or("statement without period")?;
         assert_eq!(period, "2026-03");
         let in_full = find_statement(&full, payee, period)?;
-        assert_eq!(
-            statement, in_full,
-            "({payee}, 2026-03) differs between --period 2026-03 and the H1 run"
-        );
+        assert_eq!(statement, in_full, "({payee}, 2026-03) differs between --period 2026-03 and the H1 run");
     }
     Ok(())
 }

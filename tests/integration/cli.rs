@@ -1,0 +1,282 @@
+//! The command line as a user meets it: exit codes, atomic output, bad ledgers, edits to
+//! a policy without recompiling, and runtime problems reported as diagnostics.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::{run, run_ok};
+
+const SEED: &str = "policies/telecom-account-manager.policy";
+const SALES: &str = "sales=tests/fixtures/seed/sales.csv";
+const SURVEYS: &str = "surveys=tests/fixtures/seed/surveys.csv";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary folder with a copy of the seed policy and ledgers, for tests that edit them.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(root().join(SEED), dir.path().join("seed.policy")).unwrap();
+    fs::copy(root().join("tests/fixtures/seed/sales.csv"), dir.path().join("sales.csv")).unwrap();
+    fs::copy(root().join("tests/fixtures/seed/surveys.csv"), dir.path().join("surveys.csv")).unwrap();
+    dir
+}
+
+fn seed_args(dir: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "run".to_string(),
+        dir.join("seed.policy").display().to_string(),
+        "--data".into(),
+        format!("sales={}", dir.join("sales.csv").display()),
+        "--data".into(),
+        format!("surveys={}", dir.join("surveys.csv").display()),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn check_accepts_every_shipped_policy() {
+    let mut args = vec!["check".to_string()];
+    for entry in fs::read_dir(root().join("policies")).unwrap() {
+        args.push(entry.unwrap().path().display().to_string());
+    }
+    let ran = run(&args);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout.matches(": ok,").count(), args.len() - 1);
+}
+
+#[test]
+fn json_names_the_policy() {
+    let out =
+        json(&run_ok(["run", SEED, "--data", SALES, "--data", SURVEYS, "--period", "2026-01", "--format", "json"]));
+    let source = fs::read(root().join(SEED)).unwrap();
+    let digest: String = Sha256::digest(&source).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(out["policy"]["sha256"], digest.as_str());
+    assert_eq!(out["policy"]["name"], "Telecom account manager commission");
+    assert_eq!(out["policy"]["version"], "2026.1");
+}
+
+/// The analyst's loop from the issue: change 5% to 6% in the policy, rerun, new figures.
+#[test]
+fn editing_a_rate_changes_the_figures_without_recompiling() {
+    let dir = scratch();
+    let policy = dir.path().join("seed.policy");
+    let before = json(&run_ok(seed_args(dir.path(), &["--period", "2026-01", "--format", "json"])));
+    let text = fs::read_to_string(&policy).unwrap().replace("from 100_000  rate 5%", "from 100_000  rate 6%");
+    fs::write(&policy, text).unwrap();
+    let after = json(&run_ok(seed_args(dir.path(), &["--period", "2026-01", "--format", "json"])));
+    let find = |doc: &serde_json::Value| {
+        doc["statements"].as_array().unwrap().iter().find(|s| s["payee"] == "王芳").unwrap()["components"]
+            ["sales_performance"]
+            .clone()
+    };
+    // 王芳's January sales are exactly 100,000.00: 5% -> 5,000.00, 6% -> 6,000.00.
+    assert_eq!(find(&before), "5000.00");
+    assert_eq!(find(&after), "6000.00");
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = scratch();
+    let out = dir.path().join("statements.csv");
+    let args = seed_args(dir.path(), &["--format", "csv", "--output", out.to_str().unwrap()]);
+    assert_eq!(run(&args).code, 0);
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("payee,period,sales_performance,retention,satisfaction_bonus,total\n"));
+    // 4 payees x 6 months + the header.
+    assert_eq!(text.lines().count(), 25);
+
+    // A bad row makes the run fail: the earlier file is left as it was, and a new path is
+    // never created.
+    fs::write(
+        dir.path().join("sales.csv"),
+        "id,date,manager,customer,kind,business,segment,amount\nS1,2026-01-05,M1,C1,new,mobile,sme,12.345\n",
+    )
+    .unwrap();
+    let ran = run(&args);
+    assert_eq!(ran.code, 2);
+    assert_eq!(fs::read_to_string(&out).unwrap(), text);
+    let fresh = dir.path().join("fresh.csv");
+    let ran = run(seed_args(dir.path(), &["--output", fresh.to_str().unwrap()]));
+    assert_eq!(ran.code, 2);
+    assert!(!fresh.exists());
+    assert!(ran.stderr.contains("sales.csv:2:8"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("12.345"), "{}", ran.stderr);
+}
+
+#[test]
+fn ledger_problems_name_file_line_and_column() {
+    let dir = scratch();
+    let sales = dir.path().join("sales.csv");
+    let header = "id,date,manager,customer,kind,business,segment,amount\n";
+    let cases = [
+        // (row, expected location, words the message must contain)
+        ("S1,2026-02-30,M1,C1,new,mobile,sme,10.00", "sales.csv:2:2", "YYYY-MM-DD"),
+        ("S1,2026-01-05,M1,C1,renewl,mobile,sme,10.00", "sales.csv:2:5", "did you mean `renewal`?"),
+        ("S1,2026-01-05,M1,C1,new,mobile,sme,\"1,234.00\"", "sales.csv:2:8", "1,234.00"),
+        ("S1,2026-01-05,,C1,new,mobile,sme,10.00", "sales.csv:2:3", "empty"),
+        ("S1,2026-01-05,M1,C1,new,mobile,sme", "sales.csv:2", "fields"),
+    ];
+    for (row, location, words) in cases {
+        fs::write(&sales, format!("{header}{row}\n")).unwrap();
+        let ran = run(seed_args(dir.path(), &[]));
+        assert_eq!(ran.code, 2, "{row}: {}", ran.stderr);
+        assert!(ran.stderr.contains(location), "{row}: {}", ran.stderr);
+        assert!(ran.stderr.contains(words), "{row}: {}", ran.stderr);
+    }
+    // A duplicate key names the second occurrence.
+    fs::write(
+        &sales,
+        format!("{header}S1,2026-01-05,M1,C1,new,mobile,sme,10.00\nS1,2026-01-06,M1,C1,new,mobile,sme,10.00\n"),
+    )
+    .unwrap();
+    let ran = run(seed_args(dir.path(), &[]));
+    assert!(ran.code == 2 && ran.stderr.contains("sales.csv:3:1") && ran.stderr.contains("twice"), "{}", ran.stderr);
+    // A missing column is named, with the columns the file has.
+    fs::write(&sales, "id,date,manager,customer,kind,business,segment,amt\n").unwrap();
+    let ran = run(seed_args(dir.path(), &[]));
+    assert!(
+        ran.code == 2 && ran.stderr.contains("missing column `amount`") && ran.stderr.contains("`amt`"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn empty_and_header_only_ledgers_are_diagnostics() {
+    let dir = scratch();
+    let sales = dir.path().join("sales.csv");
+    fs::write(&sales, "").unwrap();
+    let ran = run(seed_args(dir.path(), &[]));
+    assert!(ran.code == 2 && ran.stderr.contains("the file is empty"), "{}", ran.stderr);
+    fs::write(&sales, "id,date,manager,customer,kind,business,segment,amount\n").unwrap();
+    let ran = run(seed_args(dir.path(), &[]));
+    assert!(ran.code == 2 && ran.stderr.contains("no payees"), "{}", ran.stderr);
+}
+
+/// A byte-order mark and Windows line ends (what Excel writes) read like plain UTF-8.
+#[test]
+fn bom_and_crlf_read_the_same() {
+    let dir = scratch();
+    let plain = run_ok(seed_args(dir.path(), &["--format", "json"]));
+    let sales = dir.path().join("sales.csv");
+    let text = fs::read_to_string(&sales).unwrap().replace('\n', "\r\n");
+    fs::write(&sales, format!("\u{feff}{text}")).unwrap();
+    assert_eq!(run_ok(seed_args(dir.path(), &["--format", "json"])), plain);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: [&[&str]; 5] = [
+        &["run", SEED, "--data", SALES],
+        &["run", SEED, "--data", SALES, "--data", SURVEYS, "--data", "survey=x.csv"],
+        &["run", SEED, "--data", SALES, "--data", SURVEYS, "--from", "2026-06", "--to", "2026-01"],
+        &["run", SEED, "--data", SALES, "--data", SURVEYS, "--period", "2026-13"],
+        &["run", "no/such.policy", "--data", SALES],
+    ];
+    for args in cases {
+        let ran = run(args);
+        assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
+        assert!(!ran.stderr.is_empty());
+    }
+    let ran = run(["run", SEED, "--data", SALES, "--data", SURVEYS, "--data", "survey=x.csv"]);
+    assert!(ran.stderr.contains("did you mean `surveys`?"), "{}", ran.stderr);
+}
+
+/// Runtime problems point into the policy and say for whom: exit 1, no panic.
+#[test]
+fn division_by_zero_and_overflow_are_diagnostics() {
+    let dir = scratch();
+    let policy = dir.path().join("seed.policy");
+    let seed = fs::read_to_string(&policy).unwrap();
+    fs::write(
+        &policy,
+        seed.replace(
+            "pay 5% * sum(sales.amount where kind in [\"renewal\", \"upsell\"])",
+            "pay sum(sales.amount) / count(sales where kind = \"upsell\")",
+        ),
+    )
+    .unwrap();
+    let ran = run(seed_args(dir.path(), &["--period", "2026-01"]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(ran.stderr.contains("division by zero") && ran.stderr.contains("2026-01"), "{}", ran.stderr);
+
+    fs::write(
+        &policy,
+        seed.replace(
+            "pay 2% * sum(sales.amount)",
+            "pay 79_228_162_514_264_337_593_543_950_335 CNY * 10 + sum(sales.amount)",
+        ),
+    )
+    .unwrap();
+    let ran = run(seed_args(dir.path(), &["--period", "2026-03"]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(ran.stderr.contains("too large"), "{}", ran.stderr);
+}
+
+#[test]
+fn a_lookup_with_no_row_needs_a_default_outside_a_gate() {
+    let dir = scratch();
+    let policy = dir.path().join("seed.policy");
+    let seed = fs::read_to_string(&policy).unwrap();
+    // 陈静 has no Q2 survey: in a gate that means "not met"; as a value it must be defaulted.
+    let gated = "when surveys.satisfaction >= 80%\n  pay 2% * sum(sales.amount)\n";
+    assert!(seed.contains(gated));
+    fs::write(&policy, seed.replace(gated, "pay surveys.satisfaction * 2% * sum(sales.amount)\n")).unwrap();
+    let ran = run(seed_args(dir.path(), &["--period", "2026-06"]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(ran.stderr.contains("陈静") && ran.stderr.contains("default"), "{}", ran.stderr);
+    fs::write(&policy, seed.replace(gated, "pay (surveys.satisfaction default 0%) * 2% * sum(sales.amount)\n"))
+        .unwrap();
+    assert_eq!(run(seed_args(dir.path(), &["--period", "2026-06"])).code, 0);
+}
+
+/// With a roster, a sale booked to someone outside it stops the run, naming them.
+#[test]
+fn roster_rejects_unknown_payees() {
+    let dir = tempfile::tempdir().unwrap();
+    let sales = fs::read_to_string(root().join("examples/by-business/sales.csv")).unwrap();
+    let bad = sales.replacen(",E05,", ",E55,", 1);
+    let path = dir.path().join("sales.csv");
+    fs::write(&path, bad).unwrap();
+    let ran = run([
+        "run",
+        "policies/telecom-by-business.policy",
+        "--data",
+        "roster=examples/by-business/roster.csv",
+        "--data",
+        &format!("sales={}", path.display()),
+        "--data",
+        "surveys=examples/by-business/surveys.csv",
+    ]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("`E55`") && ran.stderr.contains("not in the roster") && ran.stderr.contains("sales.csv:2"),
+        "{}",
+        ran.stderr
+    );
+}
+
+/// Table and CSV agree with JSON on the grand total (the same results, rendered three ways).
+#[test]
+fn formats_agree() {
+    let args = ["run", SEED, "--data", SALES, "--data", SURVEYS];
+    let j = json(&run_ok(args.iter().chain(&["--format", "json"])));
+    let csv = run_ok(args.iter().chain(&["--format", "csv"]));
+    let table = run_ok(args);
+    let csv_total: rust_decimal::Decimal =
+        csv.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert_eq!(csv_total.to_string(), j["total"].as_str().unwrap());
+    // 137,759.40 is the hand-worked H1 total of seed_plan.rs.
+    assert_eq!(j["total"], "137759.40");
+    assert!(table.contains("137,759.40"), "{table}");
+    assert!(table.contains("rows of sales: 30 read, 30 used, 0 outside the range"), "{table}");
+}

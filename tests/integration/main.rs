@@ -1,0 +1,73 @@
+//! Integration tests: one binary, driving the real `commission` executable from the
+//! repository root, plus library-level property tests.
+
+// Test helpers may fail loudly: a panic here is a failed test, not a crash in the field.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod cli;
+mod diagnostics;
+mod properties;
+mod seed_plan;
+mod snapshots;
+
+use std::process::Output;
+
+/// The `commission` executable, run from the repository root.
+pub fn commission() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("commission").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// A finished run: exit code, stdout and stderr as text.
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Ran {
+    fn from(o: Output) -> Self {
+        Ran {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `commission` with these arguments.
+pub fn run<I, S>(args: I) -> Ran
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    commission().args(args).output().unwrap().into()
+}
+
+/// Runs and expects success; returns stdout.
+pub fn run_ok<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let ran = run(args);
+    assert_eq!(ran.code, 0, "expected success, stderr:\n{}", ran.stderr);
+    ran.stdout
+}
+
+/// The `# run:` line of a policy's comment header: the command that runs it on its example
+/// data, without the leading `commission`.
+pub fn example_args(policy: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(policy).unwrap();
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# run: "))
+        .unwrap_or_else(|| panic!("{} has no `# run:` line", policy.display()));
+    let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+    assert_eq!(words.first().map(String::as_str), Some("commission"), "`# run:` starts with `commission run`");
+    assert_eq!(words.get(1).map(String::as_str), Some("run"));
+    let named = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(words.get(2).unwrap());
+    assert_eq!(named, policy, "the `# run:` line runs its own policy");
+    words[1..].to_vec()
+}
