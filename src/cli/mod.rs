@@ -2,6 +2,7 @@
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
 mod check;
+mod explain;
 mod inputs;
 mod run;
 
@@ -29,6 +30,9 @@ enum Command {
     /// Compute every payee's statement for each month of a range
     #[command(after_help = EXIT_CODES)]
     Run(run::RunArgs),
+    /// Show how one payee's statement for one month was reached, down to ledger rows
+    #[command(after_help = EXIT_CODES)]
+    Explain(explain::ExplainArgs),
     /// Check policies for errors and warnings without reading any ledger
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
@@ -39,6 +43,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args).map(|()| 0),
         Command::Check(args) => check::check(args),
+        Command::Explain(args) => explain::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

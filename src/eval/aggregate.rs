@@ -115,7 +115,14 @@ fn normalize(v: Value) -> Value {
 /// Per (payee, bucket): one state per aggregate of an input.
 pub type Buckets = HashMap<(Arc<str>, Period), Vec<AggState>>;
 /// Per (payee, bucket): the one row lookups read.
-pub type LookupRows = HashMap<(Arc<str>, Period), Vec<Value>>;
+pub type LookupRows = HashMap<(Arc<str>, Period), LookupRow>;
+
+/// A row kept for lookups, with its line in the file (for `explain`).
+#[derive(Debug, Clone)]
+pub struct LookupRow {
+    pub values: Vec<Value>,
+    pub line: u64,
+}
 
 /// Everything the statements need from the ledgers.
 #[derive(Debug, Default)]
@@ -189,10 +196,11 @@ fn fold_roster(
     Ok(())
 }
 
-struct RowEnv<'a> {
-    row: &'a [Value],
-    payee: Option<&'a [Value]>,
-    payee_id: &'a Arc<str>,
+/// A ledger row as an expression environment (inside aggregates).
+pub(crate) struct RowEnv<'a> {
+    pub row: &'a [Value],
+    pub payee: Option<&'a [Value]>,
+    pub payee_id: &'a Arc<str>,
 }
 
 impl Env for RowEnv<'_> {
@@ -330,7 +338,7 @@ fn fold_ledger(
                     ),
                 ));
             }
-            rows.insert(key, row.values.to_vec());
+            rows.insert(key, LookupRow { values: row.values.to_vec(), line: row.line });
         }
         Ok(())
     })

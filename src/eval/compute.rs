@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
-use super::expr::{eval, excerpt, Env};
+use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
 use crate::check::plan::{Component, PayeeSource, Plan};
 use crate::data::{InputFile, RowCounts};
@@ -44,8 +44,8 @@ pub struct RunResult {
     pub counts: Vec<RowCounts>,
 }
 
-/// Reads the ledgers and computes every statement.
-pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
+/// Reads the ledgers once: the folded aggregates and the months the run covers.
+pub fn read_ledgers(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<(Folded, Vec<Period>), Error> {
     let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
     let folded = fold_inputs(plan, files, &needed)?;
     if folded.payees.is_empty() {
@@ -69,6 +69,12 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         Some((from, to)) => Period::months_between(from, to),
         None => Vec::new(),
     };
+    Ok((folded, months))
+}
+
+/// Reads the ledgers and computes every statement.
+pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
+    let (folded, months) = read_ledgers(plan, files, options)?;
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
     let mut total = Decimal::ZERO;
@@ -128,7 +134,7 @@ fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
     needed
 }
 
-fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
+pub(crate) fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
     Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
 }
 
@@ -140,50 +146,76 @@ fn component_amount(
     month: Period,
     component: &Component,
 ) -> Result<Decimal, Error> {
-    let Some(period) = month.coarsen(component.cadence.into()) else {
+    let Some(period) = due_period(month, component) else {
         return Ok(Decimal::ZERO);
     };
-    if period.last_month() != month {
-        return Ok(Decimal::ZERO);
-    }
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component).map_err(|e| policy_error(plan, e, &context))
+    evaluate_component(plan, folded, payee, period, component, &mut NoTrace)
+        .map(|o| o.amount)
+        .map_err(|e| policy_error(plan, e, &context))
 }
 
-/// Lets in order, then gates, then pay, cap, floor and rounding.
-pub fn evaluate_component(
+/// The period a component pays for in `month`, if `month` is that period's last month.
+pub fn due_period(month: Period, component: &Component) -> Option<Period> {
+    month.coarsen(component.cadence.into()).filter(|p| p.last_month() == month)
+}
+
+/// How a component's amount came about, step by step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The gate that did not hold, if one stopped the component.
+    pub failed_gate: Option<usize>,
+    /// What `pay` gave, before cap and floor.
+    pub paid: Option<Decimal>,
+    /// After cap and floor, before rounding.
+    pub limited: Option<Decimal>,
+    /// The rounded amount on the statement.
+    pub amount: Decimal,
+}
+
+/// Lets in order, then gates, then pay, cap, floor and rounding. The tracer sees every value.
+pub fn evaluate_component<T: Tracer>(
     plan: &Plan,
     folded: &Folded,
     payee: &Payee,
     period: Period,
     component: &Component,
-) -> Result<Decimal, EvalError> {
+    tracer: &mut T,
+) -> Result<Outcome, EvalError> {
     let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
     for l in &component.lets {
-        let v = eval(plan, &l.value, &env)?;
+        let v = eval_traced(plan, &l.value, &env, tracer)?;
         env.lets.push(v);
     }
-    for gate in &component.gates {
+    for (i, gate) in component.gates.iter().enumerate() {
         // A gate that cannot be decided (no survey row) is not met.
-        if eval(plan, gate, &env)? != Value::Bool(true) {
-            return Ok(Decimal::ZERO);
+        if eval_traced(plan, gate, &env, tracer)? != Value::Bool(true) {
+            return Ok(Outcome { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
         }
     }
-    let mut amount = money(plan, &component.pay, &env, "pays")?;
+    let paid = money(plan, &component.pay, &env, "pays", tracer)?;
+    let mut amount = paid;
     if let Some(cap) = &component.cap {
-        amount = amount.min(money(plan, cap, &env, "caps")?);
+        amount = amount.min(money(plan, cap, &env, "caps", tracer)?);
     }
     if let Some(floor) = &component.floor {
-        amount = amount.max(money(plan, floor, &env, "floors")?);
+        amount = amount.max(money(plan, floor, &env, "floors", tracer)?);
     }
-    component
+    let rounded = component
         .rounding
         .apply(amount)
-        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
+        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))?;
+    Ok(Outcome { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
 }
 
-fn money(plan: &Plan, e: &crate::check::plan::Expr, env: &StatementEnv<'_>, what: &str) -> Result<Decimal, EvalError> {
-    match eval(plan, e, env)? {
+fn money<T: Tracer>(
+    plan: &Plan,
+    e: &crate::check::plan::Expr,
+    env: &StatementEnv<'_>,
+    what: &str,
+    tracer: &mut T,
+) -> Result<Decimal, EvalError> {
+    match eval_traced(plan, e, env, tracer)? {
         Value::Number(n) => Ok(n),
         _ => Err(EvalError::new(format!("`{}` has no value, so the component cannot say what it {what}", excerpt(plan, e)), e.span)
             .with_help("a value is missing (no matching row, or an average of no rows); give a fallback with `default`, e.g. `... default 0`")),
@@ -234,7 +266,7 @@ impl Env for StatementEnv<'_> {
             .rows
             .get(lookup.input)
             .and_then(|rows| rows.get(&(self.payee.id.clone(), bucket)))
-            .and_then(|row| row.get(lookup.column))
+            .and_then(|row| row.values.get(lookup.column))
             .cloned()
             .unwrap_or(Value::Missing)
     }

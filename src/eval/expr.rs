@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::tiers;
 use super::EvalError;
 use crate::check::plan::{Expr, Node, Plan};
-use crate::syntax::ast::{BinaryOp, UnaryOp};
+use crate::syntax::ast::{BinaryOp, Span, UnaryOp};
 use crate::value::Value;
 
 /// What an expression can read. Rows answer `column`; statements answer the rest.
@@ -21,7 +21,31 @@ pub trait Env {
     fn payee_attr(&self, index: usize) -> Value;
 }
 
+/// Receives every value an expression takes while it is evaluated. `run` uses [`NoTrace`],
+/// which compiles to nothing; `explain` records values to show the derivation.
+pub trait Tracer {
+    fn record(&mut self, e: &Expr, value: &Value);
+}
+
+/// The tracer of a normal run: records nothing.
+pub struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline(always)]
+    fn record(&mut self, _: &Expr, _: &Value) {}
+}
+
 pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
+    eval_traced(plan, e, env, &mut NoTrace)
+}
+
+pub fn eval_traced<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Value, EvalError> {
+    let value = eval_node(plan, e, env, tr)?;
+    tr.record(e, &value);
+    Ok(value)
+}
+
+fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Value, EvalError> {
     let overflow = || {
         EvalError::new("the result is too large to compute exactly", e.span)
             .with_help("check the amounts and rates involved")
@@ -34,21 +58,21 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
         Node::Lookup(i) => env.lookup(*i),
         Node::PayeeId => env.payee_id(),
         Node::PayeeAttr(i) => env.payee_attr(*i),
-        Node::Unary(op, x) => match (op, eval(plan, x, env)?) {
+        Node::Unary(op, x) => match (op, eval_traced(plan, x, env, tr)?) {
             (_, Value::Missing) => Value::Missing,
             (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
             (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
             _ => Value::Missing,
         },
         Node::Binary(op, l, r) => {
-            let lv = eval(plan, l, env)?;
+            let lv = eval_traced(plan, l, env, tr)?;
             // `and` / `or` short-circuit, and a known side decides even if the other is missing.
             match (op, &lv) {
                 (BinaryOp::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
                 (BinaryOp::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
                 _ => {}
             }
-            let rv = eval(plan, r, env)?;
+            let rv = eval_traced(plan, r, env, tr)?;
             binary(*op, lv, rv).map_err(|kind| match kind {
                 ArithError::DivisionByZero => {
                     EvalError::new(format!("division by zero in `{}`", excerpt(plan, e)), r.span)
@@ -58,27 +82,27 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             })?
         }
         Node::In(x, list) => {
-            let v = eval(plan, x, env)?;
+            let v = eval_traced(plan, x, env, tr)?;
             if v == Value::Missing {
                 return Ok(Value::Missing);
             }
             for item in list {
-                if eval(plan, item, env)? == v {
+                if eval_traced(plan, item, env, tr)? == v {
                     return Ok(Value::Bool(true));
                 }
             }
             Value::Bool(false)
         }
-        Node::If(c, t, o) => match eval(plan, c, env)? {
-            Value::Bool(true) => eval(plan, t, env)?,
-            Value::Bool(false) => eval(plan, o, env)?,
+        Node::If(c, t, o) => match eval_traced(plan, c, env, tr)? {
+            Value::Bool(true) => eval_traced(plan, t, env, tr)?,
+            Value::Bool(false) => eval_traced(plan, o, env, tr)?,
             _ => Value::Missing,
         },
         Node::Min(xs) | Node::Max(xs) => {
             let want = if matches!(e.node, Node::Min(_)) { Ordering::Less } else { Ordering::Greater };
             let mut best: Option<Value> = None;
             for x in xs {
-                let v = eval(plan, x, env)?;
+                let v = eval_traced(plan, x, env, tr)?;
                 if v == Value::Missing {
                     return Ok(Value::Missing);
                 }
@@ -89,18 +113,18 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             }
             best.unwrap_or(Value::Missing)
         }
-        Node::Abs(x) => match eval(plan, x, env)? {
+        Node::Abs(x) => match eval_traced(plan, x, env, tr)? {
             Value::Number(n) => Value::Number(n.abs()),
             other => other,
         },
-        Node::Round(x, rounding) => match eval(plan, x, env)? {
+        Node::Round(x, rounding) => match eval_traced(plan, x, env, tr)? {
             Value::Number(n) => Value::Number(rounding.apply(n).ok_or_else(overflow)?),
             other => other,
         },
         Node::Table(t, args) => {
             let mut keys = Vec::with_capacity(args.len());
             for a in args {
-                keys.push(eval(plan, a, env)?);
+                keys.push(eval_traced(plan, a, env, tr)?);
             }
             table_lookup(plan, *t, &keys).ok_or_else(|| {
                 let table = plan.tables.get(*t);
@@ -112,11 +136,11 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
                 .with_help("add a row for these keys, or an `else -> ...` row")
             })?
         }
-        Node::Default(x, fallback) => match eval(plan, x, env)? {
-            Value::Missing => eval(plan, fallback, env)?,
+        Node::Default(x, fallback) => match eval_traced(plan, x, env, tr)? {
+            Value::Missing => eval_traced(plan, fallback, env, tr)?,
             v => v,
         },
-        Node::Tiers(t) => match eval(plan, &t.base, env)? {
+        Node::Tiers(t) => match eval_traced(plan, &t.base, env, tr)? {
             Value::Number(base) => Value::Number(tiers::apply(t.mode, &t.brackets, base).ok_or_else(overflow)?.0),
             _ => Value::Missing,
         },
@@ -177,6 +201,16 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 
 /// The value of the first row matching `keys`, else the `else` row; `None` if neither.
 pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Option<Value> {
+    matching_row(plan, table, keys).map(|(value, _)| value.clone())
+}
+
+/// Where the row that matches `keys` is written (for explanations).
+pub fn table_lookup_row(plan: &Plan, table: usize, keys: &[Value]) -> Option<Span> {
+    matching_row(plan, table, keys).map(|(_, span)| span)
+}
+
+/// Rows are tried top to bottom; `_` matches anything; then `else`.
+fn matching_row<'p>(plan: &'p Plan, table: usize, keys: &[Value]) -> Option<(&'p Value, Span)> {
     let table = plan.tables.get(table)?;
     for row in &table.rows {
         let hit = row.keys.iter().zip(keys).all(|(k, v)| match k {
@@ -184,10 +218,10 @@ pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Option<Value> 
             Some(k) => compare(k, v) == Some(Ordering::Equal) || k == v,
         });
         if hit {
-            return Some(row.value.clone());
+            return Some((&row.value, row.span));
         }
     }
-    table.otherwise.as_ref().map(|(v, _)| v.clone())
+    table.otherwise.as_ref().map(|(v, span)| (v, *span))
 }
 
 /// The policy text of an expression, for messages.

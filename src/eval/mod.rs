@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod compute;
 pub mod expr;
 pub mod tiers;
+pub mod trace;
 
 use crate::diagnostics::Problem;
 use crate::syntax::ast::Span;

@@ -2,6 +2,7 @@
 //! decimals with the policy's rounding scale, never through floats.
 
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod table;
 

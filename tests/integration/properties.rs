@@ -63,3 +63,71 @@ proptest! {
         prop_assert_eq!(slices.iter().map(|s| s.amount).sum::<Decimal>(), base);
     }
 }
+
+mod explain_matches_run {
+    //! On random ledgers, every statement's explanation gives the figures `run` gives.
+
+    use std::fmt::Write as _;
+    use std::path::PathBuf;
+
+    use commission::check;
+    use commission::data::InputFile;
+    use commission::diagnostics::SourceFile;
+    use commission::eval::trace::explain;
+    use commission::eval::{compute, RunOptions};
+    use proptest::prelude::*;
+
+    /// (payee, month, kind, amount in fen) for each sale.
+    type Sale = (u8, u32, u8, i64);
+    /// (payee, quarter, satisfaction %).
+    type Survey = (u8, u32, u32);
+
+    fn ledger() -> impl Strategy<Value = (Vec<Sale>, Vec<Survey>)> {
+        (
+            prop::collection::vec((0u8..4, 1u32..=6, 0u8..3, 1i64..40_000_000), 1..25),
+            prop::collection::vec((0u8..4, 1u32..=2, 70u32..=90), 0..8),
+        )
+    }
+
+    fn write(dir: &std::path::Path, sales: &[Sale], surveys: &[Survey]) -> (PathBuf, PathBuf) {
+        let mut s = String::from("id,date,manager,customer,kind,business,segment,amount\n");
+        for (i, (payee, month, kind, fen)) in sales.iter().enumerate() {
+            let kind = ["new", "renewal", "upsell"][usize::from(*kind)];
+            writeln!(s, "T{i},2026-{month:02}-15,P{payee},C{i},{kind},mobile,sme,{}.{:02}", fen / 100, fen % 100)
+                .unwrap();
+        }
+        let mut v = String::from("manager,quarter,satisfaction\n");
+        let mut seen = std::collections::HashSet::new();
+        for (payee, quarter, pct) in surveys {
+            if seen.insert((payee, quarter)) {
+                writeln!(v, "P{payee},2026-Q{quarter},{pct}%").unwrap();
+            }
+        }
+        let (a, b) = (dir.join("sales.csv"), dir.join("surveys.csv"));
+        std::fs::write(&a, s).unwrap();
+        std::fs::write(&b, v).unwrap();
+        (a, b)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn every_statement_explains_to_its_run_figure((sales, surveys) in ledger()) {
+            for policy in ["policies/telecom-account-manager.policy", "policies/telecom-marginal.policy"] {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(policy);
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (plan, _) = check::load(SourceFile::new(policy, text)).unwrap();
+                let dir = tempfile::tempdir().unwrap();
+                let (s, v) = write(dir.path(), &sales, &surveys);
+                let files = vec![InputFile { input: 0, path: s }, InputFile { input: 1, path: v }];
+                let result = compute(&plan, &files, &RunOptions::default()).unwrap();
+                for statement in &result.statements {
+                    let e = explain(&plan, &files, &statement.payee, statement.period, None).unwrap();
+                    let amounts: Vec<_> = e.components.iter().map(|c| c.outcome.amount).collect();
+                    prop_assert_eq!(&amounts, &statement.amounts);
+                    prop_assert_eq!(e.total, statement.total);
+                }
+            }
+        }
+    }
+}

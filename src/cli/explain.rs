@@ -1,0 +1,64 @@
+//! `commission explain`: how one payee's statement for one month was reached.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use commission::diagnostics::{DataError, Error};
+use commission::eval::trace::explain;
+use commission::period::Period;
+use commission::report;
+
+use super::inputs::{bind, load_policy};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// The policy file
+    policy: PathBuf,
+    /// Bind a declared input to a CSV file: NAME=PATH (repeat for each input)
+    #[arg(long, value_name = "NAME=PATH")]
+    data: Vec<String>,
+    /// The payee whose statement to explain
+    #[arg(long)]
+    payee: String,
+    /// The statement's month (2026-03)
+    #[arg(long)]
+    period: String,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// List every ledger row behind each figure (by default the first 20)
+    #[arg(long)]
+    all_rows: bool,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+/// Rows listed per aggregate unless `--all-rows`.
+const ROW_LIMIT: usize = 20;
+
+pub fn run(args: ExplainArgs) -> Result<(), Error> {
+    let (plan, warnings) = load_policy(&args.policy)?;
+    let files = bind(&plan, &args.data)?;
+    let month = match Period::parse(&args.period) {
+        Some(p @ Period::Month { .. }) => p,
+        _ => {
+            return Err(DataError::new(format!("--period {}", args.period), "a statement is for one month")
+                .with_help("write the month, e.g. `--period 2026-03` (a quarterly component is explained in its quarter's last month)")
+                .into())
+        }
+    };
+    super::print_warnings(&warnings);
+    let explanation = explain(&plan, &files, &args.payee, month, (!args.all_rows).then_some(ROW_LIMIT))?;
+    let text = match args.format {
+        Format::Text => report::explain::render_text(&plan, &explanation),
+        Format::Json => report::explain::render_json(&plan, &explanation),
+    };
+    super::emit(&text, args.output.as_deref())
+}

@@ -1,0 +1,426 @@
+//! Explanations: how one statement was reached, down to ledger rows and policy lines.
+//!
+//! `explain` evaluates the statement's components again with a [`Recorder`] (a normal run
+//! records nothing), through the very same `evaluate_component` that `run` uses, so the two
+//! cannot disagree. It then reads the ledgers a second time for this payee only, to list
+//! the rows behind each aggregate.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::aggregate::{Folded, Payee, RowEnv};
+use super::compute::{due_period, evaluate_component, policy_error, read_ledgers, Outcome, RunOptions};
+use super::expr::{eval, table_lookup_row, Tracer};
+use super::tiers::{self, Slice};
+use crate::check::plan::{Component, Expr, Node, Plan, TierTable, Ty};
+use crate::check::suggest_help;
+use crate::data::{read_input, InputFile};
+use crate::diagnostics::{DataError, Error};
+use crate::money::Rounding;
+use crate::period::{Granularity, Period};
+use crate::syntax::ast::{Cadence, TierMode};
+use crate::value::Value;
+
+/// Records the value of every expression evaluated, by the expression's address in the plan.
+#[derive(Default)]
+pub struct Recorder {
+    values: HashMap<usize, Value>,
+}
+
+fn key(e: &Expr) -> usize {
+    e as *const Expr as usize
+}
+
+impl Tracer for Recorder {
+    fn record(&mut self, e: &Expr, value: &Value) {
+        self.values.insert(key(e), value.clone());
+    }
+}
+
+impl Recorder {
+    fn get(&self, e: &Expr) -> Option<&Value> {
+        self.values.get(&key(e))
+    }
+}
+
+/// One statement, explained.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub payee: Arc<str>,
+    pub attrs: Vec<Value>,
+    pub month: Period,
+    pub components: Vec<ComponentExplanation>,
+    pub total: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct ComponentExplanation {
+    pub name: String,
+    pub label: Option<String>,
+    pub cadence: Cadence,
+    /// The period the component covers (the quarter, for a quarterly component).
+    pub period: Period,
+    /// False when the statement's month is not the last month of `period`: it pays 0.
+    pub due: bool,
+    pub line: usize,
+    pub steps: Vec<Step>,
+    pub outcome: Outcome,
+    pub rounding: Rounding,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepKind {
+    Let(String),
+    When,
+    Pay,
+    Cap,
+    Floor,
+}
+
+/// A line of the component (`let`, `when`, `pay`, `cap`, `floor`) with its value and the
+/// facts it rests on.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub kind: StepKind,
+    /// The expression as written in the policy.
+    pub text: String,
+    pub line: usize,
+    pub value: Value,
+    pub ty: Ty,
+    pub facts: Vec<Fact>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Fact {
+    Aggregate { index: usize, text: String, line: usize, value: Value, ty: Ty, rows: RowList },
+    Lookup { text: String, value: Value, ty: Ty, input: String, file: String, line: Option<u64> },
+    Let { name: String, value: Value, ty: Ty },
+    Table { name: String, keys: Vec<Value>, value: Value, ty: Ty, row_line: Option<usize> },
+    Tiers { mode: TierMode, base: Decimal, slices: Vec<TierSlice>, result: Decimal },
+    Payee { text: String, value: Value },
+}
+
+/// A marginal slice or the flat bracket, with the policy line of its bracket.
+#[derive(Debug, Clone)]
+pub struct TierSlice {
+    pub slice: Slice,
+    pub line: usize,
+}
+
+/// The ledger rows behind an aggregate: the first ones, and how many there are.
+#[derive(Debug, Clone, Default)]
+pub struct RowList {
+    pub input: String,
+    pub file: String,
+    pub rows: Vec<RowRef>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct RowRef {
+    /// The row's key (`id`), when the input has one.
+    pub key: Option<String>,
+    pub line: u64,
+    /// What the row contributed (the aggregated expression's value).
+    pub value: Value,
+}
+
+/// Explains one payee's statement for one month. `row_limit` caps the rows listed per
+/// aggregate (`None`: all of them).
+pub fn explain(
+    plan: &Plan,
+    files: &[InputFile],
+    payee: &str,
+    month: Period,
+    row_limit: Option<usize>,
+) -> Result<Explanation, Error> {
+    let (folded, _) = read_ledgers(plan, files, &RunOptions { range: Some((month, month)) })?;
+    let Some(payee) = folded.payees.iter().find(|p| &*p.id == payee) else {
+        let known: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
+        return Err(DataError::new(format!("--payee {payee}"), format!("no payee `{payee}` in this run"))
+            .with_help(suggest_help(payee, "payee", known.iter().copied()))
+            .into());
+    };
+    let mut components = Vec::with_capacity(plan.components.len());
+    for component in &plan.components {
+        components.push(explain_component(plan, files, &folded, payee, month, component)?);
+    }
+    attach_rows(plan, files, payee, &mut components, row_limit)?;
+    let total = components.iter().map(|c| c.outcome.amount).sum();
+    Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total })
+}
+
+fn explain_component(
+    plan: &Plan,
+    files: &[InputFile],
+    folded: &Folded,
+    payee: &Payee,
+    month: Period,
+    component: &Component,
+) -> Result<ComponentExplanation, Error> {
+    let line = plan.line(component.span);
+    let period = month.coarsen(component.cadence.into()).unwrap_or(month);
+    let mut explanation = ComponentExplanation {
+        name: component.name.clone(),
+        label: component.label.clone(),
+        cadence: component.cadence,
+        period,
+        due: false,
+        line,
+        steps: Vec::new(),
+        outcome: Outcome { failed_gate: None, paid: None, limited: None, amount: Decimal::ZERO },
+        rounding: component.rounding,
+    };
+    let Some(period) = due_period(month, component) else { return Ok(explanation) };
+    let mut recorder = Recorder::default();
+    let outcome = evaluate_component(plan, folded, payee, period, component, &mut recorder)
+        .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
+    let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder };
+    let mut steps = Vec::new();
+    let mut add = |kind: StepKind, e: &Expr| {
+        if let Some(value) = recorder.get(e) {
+            steps.push(step(&ctx, kind, e, value.clone()));
+        }
+    };
+    for l in &component.lets {
+        add(StepKind::Let(l.name.clone()), &l.value);
+    }
+    for gate in &component.gates {
+        add(StepKind::When, gate);
+    }
+    add(StepKind::Pay, &component.pay);
+    if let Some(cap) = &component.cap {
+        add(StepKind::Cap, cap);
+    }
+    if let Some(floor) = &component.floor {
+        add(StepKind::Floor, floor);
+    }
+    explanation.due = true;
+    explanation.steps = steps;
+    explanation.outcome = outcome;
+    Ok(explanation)
+}
+
+/// What fact collection needs to know about the statement being explained.
+struct Context<'a> {
+    plan: &'a Plan,
+    files: &'a [InputFile],
+    folded: &'a Folded,
+    payee: &'a Payee,
+    period: Period,
+    component: &'a Component,
+    recorder: &'a Recorder,
+}
+
+fn step(ctx: &Context<'_>, kind: StepKind, e: &Expr, value: Value) -> Step {
+    let mut facts = Vec::new();
+    collect_facts(ctx, e, &mut facts);
+    Step { kind, text: super::expr::excerpt(ctx.plan, e), line: ctx.plan.line(e.span), value, ty: e.ty, facts }
+}
+
+/// The facts an expression rests on, in the order they appear, each once. Branches that
+/// were not evaluated (the other side of an `if`) have no recorded value and are skipped.
+fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
+    let Some(value) = ctx.recorder.get(e) else { return };
+    let value = value.clone();
+    let plan = ctx.plan;
+    let recorder = ctx.recorder;
+    let text = super::expr::excerpt(plan, e);
+    let recurse = |child: &Expr, facts: &mut Vec<Fact>| collect_facts(ctx, child, facts);
+    match &e.node {
+        Node::Const(_) | Node::Column(_) => {}
+        Node::Aggregate(index) => {
+            if !facts.iter().any(|f| matches!(f, Fact::Aggregate { index: i, .. } if i == index)) {
+                let line = plan.line(e.span);
+                facts.push(Fact::Aggregate { index: *index, text, line, value, ty: e.ty, rows: RowList::default() });
+            }
+        }
+        Node::Lookup(index) => {
+            let (input, line) = lookup_source(plan, ctx.folded, ctx.payee, ctx.period, *index);
+            let file = plan
+                .lookups
+                .get(*index)
+                .and_then(|l| ctx.files.iter().find(|f| f.input == l.input))
+                .map_or(String::new(), |f| f.path.display().to_string());
+            facts.push(Fact::Lookup { text, value, ty: e.ty, input, file, line });
+        }
+        Node::Let(index) => {
+            let name = ctx.component.lets.get(*index).map_or(text, |l| l.name.clone());
+            facts.push(Fact::Let { name, value, ty: e.ty });
+        }
+        Node::PayeeId | Node::PayeeAttr(_) => facts.push(Fact::Payee { text, value }),
+        Node::Table(t, args) => {
+            for a in args {
+                recurse(a, facts);
+            }
+            let keys: Vec<Value> = args.iter().map(|a| recorder.get(a).cloned().unwrap_or(Value::Missing)).collect();
+            let table = plan.tables.get(*t);
+            let row_line = table_lookup_row(plan, *t, &keys).map(|span| plan.line(span));
+            facts.push(Fact::Table {
+                name: table.map_or(String::new(), |t| t.name.clone()),
+                keys,
+                value,
+                ty: e.ty,
+                row_line,
+            });
+        }
+        Node::Tiers(t) => {
+            recurse(&t.base, facts);
+            if let Some(fact) = tier_fact(plan, t, recorder) {
+                facts.push(fact);
+            }
+        }
+        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => recurse(x, facts),
+        Node::Binary(_, l, r) | Node::Default(l, r) => {
+            recurse(l, facts);
+            recurse(r, facts);
+        }
+        Node::In(x, list) => {
+            recurse(x, facts);
+            for item in list {
+                recurse(item, facts);
+            }
+        }
+        Node::If(c, t, o) => {
+            recurse(c, facts);
+            recurse(t, facts);
+            recurse(o, facts);
+        }
+        Node::Min(xs) | Node::Max(xs) => {
+            for x in xs {
+                recurse(x, facts);
+            }
+        }
+    }
+}
+
+fn tier_fact(plan: &Plan, t: &TierTable, recorder: &Recorder) -> Option<Fact> {
+    let base = recorder.get(&t.base)?.as_number()?;
+    let (result, slices) = tiers::apply(t.mode, &t.brackets, base)?;
+    let slices = slices
+        .into_iter()
+        .map(|slice| {
+            let line = t.brackets.get(slice.bracket).map_or(0, |b| plan.line(b.span));
+            TierSlice { slice, line }
+        })
+        .collect();
+    Some(Fact::Tiers { mode: t.mode, base, slices, result })
+}
+
+fn lookup_source(plan: &Plan, folded: &Folded, payee: &Payee, period: Period, index: usize) -> (String, Option<u64>) {
+    let Some(lookup) = plan.lookups.get(index) else { return (String::new(), None) };
+    let name = plan.inputs.get(lookup.input).map_or(String::new(), |i| i.name.clone());
+    let gran = plan.inputs.get(lookup.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
+    let line = period
+        .coarsen(gran)
+        .and_then(|bucket| folded.rows.get(lookup.input).and_then(|rows| rows.get(&(payee.id.clone(), bucket))))
+        .map(|row| row.line);
+    (name, line)
+}
+
+/// Reads the inputs behind the explained aggregates again, for this payee only, and lists
+/// the rows each aggregate folded.
+fn attach_rows(
+    plan: &Plan,
+    files: &[InputFile],
+    payee: &Payee,
+    components: &mut [ComponentExplanation],
+    row_limit: Option<usize>,
+) -> Result<(), Error> {
+    // (aggregate, component period) -> rows, for every aggregate fact.
+    let mut wanted: HashMap<(usize, Period), RowList> = HashMap::new();
+    for c in components.iter() {
+        for s in &c.steps {
+            for f in &s.facts {
+                if let Fact::Aggregate { index, .. } = f {
+                    wanted.insert((*index, c.period), RowList::default());
+                }
+            }
+        }
+    }
+    let mut inputs: Vec<usize> = wanted.keys().filter_map(|(a, _)| plan.aggregates.get(*a).map(|a| a.input)).collect();
+    inputs.sort_unstable();
+    inputs.dedup();
+    for input in inputs {
+        let (Some(schema), Some(file)) = (plan.inputs.get(input), files.iter().find(|f| f.input == input)) else {
+            continue;
+        };
+        let (Some(payee_col), Some(period_col), Some(gran)) = (schema.payee, schema.period, schema.bucket()) else {
+            continue;
+        };
+        let shown = file.path.display().to_string();
+        let mut failure = None;
+        read_input(schema, file, plan.money_scale(), |row| {
+            let is_payee = match row.values.get(payee_col) {
+                Some(Value::Text(t)) => **t == *payee.id,
+                Some(Value::Number(n)) => n.to_string() == *payee.id,
+                _ => false,
+            };
+            if !is_payee {
+                return Ok(());
+            }
+            let bucket = match row.values.get(period_col) {
+                Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
+                Some(Value::Period(p)) => *p,
+                _ => return Ok(()),
+            };
+            let bucket = bucket.coarsen(gran).unwrap_or(bucket);
+            let env = RowEnv { row: row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id };
+            for ((agg_index, period), list) in wanted.iter_mut() {
+                let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == input) else { continue };
+                if !period.contains(bucket) {
+                    continue;
+                }
+                let passes = match &agg.filter {
+                    Some(f) => eval(plan, f, &env).map(|v| v == Value::Bool(true)),
+                    None => Ok(true),
+                };
+                let value = match (&passes, &agg.arg) {
+                    (Ok(true), Some(arg)) => eval(plan, arg, &env),
+                    (Ok(true), None) => Ok(Value::Number(Decimal::ONE)),
+                    _ => Ok(Value::Missing),
+                };
+                match (passes, value) {
+                    (Ok(true), Ok(value)) => {
+                        list.count += 1;
+                        if row_limit.is_none_or(|limit| list.rows.len() < limit) {
+                            let key = schema.key.and_then(|k| row.values.get(k)).map(crate::report::plain);
+                            list.rows.push(RowRef { key, line: row.line, value });
+                        }
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        failure = Some(e);
+                        return Err(DataError::new("", "stopped"));
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| match failure.take() {
+            Some(err) => policy_error(plan, err, &format!("row of {shown}")),
+            None => Error::Data(e),
+        })?;
+        for ((agg_index, _), list) in wanted.iter_mut() {
+            if plan.aggregates.get(*agg_index).is_some_and(|a| a.input == input) {
+                list.input = schema.name.clone();
+                list.file = shown.clone();
+            }
+        }
+    }
+    for c in components.iter_mut() {
+        let period = c.period;
+        for s in &mut c.steps {
+            for f in &mut s.facts {
+                if let Fact::Aggregate { index, rows, .. } = f {
+                    if let Some(list) = wanted.get(&(*index, period)) {
+                        *rows = list.clone();
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
