@@ -124,7 +124,31 @@ impl Checker {
                 }
             }
         }
-        if seen.is_empty() {
+        let mut metrics: Vec<Metric> = Vec::new();
+        for item in &policy.items {
+            if let Item::Metric(m) = item {
+                if let Some(first) = seen.get(m.name.name.as_str()) {
+                    self.error(
+                        Problem::error(format!("`{}` is declared twice", m.name.name), m.name.span, "second declaration")
+                            .with_label(*first, "first declared here")
+                            .with_help("components and metrics share one set of names; rename one"),
+                    );
+                    continue;
+                }
+                seen.insert(&m.name.name, m.name.span);
+                let scope = Scope::Statement { lets: &[], broken: &[], cadence: m.cadence.value };
+                if let Some(value) = self.expr(&m.value, &scope) {
+                    metrics.push(Metric {
+                        name: m.name.name.clone(),
+                        label: m.label.as_ref().map(|l| l.value.clone()),
+                        cadence: m.cadence.value,
+                        value,
+                        span: m.name.span,
+                    });
+                }
+            }
+        }
+        if !policy.items.iter().any(|i| matches!(i, Item::Component(_))) {
             self.error(
                 Problem::error("the policy has no components, so it pays nothing", header.span, "policy declared here")
                     .with_help(
@@ -146,6 +170,7 @@ impl Checker {
             aggregates: std::mem::take(&mut self.aggregates),
             lookups: std::mem::take(&mut self.lookups),
             components,
+            metrics,
         })
     }
 

@@ -28,6 +28,8 @@ pub struct Plan {
     pub aggregates: Vec<Aggregate>,
     pub lookups: Vec<Lookup>,
     pub components: Vec<Component>,
+    /// Figures shown in outputs and reports (sales, customers, ...); they pay nothing.
+    pub metrics: Vec<Metric>,
 }
 
 impl Plan {
@@ -252,6 +254,15 @@ pub struct Component {
     pub cap: Option<Expr>,
     pub floor: Option<Expr>,
     pub rounding: Rounding,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub name: String,
+    pub label: Option<String>,
+    pub cadence: Cadence,
+    pub value: Expr,
     pub span: Span,
 }
 

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
 use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
-use crate::check::plan::{Component, PayeeSource, Plan};
+use crate::check::plan::{Component, Metric, PayeeSource, Plan};
 use crate::data::{InputFile, RowCounts};
 use crate::diagnostics::{DataError, Error, PolicyReport};
 use crate::period::{Granularity, Period};
@@ -32,6 +32,8 @@ pub struct Statement {
     /// One rounded amount per component, in the policy's order (0 when not due this month).
     pub amounts: Vec<Decimal>,
     pub total: Decimal,
+    /// One value per metric of the plan, for the metric's period containing this month.
+    pub metrics: Vec<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,12 +100,17 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
                 amounts.push(amount);
             }
             total = total.checked_add(statement_total).ok_or_else(|| overflow("grand total"))?;
+            let mut metrics = Vec::with_capacity(plan.metrics.len());
+            for metric in &plan.metrics {
+                metrics.push(evaluate_metric(plan, &folded, payee, *month, metric)?);
+            }
             statements.push(Statement {
                 payee: payee.id.clone(),
                 attrs: payee.attrs.clone(),
                 period: *month,
                 amounts,
                 total: statement_total,
+                metrics,
             });
         }
     }
@@ -130,6 +137,13 @@ fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
         for g in [Granularity::Quarter, Granularity::Year] {
             needed.extend(month.coarsen(g));
         }
+        // Metrics show their whole period (the quarter containing the month).
+        for metric in &plan.metrics {
+            if let Some(period) = month.coarsen(metric.cadence.into()) {
+                needed.extend(period.split(Granularity::Month));
+                needed.extend(period.split(Granularity::Quarter));
+            }
+        }
     }
     needed
 }
@@ -153,6 +167,14 @@ fn component_amount(
     evaluate_component(plan, folded, payee, period, component, &mut NoTrace)
         .map(|o| o.amount)
         .map_err(|e| policy_error(plan, e, &context))
+}
+
+/// A metric's value for the period of its cadence that contains `month`.
+pub fn evaluate_metric(plan: &Plan, folded: &Folded, payee: &Payee, month: Period, metric: &Metric) -> Result<Value, Error> {
+    let period = month.coarsen(metric.cadence.into()).unwrap_or(month);
+    let env = StatementEnv { plan, folded, payee, period, lets: Vec::new() };
+    eval_traced(plan, &metric.value, &env, &mut NoTrace)
+        .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))
 }
 
 /// The period a component pays for in `month`, if `month` is that period's last month.

@@ -29,6 +29,11 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
             out.insert("period".into(), Json::String(s.period.to_string()));
             out.insert("components".into(), json!(components));
             out.insert("total".into(), amount(s.total));
+            if !plan.metrics.is_empty() {
+                let metrics: IndexMap<&str, Json> =
+                    plan.metrics.iter().zip(&s.metrics).map(|(m, v)| (m.name.as_str(), metric_json(v))).collect();
+                out.insert("metrics".into(), json!(metrics));
+            }
             Json::Object(out)
         })
         .collect();
@@ -46,4 +51,15 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A metric's value: decimals as exact strings (a percentage as its fraction), no value as null.
+pub fn metric_json(v: &crate::value::Value) -> Json {
+    use crate::value::Value;
+    match v {
+        Value::Number(n) => Json::String(n.normalize().to_string()),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Missing => Json::Null,
+        other => Json::String(plain(other)),
+    }
 }

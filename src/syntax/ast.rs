@@ -59,6 +59,17 @@ pub enum Item {
     Payee(PayeeDecl),
     Table(TableDecl),
     Component(ComponentDecl),
+    Metric(MetricDecl),
+}
+
+/// `metric customers "客户数" monthly = count_distinct(sales.customer)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricDecl {
+    pub name: Ident,
+    pub label: Option<Spanned<String>>,
+    pub cadence: Spanned<Cadence>,
+    pub value: Expr,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -181,6 +181,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::rate_kw
             | Rule::fixed_kw
             | Rule::where_kw
+            | Rule::metric_kw
             | Rule::in_kw
             | Rule::default_kw
             | Rule::EOI
@@ -223,6 +224,7 @@ impl Builder {
             }
             Rule::table_decl => Item::Table(self.table(pair)),
             Rule::component_decl => Item::Component(self.component(pair)),
+            Rule::metric_decl => Item::Metric(self.metric(pair)),
             _ => return None,
         })
     }
@@ -354,6 +356,25 @@ impl Builder {
         Spanned { value, span }
     }
 
+    fn metric(&mut self, pair: Pair<'_, Rule>) -> MetricDecl {
+        let span = span_of(&pair);
+        let mut name = None;
+        let mut label = None;
+        let mut cadence = Spanned { value: Cadence::Monthly, span };
+        let mut value = None;
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::ident => name = Some(ident(Some(p))),
+                Rule::string => label = Some(self.string(Some(p))),
+                Rule::cadence => cadence = Spanned { value: cadence_of(p.as_str()), span: span_of(&p) },
+                Rule::expr => value = Some(self.expr(p)),
+                _ => {}
+            }
+        }
+        let value = value.unwrap_or(Expr { kind: ExprKind::Literal(Literal::Bool(false)), span });
+        MetricDecl { name: ident_or_empty(name, span), label, cadence, value, span }
+    }
+
     fn component(&mut self, pair: Pair<'_, Rule>) -> ComponentDecl {
         let span = span_of(&pair);
         let mut name = None;
@@ -367,11 +388,7 @@ impl Builder {
                 Rule::string => label = Some(self.string(Some(p))),
                 Rule::cadence => {
                     cadence = Spanned {
-                        value: match p.as_str() {
-                            "quarterly" => Cadence::Quarterly,
-                            "yearly" => Cadence::Yearly,
-                            _ => Cadence::Monthly,
-                        },
+                        value: cadence_of(p.as_str()),
                         span: s,
                     }
                 }
@@ -613,6 +630,14 @@ fn ident(pair: Option<Pair<'_, Rule>>) -> Ident {
     }
 }
 
+fn cadence_of(word: &str) -> Cadence {
+    match word {
+        "quarterly" => Cadence::Quarterly,
+        "yearly" => Cadence::Yearly,
+        _ => Cadence::Monthly,
+    }
+}
+
 fn ident_or_empty(ident: Option<Ident>, span: Span) -> Ident {
     ident.unwrap_or(Ident { name: String::new(), span })
 }
@@ -825,6 +850,8 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::rate_kw => "`rate`",
         Rule::fixed_kw => "`fixed`",
         Rule::where_kw => "`where`",
+        Rule::metric_kw => "`metric`",
+        Rule::metric_decl => "`metric`",
     }
 }
 
