@@ -129,9 +129,13 @@ impl Checker {
             if let Item::Metric(m) = item {
                 if let Some(first) = seen.get(m.name.name.as_str()) {
                     self.error(
-                        Problem::error(format!("`{}` is declared twice", m.name.name), m.name.span, "second declaration")
-                            .with_label(*first, "first declared here")
-                            .with_help("components and metrics share one set of names; rename one"),
+                        Problem::error(
+                            format!("`{}` is declared twice", m.name.name),
+                            m.name.span,
+                            "second declaration",
+                        )
+                        .with_label(*first, "first declared here")
+                        .with_help("components and metrics share one set of names; rename one"),
                     );
                     continue;
                 }

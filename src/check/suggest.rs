@@ -1,10 +1,15 @@
 //! "Did you mean": the closest known name to a misspelt one.
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
+/// Jaro-Winkler finds typos in longer Latin names; for short names (two-character Chinese
+/// names such as `王方` for `王芳`) one edit is also a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .map(|c| {
+            let one_edit = name.chars().count() >= 2 && strsim::levenshtein(name, c) <= 1;
+            (strsim::jaro_winkler(name, c).max(if one_edit { 0.8 } else { 0.0 }), c)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -34,5 +39,7 @@ mod tests {
         assert_eq!(closest("amout", ["amount", "date", "kind"]), Some("amount"));
         assert_eq!(closest("sale", ["sales", "surveys"]), Some("sales"));
         assert_eq!(closest("zzz", ["amount", "date"]), None);
+        assert_eq!(closest("王方", ["张伟", "王芳", "李娜"]), Some("王芳"));
+        assert_eq!(closest("赵六", ["张伟", "王芳"]), None);
     }
 }

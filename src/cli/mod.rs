@@ -4,6 +4,7 @@
 mod check;
 mod explain;
 mod inputs;
+mod report;
 mod run;
 
 use std::io::Write;
@@ -33,6 +34,9 @@ enum Command {
     /// Show how one payee's statement for one month was reached, down to ledger rows
     #[command(after_help = EXIT_CODES)]
     Explain(explain::ExplainArgs),
+    /// Write the monthly performance report per payee and a team overview (HTML or Markdown)
+    #[command(after_help = EXIT_CODES)]
+    Report(report::ReportArgs),
     /// Check policies for errors and warnings without reading any ledger
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
@@ -44,6 +48,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args).map(|()| 0),
         Command::Check(args) => check::check(args),
         Command::Explain(args) => explain::run(args).map(|()| 0),
+        Command::Report(args) => report::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

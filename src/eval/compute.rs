@@ -77,6 +77,11 @@ pub fn read_ledgers(plan: &Plan, files: &[InputFile], options: &RunOptions) -> R
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
     let (folded, months) = read_ledgers(plan, files, options)?;
+    statements(plan, &folded, &months)
+}
+
+/// Every payee's statement for each of `months`, from ledgers already read.
+pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<RunResult, Error> {
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
     let mut total = Decimal::ZERO;
@@ -88,11 +93,11 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         )
     };
     for payee in &folded.payees {
-        for month in &months {
+        for month in months {
             let mut amounts = Vec::with_capacity(plan.components.len());
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
-                let amount = component_amount(plan, &folded, payee, *month, component)?;
+                let amount = component_amount(plan, folded, payee, *month, component)?;
                 statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
                     *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
@@ -102,7 +107,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             total = total.checked_add(statement_total).ok_or_else(|| overflow("grand total"))?;
             let mut metrics = Vec::with_capacity(plan.metrics.len());
             for metric in &plan.metrics {
-                metrics.push(evaluate_metric(plan, &folded, payee, *month, metric)?);
+                metrics.push(evaluate_metric(plan, folded, payee, *month, metric)?);
             }
             statements.push(Statement {
                 payee: payee.id.clone(),
@@ -114,7 +119,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             });
         }
     }
-    Ok(RunResult { months, statements, component_totals, total, counts: folded.counts })
+    Ok(RunResult { months: months.to_vec(), statements, component_totals, total, counts: folded.counts.clone() })
 }
 
 /// Buckets (months, quarters, years) whose rows some statement in `months` uses.
@@ -170,7 +175,13 @@ fn component_amount(
 }
 
 /// A metric's value for the period of its cadence that contains `month`.
-pub fn evaluate_metric(plan: &Plan, folded: &Folded, payee: &Payee, month: Period, metric: &Metric) -> Result<Value, Error> {
+pub fn evaluate_metric(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    month: Period,
+    metric: &Metric,
+) -> Result<Value, Error> {
     let period = month.coarsen(metric.cadence.into()).unwrap_or(month);
     let env = StatementEnv { plan, folded, payee, period, lets: Vec::new() };
     eval_traced(plan, &metric.value, &env, &mut NoTrace)

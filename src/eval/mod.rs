@@ -38,4 +38,4 @@ impl EvalError {
 }
 
 pub use aggregate::fold_inputs;
-pub use compute::{compute, RunOptions, RunResult, Statement};
+pub use compute::{compute, read_ledgers, statements, RunOptions, RunResult, Statement};

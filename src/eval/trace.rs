@@ -14,7 +14,7 @@ use super::aggregate::{Folded, Payee, RowEnv};
 use super::compute::{due_period, evaluate_component, policy_error, read_ledgers, Outcome, RunOptions};
 use super::expr::{eval, table_lookup_row, Tracer};
 use super::tiers::{self, Slice};
-use crate::check::plan::{Component, Expr, Node, Plan, TierTable, Ty};
+use crate::check::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile};
 use crate::diagnostics::{DataError, Error};
@@ -98,8 +98,17 @@ pub enum Fact {
     Lookup { text: String, value: Value, ty: Ty, input: String, file: String, line: Option<u64> },
     Let { name: String, value: Value, ty: Ty },
     Table { name: String, keys: Vec<Value>, value: Value, ty: Ty, row_line: Option<usize> },
-    Tiers { mode: TierMode, base: Decimal, slices: Vec<TierSlice>, result: Decimal },
+    Tiers { mode: TierMode, base: Decimal, slices: Vec<TierSlice>, result: Decimal, next: Option<NextBracket> },
     Payee { text: String, value: Value },
+}
+
+/// The bracket above the one reached: how far away it is and what the tier pays there.
+#[derive(Debug, Clone)]
+pub struct NextBracket {
+    pub from: Decimal,
+    pub pays: TierPay,
+    /// What the tier pays at exactly `from`.
+    pub payout_at: Decimal,
 }
 
 /// A marginal slice or the flat bracket, with the policy line of its bracket.
@@ -137,6 +146,19 @@ pub fn explain(
     row_limit: Option<usize>,
 ) -> Result<Explanation, Error> {
     let (folded, _) = read_ledgers(plan, files, &RunOptions { range: Some((month, month)) })?;
+    explain_folded(plan, files, &folded, payee, month, Some(row_limit))
+}
+
+/// Explains a statement from ledgers already read. `rows`: `None` lists no ledger rows
+/// (no second read); `Some(limit)` lists them as [`explain`] does.
+pub fn explain_folded(
+    plan: &Plan,
+    files: &[InputFile],
+    folded: &Folded,
+    payee: &str,
+    month: Period,
+    rows: Option<Option<usize>>,
+) -> Result<Explanation, Error> {
     let Some(payee) = folded.payees.iter().find(|p| &*p.id == payee) else {
         let known: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
         return Err(DataError::new(format!("--payee {payee}"), format!("no payee `{payee}` in this run"))
@@ -145,9 +167,11 @@ pub fn explain(
     };
     let mut components = Vec::with_capacity(plan.components.len());
     for component in &plan.components {
-        components.push(explain_component(plan, files, &folded, payee, month, component)?);
+        components.push(explain_component(plan, files, folded, payee, month, component)?);
     }
-    attach_rows(plan, files, payee, &mut components, row_limit)?;
+    if let Some(row_limit) = rows {
+        attach_rows(plan, files, payee, &mut components, row_limit)?;
+    }
     let total = components.iter().map(|c| c.outcome.amount).sum();
     Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total })
 }
@@ -306,7 +330,12 @@ fn tier_fact(plan: &Plan, t: &TierTable, recorder: &Recorder) -> Option<Fact> {
             TierSlice { slice, line }
         })
         .collect();
-    Some(Fact::Tiers { mode: t.mode, base, slices, result })
+    // The next bracket above the base (the first one when the base is below them all).
+    let next = t.brackets.iter().find(|b| b.from > base).and_then(|b| {
+        let payout_at = tiers::apply(t.mode, &t.brackets, b.from)?.0;
+        Some(NextBracket { from: b.from, pays: b.pays, payout_at })
+    });
+    Some(Fact::Tiers { mode: t.mode, base, slices, result, next })
 }
 
 fn lookup_source(plan: &Plan, folded: &Folded, payee: &Payee, period: Period, index: usize) -> (String, Option<u64>) {

@@ -152,7 +152,7 @@ fn render_fact(out: &mut String, fact: &Fact, at: &dyn Fn(usize) -> String) {
             let row = row_line.map(|l| format!("  [{}]", at(l))).unwrap_or_default();
             out.push_str(&format!("    table {name}({}) = {}{row}\n", keys.join(", "), show(value, *ty)));
         }
-        Fact::Tiers { mode, base, slices, result } => render_tiers(out, *mode, *base, slices, *result, at),
+        Fact::Tiers { mode, base, slices, result, .. } => render_tiers(out, *mode, *base, slices, *result, at),
     }
 }
 
@@ -321,7 +321,7 @@ fn fact_json(f: &Fact, file: &str) -> Json {
             json!({"kind": "table", "name": name, "keys": keys, "value": value_json(value), "type": ty.name(),
                    "source": row_line.map(|l| format!("{file}:{l}"))})
         }
-        Fact::Tiers { mode, base, slices, result } => {
+        Fact::Tiers { mode, base, slices, result, .. } => {
             let slices: Vec<Json> = slices
                 .iter()
                 .map(|s| {

@@ -4,6 +4,10 @@
 pub mod csv;
 pub mod explain;
 pub mod json;
+pub mod performance;
+pub mod performance_html;
+pub mod performance_md;
+pub mod svg;
 pub mod table;
 
 use crate::check::plan::Plan;

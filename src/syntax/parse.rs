@@ -386,12 +386,7 @@ impl Builder {
             match p.as_rule() {
                 Rule::ident => name = Some(ident(Some(p))),
                 Rule::string => label = Some(self.string(Some(p))),
-                Rule::cadence => {
-                    cadence = Spanned {
-                        value: cadence_of(p.as_str()),
-                        span: s,
-                    }
-                }
+                Rule::cadence => cadence = Spanned { value: cadence_of(p.as_str()), span: s },
                 Rule::let_stmt => {
                     let mut it = children(p);
                     let name = ident(it.next());

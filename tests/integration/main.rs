@@ -8,6 +8,7 @@ mod cli;
 mod diagnostics;
 mod explain;
 mod properties;
+mod report;
 mod seed_plan;
 mod snapshots;
 

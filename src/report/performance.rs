@@ -1,0 +1,324 @@
+//! The monthly performance report (每月业绩报告): what a payee sold and earned this month, how
+//! far the next bracket is, and the trend; plus a team overview. This module builds the
+//! report's content; `performance_html` and `performance_md` lay it out.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::explain::show;
+use super::{payee_columns, plain};
+use crate::check::plan::{Plan, TierPay};
+use crate::data::InputFile;
+use crate::diagnostics::Error;
+use crate::eval::aggregate::Folded;
+use crate::eval::trace::{explain_folded, Fact};
+use crate::eval::RunResult;
+use crate::money::format_grouped;
+use crate::period::Period;
+
+/// The language of the report's own words; labels always come from the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// Chinese when the policy's labels are Chinese, so a Chinese plan gives a Chinese report.
+    pub fn for_plan(plan: &Plan) -> Lang {
+        let labels = plan
+            .components
+            .iter()
+            .filter_map(|c| c.label.as_deref())
+            .chain(plan.metrics.iter().filter_map(|m| m.label.as_deref()));
+        if labels.flat_map(str::chars).any(is_cjk) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The report's fixed words.
+    pub fn word(self, key: Word) -> &'static str {
+        use Word::*;
+        match (self, key) {
+            (Lang::En, Title) => "Monthly performance report",
+            (Lang::Zh, Title) => "月度业绩报告",
+            (Lang::En, TeamTitle) => "Team overview",
+            (Lang::Zh, TeamTitle) => "团队总览",
+            (Lang::En, Figures) => "This month",
+            (Lang::Zh, Figures) => "本月业绩",
+            (Lang::En, Pay) => "Commission",
+            (Lang::Zh, Pay) => "提成明细",
+            (Lang::En, Total) => "Total",
+            (Lang::Zh, Total) => "合计",
+            (Lang::En, NextBracket) => "Next bracket",
+            (Lang::Zh, NextBracket) => "距下一档",
+            (Lang::En, Trend) => "Trend",
+            (Lang::Zh, Trend) => "趋势",
+            (Lang::En, Month) => "Month",
+            (Lang::Zh, Month) => "月份",
+            (Lang::En, Payee) => "Payee",
+            (Lang::Zh, Payee) => "人员",
+            (Lang::En, Distribution) => "Distribution of payouts",
+            (Lang::Zh, Distribution) => "提成分布",
+            (Lang::En, NotDue) => "paid in",
+            (Lang::Zh, NotDue) => "发放月份",
+            (Lang::En, NoValue) => "no data",
+            (Lang::Zh, NoValue) => "无数据",
+            (Lang::En, TopBracket) => "top bracket reached",
+            (Lang::Zh, TopBracket) => "已达最高档",
+            (Lang::En, Explain) => "Every figure can be traced with",
+            (Lang::Zh, Explain) => "每个数字的计算过程可用以下命令查看",
+            (Lang::En, Policy) => "Plan",
+            (Lang::Zh, Policy) => "方案",
+            (Lang::En, Median) => "median",
+            (Lang::Zh, Median) => "中位数",
+            (Lang::En, Mean) => "mean",
+            (Lang::Zh, Mean) => "平均",
+            (Lang::En, Lowest) => "lowest",
+            (Lang::Zh, Lowest) => "最低",
+            (Lang::En, Highest) => "highest",
+            (Lang::Zh, Highest) => "最高",
+            (Lang::En, Payees) => "payees",
+            (Lang::Zh, Payees) => "人",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Title,
+    TeamTitle,
+    Figures,
+    Pay,
+    Total,
+    NextBracket,
+    Trend,
+    Month,
+    Payee,
+    Distribution,
+    NotDue,
+    NoValue,
+    TopBracket,
+    Explain,
+    Policy,
+    Median,
+    Mean,
+    Lowest,
+    Highest,
+    Payees,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// One line of the commission table.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub label: String,
+    pub name: String,
+    pub amount: Decimal,
+    /// When the component is not due this month: the month it pays in.
+    pub pays_in: Option<Period>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PayeeReport {
+    pub payee: Arc<str>,
+    pub attrs: Vec<(String, String)>,
+    pub month: Period,
+    /// Metric label and formatted value.
+    pub figures: Vec<(String, String)>,
+    pub lines: Vec<Line>,
+    pub total: Decimal,
+    /// Sentences about the next bracket of each tiered component.
+    pub next: Vec<String>,
+    /// Total per month, from the first month of the range to the report's month.
+    pub trend: Vec<(Period, Decimal)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TeamRow {
+    pub payee: Arc<str>,
+    pub attrs: Vec<String>,
+    pub amounts: Vec<Decimal>,
+    pub total: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct TeamReport {
+    pub month: Period,
+    pub headers: Vec<String>,
+    /// One row per payee, by payee.
+    pub rows: Vec<TeamRow>,
+    pub component_totals: Vec<Decimal>,
+    pub total: Decimal,
+    pub attr_names: Vec<String>,
+}
+
+/// Everything for one month: a report per payee (or only the one asked for) and the team.
+#[derive(Debug, Clone)]
+pub struct Reports {
+    pub plan_name: String,
+    pub plan_version: String,
+    pub policy_file: String,
+    /// The `--data` arguments of this run, to print the `explain` command for each figure.
+    pub data_args: String,
+    pub currency: String,
+    pub scale: u32,
+    pub lang: Lang,
+    pub payees: Vec<PayeeReport>,
+    pub team: TeamReport,
+}
+
+fn label(name: &str, label: Option<&str>) -> String {
+    label.map_or_else(|| name.to_string(), str::to_string)
+}
+
+/// Builds the reports for `month` from a run over the range ending at `month`.
+pub fn build(
+    plan: &Plan,
+    files: &[InputFile],
+    folded: &Folded,
+    result: &RunResult,
+    month: Period,
+    only: Option<&str>,
+    lang: Lang,
+) -> Result<Reports, Error> {
+    let scale = plan.rounding.scale();
+    let attr_cols = payee_columns(plan);
+    let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
+    let mut payees = Vec::new();
+    for s in this_month.iter().filter(|s| only.is_none_or(|p| *p == *s.payee)) {
+        let explanation = explain_folded(plan, files, folded, &s.payee, month, None)?;
+        let figures = plan
+            .metrics
+            .iter()
+            .zip(&s.metrics)
+            .map(|(m, v)| {
+                let text = match v {
+                    crate::value::Value::Missing => lang.word(Word::NoValue).to_string(),
+                    v => show(v, m.value.ty),
+                };
+                (label(&m.name, m.label.as_deref()), text)
+            })
+            .collect();
+        let lines = plan
+            .components
+            .iter()
+            .zip(&explanation.components)
+            .map(|(c, e)| Line {
+                label: label(&c.name, c.label.as_deref()),
+                name: c.name.clone(),
+                amount: e.outcome.amount,
+                pays_in: (!e.due).then(|| e.period.last_month()),
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (c, e) in plan.components.iter().zip(&explanation.components) {
+            for fact in e.steps.iter().flat_map(|st| st.facts.iter()) {
+                if let Fact::Tiers { base, next: upcoming, result: paid, .. } = fact {
+                    let name = label(&c.name, c.label.as_deref());
+                    next.push(next_sentence(lang, &name, *base, *paid, upcoming.as_ref(), &plan.currency, scale));
+                }
+            }
+        }
+        let trend = result
+            .statements
+            .iter()
+            .filter(|t| t.payee == s.payee && t.period <= month)
+            .map(|t| (t.period, t.total))
+            .collect();
+        let attrs =
+            attr_cols.iter().map(|(i, n)| (n.clone(), s.attrs.get(*i).map(plain).unwrap_or_default())).collect();
+        payees.push(PayeeReport { payee: s.payee.clone(), attrs, month, figures, lines, total: s.total, next, trend });
+    }
+    let rows = this_month
+        .iter()
+        .map(|s| {
+            let attrs = attr_cols.iter().map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()).collect();
+            TeamRow { payee: s.payee.clone(), attrs, amounts: s.amounts.clone(), total: s.total }
+        })
+        .collect::<Vec<_>>();
+    let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
+    for row in &rows {
+        for (t, a) in component_totals.iter_mut().zip(&row.amounts) {
+            *t += *a;
+        }
+    }
+    let total = rows.iter().map(|r| r.total).sum();
+    let team = TeamReport {
+        month,
+        headers: plan.components.iter().map(|c| label(&c.name, c.label.as_deref())).collect(),
+        rows,
+        component_totals,
+        total,
+        attr_names: attr_cols.iter().map(|(_, n)| n.clone()).collect(),
+    };
+    Ok(Reports {
+        plan_name: plan.name.clone(),
+        plan_version: plan.version.clone(),
+        policy_file: plan.source.name.clone(),
+        data_args: files
+            .iter()
+            .filter_map(|f| plan.inputs.get(f.input).map(|i| format!("--data {}={}", i.name, f.path.display())))
+            .collect::<Vec<_>>()
+            .join(" "),
+        currency: plan.currency.clone(),
+        scale,
+        lang,
+        payees,
+        team,
+    })
+}
+
+/// "¥23,400.00 more this month reaches 8% (sales commission 24,000.00 instead of 13,830.00)".
+fn next_sentence(
+    lang: Lang,
+    name: &str,
+    base: Decimal,
+    paid: Decimal,
+    next: Option<&crate::eval::trace::NextBracket>,
+    currency: &str,
+    scale: u32,
+) -> String {
+    let money = |d: Decimal| format_grouped(d, scale);
+    let Some(next) = next else {
+        return format!("{name}: {}", lang.word(Word::TopBracket));
+    };
+    let gap = next.from - base;
+    let reaches = match next.pays {
+        TierPay::Rate(r) => format!("{}%", (r * Decimal::ONE_HUNDRED).normalize()),
+        TierPay::Fixed(a) => format!("{} {currency}", money(a)),
+    };
+    match lang {
+        Lang::En => format!(
+            "{name}: {} {currency} more this month reaches the {reaches} bracket (it would pay {} instead of {})",
+            money(gap),
+            money(next.payout_at),
+            money(paid)
+        ),
+        Lang::Zh => format!(
+            "{name}：本月再增加 {} {currency} 即达到 {reaches} 档（提成将为 {}，目前为 {}）",
+            money(gap),
+            money(next.payout_at),
+            money(paid)
+        ),
+    }
+}
+
+/// Summary statistics of the month's totals: lowest, median, mean, highest.
+pub fn stats(totals: &[Decimal], scale: u32) -> Option<[Decimal; 4]> {
+    let mut sorted = totals.to_vec();
+    sorted.sort();
+    let n = sorted.len();
+    let lowest = *sorted.first()?;
+    let highest = *sorted.last()?;
+    let median =
+        if n % 2 == 1 { *sorted.get(n / 2)? } else { (*sorted.get(n / 2 - 1)? + *sorted.get(n / 2)?) / Decimal::TWO };
+    let mean = sorted.iter().sum::<Decimal>().checked_div(Decimal::from(n))?;
+    Some([lowest, median, mean.round_dp(scale), highest])
+}

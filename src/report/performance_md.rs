@@ -1,0 +1,124 @@
+//! The performance reports as Markdown, for wikis, email and review in git.
+
+use rust_decimal::Decimal;
+
+use super::performance::{stats, PayeeReport, Reports, Word};
+use crate::money::format_grouped;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+pub fn payee(r: &Reports, p: &PayeeReport) -> String {
+    let w = |k| r.lang.word(k);
+    let m = |d: Decimal| format_grouped(d, r.scale);
+    let who: Vec<&str> = p.attrs.iter().map(|(_, v)| v.as_str()).filter(|v| !v.is_empty()).collect();
+    let mut out = format!(
+        "# {} · {}{}\n\n",
+        w(Word::Title),
+        p.payee,
+        if who.is_empty() { String::new() } else { format!(" ({})", who.join(", ")) }
+    );
+    out.push_str(&format!("{} · {}: {} {}\n\n", p.month, w(Word::Policy), r.plan_name, r.plan_version));
+    if !p.figures.is_empty() {
+        out.push_str(&format!("## {}\n\n| | |\n|---|---:|\n", w(Word::Figures)));
+        for (label, value) in &p.figures {
+            out.push_str(&format!("| {} | {} |\n", cell(label), cell(value)));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("## {}\n\n| | {} |\n|---|---:|\n", w(Word::Pay), r.currency));
+    for line in &p.lines {
+        let note = line.pays_in.map(|month| format!(" ({} {month})", w(Word::NotDue))).unwrap_or_default();
+        out.push_str(&format!("| {}{note} | {} |\n", cell(&line.label), m(line.amount)));
+    }
+    out.push_str(&format!("| **{}** | **{}** |\n\n", w(Word::Total), m(p.total)));
+    if !p.next.is_empty() {
+        out.push_str(&format!("## {}\n\n", w(Word::NextBracket)));
+        for sentence in &p.next {
+            out.push_str(&format!("- {sentence}\n"));
+        }
+        out.push('\n');
+    }
+    if p.trend.len() > 1 {
+        out.push_str(&format!("## {}\n\n| {} | {} |\n|---|---:|\n", w(Word::Trend), w(Word::Month), w(Word::Total)));
+        for (month, total) in &p.trend {
+            out.push_str(&format!("| {month} | {} |\n", m(*total)));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{}: `commission explain {} {} --payee {} --period {}`\n",
+        w(Word::Explain),
+        r.policy_file,
+        r.data_args,
+        p.payee,
+        p.month
+    ));
+    out
+}
+
+pub fn team(r: &Reports) -> String {
+    let w = |k| r.lang.word(k);
+    let m = |d: Decimal| format_grouped(d, r.scale);
+    let t = &r.team;
+    let mut out = format!(
+        "# {} · {}\n\n{}: {} {} · {} {}\n\n",
+        w(Word::TeamTitle),
+        t.month,
+        w(Word::Policy),
+        r.plan_name,
+        r.plan_version,
+        t.rows.len(),
+        w(Word::Payees)
+    );
+    let mut header = format!("| {} |", w(Word::Payee));
+    let mut rule = "|---|".to_string();
+    for name in &t.attr_names {
+        header.push_str(&format!(" {} |", cell(name)));
+        rule.push_str("---|");
+    }
+    for h in &t.headers {
+        header.push_str(&format!(" {} |", cell(h)));
+        rule.push_str("---:|");
+    }
+    header.push_str(&format!(" {} |", w(Word::Total)));
+    rule.push_str("---:|");
+    out.push_str(&format!("{header}\n{rule}\n"));
+    for crate::report::performance::TeamRow { payee, attrs, amounts, total } in &t.rows {
+        let mut row = format!("| {} |", cell(payee));
+        for a in attrs {
+            row.push_str(&format!(" {} |", cell(a)));
+        }
+        for a in amounts {
+            row.push_str(&format!(" {} |", m(*a)));
+        }
+        row.push_str(&format!(" {} |", m(*total)));
+        out.push_str(&format!("{row}\n"));
+    }
+    let mut row = format!("| **{}** |", w(Word::Total));
+    for _ in &t.attr_names {
+        row.push_str(" |");
+    }
+    for a in &t.component_totals {
+        row.push_str(&format!(" **{}** |", m(*a)));
+    }
+    row.push_str(&format!(" **{}** |", m(t.total)));
+    out.push_str(&format!("{row}\n\n"));
+    let totals: Vec<Decimal> = t.rows.iter().map(|r| r.total).collect();
+    if let Some([lowest, median, mean, highest]) = stats(&totals, r.scale) {
+        out.push_str(&format!(
+            "{}: {} {} · {} {} · {} {} · {} {}\n",
+            w(Word::Distribution),
+            w(Word::Lowest),
+            m(lowest),
+            w(Word::Median),
+            m(median),
+            w(Word::Mean),
+            m(mean),
+            w(Word::Highest),
+            m(highest)
+        ));
+    }
+    out
+}

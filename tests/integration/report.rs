@@ -1,0 +1,119 @@
+//! The monthly performance report: Markdown snapshots on the hand-checked ledger, and the
+//! HTML is one self-contained file per payee plus a team page.
+
+use std::fs;
+
+use crate::{run, run_ok};
+
+const SEED: &str = "policies/telecom-account-manager.policy";
+const SALES: &str = "sales=tests/fixtures/seed/sales.csv";
+const SURVEYS: &str = "surveys=tests/fixtures/seed/surveys.csv";
+
+fn report(extra: &[&str]) -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap().to_string();
+    let mut args = vec!["report", SEED, "--data", SALES, "--data", SURVEYS, "--output", &out];
+    args.extend(extra);
+    let ran = run(&args);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let mut names: Vec<String> =
+        fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    (dir, names)
+}
+
+/// 王芳, March, hand-checked (seed_plan.rs): sales 300,000.00 (S015 180,000 + S017 70,000 +
+/// S018 50,000), 3 distinct customers (金桥银行, 远航航运, 华星科技), renewals 50,000.00 of
+/// 300,000.00 = 16.7% (0.1666.. rounded to 0.001), satisfaction 80%; pay 24,000.00 +
+/// 2,500.00 + 14,000.00 = 40,500.00; top bracket reached; trend: Jan 100,000.00 x 5% +
+/// 30,000.00 x 5% = 6,500.00; Feb 299,999.99 x 5% = 14,999.9995 -> 15,000.00 plus
+/// 100,000.00 x 5% = 5,000.00, so 20,000.00; Mar 40,500.00.
+#[test]
+fn markdown_report_for_one_payee() {
+    let (dir, names) = report(&["--period", "2026-03", "--payee", "王芳", "--format", "md"]);
+    assert_eq!(names, vec!["2026-03-王芳.md"]);
+    let text = fs::read_to_string(dir.path().join("2026-03-王芳.md")).unwrap();
+    for expected in [
+        "| 销售额 | 300,000.00 |",
+        "| 客户数 | 3 |",
+        "| 续约与增购占比 | 16.7% |",
+        "| 客户满意度 | 80% |",
+        "| **合计** | **40,500.00** |",
+        "已达最高档",
+        "| 2026-01 | 6,500.00 |",
+        "| 2026-02 | 20,000.00 |",
+        "| 2026-03 | 40,500.00 |",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+    }
+    insta::assert_snapshot!("report_md_wang_fang_march", text);
+}
+
+/// 李娜, January: 99,999.99 of sales -> 3% bracket; 0.01 more reaches 5%, where the flat
+/// tier pays 100,000.00 x 5% = 5,000.00 instead of 2,999.9997.
+#[test]
+fn report_says_how_far_the_next_bracket_is() {
+    let (dir, _) = report(&["--period", "2026-01", "--payee", "李娜", "--format", "md", "--lang", "en"]);
+    let text = fs::read_to_string(dir.path().join("2026-01-李娜.md")).unwrap();
+    assert!(
+        text.contains("0.01 CNY more this month reaches the 5% bracket (it would pay 5,000.00 instead of 3,000.00)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn html_reports_are_self_contained_pages_per_payee_and_team() {
+    let (dir, names) = report(&["--period", "2026-03"]);
+    assert_eq!(
+        names,
+        vec!["2026-03-team.html", "2026-03-张伟.html", "2026-03-李娜.html", "2026-03-王芳.html", "2026-03-陈静.html"]
+    );
+    for name in &names {
+        let html = fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">"));
+        assert!(html.contains("name=\"viewport\"") && html.contains("@page{size:A4"));
+        assert!(
+            !html.contains("<script") && !html.contains("http://") && !html.contains("https://")
+                || html.contains("xmlns=\"http://www.w3.org/2000/svg\"")
+        );
+        assert!(!html.contains("<script") && !html.contains("<link"), "{name} loads nothing from outside");
+        // Labels come from the policy: a Chinese plan gives a Chinese report.
+        assert!(html.contains("销售业绩提成") && html.contains("lang=\"zh-CN\""));
+    }
+    let team = fs::read_to_string(dir.path().join("2026-03-team.html")).unwrap();
+    // March totals (seed_plan.rs): 王芳 40,500.00, 李娜 0.00, 张伟 1,000.03, 陈静 1,750.00 + bonus.
+    assert!(team.contains("href=\"2026-03-王芳.html\""), "{team}");
+    assert!(team.contains("40,500.00"));
+}
+
+#[test]
+fn one_file_holds_the_team_and_every_payee() {
+    let (dir, names) = report(&["--period", "2026-03", "--one-file"]);
+    assert_eq!(names, vec!["2026-03-report.html"]);
+    let html = fs::read_to_string(dir.path().join("2026-03-report.html")).unwrap();
+    assert_eq!(html.matches("<section class=\"page\"").count(), 5);
+}
+
+#[test]
+fn unknown_payee_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let ran = run([
+        "report",
+        SEED,
+        "--data",
+        SALES,
+        "--data",
+        SURVEYS,
+        "--period",
+        "2026-03",
+        "--payee",
+        "王方",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("did you mean `王芳`?"), "{}", ran.stderr);
+    assert!(!out.exists());
+    let _ = run_ok(["check", SEED]);
+}
