@@ -2,6 +2,7 @@
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
 mod check;
+mod doc;
 mod explain;
 mod inputs;
 mod report;
@@ -37,6 +38,9 @@ enum Command {
     /// Write the monthly performance report per payee and a team overview (HTML or Markdown)
     #[command(after_help = EXIT_CODES)]
     Report(report::ReportArgs),
+    /// Render the policy as a plain-language plan document, with worked examples
+    #[command(after_help = EXIT_CODES)]
+    Doc(doc::DocArgs),
     /// Check policies for errors and warnings without reading any ledger
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
@@ -49,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::check(args),
         Command::Explain(args) => explain::run(args).map(|()| 0),
         Command::Report(args) => report::run(args).map(|()| 0),
+        Command::Doc(args) => doc::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -2,6 +2,7 @@
 //! decimals with the policy's rounding scale, never through floats.
 
 pub mod csv;
+pub mod doc;
 pub mod explain;
 pub mod json;
 pub mod performance;

@@ -29,3 +29,34 @@ fn run_every_policy_on_its_example_data() {
         insta::assert_snapshot!("json", redact_sha(&json));
     });
 }
+
+/// The plan document of every policy. Its worked examples are checked by hand for the seed
+/// plan in `doc_worked_examples_are_the_seed_figures`.
+#[test]
+fn doc_every_policy() {
+    insta::glob!("../..", "policies/*.policy", |path| {
+        let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
+        let md = run_ok(["doc", &relative]);
+        let without_sha: Vec<&str> = md.lines().map(|l| l.split(" (SHA-256").next().unwrap_or(l)).collect();
+        insta::assert_snapshot!("doc", without_sha.join("\n"));
+        let html = run_ok(["doc", &relative, "--format", "html"]);
+        assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"));
+    });
+}
+
+/// Seed brackets (3% / 5% from 100,000 / 8% from 300,000), by hand:
+/// flat 99,999.99 x 3% = 2,999.9997 -> 3,000.00; 100,000.00 x 5% = 5,000.00;
+/// marginal at 299,999.99 = 3,000 + 199,999.99 x 5% = 12,999.9995 -> 13,000.00;
+/// at 450,000.00: flat 36,000.00, marginal 3,000 + 10,000 + 150,000 x 8% = 25,000.00.
+#[test]
+fn doc_worked_examples_are_the_seed_figures() {
+    let md = run_ok(["doc", "policies/telecom-account-manager.policy"]);
+    for row in [
+        "| 99,999.99 | 3,000.00 (2,999.9997) | 3,000.00 (2,999.9997) |",
+        "| 100,000.00 | 5,000.00 | 3,000.00 |",
+        "| 299,999.99 | 15,000.00 (14,999.9995) | 13,000.00 (12,999.9995) |",
+        "| 450,000.00 | 36,000.00 | 25,000.00 |",
+    ] {
+        assert!(md.contains(row), "missing `{row}` in\n{md}");
+    }
+}

@@ -1,0 +1,38 @@
+//! `commission doc`: the policy as a plain-language plan document.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use commission::diagnostics::Error;
+use commission::report::doc;
+
+use super::inputs::load_policy;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+}
+
+#[derive(Args)]
+pub struct DocArgs {
+    /// The policy file
+    policy: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "md")]
+    format: Format,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: DocArgs) -> Result<(), Error> {
+    let (plan, warnings) = load_policy(&args.policy)?;
+    super::print_warnings(&warnings);
+    let blocks = doc::document(&plan);
+    let text = match args.format {
+        Format::Md => doc::render_md(&blocks),
+        Format::Html => doc::render_html(&plan, &blocks),
+    };
+    super::emit(&text, args.output.as_deref())
+}
