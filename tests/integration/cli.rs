@@ -280,3 +280,16 @@ fn formats_agree() {
     assert!(table.contains("137,759.40"), "{table}");
     assert!(table.contains("rows of sales: 30 read, 30 used, 0 outside the range"), "{table}");
 }
+
+/// Chinese names and labels take two columns each: every line of the table has the same
+/// display width, so columns line up in a terminal.
+#[test]
+fn table_columns_line_up_with_chinese_text() {
+    use unicode_width::UnicodeWidthStr;
+    let table = run_ok(["run", SEED, "--data", SALES, "--data", SURVEYS, "--period", "2026-03"]);
+    let widths: Vec<usize> =
+        table.lines().filter(|l| l.starts_with(['│', '┌', '└', '╞', '├'])).map(UnicodeWidthStr::width).collect();
+    assert!(widths.len() > 5, "{table}");
+    assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}\n{table}");
+    assert!(table.contains("王芳") && table.contains("销售业绩提成"));
+}
