@@ -592,6 +592,15 @@ impl Checker {
                 return None;
             }
         };
+        // The same aggregate written twice (`sum(sales.amount)` in a component and a metric)
+        // is folded once: inside an aggregate names can only be columns of its input, so
+        // the same text over the same input means the same thing.
+        let text = self.text(span).split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(existing) = self.aggregates.iter().position(|a| {
+            a.input == input && self.text(a.span).split_whitespace().collect::<Vec<_>>().join(" ") == text
+        }) {
+            return Some(Expr { node: Node::Aggregate(existing), ty, span });
+        }
         self.aggregates.push(Aggregate { input, func, arg: arg_expr, filter: filter_expr, ty, span });
         Some(Expr { node: Node::Aggregate(self.aggregates.len() - 1), ty, span })
     }

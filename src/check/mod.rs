@@ -38,3 +38,21 @@ pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Prob
         _ => Err(PolicyReport { source, problems }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_aggregate_is_folded_once() {
+        let src = "policy \"P\" version \"1\" currency CNY\n\
+                   input sales { key id: text  period date: date  payee m: text  amount: money }\n\
+                   payee sales.m\n\
+                   metric sales monthly = sum(sales.amount)\n\
+                   component a monthly { pay 3% * sum( sales.amount ) }\n\
+                   component b monthly { pay 1% * sum(sales.amount where amount > 0) }";
+        let (plan, _) = load(SourceFile::new("p.policy", src)).unwrap();
+        // `sum(sales.amount)` twice (spacing aside) and one filtered sum: two aggregates.
+        assert_eq!(plan.aggregates.len(), 2);
+    }
+}
