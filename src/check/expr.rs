@@ -592,12 +592,15 @@ impl Checker {
                 return None;
             }
         };
-        // The same aggregate written twice (`sum(sales.amount)` in a component and a metric)
-        // is folded once: inside an aggregate names can only be columns of its input, so
-        // the same text over the same input means the same thing.
-        let text = self.text(span).split_whitespace().collect::<Vec<_>>().join(" ");
+        // The same aggregate written twice (`sum(sales.amount)` in a component and in a
+        // metric) is folded once per row.
+        let same = |a: &Option<Expr>, b: &Option<Expr>| match (a, b) {
+            (Some(x), Some(y)) => x.same(y),
+            (None, None) => true,
+            _ => false,
+        };
         if let Some(existing) = self.aggregates.iter().position(|a| {
-            a.input == input && self.text(a.span).split_whitespace().collect::<Vec<_>>().join(" ") == text
+            a.input == input && a.func == func && same(&a.arg, &arg_expr) && same(&a.filter, &filter_expr)
         }) {
             return Some(Expr { node: Node::Aggregate(existing), ty, span });
         }

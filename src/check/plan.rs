@@ -280,6 +280,39 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The same computation, wherever it is written (spans are ignored).
+    pub fn same(&self, other: &Expr) -> bool {
+        let all = |a: &[Expr], b: &[Expr]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y));
+        self.ty == other.ty
+            && match (&self.node, &other.node) {
+                (Node::Const(a), Node::Const(b)) => a == b,
+                (Node::Column(a), Node::Column(b))
+                | (Node::Let(a), Node::Let(b))
+                | (Node::Aggregate(a), Node::Aggregate(b))
+                | (Node::Lookup(a), Node::Lookup(b))
+                | (Node::PayeeAttr(a), Node::PayeeAttr(b)) => a == b,
+                (Node::PayeeId, Node::PayeeId) => true,
+                (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && a.same(b),
+                (Node::Abs(a), Node::Abs(b)) => a.same(b),
+                (Node::Round(a, r1), Node::Round(b, r2)) => r1 == r2 && a.same(b),
+                (Node::Binary(o1, a1, b1), Node::Binary(o2, a2, b2)) => o1 == o2 && a1.same(a2) && b1.same(b2),
+                (Node::Default(a1, b1), Node::Default(a2, b2)) => a1.same(a2) && b1.same(b2),
+                (Node::In(a, xs), Node::In(b, ys)) => a.same(b) && all(xs, ys),
+                (Node::If(c1, t1, o1), Node::If(c2, t2, o2)) => c1.same(c2) && t1.same(t2) && o1.same(o2),
+                (Node::Min(xs), Node::Min(ys)) | (Node::Max(xs), Node::Max(ys)) => all(xs, ys),
+                (Node::Table(t1, xs), Node::Table(t2, ys)) => t1 == t2 && all(xs, ys),
+                (Node::Tiers(a), Node::Tiers(b)) => {
+                    a.mode == b.mode
+                        && a.base.same(&b.base)
+                        && a.brackets.len() == b.brackets.len()
+                        && a.brackets.iter().zip(&b.brackets).all(|(x, y)| x.from == y.from && x.pays == y.pays)
+                }
+                _ => false,
+            }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Node {
     Const(Value),
