@@ -8,6 +8,7 @@ pub mod check;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod fmt;
 pub mod money;
 pub mod period;
 pub mod report;

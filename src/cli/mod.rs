@@ -2,6 +2,7 @@
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
 mod check;
+mod fmt;
 mod inputs;
 mod run;
 
@@ -32,6 +33,9 @@ enum Command {
     /// Check policies for errors and warnings without reading any ledger
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Rewrite policies in the one canonical layout (or check that they are in it)
+    #[command(after_help = EXIT_CODES)]
+    Fmt(fmt::FmtArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -39,6 +43,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args).map(|()| 0),
         Command::Check(args) => check::check(args),
+        Command::Fmt(args) => fmt::fmt(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -47,6 +52,11 @@ pub fn main() -> ExitCode {
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
         }
     }
+}
+
+/// A policy's problems as text, in the chosen message format.
+fn render_report(report: &commission::diagnostics::PolicyReport) -> String {
+    report.render()
 }
 
 /// Prints warnings to stderr; they never stop a command.

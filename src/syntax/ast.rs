@@ -59,6 +59,45 @@ pub enum Item {
     Payee(PayeeDecl),
     Table(TableDecl),
     Component(ComponentDecl),
+    Test(TestDecl),
+}
+
+/// `test "name" { period ...; input { rows }; expect ... }`: a policy test. The checker
+/// checks it against the plan; `run` never reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDecl {
+    pub name: Spanned<String>,
+    pub body: Vec<TestItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestItem {
+    /// The period the test runs over, as written (`2026-01`, `2026-Q1`, `2026`).
+    Period(Spanned<String>),
+    Rows(TestRows),
+    Expect(Expect),
+}
+
+/// Inline ledger rows for one input: CSV text, a header line first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestRows {
+    pub input: Ident,
+    /// One entry per non-blank line, the header first: its fields, trimmed, quotes kept.
+    pub rows: Vec<Spanned<Vec<String>>>,
+    /// The text between the braces, as written.
+    pub body: Span,
+    pub span: Span,
+}
+
+/// `expect PAYEE COMPONENT = FIGURE [within TOLERANCE]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    pub payee: Spanned<String>,
+    pub component: Ident,
+    pub figure: Spanned<Decimal>,
+    pub tolerance: Option<Spanned<Decimal>>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 
 mod cli;
 mod diagnostics;
+mod formatting;
 mod properties;
 mod seed_plan;
 mod snapshots;
