@@ -11,6 +11,7 @@ pub mod eval;
 pub mod fmt;
 pub mod money;
 pub mod period;
+pub mod policy_test;
 pub mod report;
 pub mod syntax;
 pub mod value;

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use commission::diagnostics::Error;
 
-use super::inputs::load_policy;
+use commission::diagnostics::{DataError, PolicyReport, SourceFile};
+use commission::policy_test;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -19,16 +20,23 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> Result<u8, Error> {
     let mut code = 0;
     for path in &args.policies {
-        match load_policy(path) {
-            Ok((plan, warnings)) => {
+        let shown = path.display().to_string();
+        let loaded = std::fs::read_to_string(path)
+            .map_err(|e| Error::from(DataError::new(&shown, format!("cannot read policy: {e}"))))
+            .and_then(|text| Ok(policy_test::load(SourceFile::new(shown.clone(), text))?));
+        match loaded {
+            Ok(suite) => {
+                let warnings = PolicyReport { source: suite.plan.source.clone(), problems: suite.warnings.clone() };
                 super::print_warnings(&warnings);
+                let plan = &suite.plan;
                 let line = format!(
-                    "{}: ok, `{}` version {} ({} components, {} inputs, {} warning{})\n",
+                    "{}: ok, `{}` version {} ({} components, {} inputs, {} tests, {} warning{})\n",
                     path.display(),
                     plan.name,
                     plan.version,
                     plan.components.len(),
                     plan.inputs.len(),
+                    suite.tests.len(),
                     warnings.warnings(),
                     if warnings.warnings() == 1 { "" } else { "s" }
                 );

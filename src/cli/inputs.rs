@@ -41,7 +41,7 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
         if files.iter().any(|f| f.input == input) {
             return Err(DataError::new(format!("--data {binding}"), format!("input `{name}` is bound twice")).into());
         }
-        files.push(InputFile { input, path: PathBuf::from(path) });
+        files.push(InputFile::new(input, path));
     }
     let missing: Vec<&str> = plan
         .inputs

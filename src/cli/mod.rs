@@ -5,6 +5,7 @@ mod check;
 mod fmt;
 mod inputs;
 mod run;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -36,14 +37,18 @@ enum Command {
     /// Rewrite policies in the one canonical layout (or check that they are in it)
     #[command(after_help = EXIT_CODES)]
     Fmt(fmt::FmtArgs),
+    /// Run the `test` blocks of policies and compare the figures they expect
+    #[command(after_help = EXIT_CODES)]
+    Test(test::TestArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run::run(args).map(|()| 0),
+        Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Fmt(args) => fmt::fmt(args),
+        Command::Test(args) => test::test(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::coverage::Coverage;
 use super::expr::{compare, eval, Env};
 use super::EvalError;
 use crate::check::plan::{AggFunc, PayeeSource, Plan};
@@ -137,7 +138,12 @@ pub type Needed = Option<HashSet<Period>>;
 
 /// Reads every bound input once, in an order that knows the payees before they are needed:
 /// the roster (or the ledger that defines the payees) first, then the rest.
-pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<Folded, Error> {
+pub fn fold_inputs(
+    plan: &Plan,
+    files: &[InputFile],
+    needed: &Needed,
+    coverage: Option<&Coverage>,
+) -> Result<Folded, Error> {
     let n = plan.inputs.len();
     let mut folded = Folded {
         buckets: vec![HashMap::new(); n],
@@ -160,7 +166,7 @@ pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<
         if payee_from_roster && input == first {
             fold_roster(plan, file, &mut payees, &mut folded)?;
         } else {
-            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded)?;
+            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded, coverage)?;
         }
     }
     folded.payees = payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
@@ -193,6 +199,7 @@ struct RowEnv<'a> {
     row: &'a [Value],
     payee: Option<&'a [Value]>,
     payee_id: &'a Arc<str>,
+    coverage: Option<&'a Coverage>,
 }
 
 impl Env for RowEnv<'_> {
@@ -214,6 +221,9 @@ impl Env for RowEnv<'_> {
     fn payee_attr(&self, index: usize) -> Value {
         self.payee.and_then(|p| p.get(index)).cloned().unwrap_or(Value::Missing)
     }
+    fn coverage(&self) -> Option<&Coverage> {
+        self.coverage
+    }
 }
 
 fn fold_ledger(
@@ -223,6 +233,7 @@ fn fold_ledger(
     defines_payees: bool,
     payees: &mut BTreeMap<Arc<str>, Vec<Value>>,
     folded: &mut Folded,
+    coverage: Option<&Coverage>,
 ) -> Result<(), Error> {
     let input = file.input;
     let Some(schema) = plan.inputs.get(input) else {
@@ -290,7 +301,7 @@ fn fold_ledger(
         }
         counts.used += 1;
         let attrs = if roster_mode { payees.get(&payee).map(Vec::as_slice) } else { None };
-        let env = RowEnv { row: row.values, payee: attrs, payee_id: &payee };
+        let env = RowEnv { row: row.values, payee: attrs, payee_id: &payee, coverage };
         if !aggs.is_empty() {
             let states = buckets.entry((payee.clone(), bucket)).or_insert_with(|| {
                 aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()

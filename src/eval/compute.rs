@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
+use super::coverage::{Coverage, Probe};
 use super::expr::{eval, excerpt, Env};
 use super::EvalError;
 use crate::check::plan::{Component, PayeeSource, Plan};
@@ -20,6 +21,8 @@ use crate::value::Value;
 pub struct RunOptions {
     /// First and last month of the run; `None` uses the months the ledgers span.
     pub range: Option<(Period, Period)>,
+    /// Records what the run exercises (`--coverage`); `None` records nothing.
+    pub coverage: Option<Coverage>,
 }
 
 /// One payee's statement for one month.
@@ -47,7 +50,7 @@ pub struct RunResult {
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
     let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
-    let folded = fold_inputs(plan, files, &needed)?;
+    let folded = fold_inputs(plan, files, &needed, options.coverage.as_ref())?;
     if folded.payees.is_empty() {
         // An empty run would look like "nobody earned anything"; far more often the wrong
         // file was given. Say so instead of printing an empty table.
@@ -84,7 +87,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             let mut amounts = Vec::with_capacity(plan.components.len());
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
-                let amount = component_amount(plan, &folded, payee, *month, component)?;
+                let amount = component_amount(plan, &folded, payee, *month, component, options.coverage.as_ref())?;
                 statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
                     *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
@@ -139,6 +142,7 @@ fn component_amount(
     payee: &Payee,
     month: Period,
     component: &Component,
+    coverage: Option<&Coverage>,
 ) -> Result<Decimal, Error> {
     let Some(period) = month.coarsen(component.cadence.into()) else {
         return Ok(Decimal::ZERO);
@@ -147,7 +151,7 @@ fn component_amount(
         return Ok(Decimal::ZERO);
     }
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component).map_err(|e| policy_error(plan, e, &context))
+    evaluate_component(plan, folded, payee, period, component, coverage).map_err(|e| policy_error(plan, e, &context))
 }
 
 /// Lets in order, then gates, then pay, cap, floor and rounding.
@@ -157,15 +161,21 @@ pub fn evaluate_component(
     payee: &Payee,
     period: Period,
     component: &Component,
+    coverage: Option<&Coverage>,
 ) -> Result<Decimal, EvalError> {
-    let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
+    let mut env =
+        StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()), coverage };
     for l in &component.lets {
         let v = eval(plan, &l.value, &env)?;
         env.lets.push(v);
     }
     for gate in &component.gates {
         // A gate that cannot be decided (no survey row) is not met.
-        if eval(plan, gate, &env)? != Value::Bool(true) {
+        let holds = eval(plan, gate, &env)? == Value::Bool(true);
+        if let Some(cov) = coverage {
+            cov.hit(Probe::Gate(gate.span.start, holds));
+        }
+        if !holds {
             return Ok(Decimal::ZERO);
         }
     }
@@ -196,6 +206,7 @@ struct StatementEnv<'a> {
     payee: &'a Payee,
     period: Period,
     lets: Vec<Value>,
+    coverage: Option<&'a Coverage>,
 }
 
 impl Env for StatementEnv<'_> {
@@ -240,6 +251,9 @@ impl Env for StatementEnv<'_> {
     }
     fn payee_id(&self) -> Value {
         Value::Text(self.payee.id.clone())
+    }
+    fn coverage(&self) -> Option<&Coverage> {
+        self.coverage
     }
     fn payee_attr(&self, index: usize) -> Value {
         match self.plan.payee {

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
+use super::coverage::{Coverage, Probe};
 use super::tiers;
 use super::EvalError;
 use crate::check::plan::{Expr, Node, Plan};
@@ -19,6 +20,10 @@ pub trait Env {
     fn lookup(&self, index: usize) -> Value;
     fn payee_id(&self) -> Value;
     fn payee_attr(&self, index: usize) -> Value;
+    /// Where to record what is exercised, when coverage is wanted.
+    fn coverage(&self) -> Option<&Coverage> {
+        None
+    }
 }
 
 pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
@@ -70,8 +75,12 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             Value::Bool(false)
         }
         Node::If(c, t, o) => match eval(plan, c, env)? {
-            Value::Bool(true) => eval(plan, t, env)?,
-            Value::Bool(false) => eval(plan, o, env)?,
+            Value::Bool(b) => {
+                if let Some(cov) = env.coverage() {
+                    cov.hit(Probe::Branch(e.span.start, b));
+                }
+                eval(plan, if b { t } else { o }, env)?
+            }
             _ => Value::Missing,
         },
         Node::Min(xs) | Node::Max(xs) => {
@@ -102,7 +111,11 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             for a in args {
                 keys.push(eval(plan, a, env)?);
             }
-            table_lookup(plan, *t, &keys).ok_or_else(|| {
+            let found = table_lookup(plan, *t, &keys);
+            if let (Some(cov), Some((_, row))) = (env.coverage(), &found) {
+                cov.hit(Probe::TableRow(row.start));
+            }
+            found.map(|(v, _)| v).ok_or_else(|| {
                 let table = plan.tables.get(*t);
                 let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
                 EvalError::new(
@@ -117,7 +130,17 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
             v => v,
         },
         Node::Tiers(t) => match eval(plan, &t.base, env)? {
-            Value::Number(base) => Value::Number(tiers::apply(t.mode, &t.brackets, base).ok_or_else(overflow)?.0),
+            Value::Number(base) => {
+                let (payout, slices) = tiers::apply(t.mode, &t.brackets, base).ok_or_else(overflow)?;
+                if let Some(cov) = env.coverage() {
+                    for s in &slices {
+                        if let Some(b) = t.brackets.get(s.bracket) {
+                            cov.hit(Probe::Bracket(b.span.start));
+                        }
+                    }
+                }
+                Value::Number(payout)
+            }
             _ => Value::Missing,
         },
     })
@@ -175,8 +198,9 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-/// The value of the first row matching `keys`, else the `else` row; `None` if neither.
-pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Option<Value> {
+/// The value of the first row matching `keys`, else the `else` row, with the span of the row
+/// that gave it; `None` if neither.
+pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Option<(Value, crate::syntax::ast::Span)> {
     let table = plan.tables.get(table)?;
     for row in &table.rows {
         let hit = row.keys.iter().zip(keys).all(|(k, v)| match k {
@@ -184,10 +208,10 @@ pub fn table_lookup(plan: &Plan, table: usize, keys: &[Value]) -> Option<Value> 
             Some(k) => compare(k, v) == Some(Ordering::Equal) || k == v,
         });
         if hit {
-            return Some(row.value.clone());
+            return Some((row.value.clone(), row.span));
         }
     }
-    table.otherwise.as_ref().map(|(v, _)| v.clone())
+    table.otherwise.clone()
 }
 
 /// The policy text of an expression, for messages.
