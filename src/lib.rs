@@ -9,6 +9,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
+pub mod lint;
 pub mod money;
 pub mod period;
 pub mod policy_test;

@@ -26,7 +26,10 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
             .and_then(|text| Ok(policy_test::load(SourceFile::new(shown.clone(), text))?));
         match loaded {
             Ok(suite) => {
-                let warnings = PolicyReport { source: suite.plan.source.clone(), problems: suite.warnings.clone() };
+                let mut problems = suite.warnings.clone();
+                problems.extend(commission::lint::lint(&suite.policy, &suite.plan));
+                problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
+                let warnings = PolicyReport { source: suite.plan.source.clone(), problems };
                 super::print_warnings(&warnings);
                 let plan = &suite.plan;
                 let line = format!(

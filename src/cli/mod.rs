@@ -2,6 +2,7 @@
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
 mod check;
+mod explain;
 mod fmt;
 mod inputs;
 mod run;
@@ -40,6 +41,8 @@ enum Command {
     /// Run the `test` blocks of policies and compare the figures they expect
     #[command(after_help = EXIT_CODES)]
     Test(test::TestArgs),
+    /// Explain a warning code (C0001 ...) of `commission check`
+    ExplainCode(explain::ExplainArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -49,6 +52,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::check(args),
         Command::Fmt(args) => fmt::fmt(args),
         Command::Test(args) => test::test(args),
+        Command::ExplainCode(args) => explain::explain(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -56,6 +56,8 @@ pub struct Expectation {
 /// A policy with its plan, its checked tests and any warnings.
 #[derive(Debug, Clone)]
 pub struct Suite {
+    /// The policy as written (lints read its comments and declarations).
+    pub policy: crate::syntax::ast::Policy,
     pub plan: Plan,
     pub tests: Vec<TestCase>,
     pub warnings: Vec<Problem>,
@@ -72,5 +74,5 @@ pub fn load(source: SourceFile) -> Result<Suite, PolicyReport> {
     if warnings.iter().any(Problem::is_error) {
         return Err(PolicyReport { source, problems: warnings });
     }
-    Ok(Suite { plan, tests, warnings })
+    Ok(Suite { policy, plan, tests, warnings })
 }

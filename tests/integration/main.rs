@@ -7,6 +7,7 @@
 mod cli;
 mod diagnostics;
 mod formatting;
+mod lints;
 mod policy_tests;
 mod properties;
 mod seed_plan;
