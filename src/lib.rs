@@ -5,6 +5,7 @@
 //! the ledgers into aggregates and computes statements, and [`report`] renders them.
 
 pub mod check;
+pub mod curve;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;

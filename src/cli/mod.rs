@@ -2,6 +2,7 @@
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
 mod check;
+mod curve;
 mod explain;
 mod fmt;
 mod inputs;
@@ -41,6 +42,9 @@ enum Command {
     /// Run the `test` blocks of policies and compare the figures they expect
     #[command(after_help = EXIT_CODES)]
     Test(test::TestArgs),
+    /// Chart a component's payout and effective rate as its base varies
+    #[command(after_help = EXIT_CODES)]
+    Curve(curve::CurveArgs),
     /// Explain a warning code (C0001 ...) of `commission check`
     ExplainCode(explain::ExplainArgs),
 }
@@ -53,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::fmt(args),
         Command::Test(args) => test::test(args),
         Command::ExplainCode(args) => explain::explain(args),
+        Command::Curve(args) => curve::curve(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
