@@ -46,7 +46,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
                 let _ = std::io::stdout().write_all(line.as_bytes());
             }
             Err(error) => {
-                let _ = std::io::stderr().write_all(error.render().as_bytes());
+                let _ = std::io::stderr().write_all(super::render_error(&error).as_bytes());
                 code = code.max(u8::try_from(error.exit_code()).unwrap_or(2));
             }
         }

@@ -12,8 +12,10 @@ mod test;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use commission::diagnostics::Error;
+use std::sync::OnceLock;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use commission::diagnostics::{Error, MessageFormat};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -26,6 +28,29 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How errors and warnings are written: human (drawn with the policy lines), plain (for
+    /// screen readers and logs) or json (one object per line, for editors and programs)
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    message_format: MessageFormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormatArg {
+    Human,
+    Plain,
+    Json,
+}
+
+/// The `--message-format` of this run, set once before any command starts.
+static MESSAGE_FORMAT: OnceLock<MessageFormat> = OnceLock::new();
+
+fn message_format() -> MessageFormat {
+    MESSAGE_FORMAT.get().copied().unwrap_or_default()
+}
+
+/// An error as text, in the chosen message format.
+fn render_error(error: &Error) -> String {
+    error.render_as(message_format())
 }
 
 #[derive(Subcommand)]
@@ -51,6 +76,11 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = MESSAGE_FORMAT.set(match cli.message_format {
+        MessageFormatArg::Human => MessageFormat::Human,
+        MessageFormatArg::Plain => MessageFormat::Plain,
+        MessageFormatArg::Json => MessageFormat::Json,
+    });
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
@@ -62,7 +92,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = std::io::stderr().write_all(error.render().as_bytes());
+            let _ = std::io::stderr().write_all(render_error(&error).as_bytes());
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
         }
     }
@@ -70,13 +100,13 @@ pub fn main() -> ExitCode {
 
 /// A policy's problems as text, in the chosen message format.
 fn render_report(report: &commission::diagnostics::PolicyReport) -> String {
-    report.render()
+    report.render_as(message_format())
 }
 
 /// Prints warnings to stderr; they never stop a command.
 fn print_warnings(report: &commission::diagnostics::PolicyReport) {
     if !report.problems.is_empty() {
-        let _ = std::io::stderr().write_all(report.render().as_bytes());
+        let _ = std::io::stderr().write_all(render_report(report).as_bytes());
     }
 }
 

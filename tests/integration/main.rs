@@ -9,6 +9,7 @@ mod curves;
 mod diagnostics;
 mod formatting;
 mod lints;
+mod message_formats;
 mod policy_tests;
 mod properties;
 mod seed_plan;
