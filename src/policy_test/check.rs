@@ -118,8 +118,9 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
         PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
     };
     let payee_input_name = plan.inputs.get(payee_input).map_or("", |i| i.name.as_str());
-    if written.contains(&payee_input_name) && !files.iter().any(|f| f.input == payee_input) {
-        // The rows were wrong and said so; which payees they name is unknown.
+    let misnamed = written.iter().any(|w| plan.inputs.iter().all(|i| i.name != *w));
+    if (misnamed || written.contains(&payee_input_name)) && !files.iter().any(|f| f.input == payee_input) {
+        // The rows were wrong (or named no input) and said so; one mistake, one error.
     } else if !files.iter().any(|f| f.input == payee_input) {
         let column =
             plan.inputs.get(payee_input).and_then(|i| i.columns.get(payee_column)).map_or("", |c| c.name.as_str());
