@@ -86,3 +86,21 @@ fn an_unknown_component_is_suggested() {
     let ran = run(["curve", SEED, "sales_performance", "--base", "1000..0"]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
 }
+
+/// A falling rate: 99,999.99 × 5% = 4,999.9995 → 5,000.00, but 100,000.00 × 3% = 3,000.00.
+#[test]
+fn a_drop_is_marked_as_a_drop_and_a_falling_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drop.policy");
+    std::fs::write(
+        &path,
+        "policy \"Drop\" version \"1\" currency CNY\ninput sales {\n  key id: text\n  period date: date\n  payee manager: text\n  amount: money\n}\npayee sales.manager\ncomponent c monthly {\n  pay tiers flat sum(sales.amount) {\n    from 0 rate 5%\n    from 100_000 rate 3%\n  }\n}\n",
+    )
+    .unwrap();
+    let shown = path.display().to_string();
+    let out = run_ok(["curve", &shown, "c", "--base", "0..200000", "--step", "100000"]);
+    assert!(out.contains("100,000.00  3,000.00           3.00%  drop: -2,000.00 from 99,999.99\n"), "{out}");
+    let svg = run_ok(["curve", &shown, "c", "--base", "0..200000", "--step", "100000", "--format", "svg"]);
+    assert!(svg.contains("drop -2,000.00"), "{svg}");
+    assert!(svg.contains("cliff or falling segment"), "{svg}");
+}
