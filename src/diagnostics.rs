@@ -9,8 +9,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
-    SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, LabeledSpan, MietteError,
+    MietteSpanContents, NarratableReportHandler, Severity, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::syntax::ast::Span;
@@ -123,12 +123,19 @@ impl PolicyReport {
 
     /// Renders every problem followed by a one-line summary, without colour.
     pub fn render(&self) -> String {
+        self.render_as(MessageFormat::Human)
+    }
+
+    /// Renders every problem in a message format; the summary line is for people only.
+    pub fn render_as(&self, format: MessageFormat) -> String {
         let mut out = String::new();
         for diagnostic in self.diagnostics() {
-            out.push_str(&render_diagnostic(&diagnostic));
+            out.push_str(&render_diagnostic_as(&diagnostic, format));
         }
-        out.push_str(&self.summary());
-        out.push('\n');
+        if format != MessageFormat::Json {
+            out.push_str(&self.summary());
+            out.push('\n');
+        }
         out
     }
 
@@ -146,13 +153,38 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// How diagnostics are written: for people (`human`, drawn with source snippets), for
+/// screen readers and logs (`plain`, miette's narratable form), or for editors and other
+/// programs (`json`, one object per line, spans as byte offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    #[default]
+    Human,
+    Plain,
+    Json,
+}
+
 /// Renders one diagnostic as text (unicode, no colour, 100 columns), the form used by the
 /// CLI and the snapshot tests alike.
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic) -> String {
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    render_diagnostic_as(diagnostic, MessageFormat::Human)
+}
+
+/// Renders one diagnostic in a message format.
+pub fn render_diagnostic_as(diagnostic: &dyn Diagnostic, format: MessageFormat) -> String {
     let mut out = String::new();
-    if handler.render_report(&mut out, diagnostic).is_err() {
+    let rendered = match format {
+        MessageFormat::Human => GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, diagnostic),
+        MessageFormat::Plain => NarratableReportHandler::new().render_report(&mut out, diagnostic),
+        MessageFormat::Json => JSONReportHandler::new().render_report(&mut out, diagnostic),
+    };
+    if rendered.is_err() {
         out = format!("{diagnostic}\n");
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
     }
     out
 }
@@ -247,9 +279,13 @@ impl Error {
     }
 
     pub fn render(&self) -> String {
+        self.render_as(MessageFormat::Human)
+    }
+
+    pub fn render_as(&self, format: MessageFormat) -> String {
         match self {
-            Error::Policy(report) => report.render(),
-            Error::Data(error) => render_diagnostic(error),
+            Error::Policy(report) => report.render_as(format),
+            Error::Data(error) => render_diagnostic_as(error, format),
         }
     }
 }

@@ -5,11 +5,15 @@
 //! the ledgers into aggregates and computes statements, and [`report`] renders them.
 
 pub mod check;
+pub mod curve;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod fmt;
+pub mod lint;
 pub mod money;
 pub mod period;
+pub mod policy_test;
 pub mod report;
 pub mod syntax;
 pub mod value;

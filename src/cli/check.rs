@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use commission::diagnostics::Error;
 
-use super::inputs::load_policy;
+use commission::diagnostics::{DataError, PolicyReport, SourceFile};
+use commission::policy_test;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -19,23 +20,33 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> Result<u8, Error> {
     let mut code = 0;
     for path in &args.policies {
-        match load_policy(path) {
-            Ok((plan, warnings)) => {
+        let shown = path.display().to_string();
+        let loaded = std::fs::read_to_string(path)
+            .map_err(|e| Error::from(DataError::new(&shown, format!("cannot read policy: {e}"))))
+            .and_then(|text| Ok(policy_test::load(SourceFile::new(shown.clone(), text))?));
+        match loaded {
+            Ok(suite) => {
+                let mut problems = suite.warnings.clone();
+                problems.extend(commission::lint::lint(&suite.policy, &suite.plan));
+                problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
+                let warnings = PolicyReport { source: suite.plan.source.clone(), problems };
                 super::print_warnings(&warnings);
+                let plan = &suite.plan;
                 let line = format!(
-                    "{}: ok, `{}` version {} ({} components, {} inputs, {} warning{})\n",
+                    "{}: ok, `{}` version {} ({} components, {} inputs, {} tests, {} warning{})\n",
                     path.display(),
                     plan.name,
                     plan.version,
                     plan.components.len(),
                     plan.inputs.len(),
+                    suite.tests.len(),
                     warnings.warnings(),
                     if warnings.warnings() == 1 { "" } else { "s" }
                 );
                 let _ = std::io::stdout().write_all(line.as_bytes());
             }
             Err(error) => {
-                let _ = std::io::stderr().write_all(error.render().as_bytes());
+                let _ = std::io::stderr().write_all(super::render_error(&error).as_bytes());
                 code = code.max(u8::try_from(error.exit_code()).unwrap_or(2));
             }
         }

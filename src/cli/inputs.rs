@@ -41,7 +41,7 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
         if files.iter().any(|f| f.input == input) {
             return Err(DataError::new(format!("--data {binding}"), format!("input `{name}` is bound twice")).into());
         }
-        files.push(InputFile { input, path: PathBuf::from(path) });
+        files.push(InputFile::new(input, path));
     }
     let missing: Vec<&str> = plan
         .inputs
@@ -94,4 +94,35 @@ pub fn range(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Resu
             .with_help("e.g. `--from 2026-01 --to 2026-06`")
             .into()),
     }
+}
+
+/// Files as given, and the `.policy` files under each folder given (sorted, so that output
+/// is the same on every machine).
+pub fn policy_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut stack = vec![path.clone()];
+            let mut here = Vec::new();
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir)
+                    .map_err(|e| DataError::new(dir.display().to_string(), format!("cannot read folder: {e}")))?;
+                for entry in entries.flatten() {
+                    let p = entry.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "policy") {
+                        here.push(p);
+                    }
+                }
+            }
+            here.sort();
+            found.extend(here);
+        } else if path.exists() {
+            found.push(path.clone());
+        } else {
+            return Err(DataError::new(path.display().to_string(), "no such file or folder").into());
+        }
+    }
+    Ok(found)
 }

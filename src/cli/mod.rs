@@ -2,17 +2,23 @@
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
 mod check;
+mod curve;
 mod doc;
 mod explain;
+mod explain_code;
+mod fmt;
 mod inputs;
 mod report;
 mod run;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use commission::diagnostics::Error;
+use std::sync::OnceLock;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use commission::diagnostics::{Error, MessageFormat};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -25,6 +31,29 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How errors and warnings are written: human (drawn with the policy lines), plain (for
+    /// screen readers and logs) or json (one object per line, for editors and programs)
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    message_format: MessageFormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormatArg {
+    Human,
+    Plain,
+    Json,
+}
+
+/// The `--message-format` of this run, set once before any command starts.
+static MESSAGE_FORMAT: OnceLock<MessageFormat> = OnceLock::new();
+
+fn message_format() -> MessageFormat {
+    MESSAGE_FORMAT.get().copied().unwrap_or_default()
+}
+
+/// An error as text, in the chosen message format.
+fn render_error(error: &Error) -> String {
+    error.render_as(message_format())
 }
 
 #[derive(Subcommand)]
@@ -44,30 +73,55 @@ enum Command {
     /// Check policies for errors and warnings without reading any ledger
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Rewrite policies in the one canonical layout (or check that they are in it)
+    #[command(after_help = EXIT_CODES)]
+    Fmt(fmt::FmtArgs),
+    /// Run the `test` blocks of policies and compare the figures they expect
+    #[command(after_help = EXIT_CODES)]
+    Test(test::TestArgs),
+    /// Chart a component's payout and effective rate as its base varies
+    #[command(after_help = EXIT_CODES)]
+    Curve(curve::CurveArgs),
+    /// Explain a warning code (C0001 ...) of `commission check`
+    ExplainCode(explain_code::ExplainCodeArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = MESSAGE_FORMAT.set(match cli.message_format {
+        MessageFormatArg::Human => MessageFormat::Human,
+        MessageFormatArg::Plain => MessageFormat::Plain,
+        MessageFormatArg::Json => MessageFormat::Json,
+    });
     let result = match cli.command {
-        Command::Run(args) => run::run(args).map(|()| 0),
+        Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Explain(args) => explain::run(args).map(|()| 0),
         Command::Report(args) => report::run(args).map(|()| 0),
         Command::Doc(args) => doc::run(args).map(|()| 0),
+        Command::Fmt(args) => fmt::fmt(args),
+        Command::Test(args) => test::test(args),
+        Command::ExplainCode(args) => explain_code::explain_code(args),
+        Command::Curve(args) => curve::curve(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = std::io::stderr().write_all(error.render().as_bytes());
+            let _ = std::io::stderr().write_all(render_error(&error).as_bytes());
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
         }
     }
 }
 
+/// A policy's problems as text, in the chosen message format.
+fn render_report(report: &commission::diagnostics::PolicyReport) -> String {
+    report.render_as(message_format())
+}
+
 /// Prints warnings to stderr; they never stop a command.
 fn print_warnings(report: &commission::diagnostics::PolicyReport) {
     if !report.problems.is_empty() {
-        let _ = std::io::stderr().write_all(report.render().as_bytes());
+        let _ = std::io::stderr().write_all(render_report(report).as_bytes());
     }
 }
 

@@ -79,7 +79,8 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
         return Err(DataError::new(format!("--from {from}"), "the trend starts after the report's month").into());
     }
     super::print_warnings(&warnings);
-    let (folded, months) = read_ledgers(&plan, &files, &RunOptions { range: Some((from, to)) })?;
+    let (folded, months) =
+        read_ledgers(&plan, &files, &RunOptions { range: Some((from, to)), ..RunOptions::default() })?;
     let result = statements(&plan, &folded, &months)?;
     let lang = match args.lang {
         LangArg::Auto => Lang::for_plan(&plan),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use commission::diagnostics::Error;
+use commission::eval::coverage::Coverage;
 use commission::eval::{compute, RunOptions};
 use commission::report;
 
@@ -38,12 +39,22 @@ pub struct RunArgs {
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Report (on standard error) which brackets, gates, table rows and `else` branches the
+    /// ledgers exercised
+    #[arg(long)]
+    coverage: bool,
+    /// Fail (exit 1) when coverage is below this percentage (implies --coverage)
+    #[arg(long, value_name = "PERCENT")]
+    fail_under: Option<rust_decimal::Decimal>,
 }
 
-pub fn run(args: RunArgs) -> Result<(), Error> {
+pub fn run(args: RunArgs) -> Result<u8, Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
     let files = bind(&plan, &args.data)?;
-    let options = RunOptions { range: range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())? };
+    let options = RunOptions {
+        range: range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?,
+        coverage: (args.coverage || args.fail_under.is_some()).then(Coverage::default),
+    };
     super::print_warnings(&warnings);
     let result = compute(&plan, &files, &options)?;
     let text = match args.format {
@@ -51,5 +62,18 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         Format::Json => report::json::render(&plan, &result),
         Format::Csv => report::csv::render(&plan, &result),
     };
-    super::emit(&text, args.output.as_deref())
+    super::emit(&text, args.output.as_deref())?;
+    let mut code = 0;
+    if let Some(coverage) = &options.coverage {
+        let mut out = report::coverage::render(&plan, coverage);
+        let (covered, total) = report::coverage::counts(&plan, coverage);
+        let percent = report::coverage::percent(covered, total);
+        if let Some(min) = args.fail_under.filter(|min| percent < *min) {
+            out.push_str(&format!("coverage {percent}% is below --fail-under {min}\n"));
+            code = 1;
+        }
+        // Standard output holds the statements (maybe JSON); coverage goes beside it.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), out.as_bytes());
+    }
+    Ok(code)
 }

@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
+use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -14,11 +16,37 @@ use crate::check::suggest_help;
 use crate::diagnostics::DataError;
 use crate::value::Value;
 
-/// A declared input bound to a file on the command line.
+/// A declared input bound to a file on the command line, or to rows written in a policy test.
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub input: usize,
+    /// The file; for inline rows, the policy file they are written in (named in messages).
     pub path: PathBuf,
+    pub inline: Option<InlineRows>,
+}
+
+/// CSV text written inside a policy (a `test` block), read like a file.
+#[derive(Debug, Clone)]
+pub struct InlineRows {
+    pub text: Arc<str>,
+    /// The policy line of each CSV line, so that a bad value is reported where it is written.
+    pub lines: Vec<u64>,
+}
+
+impl InputFile {
+    pub fn new(input: usize, path: impl Into<PathBuf>) -> Self {
+        InputFile { input, path: path.into(), inline: None }
+    }
+
+    /// The line to name in messages for a line of the CSV text.
+    fn line(&self, csv_line: u64) -> u64 {
+        match &self.inline {
+            Some(rows) => {
+                usize::try_from(csv_line.saturating_sub(1)).ok().and_then(|i| rows.lines.get(i)).copied().unwrap_or(0)
+            }
+            None => csv_line,
+        }
+    }
 }
 
 /// What happened to the rows of one input. `read = used + outside_range + no_payee`.
@@ -47,10 +75,14 @@ pub fn read_input(
     mut each: impl FnMut(Row<'_>) -> Result<(), DataError>,
 ) -> Result<u64, DataError> {
     let shown = file.path.display().to_string();
-    let handle = File::open(&file.path).map_err(|e| {
-        DataError::new(&shown, format!("cannot open input `{}`: {e}", schema.name))
-            .with_help("check the path given with `--data`")
-    })?;
+    let handle: Box<dyn Read> = match &file.inline {
+        Some(rows) => Box::new(std::io::Cursor::new(rows.text.as_bytes().to_vec())),
+        None => Box::new(File::open(&file.path).map_err(|e| {
+            DataError::new(&shown, format!("cannot open input `{}`: {e}", schema.name))
+                .with_help("check the path given with `--data`")
+        })?),
+    };
+    let header_line = file.line(1);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -68,7 +100,9 @@ pub fn read_input(
         .with_help(format!("the first line names the columns: {}", names.join(","))));
     }
     let header: Vec<String> = (0..record.len())
-        .map(|i| field_text(&record, i, &shown, 1).map(|s| s.trim().trim_start_matches('\u{feff}').to_string()))
+        .map(|i| {
+            field_text(&record, i, &shown, header_line).map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+        })
         .collect::<Result<_, _>>()?;
     let mut position: Vec<usize> = Vec::with_capacity(schema.columns.len());
     for column in &schema.columns {
@@ -77,7 +111,7 @@ pub fn read_input(
             None => {
                 let help = suggest_help(&column.name, "column in the file", header.iter().map(String::as_str));
                 return Err(DataError::new(
-                    format!("{shown}:1"),
+                    format!("{shown}:{header_line}"),
                     format!("missing column `{}` of input `{}`", column.name, schema.name),
                 )
                 .with_help(help));
@@ -88,14 +122,14 @@ pub fn read_input(
     for (i, name) in header.iter().enumerate() {
         if !seen_names.insert(name.as_str()) {
             return Err(DataError::new(
-                format!("{shown}:1:{}", i + 1),
+                format!("{shown}:{header_line}:{}", i + 1),
                 format!("column `{name}` appears twice in the header"),
             ));
         }
         if schema.column_index(name).is_none() {
             let declared: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
             return Err(DataError::new(
-                format!("{shown}:1:{}", i + 1),
+                format!("{shown}:{header_line}:{}", i + 1),
                 format!("column `{name}` is not declared in input `{}`", schema.name),
             )
             .with_help(format!(
@@ -118,7 +152,7 @@ pub fn read_input(
         if !more {
             break;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = file.line(record.position().map_or(0, |p| p.line()));
         if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
             // A blank line (often trailing) is not a row.
             continue;

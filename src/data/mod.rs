@@ -3,4 +3,4 @@
 pub mod csv_reader;
 pub mod parse_value;
 
-pub use csv_reader::{read_input, InputFile, RowCounts};
+pub use csv_reader::{read_input, InlineRows, InputFile, RowCounts};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::expr::{compare, eval, Env};
+use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
 use crate::check::plan::{AggFunc, PayeeSource, Plan};
 use crate::check::suggest_help;
@@ -144,7 +144,12 @@ pub type Needed = Option<HashSet<Period>>;
 
 /// Reads every bound input once, in an order that knows the payees before they are needed:
 /// the roster (or the ledger that defines the payees) first, then the rest.
-pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<Folded, Error> {
+pub fn fold_inputs<T: Tracer>(
+    plan: &Plan,
+    files: &[InputFile],
+    needed: &Needed,
+    tracer: &mut T,
+) -> Result<Folded, Error> {
     let n = plan.inputs.len();
     let mut folded = Folded {
         buckets: vec![HashMap::new(); n],
@@ -167,7 +172,7 @@ pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<
         if payee_from_roster && input == first {
             fold_roster(plan, file, &mut payees, &mut folded)?;
         } else {
-            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded)?;
+            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded, tracer)?;
         }
     }
     folded.payees = payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
@@ -224,13 +229,14 @@ impl Env for RowEnv<'_> {
     }
 }
 
-fn fold_ledger(
+fn fold_ledger<T: Tracer>(
     plan: &Plan,
     file: &InputFile,
     needed: &Needed,
     defines_payees: bool,
     payees: &mut BTreeMap<Arc<str>, Vec<Value>>,
     folded: &mut Folded,
+    tracer: &mut T,
 ) -> Result<(), Error> {
     let input = file.input;
     let Some(schema) = plan.inputs.get(input) else {
@@ -307,12 +313,12 @@ fn fold_ledger(
                 let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
                 let result = (|| -> Result<(), EvalError> {
                     if let Some(filter) = &agg.filter {
-                        if eval(plan, filter, &env)? != Value::Bool(true) {
+                        if eval_traced(plan, filter, &env, tracer)? != Value::Bool(true) {
                             return Ok(());
                         }
                     }
                     let value = match &agg.arg {
-                        Some(arg) => eval(plan, arg, &env)?,
+                        Some(arg) => eval_traced(plan, arg, &env, tracer)?,
                         None => Value::Bool(true),
                     };
                     if let Some(state) = states.get_mut(slot) {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
+use super::coverage::{Coverage, CoverageTracer};
 use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
 use crate::check::plan::{Component, Metric, PayeeSource, Plan};
@@ -20,6 +21,8 @@ use crate::value::Value;
 pub struct RunOptions {
     /// First and last month of the run; `None` uses the months the ledgers span.
     pub range: Option<(Period, Period)>,
+    /// Records what the run exercises (`--coverage`); `None` records nothing.
+    pub coverage: Option<Coverage>,
 }
 
 /// One payee's statement for one month.
@@ -48,8 +51,20 @@ pub struct RunResult {
 
 /// Reads the ledgers once: the folded aggregates and the months the run covers.
 pub fn read_ledgers(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<(Folded, Vec<Period>), Error> {
+    match &options.coverage {
+        Some(coverage) => read_ledgers_traced(plan, files, options, &mut CoverageTracer::new(plan, coverage)),
+        None => read_ledgers_traced(plan, files, options, &mut NoTrace),
+    }
+}
+
+fn read_ledgers_traced<T: Tracer>(
+    plan: &Plan,
+    files: &[InputFile],
+    options: &RunOptions,
+    tracer: &mut T,
+) -> Result<(Folded, Vec<Period>), Error> {
     let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
-    let folded = fold_inputs(plan, files, &needed)?;
+    let folded = fold_inputs(plan, files, &needed, tracer)?;
     if folded.payees.is_empty() {
         // An empty run would look like "nobody earned anything"; far more often the wrong
         // file was given. Say so instead of printing an empty table.
@@ -77,11 +92,23 @@ pub fn read_ledgers(plan: &Plan, files: &[InputFile], options: &RunOptions) -> R
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
     let (folded, months) = read_ledgers(plan, files, options)?;
-    statements(plan, &folded, &months)
+    match &options.coverage {
+        Some(coverage) => statements_traced(plan, &folded, &months, &mut CoverageTracer::new(plan, coverage)),
+        None => statements(plan, &folded, &months),
+    }
 }
 
 /// Every payee's statement for each of `months`, from ledgers already read.
 pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<RunResult, Error> {
+    statements_traced(plan, folded, months, &mut NoTrace)
+}
+
+fn statements_traced<T: Tracer>(
+    plan: &Plan,
+    folded: &Folded,
+    months: &[Period],
+    tracer: &mut T,
+) -> Result<RunResult, Error> {
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
     let mut total = Decimal::ZERO;
@@ -97,7 +124,7 @@ pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<Run
             let mut amounts = Vec::with_capacity(plan.components.len());
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
-                let amount = component_amount(plan, folded, payee, *month, component)?;
+                let amount = component_amount(plan, folded, payee, *month, component, tracer)?;
                 statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
                     *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
@@ -158,18 +185,19 @@ pub(crate) fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Erro
 }
 
 /// The rounded amount a component pays a payee in a month (zero when it is not due).
-fn component_amount(
+fn component_amount<T: Tracer>(
     plan: &Plan,
     folded: &Folded,
     payee: &Payee,
     month: Period,
     component: &Component,
+    tracer: &mut T,
 ) -> Result<Decimal, Error> {
     let Some(period) = due_period(month, component) else {
         return Ok(Decimal::ZERO);
     };
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component, &mut NoTrace)
+    evaluate_component(plan, folded, payee, period, component, tracer)
         .map(|o| o.amount)
         .map_err(|e| policy_error(plan, e, &context))
 }
@@ -222,7 +250,9 @@ pub fn evaluate_component<T: Tracer>(
     }
     for (i, gate) in component.gates.iter().enumerate() {
         // A gate that cannot be decided (no survey row) is not met.
-        if eval_traced(plan, gate, &env, tracer)? != Value::Bool(true) {
+        let holds = eval_traced(plan, gate, &env, tracer)? == Value::Bool(true);
+        tracer.gate(gate, holds);
+        if !holds {
             return Ok(Outcome { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
         }
     }

@@ -25,6 +25,8 @@ pub trait Env {
 /// which compiles to nothing; `explain` records values to show the derivation.
 pub trait Tracer {
     fn record(&mut self, e: &Expr, value: &Value);
+    /// A component's `when` gate was decided (`explain` sees it through `record` too).
+    fn gate(&mut self, _gate: &Expr, _holds: bool) {}
 }
 
 /// The tracer of a normal run: records nothing.

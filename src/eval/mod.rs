@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod compute;
+pub mod coverage;
 pub mod expr;
 pub mod tiers;
 pub mod trace;

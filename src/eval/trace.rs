@@ -145,7 +145,7 @@ pub fn explain(
     month: Period,
     row_limit: Option<usize>,
 ) -> Result<Explanation, Error> {
-    let (folded, _) = read_ledgers(plan, files, &RunOptions { range: Some((month, month)) })?;
+    let (folded, _) = read_ledgers(plan, files, &RunOptions { range: Some((month, month)), ..RunOptions::default() })?;
     explain_folded(plan, files, &folded, payee, month, Some(row_limit))
 }
 

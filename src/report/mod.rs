@@ -1,6 +1,7 @@
 //! Renderers: pure functions from a run's results to text. Amounts are printed from
 //! decimals with the policy's rounding scale, never through floats.
 
+pub mod coverage;
 pub mod csv;
 pub mod doc;
 pub mod explain;

@@ -60,6 +60,7 @@ pub enum Item {
     Table(TableDecl),
     Component(ComponentDecl),
     Metric(MetricDecl),
+    Test(TestDecl),
 }
 
 /// `metric customers "客户数" monthly = count_distinct(sales.customer)`
@@ -69,6 +70,44 @@ pub struct MetricDecl {
     pub label: Option<Spanned<String>>,
     pub cadence: Spanned<Cadence>,
     pub value: Expr,
+    pub span: Span,
+}
+
+/// `test "name" { period ...; input { rows }; expect ... }`: a policy test. The checker
+/// checks it against the plan; `run` never reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDecl {
+    pub name: Spanned<String>,
+    pub body: Vec<TestItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestItem {
+    /// The period the test runs over, as written (`2026-01`, `2026-Q1`, `2026`).
+    Period(Spanned<String>),
+    Rows(TestRows),
+    Expect(Expect),
+}
+
+/// Inline ledger rows for one input: CSV text, a header line first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestRows {
+    pub input: Ident,
+    /// One entry per non-blank line, the header first: its fields, trimmed, quotes kept.
+    pub rows: Vec<Spanned<Vec<String>>>,
+    /// The text between the braces, as written.
+    pub body: Span,
+    pub span: Span,
+}
+
+/// `expect PAYEE COMPONENT = FIGURE [within TOLERANCE]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    pub payee: Spanned<String>,
+    pub component: Ident,
+    pub figure: Spanned<Decimal>,
+    pub tolerance: Option<Spanned<Decimal>>,
     pub span: Span,
 }
 

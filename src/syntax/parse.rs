@@ -184,6 +184,10 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::metric_kw
             | Rule::in_kw
             | Rule::default_kw
+            | Rule::test_kw
+            | Rule::period_kw
+            | Rule::expect_kw
+            | Rule::within_kw
             | Rule::EOI
     )
 }
@@ -225,6 +229,7 @@ impl Builder {
             Rule::table_decl => Item::Table(self.table(pair)),
             Rule::component_decl => Item::Component(self.component(pair)),
             Rule::metric_decl => Item::Metric(self.metric(pair)),
+            Rule::test_decl => Item::Test(self.test(pair)),
             _ => return None,
         })
     }
@@ -373,6 +378,44 @@ impl Builder {
         }
         let value = value.unwrap_or(Expr { kind: ExprKind::Literal(Literal::Bool(false)), span });
         MetricDecl { name: ident_or_empty(name, span), label, cadence, value, span }
+    }
+
+    fn test(&mut self, pair: Pair<'_, Rule>) -> TestDecl {
+        let span = span_of(&pair);
+        let mut name = Spanned { value: String::new(), span };
+        let mut body = Vec::new();
+        for p in children(pair) {
+            let s = span_of(&p);
+            match p.as_rule() {
+                Rule::string => name = self.string(Some(p)),
+                Rule::test_period => {
+                    let text = children(p).next().map_or(String::new(), |v| v.as_str().to_string());
+                    body.push(TestItem::Period(Spanned { value: text, span: s }));
+                }
+                Rule::test_rows => {
+                    let mut it = children(p);
+                    let input = ident(it.next());
+                    let (rows, raw_span) = it
+                        .next()
+                        .map_or((Vec::new(), s), |r| (super::rows::lines(r.as_str(), span_of(&r).start), span_of(&r)));
+                    body.push(TestItem::Rows(TestRows { input, rows, body: raw_span, span: s }));
+                }
+                Rule::test_expect => {
+                    let mut it = children(p);
+                    let payee = match it.next() {
+                        Some(p) if p.as_rule() == Rule::string => self.string(Some(p)),
+                        Some(p) => Spanned { value: p.as_str().to_string(), span: span_of(&p) },
+                        None => Spanned { value: String::new(), span: s },
+                    };
+                    let component = ident(it.next());
+                    let figure = self.signed_number(it.next(), s);
+                    let tolerance = it.next().map(|t| self.number(Some(t)));
+                    body.push(TestItem::Expect(Expect { payee, component, figure, tolerance, span: s }));
+                }
+                _ => {}
+            }
+        }
+        TestDecl { name, body, span }
     }
 
     fn component(&mut self, pair: Pair<'_, Rule>) -> ComponentDecl {
@@ -847,6 +890,17 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::where_kw => "`where`",
         Rule::metric_kw => "`metric`",
         Rule::metric_decl => "`metric`",
+        Rule::test_decl => "`test`",
+        Rule::test_item => "`period`, `expect` or rows for an input",
+        Rule::test_period => "`period`",
+        Rule::period_value => "a period (`2026-01`, `2026-Q1`, `2026`)",
+        Rule::test_expect => "`expect`",
+        Rule::test_rows => "rows for an input (`sales { ... }`)",
+        Rule::rows_text | Rule::csv_quoted => "CSV rows",
+        Rule::test_kw => "`test`",
+        Rule::period_kw => "`period`",
+        Rule::expect_kw => "`expect`",
+        Rule::within_kw => "`within`",
     }
 }
 

@@ -293,3 +293,20 @@ fn table_columns_line_up_with_chinese_text() {
     assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}\n{table}");
     assert!(table.contains("王芳") && table.contains("销售业绩提成"));
 }
+
+/// The VS Code extension points at its grammar, and the grammar is JSON with the scope
+/// the extension names.
+#[test]
+fn the_editor_extension_is_consistent() {
+    let package: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(root().join("editors/vscode/package.json")).unwrap()).unwrap();
+    let grammar_entry = &package["contributes"]["grammars"][0];
+    let path = root().join("editors/vscode").join(grammar_entry["path"].as_str().unwrap());
+    let grammar: serde_json::Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(grammar["scopeName"], grammar_entry["scopeName"]);
+    assert_eq!(package["contributes"]["languages"][0]["extensions"][0], ".policy");
+    for include in grammar["patterns"].as_array().unwrap() {
+        let name = include["include"].as_str().unwrap().trim_start_matches('#');
+        assert!(grammar["repository"][name].is_object(), "pattern `{name}` is defined");
+    }
+}

@@ -5,8 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod cli;
+mod curves;
 mod diagnostics;
 mod explain;
+mod formatting;
+mod lints;
+mod message_formats;
+mod policy_tests;
 mod properties;
 mod report;
 mod seed_plan;

@@ -1,0 +1,264 @@
+//! Payout curves (`commission curve`): what a component pays, and its effective rate, as its
+//! base varies, with cliffs and falling segments marked, for the plan review meeting.
+//!
+//! The base is the component's tier base (`monthly_sales` in the seed plan), or, for a
+//! component without tiers, the first amount it aggregates (`sum(sales.amount where ...)`).
+//! Every other aggregate and lookup has no value on a curve, and the component's `when`
+//! conditions are taken to hold: the curve shows what the formula pays, not who qualifies.
+//! Each point is computed by the evaluator, with the component's cap, floor and rounding.
+
+pub mod svg;
+pub mod text;
+
+use rust_decimal::Decimal;
+
+use crate::check::plan::{Component, Expr, Node, Plan, TierTable, Ty};
+use crate::eval::expr::{eval, Env};
+use crate::eval::EvalError;
+use crate::value::Value;
+
+/// One sampled point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    pub base: Decimal,
+    pub payout: Decimal,
+    /// payout / base, as a fraction; `None` at a base of zero or below.
+    pub rate: Option<Decimal>,
+    /// The payout is lower than at the previous point (a falling segment).
+    pub falls: bool,
+}
+
+/// A jump or a drop at a bracket bound: the figures one step below and at the bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jump {
+    pub below: Decimal,
+    pub at: Decimal,
+    pub pay_below: Decimal,
+    pub pay_at: Decimal,
+}
+
+/// A component's curve over a range of its base.
+#[derive(Debug, Clone)]
+pub struct Curve {
+    pub policy: String,
+    pub component: String,
+    pub label: Option<String>,
+    /// The base as written in the policy (`monthly_sales`).
+    pub base: String,
+    pub currency: String,
+    /// Decimals of money and of the base.
+    pub scale: u32,
+    pub base_scale: u32,
+    pub points: Vec<Point>,
+    pub jumps: Vec<Jump>,
+    /// Bracket lower bounds inside the range, for shading.
+    pub bounds: Vec<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurveError {
+    UnknownComponent(Vec<String>),
+    NoBase,
+    Eval(EvalError),
+    /// The range or step makes no curve (empty, reversed, too many points).
+    BadRange(String),
+}
+
+/// At most this many points: a curve is read by people, and each point is one evaluation.
+pub const MAX_POINTS: usize = 20_000;
+
+/// The base of a component: its tier table's base, or its first aggregate of money.
+fn find_base(component: &Component, plan: &Plan) -> Option<(Expr, Option<TierTable>)> {
+    let mut exprs: Vec<&Expr> = component.lets.iter().map(|l| &l.value).collect();
+    exprs.push(&component.pay);
+    let mut tiers: Option<TierTable> = None;
+    let mut aggregate: Option<Expr> = None;
+    for e in &exprs {
+        crate::eval::coverage::visit(e, &mut |x| match &x.node {
+            Node::Tiers(t) if tiers.is_none() => tiers = Some((**t).clone()),
+            Node::Aggregate(a) if aggregate.is_none() && x.ty == Ty::Money && plan.aggregates.get(*a).is_some() => {
+                aggregate = Some(x.clone());
+            }
+            _ => {}
+        });
+    }
+    match tiers {
+        Some(t) => Some((t.base.clone(), Some(t))),
+        None => aggregate.map(|a| (a, None)),
+    }
+}
+
+/// Replaces the base (matched by its span) with a constant; a `let` that is the base is
+/// replaced as a whole, so that every line reading it sees the constant.
+fn substitute(e: &Expr, base: &Expr, value: Decimal) -> Expr {
+    if e.span == base.span && std::mem::discriminant(&e.node) == std::mem::discriminant(&base.node) {
+        return Expr { node: Node::Const(Value::Number(value)), ty: e.ty, span: e.span };
+    }
+    let sub = |x: &Expr| Box::new(substitute(x, base, value));
+    let node = match &e.node {
+        Node::Unary(op, x) => Node::Unary(*op, sub(x)),
+        Node::Binary(op, a, b) => Node::Binary(*op, sub(a), sub(b)),
+        Node::In(x, list) => Node::In(sub(x), list.iter().map(|y| substitute(y, base, value)).collect()),
+        Node::If(c, t, o) => Node::If(sub(c), sub(t), sub(o)),
+        Node::Min(xs) => Node::Min(xs.iter().map(|y| substitute(y, base, value)).collect()),
+        Node::Max(xs) => Node::Max(xs.iter().map(|y| substitute(y, base, value)).collect()),
+        Node::Abs(x) => Node::Abs(sub(x)),
+        Node::Round(x, r) => Node::Round(sub(x), *r),
+        Node::Table(t, xs) => Node::Table(*t, xs.iter().map(|y| substitute(y, base, value)).collect()),
+        Node::Default(a, b) => Node::Default(sub(a), sub(b)),
+        Node::Tiers(t) => Node::Tiers(Box::new(TierTable {
+            mode: t.mode,
+            base: substitute(&t.base, base, value),
+            brackets: t.brackets.clone(),
+        })),
+        other => other.clone(),
+    };
+    Expr { node, ty: e.ty, span: e.span }
+}
+
+/// Statement environment for a curve: lets as computed, nothing else has a value.
+struct CurveEnv {
+    lets: Vec<Value>,
+}
+
+impl Env for CurveEnv {
+    fn column(&self, _: usize) -> Value {
+        Value::Missing
+    }
+    fn let_value(&self, index: usize) -> Value {
+        self.lets.get(index).cloned().unwrap_or(Value::Missing)
+    }
+    fn aggregate(&self, _: usize) -> Result<Value, EvalError> {
+        Ok(Value::Missing)
+    }
+    fn lookup(&self, _: usize) -> Value {
+        Value::Missing
+    }
+    fn payee_id(&self) -> Value {
+        Value::Missing
+    }
+    fn payee_attr(&self, _: usize) -> Value {
+        Value::Missing
+    }
+}
+
+/// What the component pays at one value of its base (conditions assumed to hold).
+fn payout(plan: &Plan, component: &Component, base: &Expr, x: Decimal) -> Result<Decimal, EvalError> {
+    let mut env = CurveEnv { lets: Vec::with_capacity(component.lets.len()) };
+    let base_let = match base.node {
+        Node::Let(i) => Some(i),
+        _ => None,
+    };
+    for (i, l) in component.lets.iter().enumerate() {
+        let v = if base_let == Some(i) { Value::Number(x) } else { eval(plan, &substitute(&l.value, base, x), &env)? };
+        env.lets.push(v);
+    }
+    let number = |e: &Expr, env: &CurveEnv| -> Result<Option<Decimal>, EvalError> {
+        Ok(eval(plan, &substitute(e, base, x), env)?.as_number())
+    };
+    let mut amount = number(&component.pay, &env)?.ok_or_else(|| {
+        EvalError::new("the payout depends on more than its base (another aggregate or a lookup)", component.pay.span)
+            .with_help("a curve varies one base; this component reads other ledger values too")
+    })?;
+    if let Some(cap) = component.cap.as_ref().map(|c| number(c, &env)).transpose()?.flatten() {
+        amount = amount.min(cap);
+    }
+    if let Some(floor) = component.floor.as_ref().map(|f| number(f, &env)).transpose()?.flatten() {
+        amount = amount.max(floor);
+    }
+    component
+        .rounding
+        .apply(amount)
+        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
+}
+
+/// The curve of `component` for bases from `from` to `to` every `step`, plus the points one
+/// step below and at every bracket bound in the range (so that a cliff shows as a cliff).
+/// `extra` adds points (another curve's, when two are compared on one chart).
+pub fn curve(
+    plan: &Plan,
+    component: &str,
+    (from, to): (Decimal, Decimal),
+    step: Decimal,
+    extra: &[Decimal],
+) -> Result<Curve, CurveError> {
+    let Some(c) = plan.components.iter().find(|c| c.name == component) else {
+        return Err(CurveError::UnknownComponent(plan.components.iter().map(|c| c.name.clone()).collect()));
+    };
+    if step <= Decimal::ZERO || to <= from {
+        return Err(CurveError::BadRange("the range must run upwards with a positive step".into()));
+    }
+    let count = (to - from).checked_div(step).unwrap_or(Decimal::MAX);
+    if count > Decimal::from(MAX_POINTS) {
+        return Err(CurveError::BadRange(format!(
+            "{count} points is too many; use a larger --step (at most {MAX_POINTS} points)"
+        )));
+    }
+    let (base, tiers) = find_base(c, plan).ok_or(CurveError::NoBase)?;
+    let (scale, base_scale) = (plan.money_scale(), if base.ty == Ty::Money { plan.money_scale() } else { 0 });
+    let smallest = crate::lint::cliff::step(plan, &base);
+    let mut xs: Vec<Decimal> = Vec::new();
+    let mut x = from;
+    while x <= to {
+        xs.push(x);
+        x += step;
+    }
+    let mut bounds = Vec::new();
+    if let Some(t) = &tiers {
+        for b in t.brackets.iter().skip(1).filter(|b| b.from > from && b.from <= to) {
+            bounds.push(b.from);
+            xs.push(b.from - smallest);
+            xs.push(b.from);
+        }
+    }
+    xs.extend(extra.iter().filter(|x| **x >= from && **x <= to));
+    xs.sort();
+    xs.dedup();
+    let mut points: Vec<Point> = Vec::with_capacity(xs.len());
+    for x in xs {
+        let p = payout(plan, c, &base, x).map_err(CurveError::Eval)?;
+        let rate = if x > Decimal::ZERO { p.checked_div(x) } else { None };
+        let falls = points.last().is_some_and(|prev| p < prev.payout);
+        points.push(Point { base: x, payout: p, rate, falls });
+    }
+    let jumps = match &tiers {
+        Some(t) => crate::lint::cliff::cliffs(plan, c, t)
+            .into_iter()
+            .filter(|j| j.at > from && j.at <= to)
+            .map(|j| Jump { below: j.below, at: j.at, pay_below: j.pay_below, pay_at: j.pay_at })
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Curve {
+        policy: plan.source.name.clone(),
+        component: c.name.clone(),
+        label: c.label.clone(),
+        base: plan.source.text.get(base.span.start..base.span.end).unwrap_or("base").to_string(),
+        currency: plan.currency.clone(),
+        scale,
+        base_scale,
+        points,
+        jumps,
+        bounds,
+    })
+}
+
+/// `0..500000` -> (0, 500000).
+pub fn parse_range(text: &str) -> Option<(Decimal, Decimal)> {
+    let (a, b) = text.split_once("..")?;
+    let clean = |s: &str| s.trim().replace('_', "").parse::<Decimal>().ok();
+    Some((clean(a)?, clean(b)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("0..500000"), Some((dec!(0), dec!(500000))));
+        assert_eq!(parse_range("1_000..2_000.5"), Some((dec!(1000), dec!(2000.5))));
+        assert_eq!(parse_range("0-5"), None);
+    }
+}

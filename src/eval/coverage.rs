@@ -1,0 +1,229 @@
+//! Coverage: which brackets, gates, rate-table rows and `else` branches a run or a test
+//! suite exercised, and which it never did.
+//!
+//! A probe is named by the span of what it covers, so the recorder needs no index of its
+//! own; [`probes`] lists every probe of a plan, with words and a policy line, for the report.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use super::expr::{table_lookup_row, Tracer};
+use super::tiers;
+use crate::check::plan::{Expr, Node, Plan};
+use crate::value::Value;
+
+/// One thing that can be exercised, named by the source position of what it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Probe {
+    /// A tier bracket was reached (flat: the bracket paid; marginal: a slice in it).
+    Bracket(usize),
+    /// A `when` gate held (`true`) or did not (`false`) in a due month.
+    Gate(usize, bool),
+    /// A rate-table row (or its `else` row) gave the value.
+    TableRow(usize),
+    /// An `if` took its `then` (`true`) or its `else` (`false`) branch.
+    Branch(usize, bool),
+}
+
+/// The probes hit so far. Cheap to clone; clones share what they record.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage(Rc<RefCell<BTreeSet<Probe>>>);
+
+impl Coverage {
+    pub fn hit(&self, probe: Probe) {
+        self.0.borrow_mut().insert(probe);
+    }
+
+    pub fn covered(&self, probe: Probe) -> bool {
+        self.0.borrow().contains(&probe)
+    }
+}
+
+/// Records coverage from the values an evaluation takes, as a [`Tracer`]: the same hook
+/// `explain` uses, so a normal run (which traces nothing) pays nothing for coverage.
+pub struct CoverageTracer<'a> {
+    plan: &'a Plan,
+    coverage: &'a Coverage,
+    /// The latest value of each expression (by address): children are recorded before
+    /// their parent, so a parent finds its base, condition or keys here.
+    last: HashMap<usize, Value>,
+}
+
+impl<'a> CoverageTracer<'a> {
+    pub fn new(plan: &'a Plan, coverage: &'a Coverage) -> Self {
+        CoverageTracer { plan, coverage, last: HashMap::new() }
+    }
+
+    fn value(&self, e: &Expr) -> Option<&Value> {
+        self.last.get(&(e as *const Expr as usize))
+    }
+}
+
+impl Tracer for CoverageTracer<'_> {
+    fn record(&mut self, e: &Expr, value: &Value) {
+        match &e.node {
+            Node::If(c, ..) => {
+                if let Some(Value::Bool(b)) = self.value(c) {
+                    self.coverage.hit(Probe::Branch(e.span.start, *b));
+                }
+            }
+            Node::Tiers(t) => {
+                if let Some((_, slices)) = self
+                    .value(&t.base)
+                    .and_then(Value::as_number)
+                    .and_then(|base| tiers::apply(t.mode, &t.brackets, base))
+                {
+                    for s in &slices {
+                        if let Some(b) = t.brackets.get(s.bracket) {
+                            self.coverage.hit(Probe::Bracket(b.span.start));
+                        }
+                    }
+                }
+            }
+            Node::Table(t, args) => {
+                let keys: Vec<Value> = args.iter().map(|a| self.value(a).cloned().unwrap_or(Value::Missing)).collect();
+                if let Some(span) = table_lookup_row(self.plan, *t, &keys) {
+                    self.coverage.hit(Probe::TableRow(span.start));
+                }
+            }
+            _ => {}
+        }
+        self.last.insert(e as *const Expr as usize, value.clone());
+    }
+
+    fn gate(&mut self, gate: &Expr, holds: bool) {
+        self.coverage.hit(Probe::Gate(gate.span.start, holds));
+    }
+}
+
+/// A probe of a plan, in words, with the policy line it points at.
+#[derive(Debug, Clone)]
+pub struct ProbeInfo {
+    pub probe: Probe,
+    pub line: usize,
+    pub what: String,
+}
+
+/// Every probe of a plan, in policy order.
+pub fn probes(plan: &Plan) -> Vec<ProbeInfo> {
+    let text = |start: usize, end: usize| {
+        plan.source.text.get(start..end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut found = Vec::new();
+    let mut tables_used = BTreeSet::new();
+    for component in &plan.components {
+        let mut exprs: Vec<&Expr> = component.lets.iter().map(|l| &l.value).collect();
+        exprs.extend(component.gates.iter());
+        exprs.push(&component.pay);
+        exprs.extend(component.cap.iter());
+        exprs.extend(component.floor.iter());
+        for gate in &component.gates {
+            let shown = text(gate.span.start, gate.span.end);
+            for holds in [true, false] {
+                found.push(ProbeInfo {
+                    probe: Probe::Gate(gate.span.start, holds),
+                    line: plan.line(gate.span),
+                    what: format!("{}: `when {shown}` {}", component.name, if holds { "true" } else { "false" }),
+                });
+            }
+        }
+        // Aggregates read by this component (their per-row expressions can hold tables and `if`s).
+        let mut walk_exprs: Vec<&Expr> = Vec::new();
+        for e in &exprs {
+            visit(e, &mut |x| {
+                if let Node::Aggregate(a) = &x.node {
+                    if let Some(agg) = plan.aggregates.get(*a) {
+                        walk_exprs.extend(agg.arg.iter());
+                        walk_exprs.extend(agg.filter.iter());
+                    }
+                }
+            });
+        }
+        walk_exprs.extend(exprs.iter().copied());
+        for e in walk_exprs {
+            visit(e, &mut |x| match &x.node {
+                Node::Tiers(t) => {
+                    for b in &t.brackets {
+                        let pays = text(b.span.start, b.span.end);
+                        found.push(ProbeInfo {
+                            probe: Probe::Bracket(b.span.start),
+                            line: plan.line(b.span),
+                            what: format!("{}: bracket `{pays}`", component.name),
+                        });
+                    }
+                }
+                Node::If(..) => {
+                    for then in [true, false] {
+                        found.push(ProbeInfo {
+                            probe: Probe::Branch(x.span.start, then),
+                            line: plan.line(x.span),
+                            what: format!(
+                                "{}: `{}` takes its {} branch",
+                                component.name,
+                                text(x.span.start, x.span.end),
+                                if then { "`then`" } else { "`else`" }
+                            ),
+                        });
+                    }
+                }
+                Node::Table(t, _) => {
+                    tables_used.insert(*t);
+                }
+                _ => {}
+            });
+        }
+    }
+    for t in tables_used {
+        let Some(table) = plan.tables.get(t) else { continue };
+        for row in &table.rows {
+            found.push(ProbeInfo {
+                probe: Probe::TableRow(row.span.start),
+                line: plan.line(row.span),
+                what: format!("table `{}`: row `{}`", table.name, text(row.span.start, row.span.end)),
+            });
+        }
+        if let Some((_, span)) = &table.otherwise {
+            found.push(ProbeInfo {
+                probe: Probe::TableRow(span.start),
+                line: plan.line(*span),
+                what: format!("table `{}`: `else` row", table.name),
+            });
+        }
+    }
+    // A probe reached from two components (a shared table, say) is listed once.
+    let mut seen = BTreeSet::new();
+    found.retain(|p| seen.insert(p.probe));
+    found.sort_by_key(|p| p.line);
+    found
+}
+
+/// Visits an expression and every expression inside it.
+pub fn visit<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    f(e);
+    match &e.node {
+        Node::Const(_)
+        | Node::Column(_)
+        | Node::Let(_)
+        | Node::Aggregate(_)
+        | Node::Lookup(_)
+        | Node::PayeeId
+        | Node::PayeeAttr(_) => {}
+        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => visit(x, f),
+        Node::Binary(_, a, b) | Node::Default(a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        Node::In(x, list) => {
+            visit(x, f);
+            list.iter().for_each(|y| visit(y, f));
+        }
+        Node::If(c, t, o) => {
+            visit(c, f);
+            visit(t, f);
+            visit(o, f);
+        }
+        Node::Min(xs) | Node::Max(xs) | Node::Table(_, xs) => xs.iter().for_each(|y| visit(y, f)),
+        Node::Tiers(t) => visit(&t.base, f),
+    }
+}

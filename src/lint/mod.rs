@@ -1,0 +1,35 @@
+//! Lints: warnings about plans that check but are probably not what was meant. One file per
+//! lint; codes and their explanations live in [`codes`] (C0006, rate above 100%, is found by
+//! the checker itself, in `check/tiers.rs` and `check/declarations.rs`).
+//!
+//! A warning can be silenced for one declaration (a component, an input, a table) by an
+//! attribute comment above it, with a reason: `# allow(C0001): the plan means it`.
+
+pub mod allow;
+pub mod cliff;
+pub mod codes;
+pub mod gates;
+pub mod negative;
+pub mod shadowed_rows;
+pub mod unused;
+
+use crate::check::Plan;
+use crate::diagnostics::Problem;
+use crate::syntax::ast;
+
+/// Every lint's warnings for a checked plan, less those an `allow` attribute silences, plus
+/// warnings about malformed attributes.
+pub fn lint(policy: &ast::Policy, plan: &Plan) -> Vec<Problem> {
+    let mut found = Vec::new();
+    found.extend(cliff::check(plan));
+    found.extend(unused::lets(plan));
+    found.extend(unused::inputs_and_columns(plan));
+    found.extend(gates::check(plan));
+    found.extend(shadowed_rows::check(plan));
+    found.extend(negative::check(plan));
+    let (attributes, mut problems) = allow::attributes(policy, &plan.source.text);
+    found.retain(|p| !attributes.iter().any(|a| a.silences(p)));
+    problems.extend(found);
+    problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
+    problems
+}

@@ -1,0 +1,68 @@
+//! C0007: a component whose amount can be negative. Ledger amounts can be (refunds are
+//! negative), and so can a subtraction, a negative literal, a fixed bracket or a table value.
+//! A floor of zero or more keeps the amount non-negative.
+
+use rust_decimal::Decimal;
+
+use crate::check::plan::{AggFunc, Component, Expr, Node, Plan, TierPay};
+use crate::diagnostics::Problem;
+use crate::value::Value;
+
+pub fn check(plan: &Plan) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for c in &plan.components {
+        let floored = c.floor.as_ref().is_some_and(|f| !can_be_negative(plan, c, f));
+        if floored || !can_be_negative(plan, c, &c.pay) {
+            continue;
+        }
+        problems.push(
+            Problem::warning("C0007", format!("`{}` can pay a negative amount", c.name), c.pay.span, "can be below zero")
+                .with_help("ledger amounts can be negative (refunds); add `floor 0` if the component should never take money back, or `# allow(C0007): <reason>` above it if netting is the plan"),
+        );
+    }
+    problems
+}
+
+fn can_be_negative(plan: &Plan, c: &Component, e: &Expr) -> bool {
+    let neg = |x: &Expr| can_be_negative(plan, c, x);
+    match &e.node {
+        Node::Const(Value::Number(n)) => *n < Decimal::ZERO,
+        Node::Const(_) | Node::PayeeId => false,
+        // A ledger value of a numeric column can be negative (a refund, a correction).
+        Node::Column(_) | Node::Lookup(_) | Node::PayeeAttr(_) => e.ty.is_numeric(),
+        Node::Let(i) => c.lets.get(*i).is_some_and(|l| neg(&l.value)),
+        Node::Aggregate(a) => match plan.aggregates.get(*a) {
+            Some(agg) if matches!(agg.func, AggFunc::Count | AggFunc::CountDistinct) => false,
+            Some(agg) => agg.arg.as_ref().is_some_and(&neg),
+            None => false,
+        },
+        Node::Unary(_, x) => {
+            e.ty.is_numeric() && !matches!(&x.node, Node::Const(Value::Number(n)) if *n < Decimal::ZERO)
+        }
+        Node::Binary(op, a, b) => match op {
+            crate::syntax::ast::BinaryOp::Add => neg(a) || neg(b),
+            crate::syntax::ast::BinaryOp::Sub => true,
+            crate::syntax::ast::BinaryOp::Mul | crate::syntax::ast::BinaryOp::Div => neg(a) || neg(b),
+            _ => false,
+        },
+        Node::If(_, t, o) => neg(t) || neg(o),
+        Node::Default(x, f) => neg(x) || neg(f),
+        Node::Min(xs) => xs.iter().any(neg),
+        Node::Max(xs) => xs.iter().all(neg),
+        Node::Abs(_) => false,
+        Node::Round(x, _) => neg(x),
+        Node::In(..) => false,
+        Node::Table(t, _) => plan.tables.get(*t).is_some_and(|t| {
+            t.rows
+                .iter()
+                .map(|r| &r.value)
+                .chain(t.otherwise.as_ref().map(|(v, _)| v))
+                .any(|v| matches!(v, Value::Number(n) if *n < Decimal::ZERO))
+        }),
+        // Below the first bracket a tier pays nothing; it is negative only through its own figures.
+        Node::Tiers(t) => t.brackets.iter().any(|b| match b.pays {
+            TierPay::Fixed(f) => f < Decimal::ZERO,
+            TierPay::Rate(_) => b.from < Decimal::ZERO,
+        }),
+    }
+}

@@ -1,0 +1,93 @@
+//! C0002 (a `let` nothing reads) and C0003 (an input or a ledger column nothing reads).
+
+use std::collections::HashSet;
+
+use crate::check::plan::{Expr, Node, PayeeSource, Plan};
+use crate::diagnostics::Problem;
+use crate::eval::coverage::visit;
+
+fn component_exprs(c: &crate::check::plan::Component) -> Vec<&Expr> {
+    let mut exprs: Vec<&Expr> = c.lets.iter().map(|l| &l.value).collect();
+    exprs.extend(c.gates.iter());
+    exprs.push(&c.pay);
+    exprs.extend(c.cap.iter());
+    exprs.extend(c.floor.iter());
+    exprs
+}
+
+pub fn lets(plan: &Plan) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for c in &plan.components {
+        let mut read = HashSet::new();
+        for e in component_exprs(c) {
+            visit(e, &mut |x| {
+                if let Node::Let(i) = x.node {
+                    read.insert(i);
+                }
+            });
+        }
+        for (_, l) in c.lets.iter().enumerate().filter(|(i, _)| !read.contains(i)) {
+            problems.push(
+                Problem::warning("C0002", format!("`{}` is never used", l.name), l.span, "defined here, read nowhere")
+                    .with_help(format!("use it in a later line of `{}`, or remove it", c.name)),
+            );
+        }
+    }
+    problems
+}
+
+pub fn inputs_and_columns(plan: &Plan) -> Vec<Problem> {
+    let mut used_inputs: HashSet<usize> = HashSet::new();
+    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let roster = match plan.payee {
+        PayeeSource::Roster { input, .. } => Some(input),
+        PayeeSource::Ledger { input, column } => {
+            used.insert((input, column));
+            used_inputs.insert(input);
+            None
+        }
+    };
+    for a in &plan.aggregates {
+        used_inputs.insert(a.input);
+        for e in a.arg.iter().chain(a.filter.iter()) {
+            visit(e, &mut |x| {
+                if let Node::Column(c) = x.node {
+                    used.insert((a.input, c));
+                }
+            });
+        }
+    }
+    for l in &plan.lookups {
+        used_inputs.insert(l.input);
+        used.insert((l.input, l.column));
+    }
+    let mut problems = Vec::new();
+    for (i, input) in plan.inputs.iter().enumerate() {
+        if Some(i) == roster {
+            // Roster columns appear in every output: they are read by the reports.
+            continue;
+        }
+        if !used_inputs.contains(&i) {
+            problems.push(
+                Problem::warning("C0003", format!("input `{}` is never read", input.name), input.span, "declared here")
+                    .with_help("aggregate it in a component, read a value from it, or remove it and its `--data`"),
+            );
+            continue;
+        }
+        for (c, column) in input.columns.iter().enumerate() {
+            let role = input.key == Some(c) || input.payee == Some(c) || input.period == Some(c);
+            if !role && !used.contains(&(i, c)) {
+                problems.push(
+                    Problem::warning(
+                        "C0003",
+                        format!("column `{}` of `{}` is never read", column.name, input.name),
+                        column.span,
+                        "declared, read nowhere",
+                    )
+                    .with_help("a ledger must declare every column of its file; if the plan does not pay on this one, say so above the input: `# allow(C0003): <reason>`"),
+                );
+            }
+        }
+    }
+    problems
+}

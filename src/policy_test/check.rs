@@ -1,0 +1,232 @@
+//! Test blocks against the plan: the period, the inputs and their rows (read by the ledger
+//! reader, so a test row is held to exactly the rules of a ledger row), payees and components.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::{Expectation, Figure, TestCase};
+use crate::check::plan::PayeeSource;
+use crate::check::{suggest_help, Plan};
+use crate::data::{read_input, InlineRows, InputFile};
+use crate::diagnostics::Problem;
+use crate::period::Period;
+use crate::syntax::ast::{Item, Policy, TestDecl, TestItem, TestRows};
+use crate::value::Value;
+
+/// Every test of the policy, checked; problems for those that are wrong.
+pub fn tests(policy: &Policy, plan: &Plan) -> (Vec<TestCase>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut cases = Vec::new();
+    let mut names: Vec<(String, crate::syntax::ast::Span)> = Vec::new();
+    for item in &policy.items {
+        let Item::Test(decl) = item else { continue };
+        if let Some((_, first)) = names.iter().find(|(n, _)| *n == decl.name.value) {
+            problems.push(
+                Problem::error(format!("two tests are named `{}`", decl.name.value), decl.name.span, "second test")
+                    .with_label(*first, "first test")
+                    .with_help("give each test its own name, so that a failure says which one"),
+            );
+        }
+        names.push((decl.name.value.clone(), decl.name.span));
+        if let Some(case) = test(decl, plan, &mut problems) {
+            cases.push(case);
+        }
+    }
+    (cases, problems)
+}
+
+fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<TestCase> {
+    let before = problems.len();
+    let mut range = None;
+    let mut files: Vec<InputFile> = Vec::new();
+    let mut payees: HashSet<String> = HashSet::new();
+    let mut expects = Vec::new();
+    // Inputs whose rows were written, even if wrong: a wrong row is one error, not two.
+    let mut written: Vec<&str> = Vec::new();
+    for item in &decl.body {
+        match item {
+            TestItem::Period(p) => match Period::parse(&p.value) {
+                Some(_) if range.is_some() => {
+                    problems.push(Problem::error("a test has one period", p.span, "second period").with_help(
+                        "a test runs over one month, quarter or year; write another test for another period",
+                    ))
+                }
+                Some(period) => range = Some((period.first_month(), period.last_month())),
+                None => problems.push(
+                    Problem::error(format!("`{}` is not a period", p.value), p.span, "not a period")
+                        .with_help("write a month `2026-01`, a quarter `2026-Q1` or a year `2026`"),
+                ),
+            },
+            TestItem::Rows(rows) => {
+                written.push(&rows.input.name);
+                if let Some(file) = inline_input(rows, plan, &mut payees, problems) {
+                    if files.iter().any(|f| f.input == file.input) {
+                        problems.push(
+                            Problem::error(
+                                format!("rows for `{}` are given twice", rows.input.name),
+                                rows.input.span,
+                                "second block",
+                            )
+                            .with_help("put all rows of an input in one block"),
+                        );
+                    } else {
+                        files.push(file);
+                    }
+                }
+            }
+            TestItem::Expect(e) => {
+                let figure = if let Some(c) = plan.components.iter().position(|c| c.name == e.component.name) {
+                    Figure::Component(c)
+                } else if e.component.name == "total" {
+                    Figure::Total
+                } else {
+                    let names: Vec<&str> =
+                        plan.components.iter().map(|c| c.name.as_str()).chain(std::iter::once("total")).collect();
+                    problems.push(
+                        Problem::error(
+                            format!("unknown component `{}`", e.component.name),
+                            e.component.span,
+                            "not a component",
+                        )
+                        .with_help(suggest_help(
+                            &e.component.name,
+                            "component",
+                            names.iter().copied(),
+                        )),
+                    );
+                    continue;
+                };
+                if let Some(t) = &e.tolerance {
+                    if t.value < Decimal::ZERO {
+                        problems.push(Problem::error("a tolerance cannot be negative", t.span, "negative"));
+                    }
+                }
+                expects.push(Expectation {
+                    payee: e.payee.value.clone(),
+                    figure,
+                    expected: e.figure.value,
+                    tolerance: e.tolerance.map(|t| t.value),
+                    span: e.span,
+                    figure_span: e.figure.span,
+                });
+            }
+        }
+    }
+    let (payee_input, payee_column) = match plan.payee {
+        PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
+    };
+    let payee_input_name = plan.inputs.get(payee_input).map_or("", |i| i.name.as_str());
+    let misnamed = written.iter().any(|w| plan.inputs.iter().all(|i| i.name != *w));
+    if (misnamed || written.contains(&payee_input_name)) && !files.iter().any(|f| f.input == payee_input) {
+        // The rows were wrong (or named no input) and said so; one mistake, one error.
+    } else if !files.iter().any(|f| f.input == payee_input) {
+        let column =
+            plan.inputs.get(payee_input).and_then(|i| i.columns.get(payee_column)).map_or("", |c| c.name.as_str());
+        problems.push(
+            Problem::error(
+                format!("the test has no rows for `{payee_input_name}`, so nobody is paid"),
+                decl.name.span,
+                "this test",
+            )
+            .with_help(format!(
+                "add `{payee_input_name} {{ ... }}` with a header line and rows; payees are the `{column}` values"
+            )),
+        );
+    } else {
+        for e in &expects {
+            if !payees.contains(&e.payee) {
+                let known: Vec<&str> = payees.iter().map(String::as_str).collect();
+                problems.push(
+                    Problem::error(
+                        format!("`{}` is not a payee in this test's rows", e.payee),
+                        e.span,
+                        "unknown payee",
+                    )
+                    .with_help(suggest_help(&e.payee, "payee", known.iter().copied())),
+                );
+            }
+        }
+    }
+    if expects.is_empty() && problems.len() == before {
+        problems.push(
+            Problem::error(format!("test `{}` expects nothing", decl.name.value), decl.name.span, "no `expect`")
+                .with_help("add a figure to check, e.g. `expect M1 sales_performance = 5000.00`"),
+        );
+    }
+    let Some(range) = range else {
+        problems.push(
+            Problem::error(format!("test `{}` has no period", decl.name.value), decl.name.span, "no `period`")
+                .with_help("add the period it runs over, e.g. `period 2026-01`"),
+        );
+        return None;
+    };
+    if problems.len() > before {
+        return None;
+    }
+    Some(TestCase { name: decl.name.value.clone(), span: decl.name.span, range, files, expects })
+}
+
+/// One block of inline rows as an input file, validated by the ledger reader. The payee ids
+/// of the payee-defining input are collected, so that `expect` can name only real payees.
+fn inline_input(
+    rows: &TestRows,
+    plan: &Plan,
+    payees: &mut HashSet<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<InputFile> {
+    let Some(input) = plan.inputs.iter().position(|i| i.name == rows.input.name) else {
+        let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
+        problems.push(
+            Problem::error(format!("unknown input `{}`", rows.input.name), rows.input.span, "not declared")
+                .with_help(suggest_help(&rows.input.name, "input", names.iter().copied())),
+        );
+        return None;
+    };
+    let schema = plan.inputs.get(input)?;
+    let text: Vec<String> = rows.rows.iter().map(|r| r.value.join(",")).collect();
+    let lines = rows.rows.iter().map(|r| plan.line(r.span) as u64).collect();
+    let file = InputFile {
+        input,
+        path: plan.source.name.clone().into(),
+        inline: Some(InlineRows { text: Arc::from(text.join("\n")), lines }),
+    };
+    let (payee_input, payee_column) = match plan.payee {
+        PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
+    };
+    let result = read_input(schema, &file, plan.money_scale(), |row| {
+        if input == payee_input {
+            match row.values.get(payee_column) {
+                Some(Value::Text(t)) => payees.insert(t.to_string()),
+                Some(other) => payees.insert(other.to_string()),
+                None => false,
+            };
+        }
+        Ok(())
+    });
+    match result {
+        Ok(0) => {
+            problems.push(
+                Problem::error(format!("no rows for `{}`", rows.input.name), rows.body, "a header line and no rows")
+                    .with_help(
+                        "write the header line, then one row per line; leave the block out if the input has no rows",
+                    ),
+            );
+            None
+        }
+        Ok(_) => Some(file),
+        Err(e) => {
+            // The reader names the policy line; point at that row of the block.
+            let line: Option<usize> = e.location.split(':').nth(1).and_then(|l| l.parse().ok());
+            let span = rows.rows.iter().find(|r| Some(plan.line(r.span)) == line).map_or(rows.body, |r| r.span);
+            let problem =
+                Problem::error(format!("test row for `{}`: {}", rows.input.name, e.message), span, "this row");
+            problems.push(match e.help {
+                Some(h) => problem.with_help(h),
+                None => problem,
+            });
+            None
+        }
+    }
+}

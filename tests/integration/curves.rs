@@ -1,0 +1,106 @@
+//! `commission curve`: figures at the seed plan's bounds, cliffs marked, the marginal plan
+//! compared on one chart, and an SVG that parses as XML.
+
+use crate::{run, run_ok};
+
+const SEED: &str = "policies/telecom-account-manager.policy";
+const MARGINAL: &str = "policies/telecom-marginal.policy";
+
+#[test]
+fn the_table_marks_the_seed_plans_cliffs() {
+    let out = run_ok(["curve", SEED, "sales_performance", "--base", "0..500000", "--step", "100000"]);
+    // Sampled every 100,000 plus one fen below and at each bound: 99,999.99 × 3% = 2,999.9997
+    // → 3,000.00; 100,000.00 × 5% = 5,000.00; 299,999.99 × 5% = 14,999.9995 → 15,000.00;
+    // 300,000.00 × 8% = 24,000.00; 500,000.00 × 8% = 40,000.00.
+    let want = "\
+      base     payout  effective rate  note
+      0.00       0.00               -
+ 99,999.99   3,000.00           3.00%
+100,000.00   5,000.00           5.00%  cliff: +2,000.00 from 99,999.99
+200,000.00  10,000.00           5.00%
+299,999.99  15,000.00           5.00%
+300,000.00  24,000.00           8.00%  cliff: +9,000.00 from 299,999.99
+400,000.00  32,000.00           8.00%
+500,000.00  40,000.00           8.00%
+";
+    assert!(out.ends_with(want), "{out}");
+}
+
+#[test]
+fn two_policies_compare_at_the_same_bases() {
+    let out = run_ok([
+        "curve",
+        SEED,
+        "sales_performance",
+        "--base",
+        "0..400000",
+        "--step",
+        "200000",
+        "--vs",
+        MARGINAL,
+        "--format",
+        "csv",
+    ]);
+    // Marginal at 100,000.00: 3,000.00 (no jump); at 300,000.00: 3,000 + 10,000 = 13,000.00;
+    // at 400,000.00: 13,000 + 100,000 × 8% = 21,000.00, an effective rate of 5.25%.
+    assert!(out.starts_with("base,payout,effective_rate,vs_payout,vs_effective_rate,note\n"), "{out}");
+    assert!(
+        out.contains("\n100000.00,5000.00,0.050000,3000.00,0.030000,\"cliff: +2,000.00 from 99,999.99\"\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n300000.00,24000.00,0.080000,13000.00,0.043333,\"cliff: +9,000.00 from 299,999.99\"\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n400000.00,32000.00,0.080000,21000.00,0.052500,\n"), "{out}");
+}
+
+#[test]
+fn a_component_without_tiers_is_charted_by_what_it_aggregates() {
+    let out = run_ok(["curve", SEED, "retention", "--base", "0..20000", "--step", "10000", "--format", "csv"]);
+    // 5% of renewals and upsells: 10,000.00 → 500.00; 20,000.00 → 1,000.00.
+    assert_eq!(
+        out,
+        "base,payout,effective_rate,note\n0.00,0.00,,\n10000.00,500.00,0.050000,\n20000.00,1000.00,0.050000,\n"
+    );
+}
+
+#[test]
+fn the_svg_is_a_chart_with_both_curves_and_the_cliffs() {
+    let svg = run_ok(["curve", SEED, "sales_performance", "--base", "0..500000", "--format", "svg", "--vs", MARGINAL]);
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    // The effective rate, the other policy, this policy.
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("polyline")).count(), 3);
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for want in ["cliff +2,000.00", "cliff +9,000.00", "from 100,000.00", "from 300,000.00", "monthly_sales (CNY)"] {
+        assert!(texts.iter().any(|t| t.contains(want)), "{want} in {texts:?}");
+    }
+}
+
+#[test]
+fn an_unknown_component_is_suggested() {
+    let ran = run(["curve", SEED, "sales_perfomance", "--base", "0..1000"]);
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("did you mean `sales_performance`?"), "{}", ran.stderr);
+    let ran = run(["curve", SEED, "sales_performance", "--base", "1000..0"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+}
+
+/// A falling rate: 99,999.99 × 5% = 4,999.9995 → 5,000.00, but 100,000.00 × 3% = 3,000.00.
+#[test]
+fn a_drop_is_marked_as_a_drop_and_a_falling_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drop.policy");
+    std::fs::write(
+        &path,
+        "policy \"Drop\" version \"1\" currency CNY\ninput sales {\n  key id: text\n  period date: date\n  payee manager: text\n  amount: money\n}\npayee sales.manager\ncomponent c monthly {\n  pay tiers flat sum(sales.amount) {\n    from 0 rate 5%\n    from 100_000 rate 3%\n  }\n}\n",
+    )
+    .unwrap();
+    let shown = path.display().to_string();
+    let out = run_ok(["curve", &shown, "c", "--base", "0..200000", "--step", "100000"]);
+    assert!(out.contains("100,000.00  3,000.00           3.00%  drop: -2,000.00 from 99,999.99\n"), "{out}");
+    let svg = run_ok(["curve", &shown, "c", "--base", "0..200000", "--step", "100000", "--format", "svg"]);
+    assert!(svg.contains("drop -2,000.00"), "{svg}");
+    assert!(svg.contains("cliff or falling segment"), "{svg}");
+}

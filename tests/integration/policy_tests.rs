@@ -1,0 +1,181 @@
+//! `commission test`: the shipped policies' tests pass; a wrong figure fails with the policy
+//! line, expected, got and the difference; JUnit output is XML; `--accept` rewrites only
+//! figures; coverage names what the tests never reached; tests never change `run`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{run, run_ok};
+
+const SEED: &str = "policies/telecom-account-manager.policy";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of the seed policy in a temporary folder, edited by `edit`.
+fn seed_copy(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.policy");
+    fs::write(&path, edit(fs::read_to_string(root().join(SEED)).unwrap())).unwrap();
+    (dir, path)
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn every_shipped_policy_passes_its_tests() {
+    let out = run_ok(["test", "policies/"]);
+    assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
+    assert!(!out.contains("(no tests)"), "every policy ships with tests:\n{out}");
+    assert!(!out.contains("FAIL"), "{out}");
+}
+
+#[test]
+fn a_wrong_figure_fails_with_the_line_expected_got_and_difference() {
+    let wrong = "expect M1 sales_performance = 5001.00";
+    let (_dir, path) = seed_copy(|s| s.replace("expect M1 sales_performance = 5000.00", wrong));
+    let text = fs::read_to_string(&path).unwrap();
+    let shown = path.display().to_string();
+    let ran = run(["test", &shown]);
+    assert_eq!(ran.code, 1, "{}", ran.stdout);
+    // 100,000.00 × 5% = 5,000.00 was computed; 5,001.00 was expected: 1.00 short.
+    let want = format!(
+        "  FAIL  exactly 100,000.00 reaches the 5% bracket  ({shown}:{})\n        {shown}:{}: {wrong}\n        sales_performance of M1: expected 5,001.00, got 5,000.00, difference -1.00\n",
+        line_of(&text, "test \"exactly 100,000.00"),
+        line_of(&text, wrong)
+    );
+    assert!(ran.stdout.contains(&want), "{}\nwanted:\n{want}", ran.stdout);
+    assert!(ran.stdout.ends_with("7 passed, 1 failed\n"), "{}", ran.stdout);
+}
+
+#[test]
+fn junit_output_is_xml_naming_the_failure() {
+    let (_dir, path) =
+        seed_copy(|s| s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.36"));
+    let ran = run(["test", "--format", "junit", &path.display().to_string()]);
+    assert_eq!(ran.code, 1);
+    let doc = roxmltree::Document::parse(&ran.stdout).unwrap_or_else(|e| panic!("{e}\n{}", ran.stdout));
+    let suites = doc.root_element();
+    assert_eq!(suites.tag_name().name(), "testsuites");
+    assert_eq!(suites.attribute("tests"), Some("8"));
+    assert_eq!(suites.attribute("failures"), Some("1"));
+    let failures: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
+    assert_eq!(failures.len(), 1);
+    // 12,345.50 × 3% = 370.365, half-up 370.37; 370.36 was expected.
+    assert_eq!(
+        failures[0].attribute("message"),
+        Some("sales_performance of M2: expected 370.36, got 370.37, difference 0.01")
+    );
+    assert_eq!(failures[0].parent().unwrap().attribute("name"), Some("amounts round half-up to the fen"));
+}
+
+#[test]
+fn accept_rewrites_only_the_failing_figure() {
+    let (_dir, path) = seed_copy(|s| s.replace("expect M1 retention = 400.01", "expect M1 retention = 1.5"));
+    let before = fs::read_to_string(&path).unwrap();
+    let ran = run(["test", "--accept", &path.display().to_string()]);
+    assert_eq!(ran.code, 1, "the run that accepts still reports the failure");
+    let after = fs::read_to_string(&path).unwrap();
+    assert_eq!(after, before.replace("expect M1 retention = 1.5", "expect M1 retention = 400.01"));
+    assert_eq!(after, fs::read_to_string(root().join(SEED)).unwrap());
+    run_ok(["test", &path.display().to_string()]);
+}
+
+#[test]
+fn a_declared_tolerance_is_honoured_and_nothing_else_is() {
+    let (_dir, path) = seed_copy(|s| {
+        s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.36 within 0.01")
+    });
+    run_ok(["test", &path.display().to_string()]);
+    let (_dir, path) = seed_copy(|s| {
+        s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.35 within 0.01")
+    });
+    assert_eq!(run(["test", &path.display().to_string()]).code, 1);
+}
+
+#[test]
+fn seed_tests_cover_every_bracket_and_gate() {
+    let out = run_ok(["test", "--coverage", "--fail-under", "100", SEED]);
+    assert!(out.contains("5 of 5 covered (100%)"), "{out}");
+    assert!(!out.contains("NOT covered"), "{out}");
+}
+
+/// Without the 300,000.00 test nothing reaches the 8% bracket, and coverage says so.
+#[test]
+fn removing_a_test_names_the_uncovered_bracket() {
+    let (_dir, path) = seed_copy(|s| {
+        let start = s.find("test \"exactly 300,000.00").unwrap();
+        let end = start + s[start..].find("\n}\n").unwrap() + 3;
+        format!("{}{}", &s[..start], &s[end..])
+    });
+    let text = fs::read_to_string(&path).unwrap();
+    let shown = path.display().to_string();
+    let ran = run(["test", "--coverage", "--fail-under", "100", &shown]);
+    assert_eq!(ran.code, 1, "{}", ran.stdout);
+    let line = line_of(&text, "from 300_000  rate 8%");
+    let want = format!("  NOT covered  {shown}:{line}  sales_performance: bracket `from 300_000 rate 8%`\n");
+    assert!(ran.stdout.contains(&want), "{}\nwanted: {want}", ran.stdout);
+    assert!(ran.stdout.contains("4 of 5 covered (80%)"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("below --fail-under 100"), "{}", ran.stdout);
+}
+
+#[test]
+fn run_reports_coverage_of_a_real_ledger() {
+    let ran = run([
+        "run",
+        SEED,
+        "--data",
+        "sales=tests/fixtures/seed/sales.csv",
+        "--data",
+        "surveys=tests/fixtures/seed/surveys.csv",
+        "--coverage",
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    // The seed ledger has months in every bracket (99,999.99, 100,000.00, 300,000.00) and
+    // surveys on both sides of 80% (see seed_plan.rs).
+    assert!(ran.stderr.contains("5 of 5 covered (100%)"), "{}", ran.stderr);
+    assert!(!ran.stdout.contains("covered"), "statements and coverage stay apart");
+}
+
+/// Test blocks are for `commission test`: without them `run` computes the same figures.
+#[test]
+fn test_blocks_do_not_change_what_run_computes() {
+    let (dir, path) = seed_copy(|s| {
+        s[..s.find("# ---------------------------------------------------------------- tests").unwrap()].to_string()
+    });
+    let args = |p: &Path| {
+        vec![
+            "run".to_string(),
+            p.display().to_string(),
+            "--data".into(),
+            "sales=tests/fixtures/seed/sales.csv".into(),
+            "--data".into(),
+            "surveys=tests/fixtures/seed/surveys.csv".into(),
+            "--format".into(),
+            "csv".into(),
+        ]
+    };
+    assert!(!fs::read_to_string(&path).unwrap().contains("test \""));
+    assert_eq!(run_ok(args(&path)), run_ok(args(&root().join(SEED))));
+    drop(dir);
+}
+
+#[test]
+fn check_checks_test_blocks() {
+    let (_dir, path) = seed_copy(|s| {
+        s.replace("expect M1 retention = 0.00", "expect M9 retention = 0.00")
+            .replace("expect M2 sales_performance = 370.37", "expect M2 sales_perfomance = 370.37")
+            .replace(
+                "T2, 2026-06-04, M2,      C2,       new,     mobile",
+                "T2, 2026-06-04, M2,      C2,       neww,    mobile",
+            )
+    });
+    let ran = run(["check", &path.display().to_string()]);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(ran.stderr.contains("`M9` is not a payee in this test's rows"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("did you mean `sales_performance`?"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("`kind` is `neww`, which is not one of its declared values"), "{}", ran.stderr);
+}
