@@ -46,8 +46,23 @@ pub struct RunResult {
 
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
-    let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
-    let folded = fold_inputs(plan, files, &needed)?;
+    let folded = fold_inputs(plan, files, &needed_for(plan, options.range))?;
+    statements(plan, &folded, files, options.range)
+}
+
+/// The buckets a run over `range` reads; `None` (every bucket) without a range.
+pub fn needed_for(plan: &Plan, range: Option<(Period, Period)>) -> Needed {
+    range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)))
+}
+
+/// Computes every statement of `range` (or of the months the ledgers span) from a fold.
+/// `files` only names the payee ledger in the message for a run with no payees.
+pub fn statements(
+    plan: &Plan,
+    folded: &Folded,
+    files: &[InputFile],
+    range: Option<(Period, Period)>,
+) -> Result<RunResult, Error> {
     if folded.payees.is_empty() {
         // An empty run would look like "nobody earned anything"; far more often the wrong
         // file was given. Say so instead of printing an empty table.
@@ -65,7 +80,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         .with_help("check that this is the ledger you meant; it has a header line but no data")
         .into());
     }
-    let months = match options.range.or(folded.span) {
+    let months = match range.or(folded.span) {
         Some((from, to)) => Period::months_between(from, to),
         None => Vec::new(),
     };
@@ -84,7 +99,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             let mut amounts = Vec::with_capacity(plan.components.len());
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
-                let amount = component_amount(plan, &folded, payee, *month, component)?;
+                let amount = component_amount(plan, folded, payee, *month, component)?;
                 statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
                     *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
@@ -101,7 +116,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
             });
         }
     }
-    Ok(RunResult { months, statements, component_totals, total, counts: folded.counts })
+    Ok(RunResult { months, statements, component_totals, total, counts: folded.counts.clone() })
 }
 
 /// Buckets (months, quarters, years) whose rows some statement in `months` uses.
@@ -128,7 +143,7 @@ fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
     needed
 }
 
-fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
+pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
     Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
 }
 
@@ -190,12 +205,20 @@ fn money(plan: &Plan, e: &crate::check::plan::Expr, env: &StatementEnv<'_>, what
     }
 }
 
-struct StatementEnv<'a> {
+/// What a statement's expressions read: the payee's aggregates and lookups for a period.
+pub struct StatementEnv<'a> {
     plan: &'a Plan,
     folded: &'a Folded,
     payee: &'a Payee,
     period: Period,
     lets: Vec<Value>,
+}
+
+impl<'a> StatementEnv<'a> {
+    /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
+    pub fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
+        StatementEnv { plan, folded, payee, period, lets: Vec::new() }
+    }
 }
 
 impl Env for StatementEnv<'_> {

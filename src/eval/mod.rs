@@ -36,5 +36,5 @@ impl EvalError {
     }
 }
 
-pub use aggregate::fold_inputs;
-pub use compute::{compute, RunOptions, RunResult, Statement};
+pub use aggregate::{fold_inputs, fold_shared, FoldOutcome, FoldRequest, Folded, LedgerRead, Scale};
+pub use compute::{compute, needed_for, statements, RunOptions, RunResult, Statement};
