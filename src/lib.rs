@@ -11,5 +11,6 @@ pub mod eval;
 pub mod money;
 pub mod period;
 pub mod report;
+pub mod sim;
 pub mod syntax;
 pub mod value;

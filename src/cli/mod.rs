@@ -1,8 +1,12 @@
 //! Command-line parsing, then one module per subcommand. Arguments are turned into validated
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
+mod budget;
 mod check;
+mod diff;
+mod generate;
 mod inputs;
+mod revision;
 mod run;
 
 use std::io::Write;
@@ -32,6 +36,15 @@ enum Command {
     /// Check policies for errors and warnings without reading any ledger
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Compare two plans (files or git revisions) on the same ledgers: who gains, who loses
+    #[command(after_help = EXIT_CODES)]
+    Diff(diff::DiffArgs),
+    /// What a plan costs on a ledger: by component, month, role, business; marginal cost
+    #[command(after_help = EXIT_CODES)]
+    Budget(budget::BudgetArgs),
+    /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
+    #[command(after_help = EXIT_CODES)]
+    Generate(generate::GenerateArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -39,6 +52,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args).map(|()| 0),
         Command::Check(args) => check::check(args),
+        Command::Diff(args) => diff::diff(args).map(|()| 0),
+        Command::Budget(args) => budget::run(args).map(|()| 0),
+        Command::Generate(args) => generate::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -517,10 +517,11 @@ impl<'a> PlanFold<'a> {
             let key = (payee.clone(), bucket);
             if rows.contains_key(&key) {
                 let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
-                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}"))
-                    .with_help(format!(
+                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}")).with_help(
+                    format!(
                     "`{name}` must have one row per payee and period, because the policy reads single values from it"
-                )));
+                ),
+                ));
             }
             rows.insert(key, values.to_vec());
         }

@@ -1,8 +1,12 @@
 //! Renderers: pure functions from a run's results to text. Amounts are printed from
 //! decimals with the policy's rounding scale, never through floats.
 
+pub mod budget;
 pub mod csv;
+pub mod diff;
+pub mod explain;
 pub mod json;
+pub mod sections;
 pub mod table;
 
 use crate::check::plan::Plan;
