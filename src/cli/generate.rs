@@ -73,7 +73,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         return Err(DataError::new(format!("--months {}", args.months), "the range ends before it starts").into());
     }
     let share = match args.share.trim().strip_suffix('%') {
-        Some(p) => decimal("--share", &args.share).and(decimal("--share", p).map(|d| d / Decimal::ONE_HUNDRED))?,
+        Some(p) => decimal("--share", p)? / Decimal::ONE_HUNDRED,
         None => decimal("--share", &args.share)?,
     };
     if share <= Decimal::ZERO || share > Decimal::ONE {

@@ -211,6 +211,8 @@ pub fn fold_shared(
     let mut states: Vec<PlanFold<'_>> = requests.iter().map(PlanFold::new).collect();
     let mut reads = Vec::new();
     let mut notes = Vec::new();
+    // The first task of every read so far, to say why a file is read again.
+    let mut leads: Vec<Task<'_>> = Vec::new();
     // Phase one reads each plan's payee-defining input, phase two the rest, so payees are
     // known before the rows that refer to them.
     for payee_phase in [true, false] {
@@ -234,13 +236,14 @@ pub fn fold_shared(
                 match joinable {
                     Some(group) => group.push(task),
                     None => {
-                        if let Some(lead) = groups.iter().flat_map(|g| g.first()).find(|l| l.file.path == file.path) {
+                        if let Some(lead) = leads.iter().find(|l| l.file.path == file.path) {
                             notes.push(format!(
                                 "reading {} again: {}",
                                 file.path.display(),
                                 why_not_shared(requests, lead, &task)
                             ));
                         }
+                        leads.push(task);
                         groups.push(vec![task]);
                     }
                 }

@@ -173,6 +173,22 @@ pub fn evaluate_component(
     period: Period,
     component: &Component,
 ) -> Result<Decimal, EvalError> {
+    let amount = unrounded_component(plan, folded, payee, period, component)?;
+    component
+        .rounding
+        .apply(amount)
+        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
+}
+
+/// What a component pays before rounding: lets, gates, pay, cap and floor. The budget's
+/// marginal cost differentiates this, since rounding to the fen would swamp a small change.
+pub fn unrounded_component(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    period: Period,
+    component: &Component,
+) -> Result<Decimal, EvalError> {
     let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
     for l in &component.lets {
         let v = eval(plan, &l.value, &env)?;
@@ -191,10 +207,7 @@ pub fn evaluate_component(
     if let Some(floor) = &component.floor {
         amount = amount.max(money(plan, floor, &env, "floors")?);
     }
-    component
-        .rounding
-        .apply(amount)
-        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
+    Ok(amount)
 }
 
 fn money(plan: &Plan, e: &crate::check::plan::Expr, env: &StatementEnv<'_>, what: &str) -> Result<Decimal, EvalError> {

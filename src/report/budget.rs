@@ -32,12 +32,17 @@ pub fn heading(b: &Budget<'_>) -> Vec<String> {
     ]
 }
 
-fn marginal_note() -> String {
-    format!(
-        "marginal cost: the plan is run a second time, in the same pass, with every sale {}% larger (same payees, months, kinds and mix); (extra payout) / (extra sales) x {}",
-        ((UPLIFT - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize(),
-        crate::money::format_grouped(PER, 0)
-    )
+fn marginal_notes() -> [String; 2] {
+    [
+        format!(
+            "marginal cost at the current brackets: the slope of the payout when every sale grows a little (by one millionth), each payee paid at the bracket they are in, per {} of extra sales",
+            crate::money::format_grouped(PER, 0)
+        ),
+        format!(
+            "with every sale {}% larger: the plan run again on sales 1% larger (same payees, months and mix), so payees near a bracket bound cross it",
+            ((UPLIFT - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize()
+        ),
+    ]
 }
 
 pub fn sections(b: &Budget<'_>, style: Style) -> Vec<Section> {
@@ -59,12 +64,20 @@ pub fn sections(b: &Budget<'_>, style: Style) -> Vec<Section> {
         ),
         pct(percent(b.payees.top_decile_payout, b.payout)),
     ]);
-    let marginal = b.marginal_cost();
+    let cost = |m: Option<Decimal>| {
+        m.map_or("-".into(), |m| format!("{} ({}%)", style.amount(m), fixed2(m / PER * Decimal::ONE_HUNDRED)))
+    };
     summary.row(vec![
-        format!("marginal cost of {} more sales", style.amount(PER)),
-        marginal.map_or("-".into(), |m| format!("{} ({}%)", style.amount(m), fixed2(m / PER * Decimal::ONE_HUNDRED))),
+        format!("marginal cost of {} more sales, at the current brackets", style.amount(PER)),
+        cost(b.marginal_cost()),
     ]);
-    summary.note(marginal_note());
+    summary.row(vec![
+        format!("marginal cost of {} more sales, with every sale 1% larger", style.amount(PER)),
+        cost(b.uplift_cost()),
+    ]);
+    for note in marginal_notes() {
+        summary.note(note);
+    }
     let mut out = vec![summary];
     for breakdown in &b.breakdowns {
         out.push(breakdown_section(b, breakdown, style));
@@ -111,7 +124,7 @@ fn breakdown_section(b: &Budget<'_>, breakdown: &Breakdown, style: Style) -> Sec
 
 pub fn table(b: &Budget<'_>) -> String {
     let style = Style { scale: b.plan.rounding.scale(), grouped: true };
-    sections::table(&heading(b), &sections(b, style), &reads_footer(&b.evaluation, "the plan and its 1% uplift"))
+    sections::table(&heading(b), &sections(b, style), &reads_footer(&b.evaluation, "the plan and its three variants"))
 }
 
 pub fn markdown(b: &Budget<'_>) -> String {
@@ -163,7 +176,6 @@ pub fn json(b: &Budget<'_>) -> String {
             json!({"by": br.grouping.name(), "allocation": allocation, "groups": groups})
         })
         .collect();
-    let marginal = b.marginal_cost();
     let reads: Vec<Json> = b
         .evaluation
         .passes()
@@ -190,11 +202,16 @@ pub fn json(b: &Budget<'_>) -> String {
         },
         "marginal": {
             "per": amount(PER),
-            "cost": marginal.map(amount),
-            "rate_pct": pct(marginal.map(|m| m / PER * Decimal::ONE_HUNDRED)),
-            "uplift_pct": fixed2((UPLIFT - Decimal::ONE) * Decimal::ONE_HUNDRED),
-            "extra_payout": b.uplift.map(|(p, _)| amount(p)),
-            "extra_sales": b.uplift.map(|(_, s)| amount(s)),
+            "at_current_brackets": {
+                "cost": b.marginal_cost().map(amount),
+                "rate_pct": pct(b.marginal_cost().map(|m| m / PER * Decimal::ONE_HUNDRED)),
+            },
+            "every_sale_one_percent_larger": {
+                "cost": b.uplift_cost().map(amount),
+                "rate_pct": pct(b.uplift_cost().map(|m| m / PER * Decimal::ONE_HUNDRED)),
+                "extra_payout": b.uplift.map(|(p, _)| amount(p)),
+                "extra_sales": b.uplift.map(|(_, s)| amount(s)),
+            },
         },
         "breakdowns": breakdowns,
         "reads": reads,

@@ -21,7 +21,8 @@ use crate::check::plan::ColumnType;
 use crate::check::{suggest_help, Plan};
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
-use crate::eval::Scale;
+use crate::eval::compute::{policy_error, unrounded_component};
+use crate::eval::{Folded, Scale};
 use crate::period::{Granularity, Period};
 use crate::report::plain;
 use crate::value::Value;
@@ -96,26 +97,41 @@ pub struct Budget<'a> {
     pub sales: Decimal,
     pub breakdowns: Vec<Breakdown>,
     pub payees: PayeeStats,
-    /// Extra payout when every sale is 1% larger, and the extra sales that makes.
+    /// At the current brackets: extra unrounded payout for every sale larger by a factor
+    /// of `1 + SLOPE_STEP` (no payee crossing a bracket bound), and the extra sales.
+    pub slope: Option<(Decimal, Decimal)>,
+    /// Extra payout when every sale is 1% larger (brackets may be crossed), and the extra
+    /// sales that makes.
     pub uplift: Option<(Decimal, Decimal)>,
 }
 
-/// The uplift the marginal cost is measured with: every sale 1% larger.
+/// The uplift of the second marginal figure: every sale 1% larger.
 pub const UPLIFT: Decimal = Decimal::from_parts(101, 0, 0, false, 2);
+/// The relative step of the slope: one millionth.
+pub const SLOPE_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
 /// Marginal cost is quoted per this much more sales.
 pub const PER: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 
 impl Budget<'_> {
-    /// Payout per `PER` of extra sales, spread like today's sales: (payout at 101% of every
-    /// sale - payout) / (1% of sales) x 10,000. Rounded to the fen.
+    /// Payout per `PER` of extra sales at the current brackets: the slope of the payout
+    /// when every sale grows in proportion, each payee paid at the bracket they are in.
     pub fn marginal_cost(&self) -> Option<Decimal> {
-        let (extra_payout, extra_sales) = self.uplift?;
-        if extra_sales.is_zero() {
-            return None;
-        }
-        let per = extra_payout.checked_mul(PER)?.checked_div(extra_sales)?;
-        Some(per.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+        per_ten_thousand(self.slope?)
     }
+
+    /// Payout per `PER` of extra sales if every sale were 1% larger: the slope plus the
+    /// brackets some payees would reach.
+    pub fn uplift_cost(&self) -> Option<Decimal> {
+        per_ten_thousand(self.uplift?)
+    }
+}
+
+fn per_ten_thousand((extra_payout, extra_sales): (Decimal, Decimal)) -> Option<Decimal> {
+    if extra_sales.is_zero() {
+        return None;
+    }
+    let per = extra_payout.checked_mul(PER)?.checked_div(extra_sales)?;
+    Some(per.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// The sales measure: `INPUT.COLUMN` if given, else the one money column of an input that
@@ -236,8 +252,13 @@ pub fn budget<'a>(
             }
         }
     };
-    let scale = Some(Scale { input: measure.input, column: measure.column, factor: UPLIFT });
-    let jobs = [Job { plan, files, scale: None }, Job { plan, files, scale }];
+    let scaled = |factor| Some(Scale { input: measure.input, column: measure.column, factor });
+    let jobs = [
+        Job { plan, files, scale: None },
+        Job { plan, files, scale: scaled(UPLIFT) },
+        Job { plan, files, scale: scaled(Decimal::ONE + SLOPE_STEP) },
+        Job { plan, files, scale: scaled(Decimal::ONE - SLOPE_STEP) },
+    ];
     let evaluation = evaluate(&jobs, range, Some(&mut observe))?;
     if overflow {
         return Err(DataError::new("", "the sales are too large to add up exactly").into());
@@ -250,6 +271,12 @@ pub fn budget<'a>(
     let in_range = |bucket: &Period| months.contains(&bucket.last_month());
     let sales: Decimal = tally.total.iter().filter(|((_, b), _)| in_range(b)).map(|(_, v)| *v).sum();
     let uplift = evaluation.runs.get(1).map(|up| (up.result.total - result.total, sales * (UPLIFT - Decimal::ONE)));
+    let slope = match (evaluation.runs.get(2), evaluation.runs.get(3)) {
+        (Some(up), Some(down)) => {
+            Some((slope(plan, &months, &base.folded, &up.folded, &down.folded)?, sales * SLOPE_STEP))
+        }
+        _ => None,
+    };
     let step = plan.rounding.step;
     let measure_input = plan.inputs.get(measure.input);
     let bucket_gran = measure_input.and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
@@ -349,7 +376,40 @@ pub fn budget<'a>(
         .and_then(|i| i.columns.get(measure.column).map(|c| format!("{}.{}", i.name, c.name)))
         .unwrap_or_default();
     let payout = result.total;
-    Ok(Budget { plan, measure_name, evaluation, payout, sales, breakdowns, payees, uplift })
+    Ok(Budget { plan, measure_name, evaluation, payout, sales, breakdowns, payees, slope, uplift })
+}
+
+/// The extra unrounded payout for sales larger by `SLOPE_STEP`, summed over every payee,
+/// month and component. Each term is the smaller (in size) of the step up and the step
+/// down: a payee within a millionth below a bracket bound would jump a whole bracket going
+/// up, and one exactly on a bound would fall a bracket going down, but never both, so the
+/// smaller step is the slope at the bracket the payee is in.
+fn slope(plan: &Plan, months: &[Period], base: &Folded, up: &Folded, down: &Folded) -> Result<Decimal, Error> {
+    let mut total = Decimal::ZERO;
+    let find = |folded: &'_ Folded, id: &Arc<str>| folded.payees.iter().find(|p| p.id == *id).cloned();
+    for payee in &base.payees {
+        let (Some(payee_up), Some(payee_down)) = (find(up, &payee.id), find(down, &payee.id)) else { continue };
+        for month in months {
+            for component in &plan.components {
+                let Some(period) = month.coarsen(component.cadence.into()) else { continue };
+                if period.last_month() != *month {
+                    continue;
+                }
+                let context = format!("payee `{}`, {period}", payee.id);
+                let value = |folded: &Folded, who: &crate::eval::aggregate::Payee| {
+                    unrounded_component(plan, folded, who, period, component)
+                        .map_err(|e| policy_error(plan, e, &context))
+                };
+                let here = value(base, payee)?;
+                let step_up = value(up, &payee_up)? - here;
+                let step_down = here - value(down, &payee_down)?;
+                let step = if step_up.abs() <= step_down.abs() { step_up } else { step_down };
+                total =
+                    total.checked_add(step).ok_or_else(|| DataError::new("", "the payout is too large to add up"))?;
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// Splits every statement's components over the groups of a sales column, pro rata to the

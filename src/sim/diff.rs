@@ -213,11 +213,41 @@ fn pair_components(old: &Plan, old_totals: &[Decimal], new: &Plan, new_totals: &
     out
 }
 
-/// A component's text between its braces, with spacing normalised.
+/// A component's text between its braces (comments dropped, spacing normalised), to
+/// recognise a component that was only renamed. The checked component's span is its name,
+/// so the body is found by matching braces from there, skipping quoted text and comments.
 fn body(plan: &Plan, component: &Component) -> String {
-    let text = plan.source.text.get(component.span.start..component.span.end).unwrap_or("");
-    let inner = text.split_once('{').map_or("", |(_, rest)| rest);
-    inner.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = plan.source.text.get(component.span.start..).unwrap_or("");
+    let mut out = String::new();
+    let (mut depth, mut quoted, mut comment) = (0usize, false, false);
+    for c in text.chars() {
+        match c {
+            '\n' if comment => comment = false,
+            _ if comment => continue,
+            '"' => quoted = !quoted,
+            '#' if !quoted => {
+                comment = true;
+                continue;
+            }
+            '{' if !quoted => {
+                depth += 1;
+                if depth == 1 {
+                    continue;
+                }
+            }
+            '}' if !quoted => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        if depth > 0 {
+            out.push(c);
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn pair_payees(old: &[(Arc<str>, Decimal)], new: &[(Arc<str>, Decimal)]) -> Vec<PayeeChange> {

@@ -4,8 +4,11 @@
 // Test helpers may fail loudly: a panic here is a failed test, not a crash in the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod budget;
 mod cli;
 mod diagnostics;
+mod diff;
+mod generate;
 mod properties;
 mod seed_plan;
 mod snapshots;
