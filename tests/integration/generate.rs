@@ -63,7 +63,7 @@ fn months_add_up_to_the_share_of_sales() {
     }
     assert_eq!(months.len(), 6);
     for (month, total) in months {
-        assert_eq!(total, Decimal::new(300_000_00, 2), "{month}");
+        assert_eq!(total, Decimal::new(30_000_000, 2), "{month}");
     }
 }
 
