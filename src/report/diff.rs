@@ -103,6 +103,7 @@ const PAYEE_HEADER: [&str; 6] = ["payee", "old", "new", "change", "change %", "n
 pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> {
     let mut out = Vec::new();
     let mut totals = Section::new("Cost by component", &["component", "old", "new", "change", "change %", "note"], 1);
+    totals.figures = 1..5;
     for c in &cmp.components {
         let label = c
             .new
@@ -155,9 +156,11 @@ pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> 
     out.push(dist);
 
     let mut gainers = Section::new(format!("Largest gains (top {top})"), &PAYEE_HEADER, 1);
+    gainers.figures = 1..5;
     cmp.gainers(top).into_iter().for_each(|p| gainers.row(payee_row(p, style)));
     out.push(gainers);
     let mut losers = Section::new(format!("Largest losses (top {top})"), &PAYEE_HEADER, 1);
+    losers.figures = 1..5;
     cmp.losers(top).into_iter().for_each(|p| losers.row(payee_row(p, style)));
     out.push(losers);
     out.push(every_payee(cmp, style));
@@ -169,6 +172,7 @@ pub fn every_payee(cmp: &Comparison<'_>, style: Style) -> Section {
     // CSV headers are read by programs: no spaces or signs.
     let header = if style.grouped { PAYEE_HEADER } else { ["payee", "old", "new", "change", "change_pct", "note"] };
     let mut all = Section::new("Every payee, by change", &header, 1);
+    all.figures = 1..5;
     cmp.payees.iter().for_each(|p| all.row(payee_row(p, style)));
     all
 }

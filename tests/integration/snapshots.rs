@@ -29,3 +29,18 @@ fn run_every_policy_on_its_example_data() {
         insta::assert_snapshot!("json", redact_sha(&json));
     });
 }
+
+/// The layout of `diff` and `budget` on the hand-checked seed ledger; their figures are
+/// pinned independently in `diff.rs` and `budget.rs`.
+#[test]
+fn diff_and_budget_reports() {
+    let data = ["--data", "sales=tests/fixtures/seed/sales.csv", "--data", "surveys=tests/fixtures/seed/surveys.csv"];
+    let flat = "policies/telecom-account-manager.policy";
+    let marginal = "policies/telecom-marginal.policy";
+    let diff: Vec<&str> = ["diff", flat, marginal].iter().chain(&data).copied().collect();
+    insta::assert_snapshot!("diff_table", run_ok(&diff));
+    insta::assert_snapshot!("diff_md", run_ok(diff.iter().chain(&["--format", "md", "--top", "2"])));
+    insta::assert_snapshot!("diff_explain", run_ok(diff.iter().chain(&["--explain", "李娜", "--period", "2026-Q2"])));
+    let budget: Vec<&str> = ["budget", flat].iter().chain(&data).copied().collect();
+    insta::assert_snapshot!("budget_table", run_ok(budget.iter().chain(&["--by", "component", "--by", "segment"])));
+}
