@@ -15,5 +15,6 @@ pub mod money;
 pub mod period;
 pub mod policy_test;
 pub mod report;
+pub mod sim;
 pub mod syntax;
 pub mod value;

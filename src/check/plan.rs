@@ -158,6 +158,21 @@ impl InputSchema {
         self.columns.iter().position(|c| c.name == name)
     }
 
+    /// Whether a file read against `other` yields the same rows, value for value, as read
+    /// against this schema: the same columns in the same order, with the same types, allowed
+    /// values and marks. Then one pass over the file can feed both plans.
+    pub fn same_shape(&self, other: &InputSchema) -> bool {
+        self.key == other.key
+            && self.payee == other.payee
+            && self.period == other.period
+            && self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| a.name == b.name && a.ty == b.ty && a.values == b.values)
+    }
+
     /// Granularity of the buckets rows fall into, if the input has a period column.
     pub fn bucket(&self) -> Option<Granularity> {
         self.period.and_then(|i| self.columns.get(i)).and_then(|c| c.ty.bucket())

@@ -15,15 +15,38 @@ pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error
         DataError::new(&shown, format!("cannot read policy: {e}"))
             .with_help("give the path of a `.policy` file, e.g. `policies/telecom-account-manager.policy`")
     })?;
-    let source = SourceFile::new(shown, text);
+    check_source(SourceFile::new(shown, text))
+}
+
+/// Like [`load_policy`], but `spec` may also be a git revision of a file
+/// (`HEAD~1:policies/x.policy`).
+pub fn load_policy_spec(spec: &str) -> Result<(Plan, PolicyReport), Error> {
+    let text = super::revision::read(spec)?;
+    check_source(SourceFile::new(spec, text))
+}
+
+fn check_source(source: SourceFile) -> Result<(Plan, PolicyReport), Error> {
     let (plan, warnings) = check::load(source.clone())?;
     Ok((plan, PolicyReport { source, problems: warnings }))
 }
 
 /// `sales=path/to/sales.csv` -> the input it binds.
 pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
-    let mut files: Vec<InputFile> = Vec::new();
-    let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
+    Ok(bind_shared(&[plan], data)?.into_iter().next().unwrap_or_default())
+}
+
+/// Binds one `--data` list to the inputs of several plans (a comparison). A name must be an
+/// input of at least one plan, and every plan must have each of its inputs bound.
+pub fn bind_shared(plans: &[&Plan], data: &[String]) -> Result<Vec<Vec<InputFile>>, Error> {
+    let mut bindings: Vec<(&str, &str)> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for plan in plans {
+        for input in &plan.inputs {
+            if !names.contains(&input.name.as_str()) {
+                names.push(input.name.as_str());
+            }
+        }
+    }
     for binding in data {
         let Some((name, path)) = binding.split_once('=') else {
             return Err(DataError::new(format!("--data {binding}"), "expected NAME=PATH")
@@ -33,36 +56,53 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
                 ))
                 .into());
         };
-        let Some(input) = plan.inputs.iter().position(|i| i.name == name) else {
-            return Err(DataError::new(format!("--data {binding}"), format!("the policy has no input `{name}`"))
+        if !names.contains(&name) {
+            let whose = if plans.len() > 1 { "neither policy has" } else { "the policy has no" };
+            return Err(DataError::new(format!("--data {binding}"), format!("{whose} input `{name}`"))
                 .with_help(suggest_help(name, "input", names.iter().copied()))
                 .into());
-        };
-        if files.iter().any(|f| f.input == input) {
+        }
+        if bindings.iter().any(|(n, _)| *n == name) {
             return Err(DataError::new(format!("--data {binding}"), format!("input `{name}` is bound twice")).into());
         }
-        files.push(InputFile::new(input, path));
+        bindings.push((name, path));
     }
-    let missing: Vec<&str> = plan
-        .inputs
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !files.iter().any(|f| f.input == *i))
-        .map(|(_, s)| s.name.as_str())
-        .collect();
-    if !missing.is_empty() {
-        let example: Vec<String> = missing.iter().map(|m| format!("--data {m}={m}.csv")).collect();
-        return Err(DataError::new(
-            "",
-            format!(
-                "no file given for input {}",
-                missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-            ),
-        )
-        .with_help(format!("bind every declared input: {}", example.join(" ")))
-        .into());
+    let mut out = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let files: Vec<InputFile> = plan
+            .inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(input, schema)| {
+                bindings
+                    .iter()
+                    .find(|(n, _)| *n == schema.name)
+                    .map(|(_, path)| InputFile::new(input, PathBuf::from(path)))
+            })
+            .collect();
+        let missing: Vec<&str> = plan
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !files.iter().any(|f| f.input == *i))
+            .map(|(_, s)| s.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let example: Vec<String> = missing.iter().map(|m| format!("--data {m}={m}.csv")).collect();
+            let location = if plans.len() > 1 { plan.source.name.clone() } else { String::new() };
+            return Err(DataError::new(
+                location,
+                format!(
+                    "no file given for input {}",
+                    missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .with_help(format!("bind every declared input: {}", example.join(" ")))
+            .into());
+        }
+        out.push(files);
     }
-    Ok(files)
+    Ok(out)
 }
 
 /// `--period`, or `--from` and `--to`, as a range of months. Quarters and years expand to

@@ -1,14 +1,18 @@
 //! Command-line parsing, then one module per subcommand. Arguments are turned into validated
 //! settings before any work starts; errors become exit codes here and nowhere else.
 
+mod budget;
 mod check;
 mod curve;
+mod diff;
 mod doc;
 mod explain;
 mod explain_code;
 mod fmt;
+mod generate;
 mod inputs;
 mod report;
+mod revision;
 mod run;
 mod test;
 
@@ -84,6 +88,15 @@ enum Command {
     Curve(curve::CurveArgs),
     /// Explain a warning code (C0001 ...) of `commission check`
     ExplainCode(explain_code::ExplainCodeArgs),
+    /// Compare two plans (files or git revisions) on the same ledgers: who gains, who loses
+    #[command(after_help = EXIT_CODES)]
+    Diff(diff::DiffArgs),
+    /// What a plan costs on a ledger: by component, month, role, business; marginal cost
+    #[command(after_help = EXIT_CODES)]
+    Budget(budget::BudgetArgs),
+    /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
+    #[command(after_help = EXIT_CODES)]
+    Generate(generate::GenerateArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -103,6 +116,9 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::test(args),
         Command::ExplainCode(args) => explain_code::explain_code(args),
         Command::Curve(args) => curve::curve(args),
+        Command::Diff(args) => diff::diff(args).map(|()| 0),
+        Command::Budget(args) => budget::run(args).map(|()| 0),
+        Command::Generate(args) => generate::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

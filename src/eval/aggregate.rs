@@ -142,6 +142,46 @@ pub struct Folded {
 /// Which buckets the run needs; `None` means all of them (no range was given).
 pub type Needed = Option<HashSet<Period>>;
 
+/// One plan's part in a fold: the plan, the files bound to its inputs, the buckets it needs.
+#[derive(Debug, Clone)]
+pub struct FoldRequest<'a> {
+    pub plan: &'a Plan,
+    pub files: &'a [InputFile],
+    pub needed: Needed,
+    /// Multiply one column of one input by a factor as its rows are read (the budget's
+    /// marginal cost runs the plan a second time on sales 1% larger, in the same pass).
+    pub scale: Option<Scale>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale {
+    pub input: usize,
+    pub column: usize,
+    pub factor: Decimal,
+}
+
+/// Sees every row a plan uses, after its payee and bucket are known: (request, input,
+/// payee, bucket, values). Lets a command tally what the plan's aggregates do not keep,
+/// such as sales per business type, without reading the ledger again.
+pub type RowObserver<'o> = dyn FnMut(usize, usize, &Arc<str>, Period, &[Value]) + 'o;
+
+/// One read of one file and the inputs of the requests it served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRead {
+    pub path: std::path::PathBuf,
+    /// (request index, input name) for every plan input folded from this read.
+    pub served: Vec<(usize, String)>,
+}
+
+/// The folds, one per request, and what was read to make them.
+#[derive(Debug)]
+pub struct FoldOutcome {
+    pub folded: Vec<Folded>,
+    pub reads: Vec<LedgerRead>,
+    /// Why a file had to be read more than once (shown to the user on stderr).
+    pub notes: Vec<String>,
+}
+
 /// Reads every bound input once, in an order that knows the payees before they are needed:
 /// the roster (or the ledger that defines the payees) first, then the rest.
 pub fn fold_inputs<T: Tracer>(
@@ -150,55 +190,365 @@ pub fn fold_inputs<T: Tracer>(
     needed: &Needed,
     tracer: &mut T,
 ) -> Result<Folded, Error> {
-    let n = plan.inputs.len();
-    let mut folded = Folded {
-        buckets: vec![HashMap::new(); n],
-        rows: vec![HashMap::new(); n],
-        counts: vec![RowCounts::default(); n],
-        ..Folded::default()
-    };
-    let (first, payee_from_roster) = match plan.payee {
-        PayeeSource::Roster { input, .. } => (input, true),
-        PayeeSource::Ledger { input, .. } => (input, false),
-    };
-    let mut order: Vec<usize> = vec![first];
-    order.extend((0..n).filter(|i| *i != first));
-
-    let mut payees: BTreeMap<Arc<str>, Vec<Value>> = BTreeMap::new();
-    for input in order {
-        let Some(file) = files.iter().find(|f| f.input == input) else {
-            continue;
-        };
-        if payee_from_roster && input == first {
-            fold_roster(plan, file, &mut payees, &mut folded)?;
-        } else {
-            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded, tracer)?;
-        }
-    }
-    folded.payees = payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
-    Ok(folded)
+    let request = FoldRequest { plan, files, needed: needed.clone(), scale: None };
+    let outcome = fold_shared(std::slice::from_ref(&request), None, tracer)?;
+    Ok(outcome.folded.into_iter().next().unwrap_or_default())
 }
 
-fn fold_roster(
-    plan: &Plan,
-    file: &InputFile,
-    payees: &mut BTreeMap<Arc<str>, Vec<Value>>,
-    folded: &mut Folded,
-) -> Result<(), Error> {
-    let Some(schema) = plan.inputs.get(file.input) else {
-        return Ok(());
+/// What a file is to the plan that reads it; rows can only be shared between plans for
+/// which it is the same thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Roster,
+    PayeeLedger,
+    Ledger,
+}
+
+#[derive(Clone, Copy)]
+struct Task<'a> {
+    request: usize,
+    input: usize,
+    file: &'a InputFile,
+    role: Role,
+}
+
+/// Folds the inputs of several plans at once. A file bound to inputs of several plans is
+/// read once and each row is folded into every plan, provided their schemas for it have the
+/// same shape (same columns, types, allowed values and marks), so one validation serves all;
+/// otherwise the file is read once per shape, and a note says why.
+///
+/// The tracer sees the per-row expressions of the aggregates (coverage of rate-table rows in
+/// `sum(sales.amount * rate(...))`); a tracer observes one plan, so pass [`super::expr::NoTrace`]
+/// when folding several.
+pub fn fold_shared<T: Tracer>(
+    requests: &[FoldRequest<'_>],
+    mut observer: Option<&mut RowObserver<'_>>,
+    tracer: &mut T,
+) -> Result<FoldOutcome, Error> {
+    let mut states: Vec<PlanFold<'_>> = requests.iter().map(PlanFold::new).collect();
+    let mut reads = Vec::new();
+    let mut notes = Vec::new();
+    // The first task of every read so far, to say why a file is read again.
+    let mut leads: Vec<Task<'_>> = Vec::new();
+    // Phase one reads each plan's payee-defining input, phase two the rest, so payees are
+    // known before the rows that refer to them.
+    for payee_phase in [true, false] {
+        let mut groups: Vec<Vec<Task<'_>>> = Vec::new();
+        for (r, request) in requests.iter().enumerate() {
+            let first = payee_input(request.plan);
+            let mut inputs: Vec<usize> = vec![first];
+            inputs.extend((0..request.plan.inputs.len()).filter(|i| *i != first));
+            for input in inputs.into_iter().filter(|i| (*i == first) == payee_phase) {
+                let Some(file) = request.files.iter().find(|f| f.input == input) else { continue };
+                let role = match (input == first, request.plan.payee) {
+                    (true, PayeeSource::Roster { .. }) => Role::Roster,
+                    (true, PayeeSource::Ledger { .. }) => Role::PayeeLedger,
+                    _ => Role::Ledger,
+                };
+                let task = Task { request: r, input, file, role };
+                let joinable = groups.iter_mut().find(|g| {
+                    g.first().is_some_and(|lead| lead.file.path == file.path && shares_rows(requests, lead, &task))
+                        && !g.iter().any(|t| t.request == r)
+                });
+                match joinable {
+                    Some(group) => group.push(task),
+                    None => {
+                        if let Some(lead) = leads.iter().find(|l| l.file.path == file.path) {
+                            notes.push(format!(
+                                "reading {} again: {}",
+                                file.path.display(),
+                                why_not_shared(requests, lead, &task)
+                            ));
+                        }
+                        leads.push(task);
+                        groups.push(vec![task]);
+                    }
+                }
+            }
+        }
+        for group in groups {
+            reads.push(read_group(requests, &mut states, &group, observer.as_deref_mut(), tracer)?);
+        }
+    }
+    let folded = states.into_iter().map(PlanFold::finish).collect();
+    Ok(FoldOutcome { folded, reads, notes })
+}
+
+fn payee_input(plan: &Plan) -> usize {
+    match plan.payee {
+        PayeeSource::Roster { input, .. } | PayeeSource::Ledger { input, .. } => input,
+    }
+}
+
+fn schema_of<'a>(requests: &[FoldRequest<'a>], task: &Task<'_>) -> Option<&'a crate::check::plan::InputSchema> {
+    requests.get(task.request).and_then(|r| r.plan.inputs.get(task.input))
+}
+
+fn shares_rows(requests: &[FoldRequest<'_>], a: &Task<'_>, b: &Task<'_>) -> bool {
+    let scale = |t: &Task<'_>| requests.get(t.request).map(|r| r.plan.money_scale());
+    a.role == b.role
+        && scale(a) == scale(b)
+        && matches!((schema_of(requests, a), schema_of(requests, b)), (Some(x), Some(y)) if x.same_shape(y))
+}
+
+fn why_not_shared(requests: &[FoldRequest<'_>], lead: &Task<'_>, task: &Task<'_>) -> String {
+    let name = |t: &Task<'_>| {
+        let plan = requests.get(t.request).map_or("", |r| r.plan.source.name.as_str());
+        let input = schema_of(requests, t).map_or("", |s| s.name.as_str());
+        format!("input `{input}` of {plan}")
     };
-    let key = schema.key.unwrap_or(0);
-    let read = read_input(schema, file, plan.money_scale(), |row| {
-        if let Some(Value::Text(id)) = row.values.get(key) {
-            payees.insert(id.clone(), row.values.to_vec());
+    let reason = if lead.role != task.role {
+        "it defines the payees in one plan and not in the other"
+    } else if requests.get(lead.request).map(|r| r.plan.money_scale())
+        != requests.get(task.request).map(|r| r.plan.money_scale())
+    {
+        "the plans' currencies allow different decimals"
+    } else {
+        "their columns, types, allowed values or marks differ"
+    };
+    format!("{} and {} cannot share one pass: {reason}", name(lead), name(task))
+}
+
+/// Reads one file once, folding every row into each plan of the group.
+fn read_group<T: Tracer>(
+    requests: &[FoldRequest<'_>],
+    states: &mut [PlanFold<'_>],
+    group: &[Task<'_>],
+    mut observer: Option<&mut RowObserver<'_>>,
+    tracer: &mut T,
+) -> Result<LedgerRead, Error> {
+    let (Some(lead), Some(schema)) = (group.first(), group.first().and_then(|t| schema_of(requests, t))) else {
+        return Ok(LedgerRead { path: std::path::PathBuf::new(), served: Vec::new() });
+    };
+    let money_scale = requests.get(lead.request).map_or(2, |r| r.plan.money_scale());
+    let mut scratch: Vec<Value> = Vec::new();
+    let result = read_input(schema, lead.file, money_scale, |row| {
+        for task in group {
+            let Some(state) = states.get_mut(task.request) else { continue };
+            let values = match state.scale {
+                Some(s) if s.input == task.input => {
+                    scratch.clear();
+                    scratch.extend_from_slice(row.values);
+                    if let Some(Value::Number(n)) = scratch.get_mut(s.column) {
+                        *n = n
+                            .checked_mul(s.factor)
+                            .ok_or_else(|| DataError::new("", "an amount is too large to scale"))?;
+                    }
+                    &scratch[..]
+                }
+                _ => row.values,
+            };
+            let used = match task.role {
+                Role::Roster => state.roster_row(task.input, values),
+                Role::PayeeLedger | Role::Ledger => {
+                    state.ledger_row(task.input, task.role == Role::PayeeLedger, values, row.line, tracer)?
+                }
+            };
+            if let (Some((payee, bucket)), Some(observe)) = (used, observer.as_deref_mut()) {
+                observe(task.request, task.input, &payee, bucket, values);
+            }
         }
         Ok(())
-    })?;
-    if let Some(c) = folded.counts.get_mut(file.input) {
-        *c = RowCounts { read, used: read, ..RowCounts::default() };
+    });
+    if let Err(e) = result {
+        let shown = lead.file.path.display().to_string();
+        for task in group {
+            if let Some(state) = states.get_mut(task.request) {
+                if let Some((err, line)) = state.eval_error.take() {
+                    return Err(Error::Policy(PolicyReport {
+                        source: state.plan.source.clone(),
+                        problems: vec![err.into_problem(&format!("row at {shown}:{line}"))],
+                    }));
+                }
+            }
+        }
+        return Err(Error::Data(e));
     }
-    Ok(())
+    let served =
+        group.iter().map(|t| (t.request, schema_of(requests, t).map_or(String::new(), |s| s.name.clone()))).collect();
+    Ok(LedgerRead { path: lead.file.path.clone(), served })
+}
+
+/// How one plan folds the rows of one of its inputs, worked out once before reading.
+struct LedgerShape {
+    payee_col: usize,
+    period_col: usize,
+    granularity: Granularity,
+    /// Indices into `plan.aggregates` of the aggregates over this input, in order.
+    aggs: Vec<usize>,
+    keeps_rows: bool,
+}
+
+/// One plan's fold in progress.
+struct PlanFold<'a> {
+    plan: &'a Plan,
+    needed: &'a Needed,
+    scale: Option<Scale>,
+    roster_mode: bool,
+    shapes: Vec<Option<LedgerShape>>,
+    payees: BTreeMap<Arc<str>, Vec<Value>>,
+    folded: Folded,
+    /// A computation that failed on a row stops the read; the policy error is kept here.
+    eval_error: Option<(EvalError, u64)>,
+}
+
+impl<'a> PlanFold<'a> {
+    fn new(request: &'a FoldRequest<'a>) -> Self {
+        let plan = request.plan;
+        let n = plan.inputs.len();
+        let shapes = plan
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(input, schema)| {
+                let (payee_col, period_col, granularity) = (schema.payee?, schema.period?, schema.bucket()?);
+                let aggs =
+                    plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
+                let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
+                Some(LedgerShape { payee_col, period_col, granularity, aggs, keeps_rows })
+            })
+            .collect();
+        PlanFold {
+            plan,
+            needed: &request.needed,
+            scale: request.scale,
+            roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
+            shapes,
+            payees: BTreeMap::new(),
+            folded: Folded {
+                buckets: vec![HashMap::new(); n],
+                rows: vec![HashMap::new(); n],
+                counts: vec![RowCounts::default(); n],
+                ..Folded::default()
+            },
+            eval_error: None,
+        }
+    }
+
+    fn finish(self) -> Folded {
+        let mut folded = self.folded;
+        folded.payees = self.payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
+        folded
+    }
+
+    fn count(&mut self, input: usize) -> Option<&mut RowCounts> {
+        self.folded.counts.get_mut(input)
+    }
+
+    fn roster_row(&mut self, input: usize, values: &[Value]) -> Option<(Arc<str>, Period)> {
+        let key = self.plan.inputs.get(input).and_then(|s| s.key).unwrap_or(0);
+        if let Some(Value::Text(id)) = values.get(key) {
+            self.payees.insert(id.clone(), values.to_vec());
+        }
+        if let Some(c) = self.count(input) {
+            c.read += 1;
+            c.used += 1;
+        }
+        None
+    }
+
+    /// Folds one ledger row; returns its payee and bucket when the row is used.
+    fn ledger_row<T: Tracer>(
+        &mut self,
+        input: usize,
+        defines_payees: bool,
+        values: &[Value],
+        line: u64,
+        tracer: &mut T,
+    ) -> Result<Option<(Arc<str>, Period)>, DataError> {
+        let plan = self.plan;
+        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(None) };
+        counts.read += 1;
+        let Some(Some(shape)) = self.shapes.get(input) else {
+            // Not aggregated per payee and period: validated and counted, nothing used.
+            counts.outside_range += 1;
+            return Ok(None);
+        };
+        let payee: Arc<str> = match values.get(shape.payee_col) {
+            Some(Value::Text(t)) => t.clone(),
+            Some(Value::Number(n)) => Arc::from(n.to_string()),
+            _ => Arc::from(""),
+        };
+        let bucket = match values.get(shape.period_col) {
+            Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
+            Some(Value::Period(p)) => *p,
+            _ => return Ok(None),
+        };
+        let bucket = bucket.coarsen(shape.granularity).unwrap_or(bucket);
+        if shape.granularity == Granularity::Month {
+            self.folded.span = Some(match self.folded.span {
+                None => (bucket, bucket),
+                Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
+            });
+        }
+        if defines_payees {
+            self.payees.entry(payee.clone()).or_default();
+        } else if !self.payees.contains_key(&payee) {
+            if self.roster_mode {
+                let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
+                let schema = plan.inputs.get(input);
+                let column = schema.and_then(|s| s.columns.get(shape.payee_col)).map_or("", |c| c.name.as_str());
+                return Err(DataError::new("", format!("`{column}` is `{payee}`, who is not in the roster"))
+                    .with_help(format!(
+                        "{}; add them to the roster, or correct the id",
+                        suggest_help(&payee, "payee", known.iter().copied())
+                    )));
+            }
+            counts.no_payee += 1;
+            return Ok(None);
+        }
+        if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
+            counts.outside_range += 1;
+            return Ok(None);
+        }
+        counts.used += 1;
+        let attrs = if self.roster_mode { self.payees.get(&payee).map(Vec::as_slice) } else { None };
+        let env = RowEnv { row: values, payee: attrs, payee_id: &payee };
+        if !shape.aggs.is_empty() {
+            let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(None) };
+            let states = buckets.entry((payee.clone(), bucket)).or_insert_with(|| {
+                shape.aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
+            });
+            for (slot, agg_index) in shape.aggs.iter().enumerate() {
+                let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
+                let result = (|| -> Result<(), EvalError> {
+                    if let Some(filter) = &agg.filter {
+                        if eval_traced(plan, filter, &env, tracer)? != Value::Bool(true) {
+                            return Ok(());
+                        }
+                    }
+                    let value = match &agg.arg {
+                        Some(arg) => eval_traced(plan, arg, &env, tracer)?,
+                        None => Value::Bool(true),
+                    };
+                    if let Some(state) = states.get_mut(slot) {
+                        state
+                            .add(value)
+                            .ok_or_else(|| EvalError::new("the total is too large to compute exactly", agg.span))?;
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = result {
+                    self.eval_error = Some((e, line));
+                    return Err(DataError::new("", "stopped"));
+                }
+            }
+        }
+        if shape.keeps_rows {
+            let Some(rows) = self.folded.rows.get_mut(input) else { return Ok(None) };
+            let key = (payee.clone(), bucket);
+            if rows.contains_key(&key) {
+                let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
+                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}")).with_help(
+                    format!(
+                    "`{name}` must have one row per payee and period, because the policy reads single values from it"
+                ),
+                ));
+            }
+            rows.insert(key, LookupRow { values: values.to_vec(), line });
+        }
+        Ok(Some((payee, bucket)))
+    }
 }
 
 /// A ledger row as an expression environment (inside aggregates).
@@ -227,137 +577,4 @@ impl Env for RowEnv<'_> {
     fn payee_attr(&self, index: usize) -> Value {
         self.payee.and_then(|p| p.get(index)).cloned().unwrap_or(Value::Missing)
     }
-}
-
-fn fold_ledger<T: Tracer>(
-    plan: &Plan,
-    file: &InputFile,
-    needed: &Needed,
-    defines_payees: bool,
-    payees: &mut BTreeMap<Arc<str>, Vec<Value>>,
-    folded: &mut Folded,
-    tracer: &mut T,
-) -> Result<(), Error> {
-    let input = file.input;
-    let Some(schema) = plan.inputs.get(input) else {
-        return Ok(());
-    };
-    let (Some(payee_col), Some(period_col), Some(bucket_gran)) = (schema.payee, schema.period, schema.bucket()) else {
-        // Not aggregated per payee and period: validate it, count it, use nothing of it.
-        let read = read_input(schema, file, plan.money_scale(), |_| Ok(()))?;
-        if let Some(c) = folded.counts.get_mut(input) {
-            *c = RowCounts { read, outside_range: read, ..RowCounts::default() };
-        }
-        return Ok(());
-    };
-    let aggs: Vec<usize> =
-        plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
-    let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
-    let mut counts = RowCounts::default();
-    let mut span = folded.span;
-    let mut eval_error: Option<(EvalError, u64)> = None;
-    let buckets = folded.buckets.get_mut(input);
-    let rows = folded.rows.get_mut(input);
-    let (Some(buckets), Some(rows)) = (buckets, rows) else {
-        return Ok(());
-    };
-    let roster_mode = matches!(plan.payee, PayeeSource::Roster { .. });
-    let shown = file.path.display().to_string();
-
-    read_input(schema, file, plan.money_scale(), |row| {
-        counts.read += 1;
-        let payee: Arc<str> = match row.values.get(payee_col) {
-            Some(Value::Text(t)) => t.clone(),
-            Some(Value::Number(n)) => Arc::from(n.to_string()),
-            _ => Arc::from(""),
-        };
-        let bucket = match row.values.get(period_col) {
-            Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
-            Some(Value::Period(p)) => *p,
-            _ => return Ok(()),
-        };
-        let bucket = bucket.coarsen(bucket_gran).unwrap_or(bucket);
-        if bucket_gran == Granularity::Month {
-            span = Some(match span {
-                None => (bucket, bucket),
-                Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
-            });
-        }
-        if defines_payees {
-            payees.entry(payee.clone()).or_default();
-        } else if !payees.contains_key(&payee) {
-            if roster_mode {
-                let known: Vec<&str> = payees.keys().map(|k| &**k).collect();
-                let column = schema.columns.get(payee_col).map_or("", |c| c.name.as_str());
-                return Err(DataError::new("", format!("`{column}` is `{payee}`, who is not in the roster"))
-                    .with_help(format!(
-                        "{}; add them to the roster, or correct the id",
-                        suggest_help(&payee, "payee", known.iter().copied())
-                    )));
-            }
-            counts.no_payee += 1;
-            return Ok(());
-        }
-        if needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
-            counts.outside_range += 1;
-            return Ok(());
-        }
-        counts.used += 1;
-        let attrs = if roster_mode { payees.get(&payee).map(Vec::as_slice) } else { None };
-        let env = RowEnv { row: row.values, payee: attrs, payee_id: &payee };
-        if !aggs.is_empty() {
-            let states = buckets.entry((payee.clone(), bucket)).or_insert_with(|| {
-                aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
-            });
-            for (slot, agg_index) in aggs.iter().enumerate() {
-                let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
-                let result = (|| -> Result<(), EvalError> {
-                    if let Some(filter) = &agg.filter {
-                        if eval_traced(plan, filter, &env, tracer)? != Value::Bool(true) {
-                            return Ok(());
-                        }
-                    }
-                    let value = match &agg.arg {
-                        Some(arg) => eval_traced(plan, arg, &env, tracer)?,
-                        None => Value::Bool(true),
-                    };
-                    if let Some(state) = states.get_mut(slot) {
-                        state
-                            .add(value)
-                            .ok_or_else(|| EvalError::new("the total is too large to compute exactly", agg.span))?;
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
-                    eval_error = Some((e, row.line));
-                    return Err(DataError::new("", "stopped"));
-                }
-            }
-        }
-        if keeps_rows {
-            let key = (payee.clone(), bucket);
-            if rows.contains_key(&key) {
-                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}")).with_help(
-                    format!(
-                        "`{}` must have one row per payee and period, because the policy reads single values from it",
-                        schema.name
-                    ),
-                ));
-            }
-            rows.insert(key, LookupRow { values: row.values.to_vec(), line: row.line });
-        }
-        Ok(())
-    })
-    .map_err(|e| match eval_error.take() {
-        Some((err, line)) => Error::Policy(PolicyReport {
-            source: plan.source.clone(),
-            problems: vec![err.into_problem(&format!("row at {shown}:{line}"))],
-        }),
-        None => Error::Data(e),
-    })?;
-    if let Some(c) = folded.counts.get_mut(input) {
-        *c = counts;
-    }
-    folded.span = span;
-    Ok(())
 }

@@ -63,11 +63,26 @@ fn read_ledgers_traced<T: Tracer>(
     options: &RunOptions,
     tracer: &mut T,
 ) -> Result<(Folded, Vec<Period>), Error> {
-    let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
-    let folded = fold_inputs(plan, files, &needed, tracer)?;
+    let folded = fold_inputs(plan, files, &needed_for(plan, options.range), tracer)?;
+    let months = months_of(plan, &folded, files, options.range)?;
+    Ok((folded, months))
+}
+
+/// The buckets a run over `range` reads; `None` (every bucket) without a range.
+pub fn needed_for(plan: &Plan, range: Option<(Period, Period)>) -> Needed {
+    range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)))
+}
+
+/// The months of a run: the range, or the months the ledgers span. A fold with no payees is
+/// an error: an empty run would look like "nobody earned anything", and far more often the
+/// wrong file was given. `files` names the payee ledger in that message.
+pub fn months_of(
+    plan: &Plan,
+    folded: &Folded,
+    files: &[InputFile],
+    range: Option<(Period, Period)>,
+) -> Result<Vec<Period>, Error> {
     if folded.payees.is_empty() {
-        // An empty run would look like "nobody earned anything"; far more often the wrong
-        // file was given. Say so instead of printing an empty table.
         let (input, column) = match plan.payee {
             PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
         };
@@ -82,11 +97,10 @@ fn read_ledgers_traced<T: Tracer>(
         .with_help("check that this is the ledger you meant; it has a header line but no data")
         .into());
     }
-    let months = match options.range.or(folded.span) {
+    Ok(match range.or(folded.span) {
         Some((from, to)) => Period::months_between(from, to),
         None => Vec::new(),
-    };
-    Ok((folded, months))
+    })
 }
 
 /// Reads the ledgers and computes every statement.
@@ -180,7 +194,7 @@ fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
     needed
 }
 
-pub(crate) fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
+pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
     Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
 }
 
@@ -271,6 +285,19 @@ pub fn evaluate_component<T: Tracer>(
     Ok(Outcome { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
 }
 
+/// What a component pays before rounding (after cap and floor; 0 when a gate does not hold).
+/// The budget's marginal cost differentiates this, since rounding to the fen would swamp a
+/// small change.
+pub fn unrounded_component(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    period: Period,
+    component: &Component,
+) -> Result<Decimal, EvalError> {
+    evaluate_component(plan, folded, payee, period, component, &mut NoTrace).map(|o| o.limited.unwrap_or(Decimal::ZERO))
+}
+
 fn money<T: Tracer>(
     plan: &Plan,
     e: &crate::check::plan::Expr,
@@ -285,12 +312,20 @@ fn money<T: Tracer>(
     }
 }
 
-struct StatementEnv<'a> {
+/// What a statement's expressions read: the payee's aggregates and lookups for a period.
+pub struct StatementEnv<'a> {
     plan: &'a Plan,
     folded: &'a Folded,
     payee: &'a Payee,
     period: Period,
     lets: Vec<Value>,
+}
+
+impl<'a> StatementEnv<'a> {
+    /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
+    pub fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
+        StatementEnv { plan, folded, payee, period, lets: Vec::new() }
+    }
 }
 
 impl Env for StatementEnv<'_> {

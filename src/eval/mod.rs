@@ -38,5 +38,5 @@ impl EvalError {
     }
 }
 
-pub use aggregate::fold_inputs;
-pub use compute::{compute, read_ledgers, statements, RunOptions, RunResult, Statement};
+pub use aggregate::{fold_inputs, fold_shared, FoldOutcome, FoldRequest, Folded, LedgerRead, Scale};
+pub use compute::{compute, needed_for, read_ledgers, statements, RunOptions, RunResult, Statement};

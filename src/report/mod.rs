@@ -1,14 +1,18 @@
 //! Renderers: pure functions from a run's results to text. Amounts are printed from
 //! decimals with the policy's rounding scale, never through floats.
 
+pub mod budget;
 pub mod coverage;
 pub mod csv;
+pub mod diff;
+pub mod diff_explain;
 pub mod doc;
 pub mod explain;
 pub mod json;
 pub mod performance;
 pub mod performance_html;
 pub mod performance_md;
+pub mod sections;
 pub mod svg;
 pub mod table;
 

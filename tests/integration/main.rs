@@ -4,11 +4,14 @@
 // Test helpers may fail loudly: a panic here is a failed test, not a crash in the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod budget;
 mod cli;
 mod curves;
 mod diagnostics;
+mod diff;
 mod explain;
 mod formatting;
+mod generate;
 mod lints;
 mod message_formats;
 mod policy_tests;

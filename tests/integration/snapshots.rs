@@ -60,3 +60,18 @@ fn doc_worked_examples_are_the_seed_figures() {
         assert!(md.contains(row), "missing `{row}` in\n{md}");
     }
 }
+
+/// The layout of `diff` and `budget` on the hand-checked seed ledger; their figures are
+/// pinned independently in `diff.rs` and `budget.rs`.
+#[test]
+fn diff_and_budget_reports() {
+    let data = ["--data", "sales=tests/fixtures/seed/sales.csv", "--data", "surveys=tests/fixtures/seed/surveys.csv"];
+    let flat = "policies/telecom-account-manager.policy";
+    let marginal = "policies/telecom-marginal.policy";
+    let diff: Vec<&str> = ["diff", flat, marginal].iter().chain(&data).copied().collect();
+    insta::assert_snapshot!("diff_table", run_ok(&diff));
+    insta::assert_snapshot!("diff_md", run_ok(diff.iter().chain(&["--format", "md", "--top", "2"])));
+    insta::assert_snapshot!("diff_explain", run_ok(diff.iter().chain(&["--explain", "李娜", "--period", "2026-Q2"])));
+    let budget: Vec<&str> = ["budget", flat].iter().chain(&data).copied().collect();
+    insta::assert_snapshot!("budget_table", run_ok(budget.iter().chain(&["--by", "component", "--by", "segment"])));
+}

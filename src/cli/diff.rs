@@ -1,0 +1,87 @@
+//! `commission diff`: two plans (files or git revisions) on the same ledgers.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use commission::diagnostics::Error;
+use commission::report;
+use commission::sim::diff::compare;
+use commission::sim::explain::side_by_side;
+
+use super::inputs::{bind_shared, load_policy_spec, range};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The old policy: a file, or a git revision of one (HEAD~1:policies/x.policy)
+    old: String,
+    /// The new policy: a file, or a git revision of one (v2026.1:policies/x.policy)
+    new: String,
+    /// Bind an input of either policy to a CSV file: NAME=PATH (repeat for each input)
+    #[arg(long, value_name = "NAME=PATH")]
+    data: Vec<String>,
+    /// One period: a month (2026-03), a quarter (2026-Q1) or a year (2026)
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
+    /// First month of the range (with --to); without a range, the months the ledgers span
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last month of the range (with --from)
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Output format (csv: one row per payee)
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Show one payee's figures under both plans side by side, with the values behind them
+    #[arg(long, value_name = "PAYEE")]
+    explain: Option<String>,
+    /// How many payees the largest gains and losses list
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn diff(args: DiffArgs) -> Result<(), Error> {
+    let (old, old_warnings) = load_policy_spec(&args.old)?;
+    let (new, new_warnings) = load_policy_spec(&args.new)?;
+    let files = bind_shared(&[&old, &new], &args.data)?;
+    let range = range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
+    super::print_warnings(&old_warnings);
+    super::print_warnings(&new_warnings);
+    let (old_files, new_files) = match files.as_slice() {
+        [a, b] => (a.as_slice(), b.as_slice()),
+        _ => (&[][..], &[][..]),
+    };
+    let cmp = compare(&old, old_files, &new, new_files, range)?;
+    for note in &cmp.evaluation.notes {
+        let _ = writeln!(std::io::stderr(), "note: {note}");
+    }
+    let text = match &args.explain {
+        Some(payee) => {
+            let sbs = side_by_side(&cmp, payee)?;
+            match args.format {
+                Format::Table => report::diff_explain::table(&cmp, &sbs),
+                Format::Json => report::diff_explain::json(&cmp, &sbs),
+                Format::Csv => report::diff_explain::csv(&cmp, &sbs),
+                Format::Md => report::diff_explain::markdown(&cmp, &sbs),
+            }
+        }
+        None => match args.format {
+            Format::Table => report::diff::table(&cmp, args.top),
+            Format::Json => report::diff::json(&cmp, args.top),
+            Format::Csv => report::diff::csv(&cmp),
+            Format::Md => report::diff::markdown(&cmp, args.top),
+        },
+    };
+    super::emit(&text, args.output.as_deref())
+}

@@ -1,0 +1,127 @@
+//! `commission generate`: synthetic ledgers for trying a plan before real data exists.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use commission::diagnostics::{DataError, Error};
+use commission::money::format_grouped;
+use commission::period::Period;
+use commission::sim::generate::{generate, Layout, Model};
+use rust_decimal::Decimal;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LayoutArg {
+    /// sales.csv and surveys.csv with a `manager` column (policies/telecom-*.policy)
+    Seed,
+    /// roster.csv, and sales.csv and surveys.csv with an `employee` column
+    /// (policies/telecom-by-business.policy)
+    Roster,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// How many payees (account managers, or roster employees)
+    #[arg(long, default_value_t = 200, alias = "payees")]
+    managers: usize,
+    /// The months: 2026-01..2026-12, or one period (2026, 2026-Q1, 2026-03)
+    #[arg(long, default_value = "2026-01..2026-12")]
+    months: String,
+    /// Company sales per month, in the currency's units
+    #[arg(long, default_value = "5000000")]
+    monthly_sales: String,
+    /// The part of it sold by the payees, written to the ledger (50% or 0.5)
+    #[arg(long, default_value = "50%")]
+    share: String,
+    /// Seed of the random draws: the same seed writes the same files, byte for byte
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Sigma of the payees' log-normal sales levels: 0 makes everyone equal, 1 very uneven
+    #[arg(long, default_value_t = 0.8)]
+    spread: f64,
+    /// Sigma of each payee's month-to-month log-normal wobble
+    #[arg(long, default_value_t = 0.25)]
+    wobble: f64,
+    /// Average size of one sale
+    #[arg(long, default_value = "25000")]
+    average_sale: String,
+    /// Which columns the ledgers have
+    #[arg(long, value_enum, default_value = "seed")]
+    layout: LayoutArg,
+    /// The folder to write into (created if needed)
+    #[arg(long, short)]
+    output: PathBuf,
+}
+
+fn decimal(flag: &str, text: &str) -> Result<Decimal, Error> {
+    text.trim().replace('_', "").parse::<Decimal>().map_err(|_| {
+        DataError::new(format!("{flag} {text}"), "not a number").with_help("e.g. `5000000` or `5_000_000`").into()
+    })
+}
+
+pub fn run(args: GenerateArgs) -> Result<(), Error> {
+    let (from, to) = match args.months.split_once("..") {
+        Some((a, b)) => (Period::parse(a), Period::parse(b)),
+        None => (Period::parse(&args.months), Period::parse(&args.months)),
+    };
+    let (Some(from), Some(to)) = (from.map(Period::first_month), to.map(Period::last_month)) else {
+        return Err(DataError::new(format!("--months {}", args.months), "not a range of months")
+            .with_help("write `2026-01..2026-12`, or one period such as `2026` or `2026-Q1`")
+            .into());
+    };
+    if from > to {
+        return Err(DataError::new(format!("--months {}", args.months), "the range ends before it starts").into());
+    }
+    let share = match args.share.trim().strip_suffix('%') {
+        Some(p) => decimal("--share", p)? / Decimal::ONE_HUNDRED,
+        None => decimal("--share", &args.share)?,
+    };
+    if share <= Decimal::ZERO || share > Decimal::ONE {
+        return Err(DataError::new(format!("--share {}", args.share), "must be more than 0% and at most 100%").into());
+    }
+    let monthly_sales = decimal("--monthly-sales", &args.monthly_sales)?;
+    let average_sale = decimal("--average-sale", &args.average_sale)?;
+    if monthly_sales <= Decimal::ZERO || average_sale <= Decimal::ZERO || args.managers == 0 {
+        return Err(DataError::new("", "--managers, --monthly-sales and --average-sale must be positive").into());
+    }
+    if !(0.0..=3.0).contains(&args.spread) || !(0.0..=3.0).contains(&args.wobble) {
+        return Err(DataError::new("", "--spread and --wobble must be between 0 and 3").into());
+    }
+    let model = Model {
+        payees: args.managers,
+        from,
+        to,
+        monthly_sales,
+        share,
+        seed: args.seed,
+        spread: args.spread,
+        wobble: args.wobble,
+        average_sale,
+        layout: match args.layout {
+            LayoutArg::Seed => Layout::Seed,
+            LayoutArg::Roster => Layout::Roster,
+        },
+    };
+    let generated = generate(&model);
+    std::fs::create_dir_all(&args.output).map_err(|e| {
+        DataError::new(args.output.display().to_string(), format!("cannot create the output folder: {e}"))
+    })?;
+    for file in &generated.files {
+        super::emit(&file.text, Some(&args.output.join(file.name)))?;
+    }
+    let months = Period::months_between(from, to).len();
+    let total = Decimal::new(i64::try_from(generated.total_fen).unwrap_or(i64::MAX), 2);
+    let names: Vec<&str> = generated.files.iter().map(|f| f.name).collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {} in {}: {} sales over {months} months totalling {} ({} a month), {} payees, seed {}",
+        names.join(", "),
+        args.output.display(),
+        generated.sales_rows,
+        format_grouped(total, 2),
+        format_grouped((total / Decimal::from(months.max(1))).round_dp(2), 2),
+        args.managers,
+        args.seed
+    );
+    Ok(())
+}

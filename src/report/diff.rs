@@ -1,0 +1,272 @@
+//! A comparison of two plans as text: the terminal table, Markdown, CSV (one row per payee)
+//! and JSON (everything, amounts as strings).
+
+use rust_decimal::Decimal;
+use serde_json::{json, Value as Json};
+
+use super::sections::{self, Section};
+use crate::check::Plan;
+use crate::money::{format_grouped, format_plain};
+use crate::sim::diff::{component_name, Comparison, PayeeChange};
+use crate::sim::evaluate::Evaluation;
+use crate::sim::percent;
+
+/// How amounts are written: grouped with a sign on changes (tables), or plain (CSV).
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub scale: u32,
+    pub grouped: bool,
+}
+
+impl Style {
+    pub fn amount(self, d: Decimal) -> String {
+        if self.grouped {
+            format_grouped(d, self.scale)
+        } else {
+            format_plain(d, self.scale)
+        }
+    }
+    pub fn change(self, d: Decimal) -> String {
+        let text = self.amount(d);
+        if self.grouped && d > Decimal::ZERO {
+            format!("+{text}")
+        } else {
+            text
+        }
+    }
+    pub fn pct(self, p: Option<Decimal>) -> String {
+        match p {
+            Some(p) if self.grouped && p > Decimal::ZERO => format!("+{}%", fixed2(p)),
+            Some(p) if self.grouped => format!("{}%", fixed2(p)),
+            Some(p) => fixed2(p),
+            None if self.grouped => "-".into(),
+            None => String::new(),
+        }
+    }
+}
+
+/// A percentage with exactly two decimals.
+pub fn fixed2(p: Decimal) -> String {
+    format_plain(p, 2)
+}
+
+fn plan_line(role: &str, plan: &Plan) -> String {
+    format!("{role}: {} (version {}, {})", plan.name, plan.version, plan.source.name)
+}
+
+pub fn heading(cmp: &Comparison<'_>) -> Vec<String> {
+    let months = cmp.months();
+    let range = match (months.first(), months.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => "no months".into(),
+    };
+    vec![
+        plan_line("old", cmp.old_plan),
+        plan_line("new", cmp.new_plan),
+        format!("{range}, {} payees, amounts in {}", cmp.payees.len(), cmp.old_plan.currency),
+    ]
+}
+
+/// One line per file read: how many passes, for which plans.
+pub fn reads_footer(evaluation: &Evaluation, what: &str) -> Vec<String> {
+    evaluation
+        .passes()
+        .into_iter()
+        .map(|(path, n)| {
+            let times = if n == 1 { "once".to_string() } else { format!("{n} times") };
+            format!("{}: read {times} for {what}", path.display())
+        })
+        .collect()
+}
+
+fn payee_row(p: &PayeeChange, style: Style) -> Vec<String> {
+    let opt = |d: Option<Decimal>| d.map(|d| style.amount(d)).unwrap_or_default();
+    let note = match (p.old, p.new) {
+        (None, Some(_)) => "only in new",
+        (Some(_), None) => "only in old",
+        _ => "",
+    };
+    vec![
+        p.payee.to_string(),
+        opt(p.old),
+        opt(p.new),
+        style.change(p.change()),
+        style.pct(p.old.and_then(|o| percent(p.change(), o))),
+        note.to_string(),
+    ]
+}
+
+const PAYEE_HEADER: [&str; 6] = ["payee", "old", "new", "change", "change %", "note"];
+
+/// Every section of the comparison, `top` payees in the gainers' and losers' lists.
+pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut totals = Section::new("Cost by component", &["component", "old", "new", "change", "change %", "note"], 1);
+    totals.figures = 1..5;
+    for c in &cmp.components {
+        let label = c
+            .new
+            .and_then(|i| cmp.new_plan.components.get(i))
+            .or_else(|| c.old.and_then(|i| cmp.old_plan.components.get(i)))
+            .and_then(|c| c.label.clone())
+            .unwrap_or_default();
+        let name = component_name(c, cmp.old_plan, cmp.new_plan);
+        let shown = if label.is_empty() { name } else { format!("{name} {label}") };
+        totals.row(vec![
+            shown,
+            style.amount(c.old_total),
+            style.amount(c.new_total),
+            style.change(c.new_total - c.old_total),
+            style.pct(percent(c.new_total - c.old_total, c.old_total)),
+            c.pairing.name().to_string(),
+        ]);
+    }
+    let (old, new) = (cmp.old_total(), cmp.new_total());
+    totals.row(vec![
+        "total".into(),
+        style.amount(old),
+        style.amount(new),
+        style.change(new - old),
+        style.pct(percent(new - old, old)),
+        String::new(),
+    ]);
+    out.push(totals);
+
+    let (gain, lose, equal) = cmp.tally();
+    let mut who = Section::new("Who gains and who loses", &["payees", "count"], 1);
+    who.row(vec!["gain".into(), gain.to_string()]);
+    who.row(vec!["lose".into(), lose.to_string()]);
+    who.row(vec!["equal".into(), equal.to_string()]);
+    let only_old: Vec<String> = cmp.only_old().map(|p| p.payee.to_string()).collect();
+    let only_new: Vec<String> = cmp.only_new().map(|p| p.payee.to_string()).collect();
+    if !only_old.is_empty() {
+        who.note(format!("paid only by the old plan: {}", only_old.join(", ")));
+    }
+    if !only_new.is_empty() {
+        who.note(format!("paid only by the new plan: {}", only_new.join(", ")));
+    }
+    out.push(who);
+
+    let mut dist = Section::new("Distribution of the change per payee", &["quantile", "change"], 1);
+    for (name, q) in cmp.distribution() {
+        dist.row(vec![name.to_string(), style.change(q)]);
+    }
+    dist.note("quantiles interpolate between ranks, as a spreadsheet's PERCENTILE.INC does");
+    out.push(dist);
+
+    let mut gainers = Section::new(format!("Largest gains (top {top})"), &PAYEE_HEADER, 1);
+    gainers.figures = 1..5;
+    cmp.gainers(top).into_iter().for_each(|p| gainers.row(payee_row(p, style)));
+    out.push(gainers);
+    let mut losers = Section::new(format!("Largest losses (top {top})"), &PAYEE_HEADER, 1);
+    losers.figures = 1..5;
+    cmp.losers(top).into_iter().for_each(|p| losers.row(payee_row(p, style)));
+    out.push(losers);
+    out.push(every_payee(cmp, style));
+    out
+}
+
+/// One row per payee, largest gain first (the CSV output).
+pub fn every_payee(cmp: &Comparison<'_>, style: Style) -> Section {
+    // CSV headers are read by programs: no spaces or signs.
+    let header = if style.grouped { PAYEE_HEADER } else { ["payee", "old", "new", "change", "change_pct", "note"] };
+    let mut all = Section::new("Every payee, by change", &header, 1);
+    all.figures = 1..5;
+    cmp.payees.iter().for_each(|p| all.row(payee_row(p, style)));
+    all
+}
+
+pub fn table(cmp: &Comparison<'_>, top: usize) -> String {
+    let style = Style { scale: cmp.scale, grouped: true };
+    sections::table(&heading(cmp), &sections(cmp, top, style), &reads_footer(&cmp.evaluation, "both plans"))
+}
+
+pub fn markdown(cmp: &Comparison<'_>, top: usize) -> String {
+    let style = Style { scale: cmp.scale, grouped: true };
+    let mut heading = heading(cmp);
+    if let Some(first) = heading.first_mut() {
+        *first = format!("# Comparison\n\n{first}");
+    }
+    let heading: Vec<String> = vec![heading.join("  \n")];
+    sections::markdown(&heading, &sections(cmp, top, style), &[])
+}
+
+pub fn csv(cmp: &Comparison<'_>) -> String {
+    sections::csv(&every_payee(cmp, Style { scale: cmp.scale, grouped: false }))
+}
+
+fn policy_json(plan: &Plan) -> Json {
+    json!({"name": plan.name, "version": plan.version, "sha256": plan.sha256, "source": plan.source.name})
+}
+
+pub fn json_value(cmp: &Comparison<'_>, top: usize) -> Json {
+    let style = Style { scale: cmp.scale, grouped: false };
+    let amount = |d: Decimal| Json::String(style.amount(d));
+    let opt = |d: Option<Decimal>| d.map_or(Json::Null, amount);
+    let pct = |p: Option<Decimal>| p.map_or(Json::Null, |p| Json::String(fixed2(p)));
+    let payee = |p: &PayeeChange| {
+        json!({
+            "payee": p.payee.to_string(),
+            "old": opt(p.old),
+            "new": opt(p.new),
+            "change": amount(p.change()),
+            "change_pct": pct(p.old.and_then(|o| percent(p.change(), o))),
+        })
+    };
+    let components: Vec<Json> = cmp
+        .components
+        .iter()
+        .map(|c| {
+            let name = |plan: &Plan, i: Option<usize>| {
+                i.and_then(|i| plan.components.get(i)).map_or(Json::Null, |c| Json::String(c.name.clone()))
+            };
+            json!({
+                "old_name": name(cmp.old_plan, c.old),
+                "new_name": name(cmp.new_plan, c.new),
+                "status": if c.pairing.name().is_empty() { "same" } else { c.pairing.name() },
+                "old": amount(c.old_total),
+                "new": amount(c.new_total),
+                "change": amount(c.new_total - c.old_total),
+                "change_pct": pct(percent(c.new_total - c.old_total, c.old_total)),
+            })
+        })
+        .collect();
+    let (old, new) = (cmp.old_total(), cmp.new_total());
+    let (gain, lose, equal) = cmp.tally();
+    let distribution: serde_json::Map<String, Json> =
+        cmp.distribution().into_iter().map(|(n, q)| (n.to_string(), amount(q))).collect();
+    let reads: Vec<Json> = cmp
+        .evaluation
+        .passes()
+        .into_iter()
+        .map(|(path, n)| json!({"file": path.display().to_string(), "passes": n}))
+        .collect();
+    json!({
+        "old": policy_json(cmp.old_plan),
+        "new": policy_json(cmp.new_plan),
+        "currency": cmp.old_plan.currency,
+        "range": {"from": cmp.months().first(), "to": cmp.months().last()},
+        "total": {"old": amount(old), "new": amount(new), "change": amount(new - old), "change_pct": pct(percent(new - old, old))},
+        "components": components,
+        "payees": {
+            "count": cmp.payees.len(),
+            "gain": gain,
+            "lose": lose,
+            "equal": equal,
+            "only_old": cmp.only_old().map(|p| p.payee.to_string()).collect::<Vec<_>>(),
+            "only_new": cmp.only_new().map(|p| p.payee.to_string()).collect::<Vec<_>>(),
+        },
+        "largest_gains": cmp.gainers(top).into_iter().map(payee).collect::<Vec<_>>(),
+        "largest_losses": cmp.losers(top).into_iter().map(payee).collect::<Vec<_>>(),
+        "distribution": distribution,
+        "per_payee": cmp.payees.iter().map(payee).collect::<Vec<_>>(),
+        "reads": reads,
+    })
+}
+
+pub fn json(cmp: &Comparison<'_>, top: usize) -> String {
+    let mut text = serde_json::to_string_pretty(&json_value(cmp, top)).unwrap_or_default();
+    text.push('\n');
+    text
+}

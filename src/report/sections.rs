@@ -1,0 +1,126 @@
+//! Reports made of titled tables (a comparison, a budget), rendered as terminal tables,
+//! Markdown or CSV from one description, so the formats cannot drift apart.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns that hold figures and are right-aligned.
+    pub figures: std::ops::Range<usize>,
+    /// Lines printed under the table (what a grouping means, how a figure was made).
+    pub notes: Vec<String>,
+}
+
+impl Section {
+    /// A section whose columns from `figures_from` on hold figures.
+    pub fn new(title: impl Into<String>, header: &[&str], figures_from: usize) -> Self {
+        Section {
+            title: title.into(),
+            header: header.iter().map(|h| (*h).to_string()).collect(),
+            figures: figures_from..header.len(),
+            ..Section::default()
+        }
+    }
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+}
+
+/// Terminal tables, each under its title; `heading` lines first, `footer` lines last.
+pub fn table(heading: &[String], sections: &[Section], footer: &[String]) -> String {
+    let mut out = String::new();
+    for line in heading {
+        out.push_str(line);
+        out.push('\n');
+    }
+    for section in sections {
+        out.push('\n');
+        out.push_str(&section.title);
+        out.push('\n');
+        if section.rows.is_empty() {
+            out.push_str("(none)\n");
+            continue;
+        }
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED);
+        table.set_header(section.header.clone());
+        for row in &section.rows {
+            table.add_row(row.clone());
+        }
+        for index in section.figures.clone() {
+            if let Some(column) = table.column_mut(index) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+        for note in &section.notes {
+            out.push_str(note);
+            out.push('\n');
+        }
+    }
+    if !footer.is_empty() {
+        out.push('\n');
+    }
+    for line in footer {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Markdown: a `##` heading per section and a pipe table, ready to paste into a review.
+pub fn markdown(heading: &[String], sections: &[Section], footer: &[String]) -> String {
+    let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::new();
+    for line in heading {
+        out.push_str(line);
+        out.push_str("\n\n");
+    }
+    for section in sections {
+        out.push_str(&format!("## {}\n\n", section.title));
+        if section.rows.is_empty() {
+            out.push_str("(none)\n\n");
+            continue;
+        }
+        let header: Vec<String> = section.header.iter().map(|h| cell(h)).collect();
+        out.push_str(&format!("| {} |\n", header.join(" | ")));
+        let rule: Vec<&str> =
+            (0..section.header.len()).map(|i| if section.figures.contains(&i) { "---:" } else { "---" }).collect();
+        out.push_str(&format!("|{}|\n", rule.join("|")));
+        for row in &section.rows {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        for note in &section.notes {
+            out.push_str(&format!("\n{note}\n"));
+        }
+        out.push('\n');
+    }
+    for line in footer {
+        out.push_str(line);
+        out.push_str("\n\n");
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// One section as CSV (header and rows, no title or notes).
+pub fn csv(section: &Section) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail; errors would only come from the underlying writer.
+    let _ = writer.write_record(&section.header);
+    for row in &section.rows {
+        let _ = writer.write_record(row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,476 @@
+//! A plan's cost on a ledger, as the seed plan's budget analysis (its section 4) asks:
+//! total payout and its share of sales, by component, by month, by any column of the payees
+//! or of the sales, the average and median payee, the top decile's share, and the marginal
+//! cost of more sales.
+//!
+//! Component amounts are computed per payee, so a payee's payout is split by a sales column
+//! (business type, customer group) *pro rata to that payee's sales in each group over the
+//! component's period*: a monthly component by the month's sales, a quarterly one by the
+//! quarter's. Groups with negative net sales get nothing; a payout with no positive sales to
+//! split by goes to `(no sales)`. Shares are exact to the rounding step ([`super::allocate`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::allocate::pro_rata;
+use super::evaluate::{evaluate, payee_totals, Evaluation, Job};
+use super::quantiles::quantile;
+use crate::check::plan::ColumnType;
+use crate::check::{suggest_help, Plan};
+use crate::data::InputFile;
+use crate::diagnostics::{DataError, Error};
+use crate::eval::compute::{policy_error, unrounded_component};
+use crate::eval::{Folded, Scale};
+use crate::period::{Granularity, Period};
+use crate::report::plain;
+use crate::value::Value;
+
+/// The sales every ratio is taken against: a money column of a dated, per-payee input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    pub input: usize,
+    pub column: usize,
+}
+
+/// How to group the payout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grouping {
+    Component,
+    Month,
+    Payee,
+    /// A roster column: each payee's whole payout goes to their value.
+    PayeeColumn {
+        column: usize,
+        name: String,
+    },
+    /// A column of the sales input: payouts split pro rata to sales (see the module doc).
+    SalesColumn {
+        column: usize,
+        name: String,
+    },
+}
+
+impl Grouping {
+    pub fn name(&self) -> &str {
+        match self {
+            Grouping::Component => "component",
+            Grouping::Month => "month",
+            Grouping::Payee => "payee",
+            Grouping::PayeeColumn { name, .. } | Grouping::SalesColumn { name, .. } => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub key: String,
+    pub payout: Decimal,
+    /// The group's sales in the range, when the grouping has them (not for components).
+    pub sales: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    pub grouping: Grouping,
+    pub rows: Vec<GroupRow>,
+}
+
+/// One payee's payout over the range.
+#[derive(Debug, Clone)]
+pub struct PayeeStats {
+    pub count: usize,
+    pub average: Decimal,
+    pub median: Decimal,
+    /// The top 10% of payees by payout (at least one), and their share of the payout.
+    pub top_decile_count: usize,
+    pub top_decile_payout: Decimal,
+}
+
+#[derive(Debug)]
+pub struct Budget<'a> {
+    pub plan: &'a Plan,
+    pub measure_name: String,
+    pub evaluation: Evaluation,
+    pub payout: Decimal,
+    pub sales: Decimal,
+    pub breakdowns: Vec<Breakdown>,
+    pub payees: PayeeStats,
+    /// At the current brackets: extra unrounded payout for every sale larger by a factor
+    /// of `1 + SLOPE_STEP` (no payee crossing a bracket bound), and the extra sales.
+    pub slope: Option<(Decimal, Decimal)>,
+    /// Extra payout when every sale is 1% larger (brackets may be crossed), and the extra
+    /// sales that makes.
+    pub uplift: Option<(Decimal, Decimal)>,
+}
+
+/// The uplift of the second marginal figure: every sale 1% larger.
+pub const UPLIFT: Decimal = Decimal::from_parts(101, 0, 0, false, 2);
+/// The relative step of the slope: one millionth.
+pub const SLOPE_STEP: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
+/// Marginal cost is quoted per this much more sales.
+pub const PER: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+
+impl Budget<'_> {
+    /// Payout per `PER` of extra sales at the current brackets: the slope of the payout
+    /// when every sale grows in proportion, each payee paid at the bracket they are in.
+    pub fn marginal_cost(&self) -> Option<Decimal> {
+        per_ten_thousand(self.slope?)
+    }
+
+    /// Payout per `PER` of extra sales if every sale were 1% larger: the slope plus the
+    /// brackets some payees would reach.
+    pub fn uplift_cost(&self) -> Option<Decimal> {
+        per_ten_thousand(self.uplift?)
+    }
+}
+
+fn per_ten_thousand((extra_payout, extra_sales): (Decimal, Decimal)) -> Option<Decimal> {
+    if extra_sales.is_zero() {
+        return None;
+    }
+    let per = extra_payout.checked_mul(PER)?.checked_div(extra_sales)?;
+    Some(per.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// The sales measure: `INPUT.COLUMN` if given, else the one money column of an input that
+/// has a payee and a date or month column.
+pub fn measure(plan: &Plan, named: Option<&str>) -> Result<Measure, DataError> {
+    let mut candidates = Vec::new();
+    for (i, input) in plan.inputs.iter().enumerate() {
+        if input.payee.is_none() || input.bucket() != Some(Granularity::Month) {
+            continue;
+        }
+        for (c, column) in input.columns.iter().enumerate() {
+            if column.ty == ColumnType::Money {
+                candidates.push((Measure { input: i, column: c }, format!("{}.{}", input.name, column.name)));
+            }
+        }
+    }
+    let names: Vec<&str> = candidates.iter().map(|(_, n)| n.as_str()).collect();
+    match named {
+        Some(name) => candidates.iter().find(|(_, n)| n == name).map(|(m, _)| *m).ok_or_else(|| {
+            DataError::new(format!("--sales {name}"), "not a money column of a dated ledger with a payee")
+                .with_help(suggest_help(name, "sales column", names.iter().copied()))
+        }),
+        None => match candidates.as_slice() {
+            [(m, _)] => Ok(*m),
+            [] => Err(DataError::new("", "the policy has no sales amount to measure the cost against")
+                .with_help("a budget needs a `money` column in an input with `payee` and `period` (a date)")),
+            _ => Err(DataError::new("", "the policy has several sales amounts; say which with `--sales`")
+                .with_help(format!("one of: {}", names.join(", ")))),
+        },
+    }
+}
+
+/// `--by NAME` as a grouping: `component`, `month`, `payee`, a roster column, or a column of
+/// the sales input.
+pub fn grouping(plan: &Plan, measure: Measure, name: &str) -> Result<Grouping, DataError> {
+    match name {
+        "component" => return Ok(Grouping::Component),
+        "month" => return Ok(Grouping::Month),
+        "payee" => return Ok(Grouping::Payee),
+        _ => {}
+    }
+    let mut options: Vec<String> = vec!["component".into(), "month".into(), "payee".into()];
+    if let Some(roster) = plan.roster() {
+        for (i, c) in roster.columns.iter().enumerate() {
+            if Some(i) == roster.key {
+                continue;
+            }
+            if c.name == name {
+                return Ok(Grouping::PayeeColumn { column: i, name: name.to_string() });
+            }
+            options.push(c.name.clone());
+        }
+    }
+    if let Some(sales) = plan.inputs.get(measure.input) {
+        for (i, c) in sales.columns.iter().enumerate() {
+            if Some(i) == sales.period || Some(i) == sales.key || c.ty == ColumnType::Money {
+                continue;
+            }
+            if c.name == name {
+                return Ok(Grouping::SalesColumn { column: i, name: name.to_string() });
+            }
+            options.push(c.name.clone());
+        }
+    }
+    Err(DataError::new(format!("--by {name}"), format!("cannot group by `{name}`")).with_help(format!(
+        "{}; the choices are {}",
+        suggest_help(name, "grouping", options.iter().map(String::as_str)),
+        options.join(", ")
+    )))
+}
+
+/// A payee's sales in a bucket, per value of a sales column.
+type SalesByValue = HashMap<(Arc<str>, Period), BTreeMap<String, Decimal>>;
+
+/// Sales per (payee, bucket), in total and per value of each sales-column grouping.
+#[derive(Default)]
+struct Tally {
+    total: HashMap<(Arc<str>, Period), Decimal>,
+    by: Vec<SalesByValue>,
+}
+
+/// Runs the plan (and the plan on sales 1% larger) in one pass and breaks the cost down.
+pub fn budget<'a>(
+    plan: &'a Plan,
+    files: &[InputFile],
+    range: Option<(Period, Period)>,
+    measure: Measure,
+    groupings: Vec<Grouping>,
+) -> Result<Budget<'a>, Error> {
+    let sales_columns: Vec<usize> = groupings
+        .iter()
+        .filter_map(|g| match g {
+            Grouping::SalesColumn { column, .. } => Some(*column),
+            _ => None,
+        })
+        .collect();
+    let mut tally = Tally { by: vec![HashMap::new(); sales_columns.len()], ..Tally::default() };
+    let mut overflow = false;
+    let mut observe = |request: usize, input: usize, payee: &Arc<str>, bucket: Period, values: &[Value]| {
+        if request != 0 || input != measure.input {
+            return;
+        }
+        let Some(Value::Number(amount)) = values.get(measure.column) else { return };
+        let key = (payee.clone(), bucket);
+        let t = tally.total.entry(key.clone()).or_default();
+        *t = t.checked_add(*amount).unwrap_or_else(|| {
+            overflow = true;
+            *t
+        });
+        for (g, column) in sales_columns.iter().enumerate() {
+            let value = values.get(*column).map(plain).unwrap_or_default();
+            if let Some(map) = tally.by.get_mut(g) {
+                let v = map.entry(key.clone()).or_default().entry(value).or_default();
+                *v = v.checked_add(*amount).unwrap_or_else(|| {
+                    overflow = true;
+                    *v
+                });
+            }
+        }
+    };
+    let scaled = |factor| Some(Scale { input: measure.input, column: measure.column, factor });
+    let jobs = [
+        Job { plan, files, scale: None },
+        Job { plan, files, scale: scaled(UPLIFT) },
+        Job { plan, files, scale: scaled(Decimal::ONE + SLOPE_STEP) },
+        Job { plan, files, scale: scaled(Decimal::ONE - SLOPE_STEP) },
+    ];
+    let evaluation = evaluate(&jobs, range, Some(&mut observe))?;
+    if overflow {
+        return Err(DataError::new("", "the sales are too large to add up exactly").into());
+    }
+    let Some(base) = evaluation.runs.first() else {
+        return Err(DataError::new("", "nothing was evaluated").into());
+    };
+    let result = &base.result;
+    let months = evaluation.months.clone();
+    let in_range = |bucket: &Period| months.contains(&bucket.last_month());
+    let sales: Decimal = tally.total.iter().filter(|((_, b), _)| in_range(b)).map(|(_, v)| *v).sum();
+    let uplift = evaluation.runs.get(1).map(|up| (up.result.total - result.total, sales * (UPLIFT - Decimal::ONE)));
+    let slope = match (evaluation.runs.get(2), evaluation.runs.get(3)) {
+        (Some(up), Some(down)) => {
+            Some((slope(plan, &months, &base.folded, &up.folded, &down.folded)?, sales * SLOPE_STEP))
+        }
+        _ => None,
+    };
+    let step = plan.rounding.step;
+    let measure_input = plan.inputs.get(measure.input);
+    let bucket_gran = measure_input.and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
+
+    let mut breakdowns = Vec::new();
+    let mut sales_group = 0;
+    for grouping in groupings {
+        let rows = match &grouping {
+            Grouping::Component => plan
+                .components
+                .iter()
+                .zip(&result.component_totals)
+                .map(|(c, t)| GroupRow { key: c.name.clone(), payout: *t, sales: None })
+                .collect(),
+            Grouping::Month => {
+                let mut by_month: BTreeMap<Period, (Decimal, Decimal)> =
+                    months.iter().map(|m| (*m, (Decimal::ZERO, Decimal::ZERO))).collect();
+                for s in &result.statements {
+                    if let Some(row) = by_month.get_mut(&s.period) {
+                        row.0 += s.total;
+                    }
+                }
+                for ((_, b), v) in &tally.total {
+                    if let Some(row) = by_month.get_mut(&b.last_month()) {
+                        row.1 += *v;
+                    }
+                }
+                by_month
+                    .into_iter()
+                    .map(|(m, (payout, sales))| GroupRow { key: m.to_string(), payout, sales: Some(sales) })
+                    .collect()
+            }
+            Grouping::Payee => {
+                let mut by_payee: HashMap<&Arc<str>, Decimal> = HashMap::new();
+                for ((p, b), v) in &tally.total {
+                    if in_range(b) {
+                        *by_payee.entry(p).or_default() += *v;
+                    }
+                }
+                payee_totals(result)
+                    .into_iter()
+                    .map(|(p, t)| GroupRow {
+                        sales: Some(by_payee.get(&p).copied().unwrap_or_default()),
+                        key: p.to_string(),
+                        payout: t,
+                    })
+                    .collect()
+            }
+            Grouping::PayeeColumn { column, .. } => {
+                let mut groups: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+                let attrs: HashMap<Arc<str>, String> = base
+                    .folded
+                    .payees
+                    .iter()
+                    .map(|p| (p.id.clone(), p.attrs.get(*column).map(plain).unwrap_or_default()))
+                    .collect();
+                for s in &result.statements {
+                    let key = attrs.get(&s.payee).cloned().unwrap_or_default();
+                    groups.entry(key).or_default().0 += s.total;
+                }
+                for ((p, b), v) in &tally.total {
+                    if in_range(b) {
+                        let key = attrs.get(p).cloned().unwrap_or_default();
+                        groups.entry(key).or_default().1 += *v;
+                    }
+                }
+                groups.into_iter().map(|(key, (payout, sales))| GroupRow { key, payout, sales: Some(sales) }).collect()
+            }
+            Grouping::SalesColumn { .. } => {
+                let by = tally.by.get(sales_group).cloned().unwrap_or_default();
+                sales_group += 1;
+                split_by_sales(plan, result, &by, bucket_gran, step, &in_range)?
+            }
+        };
+        breakdowns.push(Breakdown { grouping, rows });
+    }
+
+    let mut totals: Vec<Decimal> = payee_totals(result).into_iter().map(|(_, t)| t).collect();
+    totals.sort();
+    let count = totals.len();
+    let top = count.div_ceil(10).max(1).min(count);
+    let payees = PayeeStats {
+        count,
+        average: if count == 0 {
+            Decimal::ZERO
+        } else {
+            (result.total / Decimal::from(count))
+                .round_dp_with_strategy(plan.rounding.scale(), rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        },
+        median: quantile(&totals, Decimal::new(5, 1))
+            .unwrap_or_default()
+            .round_dp_with_strategy(plan.rounding.scale(), rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        top_decile_count: top,
+        top_decile_payout: totals.iter().rev().take(top).sum(),
+    };
+    let measure_name = measure_input
+        .and_then(|i| i.columns.get(measure.column).map(|c| format!("{}.{}", i.name, c.name)))
+        .unwrap_or_default();
+    let payout = result.total;
+    Ok(Budget { plan, measure_name, evaluation, payout, sales, breakdowns, payees, slope, uplift })
+}
+
+/// The extra unrounded payout for sales larger by `SLOPE_STEP`, summed over every payee,
+/// month and component. Each term is the smaller (in size) of the step up and the step
+/// down: a payee within a millionth below a bracket bound would jump a whole bracket going
+/// up, and one exactly on a bound would fall a bracket going down, but never both, so the
+/// smaller step is the slope at the bracket the payee is in.
+fn slope(plan: &Plan, months: &[Period], base: &Folded, up: &Folded, down: &Folded) -> Result<Decimal, Error> {
+    let mut total = Decimal::ZERO;
+    let find = |folded: &'_ Folded, id: &Arc<str>| folded.payees.iter().find(|p| p.id == *id).cloned();
+    for payee in &base.payees {
+        let (Some(payee_up), Some(payee_down)) = (find(up, &payee.id), find(down, &payee.id)) else { continue };
+        for month in months {
+            for component in &plan.components {
+                let Some(period) = month.coarsen(component.cadence.into()) else { continue };
+                if period.last_month() != *month {
+                    continue;
+                }
+                let context = format!("payee `{}`, {period}", payee.id);
+                let value = |folded: &Folded, who: &crate::eval::aggregate::Payee| {
+                    unrounded_component(plan, folded, who, period, component)
+                        .map_err(|e| policy_error(plan, e, &context))
+                };
+                let here = value(base, payee)?;
+                let step_up = value(up, &payee_up)? - here;
+                let step_down = here - value(down, &payee_down)?;
+                let step = if step_up.abs() <= step_down.abs() { step_up } else { step_down };
+                total =
+                    total.checked_add(step).ok_or_else(|| DataError::new("", "the payout is too large to add up"))?;
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Splits every statement's components over the groups of a sales column, pro rata to the
+/// payee's sales in each group over the component's period.
+fn split_by_sales(
+    plan: &Plan,
+    result: &crate::eval::RunResult,
+    by: &SalesByValue,
+    bucket_gran: Granularity,
+    step: Decimal,
+    in_range: &dyn Fn(&Period) -> bool,
+) -> Result<Vec<GroupRow>, Error> {
+    const NO_SALES: &str = "(no sales)";
+    let mut payout: BTreeMap<String, Decimal> = BTreeMap::new();
+    for s in &result.statements {
+        for (component, amount) in plan.components.iter().zip(&s.amounts) {
+            if amount.is_zero() {
+                continue;
+            }
+            let Some(period) = s.period.coarsen(component.cadence.into()) else { continue };
+            let mut weights: BTreeMap<&str, Decimal> = BTreeMap::new();
+            for bucket in period.split(bucket_gran) {
+                if let Some(groups) = by.get(&(s.payee.clone(), bucket)) {
+                    for (g, v) in groups {
+                        *weights.entry(g.as_str()).or_default() += *v;
+                    }
+                }
+            }
+            let keys: Vec<&str> = weights.keys().copied().collect();
+            let values: Vec<Decimal> = weights.values().copied().collect();
+            match pro_rata(*amount, &values, step) {
+                Some(shares) => {
+                    for (k, share) in keys.iter().zip(shares) {
+                        *payout.entry((*k).to_string()).or_default() += share;
+                    }
+                }
+                None => *payout.entry(NO_SALES.to_string()).or_default() += *amount,
+            }
+        }
+    }
+    let mut sales: BTreeMap<String, Decimal> = BTreeMap::new();
+    for ((_, bucket), groups) in by {
+        if in_range(bucket) {
+            for (g, v) in groups {
+                *sales.entry(g.clone()).or_default() += *v;
+            }
+        }
+    }
+    let mut keys: Vec<String> = payout.keys().chain(sales.keys()).cloned().collect();
+    keys.sort();
+    keys.dedup();
+    // Groups by payout, largest first: the order an analyst reads a cost breakdown in.
+    let mut rows: Vec<GroupRow> = keys
+        .into_iter()
+        .map(|k| GroupRow {
+            payout: payout.get(&k).copied().unwrap_or_default(),
+            sales: Some(sales.get(&k).copied().unwrap_or_default()),
+            key: k,
+        })
+        .filter(|r| !r.payout.is_zero() || r.sales.is_some_and(|s| !s.is_zero()))
+        .collect();
+    rows.sort_by(|a, b| b.payout.cmp(&a.payout).then_with(|| a.key.cmp(&b.key)));
+    Ok(rows)
+}

@@ -1,0 +1,90 @@
+//! Several plans over the same ledgers: one fold (one pass per ledger where the plans'
+//! schemas agree), then each plan's statements over one common range of months.
+
+use rust_decimal::Decimal;
+
+use crate::check::Plan;
+use crate::data::InputFile;
+use crate::diagnostics::Error;
+use crate::eval::aggregate::RowObserver;
+use crate::eval::compute::months_of;
+use crate::eval::expr::NoTrace;
+use crate::eval::{fold_shared, needed_for, statements, FoldRequest, Folded, LedgerRead, RunResult, Scale};
+use crate::period::Period;
+
+/// One plan to evaluate: its files and, optionally, a column to scale.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    pub plan: &'a Plan,
+    pub files: &'a [InputFile],
+    pub scale: Option<Scale>,
+}
+
+/// A plan's statements and the fold they were computed from (for explanations).
+#[derive(Debug)]
+pub struct Evaluated {
+    pub result: RunResult,
+    pub folded: Folded,
+}
+
+#[derive(Debug)]
+pub struct Evaluation {
+    /// In the order of the jobs.
+    pub runs: Vec<Evaluated>,
+    /// The months every run covers: the range asked for, or all months the ledgers span.
+    pub months: Vec<Period>,
+    pub reads: Vec<LedgerRead>,
+    /// Why a file was read more than once.
+    pub notes: Vec<String>,
+}
+
+impl Evaluation {
+    /// How many times each file was read, in first-read order.
+    pub fn passes(&self) -> Vec<(std::path::PathBuf, usize)> {
+        let mut out: Vec<(std::path::PathBuf, usize)> = Vec::new();
+        for read in &self.reads {
+            match out.iter_mut().find(|(p, _)| *p == read.path) {
+                Some((_, n)) => *n += 1,
+                None => out.push((read.path.clone(), 1)),
+            }
+        }
+        out
+    }
+}
+
+/// Folds every job's ledgers together and computes each job's statements over the same
+/// months, so that totals compare like with like.
+pub fn evaluate(
+    jobs: &[Job<'_>],
+    range: Option<(Period, Period)>,
+    observer: Option<&mut RowObserver<'_>>,
+) -> Result<Evaluation, Error> {
+    let requests: Vec<FoldRequest<'_>> = jobs
+        .iter()
+        .map(|j| FoldRequest { plan: j.plan, files: j.files, needed: needed_for(j.plan, range), scale: j.scale })
+        .collect();
+    let outcome = fold_shared(&requests, observer, &mut NoTrace)?;
+    // Without a range, every plan covers the months any of them saw.
+    let common =
+        range.or_else(|| outcome.folded.iter().filter_map(|f| f.span).reduce(|(a, b), (c, d)| (a.min(c), b.max(d))));
+    let mut runs = Vec::with_capacity(jobs.len());
+    for (job, folded) in jobs.iter().zip(outcome.folded) {
+        let months = months_of(job.plan, &folded, job.files, common)?;
+        let result = statements(job.plan, &folded, &months)?;
+        runs.push(Evaluated { result, folded });
+    }
+    let months = common.map(|(from, to)| Period::months_between(from, to)).unwrap_or_default();
+    Ok(Evaluation { runs, months, reads: outcome.reads, notes: outcome.notes })
+}
+
+/// Each payee's total over the run, in payee order.
+pub fn payee_totals(result: &RunResult) -> Vec<(std::sync::Arc<str>, Decimal)> {
+    let mut out: Vec<(std::sync::Arc<str>, Decimal)> = Vec::new();
+    for s in &result.statements {
+        match out.last_mut() {
+            Some((p, t)) if *p == s.payee => *t += s.total,
+            _ => out.push((s.payee.clone(), s.total)),
+        }
+    }
+    out
+}
