@@ -225,7 +225,7 @@ pub fn evaluate_metric(
     metric: &Metric,
 ) -> Result<Value, Error> {
     let period = month.coarsen(metric.cadence.into()).unwrap_or(month);
-    let env = StatementEnv { plan, folded, payee, period, lets: Vec::new() };
+    let env = StatementEnv::new(plan, folded, payee, period);
     eval_traced(plan, &metric.value, &env, &mut NoTrace)
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))
 }
@@ -313,7 +313,7 @@ fn money<T: Tracer>(
 }
 
 /// What a statement's expressions read: the payee's aggregates and lookups for a period.
-pub struct StatementEnv<'a> {
+struct StatementEnv<'a> {
     plan: &'a Plan,
     folded: &'a Folded,
     payee: &'a Payee,
@@ -323,7 +323,7 @@ pub struct StatementEnv<'a> {
 
 impl<'a> StatementEnv<'a> {
     /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
-    pub fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
+    fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
         StatementEnv { plan, folded, payee, period, lets: Vec::new() }
     }
 }

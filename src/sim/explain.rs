@@ -1,6 +1,6 @@
 //! One payee's figures under two plans, side by side: for each component and each period in
 //! which it pays, the amount on each side and the aggregate and lookup values it was computed
-//! from. Deliberately simple; a full trace (rows, tiers, policy lines) belongs to `explain`.
+//! from, taken from the same trace as `explain` (which adds rows, tiers and policy lines).
 
 use std::sync::Arc;
 
@@ -8,11 +8,11 @@ use rust_decimal::Decimal;
 
 use super::diff::{component_name, Comparison, Pairing};
 use super::evaluate::Evaluated;
-use crate::check::plan::{Component, Expr, Node, Ty};
+use crate::check::plan::{Component, Ty};
 use crate::check::{suggest_help, Plan};
 use crate::diagnostics::DataError;
-use crate::eval::compute::StatementEnv;
-use crate::eval::expr::Env;
+use crate::eval::compute::due_period;
+use crate::eval::trace::{explain_folded, Fact};
 use crate::period::Period;
 use crate::value::Value;
 
@@ -93,89 +93,28 @@ pub fn side_by_side(cmp: &Comparison<'_>, payee: &str) -> Result<SideBySide, Dat
 
 /// The period a component pays for in `month`, if it pays then.
 fn due(component: &Component, month: Period) -> Option<Period> {
-    let period = month.coarsen(component.cadence.into())?;
-    (period.last_month() == month).then_some(period)
+    due_period(month, component)
 }
 
+/// A component's figure for a period and the aggregates and lookups behind it, taken from
+/// the same trace `explain` prints (values evaluated for this statement, in policy order).
 fn figure(plan: &Plan, run: &Evaluated, payee: &str, index: usize, comp: &Component, period: Period) -> Option<Figure> {
-    if due(comp, period.last_month()) != Some(period) {
+    let month = period.last_month();
+    if due(comp, month) != Some(period) {
         return None;
     }
-    let statement = run.result.statements.iter().find(|s| &*s.payee == payee && s.period == period.last_month())?;
+    let statement = run.result.statements.iter().find(|s| &*s.payee == payee && s.period == month)?;
     let amount = statement.amounts.get(index).copied()?;
-    let who = run.folded.payees.iter().find(|p| &*p.id == payee)?;
-    let env = StatementEnv::new(plan, &run.folded, who, period);
-    let mut refs = Vec::new();
-    for e in comp
-        .lets
-        .iter()
-        .map(|l| &l.value)
-        .chain(&comp.gates)
-        .chain(std::iter::once(&comp.pay))
-        .chain(comp.cap.iter())
-        .chain(comp.floor.iter())
-    {
-        collect(e, &mut refs);
+    let explanation = explain_folded(plan, &[], &run.folded, payee, month, None).ok()?;
+    let mut behind: Vec<Behind> = Vec::new();
+    for fact in explanation.components.get(index)?.steps.iter().flat_map(|s| &s.facts) {
+        let (label, value, ty) = match fact {
+            Fact::Aggregate { text, value, ty, .. } | Fact::Lookup { text, value, ty, .. } => (text, value, ty),
+            _ => continue,
+        };
+        if !behind.iter().any(|b| b.label == *label) {
+            behind.push(Behind { label: label.clone(), value: value.clone(), ty: *ty });
+        }
     }
-    let behind = refs
-        .into_iter()
-        .filter_map(|r| match r {
-            Ref::Aggregate(i) => {
-                let agg = plan.aggregates.get(i)?;
-                let label = plan.source.text.get(agg.span.start..agg.span.end).unwrap_or("").split_whitespace();
-                Some(Behind {
-                    label: label.collect::<Vec<_>>().join(" "),
-                    value: env.aggregate(i).unwrap_or(Value::Missing),
-                    ty: agg.ty,
-                })
-            }
-            Ref::Lookup(i) => {
-                let lookup = plan.lookups.get(i)?;
-                let input = plan.inputs.get(lookup.input)?;
-                let column = input.columns.get(lookup.column)?;
-                Some(Behind {
-                    label: format!("{}.{}", input.name, column.name),
-                    value: env.lookup(i),
-                    ty: column.ty.ty(),
-                })
-            }
-        })
-        .collect();
     Some(Figure { amount, behind })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ref {
-    Aggregate(usize),
-    Lookup(usize),
-}
-
-/// The aggregates and lookups an expression reads, in order of first appearance.
-fn collect(e: &Expr, out: &mut Vec<Ref>) {
-    let mut push = |r: Ref| {
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    };
-    match &e.node {
-        Node::Aggregate(i) => push(Ref::Aggregate(*i)),
-        Node::Lookup(i) => push(Ref::Lookup(*i)),
-        Node::Const(_) | Node::Column(_) | Node::Let(_) | Node::PayeeId | Node::PayeeAttr(_) => {}
-        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => collect(x, out),
-        Node::Binary(_, a, b) | Node::Default(a, b) => {
-            collect(a, out);
-            collect(b, out);
-        }
-        Node::If(a, b, c) => {
-            collect(a, out);
-            collect(b, out);
-            collect(c, out);
-        }
-        Node::In(x, xs) => {
-            collect(x, out);
-            xs.iter().for_each(|x| collect(x, out));
-        }
-        Node::Min(xs) | Node::Max(xs) | Node::Table(_, xs) => xs.iter().for_each(|x| collect(x, out)),
-        Node::Tiers(t) => collect(&t.base, out),
-    }
 }
