@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-use crate::{example_args, run_ok};
+use crate::{example_args, redact_sha, run_ok};
 
 fn dec(v: &Json) -> Decimal {
     Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"))).unwrap()
@@ -153,24 +153,4 @@ fn explain_lists_twenty_rows_then_counts() {
     // Q1 has 39 rows for 王芳 in the example ledger (the sum over the quarter), 20 shown.
     assert!(text.contains("from 39 rows of sales"), "{text}");
     assert!(text.contains("… and 19 more (--all-rows lists every one)"), "{text}");
-}
-
-/// The policy's SHA-256 changes with every comment edit; `cli::json_names_the_policy` checks
-/// it, so snapshots hide it (JSON field and the short form in the text heading).
-fn redact_sha(text: &str) -> String {
-    text.lines()
-        .map(|l| match l.split_once(", sha256 ") {
-            Some((head, rest)) if rest.len() >= 13 => {
-                format!("{head}, sha256 [sha256]{}", rest.get(12..).unwrap_or(""))
-            }
-            _ => l.to_string(),
-        })
-        .map(|l| match l.split_once("\"sha256\": \"") {
-            Some((indent, rest)) => {
-                format!("{indent}\"sha256\": \"[sha256]\"{}", if rest.ends_with(',') { "," } else { "" })
-            }
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -2,21 +2,7 @@
 //! named in the policy's `# run:` line. Figures for the seed plan are pinned independently
 //! in `seed_plan.rs`; these snapshots pin the layout and catch unintended changes.
 
-use crate::{example_args, run_ok};
-
-/// The policy's SHA-256 changes with every comment edit; `cli::json_names_the_policy`
-/// checks it against the file, so snapshots hide it.
-fn redact_sha(text: &str) -> String {
-    text.lines()
-        .map(|l| match l.split_once("\"sha256\": \"") {
-            Some((indent, rest)) => {
-                format!("{indent}\"sha256\": \"[sha256]\"{}", if rest.ends_with(',') { "," } else { "" })
-            }
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use crate::{example_args, redact_sha, run_ok};
 
 #[test]
 fn run_every_policy_on_its_example_data() {
