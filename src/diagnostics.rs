@@ -229,6 +229,54 @@ impl Diagnostic for DataError {
     }
 }
 
+/// Rows of one ledger that were rejected: the problem of each (up to `--max-errors`), and
+/// how far reading got. A run with rejected rows produces no statements: paying on part of
+/// a ledger would pay some people too little without saying so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRows {
+    pub file: String,
+    pub problems: Vec<DataError>,
+    pub read: u64,
+    pub rejected: u64,
+    /// Reading stopped at `max_errors` problems, before the end of the file.
+    pub stopped_early: bool,
+    pub max_errors: usize,
+}
+
+impl RejectedRows {
+    pub fn new(file: String, reading: crate::data::Reading, max_errors: usize) -> Self {
+        let stopped_early = reading.problems.len() >= max_errors;
+        RejectedRows {
+            file,
+            problems: reading.problems,
+            read: reading.read,
+            rejected: reading.rejected,
+            stopped_early,
+            max_errors,
+        }
+    }
+
+    /// One line under the problems: how many rows, and what happens now.
+    pub fn summary(&self) -> String {
+        let rows = plural(usize::try_from(self.rejected).unwrap_or(usize::MAX), "row");
+        let mut line = if self.stopped_early {
+            format!(
+                "{}: stopped at {} rejected {rows} (after {} rows read); no statements were produced",
+                self.file, self.rejected, self.read
+            )
+        } else {
+            format!(
+                "{}: {} rejected {rows} of {} read; no statements were produced",
+                self.file, self.rejected, self.read
+            )
+        };
+        if self.stopped_early && self.max_errors <= 1 {
+            line.push_str(" (`--max-errors N` lists up to N problems)");
+        }
+        line
+    }
+}
+
 /// Everything that can stop a command.
 #[derive(Debug)]
 pub enum Error {
@@ -236,13 +284,15 @@ pub enum Error {
     Policy(PolicyReport),
     /// A ledger, an argument or a file is wrong (exit code 2).
     Data(DataError),
+    /// Rows of a ledger were rejected (exit code 2).
+    Rejected(RejectedRows),
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Policy(_) => 1,
-            Error::Data(_) => 2,
+            Error::Data(_) | Error::Rejected(_) => 2,
         }
     }
 
@@ -250,6 +300,12 @@ impl Error {
         match self {
             Error::Policy(report) => report.render(),
             Error::Data(error) => render_diagnostic(error),
+            Error::Rejected(rows) => {
+                let mut out: String = rows.problems.iter().map(|p| render_diagnostic(p)).collect();
+                out.push_str(&rows.summary());
+                out.push('\n');
+                out
+            }
         }
     }
 }

@@ -1,10 +1,8 @@
 //! Shared argument handling: loading a policy file, binding `--data NAME=PATH` to inputs,
 //! and the month range.
 
-use std::path::PathBuf;
-
 use commission::check::{self, suggest_help, Plan};
-use commission::data::InputFile;
+use commission::data::{InputFile, LedgerSource, TextEncoding};
 use commission::diagnostics::{DataError, Error, PolicyReport, SourceFile};
 use commission::period::Period;
 
@@ -20,8 +18,41 @@ pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error
     Ok((plan, PolicyReport { source, problems: warnings }))
 }
 
+/// `--encoding gbk` (every CSV input) or `--encoding sales=gbk` (one input), repeatable.
+/// Returns the encoding for all inputs and the per-input ones.
+pub fn encodings(plan: &Plan, flags: &[String]) -> Result<(TextEncoding, Vec<(usize, TextEncoding)>), Error> {
+    let parse = |flag: &str, label: &str| {
+        TextEncoding::parse(label).ok_or_else(|| {
+            Error::from(DataError::new(format!("--encoding {flag}"), format!("unknown encoding `{label}`")).with_help(
+                "the encodings read are `utf-8` (the default) and `gbk` (also called gb18030, gb2312, cp936)",
+            ))
+        })
+    };
+    let mut all = TextEncoding::Utf8;
+    let mut each = Vec::new();
+    for flag in flags {
+        match flag.split_once('=') {
+            None => all = parse(flag, flag)?,
+            Some((name, label)) => {
+                let Some(input) = plan.inputs.iter().position(|i| i.name == name) else {
+                    let names = plan.inputs.iter().map(|i| i.name.as_str());
+                    return Err(DataError::new(
+                        format!("--encoding {flag}"),
+                        format!("the policy has no input `{name}`"),
+                    )
+                    .with_help(suggest_help(name, "input", names))
+                    .into());
+                };
+                each.push((input, parse(flag, label)?));
+            }
+        }
+    }
+    Ok((all, each))
+}
+
 /// `sales=path/to/sales.csv` -> the input it binds.
-pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
+pub fn bind(plan: &Plan, data: &[String], encoding: &[String]) -> Result<Vec<InputFile>, Error> {
+    let (all, each) = encodings(plan, encoding)?;
     let mut files: Vec<InputFile> = Vec::new();
     let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
     for binding in data {
@@ -41,7 +72,8 @@ pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
         if files.iter().any(|f| f.input == input) {
             return Err(DataError::new(format!("--data {binding}"), format!("input `{name}` is bound twice")).into());
         }
-        files.push(InputFile { input, path: PathBuf::from(path) });
+        let encoding = each.iter().rev().find(|(i, _)| *i == input).map_or(all, |(_, e)| *e);
+        files.push(InputFile { input, source: LedgerSource::from_spec(path, encoding) });
     }
     let missing: Vec<&str> = plan
         .inputs

@@ -20,9 +20,18 @@ pub enum Format {
 pub struct RunArgs {
     /// The policy file
     policy: PathBuf,
-    /// Bind a declared input to a CSV file: NAME=PATH (repeat for each input)
+    /// Bind a declared input to a ledger: NAME=PATH (repeat for each input). PATH is a CSV
+    /// file, or an .xlsx workbook (its first sheet, or PATH#SHEET)
     #[arg(long, value_name = "NAME=PATH")]
     data: Vec<String>,
+    /// Encoding of the CSV ledgers: utf-8 (default) or gbk (GB18030, as Excel saves CSV on a
+    /// Chinese Windows); NAME=ENCODING for one input. Repeatable
+    #[arg(long, value_name = "[NAME=]ENCODING")]
+    encoding: Vec<String>,
+    /// List up to N rejected ledger rows before stopping (default 1: the first bad row stops
+    /// the run). A run with any rejected row produces no statements
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    max_errors: u32,
     /// One period: a month (2026-03), a quarter (2026-Q1) or a year (2026)
     #[arg(long, conflicts_with_all = ["from", "to"])]
     period: Option<String>,
@@ -42,8 +51,11 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
-    let files = bind(&plan, &args.data)?;
-    let options = RunOptions { range: range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())? };
+    let files = bind(&plan, &args.data, &args.encoding)?;
+    let options = RunOptions {
+        range: range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?,
+        max_errors: usize::try_from(args.max_errors).unwrap_or(usize::MAX),
+    };
     super::print_warnings(&warnings);
     let result = compute(&plan, &files, &options)?;
     let text = match args.format {

@@ -11,8 +11,8 @@ use super::expr::{compare, eval, Env};
 use super::EvalError;
 use crate::check::plan::{AggFunc, PayeeSource, Plan};
 use crate::check::suggest_help;
-use crate::data::{read_input, InputFile, RowCounts};
-use crate::diagnostics::{DataError, Error, PolicyReport};
+use crate::data::{read_input, InputFile, Reading, Refusal, RowCounts};
+use crate::diagnostics::{DataError, Error, PolicyReport, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::value::Value;
 
@@ -136,8 +136,11 @@ pub struct Folded {
 pub type Needed = Option<HashSet<Period>>;
 
 /// Reads every bound input once, in an order that knows the payees before they are needed:
-/// the roster (or the ledger that defines the payees) first, then the rest.
-pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<Folded, Error> {
+/// the roster (or the ledger that defines the payees) first, then the rest. A ledger with
+/// rejected rows stops the run before the next one is read, so that one bad file is not
+/// reported again as problems in the others (a rejected roster row would make its payee's
+/// sales "not in the roster").
+pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed, max_errors: usize) -> Result<Folded, Error> {
     let n = plan.inputs.len();
     let mut folded = Folded {
         buckets: vec![HashMap::new(); n],
@@ -157,10 +160,16 @@ pub fn fold_inputs(plan: &Plan, files: &[InputFile], needed: &Needed) -> Result<
         let Some(file) = files.iter().find(|f| f.input == input) else {
             continue;
         };
-        if payee_from_roster && input == first {
-            fold_roster(plan, file, &mut payees, &mut folded)?;
+        let (reading, counts) = if payee_from_roster && input == first {
+            fold_roster(plan, file, &mut payees, max_errors)?
         } else {
-            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded)?;
+            fold_ledger(plan, file, needed, input == first, &mut payees, &mut folded, max_errors)?
+        };
+        if let Some(c) = folded.counts.get_mut(input) {
+            *c = counts;
+        }
+        if !reading.problems.is_empty() {
+            return Err(Error::Rejected(RejectedRows::new(file.source.shown(), reading, max_errors)));
         }
     }
     folded.payees = payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
@@ -171,22 +180,25 @@ fn fold_roster(
     plan: &Plan,
     file: &InputFile,
     payees: &mut BTreeMap<Arc<str>, Vec<Value>>,
-    folded: &mut Folded,
-) -> Result<(), Error> {
+    max_errors: usize,
+) -> Result<(Reading, RowCounts), Error> {
     let Some(schema) = plan.inputs.get(file.input) else {
-        return Ok(());
+        return Ok((Reading::default(), RowCounts::default()));
     };
     let key = schema.key.unwrap_or(0);
-    let read = read_input(schema, file, plan.money_scale(), |row| {
+    let reading = read_input(schema, file, plan.money_format(), max_errors, |row| {
         if let Some(Value::Text(id)) = row.values.get(key) {
             payees.insert(id.clone(), row.values.to_vec());
         }
         Ok(())
     })?;
-    if let Some(c) = folded.counts.get_mut(file.input) {
-        *c = RowCounts { read, used: read, ..RowCounts::default() };
-    }
-    Ok(())
+    let counts = RowCounts {
+        read: reading.read,
+        used: reading.read - reading.rejected,
+        rejected: reading.rejected,
+        ..RowCounts::default()
+    };
+    Ok((reading, counts))
 }
 
 struct RowEnv<'a> {
@@ -223,35 +235,37 @@ fn fold_ledger(
     defines_payees: bool,
     payees: &mut BTreeMap<Arc<str>, Vec<Value>>,
     folded: &mut Folded,
-) -> Result<(), Error> {
+    max_errors: usize,
+) -> Result<(Reading, RowCounts), Error> {
     let input = file.input;
     let Some(schema) = plan.inputs.get(input) else {
-        return Ok(());
+        return Ok((Reading::default(), RowCounts::default()));
     };
     let (Some(payee_col), Some(period_col), Some(bucket_gran)) = (schema.payee, schema.period, schema.bucket()) else {
         // Not aggregated per payee and period: validate it, count it, use nothing of it.
-        let read = read_input(schema, file, plan.money_scale(), |_| Ok(()))?;
-        if let Some(c) = folded.counts.get_mut(input) {
-            *c = RowCounts { read, outside_range: read, ..RowCounts::default() };
-        }
-        return Ok(());
+        let reading = read_input(schema, file, plan.money_format(), max_errors, |_| Ok(()))?;
+        let counts = RowCounts {
+            read: reading.read,
+            outside_range: reading.read - reading.rejected,
+            rejected: reading.rejected,
+            ..RowCounts::default()
+        };
+        return Ok((reading, counts));
     };
     let aggs: Vec<usize> =
         plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
     let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
     let mut counts = RowCounts::default();
     let mut span = folded.span;
-    let mut eval_error: Option<(EvalError, u64)> = None;
+    let mut eval_error: Option<(EvalError, String)> = None;
     let buckets = folded.buckets.get_mut(input);
     let rows = folded.rows.get_mut(input);
     let (Some(buckets), Some(rows)) = (buckets, rows) else {
-        return Ok(());
+        return Ok((Reading::default(), counts));
     };
     let roster_mode = matches!(plan.payee, PayeeSource::Roster { .. });
-    let shown = file.path.display().to_string();
 
-    read_input(schema, file, plan.money_scale(), |row| {
-        counts.read += 1;
+    let reading = read_input(schema, file, plan.money_format(), max_errors, |row| {
         let payee: Arc<str> = match row.values.get(payee_col) {
             Some(Value::Text(t)) => t.clone(),
             Some(Value::Number(n)) => Arc::from(n.to_string()),
@@ -260,9 +274,40 @@ fn fold_ledger(
         let bucket = match row.values.get(period_col) {
             Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
             Some(Value::Period(p)) => *p,
-            _ => return Ok(()),
+            // The period column's type guarantees a date or a period; count it all the same.
+            _ => {
+                counts.outside_range += 1;
+                return Ok(());
+            }
         };
         let bucket = bucket.coarsen(bucket_gran).unwrap_or(bucket);
+        if !defines_payees && !payees.contains_key(&payee) {
+            if roster_mode {
+                let known: Vec<&str> = payees.keys().map(|k| &**k).collect();
+                let column = schema.columns.get(payee_col).map_or("", |c| c.name.as_str());
+                return Err(Refusal::Reject(
+                    DataError::new(
+                        row.at_column(payee_col),
+                        format!("`{column}` is `{payee}`, who is not in the roster"),
+                    )
+                    .with_help(format!(
+                        "{}; add them to the roster, or correct the id",
+                        suggest_help(&payee, "payee", known.iter().copied())
+                    )),
+                ));
+            }
+            counts.no_payee += 1;
+            return Ok(());
+        }
+        let key = (payee.clone(), bucket);
+        if keeps_rows && rows.contains_key(&key) {
+            return Err(Refusal::Reject(
+                DataError::new(row.at(), format!("a second row for payee `{payee}` in {bucket}")).with_help(format!(
+                    "`{}` must have one row per payee and period, because the policy reads single values from it",
+                    schema.name
+                )),
+            ));
+        }
         if bucket_gran == Granularity::Month {
             span = Some(match span {
                 None => (bucket, bucket),
@@ -271,18 +316,6 @@ fn fold_ledger(
         }
         if defines_payees {
             payees.entry(payee.clone()).or_default();
-        } else if !payees.contains_key(&payee) {
-            if roster_mode {
-                let known: Vec<&str> = payees.keys().map(|k| &**k).collect();
-                let column = schema.columns.get(payee_col).map_or("", |c| c.name.as_str());
-                return Err(DataError::new("", format!("`{column}` is `{payee}`, who is not in the roster"))
-                    .with_help(format!(
-                        "{}; add them to the roster, or correct the id",
-                        suggest_help(&payee, "payee", known.iter().copied())
-                    )));
-            }
-            counts.no_payee += 1;
-            return Ok(());
         }
         if needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
             counts.outside_range += 1;
@@ -292,7 +325,7 @@ fn fold_ledger(
         let attrs = if roster_mode { payees.get(&payee).map(Vec::as_slice) } else { None };
         let env = RowEnv { row: row.values, payee: attrs, payee_id: &payee };
         if !aggs.is_empty() {
-            let states = buckets.entry((payee.clone(), bucket)).or_insert_with(|| {
+            let states = buckets.entry(key.clone()).or_insert_with(|| {
                 aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
             });
             for (slot, agg_index) in aggs.iter().enumerate() {
@@ -315,35 +348,24 @@ fn fold_ledger(
                     Ok(())
                 })();
                 if let Err(e) = result {
-                    eval_error = Some((e, row.line));
-                    return Err(DataError::new("", "stopped"));
+                    eval_error = Some((e, row.at()));
+                    return Err(Refusal::Stop);
                 }
             }
         }
         if keeps_rows {
-            let key = (payee.clone(), bucket);
-            if rows.contains_key(&key) {
-                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}")).with_help(
-                    format!(
-                        "`{}` must have one row per payee and period, because the policy reads single values from it",
-                        schema.name
-                    ),
-                ));
-            }
             rows.insert(key, row.values.to_vec());
         }
         Ok(())
-    })
-    .map_err(|e| match eval_error.take() {
-        Some((err, line)) => Error::Policy(PolicyReport {
-            source: plan.source.clone(),
-            problems: vec![err.into_problem(&format!("row at {shown}:{line}"))],
-        }),
-        None => Error::Data(e),
     })?;
-    if let Some(c) = folded.counts.get_mut(input) {
-        *c = counts;
+    if let Some((err, at)) = eval_error.take() {
+        return Err(Error::Policy(PolicyReport {
+            source: plan.source.clone(),
+            problems: vec![err.into_problem(&format!("row at {at}"))],
+        }));
     }
+    counts.read = reading.read;
+    counts.rejected = reading.rejected;
     folded.span = span;
-    Ok(())
+    Ok((reading, counts))
 }

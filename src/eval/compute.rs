@@ -16,10 +16,18 @@ use crate::diagnostics::{DataError, Error, PolicyReport};
 use crate::period::{Granularity, Period};
 use crate::value::Value;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// First and last month of the run; `None` uses the months the ledgers span.
     pub range: Option<(Period, Period)>,
+    /// How many rejected rows to list before stopping (at least 1: the first stops the run).
+    pub max_errors: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { range: None, max_errors: 1 }
+    }
 }
 
 /// One payee's statement for one month.
@@ -47,7 +55,7 @@ pub struct RunResult {
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
     let needed: Needed = options.range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)));
-    let folded = fold_inputs(plan, files, &needed)?;
+    let folded = fold_inputs(plan, files, &needed, options.max_errors)?;
     if folded.payees.is_empty() {
         // An empty run would look like "nobody earned anything"; far more often the wrong
         // file was given. Say so instead of printing an empty table.
@@ -57,7 +65,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         let schema = plan.inputs.get(input);
         let name = schema.map_or("", |s| s.name.as_str());
         let column = schema.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str());
-        let file = files.iter().find(|f| f.input == input).map(|f| f.path.display().to_string()).unwrap_or_default();
+        let file = files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         return Err(DataError::new(
             file,
             format!("no payees: input `{name}` has no rows, so there is no `{column}` to pay"),

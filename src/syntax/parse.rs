@@ -260,6 +260,7 @@ impl Builder {
         let mut roles = Vec::new();
         let mut idents = Vec::new();
         let mut values = None;
+        let mut at_least = None;
         for p in children(pair) {
             match p.as_rule() {
                 Rule::column_role => roles.push(Spanned {
@@ -274,13 +275,17 @@ impl Builder {
                 Rule::enum_values => {
                     values = Some(children(p).map(|s| self.string(Some(s))).collect());
                 }
+                Rule::at_least => {
+                    let at = span_of(&p);
+                    at_least = Some(self.signed_number(children(p).next(), at));
+                }
                 _ => {}
             }
         }
         let mut idents = idents.into_iter();
         let name = ident_or_empty(idents.next(), span);
         let ty = ident_or_empty(idents.next(), span);
-        ColumnDecl { roles, name, ty, values, span }
+        ColumnDecl { roles, name, ty, values, at_least, span }
     }
 
     fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {
@@ -753,6 +758,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::column_decl => "a column (`name: type`)",
         Rule::column_role => "`key`, `payee` or `period`",
         Rule::enum_values => "a list of values",
+        Rule::at_least => "a least value (`>= 0`)",
         Rule::payee_decl => "`payee`",
         Rule::table_decl => "`table`",
         Rule::table_row => "a table row (`\"key\" -> value`)",
