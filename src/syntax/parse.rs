@@ -15,8 +15,6 @@ struct PolicyParser;
 /// Deeper nesting than this is refused before pest sees the text: a policy is read by people,
 /// and refusing early keeps recursion (parse, check, evaluate) far from the stack's limit.
 pub const MAX_NESTING: usize = 64;
-/// Policies are small documents; a larger file is almost certainly not a policy.
-pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 
 /// Parses a policy. On failure, returns the problems found (pest stops at the first one).
 pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
@@ -33,14 +31,7 @@ pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
 }
 
 fn check_limits(source: &str) -> Result<(), Vec<Problem>> {
-    if source.len() > MAX_SOURCE_BYTES {
-        return Err(vec![Problem::error(
-            format!("policy is {} bytes, more than the limit of {MAX_SOURCE_BYTES}", source.len()),
-            Span::new(0, 0),
-            "file starts here",
-        )
-        .with_help("split the plan, or check that this is the policy file you meant")]);
-    }
+    super::limits::check(source).map_err(|p| vec![p])?;
     check_brackets(source).map_err(|p| vec![p])
 }
 

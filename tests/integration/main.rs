@@ -6,6 +6,7 @@
 
 mod cli;
 mod diagnostics;
+mod limits;
 mod properties;
 mod seed_plan;
 mod snapshots;
@@ -70,4 +71,24 @@ pub fn example_args(policy: &std::path::Path) -> Vec<String> {
     let named = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(words.get(2).unwrap());
     assert_eq!(named, policy, "the `# run:` line runs its own policy");
     words[1..].to_vec()
+}
+
+/// Checks `policy` and runs it in-process on CSV ledgers given as text, one per declared
+/// input in declaration order.
+pub fn run_in_memory(
+    policy: &str,
+    ledgers: &[&str],
+    options: &commission::eval::RunOptions,
+) -> Result<commission::eval::RunResult, commission::diagnostics::Error> {
+    use commission::data::{InputFile, LedgerSource};
+    let (plan, _) = commission::check::load(commission::diagnostics::SourceFile::new("test.policy", policy))?;
+    let files: Vec<InputFile> = ledgers
+        .iter()
+        .enumerate()
+        .map(|(input, text)| InputFile {
+            input,
+            source: LedgerSource::CsvBytes { name: format!("input{input}.csv"), bytes: text.as_bytes().into() },
+        })
+        .collect();
+    commission::eval::compute(&plan, &files, options)
 }
