@@ -138,6 +138,11 @@ impl PolicyReport {
     }
 }
 
+/// `1 row`, `2 rows`.
+fn plural_count(n: u64, word: &str) -> String {
+    format!("{n} {}", plural(usize::try_from(n).unwrap_or(usize::MAX), word))
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
@@ -261,8 +266,10 @@ impl RejectedRows {
         let rows = plural(usize::try_from(self.rejected).unwrap_or(usize::MAX), "row");
         let mut line = if self.stopped_early {
             format!(
-                "{}: stopped at {} rejected {rows} (after {} rows read); no statements were produced",
-                self.file, self.rejected, self.read
+                "{}: stopped at {} rejected {rows} (after {} read); no statements were produced",
+                self.file,
+                self.rejected,
+                plural_count(self.read, "row")
             )
         } else {
             format!(

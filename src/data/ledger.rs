@@ -190,7 +190,7 @@ fn match_header(
         match header.iter().position(|h| *h == column.name) {
             Some(p) => positions.push(p),
             None => {
-                let help = suggest_help(&column.name, "column in the file", header.iter().map(String::as_str));
+                let help = suggest_help(&column.name, "file column", header.iter().map(String::as_str));
                 return Err(DataError::new(
                     reader.at_line(line),
                     format!("missing column `{}` of input `{}`", column.name, schema.name),
@@ -242,11 +242,14 @@ fn check_row(
     values: &mut Vec<Value>,
 ) -> Result<(), DataError> {
     if fields.len() != header.len() {
+        let text = fields.iter().collect::<Vec<_>>().join(",");
+        let shown: String = text.chars().take(60).collect::<String>().replace('\r', "\\r").replace('\n', "\\n");
+        let cut = if text.chars().count() > 60 { " ..." } else { "" };
         return Err(DataError::new(
             reader.at_line(line),
-            format!("row has {} fields, the header has {}", fields.len(), header.len()),
+            format!("row has {} fields, the header has {}: `{shown}{cut}`", fields.len(), header.len()),
         )
-        .with_help("a field containing a comma or a line break must be quoted: \"...\""));
+        .with_help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it"));
     }
     for &at in unnamed {
         let text = fields.get(at).unwrap_or_default().trim();
@@ -261,7 +264,8 @@ fn check_row(
         let raw = fields.get(at).unwrap_or_default();
         let here = || reader.at_field(line, at);
         let value = parse_value(column.ty, raw, money).map_err(|r| {
-            let err = DataError::new(here(), format!("`{}` is `{}`, expected {}", column.name, raw.trim(), r.expected));
+            let seen = if raw.trim().is_empty() { "empty".to_string() } else { format!("`{}`", raw.trim()) };
+            let err = DataError::new(here(), format!("`{}` is {seen}, expected {}", column.name, r.expected));
             match r.help {
                 Some(h) => err.with_help(h),
                 None => err,

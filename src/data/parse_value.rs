@@ -38,20 +38,16 @@ impl MoneyFormat {
 pub fn parse_value(ty: ColumnType, raw: &str, money: MoneyFormat) -> Result<Value, Rejection> {
     let text = raw.trim();
     if text.is_empty() && ty != ColumnType::Text {
-        return Err(reject(
-            format!("a {} value, found an empty field", ty.name()),
-            Some("every row needs a value in this column"),
-        ));
+        return Err(reject(format!("a {} value", ty.name()), Some("every row needs a value in this column")));
     }
     match ty {
         ColumnType::Text => Ok(Value::text(text)),
-        ColumnType::Integer => text
-            .parse::<i64>()
-            .map(|i| Value::Number(Decimal::from(i)))
-            .map_err(|_| reject("a whole number such as `42`", None)),
-        ColumnType::Decimal => {
-            plain_decimal(text).map(Value::Number).ok_or_else(|| reject("a number such as `12.5`", None))
-        }
+        ColumnType::Integer => text.parse::<i64>().map(|i| Value::Number(Decimal::from(i))).map_err(|_| {
+            reject("a whole number such as `42`", Some("write whole numbers with digits only, e.g. `42` or `-3`"))
+        }),
+        ColumnType::Decimal => plain_decimal(text).map(Value::Number).ok_or_else(|| {
+            reject("a number such as `12.5`", Some("write numbers with digits and a `.` for decimals, e.g. `12.5`"))
+        }),
         ColumnType::Money => parse_money(text, money).map(Value::Number),
         ColumnType::Percent => parse_percent(text).map(Value::Number),
         ColumnType::Date => {
@@ -73,7 +69,7 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: MoneyFormat) -> Result<Valu
         ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(reject("`true` or `false`", None)),
+            _ => Err(reject("`true` or `false`", Some("write `true` or `false`"))),
         },
     }
 }

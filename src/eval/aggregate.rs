@@ -130,6 +130,15 @@ pub struct Folded {
     pub counts: Vec<RowCounts>,
     /// First and last month seen in inputs dated by day or month.
     pub span: Option<(Period, Period)>,
+    /// Where the first and the last month of `span` were seen (`sales.csv:12:2`, the value).
+    pub span_rows: Option<(SeenAt, SeenAt)>,
+}
+
+/// A field of a ledger row, for messages: where it is and what it says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeenAt {
+    pub at: String,
+    pub value: String,
 }
 
 /// Which buckets the run needs; `None` means all of them (no range was given).
@@ -257,6 +266,7 @@ fn fold_ledger(
     let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
     let mut counts = RowCounts::default();
     let mut span = folded.span;
+    let mut span_rows = folded.span_rows.take();
     let mut eval_error: Option<(EvalError, String)> = None;
     let buckets = folded.buckets.get_mut(input);
     let rows = folded.rows.get_mut(input);
@@ -309,6 +319,22 @@ fn fold_ledger(
             ));
         }
         if bucket_gran == Granularity::Month {
+            let seen = || SeenAt {
+                at: row.at_column(period_col),
+                value: row.values.get(period_col).map(ToString::to_string).unwrap_or_default(),
+            };
+            // Only a row that widens the span is remembered, so this costs nothing per row.
+            match (span, &mut span_rows) {
+                (Some((lo, hi)), Some((lo_at, hi_at))) => {
+                    if bucket < lo {
+                        *lo_at = seen();
+                    }
+                    if bucket > hi {
+                        *hi_at = seen();
+                    }
+                }
+                _ => span_rows = Some((seen(), seen())),
+            }
             span = Some(match span {
                 None => (bucket, bucket),
                 Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
@@ -367,5 +393,6 @@ fn fold_ledger(
     counts.read = reading.read;
     counts.rejected = reading.rejected;
     folded.span = span;
+    folded.span_rows = span_rows;
     Ok((reading, counts))
 }

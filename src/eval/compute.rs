@@ -67,7 +67,7 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         let column = schema.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str());
         let file = files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         return Err(DataError::new(
-            file,
+            format!("{file}:1"),
             format!("no payees: input `{name}` has no rows, so there is no `{column}` to pay"),
         )
         .with_help("check that this is the ledger you meant; it has a header line but no data")
@@ -77,6 +77,9 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         Some((from, to)) => Period::months_between(from, to),
         None => Vec::new(),
     };
+    if options.range.is_none() && months.len() > MAX_UNASKED_MONTHS {
+        return Err(span_too_long(&folded, months.len()).into());
+    }
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
     let mut total = Decimal::ZERO;
@@ -110,6 +113,25 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         }
     }
     Ok(RunResult { months, statements, component_totals, total, counts: folded.counts })
+}
+
+/// Without `--period` or `--from`/`--to` a run covers the months its ledgers span. A date
+/// with a mistyped year (2062 for 2026) would silently add decades of empty statements, so
+/// a span longer than this must be asked for.
+pub const MAX_UNASKED_MONTHS: usize = 24;
+
+fn span_too_long(folded: &Folded, months: usize) -> DataError {
+    let (first, last) = folded.span_rows.clone().unwrap_or_default();
+    DataError::new(
+        &last.at,
+        format!(
+            "the ledgers run from `{}` ({}) to `{}`, {months} months, and no range was given",
+            first.value, first.at, last.value
+        ),
+    )
+    .with_help(format!(
+        "a date may have a mistyped year; to run more than {MAX_UNASKED_MONTHS} months, give the range with `--from` and `--to`"
+    ))
 }
 
 /// Buckets (months, quarters, years) whose rows some statement in `months` uses.

@@ -6,6 +6,7 @@
 
 mod cli;
 mod diagnostics;
+mod ledgers;
 mod limits;
 mod properties;
 mod seed_plan;
