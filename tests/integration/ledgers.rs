@@ -179,7 +179,7 @@ fn bad_ledgers_are_explained() {
         let ran = run(["run", POLICY, "--data", &format!("sales={relative}")]);
         assert_eq!(ran.code, 2, "{}", ran.stderr);
         assert!(ran.stdout.is_empty());
-        assert!(ran.stderr.contains(&format!("{relative}")), "names the file:\n{}", ran.stderr);
+        assert!(ran.stderr.contains(&relative), "names the file:\n{}", ran.stderr);
         assert!(ran.stderr.contains("help:"), "has a hint:\n{}", ran.stderr);
         let located = ran.stderr.contains(&format!("{relative}:")) || ran.stderr.contains(&format!("{relative}#"));
         assert!(located || relative.ends_with("09-empty-file.csv"), "names the line:\n{}", ran.stderr);
