@@ -4,7 +4,9 @@
 // Test helpers may fail loudly: a panic here is a failed test, not a crash in the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod accounting;
 mod cli;
+mod determinism;
 mod diagnostics;
 mod ledgers;
 mod limits;
