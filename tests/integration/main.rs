@@ -11,6 +11,7 @@ mod diagnostics;
 mod ledgers;
 mod limits;
 mod properties;
+mod random_policies;
 mod seed_plan;
 mod snapshots;
 
