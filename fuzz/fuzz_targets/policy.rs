@@ -52,7 +52,9 @@ fn ledger(schema: &InputSchema) -> Vec<u8> {
                 }
                 match column.ty {
                     ColumnType::Text => match &column.values {
-                        Some(values) if !values.is_empty() => format!("\"{}\"", values[row % values.len()].replace('"', "\"\"")),
+                        Some(values) if !values.is_empty() => {
+                            format!("\"{}\"", values[row % values.len()].replace('"', "\"\""))
+                        }
                         _ => ["a", "b", "c", "a"][row].to_string(),
                     },
                     ColumnType::Integer => ["1", "-3", "250", "0"][row].to_string(),
