@@ -63,5 +63,11 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         Format::Json => report::json::render(&plan, &result),
         Format::Csv => report::csv::render(&plan, &result),
     };
-    super::emit(&text, args.output.as_deref())
+    super::emit(&text, args.output.as_deref())?;
+    // CSV has one row per statement and no room for a summary: the row accounting goes to
+    // standard error, where a person running the command still sees it.
+    if matches!(args.format, Format::Csv) {
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), report::row_counts(&plan, &result).as_bytes());
+    }
+    Ok(())
 }

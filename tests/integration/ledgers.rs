@@ -52,7 +52,18 @@ fn every_row_of_the_good_ledger_is_accounted_for() {
     // Four data rows; the blank line and the line of commas are not rows.
     let binding = format!("sales={GOOD}/spaces-and-blank-lines.csv");
     let table = run_ok(["run", POLICY, "--data", &binding, "--period", "2026-01"]);
-    assert!(table.contains("rows of sales: 4 read, 2 used, 2 outside the range, 0 rejected"), "{table}");
+    let line = "rows of sales: 4 read, 2 used, 2 outside the range, 0 rejected";
+    assert!(table.contains(line), "{table}");
+    // CSV has no room for it: the same line goes to standard error.
+    let csv = run(["run", POLICY, "--data", &binding, "--period", "2026-01", "--format", "csv"]);
+    assert!(csv.code == 0 && csv.stderr.contains(line) && !csv.stdout.contains("rows of"), "{}", csv.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(["run", POLICY, "--data", &binding, "--period", "2026-01", "--format", "json"]))
+            .unwrap();
+    assert_eq!(
+        json["rows"]["sales"],
+        serde_json::json!({"read": 4, "used": 2, "outside_range": 2, "no_payee": 0, "rejected": 0})
+    );
 }
 
 #[test]
