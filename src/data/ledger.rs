@@ -104,12 +104,21 @@ pub fn read_input(
     let positions = match_header(schema, &header, &*reader, header_line)?;
 
     let mut reading = Reading::default();
-    let mut keys: HashSet<Box<str>> = HashSet::new();
     let mut values: Vec<Value> = Vec::with_capacity(schema.columns.len());
-    let enum_sets: Vec<Option<HashSet<&str>>> =
-        schema.columns.iter().map(|c| c.values.as_ref().map(|v| v.iter().map(String::as_str).collect())).collect();
-    // Header columns with no name: allowed (Excel leaves them after the table), but only empty.
-    let unnamed: Vec<usize> = header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect();
+    let mut rules = RowRules {
+        schema,
+        // Header columns with no name: allowed (Excel leaves them after the table), if empty.
+        unnamed: header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
+        header,
+        positions,
+        enum_sets: schema
+            .columns
+            .iter()
+            .map(|c| c.values.as_ref().map(|v| v.iter().map(String::as_str).collect()))
+            .collect(),
+        money,
+        keys: HashSet::new(),
+    };
     loop {
         let line = match reader.next_row(&mut fields) {
             Ok(Some(line)) => line,
@@ -129,22 +138,10 @@ pub fn read_input(
             continue;
         }
         reading.read += 1;
-        let checked = check_row(
-            schema,
-            &header,
-            &positions,
-            &enum_sets,
-            &unnamed,
-            &fields,
-            line,
-            &*reader,
-            money,
-            &mut keys,
-            &mut values,
-        );
+        let checked = rules.check(&fields, line, &*reader, &mut values);
         let outcome = match checked {
             Err(problem) => Err(Refusal::Reject(problem)),
-            Ok(()) => each(Row { values: &values, line, positions: &positions, reader: &*reader }),
+            Ok(()) => each(Row { values: &values, line, positions: &rules.positions, reader: &*reader }),
         };
         match outcome {
             Ok(()) => {}
@@ -226,86 +223,97 @@ fn match_header(
     Ok(positions)
 }
 
-/// Checks one row's fields into `values`, or says what is wrong with it.
-#[allow(clippy::too_many_arguments)]
-fn check_row(
-    schema: &InputSchema,
-    header: &[String],
-    positions: &[usize],
-    enum_sets: &[Option<HashSet<&str>>],
-    unnamed: &[usize],
-    fields: &csv::StringRecord,
-    line: u64,
-    reader: &dyn RowReader,
+/// What a row must satisfy: the schema, as matched to this file's header.
+struct RowRules<'s> {
+    schema: &'s InputSchema,
+    header: Vec<String>,
+    /// File column of each declared column.
+    positions: Vec<usize>,
+    /// Enumerated values per declared column, for fast membership tests.
+    enum_sets: Vec<Option<HashSet<&'s str>>>,
+    unnamed: Vec<usize>,
     money: MoneyFormat,
-    keys: &mut HashSet<Box<str>>,
-    values: &mut Vec<Value>,
-) -> Result<(), DataError> {
-    if fields.len() != header.len() {
-        let text = fields.iter().collect::<Vec<_>>().join(",");
-        let shown: String = text.chars().take(60).collect::<String>().replace('\r', "\\r").replace('\n', "\\n");
-        let cut = if text.chars().count() > 60 { " ..." } else { "" };
-        return Err(DataError::new(
+    /// Keys seen so far, for uniqueness.
+    keys: HashSet<Box<str>>,
+}
+
+impl RowRules<'_> {
+    /// Checks one row's fields into `values`, or says what is wrong with it.
+    fn check(
+        &mut self,
+        fields: &csv::StringRecord,
+        line: u64,
+        reader: &dyn RowReader,
+        values: &mut Vec<Value>,
+    ) -> Result<(), DataError> {
+        let (schema, header, positions, money) = (self.schema, &self.header, &self.positions, self.money);
+        let (enum_sets, unnamed, keys) = (&self.enum_sets, &self.unnamed, &mut self.keys);
+        if fields.len() != header.len() {
+            let text = fields.iter().collect::<Vec<_>>().join(",");
+            let shown: String = text.chars().take(60).collect::<String>().replace('\r', "\\r").replace('\n', "\\n");
+            let cut = if text.chars().count() > 60 { " ..." } else { "" };
+            return Err(DataError::new(
             reader.at_line(line),
             format!("row has {} fields, the header has {}: `{shown}{cut}`", fields.len(), header.len()),
         )
         .with_help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it"));
-    }
-    for &at in unnamed {
-        let text = fields.get(at).unwrap_or_default().trim();
-        if !text.is_empty() {
-            return Err(DataError::new(reader.at_field(line, at), format!("`{text}` is in a column with no name"))
-                .with_help("name the column in the header and declare it, or remove the value"));
         }
-    }
-    values.clear();
-    for (c, column) in schema.columns.iter().enumerate() {
-        let at = positions.get(c).copied().unwrap_or(0);
-        let raw = fields.get(at).unwrap_or_default();
-        let here = || reader.at_field(line, at);
-        let value = parse_value(column.ty, raw, money).map_err(|r| {
-            let seen = if raw.trim().is_empty() { "empty".to_string() } else { format!("`{}`", raw.trim()) };
-            let err = DataError::new(here(), format!("`{}` is {seen}, expected {}", column.name, r.expected));
-            match r.help {
-                Some(h) => err.with_help(h),
-                None => err,
+        for &at in unnamed {
+            let text = fields.get(at).unwrap_or_default().trim();
+            if !text.is_empty() {
+                return Err(DataError::new(reader.at_field(line, at), format!("`{text}` is in a column with no name"))
+                    .with_help("name the column in the header and declare it, or remove the value"));
             }
-        })?;
-        if let (Some(least), Value::Number(n)) = (column.at_least, &value) {
-            if *n < least {
+        }
+        values.clear();
+        for (c, column) in schema.columns.iter().enumerate() {
+            let at = positions.get(c).copied().unwrap_or(0);
+            let raw = fields.get(at).unwrap_or_default();
+            let here = || reader.at_field(line, at);
+            let value = parse_value(column.ty, raw, money).map_err(|r| {
+                let seen = if raw.trim().is_empty() { "empty".to_string() } else { format!("`{}`", raw.trim()) };
+                let err = DataError::new(here(), format!("`{}` is {seen}, expected {}", column.name, r.expected));
+                match r.help {
+                    Some(h) => err.with_help(h),
+                    None => err,
+                }
+            })?;
+            if let (Some(least), Value::Number(n)) = (column.at_least, &value) {
+                if *n < least {
+                    return Err(DataError::new(
+                        here(),
+                        format!("`{}` is `{}`, below its declared least value {least}", column.name, raw.trim()),
+                    )
+                    .with_help(format!(
+                        "the policy declares `{}: {} >= {least}`; correct the row, or allow the value in the policy",
+                        column.name,
+                        column.ty.name()
+                    )));
+                }
+            }
+            if let (Some(Some(allowed)), Value::Text(t)) = (enum_sets.get(c), &value) {
+                if !allowed.contains(&**t) {
+                    let list = column.values.as_deref().unwrap_or(&[]);
+                    return Err(DataError::new(
+                        here(),
+                        format!("`{}` is `{t}`, which is not one of its declared values", column.name),
+                    )
+                    .with_help(suggest_help(t, "allowed value", list.iter().map(String::as_str))));
+                }
+            }
+            if (schema.key == Some(c) || schema.payee == Some(c)) && matches!(&value, Value::Text(t) if t.is_empty()) {
+                return Err(DataError::new(here(), format!("`{}` is empty", column.name))
+                    .with_help("every row must name its payee and key"));
+            }
+            if schema.key == Some(c) && !keys.insert(raw.trim().into()) {
                 return Err(DataError::new(
                     here(),
-                    format!("`{}` is `{}`, below its declared least value {least}", column.name, raw.trim()),
+                    format!("`{}` `{}` appears twice; it is the key of `{}`", column.name, raw.trim(), schema.name),
                 )
-                .with_help(format!(
-                    "the policy declares `{}: {} >= {least}`; correct the row, or allow the value in the policy",
-                    column.name,
-                    column.ty.name()
-                )));
+                .with_help("each row of a keyed input must have its own key; remove the duplicate row"));
             }
+            values.push(value);
         }
-        if let (Some(Some(allowed)), Value::Text(t)) = (enum_sets.get(c), &value) {
-            if !allowed.contains(&**t) {
-                let list = column.values.as_deref().unwrap_or(&[]);
-                return Err(DataError::new(
-                    here(),
-                    format!("`{}` is `{t}`, which is not one of its declared values", column.name),
-                )
-                .with_help(suggest_help(t, "allowed value", list.iter().map(String::as_str))));
-            }
-        }
-        if (schema.key == Some(c) || schema.payee == Some(c)) && matches!(&value, Value::Text(t) if t.is_empty()) {
-            return Err(DataError::new(here(), format!("`{}` is empty", column.name))
-                .with_help("every row must name its payee and key"));
-        }
-        if schema.key == Some(c) && !keys.insert(raw.trim().into()) {
-            return Err(DataError::new(
-                here(),
-                format!("`{}` `{}` appears twice; it is the key of `{}`", column.name, raw.trim(), schema.name),
-            )
-            .with_help("each row of a keyed input must have its own key; remove the duplicate row"));
-        }
-        values.push(value);
+        Ok(())
     }
-    Ok(())
 }
