@@ -145,6 +145,11 @@ impl PolicyReport {
     }
 }
 
+/// `1 row`, `2 rows`.
+fn plural_count(n: u64, word: &str) -> String {
+    format!("{n} {}", plural(usize::try_from(n).unwrap_or(usize::MAX), word))
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
@@ -261,6 +266,56 @@ impl Diagnostic for DataError {
     }
 }
 
+/// Rows of one ledger that were rejected: the problem of each (up to `--max-errors`), and
+/// how far reading got. A run with rejected rows produces no statements: paying on part of
+/// a ledger would pay some people too little without saying so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRows {
+    pub file: String,
+    pub problems: Vec<DataError>,
+    pub read: u64,
+    pub rejected: u64,
+    /// Reading stopped at `max_errors` problems, before the end of the file.
+    pub stopped_early: bool,
+    pub max_errors: usize,
+}
+
+impl RejectedRows {
+    pub fn new(file: String, reading: crate::data::Reading, max_errors: usize) -> Self {
+        let stopped_early = reading.problems.len() >= max_errors;
+        RejectedRows {
+            file,
+            problems: reading.problems,
+            read: reading.read,
+            rejected: reading.rejected,
+            stopped_early,
+            max_errors,
+        }
+    }
+
+    /// One line under the problems: how many rows, and what happens now.
+    pub fn summary(&self) -> String {
+        let rows = plural(usize::try_from(self.rejected).unwrap_or(usize::MAX), "row");
+        let mut line = if self.stopped_early {
+            format!(
+                "{}: stopped at {} rejected {rows} (after {} read); no statements were produced",
+                self.file,
+                self.rejected,
+                plural_count(self.read, "row")
+            )
+        } else {
+            format!(
+                "{}: {} rejected {rows} of {} read; no statements were produced",
+                self.file, self.rejected, self.read
+            )
+        };
+        if self.stopped_early && self.max_errors <= 1 {
+            line.push_str(" (`--max-errors N` lists up to N problems)");
+        }
+        line
+    }
+}
+
 /// Everything that can stop a command.
 #[derive(Debug)]
 pub enum Error {
@@ -268,13 +323,15 @@ pub enum Error {
     Policy(PolicyReport),
     /// A ledger, an argument or a file is wrong (exit code 2).
     Data(DataError),
+    /// Rows of a ledger were rejected (exit code 2).
+    Rejected(RejectedRows),
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Policy(_) => 1,
-            Error::Data(_) => 2,
+            Error::Data(_) | Error::Rejected(_) => 2,
         }
     }
 
@@ -286,6 +343,12 @@ impl Error {
         match self {
             Error::Policy(report) => report.render_as(format),
             Error::Data(error) => render_diagnostic_as(error, format),
+            Error::Rejected(rows) => {
+                let mut out: String = rows.problems.iter().map(|p| render_diagnostic_as(p, format)).collect();
+                out.push_str(&rows.summary());
+                out.push('\n');
+                out
+            }
         }
     }
 }

@@ -262,6 +262,20 @@ impl Checker {
                     seen.push(&v.value);
                 }
             }
+            if let Some(least) = &col.at_least {
+                let numeric =
+                    matches!(ty, ColumnType::Money | ColumnType::Integer | ColumnType::Decimal | ColumnType::Percent);
+                if !numeric {
+                    self.error(
+                        Problem::error(
+                            "only number columns can have a least value",
+                            least.span,
+                            format!("`{}` is {}", col.name.name, ty.name()),
+                        )
+                        .with_help("remove `>= ...`, or make the column `money`, `integer`, `decimal` or `percent`"),
+                    );
+                }
+            }
             let index = schema.columns.len();
             for role in &col.roles {
                 let (slot, what) = match role.value {
@@ -303,6 +317,7 @@ impl Checker {
                 name: col.name.name.clone(),
                 ty,
                 values: col.values.as_ref().map(|v| v.iter().map(|s| s.value.clone()).collect()),
+                at_least: col.at_least.as_ref().map(|l| l.value),
                 span: col.name.span,
             });
         }

@@ -38,6 +38,11 @@ impl Plan {
         currency_scale(&self.currency)
     }
 
+    /// How amounts in the policy's currency are written in ledgers.
+    pub fn money_format(&self) -> crate::data::parse_value::MoneyFormat {
+        crate::data::parse_value::MoneyFormat::for_currency(&self.currency)
+    }
+
     pub fn roster(&self) -> Option<&InputSchema> {
         match self.payee {
             PayeeSource::Roster { input, .. } => self.inputs.get(input),
@@ -57,6 +62,20 @@ pub fn currency_scale(code: &str) -> u32 {
         "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
         "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
         _ => 2,
+    }
+}
+
+/// The signs an amount in a currency may carry in a ledger (`¥1,234.56`). A currency not
+/// listed here is written without a sign.
+pub fn currency_signs(code: &str) -> &'static [&'static str] {
+    match code {
+        // Half-width and full-width yen/yuan signs: Chinese and Japanese spreadsheets use both.
+        "CNY" | "JPY" => &["¥", "￥"],
+        "USD" => &["US$", "$"],
+        "HKD" => &["HK$", "$"],
+        "EUR" => &["€"],
+        "GBP" => &["£"],
+        _ => &[],
     }
 }
 
@@ -185,6 +204,9 @@ pub struct Column {
     pub ty: ColumnType,
     /// The enumerated values (`in [...]`) a text column may take.
     pub values: Option<Vec<String>>,
+    /// The least value a numeric column may hold (`amount: money >= 0`); below it a row is
+    /// rejected. Without it, negative amounts (refunds) are allowed.
+    pub at_least: Option<Decimal>,
     pub span: Span,
 }
 

@@ -8,24 +8,16 @@ use commission::report;
 use commission::sim::budget::{budget, grouping, measure};
 
 use super::diff::Format;
-use super::inputs::{bind, load_policy_spec, range};
+use super::inputs::{load_policy_spec, LedgerArgs, RangeArgs};
 
 #[derive(Args)]
 pub struct BudgetArgs {
     /// The policy: a file, or a git revision of one (HEAD~1:policies/x.policy)
     policy: String,
-    /// Bind a declared input to a CSV file: NAME=PATH (repeat for each input)
-    #[arg(long, value_name = "NAME=PATH")]
-    data: Vec<String>,
-    /// One period: a month (2026-03), a quarter (2026-Q1) or a year (2026)
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    period: Option<String>,
-    /// First month of the range (with --to); without a range, the months the ledgers span
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// Last month of the range (with --from)
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    ledgers: LedgerArgs,
+    #[command(flatten)]
+    range: RangeArgs,
     /// Group the payout by: component, month, payee, a roster column (role, team) or a
     /// sales column (business, segment, kind); repeat for several. Default: component, month
     #[arg(long, value_name = "GROUPING")]
@@ -44,8 +36,8 @@ pub struct BudgetArgs {
 
 pub fn run(args: BudgetArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy_spec(&args.policy)?;
-    let files = bind(&plan, &args.data)?;
-    let range = range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
+    let files = args.ledgers.bind(&plan)?;
+    let range = args.range.range()?;
     let measure = measure(&plan, args.sales.as_deref())?;
     let names = if args.by.is_empty() { vec!["component".to_string(), "month".to_string()] } else { args.by };
     let groupings = names.iter().map(|n| grouping(&plan, measure, n)).collect::<Result<Vec<_>, _>>()?;

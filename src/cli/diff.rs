@@ -9,7 +9,7 @@ use commission::report;
 use commission::sim::diff::compare;
 use commission::sim::explain::side_by_side;
 
-use super::inputs::{bind_shared, load_policy_spec, range};
+use super::inputs::{load_policy_spec, LedgerArgs, RangeArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -25,18 +25,10 @@ pub struct DiffArgs {
     old: String,
     /// The new policy: a file, or a git revision of one (v2026.1:policies/x.policy)
     new: String,
-    /// Bind an input of either policy to a CSV file: NAME=PATH (repeat for each input)
-    #[arg(long, value_name = "NAME=PATH")]
-    data: Vec<String>,
-    /// One period: a month (2026-03), a quarter (2026-Q1) or a year (2026)
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    period: Option<String>,
-    /// First month of the range (with --to); without a range, the months the ledgers span
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// Last month of the range (with --from)
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    ledgers: LedgerArgs,
+    #[command(flatten)]
+    range: RangeArgs,
     /// Output format (csv: one row per payee)
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -54,8 +46,8 @@ pub struct DiffArgs {
 pub fn diff(args: DiffArgs) -> Result<(), Error> {
     let (old, old_warnings) = load_policy_spec(&args.old)?;
     let (new, new_warnings) = load_policy_spec(&args.new)?;
-    let files = bind_shared(&[&old, &new], &args.data)?;
-    let range = range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
+    let files = args.ledgers.bind_shared(&[&old, &new])?;
+    let range = args.range.range()?;
     super::print_warnings(&old_warnings);
     super::print_warnings(&new_warnings);
     let (old_files, new_files) = match files.as_slice() {

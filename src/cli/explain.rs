@@ -8,7 +8,7 @@ use commission::eval::trace::explain;
 use commission::period::Period;
 use commission::report;
 
-use super::inputs::{bind, load_policy};
+use super::inputs::{load_policy, LedgerArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -20,9 +20,8 @@ pub enum Format {
 pub struct ExplainArgs {
     /// The policy file
     policy: PathBuf,
-    /// Bind a declared input to a CSV file: NAME=PATH (repeat for each input)
-    #[arg(long, value_name = "NAME=PATH")]
-    data: Vec<String>,
+    #[command(flatten)]
+    ledgers: LedgerArgs,
     /// The payee whose statement to explain
     #[arg(long)]
     payee: String,
@@ -45,7 +44,7 @@ const ROW_LIMIT: usize = 20;
 
 pub fn run(args: ExplainArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
-    let files = bind(&plan, &args.data)?;
+    let files = args.ledgers.bind(&plan)?;
     let month = match Period::parse(&args.period) {
         Some(p @ Period::Month { .. }) => p,
         _ => {

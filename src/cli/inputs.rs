@@ -4,9 +4,52 @@
 use std::path::PathBuf;
 
 use commission::check::{self, suggest_help, Plan};
-use commission::data::InputFile;
+use commission::data::{InputFile, LedgerSource, TextEncoding};
 use commission::diagnostics::{DataError, Error, PolicyReport, SourceFile};
 use commission::period::Period;
+
+/// The ledgers a command reads, shared by `run`, `explain`, `report`, `diff` and `budget`.
+#[derive(clap::Args)]
+pub struct LedgerArgs {
+    /// Bind a declared input to a ledger: NAME=PATH (repeat for each input). PATH is a CSV
+    /// file, or an .xlsx workbook (its first sheet, or PATH#SHEET)
+    #[arg(long, value_name = "NAME=PATH")]
+    pub data: Vec<String>,
+    /// Encoding of the CSV ledgers: utf-8 (default) or gbk (GB18030, as Excel saves CSV on a
+    /// Chinese Windows); NAME=ENCODING for one input. Repeatable
+    #[arg(long, value_name = "[NAME=]ENCODING")]
+    pub encoding: Vec<String>,
+}
+
+impl LedgerArgs {
+    pub fn bind(&self, plan: &Plan) -> Result<Vec<InputFile>, Error> {
+        bind(plan, &self.data, &self.encoding)
+    }
+
+    pub fn bind_shared(&self, plans: &[&Plan]) -> Result<Vec<Vec<InputFile>>, Error> {
+        bind_shared(plans, &self.data, &self.encoding)
+    }
+}
+
+/// The months a command covers, shared by `run`, `diff` and `budget`.
+#[derive(clap::Args)]
+pub struct RangeArgs {
+    /// One period: a month (2026-03), a quarter (2026-Q1) or a year (2026)
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// First month of the range (with --to); without a range, the months the ledgers span
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Last month of the range (with --from)
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl RangeArgs {
+    pub fn range(&self) -> Result<Option<(Period, Period)>, Error> {
+        range(self.period.as_deref(), self.from.as_deref(), self.to.as_deref())
+    }
+}
 
 /// Reads and checks a policy; warnings come back with the plan.
 pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error> {
@@ -31,13 +74,44 @@ fn check_source(source: SourceFile) -> Result<(Plan, PolicyReport), Error> {
 }
 
 /// `sales=path/to/sales.csv` -> the input it binds.
-pub fn bind(plan: &Plan, data: &[String]) -> Result<Vec<InputFile>, Error> {
-    Ok(bind_shared(&[plan], data)?.into_iter().next().unwrap_or_default())
+pub fn bind(plan: &Plan, data: &[String], encoding: &[String]) -> Result<Vec<InputFile>, Error> {
+    Ok(bind_shared(&[plan], data, encoding)?.into_iter().next().unwrap_or_default())
+}
+
+/// `--encoding gbk` (every input) and `--encoding sales=gbk` (one input): the encoding for
+/// all inputs, and the inputs that differ.
+pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<(String, TextEncoding)>), Error> {
+    let parse = |flag: &str, label: &str| {
+        TextEncoding::parse(label).ok_or_else(|| {
+            Error::from(DataError::new(format!("--encoding {flag}"), format!("unknown encoding `{label}`")).with_help(
+                "the encodings read are `utf-8` (the default) and `gbk` (also called gb18030, gb2312, cp936)",
+            ))
+        })
+    };
+    let mut all = TextEncoding::Utf8;
+    let mut each = Vec::new();
+    for flag in flags {
+        match flag.split_once('=') {
+            None => all = parse(flag, flag)?,
+            Some((name, label)) => {
+                if !names.contains(&name) {
+                    return Err(DataError::new(
+                        format!("--encoding {flag}"),
+                        format!("the policy has no input `{name}`"),
+                    )
+                    .with_help(suggest_help(name, "input", names.iter().copied()))
+                    .into());
+                }
+                each.push((name.to_string(), parse(flag, label)?));
+            }
+        }
+    }
+    Ok((all, each))
 }
 
 /// Binds one `--data` list to the inputs of several plans (a comparison). A name must be an
 /// input of at least one plan, and every plan must have each of its inputs bound.
-pub fn bind_shared(plans: &[&Plan], data: &[String]) -> Result<Vec<Vec<InputFile>>, Error> {
+pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Result<Vec<Vec<InputFile>>, Error> {
     let mut bindings: Vec<(&str, &str)> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     for plan in plans {
@@ -47,6 +121,7 @@ pub fn bind_shared(plans: &[&Plan], data: &[String]) -> Result<Vec<Vec<InputFile
             }
         }
     }
+    let (all, each) = encodings(&names, encoding)?;
     for binding in data {
         let Some((name, path)) = binding.split_once('=') else {
             return Err(DataError::new(format!("--data {binding}"), "expected NAME=PATH")
@@ -74,10 +149,10 @@ pub fn bind_shared(plans: &[&Plan], data: &[String]) -> Result<Vec<Vec<InputFile
             .iter()
             .enumerate()
             .filter_map(|(input, schema)| {
-                bindings
-                    .iter()
-                    .find(|(n, _)| *n == schema.name)
-                    .map(|(_, path)| InputFile::new(input, PathBuf::from(path)))
+                bindings.iter().find(|(n, _)| *n == schema.name).map(|(name, path)| {
+                    let encoding = each.iter().rev().find(|(n, _)| n == name).map_or(all, |(_, e)| *e);
+                    InputFile { input, source: LedgerSource::from_spec(path, encoding) }
+                })
             })
             .collect();
         let missing: Vec<&str> = plan

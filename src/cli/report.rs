@@ -9,7 +9,7 @@ use commission::period::Period;
 use commission::report::performance::{build, Lang};
 use commission::report::{performance_html, performance_md};
 
-use super::inputs::{bind, load_policy};
+use super::inputs::{load_policy, LedgerArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -29,9 +29,8 @@ pub enum LangArg {
 pub struct ReportArgs {
     /// The policy file
     policy: PathBuf,
-    /// Bind a declared input to a CSV file: NAME=PATH (repeat for each input)
-    #[arg(long, value_name = "NAME=PATH")]
-    data: Vec<String>,
+    #[command(flatten)]
+    ledgers: LedgerArgs,
     /// The report's month (2026-03)
     #[arg(long)]
     period: String,
@@ -69,7 +68,7 @@ fn file_stem(payee: &str) -> String {
 
 pub fn run(args: ReportArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
-    let files = bind(&plan, &args.data)?;
+    let files = args.ledgers.bind(&plan)?;
     let to = month("--period", &args.period)?;
     let from = match &args.from {
         Some(f) => month("--from", f)?,

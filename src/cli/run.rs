@@ -8,7 +8,7 @@ use commission::eval::coverage::Coverage;
 use commission::eval::{compute, RunOptions};
 use commission::report;
 
-use super::inputs::{bind, load_policy, range};
+use super::inputs::{load_policy, LedgerArgs, RangeArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -21,18 +21,14 @@ pub enum Format {
 pub struct RunArgs {
     /// The policy file
     policy: PathBuf,
-    /// Bind a declared input to a CSV file: NAME=PATH (repeat for each input)
-    #[arg(long, value_name = "NAME=PATH")]
-    data: Vec<String>,
-    /// One period: a month (2026-03), a quarter (2026-Q1) or a year (2026)
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    period: Option<String>,
-    /// First month of the range (with --to); without a range, the months the ledgers span
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// Last month of the range (with --from)
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    ledgers: LedgerArgs,
+    #[command(flatten)]
+    range: RangeArgs,
+    /// List up to N rejected ledger rows before stopping (default 1: the first bad row stops
+    /// the run). A run with any rejected row produces no statements
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    max_errors: u32,
     /// Output format
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -50,9 +46,10 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<u8, Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
-    let files = bind(&plan, &args.data)?;
+    let files = args.ledgers.bind(&plan)?;
     let options = RunOptions {
-        range: range(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?,
+        range: args.range.range()?,
+        max_errors: usize::try_from(args.max_errors).unwrap_or(usize::MAX),
         coverage: (args.coverage || args.fail_under.is_some()).then(Coverage::default),
     };
     super::print_warnings(&warnings);
@@ -63,6 +60,11 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
         Format::Csv => report::csv::render(&plan, &result),
     };
     super::emit(&text, args.output.as_deref())?;
+    // CSV has one row per statement and no room for a summary: the row accounting goes to
+    // standard error, where a person running the command still sees it.
+    if matches!(args.format, Format::Csv) {
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), report::row_counts(&plan, &result).as_bytes());
+    }
     let mut code = 0;
     if let Some(coverage) = &options.coverage {
         let mut out = report::coverage::render(&plan, coverage);

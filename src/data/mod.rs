@@ -1,6 +1,17 @@
-//! Ledgers: reading CSV files against the plan's declared input schemas.
+//! Ledgers: CSV files and workbooks read against the plan's declared input schemas.
+//!
+//! [`source`] says where an input's rows come from; [`csv_reader`] and [`xlsx_reader`] turn
+//! a file into text rows ([`rows`]); [`ledger`] checks each row against the schema;
+//! [`parse_value`] turns one field into a typed value.
 
 pub mod csv_reader;
+pub mod encoding;
+pub mod ledger;
 pub mod parse_value;
+pub mod rows;
+pub mod source;
+pub mod xlsx_reader;
 
-pub use csv_reader::{read_input, InlineRows, InputFile, RowCounts};
+pub use encoding::TextEncoding;
+pub use ledger::{read_input, Reading, Refusal, Row, RowCounts};
+pub use source::{InputFile, LedgerSource};

@@ -1,7 +1,8 @@
 //! One CSV field -> one typed value, or a message saying what was expected.
 //!
 //! The accepted forms are deliberately narrow: a payout run should stop on a value it would
-//! otherwise have to guess about. Fields are trimmed of surrounding spaces first.
+//! otherwise have to guess about. Fields are trimmed of surrounding white space first
+//! (including non-breaking and full-width spaces, which spreadsheets leave behind).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -21,38 +22,33 @@ fn reject(expected: impl Into<String>, help: Option<&str>) -> Rejection {
     Rejection { expected: expected.into(), help: help.map(str::to_string) }
 }
 
-pub fn parse_value(ty: ColumnType, raw: &str, money_scale: u32) -> Result<Value, Rejection> {
+/// How amounts of the policy's currency are written: its decimals and its signs (`¥`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneyFormat {
+    pub scale: u32,
+    pub signs: &'static [&'static str],
+}
+
+impl MoneyFormat {
+    pub fn for_currency(code: &str) -> MoneyFormat {
+        MoneyFormat { scale: crate::check::plan::currency_scale(code), signs: crate::check::plan::currency_signs(code) }
+    }
+}
+
+pub fn parse_value(ty: ColumnType, raw: &str, money: MoneyFormat) -> Result<Value, Rejection> {
     let text = raw.trim();
     if text.is_empty() && ty != ColumnType::Text {
-        return Err(reject(
-            format!("a {} value, found an empty field", ty.name()),
-            Some("every row needs a value in this column"),
-        ));
+        return Err(reject(format!("a {} value", ty.name()), Some("every row needs a value in this column")));
     }
     match ty {
         ColumnType::Text => Ok(Value::text(text)),
-        ColumnType::Integer => text
-            .parse::<i64>()
-            .map(|i| Value::Number(Decimal::from(i)))
-            .map_err(|_| reject("a whole number such as `42`", None)),
-        ColumnType::Decimal => {
-            plain_decimal(text).map(Value::Number).ok_or_else(|| reject("a number such as `12.5`", None))
-        }
-        ColumnType::Money => {
-            let Some(amount) = plain_decimal(text) else {
-                return Err(reject(
-                    "an amount such as `1234.56`",
-                    Some("write amounts with a `.` for decimals and no currency sign or thousands separator, e.g. `1234.56`; a refund is `-1234.56`"),
-                ));
-            };
-            if amount.scale() > money_scale {
-                return Err(reject(
-                    format!("an amount with at most {money_scale} decimals"),
-                    Some("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
-                ));
-            }
-            Ok(Value::Number(amount))
-        }
+        ColumnType::Integer => text.parse::<i64>().map(|i| Value::Number(Decimal::from(i))).map_err(|_| {
+            reject("a whole number such as `42`", Some("write whole numbers with digits only, e.g. `42` or `-3`"))
+        }),
+        ColumnType::Decimal => plain_decimal(text).map(Value::Number).ok_or_else(|| {
+            reject("a number such as `12.5`", Some("write numbers with digits and a `.` for decimals, e.g. `12.5`"))
+        }),
+        ColumnType::Money => parse_money(text, money).map(Value::Number),
         ColumnType::Percent => parse_percent(text).map(Value::Number),
         ColumnType::Date => {
             let ok_shape =
@@ -73,9 +69,103 @@ pub fn parse_value(ty: ColumnType, raw: &str, money_scale: u32) -> Result<Value,
         ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(reject("`true` or `false`", None)),
+            _ => Err(reject("`true` or `false`", Some("write `true` or `false`"))),
         },
     }
+}
+
+/// Amounts as ledgers write them: `1234.56`, `1234.5`, `-80`, `1,234.56` (thousands grouped
+/// by three), and with the currency's own sign in front: `¥1,234.56`, `-¥5.00`, `¥-5.00`
+/// (Excel's Chinese currency format). Refused, each with its reason: `(1234.56)` (an
+/// accounting negative: is it a refund or a typo?), another currency's sign, grouping that
+/// is not by three (`1,23` might be a decimal comma), exponents, and more decimals than the
+/// currency has (never rounded silently).
+fn parse_money(text: &str, money: MoneyFormat) -> Result<Decimal, Rejection> {
+    let generic = || {
+        reject(
+            "an amount such as `1234.56`",
+            Some(
+                "write amounts as `1234.56`, `1,234.56` or with the currency sign, `¥1,234.56`; a refund is `-1234.56`",
+            ),
+        )
+    };
+    if text.starts_with('(') && text.ends_with(')') {
+        return Err(reject(
+            "an amount such as `-1234.56`",
+            Some("an amount in parentheses is ambiguous; write a refund or cancellation with a minus sign, `-1234.56`"),
+        ));
+    }
+    let (minus, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let unsigned = money.signs.iter().find_map(|s| rest.strip_prefix(s)).unwrap_or(rest);
+    let (minus, unsigned) = match unsigned.strip_prefix('-') {
+        Some(after) if !minus && unsigned.len() < rest.len() => (true, after),
+        _ => (minus, unsigned),
+    };
+    if unsigned.starts_with(|c: char| !c.is_ascii_digit()) && FOREIGN_SIGNS.iter().any(|s| unsigned.starts_with(s)) {
+        return Err(reject(
+            "an amount in the policy's currency",
+            Some("the amount has another currency's sign; the plan pays in one currency, so convert it at the source"),
+        ));
+    }
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(generic());
+    }
+    let digits = if unsigned.contains(',') {
+        ungroup(unsigned).ok_or_else(|| {
+            reject(
+                "an amount such as `1,234.56`",
+                Some("thousands separators must group the digits by three (`1,234,567.89`); a decimal comma is not read, write `1234.56`"),
+            )
+        })?
+    } else {
+        unsigned.to_string()
+    };
+    let Some(amount) = plain_decimal(&digits) else {
+        return Err(generic());
+    };
+    if amount.scale() > money.scale {
+        return Err(reject(
+            format!("an amount with at most {} decimals", money.scale),
+            Some("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
+        ));
+    }
+    Ok(if minus { -amount } else { amount })
+}
+
+/// Currency signs that are never part of a number: an amount starting with one of them that
+/// is not the policy's own is in another currency.
+const FOREIGN_SIGNS: &[&str] = &["¥", "￥", "$", "€", "£", "₩", "₹", "HK$", "US$"];
+
+/// `1,234,567.89` -> `1234567.89`, if the commas group the whole-number digits by three.
+fn ungroup(text: &str) -> Option<String> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let digits_only = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    if first.is_empty() || first.len() > 3 || !digits_only(first) {
+        return None;
+    }
+    let mut out = first.to_string();
+    for group in groups {
+        if group.len() != 3 || !digits_only(group) {
+            return None;
+        }
+        out.push_str(group);
+    }
+    if let Some(f) = fraction {
+        if f.contains(',') {
+            return None;
+        }
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
 }
 
 /// `1234.56`, `-12`, `0.5`: digits with an optional sign and point, nothing else.
@@ -116,33 +206,61 @@ mod tests {
     use super::*;
     use rust_decimal_macros::dec;
 
+    const CNY: MoneyFormat = MoneyFormat { scale: 2, signs: &["¥", "￥"] };
+
+    /// Each accepted form and the amount it is, written out by hand.
     #[test]
     fn money_forms() {
-        assert_eq!(parse_value(ColumnType::Money, " 1234.56 ", 2), Ok(Value::Number(dec!(1234.56))));
-        assert_eq!(parse_value(ColumnType::Money, "-10", 2), Ok(Value::Number(dec!(-10))));
-        for bad in ["1,234.56", "¥12", "(12.00)", "12.345", "1e5", "", "12.", ".5", "--1", "1.2.3"] {
-            assert!(parse_value(ColumnType::Money, bad, 2).is_err(), "{bad}");
+        let cases = [
+            (" 1234.56 ", dec!(1234.56)),
+            ("1234.5", dec!(1234.5)),
+            ("-10", dec!(-10)),
+            ("1,234.56", dec!(1234.56)),
+            ("12,345,678.9", dec!(12345678.9)),
+            ("999", dec!(999)),
+            ("1,000", dec!(1000)),
+            ("¥1,234.56", dec!(1234.56)),
+            ("￥1234.56", dec!(1234.56)),
+            ("-¥1,234.56", dec!(-1234.56)),
+            ("¥-1,234.56", dec!(-1234.56)),
+            ("0.00", dec!(0)),
+        ];
+        for (text, amount) in cases {
+            assert_eq!(parse_value(ColumnType::Money, text, CNY), Ok(Value::Number(amount)), "{text}");
         }
+        for bad in [
+            "(12.00)", "12.345", "1e5", "", "12.", ".5", "--1", "1.2.3", "1,23", "1234,567", ",123", "1,234,56",
+            "1.234,56", "1 234", "$12", "€5", "-¥-5", "¥", "+5", "¥ 12", "12¥", "1,,234",
+        ] {
+            assert!(parse_value(ColumnType::Money, bad, CNY).is_err(), "{bad}");
+        }
+        // A plan in US dollars takes `$` and refuses `¥`.
+        let usd = MoneyFormat { scale: 2, signs: &["$"] };
+        assert_eq!(parse_value(ColumnType::Money, "$1,000.5", usd), Ok(Value::Number(dec!(1000.5))));
+        assert!(parse_value(ColumnType::Money, "¥1000", usd).is_err());
+        // The hint for parentheses says how to write a refund.
+        let help = parse_value(ColumnType::Money, "(1234.56)", CNY).unwrap_err().help.unwrap();
+        assert!(help.contains("-1234.56"), "{help}");
     }
 
     #[test]
     fn percent_forms() {
-        assert_eq!(parse_value(ColumnType::Percent, "85.5%", 2), Ok(Value::Number(dec!(0.855))));
-        assert_eq!(parse_value(ColumnType::Percent, "0.855", 2), Ok(Value::Number(dec!(0.855))));
-        assert_eq!(parse_value(ColumnType::Percent, "80%", 2), Ok(Value::Number(dec!(0.8))));
-        assert_eq!(parse_value(ColumnType::Percent, "1", 2), Ok(Value::Number(dec!(1))));
-        assert!(parse_value(ColumnType::Percent, "85", 2).is_err());
-        assert!(parse_value(ColumnType::Percent, "abc%", 2).is_err());
+        assert_eq!(parse_value(ColumnType::Percent, "85.5%", CNY), Ok(Value::Number(dec!(0.855))));
+        assert_eq!(parse_value(ColumnType::Percent, "0.855", CNY), Ok(Value::Number(dec!(0.855))));
+        assert_eq!(parse_value(ColumnType::Percent, "80%", CNY), Ok(Value::Number(dec!(0.8))));
+        assert_eq!(parse_value(ColumnType::Percent, "1", CNY), Ok(Value::Number(dec!(1))));
+        assert!(parse_value(ColumnType::Percent, "85", CNY).is_err());
+        assert!(parse_value(ColumnType::Percent, "abc%", CNY).is_err());
     }
 
     #[test]
     fn dates_and_periods() {
-        assert!(parse_value(ColumnType::Date, "2026-02-28", 2).is_ok());
+        assert!(parse_value(ColumnType::Date, "2026-02-28", CNY).is_ok());
         for bad in ["2026-02-30", "2026-2-3", "26-02-03", "2026/02/03"] {
-            assert!(parse_value(ColumnType::Date, bad, 2).is_err(), "{bad}");
+            assert!(parse_value(ColumnType::Date, bad, CNY).is_err(), "{bad}");
         }
-        assert!(parse_value(ColumnType::Quarter, "2026-Q2", 2).is_ok());
-        assert!(parse_value(ColumnType::Quarter, "2026-05", 2).is_err());
-        assert!(parse_value(ColumnType::Month, "2026-05", 2).is_ok());
+        assert!(parse_value(ColumnType::Quarter, "2026-Q2", CNY).is_ok());
+        assert!(parse_value(ColumnType::Quarter, "2026-05", CNY).is_err());
+        assert!(parse_value(ColumnType::Month, "2026-05", CNY).is_ok());
     }
 }

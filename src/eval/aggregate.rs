@@ -11,8 +11,8 @@ use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
 use crate::check::plan::{AggFunc, PayeeSource, Plan};
 use crate::check::suggest_help;
-use crate::data::{read_input, InputFile, RowCounts};
-use crate::diagnostics::{DataError, Error, PolicyReport};
+use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
+use crate::diagnostics::{DataError, Error, PolicyReport, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::value::Value;
 
@@ -137,6 +137,15 @@ pub struct Folded {
     pub counts: Vec<RowCounts>,
     /// First and last month seen in inputs dated by day or month.
     pub span: Option<(Period, Period)>,
+    /// Where the first and the last month of `span` were seen (`sales.csv:12:2`, the value).
+    pub span_rows: Option<(SeenAt, SeenAt)>,
+}
+
+/// A field of a ledger row, for messages: where it is and what it says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeenAt {
+    pub at: String,
+    pub value: String,
 }
 
 /// Which buckets the run needs; `None` means all of them (no range was given).
@@ -151,6 +160,8 @@ pub struct FoldRequest<'a> {
     /// Multiply one column of one input by a factor as its rows are read (the budget's
     /// marginal cost runs the plan a second time on sales 1% larger, in the same pass).
     pub scale: Option<Scale>,
+    /// How many rejected rows to list before stopping (at least 1: the first stops the run).
+    pub max_errors: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +179,8 @@ pub type RowObserver<'o> = dyn FnMut(usize, usize, &Arc<str>, Period, &[Value]) 
 /// One read of one file and the inputs of the requests it served.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerRead {
-    pub path: std::path::PathBuf,
+    /// The source as messages name it (`sales.csv`, `book.xlsx#Sheet2`).
+    pub source: String,
     /// (request index, input name) for every plan input folded from this read.
     pub served: Vec<(usize, String)>,
 }
@@ -184,13 +196,18 @@ pub struct FoldOutcome {
 
 /// Reads every bound input once, in an order that knows the payees before they are needed:
 /// the roster (or the ledger that defines the payees) first, then the rest.
+///
+/// A ledger with rejected rows stops the run before the next one is read, so that one bad
+/// file is not reported again as problems in the others (a rejected roster row would make
+/// its payee's sales "not in the roster").
 pub fn fold_inputs<T: Tracer>(
     plan: &Plan,
     files: &[InputFile],
     needed: &Needed,
+    max_errors: usize,
     tracer: &mut T,
 ) -> Result<Folded, Error> {
-    let request = FoldRequest { plan, files, needed: needed.clone(), scale: None };
+    let request = FoldRequest { plan, files, needed: needed.clone(), scale: None, max_errors };
     let outcome = fold_shared(std::slice::from_ref(&request), None, tracer)?;
     Ok(outcome.folded.into_iter().next().unwrap_or_default())
 }
@@ -247,16 +264,17 @@ pub fn fold_shared<T: Tracer>(
                 };
                 let task = Task { request: r, input, file, role };
                 let joinable = groups.iter_mut().find(|g| {
-                    g.first().is_some_and(|lead| lead.file.path == file.path && shares_rows(requests, lead, &task))
-                        && !g.iter().any(|t| t.request == r)
+                    g.first().is_some_and(|lead| {
+                        lead.file.source.same_as(&file.source) && shares_rows(requests, lead, &task)
+                    }) && !g.iter().any(|t| t.request == r)
                 });
                 match joinable {
                     Some(group) => group.push(task),
                     None => {
-                        if let Some(lead) = leads.iter().find(|l| l.file.path == file.path) {
+                        if let Some(lead) = leads.iter().find(|l| l.file.source.same_as(&file.source)) {
                             notes.push(format!(
                                 "reading {} again: {}",
-                                file.path.display(),
+                                file.source.shown(),
                                 why_not_shared(requests, lead, &task)
                             ));
                         }
@@ -318,11 +336,13 @@ fn read_group<T: Tracer>(
     tracer: &mut T,
 ) -> Result<LedgerRead, Error> {
     let (Some(lead), Some(schema)) = (group.first(), group.first().and_then(|t| schema_of(requests, t))) else {
-        return Ok(LedgerRead { path: std::path::PathBuf::new(), served: Vec::new() });
+        return Ok(LedgerRead { source: String::new(), served: Vec::new() });
     };
-    let money_scale = requests.get(lead.request).map_or(2, |r| r.plan.money_scale());
+    let Some(request) = requests.get(lead.request) else {
+        return Ok(LedgerRead { source: String::new(), served: Vec::new() });
+    };
     let mut scratch: Vec<Value> = Vec::new();
-    let result = read_input(schema, lead.file, money_scale, |row| {
+    let reading = read_input(schema, lead.file, request.plan.money_format(), request.max_errors, |row| {
         for task in group {
             let Some(state) = states.get_mut(task.request) else { continue };
             let values = match state.scale {
@@ -330,9 +350,9 @@ fn read_group<T: Tracer>(
                     scratch.clear();
                     scratch.extend_from_slice(row.values);
                     if let Some(Value::Number(n)) = scratch.get_mut(s.column) {
-                        *n = n
-                            .checked_mul(s.factor)
-                            .ok_or_else(|| DataError::new("", "an amount is too large to scale"))?;
+                        *n = n.checked_mul(s.factor).ok_or_else(|| {
+                            Refusal::Reject(DataError::new(row.at_column(s.column), "an amount is too large to scale"))
+                        })?;
                     }
                     &scratch[..]
                 }
@@ -341,7 +361,7 @@ fn read_group<T: Tracer>(
             let used = match task.role {
                 Role::Roster => state.roster_row(task.input, values),
                 Role::PayeeLedger | Role::Ledger => {
-                    state.ledger_row(task.input, task.role == Role::PayeeLedger, values, row.line, tracer)?
+                    state.ledger_row(task.input, task.role == Role::PayeeLedger, values, &row, tracer)?
                 }
             };
             if let (Some((payee, bucket)), Some(observe)) = (used, observer.as_deref_mut()) {
@@ -349,24 +369,28 @@ fn read_group<T: Tracer>(
             }
         }
         Ok(())
-    });
-    if let Err(e) = result {
-        let shown = lead.file.path.display().to_string();
-        for task in group {
-            if let Some(state) = states.get_mut(task.request) {
-                if let Some((err, line)) = state.eval_error.take() {
-                    return Err(Error::Policy(PolicyReport {
-                        source: state.plan.source.clone(),
-                        problems: vec![err.into_problem(&format!("row at {shown}:{line}"))],
-                    }));
-                }
+    })?;
+    for task in group {
+        if let Some(state) = states.get_mut(task.request) {
+            if let Some((err, at)) = state.eval_error.take() {
+                return Err(Error::Policy(PolicyReport {
+                    source: state.plan.source.clone(),
+                    problems: vec![err.into_problem(&format!("row at {at}"))],
+                }));
+            }
+            if let Some(c) = state.count(task.input) {
+                c.read = reading.read;
+                c.rejected = reading.rejected;
             }
         }
-        return Err(Error::Data(e));
+    }
+    let shown = lead.file.source.shown();
+    if !reading.problems.is_empty() {
+        return Err(Error::Rejected(RejectedRows::new(shown, reading, request.max_errors)));
     }
     let served =
         group.iter().map(|t| (t.request, schema_of(requests, t).map_or(String::new(), |s| s.name.clone()))).collect();
-    Ok(LedgerRead { path: lead.file.path.clone(), served })
+    Ok(LedgerRead { source: shown, served })
 }
 
 /// How one plan folds the rows of one of its inputs, worked out once before reading.
@@ -389,7 +413,7 @@ struct PlanFold<'a> {
     payees: BTreeMap<Arc<str>, Vec<Value>>,
     folded: Folded,
     /// A computation that failed on a row stops the read; the policy error is kept here.
-    eval_error: Option<(EvalError, u64)>,
+    eval_error: Option<(EvalError, String)>,
 }
 
 impl<'a> PlanFold<'a> {
@@ -441,24 +465,23 @@ impl<'a> PlanFold<'a> {
             self.payees.insert(id.clone(), values.to_vec());
         }
         if let Some(c) = self.count(input) {
-            c.read += 1;
             c.used += 1;
         }
         None
     }
 
-    /// Folds one ledger row; returns its payee and bucket when the row is used.
+    /// Folds one ledger row; returns its payee and bucket when the row is used. `values`
+    /// may differ from `row.values` (scaled amounts); `row` says where the row is.
     fn ledger_row<T: Tracer>(
         &mut self,
         input: usize,
         defines_payees: bool,
         values: &[Value],
-        line: u64,
+        row: &Row<'_>,
         tracer: &mut T,
-    ) -> Result<Option<(Arc<str>, Period)>, DataError> {
+    ) -> Result<Option<(Arc<str>, Period)>, Refusal> {
         let plan = self.plan;
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(None) };
-        counts.read += 1;
         let Some(Some(shape)) = self.shapes.get(input) else {
             // Not aggregated per payee and period: validated and counted, nothing used.
             counts.outside_range += 1;
@@ -472,10 +495,58 @@ impl<'a> PlanFold<'a> {
         let bucket = match values.get(shape.period_col) {
             Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
             Some(Value::Period(p)) => *p,
-            _ => return Ok(None),
+            // The period column's type guarantees a date or a period; count it all the same.
+            _ => {
+                counts.outside_range += 1;
+                return Ok(None);
+            }
         };
         let bucket = bucket.coarsen(shape.granularity).unwrap_or(bucket);
+        if !defines_payees && !self.payees.contains_key(&payee) {
+            if self.roster_mode {
+                let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
+                let schema = plan.inputs.get(input);
+                let column = schema.and_then(|s| s.columns.get(shape.payee_col)).map_or("", |c| c.name.as_str());
+                return Err(Refusal::Reject(
+                    DataError::new(
+                        row.at_column(shape.payee_col),
+                        format!("`{column}` is `{payee}`, who is not in the roster"),
+                    )
+                    .with_help(format!(
+                        "{}; add them to the roster, or correct the id",
+                        suggest_help(&payee, "payee", known.iter().copied())
+                    )),
+                ));
+            }
+            counts.no_payee += 1;
+            return Ok(None);
+        }
+        let key = (payee.clone(), bucket);
+        if shape.keeps_rows && self.folded.rows.get(input).is_some_and(|rows| rows.contains_key(&key)) {
+            let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
+            return Err(Refusal::Reject(
+                DataError::new(row.at(), format!("a second row for payee `{payee}` in {bucket}")).with_help(format!(
+                    "`{name}` must have one row per payee and period, because the policy reads single values from it"
+                )),
+            ));
+        }
         if shape.granularity == Granularity::Month {
+            let seen = || SeenAt {
+                at: row.at_column(shape.period_col),
+                value: values.get(shape.period_col).map(ToString::to_string).unwrap_or_default(),
+            };
+            // Only a row that widens the span is remembered, so this costs nothing per row.
+            match (self.folded.span, &mut self.folded.span_rows) {
+                (Some((lo, hi)), Some((lo_at, hi_at))) => {
+                    if bucket < lo {
+                        *lo_at = seen();
+                    }
+                    if bucket > hi {
+                        *hi_at = seen();
+                    }
+                }
+                _ => self.folded.span_rows = Some((seen(), seen())),
+            }
             self.folded.span = Some(match self.folded.span {
                 None => (bucket, bucket),
                 Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
@@ -483,20 +554,8 @@ impl<'a> PlanFold<'a> {
         }
         if defines_payees {
             self.payees.entry(payee.clone()).or_default();
-        } else if !self.payees.contains_key(&payee) {
-            if self.roster_mode {
-                let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
-                let schema = plan.inputs.get(input);
-                let column = schema.and_then(|s| s.columns.get(shape.payee_col)).map_or("", |c| c.name.as_str());
-                return Err(DataError::new("", format!("`{column}` is `{payee}`, who is not in the roster"))
-                    .with_help(format!(
-                        "{}; add them to the roster, or correct the id",
-                        suggest_help(&payee, "payee", known.iter().copied())
-                    )));
-            }
-            counts.no_payee += 1;
-            return Ok(None);
         }
+        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(None) };
         if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
             counts.outside_range += 1;
             return Ok(None);
@@ -506,7 +565,7 @@ impl<'a> PlanFold<'a> {
         let env = RowEnv { row: values, payee: attrs, payee_id: &payee };
         if !shape.aggs.is_empty() {
             let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(None) };
-            let states = buckets.entry((payee.clone(), bucket)).or_insert_with(|| {
+            let states = buckets.entry(key.clone()).or_insert_with(|| {
                 shape.aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
             });
             for (slot, agg_index) in shape.aggs.iter().enumerate() {
@@ -529,23 +588,15 @@ impl<'a> PlanFold<'a> {
                     Ok(())
                 })();
                 if let Err(e) = result {
-                    self.eval_error = Some((e, line));
-                    return Err(DataError::new("", "stopped"));
+                    self.eval_error = Some((e, row.at()));
+                    return Err(Refusal::Stop);
                 }
             }
         }
         if shape.keeps_rows {
-            let Some(rows) = self.folded.rows.get_mut(input) else { return Ok(None) };
-            let key = (payee.clone(), bucket);
-            if rows.contains_key(&key) {
-                let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
-                return Err(DataError::new("", format!("a second row for payee `{payee}` in {bucket}")).with_help(
-                    format!(
-                    "`{name}` must have one row per payee and period, because the policy reads single values from it"
-                ),
-                ));
+            if let Some(rows) = self.folded.rows.get_mut(input) {
+                rows.insert(key, LookupRow { values: values.to_vec(), line: row.line });
             }
-            rows.insert(key, LookupRow { values: values.to_vec(), line });
         }
         Ok(Some((payee, bucket)))
     }

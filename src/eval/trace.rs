@@ -16,7 +16,7 @@ use super::expr::{eval, table_lookup_row, Tracer};
 use super::tiers::{self, Slice};
 use crate::check::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
 use crate::check::suggest_help;
-use crate::data::{read_input, InputFile};
+use crate::data::{read_input, InputFile, Refusal};
 use crate::diagnostics::{DataError, Error};
 use crate::money::Rounding;
 use crate::period::{Granularity, Period};
@@ -267,7 +267,7 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
                 .lookups
                 .get(*index)
                 .and_then(|l| ctx.files.iter().find(|f| f.input == l.input))
-                .map_or(String::new(), |f| f.path.display().to_string());
+                .map_or(String::new(), |f| f.source.shown());
             facts.push(Fact::Lookup { text, value, ty: e.ty, input, file, line });
         }
         Node::Let(index) => {
@@ -379,9 +379,10 @@ fn attach_rows(
         let (Some(payee_col), Some(period_col), Some(gran)) = (schema.payee, schema.period, schema.bucket()) else {
             continue;
         };
-        let shown = file.path.display().to_string();
+        let shown = file.source.shown();
         let mut failure = None;
-        read_input(schema, file, plan.money_scale(), |row| {
+        // The ledger was read and checked once already; a second read meets the same rows.
+        let reading = read_input(schema, file, plan.money_format(), 1, |row| {
             let is_payee = match row.values.get(payee_col) {
                 Some(Value::Text(t)) => **t == *payee.id,
                 Some(Value::Number(n)) => n.to_string() == *payee.id,
@@ -421,17 +422,20 @@ fn attach_rows(
                     }
                     (Err(e), _) | (_, Err(e)) => {
                         failure = Some(e);
-                        return Err(DataError::new("", "stopped"));
+                        return Err(Refusal::Stop);
                     }
                     _ => {}
                 }
             }
             Ok(())
         })
-        .map_err(|e| match failure.take() {
-            Some(err) => policy_error(plan, err, &format!("row of {shown}")),
-            None => Error::Data(e),
-        })?;
+        .map_err(Error::Data)?;
+        if let Some(err) = failure.take() {
+            return Err(policy_error(plan, err, &format!("row of {shown}")));
+        }
+        if let Some(problem) = reading.problems.into_iter().next() {
+            return Err(Error::Data(problem));
+        }
         for ((agg_index, _), list) in wanted.iter_mut() {
             if plan.aggregates.get(*agg_index).is_some_and(|a| a.input == input) {
                 list.input = schema.name.clone();

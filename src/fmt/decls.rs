@@ -89,6 +89,10 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
         }
         out.tok(&pad(&format!("{}:", c.name.name), name_width + 1), c.name.span);
         out.tok(&c.ty.name, c.ty.span);
+        if let Some(least) = &c.at_least {
+            out.text(" >= ");
+            out.tok(out.source(least.span), least.span);
+        }
         if let Some(values) = &c.values {
             out.text(" in [");
             for (i, v) in values.iter().enumerate() {

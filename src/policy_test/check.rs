@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::{Expectation, Figure, TestCase};
 use crate::check::plan::PayeeSource;
 use crate::check::{suggest_help, Plan};
-use crate::data::{read_input, InlineRows, InputFile};
+use crate::data::{read_input, InputFile, LedgerSource};
 use crate::diagnostics::Problem;
 use crate::period::Period;
 use crate::syntax::ast::{Item, Policy, TestDecl, TestItem, TestRows};
@@ -186,16 +186,19 @@ fn inline_input(
     };
     let schema = plan.inputs.get(input)?;
     let text: Vec<String> = rows.rows.iter().map(|r| r.value.join(",")).collect();
-    let lines = rows.rows.iter().map(|r| plan.line(r.span) as u64).collect();
+    let lines: Vec<u64> = rows.rows.iter().map(|r| plan.line(r.span) as u64).collect();
     let file = InputFile {
         input,
-        path: plan.source.name.clone().into(),
-        inline: Some(InlineRows { text: Arc::from(text.join("\n")), lines }),
+        source: LedgerSource::CsvBytes {
+            name: plan.source.name.clone(),
+            bytes: Arc::from(text.join("\n").into_bytes()),
+            lines: Some(Arc::from(lines)),
+        },
     };
     let (payee_input, payee_column) = match plan.payee {
         PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
     };
-    let result = read_input(schema, &file, plan.money_scale(), |row| {
+    let result = read_input(schema, &file, plan.money_format(), 1, |row| {
         if input == payee_input {
             match row.values.get(payee_column) {
                 Some(Value::Text(t)) => payees.insert(t.to_string()),
@@ -204,6 +207,11 @@ fn inline_input(
             };
         }
         Ok(())
+    });
+    // A rejected row is reported like a read error: at the row, in the policy.
+    let result = result.and_then(|reading| match reading.problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(reading.read),
     });
     match result {
         Ok(0) => {

@@ -42,7 +42,7 @@ pub fn run(suite: &Suite, coverage: Option<&Coverage>) -> Vec<TestResult> {
 
 fn run_one(suite: &Suite, test: &TestCase, coverage: Option<&Coverage>) -> TestResult {
     let plan = &suite.plan;
-    let options = RunOptions { range: Some(test.range), coverage: coverage.cloned() };
+    let options = RunOptions { range: Some(test.range), coverage: coverage.cloned(), ..RunOptions::default() };
     let line = plan.line(test.span);
     let result = match compute(plan, &test.files, &options) {
         Ok(r) => r,

@@ -176,12 +176,8 @@ pub fn json(b: &Budget<'_>) -> String {
             json!({"by": br.grouping.name(), "allocation": allocation, "groups": groups})
         })
         .collect();
-    let reads: Vec<Json> = b
-        .evaluation
-        .passes()
-        .into_iter()
-        .map(|(path, n)| json!({"file": path.display().to_string(), "passes": n}))
-        .collect();
+    let reads: Vec<Json> =
+        b.evaluation.passes().into_iter().map(|(path, n)| json!({"file": path, "passes": n})).collect();
     let doc = json!({
         "policy": {"name": b.plan.name, "version": b.plan.version, "sha256": b.plan.sha256, "source": b.plan.source.name},
         "currency": b.plan.currency,

@@ -75,7 +75,7 @@ pub fn reads_footer(evaluation: &Evaluation, what: &str) -> Vec<String> {
         .into_iter()
         .map(|(path, n)| {
             let times = if n == 1 { "once".to_string() } else { format!("{n} times") };
-            format!("{}: read {times} for {what}", path.display())
+            format!("{path}: read {times} for {what}")
         })
         .collect()
 }
@@ -236,12 +236,8 @@ pub fn json_value(cmp: &Comparison<'_>, top: usize) -> Json {
     let (gain, lose, equal) = cmp.tally();
     let distribution: serde_json::Map<String, Json> =
         cmp.distribution().into_iter().map(|(n, q)| (n.to_string(), amount(q))).collect();
-    let reads: Vec<Json> = cmp
-        .evaluation
-        .passes()
-        .into_iter()
-        .map(|(path, n)| json!({"file": path.display().to_string(), "passes": n}))
-        .collect();
+    let reads: Vec<Json> =
+        cmp.evaluation.passes().into_iter().map(|(path, n)| json!({"file": path, "passes": n})).collect();
     json!({
         "old": policy_json(cmp.old_plan),
         "new": policy_json(cmp.new_plan),

@@ -264,7 +264,7 @@ pub fn build(
         policy_file: plan.source.name.clone(),
         data_args: files
             .iter()
-            .filter_map(|f| plan.inputs.get(f.input).map(|i| format!("--data {}={}", i.name, f.path.display())))
+            .filter_map(|f| plan.inputs.get(f.input).map(|i| format!("--data {}={}", i.name, f.source.shown())))
             .collect::<Vec<_>>()
             .join(" "),
         currency: plan.currency.clone(),

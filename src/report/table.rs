@@ -50,16 +50,6 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let mut out = format!("{} (version {}), {} statements\n", plan.name, plan.version, result.statements.len());
     out.push_str(&table.to_string());
     out.push('\n');
-    for (input, counts) in plan.inputs.iter().zip(&result.counts) {
-        let mut line = format!(
-            "rows of {}: {} read, {} used, {} outside the range",
-            input.name, counts.read, counts.used, counts.outside_range
-        );
-        if counts.no_payee > 0 {
-            line.push_str(&format!(", {} for no payee of this plan", counts.no_payee));
-        }
-        line.push_str(&format!(", {} rejected\n", counts.rejected));
-        out.push_str(&line);
-    }
+    out.push_str(&super::row_counts(plan, result));
     out
 }

@@ -40,12 +40,12 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// How many times each file was read, in first-read order.
-    pub fn passes(&self) -> Vec<(std::path::PathBuf, usize)> {
-        let mut out: Vec<(std::path::PathBuf, usize)> = Vec::new();
+    pub fn passes(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
         for read in &self.reads {
-            match out.iter_mut().find(|(p, _)| *p == read.path) {
+            match out.iter_mut().find(|(p, _)| *p == read.source) {
                 Some((_, n)) => *n += 1,
-                None => out.push((read.path.clone(), 1)),
+                None => out.push((read.source.clone(), 1)),
             }
         }
         out
@@ -61,7 +61,13 @@ pub fn evaluate(
 ) -> Result<Evaluation, Error> {
     let requests: Vec<FoldRequest<'_>> = jobs
         .iter()
-        .map(|j| FoldRequest { plan: j.plan, files: j.files, needed: needed_for(j.plan, range), scale: j.scale })
+        .map(|j| FoldRequest {
+            plan: j.plan,
+            files: j.files,
+            needed: needed_for(j.plan, range),
+            scale: j.scale,
+            max_errors: 1,
+        })
         .collect();
     let outcome = fold_shared(&requests, observer, &mut NoTrace)?;
     // Without a range, every plan covers the months any of them saw.

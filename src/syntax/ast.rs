@@ -147,6 +147,8 @@ pub struct ColumnDecl {
     /// The type as written (`money`); `check` turns it into a column type.
     pub ty: Ident,
     pub values: Option<Vec<Spanned<String>>>,
+    /// `>= 0`: the least value a numeric column may hold.
+    pub at_least: Option<Spanned<Decimal>>,
     pub span: Span,
 }
 

@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod comments;
+pub mod limits;
 pub mod parse;
 pub mod rows;
 

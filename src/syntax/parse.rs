@@ -15,8 +15,6 @@ struct PolicyParser;
 /// Deeper nesting than this is refused before pest sees the text: a policy is read by people,
 /// and refusing early keeps recursion (parse, check, evaluate) far from the stack's limit.
 pub const MAX_NESTING: usize = 64;
-/// Policies are small documents; a larger file is almost certainly not a policy.
-pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 
 /// Parses a policy. On failure, returns the problems found (pest stops at the first one).
 pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
@@ -33,14 +31,7 @@ pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
 }
 
 fn check_limits(source: &str) -> Result<(), Vec<Problem>> {
-    if source.len() > MAX_SOURCE_BYTES {
-        return Err(vec![Problem::error(
-            format!("policy is {} bytes, more than the limit of {MAX_SOURCE_BYTES}", source.len()),
-            Span::new(0, 0),
-            "file starts here",
-        )
-        .with_help("split the plan, or check that this is the policy file you meant")]);
-    }
+    super::limits::check(source).map_err(|p| vec![p])?;
     check_brackets(source).map_err(|p| vec![p])
 }
 
@@ -267,6 +258,7 @@ impl Builder {
         let mut roles = Vec::new();
         let mut idents = Vec::new();
         let mut values = None;
+        let mut at_least = None;
         for p in children(pair) {
             match p.as_rule() {
                 Rule::column_role => roles.push(Spanned {
@@ -281,13 +273,17 @@ impl Builder {
                 Rule::enum_values => {
                     values = Some(children(p).map(|s| self.string(Some(s))).collect());
                 }
+                Rule::at_least => {
+                    let at = span_of(&p);
+                    at_least = Some(self.signed_number(children(p).next(), at));
+                }
                 _ => {}
             }
         }
         let mut idents = idents.into_iter();
         let name = ident_or_empty(idents.next(), span);
         let ty = ident_or_empty(idents.next(), span);
-        ColumnDecl { roles, name, ty, values, span }
+        ColumnDecl { roles, name, ty, values, at_least, span }
     }
 
     fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {
@@ -816,6 +812,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::column_decl => "a column (`name: type`)",
         Rule::column_role => "`key`, `payee` or `period`",
         Rule::enum_values => "a list of values",
+        Rule::at_least => "a least value (`>= 0`)",
         Rule::payee_decl => "`payee`",
         Rule::table_decl => "`table`",
         Rule::table_row => "a table row (`\"key\" -> value`)",

@@ -121,7 +121,7 @@ fn ledger_problems_name_file_line_and_column() {
         // (row, expected location, words the message must contain)
         ("S1,2026-02-30,M1,C1,new,mobile,sme,10.00", "sales.csv:2:2", "YYYY-MM-DD"),
         ("S1,2026-01-05,M1,C1,renewl,mobile,sme,10.00", "sales.csv:2:5", "did you mean `renewal`?"),
-        ("S1,2026-01-05,M1,C1,new,mobile,sme,\"1,234.00\"", "sales.csv:2:8", "1,234.00"),
+        ("S1,2026-01-05,M1,C1,new,mobile,sme,(1234.00)", "sales.csv:2:8", "(1234.00)"),
         ("S1,2026-01-05,,C1,new,mobile,sme,10.00", "sales.csv:2:3", "empty"),
         ("S1,2026-01-05,M1,C1,new,mobile,sme", "sales.csv:2", "fields"),
     ];

@@ -4,18 +4,23 @@
 // Test helpers may fail loudly: a panic here is a failed test, not a crash in the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod accounting;
 mod budget;
 mod cli;
 mod curves;
+mod determinism;
 mod diagnostics;
 mod diff;
 mod explain;
 mod formatting;
 mod generate;
+mod ledgers;
+mod limits;
 mod lints;
 mod message_formats;
 mod policy_tests;
 mod properties;
+mod random_policies;
 mod report;
 mod seed_plan;
 mod snapshots;
@@ -100,4 +105,28 @@ pub fn redact_sha(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Checks `policy` and runs it in-process on CSV ledgers given as text, one per declared
+/// input in declaration order.
+pub fn run_in_memory(
+    policy: &str,
+    ledgers: &[&str],
+    options: &commission::eval::RunOptions,
+) -> Result<commission::eval::RunResult, commission::diagnostics::Error> {
+    use commission::data::{InputFile, LedgerSource};
+    let (plan, _) = commission::check::load(commission::diagnostics::SourceFile::new("test.policy", policy))?;
+    let files: Vec<InputFile> = ledgers
+        .iter()
+        .enumerate()
+        .map(|(input, text)| InputFile {
+            input,
+            source: LedgerSource::CsvBytes {
+                name: format!("input{input}.csv"),
+                bytes: text.as_bytes().into(),
+                lines: None,
+            },
+        })
+        .collect();
+    commission::eval::compute(&plan, &files, options)
 }

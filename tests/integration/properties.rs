@@ -119,7 +119,7 @@ mod explain_matches_run {
                 let (plan, _) = check::load(SourceFile::new(policy, text)).unwrap();
                 let dir = tempfile::tempdir().unwrap();
                 let (s, v) = write(dir.path(), &sales, &surveys);
-                let files = vec![InputFile { input: 0, path: s, inline: None }, InputFile { input: 1, path: v, inline: None }];
+                let files = vec![InputFile::new(0, s), InputFile::new(1, v)];
                 let result = compute(&plan, &files, &RunOptions::default()).unwrap();
                 for statement in &result.statements {
                     let e = explain(&plan, &files, &statement.payee, statement.period, None).unwrap();

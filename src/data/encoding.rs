@@ -1,0 +1,96 @@
+//! Text encodings of CSV ledgers. UTF-8 is the default; GBK/GB18030 (what Excel on a Chinese
+//! Windows saves as "CSV") is read only when `--encoding gbk` asks for it. The encoding is
+//! never guessed: a wrong guess garbles payee names without any error, and a garbled name
+//! is a different payee.
+
+/// How the bytes of a CSV ledger are turned into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    #[default]
+    Utf8,
+    /// GBK and its superset GB18030: encoding_rs decodes both with the GB18030 decoder, so
+    /// a file saved as either reads the same.
+    Gbk,
+}
+
+impl TextEncoding {
+    /// `utf-8`, `gbk`, `gb18030` (and the older names `gb2312`, `cp936`, which Windows uses
+    /// for the same bytes), in any case.
+    pub fn parse(label: &str) -> Option<TextEncoding> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" | "cp936" => Some(TextEncoding::Gbk),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Gbk => "gbk",
+        }
+    }
+
+    /// A field's bytes as text, or `None` if they are not valid in this encoding. GBK is
+    /// decoded field by field: CSV's commas, quotes and line ends are ASCII bytes that never
+    /// occur inside a GBK or GB18030 character, so the CSV parser splits GBK bytes correctly.
+    pub fn decode(self, bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(std::borrow::Cow::Borrowed),
+            TextEncoding::Gbk => encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes),
+        }
+    }
+}
+
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Bytes that are not UTF-8 but read cleanly as GB18030 text with Chinese (or other non-ASCII)
+/// characters: almost certainly a ledger saved by Excel on a Chinese Windows.
+pub fn looks_like_gbk(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_err()
+        && encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some_and(|t| !t.is_ascii())
+}
+
+/// Non-ASCII text that is valid UTF-8: decoding it as GBK would garble it. `bytes` may end
+/// in the middle of a character (it is the first block of a file).
+pub fn looks_like_utf8_text(bytes: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        // A character cut by the end of the block is still UTF-8.
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => return false,
+    };
+    bytes.get(..valid).is_some_and(|b| b.iter().any(|c| !c.is_ascii()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_and_utf8_are_told_apart() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("王芳,华星科技");
+        assert!(looks_like_gbk(&gbk));
+        assert!(!looks_like_utf8_text(&gbk));
+        assert_eq!(TextEncoding::Gbk.decode(&gbk).as_deref(), Some("王芳,华星科技"));
+        assert_eq!(TextEncoding::Utf8.decode(&gbk), None);
+        let utf8 = "王芳,华星科技".as_bytes();
+        assert!(!looks_like_gbk(utf8));
+        assert!(looks_like_utf8_text(utf8));
+        // Cut inside 芳 (3 bytes): still UTF-8.
+        assert!(looks_like_utf8_text(utf8.get(..5).unwrap()));
+        assert!(!looks_like_utf8_text(b"plain ascii"));
+        // A lone 0xFF is neither.
+        assert!(!looks_like_gbk(b"\xff"));
+        assert_eq!(TextEncoding::Gbk.decode(b"\xff"), None);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(TextEncoding::parse("GB18030"), Some(TextEncoding::Gbk));
+        assert_eq!(TextEncoding::parse("utf8"), Some(TextEncoding::Utf8));
+        assert_eq!(TextEncoding::parse("latin1"), None);
+    }
+}

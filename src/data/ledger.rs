@@ -1,0 +1,319 @@
+//! Reads one ledger against its declared schema, row by row: the header is matched to the
+//! declared columns, every field is checked against its type, keys must be unique. Valid
+//! rows are handed to a callback and never collected, so memory stays bounded by the plan's
+//! aggregates, not by the ledger.
+//!
+//! A rejected row is counted and its problem kept; reading goes on until `max_errors`
+//! problems are known (1 by default: the first bad row stops the run). Problems with the file
+//! as a whole (header, encoding) stop it at once.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::parse_value::{parse_value, MoneyFormat};
+use super::rows::{open, ReadProblem, RowReader};
+use super::source::InputFile;
+use crate::check::plan::InputSchema;
+use crate::check::suggest_help;
+use crate::diagnostics::DataError;
+use crate::value::Value;
+
+/// What happened to the rows of one input: `read = used + outside_range + no_payee + rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    pub read: u64,
+    pub used: u64,
+    pub outside_range: u64,
+    /// Rows whose payee is not paid by this plan (e.g. a survey for someone with no sales).
+    pub no_payee: u64,
+    /// Rows refused as invalid. A run with any fails, so this is 0 in every output; it is
+    /// counted for the failure report.
+    pub rejected: u64,
+}
+
+/// One validated row: values in the schema's column order, and where it is.
+pub struct Row<'a> {
+    pub values: &'a [Value],
+    pub line: u64,
+    /// File column of each declared column (0-based), for messages.
+    positions: &'a [usize],
+    reader: &'a dyn RowReader,
+}
+
+impl Row<'_> {
+    /// Where the row is: `sales.csv:12`.
+    pub fn at(&self) -> String {
+        self.reader.at_line(self.line)
+    }
+    /// Where one of its declared columns is: `sales.csv:12:3`.
+    pub fn at_column(&self, column: usize) -> String {
+        match self.positions.get(column) {
+            Some(p) => self.reader.at_field(self.line, *p),
+            None => self.at(),
+        }
+    }
+}
+
+/// What the callback says about a valid row it cannot use.
+pub enum Refusal {
+    /// The row is wrong in a way the schema cannot see (a payee not in the roster): reject it.
+    Reject(DataError),
+    /// Stop reading: the caller has met a problem of its own (in the policy) and kept it.
+    Stop,
+}
+
+/// How reading ended.
+#[derive(Debug, Default)]
+pub struct Reading {
+    /// Data rows read, valid or not (blank lines are not rows).
+    pub read: u64,
+    pub rejected: u64,
+    /// The problems of the rejected rows, in file order, at most `max_errors`.
+    pub problems: Vec<DataError>,
+    /// The callback asked to stop.
+    pub stopped: bool,
+}
+
+/// Reads `file` against `schema`, calling `each` for every valid row.
+pub fn read_input(
+    schema: &InputSchema,
+    file: &InputFile,
+    money: MoneyFormat,
+    max_errors: usize,
+    mut each: impl FnMut(Row<'_>) -> Result<(), Refusal>,
+) -> Result<Reading, DataError> {
+    let max_errors = max_errors.max(1);
+    let mut reader = open(&file.source)?;
+    let shown = file.source.shown();
+    let mut fields = csv::StringRecord::new();
+
+    let header_line = match reader.next_row(&mut fields) {
+        Ok(Some(line)) => line,
+        Ok(None) => {
+            let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
+            return Err(DataError::new(
+                &shown,
+                format!("the file is empty; expected a header line for input `{}`", schema.name),
+            )
+            .with_help(format!("the first line names the columns: {}", names.join(","))));
+        }
+        Err(ReadProblem::Fatal(e) | ReadProblem::Row(e)) => return Err(e),
+    };
+    let header: Vec<String> = fields.iter().map(|h| h.trim().to_string()).collect();
+    let positions = match_header(schema, &header, &*reader, header_line)?;
+
+    let mut reading = Reading::default();
+    let mut values: Vec<Value> = Vec::with_capacity(schema.columns.len());
+    let mut rules = RowRules {
+        schema,
+        // Header columns with no name: allowed (Excel leaves them after the table), if empty.
+        unnamed: header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
+        header,
+        positions,
+        enum_sets: schema
+            .columns
+            .iter()
+            .map(|c| c.values.as_ref().map(|v| v.iter().map(String::as_str).collect()))
+            .collect(),
+        money,
+        keys: HashSet::new(),
+    };
+    loop {
+        let line = match reader.next_row(&mut fields) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(ReadProblem::Fatal(e)) => return Err(e),
+            Err(ReadProblem::Row(e)) => {
+                reading.read += 1;
+                if reject(&mut reading, e, max_errors) {
+                    break;
+                }
+                continue;
+            }
+        };
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            // A blank line, or a line of empty fields (`,,,,` as Excel writes after a
+            // table), is not a row.
+            continue;
+        }
+        reading.read += 1;
+        let checked = rules.check(&fields, line, &*reader, &mut values);
+        let outcome = match checked {
+            Err(problem) => Err(Refusal::Reject(problem)),
+            Ok(()) => each(Row { values: &values, line, positions: &rules.positions, reader: &*reader }),
+        };
+        match outcome {
+            Ok(()) => {}
+            Err(Refusal::Stop) => {
+                reading.stopped = true;
+                return Ok(reading);
+            }
+            Err(Refusal::Reject(problem)) => {
+                let problem = if problem.location.is_empty() {
+                    DataError { location: reader.at_line(line), ..problem }
+                } else {
+                    problem
+                };
+                if reject(&mut reading, problem, max_errors) {
+                    break;
+                }
+            }
+        }
+    }
+    if reading.problems.len() < max_errors {
+        reader.finish()?;
+    }
+    Ok(reading)
+}
+
+/// Counts a rejected row; true when enough problems are known to stop.
+fn reject(reading: &mut Reading, problem: DataError, max_errors: usize) -> bool {
+    reading.rejected += 1;
+    reading.problems.push(problem);
+    reading.problems.len() >= max_errors
+}
+
+/// The file column of each declared column. Order is free; every declared column must be
+/// there, once, and no undeclared one may be.
+fn match_header(
+    schema: &InputSchema,
+    header: &[String],
+    reader: &dyn RowReader,
+    line: u64,
+) -> Result<Vec<usize>, DataError> {
+    let mut positions: Vec<usize> = Vec::with_capacity(schema.columns.len());
+    for column in &schema.columns {
+        match header.iter().position(|h| *h == column.name) {
+            Some(p) => positions.push(p),
+            None => {
+                let help = suggest_help(&column.name, "file column", header.iter().map(String::as_str));
+                return Err(DataError::new(
+                    reader.at_line(line),
+                    format!("missing column `{}` of input `{}`", column.name, schema.name),
+                )
+                .with_help(help));
+            }
+        }
+    }
+    let mut seen_names = HashSet::new();
+    for (i, name) in header.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if !seen_names.insert(name.as_str()) {
+            return Err(DataError::new(
+                reader.at_field(line, i),
+                format!("column `{name}` appears twice in the header"),
+            )
+            .with_help("a column may appear once; remove or rename the second one"));
+        }
+        if schema.column_index(name).is_none() {
+            let declared: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
+            return Err(DataError::new(
+                reader.at_field(line, i),
+                format!("column `{name}` is not declared in input `{}`", schema.name),
+            )
+            .with_help(format!(
+                "{}; declare it in the policy (`{name}: text`) or remove it from the file",
+                suggest_help(name, "declared column", declared.iter().copied())
+            )));
+        }
+    }
+    Ok(positions)
+}
+
+/// What a row must satisfy: the schema, as matched to this file's header.
+struct RowRules<'s> {
+    schema: &'s InputSchema,
+    header: Vec<String>,
+    /// File column of each declared column.
+    positions: Vec<usize>,
+    /// Enumerated values per declared column, for fast membership tests.
+    enum_sets: Vec<Option<HashSet<&'s str>>>,
+    unnamed: Vec<usize>,
+    money: MoneyFormat,
+    /// Keys seen so far, for uniqueness.
+    keys: HashSet<Box<str>>,
+}
+
+impl RowRules<'_> {
+    /// Checks one row's fields into `values`, or says what is wrong with it.
+    fn check(
+        &mut self,
+        fields: &csv::StringRecord,
+        line: u64,
+        reader: &dyn RowReader,
+        values: &mut Vec<Value>,
+    ) -> Result<(), DataError> {
+        let (schema, header, positions, money) = (self.schema, &self.header, &self.positions, self.money);
+        let (enum_sets, unnamed, keys) = (&self.enum_sets, &self.unnamed, &mut self.keys);
+        if fields.len() != header.len() {
+            let text = fields.iter().collect::<Vec<_>>().join(",");
+            let shown: String = text.chars().take(60).collect::<String>().replace('\r', "\\r").replace('\n', "\\n");
+            let cut = if text.chars().count() > 60 { " ..." } else { "" };
+            return Err(DataError::new(
+            reader.at_line(line),
+            format!("row has {} fields, the header has {}: `{shown}{cut}`", fields.len(), header.len()),
+        )
+        .with_help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it"));
+        }
+        for &at in unnamed {
+            let text = fields.get(at).unwrap_or_default().trim();
+            if !text.is_empty() {
+                return Err(DataError::new(reader.at_field(line, at), format!("`{text}` is in a column with no name"))
+                    .with_help("name the column in the header and declare it, or remove the value"));
+            }
+        }
+        values.clear();
+        for (c, column) in schema.columns.iter().enumerate() {
+            let at = positions.get(c).copied().unwrap_or(0);
+            let raw = fields.get(at).unwrap_or_default();
+            let here = || reader.at_field(line, at);
+            let value = parse_value(column.ty, raw, money).map_err(|r| {
+                let seen = if raw.trim().is_empty() { "empty".to_string() } else { format!("`{}`", raw.trim()) };
+                let err = DataError::new(here(), format!("`{}` is {seen}, expected {}", column.name, r.expected));
+                match r.help {
+                    Some(h) => err.with_help(h),
+                    None => err,
+                }
+            })?;
+            if let (Some(least), Value::Number(n)) = (column.at_least, &value) {
+                if *n < least {
+                    return Err(DataError::new(
+                        here(),
+                        format!("`{}` is `{}`, below its declared least value {least}", column.name, raw.trim()),
+                    )
+                    .with_help(format!(
+                        "the policy declares `{}: {} >= {least}`; correct the row, or allow the value in the policy",
+                        column.name,
+                        column.ty.name()
+                    )));
+                }
+            }
+            if let (Some(Some(allowed)), Value::Text(t)) = (enum_sets.get(c), &value) {
+                if !allowed.contains(&**t) {
+                    let list = column.values.as_deref().unwrap_or(&[]);
+                    return Err(DataError::new(
+                        here(),
+                        format!("`{}` is `{t}`, which is not one of its declared values", column.name),
+                    )
+                    .with_help(suggest_help(t, "allowed value", list.iter().map(String::as_str))));
+                }
+            }
+            if (schema.key == Some(c) || schema.payee == Some(c)) && matches!(&value, Value::Text(t) if t.is_empty()) {
+                return Err(DataError::new(here(), format!("`{}` is empty", column.name))
+                    .with_help("every row must name its payee and key"));
+            }
+            if schema.key == Some(c) && !keys.insert(raw.trim().into()) {
+                return Err(DataError::new(
+                    here(),
+                    format!("`{}` `{}` appears twice; it is the key of `{}`", column.name, raw.trim(), schema.name),
+                )
+                .with_help("each row of a keyed input must have its own key; remove the duplicate row"));
+            }
+            values.push(value);
+        }
+        Ok(())
+    }
+}
