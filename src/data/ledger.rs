@@ -9,6 +9,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
+
 use serde::Serialize;
 
 use super::parse_value::{parse_value, MoneyFormat};
@@ -117,7 +119,7 @@ pub fn read_input(
             .map(|c| c.values.as_ref().map(|v| v.iter().map(String::as_str).collect()))
             .collect(),
         money,
-        keys: HashSet::new(),
+        keys: FxHashSet::default(),
     };
     loop {
         let line = match reader.next_row(&mut fields) {
@@ -234,7 +236,8 @@ struct RowRules<'s> {
     unnamed: Vec<usize>,
     money: MoneyFormat,
     /// Keys seen so far, for uniqueness.
-    keys: HashSet<Box<str>>,
+    /// Every key seen, to refuse a repeated one (a fast hash: one insert per row).
+    keys: FxHashSet<Box<str>>,
 }
 
 impl RowRules<'_> {

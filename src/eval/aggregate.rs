@@ -2,7 +2,11 @@
 //! aggregates per (payee, bucket) — a GROUP BY with filtered aggregates. Per row the work is
 //! the aggregates' own small expressions, never a walk of the whole policy.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+// Keys here are the ledger's own ids and values, hashed once per row: a fast non-keyed hash
+// (the data is the user's own, so hash flooding is not a threat) is a large part of the fold.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -28,7 +32,7 @@ pub struct Payee {
 pub enum AggState {
     Sum(Decimal),
     Count(u64),
-    Distinct(HashSet<Value>),
+    Distinct(FxHashSet<Value>),
     Avg(Decimal, u64),
     Min(Option<Value>),
     Max(Option<Value>),
@@ -39,7 +43,7 @@ impl AggState {
         match func {
             AggFunc::Sum => AggState::Sum(Decimal::ZERO),
             AggFunc::Count => AggState::Count(0),
-            AggFunc::CountDistinct => AggState::Distinct(HashSet::new()),
+            AggFunc::CountDistinct => AggState::Distinct(FxHashSet::default()),
             AggFunc::Avg => AggState::Avg(Decimal::ZERO, 0),
             AggFunc::Min => AggState::Min(None),
             AggFunc::Max => AggState::Max(None),
@@ -440,8 +444,8 @@ impl<'a> PlanFold<'a> {
             shapes,
             payees: BTreeMap::new(),
             folded: Folded {
-                buckets: vec![HashMap::new(); n],
-                rows: vec![HashMap::new(); n],
+                buckets: vec![HashMap::default(); n],
+                rows: vec![HashMap::default(); n],
                 counts: vec![RowCounts::default(); n],
                 ..Folded::default()
             },
