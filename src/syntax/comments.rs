@@ -11,18 +11,25 @@ pub struct Comment {
     pub text: String,
 }
 
-/// Every comment of a source, in order. A `#` inside a quoted text is not a comment.
-pub fn comments(source: &str) -> Vec<Comment> {
-    let mut found = Vec::new();
-    let (mut in_string, mut escaped) = (false, false);
-    let mut start: Option<usize> = None;
-    for (at, c) in source.char_indices() {
-        if let Some(s) = start {
-            if c == '\n' {
-                push(&mut found, source, s, at);
-                start = None;
-            }
-            continue;
+/// What a character of a policy is, for the scans that run before pest (comments for the
+/// formatter, bracket matching, the operator limit). One place knows where quoted texts and
+/// comments end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Code,
+    /// Inside a quoted text, quotes included.
+    Text,
+    /// From `#` to the end of the line (the newline itself is code).
+    Comment,
+}
+
+/// Every character with its byte offset and class.
+pub fn classify(source: &str) -> impl Iterator<Item = (usize, char, Class)> + '_ {
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
+    source.char_indices().map(move |(at, c)| {
+        if in_comment {
+            in_comment = c != '\n';
+            return (at, c, if in_comment { Class::Comment } else { Class::Code });
         }
         if in_string {
             match c {
@@ -31,12 +38,35 @@ pub fn comments(source: &str) -> Vec<Comment> {
                 '\n' => in_string = false,
                 _ => escaped = false,
             }
-            continue;
+            return (at, c, Class::Text);
         }
         match c {
-            '#' => start = Some(at),
-            '"' => in_string = true,
-            _ => {}
+            '#' => {
+                in_comment = true;
+                (at, c, Class::Comment)
+            }
+            '"' => {
+                in_string = true;
+                (at, c, Class::Text)
+            }
+            _ => (at, c, Class::Code),
+        }
+    })
+}
+
+/// Every comment of a source, in order. A `#` inside a quoted text is not a comment.
+pub fn comments(source: &str) -> Vec<Comment> {
+    let mut found = Vec::new();
+    let mut start: Option<usize> = None;
+    for (at, _, class) in classify(source) {
+        match (class, start) {
+            (Class::Comment, None) => start = Some(at),
+            (Class::Comment, Some(_)) => {}
+            (_, Some(s)) => {
+                push(&mut found, source, s, at);
+                start = None;
+            }
+            (_, None) => {}
         }
     }
     if let Some(s) = start {

@@ -5,6 +5,7 @@
 //! long chain `a + b + c ...` is as deep as it is long, because `+` nests to the left.
 
 use super::ast::Span;
+use super::comments::{classify, Class};
 use crate::diagnostics::Problem;
 
 /// Policies are small documents; a larger file is almost certainly not a policy.
@@ -30,11 +31,10 @@ pub fn check(source: &str) -> Result<(), Problem> {
 fn check_operators(source: &str) -> Result<(), Problem> {
     let mut counting = false;
     let mut count = 0usize;
-    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
     let mut word_start: Option<usize> = None;
     let mut previous = ' ';
-    for (at, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
-        let word_char = c.is_alphanumeric() || c == '_';
+    for (at, c, class) in classify(source).chain(std::iter::once((source.len(), ' ', Class::Code))) {
+        let word_char = class == Class::Code && (c.is_alphanumeric() || c == '_');
         if let Some(start) = word_start.filter(|_| !word_char) {
             let word = source.get(start..at).unwrap_or("");
             match word {
@@ -48,23 +48,14 @@ fn check_operators(source: &str) -> Result<(), Problem> {
                 return Err(too_many(Span::new(start, at)));
             }
         }
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => in_string = false,
-                '\n' => in_string = false,
-                _ => escaped = false,
-            }
+        if class != Class::Code {
+            // Strings and comments hold no operators.
         } else if word_char {
             if word_start.is_none() && !(previous.is_alphanumeric() || previous == '_') {
                 word_start = Some(at);
             }
         } else {
             match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
                 '+' | '-' | '*' | '×' | '/' | '=' | '<' | '>' | '!' if counting => {
                     // `<=`, `>=`, `!=`, `==` are one operator: count the first character only.
                     if !matches!(previous, '<' | '>' | '!' | '=') {

@@ -39,24 +39,11 @@ fn check_limits(source: &str) -> Result<(), Vec<Problem>> {
 /// `component`, expected ..." far from the cause; this names the bracket and where it opened.
 fn check_brackets(source: &str) -> Result<(), Problem> {
     let mut open: Vec<(char, usize)> = Vec::new();
-    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
-    for (at, c) in source.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if in_string {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => in_string = false,
-                '\n' => in_string = false,
-                _ => escaped = false,
-            }
+    for (at, c, class) in super::comments::classify(source) {
+        if class != super::comments::Class::Code {
             continue;
         }
         match c {
-            '#' => in_comment = true,
-            '"' => in_string = true,
             '(' | '[' | '{' => {
                 open.push((c, at));
                 if open.len() > MAX_NESTING {
