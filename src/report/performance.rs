@@ -244,12 +244,15 @@ pub fn build(
         })
         .collect::<Vec<_>>();
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
+    let too_large =
+        || Error::from(crate::diagnostics::DataError::new("", "the team's totals are too large to add up exactly"));
+    let mut total = Decimal::ZERO;
     for row in &rows {
         for (t, a) in component_totals.iter_mut().zip(&row.amounts) {
-            *t += *a;
+            *t = t.checked_add(*a).ok_or_else(too_large)?;
         }
+        total = total.checked_add(row.total).ok_or_else(too_large)?;
     }
-    let total = rows.iter().map(|r| r.total).sum();
     let team = TeamReport {
         month,
         headers: plan.components.iter().map(|c| label(&c.name, c.label.as_deref())).collect(),

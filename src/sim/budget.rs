@@ -126,6 +126,14 @@ impl Budget<'_> {
     }
 }
 
+/// Adds exactly; a total too large for 28 digits is a diagnostic, never a panic.
+fn add(acc: &mut Decimal, v: Decimal) -> Result<(), DataError> {
+    *acc = acc.checked_add(v).ok_or_else(|| {
+        DataError::new("", "the totals are too large to add up exactly").with_help("check the ledger's amounts")
+    })?;
+    Ok(())
+}
+
 fn per_ten_thousand((extra_payout, extra_sales): (Decimal, Decimal)) -> Option<Decimal> {
     if extra_sales.is_zero() {
         return None;
@@ -269,7 +277,12 @@ pub fn budget<'a>(
     let result = &base.result;
     let months = evaluation.months.clone();
     let in_range = |bucket: &Period| months.contains(&bucket.last_month());
-    let sales: Decimal = tally.total.iter().filter(|((_, b), _)| in_range(b)).map(|(_, v)| *v).sum();
+    let mut sales = Decimal::ZERO;
+    for ((_, b), v) in &tally.total {
+        if in_range(b) {
+            add(&mut sales, *v)?;
+        }
+    }
     let uplift = evaluation.runs.get(1).map(|up| (up.result.total - result.total, sales * (UPLIFT - Decimal::ONE)));
     let slope = match (evaluation.runs.get(2), evaluation.runs.get(3)) {
         (Some(up), Some(down)) => {
@@ -296,12 +309,12 @@ pub fn budget<'a>(
                     months.iter().map(|m| (*m, (Decimal::ZERO, Decimal::ZERO))).collect();
                 for s in &result.statements {
                     if let Some(row) = by_month.get_mut(&s.period) {
-                        row.0 += s.total;
+                        add(&mut row.0, s.total)?;
                     }
                 }
                 for ((_, b), v) in &tally.total {
                     if let Some(row) = by_month.get_mut(&b.last_month()) {
-                        row.1 += *v;
+                        add(&mut row.1, *v)?;
                     }
                 }
                 by_month
@@ -313,7 +326,7 @@ pub fn budget<'a>(
                 let mut by_payee: HashMap<&Arc<str>, Decimal> = HashMap::new();
                 for ((p, b), v) in &tally.total {
                     if in_range(b) {
-                        *by_payee.entry(p).or_default() += *v;
+                        add(by_payee.entry(p).or_default(), *v)?;
                     }
                 }
                 payee_totals(result)
@@ -335,12 +348,12 @@ pub fn budget<'a>(
                     .collect();
                 for s in &result.statements {
                     let key = attrs.get(&s.payee).cloned().unwrap_or_default();
-                    groups.entry(key).or_default().0 += s.total;
+                    add(&mut groups.entry(key).or_default().0, s.total)?;
                 }
                 for ((p, b), v) in &tally.total {
                     if in_range(b) {
                         let key = attrs.get(p).cloned().unwrap_or_default();
-                        groups.entry(key).or_default().1 += *v;
+                        add(&mut groups.entry(key).or_default().1, *v)?;
                     }
                 }
                 groups.into_iter().map(|(key, (payout, sales))| GroupRow { key, payout, sales: Some(sales) }).collect()
@@ -434,7 +447,7 @@ fn split_by_sales(
             for bucket in period.split(bucket_gran) {
                 if let Some(groups) = by.get(&(s.payee.clone(), bucket)) {
                     for (g, v) in groups {
-                        *weights.entry(g.as_str()).or_default() += *v;
+                        add(weights.entry(g.as_str()).or_default(), *v)?;
                     }
                 }
             }
@@ -443,10 +456,10 @@ fn split_by_sales(
             match pro_rata(*amount, &values, step) {
                 Some(shares) => {
                     for (k, share) in keys.iter().zip(shares) {
-                        *payout.entry((*k).to_string()).or_default() += share;
+                        add(payout.entry((*k).to_string()).or_default(), share)?;
                     }
                 }
-                None => *payout.entry(NO_SALES.to_string()).or_default() += *amount,
+                None => add(payout.entry(NO_SALES.to_string()).or_default(), *amount)?,
             }
         }
     }
@@ -454,7 +467,7 @@ fn split_by_sales(
     for ((_, bucket), groups) in by {
         if in_range(bucket) {
             for (g, v) in groups {
-                *sales.entry(g.clone()).or_default() += *v;
+                add(sales.entry(g.clone()).or_default(), *v)?;
             }
         }
     }
