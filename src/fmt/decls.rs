@@ -189,16 +189,21 @@ pub fn brackets(out: &mut Out<'_>, brackets: &[Bracket]) {
     }
 }
 
-fn component(out: &mut Out<'_>, decl: &ComponentDecl) {
-    out.line(Blank::Always);
-    keyword(out, "component ", decl.span);
-    out.tok(&decl.name.name, decl.name.span);
-    if let Some(label) = &decl.label {
+/// `name "label" cadence`, the heading components and metrics share.
+fn heading(out: &mut Out<'_>, name: &Ident, label: Option<&Spanned<String>>, cadence: &Spanned<Cadence>) {
+    out.tok(&name.name, name.span);
+    if let Some(label) = label {
         out.text(" ");
         out.tok(out.source(label.span), label.span);
     }
     out.text(" ");
-    out.tok(out.source(decl.cadence.span), decl.cadence.span);
+    out.tok(out.source(cadence.span), cadence.span);
+}
+
+fn component(out: &mut Out<'_>, decl: &ComponentDecl) {
+    out.line(Blank::Always);
+    keyword(out, "component ", decl.span);
+    heading(out, &decl.name, decl.label.as_ref(), &decl.cadence);
     open_brace(out, decl.cadence.span.end);
     for statement in &decl.body {
         out.line(Blank::Keep);
@@ -235,13 +240,7 @@ fn component(out: &mut Out<'_>, decl: &ComponentDecl) {
 fn metric(out: &mut Out<'_>, decl: &MetricDecl) {
     out.line(Blank::Keep);
     keyword(out, "metric ", decl.span);
-    out.tok(&decl.name.name, decl.name.span);
-    if let Some(label) = &decl.label {
-        out.text(" ");
-        out.tok(out.source(label.span), label.span);
-    }
-    out.text(" ");
-    out.tok(out.source(decl.cadence.span), decl.cadence.span);
+    heading(out, &decl.name, decl.label.as_ref(), &decl.cadence);
     out.text(" = ");
     expr(out, &decl.value, 0);
 }
