@@ -5,12 +5,7 @@
 # Wall time is noisy on a shared machine; user CPU time is the steadier measure.
 #   bash bench/diff.sh [ROWS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-rows=${1:-1000000}
-dir=${BENCH_DIR:-/tmp/commission-bench-$rows}
-[ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$rows" "$dir"
-cargo build --release --quiet
-cat "$dir/sales.csv" > /dev/null
+. "$(dirname "$0")/prepare.sh"
 data=(--data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv")
 fmt="%e s wall, %U s user, %M KB peak"
 for i in 1 2 3; do

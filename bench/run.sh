@@ -4,12 +4,7 @@
 # each with its wall time and peak memory (GNU time).
 #   bash bench/run.sh [ROWS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-rows=${1:-1000000}
-dir=${BENCH_DIR:-/tmp/commission-bench-$rows}
-[ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$rows" "$dir"
-cargo build --release --quiet
-cat "$dir/sales.csv" > /dev/null
+. "$(dirname "$0")/prepare.sh"
 ls -l "$dir/sales.csv"
 for i in 1 2 3; do
   /usr/bin/time -f "run $i: %e s wall, %M KB peak" target/release/commission run policies/telecom-account-manager.policy \
