@@ -9,54 +9,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, LabeledSpan, MietteError,
-    MietteSpanContents, NarratableReportHandler, Severity, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, LabeledSpan, NarratableReportHandler,
+    Severity,
 };
 
-use crate::syntax::ast::Span;
-
-/// The policy source a report points into.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub name: String,
-    pub text: Arc<str>,
-}
-
-impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile { name: name.into(), text: text.into() }
-    }
-
-    /// 1-based line number of a byte offset (for traces and messages, not for spans).
-    pub fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes().get(..end).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1
-    }
-}
-
-/// miette counts columns in bytes; a policy line with Chinese text would then report
-/// `27:50` for what an editor shows as column 38. Columns here count characters.
-impl SourceCode for SourceFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
-        let start = inner.span().offset();
-        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-        let column = self.text.get(line_start..start).map_or(0, |t| t.chars().count());
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
-        )))
-    }
-}
+use crate::source::{SourceFile, Span};
 
 /// One problem found in a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]

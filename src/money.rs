@@ -2,7 +2,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::syntax::ast::RoundingMode;
+use crate::lang::RoundingMode;
 
 /// A rounding rule: round to a multiple of `step` (0.01 = to the fen) with a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

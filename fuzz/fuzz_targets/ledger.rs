@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use commission::check::Plan;
 use commission::data::{InputFile, LedgerSource};
-use commission::diagnostics::SourceFile;
+use commission::source::SourceFile;
 use commission::eval::{compute, RunOptions};
 use libfuzzer_sys::fuzz_target;
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use commission::check::plan::{ColumnType, InputSchema};
 use commission::data::{InputFile, LedgerSource};
-use commission::diagnostics::SourceFile;
+use commission::source::SourceFile;
 use commission::eval::{compute, RunOptions};
 use libfuzzer_sys::fuzz_target;
 

@@ -7,9 +7,11 @@ use rust_decimal::Decimal;
 use super::expr::Scope;
 use super::plan::*;
 use super::suggest;
-use crate::diagnostics::{Problem, SourceFile};
+use crate::diagnostics::Problem;
 use crate::money::Rounding;
-use crate::syntax::ast::{self, ColumnRole, Item, Literal, Span, Statement};
+use crate::source::SourceFile;
+use crate::source::Span;
+use crate::syntax::ast::{self, ColumnRole, Item, Literal, Statement};
 use crate::value::Value;
 
 pub struct Checker {

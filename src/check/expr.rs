@@ -13,9 +13,11 @@ use super::plan::*;
 use super::suggest;
 use super::tiers;
 use crate::diagnostics::Problem;
+use crate::lang::{BinaryOp, Cadence, UnaryOp};
 use crate::money::Rounding;
 use crate::period::Granularity;
-use crate::syntax::ast::{self, BinaryOp, Cadence, ExprKind, Span, UnaryOp};
+use crate::source::Span;
+use crate::syntax::ast::{self, ExprKind};
 use crate::value::Value;
 
 pub enum Scope<'a> {

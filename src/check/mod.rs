@@ -11,7 +11,8 @@ mod tiers;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::{PolicyReport, Problem, SourceFile};
+use crate::diagnostics::{PolicyReport, Problem};
+use crate::source::SourceFile;
 use crate::syntax::ast;
 pub use plan::Plan;
 pub use suggest::help as suggest_help;

@@ -7,10 +7,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::diagnostics::SourceFile;
+use crate::lang::{BinaryOp, Cadence, TierMode, UnaryOp};
 use crate::money::Rounding;
 use crate::period::Granularity;
-use crate::syntax::ast::{BinaryOp, Cadence, Span, TierMode, UnaryOp};
+use crate::source::SourceFile;
+use crate::source::Span;
 use crate::value::Value;
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 use super::declarations::Checker;
 use super::plan::*;
 use crate::diagnostics::Problem;
-use crate::syntax::ast::{self, BracketPay, Span};
+use crate::source::Span;
+use crate::syntax::ast::{self, BracketPay};
 
 /// Checks the brackets even when the base failed, so that every problem shows at once.
 pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span: Span) -> Option<Expr> {

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use commission::diagnostics::Error;
 
-use commission::diagnostics::{DataError, PolicyReport, SourceFile};
+use commission::diagnostics::{DataError, PolicyReport};
 use commission::policy_test;
+use commission::source::SourceFile;
 
 #[derive(Args)]
 pub struct CheckArgs {

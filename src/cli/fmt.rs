@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use commission::diagnostics::{DataError, Error, PolicyReport, SourceFile};
+use commission::diagnostics::{DataError, Error, PolicyReport};
+use commission::source::SourceFile;
 
 use super::inputs::policy_paths;
 

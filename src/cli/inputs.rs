@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use commission::check::{self, suggest_help, Plan};
 use commission::data::{InputFile, LedgerSource, TextEncoding};
-use commission::diagnostics::{DataError, Error, PolicyReport, SourceFile};
+use commission::diagnostics::{DataError, Error, PolicyReport};
 use commission::period::Period;
+use commission::source::SourceFile;
 
 /// The ledgers a command reads, shared by `run`, `explain`, `report`, `diff` and `budget`.
 #[derive(clap::Args)]

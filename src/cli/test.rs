@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use commission::diagnostics::{DataError, Error, SourceFile};
+use commission::diagnostics::{DataError, Error};
 use commission::eval::coverage::Coverage;
 use commission::policy_test::{self, report::FileResults};
+use commission::source::SourceFile;
 
 use super::inputs::policy_paths;
 

@@ -160,7 +160,7 @@ fn statements_traced<T: Tracer>(
     let overflow = |what: &str| {
         policy_error(
             plan,
-            EvalError::new(format!("the {what} is too large to compute exactly"), crate::syntax::ast::Span::default()),
+            EvalError::new(format!("the {what} is too large to compute exactly"), crate::source::Span::default()),
             "",
         )
     };

@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 use super::tiers;
 use super::EvalError;
 use crate::check::plan::{Expr, Node, Plan};
-use crate::syntax::ast::{BinaryOp, Span, UnaryOp};
+use crate::lang::{BinaryOp, UnaryOp};
+use crate::source::Span;
 use crate::value::Value;
 
 /// What an expression can read. Rows answer `column`; statements answer the rest.

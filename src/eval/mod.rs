@@ -10,7 +10,7 @@ pub mod tiers;
 pub mod trace;
 
 use crate::diagnostics::Problem;
-use crate::syntax::ast::Span;
+use crate::source::Span;
 
 /// A problem found while computing: it points at the policy expression and says for whom.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::check::plan::{TierBracket, TierPay};
-use crate::syntax::ast::TierMode;
+use crate::lang::TierMode;
 
 /// One slice of the base and what it pays; `explain` shows these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn apply(mode: TierMode, brackets: &[TierBracket], base: Decimal) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::ast::Span;
+    use crate::source::Span;
     use rust_decimal_macros::dec;
 
     fn seed() -> Vec<TierBracket> {

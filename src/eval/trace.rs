@@ -18,9 +18,9 @@ use crate::check::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, Refusal};
 use crate::diagnostics::{DataError, Error};
+use crate::lang::{Cadence, TierMode};
 use crate::money::Rounding;
 use crate::period::{Granularity, Period};
-use crate::syntax::ast::{Cadence, TierMode};
 use crate::value::Value;
 
 /// Records the value of every expression evaluated, by the expression's address in the plan.

@@ -2,6 +2,8 @@
 
 use super::expr::expr;
 use super::lines::{pad, width, Blank, Out};
+use crate::lang::Cadence;
+use crate::source::Span;
 use crate::syntax::ast::*;
 
 pub fn policy(out: &mut Out<'_>, policy: &Policy) {

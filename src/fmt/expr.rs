@@ -2,7 +2,9 @@
 
 use super::decls::brackets;
 use super::lines::Out;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Span, UnaryOp};
+use crate::lang::{BinaryOp, UnaryOp};
+use crate::source::Span;
+use crate::syntax::ast::{Expr, ExprKind};
 
 /// Binding strength, loosest first, as the Pratt parser in `syntax/parse.rs` sets it.
 /// `if` counts as loosest: its `else` branch would swallow an operator written after it.

@@ -9,7 +9,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::syntax::ast::Span;
+use crate::source::Span;
 use crate::syntax::Comment;
 
 const INDENT: &str = "  ";

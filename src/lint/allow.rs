@@ -2,7 +2,8 @@
 
 use super::codes;
 use crate::diagnostics::Problem;
-use crate::syntax::ast::{self, Item, Span};
+use crate::source::Span;
+use crate::syntax::ast::{self, Item};
 
 /// One well-formed attribute: a code, silenced inside one declaration.
 #[derive(Debug, Clone)]

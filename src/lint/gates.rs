@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::check::plan::{AggFunc, Expr, Node, PayeeSource, Plan};
 use crate::diagnostics::Problem;
-use crate::syntax::ast::{BinaryOp, UnaryOp};
+use crate::lang::{BinaryOp, UnaryOp};
 use crate::value::Value;
 
 pub fn check(plan: &Plan) -> Vec<Problem> {

@@ -40,9 +40,9 @@ fn can_be_negative(plan: &Plan, c: &Component, e: &Expr) -> bool {
             e.ty.is_numeric() && !matches!(&x.node, Node::Const(Value::Number(n)) if *n < Decimal::ZERO)
         }
         Node::Binary(op, a, b) => match op {
-            crate::syntax::ast::BinaryOp::Add => neg(a) || neg(b),
-            crate::syntax::ast::BinaryOp::Sub => true,
-            crate::syntax::ast::BinaryOp::Mul | crate::syntax::ast::BinaryOp::Div => neg(a) || neg(b),
+            crate::lang::BinaryOp::Add => neg(a) || neg(b),
+            crate::lang::BinaryOp::Sub => true,
+            crate::lang::BinaryOp::Mul | crate::lang::BinaryOp::Div => neg(a) || neg(b),
             _ => false,
         },
         Node::If(_, t, o) => neg(t) || neg(o),

@@ -19,7 +19,7 @@ use crate::value::Value;
 pub fn tests(policy: &Policy, plan: &Plan) -> (Vec<TestCase>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut cases = Vec::new();
-    let mut names: Vec<(String, crate::syntax::ast::Span)> = Vec::new();
+    let mut names: Vec<(String, crate::source::Span)> = Vec::new();
     for item in &policy.items {
         let Item::Test(decl) = item else { continue };
         if let Some((_, first)) = names.iter().find(|(n, _)| *n == decl.name.value) {

@@ -19,9 +19,10 @@ use rust_decimal::Decimal;
 
 use crate::check::Plan;
 use crate::data::InputFile;
-use crate::diagnostics::{PolicyReport, Problem, SourceFile};
+use crate::diagnostics::{PolicyReport, Problem};
 use crate::period::Period;
-use crate::syntax::ast::Span;
+use crate::source::SourceFile;
+use crate::source::Span;
 
 /// A checked test, ready to run.
 #[derive(Debug, Clone)]

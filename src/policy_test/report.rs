@@ -22,7 +22,7 @@ fn figure_name(suite: &Suite, figure: Figure) -> &str {
 }
 
 /// The source text of an `expect` line, on one line.
-fn expect_text(suite: &Suite, span: crate::syntax::ast::Span) -> String {
+fn expect_text(suite: &Suite, span: crate::source::Span) -> String {
     suite.plan.source.text.get(span.start..span.end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

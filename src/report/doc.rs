@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::svg::escape;
 use crate::check::plan::{AggFunc, ColumnType, Component, Expr, Node, PayeeSource, Plan, TierPay, TierTable, Ty};
 use crate::eval::tiers;
+use crate::lang::{BinaryOp, Cadence, RoundingMode, TierMode, UnaryOp};
 use crate::money::{format_grouped, Rounding};
-use crate::syntax::ast::{BinaryOp, Cadence, RoundingMode, TierMode, UnaryOp};
 use crate::value::Value;
 
 /// A document as blocks, rendered to Markdown or HTML.

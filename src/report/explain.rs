@@ -6,8 +6,8 @@ use serde_json::{json, Value as Json};
 use super::plain;
 use crate::check::plan::{Plan, TierPay, Ty};
 use crate::eval::trace::{ComponentExplanation, Explanation, Fact, RowList, Step, StepKind, TierSlice};
+use crate::lang::{Cadence, TierMode};
 use crate::money::{format_grouped, format_plain, mode_name};
-use crate::syntax::ast::{Cadence, TierMode};
 use crate::value::Value;
 
 /// A value as an analyst reads it: money with separators and every exact decimal,

@@ -3,27 +3,8 @@
 
 use rust_decimal::Decimal;
 
-/// A byte range into the policy source (the same unit miette uses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(span: Span) -> Self {
-        (span.start, span.end.saturating_sub(span.start)).into()
-    }
-}
+use crate::lang::{BinaryOp, Cadence, RoundingMode, TierMode, UnaryOp};
+use crate::source::Span;
 
 /// A value together with where it was written.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,14 +92,6 @@ pub struct Expect {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoundingMode {
-    HalfUp,
-    HalfEven,
-    Down,
-    Up,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoundingDecl {
     pub mode: Spanned<RoundingMode>,
@@ -189,13 +162,6 @@ pub enum Literal {
     Bool(bool),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Cadence {
-    Monthly,
-    Quarterly,
-    Yearly,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentDecl {
     pub name: Ident,
@@ -219,47 +185,6 @@ pub enum Statement {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnaryOp {
-    Neg,
-    Not,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinaryOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    And,
-    Or,
-}
-
-impl BinaryOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinaryOp::Add => "+",
-            BinaryOp::Sub => "-",
-            BinaryOp::Mul => "*",
-            BinaryOp::Div => "/",
-            BinaryOp::Eq => "=",
-            BinaryOp::Ne => "!=",
-            BinaryOp::Lt => "<",
-            BinaryOp::Le => "<=",
-            BinaryOp::Gt => ">",
-            BinaryOp::Ge => ">=",
-            BinaryOp::And => "and",
-            BinaryOp::Or => "or",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -300,12 +225,6 @@ pub enum ExprKind {
         fallback: Box<Expr>,
     },
     Tiers(Box<Tiers>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TierMode {
-    Flat,
-    Marginal,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! Comments, which the grammar skips, found by a scan of their own: the formatter puts them
 //! back where they were, and lint attributes (`# allow(C0001): reason`) are read from them.
 
-use super::ast::Span;
+use crate::source::Span;
 
 /// One `#` comment: its byte span (to the end of the line, newline excluded) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]

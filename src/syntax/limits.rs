@@ -4,9 +4,9 @@
 //! (`MAX_NESTING` in `parse.rs`) plus the operators of one expression, limited here. A
 //! long chain `a + b + c ...` is as deep as it is long, because `+` nests to the left.
 
-use super::ast::Span;
 use super::comments::{classify, Class};
 use crate::diagnostics::Problem;
+use crate::source::Span;
 
 /// Policies are small documents; a larger file is almost certainly not a policy.
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;

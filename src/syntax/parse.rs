@@ -7,6 +7,8 @@ use rust_decimal::Decimal;
 
 use super::ast::*;
 use crate::diagnostics::Problem;
+use crate::lang::*;
+use crate::source::Span;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/policy.pest"]

@@ -1,7 +1,8 @@
 //! Inline test rows: CSV lines inside a policy, split into fields the way the formatter lays
 //! them out and the ledger reader reads them.
 
-use super::ast::{Span, Spanned};
+use super::ast::Spanned;
+use crate::source::Span;
 
 /// The rows of an inline block, one per non-blank line, each tidied to `a,b,c` (fields
 /// trimmed, quotes kept as written, comments removed), with the span of the line's text.

@@ -115,7 +115,7 @@ pub fn run_in_memory(
     options: &commission::eval::RunOptions,
 ) -> Result<commission::eval::RunResult, commission::diagnostics::Error> {
     use commission::data::{InputFile, LedgerSource};
-    let (plan, _) = commission::check::load(commission::diagnostics::SourceFile::new("test.policy", policy))?;
+    let (plan, _) = commission::check::load(commission::source::SourceFile::new("test.policy", policy))?;
     let files: Vec<InputFile> = ledgers
         .iter()
         .enumerate()

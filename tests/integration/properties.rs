@@ -2,7 +2,8 @@
 
 use commission::check::plan::{TierBracket, TierPay};
 use commission::eval::tiers::apply;
-use commission::syntax::ast::{Span, TierMode};
+use commission::lang::TierMode;
+use commission::source::Span;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -72,9 +73,9 @@ mod explain_matches_run {
 
     use commission::check;
     use commission::data::InputFile;
-    use commission::diagnostics::SourceFile;
     use commission::eval::trace::explain;
     use commission::eval::{compute, RunOptions};
+    use commission::source::SourceFile;
     use proptest::prelude::*;
 
     /// (payee, month, kind, amount in fen) for each sale.

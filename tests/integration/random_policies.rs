@@ -2,8 +2,9 @@
 //! checker accepts them, a run never panics (it gives statements or a diagnostic), and every
 //! statement adds up: each component rounded to its step, the total their sum.
 
-use commission::diagnostics::{Error, SourceFile};
+use commission::diagnostics::Error;
 use commission::eval::RunOptions;
+use commission::source::SourceFile;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
