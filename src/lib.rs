@@ -14,6 +14,7 @@ pub mod lang;
 pub mod lint;
 pub mod money;
 pub mod period;
+pub mod plan;
 pub mod policy_test;
 pub mod report;
 pub mod sim;

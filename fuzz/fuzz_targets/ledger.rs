@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use commission::check::Plan;
+use commission::plan::Plan;
 use commission::data::{InputFile, LedgerSource};
 use commission::source::SourceFile;
 use commission::eval::{compute, RunOptions};

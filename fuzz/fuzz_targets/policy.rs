@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use commission::check::plan::{ColumnType, InputSchema};
+use commission::plan::{ColumnType, InputSchema};
 use commission::data::{InputFile, LedgerSource};
 use commission::source::SourceFile;
 use commission::eval::{compute, RunOptions};

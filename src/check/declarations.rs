@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::expr::Scope;
-use super::plan::*;
 use super::suggest;
 use crate::diagnostics::Problem;
 use crate::money::Rounding;
+use crate::plan::*;
 use crate::source::SourceFile;
 use crate::source::Span;
 use crate::syntax::ast::{self, ColumnRole, Item, Literal, Statement};

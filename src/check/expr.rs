@@ -9,13 +9,13 @@
 use rust_decimal::Decimal;
 
 use super::declarations::{literal_value, Checker};
-use super::plan::*;
 use super::suggest;
 use super::tiers;
 use crate::diagnostics::Problem;
 use crate::lang::{BinaryOp, Cadence, UnaryOp};
 use crate::money::Rounding;
 use crate::period::Granularity;
+use crate::plan::*;
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind};
 use crate::value::Value;

@@ -5,16 +5,16 @@
 
 mod declarations;
 mod expr;
-pub mod plan;
 mod suggest;
 mod tiers;
 
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{PolicyReport, Problem};
+use crate::plan::Plan;
 use crate::source::SourceFile;
 use crate::syntax::ast;
-pub use plan::Plan;
+
 pub use suggest::help as suggest_help;
 
 /// Parses and checks a policy source. On success, returns the plan and any warnings.

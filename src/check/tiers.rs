@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 
 use super::declarations::Checker;
-use super::plan::*;
 use crate::diagnostics::Problem;
+use crate::plan::*;
 use crate::source::Span;
 use crate::syntax::ast::{self, BracketPay};
 

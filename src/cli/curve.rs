@@ -40,7 +40,7 @@ pub struct CurveArgs {
     output: Option<PathBuf>,
 }
 
-fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::check::Plan) -> Error {
+fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::plan::Plan) -> Error {
     match e {
         CurveError::UnknownComponent(names) => DataError::new(policy, format!("no component `{component}`"))
             .with_help(suggest_help(component, "component", names.iter().map(String::as_str)))
@@ -64,7 +64,7 @@ pub fn curve(args: CurveArgs) -> Result<u8, Error> {
     })?;
     let (plan, _) = load_policy(&args.policy)?;
     let shown = args.policy.display().to_string();
-    let fail = |e, plan: &commission::check::Plan, shown: &str| curve_error(e, shown, &args.component, plan);
+    let fail = |e, plan: &commission::plan::Plan, shown: &str| curve_error(e, shown, &args.component, plan);
     let mut main = curve::curve(&plan, &args.component, range, args.step, &[]).map_err(|e| fail(e, &plan, &shown))?;
     let other = match &args.vs {
         Some(path) => {

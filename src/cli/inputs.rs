@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use commission::check::{self, suggest_help, Plan};
+use commission::check::{self, suggest_help};
 use commission::data::{InputFile, LedgerSource, TextEncoding};
 use commission::diagnostics::{DataError, Error, PolicyReport};
 use commission::period::Period;
+use commission::plan::Plan;
 use commission::source::SourceFile;
 
 /// The ledgers a command reads, shared by `run`, `explain`, `report`, `diff` and `budget`.

@@ -12,9 +12,9 @@ pub mod text;
 
 use rust_decimal::Decimal;
 
-use crate::check::plan::{Component, Expr, Node, Plan, TierTable, Ty};
 use crate::eval::expr::{eval, Env};
 use crate::eval::EvalError;
+use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
 use crate::value::Value;
 
 /// One sampled point.
@@ -74,7 +74,7 @@ fn find_base(component: &Component, plan: &Plan) -> Option<(Expr, Option<TierTab
     let mut tiers: Option<TierTable> = None;
     let mut aggregate: Option<Expr> = None;
     for e in &exprs {
-        crate::eval::coverage::visit(e, &mut |x| match &x.node {
+        crate::plan::visit::visit(e, &mut |x| match &x.node {
             Node::Tiers(t) if tiers.is_none() => tiers = Some((**t).clone()),
             Node::Aggregate(a) if aggregate.is_none() && x.ty == Ty::Money && plan.aggregates.get(*a).is_some() => {
                 aggregate = Some(x.clone());
@@ -94,26 +94,7 @@ fn substitute(e: &Expr, base: &Expr, value: Decimal) -> Expr {
     if e.span == base.span && std::mem::discriminant(&e.node) == std::mem::discriminant(&base.node) {
         return Expr { node: Node::Const(Value::Number(value)), ty: e.ty, span: e.span };
     }
-    let sub = |x: &Expr| Box::new(substitute(x, base, value));
-    let node = match &e.node {
-        Node::Unary(op, x) => Node::Unary(*op, sub(x)),
-        Node::Binary(op, a, b) => Node::Binary(*op, sub(a), sub(b)),
-        Node::In(x, list) => Node::In(sub(x), list.iter().map(|y| substitute(y, base, value)).collect()),
-        Node::If(c, t, o) => Node::If(sub(c), sub(t), sub(o)),
-        Node::Min(xs) => Node::Min(xs.iter().map(|y| substitute(y, base, value)).collect()),
-        Node::Max(xs) => Node::Max(xs.iter().map(|y| substitute(y, base, value)).collect()),
-        Node::Abs(x) => Node::Abs(sub(x)),
-        Node::Round(x, r) => Node::Round(sub(x), *r),
-        Node::Table(t, xs) => Node::Table(*t, xs.iter().map(|y| substitute(y, base, value)).collect()),
-        Node::Default(a, b) => Node::Default(sub(a), sub(b)),
-        Node::Tiers(t) => Node::Tiers(Box::new(TierTable {
-            mode: t.mode,
-            base: substitute(&t.base, base, value),
-            brackets: t.brackets.clone(),
-        })),
-        other => other.clone(),
-    };
-    Expr { node, ty: e.ty, span: e.span }
+    crate::plan::visit::map_children(e, &mut |x| substitute(x, base, value))
 }
 
 /// Statement environment for a curve: lets as computed, nothing else has a value.

@@ -16,9 +16,9 @@ use serde::Serialize;
 use super::parse_value::{parse_value, MoneyFormat};
 use super::rows::{open, ReadProblem, RowReader};
 use super::source::InputFile;
-use crate::check::plan::InputSchema;
 use crate::check::suggest_help;
 use crate::diagnostics::DataError;
+use crate::plan::InputSchema;
 use crate::value::Value;
 
 /// What happened to the rows of one input: `read = used + outside_range + no_payee + rejected`.

@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::check::plan::ColumnType;
 use crate::period::Period;
+use crate::plan::ColumnType;
 use crate::value::Value;
 
 /// Why a field was rejected: what was expected, and a hint.
@@ -31,7 +31,7 @@ pub struct MoneyFormat {
 
 impl MoneyFormat {
     pub fn for_currency(code: &str) -> MoneyFormat {
-        MoneyFormat { scale: crate::check::plan::currency_scale(code), signs: crate::check::plan::currency_signs(code) }
+        MoneyFormat { scale: crate::plan::currency_scale(code), signs: crate::plan::currency_signs(code) }
     }
 }
 

@@ -13,11 +13,11 @@ use rust_decimal::Decimal;
 
 use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
-use crate::check::plan::{AggFunc, PayeeSource, Plan};
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::{DataError, Error, PolicyReport, RejectedRows};
 use crate::period::{Granularity, Period};
+use crate::plan::{AggFunc, PayeeSource, Plan};
 use crate::value::Value;
 
 /// A payee and, with a roster, their roster row.
@@ -302,7 +302,7 @@ fn payee_input(plan: &Plan) -> usize {
     }
 }
 
-fn schema_of<'a>(requests: &[FoldRequest<'a>], task: &Task<'_>) -> Option<&'a crate::check::plan::InputSchema> {
+fn schema_of<'a>(requests: &[FoldRequest<'a>], task: &Task<'_>) -> Option<&'a crate::plan::InputSchema> {
     requests.get(task.request).and_then(|r| r.plan.inputs.get(task.input))
 }
 

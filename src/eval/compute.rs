@@ -11,10 +11,10 @@ use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
 use super::coverage::{Coverage, CoverageTracer};
 use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
-use crate::check::plan::{Component, Metric, PayeeSource, Plan};
 use crate::data::{InputFile, RowCounts};
 use crate::diagnostics::{DataError, Error, PolicyReport};
 use crate::period::{Granularity, Period};
+use crate::plan::{Component, Metric, PayeeSource, Plan};
 use crate::value::Value;
 
 #[derive(Debug, Clone)]
@@ -331,7 +331,7 @@ pub fn unrounded_component(
 
 fn money<T: Tracer>(
     plan: &Plan,
-    e: &crate::check::plan::Expr,
+    e: &crate::plan::Expr,
     env: &StatementEnv<'_>,
     what: &str,
     tracer: &mut T,

@@ -10,7 +10,8 @@ use std::rc::Rc;
 
 use super::expr::{table_lookup_row, Tracer};
 use super::tiers;
-use crate::check::plan::{Expr, Node, Plan};
+use crate::plan::visit::visit;
+use crate::plan::{Expr, Node, Plan};
 use crate::value::Value;
 
 /// One thing that can be exercised, named by the source position of what it covers.
@@ -196,34 +197,4 @@ pub fn probes(plan: &Plan) -> Vec<ProbeInfo> {
     found.retain(|p| seen.insert(p.probe));
     found.sort_by_key(|p| p.line);
     found
-}
-
-/// Visits an expression and every expression inside it.
-pub fn visit<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
-    f(e);
-    match &e.node {
-        Node::Const(_)
-        | Node::Column(_)
-        | Node::Let(_)
-        | Node::Aggregate(_)
-        | Node::Lookup(_)
-        | Node::PayeeId
-        | Node::PayeeAttr(_) => {}
-        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => visit(x, f),
-        Node::Binary(_, a, b) | Node::Default(a, b) => {
-            visit(a, f);
-            visit(b, f);
-        }
-        Node::In(x, list) => {
-            visit(x, f);
-            list.iter().for_each(|y| visit(y, f));
-        }
-        Node::If(c, t, o) => {
-            visit(c, f);
-            visit(t, f);
-            visit(o, f);
-        }
-        Node::Min(xs) | Node::Max(xs) | Node::Table(_, xs) => xs.iter().for_each(|y| visit(y, f)),
-        Node::Tiers(t) => visit(&t.base, f),
-    }
 }

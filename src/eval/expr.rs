@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::tiers;
 use super::EvalError;
-use crate::check::plan::{Expr, Node, Plan};
 use crate::lang::{BinaryOp, UnaryOp};
+use crate::plan::{Expr, Node, Plan};
 use crate::source::Span;
 use crate::value::Value;
 

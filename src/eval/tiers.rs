@@ -4,8 +4,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::plan::{TierBracket, TierPay};
 use crate::lang::TierMode;
+use crate::plan::{TierBracket, TierPay};
 
 /// One slice of the base and what it pays; `explain` shows these.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,13 +14,13 @@ use super::aggregate::{Folded, Payee, RowEnv};
 use super::compute::{due_period, evaluate_component, policy_error, read_ledgers, Outcome, RunOptions};
 use super::expr::{eval, table_lookup_row, Tracer};
 use super::tiers::{self, Slice};
-use crate::check::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, Refusal};
 use crate::diagnostics::{DataError, Error};
 use crate::lang::{Cadence, TierMode};
 use crate::money::Rounding;
 use crate::period::{Granularity, Period};
+use crate::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
 use crate::value::Value;
 
 /// Records the value of every expression evaluated, by the expression's address in the plan.
@@ -296,25 +296,17 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
                 facts.push(fact);
             }
         }
-        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => recurse(x, facts),
-        Node::Binary(_, l, r) | Node::Default(l, r) => {
-            recurse(l, facts);
-            recurse(r, facts);
-        }
-        Node::In(x, list) => {
-            recurse(x, facts);
-            for item in list {
-                recurse(item, facts);
-            }
-        }
-        Node::If(c, t, o) => {
-            recurse(c, facts);
-            recurse(t, facts);
-            recurse(o, facts);
-        }
-        Node::Min(xs) | Node::Max(xs) => {
-            for x in xs {
-                recurse(x, facts);
+        Node::Unary(..)
+        | Node::Abs(_)
+        | Node::Round(..)
+        | Node::Binary(..)
+        | Node::Default(..)
+        | Node::In(..)
+        | Node::If(..)
+        | Node::Min(_)
+        | Node::Max(_) => {
+            for child in crate::plan::visit::children(e) {
+                recurse(child, facts);
             }
         }
     }

@@ -4,11 +4,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::plan::{Component, Expr, Node, Plan, TierTable, Ty};
 use crate::diagnostics::Problem;
-use crate::eval::coverage::visit;
 use crate::eval::tiers::apply;
 use crate::money::format_grouped;
+use crate::plan::visit::visit;
+use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
 
 /// The smallest jump reported: one unit of the currency (1.00 CNY). One step of the base at
 /// any sane rate moves the payout by a fen at most, so anything larger is a cliff.

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::plan::{AggFunc, Expr, Node, PayeeSource, Plan};
 use crate::diagnostics::Problem;
 use crate::lang::{BinaryOp, UnaryOp};
+use crate::plan::{AggFunc, Expr, Node, PayeeSource, Plan};
 use crate::value::Value;
 
 pub fn check(plan: &Plan) -> Vec<Problem> {

@@ -13,8 +13,8 @@ pub mod negative;
 pub mod shadowed_rows;
 pub mod unused;
 
-use crate::check::Plan;
 use crate::diagnostics::Problem;
+use crate::plan::Plan;
 use crate::syntax::ast;
 
 /// Every lint's warnings for a checked plan, less those an `allow` attribute silences, plus

@@ -4,8 +4,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::plan::{AggFunc, Component, Expr, Node, Plan, TierPay};
 use crate::diagnostics::Problem;
+use crate::plan::{AggFunc, Component, Expr, Node, Plan, TierPay};
 use crate::value::Value;
 
 pub fn check(plan: &Plan) -> Vec<Problem> {

@@ -1,7 +1,7 @@
 //! C0005: a rate-table row that an earlier row always matches first.
 
-use crate::check::plan::Plan;
 use crate::diagnostics::Problem;
+use crate::plan::Plan;
 
 pub fn check(plan: &Plan) -> Vec<Problem> {
     let mut problems = Vec::new();

@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use crate::check::plan::{Expr, Node, PayeeSource, Plan};
 use crate::diagnostics::Problem;
-use crate::eval::coverage::visit;
+use crate::plan::visit::visit;
+use crate::plan::{Expr, Node, PayeeSource, Plan};
 
-fn component_exprs(c: &crate::check::plan::Component) -> Vec<&Expr> {
+fn component_exprs(c: &crate::plan::Component) -> Vec<&Expr> {
     let mut exprs: Vec<&Expr> = c.lets.iter().map(|l| &l.value).collect();
     exprs.extend(c.gates.iter());
     exprs.push(&c.pay);

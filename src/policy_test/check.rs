@@ -7,11 +7,12 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::{Expectation, Figure, TestCase};
-use crate::check::plan::PayeeSource;
-use crate::check::{suggest_help, Plan};
+use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, LedgerSource};
 use crate::diagnostics::Problem;
 use crate::period::Period;
+use crate::plan::PayeeSource;
+use crate::plan::Plan;
 use crate::syntax::ast::{Item, Policy, TestDecl, TestItem, TestRows};
 use crate::value::Value;
 

@@ -17,10 +17,10 @@ pub mod run;
 
 use rust_decimal::Decimal;
 
-use crate::check::Plan;
 use crate::data::InputFile;
 use crate::diagnostics::{PolicyReport, Problem};
 use crate::period::Period;
+use crate::plan::Plan;
 use crate::source::SourceFile;
 use crate::source::Span;
 

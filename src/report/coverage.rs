@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::check::Plan;
 use crate::eval::coverage::{probes, Coverage};
+use crate::plan::Plan;
 
 /// Covered and total probes.
 pub fn counts(plan: &Plan, coverage: &Coverage) -> (usize, usize) {

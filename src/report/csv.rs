@@ -1,9 +1,9 @@
 //! CSV output: one row per statement, the components as columns.
 
 use super::{payee_columns, plain};
-use crate::check::plan::Plan;
 use crate::eval::RunResult;
 use crate::money::format_plain;
+use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let scale = plan.rounding.scale();

@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
 use super::sections::{self, Section};
-use crate::check::Plan;
 use crate::money::{format_grouped, format_plain};
+use crate::plan::Plan;
 use crate::sim::diff::{component_name, Comparison, PayeeChange};
 use crate::sim::evaluate::Evaluation;
 use crate::sim::percent;

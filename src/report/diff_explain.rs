@@ -6,8 +6,8 @@ use serde_json::{json, Value as Json};
 
 use super::diff::Style;
 use super::sections::{self, Section};
-use crate::check::plan::Ty;
 use crate::money::format_grouped;
+use crate::plan::Ty;
 use crate::sim::diff::Comparison;
 use crate::sim::explain::{Behind, Figure, SideBySide};
 use crate::value::Value;

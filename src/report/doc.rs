@@ -5,10 +5,10 @@
 use rust_decimal::Decimal;
 
 use super::svg::escape;
-use crate::check::plan::{AggFunc, ColumnType, Component, Expr, Node, PayeeSource, Plan, TierPay, TierTable, Ty};
 use crate::eval::tiers;
 use crate::lang::{BinaryOp, Cadence, RoundingMode, TierMode, UnaryOp};
 use crate::money::{format_grouped, Rounding};
+use crate::plan::{AggFunc, ColumnType, Component, Expr, Node, PayeeSource, Plan, TierPay, TierTable, Ty};
 use crate::value::Value;
 
 /// A document as blocks, rendered to Markdown or HTML.
@@ -293,23 +293,11 @@ fn component_blocks(plan: &Plan, c: &Component, b: &mut Vec<Block>) {
 }
 
 fn for_each_tiers<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a TierTable)) {
-    match &e.node {
-        Node::Tiers(t) => f(t),
-        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => for_each_tiers(x, f),
-        Node::Binary(_, l, r) | Node::Default(l, r) => {
-            for_each_tiers(l, f);
-            for_each_tiers(r, f);
+    crate::plan::visit::visit(e, &mut |x| {
+        if let Node::Tiers(t) = &x.node {
+            f(t);
         }
-        Node::If(c, t, o) => {
-            for_each_tiers(c, f);
-            for_each_tiers(t, f);
-            for_each_tiers(o, f);
-        }
-        Node::Min(xs) | Node::Max(xs) | Node::In(_, xs) | Node::Table(_, xs) => {
-            xs.iter().for_each(|x| for_each_tiers(x, f))
-        }
-        _ => {}
-    }
+    });
 }
 
 fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {

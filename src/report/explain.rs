@@ -4,10 +4,10 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
 use super::plain;
-use crate::check::plan::{Plan, TierPay, Ty};
 use crate::eval::trace::{ComponentExplanation, Explanation, Fact, RowList, Step, StepKind, TierSlice};
 use crate::lang::{Cadence, TierMode};
 use crate::money::{format_grouped, format_plain, mode_name};
+use crate::plan::{Plan, TierPay, Ty};
 use crate::value::Value;
 
 /// A value as an analyst reads it: money with separators and every exact decimal,

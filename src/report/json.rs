@@ -5,9 +5,9 @@ use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
 use super::{payee_columns, plain};
-use crate::check::plan::Plan;
 use crate::eval::RunResult;
 use crate::money::format_plain;
+use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let scale = plan.rounding.scale();

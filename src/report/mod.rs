@@ -16,8 +16,8 @@ pub mod sections;
 pub mod svg;
 pub mod table;
 
-use crate::check::plan::Plan;
 use crate::eval::RunResult;
+use crate::plan::Plan;
 use crate::value::Value;
 
 /// Roster columns shown beside the payee id (all but the key).

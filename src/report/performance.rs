@@ -8,7 +8,6 @@ use rust_decimal::Decimal;
 
 use super::explain::show;
 use super::{payee_columns, plain};
-use crate::check::plan::{Plan, TierPay};
 use crate::data::InputFile;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::Folded;
@@ -16,6 +15,7 @@ use crate::eval::trace::{explain_folded, Fact};
 use crate::eval::RunResult;
 use crate::money::format_grouped;
 use crate::period::Period;
+use crate::plan::{Plan, TierPay};
 
 /// The language of the report's own words; labels always come from the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,9 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
 use super::{payee_columns, plain};
-use crate::check::plan::Plan;
 use crate::eval::RunResult;
 use crate::money::format_grouped;
+use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let scale = plan.rounding.scale();

@@ -17,13 +17,14 @@ use rust_decimal::Decimal;
 use super::allocate::pro_rata;
 use super::evaluate::{evaluate, payee_totals, Evaluation, Job};
 use super::quantiles::quantile;
-use crate::check::plan::ColumnType;
-use crate::check::{suggest_help, Plan};
+use crate::check::suggest_help;
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
 use crate::eval::compute::{policy_error, unrounded_component};
 use crate::eval::{Folded, Scale};
 use crate::period::{Granularity, Period};
+use crate::plan::ColumnType;
+use crate::plan::Plan;
 use crate::report::plain;
 use crate::value::Value;
 

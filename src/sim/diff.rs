@@ -7,11 +7,11 @@ use rust_decimal::Decimal;
 
 use super::evaluate::{evaluate, payee_totals, Evaluation, Job};
 use super::quantiles::{quantile, STANDARD};
-use crate::check::plan::Component;
-use crate::check::Plan;
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
 use crate::period::Period;
+use crate::plan::Component;
+use crate::plan::Plan;
 
 /// How a component of one side corresponds to the other side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

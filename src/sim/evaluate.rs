@@ -3,7 +3,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::check::Plan;
 use crate::data::InputFile;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::RowObserver;
@@ -11,6 +10,7 @@ use crate::eval::compute::months_of;
 use crate::eval::expr::NoTrace;
 use crate::eval::{fold_shared, needed_for, statements, FoldRequest, Folded, LedgerRead, RunResult, Scale};
 use crate::period::Period;
+use crate::plan::Plan;
 
 /// One plan to evaluate: its files and, optionally, a column to scale.
 #[derive(Debug, Clone)]

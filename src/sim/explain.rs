@@ -8,12 +8,13 @@ use rust_decimal::Decimal;
 
 use super::diff::{component_name, Comparison, Pairing};
 use super::evaluate::Evaluated;
-use crate::check::plan::{Component, Ty};
-use crate::check::{suggest_help, Plan};
+use crate::check::suggest_help;
 use crate::diagnostics::DataError;
 use crate::eval::compute::due_period;
 use crate::eval::trace::{explain_folded, Fact};
 use crate::period::Period;
+use crate::plan::Plan;
+use crate::plan::{Component, Ty};
 use crate::value::Value;
 
 /// A value a component's figure depends on, as written in the policy.

@@ -1,8 +1,8 @@
 //! Laws of the tier arithmetic, checked on random brackets and bases.
 
-use commission::check::plan::{TierBracket, TierPay};
 use commission::eval::tiers::apply;
 use commission::lang::TierMode;
+use commission::plan::{TierBracket, TierPay};
 use commission::source::Span;
 use proptest::prelude::*;
 use rust_decimal::Decimal;

@@ -14,6 +14,8 @@ use crate::source::SourceFile;
 use crate::source::Span;
 use crate::value::Value;
 
+pub mod visit;
+
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub name: String,
