@@ -1,8 +1,55 @@
-//! Exact decimal helpers: rounding to a step with a named mode, and checked arithmetic.
+//! Money: the plan's currency (code, decimals, the signs ledgers write it with), rounding to a
+//! step with a named mode, and the one way figures are rounded and formatted for display.
+
+use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::lang::RoundingMode;
+
+/// The currency of a plan: its ISO 4217 code, the decimals of its minor unit (a ledger amount
+/// may not have more) and the signs a ledger may write before an amount (`¥1,234.56`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Currency {
+    pub code: String,
+    pub decimals: u32,
+    pub signs: &'static [&'static str],
+}
+
+impl Currency {
+    /// The currency of a code; the table covers the currencies a plan is likely to use, and
+    /// any other code gets two decimals and no sign.
+    pub fn new(code: &str) -> Currency {
+        let decimals = match code {
+            "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
+            "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
+            _ => 2,
+        };
+        let signs: &'static [&'static str] = match code {
+            // Half-width and full-width yen/yuan signs: Chinese and Japanese spreadsheets use both.
+            "CNY" | "JPY" => &["¥", "￥"],
+            "USD" => &["US$", "$"],
+            "HKD" => &["HK$", "$"],
+            "EUR" => &["€"],
+            "GBP" => &["£"],
+            _ => &[],
+        };
+        Currency { code: code.to_string(), decimals, signs }
+    }
+}
+
+/// A currency is written as its code in every output.
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.code)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code)
+    }
+}
 
 /// A rounding rule: round to a multiple of `step` (0.01 = to the fen) with a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +84,23 @@ impl Rounding {
         rounded.rescale(self.scale());
         Some(rounded)
     }
+}
+
+/// The one rounding for display (averages, shares, rates, percentages in reports): half-up
+/// (四舍五入) to `decimals` places. Statement amounts are never rounded here; they are rounded
+/// once, by the policy's own rule ([`Rounding::apply`]), when they are computed.
+pub fn round_display(value: Decimal, decimals: u32) -> Decimal {
+    value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `part / whole` as a percentage for display, to 0.01 (`None` when `whole` is zero or the
+/// quotient overflows).
+pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    if whole.is_zero() {
+        return None;
+    }
+    let ratio = part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)?;
+    Some(round_display(ratio, 2))
 }
 
 pub fn mode_name(mode: RoundingMode) -> &'static str {

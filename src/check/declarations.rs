@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::expr::Scope;
 use super::suggest;
 use crate::diagnostics::Problem;
-use crate::money::Rounding;
+use crate::money::{Currency, Rounding};
 use crate::plan::*;
 use crate::source::SourceFile;
 use crate::source::Span;
@@ -166,7 +166,7 @@ impl Checker {
         Some(Plan {
             name: header.name.value.clone(),
             version: header.version.value.clone(),
-            currency,
+            currency: Currency::new(&currency),
             sha256,
             source,
             rounding,

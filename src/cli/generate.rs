@@ -119,7 +119,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         args.output.display(),
         generated.sales_rows,
         format_grouped(total, 2),
-        format_grouped((total / Decimal::from(months.max(1))).round_dp(2), 2),
+        format_grouped(commission::money::round_display(total / Decimal::from(months.max(1)), 2), 2),
         args.managers,
         args.seed
     );

@@ -176,7 +176,7 @@ pub fn curve(
         )));
     }
     let (base, tiers) = find_base(c, plan).ok_or(CurveError::NoBase)?;
-    let (scale, base_scale) = (plan.money_scale(), if base.ty == Ty::Money { plan.money_scale() } else { 0 });
+    let (scale, base_scale) = (plan.currency.decimals, if base.ty == Ty::Money { plan.currency.decimals } else { 0 });
     let smallest = crate::lint::cliff::step(plan, &base);
     let mut xs: Vec<Decimal> = Vec::new();
     let mut x = from;
@@ -215,7 +215,7 @@ pub fn curve(
         component: c.name.clone(),
         label: c.label.clone(),
         base: plan.source.text.get(base.span.start..base.span.end).unwrap_or("base").to_string(),
-        currency: plan.currency.clone(),
+        currency: plan.currency.code.clone(),
         scale,
         base_scale,
         points,

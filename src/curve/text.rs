@@ -11,7 +11,7 @@ fn rate(r: Option<Decimal>, grouped: bool) -> String {
     match r {
         // Effective rates are shown to a hundredth of a percent.
         Some(r) => {
-            let p = (r * Decimal::ONE_HUNDRED).round_dp(2);
+            let p = crate::money::round_display(r * Decimal::ONE_HUNDRED, 2);
             if grouped {
                 format!("{}%", format_grouped(p, 2))
             } else {
@@ -98,7 +98,7 @@ pub fn csv(curve: &Curve, vs: Option<&Curve>) -> String {
             "{},{},{}",
             format_plain(p.base, curve.base_scale),
             format_plain(p.payout, curve.scale),
-            p.rate.map_or(String::new(), |r| format_plain(r.round_dp(6), 6))
+            p.rate.map_or(String::new(), |r| format_plain(crate::money::round_display(r, 6), 6))
         );
         if let Some(v) = vs {
             match v.points.iter().find(|q| q.base == p.base) {
@@ -107,7 +107,7 @@ pub fn csv(curve: &Curve, vs: Option<&Curve>) -> String {
                         out,
                         ",{},{}",
                         format_plain(q.payout, v.scale),
-                        q.rate.map_or(String::new(), |r| format_plain(r.round_dp(6), 6))
+                        q.rate.map_or(String::new(), |r| format_plain(crate::money::round_display(r, 6), 6))
                     );
                 }
                 None => out.push_str(",,"),

@@ -13,11 +13,12 @@ use rustc_hash::FxHashSet;
 
 use serde::Serialize;
 
-use super::parse_value::{parse_value, MoneyFormat};
+use super::parse_value::parse_value;
 use super::rows::{open, ReadProblem, RowReader};
 use super::source::InputFile;
 use crate::check::suggest_help;
 use crate::diagnostics::DataError;
+use crate::money::Currency;
 use crate::plan::InputSchema;
 use crate::value::Value;
 
@@ -81,7 +82,7 @@ pub struct Reading {
 pub fn read_input(
     schema: &InputSchema,
     file: &InputFile,
-    money: MoneyFormat,
+    money: &Currency,
     max_errors: usize,
     mut each: impl FnMut(Row<'_>) -> Result<(), Refusal>,
 ) -> Result<Reading, DataError> {
@@ -234,7 +235,7 @@ struct RowRules<'s> {
     /// Enumerated values per declared column, for fast membership tests.
     enum_sets: Vec<Option<HashSet<&'s str>>>,
     unnamed: Vec<usize>,
-    money: MoneyFormat,
+    money: &'s Currency,
     /// Keys seen so far, for uniqueness.
     /// Every key seen, to refuse a repeated one (a fast hash: one insert per row).
     keys: FxHashSet<Box<str>>,

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::money::Currency;
 use crate::period::Period;
 use crate::plan::ColumnType;
 use crate::value::Value;
@@ -22,20 +23,7 @@ fn reject(expected: impl Into<String>, help: Option<&str>) -> Rejection {
     Rejection { expected: expected.into(), help: help.map(str::to_string) }
 }
 
-/// How amounts of the policy's currency are written: its decimals and its signs (`¥`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MoneyFormat {
-    pub scale: u32,
-    pub signs: &'static [&'static str],
-}
-
-impl MoneyFormat {
-    pub fn for_currency(code: &str) -> MoneyFormat {
-        MoneyFormat { scale: crate::plan::currency_scale(code), signs: crate::plan::currency_signs(code) }
-    }
-}
-
-pub fn parse_value(ty: ColumnType, raw: &str, money: MoneyFormat) -> Result<Value, Rejection> {
+pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value, Rejection> {
     let text = raw.trim();
     if text.is_empty() && ty != ColumnType::Text {
         return Err(reject(format!("a {} value", ty.name()), Some("every row needs a value in this column")));
@@ -80,7 +68,7 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: MoneyFormat) -> Result<Valu
 /// accounting negative: is it a refund or a typo?), another currency's sign, grouping that
 /// is not by three (`1,23` might be a decimal comma), exponents, and more decimals than the
 /// currency has (never rounded silently).
-fn parse_money(text: &str, money: MoneyFormat) -> Result<Decimal, Rejection> {
+fn parse_money(text: &str, money: &Currency) -> Result<Decimal, Rejection> {
     let generic = || {
         reject(
             "an amount such as `1234.56`",
@@ -126,9 +114,9 @@ fn parse_money(text: &str, money: MoneyFormat) -> Result<Decimal, Rejection> {
     let Some(amount) = plain_decimal(&digits) else {
         return Err(generic());
     };
-    if amount.scale() > money.scale {
+    if amount.scale() > money.decimals {
         return Err(reject(
-            format!("an amount with at most {} decimals", money.scale),
+            format!("an amount with at most {} decimals", money.decimals),
             Some("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
         ));
     }
@@ -206,7 +194,9 @@ mod tests {
     use super::*;
     use rust_decimal_macros::dec;
 
-    const CNY: MoneyFormat = MoneyFormat { scale: 2, signs: &["¥", "￥"] };
+    fn cny() -> Currency {
+        Currency::new("CNY")
+    }
 
     /// Each accepted form and the amount it is, written out by hand.
     #[test]
@@ -226,41 +216,41 @@ mod tests {
             ("0.00", dec!(0)),
         ];
         for (text, amount) in cases {
-            assert_eq!(parse_value(ColumnType::Money, text, CNY), Ok(Value::Number(amount)), "{text}");
+            assert_eq!(parse_value(ColumnType::Money, text, &cny()), Ok(Value::Number(amount)), "{text}");
         }
         for bad in [
             "(12.00)", "12.345", "1e5", "", "12.", ".5", "--1", "1.2.3", "1,23", "1234,567", ",123", "1,234,56",
             "1.234,56", "1 234", "$12", "€5", "-¥-5", "¥", "+5", "¥ 12", "12¥", "1,,234",
         ] {
-            assert!(parse_value(ColumnType::Money, bad, CNY).is_err(), "{bad}");
+            assert!(parse_value(ColumnType::Money, bad, &cny()).is_err(), "{bad}");
         }
         // A plan in US dollars takes `$` and refuses `¥`.
-        let usd = MoneyFormat { scale: 2, signs: &["$"] };
-        assert_eq!(parse_value(ColumnType::Money, "$1,000.5", usd), Ok(Value::Number(dec!(1000.5))));
-        assert!(parse_value(ColumnType::Money, "¥1000", usd).is_err());
+        let usd = Currency { code: "USD".into(), decimals: 2, signs: &["$"] };
+        assert_eq!(parse_value(ColumnType::Money, "$1,000.5", &usd), Ok(Value::Number(dec!(1000.5))));
+        assert!(parse_value(ColumnType::Money, "¥1000", &usd).is_err());
         // The hint for parentheses says how to write a refund.
-        let help = parse_value(ColumnType::Money, "(1234.56)", CNY).unwrap_err().help.unwrap();
+        let help = parse_value(ColumnType::Money, "(1234.56)", &cny()).unwrap_err().help.unwrap();
         assert!(help.contains("-1234.56"), "{help}");
     }
 
     #[test]
     fn percent_forms() {
-        assert_eq!(parse_value(ColumnType::Percent, "85.5%", CNY), Ok(Value::Number(dec!(0.855))));
-        assert_eq!(parse_value(ColumnType::Percent, "0.855", CNY), Ok(Value::Number(dec!(0.855))));
-        assert_eq!(parse_value(ColumnType::Percent, "80%", CNY), Ok(Value::Number(dec!(0.8))));
-        assert_eq!(parse_value(ColumnType::Percent, "1", CNY), Ok(Value::Number(dec!(1))));
-        assert!(parse_value(ColumnType::Percent, "85", CNY).is_err());
-        assert!(parse_value(ColumnType::Percent, "abc%", CNY).is_err());
+        assert_eq!(parse_value(ColumnType::Percent, "85.5%", &cny()), Ok(Value::Number(dec!(0.855))));
+        assert_eq!(parse_value(ColumnType::Percent, "0.855", &cny()), Ok(Value::Number(dec!(0.855))));
+        assert_eq!(parse_value(ColumnType::Percent, "80%", &cny()), Ok(Value::Number(dec!(0.8))));
+        assert_eq!(parse_value(ColumnType::Percent, "1", &cny()), Ok(Value::Number(dec!(1))));
+        assert!(parse_value(ColumnType::Percent, "85", &cny()).is_err());
+        assert!(parse_value(ColumnType::Percent, "abc%", &cny()).is_err());
     }
 
     #[test]
     fn dates_and_periods() {
-        assert!(parse_value(ColumnType::Date, "2026-02-28", CNY).is_ok());
+        assert!(parse_value(ColumnType::Date, "2026-02-28", &cny()).is_ok());
         for bad in ["2026-02-30", "2026-2-3", "26-02-03", "2026/02/03"] {
-            assert!(parse_value(ColumnType::Date, bad, CNY).is_err(), "{bad}");
+            assert!(parse_value(ColumnType::Date, bad, &cny()).is_err(), "{bad}");
         }
-        assert!(parse_value(ColumnType::Quarter, "2026-Q2", CNY).is_ok());
-        assert!(parse_value(ColumnType::Quarter, "2026-05", CNY).is_err());
-        assert!(parse_value(ColumnType::Month, "2026-05", CNY).is_ok());
+        assert!(parse_value(ColumnType::Quarter, "2026-Q2", &cny()).is_ok());
+        assert!(parse_value(ColumnType::Quarter, "2026-05", &cny()).is_err());
+        assert!(parse_value(ColumnType::Month, "2026-05", &cny()).is_ok());
     }
 }

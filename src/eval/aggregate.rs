@@ -307,7 +307,7 @@ fn schema_of<'a>(requests: &[FoldRequest<'a>], task: &Task<'_>) -> Option<&'a cr
 }
 
 fn shares_rows(requests: &[FoldRequest<'_>], a: &Task<'_>, b: &Task<'_>) -> bool {
-    let scale = |t: &Task<'_>| requests.get(t.request).map(|r| r.plan.money_scale());
+    let scale = |t: &Task<'_>| requests.get(t.request).map(|r| r.plan.currency.decimals);
     a.role == b.role
         && scale(a) == scale(b)
         && matches!((schema_of(requests, a), schema_of(requests, b)), (Some(x), Some(y)) if x.same_shape(y))
@@ -321,8 +321,8 @@ fn why_not_shared(requests: &[FoldRequest<'_>], lead: &Task<'_>, task: &Task<'_>
     };
     let reason = if lead.role != task.role {
         "it defines the payees in one plan and not in the other"
-    } else if requests.get(lead.request).map(|r| r.plan.money_scale())
-        != requests.get(task.request).map(|r| r.plan.money_scale())
+    } else if requests.get(lead.request).map(|r| r.plan.currency.decimals)
+        != requests.get(task.request).map(|r| r.plan.currency.decimals)
     {
         "the plans' currencies allow different decimals"
     } else {
@@ -346,7 +346,7 @@ fn read_group<T: Tracer>(
         return Ok(LedgerRead { source: String::new(), served: Vec::new() });
     };
     let mut scratch: Vec<Value> = Vec::new();
-    let reading = read_input(schema, lead.file, request.plan.money_format(), request.max_errors, |row| {
+    let reading = read_input(schema, lead.file, &request.plan.currency, request.max_errors, |row| {
         for task in group {
             let Some(state) = states.get_mut(task.request) else { continue };
             let values = match state.scale {

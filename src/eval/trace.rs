@@ -374,7 +374,7 @@ fn attach_rows(
         let shown = file.source.shown();
         let mut failure = None;
         // The ledger was read and checked once already; a second read meets the same rows.
-        let reading = read_input(schema, file, plan.money_format(), 1, |row| {
+        let reading = read_input(schema, file, &plan.currency, 1, |row| {
             let is_payee = match row.values.get(payee_col) {
                 Some(Value::Text(t)) => **t == *payee.id,
                 Some(Value::Number(n)) => n.to_string() == *payee.id,

@@ -27,7 +27,7 @@ pub struct Cliff {
 /// The smallest step of a tier's base: one minor unit of money, or one of a count.
 pub fn step(plan: &Plan, base: &Expr) -> Decimal {
     match base.ty {
-        Ty::Money => Decimal::new(1, plan.money_scale()),
+        Ty::Money => Decimal::new(1, plan.currency.decimals),
         _ => Decimal::ONE,
     }
 }
@@ -48,7 +48,7 @@ pub fn cliffs(plan: &Plan, component: &Component, table: &TierTable) -> Vec<Clif
 }
 
 pub fn check(plan: &Plan) -> Vec<Problem> {
-    let scale = plan.money_scale();
+    let scale = plan.currency.decimals;
     let mut problems = Vec::new();
     for component in &plan.components {
         let mut exprs: Vec<&Expr> = component.lets.iter().map(|l| &l.value).collect();

@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 
 use crate::lang::{BinaryOp, Cadence, TierMode, UnaryOp};
-use crate::money::Rounding;
+use crate::money::{Currency, Rounding};
 use crate::period::Granularity;
 use crate::source::SourceFile;
 use crate::source::Span;
@@ -20,7 +20,7 @@ pub mod visit;
 pub struct Plan {
     pub name: String,
     pub version: String,
-    pub currency: String,
+    pub currency: Currency,
     /// SHA-256 of the policy source, hex, so every output names the exact plan it came from.
     pub sha256: String,
     pub source: SourceFile,
@@ -36,16 +36,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Decimal places of money in the policy's currency (input amounts may not have more).
-    pub fn money_scale(&self) -> u32 {
-        currency_scale(&self.currency)
-    }
-
-    /// How amounts in the policy's currency are written in ledgers.
-    pub fn money_format(&self) -> crate::data::parse_value::MoneyFormat {
-        crate::data::parse_value::MoneyFormat::for_currency(&self.currency)
-    }
-
     pub fn roster(&self) -> Option<&InputSchema> {
         match self.payee {
             PayeeSource::Roster { input, .. } => self.inputs.get(input),
@@ -56,29 +46,6 @@ impl Plan {
     /// 1-based policy line of a span, for traces and explanations.
     pub fn line(&self, span: Span) -> usize {
         self.source.line_of(span.start)
-    }
-}
-
-/// Minor units of a currency (ISO 4217), for the currencies a plan is likely to use.
-pub fn currency_scale(code: &str) -> u32 {
-    match code {
-        "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
-        "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
-        _ => 2,
-    }
-}
-
-/// The signs an amount in a currency may carry in a ledger (`¥1,234.56`). A currency not
-/// listed here is written without a sign.
-pub fn currency_signs(code: &str) -> &'static [&'static str] {
-    match code {
-        // Half-width and full-width yen/yuan signs: Chinese and Japanese spreadsheets use both.
-        "CNY" | "JPY" => &["¥", "￥"],
-        "USD" => &["US$", "$"],
-        "HKD" => &["HK$", "$"],
-        "EUR" => &["€"],
-        "GBP" => &["£"],
-        _ => &[],
     }
 }
 

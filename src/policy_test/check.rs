@@ -199,7 +199,7 @@ fn inline_input(
     let (payee_input, payee_column) = match plan.payee {
         PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
     };
-    let result = read_input(schema, &file, plan.money_format(), 1, |row| {
+    let result = read_input(schema, &file, &plan.currency, 1, |row| {
         if input == payee_input {
             match row.values.get(payee_column) {
                 Some(Value::Text(t)) => payees.insert(t.to_string()),

@@ -6,8 +6,8 @@ use serde_json::{json, Value as Json};
 
 use super::diff::{fixed2, reads_footer, Style};
 use super::sections::{self, Section};
+use crate::money::percent;
 use crate::sim::budget::{Breakdown, Budget, Grouping, PER, UPLIFT};
-use crate::sim::percent;
 
 pub const ALLOCATION_NOTE: &str = "a payee's payout is split over the values of a sales column pro rata to the payee's sales with each value in the component's period (the month for monthly components, the quarter for quarterly ones); values with negative net sales get nothing";
 
@@ -50,7 +50,10 @@ pub fn sections(b: &Budget<'_>, style: Style) -> Vec<Section> {
     let mut summary = Section::new("Summary", &["figure", "value"], 1);
     let pct = |p: Option<Decimal>| p.map_or("-".into(), |p| format!("{}%", fixed2(p)));
     summary.row(vec!["total payout".into(), style.amount(b.payout)]);
-    summary.row(vec!["payout per month (average)".into(), style.amount((b.payout / months).round_dp(style.scale))]);
+    summary.row(vec![
+        "payout per month (average)".into(),
+        style.amount(crate::money::round_display(b.payout / months, style.scale)),
+    ]);
     summary.row(vec![format!("sales ({})", b.measure_name), style.amount(b.sales)]);
     summary.row(vec!["payout as a share of sales (cost of sales)".into(), pct(percent(b.payout, b.sales))]);
     summary.row(vec!["payees".into(), b.payees.count.to_string()]);

@@ -16,8 +16,10 @@ pub fn percent(covered: usize, total: usize) -> rust_decimal::Decimal {
     if total == 0 {
         return rust_decimal::Decimal::ONE_HUNDRED;
     }
-    (rust_decimal::Decimal::from(covered) * rust_decimal::Decimal::ONE_HUNDRED / rust_decimal::Decimal::from(total))
-        .round_dp(1)
+    crate::money::round_display(
+        rust_decimal::Decimal::from(covered) * rust_decimal::Decimal::ONE_HUNDRED / rust_decimal::Decimal::from(total),
+        1,
+    )
 }
 
 /// Every probe, `covered` or `NOT covered`, then a summary line.

@@ -5,11 +5,11 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
 use super::sections::{self, Section};
+use crate::money::percent;
 use crate::money::{format_grouped, format_plain};
 use crate::plan::Plan;
 use crate::sim::diff::{component_name, Comparison, PayeeChange};
 use crate::sim::evaluate::Evaluation;
-use crate::sim::percent;
 
 /// How amounts are written: grouped with a sign on changes (tables), or plain (CSV).
 #[derive(Clone, Copy)]

@@ -222,7 +222,7 @@ pub fn build(
             for fact in e.steps.iter().flat_map(|st| st.facts.iter()) {
                 if let Fact::Tiers { base, next: upcoming, result: paid, .. } = fact {
                     let name = label(&c.name, c.label.as_deref());
-                    next.push(next_sentence(lang, &name, *base, *paid, upcoming.as_ref(), &plan.currency, scale));
+                    next.push(next_sentence(lang, &name, *base, *paid, upcoming.as_ref(), &plan.currency.code, scale));
                 }
             }
         }
@@ -270,7 +270,7 @@ pub fn build(
             .filter_map(|f| plan.inputs.get(f.input).map(|i| format!("--data {}={}", i.name, f.source.shown())))
             .collect::<Vec<_>>()
             .join(" "),
-        currency: plan.currency.clone(),
+        currency: plan.currency.code.clone(),
         scale,
         lang,
         payees,
@@ -323,5 +323,5 @@ pub fn stats(totals: &[Decimal], scale: u32) -> Option<[Decimal; 4]> {
     let median =
         if n % 2 == 1 { *sorted.get(n / 2)? } else { (*sorted.get(n / 2 - 1)? + *sorted.get(n / 2)?) / Decimal::TWO };
     let mean = sorted.iter().sum::<Decimal>().checked_div(Decimal::from(n))?;
-    Some([lowest, median, mean.round_dp(scale), highest])
+    Some([lowest, median, crate::money::round_display(mean, scale), highest])
 }

@@ -76,7 +76,7 @@ pub fn histogram(values: &[Decimal], bins: usize) -> String {
         .enumerate()
         .map(|(i, c)| {
             let from = lo + width * Decimal::from(i);
-            (format!("≥{}", format_grouped(from.round_dp(0), 0)), Decimal::from(*c))
+            (format!("≥{}", format_grouped(crate::money::round_display(from, 0), 0)), Decimal::from(*c))
         })
         .collect();
     bars(&items, 0, false)

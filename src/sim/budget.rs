@@ -140,7 +140,7 @@ fn per_ten_thousand((extra_payout, extra_sales): (Decimal, Decimal)) -> Option<D
         return None;
     }
     let per = extra_payout.checked_mul(PER)?.checked_div(extra_sales)?;
-    Some(per.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+    Some(crate::money::round_display(per, 2))
 }
 
 /// The sales measure: `INPUT.COLUMN` if given, else the one money column of an input that
@@ -377,12 +377,12 @@ pub fn budget<'a>(
         average: if count == 0 {
             Decimal::ZERO
         } else {
-            (result.total / Decimal::from(count))
-                .round_dp_with_strategy(plan.rounding.scale(), rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            crate::money::round_display(result.total / Decimal::from(count), plan.rounding.scale())
         },
-        median: quantile(&totals, Decimal::new(5, 1))
-            .unwrap_or_default()
-            .round_dp_with_strategy(plan.rounding.scale(), rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        median: crate::money::round_display(
+            quantile(&totals, Decimal::new(5, 1)).unwrap_or_default(),
+            plan.rounding.scale(),
+        ),
         top_decile_count: top,
         top_decile_payout: totals.iter().rev().take(top).sum(),
     };

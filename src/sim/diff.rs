@@ -105,10 +105,7 @@ impl Comparison<'_> {
             .iter()
             .filter_map(|(name, p)| {
                 let q = quantile(&changes, *p)?;
-                Some((
-                    *name,
-                    q.round_dp_with_strategy(self.scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-                ))
+                Some((*name, crate::money::round_display(q, self.scale)))
             })
             .collect()
     }

@@ -13,14 +13,3 @@ pub mod explain;
 pub mod generate;
 pub mod quantiles;
 mod random;
-
-use rust_decimal::Decimal;
-
-/// `part / whole` as a percentage rounded half-up to 0.01 (`None` when `whole` is zero).
-pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    if whole.is_zero() {
-        return None;
-    }
-    let ratio = part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)?;
-    Some(ratio.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
-}
