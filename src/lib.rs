@@ -4,20 +4,26 @@
 //! [`check::Plan`], [`data`] reads ledgers against the plan's input schemas, [`eval`] folds
 //! the ledgers into aggregates and computes statements, and [`report`] renders them.
 
+pub mod budget;
 pub mod check;
 pub mod curve;
 pub mod data;
 pub mod diagnostics;
+pub mod diff;
+pub mod doc;
 pub mod eval;
+pub mod explain;
 pub mod fmt;
+pub mod generate;
 pub mod lang;
 pub mod lint;
 pub mod money;
+pub mod performance;
 pub mod period;
 pub mod plan;
 pub mod policy_test;
+pub mod quantiles;
 pub mod report;
-pub mod sim;
 pub mod source;
 pub mod syntax;
 pub mod value;

@@ -25,6 +25,15 @@ impl Value {
         Value::Text(Arc::from(s))
     }
 
+    /// The value as plain text for a cell: text without quotes, nothing for a missing value.
+    pub fn plain(&self) -> String {
+        match self {
+            Value::Text(t) => t.to_string(),
+            Value::Missing => String::new(),
+            other => other.to_string(),
+        }
+    }
+
     pub fn as_number(&self) -> Option<Decimal> {
         match self {
             Value::Number(n) => Some(*n),

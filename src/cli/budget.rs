@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use commission::budget::{budget, grouping, measure};
 use commission::diagnostics::Error;
-use commission::report;
-use commission::sim::budget::{budget, grouping, measure};
 
 use super::diff::Format;
 use super::inputs::{load_policy_spec, LedgerArgs, RangeArgs};
@@ -44,10 +43,10 @@ pub fn run(args: BudgetArgs) -> Result<(), Error> {
     super::print_warnings(&warnings);
     let b = budget(&plan, &files, range, measure, groupings)?;
     let text = match args.format {
-        Format::Table => report::budget::table(&b),
-        Format::Json => report::budget::json(&b),
-        Format::Csv => report::budget::csv(&b),
-        Format::Md => report::budget::markdown(&b),
+        Format::Table => commission::budget::render::table(&b),
+        Format::Json => commission::budget::render::json(&b),
+        Format::Csv => commission::budget::render::csv(&b),
+        Format::Md => commission::budget::render::markdown(&b),
     };
     super::emit(&text, args.output.as_deref())
 }

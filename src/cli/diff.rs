@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use commission::diagnostics::Error;
-use commission::report;
-use commission::sim::diff::compare;
-use commission::sim::explain::side_by_side;
+use commission::diff::compare;
+use commission::diff::side_by_side::side_by_side;
 
 use super::inputs::{load_policy_spec, LedgerArgs, RangeArgs};
 
@@ -62,17 +61,17 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
         Some(payee) => {
             let sbs = side_by_side(&cmp, payee)?;
             match args.format {
-                Format::Table => report::diff_explain::table(&cmp, &sbs),
-                Format::Json => report::diff_explain::json(&cmp, &sbs),
-                Format::Csv => report::diff_explain::csv(&cmp, &sbs),
-                Format::Md => report::diff_explain::markdown(&cmp, &sbs),
+                Format::Table => commission::diff::render_side_by_side::table(&cmp, &sbs),
+                Format::Json => commission::diff::render_side_by_side::json(&cmp, &sbs),
+                Format::Csv => commission::diff::render_side_by_side::csv(&cmp, &sbs),
+                Format::Md => commission::diff::render_side_by_side::markdown(&cmp, &sbs),
             }
         }
         None => match args.format {
-            Format::Table => report::diff::table(&cmp, args.top),
-            Format::Json => report::diff::json(&cmp, args.top),
-            Format::Csv => report::diff::csv(&cmp),
-            Format::Md => report::diff::markdown(&cmp, args.top),
+            Format::Table => commission::diff::render::table(&cmp, args.top),
+            Format::Json => commission::diff::render::json(&cmp, args.top),
+            Format::Csv => commission::diff::render::csv(&cmp),
+            Format::Md => commission::diff::render::markdown(&cmp, args.top),
         },
     };
     super::emit(&text, args.output.as_deref())

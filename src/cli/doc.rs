@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use commission::diagnostics::Error;
-use commission::report::doc;
+use commission::doc;
 
 use super::inputs::load_policy;
 

@@ -6,7 +6,6 @@ use clap::{Args, ValueEnum};
 use commission::diagnostics::{DataError, Error};
 use commission::eval::trace::explain;
 use commission::period::Period;
-use commission::report;
 
 use super::inputs::{load_policy, LedgerArgs};
 
@@ -56,8 +55,8 @@ pub fn run(args: ExplainArgs) -> Result<(), Error> {
     super::print_warnings(&warnings);
     let explanation = explain(&plan, &files, &args.payee, month, (!args.all_rows).then_some(ROW_LIMIT))?;
     let text = match args.format {
-        Format::Text => report::explain::render_text(&plan, &explanation),
-        Format::Json => report::explain::render_json(&plan, &explanation),
+        Format::Text => commission::explain::render_text(&plan, &explanation),
+        Format::Json => commission::explain::render_json(&plan, &explanation),
     };
     super::emit(&text, args.output.as_deref())
 }

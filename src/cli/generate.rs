@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use commission::diagnostics::{DataError, Error};
+use commission::generate::{generate, Layout, Model};
 use commission::money::format_grouped;
 use commission::period::Period;
-use commission::sim::generate::{generate, Layout, Model};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, ValueEnum)]

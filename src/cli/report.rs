@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use commission::diagnostics::{DataError, Error};
 use commission::eval::{read_ledgers, statements, RunOptions};
+use commission::performance::{build, Lang};
+use commission::performance::{html as performance_html, markdown as performance_md};
 use commission::period::Period;
-use commission::report::performance::{build, Lang};
-use commission::report::{performance_html, performance_md};
 
 use super::inputs::{load_policy, LedgerArgs};
 

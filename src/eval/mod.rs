@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod compute;
 pub mod coverage;
 pub mod expr;
+pub mod several;
 pub mod tiers;
 pub mod trace;
 

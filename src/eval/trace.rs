@@ -408,7 +408,7 @@ fn attach_rows(
                     (Ok(true), Ok(value)) => {
                         list.count += 1;
                         if row_limit.is_none_or(|limit| list.rows.len() < limit) {
-                            let key = schema.key.and_then(|k| row.values.get(k)).map(crate::report::plain);
+                            let key = schema.key.and_then(|k| row.values.get(k)).map(crate::value::Value::plain);
                             list.rows.push(RowRef { key, line: row.line, value });
                         }
                     }

@@ -43,6 +43,20 @@ impl Plan {
         }
     }
 
+    /// Roster columns shown beside the payee id (all but the key).
+    pub fn payee_columns(&self) -> Vec<(usize, String)> {
+        match self.roster() {
+            Some(roster) => roster
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != roster.key)
+                .map(|(i, c)| (i, c.name.clone()))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// 1-based policy line of a span, for traces and explanations.
     pub fn line(&self, span: Span) -> usize {
         self.source.line_of(span.start)

@@ -1,13 +1,12 @@
 //! CSV output: one row per statement, the components as columns.
 
-use super::{payee_columns, plain};
 use crate::eval::RunResult;
 use crate::money::format_plain;
 use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let scale = plan.rounding.scale();
-    let attrs = payee_columns(plan);
+    let attrs = plan.payee_columns();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["payee".into()];
     header.extend(attrs.iter().map(|(_, n)| n.clone()));
@@ -18,7 +17,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let _ = writer.write_record(&header);
     for s in &result.statements {
         let mut record: Vec<String> = vec![s.payee.to_string()];
-        record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()));
+        record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
         record.push(s.period.to_string());
         record.extend(s.amounts.iter().map(|a| format_plain(*a, scale)));
         record.push(format_plain(s.total, scale));

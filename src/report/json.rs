@@ -4,7 +4,6 @@
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
-use super::{payee_columns, plain};
 use crate::eval::RunResult;
 use crate::money::format_plain;
 use crate::plan::Plan;
@@ -12,7 +11,7 @@ use crate::plan::Plan;
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let scale = plan.rounding.scale();
     let amount = |d| Json::String(format_plain(d, scale));
-    let attrs = payee_columns(plan);
+    let attrs = plan.payee_columns();
     let statements: Vec<Json> = result
         .statements
         .iter()
@@ -22,8 +21,10 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
             let mut out = serde_json::Map::new();
             out.insert("payee".into(), Json::String(s.payee.to_string()));
             if !attrs.is_empty() {
-                let info: IndexMap<&str, String> =
-                    attrs.iter().map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(plain).unwrap_or_default())).collect();
+                let info: IndexMap<&str, String> = attrs
+                    .iter()
+                    .map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()))
+                    .collect();
                 out.insert("payee_info".into(), json!(info));
             }
             out.insert("period".into(), Json::String(s.period.to_string()));
@@ -60,6 +61,6 @@ pub fn metric_json(v: &crate::value::Value) -> Json {
         Value::Number(n) => Json::String(n.normalize().to_string()),
         Value::Bool(b) => Json::Bool(*b),
         Value::Missing => Json::Null,
-        other => Json::String(plain(other)),
+        other => Json::String(other.plain()),
     }
 }

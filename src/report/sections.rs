@@ -3,6 +3,10 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
+use rust_decimal::Decimal;
+
+use crate::eval::several::Evaluation;
+use crate::money::{format_grouped, format_plain};
 
 #[derive(Debug, Clone, Default)]
 pub struct Section {
@@ -123,4 +127,55 @@ pub fn csv(section: &Section) -> String {
         let _ = writer.write_record(row);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// How amounts are written: grouped with a sign on changes (tables), or plain (CSV).
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub scale: u32,
+    pub grouped: bool,
+}
+
+impl Style {
+    pub fn amount(self, d: Decimal) -> String {
+        if self.grouped {
+            format_grouped(d, self.scale)
+        } else {
+            format_plain(d, self.scale)
+        }
+    }
+    pub fn change(self, d: Decimal) -> String {
+        let text = self.amount(d);
+        if self.grouped && d > Decimal::ZERO {
+            format!("+{text}")
+        } else {
+            text
+        }
+    }
+    pub fn pct(self, p: Option<Decimal>) -> String {
+        match p {
+            Some(p) if self.grouped && p > Decimal::ZERO => format!("+{}%", fixed2(p)),
+            Some(p) if self.grouped => format!("{}%", fixed2(p)),
+            Some(p) => fixed2(p),
+            None if self.grouped => "-".into(),
+            None => String::new(),
+        }
+    }
+}
+
+/// A percentage with exactly two decimals.
+pub fn fixed2(p: Decimal) -> String {
+    format_plain(p, 2)
+}
+
+/// One line per file read: how many passes, for which plans.
+pub fn reads_footer(evaluation: &Evaluation, what: &str) -> Vec<String> {
+    evaluation
+        .passes()
+        .into_iter()
+        .map(|(path, n)| {
+            let times = if n == 1 { "once".to_string() } else { format!("{n} times") };
+            format!("{path}: read {times} for {what}")
+        })
+        .collect()
 }

@@ -4,14 +4,13 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
-use super::{payee_columns, plain};
 use crate::eval::RunResult;
 use crate::money::format_grouped;
 use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let scale = plan.rounding.scale();
-    let attrs = payee_columns(plan);
+    let attrs = plan.payee_columns();
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     let mut header: Vec<String> = vec!["payee".into()];
@@ -25,7 +24,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     table.set_header(header);
     for s in &result.statements {
         let mut row: Vec<String> = vec![s.payee.to_string()];
-        row.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()));
+        row.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
         row.push(s.period.to_string());
         row.extend(s.amounts.iter().map(|a| format_grouped(*a, scale)));
         row.push(format_grouped(s.total, scale));

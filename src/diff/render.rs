@@ -4,51 +4,11 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
-use super::sections::{self, Section};
 use crate::money::percent;
-use crate::money::{format_grouped, format_plain};
+use crate::report::sections::{self, fixed2, reads_footer, Section, Style};
+
+use crate::diff::{component_name, Comparison, PayeeChange};
 use crate::plan::Plan;
-use crate::sim::diff::{component_name, Comparison, PayeeChange};
-use crate::sim::evaluate::Evaluation;
-
-/// How amounts are written: grouped with a sign on changes (tables), or plain (CSV).
-#[derive(Clone, Copy)]
-pub struct Style {
-    pub scale: u32,
-    pub grouped: bool,
-}
-
-impl Style {
-    pub fn amount(self, d: Decimal) -> String {
-        if self.grouped {
-            format_grouped(d, self.scale)
-        } else {
-            format_plain(d, self.scale)
-        }
-    }
-    pub fn change(self, d: Decimal) -> String {
-        let text = self.amount(d);
-        if self.grouped && d > Decimal::ZERO {
-            format!("+{text}")
-        } else {
-            text
-        }
-    }
-    pub fn pct(self, p: Option<Decimal>) -> String {
-        match p {
-            Some(p) if self.grouped && p > Decimal::ZERO => format!("+{}%", fixed2(p)),
-            Some(p) if self.grouped => format!("{}%", fixed2(p)),
-            Some(p) => fixed2(p),
-            None if self.grouped => "-".into(),
-            None => String::new(),
-        }
-    }
-}
-
-/// A percentage with exactly two decimals.
-pub fn fixed2(p: Decimal) -> String {
-    format_plain(p, 2)
-}
 
 fn plan_line(role: &str, plan: &Plan) -> String {
     format!("{role}: {} (version {}, {})", plan.name, plan.version, plan.source.name)
@@ -66,18 +26,6 @@ pub fn heading(cmp: &Comparison<'_>) -> Vec<String> {
         plan_line("new", cmp.new_plan),
         format!("{range}, {} payees, amounts in {}", cmp.payees.len(), cmp.old_plan.currency),
     ]
-}
-
-/// One line per file read: how many passes, for which plans.
-pub fn reads_footer(evaluation: &Evaluation, what: &str) -> Vec<String> {
-    evaluation
-        .passes()
-        .into_iter()
-        .map(|(path, n)| {
-            let times = if n == 1 { "once".to_string() } else { format!("{n} times") };
-            format!("{path}: read {times} for {what}")
-        })
-        .collect()
 }
 
 fn payee_row(p: &PayeeChange, style: Style) -> Vec<String> {

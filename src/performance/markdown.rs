@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::performance::{stats, PayeeReport, Reports, Word};
+use super::{stats, PayeeReport, Reports, Word};
 use crate::money::format_grouped;
 
 fn cell(text: &str) -> String {
@@ -85,7 +85,7 @@ pub fn team(r: &Reports) -> String {
     header.push_str(&format!(" {} |", w(Word::Total)));
     rule.push_str("---:|");
     out.push_str(&format!("{header}\n{rule}\n"));
-    for crate::report::performance::TeamRow { payee, attrs, amounts, total } in &t.rows {
+    for crate::performance::TeamRow { payee, attrs, amounts, total } in &t.rows {
         let mut row = format!("| {} |", cell(payee));
         for a in attrs {
             row.push_str(&format!(" {} |", cell(a)));

@@ -4,11 +4,11 @@
 
 use rust_decimal::Decimal;
 
-use super::svg::escape;
 use crate::eval::tiers;
 use crate::lang::{BinaryOp, Cadence, RoundingMode, TierMode, UnaryOp};
 use crate::money::{format_grouped, Rounding};
 use crate::plan::{AggFunc, ColumnType, Component, Expr, Node, PayeeSource, Plan, TierPay, TierTable, Ty};
+use crate::report::svg::escape;
 use crate::value::Value;
 
 /// A document as blocks, rendered to Markdown or HTML.

@@ -2,17 +2,19 @@
 //! far the next bracket is, and the trend; plus a team overview. This module builds the
 //! report's content; `performance_html` and `performance_md` lay it out.
 
+pub mod html;
+pub mod markdown;
+
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::explain::show;
-use super::{payee_columns, plain};
 use crate::data::InputFile;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::Folded;
 use crate::eval::trace::{explain_folded, Fact};
 use crate::eval::RunResult;
+use crate::explain::show;
 use crate::money::format_grouped;
 use crate::period::Period;
 use crate::plan::{Plan, TierPay};
@@ -189,7 +191,7 @@ pub fn build(
     lang: Lang,
 ) -> Result<Reports, Error> {
     let scale = plan.rounding.scale();
-    let attr_cols = payee_columns(plan);
+    let attr_cols = plan.payee_columns();
     let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
     let mut payees = Vec::new();
     for s in this_month.iter().filter(|s| only.is_none_or(|p| *p == *s.payee)) {
@@ -232,14 +234,19 @@ pub fn build(
             .filter(|t| t.payee == s.payee && t.period <= month)
             .map(|t| (t.period, t.total))
             .collect();
-        let attrs =
-            attr_cols.iter().map(|(i, n)| (n.clone(), s.attrs.get(*i).map(plain).unwrap_or_default())).collect();
+        let attrs = attr_cols
+            .iter()
+            .map(|(i, n)| (n.clone(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()))
+            .collect();
         payees.push(PayeeReport { payee: s.payee.clone(), attrs, month, figures, lines, total: s.total, next, trend });
     }
     let rows = this_month
         .iter()
         .map(|s| {
-            let attrs = attr_cols.iter().map(|(i, _)| s.attrs.get(*i).map(plain).unwrap_or_default()).collect();
+            let attrs = attr_cols
+                .iter()
+                .map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default())
+                .collect();
             TeamRow { payee: s.payee.clone(), attrs, amounts: s.amounts.clone(), total: s.total }
         })
         .collect::<Vec<_>>();

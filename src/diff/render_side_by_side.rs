@@ -4,12 +4,12 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
-use super::diff::Style;
-use super::sections::{self, Section};
+use crate::diff::side_by_side::{Behind, Figure, SideBySide};
+use crate::diff::Comparison;
 use crate::money::format_grouped;
 use crate::plan::Ty;
-use crate::sim::diff::Comparison;
-use crate::sim::explain::{Behind, Figure, SideBySide};
+use crate::report::sections::Style;
+use crate::report::sections::{self, Section};
 use crate::value::Value;
 
 fn value_text(b: &Behind, scale: u32) -> String {
@@ -54,7 +54,7 @@ fn section(cmp: &Comparison<'_>, sbs: &SideBySide, style: Style, separator: &str
             new_behind,
         ]);
     }
-    let change = |p: &crate::sim::diff::PayeeChange| p.change();
+    let change = |p: &crate::diff::PayeeChange| p.change();
     if let Some(p) = cmp.payees.iter().find(|p| p.payee == sbs.payee) {
         s.note(format!(
             "total: old {}, new {}, change {}",
@@ -68,12 +68,12 @@ fn section(cmp: &Comparison<'_>, sbs: &SideBySide, style: Style, separator: &str
 
 pub fn table(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
     let style = Style { scale: cmp.scale, grouped: true };
-    sections::table(&super::diff::heading(cmp), &[section(cmp, sbs, style, "\n")], &[])
+    sections::table(&crate::diff::render::heading(cmp), &[section(cmp, sbs, style, "\n")], &[])
 }
 
 pub fn markdown(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
     let style = Style { scale: cmp.scale, grouped: true };
-    sections::markdown(&[super::diff::heading(cmp).join("  \n")], &[section(cmp, sbs, style, "; ")], &[])
+    sections::markdown(&[crate::diff::render::heading(cmp).join("  \n")], &[section(cmp, sbs, style, "; ")], &[])
 }
 
 pub fn csv(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
@@ -116,7 +116,7 @@ pub fn json(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
             })
         })
         .collect();
-    let mut doc = super::diff::json_value(cmp, 0);
+    let mut doc = crate::diff::render::json_value(cmp, 0);
     let payee = cmp.payees.iter().find(|p| p.payee == sbs.payee);
     let summary = payee.map_or(Json::Null, |p| {
         json!({"old": p.old.map(|d| style.amount(d)), "new": p.new.map(|d| style.amount(d)), "change": style.amount(p.change())})

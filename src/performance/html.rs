@@ -3,9 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use super::performance::{stats, PayeeReport, Reports, TeamReport, Word};
-use super::svg::{bars, escape, histogram};
+use super::{stats, PayeeReport, Reports, TeamReport, Word};
 use crate::money::format_grouped;
+use crate::report::svg::{bars, escape, histogram};
 
 const STYLE: &str = "\
 :root{--ink:#1d2733;--muted:#5b6673;--line:#d9dee4;--accent:#2e6da4}\
@@ -38,8 +38,8 @@ fn page(lang_code: &str, title: &str, body: &str) -> String {
 
 fn lang_code(r: &Reports) -> &'static str {
     match r.lang {
-        super::performance::Lang::En => "en",
-        super::performance::Lang::Zh => "zh-CN",
+        super::Lang::En => "en",
+        super::Lang::Zh => "zh-CN",
     }
 }
 
@@ -148,7 +148,7 @@ pub fn team_section(r: &Reports, t: &TeamReport, link: &dyn Fn(&str) -> Option<S
         out.push_str(&format!("<th class=\"n\">{}</th>", escape(h)));
     }
     out.push_str(&format!("<th class=\"n\">{}</th></tr>", w(Word::Total)));
-    for crate::report::performance::TeamRow { payee, attrs, amounts, total } in &t.rows {
+    for crate::performance::TeamRow { payee, attrs, amounts, total } in &t.rows {
         let name = match link(payee) {
             Some(href) => format!("<a href=\"{}\">{}</a>", escape(&href), escape(payee)),
             None => escape(payee),

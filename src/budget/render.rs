@@ -4,10 +4,10 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
-use super::diff::{fixed2, reads_footer, Style};
-use super::sections::{self, Section};
+use crate::budget::{Breakdown, Budget, Grouping, PER, UPLIFT};
 use crate::money::percent;
-use crate::sim::budget::{Breakdown, Budget, Grouping, PER, UPLIFT};
+use crate::report::sections::{self, Section};
+use crate::report::sections::{fixed2, reads_footer, Style};
 
 pub const ALLOCATION_NOTE: &str = "a payee's payout is split over the values of a sales column pro rata to the payee's sales with each value in the component's period (the month for monthly components, the quarter for quarterly ones); values with negative net sales get nothing";
 

@@ -24,10 +24,12 @@
 //! Every draw comes from one ChaCha8 stream seeded with `seed`, in a fixed order, and
 //! amounts are whole fen computed by integer splits, so a seed gives byte-identical files.
 
+mod random;
+
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::random::{split, Rng};
+use crate::generate::random::{split, Rng};
 use crate::period::Period;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,17 +1,21 @@
 //! Two versions of a plan on the same ledgers: total, per component, per payee, who gains
 //! and who loses, and how the changes are spread.
 
+pub mod render;
+pub mod render_side_by_side;
+pub mod side_by_side;
+
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::evaluate::{evaluate, payee_totals, Evaluation, Job};
-use super::quantiles::{quantile, STANDARD};
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
+use crate::eval::several::{evaluate, payee_totals, Evaluation, Job};
 use crate::period::Period;
 use crate::plan::Component;
 use crate::plan::Plan;
+use crate::quantiles::{quantile, STANDARD};
 
 /// How a component of one side corresponds to the other side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::diff::{component_name, Comparison, Pairing};
-use super::evaluate::Evaluated;
+use super::{component_name, Comparison, Pairing};
 use crate::check::suggest_help;
 use crate::diagnostics::DataError;
 use crate::eval::compute::due_period;
+use crate::eval::several::Evaluated;
 use crate::eval::trace::{explain_folded, Fact};
 use crate::period::Period;
 use crate::plan::Plan;

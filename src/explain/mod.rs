@@ -3,7 +3,6 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 
-use super::plain;
 use crate::eval::trace::{ComponentExplanation, Explanation, Fact, RowList, Step, StepKind, TierSlice};
 use crate::lang::{Cadence, TierMode};
 use crate::money::{format_grouped, format_plain, mode_name};
@@ -51,9 +50,10 @@ pub fn render_text(plan: &Plan, e: &Explanation) -> String {
     let scale = plan.rounding.scale();
     let mut out = String::new();
     let mut who = e.payee.to_string();
-    let attrs: Vec<String> = super::payee_columns(plan)
+    let attrs: Vec<String> = plan
+        .payee_columns()
         .iter()
-        .filter_map(|(i, name)| e.attrs.get(*i).map(|v| format!("{name} {}", plain(v))))
+        .filter_map(|(i, name)| e.attrs.get(*i).map(|v| format!("{name} {}", v.plain())))
         .collect();
     if !attrs.is_empty() {
         who.push_str(&format!(" ({})", attrs.join(", ")));
@@ -146,7 +146,7 @@ fn render_fact(out: &mut String, fact: &Fact, at: &dyn Fn(usize) -> String) {
             out.push_str(&format!("    {text} = {} ({source})\n", show(value, *ty)));
         }
         Fact::Let { name, value, ty } => out.push_str(&format!("    {name} = {}\n", show(value, *ty))),
-        Fact::Payee { text, value } => out.push_str(&format!("    {text} = {}\n", plain(value))),
+        Fact::Payee { text, value } => out.push_str(&format!("    {text} = {}\n", value.plain())),
         Fact::Table { name, keys, value, ty, row_line } => {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             let row = row_line.map(|l| format!("  [{}]", at(l))).unwrap_or_default();
@@ -167,7 +167,7 @@ fn render_rows(out: &mut String, rows: &RowList) {
         let key = r.key.as_ref().map(|k| format!("{k} ")).unwrap_or_default();
         let value = match &r.value {
             Value::Number(n) => money(*n),
-            other => plain(other),
+            other => other.plain(),
         };
         out.push_str(&format!("      {key}line {}: {value}\n", r.line));
     }
@@ -260,9 +260,10 @@ pub fn render_json(plan: &Plan, e: &Explanation) -> String {
             })
         })
         .collect();
-    let attrs: serde_json::Map<String, Json> = super::payee_columns(plan)
+    let attrs: serde_json::Map<String, Json> = plan
+        .payee_columns()
         .iter()
-        .filter_map(|(i, name)| e.attrs.get(*i).map(|v| (name.clone(), Json::String(plain(v)))))
+        .filter_map(|(i, name)| e.attrs.get(*i).map(|v| (name.clone(), Json::String(v.plain()))))
         .collect();
     let doc = json!({
         "policy": {"name": plan.name, "version": plan.version, "sha256": plan.sha256, "file": file},
@@ -282,7 +283,7 @@ fn value_json(v: &Value) -> Json {
         Value::Number(n) => Json::String(n.normalize().to_string()),
         Value::Bool(b) => Json::Bool(*b),
         Value::Missing => Json::Null,
-        other => Json::String(plain(other)),
+        other => Json::String(other.plain()),
     }
 }
 

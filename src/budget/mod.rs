@@ -9,23 +9,25 @@
 //! quarter's. Groups with negative net sales get nothing; a payout with no positive sales to
 //! split by goes to `(no sales)`. Shares are exact to the rounding step ([`super::allocate`]).
 
+pub mod allocate;
+pub mod render;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::allocate::pro_rata;
-use super::evaluate::{evaluate, payee_totals, Evaluation, Job};
-use super::quantiles::quantile;
+use crate::budget::allocate::pro_rata;
 use crate::check::suggest_help;
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
 use crate::eval::compute::{policy_error, unrounded_component};
+use crate::eval::several::{evaluate, payee_totals, Evaluation, Job};
 use crate::eval::{Folded, Scale};
 use crate::period::{Granularity, Period};
 use crate::plan::ColumnType;
 use crate::plan::Plan;
-use crate::report::plain;
+use crate::quantiles::quantile;
 use crate::value::Value;
 
 /// The sales every ratio is taken against: a money column of a dated, per-payee input.
@@ -251,7 +253,7 @@ pub fn budget<'a>(
             *t
         });
         for (g, column) in sales_columns.iter().enumerate() {
-            let value = values.get(*column).map(plain).unwrap_or_default();
+            let value = values.get(*column).map(crate::value::Value::plain).unwrap_or_default();
             if let Some(map) = tally.by.get_mut(g) {
                 let v = map.entry(key.clone()).or_default().entry(value).or_default();
                 *v = v.checked_add(*amount).unwrap_or_else(|| {
@@ -345,7 +347,7 @@ pub fn budget<'a>(
                     .folded
                     .payees
                     .iter()
-                    .map(|p| (p.id.clone(), p.attrs.get(*column).map(plain).unwrap_or_default()))
+                    .map(|p| (p.id.clone(), p.attrs.get(*column).map(crate::value::Value::plain).unwrap_or_default()))
                     .collect();
                 for s in &result.statements {
                     let key = attrs.get(&s.payee).cloned().unwrap_or_default();
