@@ -21,8 +21,9 @@ use crate::budget::allocate::pro_rata;
 use crate::check::suggest_help;
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
+use crate::eval::aggregate::ObservedRow;
 use crate::eval::compute::{policy_error, unrounded_component};
-use crate::eval::several::{evaluate, payee_totals, Evaluation, Job};
+use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job};
 use crate::eval::{Folded, Scale};
 use crate::period::{Granularity, Period};
 use crate::plan::ColumnType;
@@ -241,7 +242,8 @@ pub fn budget<'a>(
         .collect();
     let mut tally = Tally { by: vec![HashMap::new(); sales_columns.len()], ..Tally::default() };
     let mut overflow = false;
-    let mut observe = |request: usize, input: usize, payee: &Arc<str>, bucket: Period, values: &[Value]| {
+    let mut observe = |row: ObservedRow<'_>| {
+        let ObservedRow { request, input, payee, bucket, values, .. } = row;
         if request != 0 || input != measure.input {
             return;
         }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
-use crate::eval::several::{evaluate, payee_totals, Evaluation, Job};
+use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job};
 use crate::period::Period;
 use crate::plan::Component;
 use crate::plan::Plan;

@@ -10,7 +10,7 @@ use super::{component_name, Comparison, Pairing};
 use crate::check::suggest_help;
 use crate::diagnostics::DataError;
 use crate::eval::compute::due_period;
-use crate::eval::several::Evaluated;
+use crate::eval::passes::Evaluated;
 use crate::eval::trace::{explain_folded, Fact};
 use crate::period::Period;
 use crate::plan::Plan;
@@ -106,7 +106,7 @@ fn figure(plan: &Plan, run: &Evaluated, payee: &str, index: usize, comp: &Compon
     }
     let statement = run.result.statements.iter().find(|s| &*s.payee == payee && s.period == month)?;
     let amount = statement.amounts.get(index).copied()?;
-    let explanation = explain_folded(plan, &[], &run.folded, payee, month, None).ok()?;
+    let explanation = explain_folded(plan, &[], &run.folded, payee, month).ok()?;
     let mut behind: Vec<Behind> = Vec::new();
     for fact in explanation.components.get(index)?.steps.iter().flat_map(|s| &s.facts) {
         let (label, value, ty) = match fact {

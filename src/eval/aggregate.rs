@@ -143,6 +143,17 @@ pub struct Folded {
     pub span: Option<(Period, Period)>,
     /// Where the first and the last month of `span` were seen (`sales.csv:12:2`, the value).
     pub span_rows: Option<(SeenAt, SeenAt)>,
+    /// Per aggregate of the plan: its input and its place in that input's state vector.
+    slots: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    /// The folded state of one aggregate of the plan for a payee and a bucket (`None` when
+    /// the payee has no row there). The fold alone decides where a state is kept.
+    pub fn state(&self, aggregate: usize, payee: &Arc<str>, bucket: Period) -> Option<&AggState> {
+        let (input, slot) = *self.slots.get(aggregate)?;
+        self.buckets.get(input)?.get(&(payee.clone(), bucket))?.get(slot)
+    }
 }
 
 /// A field of a ledger row, for messages: where it is and what it says.
@@ -175,10 +186,24 @@ pub struct Scale {
     pub factor: Decimal,
 }
 
-/// Sees every row a plan uses, after its payee and bucket are known: (request, input,
-/// payee, bucket, values). Lets a command tally what the plan's aggregates do not keep,
-/// such as sales per business type, without reading the ledger again.
-pub type RowObserver<'o> = dyn FnMut(usize, usize, &Arc<str>, Period, &[Value]) + 'o;
+/// A row a plan uses, as the fold saw it: its payee and bucket are the fold's own (the one
+/// place that decides them), `values` are after any scaling.
+#[derive(Debug, Clone, Copy)]
+pub struct ObservedRow<'r> {
+    /// Index of the fold request (the plan) the row was folded for.
+    pub request: usize,
+    pub input: usize,
+    pub payee: &'r Arc<str>,
+    pub bucket: Period,
+    pub values: &'r [Value],
+    /// 1-based line of the row in its file.
+    pub line: u64,
+}
+
+/// Sees every row a plan uses, after its payee and bucket are known. Lets a command tally
+/// what the plan's aggregates do not keep (sales per business type), or list the rows behind
+/// a figure (`explain`), without reading the ledger again.
+pub type RowObserver<'o> = dyn FnMut(ObservedRow<'_>) + 'o;
 
 /// One read of one file and the inputs of the requests it served.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -369,7 +394,14 @@ fn read_group<T: Tracer>(
                 }
             };
             if let (Some((payee, bucket)), Some(observe)) = (used, observer.as_deref_mut()) {
-                observe(task.request, task.input, &payee, bucket, values);
+                observe(ObservedRow {
+                    request: task.request,
+                    input: task.input,
+                    payee: &payee,
+                    bucket,
+                    values,
+                    line: row.line,
+                });
             }
         }
         Ok(())
@@ -436,6 +468,12 @@ impl<'a> PlanFold<'a> {
                 Some(LedgerShape { payee_col, period_col, granularity, aggs, keeps_rows })
             })
             .collect();
+        let slots = plan
+            .aggregates
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.input, plan.aggregates.iter().take(i).filter(|b| b.input == a.input).count()))
+            .collect();
         PlanFold {
             plan,
             needed: &request.needed,
@@ -447,6 +485,7 @@ impl<'a> PlanFold<'a> {
                 buckets: vec![HashMap::default(); n],
                 rows: vec![HashMap::default(); n],
                 counts: vec![RowCounts::default(); n],
+                slots,
                 ..Folded::default()
             },
             eval_error: None,

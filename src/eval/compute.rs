@@ -2,36 +2,18 @@
 //! cadence's period, over the whole period's data (a quarterly bonus is computed in March
 //! over January to March, even when the report starts in February).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{fold_inputs, AggState, Folded, Needed, Payee};
-use super::coverage::{Coverage, CoverageTracer};
+use super::aggregate::{AggState, Folded, Payee};
 use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
-use crate::data::{InputFile, RowCounts};
-use crate::diagnostics::{DataError, Error, PolicyReport};
+use crate::data::RowCounts;
+use crate::diagnostics::{Error, PolicyReport};
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Metric, PayeeSource, Plan};
 use crate::value::Value;
-
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// First and last month of the run; `None` uses the months the ledgers span.
-    pub range: Option<(Period, Period)>,
-    /// Records what the run exercises (`--coverage`); `None` records nothing.
-    pub coverage: Option<Coverage>,
-    /// How many rejected rows to list before stopping (at least 1: the first stops the run).
-    pub max_errors: usize,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions { range: None, coverage: None, max_errors: 1 }
-    }
-}
 
 /// One payee's statement for one month.
 #[derive(Debug, Clone)]
@@ -57,98 +39,12 @@ pub struct RunResult {
     pub counts: Vec<RowCounts>,
 }
 
-/// Reads the ledgers once: the folded aggregates and the months the run covers.
-pub fn read_ledgers(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<(Folded, Vec<Period>), Error> {
-    match &options.coverage {
-        Some(coverage) => read_ledgers_traced(plan, files, options, &mut CoverageTracer::new(plan, coverage)),
-        None => read_ledgers_traced(plan, files, options, &mut NoTrace),
-    }
-}
-
-fn read_ledgers_traced<T: Tracer>(
-    plan: &Plan,
-    files: &[InputFile],
-    options: &RunOptions,
-    tracer: &mut T,
-) -> Result<(Folded, Vec<Period>), Error> {
-    let folded = fold_inputs(plan, files, &needed_for(plan, options.range), options.max_errors, tracer)?;
-    let months = months_of(plan, &folded, files, options.range)?;
-    Ok((folded, months))
-}
-
-/// The buckets a run over `range` reads; `None` (every bucket) without a range.
-pub fn needed_for(plan: &Plan, range: Option<(Period, Period)>) -> Needed {
-    range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)))
-}
-
-/// The months of a run: the range, or the months the ledgers span. A fold with no payees is
-/// an error: an empty run would look like "nobody earned anything", and far more often the
-/// wrong file was given. `files` names the payee ledger in that message.
-pub fn months_of(
-    plan: &Plan,
-    folded: &Folded,
-    files: &[InputFile],
-    range: Option<(Period, Period)>,
-) -> Result<Vec<Period>, Error> {
-    if folded.payees.is_empty() {
-        let (input, column) = match plan.payee {
-            PayeeSource::Ledger { input, column } | PayeeSource::Roster { input, column } => (input, column),
-        };
-        let schema = plan.inputs.get(input);
-        let name = schema.map_or("", |s| s.name.as_str());
-        let column = schema.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str());
-        let file = files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
-        return Err(DataError::new(
-            format!("{file}:1"),
-            format!("no payees: input `{name}` has no rows, so there is no `{column}` to pay"),
-        )
-        .with_help("check that this is the ledger you meant; it has a header line but no data")
-        .into());
-    }
-    let months = match range.or(folded.span) {
-        Some((from, to)) => Period::months_between(from, to),
-        None => Vec::new(),
-    };
-    if range.is_none() && months.len() > MAX_UNASKED_MONTHS {
-        return Err(span_too_long(folded, months.len()).into());
-    }
-    Ok(months)
-}
-
-/// Without `--period` or `--from`/`--to` a run covers the months its ledgers span. A date
-/// with a mistyped year (2062 for 2026) would silently add decades of empty statements, so
-/// a span longer than this must be asked for.
-pub const MAX_UNASKED_MONTHS: usize = 24;
-
-fn span_too_long(folded: &Folded, months: usize) -> DataError {
-    let (first, last) = folded.span_rows.clone().unwrap_or_default();
-    DataError::new(
-        &last.at,
-        format!(
-            "the ledgers run from `{}` ({}) to `{}`, {months} months, and no range was given",
-            first.value, first.at, last.value
-        ),
-    )
-    .with_help(format!(
-        "a date may have a mistyped year; to run more than {MAX_UNASKED_MONTHS} months, give the range with `--from` and `--to`"
-    ))
-}
-
-/// Reads the ledgers and computes every statement.
-pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
-    let (folded, months) = read_ledgers(plan, files, options)?;
-    match &options.coverage {
-        Some(coverage) => statements_traced(plan, &folded, &months, &mut CoverageTracer::new(plan, coverage)),
-        None => statements(plan, &folded, &months),
-    }
-}
-
 /// Every payee's statement for each of `months`, from ledgers already read.
 pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<RunResult, Error> {
     statements_traced(plan, folded, months, &mut NoTrace)
 }
 
-fn statements_traced<T: Tracer>(
+pub(super) fn statements_traced<T: Tracer>(
     plan: &Plan,
     folded: &Folded,
     months: &[Period],
@@ -192,37 +88,6 @@ fn statements_traced<T: Tracer>(
         }
     }
     Ok(RunResult { months: months.to_vec(), statements, component_totals, total, counts: folded.counts.clone() })
-}
-
-/// Buckets (months, quarters, years) whose rows some statement in `months` uses.
-fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
-    let mut needed = HashSet::new();
-    for month in months {
-        needed.insert(*month);
-        for component in &plan.components {
-            let Some(period) = month.coarsen(component.cadence.into()) else {
-                continue;
-            };
-            if period.last_month() != *month {
-                continue;
-            }
-            for g in [Granularity::Month, Granularity::Quarter, Granularity::Year] {
-                needed.extend(period.split(g));
-                needed.extend(period.coarsen(g));
-            }
-        }
-        for g in [Granularity::Quarter, Granularity::Year] {
-            needed.extend(month.coarsen(g));
-        }
-        // Metrics show their whole period (the quarter containing the month).
-        for metric in &plan.metrics {
-            if let Some(period) = month.coarsen(metric.cadence.into()) {
-                needed.extend(period.split(Granularity::Month));
-                needed.extend(period.split(Granularity::Quarter));
-            }
-        }
-    }
-    needed
 }
 
 pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
@@ -371,14 +236,11 @@ impl Env for StatementEnv<'_> {
             return Ok(Value::Missing);
         };
         let overflow = || EvalError::new("the total is too large to compute exactly", agg.span);
-        let slot = self.plan.aggregates.iter().take(index).filter(|a| a.input == agg.input).count();
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
         let mut state = AggState::new(agg.func);
-        if let Some(buckets) = self.folded.buckets.get(agg.input) {
-            for bucket in self.period.split(gran) {
-                if let Some(s) = buckets.get(&(self.payee.id.clone(), bucket)).and_then(|states| states.get(slot)) {
-                    state.merge(s).ok_or_else(overflow)?;
-                }
+        for bucket in self.period.split(gran) {
+            if let Some(s) = self.folded.state(index, &self.payee.id, bucket) {
+                state.merge(s).ok_or_else(overflow)?;
             }
         }
         state.finish().ok_or_else(overflow)

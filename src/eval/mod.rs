@@ -1,12 +1,20 @@
-//! Evaluation in two phases: [`aggregate`] folds each ledger, row by row, into the plan's
-//! aggregates per (payee, period bucket); [`compute`] evaluates each statement's components
-//! over those aggregates.
+//! Evaluation of a checked [`Plan`](crate::plan::Plan) over ledgers, in two phases:
+//! [`aggregate`] folds each ledger, row by row, into the plan's aggregates per (payee,
+//! period bucket); [`compute`] evaluates each statement's components over those aggregates.
+//! [`run`] orchestrates one plan, [`passes`] decides which buckets to read and runs several
+//! plans over one pass per ledger, [`trace`] records how one statement was reached (for
+//! `explain`), [`coverage`] what a run exercised.
+//!
+//! May use: `plan`, `data`, `money`, `period`, `value`, `diagnostics`. Never `syntax` (beyond
+//! spans and vocabulary), `report`, a tool, or `cli`; nothing here formats text for people
+//! beyond a diagnostic's words.
 
 pub mod aggregate;
 pub mod compute;
 pub mod coverage;
 pub mod expr;
-pub mod several;
+pub mod passes;
+pub mod run;
 pub mod tiers;
 pub mod trace;
 
@@ -40,4 +48,6 @@ impl EvalError {
 }
 
 pub use aggregate::{fold_inputs, fold_shared, FoldOutcome, FoldRequest, Folded, LedgerRead, Scale};
-pub use compute::{compute, needed_for, read_ledgers, statements, RunOptions, RunResult, Statement};
+pub use compute::{statements, RunResult, Statement};
+pub use passes::needed_for;
+pub use run::{compute, read_ledgers, RunOptions};

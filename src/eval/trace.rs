@@ -2,20 +2,23 @@
 //!
 //! `explain` evaluates the statement's components again with a [`Recorder`] (a normal run
 //! records nothing), through the very same `evaluate_component` that `run` uses, so the two
-//! cannot disagree. It then reads the ledgers a second time for this payee only, to list
-//! the rows behind each aggregate.
+//! cannot disagree. The rows behind each aggregate are the ones the fold itself saw for this
+//! payee (through its row hook), so the ledgers are read once and a row's payee and bucket
+//! are decided in one place.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{Folded, Payee, RowEnv};
-use super::compute::{due_period, evaluate_component, policy_error, read_ledgers, Outcome, RunOptions};
-use super::expr::{eval, table_lookup_row, Tracer};
+use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, RowEnv};
+use super::compute::{due_period, evaluate_component, policy_error, Outcome};
+use super::expr::{eval, table_lookup_row, NoTrace, Tracer};
+use super::passes::needed_for;
+use super::run::months_of;
 use super::tiers::{self, Slice};
 use crate::check::suggest_help;
-use crate::data::{read_input, InputFile, Refusal};
+use crate::data::InputFile;
 use crate::diagnostics::{DataError, Error};
 use crate::lang::{Cadence, TierMode};
 use crate::money::Rounding;
@@ -145,19 +148,44 @@ pub fn explain(
     month: Period,
     row_limit: Option<usize>,
 ) -> Result<Explanation, Error> {
-    let (folded, _) = read_ledgers(plan, files, &RunOptions { range: Some((month, month)), ..RunOptions::default() })?;
-    explain_folded(plan, files, &folded, payee, month, Some(row_limit))
+    let range = Some((month, month));
+    let request = FoldRequest { plan, files, needed: needed_for(plan, range), scale: None, max_errors: 1 };
+    // Only this payee's rows of inputs that aggregates read are kept: one person's ledger.
+    let mut kept: Vec<KeptRow> = Vec::new();
+    let mut keep = |row: ObservedRow<'_>| {
+        if &**row.payee == payee && plan.aggregates.iter().any(|a| a.input == row.input) {
+            kept.push(KeptRow { input: row.input, bucket: row.bucket, values: row.values.to_vec(), line: row.line });
+        }
+    };
+    let outcome = fold_shared(std::slice::from_ref(&request), Some(&mut keep), &mut NoTrace)?;
+    let folded = outcome.folded.into_iter().next().unwrap_or_default();
+    months_of(plan, &folded, files, range)?;
+    let mut explanation = explain_folded(plan, files, &folded, payee, month)?;
+    let payee = folded
+        .payees
+        .iter()
+        .find(|p| &*p.id == payee)
+        .cloned()
+        .unwrap_or(Payee { id: payee.into(), attrs: Vec::new() });
+    attach_rows(plan, files, &payee, &kept, &mut explanation.components, row_limit)?;
+    Ok(explanation)
 }
 
-/// Explains a statement from ledgers already read. `rows`: `None` lists no ledger rows
-/// (no second read); `Some(limit)` lists them as [`explain`] does.
+/// A row of the explained payee, kept from the fold.
+struct KeptRow {
+    input: usize,
+    bucket: Period,
+    values: Vec<Value>,
+    line: u64,
+}
+
+/// Explains a statement from ledgers already read, without listing ledger rows.
 pub fn explain_folded(
     plan: &Plan,
     files: &[InputFile],
     folded: &Folded,
     payee: &str,
     month: Period,
-    rows: Option<Option<usize>>,
 ) -> Result<Explanation, Error> {
     let Some(payee) = folded.payees.iter().find(|p| &*p.id == payee) else {
         let known: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
@@ -168,9 +196,6 @@ pub fn explain_folded(
     let mut components = Vec::with_capacity(plan.components.len());
     for component in &plan.components {
         components.push(explain_component(plan, files, folded, payee, month, component)?);
-    }
-    if let Some(row_limit) = rows {
-        attach_rows(plan, files, payee, &mut components, row_limit)?;
     }
     let total = components.iter().map(|c| c.outcome.amount).sum();
     Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total })
@@ -341,12 +366,13 @@ fn lookup_source(plan: &Plan, folded: &Folded, payee: &Payee, period: Period, in
     (name, line)
 }
 
-/// Reads the inputs behind the explained aggregates again, for this payee only, and lists
-/// the rows each aggregate folded.
+/// Lists, for every aggregate fact, the kept rows it folded: those of its input, in its
+/// component's period, that pass its filter.
 fn attach_rows(
     plan: &Plan,
     files: &[InputFile],
     payee: &Payee,
+    kept: &[KeptRow],
     components: &mut [ComponentExplanation],
     row_limit: Option<usize>,
 ) -> Result<(), Error> {
@@ -361,79 +387,40 @@ fn attach_rows(
             }
         }
     }
-    let mut inputs: Vec<usize> = wanted.keys().filter_map(|(a, _)| plan.aggregates.get(*a).map(|a| a.input)).collect();
-    inputs.sort_unstable();
-    inputs.dedup();
-    for input in inputs {
-        let (Some(schema), Some(file)) = (plan.inputs.get(input), files.iter().find(|f| f.input == input)) else {
-            continue;
-        };
-        let (Some(payee_col), Some(period_col), Some(gran)) = (schema.payee, schema.period, schema.bucket()) else {
-            continue;
-        };
-        let shown = file.source.shown();
-        let mut failure = None;
-        // The ledger was read and checked once already; a second read meets the same rows.
-        let reading = read_input(schema, file, &plan.currency, 1, |row| {
-            let is_payee = match row.values.get(payee_col) {
-                Some(Value::Text(t)) => **t == *payee.id,
-                Some(Value::Number(n)) => n.to_string() == *payee.id,
-                _ => false,
+    for row in kept {
+        let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id };
+        for ((agg_index, period), list) in wanted.iter_mut() {
+            let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == row.input) else { continue };
+            if !period.contains(row.bucket) {
+                continue;
+            }
+            let failed = |e| {
+                let shown = files.iter().find(|f| f.input == row.input).map(|f| f.source.shown()).unwrap_or_default();
+                policy_error(plan, e, &format!("row of {shown}"))
             };
-            if !is_payee {
-                return Ok(());
-            }
-            let bucket = match row.values.get(period_col) {
-                Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
-                Some(Value::Period(p)) => *p,
-                _ => return Ok(()),
+            let passes = match &agg.filter {
+                Some(f) => eval(plan, f, &env).map_err(failed)? == Value::Bool(true),
+                None => true,
             };
-            let bucket = bucket.coarsen(gran).unwrap_or(bucket);
-            let env = RowEnv { row: row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id };
-            for ((agg_index, period), list) in wanted.iter_mut() {
-                let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == input) else { continue };
-                if !period.contains(bucket) {
-                    continue;
-                }
-                let passes = match &agg.filter {
-                    Some(f) => eval(plan, f, &env).map(|v| v == Value::Bool(true)),
-                    None => Ok(true),
-                };
-                let value = match (&passes, &agg.arg) {
-                    (Ok(true), Some(arg)) => eval(plan, arg, &env),
-                    (Ok(true), None) => Ok(Value::Number(Decimal::ONE)),
-                    _ => Ok(Value::Missing),
-                };
-                match (passes, value) {
-                    (Ok(true), Ok(value)) => {
-                        list.count += 1;
-                        if row_limit.is_none_or(|limit| list.rows.len() < limit) {
-                            let key = schema.key.and_then(|k| row.values.get(k)).map(crate::value::Value::plain);
-                            list.rows.push(RowRef { key, line: row.line, value });
-                        }
-                    }
-                    (Err(e), _) | (_, Err(e)) => {
-                        failure = Some(e);
-                        return Err(Refusal::Stop);
-                    }
-                    _ => {}
-                }
+            if !passes {
+                continue;
             }
-            Ok(())
-        })
-        .map_err(Error::Data)?;
-        if let Some(err) = failure.take() {
-            return Err(policy_error(plan, err, &format!("row of {shown}")));
-        }
-        if let Some(problem) = reading.problems.into_iter().next() {
-            return Err(Error::Data(problem));
-        }
-        for ((agg_index, _), list) in wanted.iter_mut() {
-            if plan.aggregates.get(*agg_index).is_some_and(|a| a.input == input) {
-                list.input = schema.name.clone();
-                list.file = shown.clone();
+            let value = match &agg.arg {
+                Some(arg) => eval(plan, arg, &env).map_err(failed)?,
+                None => Value::Number(Decimal::ONE),
+            };
+            list.count += 1;
+            if row_limit.is_none_or(|limit| list.rows.len() < limit) {
+                let key =
+                    plan.inputs.get(row.input).and_then(|s| s.key).and_then(|k| row.values.get(k)).map(Value::plain);
+                list.rows.push(RowRef { key, line: row.line, value });
             }
         }
+    }
+    for ((agg_index, _), list) in wanted.iter_mut() {
+        let Some(input) = plan.aggregates.get(*agg_index).map(|a| a.input) else { continue };
+        list.input = plan.inputs.get(input).map_or(String::new(), |s| s.name.clone());
+        list.file = files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
     }
     for c in components.iter_mut() {
         let period = c.period;

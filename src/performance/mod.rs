@@ -195,7 +195,7 @@ pub fn build(
     let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
     let mut payees = Vec::new();
     for s in this_month.iter().filter(|s| only.is_none_or(|p| *p == *s.payee)) {
-        let explanation = explain_folded(plan, files, folded, &s.payee, month, None)?;
+        let explanation = explain_folded(plan, files, folded, &s.payee, month)?;
         let figures = plan
             .metrics
             .iter()

@@ -5,7 +5,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use rust_decimal::Decimal;
 
-use crate::eval::several::Evaluation;
+use crate::eval::passes::Evaluation;
 use crate::money::{format_grouped, format_plain};
 
 #[derive(Debug, Clone, Default)]

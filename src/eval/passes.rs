@@ -1,15 +1,19 @@
-//! Several plans over the same ledgers: one fold (one pass per ledger where the plans'
-//! schemas agree), then each plan's statements over one common range of months.
+//! Which ledger rows to read, and reading them once: the buckets (months, quarters, years) a
+//! range of statements needs, and several plans over the same ledgers in one fold (one pass
+//! per ledger where the plans' schemas agree), then each plan's statements over one common
+//! range of months.
+
+use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
 use crate::data::InputFile;
 use crate::diagnostics::Error;
-use crate::eval::aggregate::RowObserver;
-use crate::eval::compute::months_of;
+use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, RowObserver, Scale};
+use crate::eval::compute::{statements, RunResult};
 use crate::eval::expr::NoTrace;
-use crate::eval::{fold_shared, needed_for, statements, FoldRequest, Folded, LedgerRead, RunResult, Scale};
-use crate::period::Period;
+use crate::eval::run::months_of;
+use crate::period::{Granularity, Period};
 use crate::plan::Plan;
 
 /// One plan to evaluate: its files and, optionally, a column to scale.
@@ -93,4 +97,40 @@ pub fn payee_totals(result: &RunResult) -> Vec<(std::sync::Arc<str>, Decimal)> {
         }
     }
     out
+}
+
+/// The buckets a run over `range` reads; `None` (every bucket) without a range.
+pub fn needed_for(plan: &Plan, range: Option<(Period, Period)>) -> Needed {
+    range.map(|(from, to)| needed_buckets(plan, &Period::months_between(from, to)))
+}
+
+/// Buckets (months, quarters, years) whose rows some statement in `months` uses.
+fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
+    let mut needed = HashSet::new();
+    for month in months {
+        needed.insert(*month);
+        for component in &plan.components {
+            let Some(period) = month.coarsen(component.cadence.into()) else {
+                continue;
+            };
+            if period.last_month() != *month {
+                continue;
+            }
+            for g in [Granularity::Month, Granularity::Quarter, Granularity::Year] {
+                needed.extend(period.split(g));
+                needed.extend(period.coarsen(g));
+            }
+        }
+        for g in [Granularity::Quarter, Granularity::Year] {
+            needed.extend(month.coarsen(g));
+        }
+        // Metrics show their whole period (the quarter containing the month).
+        for metric in &plan.metrics {
+            if let Some(period) = month.coarsen(metric.cadence.into()) {
+                needed.extend(period.split(Granularity::Month));
+                needed.extend(period.split(Granularity::Quarter));
+            }
+        }
+    }
+    needed
 }
