@@ -12,6 +12,7 @@ pub mod text;
 
 use rust_decimal::Decimal;
 
+use crate::diagnostics::eval::EvalKind;
 use crate::eval::expr::{eval, Env};
 use crate::eval::EvalError;
 use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
@@ -137,20 +138,15 @@ fn payout(plan: &Plan, component: &Component, base: &Expr, x: Decimal) -> Result
     let number = |e: &Expr, env: &CurveEnv| -> Result<Option<Decimal>, EvalError> {
         Ok(eval(plan, &substitute(e, base, x), env)?.as_number())
     };
-    let mut amount = number(&component.pay, &env)?.ok_or_else(|| {
-        EvalError::new("the payout depends on more than its base (another aggregate or a lookup)", component.pay.span)
-            .with_help("a curve varies one base; this component reads other ledger values too")
-    })?;
+    let mut amount =
+        number(&component.pay, &env)?.ok_or_else(|| EvalError::new(EvalKind::NotOnlyTheBase, component.pay.span))?;
     if let Some(cap) = component.cap.as_ref().map(|c| number(c, &env)).transpose()?.flatten() {
         amount = amount.min(cap);
     }
     if let Some(floor) = component.floor.as_ref().map(|f| number(f, &env)).transpose()?.flatten() {
         amount = amount.max(floor);
     }
-    component
-        .rounding
-        .apply(amount)
-        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))
+    component.rounding.apply(amount).ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))
 }
 
 /// The curve of `component` for bases from `from` to `to` every `step`, plus the points one

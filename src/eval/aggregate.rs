@@ -15,6 +15,7 @@ use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
+use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{DataError, Error, PolicyReport, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, PayeeSource, Plan};
@@ -380,7 +381,7 @@ fn read_group<T: Tracer>(
                     scratch.extend_from_slice(row.values);
                     if let Some(Value::Number(n)) = scratch.get_mut(s.column) {
                         *n = n.checked_mul(s.factor).ok_or_else(|| {
-                            Refusal::Reject(DataError::new(row.at_column(s.column), "an amount is too large to scale"))
+                            Refusal::Reject(DataError::of(row.at_column(s.column), EvalKind::TooLargeToScale))
                         })?;
                     }
                     &scratch[..]
@@ -422,7 +423,13 @@ fn read_group<T: Tracer>(
     }
     let shown = lead.file.source.shown();
     if !reading.problems.is_empty() {
-        return Err(Error::Rejected(RejectedRows::new(shown, reading, request.max_errors)));
+        return Err(Error::Rejected(RejectedRows::new(
+            shown,
+            reading.problems,
+            reading.read,
+            reading.rejected,
+            request.max_errors,
+        )));
     }
     let served =
         group.iter().map(|t| (t.request, schema_of(requests, t).map_or(String::new(), |s| s.name.clone()))).collect();
@@ -550,16 +557,14 @@ impl<'a> PlanFold<'a> {
                 let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
                 let schema = plan.inputs.get(input);
                 let column = schema.and_then(|s| s.columns.get(shape.payee_col)).map_or("", |c| c.name.as_str());
-                return Err(Refusal::Reject(
-                    DataError::new(
-                        row.at_column(shape.payee_col),
-                        format!("`{column}` is `{payee}`, who is not in the roster"),
-                    )
-                    .with_help(format!(
-                        "{}; add them to the roster, or correct the id",
-                        suggest_help(&payee, "payee", known.iter().copied())
-                    )),
-                ));
+                return Err(Refusal::Reject(DataError::of(
+                    row.at_column(shape.payee_col),
+                    EvalKind::NotInRoster {
+                        column: column.to_string(),
+                        payee: payee.to_string(),
+                        suggestion: suggest_help(&payee, "payee", known.iter().copied()),
+                    },
+                )));
             }
             counts.no_payee += 1;
             return Ok(None);
@@ -567,11 +572,14 @@ impl<'a> PlanFold<'a> {
         let key = (payee.clone(), bucket);
         if shape.keeps_rows && self.folded.rows.get(input).is_some_and(|rows| rows.contains_key(&key)) {
             let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
-            return Err(Refusal::Reject(
-                DataError::new(row.at(), format!("a second row for payee `{payee}` in {bucket}")).with_help(format!(
-                    "`{name}` must have one row per payee and period, because the policy reads single values from it"
-                )),
-            ));
+            return Err(Refusal::Reject(DataError::of(
+                row.at(),
+                EvalKind::SecondLookupRow {
+                    payee: payee.to_string(),
+                    bucket: bucket.to_string(),
+                    input: name.to_string(),
+                },
+            )));
         }
         if shape.granularity == Granularity::Month {
             let seen = || SeenAt {
@@ -626,7 +634,7 @@ impl<'a> PlanFold<'a> {
                     if let Some(state) = states.get_mut(slot) {
                         state
                             .add(value)
-                            .ok_or_else(|| EvalError::new("the total is too large to compute exactly", agg.span))?;
+                            .ok_or_else(|| EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span))?;
                     }
                     Ok(())
                 })();

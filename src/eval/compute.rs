@@ -10,6 +10,7 @@ use super::aggregate::{AggState, Folded, Payee};
 use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
 use crate::data::RowCounts;
+use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Error, PolicyReport};
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Metric, PayeeSource, Plan};
@@ -53,12 +54,8 @@ pub(super) fn statements_traced<T: Tracer>(
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
     let mut total = Decimal::ZERO;
-    let overflow = |what: &str| {
-        policy_error(
-            plan,
-            EvalError::new(format!("the {what} is too large to compute exactly"), crate::source::Span::default()),
-            "",
-        )
+    let overflow = |what: &'static str| {
+        policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
     };
     for payee in &folded.payees {
         for month in months {
@@ -177,7 +174,7 @@ pub fn evaluate_component<T: Tracer>(
     let rounded = component
         .rounding
         .apply(amount)
-        .ok_or_else(|| EvalError::new("the amount is too large to round", component.pay.span))?;
+        .ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))?;
     Ok(Outcome { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
 }
 
@@ -198,13 +195,12 @@ fn money<T: Tracer>(
     plan: &Plan,
     e: &crate::plan::Expr,
     env: &StatementEnv<'_>,
-    what: &str,
+    what: &'static str,
     tracer: &mut T,
 ) -> Result<Decimal, EvalError> {
     match eval_traced(plan, e, env, tracer)? {
         Value::Number(n) => Ok(n),
-        _ => Err(EvalError::new(format!("`{}` has no value, so the component cannot say what it {what}", excerpt(plan, e)), e.span)
-            .with_help("a value is missing (no matching row, or an average of no rows); give a fallback with `default`, e.g. `... default 0`")),
+        _ => Err(EvalError::new(EvalKind::NoValue { expr: excerpt(plan, e), what }, e.span)),
     }
 }
 
@@ -235,7 +231,7 @@ impl Env for StatementEnv<'_> {
         let Some(agg) = self.plan.aggregates.get(index) else {
             return Ok(Value::Missing);
         };
-        let overflow = || EvalError::new("the total is too large to compute exactly", agg.span);
+        let overflow = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
         let mut state = AggState::new(agg.func);
         for bucket in self.period.split(gran) {

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::tiers;
 use super::EvalError;
+use crate::diagnostics::eval::EvalKind;
 use crate::lang::{BinaryOp, UnaryOp};
 use crate::plan::{Expr, Node, Plan};
 use crate::source::Span;
@@ -49,10 +50,7 @@ pub fn eval_traced<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) 
 }
 
 fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Value, EvalError> {
-    let overflow = || {
-        EvalError::new("the result is too large to compute exactly", e.span)
-            .with_help("check the amounts and rates involved")
-    };
+    let overflow = || EvalError::new(EvalKind::ResultTooLarge, e.span);
     Ok(match &e.node {
         Node::Const(v) => v.clone(),
         Node::Column(i) => env.column(*i),
@@ -78,8 +76,7 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
             let rv = eval_traced(plan, r, env, tr)?;
             binary(*op, lv, rv).map_err(|kind| match kind {
                 ArithError::DivisionByZero => {
-                    EvalError::new(format!("division by zero in `{}`", excerpt(plan, e)), r.span)
-                        .with_help("guard the division, e.g. `if x = 0 then 0 else y / x`")
+                    EvalError::new(EvalKind::DivisionByZero { expr: excerpt(plan, e) }, r.span)
                 }
                 ArithError::Overflow => overflow(),
             })?
@@ -133,10 +130,12 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
                 let table = plan.tables.get(*t);
                 let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
                 EvalError::new(
-                    format!("table `{}` has no row for ({})", table.map_or("", |t| t.name.as_str()), shown.join(", ")),
+                    EvalKind::NoTableRow {
+                        table: table.map_or(String::new(), |t| t.name.clone()),
+                        keys: shown.join(", "),
+                    },
                     e.span,
                 )
-                .with_help("add a row for these keys, or an `else -> ...` row")
             })?
         }
         Node::Default(x, fallback) => match eval_traced(plan, x, env, tr)? {

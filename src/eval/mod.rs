@@ -18,32 +18,41 @@ pub mod run;
 pub mod tiers;
 pub mod trace;
 
-use crate::diagnostics::Problem;
+use crate::diagnostics::eval::EvalKind;
+use crate::diagnostics::{Described, Kind, Problem};
 use crate::source::Span;
 
-/// A problem found while computing: it points at the policy expression and says for whom.
+/// A problem found while computing: its kind and the policy expression it points at. Made
+/// into a [`Problem`] with the statement it happened in (`payee `AM001`, 2026-03`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvalError {
-    pub message: String,
+    pub kind: EvalKind,
     pub span: Span,
-    pub help: Option<String>,
 }
 
 impl EvalError {
-    pub fn new(message: impl Into<String>, span: Span) -> Self {
-        EvalError { message: message.into(), span, help: None }
+    pub fn new(kind: EvalKind, span: Span) -> Self {
+        EvalError { kind, span }
     }
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
+
     pub fn into_problem(self, context: &str) -> Problem {
-        let message = if context.is_empty() { self.message } else { format!("{} ({context})", self.message) };
-        let problem = Problem::error(message, self.span, "while computing this");
-        match self.help {
-            Some(h) => problem.with_help(h),
-            None => problem,
+        Problem::new(InContext { kind: self.kind, context }, [self.span])
+    }
+}
+
+/// A kind with the statement it happened in appended to its message.
+struct InContext<'a> {
+    kind: EvalKind,
+    context: &'a str,
+}
+
+impl Kind for InContext<'_> {
+    fn describe(&self) -> Described {
+        let mut described = self.kind.describe();
+        if !self.context.is_empty() {
+            described.message = format!("{} ({})", described.message, self.context);
         }
+        described
     }
 }
 

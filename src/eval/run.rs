@@ -7,6 +7,7 @@ use super::coverage::{Coverage, CoverageTracer};
 use super::expr::{NoTrace, Tracer};
 use super::passes::needed_for;
 use crate::data::InputFile;
+use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{DataError, Error};
 use crate::period::Period;
 use crate::plan::{PayeeSource, Plan};
@@ -63,11 +64,10 @@ pub fn months_of(
         let name = schema.map_or("", |s| s.name.as_str());
         let column = schema.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str());
         let file = files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
-        return Err(DataError::new(
+        return Err(DataError::of(
             format!("{file}:1"),
-            format!("no payees: input `{name}` has no rows, so there is no `{column}` to pay"),
+            EvalKind::NoPayees { input: name.to_string(), column: column.to_string() },
         )
-        .with_help("check that this is the ledger you meant; it has a header line but no data")
         .into());
     }
     let months = match range.or(folded.span) {
@@ -87,16 +87,16 @@ pub const MAX_UNASKED_MONTHS: usize = 24;
 
 fn span_too_long(folded: &Folded, months: usize) -> DataError {
     let (first, last) = folded.span_rows.clone().unwrap_or_default();
-    DataError::new(
+    DataError::of(
         &last.at,
-        format!(
-            "the ledgers run from `{}` ({}) to `{}`, {months} months, and no range was given",
-            first.value, first.at, last.value
-        ),
+        EvalKind::SpanTooLong {
+            first: first.value,
+            first_at: first.at,
+            last: last.value,
+            months,
+            max: MAX_UNASKED_MONTHS,
+        },
     )
-    .with_help(format!(
-        "a date may have a mistyped year; to run more than {MAX_UNASKED_MONTHS} months, give the range with `--from` and `--to`"
-    ))
 }
 
 /// Reads the ledgers and computes every statement.

@@ -19,6 +19,7 @@ use super::run::months_of;
 use super::tiers::{self, Slice};
 use crate::check::suggest_help;
 use crate::data::InputFile;
+use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{DataError, Error};
 use crate::lang::{Cadence, TierMode};
 use crate::money::Rounding;
@@ -189,9 +190,14 @@ pub fn explain_folded(
 ) -> Result<Explanation, Error> {
     let Some(payee) = folded.payees.iter().find(|p| &*p.id == payee) else {
         let known: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
-        return Err(DataError::new(format!("--payee {payee}"), format!("no payee `{payee}` in this run"))
-            .with_help(suggest_help(payee, "payee", known.iter().copied()))
-            .into());
+        return Err(DataError::of(
+            format!("--payee {payee}"),
+            EvalKind::UnknownPayee {
+                payee: payee.to_string(),
+                suggestion: suggest_help(payee, "payee", known.iter().copied()),
+            },
+        )
+        .into());
     };
     let mut components = Vec::with_capacity(plan.components.len());
     for component in &plan.components {

@@ -1,6 +1,6 @@
 //! `# allow(C0001): reason` attributes: which declaration each one covers.
 
-use super::codes;
+use crate::diagnostics::lints::CODES;
 use crate::diagnostics::Problem;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
@@ -41,7 +41,7 @@ pub fn attributes(policy: &ast::Policy, source: &str) -> (Vec<Attribute>, Vec<Pr
         let Some(rest) = body.strip_prefix("allow(") else { continue };
         let Some((code, after)) = rest.split_once(')') else { continue };
         let reason = after.trim().strip_prefix(':').map(str::trim).unwrap_or("");
-        let Some(known) = codes::find(code) else {
+        let Some(known) = CODES.iter().find(|c| c.id.eq_ignore_ascii_case(code.trim())) else {
             problems.push(
                 Problem::warning(
                     "C0008",
@@ -55,13 +55,8 @@ pub fn attributes(policy: &ast::Policy, source: &str) -> (Vec<Attribute>, Vec<Pr
         };
         if reason.is_empty() {
             problems.push(
-                Problem::warning(
-                    "C0008",
-                    format!("`allow({})` without a reason", known.code),
-                    comment.span,
-                    "no reason",
-                )
-                .with_help(format!("say why, after a colon: `# allow({}): the plan means it`", known.code)),
+                Problem::warning("C0008", format!("`allow({})` without a reason", known.id), comment.span, "no reason")
+                    .with_help(format!("say why, after a colon: `# allow({}): the plan means it`", known.id)),
             );
             continue;
         }
@@ -72,11 +67,11 @@ pub fn attributes(policy: &ast::Policy, source: &str) -> (Vec<Attribute>, Vec<Pr
             .or_else(|| spans.iter().find(|s| s.start >= comment.span.end))
             .copied();
         match covers {
-            Some(covers) => found.push(Attribute { code: known.code, reason: reason.to_string(), covers }),
+            Some(covers) => found.push(Attribute { code: known.id, reason: reason.to_string(), covers }),
             None => problems.push(
                 Problem::warning(
                     "C0008",
-                    format!("`allow({})` covers nothing", known.code),
+                    format!("`allow({})` covers nothing", known.id),
                     comment.span,
                     "nothing below",
                 )

@@ -7,7 +7,6 @@
 
 pub mod allow;
 pub mod cliff;
-pub mod codes;
 pub mod gates;
 pub mod negative;
 pub mod shadowed_rows;

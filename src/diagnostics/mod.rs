@@ -1,9 +1,28 @@
-//! Errors as data, rendered in one place.
+//! Errors and warnings as data: their words written in one place per stage, rendered in one
+//! place.
 //!
-//! Every stage reports problems with the policy as [`Problem`]s (a message, labelled spans and
-//! a help line, no source text); they are bundled with the policy source in a [`PolicyReport`]
-//! and rendered by miette. Problems with a ledger are [`DataError`]s, which name the file, the
-//! line and the column instead of a span. [`Error`] is what the library returns to the CLI.
+//! Each stage's problems are a typed kind with a stable code (`E0001`..., warnings `C0001`...):
+//! [`syntax`], [`check`], [`ledger`], [`eval`], [`io`] (arguments, files, outputs), [`tools`]
+//! (test blocks, curves, comparisons, budgets, generated ledgers) and [`lints`]. A kind's
+//! `describe` gives the code, message, labels and help; [`code::find`] explains a code.
+//!
+//! Problems with a policy are [`Problem`]s (labelled spans, no source text), bundled with the
+//! policy source in a [`PolicyReport`] and rendered by miette. Problems with a ledger, an
+//! argument or a file are [`DataError`]s, which name the file, the line and the column
+//! instead of a span. [`Error`] is what the library returns to the CLI.
+//!
+//! May use: `source` (spans). Nothing else: every stage depends on this folder.
+
+pub mod check;
+pub mod code;
+pub mod eval;
+pub mod io;
+pub mod ledger;
+pub mod lints;
+pub mod syntax;
+pub mod tools;
+
+pub use code::{Code, Described, Kind};
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,7 +38,7 @@ use crate::source::{SourceFile, Span};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub severity: Severity,
-    /// A stable code for warnings that can be looked up (`C0001`); errors may have none.
+    /// A stable code that `commission explain-code` explains (`E0101`, `C0001`).
     pub code: Option<&'static str>,
     pub message: String,
     pub labels: Vec<(Span, String)>,
@@ -27,6 +46,20 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem of a kind pointing at `spans` (the first is the main one), which the kind's
+    /// labels name in order. Codes starting with `C` are warnings, the rest errors.
+    pub fn new(kind: impl Kind, spans: impl IntoIterator<Item = Span>) -> Self {
+        let Described { code, message, labels, help } = kind.describe();
+        let mut texts = labels.into_iter();
+        Problem {
+            severity: if code.starts_with('C') { Severity::Warning } else { Severity::Error },
+            code: Some(code),
+            message,
+            labels: spans.into_iter().map(|span| (span, texts.next().unwrap_or_default())).collect(),
+            help,
+        }
+    }
+
     pub fn error(message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
         Problem {
             severity: Severity::Error,
@@ -126,13 +159,8 @@ pub enum MessageFormat {
     Json,
 }
 
-/// Renders one diagnostic as text (unicode, no colour, 100 columns), the form used by the
-/// CLI and the snapshot tests alike.
-pub fn render_diagnostic(diagnostic: &dyn Diagnostic) -> String {
-    render_diagnostic_as(diagnostic, MessageFormat::Human)
-}
-
-/// Renders one diagnostic in a message format.
+/// Renders one diagnostic in a message format (unicode, no colour, 100 columns for people),
+/// the form used by the CLI and the snapshot tests alike.
 pub fn render_diagnostic_as(diagnostic: &dyn Diagnostic, format: MessageFormat) -> String {
     let mut out = String::new();
     let rendered = match format {
@@ -191,13 +219,20 @@ impl Diagnostic for SourcedProblem<'_> {
 pub struct DataError {
     /// `file:line:column` or just `file`, or the argument in question.
     pub location: String,
+    pub code: Option<&'static str>,
     pub message: String,
     pub help: Option<String>,
 }
 
 impl DataError {
+    /// A problem of a kind at a place in a file (`sales.csv:12:3`), an argument or a file.
+    pub fn of(location: impl Into<String>, kind: impl Kind) -> Self {
+        let Described { code, message, help, .. } = kind.describe();
+        DataError { location: location.into(), code: Some(code), message, help }
+    }
+
     pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
-        DataError { location: location.into(), message: message.into(), help: None }
+        DataError { location: location.into(), code: None, message: message.into(), help: None }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -218,6 +253,9 @@ impl fmt::Display for DataError {
 impl std::error::Error for DataError {}
 
 impl Diagnostic for DataError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -238,16 +276,9 @@ pub struct RejectedRows {
 }
 
 impl RejectedRows {
-    pub fn new(file: String, reading: crate::data::Reading, max_errors: usize) -> Self {
-        let stopped_early = reading.problems.len() >= max_errors;
-        RejectedRows {
-            file,
-            problems: reading.problems,
-            read: reading.read,
-            rejected: reading.rejected,
-            stopped_early,
-            max_errors,
-        }
+    pub fn new(file: String, problems: Vec<DataError>, read: u64, rejected: u64, max_errors: usize) -> Self {
+        let stopped_early = problems.len() >= max_errors;
+        RejectedRows { file, problems, read, rejected, stopped_early, max_errors }
     }
 
     /// One line under the problems: how many rows, and what happens now.

@@ -1,17 +1,10 @@
-//! The registry of warning codes: one place that says what each code means, for
-//! `commission explain-code` and the docs. Codes are stable: a code is never reused.
+//! Warnings (`C0001`...): what each lint code means, for `commission explain-code`.
 
-pub struct Code {
-    pub code: &'static str,
-    /// A few words, for lists.
-    pub title: &'static str,
-    /// What the warning means, why it matters and what to do, in plain text.
-    pub explanation: &'static str,
-}
+use super::Code;
 
 pub const CODES: &[Code] = &[
     Code {
-        code: "C0001",
+        id: "C0001",
         title: "cliff in a tier table",
         explanation: "\
 The payout jumps (or drops) by more than 1.00 in the policy's currency when the tier's base
@@ -27,7 +20,7 @@ reason: `# allow(C0001): the operator pays whole-amount brackets`. Otherwise use
 `tiers marginal` (each slice at its own rate: no cliffs), or smooth the bracket.",
     },
     Code {
-        code: "C0002",
+        id: "C0002",
         title: "unused `let`",
         explanation: "\
 A `let` whose value no later line of its component reads. It is computed for nothing, and
@@ -36,7 +29,7 @@ it often means a name was mistyped or a line was forgotten.
 What to do: use it, or remove it.",
     },
     Code {
-        code: "C0003",
+        id: "C0003",
         title: "unused input or column",
         explanation: "\
 An input that no component reads, or a declared ledger column that nothing reads (columns
@@ -49,7 +42,7 @@ pay on. When that is the case, say so above the input:
 Otherwise it may mean a condition or a rate table was forgotten.",
     },
     Code {
-        code: "C0004",
+        id: "C0004",
         title: "condition always or never true",
         explanation: "\
 A `when` condition whose value follows from its types alone: `count(sales) >= 0` always holds
@@ -60,7 +53,7 @@ makes the component pay nothing, ever.
 What to do: compare with the figure you meant, or remove the condition.",
     },
     Code {
-        code: "C0005",
+        id: "C0005",
         title: "rate-table row shadowed",
         explanation: "\
 Rows of a rate table are tried top to bottom and the first match wins. A row whose every key
@@ -69,7 +62,7 @@ is matched by an earlier row (equal keys, or `_` in the earlier row) can never b
 What to do: move the more specific row above the general one, or remove it.",
     },
     Code {
-        code: "C0006",
+        id: "C0006",
         title: "rate above 100%",
         explanation: "\
 A tier bracket or a rate-table row pays more than 100% of its base. It is almost always a
@@ -78,7 +71,7 @@ typo (`800%` for `8%`, or `5` for `5%` in a percent table).
 What to do: correct the rate; if it is meant, allow it above the component with a reason.",
     },
     Code {
-        code: "C0007",
+        id: "C0007",
         title: "component can pay a negative amount",
         explanation: "\
 A component whose amount can be below zero: ledger amounts can be negative (refunds), a
@@ -89,7 +82,7 @@ What to do: if a component should never take money back, add `floor 0`. If netti
 is the plan (a clawback), say so: `# allow(C0007): refunds are netted in the month`.",
     },
     Code {
-        code: "C0008",
+        id: "C0008",
         title: "`allow` attribute without a reason or with an unknown code",
         explanation: "\
 An attribute `# allow(C0001): reason` silences one warning for the declaration below it (a
@@ -97,22 +90,3 @@ component, an input or a table). It needs a known code and a reason after the co
 a reviewer knows why the warning does not apply. An attribute without one is ignored.",
     },
 ];
-
-/// The entry for a code, case-insensitively (`c0001` works).
-pub fn find(code: &str) -> Option<&'static Code> {
-    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code.trim()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_in_order() {
-        let codes: Vec<&str> = CODES.iter().map(|c| c.code).collect();
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(codes, sorted);
-    }
-}

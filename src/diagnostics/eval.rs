@@ -1,0 +1,224 @@
+//! Computing statements (`E03xx`): what can go wrong once the plan is checked and the
+//! ledgers are read, and problems the fold finds that only the plan can see (a payee not in
+//! the roster, a second row where the plan reads one value).
+
+use super::code::{Code, Described, Kind};
+
+/// A computation that failed; it points at the policy expression (a `Problem`, exit code 1)
+/// or at a ledger row (a `DataError`, exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalKind {
+    /// A total does not fit an exact decimal. `what`: "total", "statement total".
+    TooLarge {
+        what: &'static str,
+    },
+    /// An arithmetic result does not fit an exact decimal.
+    ResultTooLarge,
+    /// Rounding the component's amount to its step overflowed.
+    TooLargeToRound,
+    /// An expression that pays, caps or floors has no value.
+    NoValue {
+        expr: String,
+        what: &'static str,
+    },
+    DivisionByZero {
+        expr: String,
+    },
+    NoTableRow {
+        table: String,
+        keys: String,
+    },
+    /// Scaling a column (the budget's marginal cost) overflowed on a row.
+    TooLargeToScale,
+    NotInRoster {
+        column: String,
+        payee: String,
+        suggestion: String,
+    },
+    SecondLookupRow {
+        payee: String,
+        bucket: String,
+        input: String,
+    },
+    NoPayees {
+        input: String,
+        column: String,
+    },
+    SpanTooLong {
+        first: String,
+        first_at: String,
+        last: String,
+        months: usize,
+        max: usize,
+    },
+    UnknownPayee {
+        payee: String,
+        suggestion: String,
+    },
+    /// A curve point where the payout reads more than the curve's base.
+    NotOnlyTheBase,
+}
+
+impl Kind for EvalKind {
+    fn describe(&self) -> Described {
+        use EvalKind::*;
+        match self {
+            TooLarge { what } => {
+                Described::new("E0301", format!("the {what} is too large to compute exactly")).label("while computing this")
+            }
+            ResultTooLarge => Described::new("E0301", "the result is too large to compute exactly")
+                .label("while computing this")
+                .help("check the amounts and rates involved"),
+            TooLargeToRound => {
+                Described::new("E0301", "the amount is too large to round").label("while computing this")
+            }
+            NoValue { expr, what } => Described::new(
+                "E0302",
+                format!("`{expr}` has no value, so the component cannot say what it {what}"),
+            )
+            .label("while computing this")
+            .help("a value is missing (no matching row, or an average of no rows); give a fallback with `default`, e.g. `... default 0`"),
+            DivisionByZero { expr } => Described::new("E0303", format!("division by zero in `{expr}`"))
+                .label("while computing this")
+                .help("guard the division, e.g. `if x = 0 then 0 else y / x`"),
+            NoTableRow { table, keys } => {
+                Described::new("E0304", format!("table `{table}` has no row for ({keys})"))
+                    .label("while computing this")
+                    .help("add a row for these keys, or an `else -> ...` row")
+            }
+            TooLargeToScale => Described::new("E0301", "an amount is too large to scale"),
+            NotInRoster { column, payee, suggestion } => {
+                Described::new("E0305", format!("`{column}` is `{payee}`, who is not in the roster"))
+                    .help(format!("{suggestion}; add them to the roster, or correct the id"))
+            }
+            SecondLookupRow { payee, bucket, input } => {
+                Described::new("E0306", format!("a second row for payee `{payee}` in {bucket}")).help(format!(
+                    "`{input}` must have one row per payee and period, because the policy reads single values from it"
+                ))
+            }
+            NoPayees { input, column } => Described::new(
+                "E0307",
+                format!("no payees: input `{input}` has no rows, so there is no `{column}` to pay"),
+            )
+            .help("check that this is the ledger you meant; it has a header line but no data"),
+            SpanTooLong { first, first_at, last, months, max } => Described::new(
+                "E0308",
+                format!("the ledgers run from `{first}` ({first_at}) to `{last}`, {months} months, and no range was given"),
+            )
+            .help(format!(
+                "a date may have a mistyped year; to run more than {max} months, give the range with `--from` and `--to`"
+            )),
+            UnknownPayee { payee, suggestion } => {
+                Described::new("E0309", format!("no payee `{payee}` in this run")).help(suggestion.clone())
+            }
+            NotOnlyTheBase => Described::new(
+                "E0310",
+                "the payout depends on more than its base (another aggregate or a lookup)",
+            )
+            .label("while computing this")
+            .help("a curve varies one base; this component reads other ledger values too"),
+        }
+    }
+}
+
+pub const CODES: &[Code] = &[
+    Code {
+        id: "E0301",
+        title: "a figure too large to compute exactly",
+        explanation: "\
+A sum, a product, a rounding or a scaled amount does not fit an exact decimal (about 28
+significant digits). The program never rounds silently to make it fit: the run stops.
+
+What to do: look for an amount in the ledger with a mistyped order of magnitude, or a rate
+written as a whole number (`500` where `5%` was meant).",
+    },
+    Code {
+        id: "E0302",
+        title: "an amount with no value",
+        explanation: "\
+The expression that a component pays, caps or floors with has no value for this payee and
+period: a lookup found no row (no survey this quarter), or an average was taken over no rows.
+A missing value is never read as zero without being told.
+
+What to do: give a fallback with `default`, e.g. `surveys.satisfaction default 0%`, or gate the
+component with a `when` that is false when the value is missing.",
+    },
+    Code {
+        id: "E0303",
+        title: "division by zero",
+        explanation: "\
+A division's divisor was zero for this payee and period (a target of zero, no sales).
+
+What to do: guard the division, e.g. `if target = 0 then 0 else sales / target`.",
+    },
+    Code {
+        id: "E0304",
+        title: "a rate table with no row for the keys",
+        explanation: "\
+A rate table was looked up with keys that match none of its rows, and it has no `else` row.
+The checker refuses tables that miss a declared enumeration value; this happens with keys from
+free text columns.
+
+What to do: add a row for these keys, or an `else -> ...` row that says what the rest pay.",
+    },
+    Code {
+        id: "E0305",
+        title: "a payee not in the roster",
+        explanation: "\
+With a roster, every ledger row's payee must be a roster row's key: a sale for someone not in
+the roster would otherwise be paid to nobody, or to a person the plan knows nothing about.
+
+What to do: add the person to the roster, or correct the id in the ledger (the message
+suggests the nearest roster id).",
+    },
+    Code {
+        id: "E0306",
+        title: "a second row where the plan reads one value",
+        explanation: "\
+The policy reads a single value from this input per payee and period (for example
+`surveys.satisfaction`), so the input may have only one row per payee and period; a second
+one would leave the plan to guess which counts.
+
+What to do: remove or merge the duplicate row, or aggregate the column instead
+(`avg(surveys.satisfaction)`).",
+    },
+    Code {
+        id: "E0307",
+        title: "no payees",
+        explanation: "\
+The input that names the payees has a header line and no rows, so there is nobody to pay. An
+empty run would look like \"nobody earned anything\"; far more often the wrong file was given.
+
+What to do: check the file given with `--data`.",
+    },
+    Code {
+        id: "E0308",
+        title: "ledgers spanning more months than a run covers unasked",
+        explanation: "\
+Without `--period` or `--from`/`--to`, a run covers the months its ledgers span. A date with a
+mistyped year (2062 for 2026) would silently add decades of empty statements, so a span longer
+than 24 months must be asked for. The message names the row with the outlying date.
+
+What to do: correct the date, or give the range with `--from` and `--to`.",
+    },
+    Code {
+        id: "E0309",
+        title: "an unknown payee",
+        explanation: "\
+The payee asked for (`--payee`) has no statement in this run: the id is not in the ledgers (or
+the roster) for the months read.
+
+What to do: check the id; the message suggests the nearest ids of the run.",
+    },
+    Code {
+        id: "E0310",
+        title: "a curve of a payout that reads more than its base",
+        explanation: "\
+`commission curve` varies one figure, the component's base (its tier base, or the first amount
+it aggregates), and computes the payout at each value. A component whose payout also reads
+another aggregate or a lookup (a satisfaction score, a second sum) has no single curve: those
+figures have no value on it.
+
+What to do: chart a component whose payout follows from its base, or split the component.",
+    },
+];

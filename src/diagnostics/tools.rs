@@ -1,0 +1,5 @@
+//! placeholder
+
+use super::Code;
+
+pub const CODES: &[Code] = &[];
