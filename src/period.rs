@@ -110,7 +110,7 @@ impl Period {
         out
     }
 
-    /// The month after this period's first month (used on months).
+    /// The month after this period's first month: on a month, the next month.
     pub fn next_month(self) -> Period {
         match self.first_month() {
             Period::Month { year, month: 12 } => Period::month(year + 1, 1),

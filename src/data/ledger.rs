@@ -1,7 +1,7 @@
 //! Reads one ledger against its declared schema, row by row: the header is matched to the
 //! declared columns, every field is checked against its type, keys must be unique. Valid
-//! rows are handed to a callback and never collected, so memory stays bounded by the plan's
-//! aggregates, not by the ledger.
+//! rows are handed to a callback and never collected; what grows with the ledger is the set
+//! of keys seen (for uniqueness), nothing else.
 //!
 //! A rejected row is counted and its problem kept; reading goes on until `max_errors`
 //! problems are known (1 by default: the first bad row stops the run). Problems with the file

@@ -449,9 +449,10 @@ impl Builder {
     }
 
     fn expr_pairs(&mut self, pratt: &PrattParser<Rule>, pairs: Pairs<'_, Rule>) -> Expr {
-        // The closures all need `self`; the Pratt parser calls them one at a time, so a
-        // RefCell would be the usual answer. Collecting problems into a local Vec and
-        // merging afterwards keeps the borrow checker happy without it.
+        // The Pratt parser holds all four closures at once and each may find problems, so
+        // they cannot all borrow `self` mutably: each builds with its own `Builder` and
+        // pours what it found into one shared list (a RefCell, borrowed one call at a time),
+        // merged into `self` afterwards.
         let problems = std::cell::RefCell::new(Vec::new());
         let expr = pratt
             .map_primary(|p| {
