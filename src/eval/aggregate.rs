@@ -680,3 +680,125 @@ impl Env for RowEnv<'_> {
         self.payee.and_then(|p| p.get(index)).cloned().unwrap_or(Value::Missing)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The fold on its own, on ledgers small enough to add up by hand.
+    use super::*;
+    use crate::data::LedgerSource;
+    use crate::source::SourceFile;
+    use rust_decimal_macros::dec;
+
+    const POLICY: &str = "policy \"P\" version \"1\" currency CNY\n\
+        input sales { key id: text  period date: date  payee m: text  kind: text in [\"new\", \"renewal\"]  customer: text  amount: money }\n\
+        payee sales.m\n\
+        component a monthly { pay 3% * sum(sales.amount) }\n\
+        component b monthly { pay 1% * sum(sales.amount where kind = \"new\") }\n\
+        component c monthly { pay 10 CNY * count_distinct(sales.customer) }\n";
+
+    const SALES: &str = "id,date,m,kind,customer,amount\n\
+        S1,2026-01-05,M1,new,C1,100.00\n\
+        S2,2026-01-20,M1,renewal,C1,50.00\n\
+        S3,2026-02-03,M1,new,C2,30.00\n\
+        S4,2026-01-09,M2,new,C3,7.00\n\
+        S5,2026-01-10,M1,new,C2,-20.00\n";
+
+    fn plan() -> Plan {
+        crate::check::load(SourceFile::new("p.policy", POLICY)).unwrap().0
+    }
+
+    fn file() -> InputFile {
+        InputFile {
+            input: 0,
+            source: LedgerSource::CsvBytes { name: "sales.csv".into(), bytes: SALES.as_bytes().into(), lines: None },
+        }
+    }
+
+    fn sum(v: Option<&AggState>) -> Option<Decimal> {
+        v.and_then(AggState::finish).and_then(|v| v.as_number())
+    }
+
+    #[test]
+    fn rows_fold_per_payee_and_month() {
+        let plan = plan();
+        let folded = fold_inputs(&plan, &[file()], &None, 1, &mut crate::eval::expr::NoTrace).unwrap();
+        let ids: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
+        assert_eq!(ids, ["M1", "M2"], "sorted by id");
+        let (m1, m2): (Arc<str>, Arc<str>) = ("M1".into(), "M2".into());
+        let (jan, feb) = (Period::month(2026, 1), Period::month(2026, 2));
+        // Aggregates are numbered in order of appearance: 0 = sum(amount), 1 = sum where new,
+        // 2 = count_distinct(customer).
+        // M1 in January: 100.00 + 50.00 - 20.00 = 130.00; new only: 100.00 - 20.00 = 80.00;
+        // customers C1, C1, C2: 2 distinct.
+        assert_eq!(sum(folded.state(0, &m1, jan)), Some(dec!(130.00)));
+        assert_eq!(sum(folded.state(1, &m1, jan)), Some(dec!(80.00)));
+        assert_eq!(sum(folded.state(2, &m1, jan)), Some(dec!(2)));
+        // M1 in February: one sale of 30.00 to C2.
+        assert_eq!(sum(folded.state(0, &m1, feb)), Some(dec!(30.00)));
+        assert_eq!(sum(folded.state(2, &m1, feb)), Some(dec!(1)));
+        // M2 sold nothing in February: no state at all, not a zero.
+        assert_eq!(sum(folded.state(0, &m2, jan)), Some(dec!(7.00)));
+        assert!(folded.state(0, &m2, feb).is_none());
+        assert_eq!(folded.span, Some((jan, feb)));
+        let counts = folded.counts.first().copied().unwrap();
+        assert_eq!((counts.read, counts.used, counts.outside_range, counts.rejected), (5, 5, 0, 0));
+    }
+
+    #[test]
+    fn rows_outside_the_needed_buckets_are_counted_not_folded() {
+        let plan = plan();
+        let needed: Needed = Some([Period::month(2026, 2)].into_iter().collect());
+        let folded = fold_inputs(&plan, &[file()], &needed, 1, &mut crate::eval::expr::NoTrace).unwrap();
+        let m1: Arc<str> = "M1".into();
+        assert!(folded.state(0, &m1, Period::month(2026, 1)).is_none());
+        assert_eq!(sum(folded.state(0, &m1, Period::month(2026, 2))), Some(dec!(30.00)));
+        let counts = folded.counts.first().copied().unwrap();
+        // Four January rows are outside the range; the one February row is used.
+        assert_eq!((counts.read, counts.used, counts.outside_range), (5, 1, 4));
+    }
+
+    #[test]
+    fn the_row_hook_sees_each_used_row_with_its_payee_bucket_and_line() {
+        let plan = plan();
+        let request = FoldRequest { plan: &plan, files: &[file()], needed: None, scale: None, max_errors: 1 };
+        let mut seen = Vec::new();
+        let mut hook = |row: ObservedRow<'_>| seen.push((row.payee.to_string(), row.bucket, row.line));
+        fold_shared(std::slice::from_ref(&request), Some(&mut hook), &mut crate::eval::expr::NoTrace).unwrap();
+        let (jan, feb) = (Period::month(2026, 1), Period::month(2026, 2));
+        // Line 1 is the header; the five rows are lines 2 to 6, in file order.
+        let expected = [("M1", jan, 2), ("M1", jan, 3), ("M1", feb, 4), ("M2", jan, 5), ("M1", jan, 6)];
+        let expected: Vec<(String, Period, u64)> = expected.iter().map(|(p, b, l)| (p.to_string(), *b, *l)).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_scaled_column_is_folded_scaled() {
+        let plan = plan();
+        let scale = Some(Scale { input: 0, column: 5, factor: dec!(1.01) });
+        let request = FoldRequest { plan: &plan, files: &[file()], needed: None, scale, max_errors: 1 };
+        let outcome = fold_shared(std::slice::from_ref(&request), None, &mut crate::eval::expr::NoTrace).unwrap();
+        let folded = outcome.folded.first().unwrap();
+        // (100.00 + 50.00 - 20.00) * 1.01 = 131.30, row by row: 101.0000 + 50.5000 - 20.2000.
+        assert_eq!(sum(folded.state(0, &"M1".into(), Period::month(2026, 1))), Some(dec!(131.30)));
+    }
+
+    #[test]
+    fn distinct_values_ignore_trailing_zeros() {
+        let mut state = AggState::new(AggFunc::CountDistinct);
+        for v in [dec!(1.0), dec!(1.00), dec!(1), dec!(2)] {
+            state.add(Value::Number(v)).unwrap();
+        }
+        assert_eq!(state.finish(), Some(Value::Number(dec!(2))));
+    }
+
+    #[test]
+    fn an_average_of_no_rows_has_no_value() {
+        let state = AggState::new(AggFunc::Avg);
+        assert_eq!(state.finish(), Some(Value::Missing));
+        let mut state = AggState::new(AggFunc::Avg);
+        state.add(Value::Number(dec!(1))).unwrap();
+        state.add(Value::Number(dec!(2))).unwrap();
+        // (1 + 2) / 2 = 1.5
+        assert_eq!(state.finish(), Some(Value::Number(dec!(1.5))));
+    }
+}
