@@ -14,6 +14,7 @@ mod diff;
 mod explain;
 mod formatting;
 mod generate;
+mod harness;
 mod ledgers;
 mod limits;
 mod lints;
