@@ -25,6 +25,7 @@ mod random_policies;
 mod report;
 mod seed_plan;
 mod snapshots;
+mod worked_examples;
 
 use std::process::Output;
 
