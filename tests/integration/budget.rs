@@ -1,11 +1,10 @@
 //! `commission budget`: its totals are `run`'s, every grouping adds up to the total, and a
 //! small ledger's breakdown, cost of sales and marginal cost, worked out by hand.
 
-use std::fs;
-
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use crate::harness::Test;
 use crate::run_ok;
 
 fn json(text: &str) -> Value {
@@ -98,34 +97,30 @@ fn groupings_add_up_to_the_run_total() {
 ///   +2,104.65 for 1,495.00 more sales: x 10,000 / 1,495 = 14,077.926... -> 14,077.93.
 #[test]
 fn a_small_ledger_by_hand() {
-    let dir = tempfile::tempdir().unwrap();
-    let sales = dir.path().join("sales.csv");
-    let surveys = dir.path().join("surveys.csv");
-    fs::write(
-        &sales,
-        "id,date,manager,customer,kind,business,segment,amount\n\
-         S1,2026-01-10,M1,C1,new,mobile,consumer,59500.00\n\
-         S2,2026-01-20,M1,C2,renewal,cloud,enterprise,40000.00\n\
-         S3,2026-02-05,M1,C3,new,iot,sme,50000.00\n",
-    )
-    .unwrap();
-    fs::write(&surveys, "manager,quarter,satisfaction\nM1,2026-Q1,90%\n").unwrap();
-    let b = json(&run_ok([
-        "budget",
-        "policies/telecom-account-manager.policy",
-        "--data",
-        &format!("sales={}", sales.display()),
-        "--data",
-        &format!("surveys={}", surveys.display()),
-        "--period",
-        "2026-Q1",
-        "--by",
-        "business",
-        "--by",
-        "month",
-        "--format",
-        "json",
-    ]));
+    let ran = Test::new()
+        .current_dir_repo()
+        .ledger(
+            "sales",
+            "id,date,manager,customer,kind,business,segment,amount\n\
+             S1,2026-01-10,M1,C1,new,mobile,consumer,59500.00\n\
+             S2,2026-01-20,M1,C2,renewal,cloud,enterprise,40000.00\n\
+             S3,2026-02-05,M1,C3,new,iot,sme,50000.00\n",
+        )
+        .ledger("surveys", "manager,quarter,satisfaction\nM1,2026-Q1,90%\n")
+        .args([
+            "budget",
+            "policies/telecom-account-manager.policy",
+            "--period",
+            "2026-Q1",
+            "--by",
+            "business",
+            "--by",
+            "month",
+            "--format",
+            "json",
+        ])
+        .run();
+    let b = json(&ran.stdout);
     assert_eq!(b["payout"], "9475.00");
     assert_eq!(b["sales"], "149500.00");
     assert_eq!(b["cost_of_sales_pct"], "6.34");

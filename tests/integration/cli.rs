@@ -2,10 +2,11 @@
 //! a policy without recompiling, and runtime problems reported as diagnostics.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
+use crate::harness::Test;
 use crate::{run, run_ok};
 
 const SEED: &str = "policies/telecom-account-manager.policy";
@@ -16,26 +17,21 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A temporary folder with a copy of the seed policy and ledgers, for tests that edit them.
-fn scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(root().join(SEED), dir.path().join("seed.policy")).unwrap();
-    fs::copy(root().join("tests/fixtures/seed/sales.csv"), dir.path().join("sales.csv")).unwrap();
-    fs::copy(root().join("tests/fixtures/seed/surveys.csv"), dir.path().join("surveys.csv")).unwrap();
-    dir
+fn read(path: &str) -> String {
+    fs::read_to_string(root().join(path)).unwrap()
 }
 
-fn seed_args(dir: &Path, extra: &[&str]) -> Vec<String> {
-    let mut args = vec![
-        "run".to_string(),
-        dir.join("seed.policy").display().to_string(),
-        "--data".into(),
-        format!("sales={}", dir.join("sales.csv").display()),
-        "--data".into(),
-        format!("surveys={}", dir.join("surveys.csv").display()),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args
+/// The test with a copy of the seed policy and its ledgers, for tests that edit them:
+/// `.policy(...)` or `.ledger(...)` again replaces a copy. Run with `{policy}`.
+fn with_seed(test: Test) -> Test {
+    test.policy(read(SEED))
+        .ledger("sales", read("tests/fixtures/seed/sales.csv"))
+        .ledger("surveys", read("tests/fixtures/seed/surveys.csv"))
+}
+
+/// The seed policy and its ledgers in a fresh temporary folder.
+fn seed() -> Test {
+    with_seed(Test::new())
 }
 
 fn json(text: &str) -> serde_json::Value {
@@ -67,12 +63,10 @@ fn json_names_the_policy() {
 /// The analyst's loop from the issue: change 5% to 6% in the policy, rerun, new figures.
 #[test]
 fn editing_a_rate_changes_the_figures_without_recompiling() {
-    let dir = scratch();
-    let policy = dir.path().join("seed.policy");
-    let before = json(&run_ok(seed_args(dir.path(), &["--period", "2026-01", "--format", "json"])));
-    let text = fs::read_to_string(&policy).unwrap().replace("from 100_000  rate 5%", "from 100_000  rate 6%");
-    fs::write(&policy, text).unwrap();
-    let after = json(&run_ok(seed_args(dir.path(), &["--period", "2026-01", "--format", "json"])));
+    let args = ["run", "{policy}", "--period", "2026-01", "--format", "json"];
+    let before = json(&seed().args(args).run().stdout);
+    let text = read(SEED).replace("from 100_000  rate 5%", "from 100_000  rate 6%");
+    let after = json(&seed().policy(text).args(args).run().stdout);
     let find = |doc: &serde_json::Value| {
         doc["statements"].as_array().unwrap().iter().find(|s| s["payee"] == "王芳").unwrap()["components"]
             ["sales_performance"]
@@ -85,10 +79,12 @@ fn editing_a_rate_changes_the_figures_without_recompiling() {
 
 #[test]
 fn output_file_is_written_whole_or_not_at_all() {
-    let dir = scratch();
+    // One folder for the three runs, to look at what they wrote.
+    let dir = tempfile::tempdir().unwrap();
+    let seed_in_dir = || with_seed(Test::in_dir(dir.path()));
+    let args = ["run", "{policy}", "--format", "csv", "--output", "{dir}/statements.csv"];
+    seed_in_dir().args(args).run();
     let out = dir.path().join("statements.csv");
-    let args = seed_args(dir.path(), &["--format", "csv", "--output", out.to_str().unwrap()]);
-    assert_eq!(run(&args).code, 0);
     let text = fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("payee,period,sales_performance,retention,satisfaction_bonus,total\n"));
     // 4 payees x 6 months + the header.
@@ -96,26 +92,21 @@ fn output_file_is_written_whole_or_not_at_all() {
 
     // A bad row makes the run fail: the earlier file is left as it was, and a new path is
     // never created.
-    fs::write(
-        dir.path().join("sales.csv"),
-        "id,date,manager,customer,kind,business,segment,amount\nS1,2026-01-05,M1,C1,new,mobile,sme,12.345\n",
-    )
-    .unwrap();
-    let ran = run(&args);
-    assert_eq!(ran.code, 2);
+    let bad = "id,date,manager,customer,kind,business,segment,amount\nS1,2026-01-05,M1,C1,new,mobile,sme,12.345\n";
+    seed_in_dir().ledger("sales", bad).args(args).status(2).run();
     assert_eq!(fs::read_to_string(&out).unwrap(), text);
-    let fresh = dir.path().join("fresh.csv");
-    let ran = run(seed_args(dir.path(), &["--output", fresh.to_str().unwrap()]));
-    assert_eq!(ran.code, 2);
-    assert!(!fresh.exists());
-    assert!(ran.stderr.contains("sales.csv:2:8"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("12.345"), "{}", ran.stderr);
+    seed_in_dir()
+        .ledger("sales", bad)
+        .args(["run", "{policy}", "--output", "{dir}/fresh.csv"])
+        .status(2)
+        .stderr_contains("sales.csv:2:8")
+        .stderr_contains("12.345")
+        .run();
+    assert!(!dir.path().join("fresh.csv").exists());
 }
 
 #[test]
 fn ledger_problems_name_file_line_and_column() {
-    let dir = scratch();
-    let sales = dir.path().join("sales.csv");
     let header = "id,date,manager,customer,kind,business,segment,amount\n";
     let cases = [
         // (row, expected location, words the message must contain)
@@ -126,51 +117,53 @@ fn ledger_problems_name_file_line_and_column() {
         ("S1,2026-01-05,M1,C1,new,mobile,sme", "sales.csv:2", "fields"),
     ];
     for (row, location, words) in cases {
-        fs::write(&sales, format!("{header}{row}\n")).unwrap();
-        let ran = run(seed_args(dir.path(), &[]));
-        assert_eq!(ran.code, 2, "{row}: {}", ran.stderr);
-        assert!(ran.stderr.contains(location), "{row}: {}", ran.stderr);
-        assert!(ran.stderr.contains(words), "{row}: {}", ran.stderr);
+        seed()
+            .ledger("sales", format!("{header}{row}\n"))
+            .args(["run", "{policy}"])
+            .status(2)
+            .stderr_contains(location)
+            .stderr_contains(words)
+            .run();
     }
     // A duplicate key names the second occurrence.
-    fs::write(
-        &sales,
-        format!("{header}S1,2026-01-05,M1,C1,new,mobile,sme,10.00\nS1,2026-01-06,M1,C1,new,mobile,sme,10.00\n"),
-    )
-    .unwrap();
-    let ran = run(seed_args(dir.path(), &[]));
-    assert!(ran.code == 2 && ran.stderr.contains("sales.csv:3:1") && ran.stderr.contains("twice"), "{}", ran.stderr);
+    seed()
+        .ledger(
+            "sales",
+            format!("{header}S1,2026-01-05,M1,C1,new,mobile,sme,10.00\nS1,2026-01-06,M1,C1,new,mobile,sme,10.00\n"),
+        )
+        .args(["run", "{policy}"])
+        .status(2)
+        .stderr_contains("sales.csv:3:1")
+        .stderr_contains("twice")
+        .run();
     // A missing column is named, with the columns the file has.
-    fs::write(&sales, "id,date,manager,customer,kind,business,segment,amt\n").unwrap();
-    let ran = run(seed_args(dir.path(), &[]));
-    assert!(
-        ran.code == 2 && ran.stderr.contains("missing column `amount`") && ran.stderr.contains("`amt`"),
-        "{}",
-        ran.stderr
-    );
+    seed()
+        .ledger("sales", "id,date,manager,customer,kind,business,segment,amt\n")
+        .args(["run", "{policy}"])
+        .status(2)
+        .stderr_contains("missing column `amount`")
+        .stderr_contains("`amt`")
+        .run();
 }
 
 #[test]
 fn empty_and_header_only_ledgers_are_diagnostics() {
-    let dir = scratch();
-    let sales = dir.path().join("sales.csv");
-    fs::write(&sales, "").unwrap();
-    let ran = run(seed_args(dir.path(), &[]));
-    assert!(ran.code == 2 && ran.stderr.contains("the file is empty"), "{}", ran.stderr);
-    fs::write(&sales, "id,date,manager,customer,kind,business,segment,amount\n").unwrap();
-    let ran = run(seed_args(dir.path(), &[]));
-    assert!(ran.code == 2 && ran.stderr.contains("no payees"), "{}", ran.stderr);
+    seed().ledger("sales", "").args(["run", "{policy}"]).status(2).stderr_contains("the file is empty").run();
+    seed()
+        .ledger("sales", "id,date,manager,customer,kind,business,segment,amount\n")
+        .args(["run", "{policy}"])
+        .status(2)
+        .stderr_contains("no payees")
+        .run();
 }
 
 /// A byte-order mark and Windows line ends (what Excel writes) read like plain UTF-8.
 #[test]
 fn bom_and_crlf_read_the_same() {
-    let dir = scratch();
-    let plain = run_ok(seed_args(dir.path(), &["--format", "json"]));
-    let sales = dir.path().join("sales.csv");
-    let text = fs::read_to_string(&sales).unwrap().replace('\n', "\r\n");
-    fs::write(&sales, format!("\u{feff}{text}")).unwrap();
-    assert_eq!(run_ok(seed_args(dir.path(), &["--format", "json"])), plain);
+    let args = ["run", "{policy}", "--format", "json"];
+    let plain = seed().args(args).run().stdout;
+    let text = read("tests/fixtures/seed/sales.csv").replace('\n', "\r\n");
+    seed().ledger("sales", format!("\u{feff}{text}")).args(args).stdout(plain).run();
 }
 
 #[test]
@@ -194,75 +187,71 @@ fn usage_errors_exit_2() {
 /// Runtime problems point into the policy and say for whom: exit 1, no panic.
 #[test]
 fn division_by_zero_and_overflow_are_diagnostics() {
-    let dir = scratch();
-    let policy = dir.path().join("seed.policy");
-    let seed = fs::read_to_string(&policy).unwrap();
-    fs::write(
-        &policy,
-        seed.replace(
+    let text = read(SEED);
+    seed()
+        .policy(text.replace(
             "pay 5% * sum(sales.amount where kind in [\"renewal\", \"upsell\"])",
             "pay sum(sales.amount) / count(sales where kind = \"upsell\")",
-        ),
-    )
-    .unwrap();
-    let ran = run(seed_args(dir.path(), &["--period", "2026-01"]));
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(ran.stderr.contains("division by zero") && ran.stderr.contains("2026-01"), "{}", ran.stderr);
+        ))
+        .args(["run", "{policy}", "--period", "2026-01"])
+        .status(1)
+        .stderr_contains("division by zero")
+        .stderr_contains("2026-01")
+        .run();
 
-    fs::write(
-        &policy,
-        seed.replace(
+    seed()
+        .policy(text.replace(
             "pay 2% * sum(sales.amount)",
             "pay 79_228_162_514_264_337_593_543_950_335 CNY * 10 + sum(sales.amount)",
-        ),
-    )
-    .unwrap();
-    let ran = run(seed_args(dir.path(), &["--period", "2026-03"]));
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(ran.stderr.contains("too large"), "{}", ran.stderr);
+        ))
+        .args(["run", "{policy}", "--period", "2026-03"])
+        .status(1)
+        .stderr_contains("too large")
+        .run();
 }
 
 #[test]
 fn a_lookup_with_no_row_needs_a_default_outside_a_gate() {
-    let dir = scratch();
-    let policy = dir.path().join("seed.policy");
-    let seed = fs::read_to_string(&policy).unwrap();
+    let text = read(SEED);
     // 陈静 has no Q2 survey: in a gate that means "not met"; as a value it must be defaulted.
     let gated = "when surveys.satisfaction >= 80%\n  pay 2% * sum(sales.amount)\n";
-    assert!(seed.contains(gated));
-    fs::write(&policy, seed.replace(gated, "pay surveys.satisfaction * 2% * sum(sales.amount)\n")).unwrap();
-    let ran = run(seed_args(dir.path(), &["--period", "2026-06"]));
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(ran.stderr.contains("陈静") && ran.stderr.contains("default"), "{}", ran.stderr);
-    fs::write(&policy, seed.replace(gated, "pay (surveys.satisfaction default 0%) * 2% * sum(sales.amount)\n"))
-        .unwrap();
-    assert_eq!(run(seed_args(dir.path(), &["--period", "2026-06"])).code, 0);
+    assert!(text.contains(gated));
+    let args = ["run", "{policy}", "--period", "2026-06"];
+    seed()
+        .policy(text.replace(gated, "pay surveys.satisfaction * 2% * sum(sales.amount)\n"))
+        .args(args)
+        .status(1)
+        .stderr_contains("陈静")
+        .stderr_contains("default")
+        .run();
+    seed()
+        .policy(text.replace(gated, "pay (surveys.satisfaction default 0%) * 2% * sum(sales.amount)\n"))
+        .args(args)
+        .run();
 }
 
 /// With a roster, a sale booked to someone outside it stops the run, naming them.
 #[test]
 fn roster_rejects_unknown_payees() {
-    let dir = tempfile::tempdir().unwrap();
-    let sales = fs::read_to_string(root().join("examples/by-business/sales.csv")).unwrap();
-    let bad = sales.replacen(",E05,", ",E55,", 1);
-    let path = dir.path().join("sales.csv");
-    fs::write(&path, bad).unwrap();
-    let ran = run([
-        "run",
-        "policies/telecom-by-business.policy",
-        "--data",
-        "roster=examples/by-business/roster.csv",
-        "--data",
-        &format!("sales={}", path.display()),
-        "--data",
-        "surveys=examples/by-business/surveys.csv",
-    ]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("`E55`") && ran.stderr.contains("not in the roster") && ran.stderr.contains("sales.csv:2"),
-        "{}",
-        ran.stderr
-    );
+    let bad = read("examples/by-business/sales.csv").replacen(",E05,", ",E55,", 1);
+    Test::new()
+        .current_dir_repo()
+        .file("sales.csv", bad)
+        .args([
+            "run",
+            "policies/telecom-by-business.policy",
+            "--data",
+            "roster=examples/by-business/roster.csv",
+            "--data",
+            "sales={dir}/sales.csv",
+            "--data",
+            "surveys=examples/by-business/surveys.csv",
+        ])
+        .status(2)
+        .stderr_contains("`E55`")
+        .stderr_contains("not in the roster")
+        .stderr_contains("sales.csv:2")
+        .run();
 }
 
 /// Table and CSV agree with JSON on the grand total (the same results, rendered three ways).

@@ -1,6 +1,7 @@
 //! `commission curve`: figures at the seed plan's bounds, cliffs marked, the marginal plan
 //! compared on one chart, and an SVG that parses as XML.
 
+use crate::harness::Test;
 use crate::{run, run_ok};
 
 const SEED: &str = "policies/telecom-account-manager.policy";
@@ -90,17 +91,31 @@ fn an_unknown_component_is_suggested() {
 /// A falling rate: 99,999.99 × 5% = 4,999.9995 → 5,000.00, but 100,000.00 × 3% = 3,000.00.
 #[test]
 fn a_drop_is_marked_as_a_drop_and_a_falling_segment() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("drop.policy");
-    std::fs::write(
-        &path,
-        "policy \"Drop\" version \"1\" currency CNY\ninput sales {\n  key id: text\n  period date: date\n  payee manager: text\n  amount: money\n}\npayee sales.manager\ncomponent c monthly {\n  pay tiers flat sum(sales.amount) {\n    from 0 rate 5%\n    from 100_000 rate 3%\n  }\n}\n",
-    )
-    .unwrap();
-    let shown = path.display().to_string();
-    let out = run_ok(["curve", &shown, "c", "--base", "0..200000", "--step", "100000"]);
-    assert!(out.contains("100,000.00  3,000.00           3.00%  drop: -2,000.00 from 99,999.99\n"), "{out}");
-    let svg = run_ok(["curve", &shown, "c", "--base", "0..200000", "--step", "100000", "--format", "svg"]);
-    assert!(svg.contains("drop -2,000.00"), "{svg}");
-    assert!(svg.contains("cliff or falling segment"), "{svg}");
+    let falling = || {
+        Test::new()
+            .policy(
+                "policy \"Drop\" version \"1\" currency CNY
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+payee sales.manager
+component c monthly {
+  pay tiers flat sum(sales.amount) {
+    from 0 rate 5%
+    from 100_000 rate 3%
+  }
+}
+",
+            )
+            .args(["curve", "{policy}", "c", "--base", "0..200000", "--step", "100000"])
+    };
+    falling().stdout_contains("100,000.00  3,000.00           3.00%  drop: -2,000.00 from 99,999.99\n").run();
+    falling()
+        .args(["--format", "svg"])
+        .stdout_contains("drop -2,000.00")
+        .stdout_contains("cliff or falling segment")
+        .run();
 }

@@ -4,6 +4,7 @@
 
 use std::fs;
 
+use crate::harness::Test;
 use crate::run_ok;
 
 const SEED: &str = "policies/telecom-account-manager.policy";
@@ -28,10 +29,8 @@ fn the_same_run_gives_the_same_bytes() {
 #[test]
 fn shuffled_ledgers_give_the_same_bytes() {
     let expected = outputs("tests/fixtures/seed/sales.csv", "tests/fixtures/seed/surveys.csv");
-    let dir = tempfile::tempdir().unwrap();
-    for (name, from) in
-        [("sales.csv", "tests/fixtures/seed/sales.csv"), ("surveys.csv", "tests/fixtures/seed/surveys.csv")]
-    {
+    let mut ledgers = Vec::new();
+    for (name, from) in [("sales", "tests/fixtures/seed/sales.csv"), ("surveys", "tests/fixtures/seed/surveys.csv")] {
         let text = fs::read_to_string(from).unwrap();
         let mut lines: Vec<&str> = text.lines().collect();
         let header = lines.remove(0);
@@ -42,11 +41,11 @@ fn shuffled_ledgers_give_the_same_bytes() {
         assert_eq!(order.len(), lines.len());
         let flip = |line: &str| line.split(',').rev().collect::<Vec<_>>().join(",");
         let body: String = order.iter().map(|l| flip(l) + "\n").collect();
-        fs::write(dir.path().join(name), format!("{}\n{body}", flip(header))).unwrap();
+        ledgers.push((name, format!("{}\n{body}", flip(header))));
     }
-    let shuffled = outputs(
-        &dir.path().join("sales.csv").display().to_string(),
-        &dir.path().join("surveys.csv").display().to_string(),
-    );
-    assert_eq!(shuffled, expected);
+    for (format, expected) in ["table", "json", "csv"].into_iter().zip(expected) {
+        let shuffled =
+            ledgers.iter().fold(Test::new().current_dir_repo(), |test, (name, text)| test.ledger(name, text));
+        shuffled.args(["run", SEED, "--format", format]).stdout(expected).run();
+    }
 }

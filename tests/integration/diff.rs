@@ -9,6 +9,7 @@ use std::process::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use crate::harness::Test;
 use crate::{commission, run, run_ok, Ran};
 
 const FLAT: &str = "policies/telecom-account-manager.policy";
@@ -140,15 +141,12 @@ fn flat_against_marginal_on_the_seed_ledger() {
 /// (`grep -c ,new, tests/fixtures/seed/sales.csv`), so 1,900.00.
 #[test]
 fn renamed_added_and_removed_components_are_shown() {
-    let dir = tempfile::tempdir().unwrap();
     let seed = fs::read_to_string(root().join(FLAT)).unwrap();
     let start = seed.find("component satisfaction_bonus").unwrap();
     let mut v2 = seed[..start].replace("component retention ", "component customer_retention ");
     v2.push_str("component new_logo \"新客户奖励\" monthly {\n  pay 100 CNY * count(sales where kind = \"new\")\n}\n");
-    let path = dir.path().join("v2.policy");
-    fs::write(&path, v2).unwrap();
-    let fixture: Vec<String> = FIXTURE.iter().map(|s| s.to_string()).collect();
-    let d = diff_json(FLAT, path.to_str().unwrap(), &fixture, &[]);
+    let against_v2 = || Test::new().current_dir_repo().policy(&v2).args(["diff", FLAT, "{policy}"]).args(FIXTURE);
+    let d = json(&against_v2().args(["--format", "json"]).run().stdout);
     let rows: Vec<(Value, Value, &str)> = d["components"]
         .as_array()
         .unwrap()
@@ -167,9 +165,11 @@ fn renamed_added_and_removed_components_are_shown() {
     let added = d["components"].as_array().unwrap().iter().find(|c| c["status"] == "added").unwrap();
     assert_eq!(added["new"], "1900.00");
     assert_eq!(added["change_pct"], Value::Null);
-    let table = run_ok(["diff", FLAT, path.to_str().unwrap(), FIXTURE[0], FIXTURE[1], FIXTURE[2], FIXTURE[3]]);
-    assert!(table.contains("retention -> customer_retention"), "{table}");
-    assert!(table.contains("removed") && table.contains("added"), "{table}");
+    against_v2()
+        .stdout_contains("retention -> customer_retention")
+        .stdout_contains("removed")
+        .stdout_contains("added")
+        .run();
 }
 
 /// Payees of one side only are named; files whose role differs between the plans are read
@@ -181,25 +181,18 @@ fn renamed_added_and_removed_components_are_shown() {
 ///   changes: A -300.00 (old only), B 0.00, C 0.00 (new only); sum -300.00
 #[test]
 fn payees_on_one_side_only_are_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let sales = dir.path().join("sales.csv");
-    let surveys = dir.path().join("surveys.csv");
-    fs::write(
-        &sales,
-        "id,date,manager,customer,kind,business,segment,amount\nS1,2026-01-05,A,C1,new,mobile,sme,10000.00\nS2,2026-01-06,B,C2,renewal,cloud,sme,20000.00\n",
-    )
-    .unwrap();
-    fs::write(&surveys, "manager,quarter,satisfaction\nB,2026-Q1,90%\nC,2026-Q1,85%\n").unwrap();
-    let by_survey = dir.path().join("by-survey.policy");
     let seed = fs::read_to_string(root().join(FLAT)).unwrap();
-    fs::write(&by_survey, seed.replace("payee sales.manager", "payee surveys.manager")).unwrap();
-    let bound = data(&[("sales", sales.to_str().unwrap()), ("surveys", surveys.to_str().unwrap())]);
-    let mut args: Vec<String> = vec!["diff".into(), FLAT.into(), by_survey.display().to_string()];
-    args.extend(bound.iter().cloned());
-    args.extend(["--from", "2026-01", "--to", "2026-03", "--format", "json"].map(String::from));
-    let ran = run(&args);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stderr.contains("cannot share one pass"), "{}", ran.stderr);
+    let ran = Test::new()
+        .current_dir_repo()
+        .policy(seed.replace("payee sales.manager", "payee surveys.manager"))
+        .ledger(
+            "sales",
+            "id,date,manager,customer,kind,business,segment,amount\nS1,2026-01-05,A,C1,new,mobile,sme,10000.00\nS2,2026-01-06,B,C2,renewal,cloud,sme,20000.00\n",
+        )
+        .ledger("surveys", "manager,quarter,satisfaction\nB,2026-Q1,90%\nC,2026-Q1,85%\n")
+        .args(["diff", FLAT, "{policy}", "--from", "2026-01", "--to", "2026-03", "--format", "json"])
+        .stderr_contains("cannot share one pass")
+        .run();
     let d = json(&ran.stdout);
     assert_eq!(d["total"]["old"], "2300.00");
     assert_eq!(d["total"]["new"], "2000.00");

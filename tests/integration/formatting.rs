@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
+use crate::harness::Test;
 use crate::{run, run_ok};
 
 fn root() -> PathBuf {
@@ -111,15 +112,16 @@ fn check_names_unformatted_files_and_diff_shows_the_change() {
 
 #[test]
 fn fmt_rewrites_in_place() {
+    // One folder for both runs: the second checks what the first wrote.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("messy.policy");
     let source = fs::read_to_string(root().join("tests/fixtures/policies/unformatted/messy.policy")).unwrap();
-    fs::write(&path, &source).unwrap();
-    run_ok(["fmt", &path.display().to_string()]);
-    assert_eq!(fs::read_to_string(&path).unwrap(), commission::fmt::format(&source).unwrap());
+    Test::in_dir(dir.path()).policy(&source).args(["fmt", "{policy}"]).run();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("policy.policy")).unwrap(),
+        commission::fmt::format(&source).unwrap()
+    );
     // A second run changes nothing.
-    let ran = run(["fmt", "--check", &path.display().to_string()]);
-    assert_eq!(ran.code, 0, "{}", ran.stdout);
+    Test::in_dir(dir.path()).args(["fmt", "--check", "{policy}"]).run();
 }
 
 #[test]

@@ -2,8 +2,7 @@
 //! statements, and every bad ledger in `tests/fixtures/ledgers/bad/` is a diagnostic naming
 //! the file, the line (or cell), the value and a hint.
 
-use std::fs;
-
+use crate::harness::Test;
 use crate::{run, run_ok};
 
 const POLICY: &str = "tests/fixtures/ledgers/sales.policy";
@@ -66,75 +65,84 @@ fn every_row_of_the_good_ledger_is_accounted_for() {
     );
 }
 
+/// The ledger fixtures' policy, run from the repository root on `sales` bound to `data`.
+fn in_repo(data: &str) -> Test {
+    Test::new().current_dir_repo().args(["run", POLICY, "--data", &format!("sales={data}")])
+}
+
 #[test]
 fn gbk_is_read_only_when_asked_and_never_guessed() {
-    let binding = format!("sales={GOOD}/gbk.csv");
-    let ran = run(["run", POLICY, "--data", &binding]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    assert!(ran.stderr.contains("GBK") && ran.stderr.contains("`--encoding gbk`"), "{}", ran.stderr);
-    assert!(ran.stdout.is_empty());
+    in_repo(&format!("{GOOD}/gbk.csv"))
+        .status(2)
+        .stderr_contains("GBK")
+        .stderr_contains("`--encoding gbk`")
+        .stdout("")
+        .run();
     // The other way round: a UTF-8 file read as GBK would garble the names, so it stops.
-    let binding = format!("sales={GOOD}/plain.csv");
-    let ran = run(["run", POLICY, "--data", &binding, "--encoding", "gbk"]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    assert!(ran.stderr.contains("the file is UTF-8, but `--encoding gbk` was given"), "{}", ran.stderr);
-    let ran = run(["run", POLICY, "--data", &binding, "--encoding", "latin1"]);
-    assert!(ran.code == 2 && ran.stderr.contains("unknown encoding `latin1`"), "{}", ran.stderr);
+    in_repo(&format!("{GOOD}/plain.csv"))
+        .args(["--encoding", "gbk"])
+        .status(2)
+        .stderr_contains("the file is UTF-8, but `--encoding gbk` was given")
+        .run();
+    in_repo(&format!("{GOOD}/plain.csv"))
+        .args(["--encoding", "latin1"])
+        .status(2)
+        .stderr_contains("unknown encoding `latin1`")
+        .run();
 }
 
 #[test]
 fn a_missing_sheet_lists_the_sheets() {
-    let binding = format!("sales={GOOD}/book.xlsx#Cpy");
-    let ran = run(["run", POLICY, "--data", &binding]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
-    assert!(ran.stderr.contains("no sheet `Cpy`") && ran.stderr.contains("did you mean `Copy`?"), "{}", ran.stderr);
+    in_repo(&format!("{GOOD}/book.xlsx#Cpy"))
+        .status(2)
+        .stderr_contains("no sheet `Cpy`")
+        .stderr_contains("did you mean `Copy`?")
+        .run();
 }
 
 /// `--max-errors` lists several bad rows; the run still fails and writes nothing.
 #[test]
 fn max_errors_lists_rejected_rows_and_writes_nothing() {
+    // One folder for all the runs, to see that the failed ones leave no `out.csv`.
     let dir = tempfile::tempdir().unwrap();
-    let ledger = dir.path().join("sales.csv");
-    fs::write(
-        &ledger,
-        "id,date,manager,customer,kind,amount,units
+    let test = || {
+        Test::in_dir(dir.path())
+            .current_dir_repo()
+            .ledger(
+                "sales",
+                "id,date,manager,customer,kind,amount,units
 S1,2026-01-05,M1,c,new,100.00,1
 S2,2026-01-06,M1,c,neww,100.00,1
 S3,2026-01-07,M1,c,new,(5.00),1
 S4,2026-01-08,M1,c,new,100.00,1
 S5,2026-02-30,M1,c,new,100.00,1
 ",
-    )
-    .unwrap();
-    let out = dir.path().join("out.csv");
-    let binding = format!("sales={}", ledger.display());
-    let args = ["run", POLICY, "--data", &binding, "--output", out.to_str().unwrap()];
-    let first = run(args);
-    assert_eq!(first.code, 2);
+            )
+            .args(["run", POLICY, "--output", "{dir}/out.csv"])
+            .status(2)
+    };
+    let first = test().stderr_contains("sales.csv:3:5").stderr_contains("`--max-errors N`").run();
     assert_eq!(first.stderr.matches("  × ").count(), 1, "{}", first.stderr);
-    assert!(first.stderr.contains("sales.csv:3:5") && first.stderr.contains("`--max-errors N`"), "{}", first.stderr);
 
-    let all = run(args.iter().chain(&["--max-errors", "10"]));
-    assert_eq!(all.code, 2);
+    let all = test()
+        .args(["--max-errors", "10"])
+        .stderr_contains("sales.csv:3:5")
+        .stderr_contains("sales.csv:4:6")
+        .stderr_contains("sales.csv:6:2")
+        // 5 rows read, 3 rejected: reading went to the end.
+        .stderr_contains("3 rejected rows of 5 read; no statements were produced")
+        .run();
     assert_eq!(all.stderr.matches("  × ").count(), 3, "{}", all.stderr);
-    for at in ["sales.csv:3:5", "sales.csv:4:6", "sales.csv:6:2"] {
-        assert!(all.stderr.contains(at), "{at}: {}", all.stderr);
-    }
-    // 5 rows read, 3 rejected: reading went to the end.
-    assert!(all.stderr.contains("3 rejected rows of 5 read; no statements were produced"), "{}", all.stderr);
 
-    let two = run(args.iter().chain(&["--max-errors", "2"]));
-    assert!(two.stderr.contains("stopped at 2 rejected rows (after 3 rows read)"), "{}", two.stderr);
-    assert!(!out.exists(), "a failed run writes no output");
-    assert_eq!(run(args.iter().chain(&["--max-errors", "0"])).code, 2);
+    test().args(["--max-errors", "2"]).stderr_contains("stopped at 2 rejected rows (after 3 rows read)").run();
+    assert!(!dir.path().join("out.csv").exists(), "a failed run writes no output");
+    test().args(["--max-errors", "0"]).run();
 }
 
 /// A refund is a negative amount dated when it was booked: it lowers that month's sales,
 /// and so can lower that month's bracket; the month of the original sale is not reopened.
 #[test]
 fn a_refund_counts_in_its_own_month_and_can_lower_its_bracket() {
-    let dir = tempfile::tempdir().unwrap();
-    let policy = dir.path().join("tiers.policy");
     let text = "policy \"t\" version \"1\" currency CNY
 input sales {
   key id: text
@@ -150,48 +158,45 @@ component sales_commission monthly {
   }
 }
 ";
-    fs::write(&policy, text).unwrap();
-    let ledger = dir.path().join("sales.csv");
-    fs::write(
-        &ledger,
-        "id,date,manager,amount
+    let ledger = "id,date,manager,amount
 S1,2026-01-10,M1,120000.00
 S2,2026-02-03,M1,100000.00
 R1,2026-02-20,M1,-30000.00
-",
-    )
-    .unwrap();
-    let binding = format!("sales={}", ledger.display());
-    let out = run_ok(["run", policy.to_str().unwrap(), "--data", &binding, "--format", "csv"]);
+";
     // January: 120,000.00 reaches 5%: 6,000.00, untouched by February's refund.
     // February: 100,000.00 - 30,000.00 = 70,000.00, below 100,000: 3% = 2,100.00 (without
     // the refund it would have been 5% of 100,000.00 = 5,000.00).
-    assert_eq!(out, "payee,period,sales_commission,total\nM1,2026-01,6000.00,6000.00\nM1,2026-02,2100.00,2100.00\n");
+    Test::new()
+        .policy(text)
+        .ledger("sales", ledger)
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,sales_commission,total\nM1,2026-01,6000.00,6000.00\nM1,2026-02,2100.00,2100.00\n")
+        .run();
 
     // A ledger that may not hold refunds says so in its schema, and the refund stops the run.
-    fs::write(&policy, text.replace("amount: money", "amount: money >= 0")).unwrap();
-    let ran = run(["run", policy.to_str().unwrap(), "--data", &binding]);
-    assert_eq!(ran.code, 2);
-    assert!(
-        ran.stderr.contains("sales.csv:4:4") && ran.stderr.contains("`-30000.00`, below its declared least value 0"),
-        "{}",
-        ran.stderr
-    );
+    Test::new()
+        .policy(text.replace("amount: money", "amount: money >= 0"))
+        .ledger("sales", ledger)
+        .args(["run", "{policy}"])
+        .status(2)
+        .stderr_contains("sales.csv:4:4")
+        .stderr_contains("`-30000.00`, below its declared least value 0")
+        .run();
     // `>=` is for number columns only.
-    fs::write(&policy, text.replace("manager: text", "manager: text >= 0")).unwrap();
-    let ran = run(["check", policy.to_str().unwrap()]);
-    assert!(ran.code == 1 && ran.stderr.contains("only number columns can have a least value"), "{}", ran.stderr);
+    Test::new()
+        .policy(text.replace("manager: text", "manager: text >= 0"))
+        .args(["check", "{policy}"])
+        .status(1)
+        .stderr_contains("only number columns can have a least value")
+        .run();
 }
 
 #[test]
 fn bad_ledgers_are_explained() {
     insta::glob!("../..", "tests/fixtures/ledgers/bad/*.*", |path| {
         let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
-        let ran = run(["run", POLICY, "--data", &format!("sales={relative}")]);
-        assert_eq!(ran.code, 2, "{}", ran.stderr);
-        assert!(ran.stdout.is_empty());
-        assert!(ran.stderr.contains(&relative), "names the file:\n{}", ran.stderr);
-        assert!(ran.stderr.contains("help:"), "has a hint:\n{}", ran.stderr);
+        // Names the file and has a hint.
+        let ran = in_repo(&relative).status(2).stdout("").stderr_contains(&relative).stderr_contains("help:").run();
         let located = ran.stderr.contains(&format!("{relative}:")) || ran.stderr.contains(&format!("{relative}#"));
         assert!(located || relative.ends_with("09-empty-file.csv"), "names the line:\n{}", ran.stderr);
         insta::assert_snapshot!(format!("exit code: {}\n{}", ran.code, ran.stderr));

@@ -15,6 +15,7 @@ mod diff;
 mod explain;
 mod formatting;
 mod generate;
+mod harness;
 mod ledgers;
 mod limits;
 mod lints;
@@ -25,6 +26,7 @@ mod random_policies;
 mod report;
 mod seed_plan;
 mod snapshots;
+mod worked_examples;
 
 use std::process::Output;
 

@@ -3,8 +3,9 @@
 //! figures; coverage names what the tests never reached; tests never change `run`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use crate::harness::Test;
 use crate::{run, run_ok};
 
 const SEED: &str = "policies/telecom-account-manager.policy";
@@ -13,12 +14,14 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A copy of the seed policy in a temporary folder, edited by `edit`.
-fn seed_copy(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("seed.policy");
-    fs::write(&path, edit(fs::read_to_string(root().join(SEED)).unwrap())).unwrap();
-    (dir, path)
+/// The seed policy's text, edited by `edit`.
+fn seed_edited(edit: impl Fn(String) -> String) -> String {
+    edit(fs::read_to_string(root().join(SEED)).unwrap())
+}
+
+/// A copy of the seed policy edited by `edit`, as `{policy}` of a test.
+fn seed_copy(edit: impl Fn(String) -> String) -> Test {
+    Test::new().policy(seed_edited(edit))
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -36,27 +39,24 @@ fn every_shipped_policy_passes_its_tests() {
 #[test]
 fn a_wrong_figure_fails_with_the_line_expected_got_and_difference() {
     let wrong = "expect M1 sales_performance = 5001.00";
-    let (_dir, path) = seed_copy(|s| s.replace("expect M1 sales_performance = 5000.00", wrong));
-    let text = fs::read_to_string(&path).unwrap();
-    let shown = path.display().to_string();
-    let ran = run(["test", &shown]);
-    assert_eq!(ran.code, 1, "{}", ran.stdout);
+    let text = seed_edited(|s| s.replace("expect M1 sales_performance = 5000.00", wrong));
+    let shown = "{dir}/policy.policy";
     // 100,000.00 × 5% = 5,000.00 was computed; 5,001.00 was expected: 1.00 short.
     let want = format!(
         "  FAIL  exactly 100,000.00 reaches the 5% bracket  ({shown}:{})\n        {shown}:{}: {wrong}\n        sales_performance of M1: expected 5,001.00, got 5,000.00, difference -1.00\n",
         line_of(&text, "test \"exactly 100,000.00"),
         line_of(&text, wrong)
     );
-    assert!(ran.stdout.contains(&want), "{}\nwanted:\n{want}", ran.stdout);
+    let ran = Test::new().policy(&text).args(["test", "{policy}"]).redact_dir().status(1).stdout_contains(want).run();
     assert!(ran.stdout.ends_with("7 passed, 1 failed\n"), "{}", ran.stdout);
 }
 
 #[test]
 fn junit_output_is_xml_naming_the_failure() {
-    let (_dir, path) =
-        seed_copy(|s| s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.36"));
-    let ran = run(["test", "--format", "junit", &path.display().to_string()]);
-    assert_eq!(ran.code, 1);
+    let ran = seed_copy(|s| s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.36"))
+        .args(["test", "--format", "junit", "{policy}"])
+        .status(1)
+        .run();
     let doc = roxmltree::Document::parse(&ran.stdout).unwrap_or_else(|e| panic!("{e}\n{}", ran.stdout));
     let suites = doc.root_element();
     assert_eq!(suites.tag_name().name(), "testsuites");
@@ -74,26 +74,30 @@ fn junit_output_is_xml_naming_the_failure() {
 
 #[test]
 fn accept_rewrites_only_the_failing_figure() {
-    let (_dir, path) = seed_copy(|s| s.replace("expect M1 retention = 400.01", "expect M1 retention = 1.5"));
-    let before = fs::read_to_string(&path).unwrap();
-    let ran = run(["test", "--accept", &path.display().to_string()]);
-    assert_eq!(ran.code, 1, "the run that accepts still reports the failure");
-    let after = fs::read_to_string(&path).unwrap();
+    // One folder for the three runs: the second reads what the first rewrote.
+    let dir = tempfile::tempdir().unwrap();
+    let before = seed_edited(|s| s.replace("expect M1 retention = 400.01", "expect M1 retention = 1.5"));
+    // The run that accepts still reports the failure.
+    Test::in_dir(dir.path()).policy(&before).args(["test", "--accept", "{policy}"]).status(1).run();
+    let after = fs::read_to_string(dir.path().join("policy.policy")).unwrap();
     assert_eq!(after, before.replace("expect M1 retention = 1.5", "expect M1 retention = 400.01"));
     assert_eq!(after, fs::read_to_string(root().join(SEED)).unwrap());
-    run_ok(["test", &path.display().to_string()]);
+    Test::in_dir(dir.path()).args(["test", "{policy}"]).run();
 }
 
 #[test]
 fn a_declared_tolerance_is_honoured_and_nothing_else_is() {
-    let (_dir, path) = seed_copy(|s| {
+    seed_copy(|s| {
         s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.36 within 0.01")
-    });
-    run_ok(["test", &path.display().to_string()]);
-    let (_dir, path) = seed_copy(|s| {
+    })
+    .args(["test", "{policy}"])
+    .run();
+    seed_copy(|s| {
         s.replace("expect M2 sales_performance = 370.37", "expect M2 sales_performance = 370.35 within 0.01")
-    });
-    assert_eq!(run(["test", &path.display().to_string()]).code, 1);
+    })
+    .args(["test", "{policy}"])
+    .status(1)
+    .run();
 }
 
 #[test]
@@ -106,20 +110,23 @@ fn seed_tests_cover_every_bracket_and_gate() {
 /// Without the 300,000.00 test nothing reaches the 8% bracket, and coverage says so.
 #[test]
 fn removing_a_test_names_the_uncovered_bracket() {
-    let (_dir, path) = seed_copy(|s| {
+    let text = seed_edited(|s| {
         let start = s.find("test \"exactly 300,000.00").unwrap();
         let end = start + s[start..].find("\n}\n").unwrap() + 3;
         format!("{}{}", &s[..start], &s[end..])
     });
-    let text = fs::read_to_string(&path).unwrap();
-    let shown = path.display().to_string();
-    let ran = run(["test", "--coverage", "--fail-under", "100", &shown]);
-    assert_eq!(ran.code, 1, "{}", ran.stdout);
     let line = line_of(&text, "from 300_000  rate 8%");
-    let want = format!("  NOT covered  {shown}:{line}  sales_performance: bracket `from 300_000 rate 8%`\n");
-    assert!(ran.stdout.contains(&want), "{}\nwanted: {want}", ran.stdout);
-    assert!(ran.stdout.contains("4 of 5 covered (80%)"), "{}", ran.stdout);
-    assert!(ran.stdout.contains("below --fail-under 100"), "{}", ran.stdout);
+    Test::new()
+        .policy(&text)
+        .args(["test", "--coverage", "--fail-under", "100", "{policy}"])
+        .redact_dir()
+        .status(1)
+        .stdout_contains(format!(
+            "  NOT covered  {{dir}}/policy.policy:{line}  sales_performance: bracket `from 300_000 rate 8%`\n"
+        ))
+        .stdout_contains("4 of 5 covered (80%)")
+        .stdout_contains("below --fail-under 100")
+        .run();
 }
 
 #[test]
@@ -143,39 +150,41 @@ fn run_reports_coverage_of_a_real_ledger() {
 /// Test blocks are for `commission test`: without them `run` computes the same figures.
 #[test]
 fn test_blocks_do_not_change_what_run_computes() {
-    let (dir, path) = seed_copy(|s| {
+    let without_tests = seed_edited(|s| {
         s[..s.find("# ---------------------------------------------------------------- tests").unwrap()].to_string()
     });
-    let args = |p: &Path| {
-        vec![
-            "run".to_string(),
-            p.display().to_string(),
-            "--data".into(),
-            "sales=tests/fixtures/seed/sales.csv".into(),
-            "--data".into(),
-            "surveys=tests/fixtures/seed/surveys.csv".into(),
-            "--format".into(),
-            "csv".into(),
+    assert!(!without_tests.contains("test \""));
+    let args = |policy: &str| {
+        [
+            "run",
+            policy,
+            "--data",
+            "sales=tests/fixtures/seed/sales.csv",
+            "--data",
+            "surveys=tests/fixtures/seed/surveys.csv",
+            "--format",
+            "csv",
         ]
+        .map(String::from)
     };
-    assert!(!fs::read_to_string(&path).unwrap().contains("test \""));
-    assert_eq!(run_ok(args(&path)), run_ok(args(&root().join(SEED))));
-    drop(dir);
+    let with_tests = run_ok(args(SEED));
+    Test::new().current_dir_repo().policy(without_tests).args(args("{policy}")).stdout(with_tests).run();
 }
 
 #[test]
 fn check_checks_test_blocks() {
-    let (_dir, path) = seed_copy(|s| {
+    seed_copy(|s| {
         s.replace("expect M1 retention = 0.00", "expect M9 retention = 0.00")
             .replace("expect M2 sales_performance = 370.37", "expect M2 sales_perfomance = 370.37")
             .replace(
                 "T2, 2026-06-04, M2,      C2,       new,     mobile",
                 "T2, 2026-06-04, M2,      C2,       neww,    mobile",
             )
-    });
-    let ran = run(["check", &path.display().to_string()]);
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(ran.stderr.contains("`M9` is not a payee in this test's rows"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("did you mean `sales_performance`?"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("`kind` is `neww`, which is not one of its declared values"), "{}", ran.stderr);
+    })
+    .args(["check", "{policy}"])
+    .status(1)
+    .stderr_contains("`M9` is not a payee in this test's rows")
+    .stderr_contains("did you mean `sales_performance`?")
+    .stderr_contains("`kind` is `neww`, which is not one of its declared values")
+    .run();
 }

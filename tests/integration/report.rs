@@ -3,6 +3,7 @@
 
 use std::fs;
 
+use crate::harness::Test;
 use crate::{run, run_ok};
 
 const SEED: &str = "policies/telecom-account-manager.policy";
@@ -97,23 +98,13 @@ fn one_file_holds_the_team_and_every_payee() {
 #[test]
 fn unknown_payee_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("reports");
-    let ran = run([
-        "report",
-        SEED,
-        "--data",
-        SALES,
-        "--data",
-        SURVEYS,
-        "--period",
-        "2026-03",
-        "--payee",
-        "王方",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("did you mean `王芳`?"), "{}", ran.stderr);
-    assert!(!out.exists());
+    Test::in_dir(dir.path())
+        .current_dir_repo()
+        .args(["report", SEED, "--data", SALES, "--data", SURVEYS, "--period", "2026-03", "--payee", "王方"])
+        .args(["--output", "{dir}/reports"])
+        .status(2)
+        .stderr_contains("did you mean `王芳`?")
+        .run();
+    assert!(!dir.path().join("reports").exists());
     let _ = run_ok(["check", SEED]);
 }
