@@ -62,7 +62,8 @@ fn every_code_is_explained() {
         assert!(text.len() > 200, "{code} deserves an explanation: {text}");
     }
     assert!(run_ok(["explain-code", "c0001"]).contains("99,999.99"));
-    let ran = run(["explain-code", "C0099"]);
+    let ran = run(["--message-format", "json", "explain-code", "C0099"]);
     assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("not a warning code"), "{}", ran.stderr);
+    let message: serde_json::Value = serde_json::from_str(ran.stderr.trim()).unwrap();
+    assert_eq!(message["code"], "E0401", "{}", ran.stderr);
 }
