@@ -172,14 +172,14 @@ impl Kind for LedgerKind {
                     .help(format!("{suggestion}; the sheets are: {}", sheets.join(", ")))
             }
             NoSheets => Described::new("E0202", "the workbook has no sheets"),
-            LooksLikeGbk { bytes } => Described::new(
-                "E0203",
-                format!(
+            LooksLikeGbk { bytes } => {
+                let message = format!(
                     "the file is not UTF-8: it looks like GBK/GB18030 (bytes `{}`), which is what Excel on a Chinese Windows saves as CSV",
                     hex(bytes)
-                ),
-            )
-            .help("run again with `--encoding gbk`, or save the file from Excel as \"CSV UTF-8\""),
+                );
+                Described::new("E0203", message)
+                    .help("run again with `--encoding gbk`, or save the file from Excel as \"CSV UTF-8\"")
+            }
             NotUtf8 { bytes } => Described::new("E0204", format!("the file is not valid UTF-8 (bytes `{}`)", hex(bytes)))
                 .help("save the ledger as UTF-8 (Excel: \"CSV UTF-8\"); a Chinese GBK/GB18030 file is read with `--encoding gbk`"),
             NotGbk { bytes } => {
@@ -188,11 +188,10 @@ impl Kind for LedgerKind {
             }
             Utf8NotGbk => Described::new("E0205", "the file is UTF-8, but `--encoding gbk` was given")
                 .help("reading UTF-8 as GBK would garble every Chinese name; leave out `--encoding gbk` for this file"),
-            EmptyFile { input, columns } => Described::new(
-                "E0206",
-                format!("the file is empty; expected a header line for input `{input}`"),
-            )
-            .help(format!("the first line names the columns: {}", columns.join(","))),
+            EmptyFile { input, columns } => {
+                let message = format!("the file is empty; expected a header line for input `{input}`");
+                Described::new("E0206", message).help(format!("the first line names the columns: {}", columns.join(",")))
+            }
             MissingColumn { column, input, suggestion } => {
                 Described::new("E0207", format!("missing column `{column}` of input `{input}`")).help(suggestion.clone())
             }
@@ -205,11 +204,11 @@ impl Kind for LedgerKind {
                     "{suggestion}; declare it in the policy (`{column}: text`) or remove it from the file"
                 ))
             }
-            FieldCount { fields, header, row } => Described::new(
-                "E0210",
-                format!("row has {fields} fields, the header has {header}: `{}`", excerpt(row)),
-            )
-            .help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it"),
+            FieldCount { fields, header, row } => {
+                let message = format!("row has {fields} fields, the header has {header}: `{}`", excerpt(row));
+                Described::new("E0210", message)
+                    .help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it")
+            }
             ValueWithoutColumn { text } => Described::new("E0211", format!("`{text}` is in a column with no name"))
                 .help("name the column in the header and declare it, or remove the value"),
             ExcelError { error } => Described::new("E0212", format!("the cell holds the Excel error `{error}`"))
@@ -251,13 +250,12 @@ impl Kind for LedgerKind {
                         .help("a bare number above 1 is ambiguous: write `85%` for eighty-five percent"),
                 }
             }
-            BelowLeast { column, raw, least, ty } => Described::new(
-                "E0220",
-                format!("`{column}` is `{raw}`, below its declared least value {least}"),
-            )
-            .help(format!(
-                "the policy declares `{column}: {ty} >= {least}`; correct the row, or allow the value in the policy"
-            )),
+            BelowLeast { column, raw, least, ty } => {
+                let message = format!("`{column}` is `{raw}`, below its declared least value {least}");
+                Described::new("E0220", message).help(format!(
+                    "the policy declares `{column}: {ty} >= {least}`; correct the row, or allow the value in the policy"
+                ))
+            }
             NotDeclaredValue { column, value, suggestion } => {
                 Described::new("E0221", format!("`{column}` is `{value}`, which is not one of its declared values"))
                     .help(suggestion.clone())
@@ -265,11 +263,11 @@ impl Kind for LedgerKind {
             EmptyPayeeOrKey { column } => {
                 Described::new("E0222", format!("`{column}` is empty")).help("every row must name its payee and key")
             }
-            DuplicateKey { column, key, input } => Described::new(
-                "E0223",
-                format!("`{column}` `{key}` appears twice; it is the key of `{input}`"),
-            )
-            .help("each row of a keyed input must have its own key; remove the duplicate row"),
+            DuplicateKey { column, key, input } => {
+                let message = format!("`{column}` `{key}` appears twice; it is the key of `{input}`");
+                Described::new("E0223", message)
+                    .help("each row of a keyed input must have its own key; remove the duplicate row")
+            }
         }
     }
 }
