@@ -511,3 +511,28 @@ usually a row exported twice, which would pay its commission twice.
 What to do: remove the duplicate row; if both rows are real, give each its own key.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_bytes_and_rows_are_cut() {
+        assert_eq!(hex(&[0xff, 0xfe, 0x00, 0x81]), "ff fe 00 81");
+        assert_eq!(hex(&[0xab; 13]), format!("{} ...", ["ab"; 12].join(" ")));
+        assert_eq!(excerpt("a,b\r\nc"), "a,b\\r\\nc");
+        let long = "x".repeat(61);
+        assert_eq!(excerpt(&long), format!("{} ...", "x".repeat(60)));
+        assert_eq!(excerpt(&long[..60]), "x".repeat(60));
+    }
+
+    #[test]
+    fn a_rejected_value_names_its_column_and_what_was_expected() {
+        let kind = |raw: &str, rejection| LedgerKind::Unparsed { column: "amount".into(), raw: raw.into(), rejection };
+        let empty = kind("", Rejection::Empty { ty: "money" }).describe();
+        assert_eq!(empty.message, "`amount` is empty, expected a money value");
+        assert_eq!(empty.code, "E0213");
+        let decimals = kind("1.234", Rejection::TooManyDecimals { decimals: 2 }).describe();
+        assert_eq!(decimals.message, "`amount` is `1.234`, expected an amount with at most 2 decimals");
+    }
+}
