@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::encoding::{looks_like_gbk, looks_like_utf8_text, TextEncoding, UTF8_BOM};
 use super::rows::{ReadProblem, RowReader};
+use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 
 pub struct CsvRows {
@@ -28,10 +29,8 @@ const SNIFF: usize = 1 << 16;
 impl CsvRows {
     pub fn open(path: &Path, encoding: TextEncoding) -> Result<CsvRows, DataError> {
         let shown = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| {
-            DataError::new(&shown, format!("cannot open the ledger: {e}"))
-                .with_help("check the path given with `--data`")
-        })?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| DataError::of(&shown, LedgerKind::CannotOpen { error: e.to_string() }))?;
         CsvRows::new(shown, Box::new(file), encoding)
     }
 
@@ -43,7 +42,8 @@ impl CsvRows {
 
     fn new(shown: String, input: Box<dyn Read>, mut encoding: TextEncoding) -> Result<CsvRows, DataError> {
         let mut buffered = BufReader::with_capacity(SNIFF, input);
-        let head = buffered.fill_buf().map_err(|e| DataError::new(&shown, format!("cannot read the ledger: {e}")))?;
+        let head =
+            buffered.fill_buf().map_err(|e| DataError::of(&shown, LedgerKind::CannotRead { error: e.to_string() }))?;
         if head.starts_with(UTF8_BOM) {
             // A byte-order mark says UTF-8 in so many words; it overrides `--encoding`.
             encoding = TextEncoding::Utf8;
@@ -67,26 +67,19 @@ impl CsvRows {
     }
 
     fn undecodable(&self, line: u64, column: usize, raw: &[u8]) -> DataError {
-        let at = self.at_field(line, column);
-        let hex: Vec<String> = raw.iter().take(12).map(|b| format!("{b:02x}")).collect();
-        let bytes = format!("{}{}", hex.join(" "), if raw.len() > 12 { " ..." } else { "" });
-        match self.encoding {
-            TextEncoding::Utf8 if looks_like_gbk(raw) => DataError::new(
-                at,
-                format!("the file is not UTF-8: it looks like GBK/GB18030 (bytes `{bytes}`), which is what Excel on a Chinese Windows saves as CSV"),
-            )
-            .with_help("run again with `--encoding gbk`, or save the file from Excel as \"CSV UTF-8\""),
-            TextEncoding::Utf8 => DataError::new(at, format!("the file is not valid UTF-8 (bytes `{bytes}`)"))
-                .with_help("save the ledger as UTF-8 (Excel: \"CSV UTF-8\"); a Chinese GBK/GB18030 file is read with `--encoding gbk`"),
-            TextEncoding::Gbk => DataError::new(at, format!("the file is not valid GBK/GB18030 (bytes `{bytes}`)"))
-                .with_help("check the file's encoding: without `--encoding` the ledger is read as UTF-8"),
-        }
+        // 13 bytes: the message shows 12, and `...` if there are more.
+        let bytes = raw.iter().take(13).copied().collect();
+        let kind = match self.encoding {
+            TextEncoding::Utf8 if looks_like_gbk(raw) => LedgerKind::LooksLikeGbk { bytes },
+            TextEncoding::Utf8 => LedgerKind::NotUtf8 { bytes },
+            TextEncoding::Gbk => LedgerKind::NotGbk { bytes },
+        };
+        DataError::of(self.at_field(line, column), kind)
     }
 }
 
 fn utf8_not_gbk(shown: &str) -> DataError {
-    DataError::new(shown, "the file is UTF-8, but `--encoding gbk` was given")
-        .with_help("reading UTF-8 as GBK would garble every Chinese name; leave out `--encoding gbk` for this file")
+    DataError::of(shown, LedgerKind::Utf8NotGbk)
 }
 
 impl RowReader for CsvRows {
@@ -95,7 +88,10 @@ impl RowReader for CsvRows {
         self.bytes = std::mem::take(fields).into_byte_record();
         let more = self.reader.read_byte_record(&mut self.bytes).map_err(|e| {
             let line = e.position().map_or(String::new(), |p| format!(":{}", p.line()));
-            ReadProblem::Fatal(DataError::new(format!("{}{line}", self.shown), format!("cannot read the ledger: {e}")))
+            ReadProblem::Fatal(DataError::of(
+                format!("{}{line}", self.shown),
+                LedgerKind::CannotRead { error: e.to_string() },
+            ))
         })?;
         if !more {
             return Ok(None);

@@ -17,6 +17,7 @@ use super::parse_value::parse_value;
 use super::rows::{open, ReadProblem, RowReader};
 use super::source::InputFile;
 use crate::check::suggest_help;
+use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 use crate::money::Currency;
 use crate::plan::InputSchema;
@@ -94,12 +95,13 @@ pub fn read_input(
     let header_line = match reader.next_row(&mut fields) {
         Ok(Some(line)) => line,
         Ok(None) => {
-            let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
-            return Err(DataError::new(
+            return Err(DataError::of(
                 &shown,
-                format!("the file is empty; expected a header line for input `{}`", schema.name),
-            )
-            .with_help(format!("the first line names the columns: {}", names.join(","))));
+                LedgerKind::EmptyFile {
+                    input: schema.name.clone(),
+                    columns: schema.columns.iter().map(|c| c.name.clone()).collect(),
+                },
+            ));
         }
         Err(ReadProblem::Fatal(e) | ReadProblem::Row(e)) => return Err(e),
     };
@@ -190,12 +192,14 @@ fn match_header(
         match header.iter().position(|h| *h == column.name) {
             Some(p) => positions.push(p),
             None => {
-                let help = suggest_help(&column.name, "file column", header.iter().map(String::as_str));
-                return Err(DataError::new(
+                return Err(DataError::of(
                     reader.at_line(line),
-                    format!("missing column `{}` of input `{}`", column.name, schema.name),
-                )
-                .with_help(help));
+                    LedgerKind::MissingColumn {
+                        column: column.name.clone(),
+                        input: schema.name.clone(),
+                        suggestion: suggest_help(&column.name, "file column", header.iter().map(String::as_str)),
+                    },
+                ));
             }
         }
     }
@@ -205,22 +209,18 @@ fn match_header(
             continue;
         }
         if !seen_names.insert(name.as_str()) {
-            return Err(DataError::new(
-                reader.at_field(line, i),
-                format!("column `{name}` appears twice in the header"),
-            )
-            .with_help("a column may appear once; remove or rename the second one"));
+            return Err(DataError::of(reader.at_field(line, i), LedgerKind::DuplicateColumn { column: name.clone() }));
         }
         if schema.column_index(name).is_none() {
             let declared: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
-            return Err(DataError::new(
+            return Err(DataError::of(
                 reader.at_field(line, i),
-                format!("column `{name}` is not declared in input `{}`", schema.name),
-            )
-            .with_help(format!(
-                "{}; declare it in the policy (`{name}: text`) or remove it from the file",
-                suggest_help(name, "declared column", declared.iter().copied())
-            )));
+                LedgerKind::UndeclaredColumn {
+                    column: name.clone(),
+                    input: schema.name.clone(),
+                    suggestion: suggest_help(name, "declared column", declared.iter().copied()),
+                },
+            ));
         }
     }
     Ok(positions)
@@ -253,20 +253,22 @@ impl RowRules<'_> {
         let (schema, header, positions, money) = (self.schema, &self.header, &self.positions, self.money);
         let (enum_sets, unnamed, keys) = (&self.enum_sets, &self.unnamed, &mut self.keys);
         if fields.len() != header.len() {
-            let text = fields.iter().collect::<Vec<_>>().join(",");
-            let shown: String = text.chars().take(60).collect::<String>().replace('\r', "\\r").replace('\n', "\\n");
-            let cut = if text.chars().count() > 60 { " ..." } else { "" };
-            return Err(DataError::new(
-            reader.at_line(line),
-            format!("row has {} fields, the header has {}: `{shown}{cut}`", fields.len(), header.len()),
-        )
-        .with_help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it"));
+            return Err(DataError::of(
+                reader.at_line(line),
+                LedgerKind::FieldCount {
+                    fields: fields.len(),
+                    header: header.len(),
+                    row: fields.iter().collect::<Vec<_>>().join(","),
+                },
+            ));
         }
         for &at in unnamed {
             let text = fields.get(at).unwrap_or_default().trim();
             if !text.is_empty() {
-                return Err(DataError::new(reader.at_field(line, at), format!("`{text}` is in a column with no name"))
-                    .with_help("name the column in the header and declare it, or remove the value"));
+                return Err(DataError::of(
+                    reader.at_field(line, at),
+                    LedgerKind::ValueWithoutColumn { text: text.to_string() },
+                ));
             }
         }
         values.clear();
@@ -274,47 +276,50 @@ impl RowRules<'_> {
             let at = positions.get(c).copied().unwrap_or(0);
             let raw = fields.get(at).unwrap_or_default();
             let here = || reader.at_field(line, at);
-            let value = parse_value(column.ty, raw, money).map_err(|r| {
-                let seen = if raw.trim().is_empty() { "empty".to_string() } else { format!("`{}`", raw.trim()) };
-                let err = DataError::new(here(), format!("`{}` is {seen}, expected {}", column.name, r.expected));
-                match r.help {
-                    Some(h) => err.with_help(h),
-                    None => err,
-                }
+            let value = parse_value(column.ty, raw, money).map_err(|rejection| {
+                DataError::of(
+                    here(),
+                    LedgerKind::Unparsed { column: column.name.clone(), raw: raw.trim().to_string(), rejection },
+                )
             })?;
             if let (Some(least), Value::Number(n)) = (column.at_least, &value) {
                 if *n < least {
-                    return Err(DataError::new(
+                    return Err(DataError::of(
                         here(),
-                        format!("`{}` is `{}`, below its declared least value {least}", column.name, raw.trim()),
-                    )
-                    .with_help(format!(
-                        "the policy declares `{}: {} >= {least}`; correct the row, or allow the value in the policy",
-                        column.name,
-                        column.ty.name()
-                    )));
+                        LedgerKind::BelowLeast {
+                            column: column.name.clone(),
+                            raw: raw.trim().to_string(),
+                            least: least.to_string(),
+                            ty: column.ty.name(),
+                        },
+                    ));
                 }
             }
             if let (Some(Some(allowed)), Value::Text(t)) = (enum_sets.get(c), &value) {
                 if !allowed.contains(&**t) {
                     let list = column.values.as_deref().unwrap_or(&[]);
-                    return Err(DataError::new(
+                    return Err(DataError::of(
                         here(),
-                        format!("`{}` is `{t}`, which is not one of its declared values", column.name),
-                    )
-                    .with_help(suggest_help(t, "allowed value", list.iter().map(String::as_str))));
+                        LedgerKind::NotDeclaredValue {
+                            column: column.name.clone(),
+                            value: t.to_string(),
+                            suggestion: suggest_help(t, "allowed value", list.iter().map(String::as_str)),
+                        },
+                    ));
                 }
             }
             if (schema.key == Some(c) || schema.payee == Some(c)) && matches!(&value, Value::Text(t) if t.is_empty()) {
-                return Err(DataError::new(here(), format!("`{}` is empty", column.name))
-                    .with_help("every row must name its payee and key"));
+                return Err(DataError::of(here(), LedgerKind::EmptyPayeeOrKey { column: column.name.clone() }));
             }
             if schema.key == Some(c) && !keys.insert(raw.trim().into()) {
-                return Err(DataError::new(
+                return Err(DataError::of(
                     here(),
-                    format!("`{}` `{}` appears twice; it is the key of `{}`", column.name, raw.trim(), schema.name),
-                )
-                .with_help("each row of a keyed input must have its own key; remove the duplicate row"));
+                    LedgerKind::DuplicateKey {
+                        column: column.name.clone(),
+                        key: raw.trim().to_string(),
+                        input: schema.name.clone(),
+                    },
+                ));
             }
             values.push(value);
         }

@@ -1,4 +1,5 @@
-//! One CSV field -> one typed value, or a message saying what was expected.
+//! One CSV field -> one typed value, or a [`Rejection`] saying what was expected (its words
+//! are in `diagnostics::ledger`).
 //!
 //! The accepted forms are deliberately narrow: a payout run should stop on a value it would
 //! otherwise have to guess about. Fields are trimmed of surrounding white space first
@@ -7,35 +8,23 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::diagnostics::ledger::Rejection;
 use crate::money::Currency;
 use crate::period::Period;
 use crate::plan::ColumnType;
 use crate::value::Value;
 
-/// Why a field was rejected: what was expected, and a hint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub expected: String,
-    pub help: Option<String>,
-}
-
-fn reject(expected: impl Into<String>, help: Option<&str>) -> Rejection {
-    Rejection { expected: expected.into(), help: help.map(str::to_string) }
-}
-
 pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value, Rejection> {
     let text = raw.trim();
     if text.is_empty() && ty != ColumnType::Text {
-        return Err(reject(format!("a {} value", ty.name()), Some("every row needs a value in this column")));
+        return Err(Rejection::Empty { ty: ty.name() });
     }
     match ty {
         ColumnType::Text => Ok(Value::text(text)),
-        ColumnType::Integer => text.parse::<i64>().map(|i| Value::Number(Decimal::from(i))).map_err(|_| {
-            reject("a whole number such as `42`", Some("write whole numbers with digits only, e.g. `42` or `-3`"))
-        }),
-        ColumnType::Decimal => plain_decimal(text).map(Value::Number).ok_or_else(|| {
-            reject("a number such as `12.5`", Some("write numbers with digits and a `.` for decimals, e.g. `12.5`"))
-        }),
+        ColumnType::Integer => {
+            text.parse::<i64>().map(|i| Value::Number(Decimal::from(i))).map_err(|_| Rejection::WholeNumber)
+        }
+        ColumnType::Decimal => plain_decimal(text).map(Value::Number).ok_or(Rejection::Number),
         ColumnType::Money => parse_money(text, money).map(Value::Number),
         ColumnType::Percent => parse_percent(text).map(Value::Number),
         ColumnType::Date => {
@@ -43,21 +32,21 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value,
                 text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-');
             match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
                 Ok(d) if ok_shape => Ok(Value::Date(d)),
-                _ => Err(reject("a date written `YYYY-MM-DD` that exists in the calendar", Some("e.g. `2026-03-31`"))),
+                _ => Err(Rejection::Date),
             }
         }
         ColumnType::Month => match Period::parse(text) {
             Some(p @ Period::Month { .. }) => Ok(Value::Period(p)),
-            _ => Err(reject("a month written `YYYY-MM`", Some("e.g. `2026-03`"))),
+            _ => Err(Rejection::Month),
         },
         ColumnType::Quarter => match Period::parse(text) {
             Some(p @ Period::Quarter { .. }) => Ok(Value::Period(p)),
-            _ => Err(reject("a quarter written `YYYY-Qn`", Some("e.g. `2026-Q1`"))),
+            _ => Err(Rejection::Quarter),
         },
         ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(reject("`true` or `false`", Some("write `true` or `false`"))),
+            _ => Err(Rejection::Bool),
         },
     }
 }
@@ -69,19 +58,8 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value,
 /// is not by three (`1,23` might be a decimal comma), exponents, and more decimals than the
 /// currency has (never rounded silently).
 fn parse_money(text: &str, money: &Currency) -> Result<Decimal, Rejection> {
-    let generic = || {
-        reject(
-            "an amount such as `1234.56`",
-            Some(
-                "write amounts as `1234.56`, `1,234.56` or with the currency sign, `¥1,234.56`; a refund is `-1234.56`",
-            ),
-        )
-    };
     if text.starts_with('(') && text.ends_with(')') {
-        return Err(reject(
-            "an amount such as `-1234.56`",
-            Some("an amount in parentheses is ambiguous; write a refund or cancellation with a minus sign, `-1234.56`"),
-        ));
+        return Err(Rejection::Parenthesized);
     }
     let (minus, rest) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -93,32 +71,18 @@ fn parse_money(text: &str, money: &Currency) -> Result<Decimal, Rejection> {
         _ => (minus, unsigned),
     };
     if unsigned.starts_with(|c: char| !c.is_ascii_digit()) && FOREIGN_SIGNS.iter().any(|s| unsigned.starts_with(s)) {
-        return Err(reject(
-            "an amount in the policy's currency",
-            Some("the amount has another currency's sign; the plan pays in one currency, so convert it at the source"),
-        ));
+        return Err(Rejection::ForeignCurrency);
     }
     if !unsigned.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(generic());
+        return Err(Rejection::Amount);
     }
-    let digits = if unsigned.contains(',') {
-        ungroup(unsigned).ok_or_else(|| {
-            reject(
-                "an amount such as `1,234.56`",
-                Some("thousands separators must group the digits by three (`1,234,567.89`); a decimal comma is not read, write `1234.56`"),
-            )
-        })?
-    } else {
-        unsigned.to_string()
-    };
+    let digits =
+        if unsigned.contains(',') { ungroup(unsigned).ok_or(Rejection::Grouping)? } else { unsigned.to_string() };
     let Some(amount) = plain_decimal(&digits) else {
-        return Err(generic());
+        return Err(Rejection::Amount);
     };
     if amount.scale() > money.decimals {
-        return Err(reject(
-            format!("an amount with at most {} decimals", money.decimals),
-            Some("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
-        ));
+        return Err(Rejection::TooManyDecimals { decimals: money.decimals });
     }
     Ok(if minus { -amount } else { amount })
 }
@@ -173,18 +137,13 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
 /// `85.5%` is 0.855; a bare `0.855` is a fraction. A bare number above 1 is ambiguous
 /// (is `85` 85% or 8500%?) and is refused.
 fn parse_percent(text: &str) -> Result<Decimal, Rejection> {
-    let help = Some("write a percentage as `85.5%` or as a fraction between 0 and 1 such as `0.855`");
     if let Some(number) = text.strip_suffix('%') {
-        let value = plain_decimal(number.trim()).ok_or_else(|| reject("a percentage such as `85.5%`", help))?;
-        return value.checked_div(Decimal::ONE_HUNDRED).ok_or_else(|| reject("a percentage such as `85.5%`", help));
+        let value = plain_decimal(number.trim()).ok_or(Rejection::Percentage)?;
+        return value.checked_div(Decimal::ONE_HUNDRED).ok_or(Rejection::Percentage);
     }
-    let value = plain_decimal(text)
-        .ok_or_else(|| reject("a percentage such as `85.5%` or a fraction such as `0.855`", help))?;
+    let value = plain_decimal(text).ok_or(Rejection::PercentOrFraction)?;
     if value.abs() > Decimal::ONE {
-        return Err(reject(
-            "a fraction between 0 and 1, or a value with `%`",
-            Some("a bare number above 1 is ambiguous: write `85%` for eighty-five percent"),
-        ));
+        return Err(Rejection::BareAboveOne);
     }
     Ok(value)
 }
@@ -228,9 +187,17 @@ mod tests {
         let usd = Currency { code: "USD".into(), decimals: 2, signs: &["$"] };
         assert_eq!(parse_value(ColumnType::Money, "$1,000.5", &usd), Ok(Value::Number(dec!(1000.5))));
         assert!(parse_value(ColumnType::Money, "¥1000", &usd).is_err());
-        // The hint for parentheses says how to write a refund.
-        let help = parse_value(ColumnType::Money, "(1234.56)", &cny()).unwrap_err().help.unwrap();
-        assert!(help.contains("-1234.56"), "{help}");
+        // Each refusal with its reason.
+        for (bad, why) in [
+            ("(1234.56)", Rejection::Parenthesized),
+            ("$12", Rejection::ForeignCurrency),
+            ("1234,56", Rejection::Grouping),
+            ("12.345", Rejection::TooManyDecimals { decimals: 2 }),
+            ("1e5", Rejection::Amount),
+            ("", Rejection::Empty { ty: "money" }),
+        ] {
+            assert_eq!(parse_value(ColumnType::Money, bad, &cny()), Err(why), "{bad}");
+        }
     }
 
     #[test]
@@ -239,8 +206,9 @@ mod tests {
         assert_eq!(parse_value(ColumnType::Percent, "0.855", &cny()), Ok(Value::Number(dec!(0.855))));
         assert_eq!(parse_value(ColumnType::Percent, "80%", &cny()), Ok(Value::Number(dec!(0.8))));
         assert_eq!(parse_value(ColumnType::Percent, "1", &cny()), Ok(Value::Number(dec!(1))));
-        assert!(parse_value(ColumnType::Percent, "85", &cny()).is_err());
-        assert!(parse_value(ColumnType::Percent, "abc%", &cny()).is_err());
+        assert_eq!(parse_value(ColumnType::Percent, "85", &cny()), Err(Rejection::BareAboveOne));
+        assert_eq!(parse_value(ColumnType::Percent, "abc%", &cny()), Err(Rejection::Percentage));
+        assert_eq!(parse_value(ColumnType::Percent, "abc", &cny()), Err(Rejection::PercentOrFraction));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 
 use super::rows::{ReadProblem, RowReader};
 use crate::check::suggest_help;
+use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 
 pub struct XlsxRows {
@@ -27,27 +28,27 @@ pub struct XlsxRows {
 impl XlsxRows {
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<XlsxRows, DataError> {
         let file = path.display().to_string();
-        let mut book: Xlsx<_> = open_workbook(path).map_err(|e| {
-            DataError::new(&file, format!("cannot open the workbook: {e}")).with_help(
-                "check the path given with `--data`; only `.xlsx` workbooks are read (save `.xls` as `.xlsx`)",
-            )
+        let mut book: Xlsx<_> = open_workbook(path).map_err(|e: calamine::XlsxError| {
+            DataError::of(&file, LedgerKind::CannotOpenWorkbook { error: e.to_string() })
         })?;
         let names = book.sheet_names();
         let name = match sheet {
             Some(wanted) => names.iter().find(|n| *n == wanted).cloned().ok_or_else(|| {
-                DataError::new(format!("{file}#{wanted}"), format!("the workbook has no sheet `{wanted}`")).with_help(
-                    format!(
-                        "{}; the sheets are: {}",
-                        suggest_help(wanted, "sheet", names.iter().map(String::as_str)),
-                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                    ),
+                DataError::of(
+                    format!("{file}#{wanted}"),
+                    LedgerKind::NoSuchSheet {
+                        wanted: wanted.to_string(),
+                        suggestion: suggest_help(wanted, "sheet", names.iter().map(String::as_str)),
+                        sheets: names.clone(),
+                    },
                 )
             })?,
-            None => names.first().cloned().ok_or_else(|| DataError::new(&file, "the workbook has no sheets"))?,
+            None => names.first().cloned().ok_or_else(|| DataError::of(&file, LedgerKind::NoSheets))?,
         };
         let shown = format!("{file}#{name}");
-        let range =
-            book.worksheet_range(&name).map_err(|e| DataError::new(&shown, format!("cannot read the sheet: {e}")))?;
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| DataError::of(&shown, LedgerKind::CannotReadSheet { error: e.to_string() }))?;
         let origin = range.start().map_or((0, 0), |(row, column)| (u64::from(row), column as usize));
         Ok(XlsxRows { shown, range, next: 0, origin })
     }
@@ -71,13 +72,10 @@ impl RowReader for XlsxRows {
             match cell_text(cell) {
                 Ok(text) => fields.push_field(&text),
                 Err(error) => {
-                    return Err(ReadProblem::Row(
-                        DataError::new(
-                            self.at_field(line, column),
-                            format!("the cell holds the Excel error `{error}`"),
-                        )
-                        .with_help("fix the formula in the workbook, or paste its values"),
-                    ))
+                    return Err(ReadProblem::Row(DataError::of(
+                        self.at_field(line, column),
+                        LedgerKind::ExcelError { error },
+                    )))
                 }
             }
         }

@@ -1,5 +1,538 @@
-//! placeholder
+//! Reading ledgers (`E02xx`): files and sheets that cannot be read, encodings, headers that
+//! do not match the declared input, and rows refused by the schema: a value that does not
+//! parse as its column's type ([`Rejection`]), a value below its least or outside its
+//! enumeration, a missing payee or key, a repeated key.
+//!
+//! Every one is a [`DataError`](super::DataError) naming the file, the line (or cell) and the
+//! column; problems with the file as a whole stop the run at once, a rejected row is counted
+//! and reading goes on until `--max-errors` problems are known.
 
-use super::Code;
+use super::code::{Code, Described, Kind};
 
-pub const CODES: &[Code] = &[];
+/// A problem with a ledger file or one of its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerKind {
+    /// A CSV file that cannot be opened (no such file, no permission).
+    CannotOpen {
+        error: String,
+    },
+    /// A CSV file that cannot be read on (an I/O error).
+    CannotRead {
+        error: String,
+    },
+    CannotOpenWorkbook {
+        error: String,
+    },
+    CannotReadSheet {
+        error: String,
+    },
+    /// `book.xlsx#Sheet` names a sheet the workbook does not have.
+    NoSuchSheet {
+        wanted: String,
+        suggestion: String,
+        sheets: Vec<String>,
+    },
+    NoSheets,
+    /// Read as UTF-8, a field's bytes are not UTF-8 but read as GBK/GB18030 text. `bytes`: the
+    /// field's first bytes (more than 12 are shown as 12 and `...`).
+    LooksLikeGbk {
+        bytes: Vec<u8>,
+    },
+    NotUtf8 {
+        bytes: Vec<u8>,
+    },
+    NotGbk {
+        bytes: Vec<u8>,
+    },
+    /// `--encoding gbk` was given for a file that is UTF-8.
+    Utf8NotGbk,
+    /// No header line. `columns`: the input's declared columns, in order.
+    EmptyFile {
+        input: String,
+        columns: Vec<String>,
+    },
+    MissingColumn {
+        column: String,
+        input: String,
+        suggestion: String,
+    },
+    DuplicateColumn {
+        column: String,
+    },
+    UndeclaredColumn {
+        column: String,
+        input: String,
+        suggestion: String,
+    },
+    /// A row whose number of fields is not the header's. `row`: its fields joined by commas
+    /// (the message shows the first 60 characters).
+    FieldCount {
+        fields: usize,
+        header: usize,
+        row: String,
+    },
+    /// A value under a header cell that is empty.
+    ValueWithoutColumn {
+        text: String,
+    },
+    /// A workbook cell holding an Excel error (`#N/A`, `#DIV/0!`).
+    ExcelError {
+        error: String,
+    },
+    /// A field that does not parse as its column's type. `raw`: the field, trimmed.
+    Unparsed {
+        column: String,
+        raw: String,
+        rejection: Rejection,
+    },
+    /// A number below the column's declared least value (`units: integer >= 0`).
+    BelowLeast {
+        column: String,
+        raw: String,
+        least: String,
+        /// The column's type, as the policy writes it.
+        ty: &'static str,
+    },
+    NotDeclaredValue {
+        column: String,
+        value: String,
+        suggestion: String,
+    },
+    /// The payee or key column of a row is empty.
+    EmptyPayeeOrKey {
+        column: String,
+    },
+    DuplicateKey {
+        column: String,
+        key: String,
+        input: String,
+    },
+}
+
+/// Why a field does not parse as its column's type: each says what was expected and how to
+/// write it ([`LedgerKind::Unparsed`] puts the column and the field around it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// An empty field in a column that is not text. `ty`: the column's type (`money`).
+    Empty {
+        ty: &'static str,
+    },
+    WholeNumber,
+    Number,
+    /// An amount in none of the accepted forms (`1.2E+03`, `5%`, `1 234`).
+    Amount,
+    /// An amount in parentheses, the accounting negative: `(1234.56)`.
+    Parenthesized,
+    /// An amount with another currency's sign (`$12` in a plan paid in CNY).
+    ForeignCurrency,
+    /// Thousands separators that do not group by three, or a decimal comma: `1,23`.
+    Grouping,
+    /// More decimals than the currency has.
+    TooManyDecimals {
+        decimals: u32,
+    },
+    /// `abc%`: a percent sign after something that is not a number.
+    Percentage,
+    /// Neither a percentage nor a fraction.
+    PercentOrFraction,
+    /// A bare number above 1 in a percent column (`85`: 85% or 8500%?).
+    BareAboveOne,
+    Date,
+    Month,
+    Quarter,
+    Bool,
+}
+
+/// `ff fe 00 81`, the first 12 bytes, then ` ...` if there are more.
+fn hex(bytes: &[u8]) -> String {
+    let shown: Vec<String> = bytes.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("{}{}", shown.join(" "), if bytes.len() > 12 { " ..." } else { "" })
+}
+
+/// A row's text as the message shows it: 60 characters at most, line breaks written out.
+fn excerpt(row: &str) -> String {
+    let shown: String = row.chars().take(60).collect::<String>().replace('\r', "\\r").replace('\n', "\\n");
+    let cut = if row.chars().nth(60).is_some() { " ..." } else { "" };
+    format!("{shown}{cut}")
+}
+
+impl Kind for LedgerKind {
+    fn describe(&self) -> Described {
+        use LedgerKind::*;
+        match self {
+            CannotOpen { error } => Described::new("E0201", format!("cannot open the ledger: {error}"))
+                .help("check the path given with `--data`"),
+            CannotRead { error } => Described::new("E0201", format!("cannot read the ledger: {error}")),
+            CannotOpenWorkbook { error } => Described::new("E0201", format!("cannot open the workbook: {error}"))
+                .help("check the path given with `--data`; only `.xlsx` workbooks are read (save `.xls` as `.xlsx`)"),
+            CannotReadSheet { error } => Described::new("E0201", format!("cannot read the sheet: {error}")),
+            NoSuchSheet { wanted, suggestion, sheets } => {
+                let sheets: Vec<String> = sheets.iter().map(|n| format!("`{n}`")).collect();
+                Described::new("E0202", format!("the workbook has no sheet `{wanted}`"))
+                    .help(format!("{suggestion}; the sheets are: {}", sheets.join(", ")))
+            }
+            NoSheets => Described::new("E0202", "the workbook has no sheets"),
+            LooksLikeGbk { bytes } => {
+                let message = format!(
+                    "the file is not UTF-8: it looks like GBK/GB18030 (bytes `{}`), which is what Excel on a Chinese Windows saves as CSV",
+                    hex(bytes)
+                );
+                Described::new("E0203", message)
+                    .help("run again with `--encoding gbk`, or save the file from Excel as \"CSV UTF-8\"")
+            }
+            NotUtf8 { bytes } => Described::new("E0204", format!("the file is not valid UTF-8 (bytes `{}`)", hex(bytes)))
+                .help("save the ledger as UTF-8 (Excel: \"CSV UTF-8\"); a Chinese GBK/GB18030 file is read with `--encoding gbk`"),
+            NotGbk { bytes } => {
+                Described::new("E0204", format!("the file is not valid GBK/GB18030 (bytes `{}`)", hex(bytes)))
+                    .help("check the file's encoding: without `--encoding` the ledger is read as UTF-8")
+            }
+            Utf8NotGbk => Described::new("E0205", "the file is UTF-8, but `--encoding gbk` was given")
+                .help("reading UTF-8 as GBK would garble every Chinese name; leave out `--encoding gbk` for this file"),
+            EmptyFile { input, columns } => {
+                let message = format!("the file is empty; expected a header line for input `{input}`");
+                Described::new("E0206", message).help(format!("the first line names the columns: {}", columns.join(",")))
+            }
+            MissingColumn { column, input, suggestion } => {
+                Described::new("E0207", format!("missing column `{column}` of input `{input}`")).help(suggestion.clone())
+            }
+            DuplicateColumn { column } => {
+                Described::new("E0208", format!("column `{column}` appears twice in the header"))
+                    .help("a column may appear once; remove or rename the second one")
+            }
+            UndeclaredColumn { column, input, suggestion } => {
+                Described::new("E0209", format!("column `{column}` is not declared in input `{input}`")).help(format!(
+                    "{suggestion}; declare it in the policy (`{column}: text`) or remove it from the file"
+                ))
+            }
+            FieldCount { fields, header, row } => {
+                let message = format!("row has {fields} fields, the header has {header}: `{}`", excerpt(row));
+                Described::new("E0210", message)
+                    .help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it")
+            }
+            ValueWithoutColumn { text } => Described::new("E0211", format!("`{text}` is in a column with no name"))
+                .help("name the column in the header and declare it, or remove the value"),
+            ExcelError { error } => Described::new("E0212", format!("the cell holds the Excel error `{error}`"))
+                .help("fix the formula in the workbook, or paste its values"),
+            Unparsed { column, raw, rejection } => {
+                let seen = if raw.is_empty() { "empty".to_string() } else { format!("`{raw}`") };
+                let is = |expected: &str| format!("`{column}` is {seen}, expected {expected}");
+                match rejection {
+                    Rejection::Empty { ty } => Described::new("E0213", is(&format!("a {ty} value")))
+                        .help("every row needs a value in this column"),
+                    Rejection::WholeNumber => Described::new("E0214", is("a whole number such as `42`"))
+                        .help("write whole numbers with digits only, e.g. `42` or `-3`"),
+                    Rejection::Number => Described::new("E0214", is("a number such as `12.5`"))
+                        .help("write numbers with digits and a `.` for decimals, e.g. `12.5`"),
+                    Rejection::Amount => Described::new("E0214", is("an amount such as `1234.56`"))
+                        .help("write amounts as `1234.56`, `1,234.56` or with the currency sign, `¥1,234.56`; a refund is `-1234.56`"),
+                    Rejection::Percentage => Described::new("E0214", is("a percentage such as `85.5%`"))
+                        .help("write a percentage as `85.5%` or as a fraction between 0 and 1 such as `0.855`"),
+                    Rejection::PercentOrFraction => Described::new("E0214", is("a percentage such as `85.5%` or a fraction such as `0.855`"))
+                        .help("write a percentage as `85.5%` or as a fraction between 0 and 1 such as `0.855`"),
+                    Rejection::Date => {
+                        Described::new("E0214", is("a date written `YYYY-MM-DD` that exists in the calendar"))
+                            .help("e.g. `2026-03-31`")
+                    }
+                    Rejection::Month => Described::new("E0214", is("a month written `YYYY-MM`")).help("e.g. `2026-03`"),
+                    Rejection::Quarter => {
+                        Described::new("E0214", is("a quarter written `YYYY-Qn`")).help("e.g. `2026-Q1`")
+                    }
+                    Rejection::Bool => Described::new("E0214", is("`true` or `false`")).help("write `true` or `false`"),
+                    Rejection::Parenthesized => Described::new("E0215", is("an amount such as `-1234.56`"))
+                        .help("an amount in parentheses is ambiguous; write a refund or cancellation with a minus sign, `-1234.56`"),
+                    Rejection::ForeignCurrency => Described::new("E0216", is("an amount in the policy's currency"))
+                        .help("the amount has another currency's sign; the plan pays in one currency, so convert it at the source"),
+                    Rejection::Grouping => Described::new("E0217", is("an amount such as `1,234.56`"))
+                        .help("thousands separators must group the digits by three (`1,234,567.89`); a decimal comma is not read, write `1234.56`"),
+                    Rejection::TooManyDecimals { decimals } => Described::new("E0218", is(&format!("an amount with at most {decimals} decimals")))
+                        .help("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
+                    Rejection::BareAboveOne => Described::new("E0219", is("a fraction between 0 and 1, or a value with `%`"))
+                        .help("a bare number above 1 is ambiguous: write `85%` for eighty-five percent"),
+                }
+            }
+            BelowLeast { column, raw, least, ty } => {
+                let message = format!("`{column}` is `{raw}`, below its declared least value {least}");
+                Described::new("E0220", message).help(format!(
+                    "the policy declares `{column}: {ty} >= {least}`; correct the row, or allow the value in the policy"
+                ))
+            }
+            NotDeclaredValue { column, value, suggestion } => {
+                Described::new("E0221", format!("`{column}` is `{value}`, which is not one of its declared values"))
+                    .help(suggestion.clone())
+            }
+            EmptyPayeeOrKey { column } => {
+                Described::new("E0222", format!("`{column}` is empty")).help("every row must name its payee and key")
+            }
+            DuplicateKey { column, key, input } => {
+                let message = format!("`{column}` `{key}` appears twice; it is the key of `{input}`");
+                Described::new("E0223", message)
+                    .help("each row of a keyed input must have its own key; remove the duplicate row")
+            }
+        }
+    }
+}
+
+pub const CODES: &[Code] = &[
+    Code {
+        id: "E0201",
+        title: "a ledger file that cannot be opened or read",
+        explanation: "\
+The file given with `--data` cannot be opened (no such file, no permission, not an `.xlsx`
+workbook) or stops being readable part way through. Nothing is computed from a ledger that
+was only partly read: the statements would be short without saying so.
+
+What to do: check the path after `--data name=...`; save an old `.xls` workbook as `.xlsx`.",
+    },
+    Code {
+        id: "E0202",
+        title: "no such sheet in the workbook",
+        explanation: "\
+`book.xlsx#Sheet` names the sheet to read, and the workbook has no sheet of that name (names
+are compared exactly, spaces and case included), or the workbook has no sheets at all. The
+program does not fall back to another sheet: it might hold last month's figures.
+
+What to do: correct the name after `#` (the message lists the sheets), or leave out `#...`
+to read the first sheet.",
+    },
+    Code {
+        id: "E0203",
+        title: "a GBK ledger read as UTF-8",
+        explanation: "\
+The ledger is read as UTF-8, and a field's bytes are not UTF-8 but read as Chinese text in
+GBK/GB18030, the encoding Excel on a Chinese Windows uses when it saves \"CSV\". The encoding
+is never guessed: a wrong guess garbles names without an error, and a garbled name is a
+different payee.
+
+What to do: run again with `--encoding gbk` (or `--encoding sales=gbk` for one input), or save
+the file from Excel as \"CSV UTF-8\".",
+    },
+    Code {
+        id: "E0204",
+        title: "a ledger that is not text in its encoding",
+        explanation: "\
+A field's bytes are not valid text in the encoding the ledger is read with (UTF-8, or GBK with
+`--encoding gbk`). The message shows the bytes. The file may be a workbook or another binary
+file renamed `.csv`, or it was saved in an encoding the program does not read.
+
+What to do: open the file in Excel or a text editor and save it as \"CSV UTF-8\".",
+    },
+    Code {
+        id: "E0205",
+        title: "a UTF-8 ledger read as GBK",
+        explanation: "\
+`--encoding gbk` was given, and the file is UTF-8 (it starts with Chinese text that is valid
+UTF-8, or every non-ASCII field of it is). Reading UTF-8 bytes as GBK would turn every Chinese
+name into a different, garbled one, and pay people who do not exist.
+
+What to do: leave out `--encoding gbk` for this file.",
+    },
+    Code {
+        id: "E0206",
+        title: "an empty ledger file",
+        explanation: "\
+The file (or the sheet) has no header line: it is empty. The first line of a ledger names its
+columns, so a file without it cannot be matched to the declared input; it is usually an export
+that failed, or the wrong file.
+
+What to do: check the file given with `--data`; the message lists the columns the header
+names.",
+    },
+    Code {
+        id: "E0207",
+        title: "a declared column missing from the header",
+        explanation: "\
+The policy declares a column for this input, and the ledger's header line has no column of that
+name. Names are compared exactly (case and spaces inside the name count). A missing column is
+never read as empty: the plan would pay on figures that are not there.
+
+What to do: rename the header cell (the message suggests the nearest one), or correct the
+declaration in the policy.",
+    },
+    Code {
+        id: "E0208",
+        title: "a column that appears twice in the header",
+        explanation: "\
+Two columns of the ledger's header have the same name, so a value of that column could be read
+from either. The program does not pick one.
+
+What to do: remove the second column, or rename it (and declare it in the policy).",
+    },
+    Code {
+        id: "E0209",
+        title: "a column not declared in the input",
+        explanation: "\
+The ledger has a column that the policy's input does not declare. Every column of a ledger must
+be declared, so that an export that gained, lost or renamed a column is noticed instead of
+being read in the wrong place.
+
+What to do: declare the column in the input (`region: text`; the lint C0003 says when nothing
+reads it), or remove it from the file. The message suggests the nearest declared name.",
+    },
+    Code {
+        id: "E0210",
+        title: "a row with more or fewer fields than the header",
+        explanation: "\
+A row has a different number of fields than the header line. Usually a value holds a comma and
+is not quoted (`蓝海物流, 上海`), or a quote left open took in the lines after it, so every
+field after it would be read in the wrong column.
+
+What to do: quote fields that contain a comma or a line break (`\"蓝海物流, 上海\"`), close the
+open quote, or add the missing field.",
+    },
+    Code {
+        id: "E0211",
+        title: "a value in a column with no name",
+        explanation: "\
+A column whose header cell is empty is allowed only if it is empty in every row (Excel leaves
+such columns after a table). A value in it belongs to no declared column, so it would be
+silently dropped.
+
+What to do: name the column in the header and declare it in the policy, or remove the value.",
+    },
+    Code {
+        id: "E0212",
+        title: "an Excel error cell",
+        explanation: "\
+A workbook cell holds an Excel error (`#N/A`, `#DIV/0!`, `#REF!`...) where a value should be: a
+formula in the workbook failed. The program reads the values Excel saved and does not guess
+what the formula meant.
+
+What to do: fix the formula in the workbook, or paste its values, and save it again.",
+    },
+    Code {
+        id: "E0213",
+        title: "an empty value in a column that needs one",
+        explanation: "\
+A field of a number, amount, percentage, date, period or true/false column is empty. An empty
+amount is not read as zero: the row may be an unfinished entry, and a missing amount read as
+0.00 would pay too little without saying so. Only text columns may be empty (except the payee
+and the key, E0222).
+
+What to do: fill in the value (`0` if it really is zero), or remove the row.",
+    },
+    Code {
+        id: "E0214",
+        title: "a value not written as its column's type",
+        explanation: "\
+A field does not read as the type its column is declared with: text in a number column, a date
+not written `YYYY-MM-DD` (or a day that does not exist, `2026-02-30`), an amount in exponent
+form (`1.2E+03`) or with a space or a `%` inside. The accepted forms are narrow on purpose: a
+payout run stops on a value it would otherwise have to guess about.
+
+What to do: write the value as the message and its help show, at the source of the export.",
+    },
+    Code {
+        id: "E0215",
+        title: "an amount in parentheses",
+        explanation: "\
+An amount is written in parentheses, `(1234.56)`, as accounting formats show negative numbers.
+It may be a refund, or a note typed into the cell; the program does not decide which.
+
+What to do: write a refund or a cancellation with a minus sign, `-1234.56`, dated when it was
+booked.",
+    },
+    Code {
+        id: "E0216",
+        title: "an amount in another currency",
+        explanation: "\
+An amount starts with another currency's sign (`$`, `€`, `HK$`...) than the policy's. A plan
+pays in one currency, and the program does not convert: at which rate, on which day?
+
+What to do: convert the amount to the policy's currency at the source, and write it without
+the foreign sign.",
+    },
+    Code {
+        id: "E0217",
+        title: "an amount with thousands separators not grouping by three",
+        explanation: "\
+An amount has commas that do not group the digits by three (`12,34.56`, `1234,56`). A comma
+may be a thousands separator or a decimal comma, and `1,234` read the wrong way is a thousand
+times off, so only grouping by three (`1,234,567.89`) is read.
+
+What to do: write the amount with a `.` for decimals, `1234.56` or `1,234.56`.",
+    },
+    Code {
+        id: "E0218",
+        title: "an amount with more decimals than the currency",
+        explanation: "\
+An amount has more decimals than the policy's currency has (two for CNY: `1234.567`). It is
+never rounded silently: the extra digit may be a typo, or a computed cell that Excel shows
+rounded.
+
+What to do: correct the amount at the source, or round it there with a formula everyone can
+see.",
+    },
+    Code {
+        id: "E0219",
+        title: "a bare number above 1 in a percent column",
+        explanation: "\
+A percent column holds a number above 1 without a `%` sign. A bare number is read as a
+fraction (`0.855` is 85.5%), so is `85` 85% or 8,500%? The program does not guess.
+
+What to do: write `85%`, or the fraction `0.85`.",
+    },
+    Code {
+        id: "E0220",
+        title: "a value below its declared least value",
+        explanation: "\
+The policy declares a least value for the column (`units: integer >= 0`), and the row's value
+is below it. The bound says such a value is a mistake in the ledger, such as a negative count.
+
+What to do: correct the row; if such values are real (returns counted as negative units),
+change or remove the bound in the policy.",
+    },
+    Code {
+        id: "E0221",
+        title: "a value not among the column's declared values",
+        explanation: "\
+The column is declared with a list of values (`kind: text in [\"new\", \"renewal\"]`), and the
+row's value is not one of them. Often it is a typo (`renewl`); a value the plan does not know
+would fall through its rate tables and conditions unseen.
+
+What to do: correct the value (the message suggests the nearest), or add it to the list in
+the policy.",
+    },
+    Code {
+        id: "E0222",
+        title: "a row without its payee or key",
+        explanation: "\
+The row's payee column (or its key column) is empty. A row without a payee would be paid to
+nobody, and a row without a key cannot be told from another.
+
+What to do: fill in the payee or the key, or remove the row.",
+    },
+    Code {
+        id: "E0223",
+        title: "a key that appears twice",
+        explanation: "\
+The input has a key column (`key id: text`), and two rows have the same key. A repeated key is
+usually a row exported twice, which would pay its commission twice.
+
+What to do: remove the duplicate row; if both rows are real, give each its own key.",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_bytes_and_rows_are_cut() {
+        assert_eq!(hex(&[0xff, 0xfe, 0x00, 0x81]), "ff fe 00 81");
+        assert_eq!(hex(&[0xab; 13]), format!("{} ...", ["ab"; 12].join(" ")));
+        assert_eq!(excerpt("a,b\r\nc"), "a,b\\r\\nc");
+        let long = "x".repeat(61);
+        assert_eq!(excerpt(&long), format!("{} ...", "x".repeat(60)));
+        assert_eq!(excerpt(&long[..60]), "x".repeat(60));
+    }
+
+    #[test]
+    fn a_rejected_value_names_its_column_and_what_was_expected() {
+        let kind = |raw: &str, rejection| LedgerKind::Unparsed { column: "amount".into(), raw: raw.into(), rejection };
+        let empty = kind("", Rejection::Empty { ty: "money" }).describe();
+        assert_eq!(empty.message, "`amount` is empty, expected a money value");
+        assert_eq!(empty.code, "E0213");
+        let decimals = kind("1.234", Rejection::TooManyDecimals { decimals: 2 }).describe();
+        assert_eq!(decimals.message, "`amount` is `1.234`, expected an amount with at most 2 decimals");
+    }
+}

@@ -199,6 +199,19 @@ fn bad_ledgers_are_explained() {
         let ran = in_repo(&relative).status(2).stdout("").stderr_contains(&relative).stderr_contains("help:").run();
         let located = ran.stderr.contains(&format!("{relative}:")) || ran.stderr.contains(&format!("{relative}#"));
         assert!(located || relative.ends_with("09-empty-file.csv"), "names the line:\n{}", ran.stderr);
+        // Every error carries a code (miette prints it, then a blank line, above the `×`
+        // line), and `explain-code` explains it.
+        let lines: Vec<&str> = ran.stderr.lines().collect();
+        let errors: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("  × ")).collect();
+        assert!(!errors.is_empty(), "an error:\n{}", ran.stderr);
+        for i in errors {
+            let code = if i >= 2 && lines[i - 1].is_empty() { lines[i - 2] } else { "" };
+            let is_code = code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit());
+            assert!(is_code, "a code above the error:\n{}", ran.stderr);
+            let explained = run(["explain-code", code]);
+            assert_eq!(explained.code, 0, "{code}: {}", explained.stderr);
+            assert!(explained.stdout.starts_with(&format!("{code}: ")), "{}", explained.stdout);
+        }
         insta::assert_snapshot!(format!("exit code: {}\n{}", ran.code, ran.stderr));
     });
 }
