@@ -20,6 +20,8 @@ use rust_decimal::Decimal;
 use crate::budget::allocate::pro_rata;
 use crate::check::suggest_help;
 use crate::data::InputFile;
+use crate::diagnostics::io::IoKind;
+use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
 use crate::eval::aggregate::ObservedRow;
 use crate::eval::compute::{policy_error, unrounded_component};
@@ -132,9 +134,7 @@ impl Budget<'_> {
 
 /// Adds exactly; a total too large for 28 digits is a diagnostic, never a panic.
 fn add(acc: &mut Decimal, v: Decimal) -> Result<(), DataError> {
-    *acc = acc.checked_add(v).ok_or_else(|| {
-        DataError::new("", "the totals are too large to add up exactly").with_help("check the ledger's amounts")
-    })?;
+    *acc = acc.checked_add(v).ok_or_else(|| DataError::of("", ToolKind::TotalsTooLarge))?;
     Ok(())
 }
 
@@ -147,7 +147,9 @@ fn per_ten_thousand((extra_payout, extra_sales): (Decimal, Decimal)) -> Option<D
 }
 
 /// The sales measure: `INPUT.COLUMN` if given, else the one money column of an input that
-/// has a payee and a date or month column.
+/// has a payee and a date or month column. A `--sales` that names no such column is an
+/// argument's problem (an [`IoKind`]); a policy with none, or several and no `--sales`, is
+/// the budget's (a [`ToolKind`]).
 pub fn measure(plan: &Plan, named: Option<&str>) -> Result<Measure, DataError> {
     let mut candidates = Vec::new();
     for (i, input) in plan.inputs.iter().enumerate() {
@@ -163,21 +165,25 @@ pub fn measure(plan: &Plan, named: Option<&str>) -> Result<Measure, DataError> {
     let names: Vec<&str> = candidates.iter().map(|(_, n)| n.as_str()).collect();
     match named {
         Some(name) => candidates.iter().find(|(_, n)| n == name).map(|(m, _)| *m).ok_or_else(|| {
-            DataError::new(format!("--sales {name}"), "not a money column of a dated ledger with a payee")
-                .with_help(suggest_help(name, "sales column", names.iter().copied()))
+            DataError::of(
+                format!("--sales {name}"),
+                IoKind::NotASalesColumn { suggestion: suggest_help(name, "sales column", names.iter().copied()) },
+            )
         }),
         None => match candidates.as_slice() {
             [(m, _)] => Ok(*m),
-            [] => Err(DataError::new("", "the policy has no sales amount to measure the cost against")
-                .with_help("a budget needs a `money` column in an input with `payee` and `period` (a date)")),
-            _ => Err(DataError::new("", "the policy has several sales amounts; say which with `--sales`")
-                .with_help(format!("one of: {}", names.join(", ")))),
+            [] => Err(DataError::of("", ToolKind::NoSalesMeasure)),
+            _ => Err(DataError::of(
+                "",
+                ToolKind::SeveralSalesMeasures { names: names.iter().map(ToString::to_string).collect() },
+            )),
         },
     }
 }
 
 /// `--by NAME` as a grouping: `component`, `month`, `payee`, a roster column, or a column of
-/// the sales input.
+/// the sales input. A name that is none of them is an argument's problem (an [`IoKind`]),
+/// found here because only the plan knows its columns.
 pub fn grouping(plan: &Plan, measure: Measure, name: &str) -> Result<Grouping, DataError> {
     match name {
         "component" => return Ok(Grouping::Component),
@@ -208,11 +214,14 @@ pub fn grouping(plan: &Plan, measure: Measure, name: &str) -> Result<Grouping, D
             options.push(c.name.clone());
         }
     }
-    Err(DataError::new(format!("--by {name}"), format!("cannot group by `{name}`")).with_help(format!(
-        "{}; the choices are {}",
-        suggest_help(name, "grouping", options.iter().map(String::as_str)),
-        options.join(", ")
-    )))
+    Err(DataError::of(
+        format!("--by {name}"),
+        IoKind::UnknownGrouping {
+            name: name.to_string(),
+            suggestion: suggest_help(name, "grouping", options.iter().map(String::as_str)),
+            options,
+        },
+    ))
 }
 
 /// A payee's sales in a bucket, per value of a sales column.
@@ -274,10 +283,10 @@ pub fn budget<'a>(
     ];
     let evaluation = evaluate(&jobs, range, Some(&mut observe))?;
     if overflow {
-        return Err(DataError::new("", "the sales are too large to add up exactly").into());
+        return Err(DataError::of("", ToolKind::SalesTooLarge).into());
     }
     let Some(base) = evaluation.runs.first() else {
-        return Err(DataError::new("", "nothing was evaluated").into());
+        return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };
     let result = &base.result;
     let months = evaluation.months.clone();
@@ -422,8 +431,7 @@ fn slope(plan: &Plan, months: &[Period], base: &Folded, up: &Folded, down: &Fold
                 let step_up = value(up, &payee_up)? - here;
                 let step_down = here - value(down, &payee_down)?;
                 let step = if step_up.abs() <= step_down.abs() { step_up } else { step_down };
-                total =
-                    total.checked_add(step).ok_or_else(|| DataError::new("", "the payout is too large to add up"))?;
+                total = total.checked_add(step).ok_or_else(|| DataError::of("", ToolKind::PayoutTooLarge))?;
             }
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use commission::diagnostics::Error;
 
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, PolicyReport};
 use commission::policy_test;
 use commission::source::SourceFile;
@@ -23,7 +24,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
     for path in &args.policies {
         let shown = path.display().to_string();
         let loaded = std::fs::read_to_string(path)
-            .map_err(|e| Error::from(DataError::new(&shown, format!("cannot read policy: {e}"))))
+            .map_err(|e| Error::from(DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() })))
             .and_then(|text| Ok(policy_test::load(SourceFile::new(shown.clone(), text))?));
         match loaded {
             Ok(suite) => {

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use commission::check::suggest_help;
 use commission::curve::{self, CurveError};
+use commission::diagnostics::io::IoKind;
+use commission::diagnostics::tools::ToolKind;
 use commission::diagnostics::{DataError, Error, PolicyReport};
 use rust_decimal::Decimal;
 
@@ -42,13 +44,16 @@ pub struct CurveArgs {
 
 fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::plan::Plan) -> Error {
     match e {
-        CurveError::UnknownComponent(names) => DataError::new(policy, format!("no component `{component}`"))
-            .with_help(suggest_help(component, "component", names.iter().map(String::as_str)))
-            .into(),
-        CurveError::NoBase => DataError::new(policy, format!("`{component}` has no base to vary"))
-            .with_help("a curve varies a tier's base, or the amount a component aggregates; this one has neither")
-            .into(),
-        CurveError::BadRange(message) => DataError::new("--base/--step", message).into(),
+        CurveError::UnknownComponent(names) => DataError::of(
+            policy,
+            IoKind::UnknownComponent {
+                component: component.to_string(),
+                suggestion: suggest_help(component, "component", names.iter().map(String::as_str)),
+            },
+        )
+        .into(),
+        CurveError::NoBase => DataError::of(policy, ToolKind::NoBase { component: component.to_string() }).into(),
+        CurveError::BadRange(kind) => DataError::of("--base/--step", kind).into(),
         CurveError::Eval(e) => {
             Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![e.into_problem("on the curve")] })
         }
@@ -56,12 +61,8 @@ fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::
 }
 
 pub fn curve(args: CurveArgs) -> Result<u8, Error> {
-    let range = curve::parse_range(&args.base).ok_or_else(|| {
-        Error::from(
-            DataError::new(format!("--base {}", args.base), "not a range")
-                .with_help("write FROM..TO, e.g. `--base 0..500000`"),
-        )
-    })?;
+    let range = curve::parse_range(&args.base)
+        .ok_or_else(|| Error::from(DataError::of(format!("--base {}", args.base), IoKind::NotARange)))?;
     let (plan, _) = load_policy(&args.policy)?;
     let shown = args.policy.display().to_string();
     let fail = |e, plan: &commission::plan::Plan, shown: &str| curve_error(e, shown, &args.component, plan);

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error};
 use commission::eval::trace::explain;
 use commission::period::Period;
@@ -46,11 +47,7 @@ pub fn run(args: ExplainArgs) -> Result<(), Error> {
     let files = args.ledgers.bind(&plan)?;
     let month = match Period::parse(&args.period) {
         Some(p @ Period::Month { .. }) => p,
-        _ => {
-            return Err(DataError::new(format!("--period {}", args.period), "a statement is for one month")
-                .with_help("write the month, e.g. `--period 2026-03` (a quarterly component is explained in its quarter's last month)")
-                .into())
-        }
+        _ => return Err(DataError::of(format!("--period {}", args.period), IoKind::NotAStatementMonth).into()),
     };
     super::print_warnings(&warnings);
     let explanation = explain(&plan, &files, &args.payee, month, (!args.all_rows).then_some(ROW_LIMIT))?;

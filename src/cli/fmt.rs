@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error, PolicyReport};
 use commission::source::SourceFile;
 
@@ -26,8 +27,8 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
     let mut code = 0;
     for path in policy_paths(&args.paths)? {
         let shown = path.display().to_string();
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| DataError::new(&shown, format!("cannot read policy: {e}")))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() }))?;
         let formatted = match commission::fmt::format(&text) {
             Ok(f) => f,
             Err(problems) => {

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error};
 use commission::generate::{generate, Layout, Model};
 use commission::money::format_grouped;
@@ -54,9 +55,10 @@ pub struct GenerateArgs {
 }
 
 fn decimal(flag: &str, text: &str) -> Result<Decimal, Error> {
-    text.trim().replace('_', "").parse::<Decimal>().map_err(|_| {
-        DataError::new(format!("{flag} {text}"), "not a number").with_help("e.g. `5000000` or `5_000_000`").into()
-    })
+    text.trim()
+        .replace('_', "")
+        .parse::<Decimal>()
+        .map_err(|_| DataError::of(format!("{flag} {text}"), IoKind::NotANumber).into())
 }
 
 pub fn run(args: GenerateArgs) -> Result<(), Error> {
@@ -65,27 +67,25 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         None => (Period::parse(&args.months), Period::parse(&args.months)),
     };
     let (Some(from), Some(to)) = (from.map(Period::first_month), to.map(Period::last_month)) else {
-        return Err(DataError::new(format!("--months {}", args.months), "not a range of months")
-            .with_help("write `2026-01..2026-12`, or one period such as `2026` or `2026-Q1`")
-            .into());
+        return Err(DataError::of(format!("--months {}", args.months), IoKind::NotARangeOfMonths).into());
     };
     if from > to {
-        return Err(DataError::new(format!("--months {}", args.months), "the range ends before it starts").into());
+        return Err(DataError::of(format!("--months {}", args.months), IoKind::RangeBackwards).into());
     }
     let share = match args.share.trim().strip_suffix('%') {
         Some(p) => decimal("--share", p)? / Decimal::ONE_HUNDRED,
         None => decimal("--share", &args.share)?,
     };
     if share <= Decimal::ZERO || share > Decimal::ONE {
-        return Err(DataError::new(format!("--share {}", args.share), "must be more than 0% and at most 100%").into());
+        return Err(DataError::of(format!("--share {}", args.share), IoKind::ShareOutOfRange).into());
     }
     let monthly_sales = decimal("--monthly-sales", &args.monthly_sales)?;
     let average_sale = decimal("--average-sale", &args.average_sale)?;
     if monthly_sales <= Decimal::ZERO || average_sale <= Decimal::ZERO || args.managers == 0 {
-        return Err(DataError::new("", "--managers, --monthly-sales and --average-sale must be positive").into());
+        return Err(DataError::of("", IoKind::NotPositive).into());
     }
     if !(0.0..=3.0).contains(&args.spread) || !(0.0..=3.0).contains(&args.wobble) {
-        return Err(DataError::new("", "--spread and --wobble must be between 0 and 3").into());
+        return Err(DataError::of("", IoKind::SpreadOutOfRange).into());
     }
     let model = Model {
         payees: args.managers,
@@ -104,7 +104,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
     };
     let generated = generate(&model);
     std::fs::create_dir_all(&args.output).map_err(|e| {
-        DataError::new(args.output.display().to_string(), format!("cannot create the output folder: {e}"))
+        DataError::of(args.output.display().to_string(), IoKind::CannotCreateFolder { error: e.to_string() })
     })?;
     for file in &generated.files {
         super::emit(&file.text, Some(&args.output.join(file.name)))?;

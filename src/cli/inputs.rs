@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use commission::check::{self, suggest_help};
 use commission::data::{InputFile, LedgerSource, TextEncoding};
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error, PolicyReport};
 use commission::period::Period;
 use commission::plan::Plan;
@@ -56,10 +57,8 @@ impl RangeArgs {
 /// Reads and checks a policy; warnings come back with the plan.
 pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        DataError::new(&shown, format!("cannot read policy: {e}"))
-            .with_help("give the path of a `.policy` file, e.g. `policies/telecom-account-manager.policy`")
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| DataError::of(&shown, IoKind::CannotReadPolicy { error: e.to_string() }))?;
     check_source(SourceFile::new(shown, text))
 }
 
@@ -85,8 +84,9 @@ pub fn bind(plan: &Plan, data: &[String], encoding: &[String]) -> Result<Vec<Inp
 pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<(String, TextEncoding)>), Error> {
     let parse = |flag: &str, label: &str| {
         TextEncoding::parse(label).ok_or_else(|| {
-            Error::from(DataError::new(format!("--encoding {flag}"), format!("unknown encoding `{label}`")).with_help(
-                "the encodings read are `utf-8` (the default) and `gbk` (also called gb18030, gb2312, cp936)",
+            Error::from(DataError::of(
+                format!("--encoding {flag}"),
+                IoKind::UnknownEncoding { label: label.to_string() },
             ))
         })
     };
@@ -97,11 +97,14 @@ pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<
             None => all = parse(flag, flag)?,
             Some((name, label)) => {
                 if !names.contains(&name) {
-                    return Err(DataError::new(
+                    return Err(DataError::of(
                         format!("--encoding {flag}"),
-                        format!("the policy has no input `{name}`"),
+                        IoKind::UnknownInput {
+                            name: name.to_string(),
+                            several_policies: false,
+                            suggestion: suggest_help(name, "input", names.iter().copied()),
+                        },
                     )
-                    .with_help(suggest_help(name, "input", names.iter().copied()))
                     .into());
                 }
                 each.push((name.to_string(), parse(flag, label)?));
@@ -126,21 +129,27 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
     let (all, each) = encodings(&names, encoding)?;
     for binding in data {
         let Some((name, path)) = binding.split_once('=') else {
-            return Err(DataError::new(format!("--data {binding}"), "expected NAME=PATH")
-                .with_help(format!(
-                    "bind each input to a file, e.g. `--data {}=ledger.csv`",
-                    names.first().unwrap_or(&"sales")
-                ))
-                .into());
+            return Err(DataError::of(
+                format!("--data {binding}"),
+                IoKind::NotNameEqualsPath { example: names.first().unwrap_or(&"sales").to_string() },
+            )
+            .into());
         };
         if !names.contains(&name) {
-            let whose = if plans.len() > 1 { "neither policy has" } else { "the policy has no" };
-            return Err(DataError::new(format!("--data {binding}"), format!("{whose} input `{name}`"))
-                .with_help(suggest_help(name, "input", names.iter().copied()))
-                .into());
+            return Err(DataError::of(
+                format!("--data {binding}"),
+                IoKind::UnknownInput {
+                    name: name.to_string(),
+                    several_policies: plans.len() > 1,
+                    suggestion: suggest_help(name, "input", names.iter().copied()),
+                },
+            )
+            .into());
         }
         if bindings.iter().any(|(n, _)| *n == name) {
-            return Err(DataError::new(format!("--data {binding}"), format!("input `{name}` is bound twice")).into());
+            return Err(
+                DataError::of(format!("--data {binding}"), IoKind::BoundTwice { name: name.to_string() }).into()
+            );
         }
         bindings.push((name, path));
     }
@@ -157,25 +166,16 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
                 })
             })
             .collect();
-        let missing: Vec<&str> = plan
+        let missing: Vec<String> = plan
             .inputs
             .iter()
             .enumerate()
             .filter(|(i, _)| !files.iter().any(|f| f.input == *i))
-            .map(|(_, s)| s.name.as_str())
+            .map(|(_, s)| s.name.clone())
             .collect();
         if !missing.is_empty() {
-            let example: Vec<String> = missing.iter().map(|m| format!("--data {m}={m}.csv")).collect();
             let location = if plans.len() > 1 { plan.source.name.clone() } else { String::new() };
-            return Err(DataError::new(
-                location,
-                format!(
-                    "no file given for input {}",
-                    missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .with_help(format!("bind every declared input: {}", example.join(" ")))
-            .into());
+            return Err(DataError::of(location, IoKind::NoFileForInput { inputs: missing }).into());
         }
         out.push(files);
     }
@@ -186,12 +186,7 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
 /// their months (`--period 2026-Q1` is January to March).
 pub fn range(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Option<(Period, Period)>, Error> {
     let parse = |flag: &str, text: &str| {
-        Period::parse(text).ok_or_else(|| {
-            Error::from(
-                DataError::new(format!("{flag} {text}"), "not a period")
-                    .with_help("write a month `2026-03`, a quarter `2026-Q1` or a year `2026`"),
-            )
-        })
+        Period::parse(text).ok_or_else(|| Error::from(DataError::of(format!("{flag} {text}"), IoKind::NotAPeriod)))
     };
     match (period, from, to) {
         (Some(p), None, None) => {
@@ -201,15 +196,13 @@ pub fn range(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Resu
         (None, Some(f), Some(t)) => {
             let (f, t) = (parse("--from", f)?.first_month(), parse("--to", t)?.last_month());
             if f > t {
-                return Err(DataError::new(format!("--from {f} --to {t}"), "the range ends before it starts").into());
+                return Err(DataError::of(format!("--from {f} --to {t}"), IoKind::RangeBackwards).into());
             }
             Ok(Some((f, t)))
         }
         (None, None, None) => Ok(None),
-        (Some(_), _, _) => Err(DataError::new("--period", "give either --period or --from and --to, not both").into()),
-        _ => Err(DataError::new("--from/--to", "give both --from and --to")
-            .with_help("e.g. `--from 2026-01 --to 2026-06`")
-            .into()),
+        (Some(_), _, _) => Err(DataError::of("--period", IoKind::PeriodAndRange).into()),
+        _ => Err(DataError::of("--from/--to", IoKind::HalfARange).into()),
     }
 }
 
@@ -222,8 +215,9 @@ pub fn policy_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             let mut stack = vec![path.clone()];
             let mut here = Vec::new();
             while let Some(dir) = stack.pop() {
-                let entries = std::fs::read_dir(&dir)
-                    .map_err(|e| DataError::new(dir.display().to_string(), format!("cannot read folder: {e}")))?;
+                let entries = std::fs::read_dir(&dir).map_err(|e| {
+                    DataError::of(dir.display().to_string(), IoKind::CannotReadFolder { error: e.to_string() })
+                })?;
                 for entry in entries.flatten() {
                     let p = entry.path();
                     if p.is_dir() {
@@ -238,7 +232,7 @@ pub fn policy_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         } else if path.exists() {
             found.push(path.clone());
         } else {
-            return Err(DataError::new(path.display().to_string(), "no such file or folder").into());
+            return Err(DataError::of(path.display().to_string(), IoKind::NoSuchPath).into());
         }
     }
     Ok(found)

@@ -144,20 +144,20 @@ fn print_warnings(report: &commission::diagnostics::PolicyReport) {
 /// Writes `text` to `path` atomically (a temporary file in the same folder, then a rename),
 /// so a failed run never leaves a partial file; or to stdout without a path.
 fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), Error> {
+    use commission::diagnostics::io::IoKind;
     use commission::diagnostics::DataError;
     let Some(path) = path else {
         let mut out = std::io::stdout().lock();
         return out
             .write_all(text.as_bytes())
-            .map_err(|e| DataError::new("stdout", format!("cannot write: {e}")).into());
+            .map_err(|e| DataError::of("stdout", IoKind::CannotWriteStdout { error: e.to_string() }).into());
     };
     let shown = path.display().to_string();
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-        DataError::new(&shown, format!("cannot write output: {e}"))
-            .with_help("check that the folder exists and is writable")
-    })?;
-    tmp.write_all(text.as_bytes()).map_err(|e| DataError::new(&shown, format!("cannot write output: {e}")))?;
-    tmp.persist(path).map_err(|e| DataError::new(&shown, format!("cannot write output: {}", e.error)))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| DataError::of(&shown, IoKind::CannotCreateOutput { error: e.to_string() }))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| DataError::of(&shown, IoKind::CannotWriteOutput { error: e.to_string() }))?;
+    tmp.persist(path).map_err(|e| DataError::of(&shown, IoKind::CannotWriteOutput { error: e.error.to_string() }))?;
     Ok(())
 }

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use commission::diagnostics::eval::EvalKind;
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error};
 use commission::eval::{read_ledgers, statements, RunOptions};
 use commission::performance::{build, Lang};
@@ -57,7 +59,7 @@ pub struct ReportArgs {
 fn month(flag: &str, text: &str) -> Result<Period, Error> {
     match Period::parse(text) {
         Some(p @ Period::Month { .. }) => Ok(p),
-        _ => Err(DataError::new(format!("{flag} {text}"), "expected a month").with_help("e.g. `2026-03`").into()),
+        _ => Err(DataError::of(format!("{flag} {text}"), IoKind::NotAMonth).into()),
     }
 }
 
@@ -75,7 +77,7 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
         None => Period::month(to.year(), 1),
     };
     if from > to {
-        return Err(DataError::new(format!("--from {from}"), "the trend starts after the report's month").into());
+        return Err(DataError::of(format!("--from {from}"), IoKind::TrendStartsAfter).into());
     }
     super::print_warnings(&warnings);
     let (folded, months) =
@@ -89,9 +91,16 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
     let reports = build(&plan, &files, &folded, &result, to, args.payee.as_deref(), lang)?;
     if let (Some(p), true) = (&args.payee, reports.payees.is_empty()) {
         let known: Vec<&str> = reports.team.rows.iter().map(|r| &*r.payee).collect();
-        return Err(DataError::new(format!("--payee {p}"), format!("no payee `{p}` in this run"))
-            .with_help(commission::check::suggest_help(p, "payee", known.iter().copied()))
-            .into());
+        // The words and the problem of `explain --payee` (E0309): a payee asked for that the
+        // run does not have. The report's run, not its arguments, knows who is paid.
+        return Err(DataError::of(
+            format!("--payee {p}"),
+            EvalKind::UnknownPayee {
+                payee: p.clone(),
+                suggestion: commission::check::suggest_help(p, "payee", known.iter().copied()),
+            },
+        )
+        .into());
     }
     let ext = match args.format {
         Format::Html => "html",
@@ -131,7 +140,7 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
         }
     }
     std::fs::create_dir_all(&args.output).map_err(|e| {
-        DataError::new(args.output.display().to_string(), format!("cannot create the output folder: {e}"))
+        DataError::of(args.output.display().to_string(), IoKind::CannotCreateFolder { error: e.to_string() })
     })?;
     for (path, text) in &outputs {
         super::emit(text, Some(path))?;

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error};
 use commission::eval::coverage::Coverage;
 use commission::policy_test::{self, report::FileResults};
@@ -43,8 +44,8 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
     let mut loaded = Vec::new();
     for path in policy_paths(&args.paths)? {
         let shown = path.display().to_string();
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| DataError::new(&shown, format!("cannot read policy: {e}")))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() }))?;
         match policy_test::load(SourceFile::new(shown.clone(), text.clone())) {
             Ok(suite) => {
                 super::print_warnings(&commission::diagnostics::PolicyReport {

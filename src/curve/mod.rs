@@ -13,6 +13,7 @@ pub mod text;
 use rust_decimal::Decimal;
 
 use crate::diagnostics::eval::EvalKind;
+use crate::diagnostics::io::IoKind;
 use crate::eval::expr::{eval, Env};
 use crate::eval::EvalError;
 use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
@@ -61,8 +62,10 @@ pub enum CurveError {
     UnknownComponent(Vec<String>),
     NoBase,
     Eval(EvalError),
-    /// The range or step makes no curve (empty, reversed, too many points).
-    BadRange(String),
+    /// The range or step makes no curve (empty, reversed, too many points). A problem with
+    /// `--base` and `--step`, found here because only the curve counts its points: an
+    /// argument's kind.
+    BadRange(IoKind),
 }
 
 /// At most this many points: a curve is read by people, and each point is one evaluation.
@@ -163,13 +166,11 @@ pub fn curve(
         return Err(CurveError::UnknownComponent(plan.components.iter().map(|c| c.name.clone()).collect()));
     };
     if step <= Decimal::ZERO || to <= from {
-        return Err(CurveError::BadRange("the range must run upwards with a positive step".into()));
+        return Err(CurveError::BadRange(IoKind::RangeNotUpwards));
     }
     let count = (to - from).checked_div(step).unwrap_or(Decimal::MAX);
     if count > Decimal::from(MAX_POINTS) {
-        return Err(CurveError::BadRange(format!(
-            "{count} points is too many; use a larger --step (at most {MAX_POINTS} points)"
-        )));
+        return Err(CurveError::BadRange(IoKind::TooManyPoints { count: count.to_string(), max: MAX_POINTS }));
     }
     let (base, tiers) = find_base(c, plan).ok_or(CurveError::NoBase)?;
     let (scale, base_scale) = (plan.currency.decimals, if base.ty == Ty::Money { plan.currency.decimals } else { 0 });

@@ -1,5 +1,328 @@
-//! placeholder
+//! The tools around `run` (`E05xx`): test blocks, curves, comparisons, budgets and reports.
+//!
+//! Two enums, because the tools meet two kinds of problem:
+//! - [`TestKind`] (`E0501`-`E0512`): mistakes in a policy's `test` blocks, found when the
+//!   policy is checked. They are problems of the policy ([`Problem`](super::Problem)s with
+//!   labelled spans, exit code 1), like the checker's.
+//! - [`ToolKind`] (`E0513`-`E0518`): what `curve`, `diff`, `budget` and `report` refuse once
+//!   the policy is fine: a plan they cannot chart or measure, two plans they cannot compare,
+//!   totals they cannot add exactly. They point at no span ([`DataError`](super::DataError)s,
+//!   exit code 2).
+//!
+//! A tool's argument that names nothing (`--by`, `--sales`, `--explain`, the curve's range)
+//! is an argument problem, in [`io`](super::io).
 
-use super::Code;
+use super::code::{Code, Described, Kind};
 
-pub const CODES: &[Code] = &[];
+/// A mistake in a `test` block. Labels are given for the spans the caller passes, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestKind {
+    /// Spans: the second test's name, the first's.
+    DuplicateName { name: String },
+    /// Span: the test's name.
+    NoPeriod { name: String },
+    /// Span: the second `period`.
+    SecondPeriod,
+    /// Span: the period written.
+    NotAPeriod { text: String },
+    /// Span: the input's name of the block.
+    UnknownInput { input: String, suggestion: String },
+    /// Span: the input's name of the second block.
+    RowsTwice { input: String },
+    /// Span: the block's body.
+    NoRows { input: String },
+    /// A row the ledger reader refused, with the reader's words. Span: the row.
+    RowRejected { input: String, message: String, help: Option<String> },
+    /// No rows for the input that names the payees. Span: the test's name.
+    NobodyPaid { input: String, column: String },
+    /// Span: the component named in `expect`.
+    UnknownComponent { component: String, suggestion: String },
+    /// Span: the `expect` line.
+    UnknownPayee { payee: String, suggestion: String },
+    /// Span: the tolerance.
+    NegativeTolerance,
+    /// Span: the test's name.
+    ExpectsNothing { name: String },
+}
+
+impl Kind for TestKind {
+    fn describe(&self) -> Described {
+        use TestKind::*;
+        match self {
+            DuplicateName { name } => Described::new("E0501", format!("two tests are named `{name}`"))
+                .label("second test")
+                .label("first test")
+                .help("give each test its own name, so that a failure says which one"),
+            NoPeriod { name } => Described::new("E0502", format!("test `{name}` has no period"))
+                .label("no `period`")
+                .help("add the period it runs over, e.g. `period 2026-01`"),
+            SecondPeriod => Described::new("E0502", "a test has one period")
+                .label("second period")
+                .help("a test runs over one month, quarter or year; write another test for another period"),
+            NotAPeriod { text } => Described::new("E0503", format!("`{text}` is not a period"))
+                .label("not a period")
+                .help("write a month `2026-01`, a quarter `2026-Q1` or a year `2026`"),
+            UnknownInput { input, suggestion } => Described::new("E0504", format!("unknown input `{input}`"))
+                .label("not declared")
+                .help(suggestion.clone()),
+            RowsTwice { input } => Described::new("E0505", format!("rows for `{input}` are given twice"))
+                .label("second block")
+                .help("put all rows of an input in one block"),
+            NoRows { input } => Described::new("E0506", format!("no rows for `{input}`"))
+                .label("a header line and no rows")
+                .help("write the header line, then one row per line; leave the block out if the input has no rows"),
+            RowRejected { input, message, help } => {
+                Described::new("E0507", format!("test row for `{input}`: {message}"))
+                    .label("this row")
+                    .maybe_help(help.clone())
+            }
+            NobodyPaid { input, column } => {
+                Described::new("E0508", format!("the test has no rows for `{input}`, so nobody is paid"))
+                    .label("this test")
+                    .help(format!(
+                        "add `{input} {{ ... }}` with a header line and rows; payees are the `{column}` values"
+                    ))
+            }
+            UnknownComponent { component, suggestion } => {
+                Described::new("E0509", format!("unknown component `{component}`"))
+                    .label("not a component")
+                    .help(suggestion.clone())
+            }
+            UnknownPayee { payee, suggestion } => {
+                Described::new("E0510", format!("`{payee}` is not a payee in this test's rows"))
+                    .label("unknown payee")
+                    .help(suggestion.clone())
+            }
+            NegativeTolerance => Described::new("E0511", "a tolerance cannot be negative").label("negative"),
+            ExpectsNothing { name } => Described::new("E0512", format!("test `{name}` expects nothing"))
+                .label("no `expect`")
+                .help("add a figure to check, e.g. `expect M1 sales_performance = 5000.00`"),
+        }
+    }
+}
+
+/// What `curve`, `diff`, `budget` and `report` refuse about a checked plan and its ledgers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolKind {
+    /// `curve`: the component has neither tiers nor an aggregate to vary.
+    NoBase { component: String },
+    /// `diff`: the plans' currency codes.
+    DifferentCurrencies { old: String, new: String },
+    /// `budget`: no money column of a dated, per-payee input.
+    NoSalesMeasure,
+    /// `budget`: several, and no `--sales`; `names` are `input.column`.
+    SeveralSalesMeasures { names: Vec<String> },
+    /// `budget`: a total of payouts or sales by group.
+    TotalsTooLarge,
+    /// `budget`: the sales of a payee and period.
+    SalesTooLarge,
+    /// `budget`: the marginal payout.
+    PayoutTooLarge,
+    /// `report`: the team page's totals.
+    TeamTotalsTooLarge,
+    /// A pass over the ledgers that returned no run (a bug, never a ledger's fault).
+    NothingEvaluated,
+}
+
+impl Kind for ToolKind {
+    fn describe(&self) -> Described {
+        use ToolKind::*;
+        match self {
+            NoBase { component } => Described::new("E0513", format!("`{component}` has no base to vary"))
+                .help("a curve varies a tier's base, or the amount a component aggregates; this one has neither"),
+            DifferentCurrencies { old, new } => {
+                Described::new("E0514", format!("the two policies pay in different currencies (`{old}` and `{new}`)"))
+                    .help("a comparison needs both plans in one currency")
+            }
+            NoSalesMeasure => Described::new("E0515", "the policy has no sales amount to measure the cost against")
+                .help("a budget needs a `money` column in an input with `payee` and `period` (a date)"),
+            SeveralSalesMeasures { names } => {
+                Described::new("E0516", "the policy has several sales amounts; say which with `--sales`")
+                    .help(format!("one of: {}", names.join(", ")))
+            }
+            TotalsTooLarge => {
+                Described::new("E0517", "the totals are too large to add up exactly").help("check the ledger's amounts")
+            }
+            SalesTooLarge => Described::new("E0517", "the sales are too large to add up exactly"),
+            PayoutTooLarge => Described::new("E0517", "the payout is too large to add up"),
+            TeamTotalsTooLarge => Described::new("E0517", "the team's totals are too large to add up exactly"),
+            NothingEvaluated => Described::new("E0518", "nothing was evaluated"),
+        }
+    }
+}
+
+pub const CODES: &[Code] = &[
+    Code {
+        id: "E0501",
+        title: "two tests with one name",
+        explanation: "\
+Two `test` blocks of the policy have the same name. `commission test` reports each failure by
+its test's name, so a shared name would leave you guessing which test failed.
+
+What to do: give each test its own name.",
+    },
+    Code {
+        id: "E0502",
+        title: "a test without exactly one period",
+        explanation: "\
+A `test` block runs the plan over one period, given by one `period` line (a month `2026-01`,
+a quarter `2026-Q1` or a year `2026`). This test has no `period` line, or a second one: the
+program will not guess which months the expected figures are for.
+
+What to do: give the test one `period`; write another test for another period.",
+    },
+    Code {
+        id: "E0503",
+        title: "a test period that is not a period",
+        explanation: "\
+The `period` line of a `test` block could not be read. Periods are written as a month
+`2026-01`, a quarter `2026-Q1` or a year `2026`.
+
+What to do: write the period in one of these forms.",
+    },
+    Code {
+        id: "E0504",
+        title: "test rows for an unknown input",
+        explanation: "\
+A block of rows in a `test` is headed by the name of an input the policy declares
+(`sales { ... }`). This name is not one of them, so the rows would be read as nothing and the
+test would check figures computed without them.
+
+What to do: use the input's declared name; the message suggests the nearest.",
+    },
+    Code {
+        id: "E0505",
+        title: "test rows given twice for one input",
+        explanation: "\
+A `test` has two blocks of rows for the same input. A test reads one block per input, as
+`run` reads one file per input, and the program will not merge or pick one for you.
+
+What to do: put all the rows of an input in one block.",
+    },
+    Code {
+        id: "E0506",
+        title: "a test block with a header and no rows",
+        explanation: "\
+A block of test rows has its header line and no row. An input with no rows is written by
+leaving its block out, so a block with none is more likely a mistake: rows were forgotten.
+
+What to do: write one row per line after the header, or leave the block out.",
+    },
+    Code {
+        id: "E0507",
+        title: "a test row the ledger reader refuses",
+        explanation: "\
+The rows of a `test` block are read by the same reader as a ledger file and held to exactly
+the same rules (declared columns, values of an enumeration, dates, decimals of the currency),
+so that a test cannot pass on a row a real ledger could not have. The words after the colon
+are the reader's, and the row it refused is pointed at.
+
+What to do: correct the row as you would correct a ledger.",
+    },
+    Code {
+        id: "E0508",
+        title: "a test whose rows pay nobody",
+        explanation: "\
+Payees come from one input (the one of the policy's `payee` line), and this test gives no rows
+for it, so the test has nobody to pay and nothing its `expect` lines could check.
+
+What to do: add a block of rows for that input, with a header line; the payees are the values
+of its payee column.",
+    },
+    Code {
+        id: "E0509",
+        title: "an `expect` of an unknown component",
+        explanation: "\
+An `expect PAYEE COMPONENT = FIGURE` line names a component the policy does not have. A test
+can check each component by its name (not its label), or `total`.
+
+What to do: use a component's name; the message suggests the nearest.",
+    },
+    Code {
+        id: "E0510",
+        title: "an `expect` of an unknown payee",
+        explanation: "\
+An `expect` line names a payee that is not in the test's own rows of the input that names the
+payees. A test computes only from its rows, so this payee's figure would be zero whatever the
+plan says, and the test would check nothing.
+
+What to do: correct the payee's id, or add rows for them.",
+    },
+    Code {
+        id: "E0511",
+        title: "a negative tolerance",
+        explanation: "\
+`expect ... = FIGURE within TOLERANCE` accepts a computed figure within TOLERANCE of the
+expected one, either way. A negative tolerance would accept nothing, not even the exact figure.
+
+What to do: write the tolerance as a positive amount, e.g. `within 0.01`, or leave it out for
+an exact comparison.",
+    },
+    Code {
+        id: "E0512",
+        title: "a test that expects nothing",
+        explanation: "\
+A `test` block has no `expect` line, so it would always pass while checking nothing.
+
+What to do: add a figure to check, e.g. `expect M1 sales_performance = 5000.00`, or remove the
+test.",
+    },
+    Code {
+        id: "E0513",
+        title: "a component with no base to chart",
+        explanation: "\
+`commission curve` varies one figure, the component's base, and charts the payout: the base
+of its tier table, or else the amount it aggregates (`sum(sales.amount)`). This component has
+neither (it pays a fixed amount, or a lookup), so there is nothing to vary.
+
+What to do: chart a component with tiers or an aggregate.",
+    },
+    Code {
+        id: "E0514",
+        title: "plans in different currencies",
+        explanation: "\
+`commission diff` subtracts one plan's payouts from the other's. The two policies declare
+different currencies, and amounts in two currencies cannot be subtracted without an exchange
+rate the program does not have.
+
+What to do: compare plans of one currency.",
+    },
+    Code {
+        id: "E0515",
+        title: "no sales amount to measure a budget against",
+        explanation: "\
+`commission budget` gives the payout as a share of sales, so it needs a sales amount: a
+`money` column of an input that has a payee and a date (or month) column. The policy declares
+none.
+
+What to do: declare the amount column as `money` in such an input.",
+    },
+    Code {
+        id: "E0516",
+        title: "several sales amounts to measure a budget against",
+        explanation: "\
+`commission budget` gives the payout as a share of sales, and the policy has several `money`
+columns in dated inputs with a payee (an amount and a margin, say). Which one is \"sales\" is
+the analyst's choice, not the program's.
+
+What to do: name it with `--sales INPUT.COLUMN`; the message lists the candidates.",
+    },
+    Code {
+        id: "E0517",
+        title: "a total too large to add up exactly",
+        explanation: "\
+A budget or report total (of payouts or of sales) does not fit an exact decimal (about 28
+significant digits). The program never rounds silently to make it fit: it stops.
+
+What to do: look for an amount in the ledger with a mistyped order of magnitude.",
+    },
+    Code {
+        id: "E0518",
+        title: "nothing was evaluated",
+        explanation: "\
+The plans were run over the ledgers and no result came back. This should never happen, and
+is not caused by the policy or the ledgers: it is a fault in the program.
+
+What to do: report it, with the command that gave it.",
+    },
+];

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::data::InputFile;
+use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
 use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job};
 use crate::period::Period;
@@ -130,17 +131,16 @@ pub fn compare<'a>(
     range: Option<(Period, Period)>,
 ) -> Result<Comparison<'a>, Error> {
     if old.currency != new.currency {
-        return Err(DataError::new(
+        return Err(DataError::of(
             "",
-            format!("the two policies pay in different currencies (`{}` and `{}`)", old.currency, new.currency),
+            ToolKind::DifferentCurrencies { old: old.currency.to_string(), new: new.currency.to_string() },
         )
-        .with_help("a comparison needs both plans in one currency")
         .into());
     }
     let jobs = [Job { plan: old, files: old_files, scale: None }, Job { plan: new, files: new_files, scale: None }];
     let evaluation = evaluate(&jobs, range, None)?;
     let (Some(o), Some(n)) = (evaluation.runs.first(), evaluation.runs.get(1)) else {
-        return Err(DataError::new("", "nothing was evaluated").into());
+        return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };
     let components = pair_components(old, &o.result.component_totals, new, &n.result.component_totals);
     let payees = pair_payees(&payee_totals(&o.result), &payee_totals(&n.result));

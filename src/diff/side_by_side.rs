@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{component_name, Comparison, Pairing};
 use crate::check::suggest_help;
+use crate::diagnostics::io::IoKind;
 use crate::diagnostics::DataError;
 use crate::eval::compute::due_period;
 use crate::eval::passes::Evaluated;
@@ -58,8 +59,15 @@ pub struct SideBySide {
 pub fn side_by_side(cmp: &Comparison<'_>, payee: &str) -> Result<SideBySide, DataError> {
     let Some(change) = cmp.payees.iter().find(|p| &*p.payee == payee) else {
         let known: Vec<&str> = cmp.payees.iter().map(|p| &*p.payee).collect();
-        return Err(DataError::new(format!("--explain {payee}"), format!("`{payee}` is not a payee of either plan"))
-            .with_help(suggest_help(payee, "payee", known.iter().copied())));
+        // An argument that names no payee of the comparison: an argument's kind, found here
+        // because only the comparison knows who is paid.
+        return Err(DataError::of(
+            format!("--explain {payee}"),
+            IoKind::NotAPayeeOfEitherPlan {
+                payee: payee.to_string(),
+                suggestion: suggest_help(payee, "payee", known.iter().copied()),
+            },
+        ));
     };
     let (Some(old_run), Some(new_run)) = (cmp.evaluation.runs.first(), cmp.evaluation.runs.get(1)) else {
         return Ok(SideBySide { payee: change.payee.clone(), lines: Vec::new() });

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::data::InputFile;
-use crate::diagnostics::Error;
+use crate::diagnostics::tools::ToolKind;
+use crate::diagnostics::{DataError, Error};
 use crate::eval::aggregate::Folded;
 use crate::eval::trace::{explain_folded, Fact};
 use crate::eval::RunResult;
@@ -251,8 +252,7 @@ pub fn build(
         })
         .collect::<Vec<_>>();
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
-    let too_large =
-        || Error::from(crate::diagnostics::DataError::new("", "the team's totals are too large to add up exactly"));
+    let too_large = || Error::from(DataError::of("", ToolKind::TeamTotalsTooLarge));
     let mut total = Decimal::ZERO;
     for row in &rows {
         for (t, a) in component_totals.iter_mut().zip(&row.amounts) {

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::{Expectation, Figure, TestCase};
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, LedgerSource};
+use crate::diagnostics::tools::TestKind;
 use crate::diagnostics::Problem;
 use crate::period::Period;
 use crate::plan::PayeeSource;
@@ -24,11 +25,10 @@ pub fn tests(policy: &Policy, plan: &Plan) -> (Vec<TestCase>, Vec<Problem>) {
     for item in &policy.items {
         let Item::Test(decl) = item else { continue };
         if let Some((_, first)) = names.iter().find(|(n, _)| *n == decl.name.value) {
-            problems.push(
-                Problem::error(format!("two tests are named `{}`", decl.name.value), decl.name.span, "second test")
-                    .with_label(*first, "first test")
-                    .with_help("give each test its own name, so that a failure says which one"),
-            );
+            problems.push(Problem::new(
+                TestKind::DuplicateName { name: decl.name.value.clone() },
+                [decl.name.span, *first],
+            ));
         }
         names.push((decl.name.value.clone(), decl.name.span));
         if let Some(case) = test(decl, plan, &mut problems) {
@@ -49,29 +49,18 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
     for item in &decl.body {
         match item {
             TestItem::Period(p) => match Period::parse(&p.value) {
-                Some(_) if range.is_some() => {
-                    problems.push(Problem::error("a test has one period", p.span, "second period").with_help(
-                        "a test runs over one month, quarter or year; write another test for another period",
-                    ))
-                }
+                Some(_) if range.is_some() => problems.push(Problem::new(TestKind::SecondPeriod, [p.span])),
                 Some(period) => range = Some((period.first_month(), period.last_month())),
-                None => problems.push(
-                    Problem::error(format!("`{}` is not a period", p.value), p.span, "not a period")
-                        .with_help("write a month `2026-01`, a quarter `2026-Q1` or a year `2026`"),
-                ),
+                None => problems.push(Problem::new(TestKind::NotAPeriod { text: p.value.clone() }, [p.span])),
             },
             TestItem::Rows(rows) => {
                 written.push(&rows.input.name);
                 if let Some(file) = inline_input(rows, plan, &mut payees, problems) {
                     if files.iter().any(|f| f.input == file.input) {
-                        problems.push(
-                            Problem::error(
-                                format!("rows for `{}` are given twice", rows.input.name),
-                                rows.input.span,
-                                "second block",
-                            )
-                            .with_help("put all rows of an input in one block"),
-                        );
+                        problems.push(Problem::new(
+                            TestKind::RowsTwice { input: rows.input.name.clone() },
+                            [rows.input.span],
+                        ));
                     } else {
                         files.push(file);
                     }
@@ -85,23 +74,18 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
                 } else {
                     let names: Vec<&str> =
                         plan.components.iter().map(|c| c.name.as_str()).chain(std::iter::once("total")).collect();
-                    problems.push(
-                        Problem::error(
-                            format!("unknown component `{}`", e.component.name),
-                            e.component.span,
-                            "not a component",
-                        )
-                        .with_help(suggest_help(
-                            &e.component.name,
-                            "component",
-                            names.iter().copied(),
-                        )),
-                    );
+                    problems.push(Problem::new(
+                        TestKind::UnknownComponent {
+                            component: e.component.name.clone(),
+                            suggestion: suggest_help(&e.component.name, "component", names.iter().copied()),
+                        },
+                        [e.component.span],
+                    ));
                     continue;
                 };
                 if let Some(t) = &e.tolerance {
                     if t.value < Decimal::ZERO {
-                        problems.push(Problem::error("a tolerance cannot be negative", t.span, "negative"));
+                        problems.push(Problem::new(TestKind::NegativeTolerance, [t.span]));
                     }
                 }
                 expects.push(Expectation {
@@ -125,42 +109,29 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
     } else if !files.iter().any(|f| f.input == payee_input) {
         let column =
             plan.inputs.get(payee_input).and_then(|i| i.columns.get(payee_column)).map_or("", |c| c.name.as_str());
-        problems.push(
-            Problem::error(
-                format!("the test has no rows for `{payee_input_name}`, so nobody is paid"),
-                decl.name.span,
-                "this test",
-            )
-            .with_help(format!(
-                "add `{payee_input_name} {{ ... }}` with a header line and rows; payees are the `{column}` values"
-            )),
-        );
+        problems.push(Problem::new(
+            TestKind::NobodyPaid { input: payee_input_name.to_string(), column: column.to_string() },
+            [decl.name.span],
+        ));
     } else {
         for e in &expects {
             if !payees.contains(&e.payee) {
                 let known: Vec<&str> = payees.iter().map(String::as_str).collect();
-                problems.push(
-                    Problem::error(
-                        format!("`{}` is not a payee in this test's rows", e.payee),
-                        e.span,
-                        "unknown payee",
-                    )
-                    .with_help(suggest_help(&e.payee, "payee", known.iter().copied())),
-                );
+                problems.push(Problem::new(
+                    TestKind::UnknownPayee {
+                        payee: e.payee.clone(),
+                        suggestion: suggest_help(&e.payee, "payee", known.iter().copied()),
+                    },
+                    [e.span],
+                ));
             }
         }
     }
     if expects.is_empty() && problems.len() == before {
-        problems.push(
-            Problem::error(format!("test `{}` expects nothing", decl.name.value), decl.name.span, "no `expect`")
-                .with_help("add a figure to check, e.g. `expect M1 sales_performance = 5000.00`"),
-        );
+        problems.push(Problem::new(TestKind::ExpectsNothing { name: decl.name.value.clone() }, [decl.name.span]));
     }
     let Some(range) = range else {
-        problems.push(
-            Problem::error(format!("test `{}` has no period", decl.name.value), decl.name.span, "no `period`")
-                .with_help("add the period it runs over, e.g. `period 2026-01`"),
-        );
+        problems.push(Problem::new(TestKind::NoPeriod { name: decl.name.value.clone() }, [decl.name.span]));
         return None;
     };
     if problems.len() > before {
@@ -179,10 +150,13 @@ fn inline_input(
 ) -> Option<InputFile> {
     let Some(input) = plan.inputs.iter().position(|i| i.name == rows.input.name) else {
         let names: Vec<&str> = plan.inputs.iter().map(|i| i.name.as_str()).collect();
-        problems.push(
-            Problem::error(format!("unknown input `{}`", rows.input.name), rows.input.span, "not declared")
-                .with_help(suggest_help(&rows.input.name, "input", names.iter().copied())),
-        );
+        problems.push(Problem::new(
+            TestKind::UnknownInput {
+                input: rows.input.name.clone(),
+                suggestion: suggest_help(&rows.input.name, "input", names.iter().copied()),
+            },
+            [rows.input.span],
+        ));
         return None;
     };
     let schema = plan.inputs.get(input)?;
@@ -216,12 +190,7 @@ fn inline_input(
     });
     match result {
         Ok(0) => {
-            problems.push(
-                Problem::error(format!("no rows for `{}`", rows.input.name), rows.body, "a header line and no rows")
-                    .with_help(
-                        "write the header line, then one row per line; leave the block out if the input has no rows",
-                    ),
-            );
+            problems.push(Problem::new(TestKind::NoRows { input: rows.input.name.clone() }, [rows.body]));
             None
         }
         Ok(_) => Some(file),
@@ -229,12 +198,12 @@ fn inline_input(
             // The reader names the policy line; point at that row of the block.
             let line: Option<usize> = e.location.split(':').nth(1).and_then(|l| l.parse().ok());
             let span = rows.rows.iter().find(|r| Some(plan.line(r.span)) == line).map_or(rows.body, |r| r.span);
-            let problem =
-                Problem::error(format!("test row for `{}`: {}", rows.input.name, e.message), span, "this row");
-            problems.push(match e.help {
-                Some(h) => problem.with_help(h),
-                None => problem,
-            });
+            // The reader's words, in a test's kind: the reader's code explains a ledger file,
+            // this one a test row held to the same rules.
+            problems.push(Problem::new(
+                TestKind::RowRejected { input: rows.input.name.clone(), message: e.message, help: e.help },
+                [span],
+            ));
             None
         }
     }

@@ -299,3 +299,59 @@ fn the_editor_extension_is_consistent() {
         assert!(grammar["repository"][name].is_object(), "pattern `{name}` is defined");
     }
 }
+
+/// Argument, file and test-block problems carry a code of their stage (`E04xx` for arguments
+/// and files, `E05xx` for the tools) in every message format, and `explain-code` explains
+/// each one.
+#[test]
+fn argument_file_and_test_block_errors_have_codes_that_explain_code_explains() {
+    // A git repository with no commits: `v9` is a revision git does not know.
+    let repo = tempfile::tempdir().unwrap();
+    let git = std::process::Command::new("git").args(["init", "-q"]).current_dir(repo.path()).output().unwrap();
+    assert!(git.status.success(), "{}", String::from_utf8_lossy(&git.stderr));
+    let seed = root().join(SEED).display().to_string();
+    let cases: [(&[&str], &[&str]); 8] = [
+        (&["run", SEED, "--data", SALES, "--data", SURVEYS, "--data", "survey=x.csv"], &["E0408"]),
+        (&["run", "no/such.policy", "--data", SALES, "--data", SURVEYS], &["E0402"]),
+        (&["run", SEED, "--data", SALES, "--data", SURVEYS, "--period", "2026-13"], &["E0412"]),
+        (&["explain", SEED, "--data", SALES, "--data", SURVEYS, "--payee", "王芳", "--period", "2026-Q1"], &["E0413"]),
+        (&["diff", "v9:policies/plan.policy", &seed, "--data", SALES], &["E0405"]),
+        (&["budget", SEED, "--data", SALES, "--data", SURVEYS, "--by", "bussiness"], &["E0420"]),
+        (&["curve", SEED, "sales_performance", "--base", "1000..0"], &["E0419"]),
+        (&["check", "tests/fixtures/policies/bad/28-test-block-mistakes.policy"], &["E0504", "E0507", "E0502"]),
+    ];
+    for (args, want) in cases {
+        // `diff` reads the revision in the repository; the rest run from the project's root.
+        let exec = |format: &str| -> crate::Ran {
+            let mut cmd = crate::commission();
+            if args[0] == "diff" {
+                cmd.current_dir(repo.path()).env("GIT_CEILING_DIRECTORIES", repo.path().parent().unwrap());
+            }
+            cmd.args(args).args(["--message-format", format]).output().unwrap().into()
+        };
+        // For people: the code on its own line above each message.
+        let human = exec("human");
+        assert_ne!(human.code, 0, "{args:?}");
+        let shown: Vec<&str> = human.stderr.lines().filter(|l| want.contains(l)).collect();
+        assert_eq!(shown, want, "{args:?}:\n{}", human.stderr);
+        // For programs: a `code` in every object.
+        let json = exec("json");
+        assert_eq!(json.code, human.code, "{args:?}: {}", json.stderr);
+        let codes: Vec<String> = json
+            .stderr
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{args:?}: {e}: {l}"));
+                v["code"].as_str().unwrap_or_else(|| panic!("{args:?}: no code in {l}")).to_string()
+            })
+            .collect();
+        assert_eq!(codes, want, "{args:?}");
+        for code in &codes {
+            let number: u32 = code.strip_prefix('E').unwrap().parse().unwrap();
+            assert!((401..=599).contains(&number), "{args:?}: {code} is not an argument, file or tool code");
+            let explained = run_ok(["explain-code", code]);
+            assert!(explained.starts_with(&format!("{code}: ")), "{explained}");
+            assert!(explained.contains("What to do:"), "{explained}");
+        }
+    }
+}
