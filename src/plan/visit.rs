@@ -50,15 +50,15 @@ pub fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
         }
         Node::In(x, list) => {
             let x = one(x);
-            Node::In(x, list.iter().map(|y| f(y)).collect())
+            Node::In(x, list.iter().map(&mut *f).collect())
         }
         Node::If(c, t, o) => {
             let (c, t) = (one(c), one(t));
             Node::If(c, t, one(o))
         }
-        Node::Min(xs) => Node::Min(xs.iter().map(|y| f(y)).collect()),
-        Node::Max(xs) => Node::Max(xs.iter().map(|y| f(y)).collect()),
-        Node::Table(t, xs) => Node::Table(*t, xs.iter().map(|y| f(y)).collect()),
+        Node::Min(xs) => Node::Min(xs.iter().map(&mut *f).collect()),
+        Node::Max(xs) => Node::Max(xs.iter().map(&mut *f).collect()),
+        Node::Table(t, xs) => Node::Table(*t, xs.iter().map(&mut *f).collect()),
         Node::Tiers(t) => {
             Node::Tiers(Box::new(TierTable { mode: t.mode, base: f(&t.base), brackets: t.brackets.clone() }))
         }
