@@ -1,14 +1,11 @@
 //! Expressions: name resolution, aggregates, lookups and the unit rules.
 //!
-//! Two scopes exist. In a *statement* scope (a component's `let`, `when`, `pay`) names are
-//! `let`s, `input.column` is a lookup of the payee's one row for the period, and aggregates
-//! range over rows. Inside an aggregate the scope is a *row* of one input: names are its
-//! columns. A row expression never reads a `let`, which keeps the streaming pass
-//! independent of the statement computation.
+//! The scopes an expression is read in (a statement, or a row inside an aggregate) are
+//! described at `Scope`, in `checker`.
 
 use rust_decimal::Decimal;
 
-use super::declarations::{literal_value, Checker};
+use super::checker::{literal_value, Checker, Scope};
 use super::suggest;
 use super::tiers;
 use crate::diagnostics::Problem;
@@ -19,18 +16,6 @@ use crate::plan::*;
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind};
 use crate::value::Value;
-
-pub enum Scope<'a> {
-    /// `broken` names `let`s that failed to check: using them reports nothing more.
-    Statement {
-        lets: &'a [Let],
-        broken: &'a [String],
-        cadence: Cadence,
-    },
-    Row {
-        input: usize,
-    },
-}
 
 const AGGREGATES: [(&str, AggFunc); 6] = [
     ("sum", AggFunc::Sum),

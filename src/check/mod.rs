@@ -3,9 +3,13 @@
 //! Every problem becomes a [`Problem`]; all problems of a file are collected before giving
 //! up, so an analyst sees everything wrong at once.
 
-mod declarations;
+mod checker;
+mod components;
 mod expr;
+mod inputs;
+mod policy;
 mod suggest;
+mod tables;
 mod tiers;
 
 use sha2::{Digest, Sha256};
@@ -29,7 +33,7 @@ pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
 /// Checks a parsed policy.
 pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
     let sha256 = Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let mut checker = declarations::Checker::new();
+    let mut checker = checker::Checker::new();
     let plan = checker.policy(policy, source.clone(), sha256);
     let mut problems = checker.problems;
     // In source order, as an analyst reads the file.

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::declarations::Checker;
+use super::checker::Checker;
 use crate::diagnostics::Problem;
 use crate::plan::*;
 use crate::source::Span;
