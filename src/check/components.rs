@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::checker::{Checker, Scope};
-use super::expr::coerce_literal;
+use super::units::coerce_literal;
 use crate::diagnostics::Problem;
 use crate::money::Rounding;
 use crate::plan::{Component, Expr, Let, Metric, Node, Ty};

@@ -3,14 +3,19 @@
 //! Every problem becomes a [`Problem`]; all problems of a file are collected before giving
 //! up, so an analyst sees everything wrong at once.
 
+mod aggregates;
+mod calls;
 mod checker;
 mod components;
+mod enums;
 mod expr;
 mod inputs;
+mod names;
 mod policy;
 mod suggest;
 mod tables;
 mod tiers;
+mod units;
 
 use sha2::{Digest, Sha256};
 
