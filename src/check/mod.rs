@@ -28,6 +28,9 @@ mod tables;
 mod tiers;
 mod units;
 
+#[cfg(test)]
+mod tests;
+
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{PolicyReport, Problem};
@@ -83,22 +86,4 @@ fn parse(source: &SourceFile) -> Result<ast::Policy, PolicyReport> {
 /// keep the order they were found in).
 fn sort_by_position(problems: &mut [Problem]) {
     problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_same_aggregate_is_folded_once() {
-        let src = "policy \"P\" version \"1\" currency CNY\n\
-                   input sales { key id: text  period date: date  payee m: text  amount: money }\n\
-                   payee sales.m\n\
-                   metric sales monthly = sum(sales.amount)\n\
-                   component a monthly { pay 3% * sum( sales.amount ) }\n\
-                   component b monthly { pay 1% * sum(sales.amount where amount > 0) }";
-        let (plan, _) = load(SourceFile::new("p.policy", src)).unwrap();
-        // `sum(sales.amount)` twice (spacing aside) and one filtered sum: two aggregates.
-        assert_eq!(plan.aggregates.len(), 2);
-    }
 }
