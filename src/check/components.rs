@@ -3,7 +3,8 @@
 //! value; and rounding declarations, policy-wide or per component.
 //!
 //! Checks expressions through `expr` and builds the plan's components and metrics; it adds
-//! no declaration, and names shared across components and metrics are the driver's concern.
+//! no declaration itself, and names shared across components and metrics (one set) are the
+//! driver's concern.
 
 use rust_decimal::Decimal;
 

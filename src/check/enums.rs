@@ -3,7 +3,7 @@
 //! combination of values.
 //!
 //! Reads the declared inputs, lookups and payee; takes typed plan expressions and never
-//! checks an AST expression itself, so it calls nothing else in `check`.
+//! checks an AST expression itself, so apart from `suggest` it calls nothing else in `check`.
 
 use super::checker::{Checker, Scope};
 use super::suggest;

@@ -3,7 +3,7 @@
 //! row for the period; `payee.x` is the payee's id or a roster column.
 //!
 //! Resolves names against the declarations already checked and registers lookups; it never
-//! checks a sub-expression, so it calls nothing else in `check`.
+//! checks a sub-expression, so apart from `suggest` it calls nothing else in `check`.
 
 use super::checker::{Checker, Scope};
 use super::suggest;

@@ -1,6 +1,9 @@
 //! Unit tests of the checker: tiny policies and what the checker says about them. Each
 //! expected problem names the policy text its labels point at, so a case reads like the
 //! message an analyst would see.
+//!
+//! They go through the entry points (`load`, `compile`) only, never a step's method, so
+//! they hold however the checker's files are cut.
 
 use miette::Severity;
 
