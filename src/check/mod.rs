@@ -2,11 +2,34 @@
 //!
 //! Every problem becomes a [`Problem`]; all problems of a file are collected before giving
 //! up, so an analyst sees everything wrong at once.
+//!
+//! The entry points are here; the checking is one concern per file, each adding methods to
+//! (or functions over) the one `Checker` state:
+//!
+//! - `checker`: the state and the helpers every step shares; a leaf.
+//! - `policy`: the driver, which orders the steps and builds the plan.
+//! - `inputs`, `tables`, `components`: the declarations.
+//! - `expr`: the expression dispatcher and operators; `names`: what a name means;
+//!   `calls`: functions and rate-table lookups; `aggregates`: `sum(...)` and its kin;
+//!   `tiers`: tier tables.
+//! - `units`, `enums`: rules over already-typed expressions; `suggest`: "did you mean".
 
-mod declarations;
+mod aggregates;
+mod calls;
+mod checker;
+mod components;
+mod enums;
 mod expr;
+mod inputs;
+mod names;
+mod policy;
 mod suggest;
+mod tables;
 mod tiers;
+mod units;
+
+#[cfg(test)]
+mod tests;
 
 use sha2::{Digest, Sha256};
 
@@ -17,43 +40,50 @@ use crate::syntax::ast;
 
 pub use suggest::help as suggest_help;
 
+/// A checked policy: the policy as written, its plan, and every warning of both the checker
+/// and the lints, in source order.
+#[derive(Debug, Clone)]
+pub struct Compilation {
+    pub policy: ast::Policy,
+    pub plan: Plan,
+    pub warnings: Vec<Problem>,
+}
+
 /// Parses and checks a policy source. On success, returns the plan and any warnings.
 pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
-    let policy = match crate::syntax::parse(&source.text) {
-        Ok(p) => p,
-        Err(problems) => return Err(PolicyReport { source, problems }),
-    };
+    let policy = parse(&source)?;
     check(&policy, source)
 }
 
 /// Checks a parsed policy.
 pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
     let sha256 = Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let mut checker = declarations::Checker::new();
+    let mut checker = checker::Checker::new();
     let plan = checker.policy(policy, source.clone(), sha256);
     let mut problems = checker.problems;
-    // In source order, as an analyst reads the file.
-    problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
+    sort_by_position(&mut problems);
     match plan {
         Some(plan) if !problems.iter().any(Problem::is_error) => Ok((plan, problems)),
         _ => Err(PolicyReport { source, problems }),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Parses, checks and lints a policy source: [`load`] with the lints' warnings
+/// ([`crate::lint::lint`]) merged into the checker's own.
+pub fn compile(source: SourceFile) -> Result<Compilation, PolicyReport> {
+    let policy = parse(&source)?;
+    let (plan, mut warnings) = check(&policy, source)?;
+    warnings.extend(crate::lint::lint(&policy, &plan));
+    sort_by_position(&mut warnings);
+    Ok(Compilation { policy, plan, warnings })
+}
 
-    #[test]
-    fn the_same_aggregate_is_folded_once() {
-        let src = "policy \"P\" version \"1\" currency CNY\n\
-                   input sales { key id: text  period date: date  payee m: text  amount: money }\n\
-                   payee sales.m\n\
-                   metric sales monthly = sum(sales.amount)\n\
-                   component a monthly { pay 3% * sum( sales.amount ) }\n\
-                   component b monthly { pay 1% * sum(sales.amount where amount > 0) }";
-        let (plan, _) = load(SourceFile::new("p.policy", src)).unwrap();
-        // `sum(sales.amount)` twice (spacing aside) and one filtered sum: two aggregates.
-        assert_eq!(plan.aggregates.len(), 2);
-    }
+fn parse(source: &SourceFile) -> Result<ast::Policy, PolicyReport> {
+    crate::syntax::parse(&source.text).map_err(|problems| PolicyReport { source: source.clone(), problems })
+}
+
+/// In source order, as an analyst reads the file (a stable sort: problems at the same place
+/// keep the order they were found in).
+fn sort_by_position(problems: &mut [Problem]) {
+    problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
 }

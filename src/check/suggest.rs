@@ -1,4 +1,7 @@
 //! "Did you mean": the closest known name to a misspelt one.
+//!
+//! Plain string matching: it knows nothing of the checker's state, and is used outside the
+//! checker too (re-exported as `check::suggest_help`).
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
 /// Jaro-Winkler finds typos in longer Latin names; for short names (two-character Chinese

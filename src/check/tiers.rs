@@ -1,8 +1,11 @@
 //! Tier tables: brackets by inclusive lower bound, strictly ascending, with an explicit mode.
+//!
+//! Takes the base already checked (by `expr`) and checks only the brackets; it reads no
+//! declarations and calls nothing else in `check`.
 
 use rust_decimal::Decimal;
 
-use super::declarations::Checker;
+use super::checker::Checker;
 use crate::diagnostics::Problem;
 use crate::plan::*;
 use crate::source::Span;
@@ -10,7 +13,6 @@ use crate::syntax::ast::{self, BracketPay};
 
 /// Checks the brackets even when the base failed, so that every problem shows at once.
 pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span: Span) -> Option<Expr> {
-    let base_ty = base.as_ref().map(|b| b.ty);
     if let Some(base) = base.as_ref().filter(|b| !matches!(b.ty, Ty::Money | Ty::Number)) {
         checker.error(
             Problem::error(
@@ -56,33 +58,8 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span
                 ok = false;
             }
         }
-        let pays = match b.pays {
-            BracketPay::Rate(r) => {
-                if let (Some(Ty::Number), Some(base)) = (base_ty, &base) {
-                    checker.error(
-                        Problem::error("a rate needs an amount of money as the tier base", r.span, "rate of a count")
-                            .with_label(base.span, format!("the base is {}", base.ty.name()))
-                            .with_help("pay a `fixed` amount per bracket when tiering a count"),
-                    );
-                    ok = false;
-                }
-                if r.value > Decimal::ONE {
-                    checker.problems.push(
-                        Problem::warning("C0006", "rate above 100%", r.span, "more than the whole amount")
-                            .with_help("check the rate; a rate over 100% pays more than the base itself"),
-                    );
-                }
-                if r.value < Decimal::ZERO {
-                    checker.error(
-                        Problem::error("a negative rate", r.span, "negative")
-                            .with_help("a bracket's rate is between 0% and 100%"),
-                    );
-                    ok = false;
-                }
-                TierPay::Rate(r.value)
-            }
-            BracketPay::Fixed(f) => TierPay::Fixed(f.value),
-        };
+        let (pays, pays_ok) = bracket_pay(checker, b.pays, base.as_ref());
+        ok &= pays_ok;
         brackets.push(TierBracket { from: b.from.value, pays, span: b.span });
     }
     let base = base.filter(|b| matches!(b.ty, Ty::Money | Ty::Number))?;
@@ -94,4 +71,34 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span
         ty: Ty::Money,
         span,
     })
+}
+
+/// What a bracket pays; `false` when it is an error (a rate of a count, a negative rate).
+fn bracket_pay(checker: &mut Checker, pays: BracketPay, base: Option<&Expr>) -> (TierPay, bool) {
+    let r = match pays {
+        BracketPay::Rate(r) => r,
+        BracketPay::Fixed(f) => return (TierPay::Fixed(f.value), true),
+    };
+    let mut ok = true;
+    if let Some(base) = base.filter(|b| b.ty == Ty::Number) {
+        checker.error(
+            Problem::error("a rate needs an amount of money as the tier base", r.span, "rate of a count")
+                .with_label(base.span, format!("the base is {}", base.ty.name()))
+                .with_help("pay a `fixed` amount per bracket when tiering a count"),
+        );
+        ok = false;
+    }
+    if r.value > Decimal::ONE {
+        checker.problems.push(
+            Problem::warning("C0006", "rate above 100%", r.span, "more than the whole amount")
+                .with_help("check the rate; a rate over 100% pays more than the base itself"),
+        );
+    }
+    if r.value < Decimal::ZERO {
+        checker.error(
+            Problem::error("a negative rate", r.span, "negative").with_help("a bracket's rate is between 0% and 100%"),
+        );
+        ok = false;
+    }
+    (TierPay::Rate(r.value), ok)
 }

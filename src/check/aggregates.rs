@@ -1,0 +1,264 @@
+//! Aggregates (`sum`, `count`, `count_distinct`, `avg`, `min`, `max`, with `where`): which
+//! input one ranges over, whether that input can be aggregated per payee and period, the
+//! kind of value it gives, and folding the same aggregate written twice into one.
+//!
+//! Checks the argument and filter through `expr` in the input's row scope and adds to the
+//! plan's aggregates; reads the declared inputs and changes no other declaration.
+
+use super::checker::{Checker, Scope};
+use super::suggest;
+use crate::diagnostics::Problem;
+use crate::lang::Cadence;
+use crate::period::Granularity;
+use crate::plan::{AggFunc, Aggregate, Expr, Node, Ty};
+use crate::source::Span;
+use crate::syntax::ast::{self, ExprKind};
+
+impl Checker {
+    pub fn aggregate(
+        &mut self,
+        func: AggFunc,
+        function: &ast::Ident,
+        args: &[ast::Expr],
+        filter: Option<&ast::Expr>,
+        scope: &Scope,
+        span: Span,
+    ) -> Option<Expr> {
+        let fname = func.name();
+        let Scope::Statement { cadence, .. } = scope else {
+            self.error(
+                Problem::error(format!("`{fname}` cannot be used inside another aggregate"), span, "nested aggregate")
+                    .with_help("compute the inner aggregate with `let` and combine the results"),
+            );
+            return None;
+        };
+        let [arg] = args else {
+            self.error(
+                Problem::error(format!("`{fname}` takes one argument"), span, "wrong number of arguments")
+                    .with_help(format!("e.g. `{fname}(sales.amount where kind = \"new\")`")),
+            );
+            return None;
+        };
+        let input = self.ranged_input(fname, function, arg, filter, span)?;
+        let input_name = self.aggregatable(input, *cadence, span)?;
+        let row = Scope::Row { input };
+        let is_input_name = matches!(&arg.kind, ExprKind::Name(n) if n.name == input_name);
+        let arg_expr = if is_input_name { None } else { Some(self.expr(arg, &row)?) };
+        let filter_expr = self.where_filter(filter, &row)?;
+        let ty = self.aggregate_type(func, arg, arg_expr.as_ref(), &input_name)?;
+        Some(self.fold_aggregate(Aggregate { input, func, arg: arg_expr, filter: filter_expr, ty, span }))
+    }
+
+    /// The input an aggregate ranges over, or an error: an unknown input, or none named.
+    fn ranged_input(
+        &mut self,
+        fname: &str,
+        function: &ast::Ident,
+        arg: &ast::Expr,
+        filter: Option<&ast::Expr>,
+        span: Span,
+    ) -> Option<usize> {
+        if let Some(input) = self.aggregate_input(arg, filter) {
+            return Some(input);
+        }
+        if let Some(unknown) = self.unknown_input_in(arg, filter) {
+            let names: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
+            self.error(
+                Problem::error(format!("unknown input `{}`", unknown.name), unknown.span, "not declared")
+                    .with_help(suggest::help(&unknown.name, "input", names.iter().map(String::as_str))),
+            );
+            return None;
+        }
+        self.error(
+            Problem::error(
+                format!("cannot tell which input `{fname}` ranges over"),
+                function.span.to(span),
+                "no `input.column` inside",
+            )
+            .with_help("name a column with its input, e.g. `sum(sales.amount)` or `count(sales)`"),
+        );
+        None
+    }
+
+    /// An input with a payee and a period column no finer than the cadence; its name.
+    fn aggregatable(&mut self, input: usize, cadence: Cadence, span: Span) -> Option<String> {
+        let schema = self.inputs.get(input)?;
+        let input_name = schema.name.clone();
+        if schema.payee.is_none() || schema.bucket().is_none() {
+            let missing = if schema.payee.is_none() { "payee" } else { "period" };
+            self.error(
+                Problem::error(
+                    format!(
+                        "input `{input_name}` has no {missing} column, so it cannot be aggregated per payee and period"
+                    ),
+                    span,
+                    "aggregated here",
+                )
+                .with_help(format!(
+                    "mark its {missing} column in `input {input_name}`, e.g. `{missing} <column>: ...`"
+                )),
+            );
+            return None;
+        }
+        if schema.bucket().is_some_and(|b| b > Granularity::from(cadence)) {
+            self.error(
+                Problem::error(format!("`{input_name}` has one row per {}, finer periods cannot be summed from it", granularity_word(schema.bucket())), span, "aggregated here")
+                    .with_help(format!("read it in a component at least as long as its period, or read the value with `{input_name}.<column>`")),
+            );
+            return None;
+        }
+        Some(input_name)
+    }
+
+    /// `where ...`, checked per row; it must be true or false.
+    fn where_filter(&mut self, filter: Option<&ast::Expr>, row: &Scope) -> Option<Option<Expr>> {
+        let Some(f) = filter else {
+            return Some(None);
+        };
+        let f = self.expr(f, row)?;
+        if f.ty != Ty::Bool {
+            self.error(
+                Problem::error("a `where` filter must be true or false", f.span, format!("this is {}", f.ty.name()))
+                    .with_help("e.g. `where kind in [\"renewal\", \"upsell\"]`"),
+            );
+            return None;
+        }
+        Some(Some(f))
+    }
+
+    /// What an aggregate gives: a count is a number; the others take their column's unit.
+    fn aggregate_type(
+        &mut self,
+        func: AggFunc,
+        arg: &ast::Expr,
+        arg_expr: Option<&Expr>,
+        input_name: &str,
+    ) -> Option<Ty> {
+        let fname = func.name();
+        match (func, arg_expr) {
+            (AggFunc::Count | AggFunc::CountDistinct, _) => Some(Ty::Number),
+            (_, None) => {
+                self.error(
+                    Problem::error(format!("`{fname}` needs a column to {fname}"), arg.span, "a whole input")
+                        .with_help(format!("e.g. `{fname}({input_name}.amount)`")),
+                );
+                None
+            }
+            (AggFunc::Min | AggFunc::Max, Some(a)) if a.ty.is_numeric() || a.ty == Ty::Date => Some(a.ty),
+            (_, Some(a)) if a.ty.is_numeric() => Some(a.ty),
+            (_, Some(a)) => {
+                self.error(
+                    Problem::error(format!("cannot {fname} {} values", a.ty.name()), a.span, format!("this is {}", a.ty.name()))
+                        .with_help("aggregate a numeric column (money, percent, integer, decimal), or use `count` / `count_distinct`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The same aggregate written twice (`sum(sales.amount)` in a component and in a metric)
+    /// is folded once per row: both uses read the first one.
+    fn fold_aggregate(&mut self, aggregate: Aggregate) -> Expr {
+        let same = |a: &Option<Expr>, b: &Option<Expr>| match (a, b) {
+            (Some(x), Some(y)) => x.same(y),
+            (None, None) => true,
+            _ => false,
+        };
+        let (ty, span) = (aggregate.ty, aggregate.span);
+        if let Some(existing) = self.aggregates.iter().position(|a| {
+            a.input == aggregate.input
+                && a.func == aggregate.func
+                && same(&a.arg, &aggregate.arg)
+                && same(&a.filter, &aggregate.filter)
+        }) {
+            return Expr { node: Node::Aggregate(existing), ty, span };
+        }
+        self.aggregates.push(aggregate);
+        Expr { node: Node::Aggregate(self.aggregates.len() - 1), ty, span }
+    }
+
+    /// The input an aggregate ranges over: the first `input.column` (or bare input name) in it.
+    fn aggregate_input(&self, arg: &ast::Expr, filter: Option<&ast::Expr>) -> Option<usize> {
+        let mut found = None;
+        let mut visit = |e: &ast::Expr| {
+            walk(e, &mut |node| {
+                if found.is_some() {
+                    return;
+                }
+                let name = match &node.kind {
+                    ExprKind::Field { input, .. } => Some(&input.name),
+                    ExprKind::Name(n) => Some(&n.name),
+                    _ => None,
+                };
+                if let Some(name) = name {
+                    found = self.inputs.iter().position(|i| &i.name == name);
+                }
+            })
+        };
+        visit(arg);
+        if let Some(f) = filter {
+            visit(f);
+        }
+        found
+    }
+
+    /// The first `x.column` in an aggregate whose `x` is not a declared input (a typo).
+    fn unknown_input_in(&self, arg: &ast::Expr, filter: Option<&ast::Expr>) -> Option<ast::Ident> {
+        let mut found = None;
+        let mut visit = |e: &ast::Expr| {
+            walk(e, &mut |node| {
+                if let ExprKind::Field { input, .. } = &node.kind {
+                    if found.is_none() && input.name != "payee" && !self.inputs.iter().any(|i| i.name == input.name) {
+                        found = Some(input.clone());
+                    }
+                }
+            })
+        };
+        visit(arg);
+        if let Some(f) = filter {
+            visit(f);
+        }
+        found
+    }
+}
+
+/// Visits every node of an AST expression.
+fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Field { .. } => {}
+        ExprKind::Unary { operand, .. } => walk(operand, f),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            walk(lhs, f);
+            walk(rhs, f);
+        }
+        ExprKind::In { value, list } => {
+            walk(value, f);
+            list.iter().for_each(|x| walk(x, f));
+        }
+        ExprKind::If { condition, then, otherwise } => {
+            walk(condition, f);
+            walk(then, f);
+            walk(otherwise, f);
+        }
+        ExprKind::Call { args, filter, .. } => {
+            args.iter().for_each(|x| walk(x, f));
+            if let Some(x) = filter {
+                walk(x, f);
+            }
+        }
+        ExprKind::Default { value, fallback } => {
+            walk(value, f);
+            walk(fallback, f);
+        }
+        ExprKind::Tiers(t) => walk(&t.base, f),
+    }
+}
+
+fn granularity_word(g: Option<Granularity>) -> &'static str {
+    match g {
+        Some(Granularity::Month) | None => "month",
+        Some(Granularity::Quarter) => "quarter",
+        Some(Granularity::Year) => "year",
+    }
+}

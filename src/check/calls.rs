@@ -1,0 +1,207 @@
+//! Calls: `name(args)` is an aggregate (handed to `aggregates`), a scalar function (`min`,
+//! `max`, `abs`, `round`) or a lookup in a declared rate table; each with its arity and the
+//! kinds of value its arguments must be.
+//!
+//! Checks arguments through `expr`, their units through `units` and the enumerated keys of a
+//! table through `enums`. Reads the declared tables; declares nothing.
+
+use rust_decimal::Decimal;
+
+use super::checker::{Checker, Scope};
+use super::suggest;
+use crate::diagnostics::Problem;
+use crate::money::Rounding;
+use crate::plan::{AggFunc, Expr, Node, Table, Ty};
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::value::Value;
+
+const AGGREGATES: [(&str, AggFunc); 6] = [
+    ("sum", AggFunc::Sum),
+    ("count", AggFunc::Count),
+    ("count_distinct", AggFunc::CountDistinct),
+    ("avg", AggFunc::Avg),
+    ("min", AggFunc::Min),
+    ("max", AggFunc::Max),
+];
+const SCALAR_FUNCTIONS: [&str; 4] = ["min", "max", "abs", "round"];
+
+impl Checker {
+    pub fn call(
+        &mut self,
+        function: &ast::Ident,
+        args: &[ast::Expr],
+        filter: Option<&ast::Expr>,
+        scope: &Scope,
+        span: Span,
+    ) -> Option<Expr> {
+        let name = function.name.as_str();
+        self.known_function(function)?;
+        let agg = AGGREGATES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
+        let scalar_minmax = matches!(name, "min" | "max") && args.len() >= 2;
+        if let (Some(func), false) = (agg, scalar_minmax) {
+            return self.aggregate(func, function, args, filter, scope, span);
+        }
+        if filter.is_some() {
+            self.error(
+                Problem::error(format!("`{name}` does not take `where`"), span, "here")
+                    .with_help("`where` filters the rows of an aggregate such as `sum(...)`"),
+            );
+            return None;
+        }
+        if let Some(t) = self.tables.iter().position(|t| t.name == name) {
+            return self.table_call(t, args, scope, span);
+        }
+        self.scalar_call(name, args, scope, span)
+    }
+
+    /// An aggregate, a scalar function or a table; else an error listing them.
+    fn known_function(&mut self, function: &ast::Ident) -> Option<()> {
+        let name = function.name.as_str();
+        let is_table = self.tables.iter().any(|t| t.name == name);
+        if is_table || SCALAR_FUNCTIONS.contains(&name) || AGGREGATES.iter().any(|(n, _)| *n == name) {
+            return Some(());
+        }
+        let known: Vec<String> = AGGREGATES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .chain(SCALAR_FUNCTIONS.iter().map(|s| s.to_string()))
+            .chain(self.tables.iter().map(|t| t.name.clone()))
+            .collect();
+        self.error(
+            Problem::error(format!("unknown function `{name}`"), function.span, "not a function or table")
+                .with_help(suggest::help(name, "function", known.iter().map(String::as_str))),
+        );
+        None
+    }
+
+    /// `min(a, b, ...)`, `max(a, b, ...)`, `abs(x)`, `round(x, step)`.
+    fn scalar_call(&mut self, name: &str, args: &[ast::Expr], scope: &Scope, span: Span) -> Option<Expr> {
+        let mut checked = Vec::new();
+        for a in args {
+            checked.push(self.expr(a, scope));
+        }
+        let mut checked: Vec<Expr> = checked.into_iter().collect::<Option<_>>()?;
+        match name {
+            "min" | "max" => {
+                let ty = self.same_numeric(&mut checked, name)?;
+                let node = if name == "min" { Node::Min(checked) } else { Node::Max(checked) };
+                Some(Expr { node, ty, span })
+            }
+            "abs" => self.abs_call(checked, span),
+            "round" => self.round_call(checked, span),
+            _ => None,
+        }
+    }
+
+    fn abs_call(&mut self, checked: Vec<Expr>, span: Span) -> Option<Expr> {
+        let [x] = <[Expr; 1]>::try_from(checked).ok().or_else(|| self.arity("abs", "one value", span))?;
+        if !x.ty.is_numeric() {
+            self.error(Problem::error(format!("`abs` needs a number, found {}", x.ty.name()), x.span, "not a number"));
+            return None;
+        }
+        let ty = x.ty;
+        Some(Expr { node: Node::Abs(Box::new(x)), ty, span })
+    }
+
+    fn round_call(&mut self, checked: Vec<Expr>, span: Span) -> Option<Expr> {
+        let [x, step] = <[Expr; 2]>::try_from(checked)
+            .ok()
+            .or_else(|| self.arity("round", "a value and a step, e.g. `round(x, 0.01)`", span))?;
+        let Node::Const(Value::Number(step_value)) = step.node else {
+            self.error(
+                Problem::error("the rounding step must be a number written out", step.span, "not a literal")
+                    .with_help("e.g. `round(x, 0.01)`"),
+            );
+            return None;
+        };
+        if step_value <= Decimal::ZERO || !x.ty.is_numeric() {
+            self.error(
+                Problem::error("`round` takes a number and a positive step", span, "here")
+                    .with_help("e.g. `round(x, 0.01)` rounds half-up to the fen"),
+            );
+            return None;
+        }
+        let ty = x.ty;
+        let rounding = Rounding { step: step_value, ..Rounding::default() };
+        Some(Expr { node: Node::Round(Box::new(x), rounding), ty, span })
+    }
+
+    fn arity<T>(&mut self, name: &str, expected: &str, span: Span) -> Option<T> {
+        self.error(Problem::error(format!("`{name}` takes {expected}"), span, "wrong number of arguments"));
+        None
+    }
+
+    /// `rate_by_kind(sales.kind)`: one key per parameter, each of the kind its rows are keyed
+    /// by; with enumerated keys, every row can match and (without `else`) every value has one.
+    fn table_call(&mut self, t: usize, args: &[ast::Expr], scope: &Scope, span: Span) -> Option<Expr> {
+        let table = self.tables.get(t)?.clone();
+        if args.len() != table.params.len() {
+            self.error(
+                Problem::error(
+                    format!(
+                        "table `{}` takes {} keys ({}), not {}",
+                        table.name,
+                        table.params.len(),
+                        table.params.join(", "),
+                        args.len()
+                    ),
+                    span,
+                    "wrong number of keys",
+                )
+                .with_label(table.span, "declared here"),
+            );
+            return None;
+        }
+        let mut checked = Vec::new();
+        for a in args {
+            checked.push(self.expr(a, scope));
+        }
+        let checked: Vec<Expr> = checked.into_iter().collect::<Option<_>>()?;
+        let mut enums: Vec<Option<Vec<String>>> = Vec::new();
+        for (pos, arg) in checked.iter().enumerate() {
+            let values = self.enum_values(arg, scope);
+            self.table_key(&table, pos, arg, values.as_deref())?;
+            enums.push(values);
+        }
+        self.check_table_coverage(&table, &enums, span)?;
+        Some(Expr { node: Node::Table(t, checked), ty: table.ty, span })
+    }
+
+    /// The key at `pos` of every row against the argument looking it up: the same kind of
+    /// value, and for an enumerated argument one of its values.
+    fn table_key(&mut self, table: &Table, pos: usize, arg: &Expr, values: Option<&[String]>) -> Option<()> {
+        for row in &table.rows {
+            let Some(Some(key)) = row.keys.get(pos) else {
+                continue;
+            };
+            let key_ty = match key {
+                Value::Number(_) => Ty::Number,
+                Value::Text(_) => Ty::Text,
+                Value::Bool(_) => Ty::Bool,
+                _ => Ty::Period,
+            };
+            let numeric = key_ty == Ty::Number && arg.ty.is_numeric();
+            if key_ty != arg.ty && !numeric {
+                self.error(
+                    Problem::error(
+                        format!(
+                            "table `{}` is keyed by {} here, but gets {}",
+                            table.name,
+                            key_ty.name(),
+                            arg.ty.name()
+                        ),
+                        arg.span,
+                        format!("this is {}", arg.ty.name()),
+                    )
+                    .with_label(row.span, "row"),
+                );
+                return None;
+            }
+            if let (Some(values), Value::Text(k)) = (values, key) {
+                self.check_enum_key(k, values, row.span, arg.span);
+            }
+        }
+        Some(())
+    }
+}

@@ -1,0 +1,100 @@
+//! The checker's state: what has been declared so far, the problems found, and the scope an
+//! expression is read in; with the few helpers every other step shares (the text of a span,
+//! recording a problem, a literal's value, the currency of an amount).
+//!
+//! A leaf: nothing here calls the other files of `check`. They add `impl Checker` blocks of
+//! their own and read or fill these fields.
+
+use crate::diagnostics::Problem;
+use crate::lang::Cadence;
+use crate::plan::{Aggregate, InputSchema, Let, Lookup, PayeeSource, Table, Ty};
+use crate::source::{SourceFile, Span};
+use crate::syntax::ast::Literal;
+use crate::value::Value;
+
+pub struct Checker {
+    pub problems: Vec<Problem>,
+    pub inputs: Vec<InputSchema>,
+    pub payee: Option<PayeeSource>,
+    pub tables: Vec<Table>,
+    pub aggregates: Vec<Aggregate>,
+    pub lookups: Vec<Lookup>,
+    /// The policy's currency: money literals must be written in it.
+    pub currency: String,
+    /// Columns whose declaration failed (input index, name): uses of them report nothing
+    /// more, so one mistake gives one error.
+    pub broken_columns: Vec<(usize, String)>,
+    pub source: Option<SourceFile>,
+}
+
+/// Where an expression is read.
+///
+/// In a *statement* scope (a component's `let`, `when`, `pay`, or a metric) names are
+/// `let`s, `input.column` is a lookup of the payee's one row for the period, and aggregates
+/// range over rows. Inside an aggregate the scope is a *row* of one input: names are its
+/// columns. A row expression never reads a `let`, which keeps the streaming pass
+/// independent of the statement computation.
+pub enum Scope<'a> {
+    /// `broken` names `let`s that failed to check: using them reports nothing more.
+    Statement {
+        lets: &'a [Let],
+        broken: &'a [String],
+        cadence: Cadence,
+    },
+    Row {
+        input: usize,
+    },
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Checker {
+            problems: Vec::new(),
+            inputs: Vec::new(),
+            payee: None,
+            tables: Vec::new(),
+            aggregates: Vec::new(),
+            lookups: Vec::new(),
+            currency: String::new(),
+            broken_columns: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// The policy text of a span, as the analyst wrote it (`100_000`, not `100000`).
+    pub fn text(&self, span: Span) -> String {
+        self.source.as_ref().and_then(|s| s.text.get(span.start..span.end)).unwrap_or("").to_string()
+    }
+
+    pub fn error(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// `500 USD` in a CNY policy is an error: amounts are in the policy's currency.
+    pub fn check_currency(&mut self, lit: &Literal, span: Span) {
+        if let Literal::Money { currency, .. } = lit {
+            if *currency != self.currency {
+                let help = format!("this policy pays in `{}`; write `... {}`", self.currency, self.currency);
+                self.error(
+                    Problem::error(
+                        format!("amount in `{currency}`, but the policy's currency is `{}`", self.currency),
+                        span,
+                        "other currency",
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+/// A literal's run-time value and static type.
+pub fn literal_value(lit: &Literal) -> (Value, Ty) {
+    match lit {
+        Literal::Number(n) => (Value::Number(*n), Ty::Number),
+        Literal::Money { amount, .. } => (Value::Number(*amount), Ty::Money),
+        Literal::Percent(p) => (Value::Number(*p), Ty::Percent),
+        Literal::Text(t) => (Value::text(t), Ty::Text),
+        Literal::Bool(b) => (Value::Bool(*b), Ty::Bool),
+    }
+}

@@ -1,0 +1,195 @@
+//! Components and metrics: a component's statements in order (`let`, `when`, `pay`, `cap`,
+//! `floor`, `rounding`), each checked in the scope of the `let`s before it; a metric's one
+//! value; and rounding declarations, policy-wide or per component.
+//!
+//! Checks expressions through `expr` and builds the plan's components and metrics; it adds
+//! no declaration itself, and names shared across components and metrics (one set) are the
+//! driver's concern.
+
+use rust_decimal::Decimal;
+
+use super::checker::{Checker, Scope};
+use super::units::coerce_literal;
+use crate::diagnostics::Problem;
+use crate::money::Rounding;
+use crate::plan::{Component, Expr, Let, Metric, Node, Ty};
+use crate::source::Span;
+use crate::syntax::ast::{self, Statement};
+use crate::value::Value;
+
+/// A component's body as its statements are checked, top to bottom.
+struct Body {
+    lets: Vec<Let>,
+    /// `let`s that failed to check: later uses of them report nothing more.
+    broken: Vec<String>,
+    gates: Vec<Expr>,
+    /// What it pays, and where the `pay` statement is.
+    pay: Option<(Expr, Span)>,
+    cap: Option<Expr>,
+    floor: Option<Expr>,
+    rounding: Rounding,
+    /// A statement failed: the component is checked to the end but not built.
+    failed: bool,
+}
+
+impl Checker {
+    pub fn rounding(&mut self, r: &ast::RoundingDecl) -> Rounding {
+        if r.step.value <= Decimal::ZERO {
+            self.error(
+                Problem::error("rounding step must be positive", r.step.span, "not a positive step")
+                    .with_help("round to a step such as `0.01` (the fen) or `1` (the yuan)"),
+            );
+            return Rounding::default();
+        }
+        Rounding { mode: r.mode.value, step: r.step.value }
+    }
+
+    pub fn component(&mut self, decl: &ast::ComponentDecl, policy_rounding: Rounding) -> Option<Component> {
+        let mut body = Body {
+            lets: Vec::new(),
+            broken: Vec::new(),
+            gates: Vec::new(),
+            pay: None,
+            cap: None,
+            floor: None,
+            rounding: policy_rounding,
+            failed: false,
+        };
+        for statement in &decl.body {
+            if self.statement(decl, statement, &mut body).is_none() {
+                body.failed = true;
+            }
+        }
+        let Some((pay, _)) = body.pay else {
+            if !body.failed {
+                self.error(
+                    Problem::error(
+                        format!("component `{}` does not say what it pays", decl.name.name),
+                        decl.name.span,
+                        "no `pay`",
+                    )
+                    .with_help("add a `pay` line, e.g. `pay 5% * sum(sales.amount)`"),
+                );
+            }
+            return None;
+        };
+        self.check_cap_above_floor(body.cap.as_ref(), body.floor.as_ref());
+        if body.failed {
+            return None;
+        }
+        Some(Component {
+            name: decl.name.name.clone(),
+            label: decl.label.as_ref().map(|l| l.value.clone()),
+            cadence: decl.cadence.value,
+            lets: body.lets,
+            gates: body.gates,
+            pay,
+            cap: body.cap,
+            floor: body.floor,
+            rounding: body.rounding,
+            span: decl.name.span,
+        })
+    }
+
+    /// One statement of a component, added to `body`; `None` when it failed.
+    fn statement(&mut self, decl: &ast::ComponentDecl, statement: &Statement, body: &mut Body) -> Option<()> {
+        let scope = Scope::Statement { lets: &body.lets, broken: &body.broken, cadence: decl.cadence.value };
+        match statement {
+            Statement::Let { name, value, .. } => {
+                if let Some(first) = body.lets.iter().find(|l| l.name == name.name) {
+                    let first = first.span;
+                    self.error(
+                        Problem::error(format!("`{}` is defined twice", name.name), name.span, "second definition")
+                            .with_label(first, "first defined here")
+                            .with_help("a `let` name is defined once per component"),
+                    );
+                    return None;
+                }
+                let Some(e) = self.expr(value, &scope) else {
+                    body.broken.push(name.name.clone());
+                    return None;
+                };
+                body.lets.push(Let { name: name.name.clone(), value: e, span: name.span });
+            }
+            Statement::When { condition, .. } => {
+                let e = self.expr(condition, &scope)?;
+                if e.ty != Ty::Bool {
+                    self.error(
+                        Problem::error(
+                            "a `when` condition must be true or false",
+                            e.span,
+                            format!("this is {}", e.ty.name()),
+                        )
+                        .with_help("compare it, e.g. `when surveys.satisfaction >= 80%`"),
+                    );
+                    return None;
+                }
+                body.gates.push(e);
+            }
+            Statement::Pay { value, span } => {
+                if let Some((_, first)) = &body.pay {
+                    self.error(
+                        Problem::error(format!("component `{}` pays twice", decl.name.name), *span, "second `pay`")
+                            .with_label(*first, "first `pay`")
+                            .with_help("combine the amounts in one `pay`, or split them into two components"),
+                    );
+                    return None;
+                }
+                let e = self.money_expr(value, &scope, "what a component pays")?;
+                body.pay = Some((e, *span));
+            }
+            Statement::Cap { value, .. } => body.cap = Some(self.money_expr(value, &scope, "a cap")?),
+            Statement::Floor { value, .. } => body.floor = Some(self.money_expr(value, &scope, "a floor")?),
+            Statement::Rounding(r) => body.rounding = self.rounding(r),
+        }
+        Some(())
+    }
+
+    /// A cap and a floor both written out: the cap may not be below the floor.
+    fn check_cap_above_floor(&mut self, cap: Option<&Expr>, floor: Option<&Expr>) {
+        let (Some(c), Some(f)) = (cap, floor) else {
+            return;
+        };
+        if let (Node::Const(Value::Number(c_val)), Node::Const(Value::Number(f_val))) = (&c.node, &f.node) {
+            if c_val < f_val {
+                self.error(
+                    Problem::error("the cap is below the floor", c.span, "cap")
+                        .with_label(f.span, "floor")
+                        .with_help("a cap must be at least the floor"),
+                );
+            }
+        }
+    }
+
+    /// An expression that must be an amount of money (a literal number counts as one).
+    fn money_expr(&mut self, value: &ast::Expr, scope: &Scope, what: &str) -> Option<Expr> {
+        let mut e = self.expr(value, scope)?;
+        coerce_literal(&mut e, Ty::Money);
+        if e.ty != Ty::Money {
+            let help = match e.ty {
+                Ty::Percent => "multiply the rate by an amount, e.g. `5% * sum(sales.amount)`".to_string(),
+                _ => format!("{what} is an amount of money"),
+            };
+            self.error(
+                Problem::error(format!("{what} must be money"), e.span, format!("this is {}", e.ty.name()))
+                    .with_help(help),
+            );
+            return None;
+        }
+        Some(e)
+    }
+
+    /// `metric name cadence = value`: one value, read like a component's statement with no
+    /// `let`s before it.
+    pub fn metric(&mut self, m: &ast::MetricDecl) -> Option<Metric> {
+        let scope = Scope::Statement { lets: &[], broken: &[], cadence: m.cadence.value };
+        let value = self.expr(&m.value, &scope)?;
+        Some(Metric {
+            name: m.name.name.clone(),
+            label: m.label.as_ref().map(|l| l.value.clone()),
+            cadence: m.cadence.value,
+            value,
+            span: m.name.span,
+        })
+    }
+}

@@ -1,0 +1,157 @@
+//! The driver: checks a whole policy in the order its parts depend on each other (header,
+//! rounding, inputs, payee, tables, then components and metrics, which read them) and builds
+//! the [`Plan`].
+//!
+//! The only file that decides the order of the steps; each step lives in its own file
+//! (`inputs`, `tables`, `components`). It checks no expression itself.
+
+use std::collections::HashMap;
+
+use super::checker::Checker;
+use crate::diagnostics::Problem;
+use crate::money::{Currency, Rounding};
+use crate::plan::{Component, Metric, Plan};
+use crate::source::{SourceFile, Span};
+use crate::syntax::ast::{self, Item};
+
+/// Names taken by components and metrics (they share one set), with where each was declared.
+type Names<'a> = HashMap<&'a str, Span>;
+
+impl Checker {
+    pub fn policy(&mut self, policy: &ast::Policy, source: SourceFile, sha256: String) -> Option<Plan> {
+        self.source = Some(source.clone());
+        let header = &policy.header;
+        self.header(header);
+        let rounding = self.policy_rounding(policy);
+        for item in &policy.items {
+            if let Item::Input(input) = item {
+                self.input(input);
+            }
+        }
+        self.payee_decl(policy);
+        for item in &policy.items {
+            if let Item::Table(table) = item {
+                self.table(table);
+            }
+        }
+        let mut names = Names::new();
+        let components = self.components(policy, rounding, &mut names);
+        let metrics = self.metrics(policy, &mut names);
+        if !policy.items.iter().any(|i| matches!(i, Item::Component(_))) {
+            self.error(
+                Problem::error("the policy has no components, so it pays nothing", header.span, "policy declared here")
+                    .with_help(
+                        "add a component, e.g. `component sales_commission monthly { pay 3% * sum(sales.amount) }`",
+                    ),
+            );
+        }
+        let payee = self.payee?;
+        Some(Plan {
+            name: header.name.value.clone(),
+            version: header.version.value.clone(),
+            currency: Currency::new(&self.currency),
+            sha256,
+            source,
+            rounding,
+            inputs: std::mem::take(&mut self.inputs),
+            payee,
+            tables: std::mem::take(&mut self.tables),
+            aggregates: std::mem::take(&mut self.aggregates),
+            lookups: std::mem::take(&mut self.lookups),
+            components,
+            metrics,
+        })
+    }
+
+    /// The policy's name and currency; the currency is kept for the money literals.
+    fn header(&mut self, header: &ast::Header) {
+        if header.name.value.trim().is_empty() {
+            self.error(
+                Problem::error("policy name is empty", header.name.span, "empty name")
+                    .with_help("name the plan, e.g. `policy \"Telecom account manager commission\"`"),
+            );
+        }
+        let currency = header.currency.name.clone();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            self.error(
+                Problem::error(
+                    format!("`{currency}` is not a currency code"),
+                    header.currency.span,
+                    "expected a three-letter code",
+                )
+                .with_help("use an ISO 4217 code such as `CNY`, `USD` or `EUR`"),
+            );
+        }
+        self.currency = currency;
+    }
+
+    /// The policy-wide rounding, set at most once (the last one counts if set twice).
+    fn policy_rounding(&mut self, policy: &ast::Policy) -> Rounding {
+        let mut rounding: Option<(Rounding, Span)> = None;
+        for item in &policy.items {
+            if let Item::Rounding(r) = item {
+                if let Some((_, first)) = rounding {
+                    self.error(
+                        Problem::error("the policy sets its rounding twice", r.span, "second rounding")
+                            .with_label(first, "first set here")
+                            .with_help("keep one policy-wide `rounding`; override it inside a component where needed"),
+                    );
+                }
+                rounding = Some((self.rounding(r), r.span));
+            }
+        }
+        rounding.map(|(r, _)| r).unwrap_or_default()
+    }
+
+    /// Every component, in order. A component declared twice is still checked, so that its
+    /// own mistakes show now, not next run, but only the first is kept.
+    fn components<'a>(&mut self, policy: &'a ast::Policy, rounding: Rounding, names: &mut Names<'a>) -> Vec<Component> {
+        let mut components: Vec<Component> = Vec::new();
+        for item in &policy.items {
+            let Item::Component(c) = item else {
+                continue;
+            };
+            if let Some(first) = names.get(c.name.name.as_str()) {
+                self.error(
+                    Problem::error(
+                        format!("component `{}` is declared twice", c.name.name),
+                        c.name.span,
+                        "second declaration",
+                    )
+                    .with_label(*first, "first declared here")
+                    .with_help("give each component its own name"),
+                );
+                let _ = self.component(c, rounding);
+                continue;
+            }
+            names.insert(&c.name.name, c.name.span);
+            if let Some(component) = self.component(c, rounding) {
+                components.push(component);
+            }
+        }
+        components
+    }
+
+    /// Every metric, in order, after the components whose names they may not reuse.
+    fn metrics<'a>(&mut self, policy: &'a ast::Policy, names: &mut Names<'a>) -> Vec<Metric> {
+        let mut metrics: Vec<Metric> = Vec::new();
+        for item in &policy.items {
+            let Item::Metric(m) = item else {
+                continue;
+            };
+            if let Some(first) = names.get(m.name.name.as_str()) {
+                self.error(
+                    Problem::error(format!("`{}` is declared twice", m.name.name), m.name.span, "second declaration")
+                        .with_label(*first, "first declared here")
+                        .with_help("components and metrics share one set of names; rename one"),
+                );
+                continue;
+            }
+            names.insert(&m.name.name, m.name.span);
+            if let Some(metric) = self.metric(m) {
+                metrics.push(metric);
+            }
+        }
+        metrics
+    }
+}

@@ -1,0 +1,116 @@
+//! Rate-table declarations (`table rate_by_kind(kind) { "new" -> 5% ... else -> 3% }`): one
+//! key per parameter in every row, no row written twice, and one kind of value throughout.
+//!
+//! Adds to the plan's tables; reads no other declaration. Lookups into a table are checked
+//! where they are written, in `calls`.
+
+use rust_decimal::Decimal;
+
+use super::checker::{literal_value, Checker};
+use crate::diagnostics::Problem;
+use crate::plan::{Table, TableRow, Ty};
+use crate::syntax::ast::{self, Literal};
+use crate::value::Value;
+
+impl Checker {
+    pub fn table(&mut self, decl: &ast::TableDecl) {
+        if self.tables.iter().any(|t| t.name == decl.name.name) {
+            self.error(Problem::error(
+                format!("table `{}` is declared twice", decl.name.name),
+                decl.name.span,
+                "second declaration",
+            ));
+            return;
+        }
+        // The kind of value the table gives: that of its first value.
+        let mut ty: Option<Ty> = None;
+        let rows = self.table_rows(decl, &mut ty);
+        let otherwise = decl.otherwise.as_ref().map(|o| (self.table_value(decl, o, &mut ty), o.span));
+        if rows.is_empty() && otherwise.is_none() {
+            self.error(Problem::error(format!("table `{}` has no rows", decl.name.name), decl.span, "empty table"));
+        }
+        self.tables.push(Table {
+            name: decl.name.name.clone(),
+            params: decl.params.iter().map(|p| p.name.clone()).collect(),
+            rows,
+            otherwise,
+            ty: ty.unwrap_or(Ty::Percent),
+            span: decl.name.span,
+        });
+    }
+
+    /// The rows with one key per parameter, each combination of keys once.
+    fn table_rows(&mut self, decl: &ast::TableDecl, ty: &mut Option<Ty>) -> Vec<TableRow> {
+        let mut rows: Vec<TableRow> = Vec::new();
+        for row in &decl.rows {
+            if row.keys.len() != decl.params.len() {
+                self.error(
+                    Problem::error(
+                        format!(
+                            "row has {} keys, but table `{}` takes {}",
+                            row.keys.len(),
+                            decl.name.name,
+                            decl.params.len()
+                        ),
+                        row.span,
+                        "wrong number of keys",
+                    )
+                    .with_help("write one key per parameter, `_` for any value"),
+                );
+                continue;
+            }
+            let keys: Vec<Option<Value>> =
+                row.keys.iter().map(|k| k.value.as_ref().map(|l| literal_value(l).0)).collect();
+            if let Some(first) = rows.iter().find(|r| r.keys == keys) {
+                let first = first.span;
+                self.error(
+                    Problem::error(
+                        format!("table `{}` has the same row twice", decl.name.name),
+                        row.span,
+                        "repeated row",
+                    )
+                    .with_label(first, "first written here")
+                    .with_help("remove one of them; rows are matched top to bottom"),
+                );
+                continue;
+            }
+            let value = self.table_value(decl, &row.value, ty);
+            rows.push(TableRow { keys, value, span: row.span });
+        }
+        rows
+    }
+
+    /// A value the table gives: in the policy's currency, of the same kind as the first
+    /// (money and plain numbers mix), and a warning for a rate above 100%.
+    fn table_value(&mut self, decl: &ast::TableDecl, lit: &ast::Spanned<Literal>, ty: &mut Option<Ty>) -> Value {
+        let (v, t) = literal_value(&lit.value);
+        self.check_currency(&lit.value, lit.span);
+        match *ty {
+            None => *ty = Some(t),
+            Some(prev)
+                if prev != t && !(prev == Ty::Money && t == Ty::Number) && !(prev == Ty::Number && t == Ty::Money) =>
+            {
+                self.error(
+                    Problem::error(
+                        format!("table `{}` mixes {} and {} values", decl.name.name, prev.name(), t.name()),
+                        lit.span,
+                        format!("{} here", t.name()),
+                    )
+                    .with_help("every row of a table gives the same kind of value"),
+                );
+            }
+            _ => {}
+        }
+        if t == Ty::Percent {
+            if let Value::Number(n) = v {
+                if n > Decimal::ONE {
+                    self.problems.push(
+                        Problem::warning("C0006", "rate above 100%", lit.span, "more than the whole amount")
+                            .with_help("check the rate; a rate over 100% pays more than the sale itself"),
+                    );
+                }
+            }
+        }
+        v
+    }
+}

@@ -1,0 +1,200 @@
+//! Unit tests of the checker: tiny policies and what the checker says about them. Each
+//! expected problem names the policy text its labels point at, so a case reads like the
+//! message an analyst would see.
+//!
+//! They go through the entry points (`load`, `compile`) only, never a step's method, so
+//! they hold however the checker's files are cut.
+
+use miette::Severity;
+
+use super::*;
+use crate::plan::Ty;
+
+/// One ledger, `sales`, with an enumerated `kind`; every case adds its components after it.
+const HEADER: &str = "policy \"P\" version \"1\" currency CNY\n\
+    input sales { key id: text  period date: date  payee manager: text  kind: text in [\"new\", \"renewal\"]  amount: money }\n\
+    payee sales.manager\n";
+
+/// A problem as an analyst sees it: each label as the text it points at and what it says.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    severity: Severity,
+    message: String,
+    labels: Vec<(String, String)>,
+    help: Option<String>,
+}
+
+/// The problems of `HEADER` + `body`: its errors, or the warnings of a policy that checks.
+fn seen(body: &str) -> Vec<Seen> {
+    let text = format!("{HEADER}{body}");
+    let problems = match load(SourceFile::new("p.policy", text.as_str())) {
+        Ok((_, warnings)) => warnings,
+        Err(report) => report.problems,
+    };
+    problems
+        .into_iter()
+        .map(|p| Seen {
+            severity: p.severity,
+            message: p.message,
+            labels: p.labels.into_iter().map(|(span, label)| (text[span.start..span.end].to_string(), label)).collect(),
+            help: p.help,
+        })
+        .collect()
+}
+
+struct Case {
+    name: &'static str,
+    body: &'static str,
+    severity: Severity,
+    message: &'static str,
+    labels: &'static [(&'static str, &'static str)],
+    help: Option<&'static str>,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "money plus percent",
+        body: "component c monthly { pay sum(sales.amount) + 3% }",
+        severity: Severity::Error,
+        message: "cannot apply `+` to money and percent",
+        labels: &[("sum(sales.amount) + 3%", "money + percent"), ("sum(sales.amount)", "money"), ("3%", "percent")],
+        help: Some(
+            "a percentage is a share of something: multiply it by an amount, e.g. `5% * sum(sales.amount)`",
+        ),
+    },
+    Case {
+        name: "a computed number is not money",
+        body: "component c monthly { pay 500 * count(sales) }",
+        severity: Severity::Error,
+        message: "what a component pays must be money",
+        labels: &[("500 * count(sales)", "this is number")],
+        help: Some("what a component pays is an amount of money"),
+    },
+    Case {
+        name: "unknown column",
+        body: "component c monthly { pay 3% * sum(sales.amont) }",
+        severity: Severity::Error,
+        message: "input `sales` has no column `amont`",
+        labels: &[("amont", "no such column")],
+        help: Some("did you mean `amount`?"),
+    },
+    Case {
+        name: "unknown let",
+        body: "component c monthly {\n  let total = sum(sales.amount)\n  pay 3% * totl\n}",
+        severity: Severity::Error,
+        message: "unknown name `totl`",
+        labels: &[("totl", "not defined")],
+        help: Some("did you mean `total`?"),
+    },
+    Case {
+        name: "when is not a condition",
+        body: "component c monthly {\n  when sum(sales.amount)\n  pay 3% * sum(sales.amount)\n}",
+        severity: Severity::Error,
+        message: "a `when` condition must be true or false",
+        labels: &[("sum(sales.amount)", "this is money")],
+        help: Some("compare it, e.g. `when surveys.satisfaction >= 80%`"),
+    },
+    Case {
+        name: "tiers not ascending",
+        body: "component c monthly {\n  pay tiers flat sum(sales.amount) { from 0 rate 1% from 20_000 rate 2% from 10_000 rate 3% }\n}",
+        severity: Severity::Error,
+        message: "brackets must be written in ascending order",
+        labels: &[("10_000", "10_000 comes after a higher bound"), ("from 20_000 rate 2%", "previous bracket")],
+        help: Some("order the brackets by their `from` amount, lowest first"),
+    },
+    Case {
+        name: "enumerated value misspelt",
+        body: "component c monthly { pay 3% * sum(sales.amount where kind = \"renewl\") }",
+        severity: Severity::Error,
+        message: "`renewl` is not one of the values this column can take",
+        labels: &[("\"renewl\"", "never matches")],
+        help: Some("did you mean `renewal`?"),
+    },
+    Case {
+        name: "table without a row for an enumerated value",
+        body: "table bonus(kind) { \"new\" -> 5% }\n\
+               component c monthly { pay sum(sales.amount * bonus(kind)) }",
+        severity: Severity::Error,
+        message: "table `bonus` has no row for (\"renewal\")",
+        labels: &[("bonus", "incomplete table"), ("bonus(kind)", "looked up here")],
+        help: Some("add a row for it, or an `else -> ...` row for everything not listed"),
+    },
+    Case {
+        name: "table rate above 100% is a warning",
+        body: "table bonus(kind) { \"new\" -> 150%  else -> 5% }\n\
+               component c monthly { pay sum(sales.amount * bonus(kind)) }",
+        severity: Severity::Warning,
+        message: "rate above 100%",
+        labels: &[("150%", "more than the whole amount")],
+        help: Some("check the rate; a rate over 100% pays more than the sale itself"),
+    },
+];
+
+#[test]
+fn each_mistake_is_one_problem_pointing_at_it() {
+    for case in CASES {
+        let problems = seen(case.body);
+        let expected = Seen {
+            severity: case.severity,
+            message: case.message.to_string(),
+            labels: case.labels.iter().map(|(text, label)| (text.to_string(), label.to_string())).collect(),
+            help: case.help.map(str::to_string),
+        };
+        assert_eq!(problems, vec![expected], "{}", case.name);
+    }
+}
+
+#[test]
+fn units_of_what_a_component_pays() {
+    let cases = [
+        ("3% * sum(sales.amount)", Ty::Money),
+        ("sum(sales.amount) * 3%", Ty::Money),
+        // A literal number is taken as money where money is needed, also in a branch.
+        ("100", Ty::Money),
+        ("sum(sales.amount) / count(sales) * 2%", Ty::Money),
+        ("if count(sales) > 10 then 500 CNY else 0", Ty::Money),
+    ];
+    for (pay, ty) in cases {
+        let text = format!("{HEADER}component c monthly {{ pay {pay} }}");
+        let (plan, warnings) = load(SourceFile::new("p.policy", text)).unwrap();
+        assert!(warnings.is_empty(), "{pay}: {warnings:?}");
+        assert_eq!(plan.components[0].pay.ty, ty, "{pay}");
+    }
+}
+
+#[test]
+fn the_same_aggregate_is_folded_once() {
+    let src = "policy \"P\" version \"1\" currency CNY\n\
+               input sales { key id: text  period date: date  payee m: text  amount: money }\n\
+               payee sales.m\n\
+               metric sales monthly = sum(sales.amount)\n\
+               component a monthly { pay 3% * sum( sales.amount ) }\n\
+               component b monthly { pay 1% * sum(sales.amount where amount > 0) }";
+    let (plan, _) = load(SourceFile::new("p.policy", src)).unwrap();
+    // `sum(sales.amount)` twice (spacing aside) and one filtered sum: two aggregates.
+    assert_eq!(plan.aggregates.len(), 2);
+}
+
+#[test]
+fn compile_adds_the_lints_in_source_order() {
+    // The checker warns about the 150% rate (last in the file); the lints about `unused`
+    // (earlier). `floor 0` and reading `kind` keep the other lints quiet.
+    let text = format!(
+        "{HEADER}component c monthly {{\n  let unused = 1\n  pay sum(sales.amount * bonus(kind))\n  floor 0\n}}\n\
+         table bonus(kind) {{ \"new\" -> 150%  else -> 5% }}"
+    );
+    let compiled = compile(SourceFile::new("p.policy", text.as_str())).unwrap();
+    let warnings: Vec<(Option<&str>, &str)> =
+        compiled.warnings.iter().map(|p| (p.code, &text[p.labels[0].0.start..p.labels[0].0.end])).collect();
+    assert_eq!(warnings, [(Some("C0002"), "unused"), (Some("C0006"), "150%")]);
+    assert_eq!(compiled.plan.components.len(), 1);
+    assert_eq!(compiled.policy.items.len(), 4);
+
+    // `load` gives the checker's warning alone; an error is the same report either way.
+    let (_, checked) = load(SourceFile::new("p.policy", text.as_str())).unwrap();
+    assert_eq!(checked.iter().map(|p| p.code).collect::<Vec<_>>(), [Some("C0006")]);
+    let broken = format!("{HEADER}component c monthly {{ pay sum(sales.amount) + 3% }}");
+    let loaded = load(SourceFile::new("p.policy", broken.as_str())).unwrap_err();
+    let compiled = compile(SourceFile::new("p.policy", broken.as_str())).unwrap_err();
+    assert_eq!(compiled.problems, loaded.problems);
+}
