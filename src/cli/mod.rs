@@ -11,7 +11,7 @@ mod explain_code;
 mod fmt;
 mod generate;
 mod inputs;
-mod report;
+mod performance;
 mod revision;
 mod run;
 mod test;
@@ -70,7 +70,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Write the monthly performance report per payee and a team overview (HTML or Markdown)
     #[command(after_help = EXIT_CODES)]
-    Report(report::ReportArgs),
+    Report(performance::ReportArgs),
     /// Render the policy as a plain-language plan document, with worked examples
     #[command(after_help = EXIT_CODES)]
     Doc(doc::DocArgs),
@@ -110,7 +110,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Explain(args) => explain::run(args).map(|()| 0),
-        Command::Report(args) => report::run(args).map(|()| 0),
+        Command::Report(args) => performance::run(args).map(|()| 0),
         Command::Doc(args) => doc::run(args).map(|()| 0),
         Command::Fmt(args) => fmt::fmt(args),
         Command::Test(args) => test::test(args),

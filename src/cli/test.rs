@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error};
 use commission::eval::coverage::Coverage;
-use commission::policy_test::{self, report::FileResults};
+use commission::policy_test::{self, render::FileResults};
 use commission::source::SourceFile;
 
 use super::inputs::policy_paths;
@@ -68,8 +68,8 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
         code = 1;
     }
     let text = match args.format {
-        Format::Human => policy_test::report::human(&files),
-        Format::Junit => policy_test::report::junit(&files),
+        Format::Human => policy_test::render::human(&files),
+        Format::Junit => policy_test::render::junit(&files),
     };
     super::emit(&text, None)?;
     if args.coverage || args.fail_under.is_some() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::encoding::{looks_like_gbk, looks_like_utf8_text, TextEncoding, UTF8_BOM};
-use super::rows::{ReadProblem, RowReader};
+use super::text_rows::{ReadProblem, RowReader};
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 

@@ -14,8 +14,8 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::parse_value::parse_value;
-use super::rows::{open, ReadProblem, RowReader};
 use super::source::InputFile;
+use super::text_rows::{open, ReadProblem, RowReader};
 use crate::check::suggest_help;
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;

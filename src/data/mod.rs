@@ -1,15 +1,15 @@
 //! Ledgers: CSV files and workbooks read against the plan's declared input schemas.
 //!
 //! [`source`] says where an input's rows come from; [`csv_reader`] and [`xlsx_reader`] turn
-//! a file into text rows ([`rows`]); [`ledger`] checks each row against the schema;
+//! a file into text rows ([`text_rows`]); [`ledger`] checks each row against the schema;
 //! [`parse_value`] turns one field into a typed value.
 
 pub mod csv_reader;
 pub mod encoding;
 pub mod ledger;
 pub mod parse_value;
-pub mod rows;
 pub mod source;
+pub mod text_rows;
 pub mod xlsx_reader;
 
 pub use encoding::TextEncoding;

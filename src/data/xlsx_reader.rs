@@ -11,7 +11,7 @@ use std::path::Path;
 
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 
-use super::rows::{ReadProblem, RowReader};
+use super::text_rows::{ReadProblem, RowReader};
 use crate::check::suggest_help;
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;

@@ -130,7 +130,7 @@ pub fn due_period(month: Period, component: &Component) -> Option<Period> {
 
 /// How a component's amount came about, step by step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Payout {
     /// The gate that did not hold, if one stopped the component.
     pub failed_gate: Option<usize>,
     /// What `pay` gave, before cap and floor.
@@ -149,7 +149,7 @@ pub fn evaluate_component<T: Tracer>(
     period: Period,
     component: &Component,
     tracer: &mut T,
-) -> Result<Outcome, EvalError> {
+) -> Result<Payout, EvalError> {
     let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
     for l in &component.lets {
         let v = eval_traced(plan, &l.value, &env, tracer)?;
@@ -160,7 +160,7 @@ pub fn evaluate_component<T: Tracer>(
         let holds = eval_traced(plan, gate, &env, tracer)? == Value::Bool(true);
         tracer.gate(gate, holds);
         if !holds {
-            return Ok(Outcome { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
+            return Ok(Payout { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
         }
     }
     let paid = money(plan, &component.pay, &env, "pays", tracer)?;
@@ -175,7 +175,7 @@ pub fn evaluate_component<T: Tracer>(
         .rounding
         .apply(amount)
         .ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))?;
-    Ok(Outcome { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
+    Ok(Payout { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
 }
 
 /// What a component pays before rounding (after cap and floor; 0 when a gate does not hold).

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, RowEnv};
-use super::compute::{due_period, evaluate_component, policy_error, Outcome};
+use super::compute::{due_period, evaluate_component, policy_error, Payout};
 use super::expr::{eval, table_lookup_row, NoTrace, Tracer};
 use super::passes::needed_for;
 use super::run::months_of;
@@ -70,7 +70,7 @@ pub struct ComponentExplanation {
     pub due: bool,
     pub line: usize,
     pub steps: Vec<Step>,
-    pub outcome: Outcome,
+    pub payout: Payout,
     pub rounding: Rounding,
 }
 
@@ -203,7 +203,7 @@ pub fn explain_folded(
     for component in &plan.components {
         components.push(explain_component(plan, files, folded, payee, month, component)?);
     }
-    let total = components.iter().map(|c| c.outcome.amount).sum();
+    let total = components.iter().map(|c| c.payout.amount).sum();
     Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total })
 }
 
@@ -225,12 +225,12 @@ fn explain_component(
         due: false,
         line,
         steps: Vec::new(),
-        outcome: Outcome { failed_gate: None, paid: None, limited: None, amount: Decimal::ZERO },
+        payout: Payout { failed_gate: None, paid: None, limited: None, amount: Decimal::ZERO },
         rounding: component.rounding,
     };
     let Some(period) = due_period(month, component) else { return Ok(explanation) };
     let mut recorder = Recorder::default();
-    let outcome = evaluate_component(plan, folded, payee, period, component, &mut recorder)
+    let payout = evaluate_component(plan, folded, payee, period, component, &mut recorder)
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
     let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder };
     let mut steps = Vec::new();
@@ -254,7 +254,7 @@ fn explain_component(
     }
     explanation.due = true;
     explanation.steps = steps;
-    explanation.outcome = outcome;
+    explanation.payout = payout;
     Ok(explanation)
 }
 

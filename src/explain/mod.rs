@@ -69,7 +69,7 @@ pub fn render_text(plan: &Plan, e: &Explanation) -> String {
         out.push('\n');
         render_component(&mut out, c, &at, scale);
     }
-    let parts: Vec<String> = e.components.iter().map(|c| format_grouped(c.outcome.amount, scale)).collect();
+    let parts: Vec<String> = e.components.iter().map(|c| format_grouped(c.payout.amount, scale)).collect();
     out.push_str(&format!("\ntotal = {} = {} {}\n", parts.join(" + "), format_grouped(e.total, scale), plan.currency));
     out
 }
@@ -91,10 +91,10 @@ fn render_component(out: &mut String, c: &ComponentExplanation, at: &dyn Fn(usiz
     for step in &c.steps {
         render_step(out, step, at);
     }
-    match c.outcome.failed_gate {
+    match c.payout.failed_gate {
         Some(_) => out.push_str("  a `when` condition does not hold, so the component pays nothing\n"),
         None => {
-            if let (Some(paid), Some(limited)) = (c.outcome.paid, c.outcome.limited) {
+            if let (Some(paid), Some(limited)) = (c.payout.paid, c.payout.limited) {
                 if paid != limited {
                     out.push_str(&format!("  cap/floor: {} -> {}\n", money(paid), money(limited)));
                 }
@@ -103,12 +103,12 @@ fn render_component(out: &mut String, c: &ComponentExplanation, at: &dyn Fn(usiz
                     mode_name(c.rounding.mode),
                     c.rounding.step.normalize(),
                     money(limited),
-                    format_grouped(c.outcome.amount, scale)
+                    format_grouped(c.payout.amount, scale)
                 ));
             }
         }
     }
-    out.push_str(&format!("  = {}\n", format_grouped(c.outcome.amount, scale)));
+    out.push_str(&format!("  = {}\n", format_grouped(c.payout.amount, scale)));
 }
 
 fn render_step(out: &mut String, step: &Step, at: &dyn Fn(usize) -> String) {
@@ -252,11 +252,11 @@ pub fn render_json(plan: &Plan, e: &Explanation) -> String {
                 "due": c.due,
                 "source": format!("{file}:{}", c.line),
                 "steps": steps,
-                "failed_gate": c.outcome.failed_gate,
-                "paid": c.outcome.paid.map(|d| d.to_string()),
-                "after_cap_floor": c.outcome.limited.map(|d| d.to_string()),
+                "failed_gate": c.payout.failed_gate,
+                "paid": c.payout.paid.map(|d| d.to_string()),
+                "after_cap_floor": c.payout.limited.map(|d| d.to_string()),
                 "rounding": {"mode": mode_name(c.rounding.mode), "step": c.rounding.step.normalize().to_string()},
-                "amount": format_plain(c.outcome.amount, scale),
+                "amount": format_plain(c.payout.amount, scale),
             })
         })
         .collect();

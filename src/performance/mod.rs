@@ -216,7 +216,7 @@ pub fn build(
             .map(|(c, e)| Line {
                 label: label(&c.name, c.label.as_deref()),
                 name: c.name.clone(),
-                amount: e.outcome.amount,
+                amount: e.payout.amount,
                 pays_in: (!e.due).then(|| e.period.last_month()),
             })
             .collect();

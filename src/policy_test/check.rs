@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::{Expectation, Figure, TestCase};
+use super::{Expectation, Subject, TestCase};
 use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, LedgerSource};
 use crate::diagnostics::tools::TestKind;
@@ -68,9 +68,9 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
             }
             TestItem::Expect(e) => {
                 let figure = if let Some(c) = plan.components.iter().position(|c| c.name == e.component.name) {
-                    Figure::Component(c)
+                    Subject::Component(c)
                 } else if e.component.name == "total" {
-                    Figure::Total
+                    Subject::Total
                 } else {
                     let names: Vec<&str> =
                         plan.components.iter().map(|c| c.name.as_str()).chain(std::iter::once("total")).collect();

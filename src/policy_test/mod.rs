@@ -12,7 +12,7 @@
 
 pub mod accept;
 pub mod check;
-pub mod report;
+pub mod render;
 pub mod run;
 
 use rust_decimal::Decimal;
@@ -36,7 +36,7 @@ pub struct TestCase {
 
 /// What an expectation compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Figure {
+pub enum Subject {
     Component(usize),
     Total,
 }
@@ -45,7 +45,7 @@ pub enum Figure {
 #[derive(Debug, Clone)]
 pub struct Expectation {
     pub payee: String,
-    pub figure: Figure,
+    pub figure: Subject,
     pub expected: Decimal,
     /// Exact comparison unless the test declares a tolerance.
     pub tolerance: Option<Decimal>,

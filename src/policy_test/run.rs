@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Expectation, Figure, Suite, TestCase};
+use super::{Expectation, Subject, Suite, TestCase};
 use crate::eval::coverage::Coverage;
 use crate::eval::{compute, RunOptions};
 
@@ -15,7 +15,7 @@ pub struct Checked {
 }
 
 #[derive(Debug, Clone)]
-pub enum Outcome {
+pub enum Verdict {
     /// Every expectation, passed or not.
     Ran(Vec<Checked>),
     /// The computation itself stopped (a division by zero, a missing value), as rendered text.
@@ -26,12 +26,12 @@ pub enum Outcome {
 pub struct TestResult {
     pub name: String,
     pub line: usize,
-    pub outcome: Outcome,
+    pub verdict: Verdict,
 }
 
 impl TestResult {
     pub fn passed(&self) -> bool {
-        matches!(&self.outcome, Outcome::Ran(checks) if checks.iter().all(|c| c.passed))
+        matches!(&self.verdict, Verdict::Ran(checks) if checks.iter().all(|c| c.passed))
     }
 }
 
@@ -46,7 +46,7 @@ fn run_one(suite: &Suite, test: &TestCase, coverage: Option<&Coverage>) -> TestR
     let line = plan.line(test.span);
     let result = match compute(plan, &test.files, &options) {
         Ok(r) => r,
-        Err(e) => return TestResult { name: test.name.clone(), line, outcome: Outcome::Errored(e.render()) },
+        Err(e) => return TestResult { name: test.name.clone(), line, verdict: Verdict::Errored(e.render()) },
     };
     let checks = test
         .expects
@@ -59,8 +59,8 @@ fn run_one(suite: &Suite, test: &TestCase, coverage: Option<&Coverage>) -> TestR
                 .iter()
                 .filter(|s| &*s.payee == e.payee.as_str())
                 .map(|s| match e.figure {
-                    Figure::Component(c) => s.amounts.get(c).copied().unwrap_or_default(),
-                    Figure::Total => s.total,
+                    Subject::Component(c) => s.amounts.get(c).copied().unwrap_or_default(),
+                    Subject::Total => s.total,
                 })
                 .fold(Decimal::ZERO, |a, b| a.saturating_add(b));
             let passed = match e.tolerance {
@@ -70,5 +70,5 @@ fn run_one(suite: &Suite, test: &TestCase, coverage: Option<&Coverage>) -> TestR
             Checked { expectation: e.clone(), got, passed }
         })
         .collect();
-    TestResult { name: test.name.clone(), line, outcome: Outcome::Ran(checks) }
+    TestResult { name: test.name.clone(), line, verdict: Verdict::Ran(checks) }
 }

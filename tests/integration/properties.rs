@@ -124,7 +124,7 @@ mod explain_matches_run {
                 let result = compute(&plan, &files, &RunOptions::default()).unwrap();
                 for statement in &result.statements {
                     let e = explain(&plan, &files, &statement.payee, statement.period, None).unwrap();
-                    let amounts: Vec<_> = e.components.iter().map(|c| c.outcome.amount).collect();
+                    let amounts: Vec<_> = e.components.iter().map(|c| c.payout.amount).collect();
                     prop_assert_eq!(&amounts, &statement.amounts);
                     prop_assert_eq!(e.total, statement.total);
                 }

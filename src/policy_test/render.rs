@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::run::{Outcome, TestResult};
-use super::{Figure, Suite};
+use super::run::{TestResult, Verdict};
+use super::{Subject, Suite};
 use crate::money::format_grouped;
 
 /// One policy file's results.
@@ -14,10 +14,10 @@ pub struct FileResults<'a> {
     pub results: &'a [TestResult],
 }
 
-fn figure_name(suite: &Suite, figure: Figure) -> &str {
+fn figure_name(suite: &Suite, figure: Subject) -> &str {
     match figure {
-        Figure::Component(i) => suite.plan.components.get(i).map_or("?", |c| c.name.as_str()),
-        Figure::Total => "total",
+        Subject::Component(i) => suite.plan.components.get(i).map_or("?", |c| c.name.as_str()),
+        Subject::Total => "total",
     }
 }
 
@@ -42,13 +42,13 @@ pub fn human(files: &[FileResults<'_>]) -> String {
             }
             failed += 1;
             let _ = writeln!(out, "  FAIL  {}  ({}:{})", r.name, file.path, r.line);
-            match &r.outcome {
-                Outcome::Errored(text) => {
+            match &r.verdict {
+                Verdict::Errored(text) => {
                     for line in text.lines() {
                         let _ = writeln!(out, "        {line}");
                     }
                 }
-                Outcome::Ran(checks) => {
+                Verdict::Ran(checks) => {
                     for c in checks.iter().filter(|c| !c.passed) {
                         let e = &c.expectation;
                         let scale = c.got.scale().max(e.expected.scale()).max(2);
@@ -97,17 +97,17 @@ fn xml(text: &str) -> String {
 pub fn junit(files: &[FileResults<'_>]) -> String {
     let total: usize = files.iter().map(|f| f.results.len()).sum();
     let failures: usize =
-        files.iter().flat_map(|f| f.results).filter(|r| matches!(r.outcome, Outcome::Ran(_)) && !r.passed()).count();
+        files.iter().flat_map(|f| f.results).filter(|r| matches!(r.verdict, Verdict::Ran(_)) && !r.passed()).count();
     let errors: usize =
-        files.iter().flat_map(|f| f.results).filter(|r| matches!(r.outcome, Outcome::Errored(_))).count();
+        files.iter().flat_map(|f| f.results).filter(|r| matches!(r.verdict, Verdict::Errored(_))).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"commission test\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\">"
     );
     for file in files {
-        let f = file.results.iter().filter(|r| matches!(r.outcome, Outcome::Ran(_)) && !r.passed()).count();
-        let e = file.results.iter().filter(|r| matches!(r.outcome, Outcome::Errored(_))).count();
+        let f = file.results.iter().filter(|r| matches!(r.verdict, Verdict::Ran(_)) && !r.passed()).count();
+        let e = file.results.iter().filter(|r| matches!(r.verdict, Verdict::Errored(_))).count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">",
@@ -123,11 +123,11 @@ pub fn junit(files: &[FileResults<'_>]) -> String {
                 xml(file.path),
                 r.line
             );
-            match &r.outcome {
-                Outcome::Ran(checks) if r.passed() => {
+            match &r.verdict {
+                Verdict::Ran(checks) if r.passed() => {
                     let _ = writeln!(out, " assertions=\"{}\"/>", checks.len());
                 }
-                Outcome::Ran(checks) => {
+                Verdict::Ran(checks) => {
                     let _ = writeln!(out, " assertions=\"{}\">", checks.len());
                     for c in checks.iter().filter(|c| !c.passed) {
                         let e = &c.expectation;
@@ -155,7 +155,7 @@ pub fn junit(files: &[FileResults<'_>]) -> String {
                     }
                     let _ = writeln!(out, "    </testcase>");
                 }
-                Outcome::Errored(text) => {
+                Verdict::Errored(text) => {
                     let first = text.lines().next().unwrap_or("").trim();
                     let _ = writeln!(out, ">");
                     let _ =
