@@ -204,3 +204,20 @@ component, an input or a table). It needs a known code and a reason after the co
 a reviewer knows why the warning does not apply. An attribute without one is ignored.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check/tiers.rs` and `check/declarations.rs` still write C0006 themselves, in these
+    /// words; the variants they will raise say the same.
+    #[test]
+    fn the_rate_above_100_variants_say_what_the_checker_says() {
+        for (kind, whole) in [(LintKind::BracketRateAbove100, "base"), (LintKind::TableRateAbove100, "sale")] {
+            let d = kind.describe();
+            assert_eq!((d.code, d.message.as_str()), ("C0006", "rate above 100%"));
+            assert_eq!(d.labels, ["more than the whole amount"]);
+            assert_eq!(d.help, Some(format!("check the rate; a rate over 100% pays more than the {whole} itself")));
+        }
+    }
+}
