@@ -1,6 +1,120 @@
-//! Warnings (`C0001`...): what each lint code means, for `commission explain-code`.
+//! Warnings (`C0001`...): plans that check but are probably not what was meant. They never
+//! fail a command; each can be silenced for one declaration by `# allow(C0001): reason`.
+//!
+//! [`LintKind`] gives every warning's words: the lints of `lint/` (one file per lint, run on
+//! the checked plan) and the rate above 100% that the checker finds itself (C0006, in
+//! `check/tiers.rs` and `check/declarations.rs`). [`CODES`] explains each code for
+//! `commission explain-code`; `lint/allow.rs` reads it to know which codes an attribute may
+//! name.
 
-use super::Code;
+use super::code::{Code, Described, Kind};
+
+/// A warning about a checked plan. Labels are given for the spans the caller passes, in
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LintKind {
+    /// C0001. The figures are formatted as shown (`99,999.99`): `pay_below` is paid at
+    /// `below`, one step under the bound `at`, where `pay_at` is paid; `jump` is the
+    /// difference without its sign, `rises` says whether the payout jumps or drops; `step` is
+    /// the base's smallest step and `base` the tier's base as written. Span: the bracket.
+    Cliff {
+        component: String,
+        pay_below: String,
+        below: String,
+        pay_at: String,
+        at: String,
+        jump: String,
+        rises: bool,
+        currency: String,
+        step: String,
+        base: String,
+    },
+    /// C0002. Span: the `let`.
+    UnusedLet { name: String, component: String },
+    /// C0003. Span: the input.
+    UnusedInput { input: String },
+    /// C0003. Span: the column.
+    UnusedColumn { column: String, input: String },
+    /// C0004. `condition`: the condition as written. Span: the condition.
+    AlwaysTrue { condition: String },
+    /// C0004. Span: the condition.
+    NeverTrue { condition: String, component: String },
+    /// C0005. Spans: the row never used, then the earlier row that matches it first.
+    ShadowedRow { table: String },
+    /// C0006, found by the checker in a `tiers` bracket (`check/tiers.rs`). Span: the rate.
+    BracketRateAbove100,
+    /// C0006, found by the checker in a rate table's value (`check/declarations.rs`). Span:
+    /// the value.
+    TableRateAbove100,
+    /// C0007. Span: the component's `pay` expression.
+    NegativePay { component: String },
+    /// C0008: `# allow(X)` with a code that is not a warning's. Span: the comment.
+    UnknownAllowCode { code: String },
+    /// C0008. Span: the comment.
+    AllowWithoutReason { code: &'static str },
+    /// C0008: no declaration holds the attribute or follows it. Span: the comment.
+    AllowCoversNothing { code: &'static str },
+}
+
+impl Kind for LintKind {
+    fn describe(&self) -> Described {
+        use LintKind::*;
+        match self {
+            Cliff { component, pay_below, below, pay_at, at, jump, rises, currency, step, base } => {
+                let (verb, noun) = if *rises { ("jumps", "jump") } else { ("drops", "drop") };
+                Described::new(
+                    "C0001",
+                    format!(
+                        "cliff in `{component}`: it pays {pay_below} at {below} but {pay_at} at {at}, a {noun} of {jump} {currency} for {step} more"
+                    ),
+                )
+                .label(format!("the payout {verb} here when `{base}` reaches {at}"))
+                .help("whole-amount brackets pay all of the base at the reached rate; `tiers marginal` has no cliffs; if the plan means it, write `# allow(C0001): <reason>` above the component")
+            }
+            UnusedLet { name, component } => Described::new("C0002", format!("`{name}` is never used"))
+                .label("defined here, read nowhere")
+                .help(format!("use it in a later line of `{component}`, or remove it")),
+            UnusedInput { input } => Described::new("C0003", format!("input `{input}` is never read"))
+                .label("declared here")
+                .help("aggregate it in a component, read a value from it, or remove it and its `--data`"),
+            UnusedColumn { column, input } => {
+                Described::new("C0003", format!("column `{column}` of `{input}` is never read"))
+                    .label("declared, read nowhere")
+                    .help("a ledger must declare every column of its file; if the plan does not pay on this one, say so above the input: `# allow(C0003): <reason>`")
+            }
+            AlwaysTrue { condition } => Described::new("C0004", format!("`when {condition}` is always true"))
+                .label("decided by its types alone")
+                .help("it never stops the component paying; remove it, or compare with the figure you meant"),
+            NeverTrue { condition, component } => {
+                Described::new("C0004", format!("`when {condition}` is never true, so `{component}` never pays"))
+                    .label("decided by its types alone")
+                    .help("compare with the figure you meant, or remove the component")
+            }
+            ShadowedRow { table } => Described::new("C0005", format!("a row of `{table}` can never be used"))
+                .label("never used")
+                .label("this earlier row matches it first")
+                .help("rows are tried top to bottom; move the more specific row up, or remove this one"),
+            BracketRateAbove100 => Described::new("C0006", "rate above 100%")
+                .label("more than the whole amount")
+                .help("check the rate; a rate over 100% pays more than the base itself"),
+            TableRateAbove100 => Described::new("C0006", "rate above 100%")
+                .label("more than the whole amount")
+                .help("check the rate; a rate over 100% pays more than the sale itself"),
+            NegativePay { component } => Described::new("C0007", format!("`{component}` can pay a negative amount"))
+                .label("can be below zero")
+                .help("ledger amounts can be negative (refunds); add `floor 0` if the component should never take money back, or `# allow(C0007): <reason>` above it if netting is the plan"),
+            UnknownAllowCode { code } => Described::new("C0008", format!("unknown warning code `{code}`"))
+                .label("not a code")
+                .help("`commission explain-code` lists the codes"),
+            AllowWithoutReason { code } => Described::new("C0008", format!("`allow({code})` without a reason"))
+                .label("no reason")
+                .help(format!("say why, after a colon: `# allow({code}): the plan means it`")),
+            AllowCoversNothing { code } => Described::new("C0008", format!("`allow({code})` covers nothing"))
+                .label("nothing below")
+                .help("put the attribute just above the component, input or table it is about"),
+        }
+    }
+}
 
 pub const CODES: &[Code] = &[
     Code {
@@ -90,3 +204,20 @@ component, an input or a table). It needs a known code and a reason after the co
 a reviewer knows why the warning does not apply. An attribute without one is ignored.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check/tiers.rs` and `check/declarations.rs` still write C0006 themselves, in these
+    /// words; the variants they will raise say the same.
+    #[test]
+    fn the_rate_above_100_variants_say_what_the_checker_says() {
+        for (kind, whole) in [(LintKind::BracketRateAbove100, "base"), (LintKind::TableRateAbove100, "sale")] {
+            let d = kind.describe();
+            assert_eq!((d.code, d.message.as_str()), ("C0006", "rate above 100%"));
+            assert_eq!(d.labels, ["more than the whole amount"]);
+            assert_eq!(d.help, Some(format!("check the rate; a rate over 100% pays more than the {whole} itself")));
+        }
+    }
+}

@@ -1,5 +1,206 @@
-//! placeholder
+//! Reading a policy's text (`E00xx`): what stops the text from being read as a policy at
+//! all, before any name is given a meaning.
+//!
+//! Three moments find them: the prescan before pest sees the text (the file's size, the
+//! operators of one expression, bracket nesting and matching), pest itself (text where the
+//! grammar expected something else) and the building of the AST (a number too large to
+//! hold exactly). Each is a [`Problem`](super::Problem) pointing into the policy (exit
+//! code 1). pest stops at its first error, so a file shows one of these at a time.
 
-use super::Code;
+use super::code::{Code, Described, Kind};
 
-pub const CODES: &[Code] = &[];
+/// A problem reading a policy's text. Labels are given for the spans the caller passes, in
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyntaxKind {
+    /// pest's error. `found`: the word or symbol where parsing stopped (empty at the end of
+    /// the file); `expected`: what the grammar would have accepted, in words. Span: the word
+    /// found.
+    Unexpected { found: String, expected: String, hint: Option<SyntaxHint> },
+    /// Span: the opening bracket.
+    NeverClosed { open: char, close: char },
+    /// Spans: the closing bracket of another kind, then the opening bracket.
+    NotClosedBefore { open: char, close: char, found: char },
+    /// Span: the closing bracket. `open`: the bracket it would close.
+    ClosesNothing { close: char, open: char },
+    /// Span: the number as written.
+    NumberTooLarge { text: String },
+    /// Span: none (the start of the file).
+    EmptyPolicy,
+    /// Span: the start of the file.
+    FileTooLarge { bytes: usize, max: usize },
+    /// Span: the operator (or operator word) one over the limit.
+    TooManyOperators { max: usize },
+    /// Span: the bracket one too deep.
+    NestedTooDeep { max: usize },
+}
+
+/// What the grammar expected where pest stopped, when it is worth a help line: the one
+/// construct whose form is explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxHint {
+    TierMode,
+    Cadence,
+    RoundingMode,
+    Bracket,
+    BracketPay,
+    Header,
+    Declaration,
+    Statement,
+    Percent,
+}
+
+impl SyntaxHint {
+    fn text(self) -> &'static str {
+        use SyntaxHint::*;
+        match self {
+            TierMode => "say how the brackets apply: `tiers flat` pays the whole amount at the reached bracket's rate (全额累进); `tiers marginal` pays each slice at its own bracket's rate (超额累进)",
+            Cadence => "a component says how often it pays: `monthly`, `quarterly` or `yearly`",
+            RoundingMode => "rounding modes are `half_up` (四舍五入), `half_even`, `down` and `up`, followed by a step such as `0.01`",
+            Bracket => "each bracket reads `from <lower bound> rate <percent>` or `from <lower bound> fixed <amount>`",
+            BracketPay => "a bracket pays `rate 5%` (a share of the base) or `fixed 2_000` (an amount)",
+            Header => "a policy starts with `policy \"Name\" version \"2026.1\" currency CNY`",
+            Declaration => "at the top level a policy has `input`, `payee`, `table`, `component` and `rounding` declarations",
+            Statement => "inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`",
+            Percent => "a rate is written as a percentage, e.g. `5%`",
+        }
+    }
+}
+
+impl Kind for SyntaxKind {
+    fn describe(&self) -> Described {
+        use SyntaxKind::*;
+        match self {
+            Unexpected { found, expected, hint } => {
+                let found = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
+                // The label repeats the expectation only when it is short; the message has it anyway.
+                let label = if expected.chars().count() <= 40 {
+                    format!("expected {expected}")
+                } else {
+                    "unexpected here".to_string()
+                };
+                Described::new("E0001", format!("unexpected {found}, expected {expected}"))
+                    .label(label)
+                    .maybe_help(hint.map(|h| h.text().to_string()))
+            }
+            NeverClosed { open, close } => Described::new("E0002", format!("`{open}` is never closed"))
+                .label(format!("`{open}` opened here"))
+                .help(format!("add the matching `{close}`; every `{open}` needs one")),
+            NotClosedBefore { open, close, found } => {
+                Described::new("E0002", format!("`{open}` is not closed before this `{found}`"))
+                    .label(format!("expected `{close}` before this"))
+                    .label(format!("`{open}` opened here"))
+                    .help(format!("add the missing `{close}`"))
+            }
+            ClosesNothing { close, open } => Described::new("E0003", format!("`{close}` closes nothing"))
+                .label("no matching opening bracket")
+                .help(format!("remove it, or add the `{open}` it should close")),
+            NumberTooLarge { text } => Described::new("E0004", format!("number `{text}` is too large or too precise"))
+                .label("this number")
+                .help("numbers may have up to 28 significant digits"),
+            EmptyPolicy => Described::new("E0005", "empty policy").label("here"),
+            FileTooLarge { bytes, max } => {
+                Described::new("E0006", format!("policy is {bytes} bytes, more than the limit of {max}"))
+                    .label("file starts here")
+                    .help("split the plan, or check that this is the policy file you meant")
+            }
+            TooManyOperators { max } => Described::new("E0007", format!("expression has more than {max} operators"))
+                .label("one too many")
+                .help("split it into named parts with `let`, e.g. `let base = ...`"),
+            NestedTooDeep { max } => Described::new("E0008", format!("brackets nested more than {max} deep"))
+                .label("too deep")
+                .help("name intermediate values with `let` instead of nesting"),
+        }
+    }
+}
+
+pub const CODES: &[Code] = &[
+    Code {
+        id: "E0001",
+        title: "unexpected text where the grammar expected something else",
+        explanation: "\
+The policy's text stops following the language's grammar at this point: a word is misspelt
+(`montly` for `monthly`), a keyword is missing (`tiers` without `flat` or `marginal`), or a
+statement is where only declarations may be. The message says what was found and what the
+grammar would have accepted there; the program does not guess which was meant, because a
+guess could change what the plan pays.
+
+What to do: correct the text at the place shown; the help line, when there is one, shows the
+form expected (a bracket, a cadence, a rounding mode).",
+    },
+    Code {
+        id: "E0002",
+        title: "a bracket that is never closed",
+        explanation: "\
+A `(`, `[` or `{` has no matching closing bracket: the file ends first, or a closing bracket
+of another kind comes first (a `}` while a `(` is still open). Brackets are matched before the
+rest is read, so the message points at the bracket left open rather than at some later line
+where the reading went wrong.
+
+What to do: add the missing closing bracket where the expression or block ends.",
+    },
+    Code {
+        id: "E0003",
+        title: "a closing bracket that closes nothing",
+        explanation: "\
+A `)`, `]` or `}` appears where no bracket of its kind is open: it is left over from an edit,
+or its opening bracket was deleted.
+
+What to do: remove it, or add the opening bracket it was meant to close.",
+    },
+    Code {
+        id: "E0004",
+        title: "a number too large or too precise",
+        explanation: "\
+A number, an amount or a percentage in the policy has more than 28 significant digits, the
+most an exact decimal holds. The program computes with exact decimals and never rounds a
+figure of the plan silently, so it refuses the number instead.
+
+What to do: check the number for a typo (a repeated digit, a misplaced point); a bound or a
+rate of a commission plan fits well within 28 digits.",
+    },
+    Code {
+        id: "E0005",
+        title: "an empty policy",
+        explanation: "\
+Reading the file gave no policy at all. A file with no `policy` header is normally reported
+as E0001 (\"expected a `policy` header\"); this one is a safeguard should reading produce
+nothing.
+
+What to do: check that the file is a policy; it starts with
+`policy \"Name\" version \"2026.1\" currency CNY`.",
+    },
+    Code {
+        id: "E0006",
+        title: "a policy file over the size limit",
+        explanation: "\
+A policy is a document people read and review: the seed plan is a few kilobytes. A file over
+1 MiB (1,048,576 bytes) is almost certainly not a policy: a ledger or an export given by
+mistake, or a generated file, so it is refused before it is read.
+
+What to do: check that this is the policy file you meant; a plan that large should be split.",
+    },
+    Code {
+        id: "E0007",
+        title: "an expression with too many operators",
+        explanation: "\
+One `let`, `when`, `pay`, `cap` or `floor` has more than 128 operators (`+ - * / = < >`,
+`and`, `or`, `not`, `if`, `default`, `in`). Reading, checking and computing an expression go as
+deep as its chain of operators, so a limit keeps a generated or hostile policy from
+exhausting the program's stack; a readable expression has a handful.
+
+What to do: split the expression into named parts with `let`, e.g. `let base = ...`, and
+combine the parts.",
+    },
+    Code {
+        id: "E0008",
+        title: "brackets nested too deep",
+        explanation: "\
+Brackets (`(`, `[`, `{`, the component's own braces included) are nested more than 64 deep.
+Reading, checking and computing go one level deeper for every bracket, so a limit keeps a
+generated or hostile policy from exhausting the program's stack; people do not write that
+deep.
+
+What to do: name intermediate values with `let` instead of nesting them.",
+    },
+];

@@ -1,6 +1,6 @@
 //! `# allow(C0001): reason` attributes: which declaration each one covers.
 
-use crate::diagnostics::lints::CODES;
+use crate::diagnostics::lints::{LintKind, CODES};
 use crate::diagnostics::Problem;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
@@ -42,22 +42,11 @@ pub fn attributes(policy: &ast::Policy, source: &str) -> (Vec<Attribute>, Vec<Pr
         let Some((code, after)) = rest.split_once(')') else { continue };
         let reason = after.trim().strip_prefix(':').map(str::trim).unwrap_or("");
         let Some(known) = CODES.iter().find(|c| c.id.eq_ignore_ascii_case(code.trim())) else {
-            problems.push(
-                Problem::warning(
-                    "C0008",
-                    format!("unknown warning code `{}`", code.trim()),
-                    comment.span,
-                    "not a code",
-                )
-                .with_help("`commission explain-code` lists the codes"),
-            );
+            problems.push(Problem::new(LintKind::UnknownAllowCode { code: code.trim().to_string() }, [comment.span]));
             continue;
         };
         if reason.is_empty() {
-            problems.push(
-                Problem::warning("C0008", format!("`allow({})` without a reason", known.id), comment.span, "no reason")
-                    .with_help(format!("say why, after a colon: `# allow({}): the plan means it`", known.id)),
-            );
+            problems.push(Problem::new(LintKind::AllowWithoutReason { code: known.id }, [comment.span]));
             continue;
         }
         // The declaration that holds the comment, or the first one after it.
@@ -68,15 +57,7 @@ pub fn attributes(policy: &ast::Policy, source: &str) -> (Vec<Attribute>, Vec<Pr
             .copied();
         match covers {
             Some(covers) => found.push(Attribute { code: known.id, reason: reason.to_string(), covers }),
-            None => problems.push(
-                Problem::warning(
-                    "C0008",
-                    format!("`allow({})` covers nothing", known.id),
-                    comment.span,
-                    "nothing below",
-                )
-                .with_help("put the attribute just above the component, input or table it is about"),
-            ),
+            None => problems.push(Problem::new(LintKind::AllowCoversNothing { code: known.id }, [comment.span])),
         }
     }
     (found, problems)

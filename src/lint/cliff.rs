@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::eval::tiers::apply;
 use crate::money::format_grouped;
@@ -61,31 +62,19 @@ pub fn check(plan: &Plan) -> Vec<Problem> {
                 for c in cliffs(plan, component, table) {
                     let Some(bracket) = table.brackets.get(c.bracket) else { continue };
                     let jump = c.pay_at - c.pay_below;
-                    let (verb, noun) = if jump > Decimal::ZERO { ("jumps", "jump") } else { ("drops", "drop") };
-                    let figures = format!(
-                        "pays {} at {} but {} at {}",
-                        format_grouped(c.pay_below, scale),
-                        format_grouped(c.below, base_scale),
-                        format_grouped(c.pay_at, scale),
-                        format_grouped(c.at, base_scale)
-                    );
-                    problems.push(
-                        Problem::warning(
-                            "C0001",
-                            format!(
-                                "cliff in `{}`: it {figures}, a {noun} of {} {} for {} more",
-                                component.name,
-                                format_grouped(jump.abs(), scale),
-                                plan.currency,
-                                format_grouped(step(plan, &table.base), base_scale),
-                            ),
-                            bracket.span,
-                            format!("the payout {verb} here when `{base_text}` reaches {}", format_grouped(c.at, base_scale)),
-                        )
-                        .with_help(
-                            "whole-amount brackets pay all of the base at the reached rate; `tiers marginal` has no cliffs; if the plan means it, write `# allow(C0001): <reason>` above the component",
-                        ),
-                    );
+                    let kind = LintKind::Cliff {
+                        component: component.name.clone(),
+                        pay_below: format_grouped(c.pay_below, scale),
+                        below: format_grouped(c.below, base_scale),
+                        pay_at: format_grouped(c.pay_at, scale),
+                        at: format_grouped(c.at, base_scale),
+                        jump: format_grouped(jump.abs(), scale),
+                        rises: jump > Decimal::ZERO,
+                        currency: plan.currency.to_string(),
+                        step: format_grouped(step(plan, &table.base), base_scale),
+                        base: base_text.to_string(),
+                    };
+                    problems.push(Problem::new(kind, [bracket.span]));
                 }
             });
         }

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::lang::{BinaryOp, UnaryOp};
 use crate::plan::{AggFunc, Expr, Node, PayeeSource, Plan};
@@ -13,18 +14,13 @@ pub fn check(plan: &Plan) -> Vec<Problem> {
         for gate in &c.gates {
             let Some(value) = truth(plan, gate) else { continue };
             let text = plan.source.text.get(gate.span.start..gate.span.end).unwrap_or("");
-            let (message, help) = if value {
-                (
-                    format!("`when {text}` is always true"),
-                    "it never stops the component paying; remove it, or compare with the figure you meant",
-                )
+            let condition = text.to_string();
+            let kind = if value {
+                LintKind::AlwaysTrue { condition }
             } else {
-                (
-                    format!("`when {text}` is never true, so `{}` never pays", c.name),
-                    "compare with the figure you meant, or remove the component",
-                )
+                LintKind::NeverTrue { condition, component: c.name.clone() }
             };
-            problems.push(Problem::warning("C0004", message, gate.span, "decided by its types alone").with_help(help));
+            problems.push(Problem::new(kind, [gate.span]));
         }
     }
     problems

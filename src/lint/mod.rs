@@ -1,6 +1,8 @@
 //! Lints: warnings about plans that check but are probably not what was meant. One file per
-//! lint; codes and their explanations live in [`codes`] (C0006, rate above 100%, is found by
-//! the checker itself, in `check/tiers.rs` and `check/declarations.rs`).
+//! lint, each raising [`LintKind`](crate::diagnostics::lints::LintKind)s; their words, codes
+//! and explanations live in [`diagnostics::lints`](crate::diagnostics::lints) (C0006, rate
+//! above 100%, is found by the checker itself, in `check/tiers.rs` and
+//! `check/declarations.rs`).
 //!
 //! A warning can be silenced for one declaration (a component, an input, a table) by an
 //! attribute comment above it, with a reason: `# allow(C0001): the plan means it`.

@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::plan::{AggFunc, Component, Expr, Node, Plan, TierPay};
 use crate::value::Value;
@@ -15,10 +16,7 @@ pub fn check(plan: &Plan) -> Vec<Problem> {
         if floored || !can_be_negative(plan, c, &c.pay) {
             continue;
         }
-        problems.push(
-            Problem::warning("C0007", format!("`{}` can pay a negative amount", c.name), c.pay.span, "can be below zero")
-                .with_help("ledger amounts can be negative (refunds); add `floor 0` if the component should never take money back, or `# allow(C0007): <reason>` above it if netting is the plan"),
-        );
+        problems.push(Problem::new(LintKind::NegativePay { component: c.name.clone() }, [c.pay.span]));
     }
     problems
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::plan::visit::visit;
 use crate::plan::{Expr, Node, PayeeSource, Plan};
@@ -27,10 +28,8 @@ pub fn lets(plan: &Plan) -> Vec<Problem> {
             });
         }
         for (_, l) in c.lets.iter().enumerate().filter(|(i, _)| !read.contains(i)) {
-            problems.push(
-                Problem::warning("C0002", format!("`{}` is never used", l.name), l.span, "defined here, read nowhere")
-                    .with_help(format!("use it in a later line of `{}`, or remove it", c.name)),
-            );
+            let kind = LintKind::UnusedLet { name: l.name.clone(), component: c.name.clone() };
+            problems.push(Problem::new(kind, [l.span]));
         }
     }
     problems
@@ -68,24 +67,14 @@ pub fn inputs_and_columns(plan: &Plan) -> Vec<Problem> {
             continue;
         }
         if !used_inputs.contains(&i) {
-            problems.push(
-                Problem::warning("C0003", format!("input `{}` is never read", input.name), input.span, "declared here")
-                    .with_help("aggregate it in a component, read a value from it, or remove it and its `--data`"),
-            );
+            problems.push(Problem::new(LintKind::UnusedInput { input: input.name.clone() }, [input.span]));
             continue;
         }
         for (c, column) in input.columns.iter().enumerate() {
             let role = input.key == Some(c) || input.payee == Some(c) || input.period == Some(c);
             if !role && !used.contains(&(i, c)) {
-                problems.push(
-                    Problem::warning(
-                        "C0003",
-                        format!("column `{}` of `{}` is never read", column.name, input.name),
-                        column.span,
-                        "declared, read nowhere",
-                    )
-                    .with_help("a ledger must declare every column of its file; if the plan does not pay on this one, say so above the input: `# allow(C0003): <reason>`"),
-                );
+                let kind = LintKind::UnusedColumn { column: column.name.clone(), input: input.name.clone() };
+                problems.push(Problem::new(kind, [column.span]));
             }
         }
     }

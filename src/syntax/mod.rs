@@ -1,10 +1,21 @@
-//! Reading a policy: the pest grammar (`grammar/policy.pest`) and the AST built from it.
+//! Reading a policy: text to AST, with the pest grammar (`grammar/policy.pest`). No meaning
+//! is given to a name here; only shape and literals.
+//!
+//! [`parse()`] runs, in order: [`prescan`] (the file's size, the operators of one
+//! expression, bracket nesting and matching, before pest sees the text), pest, whose first
+//! error [`syntax_error`] puts in our words, and [`parse`](mod@parse), which builds the AST
+//! ([`ast`]) from pest's tree. [`comments`](mod@comments) finds comments and quoted texts in
+//! one scan (for the prescan, the formatter and lint attributes); [`inline_rows`] splits the
+//! CSV lines of `test` blocks.
+//!
+//! May use: `lang` (words shared with later stages), `source`, `diagnostics`.
 
 pub mod ast;
 pub mod comments;
-pub mod limits;
+pub mod inline_rows;
 pub mod parse;
-pub mod rows;
+pub mod prescan;
+pub mod syntax_error;
 
 pub use comments::{comments, Comment};
 pub use parse::parse;

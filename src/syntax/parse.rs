@@ -1,4 +1,8 @@
-//! pest parse tree -> AST. No meaning is given to names here; only shape and literals.
+//! pest's tree -> AST, after the [prescan](super::prescan) and pest have accepted the text
+//! (pest's error is put in words by [`syntax_error`](super::syntax_error)). No meaning is
+//! given to names here; only shape and literals. A number too large or too precise for an
+//! exact decimal is the one problem found while building, and every one of the file is
+//! collected.
 
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -6,6 +10,7 @@ use pest::Parser as _;
 use rust_decimal::Decimal;
 
 use super::ast::*;
+use crate::diagnostics::syntax::SyntaxKind;
 use crate::diagnostics::Problem;
 use crate::lang::*;
 use crate::source::Span;
@@ -14,95 +19,19 @@ use crate::source::Span;
 #[grammar = "../grammar/policy.pest"]
 struct PolicyParser;
 
-/// Deeper nesting than this is refused before pest sees the text: a policy is read by people,
-/// and refusing early keeps recursion (parse, check, evaluate) far from the stack's limit.
-pub const MAX_NESTING: usize = 64;
-
-/// Parses a policy. On failure, returns the problems found (pest stops at the first one).
+/// Parses a policy: the prescan, pest, then the AST. On failure, returns the problems found
+/// (the prescan and pest stop at the first one; building the AST collects every one).
 pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
-    check_limits(source)?;
-    let mut pairs = PolicyParser::parse(Rule::policy_file, source).map_err(|e| vec![syntax_error(source, &e)])?;
-    let file = pairs.next().ok_or_else(|| vec![Problem::error("empty policy", Span::default(), "here")])?;
+    super::prescan::check(source).map_err(|p| vec![p])?;
+    let mut pairs =
+        PolicyParser::parse(Rule::policy_file, source).map_err(|e| vec![super::syntax_error::problem(source, &e)])?;
+    let file = pairs.next().ok_or_else(|| vec![Problem::new(SyntaxKind::EmptyPolicy, [Span::default()])])?;
     let mut builder = Builder { problems: Vec::new() };
     let policy = builder.policy(file);
     if builder.problems.is_empty() {
         Ok(policy)
     } else {
         Err(builder.problems)
-    }
-}
-
-fn check_limits(source: &str) -> Result<(), Vec<Problem>> {
-    super::limits::check(source).map_err(|p| vec![p])?;
-    check_brackets(source).map_err(|p| vec![p])
-}
-
-/// Matches brackets before parsing. pest would report a missing `}` as "unexpected
-/// `component`, expected ..." far from the cause; this names the bracket and where it opened.
-fn check_brackets(source: &str) -> Result<(), Problem> {
-    let mut open: Vec<(char, usize)> = Vec::new();
-    for (at, c, class) in super::comments::classify(source) {
-        if class != super::comments::Class::Code {
-            continue;
-        }
-        match c {
-            '(' | '[' | '{' => {
-                open.push((c, at));
-                if open.len() > MAX_NESTING {
-                    return Err(Problem::error(
-                        format!("brackets nested more than {MAX_NESTING} deep"),
-                        Span::new(at, at + 1),
-                        "too deep",
-                    )
-                    .with_help("name intermediate values with `let` instead of nesting"));
-                }
-            }
-            ')' | ']' | '}' => {
-                let want = match c {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
-                };
-                match open.pop() {
-                    Some((o, _)) if o == want => {}
-                    Some((o, opened)) => {
-                        return Err(Problem::error(
-                            format!("`{o}` is not closed before this `{c}`"),
-                            Span::new(at, at + 1),
-                            format!("expected `{}` before this", closer(o)),
-                        )
-                        .with_label(Span::new(opened, opened + 1), format!("`{o}` opened here"))
-                        .with_help(format!("add the missing `{}`", closer(o))));
-                    }
-                    None => {
-                        return Err(Problem::error(
-                            format!("`{c}` closes nothing"),
-                            Span::new(at, at + 1),
-                            "no matching opening bracket",
-                        )
-                        .with_help(format!("remove it, or add the `{want}` it should close")));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    match open.pop() {
-        Some((o, opened)) => Err(Problem::error(
-            format!("`{o}` is never closed"),
-            Span::new(opened, opened + 1),
-            format!("`{o}` opened here"),
-        )
-        .with_help(format!("add the matching `{}`; every `{o}` needs one", closer(o)))),
-        None => Ok(()),
-    }
-}
-
-fn closer(open: char) -> char {
-    match open {
-        '(' => ')',
-        '[' => ']',
-        _ => '}',
     }
 }
 
@@ -380,9 +309,9 @@ impl Builder {
                 Rule::test_rows => {
                     let mut it = children(p);
                     let input = ident(it.next());
-                    let (rows, raw_span) = it
-                        .next()
-                        .map_or((Vec::new(), s), |r| (super::rows::lines(r.as_str(), span_of(&r).start), span_of(&r)));
+                    let (rows, raw_span) = it.next().map_or((Vec::new(), s), |r| {
+                        (super::inline_rows::lines(r.as_str(), span_of(&r).start), span_of(&r))
+                    });
                     body.push(TestItem::Rows(TestRows { input, rows, body: raw_span, span: s }));
                 }
                 Rule::test_expect => {
@@ -620,10 +549,7 @@ impl Builder {
         match Decimal::from_str_exact(&cleaned) {
             Ok(d) => d,
             Err(_) => {
-                self.problems.push(
-                    Problem::error(format!("number `{text}` is too large or too precise"), span, "this number")
-                        .with_help("numbers may have up to 28 significant digits"),
-                );
+                self.problems.push(Problem::new(SyntaxKind::NumberTooLarge { text: text.to_string() }, [span]));
                 Decimal::ZERO
             }
         }
@@ -681,214 +607,6 @@ fn unescape(raw: &str) -> String {
         }
     }
     out
-}
-
-/// A pest error as a problem: where, what was expected (in words), and a hint.
-fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> Problem {
-    let (start, end) = match error.location {
-        pest::error::InputLocation::Pos(p) => (p, p),
-        pest::error::InputLocation::Span((s, e)) => (s, e),
-    };
-    let found = found_at(source, start);
-    let end = if end > start { end } else { start + found.len().max(1).min(source.len().saturating_sub(start)) };
-    let span = Span::new(start, end.max(start));
-    let (expected, help) = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => (expected_words(positives), hint(positives)),
-        pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
-    };
-    let found_words = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
-    // The label repeats the expectation only when it is short; the message has it anyway.
-    let label =
-        if expected.chars().count() <= 40 { format!("expected {expected}") } else { "unexpected here".to_string() };
-    let problem = Problem::error(format!("unexpected {found_words}, expected {expected}"), span, label);
-    match help {
-        Some(h) => problem.with_help(h),
-        None => problem,
-    }
-}
-
-/// The word (or symbol) at a byte offset, for "unexpected `x`".
-fn found_at(source: &str, at: usize) -> String {
-    let rest = source.get(at..).unwrap_or("");
-    let word: String =
-        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '%' || *c == '.').collect();
-    if !word.is_empty() {
-        return word;
-    }
-    rest.chars().next().filter(|c| !c.is_whitespace()).map(String::from).unwrap_or_default()
-}
-
-fn expected_words(positives: &[Rule]) -> String {
-    // Listing twelve operators helps nobody: after a complete value, say "an operator".
-    let operators = positives.iter().filter(|r| is_operator(**r)).count();
-    let mut words: Vec<&str> =
-        positives.iter().filter(|r| operators < 3 || !is_operator(**r)).map(|r| rule_name(*r)).collect();
-    if operators >= 3 {
-        words.push("an operator");
-    }
-    words.sort_unstable();
-    words.dedup();
-    match words.as_slice() {
-        [] => "something else".to_string(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    }
-}
-
-fn is_operator(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::add
-            | Rule::sub
-            | Rule::mul
-            | Rule::div
-            | Rule::le
-            | Rule::ge
-            | Rule::ne
-            | Rule::eq
-            | Rule::lt
-            | Rule::gt
-            | Rule::and_op
-            | Rule::or_op
-            | Rule::in_kw
-            | Rule::default_kw
-            | Rule::infix
-            | Rule::postfix
-            | Rule::in_list
-    )
-}
-
-fn hint(positives: &[Rule]) -> Option<String> {
-    let has = |r: Rule| positives.contains(&r);
-    if has(Rule::tier_mode) {
-        Some("say how the brackets apply: `tiers flat` pays the whole amount at the reached bracket's rate (全额累进); `tiers marginal` pays each slice at its own bracket's rate (超额累进)".into())
-    } else if has(Rule::cadence) {
-        Some("a component says how often it pays: `monthly`, `quarterly` or `yearly`".into())
-    } else if has(Rule::rounding_mode) {
-        Some(
-            "rounding modes are `half_up` (四舍五入), `half_even`, `down` and `up`, followed by a step such as `0.01`"
-                .into(),
-        )
-    } else if has(Rule::bracket) {
-        Some("each bracket reads `from <lower bound> rate <percent>` or `from <lower bound> fixed <amount>`".into())
-    } else if has(Rule::rate_pay) || has(Rule::fixed_pay) || has(Rule::rate_kw) {
-        Some("a bracket pays `rate 5%` (a share of the base) or `fixed 2_000` (an amount)".into())
-    } else if has(Rule::header) || has(Rule::policy_kw) {
-        Some("a policy starts with `policy \"Name\" version \"2026.1\" currency CNY`".into())
-    } else if has(Rule::component_decl) || has(Rule::input_decl) {
-        Some("at the top level a policy has `input`, `payee`, `table`, `component` and `rounding` declarations".into())
-    } else if has(Rule::pay_stmt) || has(Rule::let_stmt) {
-        Some(
-            "inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`"
-                .into(),
-        )
-    } else if has(Rule::percent) {
-        Some("a rate is written as a percentage, e.g. `5%`".into())
-    } else {
-        None
-    }
-}
-
-/// Every rule's name as a user would say it. Exhaustive, so a new rule cannot be forgotten.
-fn rule_name(rule: Rule) -> &'static str {
-    match rule {
-        Rule::EOI => "end of file",
-        Rule::WHITESPACE | Rule::COMMENT => "whitespace",
-        Rule::policy_file | Rule::header => "a `policy` header",
-        Rule::item => "a declaration",
-        Rule::rounding_decl => "`rounding`",
-        Rule::rounding_mode => "a rounding mode (`half_up`, `half_even`, `down`, `up`)",
-        Rule::input_decl => "`input`",
-        Rule::column_decl => "a column (`name: type`)",
-        Rule::column_role => "`key`, `payee` or `period`",
-        Rule::enum_values => "a list of values",
-        Rule::at_least => "a least value (`>= 0`)",
-        Rule::payee_decl => "`payee`",
-        Rule::table_decl => "`table`",
-        Rule::table_row => "a table row (`\"key\" -> value`)",
-        Rule::table_key => "a table key",
-        Rule::wildcard => "`_`",
-        Rule::table_else => "`else ->`",
-        Rule::component_decl => "`component`",
-        Rule::cadence => "a cadence (`monthly`, `quarterly`, `yearly`)",
-        Rule::statement => "a statement",
-        Rule::let_stmt => "`let`",
-        Rule::when_stmt => "`when`",
-        Rule::pay_stmt => "`pay`",
-        Rule::cap_stmt => "`cap`",
-        Rule::floor_stmt => "`floor`",
-        Rule::expr | Rule::operand | Rule::primary => "an expression",
-        Rule::prefix | Rule::neg | Rule::not_op => "an expression",
-        Rule::postfix | Rule::in_list => "`in [...]`",
-        Rule::infix => "an operator",
-        Rule::add => "`+`",
-        Rule::sub => "`-`",
-        Rule::mul => "`*`",
-        Rule::div => "`/`",
-        Rule::le => "`<=`",
-        Rule::ge => "`>=`",
-        Rule::ne => "`!=`",
-        Rule::eq => "`=`",
-        Rule::lt => "`<`",
-        Rule::gt => "`>`",
-        Rule::and_op => "`and`",
-        Rule::or_op => "`or`",
-        Rule::in_kw => "`in`",
-        Rule::default_kw => "`default`",
-        Rule::if_expr => "`if`",
-        Rule::call => "a function call",
-        Rule::where_clause => "`where`",
-        Rule::field => "a column (`input.column`)",
-        Rule::name => "a name",
-        Rule::tiers_expr => "`tiers`",
-        Rule::tier_mode => "a tier mode (`flat` or `marginal`)",
-        Rule::bracket => "a bracket (`from ...`)",
-        Rule::rate_pay => "`rate`",
-        Rule::fixed_pay => "`fixed`",
-        Rule::signed_literal | Rule::neg_literal | Rule::signed_number_or_percent => "a value",
-        Rule::signed_number | Rule::number => "a number",
-        Rule::percent => "a percentage",
-        Rule::money => "an amount (`500 CNY`)",
-        Rule::currency_code => "a currency code",
-        Rule::string | Rule::string_inner => "a quoted text",
-        Rule::boolean => "`true` or `false`",
-        Rule::keyword => "a keyword",
-        Rule::ident | Rule::ident_char => "a name",
-        Rule::policy_kw => "`policy`",
-        Rule::version_kw => "`version`",
-        Rule::currency_kw => "`currency`",
-        Rule::rounding_kw => "`rounding`",
-        Rule::input_kw => "`input`",
-        Rule::payee_kw => "`payee`",
-        Rule::table_kw => "`table`",
-        Rule::else_kw => "`else`",
-        Rule::component_kw => "`component`",
-        Rule::let_kw => "`let`",
-        Rule::when_kw => "`when`",
-        Rule::pay_kw => "`pay`",
-        Rule::cap_kw => "`cap`",
-        Rule::floor_kw => "`floor`",
-        Rule::if_kw => "`if`",
-        Rule::then_kw => "`then`",
-        Rule::tiers_kw => "`tiers`",
-        Rule::from_kw => "`from`",
-        Rule::rate_kw => "`rate`",
-        Rule::fixed_kw => "`fixed`",
-        Rule::where_kw => "`where`",
-        Rule::metric_kw => "`metric`",
-        Rule::metric_decl => "`metric`",
-        Rule::test_decl => "`test`",
-        Rule::test_item => "`period`, `expect` or rows for an input",
-        Rule::test_period => "`period`",
-        Rule::period_value => "a period (`2026-01`, `2026-Q1`, `2026`)",
-        Rule::test_expect => "`expect`",
-        Rule::test_rows => "rows for an input (`sales { ... }`)",
-        Rule::rows_text | Rule::csv_quoted => "CSV rows",
-        Rule::test_kw => "`test`",
-        Rule::period_kw => "`period`",
-        Rule::expect_kw => "`expect`",
-        Rule::within_kw => "`within`",
-    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ mod random_policies;
 mod report;
 mod seed_plan;
 mod snapshots;
+mod syntax_codes;
 mod worked_examples;
 
 use std::process::Output;

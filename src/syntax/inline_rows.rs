@@ -1,5 +1,6 @@
-//! Inline test rows: CSV lines inside a policy, split into fields the way the formatter lays
-//! them out and the ledger reader reads them.
+//! The rows of a `test` block (`sales { id,amount ... }`): CSV lines inside a policy, split
+//! into fields the way the formatter lays them out and the ledger reader reads them. They
+//! are only split here; `data/` reads them as a ledger when the test runs.
 
 use super::ast::Spanned;
 use crate::source::Span;
