@@ -83,7 +83,8 @@ fn the_svg_is_a_chart_with_both_curves_and_the_cliffs() {
 fn an_unknown_component_is_suggested() {
     let ran = run(["curve", SEED, "sales_perfomance", "--base", "0..1000"]);
     assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("did you mean `sales_performance`?"), "{}", ran.stderr);
+    crate::assert_code(&ran, "E0417");
+    assert!(ran.stderr.contains("`sales_performance`"), "the nearest component is suggested: {}", ran.stderr);
     let ran = run(["curve", SEED, "sales_performance", "--base", "1000..0"]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
 }

@@ -2,6 +2,7 @@
 //! are paired (same, renamed, added, removed), payees on one side only are named, policies
 //! can come from git revisions, and each ledger is read once for both plans.
 
+use crate::assert_code;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -235,7 +236,8 @@ fn explain_shows_one_payee_side_by_side() {
     args.extend(["--explain", "王方"]);
     let ran = run(&args);
     assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("not a payee") && ran.stderr.contains("王芳"), "{}", ran.stderr);
+    assert_code(&ran, "E0416");
+    assert!(ran.stderr.contains("`王芳`"), "the nearest payee is suggested: {}", ran.stderr);
 }
 
 #[test]
@@ -318,13 +320,15 @@ fn git_revisions_of_a_policy() {
 
     let ran = diff_in(dir, "v9:policies/plan.policy", "HEAD:policies/plan.policy", &[]);
     assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("unknown revision `v9`"), "{}", ran.stderr);
+    assert_code(&ran, "E0405");
+    assert!(ran.stderr.contains("`v9`"), "{}", ran.stderr);
     let ran = diff_in(dir, "HEAD:policies/nope.policy", "HEAD:policies/plan.policy", &[]);
     assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("`policies/nope.policy` does not exist in revision `HEAD`"), "{}", ran.stderr);
+    assert_code(&ran, "E0406");
+    assert!(ran.stderr.contains("`policies/nope.policy`"), "{}", ran.stderr);
 
     let outside = tempfile::tempdir().unwrap();
     let ran = diff_in(outside.path(), "HEAD~1:policies/plan.policy", "HEAD:policies/plan.policy", &[]);
     assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("not in a git repository"), "{}", ran.stderr);
+    assert_code(&ran, "E0404");
 }

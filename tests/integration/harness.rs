@@ -51,6 +51,7 @@ pub struct Test {
     stdout: Option<String>,
     stdout_contains: Vec<String>,
     stderr_contains: Vec<String>,
+    codes: Vec<String>,
 }
 
 impl Default for Test {
@@ -83,6 +84,7 @@ impl Test {
             stdout: None,
             stdout_contains: Vec::new(),
             stderr_contains: Vec::new(),
+            codes: Vec::new(),
         }
     }
 
@@ -168,6 +170,13 @@ impl Test {
         self
     }
 
+    /// A diagnostic code stderr must show (`E0214`): the kind of problem, which is what a
+    /// test asserts; the wording is pinned by snapshots. May be given several times.
+    pub fn code(mut self, code: &str) -> Self {
+        self.codes.push(code.to_string());
+        self
+    }
+
     /// The arguments with `{dir}` and `{policy}` filled in, and the ledgers bound unless
     /// the arguments bind data themselves.
     fn command_line(&self) -> Vec<String> {
@@ -221,6 +230,10 @@ impl Test {
             for part in parts.iter().filter(|p| !got.contains(p.as_str())) {
                 failed.push(format!("{stream} does not contain:\n{part}<end>"));
             }
+        }
+        let shown = crate::codes(&ran.stderr);
+        for code in self.codes.iter().filter(|c| !shown.contains(c)) {
+            failed.push(format!("stderr shows codes {shown:?}, not {code}"));
         }
         if !failed.is_empty() {
             panic!("{}\n{}", failed.join("\n"), self.describe(&args, &ran));

@@ -72,22 +72,14 @@ fn in_repo(data: &str) -> Test {
 
 #[test]
 fn gbk_is_read_only_when_asked_and_never_guessed() {
-    in_repo(&format!("{GOOD}/gbk.csv"))
-        .status(2)
-        .stderr_contains("GBK")
-        .stderr_contains("`--encoding gbk`")
-        .stdout("")
-        .run();
+    in_repo(&format!("{GOOD}/gbk.csv")).status(2).code("E0203").stderr_contains("`--encoding gbk`").stdout("").run();
     // The other way round: a UTF-8 file read as GBK would garble the names, so it stops.
-    in_repo(&format!("{GOOD}/plain.csv"))
-        .args(["--encoding", "gbk"])
-        .status(2)
-        .stderr_contains("the file is UTF-8, but `--encoding gbk` was given")
-        .run();
+    in_repo(&format!("{GOOD}/plain.csv")).args(["--encoding", "gbk"]).status(2).code("E0205").run();
     in_repo(&format!("{GOOD}/plain.csv"))
         .args(["--encoding", "latin1"])
         .status(2)
-        .stderr_contains("unknown encoding `latin1`")
+        .code("E0411")
+        .stderr_contains("`latin1`")
         .run();
 }
 
@@ -95,8 +87,9 @@ fn gbk_is_read_only_when_asked_and_never_guessed() {
 fn a_missing_sheet_lists_the_sheets() {
     in_repo(&format!("{GOOD}/book.xlsx#Cpy"))
         .status(2)
-        .stderr_contains("no sheet `Cpy`")
-        .stderr_contains("did you mean `Copy`?")
+        .code("E0202")
+        .stderr_contains("`Cpy`")
+        .stderr_contains("`Copy`")
         .run();
 }
 
@@ -179,8 +172,9 @@ R1,2026-02-20,M1,-30000.00
         .ledger("sales", ledger)
         .args(["run", "{policy}"])
         .status(2)
+        .code("E0220")
         .stderr_contains("sales.csv:4:4")
-        .stderr_contains("`-30000.00`, below its declared least value 0")
+        .stderr_contains("`-30000.00`")
         .run();
     // `>=` is for number columns only.
     Test::new()

@@ -75,6 +75,26 @@ where
     ran.stdout
 }
 
+/// The diagnostic codes in human or plain output, in order: miette prints each on a line of
+/// its own above the message (human) or as `Diagnostic severity: error` ... (plain).
+pub fn codes(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.len() == 5 && (l.starts_with('E') || l.starts_with('C')) && l.bytes().skip(1).all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Asserts that a run's stderr shows `code`.
+#[track_caller]
+pub fn assert_code(ran: &Ran, code: &str) {
+    let shown = codes(&ran.stderr);
+    assert!(shown.iter().any(|c| c == code), "expected {code}, stderr shows {shown:?}:\n{}", ran.stderr);
+}
+
 /// The `# run:` line of a policy's comment header: the command that runs it on its example
 /// data, without the leading `commission`.
 pub fn example_args(policy: &std::path::Path) -> Vec<String> {

@@ -183,8 +183,11 @@ fn check_checks_test_blocks() {
     })
     .args(["check", "{policy}"])
     .status(1)
-    .stderr_contains("`M9` is not a payee in this test's rows")
-    .stderr_contains("did you mean `sales_performance`?")
-    .stderr_contains("`kind` is `neww`, which is not one of its declared values")
+    .code("E0510")
+    .stderr_contains("`M9`")
+    .code("E0509")
+    .stderr_contains("`sales_performance`")
+    .code("E0507")
+    .stderr_contains("`neww`")
     .run();
 }

@@ -103,7 +103,8 @@ fn unknown_payee_is_refused_and_nothing_is_written() {
         .args(["report", SEED, "--data", SALES, "--data", SURVEYS, "--period", "2026-03", "--payee", "王方"])
         .args(["--output", "{dir}/reports"])
         .status(2)
-        .stderr_contains("did you mean `王芳`?")
+        .code("E0309")
+        .stderr_contains("`王芳`")
         .run();
     assert!(!dir.path().join("reports").exists());
     let _ = run_ok(["check", SEED]);

@@ -136,6 +136,7 @@ fn a_bad_ledger_value_stops_the_run_with_exit_code_2() {
         .redact_dir()
         .status(2)
         .stdout("")
+        .code("E0218")
         .stderr_contains("{dir}/sales.csv:3:4")
         .stderr_contains("12.345")
         .run();
