@@ -6,12 +6,12 @@
 //! plan's aggregates; reads the declared inputs and changes no other declaration.
 
 use super::checker::{Checker, Scope};
-use super::suggest;
 use crate::diagnostics::Problem;
 use crate::lang::Cadence;
 use crate::period::Granularity;
 use crate::plan::{AggFunc, Aggregate, Expr, Node, Ty};
 use crate::source::Span;
+use crate::suggest;
 use crate::syntax::ast::{self, ExprKind};
 
 impl Checker {

@@ -8,11 +8,11 @@
 use rust_decimal::Decimal;
 
 use super::checker::{Checker, Scope};
-use super::suggest;
 use crate::diagnostics::Problem;
 use crate::money::Rounding;
 use crate::plan::{AggFunc, Expr, Node, Table, Ty};
 use crate::source::Span;
+use crate::suggest;
 use crate::syntax::ast;
 use crate::value::Value;
 

@@ -3,13 +3,14 @@
 //! combination of values.
 //!
 //! Reads the declared inputs, lookups and payee; takes typed plan expressions and never
-//! checks an AST expression itself, so apart from `suggest` it calls nothing else in `check`.
+//! checks an AST expression itself, so it calls nothing else in `check`
+//! ("did you mean" comes from [`crate::suggest`]).
 
 use super::checker::{Checker, Scope};
-use super::suggest;
 use crate::diagnostics::Problem;
 use crate::plan::{Expr, Node, PayeeSource, Table};
 use crate::source::Span;
+use crate::suggest;
 use crate::value::Value;
 
 impl Checker {

@@ -6,9 +6,9 @@
 //! no expression.
 
 use super::checker::Checker;
-use super::suggest;
 use crate::diagnostics::Problem;
 use crate::plan::{Column, ColumnType, InputSchema, PayeeSource};
+use crate::suggest;
 use crate::syntax::ast::{self, ColumnRole, Item};
 
 impl Checker {

@@ -3,15 +3,16 @@
 //! row for the period; `payee.x` is the payee's id or a roster column.
 //!
 //! Resolves names against the declarations already checked and registers lookups; it never
-//! checks a sub-expression, so apart from `suggest` it calls nothing else in `check`.
+//! checks a sub-expression, so it calls nothing else in `check`
+//! ("did you mean" comes from [`crate::suggest`]).
 
 use super::checker::{Checker, Scope};
-use super::suggest;
 use crate::diagnostics::Problem;
 use crate::lang::Cadence;
 use crate::period::Granularity;
 use crate::plan::{ColumnType, Expr, Lookup, Node, PayeeSource, Ty};
 use crate::source::Span;
+use crate::suggest;
 use crate::syntax::ast;
 
 impl Checker {
