@@ -767,8 +767,8 @@ payees without periods come from a roster (`key id: text` and `payee roster.id`)
         id: "E0118",
         title: "an unknown input",
         explanation: "\
-A name is used as an input (`sales.amount`, `count(sales)`, the `payee` line) that no `input`
-block declares; usually a typo. Only `payee.<column>` is not an input.
+A name is used as an input (`sales.amount`, `sum(sales.amount)`, the `payee` line) that no
+`input` block declares; usually a typo. Only `payee.<column>` is not an input.
 
 What to do: use the declared name (the message suggests the nearest), or declare the input.",
     },
