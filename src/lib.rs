@@ -25,5 +25,6 @@ pub mod policy_test;
 pub mod quantiles;
 pub mod report;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 pub mod value;

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::budget::allocate::pro_rata;
-use crate::check::suggest_help;
 use crate::data::InputFile;
 use crate::diagnostics::io::IoKind;
 use crate::diagnostics::tools::ToolKind;
@@ -31,6 +30,7 @@ use crate::period::{Granularity, Period};
 use crate::plan::ColumnType;
 use crate::plan::Plan;
 use crate::quantiles::quantile;
+use crate::suggest;
 use crate::value::Value;
 
 /// The sales every ratio is taken against: a money column of a dated, per-payee input.
@@ -167,7 +167,7 @@ pub fn measure(plan: &Plan, named: Option<&str>) -> Result<Measure, DataError> {
         Some(name) => candidates.iter().find(|(_, n)| n == name).map(|(m, _)| *m).ok_or_else(|| {
             DataError::of(
                 format!("--sales {name}"),
-                IoKind::NotASalesColumn { suggestion: suggest_help(name, "sales column", names.iter().copied()) },
+                IoKind::NotASalesColumn { suggestion: suggest::help(name, "sales column", names.iter().copied()) },
             )
         }),
         None => match candidates.as_slice() {
@@ -218,7 +218,7 @@ pub fn grouping(plan: &Plan, measure: Measure, name: &str) -> Result<Grouping, D
         format!("--by {name}"),
         IoKind::UnknownGrouping {
             name: name.to_string(),
-            suggestion: suggest_help(name, "grouping", options.iter().map(String::as_str)),
+            suggestion: suggest::help(name, "grouping", options.iter().map(String::as_str)),
             options,
         },
     ))

@@ -6,12 +6,13 @@
 //! plan's aggregates; reads the declared inputs and changes no other declaration.
 
 use super::checker::{Checker, Scope};
-use super::suggest;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::lang::Cadence;
 use crate::period::Granularity;
 use crate::plan::{AggFunc, Aggregate, Expr, Node, Ty};
 use crate::source::Span;
+use crate::suggest;
 use crate::syntax::ast::{self, ExprKind};
 
 impl Checker {
@@ -26,17 +27,11 @@ impl Checker {
     ) -> Option<Expr> {
         let fname = func.name();
         let Scope::Statement { cadence, .. } = scope else {
-            self.error(
-                Problem::error(format!("`{fname}` cannot be used inside another aggregate"), span, "nested aggregate")
-                    .with_help("compute the inner aggregate with `let` and combine the results"),
-            );
+            self.error(Problem::new(CheckKind::NestedAggregate { function: fname }, [span]));
             return None;
         };
         let [arg] = args else {
-            self.error(
-                Problem::error(format!("`{fname}` takes one argument"), span, "wrong number of arguments")
-                    .with_help(format!("e.g. `{fname}(sales.amount where kind = \"new\")`")),
-            );
+            self.error(Problem::new(CheckKind::AggregateArity { function: fname }, [span]));
             return None;
         };
         let input = self.ranged_input(fname, function, arg, filter, span)?;
@@ -52,7 +47,7 @@ impl Checker {
     /// The input an aggregate ranges over, or an error: an unknown input, or none named.
     fn ranged_input(
         &mut self,
-        fname: &str,
+        fname: &'static str,
         function: &ast::Ident,
         arg: &ast::Expr,
         filter: Option<&ast::Expr>,
@@ -63,20 +58,11 @@ impl Checker {
         }
         if let Some(unknown) = self.unknown_input_in(arg, filter) {
             let names: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
-            self.error(
-                Problem::error(format!("unknown input `{}`", unknown.name), unknown.span, "not declared")
-                    .with_help(suggest::help(&unknown.name, "input", names.iter().map(String::as_str))),
-            );
+            let suggestion = suggest::help(&unknown.name, "input", names.iter().map(String::as_str));
+            self.error(Problem::new(CheckKind::UnknownInput { input: unknown.name, suggestion }, [unknown.span]));
             return None;
         }
-        self.error(
-            Problem::error(
-                format!("cannot tell which input `{fname}` ranges over"),
-                function.span.to(span),
-                "no `input.column` inside",
-            )
-            .with_help("name a column with its input, e.g. `sum(sales.amount)` or `count(sales)`"),
-        );
+        self.error(Problem::new(CheckKind::NoRangedInput { function: fname }, [function.span.to(span)]));
         None
     }
 
@@ -86,25 +72,12 @@ impl Checker {
         let input_name = schema.name.clone();
         if schema.payee.is_none() || schema.bucket().is_none() {
             let missing = if schema.payee.is_none() { "payee" } else { "period" };
-            self.error(
-                Problem::error(
-                    format!(
-                        "input `{input_name}` has no {missing} column, so it cannot be aggregated per payee and period"
-                    ),
-                    span,
-                    "aggregated here",
-                )
-                .with_help(format!(
-                    "mark its {missing} column in `input {input_name}`, e.g. `{missing} <column>: ...`"
-                )),
-            );
+            self.error(Problem::new(CheckKind::NotAggregatable { input: input_name, missing }, [span]));
             return None;
         }
         if schema.bucket().is_some_and(|b| b > Granularity::from(cadence)) {
-            self.error(
-                Problem::error(format!("`{input_name}` has one row per {}, finer periods cannot be summed from it", granularity_word(schema.bucket())), span, "aggregated here")
-                    .with_help(format!("read it in a component at least as long as its period, or read the value with `{input_name}.<column>`")),
-            );
+            let kind = CheckKind::FinerThanInput { input: input_name, per: granularity_word(schema.bucket()) };
+            self.error(Problem::new(kind, [span]));
             return None;
         }
         Some(input_name)
@@ -117,10 +90,7 @@ impl Checker {
         };
         let f = self.expr(f, row)?;
         if f.ty != Ty::Bool {
-            self.error(
-                Problem::error("a `where` filter must be true or false", f.span, format!("this is {}", f.ty.name()))
-                    .with_help("e.g. `where kind in [\"renewal\", \"upsell\"]`"),
-            );
+            self.error(Problem::new(CheckKind::WhereNotBool { found: f.ty.name() }, [f.span]));
             return None;
         }
         Some(Some(f))
@@ -138,19 +108,17 @@ impl Checker {
         match (func, arg_expr) {
             (AggFunc::Count | AggFunc::CountDistinct, _) => Some(Ty::Number),
             (_, None) => {
-                self.error(
-                    Problem::error(format!("`{fname}` needs a column to {fname}"), arg.span, "a whole input")
-                        .with_help(format!("e.g. `{fname}({input_name}.amount)`")),
-                );
+                let kind = CheckKind::WholeInput { function: fname, input: input_name.to_string() };
+                self.error(Problem::new(kind, [arg.span]));
                 None
             }
             (AggFunc::Min | AggFunc::Max, Some(a)) if a.ty.is_numeric() || a.ty == Ty::Date => Some(a.ty),
             (_, Some(a)) if a.ty.is_numeric() => Some(a.ty),
             (_, Some(a)) => {
-                self.error(
-                    Problem::error(format!("cannot {fname} {} values", a.ty.name()), a.span, format!("this is {}", a.ty.name()))
-                        .with_help("aggregate a numeric column (money, percent, integer, decimal), or use `count` / `count_distinct`"),
-                );
+                self.error(Problem::new(
+                    CheckKind::AggregateOfNonNumbers { function: fname, found: a.ty.name() },
+                    [a.span],
+                ));
                 None
             }
         }

@@ -8,11 +8,12 @@
 use rust_decimal::Decimal;
 
 use super::checker::{Checker, Scope};
-use super::suggest;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::money::Rounding;
 use crate::plan::{AggFunc, Expr, Node, Table, Ty};
 use crate::source::Span;
+use crate::suggest;
 use crate::syntax::ast;
 use crate::value::Value;
 
@@ -43,10 +44,7 @@ impl Checker {
             return self.aggregate(func, function, args, filter, scope, span);
         }
         if filter.is_some() {
-            self.error(
-                Problem::error(format!("`{name}` does not take `where`"), span, "here")
-                    .with_help("`where` filters the rows of an aggregate such as `sum(...)`"),
-            );
+            self.error(Problem::new(CheckKind::WhereWithoutAggregate { function: name.to_string() }, [span]));
             return None;
         }
         if let Some(t) = self.tables.iter().position(|t| t.name == name) {
@@ -68,10 +66,11 @@ impl Checker {
             .chain(SCALAR_FUNCTIONS.iter().map(|s| s.to_string()))
             .chain(self.tables.iter().map(|t| t.name.clone()))
             .collect();
-        self.error(
-            Problem::error(format!("unknown function `{name}`"), function.span, "not a function or table")
-                .with_help(suggest::help(name, "function", known.iter().map(String::as_str))),
-        );
+        let suggestion = suggest::help(name, "function", known.iter().map(String::as_str));
+        self.error(Problem::new(
+            CheckKind::UnknownFunction { function: name.to_string(), suggestion },
+            [function.span],
+        ));
         None
     }
 
@@ -95,9 +94,9 @@ impl Checker {
     }
 
     fn abs_call(&mut self, checked: Vec<Expr>, span: Span) -> Option<Expr> {
-        let [x] = <[Expr; 1]>::try_from(checked).ok().or_else(|| self.arity("abs", "one value", span))?;
+        let [x] = <[Expr; 1]>::try_from(checked).ok().or_else(|| self.arity(CheckKind::AbsArity, span))?;
         if !x.ty.is_numeric() {
-            self.error(Problem::error(format!("`abs` needs a number, found {}", x.ty.name()), x.span, "not a number"));
+            self.error(Problem::new(CheckKind::AbsOfNonNumber { found: x.ty.name() }, [x.span]));
             return None;
         }
         let ty = x.ty;
@@ -105,21 +104,13 @@ impl Checker {
     }
 
     fn round_call(&mut self, checked: Vec<Expr>, span: Span) -> Option<Expr> {
-        let [x, step] = <[Expr; 2]>::try_from(checked)
-            .ok()
-            .or_else(|| self.arity("round", "a value and a step, e.g. `round(x, 0.01)`", span))?;
+        let [x, step] = <[Expr; 2]>::try_from(checked).ok().or_else(|| self.arity(CheckKind::RoundArity, span))?;
         let Node::Const(Value::Number(step_value)) = step.node else {
-            self.error(
-                Problem::error("the rounding step must be a number written out", step.span, "not a literal")
-                    .with_help("e.g. `round(x, 0.01)`"),
-            );
+            self.error(Problem::new(CheckKind::RoundStepNotWritten, [step.span]));
             return None;
         };
         if step_value <= Decimal::ZERO || !x.ty.is_numeric() {
-            self.error(
-                Problem::error("`round` takes a number and a positive step", span, "here")
-                    .with_help("e.g. `round(x, 0.01)` rounds half-up to the fen"),
-            );
+            self.error(Problem::new(CheckKind::RoundArguments, [span]));
             return None;
         }
         let ty = x.ty;
@@ -127,8 +118,9 @@ impl Checker {
         Some(Expr { node: Node::Round(Box::new(x), rounding), ty, span })
     }
 
-    fn arity<T>(&mut self, name: &str, expected: &str, span: Span) -> Option<T> {
-        self.error(Problem::error(format!("`{name}` takes {expected}"), span, "wrong number of arguments"));
+    /// A function called with the wrong number of arguments (`kind` says which).
+    fn arity<T>(&mut self, kind: CheckKind, span: Span) -> Option<T> {
+        self.error(Problem::new(kind, [span]));
         None
     }
 
@@ -137,20 +129,9 @@ impl Checker {
     fn table_call(&mut self, t: usize, args: &[ast::Expr], scope: &Scope, span: Span) -> Option<Expr> {
         let table = self.tables.get(t)?.clone();
         if args.len() != table.params.len() {
-            self.error(
-                Problem::error(
-                    format!(
-                        "table `{}` takes {} keys ({}), not {}",
-                        table.name,
-                        table.params.len(),
-                        table.params.join(", "),
-                        args.len()
-                    ),
-                    span,
-                    "wrong number of keys",
-                )
-                .with_label(table.span, "declared here"),
-            );
+            let kind =
+                CheckKind::TableKeyCount { table: table.name.clone(), params: table.params.clone(), args: args.len() };
+            self.error(Problem::new(kind, [span, table.span]));
             return None;
         }
         let mut checked = Vec::new();
@@ -183,19 +164,9 @@ impl Checker {
             };
             let numeric = key_ty == Ty::Number && arg.ty.is_numeric();
             if key_ty != arg.ty && !numeric {
-                self.error(
-                    Problem::error(
-                        format!(
-                            "table `{}` is keyed by {} here, but gets {}",
-                            table.name,
-                            key_ty.name(),
-                            arg.ty.name()
-                        ),
-                        arg.span,
-                        format!("this is {}", arg.ty.name()),
-                    )
-                    .with_label(row.span, "row"),
-                );
+                let kind =
+                    CheckKind::TableKeyType { table: table.name.clone(), key: key_ty.name(), found: arg.ty.name() };
+                self.error(Problem::new(kind, [arg.span, row.span]));
                 return None;
             }
             if let (Some(values), Value::Text(k)) = (values, key) {

@@ -5,6 +5,7 @@
 //! A leaf: nothing here calls the other files of `check`. They add `impl Checker` blocks of
 //! their own and read or fill these fields.
 
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::lang::Cadence;
 use crate::plan::{Aggregate, InputSchema, Let, Lookup, PayeeSource, Table, Ty};
@@ -74,15 +75,8 @@ impl Checker {
     pub fn check_currency(&mut self, lit: &Literal, span: Span) {
         if let Literal::Money { currency, .. } = lit {
             if *currency != self.currency {
-                let help = format!("this policy pays in `{}`; write `... {}`", self.currency, self.currency);
-                self.error(
-                    Problem::error(
-                        format!("amount in `{currency}`, but the policy's currency is `{}`", self.currency),
-                        span,
-                        "other currency",
-                    )
-                    .with_help(help),
-                );
+                let kind = CheckKind::OtherCurrency { currency: currency.clone(), policy: self.currency.clone() };
+                self.error(Problem::new(kind, [span]));
             }
         }
     }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::checker::{Checker, Scope};
 use super::units::coerce_literal;
+use crate::diagnostics::check::{CheckKind, MoneyRole};
 use crate::diagnostics::Problem;
 use crate::money::Rounding;
 use crate::plan::{Component, Expr, Let, Metric, Node, Ty};
@@ -35,10 +36,7 @@ struct Body {
 impl Checker {
     pub fn rounding(&mut self, r: &ast::RoundingDecl) -> Rounding {
         if r.step.value <= Decimal::ZERO {
-            self.error(
-                Problem::error("rounding step must be positive", r.step.span, "not a positive step")
-                    .with_help("round to a step such as `0.01` (the fen) or `1` (the yuan)"),
-            );
+            self.error(Problem::new(CheckKind::RoundingStepNotPositive, [r.step.span]));
             return Rounding::default();
         }
         Rounding { mode: r.mode.value, step: r.step.value }
@@ -62,14 +60,7 @@ impl Checker {
         }
         let Some((pay, _)) = body.pay else {
             if !body.failed {
-                self.error(
-                    Problem::error(
-                        format!("component `{}` does not say what it pays", decl.name.name),
-                        decl.name.span,
-                        "no `pay`",
-                    )
-                    .with_help("add a `pay` line, e.g. `pay 5% * sum(sales.amount)`"),
-                );
+                self.error(Problem::new(CheckKind::NoPay { component: decl.name.name.clone() }, [decl.name.span]));
             }
             return None;
         };
@@ -98,11 +89,7 @@ impl Checker {
             Statement::Let { name, value, .. } => {
                 if let Some(first) = body.lets.iter().find(|l| l.name == name.name) {
                     let first = first.span;
-                    self.error(
-                        Problem::error(format!("`{}` is defined twice", name.name), name.span, "second definition")
-                            .with_label(first, "first defined here")
-                            .with_help("a `let` name is defined once per component"),
-                    );
+                    self.error(Problem::new(CheckKind::LetTwice { name: name.name.clone() }, [name.span, first]));
                     return None;
                 }
                 let Some(e) = self.expr(value, &scope) else {
@@ -114,32 +101,22 @@ impl Checker {
             Statement::When { condition, .. } => {
                 let e = self.expr(condition, &scope)?;
                 if e.ty != Ty::Bool {
-                    self.error(
-                        Problem::error(
-                            "a `when` condition must be true or false",
-                            e.span,
-                            format!("this is {}", e.ty.name()),
-                        )
-                        .with_help("compare it, e.g. `when surveys.satisfaction >= 80%`"),
-                    );
+                    self.error(Problem::new(CheckKind::WhenNotBool { found: e.ty.name() }, [e.span]));
                     return None;
                 }
                 body.gates.push(e);
             }
             Statement::Pay { value, span } => {
                 if let Some((_, first)) = &body.pay {
-                    self.error(
-                        Problem::error(format!("component `{}` pays twice", decl.name.name), *span, "second `pay`")
-                            .with_label(*first, "first `pay`")
-                            .with_help("combine the amounts in one `pay`, or split them into two components"),
-                    );
+                    let kind = CheckKind::PaysTwice { component: decl.name.name.clone() };
+                    self.error(Problem::new(kind, [*span, *first]));
                     return None;
                 }
-                let e = self.money_expr(value, &scope, "what a component pays")?;
+                let e = self.money_expr(value, &scope, MoneyRole::Pay)?;
                 body.pay = Some((e, *span));
             }
-            Statement::Cap { value, .. } => body.cap = Some(self.money_expr(value, &scope, "a cap")?),
-            Statement::Floor { value, .. } => body.floor = Some(self.money_expr(value, &scope, "a floor")?),
+            Statement::Cap { value, .. } => body.cap = Some(self.money_expr(value, &scope, MoneyRole::Cap)?),
+            Statement::Floor { value, .. } => body.floor = Some(self.money_expr(value, &scope, MoneyRole::Floor)?),
             Statement::Rounding(r) => body.rounding = self.rounding(r),
         }
         Some(())
@@ -152,28 +129,17 @@ impl Checker {
         };
         if let (Node::Const(Value::Number(c_val)), Node::Const(Value::Number(f_val))) = (&c.node, &f.node) {
             if c_val < f_val {
-                self.error(
-                    Problem::error("the cap is below the floor", c.span, "cap")
-                        .with_label(f.span, "floor")
-                        .with_help("a cap must be at least the floor"),
-                );
+                self.error(Problem::new(CheckKind::CapBelowFloor, [c.span, f.span]));
             }
         }
     }
 
     /// An expression that must be an amount of money (a literal number counts as one).
-    fn money_expr(&mut self, value: &ast::Expr, scope: &Scope, what: &str) -> Option<Expr> {
+    fn money_expr(&mut self, value: &ast::Expr, scope: &Scope, what: MoneyRole) -> Option<Expr> {
         let mut e = self.expr(value, scope)?;
         coerce_literal(&mut e, Ty::Money);
         if e.ty != Ty::Money {
-            let help = match e.ty {
-                Ty::Percent => "multiply the rate by an amount, e.g. `5% * sum(sales.amount)`".to_string(),
-                _ => format!("{what} is an amount of money"),
-            };
-            self.error(
-                Problem::error(format!("{what} must be money"), e.span, format!("this is {}", e.ty.name()))
-                    .with_help(help),
-            );
+            self.error(Problem::new(CheckKind::NotMoney { what, found: e.ty.name() }, [e.span]));
             return None;
         }
         Some(e)

@@ -3,13 +3,15 @@
 //! combination of values.
 //!
 //! Reads the declared inputs, lookups and payee; takes typed plan expressions and never
-//! checks an AST expression itself, so apart from `suggest` it calls nothing else in `check`.
+//! checks an AST expression itself, so it calls nothing else in `check`
+//! ("did you mean" comes from [`crate::suggest`]).
 
 use super::checker::{Checker, Scope};
-use super::suggest;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::plan::{Expr, Node, PayeeSource, Table};
 use crate::source::Span;
+use crate::suggest;
 use crate::value::Value;
 
 impl Checker {
@@ -39,14 +41,8 @@ impl Checker {
             return;
         };
         if !values.iter().any(|v| v.as_str() == &**text) {
-            self.error(
-                Problem::error(
-                    format!("`{text}` is not one of the values this column can take"),
-                    literal.span,
-                    "never matches",
-                )
-                .with_help(suggest::help(text, "value", values.iter().map(String::as_str))),
-            );
+            let suggestion = suggest::help(text, "value", values.iter().map(String::as_str));
+            self.error(Problem::new(CheckKind::NotAnEnumValue { value: text.to_string(), suggestion }, [literal.span]));
         }
     }
 
@@ -54,11 +50,8 @@ impl Checker {
     /// never match.
     pub fn check_enum_key(&mut self, key: &str, values: &[String], row: Span, arg: Span) {
         if !values.iter().any(|v| v.as_str() == key) {
-            self.error(
-                Problem::error(format!("`{key}` is not a value of this column"), row, "this row can never match")
-                    .with_label(arg, "looked up with this")
-                    .with_help(suggest::help(key, "value", values.iter().map(String::as_str))),
-            );
+            let suggestion = suggest::help(key, "value", values.iter().map(String::as_str));
+            self.error(Problem::new(CheckKind::EnumKeyNotValue { key: key.to_string(), suggestion }, [row, arg]));
         }
     }
 
@@ -72,15 +65,8 @@ impl Checker {
             return Some(());
         };
         if let Some(missing) = first_uncovered(table, &all) {
-            self.error(
-                Problem::error(
-                    format!("table `{}` has no row for ({})", table.name, missing.join(", ")),
-                    table.span,
-                    "incomplete table",
-                )
-                .with_label(span, "looked up here")
-                .with_help("add a row for it, or an `else -> ...` row for everything not listed"),
-            );
+            let kind = CheckKind::TableMissingRow { table: table.name.clone(), missing };
+            self.error(Problem::new(kind, [table.span, span]));
             return None;
         }
         Some(())
@@ -103,7 +89,7 @@ fn first_uncovered(table: &Table, values: &[Vec<String>]) -> Option<Vec<String>>
             })
         });
         if !covered {
-            return Some(keys.iter().map(|k| format!("\"{k}\"")).collect());
+            return Some(keys.iter().map(|k| k.to_string()).collect());
         }
         // Next combination, odometer style.
         let mut pos = 0;

@@ -8,6 +8,7 @@
 use super::checker::{literal_value, Checker, Scope};
 use super::tiers;
 use super::units::{coerce_literal, unify};
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::lang::{BinaryOp, UnaryOp};
 use crate::plan::{Expr, Node, Ty};
@@ -55,12 +56,12 @@ impl Checker {
                 Some(Expr { node: Node::Unary(UnaryOp::Not, Box::new(inner)), ty: Ty::Bool, span })
             }
             _ => {
-                let want = if op == UnaryOp::Neg { "a number" } else { "true/false" };
-                self.error(Problem::error(
-                    format!("expected {want}, found {}", inner.ty.name()),
-                    inner.span,
-                    format!("this is {}", inner.ty.name()),
-                ));
+                let found = inner.ty.name();
+                let kind = match op {
+                    UnaryOp::Neg => CheckKind::NegateNonNumber { found },
+                    UnaryOp::Not => CheckKind::NotOfNonCondition { found },
+                };
+                self.error(Problem::new(kind, [inner.span]));
                 None
             }
         }
@@ -88,14 +89,8 @@ impl Checker {
             let mut it = self.expr(item, scope)?;
             coerce_literal(&mut it, v.ty);
             if it.ty != v.ty {
-                self.error(
-                    Problem::error(
-                        format!("`in` list mixes {} with {}", v.ty.name(), it.ty.name()),
-                        it.span,
-                        format!("this is {}", it.ty.name()),
-                    )
-                    .with_label(v.span, format!("this is {}", v.ty.name())),
-                );
+                let kind = CheckKind::InListMixes { value: v.ty.name(), item: it.ty.name() };
+                self.error(Problem::new(kind, [it.span, v.span]));
                 return None;
             }
             self.check_enum_comparison(&v, &it, scope);
@@ -117,24 +112,13 @@ impl Checker {
         let o = self.expr(otherwise, scope);
         let (c, mut t, mut o) = (c?, t?, o?);
         if c.ty != Ty::Bool {
-            self.error(Problem::error(
-                "an `if` condition must be true or false",
-                c.span,
-                format!("this is {}", c.ty.name()),
-            ));
+            self.error(Problem::new(CheckKind::IfNotBool { found: c.ty.name() }, [c.span]));
             return None;
         }
         unify(&mut t, &mut o);
         if t.ty != o.ty {
-            self.error(
-                Problem::error(
-                    "the two branches of `if` give different kinds of value",
-                    o.span,
-                    format!("this is {}", o.ty.name()),
-                )
-                .with_label(t.span, format!("this is {}", t.ty.name()))
-                .with_help("both branches must be money, or both percentages, and so on"),
-            );
+            let kind = CheckKind::IfBranches { then: t.ty.name(), otherwise: o.ty.name() };
+            self.error(Problem::new(kind, [o.span, t.span]));
             return None;
         }
         let ty = t.ty;
@@ -147,14 +131,8 @@ impl Checker {
         let (mut v, mut f) = (v?, f?);
         unify(&mut v, &mut f);
         if v.ty != f.ty {
-            self.error(
-                Problem::error(
-                    "a `default` must be the same kind of value",
-                    f.span,
-                    format!("this is {}", f.ty.name()),
-                )
-                .with_label(v.span, format!("this is {}", v.ty.name())),
-            );
+            let kind = CheckKind::DefaultKind { value: v.ty.name(), fallback: f.ty.name() };
+            self.error(Problem::new(kind, [f.span, v.span]));
             return None;
         }
         let ty = v.ty;

@@ -6,30 +6,21 @@
 //! no expression.
 
 use super::checker::Checker;
-use super::suggest;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::plan::{Column, ColumnType, InputSchema, PayeeSource};
+use crate::suggest;
 use crate::syntax::ast::{self, ColumnRole, Item};
 
 impl Checker {
     pub fn input(&mut self, decl: &ast::InputDecl) {
         if let Some(first) = self.inputs.iter().find(|i| i.name == decl.name.name) {
             let first = first.span;
-            self.error(
-                Problem::error(
-                    format!("input `{}` is declared twice", decl.name.name),
-                    decl.name.span,
-                    "second declaration",
-                )
-                .with_label(first, "first declared here"),
-            );
+            self.error(Problem::new(CheckKind::InputTwice { input: decl.name.name.clone() }, [decl.name.span, first]));
             return;
         }
         if decl.name.name == "payee" {
-            self.error(
-                Problem::error("an input cannot be called `payee`", decl.name.span, "reserved name")
-                    .with_help("`payee.<column>` refers to the payee's roster columns; choose another name"),
-            );
+            self.error(Problem::new(CheckKind::InputCalledPayee, [decl.name.span]));
         }
         let mut schema = InputSchema {
             name: decl.name.name.clone(),
@@ -40,10 +31,7 @@ impl Checker {
             span: decl.name.span,
         };
         if decl.columns.is_empty() {
-            self.error(
-                Problem::error(format!("input `{}` has no columns", decl.name.name), decl.span, "empty input")
-                    .with_help("declare its columns, e.g. `amount: money`"),
-            );
+            self.error(Problem::new(CheckKind::InputWithoutColumns { input: decl.name.name.clone() }, [decl.span]));
         }
         for col in &decl.columns {
             self.column(decl, col, &mut schema);
@@ -55,22 +43,17 @@ impl Checker {
     fn column(&mut self, decl: &ast::InputDecl, col: &ast::ColumnDecl, schema: &mut InputSchema) {
         if let Some(first) = schema.columns.iter().find(|c| c.name == col.name.name) {
             let first = first.span;
-            self.error(
-                Problem::error(
-                    format!("column `{}` is declared twice in `{}`", col.name.name, decl.name.name),
-                    col.name.span,
-                    "second declaration",
-                )
-                .with_label(first, "first declared here"),
-            );
+            let kind = CheckKind::ColumnTwice { column: col.name.name.clone(), input: decl.name.name.clone() };
+            self.error(Problem::new(kind, [col.name.span, first]));
             return;
         }
         let Some(ty) = ColumnType::ALL.iter().find(|(n, _)| *n == col.ty.name).map(|(_, t)| *t) else {
             self.broken_columns.push((self.inputs.len(), col.name.name.clone()));
-            self.error(
-                Problem::error(format!("unknown column type `{}`", col.ty.name), col.ty.span, "unknown type")
-                    .with_help(suggest::help(&col.ty.name, "column type", ColumnType::ALL.iter().map(|(n, _)| *n))),
-            );
+            let suggestion = suggest::help(&col.ty.name, "column type", ColumnType::ALL.iter().map(|(n, _)| *n));
+            self.error(Problem::new(
+                CheckKind::UnknownColumnType { ty: col.ty.name.clone(), suggestion },
+                [col.ty.span],
+            ));
             return;
         };
         if let Some(values) = &col.values {
@@ -80,14 +63,8 @@ impl Checker {
             let numeric =
                 matches!(ty, ColumnType::Money | ColumnType::Integer | ColumnType::Decimal | ColumnType::Percent);
             if !numeric {
-                self.error(
-                    Problem::error(
-                        "only number columns can have a least value",
-                        least.span,
-                        format!("`{}` is {}", col.name.name, ty.name()),
-                    )
-                    .with_help("remove `>= ...`, or make the column `money`, `integer`, `decimal` or `percent`"),
-                );
+                let kind = CheckKind::LeastOnNonNumber { column: col.name.name.clone(), ty: ty.name() };
+                self.error(Problem::new(kind, [least.span]));
             }
         }
         for role in &col.roles {
@@ -105,19 +82,13 @@ impl Checker {
     /// `in [...]`: only on a text column, each value once.
     fn column_values(&mut self, col: &ast::ColumnDecl, values: &[ast::Spanned<String>], ty: ColumnType) {
         if ty != ColumnType::Text {
-            self.error(
-                Problem::error(
-                    "only text columns can list their values",
-                    col.span,
-                    format!("`{}` is {}", col.name.name, ty.name()),
-                )
-                .with_help("remove `in [...]`, or make the column `text`"),
-            );
+            let kind = CheckKind::ValuesOnNonText { column: col.name.name.clone(), ty: ty.name() };
+            self.error(Problem::new(kind, [col.span]));
         }
         let mut seen: Vec<&str> = Vec::new();
         for v in values {
             if seen.contains(&v.value.as_str()) {
-                self.error(Problem::error(format!("value `{}` is listed twice", v.value), v.span, "repeated"));
+                self.error(Problem::new(CheckKind::ValueListedTwice { value: v.value.clone() }, [v.span]));
             }
             seen.push(&v.value);
         }
@@ -140,14 +111,8 @@ impl Checker {
             ColumnRole::Period => (&mut schema.period, "period"),
         };
         if slot.is_some() {
-            self.problems.push(
-                Problem::error(
-                    format!("input `{}` has more than one {what} column", decl.name.name),
-                    role.span,
-                    format!("second {what} column"),
-                )
-                .with_help(format!("mark exactly one column as `{what}`")),
-            );
+            let kind = CheckKind::SecondRoleColumn { input: decl.name.name.clone(), role: what };
+            self.problems.push(Problem::new(kind, [role.span]));
         }
         *slot = Some(index);
         let ok = match role.value {
@@ -155,18 +120,8 @@ impl Checker {
             ColumnRole::Period => ty.bucket().is_some(),
         };
         if !ok {
-            let help = match role.value {
-                ColumnRole::Period => "a period column is a `date`, `month` or `quarter`",
-                _ => "a key or payee column is `text` (or `integer`)",
-            };
-            self.problems.push(
-                Problem::error(
-                    format!("column `{}` cannot be the {what} column", col.name.name),
-                    col.ty.span,
-                    format!("`{}` here", ty.name()),
-                )
-                .with_help(help),
-            );
+            let kind = CheckKind::RoleType { column: col.name.name.clone(), role: what, ty: ty.name() };
+            self.problems.push(Problem::new(kind, [col.ty.span]));
         }
     }
 
@@ -183,17 +138,11 @@ impl Checker {
                     i.payee.or(i.key).and_then(|c| i.columns.get(c)).map(|c| format!("{}.{}", i.name, c.name))
                 })
                 .unwrap_or_else(|| "sales.manager".to_string());
-            self.error(
-                Problem::error("the policy does not say who is paid", span, "no `payee` declaration")
-                    .with_help(format!("add `payee {example}`: the distinct values of a ledger column, or the key column of a roster input")),
-            );
+            self.error(Problem::new(CheckKind::NoPayee { example }, [span]));
             return;
         };
         for extra in decls.iter().skip(1) {
-            self.error(
-                Problem::error("`payee` is declared twice", extra.span, "second declaration")
-                    .with_label(decl.span, "first declared here"),
-            );
+            self.error(Problem::new(CheckKind::PayeeTwice, [extra.span, decl.span]));
         }
         if let Some((input, column)) = self.payee_column(decl) {
             self.payee_source(decl, input, column);
@@ -204,26 +153,22 @@ impl Checker {
     fn payee_column(&mut self, decl: &ast::PayeeDecl) -> Option<(usize, usize)> {
         let Some(input) = self.inputs.iter().position(|i| i.name == decl.input.name) else {
             let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();
-            let help = suggest::help(&decl.input.name, "input", names.iter().copied());
-            self.error(
-                Problem::error(format!("unknown input `{}`", decl.input.name), decl.input.span, "not declared")
-                    .with_help(help),
-            );
+            let suggestion = suggest::help(&decl.input.name, "input", names.iter().copied());
+            let kind = CheckKind::UnknownInput { input: decl.input.name.clone(), suggestion };
+            self.error(Problem::new(kind, [decl.input.span]));
             return None;
         };
         let schema = self.inputs.get(input);
         let Some(column) = schema.and_then(|s| s.column_index(&decl.column.name)) else {
             let names: Vec<String> =
                 schema.map(|s| s.columns.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
-            let help = suggest::help(&decl.column.name, "column", names.iter().map(String::as_str));
-            self.error(
-                Problem::error(
-                    format!("input `{}` has no column `{}`", decl.input.name, decl.column.name),
-                    decl.column.span,
-                    "no such column",
-                )
-                .with_help(help),
-            );
+            let suggestion = suggest::help(&decl.column.name, "column", names.iter().map(String::as_str));
+            let kind = CheckKind::UnknownColumn {
+                input: decl.input.name.clone(),
+                column: decl.column.name.clone(),
+                suggestion,
+            };
+            self.error(Problem::new(kind, [decl.column.span]));
             return None;
         };
         Some((input, column))
@@ -237,14 +182,8 @@ impl Checker {
         };
         let col_ty = schema.columns.get(column).map(|c| c.ty);
         if !matches!(col_ty, Some(ColumnType::Text) | Some(ColumnType::Integer)) {
-            self.problems.push(
-                Problem::error(
-                    "payees are identified by a text column",
-                    decl.column.span,
-                    format!("`{}` is not text", decl.column.name),
-                )
-                .with_help("point `payee` at a column holding ids or names"),
-            );
+            let kind = CheckKind::PayeeNotText { column: decl.column.name.clone() };
+            self.problems.push(Problem::new(kind, [decl.column.span]));
         }
         if schema.key == Some(column) && schema.period.is_none() {
             self.payee = Some(PayeeSource::Roster { input, column });
@@ -253,25 +192,17 @@ impl Checker {
         } else {
             match schema.payee {
                 Some(other) if other != column => {
-                    self.problems.push(
-                        Problem::error(
-                            format!(
-                                "`payee {}.{}` names a different column than the one marked `payee`",
-                                decl.input.name, decl.column.name
-                            ),
-                            decl.span,
-                            "here",
-                        )
-                        .with_help("mark the same column, or remove the `payee` mark from the input"),
-                    );
+                    let kind = CheckKind::PayeeColumnMismatch {
+                        input: decl.input.name.clone(),
+                        column: decl.column.name.clone(),
+                    };
+                    self.problems.push(Problem::new(kind, [decl.span]));
                 }
                 _ => schema.payee = Some(column),
             }
             if schema.period.is_none() {
-                self.problems.push(
-                    Problem::error(format!("input `{}` has no period column", decl.input.name), decl.input.span, "payees come from here")
-                        .with_help("mark the date column, e.g. `period date: date`, or make this input a roster: `key id: text` and `payee roster.id`"),
-                );
+                let kind = CheckKind::PayeesWithoutPeriod { input: decl.input.name.clone() };
+                self.problems.push(Problem::new(kind, [decl.input.span]));
             }
             self.payee = Some(PayeeSource::Ledger { input, column });
         }

@@ -12,7 +12,9 @@
 //! - `expr`: the expression dispatcher and operators; `names`: what a name means;
 //!   `calls`: functions and rate-table lookups; `aggregates`: `sum(...)` and its kin;
 //!   `tiers`: tier tables.
-//! - `units`, `enums`: rules over already-typed expressions; `suggest`: "did you mean".
+//! - `units`, `enums`: rules over already-typed expressions.
+//!
+//! "Did you mean" is the crate's [`crate::suggest`], shared with every stage.
 
 mod aggregates;
 mod calls;
@@ -23,7 +25,6 @@ mod expr;
 mod inputs;
 mod names;
 mod policy;
-mod suggest;
 mod tables;
 mod tiers;
 mod units;
@@ -37,8 +38,6 @@ use crate::diagnostics::{PolicyReport, Problem};
 use crate::plan::Plan;
 use crate::source::SourceFile;
 use crate::syntax::ast;
-
-pub use suggest::help as suggest_help;
 
 /// A checked policy: the policy as written, its plan, and every warning of both the checker
 /// and the lints, in source order.

@@ -3,15 +3,17 @@
 //! row for the period; `payee.x` is the payee's id or a roster column.
 //!
 //! Resolves names against the declarations already checked and registers lookups; it never
-//! checks a sub-expression, so apart from `suggest` it calls nothing else in `check`.
+//! checks a sub-expression, so it calls nothing else in `check`
+//! ("did you mean" comes from [`crate::suggest`]).
 
 use super::checker::{Checker, Scope};
-use super::suggest;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::lang::Cadence;
 use crate::period::Granularity;
 use crate::plan::{ColumnType, Expr, Lookup, Node, PayeeSource, Ty};
 use crate::source::Span;
+use crate::suggest;
 use crate::syntax::ast;
 
 impl Checker {
@@ -33,26 +35,13 @@ impl Checker {
                         .iter()
                         .find(|c| c.ty.ty().is_numeric())
                         .map_or("amount".to_string(), |c| c.name.clone());
-                    let help = format!(
-                        "an input is many rows; aggregate it, e.g. `sum({}.{example})` or `count({})`",
-                        input.name, input.name
-                    );
-                    self.error(
-                        Problem::error(format!("`{}` is an input, not a value", ident.name), span, "an input")
-                            .with_help(help),
-                    );
+                    let kind = CheckKind::InputAsValue { input: input.name.clone(), example };
+                    self.error(Problem::new(kind, [span]));
                     return None;
                 }
                 let names: Vec<&str> = lets.iter().map(|l| l.name.as_str()).collect();
-                let help = if names.is_empty() {
-                    "no `let` is defined before this line in this component; columns are written `input.column`"
-                        .to_string()
-                } else {
-                    suggest::help(&ident.name, "name", names.iter().copied())
-                };
-                self.error(
-                    Problem::error(format!("unknown name `{}`", ident.name), span, "not defined").with_help(help),
-                );
+                let suggestion = (!names.is_empty()).then(|| suggest::help(&ident.name, "name", names.iter().copied()));
+                self.error(Problem::new(CheckKind::UnknownName { name: ident.name.clone(), suggestion }, [span]));
                 None
             }
             Scope::Row { input } => {
@@ -65,12 +54,10 @@ impl Checker {
                     return Some(Expr { node: Node::Column(c), ty, span });
                 }
                 let names: Vec<String> = schema.columns.iter().map(|c| c.name.clone()).collect();
-                let input_name = schema.name.clone();
-                let help = suggest::help(&ident.name, "column", names.iter().map(String::as_str));
-                self.error(
-                    Problem::error(format!("input `{input_name}` has no column `{}`", ident.name), span, "not a column")
-                        .with_help(format!("{help} (inside an aggregate, names are columns of `{input_name}`; a `let` cannot be used per row)")),
-                );
+                let suggestion = suggest::help(&ident.name, "column", names.iter().map(String::as_str));
+                let kind =
+                    CheckKind::UnknownRowColumn { input: schema.name.clone(), column: ident.name.clone(), suggestion };
+                self.error(Problem::new(kind, [span]));
                 None
             }
         }
@@ -83,10 +70,8 @@ impl Checker {
         }
         let Some(index) = self.inputs.iter().position(|i| i.name == input.name) else {
             let names: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).chain(["payee".to_string()]).collect();
-            self.error(
-                Problem::error(format!("unknown input `{}`", input.name), input.span, "not declared")
-                    .with_help(suggest::help(&input.name, "input", names.iter().map(String::as_str))),
-            );
+            let suggestion = suggest::help(&input.name, "input", names.iter().map(String::as_str));
+            self.error(Problem::new(CheckKind::UnknownInput { input: input.name.clone(), suggestion }, [input.span]));
             return None;
         };
         let schema = self.inputs.get(index)?;
@@ -95,14 +80,9 @@ impl Checker {
         }
         let Some(col) = schema.column_index(&column.name) else {
             let names: Vec<String> = schema.columns.iter().map(|c| c.name.clone()).collect();
-            self.error(
-                Problem::error(
-                    format!("input `{}` has no column `{}`", input.name, column.name),
-                    column.span,
-                    "no such column",
-                )
-                .with_help(suggest::help(&column.name, "column", names.iter().map(String::as_str))),
-            );
+            let suggestion = suggest::help(&column.name, "column", names.iter().map(String::as_str));
+            let kind = CheckKind::UnknownColumn { input: input.name.clone(), column: column.name.clone(), suggestion };
+            self.error(Problem::new(kind, [column.span]));
             return None;
         };
         let ty = schema.columns.get(col).map_or(Ty::Text, |c| c.ty.ty());
@@ -110,16 +90,8 @@ impl Checker {
             Scope::Row { input: agg_input } if *agg_input == index => Some(Expr { node: Node::Column(col), ty, span }),
             Scope::Row { input: agg_input } => {
                 let agg_name = self.inputs.get(*agg_input).map_or(String::new(), |i| i.name.clone());
-                self.error(
-                    Problem::error(
-                        format!("an aggregate over `{agg_name}` cannot read `{}`", input.name),
-                        span,
-                        format!("a column of `{}`", input.name),
-                    )
-                    .with_help(
-                        "each aggregate ranges over the rows of one input; aggregate the other input separately",
-                    ),
-                );
+                let kind = CheckKind::AggregateReadsOtherInput { aggregated: agg_name, input: input.name.clone() };
+                self.error(Problem::new(kind, [span]));
                 None
             }
             Scope::Statement { cadence, .. } => self.lookup(index, col, *cadence, span, ty),
@@ -133,32 +105,17 @@ impl Checker {
         let name = schema.name.clone();
         let col_name = schema.columns.get(column).map_or(String::new(), |c| c.name.clone());
         if schema.payee.is_none() {
-            self.error(Problem::error(format!("input `{name}` has no payee column"), span, "read here").with_help(
-                format!("mark the column that names the payee, e.g. `payee manager: text` in `input {name}`"),
-            ));
+            self.error(Problem::new(CheckKind::LookupWithoutPayee { input: name }, [span]));
             return None;
         }
         let Some(bucket) = schema.bucket() else {
-            self.error(
-                Problem::error(format!("input `{name}` has no period column"), span, "read here")
-                    .with_help(format!("mark the column that says which period a row is for, e.g. `period quarter: quarter` in `input {name}`")),
-            );
+            self.error(Problem::new(CheckKind::LookupWithoutPeriod { input: name }, [span]));
             return None;
         };
         let date_based = schema.period.and_then(|p| schema.columns.get(p)).is_some_and(|c| c.ty == ColumnType::Date);
         if date_based || bucket < Granularity::from(cadence) {
-            let help = format!(
-                "`{name}` can have several rows per payee in a {} period; aggregate them, e.g. `sum({name}.{col_name})` or `max({name}.{col_name})`",
-                cadence_word(cadence)
-            );
-            self.error(
-                Problem::error(
-                    format!("`{name}.{col_name}` is not one value per payee and period"),
-                    span,
-                    "several rows may match",
-                )
-                .with_help(help),
-            );
+            let kind = CheckKind::NotOneValue { input: name, column: col_name, cadence: cadence_word(cadence) };
+            self.error(Problem::new(kind, [span]));
             return None;
         }
         let lookup = Lookup { input, column };
@@ -186,25 +143,13 @@ impl Checker {
                 }
                 let names: Vec<String> =
                     std::iter::once("id".to_string()).chain(schema.columns.iter().map(|c| c.name.clone())).collect();
-                self.error(
-                    Problem::error(
-                        format!("the roster has no column `{}`", column.name),
-                        column.span,
-                        "not a roster column",
-                    )
-                    .with_help(suggest::help(
-                        &column.name,
-                        "column",
-                        names.iter().map(String::as_str),
-                    )),
-                );
+                let suggestion = suggest::help(&column.name, "column", names.iter().map(String::as_str));
+                let kind = CheckKind::UnknownPayeeColumn { column: column.name.clone(), suggestion };
+                self.error(Problem::new(kind, [column.span]));
                 None
             }
             _ => {
-                self.error(
-                    Problem::error(format!("payees have no `{}`", column.name), column.span, "unknown payee attribute")
-                        .with_help("without a roster a payee only has `payee.id`; declare a roster input and `payee roster.id` to use its columns"),
-                );
+                self.error(Problem::new(CheckKind::NoRosterAttribute { name: column.name.clone() }, [column.span]));
                 None
             }
         }

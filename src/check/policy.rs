@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::checker::Checker;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::money::{Currency, Rounding};
 use crate::plan::{Component, Metric, Plan};
@@ -38,12 +39,7 @@ impl Checker {
         let components = self.components(policy, rounding, &mut names);
         let metrics = self.metrics(policy, &mut names);
         if !policy.items.iter().any(|i| matches!(i, Item::Component(_))) {
-            self.error(
-                Problem::error("the policy has no components, so it pays nothing", header.span, "policy declared here")
-                    .with_help(
-                        "add a component, e.g. `component sales_commission monthly { pay 3% * sum(sales.amount) }`",
-                    ),
-            );
+            self.error(Problem::new(CheckKind::NoComponents, [header.span]));
         }
         let payee = self.payee?;
         Some(Plan {
@@ -66,21 +62,12 @@ impl Checker {
     /// The policy's name and currency; the currency is kept for the money literals.
     fn header(&mut self, header: &ast::Header) {
         if header.name.value.trim().is_empty() {
-            self.error(
-                Problem::error("policy name is empty", header.name.span, "empty name")
-                    .with_help("name the plan, e.g. `policy \"Telecom account manager commission\"`"),
-            );
+            self.error(Problem::new(CheckKind::EmptyPolicyName, [header.name.span]));
         }
         let currency = header.currency.name.clone();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-            self.error(
-                Problem::error(
-                    format!("`{currency}` is not a currency code"),
-                    header.currency.span,
-                    "expected a three-letter code",
-                )
-                .with_help("use an ISO 4217 code such as `CNY`, `USD` or `EUR`"),
-            );
+            let kind = CheckKind::NotACurrencyCode { currency: currency.clone() };
+            self.error(Problem::new(kind, [header.currency.span]));
         }
         self.currency = currency;
     }
@@ -91,11 +78,7 @@ impl Checker {
         for item in &policy.items {
             if let Item::Rounding(r) = item {
                 if let Some((_, first)) = rounding {
-                    self.error(
-                        Problem::error("the policy sets its rounding twice", r.span, "second rounding")
-                            .with_label(first, "first set here")
-                            .with_help("keep one policy-wide `rounding`; override it inside a component where needed"),
-                    );
+                    self.error(Problem::new(CheckKind::RoundingTwice, [r.span, first]));
                 }
                 rounding = Some((self.rounding(r), r.span));
             }
@@ -112,15 +95,8 @@ impl Checker {
                 continue;
             };
             if let Some(first) = names.get(c.name.name.as_str()) {
-                self.error(
-                    Problem::error(
-                        format!("component `{}` is declared twice", c.name.name),
-                        c.name.span,
-                        "second declaration",
-                    )
-                    .with_label(*first, "first declared here")
-                    .with_help("give each component its own name"),
-                );
+                let kind = CheckKind::ComponentTwice { component: c.name.name.clone() };
+                self.error(Problem::new(kind, [c.name.span, *first]));
                 let _ = self.component(c, rounding);
                 continue;
             }
@@ -140,11 +116,7 @@ impl Checker {
                 continue;
             };
             if let Some(first) = names.get(m.name.name.as_str()) {
-                self.error(
-                    Problem::error(format!("`{}` is declared twice", m.name.name), m.name.span, "second declaration")
-                        .with_label(*first, "first declared here")
-                        .with_help("components and metrics share one set of names; rename one"),
-                );
+                self.error(Problem::new(CheckKind::NameTaken { name: m.name.name.clone() }, [m.name.span, *first]));
                 continue;
             }
             names.insert(&m.name.name, m.name.span);

@@ -7,6 +7,7 @@
 use rust_decimal::Decimal;
 
 use super::checker::{literal_value, Checker};
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::plan::{Table, TableRow, Ty};
 use crate::syntax::ast::{self, Literal};
@@ -15,11 +16,7 @@ use crate::value::Value;
 impl Checker {
     pub fn table(&mut self, decl: &ast::TableDecl) {
         if self.tables.iter().any(|t| t.name == decl.name.name) {
-            self.error(Problem::error(
-                format!("table `{}` is declared twice", decl.name.name),
-                decl.name.span,
-                "second declaration",
-            ));
+            self.error(Problem::new(CheckKind::TableTwice { table: decl.name.name.clone() }, [decl.name.span]));
             return;
         }
         // The kind of value the table gives: that of its first value.
@@ -27,7 +24,7 @@ impl Checker {
         let rows = self.table_rows(decl, &mut ty);
         let otherwise = decl.otherwise.as_ref().map(|o| (self.table_value(decl, o, &mut ty), o.span));
         if rows.is_empty() && otherwise.is_none() {
-            self.error(Problem::error(format!("table `{}` has no rows", decl.name.name), decl.span, "empty table"));
+            self.error(Problem::new(CheckKind::EmptyTable { table: decl.name.name.clone() }, [decl.span]));
         }
         self.tables.push(Table {
             name: decl.name.name.clone(),
@@ -44,34 +41,19 @@ impl Checker {
         let mut rows: Vec<TableRow> = Vec::new();
         for row in &decl.rows {
             if row.keys.len() != decl.params.len() {
-                self.error(
-                    Problem::error(
-                        format!(
-                            "row has {} keys, but table `{}` takes {}",
-                            row.keys.len(),
-                            decl.name.name,
-                            decl.params.len()
-                        ),
-                        row.span,
-                        "wrong number of keys",
-                    )
-                    .with_help("write one key per parameter, `_` for any value"),
-                );
+                let kind = CheckKind::RowKeyCount {
+                    table: decl.name.name.clone(),
+                    keys: row.keys.len(),
+                    params: decl.params.len(),
+                };
+                self.error(Problem::new(kind, [row.span]));
                 continue;
             }
             let keys: Vec<Option<Value>> =
                 row.keys.iter().map(|k| k.value.as_ref().map(|l| literal_value(l).0)).collect();
             if let Some(first) = rows.iter().find(|r| r.keys == keys) {
                 let first = first.span;
-                self.error(
-                    Problem::error(
-                        format!("table `{}` has the same row twice", decl.name.name),
-                        row.span,
-                        "repeated row",
-                    )
-                    .with_label(first, "first written here")
-                    .with_help("remove one of them; rows are matched top to bottom"),
-                );
+                self.error(Problem::new(CheckKind::RowTwice { table: decl.name.name.clone() }, [row.span, first]));
                 continue;
             }
             let value = self.table_value(decl, &row.value, ty);
@@ -90,14 +72,8 @@ impl Checker {
             Some(prev)
                 if prev != t && !(prev == Ty::Money && t == Ty::Number) && !(prev == Ty::Number && t == Ty::Money) =>
             {
-                self.error(
-                    Problem::error(
-                        format!("table `{}` mixes {} and {} values", decl.name.name, prev.name(), t.name()),
-                        lit.span,
-                        format!("{} here", t.name()),
-                    )
-                    .with_help("every row of a table gives the same kind of value"),
-                );
+                let kind = CheckKind::TableMixes { table: decl.name.name.clone(), first: prev.name(), other: t.name() };
+                self.error(Problem::new(kind, [lit.span]));
             }
             _ => {}
         }

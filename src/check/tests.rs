@@ -15,10 +15,12 @@ const HEADER: &str = "policy \"P\" version \"1\" currency CNY\n\
     input sales { key id: text  period date: date  payee manager: text  kind: text in [\"new\", \"renewal\"]  amount: money }\n\
     payee sales.manager\n";
 
-/// A problem as an analyst sees it: each label as the text it points at and what it says.
+/// A problem as an analyst sees it: its code, each label as the text it points at and what
+/// it says.
 #[derive(Debug, PartialEq)]
 struct Seen {
     severity: Severity,
+    code: Option<&'static str>,
     message: String,
     labels: Vec<(String, String)>,
     help: Option<String>,
@@ -35,6 +37,7 @@ fn seen(body: &str) -> Vec<Seen> {
         .into_iter()
         .map(|p| Seen {
             severity: p.severity,
+            code: p.code,
             message: p.message,
             labels: p.labels.into_iter().map(|(span, label)| (text[span.start..span.end].to_string(), label)).collect(),
             help: p.help,
@@ -46,6 +49,7 @@ struct Case {
     name: &'static str,
     body: &'static str,
     severity: Severity,
+    code: &'static str,
     message: &'static str,
     labels: &'static [(&'static str, &'static str)],
     help: Option<&'static str>,
@@ -56,6 +60,7 @@ const CASES: &[Case] = &[
         name: "money plus percent",
         body: "component c monthly { pay sum(sales.amount) + 3% }",
         severity: Severity::Error,
+        code: "E0136",
         message: "cannot apply `+` to money and percent",
         labels: &[("sum(sales.amount) + 3%", "money + percent"), ("sum(sales.amount)", "money"), ("3%", "percent")],
         help: Some(
@@ -66,6 +71,7 @@ const CASES: &[Case] = &[
         name: "a computed number is not money",
         body: "component c monthly { pay 500 * count(sales) }",
         severity: Severity::Error,
+        code: "E0133",
         message: "what a component pays must be money",
         labels: &[("500 * count(sales)", "this is number")],
         help: Some("what a component pays is an amount of money"),
@@ -74,6 +80,7 @@ const CASES: &[Case] = &[
         name: "unknown column",
         body: "component c monthly { pay 3% * sum(sales.amont) }",
         severity: Severity::Error,
+        code: "E0119",
         message: "input `sales` has no column `amont`",
         labels: &[("amont", "no such column")],
         help: Some("did you mean `amount`?"),
@@ -82,6 +89,7 @@ const CASES: &[Case] = &[
         name: "unknown let",
         body: "component c monthly {\n  let total = sum(sales.amount)\n  pay 3% * totl\n}",
         severity: Severity::Error,
+        code: "E0120",
         message: "unknown name `totl`",
         labels: &[("totl", "not defined")],
         help: Some("did you mean `total`?"),
@@ -90,6 +98,7 @@ const CASES: &[Case] = &[
         name: "when is not a condition",
         body: "component c monthly {\n  when sum(sales.amount)\n  pay 3% * sum(sales.amount)\n}",
         severity: Severity::Error,
+        code: "E0135",
         message: "a `when` condition must be true or false",
         labels: &[("sum(sales.amount)", "this is money")],
         help: Some("compare it, e.g. `when surveys.satisfaction >= 80%`"),
@@ -98,6 +107,7 @@ const CASES: &[Case] = &[
         name: "tiers not ascending",
         body: "component c monthly {\n  pay tiers flat sum(sales.amount) { from 0 rate 1% from 20_000 rate 2% from 10_000 rate 3% }\n}",
         severity: Severity::Error,
+        code: "E0149",
         message: "brackets must be written in ascending order",
         labels: &[("10_000", "10_000 comes after a higher bound"), ("from 20_000 rate 2%", "previous bracket")],
         help: Some("order the brackets by their `from` amount, lowest first"),
@@ -106,6 +116,7 @@ const CASES: &[Case] = &[
         name: "enumerated value misspelt",
         body: "component c monthly { pay 3% * sum(sales.amount where kind = \"renewl\") }",
         severity: Severity::Error,
+        code: "E0129",
         message: "`renewl` is not one of the values this column can take",
         labels: &[("\"renewl\"", "never matches")],
         help: Some("did you mean `renewal`?"),
@@ -115,15 +126,35 @@ const CASES: &[Case] = &[
         body: "table bonus(kind) { \"new\" -> 5% }\n\
                component c monthly { pay sum(sales.amount * bonus(kind)) }",
         severity: Severity::Error,
+        code: "E0130",
         message: "table `bonus` has no row for (\"renewal\")",
         labels: &[("bonus", "incomplete table"), ("bonus(kind)", "looked up here")],
         help: Some("add a row for it, or an `else -> ...` row for everything not listed"),
+    },
+    Case {
+        name: "a let defined twice points at both",
+        body: "component c monthly {\n  let total = sum(sales.amount)\n  let total = 0\n  pay 3% * total\n}",
+        severity: Severity::Error,
+        code: "E0107",
+        message: "`total` is defined twice",
+        labels: &[("total", "second definition"), ("total", "first defined here")],
+        help: Some("a `let` name is defined once per component"),
+    },
+    Case {
+        name: "an amount in another currency",
+        body: "component c monthly { pay 500 USD }",
+        severity: Severity::Error,
+        code: "E0103",
+        message: "amount in `USD`, but the policy's currency is `CNY`",
+        labels: &[("500 USD", "other currency")],
+        help: Some("this policy pays in `CNY`; write `... CNY`"),
     },
     Case {
         name: "table rate above 100% is a warning",
         body: "table bonus(kind) { \"new\" -> 150%  else -> 5% }\n\
                component c monthly { pay sum(sales.amount * bonus(kind)) }",
         severity: Severity::Warning,
+        code: "C0006",
         message: "rate above 100%",
         labels: &[("150%", "more than the whole amount")],
         help: Some("check the rate; a rate over 100% pays more than the sale itself"),
@@ -136,6 +167,7 @@ fn each_mistake_is_one_problem_pointing_at_it() {
         let problems = seen(case.body);
         let expected = Seen {
             severity: case.severity,
+            code: Some(case.code),
             message: case.message.to_string(),
             labels: case.labels.iter().map(|(text, label)| (text.to_string(), label.to_string())).collect(),
             help: case.help.map(str::to_string),

@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::checker::Checker;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::plan::*;
 use crate::source::Span;
@@ -14,20 +15,10 @@ use crate::syntax::ast::{self, BracketPay};
 /// Checks the brackets even when the base failed, so that every problem shows at once.
 pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span: Span) -> Option<Expr> {
     if let Some(base) = base.as_ref().filter(|b| !matches!(b.ty, Ty::Money | Ty::Number)) {
-        checker.error(
-            Problem::error(
-                format!("tiers need an amount or a count as their base, found {}", base.ty.name()),
-                base.span,
-                format!("this is {}", base.ty.name()),
-            )
-            .with_help("tier on monthly sales, e.g. `tiers flat sum(sales.amount) { ... }`"),
-        );
+        checker.error(Problem::new(CheckKind::TierBase { found: base.ty.name() }, [base.span]));
     }
     if tiers.brackets.is_empty() {
-        checker.error(
-            Problem::error("tiers without brackets", span, "no `from` lines")
-                .with_help("add brackets, e.g. `from 0 rate 3%`"),
-        );
+        checker.error(Problem::new(CheckKind::NoBrackets, [span]));
         return None;
     }
     let mut ok = true;
@@ -35,26 +26,12 @@ pub fn check(checker: &mut Checker, tiers: &ast::Tiers, base: Option<Expr>, span
     for b in &tiers.brackets {
         if let Some(prev) = brackets.last() {
             if b.from.value == prev.from {
-                checker.error(
-                    Problem::error(
-                        format!("two brackets start at {}", checker.text(b.from.span)),
-                        b.from.span,
-                        "repeated lower bound",
-                    )
-                    .with_label(prev.span, "first bracket with this bound")
-                    .with_help("each bracket starts where the previous one ends; remove one of them"),
-                );
+                let kind = CheckKind::BracketRepeated { bound: checker.text(b.from.span) };
+                checker.error(Problem::new(kind, [b.from.span, prev.span]));
                 ok = false;
             } else if b.from.value < prev.from {
-                checker.error(
-                    Problem::error(
-                        "brackets must be written in ascending order",
-                        b.from.span,
-                        format!("{} comes after a higher bound", checker.text(b.from.span)),
-                    )
-                    .with_label(prev.span, "previous bracket")
-                    .with_help("order the brackets by their `from` amount, lowest first"),
-                );
+                let kind = CheckKind::BracketDescending { bound: checker.text(b.from.span) };
+                checker.error(Problem::new(kind, [b.from.span, prev.span]));
                 ok = false;
             }
         }
@@ -81,11 +58,7 @@ fn bracket_pay(checker: &mut Checker, pays: BracketPay, base: Option<&Expr>) -> 
     };
     let mut ok = true;
     if let Some(base) = base.filter(|b| b.ty == Ty::Number) {
-        checker.error(
-            Problem::error("a rate needs an amount of money as the tier base", r.span, "rate of a count")
-                .with_label(base.span, format!("the base is {}", base.ty.name()))
-                .with_help("pay a `fixed` amount per bracket when tiering a count"),
-        );
+        checker.error(Problem::new(CheckKind::RateOfCount { base: base.ty.name() }, [r.span, base.span]));
         ok = false;
     }
     if r.value > Decimal::ONE {
@@ -95,9 +68,7 @@ fn bracket_pay(checker: &mut Checker, pays: BracketPay, base: Option<&Expr>) -> 
         );
     }
     if r.value < Decimal::ZERO {
-        checker.error(
-            Problem::error("a negative rate", r.span, "negative").with_help("a bracket's rate is between 0% and 100%"),
-        );
+        checker.error(Problem::new(CheckKind::NegativeRate, [r.span]));
         ok = false;
     }
     (TierPay::Rate(r.value), ok)

@@ -5,6 +5,7 @@
 //! calls nothing else in `check`.
 
 use super::checker::Checker;
+use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::lang::BinaryOp;
 use crate::plan::{Expr, Node, Ty};
@@ -51,29 +52,8 @@ impl Checker {
             },
         };
         if ty.is_none() {
-            let help = match (op, a, b) {
-                (BinaryOp::Add | BinaryOp::Sub, Money, Percent) | (BinaryOp::Add | BinaryOp::Sub, Percent, Money) => {
-                    "a percentage is a share of something: multiply it by an amount, e.g. `5% * sum(sales.amount)`"
-                        .to_string()
-                }
-                (BinaryOp::Mul, Money, Money) => {
-                    "money times money has no meaning; one side should be a rate or a number".to_string()
-                }
-                (_, Bool, _) | (_, _, Bool) if matches!(op, BinaryOp::And | BinaryOp::Or) => {
-                    "`and` and `or` join conditions, e.g. `a >= 1 and b < 2`".to_string()
-                }
-                _ => format!("both sides of `{}` must be the same kind of value", op.symbol()),
-            };
-            self.error(
-                Problem::error(
-                    format!("cannot apply `{}` to {} and {}", op.symbol(), a.name(), b.name()),
-                    span,
-                    format!("{} {} {}", a.name(), op.symbol(), b.name()),
-                )
-                .with_label(l.span, a.name())
-                .with_label(r.span, b.name())
-                .with_help(help),
-            );
+            let kind = CheckKind::Operator { op: op.symbol(), left: a.name(), right: b.name() };
+            self.error(Problem::new(kind, [span, l.span, r.span]));
         }
         ty
     }
@@ -84,14 +64,9 @@ impl Checker {
         for a in args.iter_mut() {
             coerce_literal(a, target);
             if a.ty != target || !a.ty.is_numeric() {
-                self.error(
-                    Problem::error(
-                        format!("`{name}` compares values of the same kind"),
-                        a.span,
-                        format!("this is {}", a.ty.name()),
-                    )
-                    .with_help(format!("all values of `{name}` must be {}", target.name())),
-                );
+                let kind =
+                    CheckKind::MinMaxKinds { function: name.to_string(), found: a.ty.name(), expected: target.name() };
+                self.error(Problem::new(kind, [a.span]));
                 return None;
             }
         }

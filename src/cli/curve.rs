@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use commission::check::suggest_help;
 use commission::curve::{self, CurveError};
 use commission::diagnostics::io::IoKind;
 use commission::diagnostics::tools::ToolKind;
 use commission::diagnostics::{DataError, Error, PolicyReport};
+use commission::suggest;
 use rust_decimal::Decimal;
 
 use super::inputs::load_policy;
@@ -48,7 +48,7 @@ fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::
             policy,
             IoKind::UnknownComponent {
                 component: component.to_string(),
-                suggestion: suggest_help(component, "component", names.iter().map(String::as_str)),
+                suggestion: suggest::help(component, "component", names.iter().map(String::as_str)),
             },
         )
         .into(),

@@ -3,13 +3,14 @@
 
 use std::path::PathBuf;
 
-use commission::check::{self, suggest_help};
+use commission::check;
 use commission::data::{InputFile, LedgerSource, TextEncoding};
 use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error, PolicyReport};
 use commission::period::Period;
 use commission::plan::Plan;
 use commission::source::SourceFile;
+use commission::suggest;
 
 /// The ledgers a command reads, shared by `run`, `explain`, `report`, `diff` and `budget`.
 #[derive(clap::Args)]
@@ -102,7 +103,7 @@ pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<
                         IoKind::UnknownInput {
                             name: name.to_string(),
                             several_policies: false,
-                            suggestion: suggest_help(name, "input", names.iter().copied()),
+                            suggestion: suggest::help(name, "input", names.iter().copied()),
                         },
                     )
                     .into());
@@ -141,7 +142,7 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
                 IoKind::UnknownInput {
                     name: name.to_string(),
                     several_policies: plans.len() > 1,
-                    suggestion: suggest_help(name, "input", names.iter().copied()),
+                    suggestion: suggest::help(name, "input", names.iter().copied()),
                 },
             )
             .into());

@@ -97,7 +97,7 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
             format!("--payee {p}"),
             EvalKind::UnknownPayee {
                 payee: p.clone(),
-                suggestion: commission::check::suggest_help(p, "payee", known.iter().copied()),
+                suggestion: commission::suggest::help(p, "payee", known.iter().copied()),
             },
         )
         .into());

@@ -16,11 +16,11 @@ use serde::Serialize;
 use super::parse_value::parse_value;
 use super::source::InputFile;
 use super::text_rows::{open, ReadProblem, RowReader};
-use crate::check::suggest_help;
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 use crate::money::Currency;
 use crate::plan::InputSchema;
+use crate::suggest;
 use crate::value::Value;
 
 /// What happened to the rows of one input: `read = used + outside_range + no_payee + rejected`.
@@ -197,7 +197,7 @@ fn match_header(
                     LedgerKind::MissingColumn {
                         column: column.name.clone(),
                         input: schema.name.clone(),
-                        suggestion: suggest_help(&column.name, "file column", header.iter().map(String::as_str)),
+                        suggestion: suggest::help(&column.name, "file column", header.iter().map(String::as_str)),
                     },
                 ));
             }
@@ -218,7 +218,7 @@ fn match_header(
                 LedgerKind::UndeclaredColumn {
                     column: name.clone(),
                     input: schema.name.clone(),
-                    suggestion: suggest_help(name, "declared column", declared.iter().copied()),
+                    suggestion: suggest::help(name, "declared column", declared.iter().copied()),
                 },
             ));
         }
@@ -303,7 +303,7 @@ impl RowRules<'_> {
                         LedgerKind::NotDeclaredValue {
                             column: column.name.clone(),
                             value: t.to_string(),
-                            suggestion: suggest_help(t, "allowed value", list.iter().map(String::as_str)),
+                            suggestion: suggest::help(t, "allowed value", list.iter().map(String::as_str)),
                         },
                     ));
                 }

@@ -12,9 +12,9 @@ use std::path::Path;
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 
 use super::text_rows::{ReadProblem, RowReader};
-use crate::check::suggest_help;
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
+use crate::suggest;
 
 pub struct XlsxRows {
     shown: String,
@@ -38,7 +38,7 @@ impl XlsxRows {
                     format!("{file}#{wanted}"),
                     LedgerKind::NoSuchSheet {
                         wanted: wanted.to_string(),
-                        suggestion: suggest_help(wanted, "sheet", names.iter().map(String::as_str)),
+                        suggestion: suggest::help(wanted, "sheet", names.iter().map(String::as_str)),
                         sheets: names.clone(),
                     },
                 )

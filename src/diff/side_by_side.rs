@@ -7,7 +7,6 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::{component_name, Comparison, Pairing};
-use crate::check::suggest_help;
 use crate::diagnostics::io::IoKind;
 use crate::diagnostics::DataError;
 use crate::eval::compute::due_period;
@@ -16,6 +15,7 @@ use crate::eval::trace::{explain_folded, Fact};
 use crate::period::Period;
 use crate::plan::Plan;
 use crate::plan::{Component, Ty};
+use crate::suggest;
 use crate::value::Value;
 
 /// A value a component's figure depends on, as written in the policy.
@@ -65,7 +65,7 @@ pub fn side_by_side(cmp: &Comparison<'_>, payee: &str) -> Result<SideBySide, Dat
             format!("--explain {payee}"),
             IoKind::NotAPayeeOfEitherPlan {
                 payee: payee.to_string(),
-                suggestion: suggest_help(payee, "payee", known.iter().copied()),
+                suggestion: suggest::help(payee, "payee", known.iter().copied()),
             },
         ));
     };

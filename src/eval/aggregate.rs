@@ -13,12 +13,12 @@ use rust_decimal::Decimal;
 
 use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
-use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{DataError, Error, PolicyReport, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, PayeeSource, Plan};
+use crate::suggest;
 use crate::value::Value;
 
 /// A payee and, with a roster, their roster row.
@@ -562,7 +562,7 @@ impl<'a> PlanFold<'a> {
                     EvalKind::NotInRoster {
                         column: column.to_string(),
                         payee: payee.to_string(),
-                        suggestion: suggest_help(&payee, "payee", known.iter().copied()),
+                        suggestion: suggest::help(&payee, "payee", known.iter().copied()),
                     },
                 )));
             }

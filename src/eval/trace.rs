@@ -17,7 +17,6 @@ use super::expr::{eval, table_lookup_row, NoTrace, Tracer};
 use super::passes::needed_for;
 use super::run::months_of;
 use super::tiers::{self, Slice};
-use crate::check::suggest_help;
 use crate::data::InputFile;
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{DataError, Error};
@@ -25,6 +24,7 @@ use crate::lang::{Cadence, TierMode};
 use crate::money::Rounding;
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
+use crate::suggest;
 use crate::value::Value;
 
 /// Records the value of every expression evaluated, by the expression's address in the plan.
@@ -194,7 +194,7 @@ pub fn explain_folded(
             format!("--payee {payee}"),
             EvalKind::UnknownPayee {
                 payee: payee.to_string(),
-                suggestion: suggest_help(payee, "payee", known.iter().copied()),
+                suggestion: suggest::help(payee, "payee", known.iter().copied()),
             },
         )
         .into());

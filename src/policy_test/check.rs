@@ -7,13 +7,13 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::{Expectation, Subject, TestCase};
-use crate::check::suggest_help;
 use crate::data::{read_input, InputFile, LedgerSource};
 use crate::diagnostics::tools::TestKind;
 use crate::diagnostics::Problem;
 use crate::period::Period;
 use crate::plan::PayeeSource;
 use crate::plan::Plan;
+use crate::suggest;
 use crate::syntax::ast::{Item, Policy, TestDecl, TestItem, TestRows};
 use crate::value::Value;
 
@@ -77,7 +77,7 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
                     problems.push(Problem::new(
                         TestKind::UnknownComponent {
                             component: e.component.name.clone(),
-                            suggestion: suggest_help(&e.component.name, "component", names.iter().copied()),
+                            suggestion: suggest::help(&e.component.name, "component", names.iter().copied()),
                         },
                         [e.component.span],
                     ));
@@ -120,7 +120,7 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
                 problems.push(Problem::new(
                     TestKind::UnknownPayee {
                         payee: e.payee.clone(),
-                        suggestion: suggest_help(&e.payee, "payee", known.iter().copied()),
+                        suggestion: suggest::help(&e.payee, "payee", known.iter().copied()),
                     },
                     [e.span],
                 ));
@@ -153,7 +153,7 @@ fn inline_input(
         problems.push(Problem::new(
             TestKind::UnknownInput {
                 input: rows.input.name.clone(),
-                suggestion: suggest_help(&rows.input.name, "input", names.iter().copied()),
+                suggestion: suggest::help(&rows.input.name, "input", names.iter().copied()),
             },
             [rows.input.span],
         ));

@@ -7,6 +7,7 @@
 mod accounting;
 mod architecture;
 mod budget;
+mod check_codes;
 mod cli;
 mod curves;
 mod determinism;

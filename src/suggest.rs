@@ -1,7 +1,8 @@
 //! "Did you mean": the closest known name to a misspelt one.
 //!
-//! Plain string matching: it knows nothing of the checker's state, and is used outside the
-//! checker too (re-exported as `check::suggest_help`).
+//! Plain string matching over the names a stage knows: the checker (inputs, columns, names,
+//! functions), the ledger reader (columns, sheets, values), evaluation (payees), the tools and
+//! the command line. A leaf: it uses nothing of ours.
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
 /// Jaro-Winkler finds typos in longer Latin names; for short names (two-character Chinese
