@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::checker::{literal_value, Checker};
 use crate::diagnostics::check::CheckKind;
+use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::plan::{Table, TableRow, Ty};
 use crate::syntax::ast::{self, Literal};
@@ -80,10 +81,7 @@ impl Checker {
         if t == Ty::Percent {
             if let Value::Number(n) = v {
                 if n > Decimal::ONE {
-                    self.problems.push(
-                        Problem::warning("C0006", "rate above 100%", lit.span, "more than the whole amount")
-                            .with_help("check the rate; a rate over 100% pays more than the sale itself"),
-                    );
+                    self.problems.push(Problem::new(LintKind::TableRateAbove100, [lit.span]));
                 }
             }
         }

@@ -20,7 +20,7 @@ const HEADER: &str = "policy \"P\" version \"1\" currency CNY\n\
 #[derive(Debug, PartialEq)]
 struct Seen {
     severity: Severity,
-    code: Option<&'static str>,
+    code: &'static str,
     message: String,
     labels: Vec<(String, String)>,
     help: Option<String>,
@@ -167,7 +167,7 @@ fn each_mistake_is_one_problem_pointing_at_it() {
         let problems = seen(case.body);
         let expected = Seen {
             severity: case.severity,
-            code: Some(case.code),
+            code: case.code,
             message: case.message.to_string(),
             labels: case.labels.iter().map(|(text, label)| (text.to_string(), label.to_string())).collect(),
             help: case.help.map(str::to_string),
@@ -216,15 +216,15 @@ fn compile_adds_the_lints_in_source_order() {
          table bonus(kind) {{ \"new\" -> 150%  else -> 5% }}"
     );
     let compiled = compile(SourceFile::new("p.policy", text.as_str())).unwrap();
-    let warnings: Vec<(Option<&str>, &str)> =
+    let warnings: Vec<(&str, &str)> =
         compiled.warnings.iter().map(|p| (p.code, &text[p.labels[0].0.start..p.labels[0].0.end])).collect();
-    assert_eq!(warnings, [(Some("C0002"), "unused"), (Some("C0006"), "150%")]);
+    assert_eq!(warnings, [("C0002", "unused"), ("C0006", "150%")]);
     assert_eq!(compiled.plan.components.len(), 1);
     assert_eq!(compiled.policy.items.len(), 4);
 
     // `load` gives the checker's warning alone; an error is the same report either way.
     let (_, checked) = load(SourceFile::new("p.policy", text.as_str())).unwrap();
-    assert_eq!(checked.iter().map(|p| p.code).collect::<Vec<_>>(), [Some("C0006")]);
+    assert_eq!(checked.iter().map(|p| p.code).collect::<Vec<_>>(), ["C0006"]);
     let broken = format!("{HEADER}component c monthly {{ pay sum(sales.amount) + 3% }}");
     let loaded = load(SourceFile::new("p.policy", broken.as_str())).unwrap_err();
     let compiled = compile(SourceFile::new("p.policy", broken.as_str())).unwrap_err();

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::checker::Checker;
 use crate::diagnostics::check::CheckKind;
+use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::plan::*;
 use crate::source::Span;
@@ -62,10 +63,7 @@ fn bracket_pay(checker: &mut Checker, pays: BracketPay, base: Option<&Expr>) -> 
         ok = false;
     }
     if r.value > Decimal::ONE {
-        checker.problems.push(
-            Problem::warning("C0006", "rate above 100%", r.span, "more than the whole amount")
-                .with_help("check the rate; a rate over 100% pays more than the base itself"),
-        );
+        checker.problems.push(Problem::new(LintKind::BracketRateAbove100, [r.span]));
     }
     if r.value < Decimal::ZERO {
         checker.error(Problem::new(CheckKind::NegativeRate, [r.span]));

@@ -39,7 +39,7 @@ use crate::source::{SourceFile, Span};
 pub struct Problem {
     pub severity: Severity,
     /// A stable code that `commission explain-code` explains (`E0101`, `C0001`).
-    pub code: Option<&'static str>,
+    pub code: &'static str,
     pub message: String,
     pub labels: Vec<(Span, String)>,
     pub help: Option<String>,
@@ -53,35 +53,11 @@ impl Problem {
         let mut texts = labels.into_iter();
         Problem {
             severity: if code.starts_with('C') { Severity::Warning } else { Severity::Error },
-            code: Some(code),
+            code,
             message,
             labels: spans.into_iter().map(|span| (span, texts.next().unwrap_or_default())).collect(),
             help,
         }
-    }
-
-    pub fn error(message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
-        Problem {
-            severity: Severity::Error,
-            code: None,
-            message: message.into(),
-            labels: vec![(span, label.into())],
-            help: None,
-        }
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
-        Problem { severity: Severity::Warning, code: Some(code), ..Problem::error(message, span, label) }
-    }
-
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.labels.push((span, label.into()));
-        self
     }
 
     pub fn is_error(&self) -> bool {
@@ -196,7 +172,7 @@ impl std::error::Error for SourcedProblem<'_> {}
 
 impl Diagnostic for SourcedProblem<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        Some(Box::new(self.problem.code))
     }
     fn severity(&self) -> Option<Severity> {
         Some(self.problem.severity)
@@ -219,7 +195,7 @@ impl Diagnostic for SourcedProblem<'_> {
 pub struct DataError {
     /// `file:line:column` or just `file`, or the argument in question.
     pub location: String,
-    pub code: Option<&'static str>,
+    pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
 }
@@ -228,15 +204,7 @@ impl DataError {
     /// A problem of a kind at a place in a file (`sales.csv:12:3`), an argument or a file.
     pub fn of(location: impl Into<String>, kind: impl Kind) -> Self {
         let Described { code, message, help, .. } = kind.describe();
-        DataError { location: location.into(), code: Some(code), message, help }
-    }
-
-    pub fn new(location: impl Into<String>, message: impl Into<String>) -> Self {
-        DataError { location: location.into(), code: None, message: message.into(), help: None }
-    }
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
+        DataError { location: location.into(), code, message, help }
     }
 }
 
@@ -254,7 +222,7 @@ impl std::error::Error for DataError {}
 
 impl Diagnostic for DataError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        Some(Box::new(self.code))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)

@@ -16,7 +16,7 @@ pub struct Attribute {
 
 impl Attribute {
     pub fn silences(&self, problem: &Problem) -> bool {
-        problem.code == Some(self.code)
+        problem.code == self.code
             && problem.labels.first().is_some_and(|(s, _)| s.start >= self.covers.start && s.start < self.covers.end)
     }
 }

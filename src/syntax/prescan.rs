@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn brackets_are_matched_and_bounded() {
-        let code = |text: &str| check(text).err().and_then(|p| p.code);
+        let code = |text: &str| check(text).err().map(|p| p.code);
         assert_eq!(code("pay (1 + 2) # )\n"), None);
         assert_eq!(code("pay \"(\" + [1]\n"), None);
         assert_eq!(code("pay (1 + 2\n"), Some("E0002"));
