@@ -1,14 +1,10 @@
 //! Codes of the broken policies (`tests/fixtures/policies/bad/`): every error `check` reports
-//! carries the code its fixture is about, in JSON as in the snapshots of `diagnostics.rs`,
-//! and `commission explain-code` explains each one.
+//! (syntax, check and test-block errors alike) carries the code its fixture is about, in JSON
+//! as in the snapshots of `diagnostics.rs`, and `commission explain-code` explains each one.
 
 use std::collections::BTreeSet;
 
 use crate::{run, run_ok};
-
-/// Until the syntax stage gives its codes (E00xx), a parse error may come without one. The
-/// syntax helper's merge makes these fixtures strict: replace `SYNTAX` by the exact codes.
-const SYNTAX: &str = "E00";
 
 /// The codes of each fixture's errors, in the order `check` reports them (source order); a
 /// fixture without errors (warnings only) expects none. Worked out by reading the fixture.
@@ -22,7 +18,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("07-when-not-a-condition.policy", &["E0135"]),
     ("08-tiers-not-ascending.policy", &["E0149"]),
     ("09-duplicate-tier-bound.policy", &["E0149"]),
-    ("10-missing-tier-mode.policy", &[SYNTAX]),
+    ("10-missing-tier-mode.policy", &["E0001"]),
     ("11-sum-of-text-column.policy", &["E0146"]),
     // A rate of 800%: a warning (C0006), so the policy checks.
     ("12-rate-over-100-percent.policy", &[]),
@@ -32,7 +28,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("16-no-components.policy", &["E0104"]),
     ("17-enum-value-typo.policy", &["E0129"]),
     ("18-incomplete-rate-table.policy", &["E0130"]),
-    ("19-missing-closing-brace.policy", &[SYNTAX]),
+    ("19-missing-closing-brace.policy", &["E0002"]),
     ("20-unknown-column-type.policy", &["E0110"]),
     // txt, manger, summ, 300_000 before 100_000, sum of text, upsel, when of a percentage,
     // retention twice, amout.
@@ -40,17 +36,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("22-unknown-function-with-where.policy", &["E0138"]),
     ("23-unknown-input-in-condition.policy", &["E0118"]),
     ("24-pay-is-a-rate.policy", &["E0133"]),
-    ("25-cadence-typo.policy", &[SYNTAX]),
-    ("26-missing-closing-paren.policy", &[SYNTAX]),
-    ("27-missing-brace-at-end-of-file.policy", &[SYNTAX]),
+    ("25-cadence-typo.policy", &["E0001"]),
+    ("26-missing-closing-paren.policy", &["E0002"]),
+    ("27-missing-brace-at-end-of-file.policy", &["E0002"]),
     // Mistakes in test blocks, found while checking: the tools' codes.
     ("28-test-block-mistakes.policy", &["E0504", "E0507", "E0502"]),
 ];
-
-/// `E` and four digits.
-fn is_error_code(code: &str) -> bool {
-    code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit())
-}
 
 #[test]
 fn every_check_error_has_its_code_and_explain_code_explains_it() {
@@ -78,13 +69,7 @@ fn every_check_error_has_its_code_and_explain_code_explains_it() {
         assert_eq!(ran.code, if want.is_empty() { 0 } else { 1 }, "{name}: {}", ran.stderr);
         assert_eq!(errors.len(), want.len(), "{name}: one error per expected code:\n{}", ran.stderr);
         for (error, want) in errors.iter().zip(want.iter()) {
-            let code = error["code"].as_str();
-            if *want == SYNTAX {
-                // Not yet strict (see SYNTAX): a syntax code, or none.
-                assert!(code.is_none_or(|c| c.starts_with(SYNTAX) && is_error_code(c)), "{name}: {error}");
-                continue;
-            }
-            let code = code.unwrap_or_else(|| panic!("{name}: no code in {error}"));
+            let code = error["code"].as_str().unwrap_or_else(|| panic!("{name}: no code in {error}"));
             assert_eq!(code, *want, "{name}: {error}");
             seen.insert(code.to_string());
         }

@@ -181,7 +181,7 @@ R1,2026-02-20,M1,-30000.00
         .policy(text.replace("manager: text", "manager: text >= 0"))
         .args(["check", "{policy}"])
         .status(1)
-        .stderr_contains("only number columns can have a least value")
+        .code("E0111")
         .run();
 }
 

@@ -77,11 +77,11 @@ where
 }
 
 /// The diagnostic codes in human or plain output, in order: miette prints each on a line of
-/// its own above the message (human) or as `Diagnostic severity: error` ... (plain).
+/// its own above the message (human) or as `diagnostic code: E0119` (plain).
 pub fn codes(stderr: &str) -> Vec<String> {
     stderr
         .lines()
-        .map(str::trim)
+        .map(|l| l.trim().trim_start_matches("diagnostic code: "))
         .filter(|l| {
             l.len() == 5 && (l.starts_with('E') || l.starts_with('C')) && l.bytes().skip(1).all(|b| b.is_ascii_digit())
         })
