@@ -26,7 +26,7 @@ impl Checker {
         span: Span,
     ) -> Option<Expr> {
         let fname = func.name();
-        let Scope::Statement { cadence, .. } = scope else {
+        let Scope::Clause { cadence, .. } = scope else {
             self.error(Problem::new(CheckKind::NestedAggregate { function: fname }, [span]));
             return None;
         };

@@ -36,15 +36,12 @@ pub struct Checker {
 /// columns. A row expression never reads a `let`, which keeps the streaming pass
 /// independent of the statement computation.
 pub enum Scope<'a> {
-    /// `broken` names `let`s that failed to check: using them reports nothing more.
-    Statement {
-        lets: &'a [Let],
-        broken: &'a [String],
-        cadence: Cadence,
-    },
-    Row {
-        input: usize,
-    },
+    /// In a clause of a component (`let`, `when`, `pay`, ...): the `let`s before it and the
+    /// component's cadence. `broken` names `let`s that failed to check: using them reports
+    /// nothing more.
+    Clause { lets: &'a [Let], broken: &'a [String], cadence: Cadence },
+    /// Inside an aggregate over an input: its columns, row by row.
+    Row { input: usize },
 }
 
 impl Checker {

@@ -1,4 +1,4 @@
-//! Components and metrics: a component's statements in order (`let`, `when`, `pay`, `cap`,
+//! Components and metrics: a component's clauses in order (`let`, `when`, `pay`, `cap`,
 //! `floor`, `rounding`), each checked in the scope of the `let`s before it; a metric's one
 //! value; and rounding declarations, policy-wide or per component.
 //!
@@ -15,21 +15,21 @@ use crate::diagnostics::Problem;
 use crate::money::Rounding;
 use crate::plan::{Component, Expr, Let, Metric, Node, Ty};
 use crate::source::Span;
-use crate::syntax::ast::{self, Statement};
+use crate::syntax::ast::{self, Clause};
 use crate::value::Value;
 
-/// A component's body as its statements are checked, top to bottom.
+/// A component's body as its clauses are checked, top to bottom.
 struct Body {
     lets: Vec<Let>,
     /// `let`s that failed to check: later uses of them report nothing more.
     broken: Vec<String>,
     gates: Vec<Expr>,
-    /// What it pays, and where the `pay` statement is.
+    /// What it pays, and where the `pay` clause is.
     pay: Option<(Expr, Span)>,
     cap: Option<Expr>,
     floor: Option<Expr>,
     rounding: Rounding,
-    /// A statement failed: the component is checked to the end but not built.
+    /// A clause failed: the component is checked to the end but not built.
     failed: bool,
 }
 
@@ -53,8 +53,8 @@ impl Checker {
             rounding: policy_rounding,
             failed: false,
         };
-        for statement in &decl.body {
-            if self.statement(decl, statement, &mut body).is_none() {
+        for clause in &decl.body {
+            if self.clause(decl, clause, &mut body).is_none() {
                 body.failed = true;
             }
         }
@@ -82,11 +82,11 @@ impl Checker {
         })
     }
 
-    /// One statement of a component, added to `body`; `None` when it failed.
-    fn statement(&mut self, decl: &ast::ComponentDecl, statement: &Statement, body: &mut Body) -> Option<()> {
-        let scope = Scope::Statement { lets: &body.lets, broken: &body.broken, cadence: decl.cadence.value };
-        match statement {
-            Statement::Let { name, value, .. } => {
+    /// One clause of a component, added to `body`; `None` when it failed.
+    fn clause(&mut self, decl: &ast::ComponentDecl, clause: &Clause, body: &mut Body) -> Option<()> {
+        let scope = Scope::Clause { lets: &body.lets, broken: &body.broken, cadence: decl.cadence.value };
+        match clause {
+            Clause::Let { name, value, .. } => {
                 if let Some(first) = body.lets.iter().find(|l| l.name == name.name) {
                     let first = first.span;
                     self.error(Problem::new(CheckKind::LetTwice { name: name.name.clone() }, [name.span, first]));
@@ -98,7 +98,7 @@ impl Checker {
                 };
                 body.lets.push(Let { name: name.name.clone(), value: e, span: name.span });
             }
-            Statement::When { condition, .. } => {
+            Clause::When { condition, .. } => {
                 let e = self.expr(condition, &scope)?;
                 if e.ty != Ty::Bool {
                     self.error(Problem::new(CheckKind::WhenNotBool { found: e.ty.name() }, [e.span]));
@@ -106,7 +106,7 @@ impl Checker {
                 }
                 body.gates.push(e);
             }
-            Statement::Pay { value, span } => {
+            Clause::Pay { value, span } => {
                 if let Some((_, first)) = &body.pay {
                     let kind = CheckKind::PaysTwice { component: decl.name.name.clone() };
                     self.error(Problem::new(kind, [*span, *first]));
@@ -115,9 +115,9 @@ impl Checker {
                 let e = self.money_expr(value, &scope, MoneyRole::Pay)?;
                 body.pay = Some((e, *span));
             }
-            Statement::Cap { value, .. } => body.cap = Some(self.money_expr(value, &scope, MoneyRole::Cap)?),
-            Statement::Floor { value, .. } => body.floor = Some(self.money_expr(value, &scope, MoneyRole::Floor)?),
-            Statement::Rounding(r) => body.rounding = self.rounding(r),
+            Clause::Cap { value, .. } => body.cap = Some(self.money_expr(value, &scope, MoneyRole::Cap)?),
+            Clause::Floor { value, .. } => body.floor = Some(self.money_expr(value, &scope, MoneyRole::Floor)?),
+            Clause::Rounding(r) => body.rounding = self.rounding(r),
         }
         Some(())
     }
@@ -145,10 +145,10 @@ impl Checker {
         Some(e)
     }
 
-    /// `metric name cadence = value`: one value, read like a component's statement with no
+    /// `metric name cadence = value`: one value, read like a component's clause with no
     /// `let`s before it.
     pub fn metric(&mut self, m: &ast::MetricDecl) -> Option<Metric> {
-        let scope = Scope::Statement { lets: &[], broken: &[], cadence: m.cadence.value };
+        let scope = Scope::Clause { lets: &[], broken: &[], cadence: m.cadence.value };
         let value = self.expr(&m.value, &scope)?;
         Some(Metric {
             name: m.name.name.clone(),

@@ -34,7 +34,7 @@ mod tests;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::{PolicyReport, Problem};
+use crate::diagnostics::{PolicyProblems, Problem};
 use crate::plan::Plan;
 use crate::source::SourceFile;
 use crate::syntax::ast;
@@ -49,13 +49,13 @@ pub struct Compilation {
 }
 
 /// Parses and checks a policy source. On success, returns the plan and any warnings.
-pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
+pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyProblems> {
     let policy = parse(&source)?;
     check(&policy, source)
 }
 
 /// Checks a parsed policy.
-pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyReport> {
+pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyProblems> {
     let sha256 = Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut checker = checker::Checker::new();
     let plan = checker.policy(policy, source.clone(), sha256);
@@ -63,13 +63,13 @@ pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Prob
     sort_by_position(&mut problems);
     match plan {
         Some(plan) if !problems.iter().any(Problem::is_error) => Ok((plan, problems)),
-        _ => Err(PolicyReport { source, problems }),
+        _ => Err(PolicyProblems { source, problems }),
     }
 }
 
 /// Parses, checks and lints a policy source: [`load`] with the lints' warnings
 /// ([`crate::lint::lint`]) merged into the checker's own.
-pub fn compile(source: SourceFile) -> Result<Compilation, PolicyReport> {
+pub fn compile(source: SourceFile) -> Result<Compilation, PolicyProblems> {
     let policy = parse(&source)?;
     let (plan, mut warnings) = check(&policy, source)?;
     warnings.extend(crate::lint::lint(&policy, &plan));
@@ -77,8 +77,8 @@ pub fn compile(source: SourceFile) -> Result<Compilation, PolicyReport> {
     Ok(Compilation { policy, plan, warnings })
 }
 
-fn parse(source: &SourceFile) -> Result<ast::Policy, PolicyReport> {
-    crate::syntax::parse(&source.text).map_err(|problems| PolicyReport { source: source.clone(), problems })
+fn parse(source: &SourceFile) -> Result<ast::Policy, PolicyProblems> {
+    crate::syntax::parse(&source.text).map_err(|problems| PolicyProblems { source: source.clone(), problems })
 }
 
 /// In source order, as an analyst reads the file (a stable sort: problems at the same place

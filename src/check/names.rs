@@ -21,7 +21,7 @@ impl Checker {
     pub fn name(&mut self, ident: &ast::Ident, scope: &Scope) -> Option<Expr> {
         let span = ident.span;
         match scope {
-            Scope::Statement { lets, broken, .. } => {
+            Scope::Clause { lets, broken, .. } => {
                 if broken.contains(&ident.name) {
                     return None;
                 }
@@ -94,7 +94,7 @@ impl Checker {
                 self.error(Problem::new(kind, [span]));
                 None
             }
-            Scope::Statement { cadence, .. } => self.lookup(index, col, *cadence, span, ty),
+            Scope::Clause { cadence, .. } => self.lookup(index, col, *cadence, span, ty),
         }
     }
 

@@ -7,7 +7,7 @@ use clap::Args;
 use commission::diagnostics::Error;
 
 use commission::diagnostics::io::IoKind;
-use commission::diagnostics::{DataError, PolicyReport};
+use commission::diagnostics::{DataError, PolicyProblems};
 use commission::policy_test;
 use commission::source::SourceFile;
 
@@ -31,7 +31,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
                 let mut problems = suite.warnings.clone();
                 problems.extend(commission::lint::lint(&suite.policy, &suite.plan));
                 problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
-                let warnings = PolicyReport { source: suite.plan.source.clone(), problems };
+                let warnings = PolicyProblems { source: suite.plan.source.clone(), problems };
                 super::print_warnings(&warnings);
                 let plan = &suite.plan;
                 let line = format!(

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use commission::curve::{self, CurveError};
 use commission::diagnostics::io::IoKind;
 use commission::diagnostics::tools::ToolKind;
-use commission::diagnostics::{DataError, Error, PolicyReport};
+use commission::diagnostics::{DataError, Error, PolicyProblems};
 use commission::suggest;
 use rust_decimal::Decimal;
 
@@ -54,9 +54,10 @@ fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::
         .into(),
         CurveError::NoBase => DataError::of(policy, ToolKind::NoBase { component: component.to_string() }).into(),
         CurveError::BadRange(kind) => DataError::of("--base/--step", kind).into(),
-        CurveError::Eval(e) => {
-            Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![e.into_problem("on the curve")] })
-        }
+        CurveError::Eval(e) => Error::Policy(PolicyProblems {
+            source: plan.source.clone(),
+            problems: vec![e.into_problem("on the curve")],
+        }),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use commission::diagnostics::io::IoKind;
-use commission::diagnostics::{DataError, Error, PolicyReport};
+use commission::diagnostics::{DataError, Error, PolicyProblems};
 use commission::source::SourceFile;
 
 use super::inputs::policy_paths;
@@ -32,7 +32,7 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
         let formatted = match commission::fmt::format(&text) {
             Ok(f) => f,
             Err(problems) => {
-                let report = PolicyReport { source: SourceFile::new(shown, text), problems };
+                let report = PolicyProblems { source: SourceFile::new(shown, text), problems };
                 let _ = std::io::stderr().write_all(super::render_report(&report).as_bytes());
                 code = 1;
                 continue;

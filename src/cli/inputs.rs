@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use commission::check;
 use commission::data::{InputFile, LedgerSource, TextEncoding};
 use commission::diagnostics::io::IoKind;
-use commission::diagnostics::{DataError, Error, PolicyReport};
+use commission::diagnostics::{DataError, Error, PolicyProblems};
 use commission::period::Period;
 use commission::plan::Plan;
 use commission::source::SourceFile;
@@ -56,7 +56,7 @@ impl RangeArgs {
 }
 
 /// Reads and checks a policy; warnings come back with the plan.
-pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error> {
+pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyProblems), Error> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| DataError::of(&shown, IoKind::CannotReadPolicy { error: e.to_string() }))?;
@@ -65,14 +65,14 @@ pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyReport), Error
 
 /// Like [`load_policy`], but `spec` may also be a git revision of a file
 /// (`HEAD~1:policies/x.policy`).
-pub fn load_policy_spec(spec: &str) -> Result<(Plan, PolicyReport), Error> {
+pub fn load_policy_spec(spec: &str) -> Result<(Plan, PolicyProblems), Error> {
     let text = super::revision::read(spec)?;
     check_source(SourceFile::new(spec, text))
 }
 
-fn check_source(source: SourceFile) -> Result<(Plan, PolicyReport), Error> {
+fn check_source(source: SourceFile) -> Result<(Plan, PolicyProblems), Error> {
     let (plan, warnings) = check::load(source.clone())?;
-    Ok((plan, PolicyReport { source, problems: warnings }))
+    Ok((plan, PolicyProblems { source, problems: warnings }))
 }
 
 /// `sales=path/to/sales.csv` -> the input it binds.

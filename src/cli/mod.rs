@@ -130,12 +130,12 @@ pub fn main() -> ExitCode {
 }
 
 /// A policy's problems as text, in the chosen message format.
-fn render_report(report: &commission::diagnostics::PolicyReport) -> String {
+fn render_report(report: &commission::diagnostics::PolicyProblems) -> String {
     report.render_as(message_format())
 }
 
 /// Prints warnings to stderr; they never stop a command.
-fn print_warnings(report: &commission::diagnostics::PolicyReport) {
+fn print_warnings(report: &commission::diagnostics::PolicyProblems) {
     if !report.problems.is_empty() {
         let _ = std::io::stderr().write_all(render_report(report).as_bytes());
     }

@@ -48,7 +48,7 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
             .map_err(|e| DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() }))?;
         match policy_test::load(SourceFile::new(shown.clone(), text.clone())) {
             Ok(suite) => {
-                super::print_warnings(&commission::diagnostics::PolicyReport {
+                super::print_warnings(&commission::diagnostics::PolicyProblems {
                     source: suite.plan.source.clone(),
                     problems: suite.warnings.clone(),
                 });

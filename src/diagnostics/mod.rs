@@ -7,7 +7,7 @@
 //! `describe` gives the code, message, labels and help; [`code::find`] explains a code.
 //!
 //! Problems with a policy are [`Problem`]s (labelled spans, no source text), bundled with the
-//! policy source in a [`PolicyReport`] and rendered by miette. Problems with a ledger, an
+//! policy source in a [`PolicyProblems`] and rendered by miette. Problems with a ledger, an
 //! argument or a file are [`DataError`]s, which name the file, the line and the column
 //! instead of a span. [`Error`] is what the library returns to the CLI.
 //!
@@ -67,12 +67,12 @@ impl Problem {
 
 /// All problems of one policy file, with its source, ready to render.
 #[derive(Debug, Clone)]
-pub struct PolicyReport {
+pub struct PolicyProblems {
     pub source: SourceFile,
     pub problems: Vec<Problem>,
 }
 
-impl PolicyReport {
+impl PolicyProblems {
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|p| p.is_error()).count()
     }
@@ -276,7 +276,7 @@ impl RejectedRows {
 #[derive(Debug)]
 pub enum Error {
     /// The policy has errors (exit code 1). Warnings travel with them.
-    Policy(PolicyReport),
+    Policy(PolicyProblems),
     /// A ledger, an argument or a file is wrong (exit code 2).
     Data(DataError),
     /// Rows of a ledger were rejected (exit code 2).
@@ -315,8 +315,8 @@ impl From<DataError> for Error {
     }
 }
 
-impl From<PolicyReport> for Error {
-    fn from(report: PolicyReport) -> Self {
+impl From<PolicyProblems> for Error {
+    fn from(report: PolicyProblems) -> Self {
         Error::Policy(report)
     }
 }

@@ -15,7 +15,7 @@ use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::eval::EvalKind;
-use crate::diagnostics::{DataError, Error, PolicyReport, RejectedRows};
+use crate::diagnostics::{DataError, Error, PolicyProblems, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, PayeeSource, Plan};
 use crate::suggest;
@@ -410,7 +410,7 @@ fn read_group<T: Tracer>(
     for task in group {
         if let Some(state) = states.get_mut(task.request) {
             if let Some((err, at)) = state.eval_error.take() {
-                return Err(Error::Policy(PolicyReport {
+                return Err(Error::Policy(PolicyProblems {
                     source: state.plan.source.clone(),
                     problems: vec![err.into_problem(&format!("row at {at}"))],
                 }));

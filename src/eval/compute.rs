@@ -11,7 +11,7 @@ use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
 use super::EvalError;
 use crate::data::RowCounts;
 use crate::diagnostics::eval::EvalKind;
-use crate::diagnostics::{Error, PolicyReport};
+use crate::diagnostics::{Error, PolicyProblems};
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Metric, PayeeSource, Plan};
 use crate::value::Value;
@@ -88,7 +88,7 @@ pub(super) fn statements_traced<T: Tracer>(
 }
 
 pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
-    Error::Policy(PolicyReport { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
+    Error::Policy(PolicyProblems { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
 }
 
 /// The rounded amount a component pays a payee in a month (zero when it is not due).

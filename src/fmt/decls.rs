@@ -210,29 +210,29 @@ fn component(out: &mut Out<'_>, decl: &ComponentDecl) {
     for statement in &decl.body {
         out.line(Blank::Keep);
         match statement {
-            Statement::Let { name, value, span } => {
+            Clause::Let { name, value, span } => {
                 keyword(out, "let ", *span);
                 out.tok(&name.name, name.span);
                 out.text(" = ");
                 expr(out, value, 0);
             }
-            Statement::When { condition, span } => {
+            Clause::When { condition, span } => {
                 keyword(out, "when ", *span);
                 expr(out, condition, 0);
             }
-            Statement::Pay { value, span } => {
+            Clause::Pay { value, span } => {
                 keyword(out, "pay ", *span);
                 expr(out, value, 0);
             }
-            Statement::Cap { value, span } => {
+            Clause::Cap { value, span } => {
                 keyword(out, "cap ", *span);
                 expr(out, value, 0);
             }
-            Statement::Floor { value, span } => {
+            Clause::Floor { value, span } => {
                 keyword(out, "floor ", *span);
                 expr(out, value, 0);
             }
-            Statement::Rounding(r) => rounding(out, r),
+            Clause::Rounding(r) => rounding(out, r),
         }
     }
     close_brace(out, decl.span);

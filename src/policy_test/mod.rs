@@ -18,7 +18,7 @@ pub mod run;
 use rust_decimal::Decimal;
 
 use crate::data::InputFile;
-use crate::diagnostics::{PolicyReport, Problem};
+use crate::diagnostics::{PolicyProblems, Problem};
 use crate::period::Period;
 use crate::plan::Plan;
 use crate::source::SourceFile;
@@ -65,15 +65,15 @@ pub struct Suite {
 }
 
 /// Parses and checks a policy and its tests. Problems in tests are errors of the policy.
-pub fn load(source: SourceFile) -> Result<Suite, PolicyReport> {
+pub fn load(source: SourceFile) -> Result<Suite, PolicyProblems> {
     let policy =
-        crate::syntax::parse(&source.text).map_err(|problems| PolicyReport { source: source.clone(), problems })?;
+        crate::syntax::parse(&source.text).map_err(|problems| PolicyProblems { source: source.clone(), problems })?;
     let (plan, mut warnings) = crate::check::check(&policy, source.clone())?;
     let (tests, problems) = check::tests(&policy, &plan);
     warnings.extend(problems);
     warnings.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
     if warnings.iter().any(Problem::is_error) {
-        return Err(PolicyReport { source, problems: warnings });
+        return Err(PolicyProblems { source, problems: warnings });
     }
     Ok(Suite { policy, plan, tests, warnings })
 }

@@ -167,12 +167,14 @@ pub struct ComponentDecl {
     pub name: Ident,
     pub label: Option<Spanned<String>>,
     pub cadence: Spanned<Cadence>,
-    pub body: Vec<Statement>,
+    pub body: Vec<Clause>,
     pub span: Span,
 }
 
+/// One line of a component's body: `let`, `when`, `pay`, `cap`, `floor` or `rounding`. (A
+/// payee's monthly statement is `eval::Statement`; this is a clause of a component.)
 #[derive(Debug, Clone, PartialEq)]
-pub enum Statement {
+pub enum Clause {
     Let { name: Ident, value: Expr, span: Span },
     When { condition: Expr, span: Span },
     Pay { value: Expr, span: Span },

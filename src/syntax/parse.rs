@@ -348,17 +348,13 @@ impl Builder {
                     let mut it = children(p);
                     let name = ident(it.next());
                     let value = self.expr_opt(it.next(), s);
-                    body.push(Statement::Let { name, value, span: s });
+                    body.push(Clause::Let { name, value, span: s });
                 }
-                Rule::when_stmt => {
-                    body.push(Statement::When { condition: self.expr_opt(children(p).next(), s), span: s })
-                }
-                Rule::pay_stmt => body.push(Statement::Pay { value: self.expr_opt(children(p).next(), s), span: s }),
-                Rule::cap_stmt => body.push(Statement::Cap { value: self.expr_opt(children(p).next(), s), span: s }),
-                Rule::floor_stmt => {
-                    body.push(Statement::Floor { value: self.expr_opt(children(p).next(), s), span: s })
-                }
-                Rule::rounding_decl => body.push(Statement::Rounding(self.rounding(p))),
+                Rule::when_stmt => body.push(Clause::When { condition: self.expr_opt(children(p).next(), s), span: s }),
+                Rule::pay_stmt => body.push(Clause::Pay { value: self.expr_opt(children(p).next(), s), span: s }),
+                Rule::cap_stmt => body.push(Clause::Cap { value: self.expr_opt(children(p).next(), s), span: s }),
+                Rule::floor_stmt => body.push(Clause::Floor { value: self.expr_opt(children(p).next(), s), span: s }),
+                Rule::rounding_decl => body.push(Clause::Rounding(self.rounding(p))),
                 _ => {}
             }
         }
@@ -626,7 +622,7 @@ mod tests {
         let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 1 + 2 * 3 }";
         let policy = parse(src).unwrap();
         let Some(Item::Component(c)) = policy.items.first() else { panic!("no component") };
-        let Some(Statement::Pay { value, .. }) = c.body.first() else { panic!("no pay") };
+        let Some(Clause::Pay { value, .. }) = c.body.first() else { panic!("no pay") };
         let ExprKind::Binary { op, rhs, .. } = &value.kind else { panic!("not binary") };
         assert_eq!(*op, BinaryOp::Add);
         assert!(matches!(rhs.kind, ExprKind::Binary { op: BinaryOp::Mul, .. }));
@@ -637,7 +633,7 @@ mod tests {
         let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay 3% }";
         let policy = parse(src).unwrap();
         let Some(Item::Component(c)) = policy.items.first() else { panic!("no component") };
-        let Some(Statement::Pay { value, .. }) = c.body.first() else { panic!("no pay") };
+        let Some(Clause::Pay { value, .. }) = c.body.first() else { panic!("no pay") };
         assert_eq!(value.kind, ExprKind::Literal(Literal::Percent(Decimal::new(3, 2))));
     }
 
