@@ -16,7 +16,7 @@ const SURVEYS: &[u8] = b"manager,quarter,satisfaction\nM1,2026-Q1,80%\n";
 
 fn plan() -> Option<&'static Plan> {
     static PLAN: OnceLock<Option<Plan>> = OnceLock::new();
-    PLAN.get_or_init(|| commission::check::load(SourceFile::new("seed.policy", SEED)).ok().map(|(p, _)| p)).as_ref()
+    PLAN.get_or_init(|| commission::check::compile(SourceFile::new("seed.policy", SEED)).ok().map(|c| c.plan)).as_ref()
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -14,7 +14,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok((plan, _warnings)) = commission::check::load(SourceFile::new("fuzz.policy", text)) else { return };
+    let Ok(commission::check::Compilation { plan, .. }) = commission::check::compile(SourceFile::new("fuzz.policy", text)) else {
+        return;
+    };
     let files: Vec<InputFile> = plan
         .inputs
         .iter()

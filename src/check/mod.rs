@@ -39,23 +39,28 @@ use crate::plan::Plan;
 use crate::source::SourceFile;
 use crate::syntax::ast;
 
-/// A checked policy: the policy as written, its plan, and every warning of both the checker
-/// and the lints, in source order.
+/// A checked policy: the policy as written, its plan, and its warnings, each list in source
+/// order.
 #[derive(Debug, Clone)]
 pub struct Compilation {
     pub policy: ast::Policy,
     pub plan: Plan,
+    /// The checker's own warnings (a rate above 100%), which every command shows.
     pub warnings: Vec<Problem>,
+    /// The lints' warnings (`crate::lint`), which `commission check` shows.
+    pub lints: Vec<Problem>,
 }
 
-/// Parses and checks a policy source. On success, returns the plan and any warnings.
-pub fn load(source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyProblems> {
+/// Parses, checks and lints a policy source: the one way in from text to a [`Plan`].
+pub fn compile(source: SourceFile) -> Result<Compilation, PolicyProblems> {
     let policy = parse(&source)?;
-    check(&policy, source)
+    let (plan, warnings) = check(&policy, source)?;
+    let lints = crate::lint::lint(&policy, &plan);
+    Ok(Compilation { policy, plan, warnings, lints })
 }
 
 /// Checks a parsed policy.
-pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyProblems> {
+fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>), PolicyProblems> {
     let sha256 = Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut checker = checker::Checker::new();
     let plan = checker.policy(policy, source.clone(), sha256);
@@ -65,16 +70,6 @@ pub fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Prob
         Some(plan) if !problems.iter().any(Problem::is_error) => Ok((plan, problems)),
         _ => Err(PolicyProblems { source, problems }),
     }
-}
-
-/// Parses, checks and lints a policy source: [`load`] with the lints' warnings
-/// ([`crate::lint::lint`]) merged into the checker's own.
-pub fn compile(source: SourceFile) -> Result<Compilation, PolicyProblems> {
-    let policy = parse(&source)?;
-    let (plan, mut warnings) = check(&policy, source)?;
-    warnings.extend(crate::lint::lint(&policy, &plan));
-    sort_by_position(&mut warnings);
-    Ok(Compilation { policy, plan, warnings })
 }
 
 fn parse(source: &SourceFile) -> Result<ast::Policy, PolicyProblems> {

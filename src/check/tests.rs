@@ -29,8 +29,8 @@ struct Seen {
 /// The problems of `HEADER` + `body`: its errors, or the warnings of a policy that checks.
 fn seen(body: &str) -> Vec<Seen> {
     let text = format!("{HEADER}{body}");
-    let problems = match load(SourceFile::new("p.policy", text.as_str())) {
-        Ok((_, warnings)) => warnings,
+    let problems = match compile(SourceFile::new("p.policy", text.as_str())) {
+        Ok(compiled) => compiled.warnings,
         Err(report) => report.problems,
     };
     problems
@@ -188,7 +188,7 @@ fn units_of_what_a_component_pays() {
     ];
     for (pay, ty) in cases {
         let text = format!("{HEADER}component c monthly {{ pay {pay} }}");
-        let (plan, warnings) = load(SourceFile::new("p.policy", text)).unwrap();
+        let Compilation { plan, warnings, .. } = compile(SourceFile::new("p.policy", text)).unwrap();
         assert!(warnings.is_empty(), "{pay}: {warnings:?}");
         assert_eq!(plan.components[0].pay.ty, ty, "{pay}");
     }
@@ -202,13 +202,13 @@ fn the_same_aggregate_is_folded_once() {
                metric sales monthly = sum(sales.amount)\n\
                component a monthly { pay 3% * sum( sales.amount ) }\n\
                component b monthly { pay 1% * sum(sales.amount where amount > 0) }";
-    let (plan, _) = load(SourceFile::new("p.policy", src)).unwrap();
+    let plan = compile(SourceFile::new("p.policy", src)).unwrap().plan;
     // `sum(sales.amount)` twice (spacing aside) and one filtered sum: two aggregates.
     assert_eq!(plan.aggregates.len(), 2);
 }
 
 #[test]
-fn compile_adds_the_lints_in_source_order() {
+fn compile_keeps_the_checkers_warnings_and_the_lints_apart() {
     // The checker warns about the 150% rate (last in the file); the lints about `unused`
     // (earlier). `floor 0` and reading `kind` keep the other lints quiet.
     let text = format!(
@@ -216,17 +216,16 @@ fn compile_adds_the_lints_in_source_order() {
          table bonus(kind) {{ \"new\" -> 150%  else -> 5% }}"
     );
     let compiled = compile(SourceFile::new("p.policy", text.as_str())).unwrap();
-    let warnings: Vec<(&str, &str)> =
-        compiled.warnings.iter().map(|p| (p.code, &text[p.labels[0].0.start..p.labels[0].0.end])).collect();
-    assert_eq!(warnings, [("C0002", "unused"), ("C0006", "150%")]);
+    let shown = |problems: &[Problem]| -> Vec<(&'static str, String)> {
+        problems.iter().map(|p| (p.code, text[p.labels[0].0.start..p.labels[0].0.end].to_string())).collect()
+    };
+    assert_eq!(shown(&compiled.warnings), [("C0006", "150%".to_string())]);
+    assert_eq!(shown(&compiled.lints), [("C0002", "unused".to_string())]);
     assert_eq!(compiled.plan.components.len(), 1);
     assert_eq!(compiled.policy.items.len(), 4);
 
-    // `load` gives the checker's warning alone; an error is the same report either way.
-    let (_, checked) = load(SourceFile::new("p.policy", text.as_str())).unwrap();
-    assert_eq!(checked.iter().map(|p| p.code).collect::<Vec<_>>(), ["C0006"]);
+    // An error stops before the lints: the report is the checker's alone.
     let broken = format!("{HEADER}component c monthly {{ pay sum(sales.amount) + 3% }}");
-    let loaded = load(SourceFile::new("p.policy", broken.as_str())).unwrap_err();
-    let compiled = compile(SourceFile::new("p.policy", broken.as_str())).unwrap_err();
-    assert_eq!(compiled.problems, loaded.problems);
+    let report = compile(SourceFile::new("p.policy", broken.as_str())).unwrap_err();
+    assert_eq!(report.problems.iter().map(|p| p.code).collect::<Vec<_>>(), ["E0136"]);
 }

@@ -29,7 +29,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
         match loaded {
             Ok(suite) => {
                 let mut problems = suite.warnings.clone();
-                problems.extend(commission::lint::lint(&suite.policy, &suite.plan));
+                problems.extend(suite.lints.iter().cloned());
                 problems.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
                 let warnings = PolicyProblems { source: suite.plan.source.clone(), problems };
                 super::print_warnings(&warnings);

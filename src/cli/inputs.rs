@@ -71,7 +71,7 @@ pub fn load_policy_spec(spec: &str) -> Result<(Plan, PolicyProblems), Error> {
 }
 
 fn check_source(source: SourceFile) -> Result<(Plan, PolicyProblems), Error> {
-    let (plan, warnings) = check::load(source.clone())?;
+    let check::Compilation { plan, warnings, .. } = check::compile(source.clone())?;
     Ok((plan, PolicyProblems { source, problems: warnings }))
 }
 

@@ -704,7 +704,7 @@ mod tests {
         S5,2026-01-10,M1,new,C2,-20.00\n";
 
     fn plan() -> Plan {
-        crate::check::load(SourceFile::new("p.policy", POLICY)).unwrap().0
+        crate::check::compile(SourceFile::new("p.policy", POLICY)).unwrap().plan
     }
 
     fn file() -> InputFile {

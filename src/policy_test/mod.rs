@@ -57,23 +57,22 @@ pub struct Expectation {
 /// A policy with its plan, its checked tests and any warnings.
 #[derive(Debug, Clone)]
 pub struct Suite {
-    /// The policy as written (lints read its comments and declarations).
-    pub policy: crate::syntax::ast::Policy,
     pub plan: Plan,
     pub tests: Vec<TestCase>,
+    /// The checker's warnings and the tests' own, in source order.
     pub warnings: Vec<Problem>,
+    /// The lints' warnings (shown by `commission check`).
+    pub lints: Vec<Problem>,
 }
 
 /// Parses and checks a policy and its tests. Problems in tests are errors of the policy.
 pub fn load(source: SourceFile) -> Result<Suite, PolicyProblems> {
-    let policy =
-        crate::syntax::parse(&source.text).map_err(|problems| PolicyProblems { source: source.clone(), problems })?;
-    let (plan, mut warnings) = crate::check::check(&policy, source.clone())?;
+    let crate::check::Compilation { policy, plan, mut warnings, lints } = crate::check::compile(source.clone())?;
     let (tests, problems) = check::tests(&policy, &plan);
     warnings.extend(problems);
     warnings.sort_by_key(|p| p.labels.first().map_or(0, |(span, _)| span.start));
     if warnings.iter().any(Problem::is_error) {
         return Err(PolicyProblems { source, problems: warnings });
     }
-    Ok(Suite { policy, plan, tests, warnings })
+    Ok(Suite { plan, tests, warnings, lints })
 }

@@ -157,7 +157,7 @@ proptest! {
         let options = RunOptions { range: Some((Period::month(2026, 1), Period::month(2026, 6))), max_errors: 1, coverage: None };
         let a = run_in_memory(POLICY, &[&sales_csv(&sales, &[]), &surveys_csv(&surveys)], &options).unwrap();
         let b = run_in_memory(POLICY, &[&sales_csv(&shuffled, &[]), &surveys_csv(&rows)], &options).unwrap();
-        let plan = commission::check::load(commission::source::SourceFile::new("test.policy", POLICY)).unwrap().0;
+        let plan = commission::check::compile(commission::source::SourceFile::new("test.policy", POLICY)).unwrap().plan;
         use commission::report::{csv, json, table};
         prop_assert_eq!(json::render(&plan, &a), json::render(&plan, &b));
         prop_assert_eq!(csv::render(&plan, &a), csv::render(&plan, &b));

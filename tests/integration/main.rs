@@ -140,7 +140,7 @@ pub fn run_in_memory(
     options: &commission::eval::RunOptions,
 ) -> Result<commission::eval::RunResult, commission::diagnostics::Error> {
     use commission::data::{InputFile, LedgerSource};
-    let (plan, _) = commission::check::load(commission::source::SourceFile::new("test.policy", policy))?;
+    let plan = commission::check::compile(commission::source::SourceFile::new("test.policy", policy))?.plan;
     let files: Vec<InputFile> = ledgers
         .iter()
         .enumerate()

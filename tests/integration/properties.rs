@@ -117,7 +117,7 @@ mod explain_matches_run {
             for policy in ["policies/telecom-account-manager.policy", "policies/telecom-marginal.policy"] {
                 let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(policy);
                 let text = std::fs::read_to_string(&path).unwrap();
-                let (plan, _) = check::load(SourceFile::new(policy, text)).unwrap();
+                let plan = check::compile(SourceFile::new(policy, text)).unwrap().plan;
                 let dir = tempfile::tempdir().unwrap();
                 let (s, v) = write(dir.path(), &sales, &surveys);
                 let files = vec![InputFile::new(0, s), InputFile::new(1, v)];
