@@ -5,10 +5,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use commission::plan::Plan;
 use commission::data::{InputFile, LedgerSource};
-use commission::source::SourceFile;
 use commission::eval::{compute, RunOptions};
+use commission::plan::Plan;
+use commission::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 const SEED: &str = include_str!("../../policies/telecom-account-manager.policy");

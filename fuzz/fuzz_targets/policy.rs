@@ -6,15 +6,17 @@
 
 use std::sync::Arc;
 
-use commission::plan::{ColumnType, InputSchema};
 use commission::data::{InputFile, LedgerSource};
-use commission::source::SourceFile;
 use commission::eval::{compute, RunOptions};
+use commission::plan::{ColumnType, InputSchema};
+use commission::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(commission::check::Compilation { plan, .. }) = commission::check::compile(SourceFile::new("fuzz.policy", text)) else {
+    let Ok(commission::check::Compilation { plan, .. }) =
+        commission::check::compile(SourceFile::new("fuzz.policy", text))
+    else {
         return;
     };
     let files: Vec<InputFile> = plan
