@@ -1,6 +1,8 @@
 //! The vocabulary of the language: the words a policy is written in that mean the same in the
 //! AST (as written) and in the Plan (as checked). Later stages import these from here, never
 //! from `syntax`, so the parser can change without touching the evaluator or the tools.
+//!
+//! A leaf: uses nothing of ours.
 
 /// How an amount is rounded to a step (`rounding half_up 0.01`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

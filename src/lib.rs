@@ -1,8 +1,10 @@
 //! commission: sales-commission plans as plain-text policies.
 //!
 //! The pipeline: [`syntax`] parses a policy into an AST, [`check`] turns it into a typed
-//! [`check::Plan`], [`data`] reads ledgers against the plan's input schemas, [`eval`] folds
-//! the ledgers into aggregates and computes statements, and [`report`] renders them.
+//! [`plan::Plan`], [`data`] reads ledgers against the plan's input schemas, [`eval`] folds
+//! the ledgers into aggregates and computes statements, and [`report`] renders them; each
+//! tool (`explain`, `performance`, `doc`, `diff`, `budget`, `curve`, `generate`,
+//! `policy_test`, `fmt`, `lint`) has a folder of its own. `ARCHITECTURE.md` is the map.
 
 pub mod budget;
 pub mod check;

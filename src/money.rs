@@ -1,5 +1,7 @@
 //! Money: the plan's currency (code, decimals, the signs ledgers write it with), rounding to a
 //! step with a named mode, and the one way figures are rounded and formatted for display.
+//!
+//! A leaf: uses only `lang` (rounding modes).
 
 use std::fmt;
 

@@ -3,6 +3,8 @@
 //! Statements are monthly; a component's cadence picks the period containing the statement's
 //! month, and the component pays in that period's last month. Ledger rows fall into a
 //! *bucket*, the finest period their period column can name (a date falls into its month).
+//!
+//! A leaf: uses only `lang` (cadences).
 
 use std::fmt;
 

@@ -1,5 +1,7 @@
 //! Where things were written: byte spans into a policy and the policy source they point into.
 //! Every stage keeps spans so that any later problem can point at the policy line behind it.
+//!
+//! A leaf: uses nothing of ours; every stage uses it.
 
 use std::sync::Arc;
 

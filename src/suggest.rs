@@ -3,6 +3,8 @@
 //! Plain string matching over the names a stage knows: the checker (inputs, columns, names,
 //! functions), the ledger reader (columns, sheets, values), evaluation (payees), the tools and
 //! the command line. A leaf: it uses nothing of ours.
+//!
+//! A leaf: uses nothing of ours.
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
 /// Jaro-Winkler finds typos in longer Latin names; for short names (two-character Chinese

@@ -1,5 +1,7 @@
 //! Values an expression can take at run time. Units (money, percent, number) are checked
 //! statically by `check`, so at run time every number is just an exact decimal.
+//!
+//! A leaf: uses only `period`.
 
 use std::fmt;
 use std::sync::Arc;

@@ -15,6 +15,10 @@
 //! - `units`, `enums`: rules over already-typed expressions.
 //!
 //! "Did you mean" is the crate's [`crate::suggest`], shared with every stage.
+//!
+//! May use: `syntax` (the AST), `plan`, `lang`, `source`, `money`, `period`, `value`,
+//! `diagnostics`, `suggest`, and `lint` (run by [`compile`]). Never `data`, `eval`, a tool
+//! or `cli`: checking reads no ledger and computes no statement.
 
 mod aggregates;
 mod calls;

@@ -6,6 +6,9 @@
 //! Every other aggregate and lookup has no value on a curve, and the component's `when`
 //! conditions are taken to hold: the curve shows what the formula pays, not who qualifies.
 //! Each point is computed by the evaluator, with the component's cap, floor and rounding.
+//!
+//! May use: `plan`, `eval`, `lint` (the cliff finder), `money`, `value`, `diagnostics`.
+//! Never `cli`.
 
 pub mod svg;
 pub mod text;

@@ -3,6 +3,10 @@
 //! [`source`] says where an input's rows come from; [`csv_reader`] and [`xlsx_reader`] turn
 //! a file into text rows ([`text_rows`]); [`ledger`] checks each row against the schema;
 //! [`parse_value`] turns one field into a typed value.
+//!
+//! May use: `plan` (the input schemas), `money` (the currency's decimals and signs),
+//! `period`, `value`, `diagnostics`, `suggest`. Never `syntax`, `check`, `eval`, `report`, a
+//! tool or `cli`: reading validates and counts rows, it neither computes nor formats.
 
 pub mod csv_reader;
 pub mod encoding;

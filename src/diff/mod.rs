@@ -1,5 +1,9 @@
 //! Two versions of a plan on the same ledgers: total, per component, per payee, who gains
-//! and who loses, and how the changes are spread.
+//! and who loses, and how the changes are spread. [`side_by_side`] shows one payee's figures
+//! under both plans; `render` and `render_side_by_side` write them as text.
+//!
+//! May use: `eval` (one pass per ledger for both plans), `plan`, `data`, `report`'s shared
+//! sections, `money`, `quantiles`, `diagnostics`. Never `cli`.
 
 pub mod render;
 pub mod render_side_by_side;

@@ -1,4 +1,7 @@
-//! Renders an explanation: a readable derivation (text) or the same tree as JSON.
+//! Renders an explanation: a readable derivation (text) or the same tree as JSON. The
+//! explanation itself is computed by `eval::trace`; nothing here computes.
+//!
+//! May use: `eval` (the trace's model), `plan`, `money`, `value`. Never `cli`.
 
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};

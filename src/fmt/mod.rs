@@ -8,6 +8,9 @@
 //! dropped: the printer puts back exactly those the precedence rules need, so a formatted
 //! policy parses to the same tree. Comments, which the grammar skips, are re-attached by
 //! position (see [`lines`]).
+//!
+//! May use: `syntax` (the AST and comments), `lang`, `source`, `diagnostics`. Never `check`
+//! or anything after it: formatting works on any policy that parses.
 
 mod decls;
 mod expr;

@@ -1,11 +1,14 @@
 //! Lints: warnings about plans that check but are probably not what was meant. One file per
 //! lint, each raising [`LintKind`](crate::diagnostics::lints::LintKind)s; their words, codes
 //! and explanations live in [`diagnostics::lints`](crate::diagnostics::lints) (C0006, rate
-//! above 100%, is found by the checker itself, in `check/tiers.rs` and
-//! `check/declarations.rs`).
+//! above 100%, is found by the checker itself, in `check/tiers.rs` and `check/tables.rs`).
 //!
 //! A warning can be silenced for one declaration (a component, an input, a table) by an
 //! attribute comment above it, with a reason: `# allow(C0001): the plan means it`.
+//!
+//! May use: `plan`, `syntax` (the AST and comments, for attributes), `eval` (tier
+//! arithmetic, to find cliffs), `money`, `value`, `diagnostics`. Never `check` (which runs
+//! the lints), `data` or `cli`.
 
 pub mod allow;
 pub mod cliff;

@@ -1,6 +1,10 @@
 //! The monthly performance report (每月业绩报告): what a payee sold and earned this month, how
 //! far the next bracket is, and the trend; plus a team overview. This module builds the
-//! report's content; `performance_html` and `performance_md` lay it out.
+//! report's content (the explanation of each statement comes from `eval::trace`); `html`
+//! and `markdown` lay it out and compute nothing.
+//!
+//! May use: `eval`, `explain` (how a value is shown), `plan`, `data`, `report`'s svg
+//! charts, `money`, `period`, `value`, `diagnostics`. Never `cli`.
 
 pub mod html;
 pub mod markdown;
