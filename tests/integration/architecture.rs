@@ -140,3 +140,39 @@ fn reading_and_computing_do_not_depend_on_the_checker() {
         assert!(files.is_none(), "`{stage}` uses `check` in {files:?}; it should need only the Plan");
     }
 }
+
+/// Every dependency in Cargo.toml is used by some source file (an unused one is dead weight
+/// in every build and every audit); `cargo-udeps` needs a nightly compiler, this does not.
+#[test]
+fn every_dependency_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let mut names = Vec::new();
+    let mut in_deps = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]" || line == "[dev-dependencies]";
+            continue;
+        }
+        if let Some((name, _)) = line.split_once('=').filter(|_| in_deps) {
+            names.push(name.trim().replace('-', "_"));
+        }
+    }
+    assert!(names.len() > 10, "read the dependencies: {names:?}");
+    let mut sources = String::new();
+    for dir in ["src", "tests"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    sources.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+    }
+    let unused: Vec<&String> = names.iter().filter(|n| !sources.contains(&format!("{n}::"))).collect();
+    assert!(unused.is_empty(), "dependencies no source file uses: {unused:?}");
+}
