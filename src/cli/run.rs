@@ -54,6 +54,14 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     };
     super::print_warnings(&warnings);
     let result = compute(&plan, &files, &options)?;
+    // Warnings about the ledgers (rows for nobody) go to standard error in every format, in
+    // the message format asked for; JSON output also carries them in its `warnings`.
+    let warnings: String = result
+        .warnings
+        .iter()
+        .map(|w| commission::diagnostics::render_diagnostic_as(w, super::message_format()))
+        .collect();
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), warnings.as_bytes());
     let text = match args.format {
         Format::Table => report::table::render(&plan, &result),
         Format::Json => report::json::render(&plan, &result),

@@ -9,10 +9,11 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
+use super::ids::{check_id, IdProblem, LookAlikes};
 use super::parse_value::parse_value;
 use super::source::InputFile;
 use super::text_rows::{open, ReadProblem, RowReader};
@@ -122,7 +123,8 @@ pub fn read_input(
             .map(|c| c.values.as_ref().map(|v| v.iter().map(String::as_str).collect()))
             .collect(),
         money,
-        keys: FxHashSet::default(),
+        keys: FxHashMap::default(),
+        key_look_alikes: None,
     };
     loop {
         let line = match reader.next_row(&mut fields) {
@@ -236,9 +238,13 @@ struct RowRules<'s> {
     enum_sets: Vec<Option<HashSet<&'s str>>>,
     unnamed: Vec<usize>,
     money: &'s Currency,
-    /// Keys seen so far, for uniqueness.
-    /// Every key seen, to refuse a repeated one (a fast hash: one insert per row).
-    keys: FxHashSet<Box<str>>,
+    /// Every key seen and its line, to refuse a repeated one (a fast hash: one insert per
+    /// row).
+    keys: FxHashMap<Box<str>, u64>,
+    /// The keys by look-alike skeleton (with their lines), made when the first key that is
+    /// not ASCII comes: two ASCII keys are never look-alikes, so an ASCII ledger pays nothing
+    /// for the check.
+    key_look_alikes: Option<LookAlikes<u64>>,
 }
 
 impl RowRules<'_> {
@@ -308,18 +314,53 @@ impl RowRules<'_> {
                     ));
                 }
             }
-            if (schema.key == Some(c) || schema.payee == Some(c)) && matches!(&value, Value::Text(t) if t.is_empty()) {
-                return Err(DataError::of(here(), LedgerKind::EmptyPayeeOrKey { column: column.name.clone() }));
+            let is_id = schema.key == Some(c) || schema.payee == Some(c);
+            if let (true, Value::Text(t)) = (is_id, &value) {
+                if t.is_empty() {
+                    return Err(DataError::of(here(), LedgerKind::EmptyPayeeOrKey { column: column.name.clone() }));
+                }
+                check_id(t).map_err(|problem| {
+                    let (column, value) = (column.name.clone(), t.to_string());
+                    DataError::of(
+                        here(),
+                        match problem {
+                            IdProblem::Hidden(ch) => LedgerKind::HiddenCharInId { column, value, ch },
+                            IdProblem::NotComposed(composed) => LedgerKind::NotComposed { column, value, composed },
+                        },
+                    )
+                })?;
             }
-            if schema.key == Some(c) && !keys.insert(raw.trim().into()) {
-                return Err(DataError::of(
-                    here(),
-                    LedgerKind::DuplicateKey {
-                        column: column.name.clone(),
-                        key: raw.trim().to_string(),
-                        input: schema.name.clone(),
-                    },
-                ));
+            if schema.key == Some(c) {
+                let key = raw.trim();
+                if keys.contains_key(key) {
+                    return Err(DataError::of(
+                        here(),
+                        LedgerKind::DuplicateKey {
+                            column: column.name.clone(),
+                            key: key.to_string(),
+                            input: schema.name.clone(),
+                        },
+                    ));
+                }
+                if self.key_look_alikes.is_none() && !key.is_ascii() {
+                    let mut all = LookAlikes::default();
+                    for (k, l) in keys.iter() {
+                        all.add(k, || *l);
+                    }
+                    self.key_look_alikes = Some(all);
+                }
+                if let Some((other, other_line)) = self.key_look_alikes.as_mut().and_then(|l| l.add(key, || line)) {
+                    return Err(DataError::of(
+                        here(),
+                        LedgerKind::LookAlikeIds {
+                            column: column.name.clone(),
+                            value: key.to_string(),
+                            other,
+                            other_at: reader.at_line(other_line),
+                        },
+                    ));
+                }
+                keys.insert(key.into(), line);
             }
             values.push(value);
         }

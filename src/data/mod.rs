@@ -2,7 +2,8 @@
 //!
 //! [`source`] says where an input's rows come from; [`csv_reader`] and [`xlsx_reader`] turn
 //! a file into text rows ([`text_rows`]); [`ledger`] checks each row against the schema;
-//! [`parse_value`] turns one field into a typed value.
+//! [`parse_value`] turns one field into a typed value; [`ids`] says which text a payee or key
+//! may be and when two look alike.
 //!
 //! May use: `plan` (the input schemas), `money` (the currency's decimals and signs),
 //! `period`, `value`, `diagnostics`, `suggest`. Never `syntax`, `check`, `eval`, `report`, a
@@ -10,6 +11,7 @@
 
 pub mod csv_reader;
 pub mod encoding;
+pub mod ids;
 pub mod ledger;
 pub mod parse_value;
 pub mod source;

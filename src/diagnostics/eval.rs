@@ -57,6 +57,12 @@ pub enum EvalKind {
     },
     /// A curve point where the payout reads more than the curve's base.
     NotOnlyTheBase,
+    /// A range wholly outside the months the summed ledgers span. `spans`: each file's first and
+    /// last month (`sales.csv 2026-01 to 2026-03`).
+    RangeMatchesNoRow {
+        range: String,
+        spans: Vec<String>,
+    },
 }
 
 impl Kind for EvalKind {
@@ -117,6 +123,11 @@ impl Kind for EvalKind {
             )
             .label("while computing this")
             .help("a curve varies one base; this component reads other ledger values too"),
+            RangeMatchesNoRow { range, spans } => Described::new(
+                "E0320",
+                format!("the range {range} is outside the months of the ledgers: {}", spans.join("; ")),
+            )
+            .help("every statement would be zero; check the range (a mistyped year?) and the files given with `--data`"),
         }
     }
 }
@@ -220,5 +231,18 @@ another aggregate or a lookup (a satisfaction score, a second sum) has no single
 figures have no value on it.
 
 What to do: chart a component whose payout follows from its base, or split the component.",
+    },
+    Code {
+        id: "E0320",
+        title: "a range that matches no row",
+        explanation: "\
+The range given with `--period` or `--from`/`--to` lies wholly outside the months the ledgers
+span (from the first row's month to the last's, in the inputs the plan sums over, such as
+sales): a run would pay everyone zero, and a mistyped range (`2025-Q1` for `2026-Q1`) would
+look like a quarter without sales. The message names the months each ledger spans. A survey
+alone in the range does not make a run. When the summed inputs reach into the range and
+another input does not (no survey this quarter), the run goes on and warns (C0102).
+
+What to do: correct the range, or give the ledgers for it.",
     },
 ];

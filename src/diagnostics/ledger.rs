@@ -107,6 +107,28 @@ pub enum LedgerKind {
         key: String,
         input: String,
     },
+    /// A payee or key value holding a control character, an invisible format character
+    /// (Unicode category Cf: zero-width space, byte-order mark, bidi controls) or a line or
+    /// paragraph separator. `value`: the field, trimmed; `ch`: the first such character.
+    HiddenCharInId {
+        column: String,
+        value: String,
+        ch: char,
+    },
+    /// A payee or key value not in Unicode's composed form (NFC). `composed`: its NFC form.
+    NotComposed {
+        column: String,
+        value: String,
+        composed: String,
+    },
+    /// Two distinct ids of one run that look alike (the same confusable skeleton, after
+    /// folding full-width to half-width): `value` here, `other` at `other_at`.
+    LookAlikeIds {
+        column: String,
+        value: String,
+        other: String,
+        other_at: String,
+    },
 }
 
 /// Why a field does not parse as its column's type: each says what was expected and how to
@@ -147,6 +169,46 @@ pub enum Rejection {
 fn hex(bytes: &[u8]) -> String {
     let shown: Vec<String> = bytes.iter().take(12).map(|b| format!("{b:02x}")).collect();
     format!("{}{}", shown.join(" "), if bytes.len() > 12 { " ..." } else { "" })
+}
+
+/// An id as messages show it: characters that cannot be seen or that change what follows
+/// (controls, format characters, separators other than the plain space, combining marks)
+/// are written as `\u{200b}`, so two ids that look alike on screen look different here.
+pub fn shown_id(id: &str) -> String {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        let hidden = c != ' '
+            && matches!(
+                c.general_category(),
+                G::Control
+                    | G::Format
+                    | G::LineSeparator
+                    | G::ParagraphSeparator
+                    | G::SpaceSeparator
+                    | G::NonspacingMark
+                    | G::EnclosingMark
+                    | G::Unassigned
+                    | G::PrivateUse
+                    | G::Surrogate
+            );
+        if hidden {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What kind of character an id may not hold, for messages.
+fn hidden_kind(c: char) -> &'static str {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    match c.general_category() {
+        G::Control => "a control character",
+        G::Format => "an invisible format character",
+        _ => "a line or paragraph separator",
+    }
 }
 
 /// A row's text as the message shows it: 60 characters at most, line breaks written out.
@@ -267,6 +329,39 @@ impl Kind for LedgerKind {
                 let message = format!("`{column}` `{key}` appears twice; it is the key of `{input}`");
                 Described::new("E0223", message)
                     .help("each row of a keyed input must have its own key; remove the duplicate row")
+            }
+            HiddenCharInId { column, value, ch } => {
+                let message = format!(
+                    "`{column}` is `{}`, which holds U+{:04X}, {}",
+                    shown_id(value),
+                    u32::from(*ch),
+                    hidden_kind(*ch)
+                );
+                Described::new("E0230", message).help(
+                    "an id with a character that cannot be seen is a different id from the one that looks the same, \
+                     so one person would be paid as two; remove the character at the source",
+                )
+            }
+            NotComposed { column, value, composed } => {
+                let message = format!(
+                    "`{column}` is `{}`, written with decomposed characters (not Unicode NFC); composed it is `{composed}`",
+                    shown_id(value)
+                );
+                Described::new("E0231", message).help(
+                    "the same letters written decomposed look identical but are a different id; \
+                     save the file with composed characters (NFC), as most programs write them",
+                )
+            }
+            LookAlikeIds { column, value, other, other_at } => {
+                let message = format!(
+                    "`{column}` `{}` looks like `{}` at {other_at}, a different id",
+                    shown_id(value),
+                    shown_id(other)
+                );
+                Described::new("E0232", message).help(
+                    "two ids that look alike would be paid as two people; write the id the same way in every row and file \
+                     (full-width letters, or a Cyrillic or Greek letter among Latin ones, are different characters)",
+                )
             }
         }
     }
@@ -510,7 +605,110 @@ usually a row exported twice, which would pay its commission twice.
 
 What to do: remove the duplicate row; if both rows are real, give each its own key.",
     },
+    Code {
+        id: "E0230",
+        title: "an id with an invisible or control character",
+        explanation: "\
+A payee or key value holds a character that cannot be seen: a control character (a tab, an
+escape), an invisible format character (a zero-width space U+200B, a byte-order mark U+FEFF, a
+left-to-right or right-to-left mark and the other bidirectional controls) or a line separator.
+`王芳` followed by a zero-width space looks like `王芳` on every screen and is a different id:
+the person would be paid as two payees, each in a lower bracket. The message shows the value
+with the hidden character written out (`王芳\\u{200b}`).
+
+What to do: remove the character in the source system or the file (it usually comes from a
+copy and paste out of a web page or a chat).",
+    },
+    Code {
+        id: "E0231",
+        title: "an id not in composed Unicode form (NFC)",
+        explanation: "\
+A payee or key value is written with decomposed characters: `é` as `e` followed by a combining
+accent (U+0301), as some Mac programs save text, instead of the single character `é`. The two
+look identical and are different ids, so one person would be paid as two. The program does
+not rewrite ids: the id in the statements must be the id of the ledger, byte for byte, for
+whoever matches them against payroll.
+
+What to do: save the file with composed characters (NFC); the message shows the composed
+form.",
+    },
+    Code {
+        id: "E0232",
+        title: "two ids that look alike",
+        explanation: "\
+Two different ids of one run look alike: they have the same confusable skeleton (Unicode's
+list of characters that look the same, UTS #39), after full-width letters and digits are read
+as their ordinary forms. `Ｍ001` (full-width) and `M001`, or `А001` with a Cyrillic `А` and
+`A001` with a Latin `A`, would be two payees, each paid on part of the sales. The message
+names both rows. Two ids written only in ASCII are not compared (`O1` and `01` are typed, not
+pasted, and are told apart by anyone reading them).
+
+What to do: write the id the same way everywhere (correct the row that differs); if they
+really are two people, give them ids that do not look alike.",
+    },
+    Code {
+        id: "C0101",
+        title: "rows for someone who is not a payee",
+        explanation: "\
+A row of an input that is looked up or summed per payee (a survey, a target) names a payee who
+is not a payee of this run: nobody with that id has sales (or whatever input names the
+payees). The row is not used. Often it is a survey for someone who sold nothing this period;
+sometimes it is a mistyped id (`M9` for `M1`), and the person it was meant for goes without it.
+The warning names the id, how many rows, the first row and the nearest payee id. With a
+roster, such a row is an error (E0305): the roster names everybody.
+
+What to do: check the id; correct it if it was meant for a payee.",
+    },
+    Code {
+        id: "C0102",
+        title: "an input with no row in the range",
+        explanation: "\
+A range was given (`--period`, `--from`/`--to`) and the rows of one input all lie before or
+after it, while the inputs the plan sums over reach into it: the statements use nothing from
+this input. It may be right (no survey this quarter yet), or the file is an old one.
+
+What to do: check that the file given for this input is the one for the range. (When no
+summed input reaches into the range, the run is refused: E0320.)",
+    },
 ];
+
+/// Warnings about ledger data (`C01xx`): the run goes on, and each is shown with the
+/// statements in every output format (on standard error beside a table or CSV, in the JSON
+/// output's `warnings`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataWarning {
+    /// Rows of an input whose payee is no payee of the run (a survey for someone with no
+    /// sales). `rows`: how many; the location is the first.
+    RowsForNobody { input: String, payee: String, rows: u64, suggestion: String },
+    /// More ids with rows for nobody than are listed one by one.
+    MoreRowsForNobody { input: String, ids: usize, rows: u64 },
+    /// An input whose rows span months wholly outside the range, while the summed inputs
+    /// reach into it.
+    NoRowInRange { input: String, first: String, last: String, range: String },
+}
+
+impl Kind for DataWarning {
+    fn describe(&self) -> Described {
+        use DataWarning::*;
+        match self {
+            RowsForNobody { input, payee, rows, suggestion } => {
+                let rows = if *rows == 1 { "a row".to_string() } else { format!("{rows} rows") };
+                let message =
+                    format!("`{input}` has {rows} for `{}`, who is not a payee of this run; unused", shown_id(payee));
+                Described::new("C0101", message).help(suggestion.clone())
+            }
+            MoreRowsForNobody { input, ids, rows } => Described::new(
+                "C0101",
+                format!("`{input}` has {rows} more rows for {ids} more ids that are not payees of this run"),
+            )
+            .help("these rows are not used; `--format json` lists the row counts per input"),
+            NoRowInRange { input, first, last, range } => {
+                Described::new("C0102", format!("`{input}` has no row in {range}: its rows run from {first} to {last}"))
+                    .help("the statements use no row of this input; check that the file is the one for this range")
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -224,6 +224,10 @@ impl Diagnostic for DataError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code))
     }
+    /// Codes starting with `C` are warnings (rows for nobody), the rest errors.
+    fn severity(&self) -> Option<Severity> {
+        Some(if self.code.starts_with('C') { Severity::Warning } else { Severity::Error })
+    }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }

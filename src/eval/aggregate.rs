@@ -13,8 +13,10 @@ use rust_decimal::Decimal;
 
 use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
+use crate::data::ids::LookAlikes;
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::eval::EvalKind;
+use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::{DataError, Error, PolicyProblems, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, PayeeSource, Plan};
@@ -144,8 +146,23 @@ pub struct Folded {
     pub span: Option<(Period, Period)>,
     /// Where the first and the last month of `span` were seen (`sales.csv:12:2`, the value).
     pub span_rows: Option<(SeenAt, SeenAt)>,
+    /// Per input: the ids its rows name that are no payee of the run (without a roster;
+    /// with one, such a row is refused), sorted by id.
+    pub nobody: Vec<Vec<RowsForNobody>>,
+    /// Per input: the periods (months, or the quarters of a quarterly input) its rows for
+    /// payees fall in, to say where the ledgers are when a range matches none.
+    pub periods: Vec<std::collections::BTreeSet<Period>>,
     /// Per aggregate of the plan: its input and its place in that input's state vector.
     slots: Vec<(usize, usize)>,
+}
+
+/// Rows of one input for an id that is no payee of the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsForNobody {
+    pub payee: Arc<str>,
+    pub rows: u64,
+    /// The first such row, `surveys.csv:3:2`.
+    pub first_at: String,
 }
 
 impl Folded {
@@ -389,7 +406,7 @@ fn read_group<T: Tracer>(
                 _ => row.values,
             };
             let used = match task.role {
-                Role::Roster => state.roster_row(task.input, values),
+                Role::Roster => state.roster_row(task.input, values, &row)?,
                 Role::PayeeLedger | Role::Ledger => {
                     state.ledger_row(task.input, task.role == Role::PayeeLedger, values, &row, tracer)?
                 }
@@ -454,6 +471,14 @@ struct PlanFold<'a> {
     roster_mode: bool,
     shapes: Vec<Option<LedgerShape>>,
     payees: BTreeMap<Arc<str>, Vec<Value>>,
+    /// Every distinct id seen (payees, and ids of rows for nobody) by look-alike skeleton,
+    /// with where it was first seen: the skeleton is worked out once per id, not per row.
+    look_alikes: LookAlikes<String>,
+    /// Per input: id -> its entry in `folded.nobody`.
+    nobody: Vec<HashMap<Arc<str>, usize>>,
+    /// Per input: the period of the last row recorded in `folded.periods` (rows come in runs
+    /// of one month, so most rows cost a comparison).
+    last_period: Vec<Option<Period>>,
     folded: Folded,
     /// A computation that failed on a row stops the read; the policy error is kept here.
     eval_error: Option<(EvalError, String)>,
@@ -488,10 +513,15 @@ impl<'a> PlanFold<'a> {
             roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
             shapes,
             payees: BTreeMap::new(),
+            look_alikes: LookAlikes::default(),
+            nobody: vec![HashMap::default(); n],
+            last_period: vec![None; n],
             folded: Folded {
                 buckets: vec![HashMap::default(); n],
                 rows: vec![HashMap::default(); n],
                 counts: vec![RowCounts::default(); n],
+                nobody: vec![Vec::new(); n],
+                periods: vec![std::collections::BTreeSet::new(); n],
                 slots,
                 ..Folded::default()
             },
@@ -502,6 +532,9 @@ impl<'a> PlanFold<'a> {
     fn finish(self) -> Folded {
         let mut folded = self.folded;
         folded.payees = self.payees.into_iter().map(|(id, attrs)| Payee { id, attrs }).collect();
+        for ids in &mut folded.nobody {
+            ids.sort_by(|a, b| a.payee.cmp(&b.payee));
+        }
         folded
     }
 
@@ -509,15 +542,23 @@ impl<'a> PlanFold<'a> {
         self.folded.counts.get_mut(input)
     }
 
-    fn roster_row(&mut self, input: usize, values: &[Value]) -> Option<(Arc<str>, Period)> {
-        let key = self.plan.inputs.get(input).and_then(|s| s.key).unwrap_or(0);
+    fn roster_row(
+        &mut self,
+        input: usize,
+        values: &[Value],
+        row: &Row<'_>,
+    ) -> Result<Option<(Arc<str>, Period)>, Refusal> {
+        let schema = self.plan.inputs.get(input);
+        let key = schema.and_then(|s| s.key).unwrap_or(0);
         if let Some(Value::Text(id)) = values.get(key) {
+            let column = schema.and_then(|s| s.columns.get(key)).map_or("", |c| c.name.as_str());
+            new_id(&mut self.look_alikes, id, column, row, key)?;
             self.payees.insert(id.clone(), values.to_vec());
         }
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
-        None
+        Ok(None)
     }
 
     /// Folds one ledger row; returns its payee and bucket when the row is used. `values`
@@ -551,8 +592,16 @@ impl<'a> PlanFold<'a> {
                 return Ok(None);
             }
         };
+        let period = bucket;
         let bucket = bucket.coarsen(shape.granularity).unwrap_or(bucket);
-        if !defines_payees && !self.payees.contains_key(&payee) {
+        let known = self.payees.contains_key(&payee);
+        let seen_for_nobody = !known && self.nobody.get(input).is_some_and(|ids| ids.contains_key(&payee));
+        if !known && !seen_for_nobody {
+            let column =
+                plan.inputs.get(input).and_then(|s| s.columns.get(shape.payee_col)).map_or("", |c| c.name.as_str());
+            new_id(&mut self.look_alikes, &payee, column, row, shape.payee_col)?;
+        }
+        if !defines_payees && !known {
             if self.roster_mode {
                 let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
                 let schema = plan.inputs.get(input);
@@ -566,8 +615,25 @@ impl<'a> PlanFold<'a> {
                     },
                 )));
             }
-            counts.no_payee += 1;
+            if let Some(c) = self.folded.counts.get_mut(input) {
+                c.no_payee += 1;
+            }
+            if let (Some(index), Some(ids)) = (self.nobody.get_mut(input), self.folded.nobody.get_mut(input)) {
+                match index.get(&payee).and_then(|i| ids.get_mut(*i)) {
+                    Some(entry) => entry.rows += 1,
+                    None => {
+                        index.insert(payee.clone(), ids.len());
+                        ids.push(RowsForNobody { payee, rows: 1, first_at: row.at_column(shape.payee_col) });
+                    }
+                }
+            }
             return Ok(None);
+        }
+        if let (Some(last), Some(periods)) = (self.last_period.get_mut(input), self.folded.periods.get_mut(input)) {
+            if *last != Some(period) {
+                periods.insert(period);
+                *last = Some(period);
+            }
         }
         let key = (payee.clone(), bucket);
         if shape.keeps_rows && self.folded.rows.get(input).is_some_and(|rows| rows.contains_key(&key)) {
@@ -650,6 +716,23 @@ impl<'a> PlanFold<'a> {
             }
         }
         Ok(Some((payee, bucket)))
+    }
+}
+
+/// Records an id the run has not seen before; refuses it when it looks like another.
+fn new_id(
+    look_alikes: &mut LookAlikes<String>,
+    id: &str,
+    column: &str,
+    row: &Row<'_>,
+    at_column: usize,
+) -> Result<(), Refusal> {
+    match look_alikes.add(id, || row.at_column(at_column)) {
+        None => Ok(()),
+        Some((other, other_at)) => Err(Refusal::Reject(DataError::of(
+            row.at_column(at_column),
+            LedgerKind::LookAlikeIds { column: column.to_string(), value: id.to_string(), other, other_at },
+        ))),
     }
 }
 

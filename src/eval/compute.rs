@@ -38,6 +38,8 @@ pub struct RunResult {
     pub total: Decimal,
     /// Per input, in declaration order.
     pub counts: Vec<RowCounts>,
+    /// What the run says about its ledgers without stopping (`C01xx`: rows for nobody).
+    pub warnings: Vec<crate::diagnostics::DataError>,
 }
 
 /// Every payee's statement for each of `months`, from ledgers already read.
@@ -84,7 +86,14 @@ pub(super) fn statements_traced<T: Tracer>(
             });
         }
     }
-    Ok(RunResult { months: months.to_vec(), statements, component_totals, total, counts: folded.counts.clone() })
+    Ok(RunResult {
+        months: months.to_vec(),
+        statements,
+        component_totals,
+        total,
+        counts: folded.counts.clone(),
+        warnings: Vec::new(),
+    })
 }
 
 pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {

@@ -8,9 +8,13 @@ use super::expr::{NoTrace, Tracer};
 use super::passes::needed_for;
 use crate::data::InputFile;
 use crate::diagnostics::eval::EvalKind;
+use crate::diagnostics::ledger::DataWarning;
 use crate::diagnostics::{DataError, Error};
+use std::collections::BTreeSet;
+
 use crate::period::Period;
 use crate::plan::{PayeeSource, Plan};
+use crate::suggest;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -70,6 +74,11 @@ pub fn months_of(
         )
         .into());
     }
+    if let Some((from, to)) = range {
+        if let Some(error) = range_matches_no_row(plan, folded, files, (from, to)) {
+            return Err(error.into());
+        }
+    }
     let months = match range.or(folded.span) {
         Some((from, to)) => Period::months_between(from, to),
         None => Vec::new(),
@@ -79,6 +88,113 @@ pub fn months_of(
     }
     Ok(months)
 }
+
+/// Whether the months a ledger's rows span (its first row's month or quarter to its last
+/// row's) overlap a range of months. `None` when the ledger has no row for a payee.
+fn spans_into(periods: &BTreeSet<Period>, (from, to): (Period, Period)) -> Option<bool> {
+    let (first, last) = (periods.first()?, periods.last()?);
+    Some(last.last_month() >= from && first.first_month() <= to)
+}
+
+/// `2026-01` or `2026-01 to 2026-03`.
+fn shown_range(first: Period, last: Period) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first} to {last}")
+    }
+}
+
+/// A range is refused when it lies wholly outside the months the ledgers the plan sums over
+/// (the dated inputs read by `sum`, `count`, `avg`...) span: the run would pay everyone
+/// zero, and the range is far more likely mistyped. A month without rows inside the span is
+/// a month without sales, and is run. An input that is only looked up (a survey) does not
+/// make a run on its own; a plan that only looks up counts all its dated inputs. The message
+/// names the months each dated ledger spans.
+fn range_matches_no_row(
+    plan: &Plan,
+    folded: &Folded,
+    files: &[InputFile],
+    range: (Period, Period),
+) -> Option<DataError> {
+    let dated: Vec<usize> =
+        (0..plan.inputs.len()).filter(|i| plan.inputs.get(*i).is_some_and(|s| s.period.is_some())).collect();
+    if dated.is_empty() {
+        return None;
+    }
+    let periods = |i: usize| folded.periods.get(i);
+    let summed: Vec<usize> = dated.iter().copied().filter(|i| plan.aggregates.iter().any(|a| a.input == *i)).collect();
+    let counted = if summed.is_empty() { &dated } else { &summed };
+    if counted.iter().any(|i| periods(*i).and_then(|p| spans_into(p, range)) == Some(true)) {
+        return None;
+    }
+    let file = |i: usize| files.iter().find(|f| f.input == i).map(|f| f.source.shown()).unwrap_or_default();
+    let spans = dated
+        .iter()
+        .map(|i| match periods(*i).and_then(|p| Some((*p.first()?, *p.last()?))) {
+            Some((first, last)) => format!("{} {}", file(*i), shown_range(first, last)),
+            None => format!("{} has no row for a payee", file(*i)),
+        })
+        .collect();
+    let (from, to) = range;
+    let location = dated.first().map(|i| file(*i)).unwrap_or_default();
+    Some(DataError::of(location, EvalKind::RangeMatchesNoRow { range: shown_range(from, to), spans }))
+}
+
+/// What a run says about its ledgers without stopping: rows for ids that are no payee of
+/// the run (C0101, at most [`MAX_NOBODY_LISTED`] ids per input, then one line for the rest),
+/// and, with a range, each dated input whose rows span months wholly outside it while others
+/// are in it (C0102).
+pub fn data_warnings(plan: &Plan, folded: &Folded, range: Option<(Period, Period)>) -> Vec<DataError> {
+    let mut warnings = Vec::new();
+    let payee_ids: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
+    for (i, ids) in folded.nobody.iter().enumerate() {
+        let input = plan.inputs.get(i).map_or(String::new(), |s| s.name.clone());
+        for entry in ids.iter().take(MAX_NOBODY_LISTED) {
+            warnings.push(DataError::of(
+                &entry.first_at,
+                DataWarning::RowsForNobody {
+                    input: input.clone(),
+                    payee: entry.payee.to_string(),
+                    rows: entry.rows,
+                    suggestion: match suggest::closest(&entry.payee, payee_ids.iter().copied()) {
+                        Some(id) => format!("did you mean `{id}`?"),
+                        None => "no payee of the run has a similar id".to_string(),
+                    },
+                },
+            ));
+        }
+        let rest = ids.get(MAX_NOBODY_LISTED..).unwrap_or_default();
+        if let Some(first) = rest.first() {
+            let rows = rest.iter().map(|e| e.rows).sum();
+            warnings.push(DataError::of(
+                &first.first_at,
+                DataWarning::MoreRowsForNobody { input: input.clone(), ids: rest.len(), rows },
+            ));
+        }
+    }
+    if let Some(range) = range {
+        for (i, periods) in folded.periods.iter().enumerate() {
+            let (Some(first), Some(last)) = (periods.first(), periods.last()) else { continue };
+            if spans_into(periods, range) == Some(false) {
+                let input = plan.inputs.get(i).map_or(String::new(), |s| s.name.clone());
+                warnings.push(DataError::of(
+                    String::new(),
+                    DataWarning::NoRowInRange {
+                        input,
+                        first: first.to_string(),
+                        last: last.to_string(),
+                        range: shown_range(range.0, range.1),
+                    },
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// How many ids with rows for nobody are named one by one per input.
+pub const MAX_NOBODY_LISTED: usize = 10;
 
 /// Without `--period` or `--from`/`--to` a run covers the months its ledgers span. A date
 /// with a mistyped year (2062 for 2026) would silently add decades of empty statements, so
@@ -102,8 +218,10 @@ fn span_too_long(folded: &Folded, months: usize) -> DataError {
 /// Reads the ledgers and computes every statement.
 pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result<RunResult, Error> {
     let (folded, months) = read_ledgers(plan, files, options)?;
-    match &options.coverage {
+    let mut result = match &options.coverage {
         Some(coverage) => statements_traced(plan, &folded, &months, &mut CoverageTracer::new(plan, coverage)),
         None => statements(plan, &folded, &months),
-    }
+    }?;
+    result.warnings = data_warnings(plan, &folded, options.range);
+    Ok(result)
 }

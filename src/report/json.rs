@@ -41,7 +41,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let rows: IndexMap<&str, _> = plan.inputs.iter().zip(&result.counts).map(|(i, c)| (i.name.as_str(), c)).collect();
     let component_totals: IndexMap<&str, Json> =
         plan.components.iter().zip(&result.component_totals).map(|(c, t)| (c.name.as_str(), amount(*t))).collect();
-    let doc = json!({
+    let mut doc = json!({
         "policy": {"name": plan.name, "version": plan.version, "currency": plan.currency, "sha256": plan.sha256},
         "range": {"from": result.months.first(), "to": result.months.last()},
         "statements": statements,
@@ -49,6 +49,14 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         "total": amount(result.total),
         "rows": rows,
     });
+    // Warnings about the ledgers (rows for nobody), when there are any. Without the row they
+    // point at (standard error has it): the first row for an id depends on the rows' order,
+    // and the output does not.
+    if let (false, Some(fields)) = (result.warnings.is_empty(), doc.as_object_mut()) {
+        let warnings: Vec<Json> =
+            result.warnings.iter().map(|w| json!({"code": w.code, "message": w.message, "help": w.help})).collect();
+        fields.insert("warnings".into(), Json::Array(warnings));
+    }
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text

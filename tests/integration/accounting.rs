@@ -104,11 +104,20 @@ proptest! {
     ) {
         let to = (from + len).min(6);
         let options = RunOptions { range: Some((Period::month(2026, from), Period::month(2026, to))), max_errors: 1, coverage: None };
-        let result = run_in_memory(POLICY, &[&sales_csv(&sales, &[]), &surveys_csv(&surveys)], &options).unwrap();
+        let outcome = run_in_memory(POLICY, &[&sales_csv(&sales, &[]), &surveys_csv(&surveys)], &options);
 
         // Worked out from the generated rows, independently of the program.
         let in_range = |s: &Sale| s.month >= from && s.month <= to;
         let used: Vec<&Sale> = sales.iter().filter(|s| in_range(s)).collect();
+        // A range wholly outside the months the sales span (first sale's month to last's) is
+        // refused (E0320): the plan sums sales, and a run there would pay everyone zero.
+        let first = sales.iter().map(|s| s.month).min().unwrap();
+        let last = sales.iter().map(|s| s.month).max().unwrap();
+        if last < from || first > to {
+            prop_assert!(matches!(&outcome, Err(Error::Data(e)) if e.code == "E0320"), "{:?}", outcome.err());
+            return Ok(());
+        }
+        let result = outcome.unwrap();
         let c = counts(&result, 0);
         prop_assert_eq!(c.read, sales.len() as u64);
         prop_assert_eq!(c.used, used.len() as u64);
@@ -155,8 +164,17 @@ proptest! {
         shuffle(&mut shuffled, seed);
         shuffle(&mut rows, seed.rotate_left(17));
         let options = RunOptions { range: Some((Period::month(2026, 1), Period::month(2026, 6))), max_errors: 1, coverage: None };
-        let a = run_in_memory(POLICY, &[&sales_csv(&sales, &[]), &surveys_csv(&surveys)], &options).unwrap();
-        let b = run_in_memory(POLICY, &[&sales_csv(&shuffled, &[]), &surveys_csv(&rows)], &options).unwrap();
+        let a = run_in_memory(POLICY, &[&sales_csv(&sales, &[]), &surveys_csv(&surveys)], &options);
+        let b = run_in_memory(POLICY, &[&sales_csv(&shuffled, &[]), &surveys_csv(&rows)], &options);
+        // Sales that span months wholly outside 2026-01..2026-06 (all in 2025-12, or all
+        // after June) are refused (E0320), shuffled or not.
+        let months: Vec<u32> = sales.iter().map(|s| s.month).collect();
+        if months.iter().all(|m| *m == 0) || months.iter().all(|m| *m > 6) {
+            let code = |r: &Result<RunResult, Error>| match r { Err(Error::Data(e)) => e.code, _ => "" };
+            prop_assert_eq!((code(&a), code(&b)), ("E0320", "E0320"));
+            return Ok(());
+        }
+        let (a, b) = (a.unwrap(), b.unwrap());
         let plan = commission::check::compile(commission::source::SourceFile::new("test.policy", POLICY)).unwrap().plan;
         use commission::report::{csv, json, table};
         prop_assert_eq!(json::render(&plan, &a), json::render(&plan, &b));

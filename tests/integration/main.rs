@@ -17,6 +17,7 @@ mod explain;
 mod formatting;
 mod generate;
 mod harness;
+mod identities;
 mod ledgers;
 mod limits;
 mod lints;

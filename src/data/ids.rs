@@ -1,0 +1,124 @@
+//! Ids (payee and key values): which text an id may be, and when two ids look alike.
+//!
+//! An id is compared byte for byte everywhere else (the fold, lookups, keys), so text that
+//! looks the same must be the same bytes: an id holding an invisible character, or written
+//! with decomposed characters, is refused ([`check_id`]); two distinct ids that look alike
+//! ([`skeleton`]: full-width folded, then Unicode's confusable skeleton, UTS #39) are found
+//! by [`LookAlikes`], which computes the skeleton once per distinct id.
+//!
+//! A leaf: uses nothing of ours.
+
+use rustc_hash::FxHashMap;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+
+/// Why an id is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdProblem {
+    /// A control character, an invisible format character (Cf: zero-width space, byte-order
+    /// mark, bidi controls) or a line or paragraph separator: the first one.
+    Hidden(char),
+    /// Not in NFC; the composed form.
+    NotComposed(String),
+}
+
+/// Checks one id: nothing hidden, composed (NFC). Printable ASCII is accepted at once (the
+/// common case costs one scan of the bytes).
+pub fn check_id(id: &str) -> Result<(), IdProblem> {
+    if id.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Ok(());
+    }
+    let hidden = id
+        .chars()
+        .find(|c| matches!(c.general_category(), G::Control | G::Format | G::LineSeparator | G::ParagraphSeparator));
+    if let Some(c) = hidden {
+        return Err(IdProblem::Hidden(c));
+    }
+    if is_nfc_quick(id.chars()) == IsNormalized::Yes {
+        return Ok(());
+    }
+    let composed: String = id.nfc().collect();
+    if composed == id {
+        Ok(())
+    } else {
+        Err(IdProblem::NotComposed(composed))
+    }
+}
+
+/// The form in which two ids look alike: full-width and other compatibility forms folded
+/// (NFKC: `Ｍ001` is `M001`), then Unicode's confusable skeleton (a Cyrillic `А` is a Latin
+/// `A`).
+pub fn skeleton(id: &str) -> String {
+    let folded: String = id.nfkc().collect();
+    unicode_security::skeleton(&folded).collect()
+}
+
+/// Distinct ids seen so far, by skeleton, each with where it was first seen.
+#[derive(Debug)]
+pub struct LookAlikes<L> {
+    by_skeleton: FxHashMap<String, (Box<str>, L)>,
+}
+
+impl<L> Default for LookAlikes<L> {
+    fn default() -> Self {
+        LookAlikes { by_skeleton: FxHashMap::default() }
+    }
+}
+
+impl<L: Clone> LookAlikes<L> {
+    /// Adds an id not added before. Returns an earlier, different id that looks like it, and
+    /// where that one was seen. Two ids written only in ASCII are not compared: `O1` and `01`
+    /// are typed, and anyone reading them tells them apart; what this catches comes from
+    /// pasting (full-width forms, letters of another script).
+    pub fn add(&mut self, id: &str, at: impl FnOnce() -> L) -> Option<(String, L)> {
+        let key = skeleton(id);
+        match self.by_skeleton.get(&key) {
+            Some((other, other_at)) => {
+                if &**other != id && !(other.is_ascii() && id.is_ascii()) {
+                    return Some((other.to_string(), other_at.clone()));
+                }
+                None
+            }
+            None => {
+                self.by_skeleton.insert(key, (id.into(), at()));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_with_hidden_characters_are_refused() {
+        assert_eq!(check_id("M001"), Ok(()));
+        assert_eq!(check_id("王芳"), Ok(()));
+        assert_eq!(check_id("王芳\u{200b}"), Err(IdProblem::Hidden('\u{200b}')));
+        assert_eq!(check_id("\u{feff}M1"), Err(IdProblem::Hidden('\u{feff}')));
+        assert_eq!(check_id("M\u{202e}1"), Err(IdProblem::Hidden('\u{202e}')));
+        assert_eq!(check_id("M\t1"), Err(IdProblem::Hidden('\t')));
+        assert_eq!(check_id("M\u{1b}1"), Err(IdProblem::Hidden('\u{1b}')));
+    }
+
+    #[test]
+    fn decomposed_ids_are_refused_with_their_composed_form() {
+        assert_eq!(check_id("Jos\u{e9}"), Ok(()));
+        assert_eq!(check_id("Jose\u{301}"), Err(IdProblem::NotComposed("Jos\u{e9}".into())));
+    }
+
+    #[test]
+    fn look_alikes_are_found_once_per_distinct_id() {
+        let mut seen = LookAlikes::default();
+        assert_eq!(seen.add("M001", || 2), None);
+        // Full-width M, then Cyrillic А against Latin A.
+        assert_eq!(seen.add("Ｍ001", || 3), Some(("M001".to_string(), 2)));
+        assert_eq!(seen.add("A001", || 4), None);
+        assert_eq!(seen.add("\u{410}001", || 5), Some(("A001".to_string(), 4)));
+        // Two ASCII ids are not compared, even when their skeletons agree (0 and O).
+        assert_eq!(seen.add("MOO1", || 6), None);
+        assert_eq!(seen.add("王芳", || 7), None);
+        assert_eq!(seen.add("王明", || 8), None);
+    }
+}
