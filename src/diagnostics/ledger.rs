@@ -338,8 +338,8 @@ impl Kind for LedgerKind {
                     hidden_kind(*ch)
                 );
                 Described::new("E0230", message).help(
-                    "an id with a character that cannot be seen is a different id from the one that looks the same, \
-                     so one person would be paid as two; remove the character at the source",
+                    "a value with a character that cannot be seen differs from the one that looks the same \
+                     (one person paid as two, one customer counted twice); remove the character at the source",
                 )
             }
             NotComposed { column, value, composed } => {
@@ -607,25 +607,28 @@ What to do: remove the duplicate row; if both rows are real, give each its own k
     },
     Code {
         id: "E0230",
-        title: "an id with an invisible or control character",
+        title: "an id or compared value with an invisible or control character",
         explanation: "\
 A payee or key value holds a character that cannot be seen: a control character (a tab, an
 escape), an invisible format character (a zero-width space U+200B, a byte-order mark U+FEFF, a
 left-to-right or right-to-left mark and the other bidirectional controls) or a line separator.
 `王芳` followed by a zero-width space looks like `王芳` on every screen and is a different id:
-the person would be paid as two payees, each in a lower bracket. The message shows the value
-with the hidden character written out (`王芳\\u{200b}`).
+the person would be paid as two payees, each in a lower bracket. The same holds for the free
+text columns the plan counts, compares or looks up (`count_distinct(sales.customer)` would
+count `C1` twice). The message shows the value with the hidden character written out
+(`王芳\\u{200b}`).
 
 What to do: remove the character in the source system or the file (it usually comes from a
 copy and paste out of a web page or a chat).",
     },
     Code {
         id: "E0231",
-        title: "an id not in composed Unicode form (NFC)",
+        title: "an id or compared value not in composed Unicode form (NFC)",
         explanation: "\
-A payee or key value is written with decomposed characters: `é` as `e` followed by a combining
-accent (U+0301), as some Mac programs save text, instead of the single character `é`. The two
-look identical and are different ids, so one person would be paid as two. The program does
+A payee or key value (or a free text value the plan counts, compares or looks up) is written
+with decomposed characters: `é` as `e` followed by a combining accent (U+0301), as some Mac
+programs save text, instead of the single character `é`. The two look identical and are
+different ids, so one person would be paid as two. The program does
 not rewrite ids: the id in the statements must be the id of the ledger, byte for byte, for
 whoever matches them against payroll.
 
@@ -684,7 +687,12 @@ pub enum DataWarning {
     MoreRowsForNobody { input: String, ids: usize, rows: u64 },
     /// An input whose rows span months wholly outside the range, while the summed inputs
     /// reach into it.
-    NoRowInRange { input: String, first: String, last: String, range: String },
+    NoRowInRange {
+        input: String,
+        /// The months (or quarters) its rows span, `2026-01 to 2026-03`.
+        span: String,
+        range: String,
+    },
 }
 
 impl Kind for DataWarning {
@@ -693,8 +701,10 @@ impl Kind for DataWarning {
         match self {
             RowsForNobody { input, payee, rows, suggestion } => {
                 let rows = if *rows == 1 { "a row".to_string() } else { format!("{rows} rows") };
-                let message =
-                    format!("`{input}` has {rows} for `{}`, who is not a payee of this run; unused", shown_id(payee));
+                let message = format!(
+                    "`{input}` has {rows} for `{}`, who is not a payee of this run (not used)",
+                    shown_id(payee)
+                );
                 Described::new("C0101", message).help(suggestion.clone())
             }
             MoreRowsForNobody { input, ids, rows } => Described::new(
@@ -702,8 +712,8 @@ impl Kind for DataWarning {
                 format!("`{input}` has {rows} more rows for {ids} more ids that are not payees of this run"),
             )
             .help("these rows are not used; `--format json` lists the row counts per input"),
-            NoRowInRange { input, first, last, range } => {
-                Described::new("C0102", format!("`{input}` has no row in {range}: its rows run from {first} to {last}"))
+            NoRowInRange { input, span, range } => {
+                Described::new("C0102", format!("`{input}` has no row in {range}: its rows are in {span}"))
                     .help("the statements use no row of this input; check that the file is the one for this range")
             }
         }

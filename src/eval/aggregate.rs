@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::expr::{compare, eval_traced, Env, Tracer};
 use super::EvalError;
-use crate::data::ids::LookAlikes;
+use crate::data::ids::{check_id, IdProblem, LookAlikes};
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::ledger::LedgerKind;
@@ -461,6 +461,11 @@ struct LedgerShape {
     /// Indices into `plan.aggregates` of the aggregates over this input, in order.
     aggs: Vec<usize>,
     keeps_rows: bool,
+    /// Free text columns (no listed values; not the payee or the key, which reading checks)
+    /// that the aggregates read or the policy looks up: counted distinct, compared, shown.
+    /// Their values are checked as ids are (nothing invisible, composed), or `C1` and `C1`
+    /// with a zero-width space would be two customers.
+    compared_text: Vec<usize>,
 }
 
 /// One plan's fold in progress.
@@ -497,7 +502,8 @@ impl<'a> PlanFold<'a> {
                 let aggs =
                     plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
                 let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
-                Some(LedgerShape { payee_col, period_col, granularity, aggs, keeps_rows })
+                let compared_text = compared_text(plan, input);
+                Some(LedgerShape { payee_col, period_col, granularity, aggs, keeps_rows, compared_text })
             })
             .collect();
         let slots = plan
@@ -677,6 +683,21 @@ impl<'a> PlanFold<'a> {
             counts.outside_range += 1;
             return Ok(None);
         }
+        for &c in &shape.compared_text {
+            if let Some(Value::Text(t)) = values.get(c) {
+                check_id(t).map_err(|problem| {
+                    let column = plan.inputs.get(input).and_then(|s| s.columns.get(c)).map_or("", |c| c.name.as_str());
+                    let (column, value) = (column.to_string(), t.to_string());
+                    Refusal::Reject(DataError::of(
+                        row.at_column(c),
+                        match problem {
+                            IdProblem::Hidden(ch) => LedgerKind::HiddenCharInId { column, value, ch },
+                            IdProblem::NotComposed(composed) => LedgerKind::NotComposed { column, value, composed },
+                        },
+                    ))
+                })?;
+            }
+        }
         counts.used += 1;
         let attrs = if self.roster_mode { self.payees.get(&payee).map(Vec::as_slice) } else { None };
         let env = RowEnv { row: values, payee: attrs, payee_id: &payee };
@@ -717,6 +738,29 @@ impl<'a> PlanFold<'a> {
         }
         Ok(Some((payee, bucket)))
     }
+}
+
+/// The free text columns of an input (no listed values, not its payee or key) that the
+/// plan's aggregates over it read, or that the plan looks up.
+fn compared_text(plan: &Plan, input: usize) -> Vec<usize> {
+    let Some(schema) = plan.inputs.get(input) else { return Vec::new() };
+    let mut read = std::collections::BTreeSet::new();
+    for agg in plan.aggregates.iter().filter(|a| a.input == input) {
+        for expr in agg.arg.iter().chain(agg.filter.iter()) {
+            crate::plan::visit::visit(expr, &mut |e| {
+                if let crate::plan::Node::Column(c) = e.node {
+                    read.insert(c);
+                }
+            });
+        }
+    }
+    read.extend(plan.lookups.iter().filter(|l| l.input == input).map(|l| l.column));
+    read.into_iter()
+        .filter(|c| schema.key != Some(*c) && schema.payee != Some(*c))
+        .filter(|c| {
+            schema.columns.get(*c).is_some_and(|col| col.ty == crate::plan::ColumnType::Text && col.values.is_none())
+        })
+        .collect()
 }
 
 /// Records an id the run has not seen before; refuses it when it looks like another.

@@ -145,7 +145,12 @@ fn range_matches_no_row(
 /// the run (C0101, at most [`MAX_NOBODY_LISTED`] ids per input, then one line for the rest),
 /// and, with a range, each dated input whose rows span months wholly outside it while others
 /// are in it (C0102).
-pub fn data_warnings(plan: &Plan, folded: &Folded, range: Option<(Period, Period)>) -> Vec<DataError> {
+pub fn data_warnings(
+    plan: &Plan,
+    folded: &Folded,
+    files: &[InputFile],
+    range: Option<(Period, Period)>,
+) -> Vec<DataError> {
     let mut warnings = Vec::new();
     let payee_ids: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
     for (i, ids) in folded.nobody.iter().enumerate() {
@@ -178,12 +183,12 @@ pub fn data_warnings(plan: &Plan, folded: &Folded, range: Option<(Period, Period
             let (Some(first), Some(last)) = (periods.first(), periods.last()) else { continue };
             if spans_into(periods, range) == Some(false) {
                 let input = plan.inputs.get(i).map_or(String::new(), |s| s.name.clone());
+                let file = files.iter().find(|f| f.input == i).map(|f| f.source.shown()).unwrap_or_default();
                 warnings.push(DataError::of(
-                    String::new(),
+                    file,
                     DataWarning::NoRowInRange {
                         input,
-                        first: first.to_string(),
-                        last: last.to_string(),
+                        span: shown_range(*first, *last),
                         range: shown_range(range.0, range.1),
                     },
                 ));
@@ -222,6 +227,6 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         Some(coverage) => statements_traced(plan, &folded, &months, &mut CoverageTracer::new(plan, coverage)),
         None => statements(plan, &folded, &months),
     }?;
-    result.warnings = data_warnings(plan, &folded, options.range);
+    result.warnings = data_warnings(plan, &folded, files, options.range);
     Ok(result)
 }

@@ -57,6 +57,36 @@ fn an_id_with_a_zero_width_space_is_refused_with_its_line_and_escaped() {
 }
 
 #[test]
+fn a_counted_text_value_with_a_hidden_character_is_refused_and_an_unread_note_is_not() {
+    // 10 CNY per distinct customer: C1 and C1 + U+200B (line 3) would be two customers, 20.00
+    // instead of 10.00. The note is never read by the plan, so its tab is no one's business.
+    let policy = "policy \"c\" version \"1\" currency CNY
+input sales {
+  key    id:       text
+  period date:     date
+  payee  manager:  text
+         customer: text
+         note:     text
+}
+payee sales.manager
+component visits monthly {
+  pay 10 CNY * count_distinct(sales.customer)
+}
+";
+    let test =
+        |sales: &str| Test::new().policy(policy).ledger("sales", sales).args(["run", "{policy}", "--format", "csv"]);
+    test("id,date,manager,customer,note\nS1,2026-01-05,M1,C1,\nS2,2026-01-06,M1,C1\u{200b},\n")
+        .status(2)
+        .code("E0230")
+        .stderr_contains("sales.csv:3:4")
+        .stderr_contains("C1\\u{200b}")
+        .run();
+    test("id,date,manager,customer,note\nS1,2026-01-05,M1,C1,\"a\tb\"\nS2,2026-01-06,M1,C1,\n")
+        .stdout_contains("M1,2026-01,10.00,10.00")
+        .run();
+}
+
+#[test]
 fn a_decomposed_id_is_refused_and_its_composed_form_shown() {
     // `José` composed (U+00E9) on line 2, decomposed (e + U+0301) on line 3.
     let sales = "id,date,manager,amount\nS1,2026-01-05,Jos\u{e9},100.00\nS2,2026-01-06,Jose\u{301},100.00\n";
@@ -119,12 +149,14 @@ fn a_survey_row_for_nobody_is_a_warning_with_did_you_mean_in_every_format() {
     let sales = "id,date,manager,amount\nS1,2026-01-05,M1,1000.00\n";
     let surveys = "manager,quarter,satisfaction\nM9,2026-Q1,90%\n";
     let table = run_on(sales, surveys)
+        .args(["--data", "sales=sales.csv", "--data", "surveys=surveys.csv"])
         .code("C0101")
         .stderr_contains("surveys.csv:2:1")
         .stderr_contains("`M9`")
         .stderr_contains("did you mean `M1`?")
         .run();
     assert!(table.stdout.contains("100.00"), "{}", table.stdout);
+    insta::assert_snapshot!("a_row_for_nobody", table.stderr);
     run_on(sales, surveys)
         .args(["--format", "csv"])
         .code("C0101")
@@ -182,16 +214,20 @@ fn a_range_that_matches_no_row_is_refused_naming_the_months_of_the_ledgers() {
     // Sales in January and February 2026, a survey in 2026-Q1; 2025-Q1 holds none of them.
     let sales = "id,date,manager,amount\nS1,2026-01-05,M1,100.00\nS2,2026-02-10,M1,100.00\n";
     let surveys = "manager,quarter,satisfaction\nM1,2026-Q1,90%\n";
-    run_on(sales, surveys)
+    let refused = run_on(sales, surveys)
+        .args(["--data", "sales=sales.csv", "--data", "surveys=surveys.csv"])
         .args(["--period", "2025-Q1"])
         .status(2)
         .code("E0320")
-        .stderr_contains("2025-01 to 2025-03")
-        .stderr_contains("is outside the months")
-        .stderr_contains("sales.csv 2026-01 to 2026-02")
-        .stderr_contains("surveys.csv 2026-Q1")
         .stdout("")
         .run();
+    insta::assert_snapshot!("a_range_outside_the_ledgers", refused.stderr);
+    // The same as one JSON message, unwrapped: the range, and the months of each ledger.
+    let json = run_on(sales, surveys).args(["--message-format", "json", "--period", "2025-Q1"]).status(2).run();
+    let message: serde_json::Value = serde_json::from_str(json.stderr.lines().next().unwrap()).unwrap();
+    let text = message["message"].as_str().unwrap();
+    assert!(text.contains("the range 2025-01 to 2025-03 is outside the months"), "{text}");
+    assert!(text.contains("sales.csv 2026-01 to 2026-02;") && text.ends_with("surveys.csv 2026-Q1"), "{text}");
     // A survey alone in the range does not make a run: April 2026 is in no sales row, and a
     // survey for 2026-Q2 does not change that (sales are what the plan sums).
     let surveys_q2 = "manager,quarter,satisfaction\nM1,2026-Q2,90%\n";
@@ -206,9 +242,11 @@ fn a_range_that_matches_no_row_is_refused_naming_the_months_of_the_ledgers() {
         .stdout_contains("M1,2026-02,0.00,0.00,0.00")
         .run();
     let sales_april = "id,date,manager,amount\nS1,2026-04-05,M1,100.00\n";
-    run_on(sales_april, surveys)
+    let warned = run_on(sales_april, surveys)
+        .args(["--data", "sales=sales.csv", "--data", "surveys=surveys.csv"])
         .args(["--period", "2026-04", "--format", "csv"])
         .code("C0102")
         .stdout_contains("M1,2026-04,10.00,0.00,10.00")
         .run();
+    insta::assert_snapshot!("an_input_with_no_row_in_the_range", warned.stderr);
 }
