@@ -707,11 +707,15 @@ impl Kind for DataWarning {
                 );
                 Described::new("C0101", message).help(suggestion.clone())
             }
-            MoreRowsForNobody { input, ids, rows } => Described::new(
-                "C0101",
-                format!("`{input}` has {rows} more rows for {ids} more ids that are not payees of this run"),
-            )
-            .help("these rows are not used; `--format json` lists the row counts per input"),
+            MoreRowsForNobody { input, ids, rows } => {
+                let rows = if *rows == 1 { "a row".to_string() } else { format!("{rows} rows") };
+                let ids = if *ids == 1 { "another id".to_string() } else { format!("{ids} other ids") };
+                Described::new(
+                    "C0101",
+                    format!("`{input}` has {rows} for {ids} that are not payees of this run (not used)"),
+                )
+                .help("the first ids are named above; `--format json` gives the row counts per input")
+            }
             NoRowInRange { input, span, range } => {
                 Described::new("C0102", format!("`{input}` has no row in {range}: its rows are in {span}"))
                     .help("the statements use no row of this input; check that the file is the one for this range")

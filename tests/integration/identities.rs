@@ -174,6 +174,23 @@ fn a_survey_row_for_nobody_is_a_warning_with_did_you_mean_in_every_format() {
 }
 
 #[test]
+fn rows_for_many_nobodies_name_ten_ids_and_count_the_rest() {
+    // Twelve survey rows for N01..N12, none of them a payee: ten are named one by one (in id
+    // order), the last two (N11, N12) are counted in one more warning.
+    let sales = "id,date,manager,amount\nS1,2026-01-05,M1,1000.00\n";
+    let mut surveys = String::from("manager,quarter,satisfaction\n");
+    for n in 1..=12 {
+        surveys.push_str(&format!("N{n:02},2026-Q1,90%\n"));
+    }
+    let ran = run_on(sales, &surveys).args(["--message-format", "json"]).run();
+    let messages: Vec<serde_json::Value> = ran.stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert_eq!(messages.len(), 11, "{}", ran.stderr);
+    assert!(messages.iter().all(|m| m["code"] == "C0101"));
+    assert!(messages[9]["message"].as_str().unwrap().contains("`N10`"));
+    assert!(messages[10]["message"].as_str().unwrap().contains("2 rows for 2 other ids"), "{}", messages[10]);
+}
+
+#[test]
 fn with_a_roster_a_survey_row_for_nobody_is_an_error() {
     let policy = "policy \"r\" version \"1\" currency CNY
 input roster {
