@@ -615,8 +615,8 @@ left-to-right or right-to-left mark and the other bidirectional controls) or a l
 `王芳` followed by a zero-width space looks like `王芳` on every screen and is a different id:
 the person would be paid as two payees, each in a lower bracket. The same holds for the free
 text columns the plan counts, compares or looks up (`count_distinct(sales.customer)` would
-count `C1` twice). The message shows the value with the hidden character written out
-(`王芳\\u{200b}`).
+count `C1` twice) and for the roster columns it reads (`payee.team`). The message shows the
+value with the hidden character written out (`王芳\\u{200b}`).
 
 What to do: remove the character in the source system or the file (it usually comes from a
 copy and paste out of a web page or a chat).",

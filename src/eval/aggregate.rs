@@ -484,6 +484,8 @@ struct PlanFold<'a> {
     /// Per input: the period of the last row recorded in `folded.periods` (rows come in runs
     /// of one month, so most rows cost a comparison).
     last_period: Vec<Option<Period>>,
+    /// Free text roster columns the policy reads (`payee.team`), checked as ids are.
+    roster_text: Vec<usize>,
     folded: Folded,
     /// A computation that failed on a row stops the read; the policy error is kept here.
     eval_error: Option<(EvalError, String)>,
@@ -522,6 +524,7 @@ impl<'a> PlanFold<'a> {
             look_alikes: LookAlikes::default(),
             nobody: vec![HashMap::default(); n],
             last_period: vec![None; n],
+            roster_text: roster_text(plan),
             folded: Folded {
                 buckets: vec![HashMap::default(); n],
                 rows: vec![HashMap::default(); n],
@@ -556,6 +559,12 @@ impl<'a> PlanFold<'a> {
     ) -> Result<Option<(Arc<str>, Period)>, Refusal> {
         let schema = self.plan.inputs.get(input);
         let key = schema.and_then(|s| s.key).unwrap_or(0);
+        for &c in &self.roster_text {
+            if let Some(Value::Text(t)) = values.get(c) {
+                let column = schema.and_then(|s| s.columns.get(c)).map_or("", |c| c.name.as_str());
+                checked_text(t, column, row, c)?;
+            }
+        }
         if let Some(Value::Text(id)) = values.get(key) {
             let column = schema.and_then(|s| s.columns.get(key)).map_or("", |c| c.name.as_str());
             new_id(&mut self.look_alikes, id, column, row, key)?;
@@ -685,17 +694,8 @@ impl<'a> PlanFold<'a> {
         }
         for &c in &shape.compared_text {
             if let Some(Value::Text(t)) = values.get(c) {
-                check_id(t).map_err(|problem| {
-                    let column = plan.inputs.get(input).and_then(|s| s.columns.get(c)).map_or("", |c| c.name.as_str());
-                    let (column, value) = (column.to_string(), t.to_string());
-                    Refusal::Reject(DataError::of(
-                        row.at_column(c),
-                        match problem {
-                            IdProblem::Hidden(ch) => LedgerKind::HiddenCharInId { column, value, ch },
-                            IdProblem::NotComposed(composed) => LedgerKind::NotComposed { column, value, composed },
-                        },
-                    ))
-                })?;
+                let column = plan.inputs.get(input).and_then(|s| s.columns.get(c)).map_or("", |c| c.name.as_str());
+                checked_text(t, column, row, c)?;
             }
         }
         counts.used += 1;
@@ -761,6 +761,50 @@ fn compared_text(plan: &Plan, input: usize) -> Vec<usize> {
             schema.columns.get(*c).is_some_and(|col| col.ty == crate::plan::ColumnType::Text && col.values.is_none())
         })
         .collect()
+}
+
+/// The free text roster columns (no listed values, not the key) that some expression of the
+/// plan reads as `payee.x`.
+fn roster_text(plan: &Plan) -> Vec<usize> {
+    let PayeeSource::Roster { input, .. } = plan.payee else { return Vec::new() };
+    let Some(schema) = plan.inputs.get(input) else { return Vec::new() };
+    let mut exprs: Vec<&crate::plan::Expr> = Vec::new();
+    for a in &plan.aggregates {
+        exprs.extend(a.arg.iter().chain(a.filter.iter()));
+    }
+    for c in &plan.components {
+        exprs.extend(c.lets.iter().map(|l| &l.value));
+        exprs.extend(c.gates.iter().chain(std::iter::once(&c.pay)).chain(c.cap.iter()).chain(c.floor.iter()));
+    }
+    exprs.extend(plan.metrics.iter().map(|m| &m.value));
+    let mut read = std::collections::BTreeSet::new();
+    for expr in exprs {
+        crate::plan::visit::visit(expr, &mut |e| {
+            if let crate::plan::Node::PayeeAttr(c) = e.node {
+                read.insert(c);
+            }
+        });
+    }
+    read.into_iter()
+        .filter(|c| schema.key != Some(*c))
+        .filter(|c| {
+            schema.columns.get(*c).is_some_and(|col| col.ty == crate::plan::ColumnType::Text && col.values.is_none())
+        })
+        .collect()
+}
+
+/// A free text value the plan reads, checked as an id is (nothing invisible, composed).
+fn checked_text(text: &str, column: &str, row: &Row<'_>, at_column: usize) -> Result<(), Refusal> {
+    check_id(text).map_err(|problem| {
+        let (column, value) = (column.to_string(), text.to_string());
+        Refusal::Reject(DataError::of(
+            row.at_column(at_column),
+            match problem {
+                IdProblem::Hidden(ch) => LedgerKind::HiddenCharInId { column, value, ch },
+                IdProblem::NotComposed(composed) => LedgerKind::NotComposed { column, value, composed },
+            },
+        ))
+    })
 }
 
 /// Records an id the run has not seen before; refuses it when it looks like another.

@@ -87,6 +87,39 @@ component visits monthly {
 }
 
 #[test]
+fn a_roster_value_the_policy_compares_is_checked_too() {
+    // `when payee.team = "East"`: a team written `East` + U+200B would fail the gate and pay
+    // M1 nothing (instead of 10% of 1,000.00 = 100.00) without a word; it is refused at the
+    // roster's line 2, column 2.
+    let policy = "policy \"t\" version \"1\" currency CNY
+input roster {
+  key id:   text
+      team: text
+}
+input sales {
+  key    id:      text
+  period date:    date
+  payee  manager: text
+         amount:  money
+}
+payee roster.id
+component east monthly {
+  when payee.team = \"East\"
+  pay 10% * sum(sales.amount)
+}
+";
+    let test = |roster: &str| {
+        Test::new()
+            .policy(policy)
+            .ledger("roster", roster)
+            .ledger("sales", "id,date,manager,amount\nS1,2026-01-05,M1,1000.00\n")
+            .args(["run", "{policy}", "--format", "csv"])
+    };
+    test("id,team\nM1,East\u{200b}\n").status(2).code("E0230").stderr_contains("roster.csv:2:2").run();
+    test("id,team\nM1,East\n").stdout_contains("M1,East,2026-01,100.00,100.00").run();
+}
+
+#[test]
 fn a_decomposed_id_is_refused_and_its_composed_form_shown() {
     // `José` composed (U+00E9) on line 2, decomposed (e + U+0301) on line 3.
     let sales = "id,date,manager,amount\nS1,2026-01-05,Jos\u{e9},100.00\nS2,2026-01-06,Jose\u{301},100.00\n";
