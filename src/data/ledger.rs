@@ -7,6 +7,7 @@
 //! problems are known (1 by default: the first bad row stops the run). Problems with the file
 //! as a whole (header, encoding) stop it at once.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
@@ -332,16 +333,8 @@ impl RowRules<'_> {
             }
             if schema.key == Some(c) {
                 let key = raw.trim();
-                if keys.contains_key(key) {
-                    return Err(DataError::of(
-                        here(),
-                        LedgerKind::DuplicateKey {
-                            column: column.name.clone(),
-                            key: key.to_string(),
-                            input: schema.name.clone(),
-                        },
-                    ));
-                }
+                // Two ASCII keys are never look-alikes: the skeletons are worked out only once
+                // a key that is not ASCII comes, from the keys seen so far.
                 if self.key_look_alikes.is_none() && !key.is_ascii() {
                     let mut all = LookAlikes::default();
                     for (k, l) in keys.iter() {
@@ -349,18 +342,33 @@ impl RowRules<'_> {
                     }
                     self.key_look_alikes = Some(all);
                 }
-                if let Some((other, other_line)) = self.key_look_alikes.as_mut().and_then(|l| l.add(key, || line)) {
-                    return Err(DataError::of(
-                        here(),
-                        LedgerKind::LookAlikeIds {
-                            column: column.name.clone(),
-                            value: key.to_string(),
-                            other,
-                            other_at: reader.at_line(other_line),
-                        },
-                    ));
+                match keys.entry(key.into()) {
+                    Entry::Occupied(_) => {
+                        return Err(DataError::of(
+                            here(),
+                            LedgerKind::DuplicateKey {
+                                column: column.name.clone(),
+                                key: key.to_string(),
+                                input: schema.name.clone(),
+                            },
+                        ));
+                    }
+                    Entry::Vacant(slot) => {
+                        let look_alike = self.key_look_alikes.as_mut().and_then(|l| l.add(key, || line));
+                        if let Some((other, other_line)) = look_alike {
+                            return Err(DataError::of(
+                                here(),
+                                LedgerKind::LookAlikeIds {
+                                    column: column.name.clone(),
+                                    value: key.to_string(),
+                                    other,
+                                    other_at: reader.at_field(other_line, at),
+                                },
+                            ));
+                        }
+                        slot.insert(line);
+                    }
                 }
-                keys.insert(key.into(), line);
             }
             values.push(value);
         }

@@ -149,7 +149,8 @@ fn a_full_width_id_and_its_half_width_twin_are_refused_naming_both_rows() {
         .status(2)
         .code("E0232")
         .stderr_contains("sales.csv:3:1")
-        .stderr_contains("sales.csv:2")
+        .stderr_contains("`S1` at ")
+        .stderr_contains("sales.csv:2:1")
         .run();
 }
 
