@@ -615,6 +615,10 @@ impl<'a> PlanFold<'a> {
             let column =
                 plan.inputs.get(input).and_then(|s| s.columns.get(shape.payee_col)).map_or("", |c| c.name.as_str());
             new_id(&mut self.look_alikes, &payee, column, row, shape.payee_col)?;
+            // A new payee of the ledger that defines them: one lookup per row for both.
+            if defines_payees {
+                self.payees.insert(payee.clone(), Vec::new());
+            }
         }
         if !defines_payees && !known {
             if self.roster_mode {
@@ -683,9 +687,6 @@ impl<'a> PlanFold<'a> {
                 None => (bucket, bucket),
                 Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
             });
-        }
-        if defines_payees {
-            self.payees.entry(payee.clone()).or_default();
         }
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(None) };
         if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
