@@ -1,13 +1,17 @@
 //! Money: the plan's currency (code, decimals, the signs ledgers write it with), rounding to a
 //! step with a named mode, and the one way figures are rounded and formatted for display.
 //!
-//! A leaf: uses only `lang` (rounding modes).
+//! A leaf: uses only `lang` (rounding modes) and `value` (exact numbers).
 
 use std::fmt;
 
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::lang::RoundingMode;
+use crate::value::Exact;
 
 /// The currency of a plan: its ISO 4217 code, the decimals of its minor unit (a ledger amount
 /// may not have more) and the signs a ledger may write before an amount (`¥1,234.56`).
@@ -75,14 +79,35 @@ impl Rounding {
 
     /// Rounds `value` to a multiple of the step. `None` on overflow.
     pub fn apply(&self, value: Decimal) -> Option<Decimal> {
-        let strategy = match self.mode {
-            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-            RoundingMode::Down => RoundingStrategy::ToZero,
-            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        self.apply_exact(&Exact::Dec(value))
+    }
+
+    /// Rounds an exact number to a multiple of the step: the one place a statement's exact
+    /// arithmetic becomes an amount. The number of steps is found exactly (a fraction), so a
+    /// value just below a half is never rounded up. `None` when the amount does not fit.
+    pub fn apply_exact(&self, value: &Exact) -> Option<Decimal> {
+        let step = Exact::Dec(self.step).ratio();
+        if step.is_zero() {
+            return None;
+        }
+        let steps = value.ratio() / step;
+        let whole = steps.abs().trunc();
+        let part = steps.abs() - &whole;
+        let half = BigRational::new(1.into(), 2.into());
+        let away = match self.mode {
+            RoundingMode::Down => false,
+            RoundingMode::Up => !part.is_zero(),
+            RoundingMode::HalfUp => part >= half,
+            RoundingMode::HalfEven => part > half || (part == half && whole.to_integer().is_odd()),
         };
-        let steps = value.checked_div(self.step)?.round_dp_with_strategy(0, strategy);
-        let mut rounded = steps.checked_mul(self.step)?;
+        let mut count = whole.to_integer();
+        if away {
+            count += 1;
+        }
+        if steps.is_negative() {
+            count = -count;
+        }
+        let mut rounded = Decimal::try_from_i128_with_scale(count.to_i128()?, 0).ok()?.checked_mul(self.step)?;
         rounded.rescale(self.scale());
         Some(rounded)
     }

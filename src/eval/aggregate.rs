@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::expr::{compare, eval_traced, Env, Tracer};
+use super::expr::{compare, eval_traced, Env, Tracer, Val};
 use super::EvalError;
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::eval::EvalKind;
@@ -664,11 +664,11 @@ impl Env for RowEnv<'_> {
     fn column(&self, index: usize) -> Value {
         self.row.get(index).cloned().unwrap_or(Value::Missing)
     }
-    fn let_value(&self, _: usize) -> Value {
-        Value::Missing
+    fn let_value(&self, _: usize) -> Val {
+        Val::MISSING
     }
-    fn aggregate(&self, _: usize) -> Result<Value, EvalError> {
-        Ok(Value::Missing)
+    fn aggregate(&self, _: usize) -> Result<Val, EvalError> {
+        Ok(Val::MISSING)
     }
     fn lookup(&self, _: usize) -> Value {
         Value::Missing

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{AggState, Folded, Payee};
-use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
+use super::expr::{eval_exact_traced, excerpt, Env, NoTrace, Tracer, Val};
 use super::EvalError;
 use crate::data::RowCounts;
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Error, PolicyProblems};
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Metric, PayeeSource, Plan};
-use crate::value::Value;
+use crate::value::{Exact, Value};
 
 /// One payee's statement for one month.
 #[derive(Debug, Clone)]
@@ -119,7 +119,8 @@ pub fn evaluate_metric(
 ) -> Result<Value, Error> {
     let period = month.coarsen(metric.cadence.into()).unwrap_or(month);
     let env = StatementEnv::new(plan, folded, payee, period);
-    eval_traced(plan, &metric.value, &env, &mut NoTrace)
+    eval_exact_traced(plan, &metric.value, &env, &mut NoTrace)
+        .map(|v| v.shown())
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))
 }
 
@@ -128,7 +129,8 @@ pub fn due_period(month: Period, component: &Component) -> Option<Period> {
     month.coarsen(component.cadence.into()).filter(|p| p.last_month() == month)
 }
 
-/// How a component's amount came about, step by step.
+/// How a component's amount came about, step by step. `paid` and `limited` are shown: exact
+/// unless a fraction, which is rounded for display (the amount is rounded from the exact value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payout {
     /// The gate that did not hold, if one stopped the component.
@@ -152,30 +154,34 @@ pub fn evaluate_component<T: Tracer>(
 ) -> Result<Payout, EvalError> {
     let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
     for l in &component.lets {
-        let v = eval_traced(plan, &l.value, &env, tracer)?;
+        let v = eval_exact_traced(plan, &l.value, &env, tracer)?;
         env.lets.push(v);
     }
     for (i, gate) in component.gates.iter().enumerate() {
         // A gate that cannot be decided (no survey row) is not met.
-        let holds = eval_traced(plan, gate, &env, tracer)? == Value::Bool(true);
+        let holds = eval_exact_traced(plan, gate, &env, tracer)? == Val::Other(Value::Bool(true));
         tracer.gate(gate, holds);
         if !holds {
             return Ok(Payout { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
         }
     }
     let paid = money(plan, &component.pay, &env, "pays", tracer)?;
-    let mut amount = paid;
+    let mut amount = paid.clone();
     if let Some(cap) = &component.cap {
         amount = amount.min(money(plan, cap, &env, "caps", tracer)?);
     }
     if let Some(floor) = &component.floor {
         amount = amount.max(money(plan, floor, &env, "floors", tracer)?);
     }
-    let rounded = component
-        .rounding
-        .apply(amount)
-        .ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))?;
-    Ok(Payout { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
+    // The one rounding of the component's arithmetic, from the exact value.
+    let too_large = || EvalError::new(EvalKind::TooLargeToRound, component.pay.span);
+    let rounded = component.rounding.apply_exact(&amount).ok_or_else(too_large)?;
+    Ok(Payout {
+        failed_gate: None,
+        paid: Some(paid.shown().ok_or_else(too_large)?),
+        limited: Some(amount.shown().ok_or_else(too_large)?),
+        amount: rounded,
+    })
 }
 
 /// What a component pays before rounding (after cap and floor; 0 when a gate does not hold).
@@ -197,9 +203,9 @@ fn money<T: Tracer>(
     env: &StatementEnv<'_>,
     what: &'static str,
     tracer: &mut T,
-) -> Result<Decimal, EvalError> {
-    match eval_traced(plan, e, env, tracer)? {
-        Value::Number(n) => Ok(n),
+) -> Result<Exact, EvalError> {
+    match eval_exact_traced(plan, e, env, tracer)? {
+        Val::Num(n) => Ok(n),
         _ => Err(EvalError::new(EvalKind::NoValue { expr: excerpt(plan, e), what }, e.span)),
     }
 }
@@ -210,7 +216,7 @@ struct StatementEnv<'a> {
     folded: &'a Folded,
     payee: &'a Payee,
     period: Period,
-    lets: Vec<Value>,
+    lets: Vec<Val>,
 }
 
 impl<'a> StatementEnv<'a> {
@@ -224,12 +230,12 @@ impl Env for StatementEnv<'_> {
     fn column(&self, _: usize) -> Value {
         Value::Missing
     }
-    fn let_value(&self, index: usize) -> Value {
-        self.lets.get(index).cloned().unwrap_or(Value::Missing)
+    fn let_value(&self, index: usize) -> Val {
+        self.lets.get(index).cloned().unwrap_or(Val::MISSING)
     }
-    fn aggregate(&self, index: usize) -> Result<Value, EvalError> {
+    fn aggregate(&self, index: usize) -> Result<Val, EvalError> {
         let Some(agg) = self.plan.aggregates.get(index) else {
-            return Ok(Value::Missing);
+            return Ok(Val::MISSING);
         };
         let overflow = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
@@ -239,7 +245,17 @@ impl Env for StatementEnv<'_> {
                 state.merge(s).ok_or_else(overflow)?;
             }
         }
-        state.finish().ok_or_else(overflow)
+        // An average is the exact quotient of the sum and the count (a fraction when it is one).
+        if let AggState::Avg(sum, n) = state {
+            if n == 0 {
+                return Ok(Val::MISSING);
+            }
+            let too_precise = |_| {
+                EvalError::new(EvalKind::TooPrecise { expr: "avg".into(), bits: crate::value::EXACT_BITS }, agg.span)
+            };
+            return Exact::Dec(sum).checked_div(&Exact::Dec(Decimal::from(n))).map(Val::Num).map_err(too_precise);
+        }
+        state.finish().map(Val::from_value).ok_or_else(overflow)
     }
     fn lookup(&self, index: usize) -> Value {
         let Some(lookup) = self.plan.lookups.get(index) else {
