@@ -198,6 +198,29 @@ mod tests {
         assert_eq!(Rounding { mode: RoundingMode::HalfUp, step: dec!(0.05) }.apply(dec!(1.025)), Some(dec!(1.05)));
     }
 
+    /// Rounding exact fractions; each worked by hand.
+    #[test]
+    fn rounding_fractions() {
+        let third = |n: i64| Exact::from(Decimal::from(n)).checked_div(&Exact::from(dec!(3))).unwrap();
+        let to_fen = |mode| Rounding { mode, step: dec!(0.01) };
+        // 2/3 = 0.666…: half-up 0.67, down 0.66, up 0.67; -2/3: -0.67 half-up.
+        assert_eq!(to_fen(RoundingMode::HalfUp).apply_exact(&third(2)), Some(dec!(0.67)));
+        assert_eq!(to_fen(RoundingMode::Down).apply_exact(&third(2)), Some(dec!(0.66)));
+        assert_eq!(to_fen(RoundingMode::Up).apply_exact(&third(2)), Some(dec!(0.67)));
+        assert_eq!(to_fen(RoundingMode::HalfUp).apply_exact(&third(-2)), Some(dec!(-0.67)));
+        // 1/3 to the yuan, up: 1.
+        assert_eq!(Rounding { mode: RoundingMode::Up, step: dec!(1) }.apply_exact(&third(1)), Some(dec!(1)));
+        // 0.005 minus 1/3 × 10^-28 is just below the half fen: half-up gives 0.00, whereas
+        // 28-digit decimals would make it 0.005 and round it up.
+        let tiny = third(1).checked_mul(&Exact::from(dec!(0.0000000000000000000000000001))).unwrap();
+        let below = Exact::from(dec!(0.005)).checked_sub(&tiny).unwrap();
+        assert_eq!(to_fen(RoundingMode::HalfUp).apply_exact(&below), Some(dec!(0.00)));
+        // Step 3 (yuan): 4.5 / 3 = 1.5 steps, half-even -> 2 steps = 6; 7.5 / 3 = 2.5 -> 2 = 6.
+        let threes = Rounding { mode: RoundingMode::HalfEven, step: dec!(3) };
+        assert_eq!(threes.apply_exact(&Exact::from(dec!(4.5))), Some(dec!(6)));
+        assert_eq!(threes.apply_exact(&Exact::from(dec!(7.5))), Some(dec!(6)));
+    }
+
     #[test]
     fn formatting() {
         assert_eq!(format_grouped(dec!(1234567.8), 2), "1,234,567.80");

@@ -145,9 +145,11 @@ impl Exact {
         }
     }
 
-    /// The value to show: itself when a decimal, else rounded half-up to the most places (at
-    /// most 28) a decimal can hold; for display only, never paid. `None` when too large to
-    /// show.
+    /// The value to show: itself when a decimal, else cut short (toward zero) at the most
+    /// places (at most 28) a decimal can hold; for display only, never paid. Cut, not rounded,
+    /// so that a value just below a rounding boundary (22,400.00499…) is not shown on it
+    /// (22,400.005), and a later half-up rounding of what is shown agrees with the exact one.
+    /// `None` when too large to show.
     pub fn shown(&self) -> Option<Decimal> {
         let r = match self {
             Exact::Dec(d) => return Some(*d),
@@ -155,8 +157,7 @@ impl Exact {
         };
         (0..=28u32).rev().find_map(|scale| {
             let scaled = &**r * BigRational::from_integer(BigInt::from(10u8).pow(scale));
-            // Half away from zero, as 四舍五入.
-            let rounded = scaled.round().to_integer();
+            let rounded = scaled.trunc().to_integer();
             Decimal::try_from_i128_with_scale(rounded.to_i128()?, scale).ok()
         })
     }
@@ -186,7 +187,7 @@ impl Exact {
     /// of the sum is the larger one: `Decimal` lowers it only when it rounds).
     pub fn checked_add(&self, other: &Exact) -> Result<Exact, ArithError> {
         if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
-            if let Some(s) = a.checked_add(*b).filter(|s| s.scale() == a.scale().max(b.scale())) {
+            if let Some(s) = exact_sum(*a, *b) {
                 return Ok(Exact::Dec(s));
             }
         }
@@ -200,7 +201,8 @@ impl Exact {
     /// `self * other`; as decimals when the product keeps every place (scale `a + b`).
     pub fn checked_mul(&self, other: &Exact) -> Result<Exact, ArithError> {
         if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
-            if let Some(p) = a.checked_mul(*b).filter(|p| p.scale() == a.scale() + b.scale()) {
+            let exact = |p: &Decimal| a.is_zero() || b.is_zero() || p.scale() == a.scale() + b.scale();
+            if let Some(p) = a.checked_mul(*b).filter(exact) {
                 return Ok(Exact::Dec(p));
             }
         }
@@ -214,6 +216,16 @@ impl Exact {
         }
         Exact::from_ratio(self.ratio() / other.ratio())
     }
+}
+
+/// `a + b` in decimals, `None` unless exact: `Decimal` keeps the larger scale of the two unless
+/// it has to round (or overflows). For the fold's running sums and statement totals.
+pub fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
+    // Adding zero loses nothing (and `Decimal` may then keep the other side's scale).
+    if a.is_zero() || b.is_zero() {
+        return a.checked_add(b);
+    }
+    a.checked_add(b).filter(|s| s.scale() == a.scale().max(b.scale()))
 }
 
 impl From<Decimal> for Exact {
@@ -247,12 +259,65 @@ impl Ord for Exact {
 }
 
 impl fmt::Display for Exact {
-    /// A decimal as itself; a fraction rounded for display, with `≈` to say so.
+    /// A decimal as itself; a fraction cut short for display, with `≈` to say so.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self, self.shown()) {
             (Exact::Dec(d), _) => write!(f, "{}", d.normalize()),
             (Exact::Ratio(_), Some(d)) => write!(f, "≈{}", d.normalize()),
             (Exact::Ratio(r), None) => write!(f, "{r}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn frac(n: i64, d: i64) -> Exact {
+        Exact::from(Decimal::from(n)).checked_div(&Exact::from(Decimal::from(d))).unwrap()
+    }
+
+    /// 1/3 is a fraction; × 3 it is the decimal 1 again, equal to 1 (worked by hand).
+    #[test]
+    fn a_third_is_kept_and_comes_back() {
+        let third = frac(1, 3);
+        assert!(third.decimal().is_none());
+        let one = third.checked_mul(&Exact::from(dec!(3))).unwrap();
+        assert_eq!(one.decimal(), Some(dec!(1)));
+        assert_eq!(one, Exact::from(dec!(1.00)));
+        assert!(third < Exact::from(dec!(0.3333333333333333333333333334)));
+        assert!(third > Exact::from(dec!(0.3333333333333333333333333333)));
+    }
+
+    /// A quotient that ends is a decimal: 1/8 = 0.125, 10/4 = 2.5.
+    #[test]
+    fn a_quotient_that_ends_is_a_decimal() {
+        assert_eq!(frac(1, 8).decimal(), Some(dec!(0.125)));
+        assert_eq!(frac(10, 4).decimal(), Some(dec!(2.5)));
+    }
+
+    /// 2/3 is shown cut short at 28 places (never rounded up to …67); -2/3 likewise.
+    #[test]
+    fn a_fraction_is_shown_cut_short() {
+        assert_eq!(frac(2, 3).shown(), Some(dec!(0.6666666666666666666666666666)));
+        assert_eq!(frac(-2, 3).shown(), Some(dec!(-0.6666666666666666666666666666)));
+        assert_eq!(frac(2, 3).to_string(), "≈0.6666666666666666666666666666");
+    }
+
+    /// 1/999,999,937 (a prime just under 2^30) to the 8th power has a 239-bit denominator;
+    /// to the 9th, 269 bits: refused.
+    #[test]
+    fn beyond_256_bits_is_refused() {
+        let a = frac(1, 999_999_937);
+        let b = a.checked_mul(&a).unwrap();
+        let c = b.checked_mul(&b).unwrap();
+        let d = c.checked_mul(&c).unwrap();
+        assert_eq!(d.checked_mul(&a).err(), Some(ArithError::TooWide));
+    }
+
+    #[test]
+    fn division_by_zero_is_an_error() {
+        assert_eq!(frac(1, 3).checked_div(&Exact::ZERO).err(), Some(ArithError::DivisionByZero));
     }
 }

@@ -14,7 +14,7 @@ use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Error, PolicyProblems};
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Metric, PayeeSource, Plan};
-use crate::value::{Exact, Value};
+use crate::value::{exact_sum, Exact, Value};
 
 /// One payee's statement for one month.
 #[derive(Debug, Clone)]
@@ -63,13 +63,13 @@ pub(super) fn statements_traced<T: Tracer>(
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
                 let amount = component_amount(plan, folded, payee, *month, component, tracer)?;
-                statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
+                statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
-                    *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
+                    *t = exact_sum(*t, amount).ok_or_else(|| overflow("component total"))?;
                 }
                 amounts.push(amount);
             }
-            total = total.checked_add(statement_total).ok_or_else(|| overflow("grand total"))?;
+            total = exact_sum(total, statement_total).ok_or_else(|| overflow("grand total"))?;
             let mut metrics = Vec::with_capacity(plan.metrics.len());
             for metric in &plan.metrics {
                 metrics.push(evaluate_metric(plan, folded, payee, *month, metric)?);
@@ -130,7 +130,8 @@ pub fn due_period(month: Period, component: &Component) -> Option<Period> {
 }
 
 /// How a component's amount came about, step by step. `paid` and `limited` are shown: exact
-/// unless a fraction, which is rounded for display (the amount is rounded from the exact value).
+/// unless a fraction, which is cut short for display (the amount is rounded from the exact
+/// value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payout {
     /// The gate that did not hold, if one stopped the component.
@@ -139,6 +140,8 @@ pub struct Payout {
     pub paid: Option<Decimal>,
     /// After cap and floor, before rounding.
     pub limited: Option<Decimal>,
+    /// Whether `paid` and `limited` are the exact figures (false: a fraction, cut short).
+    pub exact: bool,
     /// The rounded amount on the statement.
     pub amount: Decimal,
 }
@@ -162,7 +165,7 @@ pub fn evaluate_component<T: Tracer>(
         let holds = eval_exact_traced(plan, gate, &env, tracer)? == Val::Other(Value::Bool(true));
         tracer.gate(gate, holds);
         if !holds {
-            return Ok(Payout { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
+            return Ok(Payout { failed_gate: Some(i), paid: None, limited: None, exact: true, amount: Decimal::ZERO });
         }
     }
     let paid = money(plan, &component.pay, &env, "pays", tracer)?;
@@ -178,6 +181,7 @@ pub fn evaluate_component<T: Tracer>(
     let rounded = component.rounding.apply_exact(&amount).ok_or_else(too_large)?;
     Ok(Payout {
         failed_gate: None,
+        exact: paid.decimal().is_some() && amount.decimal().is_some(),
         paid: Some(paid.shown().ok_or_else(too_large)?),
         limited: Some(amount.shown().ok_or_else(too_large)?),
         amount: rounded,

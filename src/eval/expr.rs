@@ -95,7 +95,8 @@ pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
 pub fn eval_traced<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Value, EvalError> {
     let value = eval_exact_traced(plan, e, env, tr)?;
     value.exact_value().ok_or_else(|| {
-        EvalError::new(EvalKind::NotADecimalInRow { expr: excerpt(plan, e), shown: value.shown().to_string() }, e.span)
+        let shown = value.number().map_or_else(|| value.shown().to_string(), ToString::to_string);
+        EvalError::new(EvalKind::NotADecimalInRow { expr: excerpt(plan, e), shown }, e.span)
     })
 }
 

@@ -225,7 +225,7 @@ fn explain_component(
         due: false,
         line,
         steps: Vec::new(),
-        payout: Payout { failed_gate: None, paid: None, limited: None, amount: Decimal::ZERO },
+        payout: Payout { failed_gate: None, paid: None, limited: None, exact: true, amount: Decimal::ZERO },
         rounding: component.rounding,
     };
     let Some(period) = due_period(month, component) else { return Ok(explanation) };

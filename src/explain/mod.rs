@@ -108,6 +108,9 @@ fn render_component(out: &mut String, c: &ComponentExplanation, at: &dyn Fn(usiz
                     money(limited),
                     format_grouped(c.payout.amount, scale)
                 ));
+                if !c.payout.exact {
+                    out.push_str("  (the figure has more digits than shown: it is shown cut short, and rounded from its exact value)\n");
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ mod curves;
 mod determinism;
 mod diagnostics;
 mod diff;
+mod exact_arithmetic;
 mod explain;
 mod formatting;
 mod generate;
