@@ -316,6 +316,19 @@ mod tests {
         assert_eq!(d.checked_mul(&a).err(), Some(ArithError::TooWide));
     }
 
+    /// Sums are exact or refused; adding a zero of another scale is exact (0.00 + 5 = 5).
+    #[test]
+    fn sums_are_exact_or_refused() {
+        assert_eq!(exact_sum(dec!(0.00), dec!(5)), Some(dec!(5)));
+        assert_eq!(exact_sum(dec!(1.10), dec!(2.2)), Some(dec!(3.30)));
+        // 10^21 + 10^-8 is 10^29 + 1 hundred-millionths, more than the 96 bits (about 7.9 × 10^28)
+        // of a decimal's digits: a decimal would round it.
+        assert_eq!(exact_sum(dec!(1000000000000000000000), dec!(0.00000001)), None);
+        let big = Exact::from(dec!(1000000000000000000000));
+        let sum = big.checked_add(&Exact::from(dec!(0.00000001))).unwrap();
+        assert!(sum.decimal().is_none() && sum > big);
+    }
+
     #[test]
     fn division_by_zero_is_an_error() {
         assert_eq!(frac(1, 3).checked_div(&Exact::ZERO).err(), Some(ArithError::DivisionByZero));
