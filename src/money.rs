@@ -86,6 +86,20 @@ impl Rounding {
     /// arithmetic becomes an amount. The number of steps is found exactly (a fraction), so a
     /// value just below a half is never rounded up. `None` when the amount does not fit.
     pub fn apply_exact(&self, value: &Exact) -> Option<Decimal> {
+        // A decimal to a power-of-ten step (0.01, 1) is rounded by `Decimal` itself: rounding
+        // a decimal to fewer places is exact, and fast.
+        let step = self.step.normalize();
+        if let (Exact::Dec(d), 1) = (value, step.mantissa()) {
+            let strategy = match self.mode {
+                RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+                RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+                RoundingMode::Down => RoundingStrategy::ToZero,
+                RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            };
+            let mut rounded = d.round_dp_with_strategy(step.scale(), strategy);
+            rounded.rescale(self.scale());
+            return Some(rounded);
+        }
         let step = Exact::Dec(self.step).ratio();
         if step.is_zero() {
             return None;

@@ -214,6 +214,17 @@ impl Exact {
         if other.is_zero() {
             return Err(ArithError::DivisionByZero);
         }
+        // Two decimals: `Decimal`'s quotient when multiplying it back gives the dividend
+        // exactly (then it is the quotient, and a decimal), else the fraction.
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(q) = a.checked_div(*b) {
+                if let Ok(Exact::Dec(back)) = Exact::Dec(q).checked_mul(other) {
+                    if back == *a {
+                        return Ok(Exact::Dec(q));
+                    }
+                }
+            }
+        }
         Exact::from_ratio(self.ratio() / other.ratio())
     }
 }
