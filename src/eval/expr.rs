@@ -192,9 +192,10 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
                 keys.push(sub(a, tr)?);
             }
             let lookup = |keys: &[Val]| {
-                let exact: Option<Vec<Value>> = keys.iter().map(Val::exact_value).collect();
-                // A fraction matches no row: rows are written as decimals.
-                exact.and_then(|k| table_lookup(plan, *t, &k))
+                // A fraction equals no key written in a row (keys are decimals): it matches
+                // only `_` and `else`, as a value equal to no key does.
+                let exact: Vec<Value> = keys.iter().map(|k| k.exact_value().unwrap_or(Value::Missing)).collect();
+                table_lookup(plan, *t, &exact)
             };
             Val::from_value(lookup(&keys).ok_or_else(|| {
                 let table = plan.tables.get(*t);

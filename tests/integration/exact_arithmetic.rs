@@ -191,3 +191,37 @@ fn a_percentage_too_precise_for_a_rate_is_refused() {
         .code("E0004")
         .run();
 }
+
+/// Rate-table keys compare exactly: for M1 (100.00), 100.00 / 300 × 3 is 1 exactly and finds
+/// the row `1` (100.00); 100.00 / 300 alone is the fraction 1/3, which equals no row's key
+/// and takes `else` (7.00), as any other value would, rather than failing. For M2 (300.00):
+/// 300.00 / 300 × 3 = 3 takes `else` (7.00), 300.00 / 300 = 1 finds the row (100.00).
+#[test]
+fn table_keys_compare_exactly() {
+    Test::new()
+        .policy(
+            "policy \"Exact\" version \"1\" currency CNY
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+table bonus(ratio) {
+  1    -> 100 CNY
+  else -> 7 CNY
+}
+payee sales.manager
+component times_three monthly {
+  pay bonus(sum(sales.amount) / 300 * 3)
+}
+component ratio monthly {
+  pay bonus(sum(sales.amount) / 300)
+}
+",
+        )
+        .ledger("sales", "id,date,manager,amount\nS1,2026-01-05,M1,100.00\nS2,2026-01-05,M2,300.00\n")
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,times_three,ratio,total\nM1,2026-01,100.00,7.00,107.00\nM2,2026-01,7.00,100.00,107.00\n")
+        .run();
+}
