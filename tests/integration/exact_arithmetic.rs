@@ -85,6 +85,14 @@ component as_bracket monthly {
         .run();
     Test::new()
         .policy(policy(components))
+        .ledger("sales", ledger)
+        .args(["explain", "{policy}", "--payee", "M1", "--period", "2026-01", "--format", "json"])
+        .stdout_contains("\"after_cap_floor\": \"22400.004999999999999999999999\"")
+        .stdout_contains("\"amount\": \"22400.00\"")
+        .stdout_contains("\"shown_cut_short\": true")
+        .run();
+    Test::new()
+        .policy(policy(components))
         .args(["curve", "{policy}", "as_product", "--base", "3999998.99..3999999.99", "--step", "1"])
         .stdout_contains("3,999,999.99  22,400.00")
         .run();
