@@ -151,14 +151,16 @@ fn a_figure_beyond_the_bound_is_refused() {
         .args(["run", "{policy}", "--format", "csv"])
         .stdout("payee,period,c,total\nM1,2026-01,0.00,0.00\n")
         .run();
-    Test::new()
+    let ran = Test::new()
         .policy(pay("d * a"))
         .ledger("sales", ledger)
-        .args(["run", "{policy}", "--format", "csv"])
+        .args(["run", "{policy}", "--format", "csv", "--message-format", "plain"])
+        .redact_dir()
         .status(1)
         .code("E0312")
         .stderr_contains("256 bits")
         .run();
+    insta::assert_snapshot!(ran.stderr);
 }
 
 /// Rows are added up in decimals, so a row's value must be one: `amount / 3` on a row of
@@ -168,16 +170,18 @@ fn a_figure_beyond_the_bound_is_refused() {
 #[test]
 fn a_row_value_that_is_a_fraction_is_refused() {
     let ledger = "id,date,manager,amount\nS1,2026-01-05,M1,100.00\n";
-    Test::new()
+    let ran = Test::new()
         .policy(policy("component c monthly {\n  pay sum(sales.amount / 3) * 3\n}\n"))
         .ledger("sales", ledger)
-        .args(["run", "{policy}", "--format", "csv"])
+        .args(["run", "{policy}", "--format", "csv", "--message-format", "plain"])
+        .redact_dir()
         .status(1)
         .code("E0311")
         .stderr_contains("≈33.33")
         .stderr_contains("sales.csv:2")
         .stderr_contains("sum(amount) / 3")
         .run();
+    insta::assert_snapshot!(ran.stderr);
     Test::new()
         .policy(policy("component c monthly {\n  pay sum(sales.amount) / 3 * 3\n}\n"))
         .ledger("sales", ledger)
