@@ -140,8 +140,12 @@ pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole.is_zero() {
         return None;
     }
-    let ratio = part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)?;
-    Some(round_display(ratio, 2))
+    // The exact quotient, rounded once (a 28-digit quotient could sit on a half and round
+    // the wrong way).
+    match Exact::Dec(part.checked_mul(Decimal::ONE_HUNDRED)?).checked_div(&Exact::Dec(whole)).ok()? {
+        Exact::Dec(ratio) => Some(round_display(ratio, 2)),
+        fraction => Rounding { mode: RoundingMode::HalfUp, step: Decimal::new(1, 2) }.apply_exact(&fraction),
+    }
 }
 
 pub fn mode_name(mode: RoundingMode) -> &'static str {
@@ -233,6 +237,17 @@ mod tests {
         let threes = Rounding { mode: RoundingMode::HalfEven, step: dec!(3) };
         assert_eq!(threes.apply_exact(&Exact::from(dec!(4.5))), Some(dec!(6)));
         assert_eq!(threes.apply_exact(&Exact::from(dec!(7.5))), Some(dec!(6)));
+    }
+
+    /// 100 × 100,500,000,000,000,000,000,000.01 / (10^25 + 1) = 1.005 − 1/(2 × 10^27 + 200)
+    /// (worked by hand: 1.005 × (10^25 + 1) = 100 × the part + 0.005), just below the half:
+    /// 1.00%. A 28-digit quotient is 1.005000… and showed 1.01%.
+    #[test]
+    fn a_percentage_is_rounded_from_the_exact_quotient() {
+        assert_eq!(percent(dec!(100500000000000000000000.01), dec!(10000000000000000000000001)), Some(dec!(1.00)));
+        assert_eq!(percent(dec!(1), dec!(3)), Some(dec!(33.33)));
+        assert_eq!(percent(dec!(1), dec!(8)), Some(dec!(12.5)));
+        assert_eq!(percent(dec!(1), dec!(0)), None);
     }
 
     #[test]

@@ -139,7 +139,9 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
 fn parse_percent(text: &str) -> Result<Decimal, Rejection> {
     if let Some(number) = text.strip_suffix('%') {
         let value = plain_decimal(number.trim()).ok_or(Rejection::Percentage)?;
-        return value.checked_div(Decimal::ONE_HUNDRED).ok_or(Rejection::Percentage);
+        // More than 26 decimals would be rounded by the division: refused, never rounded.
+        let exact = value.normalize().scale() <= 26;
+        return value.checked_div(Decimal::ONE_HUNDRED).filter(|_| exact).ok_or(Rejection::Percentage);
     }
     let value = plain_decimal(text).ok_or(Rejection::PercentOrFraction)?;
     if value.abs() > Decimal::ONE {
@@ -208,6 +210,11 @@ mod tests {
         assert_eq!(parse_value(ColumnType::Percent, "1", &cny()), Ok(Value::Number(dec!(1))));
         assert_eq!(parse_value(ColumnType::Percent, "85", &cny()), Err(Rejection::BareAboveOne));
         assert_eq!(parse_value(ColumnType::Percent, "abc%", &cny()), Err(Rejection::Percentage));
+        // 27 decimals: as a fraction it would need 29, so it is refused rather than rounded.
+        assert_eq!(
+            parse_value(ColumnType::Percent, "0.123456789012345678901234567%", &cny()),
+            Err(Rejection::Percentage)
+        );
         assert_eq!(parse_value(ColumnType::Percent, "abc", &cny()), Err(Rejection::PercentOrFraction));
     }
 
