@@ -75,6 +75,9 @@ pub trait Tracer {
     fn record(&mut self, e: &Expr, value: &Value);
     /// A component's `when` gate was decided (`explain` sees it through `record` too).
     fn gate(&mut self, _gate: &Expr, _holds: bool) {}
+    /// The exact base of a bracket table (`record` sees it as shown), so that an explanation's
+    /// slices are the run's own.
+    fn tier_base(&mut self, _base: &Expr, _value: &Exact) {}
 }
 
 /// The tracer of a normal run: records nothing.
@@ -214,7 +217,12 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
             v => v,
         },
         Node::Tiers(t) => match sub(&t.base, tr)? {
-            Val::Num(base) => Val::Num(tiers::apply_exact(t.mode, &t.brackets, &base).map_err(|k| arith(k, e.span))?),
+            Val::Num(base) => {
+                if T::RECORDS {
+                    tr.tier_base(&t.base, &base);
+                }
+                Val::Num(tiers::apply_exact(t.mode, &t.brackets, &base).map_err(|k| arith(k, e.span))?)
+            }
             _ => Val::MISSING,
         },
     })

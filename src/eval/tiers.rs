@@ -32,7 +32,12 @@ struct ExactSlice {
 /// The payout for `base`, with the slices behind it, as decimals to show (a slice of a base
 /// that is a fraction is rounded for display). `None` when the payout cannot be computed.
 pub fn apply(mode: TierMode, brackets: &[TierBracket], base: Decimal) -> Option<(Decimal, Vec<Slice>)> {
-    let (total, slices) = slices_exact(mode, brackets, &Exact::Dec(base)).ok()?;
+    apply_shown(mode, brackets, &Exact::Dec(base))
+}
+
+/// [`apply`] for an exact base (a fraction, in an explanation): computed exactly, then shown.
+pub fn apply_shown(mode: TierMode, brackets: &[TierBracket], base: &Exact) -> Option<(Decimal, Vec<Slice>)> {
+    let (total, slices) = slices_exact(mode, brackets, base).ok()?;
     let bound_after = |i: usize| brackets.get(i + 1).map(|b| b.from);
     let shown = slices
         .into_iter()

@@ -237,3 +237,33 @@ component ratio monthly {
         .stdout("payee,period,times_three,ratio,total\nM1,2026-01,100.00,7.00,107.00\nM2,2026-01,7.00,100.00,107.00\n")
         .run();
 }
+
+/// `explain` shows the run's own bracket arithmetic for a base that is a fraction: the base
+/// 100.00 / 3 = 33.33… (shown cut short), its second slice 100/3 − 20 = 40/3, and 40/3 × 6%
+/// = 240/300 = 0.80 exactly (not 0.7999…, the product of the cut-short slice); 20.00 × 3% =
+/// 0.60; 0.60 + 0.80 = 1.40, which `run` pays.
+#[test]
+fn explain_shows_exact_slices_of_a_fraction() {
+    let components = "component c monthly {
+  pay tiers marginal sum(sales.amount) / 3 {
+    from 0 rate 3%
+    from 20 rate 6%
+  }
+}
+";
+    let ledger = "id,date,manager,amount\nS1,2026-01-05,M1,100.00\n";
+    Test::new()
+        .policy(policy(components))
+        .ledger("sales", ledger)
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,c,total\nM1,2026-01,1.40,1.40\n")
+        .run();
+    Test::new()
+        .policy(policy(components))
+        .ledger("sales", ledger)
+        .args(["explain", "{policy}", "--payee", "M1", "--period", "2026-01"])
+        .stdout_contains("13.333333333333333333333333333 × 6% = 0.80")
+        .stdout_contains("0.60 + 0.80 = 1.40\n")
+        .stdout_contains("  = 1.40\n")
+        .run();
+}
