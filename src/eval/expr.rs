@@ -7,7 +7,7 @@ use super::tiers;
 use super::EvalError;
 use crate::diagnostics::eval::EvalKind;
 use crate::lang::{BinaryOp, UnaryOp};
-use crate::plan::{Expr, Node, Plan};
+use crate::plan::{Expr, Node, Plan, TierTable};
 use crate::source::Span;
 use crate::value::{ArithError, Exact, Value};
 
@@ -77,7 +77,7 @@ pub trait Tracer {
     fn gate(&mut self, _gate: &Expr, _holds: bool) {}
     /// The exact base of a bracket table (`record` sees it as shown), so that an explanation's
     /// slices are the run's own.
-    fn tier_base(&mut self, _base: &Expr, _value: &Exact) {}
+    fn tier_base(&mut self, _table: &TierTable, _base: &Exact) {}
 }
 
 /// The tracer of a normal run: records nothing.
@@ -219,7 +219,7 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
         Node::Tiers(t) => match sub(&t.base, tr)? {
             Val::Num(base) => {
                 if T::RECORDS {
-                    tr.tier_base(&t.base, &base);
+                    tr.tier_base(t, &base);
                 }
                 Val::Num(tiers::apply_exact(t.mode, &t.brackets, &base).map_err(|k| arith(k, e.span))?)
             }

@@ -43,8 +43,8 @@ impl Tracer for Recorder {
     fn record(&mut self, e: &Expr, value: &Value) {
         self.values.insert(key(e), value.clone());
     }
-    fn tier_base(&mut self, base: &Expr, value: &Exact) {
-        self.tier_bases.insert(key(base), value.clone());
+    fn tier_base(&mut self, table: &TierTable, base: &Exact) {
+        self.tier_bases.insert(key(&table.base), base.clone());
     }
 }
 
