@@ -267,3 +267,76 @@ fn explain_shows_exact_slices_of_a_fraction() {
         .stdout_contains("  = 1.40\n")
         .run();
 }
+
+mod properties {
+    use commission::eval::RunOptions;
+    use commission::period::Period;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use crate::run_in_memory;
+
+    /// `rate * (s / k * k)` and `rate * s`, both rounded half-up to the fen, for an amount s of
+    /// `cents` fen, a divisor k and a rate of `q` ten-thousandths of a percent (q / 10^6).
+    fn both(cents: i64, k: u32, q: u32) -> (Decimal, Decimal) {
+        let rate = Decimal::new(i64::from(q), 4);
+        let policy = format!(
+            "policy \"P\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}}
+payee sales.manager
+component through monthly {{
+  let s = sum(sales.amount)
+  pay {rate}% * (s / {k} * {k})
+}}
+component direct monthly {{
+  pay {rate}% * sum(sales.amount)
+}}
+"
+        );
+        let ledger = format!("id,date,manager,amount\nS1,2026-01-05,M1,{}\n", Decimal::new(cents, 2));
+        let options =
+            RunOptions { range: Some((Period::month(2026, 1), Period::month(2026, 1))), max_errors: 1, coverage: None };
+        let result = run_in_memory(&policy, &[&ledger], &options).unwrap();
+        let amounts = &result.statements[0].amounts;
+        (amounts[0], amounts[1])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Dividing and multiplying back by any k changes nothing, and both pay the exact
+        /// product rounded half-up, computed here apart in integers: s × rate in fen is
+        /// cents × q / 10^6, rounded half away from zero.
+        #[test]
+        fn dividing_and_multiplying_back_changes_nothing(
+            cents in -1_000_000_000_000i64..1_000_000_000_000,
+            k in 1u32..100_000,
+            q in 0u32..20_000_000,
+        ) {
+            check(cents, k, q)?;
+        }
+
+        /// The same on the half fen, where a figure cut at 28 digits rounds the wrong way:
+        /// cents = 20,000 m + 10,000 and q = 50 (2 i + 1) make cents × q = 10^6 m (2 i + 1) +
+        /// 500,000 (2 i + 1), whose remainder by 10^6 is 500,000: exactly half a fen.
+        #[test]
+        fn on_the_half_fen_too(m in -50_000_000i64..50_000_000, i in 0u32..200, k in 1u32..100_000) {
+            check(20_000 * m + 10_000, k, 50 * (2 * i + 1))?;
+        }
+    }
+
+    fn check(cents: i64, k: u32, q: u32) -> Result<(), TestCaseError> {
+        let (through, direct) = both(cents, k, q);
+        let product = i128::from(cents) * i128::from(q);
+        let fen = (product.abs() + 500_000) / 1_000_000 * product.signum();
+        let expected = Decimal::from_i128_with_scale(fen, 2);
+        prop_assert_eq!(direct, expected);
+        prop_assert_eq!(through, expected);
+        Ok(())
+    }
+}
