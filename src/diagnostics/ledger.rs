@@ -107,6 +107,19 @@ pub enum LedgerKind {
         key: String,
         input: String,
     },
+    /// A CSV row longer than `limit` bytes. `start`: its first characters; `open_quote`: the
+    /// line of a quote still open when the limit was met.
+    RowTooLong {
+        limit: usize,
+        start: String,
+        open_quote: Option<u64>,
+    },
+    /// Text after the closing quote of a quoted field (`"M1" x`). `text`: its first characters.
+    TextAfterQuote {
+        text: String,
+    },
+    /// A quote opening a field and never closed.
+    UnclosedQuote,
 }
 
 /// Why a field does not parse as its column's type: each says what was expected and how to
@@ -156,6 +169,24 @@ fn excerpt(row: &str) -> String {
     format!("{shown}{cut}")
 }
 
+/// A value from a file as a message shows it: at most [`SHOWN_CHARS`] characters (then
+/// ` ...` and the length), control characters written out (`\u{0}`), so that nothing
+/// invisible or huge reaches the terminal.
+fn shown_safely(text: &str) -> String {
+    let mut shown: String = text
+        .chars()
+        .take(SHOWN_CHARS)
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect();
+    if text.chars().nth(SHOWN_CHARS).is_some() {
+        shown.push_str(&format!(" ... ({} characters in all)", text.chars().count()));
+    }
+    shown
+}
+
+/// How many characters of a value a message shows.
+const SHOWN_CHARS: usize = 60;
+
 impl Kind for LedgerKind {
     fn describe(&self) -> Described {
         use LedgerKind::*;
@@ -196,10 +227,11 @@ impl Kind for LedgerKind {
                 Described::new("E0207", format!("missing column `{column}` of input `{input}`")).help(suggestion.clone())
             }
             DuplicateColumn { column } => {
-                Described::new("E0208", format!("column `{column}` appears twice in the header"))
+                Described::new("E0208", format!("column `{}` appears twice in the header", shown_safely(column)))
                     .help("a column may appear once; remove or rename the second one")
             }
             UndeclaredColumn { column, input, suggestion } => {
+                let column = shown_safely(column);
                 Described::new("E0209", format!("column `{column}` is not declared in input `{input}`")).help(format!(
                     "{suggestion}; declare it in the policy (`{column}: text`) or remove it from the file"
                 ))
@@ -209,12 +241,12 @@ impl Kind for LedgerKind {
                 Described::new("E0210", message)
                     .help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it")
             }
-            ValueWithoutColumn { text } => Described::new("E0211", format!("`{text}` is in a column with no name"))
+            ValueWithoutColumn { text } => Described::new("E0211", format!("`{}` is in a column with no name", shown_safely(text)))
                 .help("name the column in the header and declare it, or remove the value"),
             ExcelError { error } => Described::new("E0212", format!("the cell holds the Excel error `{error}`"))
                 .help("fix the formula in the workbook, or paste its values"),
             Unparsed { column, raw, rejection } => {
-                let seen = if raw.is_empty() { "empty".to_string() } else { format!("`{raw}`") };
+                let seen = if raw.is_empty() { "empty".to_string() } else { format!("`{}`", shown_safely(raw)) };
                 let is = |expected: &str| format!("`{column}` is {seen}, expected {expected}");
                 match rejection {
                     Rejection::Empty { ty } => Described::new("E0213", is(&format!("a {ty} value")))
@@ -251,23 +283,41 @@ impl Kind for LedgerKind {
                 }
             }
             BelowLeast { column, raw, least, ty } => {
-                let message = format!("`{column}` is `{raw}`, below its declared least value {least}");
+                let message = format!("`{column}` is `{}`, below its declared least value {least}", shown_safely(raw));
                 Described::new("E0220", message).help(format!(
                     "the policy declares `{column}: {ty} >= {least}`; correct the row, or allow the value in the policy"
                 ))
             }
             NotDeclaredValue { column, value, suggestion } => {
-                Described::new("E0221", format!("`{column}` is `{value}`, which is not one of its declared values"))
+                Described::new("E0221", format!("`{column}` is `{}`, which is not one of its declared values", shown_safely(value)))
                     .help(suggestion.clone())
             }
             EmptyPayeeOrKey { column } => {
                 Described::new("E0222", format!("`{column}` is empty")).help("every row must name its payee and key")
             }
             DuplicateKey { column, key, input } => {
-                let message = format!("`{column}` `{key}` appears twice; it is the key of `{input}`");
+                let message = format!("`{column}` `{}` appears twice; it is the key of `{input}`", shown_safely(key));
                 Described::new("E0223", message)
                     .help("each row of a keyed input must have its own key; remove the duplicate row")
             }
+            RowTooLong { limit, start, open_quote } => {
+                let message = format!(
+                    "the row is longer than {} MiB; it starts `{}`",
+                    limit / (1 << 20),
+                    shown_safely(start)
+                );
+                let help = match open_quote {
+                    Some(line) => format!("a quote opened on line {line} is still open: close it (`\"`)"),
+                    None => "a ledger row is a few hundred bytes: check that the file is the ledger export".to_string(),
+                };
+                Described::new("E0240", message).help(help)
+            }
+            TextAfterQuote { text } => {
+                Described::new("E0241", format!("`{}` follows the closing quote of the field", shown_safely(text)))
+                    .help("a quoted field ends at its closing quote: put the text inside the quotes, or write `\"\"` for a quote inside the field")
+            }
+            UnclosedQuote => Described::new("E0242", "the quote opening this field is never closed")
+                .help("close the quote at the end of the field (`\"...\"`); a quote inside a quoted field is written `\"\"`"),
         }
     }
 }
@@ -510,6 +560,38 @@ usually a row exported twice, which would pay its commission twice.
 
 What to do: remove the duplicate row; if both rows are real, give each its own key.",
     },
+    Code {
+        id: "E0240",
+        title: "a ledger row too long to be a row",
+        explanation: "\
+A CSV row (with the lines a quoted field takes in) is longer than 1 MiB. A real ledger row is a
+few hundred bytes: the file is not a ledger (a binary file, a device), or a quote left open
+took in the rest of the file. The row is not read further, so a hostile file cannot fill the
+memory; the message shows only its first characters.
+
+What to do: check the file given with `--data`; if the help names an open quote, close it.",
+    },
+    Code {
+        id: "E0241",
+        title: "text after the closing quote of a field",
+        explanation: "\
+A quoted field (`\"M1\"`) is followed by something other than spaces and the next comma
+(`\"M1\" x`). Whether `x` belongs to the field, or to a field whose comma is missing, cannot be
+told. Spaces around a field are never part of it, quoted or not: `S1, \"M1\"` reads `M1`, as in a
+policy's `test` block.
+
+What to do: put the text inside the quotes, or add the missing comma; a quote inside a quoted
+field is written twice (`\"5\"\" screen\"`).",
+    },
+    Code {
+        id: "E0242",
+        title: "a quote never closed",
+        explanation: "\
+A field starts with a quote and the file ends before the quote is closed: every line after it
+would be one field. The message names the line and field where the quote opened.
+
+What to do: close the quote at the end of the field.",
+    },
 ];
 
 #[cfg(test)]
@@ -524,6 +606,10 @@ mod tests {
         let long = "x".repeat(61);
         assert_eq!(excerpt(&long), format!("{} ...", "x".repeat(60)));
         assert_eq!(excerpt(&long[..60]), "x".repeat(60));
+        // 61 characters: 60 shown, and the length.
+        assert_eq!(shown_safely(&long), format!("{} ... (61 characters in all)", "x".repeat(60)));
+        assert_eq!(shown_safely("a\0b\u{1b}"), "a\\u{0}b\\u{1b}");
+        assert_eq!(shown_safely("王芳"), "王芳");
     }
 
     #[test]

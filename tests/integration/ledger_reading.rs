@@ -1,0 +1,234 @@
+//! How CSV bytes are read: line numbers are the file's whatever ends its lines, spaces around
+//! fields are not part of them (as in a policy's `test` block), and hostile files are refused
+//! in bounded memory.
+
+use crate::harness::Test;
+
+const POLICY: &str = "tests/fixtures/ledgers/sales.policy";
+const BAD: &str = "tests/fixtures/ledgers/bad";
+
+/// Where each bad ledger's first problem is, worked out by reading the fixture (`cat -n`):
+/// the line of the offending row (a row with a quoted line break starts on its first line)
+/// and the field's position in the row, or the line alone for problems with the whole row
+/// or header. `09-empty-file.csv` has no line.
+const WHERE: &[(&str, &str)] = &[
+    ("01-missing-column.csv", ":1"),             // the header lacks `units`
+    ("02-undeclared-column.csv", ":1:8"),        // `region`, 8th header cell
+    ("03-duplicate-header.csv", ":1:8"),         // the second `amount`
+    ("04-value-not-in-enumeration.csv", ":3:5"), // `renewl`, row S2, 5th field
+    ("05-date-that-does-not-exist.csv", ":3:2"),
+    ("06-date-with-slashes.csv", ":2:2"),
+    ("07-duplicate-key.csv", ":4:1"), // the second S1 starts on line 4 (its customer runs to 5)
+    ("08-empty-payee.csv", ":3:3"),
+    ("09-empty-file.csv", ""),
+    ("10-header-only.csv", ":1"),
+    ("11-amount-in-parentheses.csv", ":3:6"),
+    ("12-more-decimals-than-the-currency.csv", ":2:6"),
+    ("13-bad-thousands-grouping.csv", ":2:6"),
+    ("14-another-currency-sign.csv", ":2:6"),
+    ("15-decimal-comma.csv", ":2:6"),
+    ("16-amount-in-exponent-form.csv", ":2:6"),
+    ("17-row-with-a-missing-field.csv", ":3"),
+    ("18-unquoted-comma.csv", ":2"),
+    ("19-negative-where-not-allowed.csv", ":2:7"),
+    ("20-gbk-without-encoding-flag.csv", ":2:3"), // the first GBK name
+    ("21-not-text-at-all.csv", ":2:3"),
+    ("22-empty-amount.csv", ":2:6"),
+    ("23-value-in-a-column-with-no-name.csv", ":3:8"),
+    ("24-mistyped-year.csv", ":3:2"), // 2062, far from the other dates
+    ("25-text-in-a-number-column.csv", ":2:7"),
+    ("26-unclosed-quote.csv", ":3:4"), // the quote opens the 4th field of line 3
+    ("27-percent-sign-in-amount.csv", ":2:6"),
+    ("28-space-inside-amount.csv", ":2:6"),
+];
+
+/// `text` with every line ending (`\n`, as the fixtures are written) replaced by `end`.
+fn with_line_end(text: &[u8], end: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() * 2);
+    for &b in text {
+        if b == b'\n' {
+            out.extend_from_slice(end);
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The location the run names for `ledger` (a file name in the test's folder).
+fn located(ledger: &str, bytes: Vec<u8>) -> String {
+    let policy = std::fs::read(POLICY).unwrap();
+    let ran = Test::new()
+        .policy(policy)
+        .file(ledger, bytes)
+        .args(["run", "{policy}", "--data", &format!("sales={ledger}"), "--message-format", "plain"])
+        .status(2)
+        .run();
+    ran.stderr
+}
+
+#[test]
+fn every_bad_ledger_names_the_files_line_for_every_line_ending() {
+    let fixtures: Vec<String> = std::fs::read_dir(BAD)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    assert_eq!(fixtures.len(), WHERE.len(), "every CSV fixture has its expected place: {fixtures:?}");
+    for (fixture, place) in WHERE {
+        let original = std::fs::read(format!("{BAD}/{fixture}")).unwrap();
+        assert!(!original.contains(&b'\r'), "{fixture} is written with LF line ends");
+        for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n"), ("cr.csv", "\r")] {
+            let stderr = located(name, with_line_end(&original, end.as_bytes()));
+            assert!(stderr.contains(&format!("{name}{place}: ")), "{fixture} with {end:?}:\n{stderr}");
+        }
+        // A blank line after the header moves every later row down by one.
+        if let Some(after_header) = original.iter().position(|&b| b == b'\n') {
+            let mut blank = original.clone();
+            blank.insert(after_header, b'\n');
+            let moved = match place.strip_prefix(':').map(|p| p.split_once(':').unwrap_or((p, ""))) {
+                Some(("1", _)) | None => place.to_string(),
+                Some((line, field)) => {
+                    let line: u64 = line.parse().unwrap();
+                    if field.is_empty() {
+                        format!(":{}", line + 1)
+                    } else {
+                        format!(":{}:{field}", line + 1)
+                    }
+                }
+            };
+            for (name, end) in [("blank.csv", "\n"), ("blank-crlf.csv", "\r\n"), ("blank-cr.csv", "\r")] {
+                let stderr = located(name, with_line_end(&blank, end.as_bytes()));
+                assert!(
+                    stderr.contains(&format!("{name}{moved}: ")),
+                    "{fixture} with a blank line, {end:?}:\n{stderr}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_row_after_a_multi_line_field_is_named_at_its_own_line() {
+    // Line 1 header, lines 2-4 one row (its customer holds two line breaks), line 5 blank,
+    // line 6 the row with `three` units: line 6, field 7.
+    let ledger = "id,date,manager,customer,kind,amount,units\n\
+                  S1,2026-01-05,王芳,\"a\n\nb\",new,1.00,1\n\
+                  \n\
+                  S2,2026-01-06,王芳,c,new,1.00,three\n";
+    for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n"), ("cr.csv", "\r")] {
+        let stderr = located(name, with_line_end(ledger.as_bytes(), end.as_bytes()));
+        assert!(stderr.contains(&format!("{name}:6:7: ")), "{end:?}:\n{stderr}");
+    }
+}
+
+/// A plan paying 5% of each manager's sales; its test block is written comma-space, with the
+/// payee quoted.
+const QUOTED: &str = r#"policy "Quotes" version "1" currency CNY
+
+input sales {
+  key    id:      text
+  period date:    date
+  payee  manager: text
+         amount:  money
+}
+
+payee sales.manager
+
+component commission "提成" monthly {
+  pay 5% * sum(sales.amount)
+}
+
+test "the quotes are not part of the name" {
+  period 2026-01
+  sales {
+    id, date,       manager, amount
+    S1, 2026-01-05, "M1",    100.00
+  }
+  # 100.00 × 5% = 5.00, paid to M1
+  expect M1 commission = 5.00
+}
+"#;
+
+#[test]
+fn a_comma_space_file_reads_as_a_test_block_does() {
+    Test::new().policy(QUOTED).args(["test", "{policy}"]).run();
+    // The same row in a file: payee M1, not `"M1"` (100.00 × 5% = 5.00).
+    Test::new()
+        .policy(QUOTED)
+        .ledger("sales", "id, date, manager, amount\r\nS1, 2026-01-05, \"M1\" , 100.00\r\n")
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,commission,total\nM1,2026-01,5.00,5.00\n")
+        .run();
+}
+
+#[test]
+fn text_after_a_closing_quote_is_refused_in_a_file_and_in_a_test_block() {
+    // Line 2, the 3rd field: `"M1" x`.
+    Test::new()
+        .policy(QUOTED)
+        .ledger("sales", "id,date,manager,amount\nS1, 2026-01-05, \"M1\" x, 100.00\n")
+        .args(["run", "{policy}", "--message-format", "plain"])
+        .status(2)
+        .code("E0241")
+        .stderr_contains("sales.csv:2:3: `x` follows the closing quote")
+        .stdout("")
+        .run();
+    // In the test block: the row, line 20 of the policy (counted in `QUOTED`: the test starts
+    // on line 16, its header row is line 19).
+    let policy = QUOTED.replace("\"M1\",    100.00", "\"M1\" x,  100.00");
+    let ran = Test::new().policy(policy).args(["test", "{policy}"]).status(1).code("E0507").run();
+    assert!(
+        ran.stderr.contains("`x` follows the closing quote") && ran.stderr.contains("policy.policy:20:"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn a_hostile_file_is_refused_in_bounded_memory_and_never_echoed_whole() {
+    let policy = std::fs::read(POLICY).unwrap();
+    let header = "id,date,manager,customer,kind,amount,units\n";
+    let huge = "x".repeat(2 << 20); // 2 MiB, twice the longest row read
+    let cases = [
+        // A 2 MiB header: line 1.
+        (format!("{huge}\n"), "sales.csv:1: the row is longer than 1 MiB"),
+        // A 2 MiB value on the second row: line 2.
+        (format!("{header}S1,2026-01-05,{huge}\n"), "sales.csv:2: the row is longer than 1 MiB"),
+        // A quote left open on line 3 takes in 2 MiB of lines.
+        (format!("{header}\n\"{}", "y\n".repeat(1 << 20)), "a quote opened on line 3 is still open"),
+    ];
+    for (ledger, expected) in cases {
+        let ran = Test::new()
+            .policy(&policy)
+            .ledger("sales", ledger)
+            .args(["run", "{policy}", "--message-format", "plain"])
+            .status(2)
+            .code("E0240")
+            .stderr_contains(expected)
+            .stdout("")
+            .run();
+        assert!(ran.stderr.len() < 2000, "the message is short: {} bytes", ran.stderr.len());
+    }
+    // An endless file of NUL bytes: the NULs are shown written out.
+    let ran = Test::new()
+        .policy(&policy)
+        .args(["run", "{policy}", "--data", "sales=/dev/zero"])
+        .status(2)
+        .code("E0240")
+        .stderr_contains("/dev/zero:1")
+        .stderr_contains("\\u{0}\\u{0}")
+        .run();
+    assert!(!ran.stderr.contains('\0') && ran.stderr.len() < 2000, "{}", ran.stderr);
+    // A value under the limit but long is shown by its first 60 characters and its length:
+    // 100,000 `9`s and `.5` are 100,002 characters.
+    let amount = format!("{}.5", "9".repeat(100_000));
+    let ran = Test::new()
+        .policy(&policy)
+        .ledger("sales", format!("{header}S1,2026-01-05,M1,c,new,{amount},1\n"))
+        .args(["run", "{policy}", "--message-format", "plain"])
+        .status(2)
+        .stderr_contains(format!("sales.csv:2:6: `amount` is `{} ... (100002 characters in all)`", "9".repeat(60)))
+        .run();
+    assert!(ran.stderr.len() < 2000, "{}", ran.stderr);
+}
