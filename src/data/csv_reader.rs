@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::csv_split::{SplitError, Splitter, MAX_RECORD_BYTES};
-use super::encoding::{looks_like_gbk, looks_like_utf8_text, TextEncoding, UTF8_BOM};
+use super::encoding::{looks_like_gbk, looks_like_utf8_text, sniff, TextEncoding, UTF8_BOM};
 use super::text_rows::{ReadProblem, RowReader};
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
@@ -45,6 +45,9 @@ impl CsvRows {
         let mut buffered = BufReader::with_capacity(SNIFF, input);
         let head =
             buffered.fill_buf().map_err(|e| DataError::of(&shown, LedgerKind::CannotRead { error: e.to_string() }))?;
+        if let Some(what) = sniff(head) {
+            return Err(DataError::of(&shown, LedgerKind::NotALedger { what, workbook: false }));
+        }
         if head.starts_with(UTF8_BOM) {
             // A byte-order mark says UTF-8 in so many words; it overrides `--encoding`.
             encoding = TextEncoding::Utf8;

@@ -7,12 +7,14 @@
 //! the money check, never rounded. Date cells become `YYYY-MM-DD` (with a time, if any, so
 //! that a date column refuses it). Excel error cells (`#N/A`, `#DIV/0!`) are refused.
 
+use std::io::Read;
 use std::path::Path;
 
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 
+use super::encoding::sniff;
 use super::text_rows::{ReadProblem, RowReader};
-use crate::diagnostics::ledger::LedgerKind;
+use crate::diagnostics::ledger::{FileKind, LedgerKind};
 use crate::diagnostics::DataError;
 use crate::suggest;
 
@@ -28,6 +30,7 @@ pub struct XlsxRows {
 impl XlsxRows {
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<XlsxRows, DataError> {
         let file = path.display().to_string();
+        refuse_what_is_not_a_workbook(path, &file)?;
         let mut book: Xlsx<_> = open_workbook(path).map_err(|e: calamine::XlsxError| {
             DataError::of(&file, LedgerKind::CannotOpenWorkbook { error: e.to_string() })
         })?;
@@ -89,6 +92,22 @@ impl RowReader for XlsxRows {
     fn at_line(&self, line: u64) -> String {
         format!("{}!{line}:{line}", self.shown)
     }
+}
+
+/// An `.xlsx` file is a zip archive: an old `.xls`, an `.ods`, UTF-16 or plain text given an
+/// `.xlsx` name is named for what it is (a zip that is not a workbook is left to calamine).
+fn refuse_what_is_not_a_workbook(path: &Path, file: &str) -> Result<(), DataError> {
+    let mut head = Vec::with_capacity(1 << 12);
+    let opened = std::fs::File::open(path).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
+    if let Err(e) = opened {
+        return Err(DataError::of(file, LedgerKind::CannotOpenWorkbook { error: e.to_string() }));
+    }
+    let what = match sniff(&head) {
+        Some(FileKind::Xlsx | FileKind::Zip) => return Ok(()),
+        Some(what) => what,
+        None => FileKind::NotZip,
+    };
+    Err(DataError::of(file, LedgerKind::NotALedger { what, workbook: true }))
 }
 
 /// A cell as an analyst reads it, or the Excel error it holds.

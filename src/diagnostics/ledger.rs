@@ -120,6 +120,31 @@ pub enum LedgerKind {
     },
     /// A quote opening a field and never closed.
     UnclosedQuote,
+    /// A file given as a ledger that is not one, told from its first bytes. `workbook`: it was
+    /// given as a workbook (`.xlsx`), not as CSV.
+    NotALedger {
+        what: FileKind,
+        workbook: bool,
+    },
+}
+
+/// What a file is, told from its first bytes, when it is not what it was given as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Utf16 {
+        big_endian: bool,
+    },
+    Utf32,
+    /// An OLE compound file: an Excel 97-2003 `.xls` (or another old Office file).
+    OldOffice,
+    /// An OpenDocument spreadsheet (`.ods`, LibreOffice or WPS).
+    OpenDocument,
+    /// An `.xlsx` workbook (given as CSV).
+    Xlsx,
+    /// Another zip archive.
+    Zip,
+    /// Not a zip archive at all (given as a workbook): text, or something else.
+    NotZip,
 }
 
 /// Why a field does not parse as its column's type: each says what was expected and how to
@@ -315,6 +340,34 @@ impl Kind for LedgerKind {
             TextAfterQuote { text } => {
                 Described::new("E0241", format!("`{}` follows the closing quote of the field", shown_safely(text)))
                     .help("a quoted field ends at its closing quote: put the text inside the quotes, or write `\"\"` for a quote inside the field")
+            }
+            NotALedger { what, workbook } => {
+                let given = if *workbook { "an .xlsx workbook" } else { "a CSV ledger" };
+                let (is, help) = match what {
+                    FileKind::Utf16 { big_endian } => (
+                        format!("UTF-16 text ({}), as Excel's \"Unicode Text\" saves it", if *big_endian { "big-endian" } else { "little-endian" }),
+                        "save it from Excel as \"CSV UTF-8 (Comma delimited)\", or as an .xlsx workbook",
+                    ),
+                    FileKind::Utf32 => ("UTF-32 text".to_string(), "save it as \"CSV UTF-8\""),
+                    FileKind::OldOffice => (
+                        "an Excel 97-2003 workbook (.xls) or another old Office file".to_string(),
+                        "open it in Excel and save it as an .xlsx workbook, or as \"CSV UTF-8\"",
+                    ),
+                    FileKind::OpenDocument => (
+                        "an OpenDocument spreadsheet (.ods)".to_string(),
+                        "open it in LibreOffice or WPS and save it as an .xlsx workbook (Excel 2007-365) or as CSV in UTF-8",
+                    ),
+                    FileKind::Xlsx => (
+                        "an Excel .xlsx workbook".to_string(),
+                        "give it with its .xlsx name (`--data sales=book.xlsx`), or save the sheet as \"CSV UTF-8\"",
+                    ),
+                    FileKind::Zip => ("a zip archive".to_string(), "unpack it and give the ledger inside, as CSV or .xlsx"),
+                    FileKind::NotZip => (
+                        "not a workbook (an .xlsx file is a zip archive)".to_string(),
+                        "if the file is CSV text, give it with a .csv name; otherwise save it from Excel as .xlsx",
+                    ),
+                };
+                Described::new("E0243", format!("the file is {is}, not {given}")).help(help)
             }
             UnclosedQuote => Described::new("E0242", "the quote opening this field is never closed")
                 .help("close the quote at the end of the field (`\"...\"`); a quote inside a quoted field is written `\"\"`"),
@@ -591,6 +644,20 @@ A field starts with a quote and the file ends before the quote is closed: every 
 would be one field. The message names the line and field where the quote opened.
 
 What to do: close the quote at the end of the field.",
+    },
+    Code {
+        id: "E0243",
+        title: "a file that is not a ledger of the kind given",
+        explanation: "\
+The file given with `--data` is not CSV text in UTF-8 or GBK (or, for a `.xlsx` name, not a
+workbook), and its first bytes say what it is: UTF-16 text (Excel's \"Unicode Text\"), an old
+Excel 97-2003 `.xls` workbook, an OpenDocument `.ods` spreadsheet, an `.xlsx` workbook
+renamed `.csv`, or another zip archive. Such files are not read: an `.xls` or `.ods` would
+need another reader whose cells are not tested, and UTF-16 is rare enough that it is more
+likely a wrong export than a ledger.
+
+What to do: save the ledger from Excel, LibreOffice or WPS as \"CSV UTF-8\" or as an `.xlsx`
+workbook, as the message says.",
     },
 ];
 

@@ -232,3 +232,43 @@ fn a_hostile_file_is_refused_in_bounded_memory_and_never_echoed_whole() {
         .run();
     assert!(ran.stderr.len() < 2000, "{}", ran.stderr);
 }
+
+#[test]
+fn a_file_that_is_not_a_ledger_is_named_for_what_it_is() {
+    let policy = std::fs::read(POLICY).unwrap();
+    let text = "id,date,manager,customer,kind,amount,units\nS1,2026-01-05,王芳,c,new,1.00,1\n";
+    let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    // The first bytes of each kind, as their formats define them: an OLE compound file's
+    // signature; a zip entry's local header (30 bytes) then its name and, for OpenDocument,
+    // the stored `mimetype`.
+    let ole = [b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".as_slice(), &[0u8; 504]].concat();
+    let local = |name: &str, data: &str| [b"PK\x03\x04".as_slice(), &[0u8; 26], name.as_bytes(), data.as_bytes()].concat();
+    let ods = local("mimetype", "application/vnd.oasis.opendocument.spreadsheet");
+    let zip = local("notes.txt", "hello");
+    let xlsx = std::fs::read("tests/fixtures/ledgers/good/book.xlsx").unwrap();
+    let cases: [(&str, Vec<u8>, &str); 10] = [
+        ("sales.csv", [b"\xFF\xFE".as_slice(), &utf16le].concat(), "the file is UTF-16 text (little-endian)"),
+        ("sales.csv", utf16le, "the file is UTF-16 text (little-endian)"),
+        ("sales.csv", utf16be, "the file is UTF-16 text (big-endian)"),
+        ("book.xls", ole.clone(), "an Excel 97-2003 workbook (.xls)"),
+        ("book.ods", ods.clone(), "an OpenDocument spreadsheet (.ods), not a CSV ledger"),
+        ("book.csv", xlsx, "an Excel .xlsx workbook, not a CSV ledger"),
+        ("sales.zip", zip, "a zip archive"),
+        ("book.xlsx", ole, "an Excel 97-2003 workbook (.xls) or another old Office file, not an .xlsx workbook"),
+        ("book.xlsx", ods, "an OpenDocument spreadsheet (.ods), not an .xlsx workbook"),
+        ("book.xlsx", text.as_bytes().to_vec(), "not a workbook (an .xlsx file is a zip archive)"),
+    ];
+    for (name, bytes, said) in cases {
+        let ran = Test::new()
+            .policy(&policy)
+            .file(name, bytes)
+            .args(["run", "{policy}", "--data", &format!("sales={name}"), "--message-format", "plain"])
+            .status(2)
+            .code("E0243")
+            .stderr_contains(said)
+            .stdout("")
+            .run();
+        assert!(!ran.stderr.contains("--encoding"), "{name}: {}", ran.stderr);
+    }
+}
