@@ -243,7 +243,8 @@ fn a_file_that_is_not_a_ledger_is_named_for_what_it_is() {
     // signature; a zip entry's local header (30 bytes) then its name and, for OpenDocument,
     // the stored `mimetype`.
     let ole = [b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".as_slice(), &[0u8; 504]].concat();
-    let local = |name: &str, data: &str| [b"PK\x03\x04".as_slice(), &[0u8; 26], name.as_bytes(), data.as_bytes()].concat();
+    let local =
+        |name: &str, data: &str| [b"PK\x03\x04".as_slice(), &[0u8; 26], name.as_bytes(), data.as_bytes()].concat();
     let ods = local("mimetype", "application/vnd.oasis.opendocument.spreadsheet");
     let zip = local("notes.txt", "hello");
     let xlsx = std::fs::read("tests/fixtures/ledgers/good/book.xlsx").unwrap();
@@ -271,4 +272,29 @@ fn a_file_that_is_not_a_ledger_is_named_for_what_it_is() {
             .run();
         assert!(!ran.stderr.contains("--encoding"), "{name}: {}", ran.stderr);
     }
+}
+
+#[test]
+fn a_policy_saved_with_a_byte_order_mark_is_read() {
+    let with_bom = format!("\u{feff}{QUOTED}");
+    Test::new().policy(&with_bom).args(["check", "{policy}"]).run();
+    Test::new().policy(&with_bom).args(["test", "{policy}"]).run();
+    // 100.00 × 5% = 5.00, as without the mark.
+    Test::new()
+        .policy(&with_bom)
+        .ledger("sales", "id,date,manager,amount\nS1,2026-01-05,M1,100.00\n")
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,commission,total\nM1,2026-01,5.00,5.00\n")
+        .run();
+    // A mistake is placed where an editor shows it: line 13 (`pay ...`), at the same column
+    // as in the same policy without the mark.
+    let broken = QUOTED.replace("sum(sales.amount)", "sum(sales.amont)");
+    let place = |text: String| {
+        let ran = Test::new().policy(text).args(["check", "{policy}", "--message-format", "plain"]).status(1).run();
+        ran.stderr.lines().find(|l| l.contains("label at line")).unwrap().trim().to_string()
+    };
+    let without = place(broken.clone());
+    // `  pay 5% * sum(sales.amont)`: `amont` is characters 22 to 26.
+    assert_eq!(without, "label at line 13, columns 22 to 26: no such column");
+    assert_eq!(place(format!("\u{feff}{broken}")), without);
 }
