@@ -179,6 +179,9 @@ pub enum Rejection {
     Month,
     Quarter,
     Bool,
+    /// A number too large (10^15 or more) or too long (more than 28 digits) to be a ledger
+    /// value held exactly.
+    OutOfRange,
 }
 
 /// `ff fe 00 81`, the first 12 bytes, then ` ...` if there are more.
@@ -305,6 +308,8 @@ impl Kind for LedgerKind {
                         .help("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
                     Rejection::BareAboveOne => Described::new("E0219", is("a fraction between 0 and 1, or a value with `%`"))
                         .help("a bare number above 1 is ambiguous: write `85%` for eighty-five percent"),
+                    Rejection::OutOfRange => Described::new("E0244", is("a number below 1,000,000,000,000,000 with at most 28 digits"))
+                        .help("no ledger amount is this large or this long: check that the column holds what it is declared as (not an id, a phone number or a sum of the whole ledger)"),
                 }
             }
             BelowLeast { column, raw, least, ty } => {
@@ -658,6 +663,18 @@ likely a wrong export than a ledger.
 
 What to do: save the ledger from Excel, LibreOffice or WPS as \"CSV UTF-8\" or as an `.xlsx`
 workbook, as the message says.",
+    },
+    Code {
+        id: "E0244",
+        title: "a number too large for a ledger",
+        explanation: "\
+A number in the ledger is 1,000,000,000,000,000 (10^15) or more, or has more than 28 digits. No
+sale, count or rate is that large: it is usually an id, a phone number or a total pasted into
+the wrong column. The bound also keeps every sum of a ledger exact (the program computes with
+28 significant digits and never rounds a sum silently), so a run never stops half-way on a
+figure too large to add.
+
+What to do: check the value and its column at the source.",
     },
 ];
 

@@ -298,3 +298,31 @@ fn a_policy_saved_with_a_byte_order_mark_is_read() {
     assert_eq!(without, "label at line 13, columns 22 to 26: no such column");
     assert_eq!(place(format!("\u{feff}{broken}")), without);
 }
+
+#[test]
+fn an_amount_too_large_for_the_program_is_a_ledger_error() {
+    let policy = std::fs::read(POLICY).unwrap();
+    let header = "id,date,manager,customer,kind,amount,units\n";
+    // 32 digits (beyond 28), and 5 × 10^28 twice: each alone is refused before any sum (the
+    // sum, 10^29, would be beyond what 28 digits hold). Both on line 2, field 6.
+    for amount in ["99999999999999999999999999999999", "50000000000000000000000000000"] {
+        Test::new()
+            .policy(&policy)
+            .ledger("sales", format!("{header}S1,2026-01-05,M1,c,new,{amount},1\nS2,2026-01-05,M1,c,new,{amount},1\n"))
+            .args(["run", "{policy}", "--message-format", "plain"])
+            .status(2)
+            .code("E0244")
+            .stderr_contains("sales.csv:2:6: `amount`")
+            .stderr_contains("no ledger amount is this large")
+            .stdout("")
+            .run();
+    }
+    // 999,999,999,999,999.99, the largest accepted, × 5% = 49,999,999,999,999.9995 ->
+    // 50,000,000,000,000.00 (half up to the fen).
+    Test::new()
+        .policy(&policy)
+        .ledger("sales", format!("{header}S1,2026-01-05,M1,c,new,\"999,999,999,999,999.99\",1\n"))
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,commission,total\nM1,2026-01,50000000000000.00,50000000000000.00\n")
+        .run();
+}
