@@ -16,7 +16,7 @@ use commission::suggest;
 #[derive(clap::Args)]
 pub struct LedgerArgs {
     /// Bind a declared input to a ledger: NAME=PATH (repeat for each input). PATH is a CSV
-    /// file, or an .xlsx workbook (its first sheet, or PATH#SHEET)
+    /// file, or an .xlsx workbook (its first visible sheet, or PATH#SHEET)
     #[arg(long, value_name = "NAME=PATH")]
     pub data: Vec<String>,
     /// Encoding of the CSV ledgers: utf-8 (default) or gbk (GB18030, as Excel saves CSV on a

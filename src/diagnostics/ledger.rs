@@ -126,6 +126,20 @@ pub enum LedgerKind {
         what: FileKind,
         workbook: bool,
     },
+    /// No `#sheet` was given and every sheet of the workbook is hidden.
+    NoVisibleSheet {
+        sheets: Vec<String>,
+    },
+    /// The cells holding a value span `span` (`cells` cells), far more than the `held` cells
+    /// in it; `far`: the cell farthest from the table's corner.
+    SheetTooSparse {
+        span: String,
+        cells: u64,
+        held: u64,
+        far: String,
+    },
+    /// A formula cell saved without its value.
+    FormulaWithoutValue,
 }
 
 /// What a file is, told from its first bytes, when it is not what it was given as.
@@ -374,6 +388,18 @@ impl Kind for LedgerKind {
                 };
                 Described::new("E0243", format!("the file is {is}, not {given}")).help(help)
             }
+            NoVisibleSheet { sheets } => {
+                let sheets: Vec<String> = sheets.iter().map(|n| format!("`{}`", shown_safely(n))).collect();
+                Described::new("E0245", "every sheet of the workbook is hidden")
+                    .help(format!("name the sheet to read after `#` (`book.xlsx#Sheet1`); the sheets are: {}", sheets.join(", ")))
+            }
+            SheetTooSparse { span, cells, held, far } => Described::new(
+                "E0246",
+                format!("the sheet's cells span {span} ({cells} cells), but only {held} hold a value; the farthest is {far}"),
+            )
+            .help(format!("a stray value far from the table? Delete cell {far} (or the rows and columns after the table) and save the workbook")),
+            FormulaWithoutValue => Described::new("E0247", "the cell holds a formula saved without its value")
+                .help("open the workbook in Excel (or LibreOffice, WPS) and save it, so that every formula's value is saved with it; or paste the values"),
             UnclosedQuote => Described::new("E0242", "the quote opening this field is never closed")
                 .help("close the quote at the end of the field (`\"...\"`); a quote inside a quoted field is written `\"\"`"),
         }
@@ -400,7 +426,7 @@ are compared exactly, spaces and case included), or the workbook has no sheets a
 program does not fall back to another sheet: it might hold last month's figures.
 
 What to do: correct the name after `#` (the message lists the sheets), or leave out `#...`
-to read the first sheet.",
+to read the first visible sheet.",
     },
     Code {
         id: "E0203",
@@ -675,6 +701,43 @@ the wrong column. The bound also keeps every sum of a ledger exact (the program 
 figure too large to add.
 
 What to do: check the value and its column at the source.",
+    },
+    Code {
+        id: "E0245",
+        title: "a workbook whose sheets are all hidden",
+        explanation: "\
+Without `#Sheet` after the workbook's name, the first visible sheet is read: the first tab an
+analyst sees when opening the workbook. A hidden sheet (last month's figures, a lookup table)
+is never read unless it is named. Here every sheet is hidden, so there is nothing the program
+would read without guessing.
+
+What to do: name the sheet after `#` (`--data sales=book.xlsx#Sheet1`); the message lists the
+sheets.",
+    },
+    Code {
+        id: "E0246",
+        title: "a sheet with a stray cell far from the table",
+        explanation: "\
+The cells that hold a value make the table: the rectangle around them. Here that rectangle is
+more than a million cells and more than ten times the cells in it, because a value stands far
+from the table (a space typed into `XFD1048576`, a note a thousand rows down). Reading the
+rectangle would walk billions of empty cells, and the stray value would be a row or a column
+of the ledger; the sheet is refused instead, naming the farthest cell.
+
+What to do: delete the stray cell (or the rows and columns after the table) and save the
+workbook.",
+    },
+    Code {
+        id: "E0247",
+        title: "a formula cell with no saved value",
+        explanation: "\
+A workbook stores a formula together with the value it had when the workbook was last saved,
+and the program reads that value: it is what the analyst saw. This cell has a formula and no
+saved value, as workbooks written by programs that do not compute formulas are; read as
+empty, it would pay nothing without a word.
+
+What to do: open the workbook in Excel, LibreOffice or WPS and save it (the formulas are then
+computed and their values saved), or paste the values over the formulas.",
     },
 ];
 

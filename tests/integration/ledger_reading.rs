@@ -326,3 +326,138 @@ fn an_amount_too_large_for_the_program_is_a_ledger_error() {
         .stdout("payee,period,commission,total\nM1,2026-01,50000000000000.00,50000000000000.00\n")
         .run();
 }
+
+/// An `.xlsx` workbook written part by part (the parts a workbook needs, no styles): each
+/// sheet is (name, state, the cells XML of its `<sheetData>`).
+fn workbook(sheets: &[(&str, &str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const DOC: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let mut types = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+         <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+    );
+    let (mut listed, mut rels) = (String::new(), String::new());
+    let mut parts = Vec::new();
+    for (i, (name, state, cells)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        types.push_str(&format!("<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"));
+        let state = if state.is_empty() { String::new() } else { format!(" state=\"{state}\"") };
+        listed.push_str(&format!("<sheet name=\"{name}\" sheetId=\"{n}\"{state} r:id=\"rId{n}\"/>"));
+        rels.push_str(&format!(
+            "<Relationship Id=\"rId{n}\" Type=\"{DOC}/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"
+        ));
+        parts.push((
+            format!("xl/worksheets/sheet{n}.xml"),
+            format!("<worksheet xmlns=\"{MAIN}\"><sheetData>{cells}</sheetData></worksheet>"),
+        ));
+    }
+    types.push_str("</Types>");
+    parts.push(("[Content_Types].xml".into(), types));
+    parts.push(("_rels/.rels".into(), format!("<Relationships xmlns=\"{RELS}\"><Relationship Id=\"rId1\" Type=\"{DOC}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>")));
+    parts.push((
+        "xl/workbook.xml".into(),
+        format!("<workbook xmlns=\"{MAIN}\" xmlns:r=\"{DOC}\"><sheets>{listed}</sheets></workbook>"),
+    ));
+    parts
+        .push(("xl/_rels/workbook.xml.rels".into(), format!("<Relationships xmlns=\"{RELS}\">{rels}</Relationships>")));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A sheet row of text cells from column A (a cell written `=F:V` is a formula `F` with the
+/// saved value `V`, `=F` a formula with none; a number-looking text `#N` is a number cell).
+fn sheet_row(row: u32, cells: &[&str]) -> String {
+    let mut out = format!("<row r=\"{row}\">");
+    for (i, cell) in cells.iter().enumerate() {
+        let at = format!("{}{row}", char::from(b'A' + i as u8));
+        out.push_str(&match (cell.strip_prefix('='), cell.strip_prefix('#')) {
+            (Some(formula), _) => match formula.split_once(':') {
+                Some((f, v)) => format!("<c r=\"{at}\"><f>{f}</f><v>{v}</v></c>"),
+                None => format!("<c r=\"{at}\"><f>{formula}</f></c>"),
+            },
+            (None, Some(number)) => format!("<c r=\"{at}\"><v>{number}</v></c>"),
+            (None, None) => format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{cell}</t></is></c>"),
+        });
+    }
+    out.push_str("</row>");
+    out
+}
+
+fn sales_sheet(amount: &str, payee: &str) -> String {
+    sheet_row(1, &["id", "date", "manager", "customer", "kind", "amount", "units"])
+        + &sheet_row(2, &["S1", "2026-01-05", payee, "c", "new", amount, "#1"])
+}
+
+fn run_workbook(book: Vec<u8>, data: &str) -> Test {
+    let policy = std::fs::read(POLICY).unwrap();
+    Test::new().policy(policy).file("book.xlsx", book).args([
+        "run",
+        "{policy}",
+        "--data",
+        &format!("sales={data}"),
+        "--format",
+        "csv",
+        "--message-format",
+        "plain",
+    ])
+}
+
+#[test]
+fn a_hidden_sheet_is_read_only_when_named() {
+    // The hidden first sheet pays OLD 1.00 × 5% = 0.05; the visible one M1 100 × 5% = 5.00.
+    let book = || workbook(&[("Old", "hidden", &sales_sheet("#1", "OLD")), ("Now", "", &sales_sheet("#100", "M1"))]);
+    run_workbook(book(), "book.xlsx").stdout("payee,period,commission,total\nM1,2026-01,5.00,5.00\n").run();
+    run_workbook(book(), "book.xlsx#Old").stdout("payee,period,commission,total\nOLD,2026-01,0.05,0.05\n").run();
+    // Every sheet hidden: refused, listing them.
+    let hidden = workbook(&[("Old", "hidden", &sales_sheet("#1", "OLD")), ("Older", "veryHidden", "")]);
+    run_workbook(hidden, "book.xlsx")
+        .status(2)
+        .code("E0245")
+        .stderr_contains("book.xlsx: every sheet of the workbook is hidden")
+        .stderr_contains("`Old`, `Older`")
+        .stdout("")
+        .run();
+}
+
+#[test]
+fn a_formula_is_read_at_its_saved_value_and_refused_without_one() {
+    // `=50*2` saved with 100: 100 × 5% = 5.00.
+    let saved = workbook(&[("Sheet1", "", &sales_sheet("=50*2:100", "M1"))]);
+    run_workbook(saved, "book.xlsx").stdout("payee,period,commission,total\nM1,2026-01,5.00,5.00\n").run();
+    // No saved value: the amount cell, F2, is refused.
+    let unsaved = workbook(&[("Sheet1", "", &sales_sheet("=50*2", "M1"))]);
+    run_workbook(unsaved, "book.xlsx")
+        .status(2)
+        .code("E0247")
+        .stderr_contains("book.xlsx#Sheet1!F2: the cell holds a formula saved without its value")
+        .stdout("")
+        .run();
+}
+
+#[test]
+fn a_stray_cell_far_from_the_table_is_refused_without_walking_to_it() {
+    // The table is A1:G2 (14 cells); one more in XFD1048576 makes the rectangle
+    // A1:XFD1048576, 16,384 columns × 1,048,576 rows = 17,179,869,184 cells, 15 of them held.
+    let far = "<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+    let book = workbook(&[("Sheet1", "", &(sales_sheet("#100", "M1") + far))]);
+    run_workbook(book, "book.xlsx")
+        .status(2)
+        .code("E0246")
+        .stderr_contains("the sheet's cells span A1:XFD1048576 (17179869184 cells), but only 15 hold a value")
+        .stderr_contains("the farthest is XFD1048576")
+        .stdout("")
+        .run();
+    // An empty cell there (formatting only) holds nothing: the table reads as it is.
+    let styled = "<row r=\"1048576\"><c r=\"XFD1048576\" s=\"0\"/></row>";
+    let book = workbook(&[("Sheet1", "", &(sales_sheet("#100", "M1") + styled))]);
+    run_workbook(book, "book.xlsx").stdout("payee,period,commission,total\nM1,2026-01,5.00,5.00\n").run();
+}
