@@ -24,8 +24,8 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 #[derive(Debug)]
 pub enum SplitError {
     Io(io::Error),
-    /// The record starting on `line` is longer than [`MAX_RECORD_BYTES`]. `start`: its first
-    /// bytes; `open_quote`: the line of a quote still open when the limit was met.
+    /// The record starting on `line` is longer than [`MAX_RECORD_BYTES`]. `start`: the first
+    /// bytes of the field being read; `open_quote`: the line of a quote still open then.
     TooLong {
         line: u64,
         start: Vec<u8>,

@@ -107,8 +107,8 @@ pub enum LedgerKind {
         key: String,
         input: String,
     },
-    /// A CSV row longer than `limit` bytes. `start`: its first characters; `open_quote`: the
-    /// line of a quote still open when the limit was met.
+    /// A CSV row longer than `limit` bytes. `start`: the first characters of the field being
+    /// read when the limit was met; `open_quote`: the line of a quote still open then.
     RowTooLong {
         limit: usize,
         start: String,
@@ -346,7 +346,7 @@ impl Kind for LedgerKind {
             }
             RowTooLong { limit, start, open_quote } => {
                 let message = format!(
-                    "the row is longer than {} MiB; it starts `{}`",
+                    "the row is longer than {} MiB; the field being read when the limit was met starts `{}`",
                     limit / (1 << 20),
                     shown_safely(start)
                 );
