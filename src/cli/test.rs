@@ -44,7 +44,7 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
     let mut loaded = Vec::new();
     for path in policy_paths(&args.paths)? {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
+        let text = super::inputs::read_policy(&path)
             .map_err(|e| DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() }))?;
         match policy_test::load(SourceFile::new(shown.clone(), text.clone())) {
             Ok(suite) => {

@@ -18,6 +18,7 @@ mod explain;
 mod formatting;
 mod generate;
 mod harness;
+mod ledger_reading;
 mod ledgers;
 mod limits;
 mod lints;
