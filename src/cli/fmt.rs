@@ -50,7 +50,7 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
             super::emit(&format!("{shown}: not formatted\n"), None)?;
             code = 1;
         } else if !args.diff {
-            super::emit(&formatted, Some(&path))?;
+            super::emit_in_place(&formatted, &path)?;
             let _ = writeln!(std::io::stderr(), "formatted {shown}");
         }
     }

@@ -58,6 +58,7 @@ impl RangeArgs {
 /// Reads and checks a policy; warnings come back with the plan.
 pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyProblems), Error> {
     let shown = path.display().to_string();
+    super::output::note_input(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| DataError::of(&shown, IoKind::CannotReadPolicy { error: e.to_string() }))?;
     check_source(SourceFile::new(shown, text))
@@ -153,6 +154,11 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
             );
         }
         bindings.push((name, path));
+        // `PATH#SHEET` reads PATH: either way, no output may replace the file.
+        super::output::note_input(std::path::Path::new(path));
+        if let Some((file, _)) = path.rsplit_once('#') {
+            super::output::note_input(std::path::Path::new(file));
+        }
     }
     let mut out = Vec::with_capacity(plans.len());
     for plan in plans {

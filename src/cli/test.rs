@@ -97,7 +97,7 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
     if args.accept {
         for (path, shown, text, suite, results, _) in &loaded {
             if let Some(updated) = policy_test::accept::accept(text, suite, results) {
-                super::emit(&updated, Some(path))?;
+                super::emit_in_place(&updated, path)?;
                 let _ = writeln!(
                     std::io::stderr(),
                     "accepted the computed figures into {shown}; review the change before committing"

@@ -118,15 +118,18 @@ pub fn markdown(heading: &[String], sections: &[Section], footer: &[String]) -> 
     out
 }
 
-/// One section as CSV (header and rows, no title or notes).
+/// One section as CSV (header and rows, no title or notes), every cell neutralised
+/// ([`super::csv::neutralise`]).
 pub fn csv(section: &Section) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    let mut writer = super::csv::SafeWriter::new(&mut out);
     // Writing to a Vec cannot fail; errors would only come from the underlying writer.
-    let _ = writer.write_record(&section.header);
+    let _ = writer.record(&section.header);
     for row in &section.rows {
-        let _ = writer.write_record(row);
+        let _ = writer.record(row);
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    let _ = writer.finish();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// How amounts are written: grouped with a sign on changes (tables), or plain (CSV).

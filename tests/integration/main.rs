@@ -21,6 +21,7 @@ mod ledgers;
 mod limits;
 mod lints;
 mod message_formats;
+mod output_safety;
 mod policy_tests;
 mod properties;
 mod random_policies;

@@ -1,0 +1,182 @@
+//! What `-o` may replace (never an input, never a non-file, through symbolic links to their
+//! target), the modes of what it writes, and CSV cells neutralised against formula
+//! injection.
+
+use std::fs;
+use std::path::Path;
+
+use crate::harness::Test;
+
+/// One component paying 10% of each payee's sales.
+const POLICY: &str = "policy \"P\" version \"1\" currency CNY
+
+input sales {
+  key    id:     text
+  period date:   date
+  payee  payee:  text
+         amount: money
+}
+
+payee sales.payee
+
+component commission monthly {
+  pay sum(sales.amount) * 10%
+}
+";
+
+const SALES: &str = "id,date,payee,amount\nS1,2026-01-05,M1,100.00\n";
+
+fn test_in(dir: &Path) -> Test {
+    Test::in_dir(dir).policy(POLICY).ledger("sales", SALES)
+}
+
+#[test]
+fn an_output_onto_an_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    // `doc x.policy -o x.policy` would replace the policy with its document.
+    Test::in_dir(dir.path()).policy(POLICY).args(["doc", "{policy}", "-o", "{policy}"]).status(2).code("E0426").run();
+    assert_eq!(fs::read_to_string(dir.path().join("policy.policy")).unwrap(), POLICY);
+    // The same file under another name: `./` and a symbolic link.
+    Test::in_dir(dir.path())
+        .policy(POLICY)
+        .args(["doc", "{policy}", "-o", "{dir}/./policy.policy"])
+        .status(2)
+        .code("E0426")
+        .run();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("policy.policy"), dir.path().join("link.md")).unwrap();
+        Test::in_dir(dir.path())
+            .policy(POLICY)
+            .args(["doc", "{policy}", "-o", "{dir}/link.md"])
+            .status(2)
+            .code("E0426")
+            .run();
+    }
+    assert_eq!(fs::read_to_string(dir.path().join("policy.policy")).unwrap(), POLICY);
+    // A ledger is an input too.
+    test_in(dir.path())
+        .args(["run", "{policy}", "--data", "sales={dir}/sales.csv", "--format", "csv", "-o", "{dir}/sales.csv"])
+        .status(2)
+        .code("E0426")
+        .run();
+    assert_eq!(fs::read_to_string(dir.path().join("sales.csv")).unwrap(), SALES);
+}
+
+#[test]
+fn an_output_that_is_not_a_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("folder")).unwrap();
+    test_in(dir.path())
+        .args(["run", "{policy}", "-o", "{dir}/folder"])
+        .status(2)
+        .code("E0425")
+        .stderr_contains("a folder")
+        .run();
+    assert!(dir.path().join("folder").is_dir());
+    #[cfg(unix)]
+    {
+        test_in(dir.path())
+            .args(["run", "{policy}", "-o", "/dev/null"])
+            .status(2)
+            .code("E0425")
+            .stderr_contains("a device")
+            .run();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        test_in(dir.path())
+            .args(["run", "{policy}", "-o", "{dir}/pipe"])
+            .status(2)
+            .code("E0425")
+            .stderr_contains("FIFO")
+            .run();
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is still a FIFO");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_is_written_through_to_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("real")).unwrap();
+    fs::write(dir.path().join("real/out.csv"), "old\n").unwrap();
+    std::os::unix::fs::symlink("real/out.csv", dir.path().join("link.csv")).unwrap();
+    test_in(dir.path()).args(["run", "{policy}", "--format", "csv", "-o", "{dir}/link.csv"]).run();
+    assert!(fs::symlink_metadata(dir.path().join("link.csv")).unwrap().file_type().is_symlink());
+    // M1: 100.00 x 10% = 10.00.
+    assert_eq!(
+        fs::read_to_string(dir.path().join("real/out.csv")).unwrap(),
+        "payee,period,commission,total\nM1,2026-01,10.00,10.00\n"
+    );
+    // A link to a file not there yet creates the target.
+    std::os::unix::fs::symlink("real/new.csv", dir.path().join("dangling.csv")).unwrap();
+    test_in(dir.path()).args(["run", "{policy}", "--format", "csv", "-o", "{dir}/dangling.csv"]).run();
+    assert!(dir.path().join("real/new.csv").is_file());
+    // A loop of links is refused.
+    std::os::unix::fs::symlink("loop2", dir.path().join("loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", dir.path().join("loop2")).unwrap();
+    test_in(dir.path()).args(["run", "{policy}", "-o", "{dir}/loop1"]).status(2).code("E0427").run();
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn new_files_get_the_usual_mode_and_replaced_files_keep_theirs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // The umask the command inherits, as the shell reports it (octal).
+    let umask = std::process::Command::new("sh").args(["-c", "umask"]).output().unwrap();
+    let umask = u32::from_str_radix(String::from_utf8(umask.stdout).unwrap().trim(), 8).unwrap();
+    test_in(dir.path()).args(["run", "{policy}", "-o", "{dir}/new.txt"]).run();
+    assert_eq!(mode(&dir.path().join("new.txt")), 0o666 & !umask);
+
+    let out = dir.path().join("old.txt");
+    fs::write(&out, "old\n").unwrap();
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o640)).unwrap();
+    test_in(dir.path()).args(["run", "{policy}", "-o", "{dir}/old.txt"]).run();
+    assert_eq!(mode(&out), 0o640);
+    assert_ne!(fs::read_to_string(&out).unwrap(), "old\n");
+
+    // `fmt` rewrites a policy in place and keeps its mode (it used to become 0600).
+    let policy = dir.path().join("messy.policy");
+    fs::write(&policy, POLICY.replace("  pay sum", "      pay   sum")).unwrap();
+    fs::set_permissions(&policy, fs::Permissions::from_mode(0o664)).unwrap();
+    Test::in_dir(dir.path()).args(["fmt", "{dir}/messy.policy"]).run();
+    assert_eq!(fs::read_to_string(&policy).unwrap(), POLICY);
+    assert_eq!(mode(&policy), 0o664);
+}
+
+#[test]
+fn csv_cells_that_would_be_formulas_are_neutralised() {
+    // Payee ids chosen to start formulas (OWASP's list); amounts, negative ones included,
+    // stay numbers. 10% of -125.00 is -12.50, of 100.00 is 10.00.
+    let sales = "id,date,payee,amount\n\
+                 S1,2026-01-05,=HYPERLINK(\"http://x\"),100.00\n\
+                 S2,2026-01-06,@SUM(A1),100.00\n\
+                 S3,2026-01-07,+1+1,100.00\n\
+                 S4,2026-01-08,-1+1,-125.00\n\
+                 S5,2026-01-09,-7,100.00\n";
+    let ran = Test::new().policy(POLICY).ledger("sales", sales).args(["run", "{policy}", "--format", "csv"]).run();
+    // Sorted here; the CSV writer quotes the cell that holds quotes, doubling them.
+    let mut lines: Vec<&str> = ran.stdout.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        vec![
+            "\"'=HYPERLINK(\"\"http://x\"\")\",2026-01,10.00,10.00",
+            "'+1+1,2026-01,10.00,10.00",
+            "'-1+1,2026-01,-12.50,-12.50",
+            "'@SUM(A1),2026-01,10.00,10.00",
+            // `-7` is a plain number: a spreadsheet reads it as -7, never as a formula.
+            "-7,2026-01,10.00,10.00",
+            "payee,period,commission,total",
+        ]
+    );
+}
