@@ -28,6 +28,7 @@ mod random_policies;
 mod report;
 mod seed_plan;
 mod snapshots;
+mod streaming;
 mod syntax_codes;
 mod worked_examples;
 
