@@ -94,25 +94,7 @@ pub fn emit_with(
             .map_err(|e| DataError::of("stdout", IoKind::CannotWriteStdout { error: e.to_string() }).into());
     };
     let shown = path.display().to_string();
-    let real = follow_links(path).map_err(|kind| DataError::of(&shown, kind))?;
-    let existing = match std::fs::metadata(&real) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(DataError::of(&shown, IoKind::CannotWriteOutput { error: e.to_string() }).into()),
-    };
-    if let Some(meta) = &existing {
-        if let Some(what) = not_regular(meta) {
-            return Err(DataError::of(&shown, IoKind::OutputNotAFile { what: what.to_string() }).into());
-        }
-        if target == Target::New {
-            let inputs = INPUTS.lock().map(|i| i.clone()).unwrap_or_default();
-            if let Some(input) = inputs.iter().find(|i| same_file::is_same_file(i, &real).unwrap_or(false)) {
-                return Err(
-                    DataError::of(&shown, IoKind::OutputIsAnInput { input: input.display().to_string() }).into()
-                );
-            }
-        }
-    }
+    let (real, existing) = check_target(path, target)?;
     let dir = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(".commission-");
@@ -137,6 +119,33 @@ pub fn emit_with(
     Ok(())
 }
 
+/// Where writing `path` really writes (its symbolic links followed) and what is there now;
+/// refuses a path that holds anything but a regular file, and (for [`Target::New`]) one of
+/// the run's inputs.
+pub fn check_target(path: &Path, target: Target) -> Result<(PathBuf, Option<std::fs::Metadata>), Error> {
+    let shown = path.display().to_string();
+    let real = follow_links(path).map_err(|kind| DataError::of(&shown, kind))?;
+    let existing = match std::fs::metadata(&real) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(DataError::of(&shown, IoKind::CannotWriteOutput { error: e.to_string() }).into()),
+    };
+    if let Some(meta) = &existing {
+        if let Some(what) = not_regular(meta) {
+            return Err(DataError::of(&shown, IoKind::OutputNotAFile { what: what.to_string() }).into());
+        }
+        if target == Target::New {
+            let inputs = INPUTS.lock().map(|i| i.clone()).unwrap_or_default();
+            if let Some(input) = inputs.iter().find(|i| same_file::is_same_file(i, &real).unwrap_or(false)) {
+                return Err(
+                    DataError::of(&shown, IoKind::OutputIsAnInput { input: input.display().to_string() }).into()
+                );
+            }
+        }
+    }
+    Ok((real, existing))
+}
+
 /// [`emit_with`] for text already rendered.
 pub fn emit(text: &str, path: Option<&Path>) -> Result<(), Error> {
     emit_with(path, Target::New, |out| out.write_all(text.as_bytes()))
@@ -145,4 +154,62 @@ pub fn emit(text: &str, path: Option<&Path>) -> Result<(), Error> {
 /// [`emit`] onto the file the command read (`fmt`, `test --accept`).
 pub fn emit_in_place(text: &str, path: &Path) -> Result<(), Error> {
     emit_with(Some(path), Target::InPlace, |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes `files` (name, text) into the folder `output`, all or nothing: they are written
+/// into a temporary folder first, so a failure leaves nothing behind. A folder that does not
+/// exist yet is that temporary folder renamed; into an existing folder, each file is renamed
+/// into place once all are written (each checked as [`emit`] checks an output first).
+pub fn write_folder(output: &Path, files: &[(String, String)]) -> Result<(), Error> {
+    let shown = output.display().to_string();
+    let cannot_create = |e: std::io::Error| DataError::of(&shown, IoKind::CannotCreateFolder { error: e.to_string() });
+    let real = follow_links(output).map_err(|kind| DataError::of(&shown, kind))?;
+    let exists = match std::fs::metadata(&real) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(meta) => {
+            let what = not_regular(&meta).unwrap_or("a file");
+            return Err(DataError::of(&shown, IoKind::OutputNotAFolder { what: what.to_string() }).into());
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(cannot_create(e).into()),
+    };
+    let parent = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let staging_in = if exists { real.as_path() } else { parent };
+    if !exists {
+        std::fs::create_dir_all(parent).map_err(cannot_create)?;
+    }
+    // 0777 less the umask, as for any folder a program creates (it may become the output).
+    let staging =
+        tempfile::Builder::new().prefix(".commission-report-").tempdir_in(staging_in).map_err(cannot_create)?;
+    let mut targets = Vec::with_capacity(files.len());
+    for (name, _) in files {
+        let target = real.join(name);
+        targets.push(if exists { Some(check_target(&target, Target::New)?) } else { None });
+    }
+    for ((name, text), target) in files.iter().zip(&targets) {
+        let path = staging.path().join(name);
+        let cannot_write = |e: std::io::Error| {
+            DataError::of(path.display().to_string(), IoKind::CannotWriteOutput { error: e.to_string() })
+        };
+        std::fs::write(&path, text).map_err(cannot_write)?;
+        if let Some((_, Some(meta))) = target {
+            std::fs::set_permissions(&path, meta.permissions()).map_err(cannot_write)?;
+        }
+    }
+    if exists {
+        for ((name, _), target) in files.iter().zip(&targets) {
+            let from = staging.path().join(name);
+            let to = target.as_ref().map_or_else(|| real.join(name), |(to, _)| to.clone());
+            std::fs::rename(&from, &to).map_err(|e| {
+                DataError::of(to.display().to_string(), IoKind::CannotWriteOutput { error: e.to_string() })
+            })?;
+        }
+    } else {
+        let staged = staging.keep();
+        std::fs::rename(&staged, &real).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            cannot_create(e)
+        })?;
+    }
+    Ok(())
 }

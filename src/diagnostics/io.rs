@@ -144,6 +144,10 @@ pub enum IoKind {
     },
     /// `-o` is a chain of symbolic links too long to follow (or a loop).
     TooManyLinks,
+    /// `report -o` names something that is not a folder: `what` it is, in words.
+    OutputNotAFolder {
+        what: String,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -247,6 +251,10 @@ impl Kind for IoKind {
             }
             TooManyLinks => Described::new("E0427", "the output is a chain of symbolic links too long to follow")
                 .help("check the links for a loop, or write to the file itself"),
+            OutputNotAFolder { what } => {
+                Described::new("E0428", format!("the output folder is {what}, not a folder"))
+                    .help("give the path of a folder (it is created if missing)")
+            }
         }
     }
 }
@@ -526,5 +534,14 @@ one written (the link stays a link). After 40 links it gives up, as the operatin
 does: the links most likely form a loop.
 
 What to do: check where the links point, or name the file itself.",
+    },
+    Code {
+        id: "E0428",
+        title: "a report folder that is not a folder",
+        explanation: "\
+`commission report -o` names the folder the reports are written into, but the path holds
+something else: a file, a device, a FIFO. Nothing is written over it.
+
+What to do: give the path of a folder; it is created if it does not exist.",
     },
 ];

@@ -9,6 +9,7 @@
 pub mod html;
 pub mod markdown;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -198,6 +199,11 @@ pub fn build(
     let scale = plan.rounding.scale();
     let attr_cols = plan.payee_columns();
     let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
+    // Each payee's months up to the report's, in one pass (not one pass per payee).
+    let mut trends: HashMap<&Arc<str>, Vec<(Period, Decimal)>> = HashMap::new();
+    for t in result.statements.iter().filter(|t| t.period <= month) {
+        trends.entry(&t.payee).or_default().push((t.period, t.total));
+    }
     let mut payees = Vec::new();
     for s in this_month.iter().filter(|s| only.is_none_or(|p| *p == *s.payee)) {
         let explanation = explain_folded(plan, files, folded, &s.payee, month)?;
@@ -233,12 +239,7 @@ pub fn build(
                 }
             }
         }
-        let trend = result
-            .statements
-            .iter()
-            .filter(|t| t.payee == s.payee && t.period <= month)
-            .map(|t| (t.period, t.total))
-            .collect();
+        let trend = trends.get(&s.payee).cloned().unwrap_or_default();
         let attrs = attr_cols
             .iter()
             .map(|(i, n)| (n.clone(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()))

@@ -180,3 +180,77 @@ fn csv_cells_that_would_be_formulas_are_neutralised() {
         ]
     );
 }
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn report_file_names_are_unique_and_safe_for_every_id() {
+    // `a/b`, `a.b` and `a_b` all became `a_b`; `team` overwrote the team page; `M1` and `m1`
+    // are one file on Windows and macOS. Every id that is not only letters, digits and `-`
+    // gets `~` and 8 hex digits of its SHA-256 .
+    let sales = "id,date,payee,amount\n\
+                 S1,2026-01-05,a/b,100.00\n\
+                 S2,2026-01-05,a.b,100.00\n\
+                 S3,2026-01-05,a_b,100.00\n\
+                 S4,2026-01-05,team,100.00\n\
+                 S5,2026-01-05,M1,100.00\n\
+                 S6,2026-01-05,m1,100.00\n\
+                 S7,2026-01-05,N-2,100.00\n\
+                 S8,2026-01-05,../x,100.00\n";
+    let dir = tempfile::tempdir().unwrap();
+    Test::in_dir(dir.path())
+        .policy(POLICY)
+        .ledger("sales", sales)
+        .args(["report", "{policy}", "--period", "2026-01", "--format", "md", "-o", "{dir}/out"])
+        .run();
+    let names = names_in(&dir.path().join("out"));
+    // `printf %s ID | sha256sum | cut -c1-8` for each id.
+    let mut expected = vec![
+        "2026-01-a_b~c14cddc0.md",  // a/b
+        "2026-01-a_b~2e7336dc.md",  // a.b
+        "2026-01-a_b~648fa9b3.md",  // a_b
+        "2026-01-team~ca8b22d0.md", // team
+        "2026-01-M1~2d214ca6.md",   // M1
+        "2026-01-m1~ca0df2c9.md",   // m1
+        "2026-01-N-2.md",           // kept as it is
+        "2026-01-___x~d6b96a97.md", // ../x
+        "2026-01-team.md",
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
+    // Nine distinct names for eight payees and the team page, and nothing outside `out`.
+    assert_eq!(names_in(dir.path()), vec!["out", "policy.policy", "sales.csv"]);
+    // The team page is the team's.
+    assert!(fs::read_to_string(dir.path().join("out/2026-01-team.md")).unwrap().contains("a/b"));
+}
+
+#[test]
+fn a_failed_report_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(out.join("2026-01-M1.md")).unwrap();
+    fs::write(out.join("earlier.md"), "earlier\n").unwrap();
+    // The page of M1 would replace a folder: refused, and no other page is written.
+    Test::in_dir(dir.path())
+        .policy(POLICY)
+        .ledger("sales", "id,date,payee,amount\nS1,2026-01-05,M0,1.00\nS2,2026-01-05,M1,1.00\n")
+        .args(["report", "{policy}", "--period", "2026-01", "--format", "md", "-o", "{dir}/out"])
+        .status(2)
+        .code("E0425")
+        .run();
+    assert_eq!(names_in(&out), vec!["2026-01-M1.md", "earlier.md"]);
+    // A file where the folder should be is refused too.
+    Test::in_dir(dir.path())
+        .policy(POLICY)
+        .ledger("sales", SALES)
+        .args(["report", "{policy}", "--period", "2026-01", "--format", "md", "-o", "{dir}/out/earlier.md"])
+        .status(2)
+        .code("E0428")
+        .run();
+    assert_eq!(fs::read_to_string(out.join("earlier.md")).unwrap(), "earlier\n");
+}
