@@ -99,12 +99,9 @@ pub fn payee_section(r: &Reports, p: &PayeeReport) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "<footer>{}: <code>commission explain {} {} --payee {} --period {}</code></footer>\n",
+        "<footer>{}: <code>{}</code></footer>\n",
         w(Word::Explain),
-        escape(&r.policy_file),
-        escape(&r.data_args),
-        escape(&p.payee),
-        p.month
+        escape(&r.explain_command(&p.payee, p.month))
     ));
     out
 }

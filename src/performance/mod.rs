@@ -173,7 +173,8 @@ pub struct Reports {
     pub plan_name: String,
     pub plan_version: String,
     pub policy_file: String,
-    /// The `--data` arguments of this run, to print the `explain` command for each figure.
+    /// The `--data` arguments of this run, quoted for a shell, to print the `explain`
+    /// command for each figure.
     pub data_args: String,
     pub currency: String,
     pub scale: u32,
@@ -184,6 +185,25 @@ pub struct Reports {
 
 fn label(name: &str, label: Option<&str>) -> String {
     label.map_or_else(|| name.to_string(), str::to_string)
+}
+
+/// `text` as one word for a POSIX shell: as it is when it holds nothing the shell would
+/// read (`M001`), else in single quotes (`'$(rm -rf ~)'`), by the `shell-escape` crate.
+pub fn shell_quote(text: &str) -> String {
+    shell_escape::unix::escape(text.into()).into_owned()
+}
+
+impl Reports {
+    /// The command that explains `payee`'s statement for `month`, every argument quoted
+    /// for a shell, so that copying it runs exactly that and nothing else.
+    pub fn explain_command(&self, payee: &str, month: Period) -> String {
+        format!(
+            "commission explain {} {} --payee {} --period {month}",
+            shell_quote(&self.policy_file),
+            self.data_args,
+            shell_quote(payee)
+        )
+    }
 }
 
 /// Builds the reports for `month` from a run over the range ending at `month`.
@@ -279,7 +299,11 @@ pub fn build(
         policy_file: plan.source.name.clone(),
         data_args: files
             .iter()
-            .filter_map(|f| plan.inputs.get(f.input).map(|i| format!("--data {}={}", i.name, f.source.shown())))
+            .filter_map(|f| {
+                plan.inputs
+                    .get(f.input)
+                    .map(|i| format!("--data {}", shell_quote(&format!("{}={}", i.name, f.source.shown()))))
+            })
             .collect::<Vec<_>>()
             .join(" "),
         currency: plan.currency.code.clone(),

@@ -254,3 +254,39 @@ fn a_failed_report_leaves_nothing_behind() {
         .run();
     assert_eq!(fs::read_to_string(out.join("earlier.md")).unwrap(), "earlier\n");
 }
+
+#[test]
+fn report_pages_escape_payee_names_and_quote_the_shell_command() {
+    // A payee id that is HTML, Markdown and a shell command substitution at once.
+    let hostile = "<img src=x onerror=alert(1)>$(touch pwned)`x`*_|";
+    let sales = format!("id,date,payee,amount\nS1,2026-01-05,\"{hostile}\",100.00\n");
+    for format in ["md", "html"] {
+        let dir = tempfile::tempdir().unwrap();
+        Test::in_dir(dir.path())
+            .policy(POLICY)
+            .ledger("sales", &sales)
+            .args(["report", "{policy}", "--period", "2026-01", "--format", format, "--one-file", "-o", "{dir}/out"])
+            .run();
+        let text = fs::read_to_string(dir.path().join(format!("out/2026-01-report.{format}"))).unwrap();
+        // The tag is never raw, but inside the Markdown code span (whose content a viewer
+        // shows as text): HTML and Markdown both show it as text.
+        for line in text.lines().filter(|l| l.contains("<img")) {
+            assert!(format == "md" && line.contains("``commission explain"), "{line}");
+        }
+        assert!(text.contains("&lt;img src=x onerror=alert(1)&gt;"), "{text}");
+        // The command quotes the id in single quotes (it holds no `'`), so `$(...)` is text.
+        assert!(text.contains("--payee '<img") || text.contains("--payee '&lt;img"), "{text}");
+        assert!(text.contains("$(touch pwned)`x`*_|'"), "{text}");
+    }
+    // Markdown: the id's own backticks cannot close the code span: the fence is two long.
+    let dir = tempfile::tempdir().unwrap();
+    Test::in_dir(dir.path())
+        .policy(POLICY)
+        .ledger("sales", &sales)
+        .args(["report", "{policy}", "--period", "2026-01", "--format", "md", "--one-file", "-o", "{dir}/out"])
+        .run();
+    let text = fs::read_to_string(dir.path().join("out/2026-01-report.md")).unwrap();
+    assert!(text.contains("``commission explain "), "{text}");
+    // In the tables and headings the Markdown characters are behind a backslash.
+    assert!(text.contains("\\`x\\`\\*\\_\\|"), "{text}");
+}
