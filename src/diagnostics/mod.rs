@@ -34,6 +34,45 @@ use miette::{
 
 use crate::source::{SourceFile, Span};
 
+/// Whether `c` would act on a terminal or a text viewer instead of being seen: control
+/// characters (C0 such as ESC and NUL, DEL, C1), bidirectional controls (which reorder what
+/// is shown, as in "Trojan Source"), and invisible format characters (zero-width spaces and
+/// joiners, word joiners, the byte-order mark, the soft hyphen).
+pub fn is_unseen(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// `text` with every [unseen](is_unseen) character written as a Rust-style escape (`\u{1b}`
+/// for ESC), so that what comes from a ledger or a policy is shown, never obeyed, by a
+/// terminal. Line breaks are kept when `keep_newlines` (a message of several lines).
+pub fn shown(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let escape = |c: char| is_unseen(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One problem found in a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -164,7 +203,16 @@ pub struct SourcedProblem<'a> {
 
 impl fmt::Display for SourcedProblem<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem.message)
+        f.write_str(&shown(&self.problem.message, true))
+    }
+}
+
+/// Help text as shown: unseen characters escaped.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&shown(self.0, true))
     }
 }
 
@@ -178,14 +226,17 @@ impl Diagnostic for SourcedProblem<'_> {
         Some(self.problem.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.problem.help.as_deref().map(|h| Box::new(Shown(h)) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&*self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(
-            self.problem.labels.iter().map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span)),
+            self.problem
+                .labels
+                .iter()
+                .map(|(span, label)| LabeledSpan::new_with_span(Some(shown(label, false).into_owned()), *span)),
         ))
     }
 }
@@ -210,10 +261,11 @@ impl DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = shown(&self.message, true);
         if self.location.is_empty() {
-            f.write_str(&self.message)
+            f.write_str(&message)
         } else {
-            write!(f, "{}: {}", self.location, self.message)
+            write!(f, "{}: {message}", shown(&self.location, false))
         }
     }
 }
@@ -225,7 +277,7 @@ impl Diagnostic for DataError {
         Some(Box::new(self.code))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_deref().map(|h| Box::new(Shown(h)) as Box<dyn fmt::Display>)
     }
 }
 

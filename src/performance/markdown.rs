@@ -5,27 +5,7 @@ use rust_decimal::Decimal;
 use super::{stats, PayeeReport, Reports, Word};
 use crate::money::format_grouped;
 
-/// Text from the policy or the ledgers as Markdown that shows exactly that text: `<`, `>`
-/// and `&` as HTML entities (a Markdown viewer passes raw HTML through, so a payee named
-/// `<script>` would run), and the characters Markdown gives a meaning to inline (`\`, `` ` ``,
-/// `*`, `_`, `[`, `]`, `|`, `~`, `!`, `#`) behind a backslash. Line breaks become spaces.
-pub fn text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::report::sections::markdown_text as text;
 
 fn cell(t: &str) -> String {
     text(t)

@@ -4,6 +4,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
+use crate::diagnostics::shown;
 use crate::eval::RunResult;
 use crate::money::format_grouped;
 use crate::plan::Plan;
@@ -23,8 +24,11 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     header.push(format!("total\n{}", plan.currency));
     table.set_header(header);
     for s in &result.statements {
-        let mut row: Vec<String> = vec![s.payee.to_string()];
-        row.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
+        // Text from the ledgers is shown, never obeyed: ESC, NUL, bidi controls escaped.
+        let mut row: Vec<String> = vec![shown(&s.payee, false).into_owned()];
+        row.extend(attrs.iter().map(|(i, _)| {
+            shown(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default(), false).into_owned()
+        }));
         row.push(s.period.to_string());
         row.extend(s.amounts.iter().map(|a| format_grouped(*a, scale)));
         row.push(format_grouped(s.total, scale));

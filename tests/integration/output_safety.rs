@@ -288,5 +288,35 @@ fn report_pages_escape_payee_names_and_quote_the_shell_command() {
     let text = fs::read_to_string(dir.path().join("out/2026-01-report.md")).unwrap();
     assert!(text.contains("``commission explain "), "{text}");
     // In the tables and headings the Markdown characters are behind a backslash.
-    assert!(text.contains("\\`x\\`\\*\\_\\|"), "{text}");
+    assert!(text.contains("\\`x\\`\\*_\\|"), "{text}");
+}
+
+#[test]
+fn control_characters_from_ledgers_never_reach_the_terminal_raw() {
+    // ESC [ 2 J clears a terminal; U+202E turns the rest of a line right to left.
+    let clear = "\u{1b}[2J";
+    // In a message: a bad amount is quoted in the error, escaped.
+    let ran = Test::new()
+        .policy(POLICY)
+        .ledger("sales", format!("id,date,payee,amount\nS1,2026-01-05,M1,12{clear}\n"))
+        .args(["run", "{policy}"])
+        .status(2)
+        .stderr_contains("12\\u{1b}[2J")
+        .run();
+    assert!(!ran.stderr.contains('\u{1b}'));
+    // In the table: a payee id holding ESC, NUL and a bidi override is either refused (by the
+    // ledger's rules on ids) or shown escaped; never written raw.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("p.policy"), POLICY).unwrap();
+    fs::write(dir.path().join("s.csv"), format!("id,date,payee,amount\nS1,2026-01-05,M{clear}\u{0}\u{202e}1,1.00\n"))
+        .unwrap();
+    let data = format!("sales={}", dir.path().join("s.csv").display());
+    let policy = dir.path().join("p.policy").to_str().unwrap().to_string();
+    let ran = crate::run(["run", &policy, "--data", &data]);
+    for c in ['\u{1b}', '\u{0}', '\u{202e}'] {
+        assert!(!ran.stdout.contains(c) && !ran.stderr.contains(c), "{:?}\n{}", c, ran.stdout);
+    }
+    if ran.code == 0 {
+        assert!(ran.stdout.contains("M\\u{1b}[2J\\u{0}\\u{202e}1"), "{}", ran.stdout);
+    }
 }
