@@ -51,7 +51,7 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
             code = 1;
         } else if !args.diff {
             super::emit_in_place(&formatted, &path)?;
-            let _ = writeln!(std::io::stderr(), "formatted {shown}");
+            super::note(&format!("formatted {shown}"));
         }
     }
     Ok(code)

@@ -142,3 +142,23 @@ fn print_warnings(report: &commission::diagnostics::PolicyProblems) {
         let _ = std::io::stderr().write_all(render_report(report).as_bytes());
     }
 }
+
+/// Lines for a person on standard error (what was written, row counts, coverage): as they are,
+/// or with `--message-format json` one JSON object per line (`severity` "info", `message`), so
+/// that every line on standard error is JSON in that format. Unseen characters are escaped.
+fn note(text: &str) {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = commission::diagnostics::shown(line, false);
+        if message_format() == MessageFormat::Json {
+            if !line.trim().is_empty() {
+                out.push_str(&serde_json::json!({"severity": "info", "message": line}).to_string());
+                out.push('\n');
+            }
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let _ = std::io::stderr().write_all(out.as_bytes());
+}

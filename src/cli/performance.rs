@@ -192,6 +192,11 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
     super::output::write_folder(&args.output, &outputs)?;
     let outputs: Vec<(PathBuf, String)> = outputs.into_iter().map(|(n, t)| (args.output.join(n), t)).collect();
     let listing: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();
-    eprintln!("wrote {} file{}: {}", outputs.len(), if outputs.len() == 1 { "" } else { "s" }, listing.join(", "));
+    super::note(&format!(
+        "wrote {} file{}: {}",
+        outputs.len(),
+        if outputs.len() == 1 { "" } else { "s" },
+        listing.join(", ")
+    ));
     Ok(())
 }

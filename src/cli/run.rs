@@ -64,7 +64,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     // CSV has one row per statement and no room for a summary: the row accounting goes to
     // standard error, where a person running the command still sees it.
     if matches!(args.format, Format::Csv) {
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), report::row_counts(&plan, &result).as_bytes());
+        super::note(&report::row_counts(&plan, &result));
     }
     let mut code = 0;
     if let Some(coverage) = &options.coverage {
@@ -76,7 +76,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
             code = 1;
         }
         // Standard output holds the statements (maybe JSON); coverage goes beside it.
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), out.as_bytes());
+        super::note(&out);
     }
     Ok(code)
 }

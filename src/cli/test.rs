@@ -98,10 +98,9 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
         for (path, shown, text, suite, results, _) in &loaded {
             if let Some(updated) = policy_test::accept::accept(text, suite, results) {
                 super::emit_in_place(&updated, path)?;
-                let _ = writeln!(
-                    std::io::stderr(),
+                super::note(&format!(
                     "accepted the computed figures into {shown}; review the change before committing"
-                );
+                ));
             }
         }
     }

@@ -272,6 +272,45 @@ impl fmt::Display for DataError {
 
 impl std::error::Error for DataError {}
 
+impl DataError {
+    /// The problem in a message format. In JSON, the location is also given as `location`
+    /// and, when it is a place in a file, as `file`, `line` and `column` (numbers, from 1).
+    pub fn render_as(&self, format: MessageFormat) -> String {
+        let text = render_diagnostic_as(self, format);
+        if format != MessageFormat::Json {
+            return text;
+        }
+        let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str::<serde_json::Value>(text.trim()) else {
+            return text;
+        };
+        let (file, line, column) = split_location(&self.location);
+        object.insert("location".into(), shown(&self.location, false).into());
+        if line.is_some() {
+            object.insert("file".into(), shown(file, false).into());
+        }
+        object.insert("line".into(), line.into());
+        object.insert("column".into(), column.into());
+        format!("{}\n", serde_json::Value::Object(object))
+    }
+}
+
+/// `sales.csv:12:3` -> (`sales.csv`, 12, 3); `sales.csv:12` -> (`sales.csv`, 12, none);
+/// anything else (a file, an argument) -> (itself, none, none).
+pub fn split_location(location: &str) -> (&str, Option<u64>, Option<u64>) {
+    let number = |s: &str| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None };
+    if let Some((rest, last)) = location.rsplit_once(':') {
+        if let Some(last) = number(last) {
+            if let Some((file, line)) = rest.rsplit_once(':') {
+                if let Some(line) = number(line) {
+                    return (file, Some(line), Some(last));
+                }
+            }
+            return (rest, Some(last), None);
+        }
+    }
+    (location, None, None)
+}
+
 impl Diagnostic for DataError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code))
@@ -350,10 +389,23 @@ impl Error {
     pub fn render_as(&self, format: MessageFormat) -> String {
         match self {
             Error::Policy(report) => report.render_as(format),
-            Error::Data(error) => render_diagnostic_as(error, format),
+            Error::Data(error) => error.render_as(format),
             Error::Rejected(rows) => {
-                let mut out: String = rows.problems.iter().map(|p| render_diagnostic_as(p, format)).collect();
-                out.push_str(&rows.summary());
+                let mut out: String = rows.problems.iter().map(|p| p.render_as(format)).collect();
+                if format == MessageFormat::Json {
+                    // Every line is JSON in this format: the summary too, with its figures.
+                    let summary = serde_json::json!({
+                        "severity": "info",
+                        "message": shown(&rows.summary(), false),
+                        "file": rows.file,
+                        "read": rows.read,
+                        "rejected": rows.rejected,
+                        "stopped_early": rows.stopped_early,
+                    });
+                    out.push_str(&summary.to_string());
+                } else {
+                    out.push_str(&shown(&rows.summary(), false));
+                }
                 out.push('\n');
                 out
             }

@@ -320,3 +320,60 @@ fn control_characters_from_ledgers_never_reach_the_terminal_raw() {
         assert!(ran.stdout.contains("M\\u{1b}[2J\\u{0}\\u{202e}1"), "{}", ran.stdout);
     }
 }
+
+/// Every line of `stderr` parsed as JSON (the test fails on a line that is not).
+fn json_lines(stderr: &str) -> Vec<serde_json::Value> {
+    stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{stderr}")))
+        .collect()
+}
+
+#[test]
+fn json_messages_are_json_on_every_line_and_ledger_errors_carry_their_place() {
+    // Two bad rows, listed with --max-errors: the problems and the summary line.
+    let sales = "id,date,payee,amount\nS1,2026-01-05,M1,1.00\nS2,2026-01-05,M1,x\nS3,2026-13-05,M1,1.00\n";
+    let ran = Test::new()
+        .policy(POLICY)
+        .ledger("sales", sales)
+        .args(["run", "{policy}", "--max-errors", "5", "--message-format", "json"])
+        .status(2)
+        .run();
+    let lines = json_lines(&ran.stderr);
+    // Row 3 (file line 3) has the amount `x` in column 4; row 4 the date 2026-13-05 in column 2.
+    let first = &lines[0];
+    assert!(first["file"].as_str().unwrap().ends_with("sales.csv"), "{first}");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(3), Some(4)), "{first}");
+    let second = &lines[1];
+    assert_eq!((second["line"].as_u64(), second["column"].as_u64()), (Some(4), Some(2)), "{second}");
+    // The summary: 3 rows read, 2 rejected.
+    let summary = lines.last().unwrap();
+    assert_eq!((summary["severity"].as_str(), summary["read"].as_u64()), (Some("info"), Some(3)), "{summary}");
+    assert_eq!(summary["rejected"].as_u64(), Some(2));
+
+    // A good run's row counts (CSV puts them on standard error) and a report's listing.
+    let ran = Test::new()
+        .policy(POLICY)
+        .ledger("sales", SALES)
+        .args(["run", "{policy}", "--format", "csv", "--message-format", "json"])
+        .run();
+    let lines = json_lines(&ran.stderr);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["message"], "rows of sales: 1 read, 1 used, 0 outside the range, 0 rejected");
+    let ran = Test::new()
+        .policy(POLICY)
+        .ledger("sales", SALES)
+        .args(["report", "{policy}", "--period", "2026-01", "-o", "{dir}/out", "--message-format", "json"])
+        .run();
+    assert_eq!(json_lines(&ran.stderr).len(), 1);
+    // An argument is a location without a line: `line` and `column` are null.
+    let ran = Test::new()
+        .policy(POLICY)
+        .ledger("sales", SALES)
+        .args(["run", "{policy}", "--period", "2026-14", "--message-format", "json"])
+        .status(2)
+        .run();
+    let lines = json_lines(&ran.stderr);
+    assert_eq!(lines[0]["location"], "--period 2026-14");
+    assert!(lines[0]["line"].is_null() && lines[0]["file"].is_null());
+}
