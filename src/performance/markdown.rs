@@ -41,7 +41,7 @@ pub fn payee(r: &Reports, p: &PayeeReport) -> String {
     out.push_str(&format!("## {}\n\n| | {} |\n|---|---:|\n", w(Word::Pay), r.currency));
     for line in &p.lines {
         let note = line.pays_in.map(|month| format!(" ({} {month})", w(Word::NotDue))).unwrap_or_default();
-        out.push_str(&format!("| {}{note} | {} |\n", cell(&line.label), m(line.amount)));
+        out.push_str(&format!("| {}{note} | {} |\n", cell(&line.label), format_grouped(line.amount, line.scale)));
     }
     out.push_str(&format!("| **{}** | **{}** |\n\n", w(Word::Total), m(p.total)));
     if !p.next.is_empty() {
@@ -94,8 +94,8 @@ pub fn team(r: &Reports) -> String {
         for a in attrs {
             row.push_str(&format!(" {} |", cell(a)));
         }
-        for a in amounts {
-            row.push_str(&format!(" {} |", m(*a)));
+        for (a, scale) in amounts.iter().zip(&r.component_scales) {
+            row.push_str(&format!(" {} |", format_grouped(*a, *scale)));
         }
         row.push_str(&format!(" {} |", m(*total)));
         out.push_str(&format!("{row}\n"));
@@ -104,8 +104,8 @@ pub fn team(r: &Reports) -> String {
     for _ in &t.attr_names {
         row.push_str(" |");
     }
-    for a in &t.component_totals {
-        row.push_str(&format!(" **{}** |", m(*a)));
+    for (a, scale) in t.component_totals.iter().zip(&r.component_scales) {
+        row.push_str(&format!(" **{}** |", format_grouped(*a, *scale)));
     }
     row.push_str(&format!(" **{}** |", m(t.total)));
     out.push_str(&format!("{row}\n\n"));

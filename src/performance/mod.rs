@@ -129,6 +129,8 @@ pub struct Line {
     pub label: String,
     pub name: String,
     pub amount: Decimal,
+    /// The decimals of the component's rounding step, which its amount is shown with.
+    pub scale: u32,
     /// When the component is not due this month: the month it pays in.
     pub pays_in: Option<Period>,
 }
@@ -177,7 +179,10 @@ pub struct Reports {
     /// command for each figure.
     pub data_args: String,
     pub currency: String,
+    /// Decimals of totals: the finest of the components' and the policy's.
     pub scale: u32,
+    /// Decimals of each component's amounts (its rounding step's).
+    pub component_scales: Vec<u32>,
     pub lang: Lang,
     pub payees: Vec<PayeeReport>,
     pub team: TeamReport,
@@ -216,7 +221,7 @@ pub fn build(
     only: Option<&str>,
     lang: Lang,
 ) -> Result<Reports, Error> {
-    let scale = plan.rounding.scale();
+    let scale = crate::report::total_scale(plan);
     let attr_cols = plan.payee_columns();
     let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
     // Each payee's months up to the report's, in one pass (not one pass per payee).
@@ -247,6 +252,7 @@ pub fn build(
                 label: label(&c.name, c.label.as_deref()),
                 name: c.name.clone(),
                 amount: e.payout.amount,
+                scale: c.rounding.scale(),
                 pays_in: (!e.due).then(|| e.period.last_month()),
             })
             .collect();
@@ -308,6 +314,7 @@ pub fn build(
             .join(" "),
         currency: plan.currency.code.clone(),
         scale,
+        component_scales: crate::report::component_scales(plan),
         lang,
         payees,
         team,

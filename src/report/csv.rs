@@ -70,7 +70,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
 
 /// Writes the CSV to `out` one statement at a time.
 pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let scale = plan.rounding.scale();
+    let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
     let attrs = plan.payee_columns();
     let mut writer = SafeWriter::new(out);
     let mut header: Vec<String> = vec!["payee".into()];
@@ -83,7 +83,7 @@ pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> s
         let mut record: Vec<String> = vec![s.payee.to_string()];
         record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
         record.push(s.period.to_string());
-        record.extend(s.amounts.iter().map(|a| format_plain(*a, scale)));
+        record.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_plain(*a, *scale)));
         record.push(format_plain(s.total, scale));
         writer.record(&record)?;
     }

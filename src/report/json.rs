@@ -1,5 +1,6 @@
 //! JSON output: the policy's identity, every statement, totals and row accounting.
-//! Amounts are strings with exactly the rounding scale's decimals.
+//! Amounts are strings with exactly their component's rounding decimals; totals with the
+//! finest of them.
 
 use indexmap::IndexMap;
 use serde::ser::SerializeSeq;
@@ -23,12 +24,12 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
 /// time, so memory does not grow with the number of statements.
 pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rows: IndexMap<&str, _> = plan.inputs.iter().zip(&result.counts).map(|(i, c)| (i.name.as_str(), c)).collect();
-    let scale = plan.rounding.scale();
+    let scale = super::total_scale(plan);
     let component_totals: IndexMap<&str, Json> = plan
         .components
         .iter()
         .zip(&result.component_totals)
-        .map(|(c, t)| (c.name.as_str(), Json::String(format_plain(*t, scale))))
+        .map(|(c, t)| (c.name.as_str(), Json::String(format_plain(*t, c.rounding.scale()))))
         .collect();
     let doc = Document {
         policy: json!({"name": plan.name, "version": plan.version, "currency": plan.currency, "sha256": plan.sha256}),
@@ -71,11 +72,15 @@ impl Serialize for Statements<'_> {
 
 /// One statement as JSON.
 fn statement(plan: &Plan, s: &Statement) -> Json {
-    let scale = plan.rounding.scale();
-    let amount = |d| Json::String(format_plain(d, scale));
+    let scale = super::total_scale(plan);
+    let amount = |d, scale| Json::String(format_plain(d, scale));
     let attrs = plan.payee_columns();
-    let components: IndexMap<&str, Json> =
-        plan.components.iter().zip(&s.amounts).map(|(c, a)| (c.name.as_str(), amount(*a))).collect();
+    let components: IndexMap<&str, Json> = plan
+        .components
+        .iter()
+        .zip(&s.amounts)
+        .map(|(c, a)| (c.name.as_str(), amount(*a, c.rounding.scale())))
+        .collect();
     let mut out = serde_json::Map::new();
     out.insert("payee".into(), Json::String(s.payee.to_string()));
     if !attrs.is_empty() {
@@ -87,7 +92,7 @@ fn statement(plan: &Plan, s: &Statement) -> Json {
     }
     out.insert("period".into(), Json::String(s.period.to_string()));
     out.insert("components".into(), json!(components));
-    out.insert("total".into(), amount(s.total));
+    out.insert("total".into(), amount(s.total, scale));
     if !plan.metrics.is_empty() {
         let metrics: IndexMap<&str, Json> =
             plan.metrics.iter().zip(&s.metrics).map(|(m, v)| (m.name.as_str(), metric_json(v))).collect();

@@ -10,7 +10,7 @@ use crate::money::format_grouped;
 use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
-    let scale = plan.rounding.scale();
+    let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
     let attrs = plan.payee_columns();
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
@@ -30,7 +30,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
             shown(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default(), false).into_owned()
         }));
         row.push(s.period.to_string());
-        row.extend(s.amounts.iter().map(|a| format_grouped(*a, scale)));
+        row.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));
         row.push(format_grouped(s.total, scale));
         table.add_row(row);
     }
@@ -41,7 +41,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     });
-    totals.extend(result.component_totals.iter().map(|a| format_grouped(*a, scale)));
+    totals.extend(result.component_totals.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));
     totals.push(format_grouped(result.total, scale));
     table.add_row(totals);
     let first_amount = 2 + attrs.len();

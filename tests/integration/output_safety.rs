@@ -377,3 +377,41 @@ fn json_messages_are_json_on_every_line_and_ledger_errors_carry_their_place() {
     assert_eq!(lines[0]["location"], "--period 2026-14");
     assert!(lines[0]["line"].is_null() && lines[0]["file"].is_null());
 }
+
+#[test]
+fn each_amount_is_shown_at_its_component_rounding() {
+    // `fine` rounds to 0.001, `coarse` to the policy's 0.01. With sales 4.87:
+    // fine = 4.87 x 10% = 0.487 (exact at 0.001), coarse = 4.87 x 5% = 0.2435 -> 0.24;
+    // total 0.487 + 0.24 = 0.727, shown with 3 decimals (the finest); coarse as 0.24.
+    let policy = POLICY.replace(
+        "component commission monthly {\n  pay sum(sales.amount) * 10%\n}\n",
+        "component fine monthly {\n  pay sum(sales.amount) * 10%\n  rounding half_up 0.001\n}\n\n\
+         component coarse monthly {\n  pay sum(sales.amount) * 5%\n}\n",
+    );
+    let sales = "id,date,payee,amount\nS1,2026-01-05,M1,4.87\n";
+    Test::new()
+        .policy(&policy)
+        .ledger("sales", sales)
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,period,fine,coarse,total\nM1,2026-01,0.487,0.24,0.727\n")
+        .run();
+    let ran = Test::new().policy(&policy).ledger("sales", sales).args(["run", "{policy}", "--format", "json"]).run();
+    let doc: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(doc["statements"][0]["components"]["fine"], "0.487");
+    assert_eq!(doc["statements"][0]["components"]["coarse"], "0.24");
+    assert_eq!(doc["statements"][0]["total"], "0.727");
+    assert_eq!(doc["component_totals"]["fine"], "0.487");
+    assert_eq!(doc["total"], "0.727");
+    let ran = Test::new().policy(&policy).ledger("sales", sales).args(["run", "{policy}"]).run();
+    assert!(ran.stdout.contains("0.487") && ran.stdout.contains("0.727"), "{}", ran.stdout);
+    // The report shows the same figures: fine 0.487, coarse 0.24, total 0.727.
+    let dir = tempfile::tempdir().unwrap();
+    Test::in_dir(dir.path())
+        .policy(&policy)
+        .ledger("sales", sales)
+        .args(["report", "{policy}", "--period", "2026-01", "--format", "md", "--one-file", "-o", "{dir}/out"])
+        .run();
+    let text = fs::read_to_string(dir.path().join("out/2026-01-report.md")).unwrap();
+    assert!(text.contains("| M1 | 0.487 | 0.24 | 0.727 |"), "{text}");
+    assert!(text.contains("| fine | 0.487 |") && text.contains("| coarse | 0.24 |"), "{text}");
+}
