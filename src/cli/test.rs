@@ -89,9 +89,7 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
         // JUnit output is for machines: keep stdout pure XML and put coverage on stderr.
         match args.format {
             Format::Human => super::emit(&out, None)?,
-            Format::Junit => {
-                let _ = std::io::stderr().write_all(out.as_bytes());
-            }
+            Format::Junit => super::note(&out),
         }
     }
     if args.accept {
