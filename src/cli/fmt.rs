@@ -50,8 +50,8 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
             super::emit(&format!("{shown}: not formatted\n"), None)?;
             code = 1;
         } else if !args.diff {
-            super::emit(&formatted, Some(&path))?;
-            let _ = writeln!(std::io::stderr(), "formatted {shown}");
+            super::emit_in_place(&formatted, &path)?;
+            super::note(&format!("formatted {shown}"));
         }
     }
     Ok(code)

@@ -72,6 +72,7 @@ pub fn without_bom(text: String) -> String {
 /// Reads and checks a policy; warnings come back with the plan.
 pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyProblems), Error> {
     let shown = path.display().to_string();
+    super::output::note_input(path);
     let text =
         read_policy(path).map_err(|e| DataError::of(&shown, IoKind::CannotReadPolicy { error: e.to_string() }))?;
     check_source(SourceFile::new(shown, text))
@@ -167,6 +168,11 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
             );
         }
         bindings.push((name, path));
+        // `PATH#SHEET` reads PATH: either way, no output may replace the file.
+        super::output::note_input(std::path::Path::new(path));
+        if let Some((file, _)) = path.rsplit_once('#') {
+            super::output::note_input(std::path::Path::new(file));
+        }
     }
     let mut out = Vec::with_capacity(plans.len());
     for plan in plans {

@@ -13,6 +13,7 @@ use commission::diagnostics::DataError;
 pub fn read(spec: &str) -> Result<String, DataError> {
     let path = Path::new(spec);
     if path.exists() {
+        super::output::note_input(path);
         return super::inputs::read_policy(path)
             .map_err(|e| DataError::of(spec, IoKind::CannotReadPolicy { error: e.to_string() }));
     }

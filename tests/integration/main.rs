@@ -23,12 +23,14 @@ mod ledgers;
 mod limits;
 mod lints;
 mod message_formats;
+mod output_safety;
 mod policy_tests;
 mod properties;
 mod random_policies;
 mod report;
 mod seed_plan;
 mod snapshots;
+mod streaming;
 mod syntax_codes;
 mod worked_examples;
 
