@@ -1,13 +1,17 @@
 //! Money: the plan's currency (code, decimals, the signs ledgers write it with), rounding to a
 //! step with a named mode, and the one way figures are rounded and formatted for display.
 //!
-//! A leaf: uses only `lang` (rounding modes).
+//! A leaf: uses only `lang` (rounding modes) and `value` (exact numbers).
 
 use std::fmt;
 
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive, Zero};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::lang::RoundingMode;
+use crate::value::Exact;
 
 /// The currency of a plan: its ISO 4217 code, the decimals of its minor unit (a ledger amount
 /// may not have more) and the signs a ledger may write before an amount (`¥1,234.56`).
@@ -75,14 +79,49 @@ impl Rounding {
 
     /// Rounds `value` to a multiple of the step. `None` on overflow.
     pub fn apply(&self, value: Decimal) -> Option<Decimal> {
-        let strategy = match self.mode {
-            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-            RoundingMode::Down => RoundingStrategy::ToZero,
-            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        self.apply_exact(&Exact::Dec(value))
+    }
+
+    /// Rounds an exact number to a multiple of the step: the one place a statement's exact
+    /// arithmetic becomes an amount. The number of steps is found exactly (a fraction), so a
+    /// value just below a half is never rounded up. `None` when the amount does not fit.
+    pub fn apply_exact(&self, value: &Exact) -> Option<Decimal> {
+        // A decimal to a power-of-ten step (0.01, 1) is rounded by `Decimal` itself: rounding
+        // a decimal to fewer places is exact, and fast.
+        let step = self.step.normalize();
+        if let (Exact::Dec(d), 1) = (value, step.mantissa()) {
+            let strategy = match self.mode {
+                RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+                RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+                RoundingMode::Down => RoundingStrategy::ToZero,
+                RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            };
+            let mut rounded = d.round_dp_with_strategy(step.scale(), strategy);
+            rounded.rescale(self.scale());
+            return Some(rounded);
+        }
+        let step = Exact::Dec(self.step).ratio();
+        if step.is_zero() {
+            return None;
+        }
+        let steps = value.ratio() / step;
+        let whole = steps.abs().trunc();
+        let part = steps.abs() - &whole;
+        let half = BigRational::new(1.into(), 2.into());
+        let away = match self.mode {
+            RoundingMode::Down => false,
+            RoundingMode::Up => !part.is_zero(),
+            RoundingMode::HalfUp => part >= half,
+            RoundingMode::HalfEven => part > half || (part == half && whole.to_integer().is_odd()),
         };
-        let steps = value.checked_div(self.step)?.round_dp_with_strategy(0, strategy);
-        let mut rounded = steps.checked_mul(self.step)?;
+        let mut count = whole.to_integer();
+        if away {
+            count += 1;
+        }
+        if steps.is_negative() {
+            count = -count;
+        }
+        let mut rounded = Decimal::try_from_i128_with_scale(count.to_i128()?, 0).ok()?.checked_mul(self.step)?;
         rounded.rescale(self.scale());
         Some(rounded)
     }
@@ -101,8 +140,12 @@ pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole.is_zero() {
         return None;
     }
-    let ratio = part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)?;
-    Some(round_display(ratio, 2))
+    // The exact quotient, rounded once (a 28-digit quotient could sit on a half and round
+    // the wrong way).
+    match Exact::Dec(part.checked_mul(Decimal::ONE_HUNDRED)?).checked_div(&Exact::Dec(whole)).ok()? {
+        Exact::Dec(ratio) => Some(round_display(ratio, 2)),
+        fraction => Rounding { mode: RoundingMode::HalfUp, step: Decimal::new(1, 2) }.apply_exact(&fraction),
+    }
 }
 
 pub fn mode_name(mode: RoundingMode) -> &'static str {
@@ -171,6 +214,40 @@ mod tests {
         assert_eq!(Rounding { mode: RoundingMode::HalfUp, step: dec!(10) }.apply(dec!(1234.5)), Some(dec!(1230)));
         // 0.05 steps: 1.025 / 0.05 = 20.5 -> 21 -> 1.05.
         assert_eq!(Rounding { mode: RoundingMode::HalfUp, step: dec!(0.05) }.apply(dec!(1.025)), Some(dec!(1.05)));
+    }
+
+    /// Rounding exact fractions; each worked by hand.
+    #[test]
+    fn rounding_fractions() {
+        let third = |n: i64| Exact::from(Decimal::from(n)).checked_div(&Exact::from(dec!(3))).unwrap();
+        let to_fen = |mode| Rounding { mode, step: dec!(0.01) };
+        // 2/3 = 0.666…: half-up 0.67, down 0.66, up 0.67; -2/3: -0.67 half-up.
+        assert_eq!(to_fen(RoundingMode::HalfUp).apply_exact(&third(2)), Some(dec!(0.67)));
+        assert_eq!(to_fen(RoundingMode::Down).apply_exact(&third(2)), Some(dec!(0.66)));
+        assert_eq!(to_fen(RoundingMode::Up).apply_exact(&third(2)), Some(dec!(0.67)));
+        assert_eq!(to_fen(RoundingMode::HalfUp).apply_exact(&third(-2)), Some(dec!(-0.67)));
+        // 1/3 to the yuan, up: 1.
+        assert_eq!(Rounding { mode: RoundingMode::Up, step: dec!(1) }.apply_exact(&third(1)), Some(dec!(1)));
+        // 0.005 minus 1/3 × 10^-28 is just below the half fen: half-up gives 0.00, whereas
+        // 28-digit decimals would make it 0.005 and round it up.
+        let tiny = third(1).checked_mul(&Exact::from(dec!(0.0000000000000000000000000001))).unwrap();
+        let below = Exact::from(dec!(0.005)).checked_sub(&tiny).unwrap();
+        assert_eq!(to_fen(RoundingMode::HalfUp).apply_exact(&below), Some(dec!(0.00)));
+        // Step 3 (yuan): 4.5 / 3 = 1.5 steps, half-even -> 2 steps = 6; 7.5 / 3 = 2.5 -> 2 = 6.
+        let threes = Rounding { mode: RoundingMode::HalfEven, step: dec!(3) };
+        assert_eq!(threes.apply_exact(&Exact::from(dec!(4.5))), Some(dec!(6)));
+        assert_eq!(threes.apply_exact(&Exact::from(dec!(7.5))), Some(dec!(6)));
+    }
+
+    /// 100 × 100,500,000,000,000,000,000,000.01 / (10^25 + 1) = 1.005 − 1/(2 × 10^27 + 200)
+    /// (worked by hand: 1.005 × (10^25 + 1) = 100 × the part + 0.005), just below the half:
+    /// 1.00%. A 28-digit quotient is 1.005000… and showed 1.01%.
+    #[test]
+    fn a_percentage_is_rounded_from_the_exact_quotient() {
+        assert_eq!(percent(dec!(100500000000000000000000.01), dec!(10000000000000000000000001)), Some(dec!(1.00)));
+        assert_eq!(percent(dec!(1), dec!(3)), Some(dec!(33.33)));
+        assert_eq!(percent(dec!(1), dec!(8)), Some(dec!(12.5)));
+        assert_eq!(percent(dec!(1), dec!(0)), None);
     }
 
     #[test]

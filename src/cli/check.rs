@@ -23,7 +23,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
     let mut code = 0;
     for path in &args.policies {
         let shown = path.display().to_string();
-        let loaded = std::fs::read_to_string(path)
+        let loaded = super::inputs::read_policy(path)
             .map_err(|e| Error::from(DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() })))
             .and_then(|text| Ok(policy_test::load(SourceFile::new(shown.clone(), text))?));
         match loaded {

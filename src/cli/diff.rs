@@ -1,6 +1,5 @@
 //! `commission diff`: two plans (files or git revisions) on the same ledgers.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -55,7 +54,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
     };
     let cmp = compare(&old, old_files, &new, new_files, range)?;
     for note in &cmp.evaluation.notes {
-        let _ = writeln!(std::io::stderr(), "note: {note}");
+        super::note(&format!("note: {note}"));
     }
     let text = match &args.explain {
         Some(payee) => {

@@ -27,7 +27,7 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
     let mut code = 0;
     for path in policy_paths(&args.paths)? {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
+        let text = super::inputs::read_policy(&path)
             .map_err(|e| DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() }))?;
         let formatted = match commission::fmt::format(&text) {
             Ok(f) => f,
@@ -50,8 +50,8 @@ pub fn fmt(args: FmtArgs) -> Result<u8, Error> {
             super::emit(&format!("{shown}: not formatted\n"), None)?;
             code = 1;
         } else if !args.diff {
-            super::emit(&formatted, Some(&path))?;
-            let _ = writeln!(std::io::stderr(), "formatted {shown}");
+            super::emit_in_place(&formatted, &path)?;
+            super::note(&format!("formatted {shown}"));
         }
     }
     Ok(code)

@@ -1,6 +1,5 @@
 //! `commission generate`: synthetic ledgers for trying a plan before real data exists.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -112,8 +111,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
     let months = Period::months_between(from, to).len();
     let total = Decimal::new(i64::try_from(generated.total_fen).unwrap_or(i64::MAX), 2);
     let names: Vec<&str> = generated.files.iter().map(|f| f.name).collect();
-    let _ = writeln!(
-        std::io::stderr(),
+    super::note(&format!(
         "wrote {} in {}: {} sales over {months} months totalling {} ({} a month), {} payees, seed {}",
         names.join(", "),
         args.output.display(),
@@ -122,6 +120,6 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         format_grouped(commission::money::round_display(total / Decimal::from(months.max(1)), 2), 2),
         args.managers,
         args.seed
-    );
+    ));
     Ok(())
 }

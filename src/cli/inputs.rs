@@ -16,7 +16,7 @@ use commission::suggest;
 #[derive(clap::Args)]
 pub struct LedgerArgs {
     /// Bind a declared input to a ledger: NAME=PATH (repeat for each input). PATH is a CSV
-    /// file, or an .xlsx workbook (its first sheet, or PATH#SHEET)
+    /// file, or an .xlsx workbook (its first visible sheet, or PATH#SHEET)
     #[arg(long, value_name = "NAME=PATH")]
     pub data: Vec<String>,
     /// Encoding of the CSV ledgers: utf-8 (default) or gbk (GB18030, as Excel saves CSV on a
@@ -55,11 +55,26 @@ impl RangeArgs {
     }
 }
 
+/// A policy file's text. A UTF-8 byte-order mark at its start (Windows Notepad writes one) is
+/// not part of the text: it is dropped, so lines and columns are the ones an editor shows.
+pub fn read_policy(path: &std::path::Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path).map(without_bom)
+}
+
+/// `text` without a leading byte-order mark.
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
 /// Reads and checks a policy; warnings come back with the plan.
 pub fn load_policy(path: &std::path::Path) -> Result<(Plan, PolicyProblems), Error> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| DataError::of(&shown, IoKind::CannotReadPolicy { error: e.to_string() }))?;
+    super::output::note_input(path);
+    let text =
+        read_policy(path).map_err(|e| DataError::of(&shown, IoKind::CannotReadPolicy { error: e.to_string() }))?;
     check_source(SourceFile::new(shown, text))
 }
 
@@ -153,6 +168,11 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
             );
         }
         bindings.push((name, path));
+        // `PATH#SHEET` reads PATH: either way, no output may replace the file.
+        super::output::note_input(std::path::Path::new(path));
+        if let Some((file, _)) = path.rsplit_once('#') {
+            super::output::note_input(std::path::Path::new(file));
+        }
     }
     let mut out = Vec::with_capacity(plans.len());
     for plan in plans {

@@ -11,6 +11,7 @@ mod explain_code;
 mod fmt;
 mod generate;
 mod inputs;
+pub(crate) mod output;
 mod performance;
 mod revision;
 mod run;
@@ -23,6 +24,7 @@ use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commission::diagnostics::{Error, MessageFormat};
+pub(crate) use output::{emit, emit_in_place, emit_with};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -141,23 +143,22 @@ fn print_warnings(report: &commission::diagnostics::PolicyProblems) {
     }
 }
 
-/// Writes `text` to `path` atomically (a temporary file in the same folder, then a rename),
-/// so a failed run never leaves a partial file; or to stdout without a path.
-fn emit(text: &str, path: Option<&std::path::Path>) -> Result<(), Error> {
-    use commission::diagnostics::io::IoKind;
-    use commission::diagnostics::DataError;
-    let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(text.as_bytes())
-            .map_err(|e| DataError::of("stdout", IoKind::CannotWriteStdout { error: e.to_string() }).into());
-    };
-    let shown = path.display().to_string();
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| DataError::of(&shown, IoKind::CannotCreateOutput { error: e.to_string() }))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| DataError::of(&shown, IoKind::CannotWriteOutput { error: e.to_string() }))?;
-    tmp.persist(path).map_err(|e| DataError::of(&shown, IoKind::CannotWriteOutput { error: e.error.to_string() }))?;
-    Ok(())
+/// Lines for a person on standard error (what was written, row counts, coverage): as they are,
+/// or with `--message-format json` one JSON object per line (`severity` "info", `message`), so
+/// that every line on standard error is JSON in that format. Unseen characters are escaped.
+fn note(text: &str) {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = commission::diagnostics::shown(line, false);
+        if message_format() == MessageFormat::Json {
+            if !line.trim().is_empty() {
+                out.push_str(&serde_json::json!({"severity": "info", "message": line}).to_string());
+                out.push('\n');
+            }
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let _ = std::io::stderr().write_all(out.as_bytes());
 }

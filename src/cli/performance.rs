@@ -1,5 +1,6 @@
 //! `commission report`: the monthly performance report per payee, and the team overview.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -63,9 +64,55 @@ fn month(flag: &str, text: &str) -> Result<Period, Error> {
     }
 }
 
-/// A payee id as a file name: letters, digits (any script), `-` and `_` kept.
-fn file_stem(payee: &str) -> String {
-    payee.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+/// The stems of the report's own pages, which no payee's page may take.
+const RESERVED_STEMS: [&str; 2] = ["team", "report"];
+
+/// The longest part of a payee id kept in a file name (file systems allow 255 bytes).
+const MAX_STEM_CHARS: usize = 64;
+
+/// Each payee's file stem, unique and safe for every id: the id itself when it is only
+/// letters, digits (any script) and `-`, not too long and not a page of the report's own;
+/// else the id with every other character made `_`, cut to 64 characters, then `~` and the
+/// first 8 hex digits of the SHA-256 of the id (a `~` never appears in a kept id, so a
+/// hashed stem never equals a kept one). Ids that differ only in case (`M1`, `m1`: one file
+/// on Windows and macOS) are both hashed, and so are ids whose hashed stems would meet.
+fn file_stems<'a>(payees: impl Iterator<Item = &'a str>) -> HashMap<&'a str, String> {
+    use sha2::{Digest, Sha256};
+    let hashed = |id: &str, hex_digits: usize| {
+        let slug: String =
+            id.chars().take(MAX_STEM_CHARS).map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let digest: String = Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        format!("{slug}~{}", digest.get(..hex_digits).unwrap_or(&digest))
+    };
+    let kept = |id: &str| {
+        !id.is_empty()
+            && id.chars().count() <= MAX_STEM_CHARS
+            && id.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && !RESERVED_STEMS.iter().any(|r| r.eq_ignore_ascii_case(id))
+    };
+    let ids: Vec<&str> = payees.collect();
+    let mut stems: HashMap<&str, String> =
+        ids.iter().map(|id| (*id, if kept(id) { (*id).to_string() } else { hashed(id, 8) })).collect();
+    // Case-insensitive file systems: stems equal but for case are all hashed, with the whole
+    // digest if even that is not enough.
+    for hex_digits in [8, 64] {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for stem in stems.values() {
+            *seen.entry(stem.to_lowercase()).or_default() += 1;
+        }
+        let clashing: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| stems.get(id).is_some_and(|s| seen.get(&s.to_lowercase()) > Some(&1)))
+            .collect();
+        if clashing.is_empty() {
+            break;
+        }
+        for id in clashing {
+            stems.insert(id, hashed(id, if hex_digits == 8 && kept(id) { 8 } else { 64 }));
+        }
+    }
+    stems
 }
 
 pub fn run(args: ReportArgs) -> Result<(), Error> {
@@ -107,8 +154,8 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
         Format::Md => "md",
     };
     // Everything is rendered before anything is written.
-    let mut outputs: Vec<(PathBuf, String)> = Vec::new();
-    let name = |stem: &str| args.output.join(format!("{to}-{stem}.{ext}"));
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    let name = |stem: &str| format!("{to}-{stem}.{ext}");
     if args.one_file {
         let text = match args.format {
             Format::Html => performance_html::single_file(&reports),
@@ -123,15 +170,18 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
         };
         outputs.push((name("report"), text));
     } else {
+        let stems =
+            file_stems(reports.payees.iter().map(|p| &*p.payee).chain(reports.team.rows.iter().map(|r| &*r.payee)));
+        let stem = |payee: &str| stems.get(payee).cloned().unwrap_or_default();
         for p in &reports.payees {
             let text = match args.format {
                 Format::Html => performance_html::payee_page(&reports, p),
                 Format::Md => performance_md::payee(&reports, p),
             };
-            outputs.push((name(&file_stem(&p.payee)), text));
+            outputs.push((name(&stem(&p.payee)), text));
         }
         if args.payee.is_none() {
-            let link = |payee: &str| Some(format!("{to}-{}.{ext}", file_stem(payee)));
+            let link = |payee: &str| Some(name(&stem(payee)));
             let text = match args.format {
                 Format::Html => performance_html::team_page(&reports, &link),
                 Format::Md => performance_md::team(&reports),
@@ -139,13 +189,14 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
             outputs.push((name("team"), text));
         }
     }
-    std::fs::create_dir_all(&args.output).map_err(|e| {
-        DataError::of(args.output.display().to_string(), IoKind::CannotCreateFolder { error: e.to_string() })
-    })?;
-    for (path, text) in &outputs {
-        super::emit(text, Some(path))?;
-    }
+    super::output::write_folder(&args.output, &outputs)?;
+    let outputs: Vec<(PathBuf, String)> = outputs.into_iter().map(|(n, t)| (args.output.join(n), t)).collect();
     let listing: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();
-    eprintln!("wrote {} file{}: {}", outputs.len(), if outputs.len() == 1 { "" } else { "s" }, listing.join(", "));
+    super::note(&format!(
+        "wrote {} file{}: {}",
+        outputs.len(),
+        if outputs.len() == 1 { "" } else { "s" },
+        listing.join(", ")
+    ));
     Ok(())
 }

@@ -13,7 +13,8 @@ use commission::diagnostics::DataError;
 pub fn read(spec: &str) -> Result<String, DataError> {
     let path = Path::new(spec);
     if path.exists() {
-        return std::fs::read_to_string(path)
+        super::output::note_input(path);
+        return super::inputs::read_policy(path)
             .map_err(|e| DataError::of(spec, IoKind::CannotReadPolicy { error: e.to_string() }));
     }
     let Some((rev, file)) = spec.split_once(':').filter(|(r, f)| !r.is_empty() && !f.is_empty()) else {
@@ -27,7 +28,7 @@ pub fn read(spec: &str) -> Result<String, DataError> {
         .map_err(|_| DataError::of(spec, IoKind::UnknownRevision { rev: rev.to_string() }))?;
     let bytes = git(&["show", &format!("{rev}:{file}")])
         .map_err(|_| DataError::of(spec, IoKind::NotInRevision { file: file.to_string(), rev: rev.to_string() }))?;
-    String::from_utf8(bytes).map_err(|_| DataError::of(spec, IoKind::PolicyNotUtf8))
+    String::from_utf8(bytes).map(super::inputs::without_bom).map_err(|_| DataError::of(spec, IoKind::PolicyNotUtf8))
 }
 
 enum GitError {

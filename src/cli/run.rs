@@ -62,16 +62,17 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
         .map(|w| commission::diagnostics::render_diagnostic_as(w, super::message_format()))
         .collect();
     let _ = std::io::Write::write_all(&mut std::io::stderr(), warnings.as_bytes());
-    let text = match args.format {
-        Format::Table => report::table::render(&plan, &result),
-        Format::Json => report::json::render(&plan, &result),
-        Format::Csv => report::csv::render(&plan, &result),
-    };
-    super::emit(&text, args.output.as_deref())?;
+    // JSON and CSV are written statement by statement as they are rendered; the table is for
+    // a person reading a terminal and is laid out whole (its column widths need every row).
+    super::emit_with(args.output.as_deref(), super::output::Target::New, |out| match args.format {
+        Format::Table => out.write_all(report::table::render(&plan, &result).as_bytes()),
+        Format::Json => report::json::write(&plan, &result, out),
+        Format::Csv => report::csv::write(&plan, &result, out),
+    })?;
     // CSV has one row per statement and no room for a summary: the row accounting goes to
     // standard error, where a person running the command still sees it.
     if matches!(args.format, Format::Csv) {
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), report::row_counts(&plan, &result).as_bytes());
+        super::note(&report::row_counts(&plan, &result));
     }
     let mut code = 0;
     if let Some(coverage) = &options.coverage {
@@ -83,7 +84,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
             code = 1;
         }
         // Standard output holds the statements (maybe JSON); coverage goes beside it.
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), out.as_bytes());
+        super::note(&out);
     }
     Ok(code)
 }

@@ -44,7 +44,7 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
     let mut loaded = Vec::new();
     for path in policy_paths(&args.paths)? {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
+        let text = super::inputs::read_policy(&path)
             .map_err(|e| DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() }))?;
         match policy_test::load(SourceFile::new(shown.clone(), text.clone())) {
             Ok(suite) => {
@@ -89,19 +89,16 @@ pub fn test(args: TestArgs) -> Result<u8, Error> {
         // JUnit output is for machines: keep stdout pure XML and put coverage on stderr.
         match args.format {
             Format::Human => super::emit(&out, None)?,
-            Format::Junit => {
-                let _ = std::io::stderr().write_all(out.as_bytes());
-            }
+            Format::Junit => super::note(&out),
         }
     }
     if args.accept {
         for (path, shown, text, suite, results, _) in &loaded {
             if let Some(updated) = policy_test::accept::accept(text, suite, results) {
-                super::emit(&updated, Some(path))?;
-                let _ = writeln!(
-                    std::io::stderr(),
+                super::emit_in_place(&updated, path)?;
+                super::note(&format!(
                     "accepted the computed figures into {shown}; review the change before committing"
-                );
+                ));
             }
         }
     }

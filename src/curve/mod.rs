@@ -17,10 +17,10 @@ use rust_decimal::Decimal;
 
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::io::IoKind;
-use crate::eval::expr::{eval, Env};
+use crate::eval::expr::{eval_exact, Env, Val};
 use crate::eval::EvalError;
 use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
-use crate::value::Value;
+use crate::value::{Exact, Value};
 
 /// One sampled point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,18 +106,18 @@ fn substitute(e: &Expr, base: &Expr, value: Decimal) -> Expr {
 
 /// Statement environment for a curve: lets as computed, nothing else has a value.
 struct CurveEnv {
-    lets: Vec<Value>,
+    lets: Vec<Val>,
 }
 
 impl Env for CurveEnv {
     fn column(&self, _: usize) -> Value {
         Value::Missing
     }
-    fn let_value(&self, index: usize) -> Value {
-        self.lets.get(index).cloned().unwrap_or(Value::Missing)
+    fn let_value(&self, index: usize) -> Val {
+        self.lets.get(index).cloned().unwrap_or(Val::MISSING)
     }
-    fn aggregate(&self, _: usize) -> Result<Value, EvalError> {
-        Ok(Value::Missing)
+    fn aggregate(&self, _: usize) -> Result<Val, EvalError> {
+        Ok(Val::MISSING)
     }
     fn lookup(&self, _: usize) -> Value {
         Value::Missing
@@ -138,11 +138,16 @@ fn payout(plan: &Plan, component: &Component, base: &Expr, x: Decimal) -> Result
         _ => None,
     };
     for (i, l) in component.lets.iter().enumerate() {
-        let v = if base_let == Some(i) { Value::Number(x) } else { eval(plan, &substitute(&l.value, base, x), &env)? };
+        let v = if base_let == Some(i) {
+            Val::Num(Exact::Dec(x))
+        } else {
+            eval_exact(plan, &substitute(&l.value, base, x), &env)?
+        };
         env.lets.push(v);
     }
-    let number = |e: &Expr, env: &CurveEnv| -> Result<Option<Decimal>, EvalError> {
-        Ok(eval(plan, &substitute(e, base, x), env)?.as_number())
+    // Exact as in a run, rounded once by the component's rule.
+    let number = |e: &Expr, env: &CurveEnv| -> Result<Option<Exact>, EvalError> {
+        Ok(eval_exact(plan, &substitute(e, base, x), env)?.number().cloned())
     };
     let mut amount =
         number(&component.pay, &env)?.ok_or_else(|| EvalError::new(EvalKind::NotOnlyTheBase, component.pay.span))?;
@@ -152,7 +157,7 @@ fn payout(plan: &Plan, component: &Component, base: &Expr, x: Decimal) -> Result
     if let Some(floor) = component.floor.as_ref().map(|f| number(f, &env)).transpose()?.flatten() {
         amount = amount.max(floor);
     }
-    component.rounding.apply(amount).ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))
+    component.rounding.apply_exact(&amount).ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))
 }
 
 /// The curve of `component` for bases from `from` to `to` every `step`, plus the points one

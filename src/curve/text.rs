@@ -117,7 +117,7 @@ pub fn csv(curve: &Curve, vs: Option<&Curve>) -> String {
         if n.is_empty() {
             out.push_str(",\n");
         } else {
-            let _ = writeln!(out, ",\"{}\"", n.replace('"', "\"\""));
+            let _ = writeln!(out, ",\"{}\"", crate::report::csv::neutralise(&n).replace('"', "\"\""));
         }
     }
     out

@@ -5,13 +5,14 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::encoding::{looks_like_gbk, looks_like_utf8_text, TextEncoding, UTF8_BOM};
+use super::csv_split::{SplitError, Splitter, MAX_RECORD_BYTES};
+use super::encoding::{looks_like_gbk, looks_like_utf8_text, sniff, TextEncoding, UTF8_BOM};
 use super::text_rows::{ReadProblem, RowReader};
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 
 pub struct CsvRows {
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: Splitter<BufReader<Box<dyn Read>>>,
     bytes: csv::ByteRecord,
     encoding: TextEncoding,
     shown: String,
@@ -44,6 +45,9 @@ impl CsvRows {
         let mut buffered = BufReader::with_capacity(SNIFF, input);
         let head =
             buffered.fill_buf().map_err(|e| DataError::of(&shown, LedgerKind::CannotRead { error: e.to_string() }))?;
+        if let Some(what) = sniff(head) {
+            return Err(DataError::of(&shown, LedgerKind::NotALedger { what, workbook: false }));
+        }
         if head.starts_with(UTF8_BOM) {
             // A byte-order mark says UTF-8 in so many words; it overrides `--encoding`.
             encoding = TextEncoding::Utf8;
@@ -51,12 +55,8 @@ impl CsvRows {
         } else if encoding == TextEncoding::Gbk && looks_like_utf8_text(head) {
             return Err(utf8_not_gbk(&shown));
         }
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Box::new(buffered) as Box<dyn Read>);
         Ok(CsvRows {
-            reader,
+            reader: Splitter::new(buffered),
             bytes: csv::ByteRecord::new(),
             encoding,
             shown,
@@ -64,6 +64,35 @@ impl CsvRows {
             other_fields: 0,
             line_map: None,
         })
+    }
+
+    /// The line a line of the CSV text stands for: itself, or a policy's line for inline rows.
+    fn file_line(&self, line: u64) -> u64 {
+        match &self.line_map {
+            Some(map) => usize::try_from(line.saturating_sub(1)).ok().and_then(|i| map.get(i)).copied().unwrap_or(line),
+            None => line,
+        }
+    }
+
+    fn split_error(&self, e: SplitError) -> DataError {
+        match e {
+            SplitError::Io(e) => DataError::of(&self.shown, LedgerKind::CannotRead { error: e.to_string() }),
+            SplitError::TooLong { line, start, open_quote } => DataError::of(
+                self.at_line(self.file_line(line)),
+                LedgerKind::RowTooLong {
+                    limit: MAX_RECORD_BYTES,
+                    start: String::from_utf8_lossy(&start).into_owned(),
+                    open_quote: open_quote.map(|l| self.file_line(l)),
+                },
+            ),
+            SplitError::AfterQuote { line, field, text } => DataError::of(
+                self.at_field(self.file_line(line), field),
+                LedgerKind::TextAfterQuote { text: String::from_utf8_lossy(&text).into_owned() },
+            ),
+            SplitError::Unclosed { line, field } => {
+                DataError::of(self.at_field(self.file_line(line), field), LedgerKind::UnclosedQuote)
+            }
+        }
     }
 
     fn undecodable(&self, line: u64, column: usize, raw: &[u8]) -> DataError {
@@ -86,20 +115,10 @@ impl RowReader for CsvRows {
     fn next_row(&mut self, fields: &mut csv::StringRecord) -> Result<Option<u64>, ReadProblem> {
         // The buffers pass back and forth without copying the row: bytes in, text out.
         self.bytes = std::mem::take(fields).into_byte_record();
-        let more = self.reader.read_byte_record(&mut self.bytes).map_err(|e| {
-            let line = e.position().map_or(String::new(), |p| format!(":{}", p.line()));
-            ReadProblem::Fatal(DataError::of(
-                format!("{}{line}", self.shown),
-                LedgerKind::CannotRead { error: e.to_string() },
-            ))
-        })?;
-        if !more {
-            return Ok(None);
-        }
-        let line = self.bytes.position().map_or(0, |p| p.line());
-        let line = match &self.line_map {
-            Some(map) => usize::try_from(line.saturating_sub(1)).ok().and_then(|i| map.get(i)).copied().unwrap_or(line),
-            None => line,
+        let line = match self.reader.next_record(&mut self.bytes) {
+            Ok(Some(line)) => self.file_line(line),
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(ReadProblem::Fatal(self.split_error(e))),
         };
         match self.encoding {
             TextEncoding::Utf8 => match csv::StringRecord::from_byte_record(std::mem::take(&mut self.bytes)) {

@@ -1,7 +1,10 @@
 //! Text encodings of CSV ledgers. UTF-8 is the default; GBK/GB18030 (what Excel on a Chinese
 //! Windows saves as "CSV") is read only when `--encoding gbk` asks for it. The encoding is
 //! never guessed: a wrong guess garbles payee names without any error, and a garbled name
-//! is a different payee.
+//! is a different payee. A file that is not text in a byte encoding at all (UTF-16, an old
+//! `.xls`, an OpenDocument or other zip file) is told from its first bytes and named.
+
+use crate::diagnostics::ledger::FileKind;
 
 /// How the bytes of a CSV ledger are turned into text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +47,53 @@ impl TextEncoding {
 
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// What a file that is not a CSV ledger is, told from its first bytes, or `None` if it may be
+/// one (text in some 8-bit encoding, which the reader then checks field by field).
+pub fn sniff(head: &[u8]) -> Option<FileKind> {
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    if head.starts_with(OLE) {
+        return Some(FileKind::OldOffice);
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        // An OpenDocument file starts with its `mimetype` entry, stored as is; a workbook's
+        // entries are under `xl/`.
+        return Some(if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
+            FileKind::OpenDocument
+        } else if contains(head, b"xl/") {
+            FileKind::Xlsx
+        } else {
+            FileKind::Zip
+        });
+    }
+    if head.starts_with(b"\xFF\xFE\0\0") || head.starts_with(b"\0\0\xFE\xFF") {
+        return Some(FileKind::Utf32);
+    }
+    if head.starts_with(b"\xFF\xFE") {
+        return Some(FileKind::Utf16 { big_endian: false });
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return Some(FileKind::Utf16 { big_endian: true });
+    }
+    // UTF-16 without a byte-order mark: ASCII characters (commas, digits, Latin letters) have
+    // a zero byte after them (little-endian) or before them (big-endian). Text in UTF-8 or
+    // GBK has no zero bytes at all.
+    let sample = head.get(..head.len().min(512)).unwrap_or(head);
+    let zeros = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    let pairs = sample.len() / 2;
+    if pairs >= 2 && odd * 2 >= pairs && even * 8 < pairs {
+        return Some(FileKind::Utf16 { big_endian: false });
+    }
+    if pairs >= 2 && even * 2 >= pairs && odd * 8 < pairs {
+        return Some(FileKind::Utf16 { big_endian: true });
+    }
+    None
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 /// Bytes that are not UTF-8 but read cleanly as GB18030 text with Chinese (or other non-ASCII)
 /// characters: almost certainly a ledger saved by Excel on a Chinese Windows.
 pub fn looks_like_gbk(bytes: &[u8]) -> bool {
@@ -85,6 +135,26 @@ mod tests {
         // A lone 0xFF is neither.
         assert!(!looks_like_gbk(b"\xff"));
         assert_eq!(TextEncoding::Gbk.decode(b"\xff"), None);
+    }
+
+    #[test]
+    fn files_that_are_not_csv_are_named() {
+        // "id,a" in UTF-16: each ASCII character is followed (LE) or preceded (BE) by a zero.
+        let le: Vec<u8> = "id,amount\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = "id,amount\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(sniff(&le), Some(FileKind::Utf16 { big_endian: false }));
+        assert_eq!(sniff(&be), Some(FileKind::Utf16 { big_endian: true }));
+        assert_eq!(sniff(&[b"\xFF\xFE".as_slice(), &le].concat()), Some(FileKind::Utf16 { big_endian: false }));
+        assert_eq!(sniff(b"\xFF\xFE\0\0i\0\0\0"), Some(FileKind::Utf32));
+        assert_eq!(sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0"), Some(FileKind::OldOffice));
+        let ods = b"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK";
+        assert_eq!(sniff(ods), Some(FileKind::OpenDocument));
+        assert_eq!(sniff(b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml"), Some(FileKind::Xlsx));
+        assert_eq!(sniff(b"PK\x03\x04....notes.txt"), Some(FileKind::Zip));
+        // Text, and a stray zero byte in text, are left to the reader.
+        assert_eq!(sniff("id,amount\n王芳,1\n".as_bytes()), None);
+        assert_eq!(sniff(b"id,date\nS1,\xff\xfe\0\x81,c\n"), None);
+        assert_eq!(sniff(b""), None);
     }
 
     #[test]

@@ -1,21 +1,24 @@
 //! Ledgers: CSV files and workbooks read against the plan's declared input schemas.
 //!
-//! [`source`] says where an input's rows come from; [`csv_reader`] and [`xlsx_reader`] turn
-//! a file into text rows ([`text_rows`]); [`ledger`] checks each row against the schema;
-//! [`parse_value`] turns one field into a typed value; [`ids`] says which text a payee or key
-//! may be and when two look alike.
+//! [`source`] says where an input's rows come from; [`csv_reader`] (splitting with
+//! [`csv_split`]) and [`xlsx_reader`] (with [`xlsx_formulas`]) turn a file into text rows
+//! ([`text_rows`]); [`ledger`] checks each row against the schema; [`parse_value`] turns one
+//! field into a typed value; [`ids`] says which text a payee or key may be and when two look
+//! alike.
 //!
 //! May use: `plan` (the input schemas), `money` (the currency's decimals and signs),
 //! `period`, `value`, `diagnostics`, `suggest`. Never `syntax`, `check`, `eval`, `report`, a
 //! tool or `cli`: reading validates and counts rows, it neither computes nor formats.
 
 pub mod csv_reader;
+pub mod csv_split;
 pub mod encoding;
 pub mod ids;
 pub mod ledger;
 pub mod parse_value;
 pub mod source;
 pub mod text_rows;
+pub mod xlsx_formulas;
 pub mod xlsx_reader;
 
 pub use encoding::TextEncoding;

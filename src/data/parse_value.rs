@@ -22,9 +22,13 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value,
     match ty {
         ColumnType::Text => Ok(Value::text(text)),
         ColumnType::Integer => {
-            text.parse::<i64>().map(|i| Value::Number(Decimal::from(i))).map_err(|_| Rejection::WholeNumber)
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Rejection::WholeNumber);
+            }
+            plain_decimal(text).map(Value::Number).map_err(|e| e.or(Rejection::WholeNumber))
         }
-        ColumnType::Decimal => plain_decimal(text).map(Value::Number).ok_or(Rejection::Number),
+        ColumnType::Decimal => plain_decimal(text).map(Value::Number).map_err(|e| e.or(Rejection::Number)),
         ColumnType::Money => parse_money(text, money).map(Value::Number),
         ColumnType::Percent => parse_percent(text).map(Value::Number),
         ColumnType::Date => {
@@ -78,9 +82,7 @@ fn parse_money(text: &str, money: &Currency) -> Result<Decimal, Rejection> {
     }
     let digits =
         if unsigned.contains(',') { ungroup(unsigned).ok_or(Rejection::Grouping)? } else { unsigned.to_string() };
-    let Some(amount) = plain_decimal(&digits) else {
-        return Err(Rejection::Amount);
-    };
+    let amount = plain_decimal(&digits).map_err(|e| e.or(Rejection::Amount))?;
     if amount.scale() > money.decimals {
         return Err(Rejection::TooManyDecimals { decimals: money.decimals });
     }
@@ -120,8 +122,31 @@ fn ungroup(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// `1234.56`, `-12`, `0.5`: digits with an optional sign and point, nothing else.
-fn plain_decimal(text: &str) -> Option<Decimal> {
+/// Why a field is not a plain decimal.
+enum NotPlain {
+    /// Not written as one: the caller says what was expected.
+    Shape,
+    /// Written as one, but too large or too long to be held exactly.
+    OutOfRange,
+}
+
+impl NotPlain {
+    fn or(self, shape: Rejection) -> Rejection {
+        match self {
+            NotPlain::Shape => shape,
+            NotPlain::OutOfRange => Rejection::OutOfRange,
+        }
+    }
+}
+
+/// The largest size of a number in a ledger (exclusive): 10^15, a thousand trillion. No
+/// real sale comes near it, and below it the sum of even billions of rows is exact; a
+/// larger value is an id or a phone number in the wrong column, not an amount.
+const LARGEST: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// `1234.56`, `-12`, `0.5`: digits with an optional sign and point, nothing else, below
+/// [`LARGEST`] and with at most 28 digits.
+fn plain_decimal(text: &str) -> Result<Decimal, NotPlain> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let valid = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
@@ -129,19 +154,24 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
         && !digits.starts_with('.')
         && !digits.ends_with('.');
     if !valid {
-        return None;
+        return Err(NotPlain::Shape);
     }
-    Decimal::from_str_exact(text).ok()
+    match Decimal::from_str_exact(text) {
+        Ok(value) if value.abs() < LARGEST => Ok(value),
+        _ => Err(NotPlain::OutOfRange),
+    }
 }
 
 /// `85.5%` is 0.855; a bare `0.855` is a fraction. A bare number above 1 is ambiguous
 /// (is `85` 85% or 8500%?) and is refused.
 fn parse_percent(text: &str) -> Result<Decimal, Rejection> {
     if let Some(number) = text.strip_suffix('%') {
-        let value = plain_decimal(number.trim()).ok_or(Rejection::Percentage)?;
-        return value.checked_div(Decimal::ONE_HUNDRED).ok_or(Rejection::Percentage);
+        let value = plain_decimal(number.trim()).map_err(|e| e.or(Rejection::Percentage))?;
+        // More than 26 decimals would be rounded by the division: refused, never rounded.
+        let exact = value.normalize().scale() <= 26;
+        return value.checked_div(Decimal::ONE_HUNDRED).filter(|_| exact).ok_or(Rejection::Percentage);
     }
-    let value = plain_decimal(text).ok_or(Rejection::PercentOrFraction)?;
+    let value = plain_decimal(text).map_err(|e| e.or(Rejection::PercentOrFraction))?;
     if value.abs() > Decimal::ONE {
         return Err(Rejection::BareAboveOne);
     }
@@ -201,6 +231,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_too_large_to_be_ledger_values() {
+        // 10^15 - 0.01 is the largest amount in CNY; 10^15 itself is refused.
+        assert_eq!(LARGEST, dec!(1_000_000_000_000_000));
+        let largest = parse_value(ColumnType::Money, "999,999,999,999,999.99", &cny());
+        assert_eq!(largest, Ok(Value::Number(dec!(999999999999999.99))));
+        for (ty, text) in [
+            (ColumnType::Money, "1000000000000000"),
+            (ColumnType::Money, "-1,000,000,000,000,000.00"),
+            (ColumnType::Money, "99999999999999999999999999999999"),
+            (ColumnType::Integer, "99999999999999999999"),
+            (ColumnType::Integer, "1000000000000000"),
+            (ColumnType::Decimal, "0.00000000000000000000000000001"),
+            (ColumnType::Percent, "100000000000000000%"),
+        ] {
+            assert_eq!(parse_value(ty, text, &cny()), Err(Rejection::OutOfRange), "{text}");
+        }
+        assert_eq!(parse_value(ColumnType::Integer, "1.5", &cny()), Err(Rejection::WholeNumber));
+        assert_eq!(parse_value(ColumnType::Integer, "-42", &cny()), Ok(Value::Number(dec!(-42))));
+    }
+
+    #[test]
     fn percent_forms() {
         assert_eq!(parse_value(ColumnType::Percent, "85.5%", &cny()), Ok(Value::Number(dec!(0.855))));
         assert_eq!(parse_value(ColumnType::Percent, "0.855", &cny()), Ok(Value::Number(dec!(0.855))));
@@ -208,6 +259,11 @@ mod tests {
         assert_eq!(parse_value(ColumnType::Percent, "1", &cny()), Ok(Value::Number(dec!(1))));
         assert_eq!(parse_value(ColumnType::Percent, "85", &cny()), Err(Rejection::BareAboveOne));
         assert_eq!(parse_value(ColumnType::Percent, "abc%", &cny()), Err(Rejection::Percentage));
+        // 27 decimals: as a fraction it would need 29, so it is refused rather than rounded.
+        assert_eq!(
+            parse_value(ColumnType::Percent, "0.123456789012345678901234567%", &cny()),
+            Err(Rejection::Percentage)
+        );
         assert_eq!(parse_value(ColumnType::Percent, "abc", &cny()), Err(Rejection::PercentOrFraction));
     }
 

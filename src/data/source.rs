@@ -20,7 +20,7 @@ pub enum LedgerSource {
         path: PathBuf,
         encoding: TextEncoding,
     },
-    /// `None`: the workbook's first sheet.
+    /// `None`: the workbook's first visible sheet.
     Xlsx {
         path: PathBuf,
         sheet: Option<String>,

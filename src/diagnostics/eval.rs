@@ -57,6 +57,16 @@ pub enum EvalKind {
     },
     /// A curve point where the payout reads more than the curve's base.
     NotOnlyTheBase,
+    /// A row's value inside an aggregate is a fraction no decimal holds (`amount / 3`).
+    NotADecimalInRow {
+        expr: String,
+        shown: String,
+    },
+    /// An exact result whose numerator or denominator exceeds the bound.
+    TooPrecise {
+        expr: String,
+        bits: u64,
+    },
     /// A range wholly outside the months the summed ledgers span. `spans`: each file's first and
     /// last month (`sales.csv 2026-01 to 2026-03`).
     RangeMatchesNoRow {
@@ -123,6 +133,18 @@ impl Kind for EvalKind {
             )
             .label("while computing this")
             .help("a curve varies one base; this component reads other ledger values too"),
+            NotADecimalInRow { expr, shown } => Described::new(
+                "E0311",
+                format!("`{expr}` is {shown} on this row, a fraction no decimal holds exactly"),
+            )
+            .label("while computing this")
+            .help("a row's value is added up exactly, so it must be a decimal: divide after adding up, e.g. `sum(amount) / 3` rather than `sum(amount / 3)`"),
+            TooPrecise { expr, bits } => Described::new(
+                "E0312",
+                format!("`{expr}` needs more than {bits} bits to be held exactly"),
+            )
+            .label("while computing this")
+            .help("the plan's arithmetic is exact up to its rounding; round an intermediate figure with `round(...)`, or check the divisions involved"),
             RangeMatchesNoRow { range, spans } => Described::new(
                 "E0320",
                 format!("the range {range} is outside the months of the ledgers: {}", spans.join("; ")),
@@ -231,6 +253,31 @@ another aggregate or a lookup (a satisfaction score, a second sum) has no single
 figures have no value on it.
 
 What to do: chart a component whose payout follows from its base, or split the component.",
+    },
+    Code {
+        id: "E0311",
+        title: "a row's value that is not a decimal",
+        explanation: "\
+Inside `sum(...)`, `avg(...)`, `min(...)` and `max(...)` each row's value is added up exactly,
+in decimals. A row's value that is a fraction with no decimal form (`amount / 3`, `amount /
+1.13`) would have to be rounded on every row, and the rounding errors would add up unseen, so
+the run is refused instead.
+
+What to do: divide after adding up (`sum(amount) / 1.13`): the statement's arithmetic is exact
+over fractions, and only the component's rounding turns the result into an amount.",
+    },
+    Code {
+        id: "E0312",
+        title: "a figure too precise to hold exactly",
+        explanation: "\
+A statement's arithmetic is exact: fractions such as 1/3 are kept as fractions until the
+component rounds its amount. To keep that bounded, a figure whose numerator or denominator
+needs more than 256 bits (about 77 digits) is refused rather than rounded. Ordinary plans
+stay far below this; reaching it means a chain of divisions by awkward numbers, or amounts and
+rates far outside the plan's range.
+
+What to do: round an intermediate figure with `round(...)` (for example a ratio to 0.0001), or
+check the figures the message names.",
     },
     Code {
         id: "E0320",

@@ -132,6 +132,22 @@ pub enum IoKind {
     CannotCreateFolder {
         error: String,
     },
+
+    // E0425-E0427: outputs that would replace what they must not.
+    /// `-o` names a folder, a device, a FIFO or a socket: `what` it is, in words.
+    OutputNotAFile {
+        what: String,
+    },
+    /// `-o` names (maybe through a link) one of the files the run reads.
+    OutputIsAnInput {
+        input: String,
+    },
+    /// `-o` is a chain of symbolic links too long to follow (or a loop).
+    TooManyLinks,
+    /// `report -o` names something that is not a folder: `what` it is, in words.
+    OutputNotAFolder {
+        what: String,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -226,6 +242,18 @@ impl Kind for IoKind {
             CannotWriteOutput { error } => Described::new("E0424", format!("cannot write output: {error}")),
             CannotCreateFolder { error } => {
                 Described::new("E0424", format!("cannot create the output folder: {error}"))
+            }
+            OutputNotAFile { what } => Described::new("E0425", format!("the output is {what}, not a file"))
+                .help("give the path of a file to write (a new one, or a file to replace)"),
+            OutputIsAnInput { input } => {
+                Described::new("E0426", format!("the output is one of this run's inputs (`{input}`)"))
+                    .help("write to another file: the input would be destroyed")
+            }
+            TooManyLinks => Described::new("E0427", "the output is a chain of symbolic links too long to follow")
+                .help("check the links for a loop, or write to the file itself"),
+            OutputNotAFolder { what } => {
+                Described::new("E0428", format!("the output folder is {what}, not a folder"))
+                    .help("give the path of a folder (it is created if missing)")
             }
         }
     }
@@ -472,5 +500,48 @@ at all: a temporary file beside the output is renamed over it at the end, so a f
 leaves any earlier file as it was.
 
 What to do: check that the folder exists and is writable, and that there is space.",
+    },
+    Code {
+        id: "E0425",
+        title: "an output path that is not a file",
+        explanation: "\
+`-o` (or `--output`) names something that is not a regular file: a folder, a device (such as
+`/dev/sda`), a FIFO or a socket. commission writes outputs by writing a new file beside the
+path and renaming it over the path at the end; doing that to a device or a pipe would replace
+it with a plain file, so it is refused and nothing is written.
+
+What to do: give the path of a file: a new one, or an existing file to replace. To print
+the output, leave `-o` out (it goes to standard output).",
+    },
+    Code {
+        id: "E0426",
+        title: "an output that is one of the run's inputs",
+        explanation: "\
+`-o` names one of the files the run reads: the policy or a ledger, maybe under another name
+(a symbolic link, a hard link, `./x.policy` for `x.policy`). Writing there would destroy the
+input (`doc x.policy -o x.policy` would replace the policy with its document), so it is
+refused and nothing is written. Only `fmt` and `test --accept` rewrite the policy they read,
+which is their job.
+
+What to do: write to another file.",
+    },
+    Code {
+        id: "E0427",
+        title: "an output behind too many symbolic links",
+        explanation: "\
+`-o` names a symbolic link, which commission follows so that the file it points to is the
+one written (the link stays a link). After 40 links it gives up, as the operating system
+does: the links most likely form a loop.
+
+What to do: check where the links point, or name the file itself.",
+    },
+    Code {
+        id: "E0428",
+        title: "a report folder that is not a folder",
+        explanation: "\
+`commission report -o` names the folder the reports are written into, but the path holds
+something else: a file, a device, a FIFO. Nothing is written over it.
+
+What to do: give the path of a folder; it is created if it does not exist.",
     },
 ];

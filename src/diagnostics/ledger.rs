@@ -129,6 +129,58 @@ pub enum LedgerKind {
         other: String,
         other_at: String,
     },
+    /// A CSV row longer than `limit` bytes. `start`: the first characters of the field being
+    /// read when the limit was met; `open_quote`: the line of a quote still open then.
+    RowTooLong {
+        limit: usize,
+        start: String,
+        open_quote: Option<u64>,
+    },
+    /// Text after the closing quote of a quoted field (`"M1" x`). `text`: its first characters.
+    TextAfterQuote {
+        text: String,
+    },
+    /// A quote opening a field and never closed.
+    UnclosedQuote,
+    /// A file given as a ledger that is not one, told from its first bytes. `workbook`: it was
+    /// given as a workbook (`.xlsx`), not as CSV.
+    NotALedger {
+        what: FileKind,
+        workbook: bool,
+    },
+    /// No `#sheet` was given and every sheet of the workbook is hidden.
+    NoVisibleSheet {
+        sheets: Vec<String>,
+    },
+    /// The cells holding a value span `span` (`cells` cells), far more than the `held` cells
+    /// in it; `far`: the cell farthest from the table's corner.
+    SheetTooSparse {
+        span: String,
+        cells: u64,
+        held: u64,
+        far: String,
+    },
+    /// A formula cell saved without its value.
+    FormulaWithoutValue,
+}
+
+/// What a file is, told from its first bytes, when it is not what it was given as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Utf16 {
+        big_endian: bool,
+    },
+    Utf32,
+    /// An OLE compound file: an Excel 97-2003 `.xls` (or another old Office file).
+    OldOffice,
+    /// An OpenDocument spreadsheet (`.ods`, LibreOffice or WPS).
+    OpenDocument,
+    /// An `.xlsx` workbook (given as CSV).
+    Xlsx,
+    /// Another zip archive.
+    Zip,
+    /// Not a zip archive at all (given as a workbook): text, or something else.
+    NotZip,
 }
 
 /// Why a field does not parse as its column's type: each says what was expected and how to
@@ -163,6 +215,9 @@ pub enum Rejection {
     Month,
     Quarter,
     Bool,
+    /// A number too large (10^15 or more) or too long (more than 28 digits) to be a ledger
+    /// value held exactly.
+    OutOfRange,
 }
 
 /// `ff fe 00 81`, the first 12 bytes, then ` ...` if there are more.
@@ -218,6 +273,24 @@ fn excerpt(row: &str) -> String {
     format!("{shown}{cut}")
 }
 
+/// A value from a file as a message shows it: at most [`SHOWN_CHARS`] characters (then
+/// ` ...` and the length), control characters written out (`\u{0}`), so that nothing
+/// invisible or huge reaches the terminal.
+fn shown_safely(text: &str) -> String {
+    let mut shown: String = text
+        .chars()
+        .take(SHOWN_CHARS)
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect();
+    if text.chars().nth(SHOWN_CHARS).is_some() {
+        shown.push_str(&format!(" ... ({} characters in all)", text.chars().count()));
+    }
+    shown
+}
+
+/// How many characters of a value a message shows.
+const SHOWN_CHARS: usize = 60;
+
 impl Kind for LedgerKind {
     fn describe(&self) -> Described {
         use LedgerKind::*;
@@ -258,10 +331,11 @@ impl Kind for LedgerKind {
                 Described::new("E0207", format!("missing column `{column}` of input `{input}`")).help(suggestion.clone())
             }
             DuplicateColumn { column } => {
-                Described::new("E0208", format!("column `{column}` appears twice in the header"))
+                Described::new("E0208", format!("column `{}` appears twice in the header", shown_safely(column)))
                     .help("a column may appear once; remove or rename the second one")
             }
             UndeclaredColumn { column, input, suggestion } => {
+                let column = shown_safely(column);
                 Described::new("E0209", format!("column `{column}` is not declared in input `{input}`")).help(format!(
                     "{suggestion}; declare it in the policy (`{column}: text`) or remove it from the file"
                 ))
@@ -271,12 +345,12 @@ impl Kind for LedgerKind {
                 Described::new("E0210", message)
                     .help("a field containing a comma or a line break must be quoted: \"...\"; a quote left open takes in the lines after it")
             }
-            ValueWithoutColumn { text } => Described::new("E0211", format!("`{text}` is in a column with no name"))
+            ValueWithoutColumn { text } => Described::new("E0211", format!("`{}` is in a column with no name", shown_safely(text)))
                 .help("name the column in the header and declare it, or remove the value"),
             ExcelError { error } => Described::new("E0212", format!("the cell holds the Excel error `{error}`"))
                 .help("fix the formula in the workbook, or paste its values"),
             Unparsed { column, raw, rejection } => {
-                let seen = if raw.is_empty() { "empty".to_string() } else { format!("`{raw}`") };
+                let seen = if raw.is_empty() { "empty".to_string() } else { format!("`{}`", shown_safely(raw)) };
                 let is = |expected: &str| format!("`{column}` is {seen}, expected {expected}");
                 match rejection {
                     Rejection::Empty { ty } => Described::new("E0213", is(&format!("a {ty} value")))
@@ -310,23 +384,25 @@ impl Kind for LedgerKind {
                         .help("the ledger has more decimals than the currency allows; it must not be rounded silently, so correct it at the source"),
                     Rejection::BareAboveOne => Described::new("E0219", is("a fraction between 0 and 1, or a value with `%`"))
                         .help("a bare number above 1 is ambiguous: write `85%` for eighty-five percent"),
+                    Rejection::OutOfRange => Described::new("E0244", is("a number below 1,000,000,000,000,000 with at most 28 digits"))
+                        .help("no ledger amount is this large or this long: check that the column holds what it is declared as (not an id, a phone number or a sum of the whole ledger)"),
                 }
             }
             BelowLeast { column, raw, least, ty } => {
-                let message = format!("`{column}` is `{raw}`, below its declared least value {least}");
+                let message = format!("`{column}` is `{}`, below its declared least value {least}", shown_safely(raw));
                 Described::new("E0220", message).help(format!(
                     "the policy declares `{column}: {ty} >= {least}`; correct the row, or allow the value in the policy"
                 ))
             }
             NotDeclaredValue { column, value, suggestion } => {
-                Described::new("E0221", format!("`{column}` is `{value}`, which is not one of its declared values"))
+                Described::new("E0221", format!("`{column}` is `{}`, which is not one of its declared values", shown_safely(value)))
                     .help(suggestion.clone())
             }
             EmptyPayeeOrKey { column } => {
                 Described::new("E0222", format!("`{column}` is empty")).help("every row must name its payee and key")
             }
             DuplicateKey { column, key, input } => {
-                let message = format!("`{column}` `{key}` appears twice; it is the key of `{input}`");
+                let message = format!("`{column}` `{}` appears twice; it is the key of `{input}`", shown_safely(key));
                 Described::new("E0223", message)
                     .help("each row of a keyed input must have its own key; remove the duplicate row")
             }
@@ -363,6 +439,64 @@ impl Kind for LedgerKind {
                      (full-width letters, or a Cyrillic or Greek letter among Latin ones, are different characters)",
                 )
             }
+            RowTooLong { limit, start, open_quote } => {
+                let message = format!(
+                    "the row is longer than {} MiB; the field being read when the limit was met starts `{}`",
+                    limit / (1 << 20),
+                    shown_safely(start)
+                );
+                let help = match open_quote {
+                    Some(line) => format!("a quote opened on line {line} is still open: close it (`\"`)"),
+                    None => "a ledger row is a few hundred bytes: check that the file is the ledger export".to_string(),
+                };
+                Described::new("E0240", message).help(help)
+            }
+            TextAfterQuote { text } => {
+                Described::new("E0241", format!("`{}` follows the closing quote of the field", shown_safely(text)))
+                    .help("a quoted field ends at its closing quote: put the text inside the quotes, or write `\"\"` for a quote inside the field")
+            }
+            NotALedger { what, workbook } => {
+                let given = if *workbook { "an .xlsx workbook" } else { "a CSV ledger" };
+                let (is, help) = match what {
+                    FileKind::Utf16 { big_endian } => (
+                        format!("UTF-16 text ({}), as Excel's \"Unicode Text\" saves it", if *big_endian { "big-endian" } else { "little-endian" }),
+                        "save it from Excel as \"CSV UTF-8 (Comma delimited)\", or as an .xlsx workbook",
+                    ),
+                    FileKind::Utf32 => ("UTF-32 text".to_string(), "save it as \"CSV UTF-8\""),
+                    FileKind::OldOffice => (
+                        "an Excel 97-2003 workbook (.xls) or another old Office file".to_string(),
+                        "open it in Excel and save it as an .xlsx workbook, or as \"CSV UTF-8\"",
+                    ),
+                    FileKind::OpenDocument => (
+                        "an OpenDocument spreadsheet (.ods)".to_string(),
+                        "open it in LibreOffice or WPS and save it as an .xlsx workbook (Excel 2007-365) or as CSV in UTF-8",
+                    ),
+                    FileKind::Xlsx => (
+                        "an Excel .xlsx workbook".to_string(),
+                        "give it with its .xlsx name (`--data sales=book.xlsx`), or save the sheet as \"CSV UTF-8\"",
+                    ),
+                    FileKind::Zip => ("a zip archive".to_string(), "unpack it and give the ledger inside, as CSV or .xlsx"),
+                    FileKind::NotZip => (
+                        "not a workbook (an .xlsx file is a zip archive)".to_string(),
+                        "if the file is CSV text, give it with a .csv name; otherwise save it from Excel as .xlsx",
+                    ),
+                };
+                Described::new("E0243", format!("the file is {is}, not {given}")).help(help)
+            }
+            NoVisibleSheet { sheets } => {
+                let sheets: Vec<String> = sheets.iter().map(|n| format!("`{}`", shown_safely(n))).collect();
+                Described::new("E0245", "every sheet of the workbook is hidden")
+                    .help(format!("name the sheet to read after `#` (`book.xlsx#Sheet1`); the sheets are: {}", sheets.join(", ")))
+            }
+            SheetTooSparse { span, cells, held, far } => Described::new(
+                "E0246",
+                format!("the sheet's cells span {span} ({cells} cells), but only {held} hold a value; the farthest is {far}"),
+            )
+            .help(format!("a stray value far from the table? Delete cell {far} (or the rows and columns after the table) and save the workbook")),
+            FormulaWithoutValue => Described::new("E0247", "the cell holds a formula saved without its value")
+                .help("open the workbook in Excel (or LibreOffice, WPS) and save it, so that every formula's value is saved with it; or paste the values"),
+            UnclosedQuote => Described::new("E0242", "the quote opening this field is never closed")
+                .help("close the quote at the end of the field (`\"...\"`); a quote inside a quoted field is written `\"\"`"),
         }
     }
 }
@@ -387,7 +521,7 @@ are compared exactly, spaces and case included), or the workbook has no sheets a
 program does not fall back to another sheet: it might hold last month's figures.
 
 What to do: correct the name after `#` (the message lists the sheets), or leave out `#...`
-to read the first sheet.",
+to read the first visible sheet.",
     },
     Code {
         id: "E0203",
@@ -650,6 +784,101 @@ What to do: write the id the same way everywhere (correct the row that differs);
 really are two people, give them ids that do not look alike.",
     },
     Code {
+        id: "E0240",
+        title: "a ledger row too long to be a row",
+        explanation: "\
+A CSV row (with the lines a quoted field takes in) is longer than 1 MiB. A real ledger row is a
+few hundred bytes: the file is not a ledger (a binary file, a device), or a quote left open
+took in the rest of the file. The row is not read further, so a hostile file cannot fill the
+memory; the message shows only its first characters.
+
+What to do: check the file given with `--data`; if the help names an open quote, close it.",
+    },
+    Code {
+        id: "E0241",
+        title: "text after the closing quote of a field",
+        explanation: "\
+A quoted field (`\"M1\"`) is followed by something other than spaces and the next comma
+(`\"M1\" x`). Whether `x` belongs to the field, or to a field whose comma is missing, cannot be
+told. Spaces around a field are never part of it, quoted or not: `S1, \"M1\"` reads `M1`, as in a
+policy's `test` block.
+
+What to do: put the text inside the quotes, or add the missing comma; a quote inside a quoted
+field is written twice (`\"5\"\" screen\"`).",
+    },
+    Code {
+        id: "E0242",
+        title: "a quote never closed",
+        explanation: "\
+A field starts with a quote and the file ends before the quote is closed: every line after it
+would be one field. The message names the line and field where the quote opened.
+
+What to do: close the quote at the end of the field.",
+    },
+    Code {
+        id: "E0243",
+        title: "a file that is not a ledger of the kind given",
+        explanation: "\
+The file given with `--data` is not CSV text in UTF-8 or GBK (or, for a `.xlsx` name, not a
+workbook), and its first bytes say what it is: UTF-16 text (Excel's \"Unicode Text\"), an old
+Excel 97-2003 `.xls` workbook, an OpenDocument `.ods` spreadsheet, an `.xlsx` workbook
+renamed `.csv`, or another zip archive. Such files are not read: an `.xls` or `.ods` would
+need another reader whose cells are not tested, and UTF-16 is rare enough that it is more
+likely a wrong export than a ledger.
+
+What to do: save the ledger from Excel, LibreOffice or WPS as \"CSV UTF-8\" or as an `.xlsx`
+workbook, as the message says.",
+    },
+    Code {
+        id: "E0244",
+        title: "a number too large for a ledger",
+        explanation: "\
+A number in the ledger is 1,000,000,000,000,000 (10^15) or more, or has more than 28 digits. No
+sale, count or rate is that large: it is usually an id, a phone number or a total pasted into
+the wrong column. The bound also keeps every sum of a ledger exact (the program computes with
+28 significant digits and never rounds a sum silently), so a run never stops half-way on a
+figure too large to add.
+
+What to do: check the value and its column at the source.",
+    },
+    Code {
+        id: "E0245",
+        title: "a workbook whose sheets are all hidden",
+        explanation: "\
+Without `#Sheet` after the workbook's name, the first visible sheet is read: the first tab an
+analyst sees when opening the workbook. A hidden sheet (last month's figures, a lookup table)
+is never read unless it is named. Here every sheet is hidden, so there is nothing the program
+would read without guessing.
+
+What to do: name the sheet after `#` (`--data sales=book.xlsx#Sheet1`); the message lists the
+sheets.",
+    },
+    Code {
+        id: "E0246",
+        title: "a sheet with a stray cell far from the table",
+        explanation: "\
+The cells that hold a value make the table: the rectangle around them. Here that rectangle is
+more than a million cells and more than ten times the cells in it, because a value stands far
+from the table (a space typed into `XFD1048576`, a note a thousand rows down). Reading the
+rectangle would walk billions of empty cells, and the stray value would be a row or a column
+of the ledger; the sheet is refused instead, naming the farthest cell.
+
+What to do: delete the stray cell (or the rows and columns after the table) and save the
+workbook.",
+    },
+    Code {
+        id: "E0247",
+        title: "a formula cell with no saved value",
+        explanation: "\
+A workbook stores a formula together with the value it had when the workbook was last saved,
+and the program reads that value: it is what the analyst saw. This cell has a formula and no
+saved value, as workbooks written by programs that do not compute formulas are; read as
+empty, it would pay nothing without a word.
+
+What to do: open the workbook in Excel, LibreOffice or WPS and save it (the formulas are then
+computed and their values saved), or paste the values over the formulas.",
+    },
+    Code {
         id: "C0101",
         title: "rows for someone who is not a payee",
         explanation: "\
@@ -736,6 +965,10 @@ mod tests {
         let long = "x".repeat(61);
         assert_eq!(excerpt(&long), format!("{} ...", "x".repeat(60)));
         assert_eq!(excerpt(&long[..60]), "x".repeat(60));
+        // 61 characters: 60 shown, and the length.
+        assert_eq!(shown_safely(&long), format!("{} ... (61 characters in all)", "x".repeat(60)));
+        assert_eq!(shown_safely("a\0b\u{1b}"), "a\\u{0}b\\u{1b}");
+        assert_eq!(shown_safely("王芳"), "王芳");
     }
 
     #[test]

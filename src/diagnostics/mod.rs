@@ -34,6 +34,45 @@ use miette::{
 
 use crate::source::{SourceFile, Span};
 
+/// Whether `c` would act on a terminal or a text viewer instead of being seen: control
+/// characters (C0 such as ESC and NUL, DEL, C1), bidirectional controls (which reorder what
+/// is shown, as in "Trojan Source"), and invisible format characters (zero-width spaces and
+/// joiners, word joiners, the byte-order mark, the soft hyphen).
+pub fn is_unseen(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// `text` with every [unseen](is_unseen) character written as a Rust-style escape (`\u{1b}`
+/// for ESC), so that what comes from a ledger or a policy is shown, never obeyed, by a
+/// terminal. Line breaks are kept when `keep_newlines` (a message of several lines).
+pub fn shown(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let escape = |c: char| is_unseen(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One problem found in a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -164,7 +203,16 @@ pub struct SourcedProblem<'a> {
 
 impl fmt::Display for SourcedProblem<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem.message)
+        f.write_str(&shown(&self.problem.message, true))
+    }
+}
+
+/// Help text as shown: unseen characters escaped.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&shown(self.0, true))
     }
 }
 
@@ -178,14 +226,17 @@ impl Diagnostic for SourcedProblem<'_> {
         Some(self.problem.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.problem.help.as_deref().map(|h| Box::new(Shown(h)) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&*self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(
-            self.problem.labels.iter().map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span)),
+            self.problem
+                .labels
+                .iter()
+                .map(|(span, label)| LabeledSpan::new_with_span(Some(shown(label, false).into_owned()), *span)),
         ))
     }
 }
@@ -210,15 +261,55 @@ impl DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = shown(&self.message, true);
         if self.location.is_empty() {
-            f.write_str(&self.message)
+            f.write_str(&message)
         } else {
-            write!(f, "{}: {}", self.location, self.message)
+            write!(f, "{}: {message}", shown(&self.location, false))
         }
     }
 }
 
 impl std::error::Error for DataError {}
+
+impl DataError {
+    /// The problem in a message format. In JSON, the location is also given as `location`
+    /// and, when it is a place in a file, as `file`, `line` and `column` (numbers, from 1).
+    pub fn render_as(&self, format: MessageFormat) -> String {
+        let text = render_diagnostic_as(self, format);
+        if format != MessageFormat::Json {
+            return text;
+        }
+        let Ok(serde_json::Value::Object(mut object)) = serde_json::from_str::<serde_json::Value>(text.trim()) else {
+            return text;
+        };
+        let (file, line, column) = split_location(&self.location);
+        object.insert("location".into(), shown(&self.location, false).into());
+        if line.is_some() {
+            object.insert("file".into(), shown(file, false).into());
+        }
+        object.insert("line".into(), line.into());
+        object.insert("column".into(), column.into());
+        format!("{}\n", serde_json::Value::Object(object))
+    }
+}
+
+/// `sales.csv:12:3` -> (`sales.csv`, 12, 3); `sales.csv:12` -> (`sales.csv`, 12, none);
+/// anything else (a file, an argument) -> (itself, none, none).
+pub fn split_location(location: &str) -> (&str, Option<u64>, Option<u64>) {
+    let number = |s: &str| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None };
+    if let Some((rest, last)) = location.rsplit_once(':') {
+        if let Some(last) = number(last) {
+            if let Some((file, line)) = rest.rsplit_once(':') {
+                if let Some(line) = number(line) {
+                    return (file, Some(line), Some(last));
+                }
+            }
+            return (rest, Some(last), None);
+        }
+    }
+    (location, None, None)
+}
 
 impl Diagnostic for DataError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -229,7 +320,7 @@ impl Diagnostic for DataError {
         Some(if self.code.starts_with('C') { Severity::Warning } else { Severity::Error })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_deref().map(|h| Box::new(Shown(h)) as Box<dyn fmt::Display>)
     }
 }
 
@@ -302,10 +393,23 @@ impl Error {
     pub fn render_as(&self, format: MessageFormat) -> String {
         match self {
             Error::Policy(report) => report.render_as(format),
-            Error::Data(error) => render_diagnostic_as(error, format),
+            Error::Data(error) => error.render_as(format),
             Error::Rejected(rows) => {
-                let mut out: String = rows.problems.iter().map(|p| render_diagnostic_as(p, format)).collect();
-                out.push_str(&rows.summary());
+                let mut out: String = rows.problems.iter().map(|p| p.render_as(format)).collect();
+                if format == MessageFormat::Json {
+                    // Every line is JSON in this format: the summary too, with its figures.
+                    let summary = serde_json::json!({
+                        "severity": "info",
+                        "message": shown(&rows.summary(), false),
+                        "file": rows.file,
+                        "read": rows.read,
+                        "rejected": rows.rejected,
+                        "stopped_early": rows.stopped_early,
+                    });
+                    out.push_str(&summary.to_string());
+                } else {
+                    out.push_str(&shown(&rows.summary(), false));
+                }
                 out.push('\n');
                 out
             }

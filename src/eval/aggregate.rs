@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::expr::{compare, eval_traced, Env, Tracer};
+use super::expr::{compare, eval_traced, Env, Tracer, Val};
 use super::EvalError;
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
@@ -21,7 +21,7 @@ use crate::diagnostics::{DataError, Error, PolicyProblems, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, PayeeSource, Plan};
 use crate::suggest;
-use crate::value::Value;
+use crate::value::{exact_sum, Value};
 
 /// A payee and, with a roster, their roster row.
 #[derive(Debug, Clone)]
@@ -58,9 +58,9 @@ impl AggState {
         match self {
             AggState::Count(n) => *n += 1,
             _ if value == Value::Missing => {}
-            AggState::Sum(s) => *s = s.checked_add(value.as_number().unwrap_or_default())?,
+            AggState::Sum(s) => *s = exact_sum(*s, value.as_number().unwrap_or_default())?,
             AggState::Avg(s, n) => {
-                *s = s.checked_add(value.as_number().unwrap_or_default())?;
+                *s = exact_sum(*s, value.as_number().unwrap_or_default())?;
                 *n += 1;
             }
             AggState::Distinct(set) => {
@@ -83,10 +83,10 @@ impl AggState {
     /// Combines two buckets (the months of a quarter). `None` on overflow.
     pub fn merge(&mut self, other: &AggState) -> Option<()> {
         match (self, other) {
-            (AggState::Sum(a), AggState::Sum(b)) => *a = a.checked_add(*b)?,
+            (AggState::Sum(a), AggState::Sum(b)) => *a = exact_sum(*a, *b)?,
             (AggState::Count(a), AggState::Count(b)) => *a += b,
             (AggState::Avg(s, n), AggState::Avg(s2, n2)) => {
-                *s = s.checked_add(*s2)?;
+                *s = exact_sum(*s, *s2)?;
                 *n += n2;
             }
             (AggState::Distinct(a), AggState::Distinct(b)) => a.extend(b.iter().cloned()),
@@ -836,11 +836,11 @@ impl Env for RowEnv<'_> {
     fn column(&self, index: usize) -> Value {
         self.row.get(index).cloned().unwrap_or(Value::Missing)
     }
-    fn let_value(&self, _: usize) -> Value {
-        Value::Missing
+    fn let_value(&self, _: usize) -> Val {
+        Val::MISSING
     }
-    fn aggregate(&self, _: usize) -> Result<Value, EvalError> {
-        Ok(Value::Missing)
+    fn aggregate(&self, _: usize) -> Result<Val, EvalError> {
+        Ok(Val::MISSING)
     }
     fn lookup(&self, _: usize) -> Value {
         Value::Missing

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{AggState, Folded, Payee};
-use super::expr::{eval_traced, excerpt, Env, NoTrace, Tracer};
+use super::expr::{eval_exact_traced, excerpt, Env, NoTrace, Tracer, Val};
 use super::EvalError;
 use crate::data::RowCounts;
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Error, PolicyProblems};
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Metric, PayeeSource, Plan};
-use crate::value::Value;
+use crate::value::{exact_sum, Exact, Value};
 
 /// One payee's statement for one month.
 #[derive(Debug, Clone)]
@@ -65,13 +65,13 @@ pub(super) fn statements_traced<T: Tracer>(
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
                 let amount = component_amount(plan, folded, payee, *month, component, tracer)?;
-                statement_total = statement_total.checked_add(amount).ok_or_else(|| overflow("statement total"))?;
+                statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
-                    *t = t.checked_add(amount).ok_or_else(|| overflow("component total"))?;
+                    *t = exact_sum(*t, amount).ok_or_else(|| overflow("component total"))?;
                 }
                 amounts.push(amount);
             }
-            total = total.checked_add(statement_total).ok_or_else(|| overflow("grand total"))?;
+            total = exact_sum(total, statement_total).ok_or_else(|| overflow("grand total"))?;
             let mut metrics = Vec::with_capacity(plan.metrics.len());
             for metric in &plan.metrics {
                 metrics.push(evaluate_metric(plan, folded, payee, *month, metric)?);
@@ -128,7 +128,8 @@ pub fn evaluate_metric(
 ) -> Result<Value, Error> {
     let period = month.coarsen(metric.cadence.into()).unwrap_or(month);
     let env = StatementEnv::new(plan, folded, payee, period);
-    eval_traced(plan, &metric.value, &env, &mut NoTrace)
+    eval_exact_traced(plan, &metric.value, &env, &mut NoTrace)
+        .map(|v| v.shown())
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))
 }
 
@@ -137,7 +138,9 @@ pub fn due_period(month: Period, component: &Component) -> Option<Period> {
     month.coarsen(component.cadence.into()).filter(|p| p.last_month() == month)
 }
 
-/// How a component's amount came about, step by step.
+/// How a component's amount came about, step by step. `paid` and `limited` are shown: exact
+/// unless a fraction, which is cut short for display (the amount is rounded from the exact
+/// value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payout {
     /// The gate that did not hold, if one stopped the component.
@@ -146,6 +149,8 @@ pub struct Payout {
     pub paid: Option<Decimal>,
     /// After cap and floor, before rounding.
     pub limited: Option<Decimal>,
+    /// Whether `paid` and `limited` are the exact figures (false: a fraction, cut short).
+    pub exact: bool,
     /// The rounded amount on the statement.
     pub amount: Decimal,
 }
@@ -161,30 +166,35 @@ pub fn evaluate_component<T: Tracer>(
 ) -> Result<Payout, EvalError> {
     let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
     for l in &component.lets {
-        let v = eval_traced(plan, &l.value, &env, tracer)?;
+        let v = eval_exact_traced(plan, &l.value, &env, tracer)?;
         env.lets.push(v);
     }
     for (i, gate) in component.gates.iter().enumerate() {
         // A gate that cannot be decided (no survey row) is not met.
-        let holds = eval_traced(plan, gate, &env, tracer)? == Value::Bool(true);
+        let holds = eval_exact_traced(plan, gate, &env, tracer)? == Val::Other(Value::Bool(true));
         tracer.gate(gate, holds);
         if !holds {
-            return Ok(Payout { failed_gate: Some(i), paid: None, limited: None, amount: Decimal::ZERO });
+            return Ok(Payout { failed_gate: Some(i), paid: None, limited: None, exact: true, amount: Decimal::ZERO });
         }
     }
     let paid = money(plan, &component.pay, &env, "pays", tracer)?;
-    let mut amount = paid;
+    let mut amount = paid.clone();
     if let Some(cap) = &component.cap {
         amount = amount.min(money(plan, cap, &env, "caps", tracer)?);
     }
     if let Some(floor) = &component.floor {
         amount = amount.max(money(plan, floor, &env, "floors", tracer)?);
     }
-    let rounded = component
-        .rounding
-        .apply(amount)
-        .ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))?;
-    Ok(Payout { failed_gate: None, paid: Some(paid), limited: Some(amount), amount: rounded })
+    // The one rounding of the component's arithmetic, from the exact value.
+    let too_large = || EvalError::new(EvalKind::TooLargeToRound, component.pay.span);
+    let rounded = component.rounding.apply_exact(&amount).ok_or_else(too_large)?;
+    Ok(Payout {
+        failed_gate: None,
+        exact: paid.decimal().is_some() && amount.decimal().is_some(),
+        paid: Some(paid.shown().ok_or_else(too_large)?),
+        limited: Some(amount.shown().ok_or_else(too_large)?),
+        amount: rounded,
+    })
 }
 
 /// What a component pays before rounding (after cap and floor; 0 when a gate does not hold).
@@ -206,9 +216,9 @@ fn money<T: Tracer>(
     env: &StatementEnv<'_>,
     what: &'static str,
     tracer: &mut T,
-) -> Result<Decimal, EvalError> {
-    match eval_traced(plan, e, env, tracer)? {
-        Value::Number(n) => Ok(n),
+) -> Result<Exact, EvalError> {
+    match eval_exact_traced(plan, e, env, tracer)? {
+        Val::Num(n) => Ok(n),
         _ => Err(EvalError::new(EvalKind::NoValue { expr: excerpt(plan, e), what }, e.span)),
     }
 }
@@ -219,7 +229,7 @@ struct StatementEnv<'a> {
     folded: &'a Folded,
     payee: &'a Payee,
     period: Period,
-    lets: Vec<Value>,
+    lets: Vec<Val>,
 }
 
 impl<'a> StatementEnv<'a> {
@@ -233,12 +243,12 @@ impl Env for StatementEnv<'_> {
     fn column(&self, _: usize) -> Value {
         Value::Missing
     }
-    fn let_value(&self, index: usize) -> Value {
-        self.lets.get(index).cloned().unwrap_or(Value::Missing)
+    fn let_value(&self, index: usize) -> Val {
+        self.lets.get(index).cloned().unwrap_or(Val::MISSING)
     }
-    fn aggregate(&self, index: usize) -> Result<Value, EvalError> {
+    fn aggregate(&self, index: usize) -> Result<Val, EvalError> {
         let Some(agg) = self.plan.aggregates.get(index) else {
-            return Ok(Value::Missing);
+            return Ok(Val::MISSING);
         };
         let overflow = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
@@ -248,7 +258,17 @@ impl Env for StatementEnv<'_> {
                 state.merge(s).ok_or_else(overflow)?;
             }
         }
-        state.finish().ok_or_else(overflow)
+        // An average is the exact quotient of the sum and the count (a fraction when it is one).
+        if let AggState::Avg(sum, n) = state {
+            if n == 0 {
+                return Ok(Val::MISSING);
+            }
+            let too_precise = |_| {
+                EvalError::new(EvalKind::TooPrecise { expr: "avg".into(), bits: crate::value::EXACT_BITS }, agg.span)
+            };
+            return Exact::Dec(sum).checked_div(&Exact::Dec(Decimal::from(n))).map(Val::Num).map_err(too_precise);
+        }
+        state.finish().map(Val::from_value).ok_or_else(overflow)
     }
     fn lookup(&self, index: usize) -> Value {
         let Some(lookup) = self.plan.lookups.get(index) else {

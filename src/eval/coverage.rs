@@ -11,8 +11,8 @@ use std::rc::Rc;
 use super::expr::{table_lookup_row, Tracer};
 use super::tiers;
 use crate::plan::visit::visit;
-use crate::plan::{Expr, Node, Plan};
-use crate::value::Value;
+use crate::plan::{Expr, Node, Plan, TierTable};
+use crate::value::{Exact, Value};
 
 /// One thing that can be exercised, named by the source position of what it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,19 +69,6 @@ impl Tracer for CoverageTracer<'_> {
                     self.coverage.hit(Probe::Branch(e.span.start, *b));
                 }
             }
-            Node::Tiers(t) => {
-                if let Some((_, slices)) = self
-                    .value(&t.base)
-                    .and_then(Value::as_number)
-                    .and_then(|base| tiers::apply(t.mode, &t.brackets, base))
-                {
-                    for s in &slices {
-                        if let Some(b) = t.brackets.get(s.bracket) {
-                            self.coverage.hit(Probe::Bracket(b.span.start));
-                        }
-                    }
-                }
-            }
             Node::Table(t, args) => {
                 let keys: Vec<Value> = args.iter().map(|a| self.value(a).cloned().unwrap_or(Value::Missing)).collect();
                 if let Some(span) = table_lookup_row(self.plan, *t, &keys) {
@@ -95,6 +82,17 @@ impl Tracer for CoverageTracer<'_> {
 
     fn gate(&mut self, gate: &Expr, holds: bool) {
         self.coverage.hit(Probe::Gate(gate.span.start, holds));
+    }
+
+    /// The brackets a base reaches, from its exact value.
+    fn tier_base(&mut self, t: &TierTable, base: &Exact) {
+        if let Some((_, slices)) = tiers::apply_shown(t.mode, &t.brackets, base) {
+            for s in &slices {
+                if let Some(b) = t.brackets.get(s.bracket) {
+                    self.coverage.hit(Probe::Bracket(b.span.start));
+                }
+            }
+        }
     }
 }
 

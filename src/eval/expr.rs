@@ -3,132 +3,206 @@
 
 use std::cmp::Ordering;
 
-use rust_decimal::Decimal;
-
 use super::tiers;
 use super::EvalError;
 use crate::diagnostics::eval::EvalKind;
 use crate::lang::{BinaryOp, UnaryOp};
-use crate::plan::{Expr, Node, Plan};
+use crate::plan::{Expr, Node, Plan, TierTable};
 use crate::source::Span;
-use crate::value::Value;
+use crate::value::{ArithError, Exact, Value};
+
+/// A value while a statement is computed: a number held exactly, or any other value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Val {
+    Num(Exact),
+    Other(Value),
+}
+
+impl Val {
+    pub const MISSING: Val = Val::Other(Value::Missing);
+
+    pub fn from_value(v: Value) -> Val {
+        match v {
+            Value::Number(d) => Val::Num(Exact::Dec(d)),
+            other => Val::Other(other),
+        }
+    }
+
+    /// The value to show: a fraction rounded for display (never paid), see [`Exact::shown`].
+    pub fn shown(&self) -> Value {
+        match self {
+            Val::Num(n) => n.shown().map_or(Value::Missing, Value::Number),
+            Val::Other(v) => v.clone(),
+        }
+    }
+
+    /// The value when it holds exactly as a [`Value`]: `None` for a fraction.
+    pub fn exact_value(&self) -> Option<Value> {
+        match self {
+            Val::Num(n) => n.decimal().map(Value::Number),
+            Val::Other(v) => Some(v.clone()),
+        }
+    }
+
+    pub fn number(&self) -> Option<&Exact> {
+        match self {
+            Val::Num(n) => Some(n),
+            Val::Other(_) => None,
+        }
+    }
+
+    fn is_missing(&self) -> bool {
+        *self == Val::MISSING
+    }
+}
 
 /// What an expression can read. Rows answer `column`; statements answer the rest.
 pub trait Env {
     fn column(&self, index: usize) -> Value;
-    fn let_value(&self, index: usize) -> Value;
-    fn aggregate(&self, index: usize) -> Result<Value, EvalError>;
+    fn let_value(&self, index: usize) -> Val;
+    fn aggregate(&self, index: usize) -> Result<Val, EvalError>;
     fn lookup(&self, index: usize) -> Value;
     fn payee_id(&self) -> Value;
     fn payee_attr(&self, index: usize) -> Value;
 }
 
 /// Receives every value an expression takes while it is evaluated. `run` uses [`NoTrace`],
-/// which compiles to nothing; `explain` records values to show the derivation.
+/// which compiles to nothing; `explain` records values to show the derivation. Numbers are
+/// recorded as shown ([`Val::shown`]): a fraction rounded for display.
 pub trait Tracer {
+    /// Whether `record` wants values at all (a run's tracer does not).
+    const RECORDS: bool = true;
     fn record(&mut self, e: &Expr, value: &Value);
     /// A component's `when` gate was decided (`explain` sees it through `record` too).
     fn gate(&mut self, _gate: &Expr, _holds: bool) {}
+    /// The exact base of a bracket table (`record` sees it as shown), so that an explanation's
+    /// slices are the run's own.
+    fn tier_base(&mut self, _table: &TierTable, _base: &Exact) {}
 }
 
 /// The tracer of a normal run: records nothing.
 pub struct NoTrace;
 
 impl Tracer for NoTrace {
+    const RECORDS: bool = false;
     #[inline(always)]
     fn record(&mut self, _: &Expr, _: &Value) {}
 }
 
+/// A row's expression (inside an aggregate): its value must be a decimal, since rows are added
+/// up in decimals; a fraction is refused (E0311).
 pub fn eval(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Value, EvalError> {
     eval_traced(plan, e, env, &mut NoTrace)
 }
 
 pub fn eval_traced<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Value, EvalError> {
+    let value = eval_exact_traced(plan, e, env, tr)?;
+    value.exact_value().ok_or_else(|| {
+        let shown = value.number().map_or_else(|| value.shown().to_string(), ToString::to_string);
+        EvalError::new(EvalKind::NotADecimalInRow { expr: excerpt(plan, e), shown }, e.span)
+    })
+}
+
+/// A statement's expression, exactly: nothing is rounded unless the policy says so.
+pub fn eval_exact(plan: &Plan, e: &Expr, env: &dyn Env) -> Result<Val, EvalError> {
+    eval_exact_traced(plan, e, env, &mut NoTrace)
+}
+
+pub fn eval_exact_traced<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Val, EvalError> {
     let value = eval_node(plan, e, env, tr)?;
-    tr.record(e, &value);
+    if T::RECORDS {
+        tr.record(e, &value.shown());
+    }
     Ok(value)
 }
 
-fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Value, EvalError> {
+fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Val, EvalError> {
     let overflow = || EvalError::new(EvalKind::ResultTooLarge, e.span);
+    let arith = |kind: ArithError, divisor: Span| match kind {
+        ArithError::DivisionByZero => EvalError::new(EvalKind::DivisionByZero { expr: excerpt(plan, e) }, divisor),
+        ArithError::TooWide => {
+            EvalError::new(EvalKind::TooPrecise { expr: excerpt(plan, e), bits: crate::value::EXACT_BITS }, e.span)
+        }
+    };
+    let sub = |x: &Expr, tr: &mut T| eval_exact_traced(plan, x, env, tr);
     Ok(match &e.node {
-        Node::Const(v) => v.clone(),
-        Node::Column(i) => env.column(*i),
+        Node::Const(v) => Val::from_value(v.clone()),
+        Node::Column(i) => Val::from_value(env.column(*i)),
         Node::Let(i) => env.let_value(*i),
         Node::Aggregate(i) => env.aggregate(*i)?,
-        Node::Lookup(i) => env.lookup(*i),
-        Node::PayeeId => env.payee_id(),
-        Node::PayeeAttr(i) => env.payee_attr(*i),
-        Node::Unary(op, x) => match (op, eval_traced(plan, x, env, tr)?) {
-            (_, Value::Missing) => Value::Missing,
-            (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
-            (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
-            _ => Value::Missing,
+        Node::Lookup(i) => Val::from_value(env.lookup(*i)),
+        Node::PayeeId => Val::from_value(env.payee_id()),
+        Node::PayeeAttr(i) => Val::from_value(env.payee_attr(*i)),
+        Node::Unary(op, x) => match (op, sub(x, tr)?) {
+            (UnaryOp::Neg, Val::Num(n)) => Val::Num(n.negated()),
+            (UnaryOp::Not, Val::Other(Value::Bool(b))) => Val::Other(Value::Bool(!b)),
+            _ => Val::MISSING,
         },
         Node::Binary(op, l, r) => {
-            let lv = eval_traced(plan, l, env, tr)?;
+            let lv = sub(l, tr)?;
             // `and` / `or` short-circuit, and a known side decides even if the other is missing.
             match (op, &lv) {
-                (BinaryOp::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
-                (BinaryOp::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
+                (BinaryOp::And, Val::Other(Value::Bool(false))) => return Ok(Val::Other(Value::Bool(false))),
+                (BinaryOp::Or, Val::Other(Value::Bool(true))) => return Ok(Val::Other(Value::Bool(true))),
                 _ => {}
             }
-            let rv = eval_traced(plan, r, env, tr)?;
-            binary(*op, lv, rv).map_err(|kind| match kind {
-                ArithError::DivisionByZero => {
-                    EvalError::new(EvalKind::DivisionByZero { expr: excerpt(plan, e) }, r.span)
-                }
-                ArithError::Overflow => overflow(),
-            })?
+            let rv = sub(r, tr)?;
+            binary(*op, lv, rv).map_err(|kind| arith(kind, r.span))?
         }
         Node::In(x, list) => {
-            let v = eval_traced(plan, x, env, tr)?;
-            if v == Value::Missing {
-                return Ok(Value::Missing);
+            let v = sub(x, tr)?;
+            if v.is_missing() {
+                return Ok(Val::MISSING);
             }
             for item in list {
-                if eval_traced(plan, item, env, tr)? == v {
-                    return Ok(Value::Bool(true));
+                if sub(item, tr)? == v {
+                    return Ok(Val::Other(Value::Bool(true)));
                 }
             }
-            Value::Bool(false)
+            Val::Other(Value::Bool(false))
         }
-        Node::If(c, t, o) => match eval_traced(plan, c, env, tr)? {
-            Value::Bool(true) => eval_traced(plan, t, env, tr)?,
-            Value::Bool(false) => eval_traced(plan, o, env, tr)?,
-            _ => Value::Missing,
+        Node::If(c, t, o) => match sub(c, tr)? {
+            Val::Other(Value::Bool(true)) => sub(t, tr)?,
+            Val::Other(Value::Bool(false)) => sub(o, tr)?,
+            _ => Val::MISSING,
         },
         Node::Min(xs) | Node::Max(xs) => {
             let want = if matches!(e.node, Node::Min(_)) { Ordering::Less } else { Ordering::Greater };
-            let mut best: Option<Value> = None;
+            let mut best: Option<Val> = None;
             for x in xs {
-                let v = eval_traced(plan, x, env, tr)?;
-                if v == Value::Missing {
-                    return Ok(Value::Missing);
+                let v = sub(x, tr)?;
+                if v.is_missing() {
+                    return Ok(Val::MISSING);
                 }
                 best = match best {
-                    Some(b) if compare(&v, &b) != Some(want) => Some(b),
+                    Some(b) if compare_exact(&v, &b) != Some(want) => Some(b),
                     _ => Some(v),
                 };
             }
-            best.unwrap_or(Value::Missing)
+            best.unwrap_or(Val::MISSING)
         }
-        Node::Abs(x) => match eval_traced(plan, x, env, tr)? {
-            Value::Number(n) => Value::Number(n.abs()),
+        Node::Abs(x) => match sub(x, tr)? {
+            Val::Num(n) => Val::Num(n.abs()),
             other => other,
         },
-        Node::Round(x, rounding) => match eval_traced(plan, x, env, tr)? {
-            Value::Number(n) => Value::Number(rounding.apply(n).ok_or_else(overflow)?),
+        Node::Round(x, rounding) => match sub(x, tr)? {
+            Val::Num(n) => Val::Num(Exact::Dec(rounding.apply_exact(&n).ok_or_else(overflow)?)),
             other => other,
         },
         Node::Table(t, args) => {
             let mut keys = Vec::with_capacity(args.len());
             for a in args {
-                keys.push(eval_traced(plan, a, env, tr)?);
+                keys.push(sub(a, tr)?);
             }
-            table_lookup(plan, *t, &keys).ok_or_else(|| {
+            let lookup = |keys: &[Val]| {
+                // A fraction equals no key written in a row (keys are decimals): it matches
+                // only `_` and `else`, as a value equal to no key does.
+                let exact: Vec<Value> = keys.iter().map(|k| k.exact_value().unwrap_or(Value::Missing)).collect();
+                table_lookup(plan, *t, &exact)
+            };
+            Val::from_value(lookup(&keys).ok_or_else(|| {
                 let table = plan.tables.get(*t);
-                let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                let shown: Vec<String> = keys.iter().map(|k| k.shown().to_string()).collect();
                 EvalError::new(
                     EvalKind::NoTableRow {
                         table: table.map_or(String::new(), |t| t.name.clone()),
@@ -136,58 +210,64 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
                     },
                     e.span,
                 )
-            })?
+            })?)
         }
-        Node::Default(x, fallback) => match eval_traced(plan, x, env, tr)? {
-            Value::Missing => eval_traced(plan, fallback, env, tr)?,
+        Node::Default(x, fallback) => match sub(x, tr)? {
+            Val::Other(Value::Missing) => sub(fallback, tr)?,
             v => v,
         },
-        Node::Tiers(t) => match eval_traced(plan, &t.base, env, tr)? {
-            Value::Number(base) => Value::Number(tiers::apply(t.mode, &t.brackets, base).ok_or_else(overflow)?.0),
-            _ => Value::Missing,
+        Node::Tiers(t) => match sub(&t.base, tr)? {
+            Val::Num(base) => {
+                if T::RECORDS {
+                    tr.tier_base(t, &base);
+                }
+                Val::Num(tiers::apply_exact(t.mode, &t.brackets, &base).map_err(|k| arith(k, e.span))?)
+            }
+            _ => Val::MISSING,
         },
     })
 }
 
-pub enum ArithError {
-    DivisionByZero,
-    Overflow,
-}
-
-pub fn binary(op: BinaryOp, l: Value, r: Value) -> Result<Value, ArithError> {
-    if l == Value::Missing || r == Value::Missing {
-        return Ok(Value::Missing);
+/// One operator over exact values; a missing side gives a missing result.
+pub fn binary(op: BinaryOp, l: Val, r: Val) -> Result<Val, ArithError> {
+    if l.is_missing() || r.is_missing() {
+        return Ok(Val::MISSING);
     }
-    let num = |f: fn(Decimal, Decimal) -> Option<Decimal>| match (&l, &r) {
-        (Value::Number(a), Value::Number(b)) => f(*a, *b).map(Value::Number).ok_or(ArithError::Overflow),
-        _ => Ok(Value::Missing),
+    let num = |f: fn(&Exact, &Exact) -> Result<Exact, ArithError>| match (&l, &r) {
+        (Val::Num(a), Val::Num(b)) => f(a, b).map(Val::Num),
+        _ => Ok(Val::MISSING),
     };
-    let cmp = compare(&l, &r);
+    let cmp = compare_exact(&l, &r);
+    let truth = |b: bool| Val::Other(Value::Bool(b));
     Ok(match op {
-        BinaryOp::Add => num(Decimal::checked_add)?,
-        BinaryOp::Sub => num(Decimal::checked_sub)?,
-        BinaryOp::Mul => num(Decimal::checked_mul)?,
-        BinaryOp::Div => {
-            if r == Value::Number(Decimal::ZERO) {
-                return Err(ArithError::DivisionByZero);
-            }
-            num(Decimal::checked_div)?
-        }
-        BinaryOp::Eq => Value::Bool(l == r),
-        BinaryOp::Ne => Value::Bool(l != r),
-        BinaryOp::Lt => Value::Bool(cmp == Some(Ordering::Less)),
-        BinaryOp::Le => Value::Bool(matches!(cmp, Some(Ordering::Less | Ordering::Equal))),
-        BinaryOp::Gt => Value::Bool(cmp == Some(Ordering::Greater)),
-        BinaryOp::Ge => Value::Bool(matches!(cmp, Some(Ordering::Greater | Ordering::Equal))),
+        BinaryOp::Add => num(Exact::checked_add)?,
+        BinaryOp::Sub => num(Exact::checked_sub)?,
+        BinaryOp::Mul => num(Exact::checked_mul)?,
+        BinaryOp::Div => num(Exact::checked_div)?,
+        BinaryOp::Eq => truth(l == r),
+        BinaryOp::Ne => truth(l != r),
+        BinaryOp::Lt => truth(cmp == Some(Ordering::Less)),
+        BinaryOp::Le => truth(matches!(cmp, Some(Ordering::Less | Ordering::Equal))),
+        BinaryOp::Gt => truth(cmp == Some(Ordering::Greater)),
+        BinaryOp::Ge => truth(matches!(cmp, Some(Ordering::Greater | Ordering::Equal))),
         BinaryOp::And => match (l, r) {
-            (Value::Bool(a), Value::Bool(b)) => Value::Bool(a && b),
-            _ => Value::Missing,
+            (Val::Other(Value::Bool(a)), Val::Other(Value::Bool(b))) => truth(a && b),
+            _ => Val::MISSING,
         },
         BinaryOp::Or => match (l, r) {
-            (Value::Bool(a), Value::Bool(b)) => Value::Bool(a || b),
-            _ => Value::Missing,
+            (Val::Other(Value::Bool(a)), Val::Other(Value::Bool(b))) => truth(a || b),
+            _ => Val::MISSING,
         },
     })
+}
+
+/// Orders exact values: numbers by value (`1/3 * 3 = 1`), the rest as [`compare`] does.
+pub fn compare_exact(a: &Val, b: &Val) -> Option<Ordering> {
+    match (a, b) {
+        (Val::Num(x), Val::Num(y)) => Some(x.cmp(y)),
+        (Val::Other(x), Val::Other(y)) => compare(x, y),
+        _ => None,
+    }
 }
 
 /// Orders values of the same kind; decimals compare by value (`1.0 = 1`).

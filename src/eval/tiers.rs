@@ -1,11 +1,13 @@
 //! Tier arithmetic: flat (whole amount at the reached bracket's rate, 全额累进) and marginal
 //! (each slice at its own bracket's rate, 超额累进). Brackets are half-open: a bracket
-//! `from b` covers `b <= base < next bound`.
+//! `from b` covers `b <= base < next bound`. The arithmetic is exact ([`Exact`]): a rate
+//! times a base keeps every digit, whatever their number.
 
 use rust_decimal::Decimal;
 
 use crate::lang::TierMode;
 use crate::plan::{TierBracket, TierPay};
+use crate::value::{ArithError, Exact};
 
 /// One slice of the base and what it pays; `explain` shows these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,57 +22,83 @@ pub struct Slice {
     pub payout: Decimal,
 }
 
-/// The payout for `base`, with the slices behind it. `None` on overflow.
+/// One slice, exactly.
+struct ExactSlice {
+    bracket: usize,
+    amount: Exact,
+    payout: Exact,
+}
+
+/// The payout for `base`, with the slices behind it, as decimals to show (a slice of a base
+/// that is a fraction is rounded for display). `None` when the payout cannot be computed.
 pub fn apply(mode: TierMode, brackets: &[TierBracket], base: Decimal) -> Option<(Decimal, Vec<Slice>)> {
+    apply_shown(mode, brackets, &Exact::Dec(base))
+}
+
+/// [`apply`] for an exact base (a fraction, in an explanation): computed exactly, then shown.
+pub fn apply_shown(mode: TierMode, brackets: &[TierBracket], base: &Exact) -> Option<(Decimal, Vec<Slice>)> {
+    let (total, slices) = slices_exact(mode, brackets, base).ok()?;
     let bound_after = |i: usize| brackets.get(i + 1).map(|b| b.from);
+    let shown = slices
+        .into_iter()
+        .map(|s| {
+            let bracket = brackets.get(s.bracket)?;
+            Some(Slice {
+                bracket: s.bracket,
+                from: bracket.from,
+                to: bound_after(s.bracket),
+                amount: s.amount.shown()?,
+                pays: bracket.pays,
+                payout: s.payout.shown()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((total.shown()?, shown))
+}
+
+/// The exact payout for `base`: what a statement pays.
+pub fn apply_exact(mode: TierMode, brackets: &[TierBracket], base: &Exact) -> Result<Exact, ArithError> {
+    slices_exact(mode, brackets, base).map(|(total, _)| total)
+}
+
+fn pays(pays: TierPay, amount: &Exact) -> Result<Exact, ArithError> {
+    match pays {
+        TierPay::Rate(r) => amount.checked_mul(&Exact::Dec(r)),
+        TierPay::Fixed(a) => Ok(Exact::Dec(a)),
+    }
+}
+
+fn slices_exact(
+    mode: TierMode,
+    brackets: &[TierBracket],
+    base: &Exact,
+) -> Result<(Exact, Vec<ExactSlice>), ArithError> {
+    let from = |b: &TierBracket| Exact::Dec(b.from);
     match mode {
         TierMode::Flat => {
-            let Some((i, bracket)) = brackets.iter().enumerate().rev().find(|(_, b)| b.from <= base) else {
-                return Some((Decimal::ZERO, Vec::new()));
+            let Some((i, bracket)) = brackets.iter().enumerate().rev().find(|(_, b)| from(b) <= *base) else {
+                return Ok((Exact::ZERO, Vec::new()));
             };
-            let payout = match bracket.pays {
-                TierPay::Rate(r) => base.checked_mul(r)?,
-                TierPay::Fixed(a) => a,
-            };
-            Some((
-                payout,
-                vec![Slice {
-                    bracket: i,
-                    from: bracket.from,
-                    to: bound_after(i),
-                    amount: base,
-                    pays: bracket.pays,
-                    payout,
-                }],
-            ))
+            let payout = pays(bracket.pays, base)?;
+            Ok((payout.clone(), vec![ExactSlice { bracket: i, amount: base.clone(), payout }]))
         }
         TierMode::Marginal => {
-            let mut total = Decimal::ZERO;
+            let mut total = Exact::ZERO;
             let mut slices = Vec::new();
             for (i, bracket) in brackets.iter().enumerate() {
-                if base < bracket.from {
+                if *base < from(bracket) {
                     break;
                 }
-                let top = match bound_after(i) {
-                    Some(next) if next < base => next,
-                    _ => base,
+                let top = match brackets.get(i + 1).map(from) {
+                    Some(next) if next < *base => next,
+                    _ => base.clone(),
                 };
-                let amount = top.checked_sub(bracket.from)?;
-                let payout = match bracket.pays {
-                    TierPay::Rate(r) => amount.checked_mul(r)?,
-                    TierPay::Fixed(a) => a,
-                };
-                total = total.checked_add(payout)?;
-                slices.push(Slice {
-                    bracket: i,
-                    from: bracket.from,
-                    to: bound_after(i),
-                    amount,
-                    pays: bracket.pays,
-                    payout,
-                });
+                let amount = top.checked_sub(&from(bracket))?;
+                let payout = pays(bracket.pays, &amount)?;
+                total = total.checked_add(&payout)?;
+                slices.push(ExactSlice { bracket: i, amount, payout });
             }
-            Some((total, slices))
+            Ok((total, slices))
         }
     }
 }

@@ -25,12 +25,14 @@ use crate::money::Rounding;
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
 use crate::suggest;
-use crate::value::Value;
+use crate::value::{Exact, Value};
 
 /// Records the value of every expression evaluated, by the expression's address in the plan.
 #[derive(Default)]
 pub struct Recorder {
     values: HashMap<usize, Value>,
+    /// Bracket tables' bases, exactly (`values` has them as shown).
+    tier_bases: HashMap<usize, Exact>,
 }
 
 fn key(e: &Expr) -> usize {
@@ -40,6 +42,9 @@ fn key(e: &Expr) -> usize {
 impl Tracer for Recorder {
     fn record(&mut self, e: &Expr, value: &Value) {
         self.values.insert(key(e), value.clone());
+    }
+    fn tier_base(&mut self, table: &TierTable, base: &Exact) {
+        self.tier_bases.insert(key(&table.base), base.clone());
     }
 }
 
@@ -188,7 +193,10 @@ pub fn explain_folded(
     payee: &str,
     month: Period,
 ) -> Result<Explanation, Error> {
-    let Some(payee) = folded.payees.iter().find(|p| &*p.id == payee) else {
+    // The fold keeps payees sorted by id: a binary search, so that a report over every payee
+    // stays near-linear.
+    let found = folded.payees.binary_search_by(|p| (*p.id).cmp(payee)).ok().and_then(|i| folded.payees.get(i));
+    let Some(payee) = found else {
         let known: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
         return Err(DataError::of(
             format!("--payee {payee}"),
@@ -225,7 +233,7 @@ fn explain_component(
         due: false,
         line,
         steps: Vec::new(),
-        payout: Payout { failed_gate: None, paid: None, limited: None, amount: Decimal::ZERO },
+        payout: Payout { failed_gate: None, paid: None, limited: None, exact: true, amount: Decimal::ZERO },
         rounding: component.rounding,
     };
     let Some(period) = due_period(month, component) else { return Ok(explanation) };
@@ -344,8 +352,12 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
 }
 
 fn tier_fact(plan: &Plan, t: &TierTable, recorder: &Recorder) -> Option<Fact> {
-    let base = recorder.get(&t.base)?.as_number()?;
-    let (result, slices) = tiers::apply(t.mode, &t.brackets, base)?;
+    let exact = match recorder.tier_bases.get(&key(&t.base)) {
+        Some(x) => x.clone(),
+        None => Exact::Dec(recorder.get(&t.base)?.as_number()?),
+    };
+    let base = exact.shown()?;
+    let (result, slices) = tiers::apply_shown(t.mode, &t.brackets, &exact)?;
     let slices = slices
         .into_iter()
         .map(|slice| {
@@ -354,7 +366,7 @@ fn tier_fact(plan: &Plan, t: &TierTable, recorder: &Recorder) -> Option<Fact> {
         })
         .collect();
     // The next bracket above the base (the first one when the base is below them all).
-    let next = t.brackets.iter().find(|b| b.from > base).and_then(|b| {
+    let next = t.brackets.iter().find(|b| Exact::Dec(b.from) > exact).and_then(|b| {
         let payout_at = tiers::apply(t.mode, &t.brackets, b.from)?.0;
         Some(NextBracket { from: b.from, pays: b.pays, payout_at })
     });

@@ -108,6 +108,9 @@ fn render_component(out: &mut String, c: &ComponentExplanation, at: &dyn Fn(usiz
                     money(limited),
                     format_grouped(c.payout.amount, scale)
                 ));
+                if !c.payout.exact {
+                    out.push_str("  (the figure has more digits than shown: it is shown cut short, and rounded from its exact value)\n");
+                }
             }
         }
     }
@@ -247,7 +250,7 @@ pub fn render_json(plan: &Plan, e: &Explanation) -> String {
         .iter()
         .map(|c| {
             let steps: Vec<Json> = c.steps.iter().map(|s| step_json(s, file)).collect();
-            json!({
+            let mut component = json!({
                 "name": c.name,
                 "label": c.label,
                 "cadence": cadence_word(c.cadence),
@@ -260,7 +263,12 @@ pub fn render_json(plan: &Plan, e: &Explanation) -> String {
                 "after_cap_floor": c.payout.limited.map(|d| d.to_string()),
                 "rounding": {"mode": mode_name(c.rounding.mode), "step": c.rounding.step.normalize().to_string()},
                 "amount": format_plain(c.payout.amount, scale),
-            })
+            });
+            // Only when it happens: `paid` and `after_cap_floor` are cut short for display.
+            if let (false, Some(map)) = (c.payout.exact, component.as_object_mut()) {
+                map.insert("shown_cut_short".into(), Json::Bool(true));
+            }
+            component
         })
         .collect();
     let attrs: serde_json::Map<String, Json> = plan

@@ -76,7 +76,7 @@ pub fn payee_section(r: &Reports, p: &PayeeReport) -> String {
         out.push_str(&format!(
             "<tr><td>{}{note}</td><td class=\"n\">{}</td></tr>",
             escape(&line.label),
-            money(r, line.amount)
+            format_grouped(line.amount, line.scale)
         ));
     }
     out.push_str(&format!(
@@ -99,12 +99,9 @@ pub fn payee_section(r: &Reports, p: &PayeeReport) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "<footer>{}: <code>commission explain {} {} --payee {} --period {}</code></footer>\n",
+        "<footer>{}: <code>{}</code></footer>\n",
         w(Word::Explain),
-        escape(&r.policy_file),
-        escape(&r.data_args),
-        escape(&p.payee),
-        p.month
+        escape(&r.explain_command(&p.payee, p.month))
     ));
     out
 }
@@ -157,8 +154,8 @@ pub fn team_section(r: &Reports, t: &TeamReport, link: &dyn Fn(&str) -> Option<S
         for a in attrs {
             out.push_str(&format!("<td>{}</td>", escape(a)));
         }
-        for a in amounts {
-            out.push_str(&format!("<td class=\"n\">{}</td>", money(r, *a)));
+        for (a, scale) in amounts.iter().zip(&r.component_scales) {
+            out.push_str(&format!("<td class=\"n\">{}</td>", format_grouped(*a, *scale)));
         }
         out.push_str(&format!("<td class=\"n\">{}</td></tr>", money(r, *total)));
     }
@@ -166,8 +163,8 @@ pub fn team_section(r: &Reports, t: &TeamReport, link: &dyn Fn(&str) -> Option<S
     for _ in &t.attr_names {
         out.push_str("<td></td>");
     }
-    for a in &t.component_totals {
-        out.push_str(&format!("<td class=\"n\">{}</td>", money(r, *a)));
+    for (a, scale) in t.component_totals.iter().zip(&r.component_scales) {
+        out.push_str(&format!("<td class=\"n\">{}</td>", format_grouped(*a, *scale)));
     }
     out.push_str(&format!("<td class=\"n\">{} {}</td></tr></table></div>\n", money(r, t.total), escape(&r.currency)));
     if t.rows.len() > 1 {

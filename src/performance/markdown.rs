@@ -5,21 +5,32 @@ use rust_decimal::Decimal;
 use super::{stats, PayeeReport, Reports, Word};
 use crate::money::format_grouped;
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+use crate::report::sections::markdown_text as text;
+
+fn cell(t: &str) -> String {
+    text(t)
+}
+
+/// `text` as a Markdown code span: fenced by more backticks than any run inside it, so no
+/// backtick in a payee id can end the span early (what is inside a code span is never HTML).
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{}{pad}{fence}", text.replace(['\n', '\r'], " "))
 }
 
 pub fn payee(r: &Reports, p: &PayeeReport) -> String {
     let w = |k| r.lang.word(k);
     let m = |d: Decimal| format_grouped(d, r.scale);
-    let who: Vec<&str> = p.attrs.iter().map(|(_, v)| v.as_str()).filter(|v| !v.is_empty()).collect();
+    let who: Vec<String> = p.attrs.iter().map(|(_, v)| text(v)).filter(|v| !v.is_empty()).collect();
     let mut out = format!(
         "# {} · {}{}\n\n",
         w(Word::Title),
-        p.payee,
+        text(&p.payee),
         if who.is_empty() { String::new() } else { format!(" ({})", who.join(", ")) }
     );
-    out.push_str(&format!("{} · {}: {} {}\n\n", p.month, w(Word::Policy), r.plan_name, r.plan_version));
+    out.push_str(&format!("{} · {}: {} {}\n\n", p.month, w(Word::Policy), text(&r.plan_name), text(&r.plan_version)));
     if !p.figures.is_empty() {
         out.push_str(&format!("## {}\n\n| | |\n|---|---:|\n", w(Word::Figures)));
         for (label, value) in &p.figures {
@@ -30,13 +41,13 @@ pub fn payee(r: &Reports, p: &PayeeReport) -> String {
     out.push_str(&format!("## {}\n\n| | {} |\n|---|---:|\n", w(Word::Pay), r.currency));
     for line in &p.lines {
         let note = line.pays_in.map(|month| format!(" ({} {month})", w(Word::NotDue))).unwrap_or_default();
-        out.push_str(&format!("| {}{note} | {} |\n", cell(&line.label), m(line.amount)));
+        out.push_str(&format!("| {}{note} | {} |\n", cell(&line.label), format_grouped(line.amount, line.scale)));
     }
     out.push_str(&format!("| **{}** | **{}** |\n\n", w(Word::Total), m(p.total)));
     if !p.next.is_empty() {
         out.push_str(&format!("## {}\n\n", w(Word::NextBracket)));
         for sentence in &p.next {
-            out.push_str(&format!("- {sentence}\n"));
+            out.push_str(&format!("- {}\n", text(sentence)));
         }
         out.push('\n');
     }
@@ -47,14 +58,7 @@ pub fn payee(r: &Reports, p: &PayeeReport) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&format!(
-        "{}: `commission explain {} {} --payee {} --period {}`\n",
-        w(Word::Explain),
-        r.policy_file,
-        r.data_args,
-        p.payee,
-        p.month
-    ));
+    out.push_str(&format!("{}: {}\n", w(Word::Explain), code_span(&r.explain_command(&p.payee, p.month))));
     out
 }
 
@@ -67,8 +71,8 @@ pub fn team(r: &Reports) -> String {
         w(Word::TeamTitle),
         t.month,
         w(Word::Policy),
-        r.plan_name,
-        r.plan_version,
+        text(&r.plan_name),
+        text(&r.plan_version),
         t.rows.len(),
         w(Word::Payees)
     );
@@ -90,8 +94,8 @@ pub fn team(r: &Reports) -> String {
         for a in attrs {
             row.push_str(&format!(" {} |", cell(a)));
         }
-        for a in amounts {
-            row.push_str(&format!(" {} |", m(*a)));
+        for (a, scale) in amounts.iter().zip(&r.component_scales) {
+            row.push_str(&format!(" {} |", format_grouped(*a, *scale)));
         }
         row.push_str(&format!(" {} |", m(*total)));
         out.push_str(&format!("{row}\n"));
@@ -100,8 +104,8 @@ pub fn team(r: &Reports) -> String {
     for _ in &t.attr_names {
         row.push_str(" |");
     }
-    for a in &t.component_totals {
-        row.push_str(&format!(" **{}** |", m(*a)));
+    for (a, scale) in t.component_totals.iter().zip(&r.component_scales) {
+        row.push_str(&format!(" **{}** |", format_grouped(*a, *scale)));
     }
     row.push_str(&format!(" **{}** |", m(t.total)));
     out.push_str(&format!("{row}\n\n"));

@@ -9,6 +9,7 @@
 pub mod html;
 pub mod markdown;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -128,6 +129,8 @@ pub struct Line {
     pub label: String,
     pub name: String,
     pub amount: Decimal,
+    /// The decimals of the component's rounding step, which its amount is shown with.
+    pub scale: u32,
     /// When the component is not due this month: the month it pays in.
     pub pays_in: Option<Period>,
 }
@@ -172,10 +175,14 @@ pub struct Reports {
     pub plan_name: String,
     pub plan_version: String,
     pub policy_file: String,
-    /// The `--data` arguments of this run, to print the `explain` command for each figure.
+    /// The `--data` arguments of this run, quoted for a shell, to print the `explain`
+    /// command for each figure.
     pub data_args: String,
     pub currency: String,
+    /// Decimals of totals: the finest of the components' and the policy's.
     pub scale: u32,
+    /// Decimals of each component's amounts (its rounding step's).
+    pub component_scales: Vec<u32>,
     pub lang: Lang,
     pub payees: Vec<PayeeReport>,
     pub team: TeamReport,
@@ -183,6 +190,25 @@ pub struct Reports {
 
 fn label(name: &str, label: Option<&str>) -> String {
     label.map_or_else(|| name.to_string(), str::to_string)
+}
+
+/// `text` as one word for a POSIX shell: as it is when it holds nothing the shell would
+/// read (`M001`), else in single quotes (`'$(rm -rf ~)'`), by the `shell-escape` crate.
+pub fn shell_quote(text: &str) -> String {
+    shell_escape::unix::escape(text.into()).into_owned()
+}
+
+impl Reports {
+    /// The command that explains `payee`'s statement for `month`, every argument quoted
+    /// for a shell, so that copying it runs exactly that and nothing else.
+    pub fn explain_command(&self, payee: &str, month: Period) -> String {
+        format!(
+            "commission explain {} {} --payee {} --period {month}",
+            shell_quote(&self.policy_file),
+            self.data_args,
+            shell_quote(payee)
+        )
+    }
 }
 
 /// Builds the reports for `month` from a run over the range ending at `month`.
@@ -195,9 +221,14 @@ pub fn build(
     only: Option<&str>,
     lang: Lang,
 ) -> Result<Reports, Error> {
-    let scale = plan.rounding.scale();
+    let scale = crate::report::total_scale(plan);
     let attr_cols = plan.payee_columns();
     let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
+    // Each payee's months up to the report's, in one pass (not one pass per payee).
+    let mut trends: HashMap<&Arc<str>, Vec<(Period, Decimal)>> = HashMap::new();
+    for t in result.statements.iter().filter(|t| t.period <= month) {
+        trends.entry(&t.payee).or_default().push((t.period, t.total));
+    }
     let mut payees = Vec::new();
     for s in this_month.iter().filter(|s| only.is_none_or(|p| *p == *s.payee)) {
         let explanation = explain_folded(plan, files, folded, &s.payee, month)?;
@@ -221,6 +252,7 @@ pub fn build(
                 label: label(&c.name, c.label.as_deref()),
                 name: c.name.clone(),
                 amount: e.payout.amount,
+                scale: c.rounding.scale(),
                 pays_in: (!e.due).then(|| e.period.last_month()),
             })
             .collect();
@@ -233,12 +265,7 @@ pub fn build(
                 }
             }
         }
-        let trend = result
-            .statements
-            .iter()
-            .filter(|t| t.payee == s.payee && t.period <= month)
-            .map(|t| (t.period, t.total))
-            .collect();
+        let trend = trends.get(&s.payee).cloned().unwrap_or_default();
         let attrs = attr_cols
             .iter()
             .map(|(i, n)| (n.clone(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()))
@@ -278,11 +305,16 @@ pub fn build(
         policy_file: plan.source.name.clone(),
         data_args: files
             .iter()
-            .filter_map(|f| plan.inputs.get(f.input).map(|i| format!("--data {}={}", i.name, f.source.shown())))
+            .filter_map(|f| {
+                plan.inputs
+                    .get(f.input)
+                    .map(|i| format!("--data {}", shell_quote(&format!("{}={}", i.name, f.source.shown()))))
+            })
             .collect::<Vec<_>>()
             .join(" "),
         currency: plan.currency.code.clone(),
         scale,
+        component_scales: crate::report::component_scales(plan),
         lang,
         payees,
         team,

@@ -1,27 +1,118 @@
-//! CSV output: one row per statement, the components as columns.
+//! CSV output: one row per statement, the components as columns, written row by row.
+//!
+//! Every cell of every CSV the program writes goes through [`neutralise`]: a cell that a
+//! spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return) is written with a `'` in front, as OWASP advises against formula injection, unless
+//! the whole cell is a plain number (`-12.50`), which a spreadsheet reads as a number.
+
+use std::borrow::Cow;
 
 use crate::eval::RunResult;
 use crate::money::format_plain;
 use crate::plan::Plan;
 
+/// The characters that make a spreadsheet read a cell as a formula when they come first.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `cell` as it is safe to write into a CSV: with a `'` in front when a spreadsheet would take
+/// it for a formula, and as it is when it is a plain number (`-12.50`, `+3`) or starts with
+/// anything else.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some(first) if FORMULA_STARTS.contains(&first) && !is_plain_number(cell) => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// An optional sign, digits, and optionally a point and more digits: `-12.50`, `+3`, `0.487`.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A CSV writer over `out` whose every record is neutralised.
+pub struct SafeWriter<W: std::io::Write> {
+    inner: csv::Writer<W>,
+}
+
+impl<W: std::io::Write> SafeWriter<W> {
+    pub fn new(out: W) -> Self {
+        SafeWriter { inner: csv::Writer::from_writer(out) }
+    }
+
+    pub fn record<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
+        self.inner.write_record(cells.iter().map(|c| neutralise(c.as_ref()).into_owned())).map_err(csv_error)
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn csv_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// The whole CSV as text (for tests; `run` streams with [`write`]).
 pub fn render(plan: &Plan, result: &RunResult) -> String {
-    let scale = plan.rounding.scale();
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(plan, result, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the CSV to `out` one statement at a time.
+pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
     let attrs = plan.payee_columns();
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = SafeWriter::new(out);
     let mut header: Vec<String> = vec!["payee".into()];
     header.extend(attrs.iter().map(|(_, n)| n.clone()));
     header.push("period".into());
     header.extend(plan.components.iter().map(|c| c.name.clone()));
     header.push("total".into());
-    // Writing to a Vec cannot fail; errors would only come from the underlying writer.
-    let _ = writer.write_record(&header);
+    writer.record(&header)?;
     for s in &result.statements {
         let mut record: Vec<String> = vec![s.payee.to_string()];
         record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
         record.push(s.period.to_string());
-        record.extend(s.amounts.iter().map(|a| format_plain(*a, scale)));
+        record.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_plain(*a, *scale)));
         record.push(format_plain(s.total, scale));
-        let _ = writer.write_record(&record);
+        writer.record(&record)?;
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    writer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_get_a_quote_and_numbers_stay_numbers() {
+        // The OWASP list: each of these would start a formula in a spreadsheet.
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("\rx"), "'\rx");
+        assert_eq!(neutralise("-"), "'-");
+        assert_eq!(neutralise("-.5"), "'-.5");
+        assert_eq!(neutralise("-1."), "'-1.");
+        // Plain numbers, what every amount column holds, are left as they are.
+        assert_eq!(neutralise("-12.50"), "-12.50");
+        assert_eq!(neutralise("+3"), "+3");
+        assert_eq!(neutralise("0.487"), "0.487");
+        // Anything not starting with one of the six is left alone, even with `=` inside.
+        assert_eq!(neutralise("M001"), "M001");
+        assert_eq!(neutralise("a=b"), "a=b");
+        assert_eq!(neutralise(""), "");
+    }
 }

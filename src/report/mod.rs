@@ -11,6 +11,19 @@ pub mod table;
 use crate::eval::RunResult;
 use crate::plan::Plan;
 
+/// The decimals each component's amounts are shown with: those of its own rounding step
+/// (`rounding half_up 0.001` shows 0.487, never 0.49), so every figure is shown as it was
+/// computed.
+pub fn component_scales(plan: &Plan) -> Vec<u32> {
+    plan.components.iter().map(|c| c.rounding.scale()).collect()
+}
+
+/// The decimals of totals: the finest of the components' and the policy's, so that a total
+/// is shown exactly and the components shown add up to it.
+pub fn total_scale(plan: &Plan) -> u32 {
+    plan.components.iter().map(|c| c.rounding.scale()).fold(plan.rounding.scale(), u32::max)
+}
+
 /// What happened to every ledger row, one line per input:
 /// `rows of sales: 385 read, 380 used, 5 outside the range, 0 rejected`.
 pub fn row_counts(plan: &Plan, result: &RunResult) -> String {

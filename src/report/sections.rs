@@ -55,8 +55,10 @@ pub fn table(heading: &[String], sections: &[Section], footer: &[String]) -> Str
         let mut table = Table::new();
         table.load_preset(UTF8_FULL_CONDENSED);
         table.set_header(section.header.clone());
+        // Cells from ledgers are shown, never obeyed: ESC, NUL, bidi controls escaped (a cell's
+        // own line breaks kept).
         for row in &section.rows {
-            table.add_row(row.clone());
+            table.add_row(row.iter().map(|c| crate::diagnostics::shown(c, true).into_owned()).collect::<Vec<_>>());
         }
         for index in section.figures.clone() {
             if let Some(column) = table.column_mut(index) {
@@ -80,9 +82,32 @@ pub fn table(heading: &[String], sections: &[Section], footer: &[String]) -> Str
     out
 }
 
+/// Text from the policy or the ledgers as Markdown that shows exactly that text: `<`, `>`
+/// and `&` as HTML entities (a Markdown viewer passes raw HTML through, so a payee named
+/// `<script>` would run), and the characters that make code, emphasis, links or table cells
+/// (`\`, `` ` ``, `*`, `[`, `]`, `|`) behind a backslash. Line breaks become spaces. (An
+/// `_` inside a word, as in `sales_performance`, makes no emphasis and is left alone.)
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Markdown: a `##` heading per section and a pipe table, ready to paste into a review.
 pub fn markdown(heading: &[String], sections: &[Section], footer: &[String]) -> String {
-    let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
+    let cell = |c: &str| markdown_text(c);
     let mut out = String::new();
     for line in heading {
         out.push_str(line);
@@ -118,15 +143,18 @@ pub fn markdown(heading: &[String], sections: &[Section], footer: &[String]) -> 
     out
 }
 
-/// One section as CSV (header and rows, no title or notes).
+/// One section as CSV (header and rows, no title or notes), every cell neutralised
+/// ([`super::csv::neutralise`]).
 pub fn csv(section: &Section) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    let mut writer = super::csv::SafeWriter::new(&mut out);
     // Writing to a Vec cannot fail; errors would only come from the underlying writer.
-    let _ = writer.write_record(&section.header);
+    let _ = writer.record(&section.header);
     for row in &section.rows {
-        let _ = writer.write_record(row);
+        let _ = writer.record(row);
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    let _ = writer.finish();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// How amounts are written: grouped with a sign on changes (tables), or plain (CSV).

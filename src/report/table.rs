@@ -4,12 +4,13 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
+use crate::diagnostics::shown;
 use crate::eval::RunResult;
 use crate::money::format_grouped;
 use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
-    let scale = plan.rounding.scale();
+    let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
     let attrs = plan.payee_columns();
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
@@ -23,10 +24,13 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     header.push(format!("total\n{}", plan.currency));
     table.set_header(header);
     for s in &result.statements {
-        let mut row: Vec<String> = vec![s.payee.to_string()];
-        row.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
+        // Text from the ledgers is shown, never obeyed: ESC, NUL, bidi controls escaped.
+        let mut row: Vec<String> = vec![shown(&s.payee, false).into_owned()];
+        row.extend(attrs.iter().map(|(i, _)| {
+            shown(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default(), false).into_owned()
+        }));
         row.push(s.period.to_string());
-        row.extend(s.amounts.iter().map(|a| format_grouped(*a, scale)));
+        row.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));
         row.push(format_grouped(s.total, scale));
         table.add_row(row);
     }
@@ -37,7 +41,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     });
-    totals.extend(result.component_totals.iter().map(|a| format_grouped(*a, scale)));
+    totals.extend(result.component_totals.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));
     totals.push(format_grouped(result.total, scale));
     table.add_row(totals);
     let first_amount = 2 + attrs.len();

@@ -553,8 +553,15 @@ impl Builder {
 
     fn percent(&mut self, text: &str, span: Span) -> Decimal {
         let number = self.decimal(text.trim_end_matches('%'), span);
-        // Exact: dividing a finite decimal by 100 only moves the point.
-        number.checked_div(Decimal::ONE_HUNDRED).unwrap_or(Decimal::ZERO)
+        // Dividing by 100 only moves the point, unless the percentage already has more than
+        // 26 decimals: then the rate would be rounded, so it is refused instead.
+        match number.checked_div(Decimal::ONE_HUNDRED).filter(|_| number.normalize().scale() <= 26) {
+            Some(rate) => rate,
+            None => {
+                self.problems.push(Problem::new(SyntaxKind::NumberTooLarge { text: text.to_string() }, [span]));
+                Decimal::ZERO
+            }
+        }
     }
 
     fn string(&mut self, pair: Option<Pair<'_, Rule>>) -> Spanned<String> {
