@@ -1,5 +1,6 @@
 //! The checks made on a policy's text before pest sees it: the file's size, the operators of
-//! one expression, and the brackets (nested not too deep, each closed by its own kind). A
+//! one expression (every one: in components and metrics, whatever names it uses; see
+//! [`check_operators`]), and the brackets (nested not too deep, each closed by its own kind). A
 //! hostile or generated policy gets a diagnostic instead of a stack overflow: parsing,
 //! checking and evaluating are recursive over the expression tree, whose depth is bounded by
 //! the bracket nesting ([`MAX_NESTING`]) plus the operators of one expression
@@ -14,8 +15,9 @@ use crate::source::Span;
 
 /// Policies are small documents; a larger file is almost certainly not a policy.
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;
-/// Operators (`+ - * / = < > and or not if default in`) in one `let`, `when`, `pay`, `cap`
-/// or `floor`. A readable expression has a handful; a longer one is split with `let`s.
+/// Operators (`+ - * / = < > and or not if default in tiers`) in one `let`, `when`, `pay`,
+/// `cap`, `floor` or `metric`. A readable expression has a handful; a longer one is split
+/// with `let`s.
 pub const MAX_OPERATORS: usize = 128;
 /// Deeper nesting than this is refused: a policy is read by people, and refusing early keeps
 /// recursion (parse, check, evaluate) far from the stack's limit.
@@ -33,51 +35,122 @@ pub fn check(source: &str) -> Result<(), Problem> {
     check_brackets(source)
 }
 
-/// Counts operators from each statement word (`let`, `when`, `pay`, `cap`, `floor`) to the
-/// next word that starts a statement or declaration, skipping strings and comments.
+/// Where a count of operators may start again, decided on words and symbols alone (no
+/// grammar), so that no identifier can stop or restart the count in the middle of an
+/// expression:
+///
+/// - `let`, `when`, `pay`, `cap` and `floor` are reserved: each starts a statement, so the
+///   count starts again at 0.
+/// - A declaration word (`component`, `metric`, `input`, `table`, `payee`, `test`, `policy`,
+///   `rounding`) outside every bracket ends what came before only when that could be whole
+///   (it ended with a name, a number, a quoted text, `%` or a closing bracket): after an
+///   operator, `then`, `else`, `flat` ... the word is a name inside an expression
+///   (`x + table`) and the count goes on. A declaration word in a place where it could
+///   neither go on an expression nor start a declaration makes pest stop right there.
+/// - `component` and `metric` hold expressions, so the count goes on in them; `input`,
+///   `table`, `payee`, `test`, `policy` and `rounding` hold none (their text, test rows
+///   included, is not counted).
+///
+/// Counted: `+ - * × / = < > !` (`<=` and the like once) and the words `and or not if
+/// default in tiers` (each `if` and `tiers` nests the grammar one level).
 fn check_operators(source: &str) -> Result<(), Problem> {
-    let mut counting = false;
-    let mut count = 0usize;
-    let mut word_start: Option<usize> = None;
+    // Counting from the first character: text before any declaration is counted too.
+    let mut scan = Scan { counting: true, count: 0, depth: 0, whole: true };
+    let mut word: Option<usize> = None;
     let mut previous = ' ';
     for (at, c, class) in classify(source).chain(std::iter::once((source.len(), ' ', Class::Code))) {
-        let word_char = class == Class::Code && (c.is_alphanumeric() || c == '_');
-        if let Some(start) = word_start.filter(|_| !word_char) {
-            let word = source.get(start..at).unwrap_or("");
-            match word {
-                "let" | "when" | "pay" | "cap" | "floor" => (counting, count) = (true, 0),
-                "component" | "input" | "table" | "payee" | "rounding" | "policy" => counting = false,
-                "and" | "or" | "not" | "if" | "default" | "in" if counting => count += 1,
-                _ => {}
-            }
-            word_start = None;
-            if count > MAX_OPERATORS {
-                return Err(too_many(Span::new(start, at)));
-            }
+        let word_char = class == Class::Code && is_word_char(c);
+        if let Some(start) = word.filter(|_| !word_char) {
+            scan.word(source.get(start..at).unwrap_or(""), Span::new(start, at))?;
+            word = None;
         }
-        if class != Class::Code {
-            // Strings and comments hold no operators.
-        } else if word_char {
-            if word_start.is_none() && !(previous.is_alphanumeric() || previous == '_') {
-                word_start = Some(at);
-            }
-        } else {
-            match c {
-                '+' | '-' | '*' | '×' | '/' | '=' | '<' | '>' | '!' if counting => {
-                    // `<=`, `>=`, `!=`, `==` are one operator: count the first character only.
-                    if !matches!(previous, '<' | '>' | '!' | '=') {
-                        count += 1;
-                    }
-                    if count > MAX_OPERATORS {
-                        return Err(too_many(Span::new(at, at + c.len_utf8())));
-                    }
+        match class {
+            Class::Comment => continue,
+            // A quoted text is whole, like a name.
+            Class::Text => scan.whole = true,
+            Class::Code if word_char => {
+                if word.is_none() {
+                    word = Some(at);
                 }
-                _ => {}
             }
+            Class::Code if c.is_whitespace() => {}
+            Class::Code => scan.symbol(c, previous, Span::new(at, at + c.len_utf8()))?,
         }
         previous = c;
     }
     Ok(())
+}
+
+/// The characters of a word: everything but spaces and the symbols of the language, so that
+/// a word here is never shorter than the grammar's (an identifier may hold combining marks).
+fn is_word_char(c: char) -> bool {
+    !(c.is_whitespace() || c.is_ascii_punctuation() || c == '×')
+}
+
+struct Scan {
+    /// In a component or a metric (else: a declaration that holds no expression).
+    counting: bool,
+    count: usize,
+    /// Brackets open.
+    depth: usize,
+    /// What came last could end an expression (a name, number, quoted text, `%`, `)`).
+    whole: bool,
+}
+
+impl Scan {
+    fn word(&mut self, word: &str, span: Span) -> Result<(), Problem> {
+        match word {
+            "let" | "when" | "pay" | "cap" | "floor" => {
+                self.count = 0;
+                self.whole = false;
+            }
+            "component" | "metric" | "input" | "table" | "payee" | "test" | "policy" | "rounding" => {
+                if self.depth == 0 && self.whole {
+                    self.counting = matches!(word, "component" | "metric");
+                    self.count = 0;
+                    self.whole = false;
+                } else {
+                    // A name, as in `x + table`.
+                    self.whole = true;
+                }
+            }
+            "and" | "or" | "not" | "if" | "default" | "in" | "tiers" => {
+                self.whole = false;
+                return self.one_more(span);
+            }
+            "then" | "else" | "where" | "flat" | "marginal" | "from" | "rate" | "fixed" => self.whole = false,
+            _ => self.whole = true,
+        }
+        Ok(())
+    }
+
+    fn symbol(&mut self, c: char, previous: char, span: Span) -> Result<(), Problem> {
+        self.whole = false;
+        match c {
+            '(' | '[' | '{' => self.depth += 1,
+            ')' | ']' | '}' => {
+                self.depth = self.depth.saturating_sub(1);
+                self.whole = true;
+            }
+            '%' => self.whole = true,
+            // `<=`, `>=`, `!=`, `==` are one operator: count the first character only.
+            '+' | '-' | '*' | '×' | '/' | '=' | '<' | '>' | '!' if !matches!(previous, '<' | '>' | '!' | '=') => {
+                return self.one_more(span);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn one_more(&mut self, span: Span) -> Result<(), Problem> {
+        if self.counting {
+            self.count += 1;
+            if self.count > MAX_OPERATORS {
+                return Err(too_many(span));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn too_many(span: Span) -> Problem {
@@ -157,6 +230,32 @@ mod tests {
         assert!(check(&format!("when {}x\n", "x >= ".repeat(MAX_OPERATORS))).is_ok());
         assert!(check(&format!("pay \"{}\" # {}\n", "+".repeat(999), "-".repeat(999))).is_ok());
         assert!(check(&format!("pay {}x\n", "input_inner + ".repeat(MAX_OPERATORS))).is_ok());
+    }
+
+    #[test]
+    /// The three ways around the count that overflowed the stack, and where it must start again.
+    fn no_word_or_line_end_escapes_the_count() {
+        let over = |text: String| check(&text).err().map(|p| p.code);
+        let ops = MAX_OPERATORS + 1;
+        // A metric's expression is counted (no statement word before it).
+        assert_eq!(over(format!("metric m monthly = 1{}\n", " + 1".repeat(ops))), Some("E0007"));
+        // A declaration word used as a name goes on the count, in a block and outside.
+        assert_eq!(over(format!("component c monthly {{ pay 1{} }}", " + table".repeat(ops))), Some("E0007"));
+        assert_eq!(over(format!("metric m monthly = 1{}\n", " + input".repeat(ops))), Some("E0007"));
+        // `metric table`: the name `table` follows a declaration word, not something whole.
+        assert_eq!(over(format!("metric table monthly = 1{}\n", " + 1".repeat(ops))), Some("E0007"));
+        // A lone CR ends a comment: what follows is counted.
+        assert_eq!(over(format!("pay 1 # note\r{}\n", " + 1".repeat(ops))), Some("E0007"));
+        // Each declaration after something whole starts again: two metrics at the limit each
+        // pass, and so do a table's rows (`->`, `-5%`: no expression there) of any number.
+        // (The `=` of a metric counts, as a `let`'s does: 127 `+` and it make 128.)
+        let metric = format!("metric m monthly = 1{}\n", " + 1".repeat(MAX_OPERATORS - 1));
+        assert_eq!(over(format!("{metric}{metric}")), None);
+        let rows = "  \"a\" -> -5%\n".repeat(ops);
+        assert_eq!(over(format!("{metric}table t(k) {{\n{rows}}}\n{metric}")), None);
+        // Test rows are not counted, even holding statement words and dates.
+        let test_rows = "T1, 2026-01-05, pay, 1\n".repeat(ops);
+        assert_eq!(over(format!("test \"t\" {{ sales {{\nid,date,m,a\n{test_rows}}} }}")), None);
     }
 
     #[test]
