@@ -13,6 +13,7 @@
 pub mod allow;
 pub mod cliff;
 pub mod gates;
+pub mod mixed_script;
 pub mod negative;
 pub mod shadowed_rows;
 pub mod unused;
@@ -31,6 +32,7 @@ pub fn lint(policy: &ast::Policy, plan: &Plan) -> Vec<Problem> {
     found.extend(gates::check(plan));
     found.extend(shadowed_rows::check(plan));
     found.extend(negative::check(plan));
+    found.extend(mixed_script::check(&crate::syntax::names::names(&plan.source.text, policy)));
     let (attributes, mut problems) = allow::attributes(policy, &plan.source.text);
     found.retain(|p| !attributes.iter().any(|a| a.silences(p)));
     problems.extend(found);

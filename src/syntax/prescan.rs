@@ -9,6 +9,7 @@
 //! where pest would stop far from the cause ("unexpected `component`, expected ...").
 
 use super::comments::{classify, Class};
+use super::names::is_word_char;
 use crate::diagnostics::syntax::SyntaxKind;
 use crate::diagnostics::Problem;
 use crate::source::Span;
@@ -31,8 +32,37 @@ pub fn check(source: &str) -> Result<(), Problem> {
             [Span::new(0, 0)],
         ));
     }
+    check_bidi(source)?;
     check_operators(source)?;
     check_brackets(source)
+}
+
+/// The characters with Unicode's Bidi_Control property, with their names: they reorder how
+/// the text around them is displayed, so a reviewer could read another plan than the one run.
+const BIDI_CONTROLS: [(char, &str); 12] = [
+    ('\u{061C}', "ARABIC LETTER MARK"),
+    ('\u{200E}', "LEFT-TO-RIGHT MARK"),
+    ('\u{200F}', "RIGHT-TO-LEFT MARK"),
+    ('\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+    ('\u{202B}', "RIGHT-TO-LEFT EMBEDDING"),
+    ('\u{202C}', "POP DIRECTIONAL FORMATTING"),
+    ('\u{202D}', "LEFT-TO-RIGHT OVERRIDE"),
+    ('\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+    ('\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+    ('\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+    ('\u{2068}', "FIRST STRONG ISOLATE"),
+    ('\u{2069}', "POP DIRECTIONAL ISOLATE"),
+];
+
+/// Refuses a bidi control character anywhere (code, texts, comments, test rows), as rustc
+/// does in Rust source (`text_direction_codepoint_in_literal` and `..._in_comment`).
+fn check_bidi(source: &str) -> Result<(), Problem> {
+    for (at, c) in source.char_indices() {
+        if let Some(&(c, name)) = BIDI_CONTROLS.iter().find(|(b, _)| *b == c) {
+            return Err(Problem::new(SyntaxKind::BidiControl { c, name }, [Span::new(at, at + c.len_utf8())]));
+        }
+    }
+    Ok(())
 }
 
 /// Where a count of operators may start again, decided on words and symbols alone (no
@@ -79,12 +109,6 @@ fn check_operators(source: &str) -> Result<(), Problem> {
         previous = c;
     }
     Ok(())
-}
-
-/// The characters of a word: everything but spaces and the symbols of the language, so that
-/// a word here is never shorter than the grammar's (an identifier may hold combining marks).
-fn is_word_char(c: char) -> bool {
-    !(c.is_whitespace() || c.is_ascii_punctuation() || c == '×')
 }
 
 struct Scan {
@@ -267,6 +291,13 @@ mod tests {
         assert_eq!(code("pay 1 + 2)\n"), Some("E0003"));
         assert_eq!(code(&"(".repeat(MAX_NESTING + 1)), Some("E0008"));
         assert_eq!(code(&" ".repeat(MAX_SOURCE_BYTES + 1)), Some("E0006"));
+        // Trojan Source: an RLO in a comment, an LRI in a text, an RLM between two words.
+        assert_eq!(code("pay 1 # \u{202E} }\n"), Some("E0009"));
+        assert_eq!(code("pay \"a\u{2066}\"\n"), Some("E0009"));
+        assert_eq!(code("pay a\u{200F} b\n"), Some("E0009"));
+        let problem = check("pay 1 # x\u{202E}").unwrap_err();
+        // `pay 1 # x` is 9 bytes; U+202E takes 3 in UTF-8.
+        assert_eq!(problem.labels.first().map(|(s, _)| *s), Some(Span::new(9, 12)));
         // A `}` while a `(` is open: the `}` is labelled first, then where the `(` opened.
         let problem = check("{ pay (1 }").unwrap_err();
         let labels: Vec<(Span, &str)> = problem.labels.iter().map(|(s, l)| (*s, l.as_str())).collect();

@@ -22,6 +22,7 @@ mod limits;
 mod lints;
 mod message_formats;
 mod policy_tests;
+mod policy_text;
 mod properties;
 mod random_policies;
 mod report;
