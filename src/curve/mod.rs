@@ -17,8 +17,10 @@ use rust_decimal::Decimal;
 
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::io::IoKind;
+use crate::diagnostics::tools::ToolKind;
 use crate::eval::expr::{eval, Env};
 use crate::eval::EvalError;
+use crate::money::format_grouped;
 use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
 use crate::value::Value;
 
@@ -69,7 +71,14 @@ pub enum CurveError {
     /// `--base` and `--step`, found here because only the curve counts its points: an
     /// argument's kind.
     BadRange(IoKind),
+    /// A base or a payout too large to chart exactly (E0523, E0524).
+    TooLarge(ToolKind),
 }
+
+/// The largest base, and payout, a curve charts (in size): 10^15. Within it, every point,
+/// step, difference, effective rate and scale of the chart is exact; beyond it, a sum of a
+/// base and a step could overflow.
+pub const MAX_VALUE: i64 = 1_000_000_000_000_000;
 
 /// At most this many points: a curve is read by people, and each point is one evaluation.
 pub const MAX_POINTS: usize = 20_000;
@@ -171,6 +180,10 @@ pub fn curve(
     if step <= Decimal::ZERO || to <= from {
         return Err(CurveError::BadRange(IoKind::RangeNotUpwards));
     }
+    let max = Decimal::from(MAX_VALUE);
+    if from.abs() > max || to.abs() > max {
+        return Err(CurveError::TooLarge(ToolKind::CurveBaseOutOfRange { max: format_grouped(max, 0) }));
+    }
     let count = (to - from).checked_div(step).unwrap_or(Decimal::MAX);
     if count > Decimal::from(MAX_POINTS) {
         return Err(CurveError::BadRange(IoKind::TooManyPoints { count: count.to_string(), max: MAX_POINTS }));
@@ -198,7 +211,14 @@ pub fn curve(
     let mut points: Vec<Point> = Vec::with_capacity(xs.len());
     for x in xs {
         let p = payout(plan, c, &base, x).map_err(CurveError::Eval)?;
-        let rate = if x > Decimal::ZERO { p.checked_div(x) } else { None };
+        if p.abs() > max {
+            let (base, max) = (format_grouped(x, x.scale()), format_grouped(max, 0));
+            return Err(CurveError::TooLarge(ToolKind::CurvePayoutTooLarge { base, max }));
+        }
+        // A rate of more than 1,000,000 (100,000,000%) is no rate to chart: a tiny base
+        // (0.000001) paid a fixed amount. It is shown as none.
+        let rate =
+            if x > Decimal::ZERO { p.checked_div(x).filter(|r| r.abs() <= Decimal::from(1_000_000)) } else { None };
         let falls = points.last().is_some_and(|prev| p < prev.payout);
         points.push(Point { base: x, payout: p, rate, falls });
     }

@@ -120,3 +120,52 @@ component c monthly {
         .stdout_contains("cliff or falling segment")
         .run();
 }
+
+/// Extreme values: a `--base` near the largest decimal crashed on `base + step` (exit 101);
+/// now E0523, exit 2. A bracket bound near it made `doc` crash forming the example above
+/// the last bound; now the example is left out and the page says so.
+#[test]
+fn extreme_values_are_diagnostics_not_crashes() {
+    let policy = "policy \"p\" version \"1\" currency CNY
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+payee sales.manager
+component c monthly {
+  pay tiers flat sum(sales.amount) {
+    from 0 rate 5%
+    from 79228162514264337593543950334 rate 100%
+  }
+}
+component d monthly {
+  pay tiers flat sum(sales.amount) {
+    from 0 rate 5%
+    from 100 fixed 2000000000000000
+  }
+}
+";
+    Test::new()
+        .policy(policy)
+        .args(["curve", "{policy}", "c", "--base", "79228162514264337593543950000..79228162514264337593543950335"])
+        .status(2)
+        .code("E0523")
+        .run();
+    // From 100 on, `d` pays 2 x 10^15, beyond what a chart holds exactly (10^15): E0524.
+    Test::new().policy(policy).args(["curve", "{policy}", "d", "--base", "0..1000"]).status(2).code("E0524").run();
+    // Under the limits, the same component charts: 5% of 99.99 = 5.00 (4.9995 rounded).
+    Test::new()
+        .policy(policy)
+        .args(["curve", "{policy}", "d", "--base", "0..99.99", "--step", "99.99"])
+        .status(0)
+        .stdout_contains("5.00")
+        .run();
+    Test::new()
+        .policy(policy)
+        .args(["doc", "{policy}"])
+        .status(0)
+        .stdout_contains("Some amounts have no example")
+        .run();
+}
