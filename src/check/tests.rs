@@ -56,6 +56,21 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    // Both sides are dates, the same kind: the help says what is wrong (no date arithmetic),
+    // where it said the sides must be of the same kind.
+    Case {
+        name: "date minus date",
+        body: "component c monthly { let d = max(sales.date) - min(sales.date)\n pay 1 CNY }",
+        severity: Severity::Error,
+        code: "E0136",
+        message: "cannot apply `-` to date and date",
+        labels: &[
+            ("max(sales.date) - min(sales.date)", "date - date"),
+            ("max(sales.date)", "date"),
+            ("min(sales.date)", "date"),
+        ],
+        help: Some("there is no date arithmetic: dates can be compared (`<`, `>=`, `=`), not added or subtracted"),
+    },
     Case {
         name: "money plus percent",
         body: "component c monthly { pay sum(sales.amount) + 3% }",

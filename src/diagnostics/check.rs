@@ -471,6 +471,11 @@ impl Kind for CheckKind {
                     ("and" | "or", "true/false", _) | ("and" | "or", _, "true/false") => {
                         "`and` and `or` join conditions, e.g. `a >= 1 and b < 2`".to_string()
                     }
+                    ("+" | "-" | "*" | "/", "date", "date") => {
+                        "there is no date arithmetic: dates can be compared (`<`, `>=`, `=`), not added or subtracted".to_string()
+                    }
+                    // Both sides are of one kind already: the operator does not apply to it.
+                    (_, l, r) if l == r => format!("`{op}` does not apply to {l}"),
                     _ => format!("both sides of `{op}` must be the same kind of value"),
                 };
                 Described::new("E0136", format!("cannot apply `{op}` to {left} and {right}"))

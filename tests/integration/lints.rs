@@ -51,10 +51,39 @@ fn an_allow_attribute_with_a_reason_silences_one_component() {
     assert!(!ran.stderr.contains("cliff in `allowed`"), "{}", ran.stderr);
 }
 
+/// An attribute directly above a component, after a `metric`: pest's span of the metric's
+/// expression ran over the comment, so the attribute was taken for the metric's and the
+/// component's cliff (3% to 5% at 100,000: 3,000.00 against 5,000.00) was still reported.
+#[test]
+fn an_allow_attribute_after_a_metric_covers_the_component() {
+    let policy = "policy \"p\" version \"1\" currency CNY
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+payee sales.manager
+metric total monthly = sum(sales.amount)
+# allow(C0001): the plan means it
+component c monthly {
+  pay tiers flat sum(sales.amount) {
+    from 0 rate 3%
+    from 100000 rate 5%
+  }
+}
+";
+    let ran = crate::harness::Test::new().policy(policy).args(["check", "{policy}"]).status(0).run();
+    assert!(!ran.stderr.contains("C0001"), "{}", ran.stderr);
+    // Without the attribute the cliff is there: the test above is not vacuous.
+    let without = policy.replace("# allow(C0001): the plan means it\n", "");
+    crate::harness::Test::new().policy(without).args(["check", "{policy}"]).status(0).code("C0001").run();
+}
+
 #[test]
 fn every_code_is_explained() {
     let list = run_ok(["explain-code"]);
-    for n in 1..=8 {
+    for n in 1..=9 {
         let code = format!("C{n:04}");
         assert!(list.contains(&code), "{list}");
         let text = run_ok(["explain-code", &code]);
