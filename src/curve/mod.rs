@@ -15,14 +15,11 @@ pub mod text;
 
 use rust_decimal::Decimal;
 
-use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::io::IoKind;
 use crate::diagnostics::tools::ToolKind;
-use crate::eval::expr::{eval, Env};
 use crate::eval::EvalError;
 use crate::money::format_grouped;
 use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
-use crate::value::Value;
 
 /// One sampled point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,66 +101,6 @@ fn find_base(component: &Component, plan: &Plan) -> Option<(Expr, Option<TierTab
     }
 }
 
-/// Replaces the base (matched by its span) with a constant; a `let` that is the base is
-/// replaced as a whole, so that every line reading it sees the constant.
-fn substitute(e: &Expr, base: &Expr, value: Decimal) -> Expr {
-    if e.span == base.span && std::mem::discriminant(&e.node) == std::mem::discriminant(&base.node) {
-        return Expr { node: Node::Const(Value::Number(value)), ty: e.ty, span: e.span };
-    }
-    crate::plan::visit::map_children(e, &mut |x| substitute(x, base, value))
-}
-
-/// Statement environment for a curve: lets as computed, nothing else has a value.
-struct CurveEnv {
-    lets: Vec<Value>,
-}
-
-impl Env for CurveEnv {
-    fn column(&self, _: usize) -> Value {
-        Value::Missing
-    }
-    fn let_value(&self, index: usize) -> Value {
-        self.lets.get(index).cloned().unwrap_or(Value::Missing)
-    }
-    fn aggregate(&self, _: usize) -> Result<Value, EvalError> {
-        Ok(Value::Missing)
-    }
-    fn lookup(&self, _: usize) -> Value {
-        Value::Missing
-    }
-    fn payee_id(&self) -> Value {
-        Value::Missing
-    }
-    fn payee_attr(&self, _: usize) -> Value {
-        Value::Missing
-    }
-}
-
-/// What the component pays at one value of its base (conditions assumed to hold).
-fn payout(plan: &Plan, component: &Component, base: &Expr, x: Decimal) -> Result<Decimal, EvalError> {
-    let mut env = CurveEnv { lets: Vec::with_capacity(component.lets.len()) };
-    let base_let = match base.node {
-        Node::Let(i) => Some(i),
-        _ => None,
-    };
-    for (i, l) in component.lets.iter().enumerate() {
-        let v = if base_let == Some(i) { Value::Number(x) } else { eval(plan, &substitute(&l.value, base, x), &env)? };
-        env.lets.push(v);
-    }
-    let number = |e: &Expr, env: &CurveEnv| -> Result<Option<Decimal>, EvalError> {
-        Ok(eval(plan, &substitute(e, base, x), env)?.as_number())
-    };
-    let mut amount =
-        number(&component.pay, &env)?.ok_or_else(|| EvalError::new(EvalKind::NotOnlyTheBase, component.pay.span))?;
-    if let Some(cap) = component.cap.as_ref().map(|c| number(c, &env)).transpose()?.flatten() {
-        amount = amount.min(cap);
-    }
-    if let Some(floor) = component.floor.as_ref().map(|f| number(f, &env)).transpose()?.flatten() {
-        amount = amount.max(floor);
-    }
-    component.rounding.apply(amount).ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))
-}
-
 /// The curve of `component` for bases from `from` to `to` every `step`, plus the points one
 /// step below and at every bracket bound in the range (so that a cliff shows as a cliff).
 /// `extra` adds points (another curve's, when two are compared on one chart).
@@ -210,7 +147,7 @@ pub fn curve(
     xs.dedup();
     let mut points: Vec<Point> = Vec::with_capacity(xs.len());
     for x in xs {
-        let p = payout(plan, c, &base, x).map_err(CurveError::Eval)?;
+        let p = crate::lint::cliff::payout(plan, c, &base, x).map_err(CurveError::Eval)?;
         if p.abs() > max {
             let (base, max) = (format_grouped(x, x.scale()), format_grouped(max, 0));
             return Err(CurveError::TooLarge(ToolKind::CurvePayoutTooLarge { base, max }));

@@ -141,6 +141,11 @@ rate, so crossing a bound changes the pay of every yuan below it. The seed plan 
 3,000.00 at 99,999.99 and 5,000.00 at 100,000.00: one more fen of sales earns 2,000.00, and a
 salesperson just below the bound gains by moving a sale between months.
 
+What is judged is what the component pays (with its cap, floor and rounding), not the table
+alone: a flat rate less a quick deduction written as two tables on one base
+(`gross - quick_deduction`) is continuous and is not warned about. When the payout needs more
+than the base (another aggregate, a lookup), the table is judged by itself.
+
 What to do: if the plan means it, say so with an attribute above the component, with the
 reason: `# allow(C0001): the operator pays whole-amount brackets`. Otherwise use
 `tiers marginal` (each slice at its own rate: no cliffs), or smooth the bracket.",

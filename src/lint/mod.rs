@@ -6,8 +6,8 @@
 //! A warning can be silenced for one declaration (a component, an input, a table) by an
 //! attribute comment above it, with a reason: `# allow(C0001): the plan means it`.
 //!
-//! May use: `plan`, `syntax` (the AST and comments, for attributes), `eval` (tier
-//! arithmetic, to find cliffs), `money`, `value`, `diagnostics`. Never `check` (which runs
+//! May use: `plan`, `syntax` (the AST and comments, for attributes), `eval` (the evaluator and tier
+//! arithmetic, to find cliffs by what a component pays), `money`, `value`, `diagnostics`. Never `check` (which runs
 //! the lints), `data` or `cli`.
 
 pub mod allow;

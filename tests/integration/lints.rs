@@ -80,6 +80,56 @@ component c monthly {
     crate::harness::Test::new().policy(without).args(["check", "{policy}"]).status(0).code("C0001").run();
 }
 
+/// `gross - quick_deduction` as two tables on one base: 3% below 100,000, 5% less a quick
+/// deduction of 2,000 from it. Each table alone jumps at 100,000 (by 2,000.00), which was
+/// reported twice; the component does not: 99,999.99 x 3% = 2,999.9997 -> 3,000.00, and
+/// 100,000.00 x 5% - 2,000 = 3,000.00. With a deduction of 1,000 instead, the component does
+/// jump, 3,000.00 to 4,000.00, and that is reported once, with those figures.
+#[test]
+fn the_cliff_lint_judges_what_the_component_pays() {
+    let policy = |deduction: &str| {
+        format!(
+            "policy \"p\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}}
+payee sales.manager
+component c monthly {{
+  let gross = tiers flat sum(sales.amount) {{
+    from 0       rate 3%
+    from 100_000 rate 5%
+  }}
+  let quick_deduction = tiers flat sum(sales.amount) {{
+    from 0       fixed 0
+    from 100_000 fixed {deduction}
+  }}
+  pay gross - quick_deduction
+  floor 0
+}}
+"
+        )
+    };
+    let ran = crate::harness::Test::new().policy(policy("2_000")).args(["check", "{policy}"]).status(0).run();
+    assert!(!ran.stderr.contains("C0001"), "{}", ran.stderr);
+    crate::harness::Test::new()
+        .policy(policy("2_000"))
+        .args(["curve", "{policy}", "c", "--base", "0..200000", "--step", "100000"])
+        .status(0)
+        .stdout_contains("100,000.00  3,000.00")
+        .run();
+    let ran = crate::harness::Test::new()
+        .policy(policy("1_000"))
+        .args(["check", "{policy}", "--message-format", "json"])
+        .status(0)
+        .run();
+    let cliffs: Vec<&str> = ran.stderr.lines().filter(|l| l.contains("\"C0001\"")).collect();
+    assert_eq!(cliffs.len(), 1, "{}", ran.stderr);
+    assert!(cliffs[0].contains("it pays 3,000.00 at 99,999.99 but 4,000.00 at 100,000.00"), "{}", ran.stderr);
+}
+
 #[test]
 fn every_code_is_explained() {
     let list = run_ok(["explain-code"]);
