@@ -146,8 +146,9 @@ pub fn curve(
     xs.sort();
     xs.dedup();
     let mut points: Vec<Point> = Vec::with_capacity(xs.len());
+    let payout = crate::lint::cliff::Payout::new(plan, c, &base);
     for x in xs {
-        let p = crate::lint::cliff::payout(plan, c, &base, x).map_err(CurveError::Eval)?;
+        let p = payout.at(x).map_err(CurveError::Eval)?;
         if p.abs() > max {
             let (base, max) = (format_grouped(x, x.scale()), format_grouped(max, 0));
             return Err(CurveError::TooLarge(ToolKind::CurvePayoutTooLarge { base, max }));

@@ -146,3 +146,37 @@ fn every_code_is_explained() {
     let message: serde_json::Value = serde_json::from_str(ran.stderr.trim()).unwrap();
     assert_eq!(message["code"], "E0401", "{}", ran.stderr);
 }
+
+/// 20,000 brackets: every bound is judged, each figure from the table's running totals, not
+/// by walking the brackets again (before: 20,000 x 20,000 steps, 109 s for `check` in a test
+/// build; now under a second). Flat brackets every 10.00 at 1%, at 2% from 100,000: the one
+/// cliff is there, 99,999.99 x 1% = 999.9999 -> 1,000.00 against 100,000.00 x 2% = 2,000.00.
+#[test]
+fn many_brackets_are_judged_in_one_pass() {
+    let brackets: String =
+        (0..20_000).map(|i| format!("    from {} rate {}%\n", i * 10, if i * 10 >= 100_000 { 2 } else { 1 })).collect();
+    let policy = format!(
+        "policy \"p\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}}
+payee sales.manager
+component c monthly {{
+  pay tiers flat sum(sales.amount) {{
+{brackets}  }}
+  floor 0
+}}
+"
+    );
+    let ran = crate::harness::Test::new()
+        .policy(policy)
+        .args(["check", "{policy}", "--message-format", "json"])
+        .status(0)
+        .run();
+    let cliffs: Vec<&str> = ran.stderr.lines().filter(|l| l.contains("\"C0001\"")).collect();
+    assert_eq!(cliffs.len(), 1, "{}", ran.stderr);
+    assert!(cliffs[0].contains("it pays 1,000.00 at 99,999.99 but 2,000.00 at 100,000.00"), "{}", ran.stderr);
+}
