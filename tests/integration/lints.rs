@@ -180,3 +180,46 @@ component c monthly {{
     assert_eq!(cliffs.len(), 1, "{}", ran.stderr);
     assert!(cliffs[0].contains("it pays 1,000.00 at 99,999.99 but 2,000.00 at 100,000.00"), "{}", ran.stderr);
 }
+
+/// 20,000 rows in a rate table: a row written twice (E0127) and a row an earlier `_` row
+/// always matches first (C0005) are each found in one pass over the rows (before: every row
+/// compared with every earlier one, twice; 30 s for `check` in a test build).
+#[test]
+fn many_table_rows_are_checked_in_one_pass() {
+    let policy = |last: &str| {
+        let rows: String = (0..20_000).map(|i| format!("  \"a\", \"k{i}\" -> 1%\n")).collect();
+        format!(
+            "policy \"p\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  kind: text
+  amount: money
+}}
+payee sales.manager
+table t(kind, id) {{
+  \"b\", _ -> 2%
+{rows}{last}  else -> 1%
+}}
+component c monthly {{
+  pay sum(sales.amount * t(sales.kind, sales.id))
+}}
+"
+        )
+    };
+    // ("b", "k7") is always matched first by ("b", _), the first row.
+    let ran = crate::harness::Test::new()
+        .policy(policy("  \"b\", \"k7\" -> 3%\n"))
+        .args(["check", "{policy}", "--message-format", "json"])
+        .status(0)
+        .run();
+    assert_eq!(ran.stderr.lines().filter(|l| l.contains("\"C0005\"")).count(), 1, "{}", ran.stderr);
+    // ("a", "k7") is the eighth of the 20,000 rows again.
+    crate::harness::Test::new()
+        .policy(policy("  \"a\", \"k7\" -> 3%\n"))
+        .args(["check", "{policy}", "--message-format", "plain"])
+        .status(1)
+        .code("E0127")
+        .run();
+}
