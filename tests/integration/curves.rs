@@ -169,3 +169,66 @@ component d monthly {
         .stdout_contains("Some amounts have no example")
         .run();
 }
+
+mod extremes {
+    use commission::check::compile;
+    use commission::source::SourceFile;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// A number from the extremes: zero, small, 10^15 either side, and near the largest
+    /// decimal, with or without many decimals.
+    fn extreme() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("0".to_string()),
+            Just("0.0000000000000000000000000001".to_string()),
+            Just("1000000000000000".to_string()),
+            Just("1000000000000001".to_string()),
+            Just("79228162514264337593543950334".to_string()),
+            Just("79228162514264337593543950335".to_string()),
+            Just("7922816251426433759354395033.5".to_string()),
+            (0u64..1_000_000_000).prop_map(|n| n.to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the brackets, amounts and range, `doc` and `curve` return a document, a
+        /// curve or an error: never a panic (an overflow used to be one, in both).
+        #[test]
+        fn doc_and_curve_never_panic_at_extreme_values(
+            flat: bool,
+            bound in extreme(),
+            fixed in extreme(),
+            rate in prop_oneof![Just("5%"), Just("100%"), Just("79228162514264337593543950335%")],
+            from in extreme(),
+            to in extreme(),
+        ) {
+            let mode = if flat { "flat" } else { "marginal" };
+            let policy = format!(
+                "policy \"p\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}}
+payee sales.manager
+component c monthly {{
+  pay tiers {mode} sum(sales.amount) {{
+    from 0 rate {rate}
+    from {bound} fixed {fixed}
+  }}
+}}
+"
+            );
+            // A policy the checker refuses (bounds not ascending, say) has nothing to draw.
+            let Ok(compiled) = compile(SourceFile::new("p.policy", policy)) else { return Ok(()) };
+            let plan = &compiled.plan;
+            let _ = commission::doc::render_md(&commission::doc::document(plan));
+            let (Ok(from), Ok(to)) = (from.parse::<Decimal>(), to.parse::<Decimal>()) else { return Ok(()) };
+            let step = Decimal::from(1000);
+            let _ = commission::curve::curve(plan, "c", (from, to), step, &[]);
+        }
+    }
+}
