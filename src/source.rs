@@ -37,17 +37,46 @@ pub struct SourceFile {
     /// Where each line starts (as miette counts lines: LF, CRLF or a lone CR ends one),
     /// found once, when the first message is drawn.
     line_starts: Arc<OnceLock<Vec<usize>>>,
+    /// The text as messages quote it: `None` when it is the text itself, else the text with
+    /// every bidirectional control replaced by a visible mark of the same size (see
+    /// [`SourceFile::quoted`]).
+    quoted: Arc<OnceLock<Option<String>>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile { name: name.into(), text: text.into(), line_starts: Arc::default() }
+        SourceFile { name: name.into(), text: text.into(), line_starts: Arc::default(), quoted: Arc::default() }
     }
 
     /// 1-based line number of a byte offset (for traces and messages, not for spans).
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
         self.text.as_bytes().get(..end).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1
+    }
+
+    /// The text as a message quotes its lines: a bidirectional control character (refused
+    /// in a policy, E0009) would reorder the quoted line on the screen, as it does in an
+    /// editor, so each is shown as U+FFFD (U+061C, two bytes long, as `¿`), the same number of
+    /// bytes and characters, so that every offset and column stays true.
+    fn quoted(&self) -> &str {
+        let bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        let quoted = self.quoted.get_or_init(|| {
+            self.text.contains(bidi).then(|| {
+                self.text
+                    .chars()
+                    .map(|c| {
+                        if !bidi(c) {
+                            c
+                        } else if c.len_utf8() == 3 {
+                            '\u{FFFD}'
+                        } else {
+                            '¿'
+                        }
+                    })
+                    .collect()
+            })
+        });
+        quoted.as_deref().unwrap_or(&self.text)
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -86,7 +115,7 @@ impl SourceCode for SourceFile {
         // a span at its input's first byte apart.)
         let first = self.line_index(span.offset()).saturating_sub(context_lines_before + 1);
         let window_start = self.line_starts().get(first).copied().unwrap_or(0).min(span.offset());
-        let window = self.text.get(window_start..).unwrap_or("");
+        let window = self.quoted().get(window_start..).unwrap_or("");
         let local = SourceSpan::new((span.offset() - window_start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
         let shift = self.line_index(window_start);
@@ -132,5 +161,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A quoted line shows a bidi control as a visible mark of its size: U+202E (3 bytes) as
+    /// U+FFFD (3 bytes), U+061C (2 bytes) as `¿` (2 bytes).
+    #[test]
+    fn bidi_controls_are_quoted_visibly() {
+        let file = SourceFile::new("p", "pay 1 # \u{202E}x\u{061C}\n");
+        let quoted = |at: usize, len: usize| {
+            file.read_span(&SourceSpan::new(at.into(), len), 0, 0).map(|c| c.data().to_vec()).ok()
+        };
+        // `pay 1 # ` is 8 bytes; U+202E at 8..11, `x` at 11, U+061C at 12..14.
+        assert_eq!(quoted(8, 3), Some("\u{FFFD}".as_bytes().to_vec()));
+        assert_eq!(quoted(11, 3), Some("x¿".as_bytes().to_vec()));
     }
 }

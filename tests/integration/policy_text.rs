@@ -40,7 +40,6 @@ fn bidi_controls_are_refused_anywhere() {
         cases[2].find('\u{200F}').unwrap(),
     ];
     for ((policy, escape), offset) in cases.iter().zip(escapes).zip(offsets) {
-        // (The quoted source line is drawn by the shared renderer, as every snippet is.)
         let ran = Test::new().policy(policy).args(["check", "{policy}", "--message-format", "json"]).status(1).run();
         let message: serde_json::Value = serde_json::from_str(ran.stderr.lines().next().unwrap()).unwrap();
         assert_eq!(message["code"], "E0009");
@@ -48,6 +47,9 @@ fn bidi_controls_are_refused_anywhere() {
         assert!(!message["message"].as_str().unwrap().contains(['\u{202E}', '\u{2066}', '\u{200F}']));
         assert_eq!(message["labels"][0]["span"]["offset"], offset);
         assert_eq!(message["labels"][0]["span"]["length"], 3, "each of these is 3 bytes in UTF-8");
+        // The quoted line shows U+FFFD where the control is, never the control itself.
+        let ran = Test::new().policy(policy).args(["check", "{policy}"]).status(1).stderr_contains("\u{FFFD}").run();
+        assert!(!ran.stderr.contains(['\u{202E}', '\u{2066}', '\u{200F}']), "{}", ran.stderr);
     }
 }
 
