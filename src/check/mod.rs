@@ -13,6 +13,7 @@
 //!   `calls`: functions and rate-table lookups; `aggregates`: `sum(...)` and its kin;
 //!   `tiers`: tier tables.
 //! - `units`, `enums`: rules over already-typed expressions.
+//! - `confusables`: two names that look alike (on the names as written).
 //!
 //! "Did you mean" is the crate's [`crate::suggest`], shared with every stage.
 //!
@@ -24,6 +25,7 @@ mod aggregates;
 mod calls;
 mod checker;
 mod components;
+mod confusables;
 mod enums;
 mod expr;
 mod inputs;
@@ -69,6 +71,7 @@ fn check(policy: &ast::Policy, source: SourceFile) -> Result<(Plan, Vec<Problem>
     let mut checker = checker::Checker::new();
     let plan = checker.policy(policy, source.clone(), sha256);
     let mut problems = checker.problems;
+    problems.extend(confusables::check(&crate::syntax::names::names(&source.text, policy)));
     sort_by_position(&mut problems);
     match plan {
         Some(plan) if !problems.iter().any(Problem::is_error) => Ok((plan, problems)),

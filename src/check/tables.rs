@@ -4,6 +4,8 @@
 //! Adds to the plan's tables; reads no other declaration. Lookups into a table are checked
 //! where they are written, in `calls`.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::checker::{literal_value, Checker};
@@ -11,6 +13,7 @@ use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::lints::LintKind;
 use crate::diagnostics::Problem;
 use crate::plan::{Table, TableRow, Ty};
+use crate::source::Span;
 use crate::syntax::ast::{self, Literal};
 use crate::value::Value;
 
@@ -40,6 +43,9 @@ impl Checker {
     /// The rows with one key per parameter, each combination of keys once.
     fn table_rows(&mut self, decl: &ast::TableDecl, ty: &mut Option<Ty>) -> Vec<TableRow> {
         let mut rows: Vec<TableRow> = Vec::new();
+        // Each combination of keys with its row's span: one lookup per row (a walk over the
+        // rows before made many rows quadratic).
+        let mut seen: HashMap<Vec<Option<Value>>, Span> = HashMap::new();
         for row in &decl.rows {
             if row.keys.len() != decl.params.len() {
                 let kind = CheckKind::RowKeyCount {
@@ -52,11 +58,11 @@ impl Checker {
             }
             let keys: Vec<Option<Value>> =
                 row.keys.iter().map(|k| k.value.as_ref().map(|l| literal_value(l).0)).collect();
-            if let Some(first) = rows.iter().find(|r| r.keys == keys) {
-                let first = first.span;
+            if let Some(&first) = seen.get(&keys) {
                 self.error(Problem::new(CheckKind::RowTwice { table: decl.name.name.clone() }, [row.span, first]));
                 continue;
             }
+            seen.insert(keys.clone(), row.span);
             let value = self.table_value(decl, &row.value, ty);
             rows.push(TableRow { keys, value, span: row.span });
         }

@@ -54,6 +54,7 @@ fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::
         .into(),
         CurveError::NoBase => DataError::of(policy, ToolKind::NoBase { component: component.to_string() }).into(),
         CurveError::BadRange(kind) => DataError::of("--base/--step", kind).into(),
+        CurveError::TooLarge(kind) => DataError::of("--base", kind).into(),
         CurveError::Eval(e) => Error::Policy(PolicyProblems {
             source: plan.source.clone(),
             problems: vec![e.into_problem("on the curve")],

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use commission::diagnostics::io::IoKind;
+use commission::diagnostics::tools::ToolKind;
 use commission::diagnostics::{DataError, Error};
 use commission::generate::{generate, Layout, Model};
 use commission::money::format_grouped;
@@ -51,6 +52,10 @@ pub struct GenerateArgs {
     /// The folder to write into (created if needed)
     #[arg(long, short)]
     output: PathBuf,
+    /// Replace files of the names it writes that the folder already holds (without it, an
+    /// existing `sales.csv`, `surveys.csv` or `roster.csv` is refused)
+    #[arg(long)]
+    force: bool,
 }
 
 fn decimal(flag: &str, text: &str) -> Result<Decimal, Error> {
@@ -101,6 +106,16 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
             LayoutArg::Roster => Layout::Roster,
         },
     };
+    commission::generate::check(&model).map_err(|kind| DataError::of("", kind))?;
+    if !args.force {
+        for name in commission::generate::file_names(model.layout) {
+            let path = args.output.join(name);
+            if std::fs::symlink_metadata(&path).is_ok() {
+                let file = path.display().to_string();
+                return Err(DataError::of(file.clone(), ToolKind::OutputExists { file }).into());
+            }
+        }
+    }
     let generated = generate(&model);
     std::fs::create_dir_all(&args.output).map_err(|e| {
         DataError::of(args.output.display().to_string(), IoKind::CannotCreateFolder { error: e.to_string() })

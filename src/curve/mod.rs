@@ -15,12 +15,11 @@ pub mod text;
 
 use rust_decimal::Decimal;
 
-use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::io::IoKind;
-use crate::eval::expr::{eval_exact, Env, Val};
+use crate::diagnostics::tools::ToolKind;
 use crate::eval::EvalError;
+use crate::money::format_grouped;
 use crate::plan::{Component, Expr, Node, Plan, TierTable, Ty};
-use crate::value::{Exact, Value};
 
 /// One sampled point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +68,14 @@ pub enum CurveError {
     /// `--base` and `--step`, found here because only the curve counts its points: an
     /// argument's kind.
     BadRange(IoKind),
+    /// A base or a payout too large to chart exactly (E0523, E0524).
+    TooLarge(ToolKind),
 }
+
+/// The largest base, and payout, a curve charts (in size): 10^15. Within it, every point,
+/// step, difference, effective rate and scale of the chart is exact; beyond it, a sum of a
+/// base and a step could overflow.
+pub const MAX_VALUE: i64 = 1_000_000_000_000_000;
 
 /// At most this many points: a curve is read by people, and each point is one evaluation.
 pub const MAX_POINTS: usize = 20_000;
@@ -95,71 +101,6 @@ fn find_base(component: &Component, plan: &Plan) -> Option<(Expr, Option<TierTab
     }
 }
 
-/// Replaces the base (matched by its span) with a constant; a `let` that is the base is
-/// replaced as a whole, so that every line reading it sees the constant.
-fn substitute(e: &Expr, base: &Expr, value: Decimal) -> Expr {
-    if e.span == base.span && std::mem::discriminant(&e.node) == std::mem::discriminant(&base.node) {
-        return Expr { node: Node::Const(Value::Number(value)), ty: e.ty, span: e.span };
-    }
-    crate::plan::visit::map_children(e, &mut |x| substitute(x, base, value))
-}
-
-/// Statement environment for a curve: lets as computed, nothing else has a value.
-struct CurveEnv {
-    lets: Vec<Val>,
-}
-
-impl Env for CurveEnv {
-    fn column(&self, _: usize) -> Value {
-        Value::Missing
-    }
-    fn let_value(&self, index: usize) -> Val {
-        self.lets.get(index).cloned().unwrap_or(Val::MISSING)
-    }
-    fn aggregate(&self, _: usize) -> Result<Val, EvalError> {
-        Ok(Val::MISSING)
-    }
-    fn lookup(&self, _: usize) -> Value {
-        Value::Missing
-    }
-    fn payee_id(&self) -> Value {
-        Value::Missing
-    }
-    fn payee_attr(&self, _: usize) -> Value {
-        Value::Missing
-    }
-}
-
-/// What the component pays at one value of its base (conditions assumed to hold).
-fn payout(plan: &Plan, component: &Component, base: &Expr, x: Decimal) -> Result<Decimal, EvalError> {
-    let mut env = CurveEnv { lets: Vec::with_capacity(component.lets.len()) };
-    let base_let = match base.node {
-        Node::Let(i) => Some(i),
-        _ => None,
-    };
-    for (i, l) in component.lets.iter().enumerate() {
-        let v = if base_let == Some(i) {
-            Val::Num(Exact::Dec(x))
-        } else {
-            eval_exact(plan, &substitute(&l.value, base, x), &env)?
-        };
-        env.lets.push(v);
-    }
-    // Exact as in a run, rounded once by the component's rule.
-    let number = |e: &Expr, env: &CurveEnv| -> Result<Option<Exact>, EvalError> {
-        Ok(eval_exact(plan, &substitute(e, base, x), env)?.number().cloned())
-    };
-    let mut amount =
-        number(&component.pay, &env)?.ok_or_else(|| EvalError::new(EvalKind::NotOnlyTheBase, component.pay.span))?;
-    if let Some(cap) = component.cap.as_ref().map(|c| number(c, &env)).transpose()?.flatten() {
-        amount = amount.min(cap);
-    }
-    if let Some(floor) = component.floor.as_ref().map(|f| number(f, &env)).transpose()?.flatten() {
-        amount = amount.max(floor);
-    }
-    component.rounding.apply_exact(&amount).ok_or_else(|| EvalError::new(EvalKind::TooLargeToRound, component.pay.span))
-}
-
 /// The curve of `component` for bases from `from` to `to` every `step`, plus the points one
 /// step below and at every bracket bound in the range (so that a cliff shows as a cliff).
 /// `extra` adds points (another curve's, when two are compared on one chart).
@@ -175,6 +116,10 @@ pub fn curve(
     };
     if step <= Decimal::ZERO || to <= from {
         return Err(CurveError::BadRange(IoKind::RangeNotUpwards));
+    }
+    let max = Decimal::from(MAX_VALUE);
+    if from.abs() > max || to.abs() > max {
+        return Err(CurveError::TooLarge(ToolKind::CurveBaseOutOfRange { max: format_grouped(max, 0) }));
     }
     let count = (to - from).checked_div(step).unwrap_or(Decimal::MAX);
     if count > Decimal::from(MAX_POINTS) {
@@ -201,9 +146,17 @@ pub fn curve(
     xs.sort();
     xs.dedup();
     let mut points: Vec<Point> = Vec::with_capacity(xs.len());
+    let payout = crate::lint::cliff::Payout::new(plan, c, &base);
     for x in xs {
-        let p = payout(plan, c, &base, x).map_err(CurveError::Eval)?;
-        let rate = if x > Decimal::ZERO { p.checked_div(x) } else { None };
+        let p = payout.at(x).map_err(CurveError::Eval)?;
+        if p.abs() > max {
+            let (base, max) = (format_grouped(x, x.scale()), format_grouped(max, 0));
+            return Err(CurveError::TooLarge(ToolKind::CurvePayoutTooLarge { base, max }));
+        }
+        // A rate of more than 1,000,000 (100,000,000%) is no rate to chart: a tiny base
+        // (0.000001) paid a fixed amount. It is shown as none.
+        let rate =
+            if x > Decimal::ZERO { p.checked_div(x).filter(|r| r.abs() <= Decimal::from(1_000_000)) } else { None };
         let falls = points.last().is_some_and(|prev| p < prev.payout);
         points.push(Point { base: x, payout: p, rate, falls });
     }

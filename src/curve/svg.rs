@@ -30,7 +30,9 @@ fn tick_step(span: Decimal) -> Decimal {
     }
     let rough = span / Decimal::from(6);
     let mut magnitude = Decimal::new(1, 6);
-    while magnitude * Decimal::TEN <= rough && magnitude < Decimal::from(1_000_000_000_000i64) {
+    // No cap on the magnitude: a capped step over a span of 10^20 drew 10^7 grid lines. The
+    // span is at most 2 x 10^15 for payouts and bases, 10^8 for rates (`curve::MAX_VALUE`).
+    while magnitude * Decimal::TEN <= rough {
         magnitude *= Decimal::TEN;
     }
     for m in [1, 2, 5, 10] {

@@ -201,6 +201,11 @@ pub enum CheckKind {
     RateOfCount { base: &'static str },
     /// Span: the rate.
     NegativeRate,
+
+    // E0160-E0179: issue 14.
+    /// Two names that differ but look alike (the same Unicode confusable skeleton), each as
+    /// written. Spans: the second name's first use, the first name's first use.
+    ConfusableNames { name: String, like: String },
 }
 
 /// Which amount of a component must be money.
@@ -466,6 +471,11 @@ impl Kind for CheckKind {
                     ("and" | "or", "true/false", _) | ("and" | "or", _, "true/false") => {
                         "`and` and `or` join conditions, e.g. `a >= 1 and b < 2`".to_string()
                     }
+                    ("+" | "-" | "*" | "/", "date", "date") => {
+                        "there is no date arithmetic: dates can be compared (`<`, `>=`, `=`), not added or subtracted".to_string()
+                    }
+                    // Both sides are of one kind already: the operator does not apply to it.
+                    (_, l, r) if l == r => format!("`{op}` does not apply to {l}"),
                     _ => format!("both sides of `{op}` must be the same kind of value"),
                 };
                 Described::new("E0136", format!("cannot apply `{op}` to {left} and {right}"))
@@ -580,8 +590,23 @@ impl Kind for CheckKind {
             NegativeRate => Described::new("E0151", "a negative rate")
                 .label("negative")
                 .help("a bracket's rate is between 0% and 100%"),
+            ConfusableNames { name, like } => Described::new(
+                "E0160",
+                format!("the names `{}` and `{}` look alike but are different", escaped(name), escaped(like)),
+            )
+            .label(format!("`{}`", escaped(name)))
+            .label(format!("`{}` first used here", escaped(like)))
+            .help("use one spelling; retype the name with the keyboard you use for the others"),
         }
     }
+}
+
+/// A name with every character outside printable ASCII shown by its code (`r\u{430}te`), so
+/// that two names which look alike are told apart in the message.
+fn escaped(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_graphic() { c.to_string() } else { format!("\\u{{{:x}}}", u32::from(c)) })
+        .collect()
 }
 
 /// The labels of a second declaration and the first.
@@ -1120,5 +1145,22 @@ A bracket's rate is a share of its base between 0% and 100%. A negative rate wou
 back from the payee for selling more; it is almost always a typo.
 
 What to do: correct the rate.",
+    },
+    Code {
+        id: "E0160",
+        title: "two names that look alike",
+        explanation: "\
+Two names of the policy differ only by characters that look the same: `rate` and `rаte` with a
+Cyrillic `а`, a Latin `o` and a Greek `ο`, full-width and ordinary letters. Unicode publishes
+which characters are confusable (its \"skeleton\" of a name); two different names with the
+same skeleton are refused. A reviewer reading the plan sees one name where the program sees
+two, so a line can pay on a figure other than the one it appears to. The message shows each
+name with its characters outside plain ASCII by their code, so that the difference is
+visible.
+
+Rust's compiler only warns about such names in programs (its `confusable_idents` lint); a pay
+plan is read and signed by people who cannot run a debugger on it, so here it is an error.
+
+What to do: write both with the same characters (usually: retype the one shown with codes).",
     },
 ];

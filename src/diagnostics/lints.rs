@@ -54,6 +54,10 @@ pub enum LintKind {
     AllowWithoutReason { code: &'static str },
     /// C0008: no declaration holds the attribute or follows it. Span: the comment.
     AllowCoversNothing { code: &'static str },
+    /// C0009, found by the checker: a name that mixes Latin letters with letters of another
+    /// script that look like Latin ones (`rаte`, Cyrillic `а`). `name` as written, `chars` the
+    /// look-alike characters. Span: the name's first use.
+    MixedScriptName { name: String, chars: Vec<char> },
 }
 
 impl Kind for LintKind {
@@ -112,6 +116,14 @@ impl Kind for LintKind {
             AllowCoversNothing { code } => Described::new("C0008", format!("`allow({code})` covers nothing"))
                 .label("nothing below")
                 .help("put the attribute just above the component, input or table it is about"),
+            MixedScriptName { name, chars } => {
+                let code = |c: &char| format!("\\u{{{:x}}}", u32::from(*c));
+                let shown: String = name.chars().map(|c| if c.is_ascii() { c.to_string() } else { code(&c) }).collect();
+                let list: Vec<String> = chars.iter().map(code).collect();
+                Described::new("C0009", format!("the name `{shown}` mixes Latin letters with look-alikes from another script"))
+                    .label(format!("{} look{} like Latin", list.join(", "), if list.len() == 1 { "s" } else { "" }))
+                    .help("retype the name with Latin letters only, unless the mixture is meant")
+            }
         }
     }
 }
@@ -128,6 +140,11 @@ With whole-amount brackets (`tiers flat`) the whole base is paid at the reached 
 rate, so crossing a bound changes the pay of every yuan below it. The seed plan pays
 3,000.00 at 99,999.99 and 5,000.00 at 100,000.00: one more fen of sales earns 2,000.00, and a
 salesperson just below the bound gains by moving a sale between months.
+
+What is judged is what the component pays (with its cap, floor and rounding), not the table
+alone: a flat rate less a quick deduction written as two tables on one base
+(`gross - quick_deduction`) is continuous and is not warned about. When the payout needs more
+than the base (another aggregate, a lookup), the table is judged by itself.
 
 What to do: if the plan means it, say so with an attribute above the component, with the
 reason: `# allow(C0001): the operator pays whole-amount brackets`. Otherwise use
@@ -202,6 +219,23 @@ is the plan (a clawback), say so: `# allow(C0007): refunds are netted in the mon
 An attribute `# allow(C0001): reason` silences one warning for the declaration below it (a
 component, an input or a table). It needs a known code and a reason after the colon, so that
 a reviewer knows why the warning does not apply. An attribute without one is ignored.",
+    },
+    Code {
+        id: "C0009",
+        title: "a name mixing Latin with look-alike letters of another script",
+        explanation: "\
+A name mixes Latin letters with letters of another script that look like Latin ones: `rаte`
+with a Cyrillic `а`. The plan computes the same with it, as long as every use is spelt the
+same way; but a reader cannot see the difference, a search for `rate` does not find it, and a
+ledger column typed on a Latin keyboard will not match it. A name written in one script
+(`销售额`, `сумма`) or mixing Chinese with Latin (`销售_amount`) is not warned about: only
+letters that Unicode lists as confusable across scripts are.
+
+This is a warning, as in Rust's compiler (its `mixed_script_confusables` lint): a single name
+misleads no computation. Two different names that look alike are an error, E0160.
+
+What to do: retype the name with Latin letters only. If the mixture is meant, say why above
+the declaration: `# allow(C0009): ...`.",
     },
 ];
 

@@ -33,6 +33,9 @@ pub enum SyntaxKind {
     TooManyOperators { max: usize },
     /// Span: the bracket one too deep.
     NestedTooDeep { max: usize },
+    /// A bidirectional control character (`c`, named `name`), anywhere in the text. Span: the
+    /// character.
+    BidiControl { c: char, name: &'static str },
 }
 
 /// What the grammar expected where pest stopped, when it is worth a help line: the one
@@ -110,6 +113,12 @@ impl Kind for SyntaxKind {
             NestedTooDeep { max } => Described::new("E0008", format!("brackets nested more than {max} deep"))
                 .label("too deep")
                 .help("name intermediate values with `let` instead of nesting"),
+            BidiControl { c, name } => Described::new(
+                "E0009",
+                format!("invisible text-direction character `\\u{{{:04X}}}` ({name}) in the policy", u32::from(*c)),
+            )
+            .label("here")
+            .help("delete it: it can make the line display in another order than the one it is read in"),
         }
     }
 }
@@ -184,8 +193,8 @@ What to do: check that this is the policy file you meant; a plan that large shou
         id: "E0007",
         title: "an expression with too many operators",
         explanation: "\
-One `let`, `when`, `pay`, `cap` or `floor` has more than 128 operators (`+ - * / = < >`,
-`and`, `or`, `not`, `if`, `default`, `in`). Reading, checking and computing an expression go as
+One `let`, `when`, `pay`, `cap`, `floor` or `metric` has more than 128 operators (`+ - * / =
+< >`, `and`, `or`, `not`, `if`, `default`, `in`, `tiers`), whatever names it uses. Reading, checking and computing an expression go as
 deep as its chain of operators, so a limit keeps a generated or hostile policy from
 exhausting the program's stack; a readable expression has a handful.
 
@@ -202,5 +211,20 @@ generated or hostile policy from exhausting the program's stack; people do not w
 deep.
 
 What to do: name intermediate values with `let` instead of nesting them.",
+    },
+    Code {
+        id: "E0009",
+        title: "an invisible text-direction character",
+        explanation: "\
+The policy holds a bidirectional control character (U+202A to U+202E, U+2066 to U+2069,
+U+200E, U+200F or U+061C). These characters are invisible; they change the order in which an
+editor or a code review shows the text around them, so a line can display as one thing and be
+read by the program as another (the \"Trojan Source\" attack). The compiler of the language this
+program is written in refuses them in its own source for the same reason. They are refused
+anywhere: in names, in quoted texts, in comments and in test rows. The message names the
+character by its code, because shown as itself it would be invisible.
+
+What to do: delete the character. Right-to-left text (Arabic, Hebrew) in a label or a comment
+displays correctly without it.",
     },
 ];

@@ -4,7 +4,7 @@
 //! - [`TestKind`] (`E0501`-`E0512`): mistakes in a policy's `test` blocks, found when the
 //!   policy is checked. They are problems of the policy ([`Problem`](super::Problem)s with
 //!   labelled spans, exit code 1), like the checker's.
-//! - [`ToolKind`] (`E0513`-`E0518`): what `curve`, `diff`, `budget` and `report` refuse once
+//! - [`ToolKind`] (`E0513`-`E0518`, `E0520`-`E0524`): what `curve`, `diff`, `budget`, `report` and `generate` refuse once
 //!   the policy is fine: a plan they cannot chart or measure, two plans they cannot compare,
 //!   totals they cannot add exactly. They point at no span ([`DataError`](super::DataError)s,
 //!   exit code 2).
@@ -122,6 +122,17 @@ pub enum ToolKind {
     TeamTotalsTooLarge,
     /// A pass over the ledgers that returned no run (a bug, never a ledger's fault).
     NothingEvaluated,
+    /// `generate`: a parameter outside what it can write exactly. `value` as given, `range`
+    /// in words.
+    GenerateOutOfRange { flag: &'static str, value: String, range: String },
+    /// `generate`: the parameters would write more sales rows than `max` (`rows` at least).
+    GenerateTooManyRows { rows: String, max: String },
+    /// `generate`: a file it would write exists already (the path as shown).
+    OutputExists { file: String },
+    /// `curve`: a `--base` bound beyond `max` in size.
+    CurveBaseOutOfRange { max: String },
+    /// `curve`: the payout at `base` is beyond `max` in size.
+    CurvePayoutTooLarge { base: String, max: String },
 }
 
 impl Kind for ToolKind {
@@ -147,6 +158,24 @@ impl Kind for ToolKind {
             PayoutTooLarge => Described::new("E0517", "the payout is too large to add up"),
             TeamTotalsTooLarge => Described::new("E0517", "the team's totals are too large to add up exactly"),
             NothingEvaluated => Described::new("E0518", "nothing was evaluated"),
+            GenerateOutOfRange { flag, value, range } => {
+                Described::new("E0520", format!("`{flag} {value}` is out of range"))
+                    .help(format!("{flag} takes {range}"))
+            }
+            GenerateTooManyRows { rows, max } => Described::new(
+                "E0521",
+                format!("these parameters would write at least {rows} sales rows, more than the limit of {max}"),
+            )
+            .help("use fewer months or payees, or a larger --average-sale"),
+            OutputExists { file } => Described::new("E0522", format!("`{file}` exists already")).help(
+                "generate does not replace files: write to a new folder, or add --force to replace the files it writes",
+            ),
+            CurveBaseOutOfRange { max } => Described::new("E0523", format!("the base range goes beyond ±{max}"))
+                .help("chart a range of bases a payee can sell"),
+            CurvePayoutTooLarge { base, max } => {
+                Described::new("E0524", format!("at a base of {base} the component pays more than ±{max}"))
+                    .help("chart a smaller range of bases, or check the plan's brackets and amounts")
+            }
         }
     }
 }
@@ -324,5 +353,57 @@ The plans were run over the ledgers and no result came back. This should never h
 is not caused by the policy or the ledgers: it is a fault in the program.
 
 What to do: report it, with the command that gave it.",
+    },
+    Code {
+        id: "E0520",
+        title: "a `generate` parameter out of range",
+        explanation: "\
+`commission generate` writes amounts as whole fen and a number of payees it can hold in
+memory. It takes at most 100,000 payees, company sales of at most 1,000,000,000,000 a month,
+and an average sale from 0.01 up to the month's sales. Beyond these it would have written
+zero sales, or crashed; it refuses instead, naming the parameter.
+
+What to do: give a value in the range the help line names.",
+    },
+    Code {
+        id: "E0521",
+        title: "`generate` would write too many rows",
+        explanation: "\
+The parameters ask for more than 10,000,000 sales rows (each payee gets at least one sale a
+month, and a month's sales are cut into sales of about `--average-sale`). A ledger that size
+is not a trial ledger; writing it would take minutes and gigabytes.
+
+What to do: use fewer months or payees, or a larger `--average-sale`.",
+    },
+    Code {
+        id: "E0522",
+        title: "`generate` would replace an existing file",
+        explanation: "\
+The output folder already holds a file of the name `generate` writes (`sales.csv`,
+`surveys.csv`, `roster.csv`). It may be a real ledger; `generate` never replaces one without
+being told.
+
+What to do: write to a new or empty folder, or add `--force` to replace the files it writes
+(other files in the folder are never touched).",
+    },
+    Code {
+        id: "E0523",
+        title: "a curve's base range too large",
+        explanation: "\
+`commission curve --base FROM..TO` takes bases up to 1,000,000,000,000,000 (a thousand
+trillion) in size: far above any sale, and small enough that every point, bound and step is
+computed exactly.
+
+What to do: chart a range of bases a payee can reach.",
+    },
+    Code {
+        id: "E0524",
+        title: "a payout too large to chart",
+        explanation: "\
+At some base of the range, the component pays more than 1,000,000,000,000,000 in size. The
+chart's scales, cliffs and effective rates are computed from the payouts, exactly; a payout
+that large is almost always a mistyped bracket or amount.
+
+What to do: chart a smaller range of bases, or check the brackets and amounts of the plan.",
     },
 ];

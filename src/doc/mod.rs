@@ -25,7 +25,11 @@ fn money(d: Decimal) -> String {
 }
 
 fn pct(d: Decimal) -> String {
-    format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        // Only a rate above 10^26% gets here: shown as the fraction it is.
+        None => format!("{} (as a fraction)", d.normalize()),
+    }
 }
 
 fn literal(v: &Value, ty: Ty) -> String {
@@ -320,7 +324,10 @@ fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {
         TierMode::Marginal => "These brackets are **marginal** (超额累进): the amount is cut at the bracket bounds and each slice is paid at its own bracket's rate. A bracket includes its lower bound.".into(),
     }));
     // Worked examples at each bound and one fen below it, computed by the interpreter.
+    // A base that cannot be formed (a bound near the largest number held) has no example,
+    // as one whose payout cannot be computed has none; a note says so below the table.
     let mut bases: Vec<Decimal> = Vec::new();
+    let mut left_out = false;
     for br in &t.brackets {
         if br.from > Decimal::ZERO {
             bases.push(br.from - Decimal::new(1, 2));
@@ -328,7 +335,10 @@ fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {
         bases.push(br.from);
     }
     if let Some(last) = t.brackets.last() {
-        bases.push(last.from + (last.from.max(Decimal::ONE_HUNDRED) / Decimal::TWO).round());
+        match last.from.checked_add((last.from.max(Decimal::ONE_HUNDRED) / Decimal::TWO).round()) {
+            Some(above) => bases.push(above),
+            None => left_out = true,
+        }
     }
     bases.dedup();
     let other = if t.mode == TierMode::Flat { TierMode::Marginal } else { TierMode::Flat };
@@ -343,7 +353,7 @@ fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {
             format!("{} ({})", format_grouped(rounded, rounding.scale()), money(exact))
         })
     };
-    let rows = bases
+    let rows: Vec<Vec<String>> = bases
         .iter()
         .filter_map(|base| {
             let this = paid(tiers::apply(t.mode, &t.brackets, *base)?.0)?;
@@ -351,8 +361,15 @@ fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {
             Some(vec![money(*base), this, alt])
         })
         .collect();
+    left_out |= rows.len() < bases.len();
     b.push(Block::Para("Worked examples, computed by the same program that computes pay:".into()));
     b.push(Block::Table(vec!["amount".into(), name(t.mode).into(), other_name.into()], rows));
+    if left_out {
+        b.push(Block::Para(
+            "Some amounts have no example: the amount or its payout is too large for the program to compute exactly."
+                .into(),
+        ));
+    }
 }
 
 pub fn render_md(blocks: &[Block]) -> String {

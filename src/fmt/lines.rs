@@ -10,6 +10,7 @@
 use unicode_width::UnicodeWidthStr;
 
 use crate::source::Span;
+use crate::syntax::comments::{classify, line_breaks, Class};
 use crate::syntax::Comment;
 
 const INDENT: &str = "  ";
@@ -96,19 +97,12 @@ impl<'s> Out<'s> {
         self.src.get(span.start..span.end).unwrap_or("")
     }
 
-    /// The position of the first `c` at or after `from`, skipping comments; `from` if none.
+    /// The position of the first `c` at or after `from` in code (not in a comment or a quoted
+    /// text, as [`classify`] tells them: the one scan the grammar's limits use too, so a lone
+    /// CR ends a comment here as it does for pest); `from` if none.
     pub fn find(&self, from: usize, c: char) -> usize {
         let rest = self.src.get(from..).unwrap_or("");
-        let mut in_comment = false;
-        for (i, ch) in rest.char_indices() {
-            match ch {
-                '\n' => in_comment = false,
-                '#' => in_comment = true,
-                _ if ch == c && !in_comment => return from + i,
-                _ => {}
-            }
-        }
-        from
+        classify(rest).find(|&(_, ch, class)| ch == c && class == Class::Code).map_or(from, |(i, _, _)| from + i)
     }
 
     /// The finished text with the comments put back.
@@ -123,7 +117,7 @@ impl<'s> Out<'s> {
             let last_before = lines.iter().rposition(|l| l.start != usize::MAX && l.end <= c.span.start);
             if let Some(i) = last_before {
                 let between = self.src.get(lines.get(i).map_or(0, |l| l.end)..c.span.start).unwrap_or("\n");
-                if !between.contains('\n') {
+                if line_breaks(between) == 0 {
                     if let Some(slot) = trailing.get_mut(i).filter(|s| s.is_none()) {
                         *slot = Some(c);
                         continue;
@@ -174,10 +168,8 @@ struct Emitter<'s> {
 
 impl Emitter<'_> {
     fn emit(&mut self, indent: usize, text: &str, (start, end): (usize, usize), blank: Blank, opens: bool) {
-        let had_blank = self
-            .previous_end
-            .and_then(|p| self.src.get(p..start))
-            .is_some_and(|between| between.matches('\n').count() >= 2);
+        let had_blank =
+            self.previous_end.and_then(|p| self.src.get(p..start)).is_some_and(|between| line_breaks(between) >= 2);
         let wants = match blank {
             Blank::Always => self.previous_end.is_some(),
             Blank::Keep => had_blank && !self.after_open,

@@ -52,4 +52,18 @@ mod tests {
         let src = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly { pay ((1 + 2)) * (3 * 4) - (5 - 6) + (if x then 1 else 2) }";
         assert!(fmt(src).contains("pay (1 + 2) * (3 * 4) - (5 - 6) + (if x then 1 else 2)\n"), "{}", fmt(src));
     }
+
+    #[test]
+    /// A lone CR ends a line (and a comment) for the formatter as it does for the grammar and
+    /// the prescan: a policy saved with CR line ends formats as its LF copy does. Before, the
+    /// `{` after `# note\r` was taken for comment and the block's brace was looked for in the
+    /// wrong place.
+    fn a_lone_cr_is_a_line_end() {
+        let lf = "policy \"P\" version \"1\" currency CNY\ncomponent a monthly # note\n{ pay 1 # two\n}\n\n# last\n";
+        let want =
+            "policy \"P\" version \"1\" currency CNY\n\n# note\ncomponent a monthly {\n  pay 1  # two\n}\n\n# last\n";
+        assert_eq!(fmt(lf), want);
+        assert_eq!(fmt(&lf.replace('\n', "\r")), want);
+        assert_eq!(fmt(&lf.replace('\n', "\r\n")), want);
+    }
 }

@@ -29,6 +29,7 @@ mod random;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::diagnostics::tools::ToolKind;
 use crate::generate::random::{split, Rng};
 use crate::period::Period;
 
@@ -73,6 +74,65 @@ impl Default for Model {
             layout: Layout::Seed,
         }
     }
+}
+
+/// The most payees `generate` writes.
+pub const MAX_PAYEES: usize = 100_000;
+/// The most months (a century).
+pub const MAX_MONTHS: usize = 1_200;
+/// The largest company sales a month, and the largest average sale: amounts are whole fen
+/// in 64 bits, and the ledger's total over every month must be too.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+/// The most sales rows a run may write.
+pub const MAX_ROWS: u64 = 10_000_000;
+
+/// Refuses parameters `generate` cannot write exactly, or would take too long to: each is a
+/// [`ToolKind`] naming the parameter. Before, huge sales overflowed to zero sales or a
+/// crash, and a huge number of payees or rows ran out of memory.
+pub fn check(model: &Model) -> Result<(), ToolKind> {
+    let out = |flag: &'static str, value: String, range: &str| {
+        Err(ToolKind::GenerateOutOfRange { flag, value, range: range.to_string() })
+    };
+    if model.payees == 0 || model.payees > MAX_PAYEES {
+        return out("--managers", model.payees.to_string(), "1 to 100,000");
+    }
+    let months = Period::months_between(model.from, model.to).len();
+    if months > MAX_MONTHS {
+        return out("--months", format!("{}..{} ({months} months)", model.from, model.to), "at most 1,200 months");
+    }
+    let max = Decimal::from(MAX_AMOUNT);
+    if model.monthly_sales <= Decimal::ZERO || model.monthly_sales > max {
+        return out("--monthly-sales", model.monthly_sales.to_string(), "more than 0, up to 1,000,000,000,000");
+    }
+    let cent = Decimal::new(1, 2);
+    if model.average_sale < cent || model.average_sale > max {
+        return out("--average-sale", model.average_sale.to_string(), "0.01 up to 1,000,000,000,000");
+    }
+    // Within these bounds every product below fits: at most 10^14 fen a month.
+    let month_fen = fen(model.monthly_sales * model.share);
+    let average_fen = fen(model.average_sale).max(1);
+    let per_month = (month_fen / average_fen).max(model.payees as u64);
+    let rows = per_month.saturating_mul(months as u64);
+    if rows > MAX_ROWS {
+        return Err(ToolKind::GenerateTooManyRows {
+            rows: crate::money::format_grouped(Decimal::from(rows), 0),
+            max: crate::money::format_grouped(Decimal::from(MAX_ROWS), 0),
+        });
+    }
+    Ok(())
+}
+
+/// The files a layout writes, by name (what `generate` would replace in its folder).
+pub fn file_names(layout: Layout) -> &'static [&'static str] {
+    match layout {
+        Layout::Seed => &["sales.csv", "surveys.csv"],
+        Layout::Roster => &["roster.csv", "sales.csv", "surveys.csv"],
+    }
+}
+
+/// An amount in whole fen (0 when it does not fit, which [`check`] rules out).
+fn fen(amount: Decimal) -> u64 {
+    amount.checked_mul(Decimal::ONE_HUNDRED).map(|f| f.round()).and_then(|f| f.to_u64()).unwrap_or(0)
 }
 
 /// A generated file: its name in the output folder and its contents.
@@ -164,8 +224,8 @@ pub fn generate(model: &Model) -> Generated {
     let mut portfolios: Vec<Vec<Customer>> =
         (0..n).map(|_| (0..EXISTING_CUSTOMERS).map(|_| new_customer(&mut rng)).collect()).collect();
 
-    let month_fen = (model.monthly_sales * model.share * Decimal::ONE_HUNDRED).round().to_u64().unwrap_or(0);
-    let average_fen = (model.average_sale * Decimal::ONE_HUNDRED).round().to_u64().unwrap_or(1).max(1);
+    let month_fen = fen(model.monthly_sales * model.share);
+    let average_fen = fen(model.average_sale).max(1);
     let mut sales = format!("id,date,{column},customer,kind,business,segment,amount\n");
     let mut sale_id = 0usize;
     let mut total_fen = 0u64;
@@ -275,5 +335,39 @@ mod tests {
         assert_eq!(a.total_fen, 3 * 250_000_000);
         assert_eq!(days_in_month(2028, 2), 29);
         assert_eq!(days_in_month(2100, 2), 28);
+    }
+
+    #[test]
+    fn parameters_out_of_range_are_refused() {
+        let code = |m: Model| check(&m).err().map(|k| crate::diagnostics::code::Kind::describe(&k).code);
+        assert_eq!(code(Model::default()), None);
+        // The limits themselves pass (100,000 payees x 12 months, one sale each: 1,200,000
+        // rows); one over does not.
+        let max = Decimal::from(MAX_AMOUNT);
+        assert_eq!(code(Model { payees: MAX_PAYEES, monthly_sales: max, average_sale: max, ..Model::default() }), None);
+        assert_eq!(code(Model { payees: MAX_PAYEES + 1, ..Model::default() }), Some("E0520"));
+        assert_eq!(
+            code(Model { monthly_sales: Decimal::from(MAX_AMOUNT) + Decimal::ONE, ..Model::default() }),
+            Some("E0520")
+        );
+        // Before: 7.9e28 x 50% x 100 overflowed (a crash), and 1e20 wrote zero sales.
+        assert_eq!(code(Model { monthly_sales: Decimal::MAX, ..Model::default() }), Some("E0520"));
+        assert_eq!(code(Model { average_sale: Decimal::MAX, ..Model::default() }), Some("E0520"));
+        assert_eq!(code(Model { average_sale: Decimal::new(1, 3), ..Model::default() }), Some("E0520"));
+        // 2026-01..2126-12: 101 years, 1,212 months.
+        assert_eq!(code(Model { to: Period::month(2126, 12), ..Model::default() }), Some("E0520"));
+        // 12 months of 1e12 x 50% in sales of 0.01 each: 5e13 fen a month, 6e14 rows.
+        assert_eq!(
+            code(Model {
+                monthly_sales: Decimal::from(MAX_AMOUNT),
+                average_sale: Decimal::new(1, 2),
+                ..Model::default()
+            }),
+            Some("E0521")
+        );
+        // 1,000 payees x 1,200 months: 1,200,000 rows at least one each, fine; 100,000 x 1,200 is not.
+        let century = Period::month(2125, 12);
+        assert_eq!(code(Model { payees: 1_000, to: century, ..Model::default() }), None);
+        assert_eq!(code(Model { payees: MAX_PAYEES, to: century, ..Model::default() }), Some("E0521"));
     }
 }

@@ -6,13 +6,14 @@
 //! A warning can be silenced for one declaration (a component, an input, a table) by an
 //! attribute comment above it, with a reason: `# allow(C0001): the plan means it`.
 //!
-//! May use: `plan`, `syntax` (the AST and comments, for attributes), `eval` (tier
-//! arithmetic, to find cliffs), `money`, `value`, `diagnostics`. Never `check` (which runs
+//! May use: `plan`, `syntax` (the AST and comments, for attributes), `eval` (the evaluator and tier
+//! arithmetic, to find cliffs by what a component pays), `money`, `value`, `diagnostics`. Never `check` (which runs
 //! the lints), `data` or `cli`.
 
 pub mod allow;
 pub mod cliff;
 pub mod gates;
+pub mod mixed_script;
 pub mod negative;
 pub mod shadowed_rows;
 pub mod unused;
@@ -31,6 +32,7 @@ pub fn lint(policy: &ast::Policy, plan: &Plan) -> Vec<Problem> {
     found.extend(gates::check(plan));
     found.extend(shadowed_rows::check(plan));
     found.extend(negative::check(plan));
+    found.extend(mixed_script::check(&crate::syntax::names::names(&plan.source.text, policy)));
     let (attributes, mut problems) = allow::attributes(policy, &plan.source.text);
     found.retain(|p| !attributes.iter().any(|a| a.silences(p)));
     problems.extend(found);

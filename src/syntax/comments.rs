@@ -19,7 +19,8 @@ pub enum Class {
     Code,
     /// Inside a quoted text, quotes included.
     Text,
-    /// From `#` to the end of the line (the newline itself is code).
+    /// From `#` to the end of the line (the newline itself is code). A line ends where the
+    /// grammar's NEWLINE says: at LF, CRLF or a lone CR.
     Comment,
 }
 
@@ -28,14 +29,15 @@ pub fn classify(source: &str) -> impl Iterator<Item = (usize, char, Class)> + '_
     let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
     source.char_indices().map(move |(at, c)| {
         if in_comment {
-            in_comment = c != '\n';
+            // Like the grammar's NEWLINE, a lone CR ends the line (and so the comment).
+            in_comment = !matches!(c, '\n' | '\r');
             return (at, c, if in_comment { Class::Comment } else { Class::Code });
         }
         if in_string {
             match c {
                 '\\' if !escaped => escaped = true,
                 '"' if !escaped => in_string = false,
-                '\n' => in_string = false,
+                '\n' | '\r' => (in_string, escaped) = (false, false),
                 _ => escaped = false,
             }
             return (at, c, Class::Text);
@@ -52,6 +54,12 @@ pub fn classify(source: &str) -> impl Iterator<Item = (usize, char, Class)> + '_
             _ => (at, c, Class::Code),
         }
     })
+}
+
+/// How many line breaks a text holds, as the grammar's NEWLINE counts them: LF, CRLF and a
+/// lone CR are one each.
+pub fn line_breaks(text: &str) -> usize {
+    text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count()
 }
 
 /// Every comment of a source, in order. A `#` inside a quoted text is not a comment.
@@ -90,5 +98,18 @@ mod tests {
         let src = "a # one\n\"x # not\" # two\r\n# three";
         let texts: Vec<String> = comments(src).into_iter().map(|c| c.text).collect();
         assert_eq!(texts, ["# one", "# two", "# three"]);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_comment_as_it_does_for_the_grammar() {
+        // After `\r` the text is code again: pest's NEWLINE is LF, CRLF or a lone CR.
+        let src = "# one\rpay 1 # two\r\n\"a\rb\"";
+        let texts: Vec<String> = comments(src).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, ["# one", "# two"]);
+        let code: String = classify(src).filter(|&(_, _, k)| k == Class::Code).map(|(_, c, _)| c).collect();
+        // The `"a` text ends at (and takes) the lone CR; `b` is code again and its `"` opens
+        // a text.
+        assert_eq!(code, "\rpay 1 \r\nb");
+        assert_eq!(line_breaks("a\rb\r\nc\nd"), 3);
     }
 }

@@ -35,9 +35,30 @@ pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
     }
 }
 
+/// A pair's span, without the spaces and comments pest skips after its last token: for
+/// `operand ~ postfix*`, pest skips them before trying a postfix that is not there, so an
+/// expression (and a `metric` that ends with one) reached over the comment below it, and an
+/// `# allow(...)` above the next component was taken for the metric's.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), s.start() + without_trailing_trivia(s.as_str()))
+}
+
+/// The length of `text` less the spaces and comments at its end. Only the last lines are
+/// looked at: a comment runs to the end of its line, and a line starts outside any quoted
+/// text (texts end at a line break).
+fn without_trailing_trivia(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        let t = text.get(..end).unwrap_or("").trim_end_matches(|c: char| c.is_whitespace());
+        let line_start = t.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = t.get(line_start..).unwrap_or("");
+        let comment = super::comments::classify(line).find(|&(_, _, class)| class == super::comments::Class::Comment);
+        match comment {
+            Some((at, _, _)) => end = line_start + at,
+            None => return t.len(),
+        }
+    }
 }
 
 fn pratt() -> PrattParser<Rule> {

@@ -120,3 +120,115 @@ component c monthly {
         .stdout_contains("cliff or falling segment")
         .run();
 }
+
+/// Extreme values: a `--base` near the largest decimal crashed on `base + step` (exit 101);
+/// now E0523, exit 2. A bracket bound near it made `doc` crash forming the example above
+/// the last bound; now the example is left out and the page says so.
+#[test]
+fn extreme_values_are_diagnostics_not_crashes() {
+    let policy = "policy \"p\" version \"1\" currency CNY
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+payee sales.manager
+component c monthly {
+  pay tiers flat sum(sales.amount) {
+    from 0 rate 5%
+    from 79228162514264337593543950334 rate 100%
+  }
+}
+component d monthly {
+  pay tiers flat sum(sales.amount) {
+    from 0 rate 5%
+    from 100 fixed 2000000000000000
+  }
+}
+";
+    Test::new()
+        .policy(policy)
+        .args(["curve", "{policy}", "c", "--base", "79228162514264337593543950000..79228162514264337593543950335"])
+        .status(2)
+        .code("E0523")
+        .run();
+    // From 100 on, `d` pays 2 x 10^15, beyond what a chart holds exactly (10^15): E0524.
+    Test::new().policy(policy).args(["curve", "{policy}", "d", "--base", "0..1000"]).status(2).code("E0524").run();
+    // Under the limits, the same component charts: 5% of 99.99 = 5.00 (4.9995 rounded).
+    Test::new()
+        .policy(policy)
+        .args(["curve", "{policy}", "d", "--base", "0..99.99", "--step", "99.99"])
+        .status(0)
+        .stdout_contains("5.00")
+        .run();
+    Test::new()
+        .policy(policy)
+        .args(["doc", "{policy}"])
+        .status(0)
+        .stdout_contains("Some amounts have no example")
+        .run();
+}
+
+mod extremes {
+    use commission::check::compile;
+    use commission::source::SourceFile;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// A number from the extremes: zero, small, 10^15 either side, and near the largest
+    /// decimal, with or without many decimals.
+    fn extreme() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("0".to_string()),
+            Just("0.0000000000000000000000000001".to_string()),
+            Just("1000000000000000".to_string()),
+            Just("1000000000000001".to_string()),
+            Just("79228162514264337593543950334".to_string()),
+            Just("79228162514264337593543950335".to_string()),
+            Just("7922816251426433759354395033.5".to_string()),
+            (0u64..1_000_000_000).prop_map(|n| n.to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the brackets, amounts and range, `doc` and `curve` return a document, a
+        /// curve or an error: never a panic (an overflow used to be one, in both).
+        #[test]
+        fn doc_and_curve_never_panic_at_extreme_values(
+            flat: bool,
+            bound in extreme(),
+            fixed in extreme(),
+            rate in prop_oneof![Just("5%"), Just("100%"), Just("79228162514264337593543950335%")],
+            from in extreme(),
+            to in extreme(),
+        ) {
+            let mode = if flat { "flat" } else { "marginal" };
+            let policy = format!(
+                "policy \"p\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}}
+payee sales.manager
+component c monthly {{
+  pay tiers {mode} sum(sales.amount) {{
+    from 0 rate {rate}
+    from {bound} fixed {fixed}
+  }}
+}}
+"
+            );
+            // A policy the checker refuses (bounds not ascending, say) has nothing to draw.
+            let Ok(compiled) = compile(SourceFile::new("p.policy", policy)) else { return Ok(()) };
+            let plan = &compiled.plan;
+            let _ = commission::doc::render_md(&commission::doc::document(plan));
+            let (Ok(from), Ok(to)) = (from.parse::<Decimal>(), to.parse::<Decimal>()) else { return Ok(()) };
+            let step = Decimal::from(1000);
+            let _ = commission::curve::curve(plan, "c", (from, to), step, &[]);
+        }
+    }
+}

@@ -95,3 +95,48 @@ fn every_policy_runs_on_generated_ledgers() {
     }
     assert!(ran >= 3);
 }
+
+/// Parameters it cannot write exactly are refused, exit 2, naming the parameter and writing
+/// nothing. Before, `--monthly-sales 1e20` wrote zero sales with exit 0 (the fen did not fit
+/// 64 bits), the largest decimal crashed on an overflow, and 10^12 payees ran out of memory.
+#[test]
+fn parameters_out_of_range_are_refused() {
+    let cases: [(&[&str], &str, &str); 5] = [
+        (&["--monthly-sales", "100000000000000000000"], "E0520", "--monthly-sales"),
+        (&["--monthly-sales", "79228162514264337593543950335"], "E0520", "--monthly-sales"),
+        (&["--managers", "1000000000000"], "E0520", "--managers"),
+        (&["--average-sale", "0.001"], "E0520", "--average-sale"),
+        // 10^12 a month at 50% in sales of 0.01: 5 x 10^13 sales a month.
+        (&["--monthly-sales", "1000000000000", "--average-sale", "0.01"], "E0521", "sales rows"),
+    ];
+    for (extra, code, named) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut args = vec!["generate", "--output", out.to_str().unwrap(), "--message-format", "plain"];
+        args.extend(extra);
+        let ran = run(&args);
+        assert_eq!(ran.code, 2, "{extra:?}: {}", ran.stderr);
+        assert!(crate::codes(&ran.stderr).contains(&code.to_string()), "{extra:?}: {}", ran.stderr);
+        assert!(ran.stderr.contains(named), "{extra:?}: {}", ran.stderr);
+        assert!(!out.exists(), "{extra:?}: nothing written");
+    }
+}
+
+/// An existing file of a name it writes is refused (E0522, naming it, exit 2, the file
+/// unchanged); `--force` replaces the files it writes and leaves any other file alone.
+#[test]
+fn existing_files_are_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("surveys.csv"), "my real surveys\n").unwrap();
+    fs::write(dir.path().join("notes.txt"), "mine\n").unwrap();
+    let out = dir.path().to_str().unwrap();
+    let ran = run(["generate", "--managers", "5", "--output", out, "--message-format", "plain"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(crate::codes(&ran.stderr).contains(&"E0522".to_string()), "{}", ran.stderr);
+    assert!(ran.stderr.contains("surveys.csv"), "{}", ran.stderr);
+    assert_eq!(fs::read_to_string(dir.path().join("surveys.csv")).unwrap(), "my real surveys\n");
+    assert!(!dir.path().join("sales.csv").exists(), "no file written when one is refused");
+    generate(dir.path(), &["--force"]);
+    assert!(fs::read_to_string(dir.path().join("surveys.csv")).unwrap().starts_with("manager,quarter"));
+    assert_eq!(fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine\n");
+}

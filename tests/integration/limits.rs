@@ -3,6 +3,7 @@
 
 use commission::eval::RunOptions;
 
+use crate::harness::Test;
 use crate::run_in_memory;
 
 const HEAD: &str = "policy \"p\" version \"1\" currency CNY
@@ -68,4 +69,56 @@ fn one_step_over_is_a_diagnostic() {
         let err = outcome("99999999999999999999999999999999 CNY").unwrap_err();
         assert!(err.contains("too large"), "{err}");
     });
+}
+
+/// A policy of 100,000 operators (25,000 for the longer constructs, to stay under the file
+/// size limit) in every place an expression can stand, run through the
+/// binary (`check`, whose 8 MiB main stack the old bypasses overflowed): each is refused with
+/// the operator limit's code, E0007, exit 1. The places the count used to miss: a `metric`
+/// (no statement word before it), a declaration word used as a name (`table`, `input`,
+/// `metric` ...: they stopped the count), and a comment ended by a lone CR (the scan read
+/// the rest of the line as comment; pest reads it as code).
+#[test]
+fn no_expression_escapes_the_operator_limit() {
+    const N: usize = 100_000;
+    let component = |body: String| format!("{HEAD}component c monthly {{\n  {body}\n}}\n");
+    let metric = |expr: String| format!("{HEAD}metric m monthly = {expr}\n");
+    let cases: Vec<(&str, String)> = vec![
+        ("metric", metric(format!("sum(sales.amount){}", " + 1 CNY".repeat(N)))),
+        ("metric named table", format!("{HEAD}metric table monthly = 1{}\n", " + 1".repeat(N))),
+        ("second metric", format!("{HEAD}metric a monthly = 1\nmetric b monthly = 1{}\n", " * 1".repeat(N))),
+        ("metric, nots", metric(format!("{}true", "not ".repeat(N)))),
+        ("metric, minus signs", metric(format!("{}1", "- ".repeat(N)))),
+        ("metric, ifs", metric(format!("{}1{}", "if true then ".repeat(N / 4), " else 0".repeat(N / 4)))),
+        ("metric, names table", metric(format!("x{}", " + table".repeat(N)))),
+        ("pay, names table", component(format!("pay 1{}", " + table".repeat(N)))),
+        ("pay, names input", component(format!("pay 1{}", " + input".repeat(N)))),
+        ("pay, names metric", component(format!("pay 1{}", " + metric".repeat(N)))),
+        ("pay, names component", component(format!("pay 1{}", " + component".repeat(N / 2)))),
+        ("pay, names rounding", component(format!("pay 1{}", " + rounding".repeat(N / 2)))),
+        ("lone CR after a comment", component(format!("pay 1 # note\r{}", " + 1".repeat(N)))),
+        ("lone CR in a text", component(format!("pay \"a\r{}", " + 1".repeat(N)))),
+        ("let", component(format!("let x = 1{}\n  pay x", " + 1".repeat(N)))),
+        ("when", component(format!("when true{}\n  pay 1", " and true".repeat(N)))),
+        ("cap", component(format!("pay 1\n  cap 1{}", " + 1".repeat(N)))),
+        ("default", component(format!("pay 1{}", " default 1".repeat(N)))),
+        ("where", component(format!("pay sum(sales.amount where true{})", " and true".repeat(N)))),
+        ("in", component(format!("pay 1{}", " in [1]".repeat(N)))),
+        ("arguments", component(format!("pay max(1{})", ", 1 + 1".repeat(N)))),
+        ("tiers subject", component(format!("pay tiers flat 1{} {{ from 0 rate 1% }}", " + 1".repeat(N)))),
+        (
+            "tiers in tiers",
+            component(format!("pay {}1{}", "tiers flat ".repeat(N / 4), " { from 0 rate 1% }".repeat(N / 4))),
+        ),
+    ];
+    for (name, policy) in cases {
+        assert!(policy.len() <= 1 << 20, "{name}: over the file size limit, would test E0006");
+        let ran = Test::new()
+            .policy(policy)
+            .args(["check", "{policy}", "--message-format", "plain"])
+            .status(1)
+            .code("E0007")
+            .run();
+        assert!(!ran.stderr.contains("overflow"), "{name}");
+    }
 }

@@ -26,6 +26,7 @@ mod lints;
 mod message_formats;
 mod output_safety;
 mod policy_tests;
+mod policy_text;
 mod properties;
 mod random_policies;
 mod report;

@@ -191,3 +191,40 @@ fn check_checks_test_blocks() {
     .stderr_contains("`neww`")
     .run();
 }
+
+/// A failing `expect` is quoted as written, without the comment after it (on its line or the
+/// next): pest's span of an `expect` ran over the comments skipped after it, and the
+/// failure quoted them. 5% of 1,000.00 is 50.00, so `= 51.00` fails.
+#[test]
+fn a_failing_expect_is_quoted_without_the_comment_after_it() {
+    for comment in [" # wrong on purpose\n", "\n  # wrong on purpose\n"] {
+        let policy = format!(
+            "policy \"p\" version \"1\" currency CNY
+input sales {{
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}}
+payee sales.manager
+component c monthly {{
+  pay 5% * sum(sales.amount)
+}}
+test \"t\" {{
+  period 2026-01
+  sales {{
+    id, date, manager, amount
+    S1, 2026-01-05, M1, 1000.00
+  }}
+  expect M1 c = 51.00{comment}}}
+"
+        );
+        let ran = crate::harness::Test::new()
+            .policy(policy)
+            .args(["test", "{policy}"])
+            .status(1)
+            .stdout_contains("policy.policy:18: expect M1 c = 51.00\n")
+            .run();
+        assert!(!ran.stdout.contains("on purpose"), "{}", ran.stdout);
+    }
+}

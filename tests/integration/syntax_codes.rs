@@ -96,6 +96,7 @@ fn each_syntax_problem_has_its_code() {
         (component(&format!("{}1 CNY{}", "(".repeat(64), ")".repeat(64))), "E0008"),
         (format!("{HEAD}component c monthly {{\n  pay 5% * sum(sales.amount\n}}\n"), "E0002"),
         (component("sum(sales.amount) +"), "E0001"),
+        (component("1 CNY # \u{202E}"), "E0009"),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (i, (text, want)) in cases.iter().enumerate() {
@@ -109,7 +110,7 @@ fn each_syntax_problem_has_its_code() {
     }
     let registered: Vec<&str> =
         commission::diagnostics::code::all().map(|c| c.id).filter(|id| is_syntax_code(id)).collect();
-    assert_eq!(registered.len(), 8, "{registered:?}");
+    assert_eq!(registered.len(), 9, "{registered:?}");
     for code in registered {
         assert_explained(code);
     }
