@@ -10,7 +10,7 @@ use crate::source::Span;
 pub fn lines(raw: &str, base: usize) -> Vec<Spanned<Vec<String>>> {
     let mut rows = Vec::new();
     let mut at = base;
-    for line in raw.split_inclusive('\n') {
+    for line in split_lines(raw) {
         let code = without_comment(line);
         let trimmed = code.trim();
         if !trimmed.is_empty() {
@@ -23,6 +23,34 @@ pub fn lines(raw: &str, base: usize) -> Vec<Spanned<Vec<String>>> {
         at += line.len();
     }
     rows
+}
+
+/// The lines of `raw`, each with its line end: a line feed, CR LF or a lone CR, as the
+/// grammar's `NEWLINE` (and the prescan and `fmt`) read them.
+fn split_lines(raw: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let end = match (b, bytes.get(i + 1)) {
+            (b'\r', Some(b'\n')) => Some(i + 2),
+            (b'\r', _) | (b'\n', _) => Some(i + 1),
+            _ => None,
+        };
+        match end {
+            Some(end) => {
+                lines.push(raw.get(start..end).unwrap_or(""));
+                start = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if start < raw.len() {
+        lines.push(raw.get(start..).unwrap_or(""));
+    }
+    lines
 }
 
 /// The part of a CSV line before a `#` comment (a `#` inside a quoted field is kept).
@@ -67,5 +95,21 @@ mod tests {
         let fields: Vec<Vec<String>> = rows.iter().map(|r| r.value.clone()).collect();
         assert_eq!(fields, [vec!["id", "amount"], vec!["T1", "\"a, # b\""]]);
         assert_eq!(rows[0].span, Span::new(11, 21));
+    }
+
+    /// A lone CR ends a row as it ends a line for the grammar: three rows, whatever the line
+    /// ends, at the same places (the spans count the line ends' bytes: 1 for LF and CR, 2 for
+    /// CR LF).
+    #[test]
+    fn every_line_end_splits_rows() {
+        for end in ["\n", "\r\n", "\r"] {
+            let raw = ["id,amount", "T1,10.00", "T2,20.00", ""].join(end);
+            let rows = lines(&raw, 0);
+            let fields: Vec<Vec<String>> = rows.iter().map(|r| r.value.clone()).collect();
+            assert_eq!(fields, [vec!["id", "amount"], vec!["T1", "10.00"], vec!["T2", "20.00"]], "{end:?}");
+            // The second row starts after "id,amount" (9 bytes) and one line end.
+            assert_eq!(rows[1].span.start, 9 + end.len(), "{end:?}");
+            assert_eq!(&raw[rows[2].span.start..rows[2].span.end], "T2,20.00", "{end:?}");
+        }
     }
 }
