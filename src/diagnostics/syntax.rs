@@ -25,6 +25,9 @@ pub enum SyntaxKind {
     ClosesNothing { close: char, open: char },
     /// Span: the number as written.
     NumberTooLarge { text: String },
+    /// A percentage with more than 26 decimals: as a rate (÷ 100) it would need more than 28.
+    /// Span: the percentage as written.
+    PercentTooPrecise { text: String },
     /// Span: none (the start of the file).
     EmptyPolicy,
     /// Span: the start of the file.
@@ -101,6 +104,9 @@ impl Kind for SyntaxKind {
             NumberTooLarge { text } => Described::new("E0004", format!("number `{text}` is too large or too precise"))
                 .label("this number")
                 .help("numbers may have up to 28 significant digits"),
+            PercentTooPrecise { text } => Described::new("E0004", format!("percentage `{text}` is too precise"))
+                .label("this percentage")
+                .help("a percentage may have up to 26 decimals: as a rate it takes two more"),
             EmptyPolicy => Described::new("E0005", "empty policy").label("here"),
             FileTooLarge { bytes, max } => {
                 Described::new("E0006", format!("policy is {bytes} bytes, more than the limit of {max}"))
@@ -162,8 +168,9 @@ What to do: remove it, or add the opening bracket it was meant to close.",
         title: "a number too large or too precise",
         explanation: "\
 A number, an amount or a percentage in the policy has more than 28 significant digits, the
-most an exact decimal holds. The program computes with exact decimals and never rounds a
-figure of the plan silently, so it refuses the number instead.
+most an exact decimal holds, or a percentage has more than 26 decimals (as a rate, 5% is
+0.05: two more decimals). The program computes with exact decimals and never rounds a figure
+of the plan silently, so it refuses the number instead.
 
 What to do: check the number for a typo (a repeated digit, a misplaced point); a bound or a
 rate of a commission plan fits well within 28 digits.",

@@ -579,7 +579,7 @@ impl Builder {
         match number.checked_div(Decimal::ONE_HUNDRED).filter(|_| number.normalize().scale() <= 26) {
             Some(rate) => rate,
             None => {
-                self.problems.push(Problem::new(SyntaxKind::NumberTooLarge { text: text.to_string() }, [span]));
+                self.problems.push(Problem::new(SyntaxKind::PercentTooPrecise { text: text.to_string() }, [span]));
                 Decimal::ZERO
             }
         }

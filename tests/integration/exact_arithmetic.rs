@@ -201,6 +201,7 @@ fn a_percentage_too_precise_for_a_rate_is_refused() {
         .args(["run", "{policy}", "--format", "csv"])
         .status(1)
         .code("E0004")
+        .stderr_contains("`0.123456789012345678901234567%`")
         .run();
 }
 
