@@ -171,6 +171,7 @@ component d monthly {
 }
 
 mod extremes {
+    use crate::SALES_POLICY;
     use commission::check::compile;
     use commission::source::SourceFile;
     use proptest::prelude::*;
@@ -205,16 +206,9 @@ mod extremes {
             to in extreme(),
         ) {
             let mode = if flat { "flat" } else { "marginal" };
+            let head = SALES_POLICY;
             let policy = format!(
-                "policy \"p\" version \"1\" currency CNY
-input sales {{
-  key id: text
-  period date: date
-  payee manager: text
-  amount: money
-}}
-payee sales.manager
-component c monthly {{
+                "{head}component c monthly {{
   pay tiers {mode} sum(sales.amount) {{
     from 0 rate {rate}
     from {bound} fixed {fixed}

@@ -1,6 +1,7 @@
 //! Lints in `commission check`: each code on a fixture made to trigger it (snapshots), the
 //! seed plan's cliff with its figures, none on the marginal variant, and `explain-code`.
 
+use crate::SALES_POLICY;
 use crate::{run, run_ok};
 
 #[test]
@@ -89,15 +90,7 @@ component c monthly {
 fn the_cliff_lint_judges_what_the_component_pays() {
     let policy = |deduction: &str| {
         format!(
-            "policy \"p\" version \"1\" currency CNY
-input sales {{
-  key id: text
-  period date: date
-  payee manager: text
-  amount: money
-}}
-payee sales.manager
-component c monthly {{
+            "{SALES_POLICY}component c monthly {{
   let gross = tiers flat sum(sales.amount) {{
     from 0       rate 3%
     from 100_000 rate 5%
@@ -156,15 +149,7 @@ fn many_brackets_are_judged_in_one_pass() {
     let brackets: String =
         (0..20_000).map(|i| format!("    from {} rate {}%\n", i * 10, if i * 10 >= 100_000 { 2 } else { 1 })).collect();
     let policy = format!(
-        "policy \"p\" version \"1\" currency CNY
-input sales {{
-  key id: text
-  period date: date
-  payee manager: text
-  amount: money
-}}
-payee sales.manager
-component c monthly {{
+        "{SALES_POLICY}component c monthly {{
   pay tiers flat sum(sales.amount) {{
 {brackets}  }}
   floor 0

@@ -82,6 +82,18 @@ where
     ran.stdout
 }
 
+/// The head of the smallest useful policy, for tests that write one component after it: one
+/// `sales` input (id, date, manager, amount) whose `manager` is paid.
+pub const SALES_POLICY: &str = "policy \"p\" version \"1\" currency CNY
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+payee sales.manager
+";
+
 /// The diagnostic codes in human or plain output, in order: miette prints each on a line of
 /// its own above the message (human) or as `diagnostic code: E0119` (plain).
 pub fn codes(stderr: &str) -> Vec<String> {

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use crate::harness::Test;
+use crate::SALES_POLICY;
 use crate::{run, run_ok};
 
 const SEED: &str = "policies/telecom-account-manager.policy";
@@ -199,15 +200,7 @@ fn check_checks_test_blocks() {
 fn a_failing_expect_is_quoted_without_the_comment_after_it() {
     for comment in [" # wrong on purpose\n", "\n  # wrong on purpose\n"] {
         let policy = format!(
-            "policy \"p\" version \"1\" currency CNY
-input sales {{
-  key id: text
-  period date: date
-  payee manager: text
-  amount: money
-}}
-payee sales.manager
-component c monthly {{
+            "{SALES_POLICY}component c monthly {{
   pay 5% * sum(sales.amount)
 }}
 test \"t\" {{
