@@ -7,14 +7,12 @@
 //! problems are known (1 by default: the first bad row stops the run). Problems with the file
 //! as a whole (header, encoding) stop it at once.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashSet;
-
-use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
 use super::ids::{check_id, IdProblem, LookAlikes};
+use super::keys::KeySet;
 use super::parse_value::parse_value;
 use super::source::InputFile;
 use super::text_rows::{open, ReadProblem, RowReader};
@@ -124,7 +122,7 @@ pub fn read_input(
             .map(|c| c.values.as_ref().map(|v| v.iter().map(String::as_str).collect()))
             .collect(),
         money,
-        keys: FxHashMap::default(),
+        keys: KeySet::default(),
         key_look_alikes: None,
     };
     loop {
@@ -239,9 +237,9 @@ struct RowRules<'s> {
     enum_sets: Vec<Option<HashSet<&'s str>>>,
     unnamed: Vec<usize>,
     money: &'s Currency,
-    /// Every key seen and its line, to refuse a repeated one (a fast hash: one insert per
-    /// row).
-    keys: FxHashMap<Box<str>, u64>,
+    /// Every key seen and its line, to refuse a repeated one (keys numbered in order cost
+    /// no memory per row: see `keys.rs`).
+    keys: KeySet,
     /// The keys by look-alike skeleton (with their lines), made when the first key that is
     /// not ASCII comes: two ASCII keys are never look-alikes, so an ASCII ledger pays nothing
     /// for the check.
@@ -338,36 +336,41 @@ impl RowRules<'_> {
                 if self.key_look_alikes.is_none() && !key.is_ascii() {
                     let mut all = LookAlikes::default();
                     for (k, l) in keys.iter() {
-                        all.add(k, || *l);
+                        all.add(&k, || l);
                     }
                     self.key_look_alikes = Some(all);
                 }
-                match keys.entry(key.into()) {
-                    Entry::Occupied(_) => {
-                        return Err(DataError::of(
-                            here(),
-                            LedgerKind::DuplicateKey {
-                                column: column.name.clone(),
-                                key: key.to_string(),
-                                input: schema.name.clone(),
-                            },
-                        ));
-                    }
-                    Entry::Vacant(slot) => {
-                        let look_alike = self.key_look_alikes.as_mut().and_then(|l| l.add(key, || line));
-                        if let Some((other, other_line)) = look_alike {
-                            return Err(DataError::of(
-                                here(),
-                                LedgerKind::LookAlikeIds {
-                                    column: column.name.clone(),
-                                    value: key.to_string(),
-                                    other,
-                                    other_at: reader.at_field(other_line, at),
-                                },
-                            ));
-                        }
-                        slot.insert(line);
-                    }
+                // A row refused for a look-alike key leaves no trace, so look-alikes are looked
+                // for before the key is recorded.
+                let repeated = match self.key_look_alikes {
+                    None => keys.insert(key, line).is_err(),
+                    Some(_) => keys.seen(key).is_some(),
+                };
+                if repeated {
+                    return Err(DataError::of(
+                        here(),
+                        LedgerKind::DuplicateKey {
+                            column: column.name.clone(),
+                            key: key.to_string(),
+                            input: schema.name.clone(),
+                        },
+                    ));
+                }
+                let look_alike = self.key_look_alikes.as_mut().and_then(|l| l.add(key, || line));
+                if let Some((other, other_line)) = look_alike {
+                    return Err(DataError::of(
+                        here(),
+                        LedgerKind::LookAlikeIds {
+                            column: column.name.clone(),
+                            value: key.to_string(),
+                            other,
+                            other_at: reader.at_field(other_line, at),
+                        },
+                    ));
+                }
+                if self.key_look_alikes.is_some() {
+                    // Not seen before (asked above), so this records it.
+                    let _ = keys.insert(key, line);
                 }
             }
             values.push(value);

@@ -14,6 +14,7 @@ pub mod csv_reader;
 pub mod csv_split;
 pub mod encoding;
 pub mod ids;
+pub mod keys;
 pub mod ledger;
 pub mod parse_value;
 pub mod source;
