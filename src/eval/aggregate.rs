@@ -35,7 +35,9 @@ pub struct Payee {
 pub enum AggState {
     Sum(Decimal),
     Count(u64),
-    Distinct(FxHashSet<Value>),
+    /// The distinct values, each as its number in the fold's [`Interner`]: a value seen in
+    /// many buckets is kept once, and a bucket holds four bytes per distinct value.
+    Distinct(FxHashSet<u32>),
     Avg(Decimal, u64),
     Min(Option<Value>),
     Max(Option<Value>),
@@ -53,8 +55,8 @@ impl AggState {
         }
     }
 
-    /// Adds one row's value. `None` on overflow.
-    fn add(&mut self, value: Value) -> Option<()> {
+    /// Adds one row's value (a distinct count numbers it in `interner`). `None` on overflow.
+    fn add(&mut self, value: Value, interner: &mut Interner) -> Option<()> {
         match self {
             AggState::Count(n) => *n += 1,
             _ if value == Value::Missing => {}
@@ -64,18 +66,10 @@ impl AggState {
                 *n += 1;
             }
             AggState::Distinct(set) => {
-                set.insert(normalize(value));
+                set.insert(interner.number(value)?);
             }
-            AggState::Min(m) => {
-                if m.as_ref().is_none_or(|cur| compare(&value, cur) == Some(std::cmp::Ordering::Less)) {
-                    *m = Some(value);
-                }
-            }
-            AggState::Max(m) => {
-                if m.as_ref().is_none_or(|cur| compare(&value, cur) == Some(std::cmp::Ordering::Greater)) {
-                    *m = Some(value);
-                }
-            }
+            AggState::Min(m) => keep_extreme(m, value, std::cmp::Ordering::Less),
+            AggState::Max(m) => keep_extreme(m, value, std::cmp::Ordering::Greater),
         }
         Some(())
     }
@@ -89,10 +83,9 @@ impl AggState {
                 *s = exact_sum(*s, *s2)?;
                 *n += n2;
             }
-            (AggState::Distinct(a), AggState::Distinct(b)) => a.extend(b.iter().cloned()),
-            (me @ AggState::Min(_), AggState::Min(Some(v))) | (me @ AggState::Max(_), AggState::Max(Some(v))) => {
-                me.add(v.clone())?;
-            }
+            (AggState::Distinct(a), AggState::Distinct(b)) => a.extend(b.iter().copied()),
+            (AggState::Min(m), AggState::Min(Some(v))) => keep_extreme(m, v.clone(), std::cmp::Ordering::Less),
+            (AggState::Max(m), AggState::Max(Some(v))) => keep_extreme(m, v.clone(), std::cmp::Ordering::Greater),
             _ => {}
         }
         Some(())
@@ -111,11 +104,31 @@ impl AggState {
     }
 }
 
-/// `1.0` and `1.00` are the same value when counting distinct ones.
-fn normalize(v: Value) -> Value {
-    match v {
-        Value::Number(n) => Value::Number(n.normalize()),
-        other => other,
+/// Keeps `value` in `m` when there is none yet or it compares as `wanted` to the one kept.
+fn keep_extreme(m: &mut Option<Value>, value: Value, wanted: std::cmp::Ordering) {
+    if m.as_ref().is_none_or(|cur| compare(&value, cur) == Some(wanted)) {
+        *m = Some(value);
+    }
+}
+
+/// The values counted distinct in a fold, each numbered once (`1.0` and `1.00` are the same
+/// value). Numbers are only compared within one fold.
+#[derive(Debug, Default)]
+pub struct Interner(HashMap<Value, u32>);
+
+impl Interner {
+    /// The value's number; `None` past four billion distinct values.
+    fn number(&mut self, v: Value) -> Option<u32> {
+        let v = match v {
+            Value::Number(n) => Value::Number(n.normalize()),
+            other => other,
+        };
+        if let Some(&n) = self.0.get(&v) {
+            return Some(n);
+        }
+        let n = u32::try_from(self.0.len()).ok()?;
+        self.0.insert(v, n);
+        Some(n)
     }
 }
 
@@ -154,6 +167,8 @@ pub struct Folded {
     pub periods: Vec<std::collections::BTreeSet<Period>>,
     /// Per aggregate of the plan: its input and its place in that input's state vector.
     slots: Vec<(usize, usize)>,
+    /// The values distinct counts have seen, numbered.
+    distinct: Interner,
 }
 
 /// Rows of one input for an id that is no payee of the run.
@@ -704,6 +719,7 @@ impl<'a> PlanFold<'a> {
         let env = RowEnv { row: values, payee: attrs, payee_id: &payee };
         if !shape.aggs.is_empty() {
             let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(None) };
+            let distinct = &mut self.folded.distinct;
             let states = buckets.entry(key.clone()).or_insert_with(|| {
                 shape.aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
             });
@@ -721,7 +737,7 @@ impl<'a> PlanFold<'a> {
                     };
                     if let Some(state) = states.get_mut(slot) {
                         state
-                            .add(value)
+                            .add(value, distinct)
                             .ok_or_else(|| EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span))?;
                     }
                     Ok(())
@@ -957,8 +973,9 @@ mod tests {
     #[test]
     fn distinct_values_ignore_trailing_zeros() {
         let mut state = AggState::new(AggFunc::CountDistinct);
+        let mut interner = Interner::default();
         for v in [dec!(1.0), dec!(1.00), dec!(1), dec!(2)] {
-            state.add(Value::Number(v)).unwrap();
+            state.add(Value::Number(v), &mut interner).unwrap();
         }
         assert_eq!(state.finish(), Some(Value::Number(dec!(2))));
     }
@@ -968,8 +985,9 @@ mod tests {
         let state = AggState::new(AggFunc::Avg);
         assert_eq!(state.finish(), Some(Value::Missing));
         let mut state = AggState::new(AggFunc::Avg);
-        state.add(Value::Number(dec!(1))).unwrap();
-        state.add(Value::Number(dec!(2))).unwrap();
+        let mut interner = Interner::default();
+        state.add(Value::Number(dec!(1)), &mut interner).unwrap();
+        state.add(Value::Number(dec!(2)), &mut interner).unwrap();
         // (1 + 2) / 2 = 1.5
         assert_eq!(state.finish(), Some(Value::Number(dec!(1.5))));
     }

@@ -13,7 +13,7 @@ use crate::data::RowCounts;
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Error, PolicyProblems};
 use crate::period::{Granularity, Period};
-use crate::plan::{Component, Metric, PayeeSource, Plan};
+use crate::plan::{AggFunc, Component, Metric, PayeeSource, Plan};
 use crate::value::{exact_sum, Exact, Value};
 
 /// One payee's statement for one month.
@@ -252,8 +252,17 @@ impl Env for StatementEnv<'_> {
         };
         let overflow = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
+        let buckets = self.period.split(gran);
+        // A period of one bucket (a monthly component over a monthly input) reads the folded
+        // state as it is: no copy of a distinct set per statement.
+        if let ([only], false) = (buckets.as_slice(), matches!(agg.func, AggFunc::Avg)) {
+            return match self.folded.state(index, &self.payee.id, *only) {
+                Some(state) => state.finish().map(Val::from_value).ok_or_else(overflow),
+                None => AggState::new(agg.func).finish().map(Val::from_value).ok_or_else(overflow),
+            };
+        }
         let mut state = AggState::new(agg.func);
-        for bucket in self.period.split(gran) {
+        for bucket in buckets {
             if let Some(s) = self.folded.state(index, &self.payee.id, bucket) {
                 state.merge(s).ok_or_else(overflow)?;
             }
