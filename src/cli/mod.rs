@@ -162,3 +162,23 @@ fn note(text: &str) {
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
 }
+
+/// `--format xlsx` writes a workbook, a zip archive: only to a file named with `-o`, never
+/// onto standard output (a terminal would show bytes that can upset it).
+fn xlsx_needs_file(xlsx: bool, output: Option<&std::path::Path>) -> Result<(), Error> {
+    if xlsx && output.is_none() {
+        return Err(commission::diagnostics::DataError::of(
+            "--format xlsx",
+            commission::diagnostics::io::IoKind::XlsxNeedsFile,
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes a workbook's sheets to the file `-o` names (checked by [`xlsx_needs_file`]), after
+/// checking that Excel opens them whole.
+fn emit_xlsx(sheets: &[commission::report::xlsx::Sheet], output: &Option<std::path::PathBuf>) -> Result<(), Error> {
+    commission::report::xlsx::check_fits(sheets)?;
+    emit_with(output.as_deref(), output::Target::New, |out| commission::report::xlsx::write(sheets, out))
+}

@@ -35,6 +35,7 @@ mod snapshots;
 mod streaming;
 mod syntax_codes;
 mod worked_examples;
+mod xlsx_output;
 
 use std::process::Output;
 
