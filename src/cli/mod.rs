@@ -10,6 +10,7 @@ mod explain;
 mod explain_code;
 mod fmt;
 mod generate;
+mod init;
 mod inputs;
 pub(crate) mod output;
 mod performance;
@@ -99,6 +100,9 @@ enum Command {
     /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
     #[command(after_help = EXIT_CODES)]
     Generate(generate::GenerateArgs),
+    /// Print an input block for a ledger (CSV or xlsx): its columns' types guessed, then checked
+    #[command(after_help = EXIT_CODES)]
+    Init(init::InitArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -121,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args).map(|()| 0),
         Command::Budget(args) => budget::run(args).map(|()| 0),
         Command::Generate(args) => generate::run(args).map(|()| 0),
+        Command::Init(args) => init::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

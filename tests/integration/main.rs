@@ -19,6 +19,7 @@ mod formatting;
 mod generate;
 mod harness;
 mod identities;
+mod init;
 mod ledger_reading;
 mod ledgers;
 mod limits;
