@@ -266,7 +266,7 @@ impl Kind for IoKind {
             XlsxNeedsFile => Described::new("E0450", "an Excel workbook is written to a file, not printed")
                 .help("add `-o FILE.xlsx`, e.g. `--format xlsx -o statements.xlsx`"),
             TooLargeForExcel { what } => Described::new("E0451", format!("too large for an Excel workbook: {what}"))
-                .help("use a shorter range (`--from`/`--to`) or `--format csv`, which has no such limit"),
+                .help("write `--format csv`, which has no such limit (too many statements also fit in a shorter range, `--from`/`--to`)"),
         }
     }
 }

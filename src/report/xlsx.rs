@@ -154,9 +154,12 @@ pub fn about_sheet(lines: &[String]) -> Sheet {
 
 /// A titled table of a report (`diff`, `budget`), rendered with plain figures
 /// (`Style { grouped: false }`), as a sheet: in its figure columns, `1234.50` becomes an
-/// amount with two decimals and `12.34%` a percentage; anything else (`-`, a note) stays text.
+/// amount with two decimals and `12.34%` a percentage (as is `-21.78` in a column headed
+/// `change %` or `change_pct`); anything else (`-`, a note) stays text.
 pub fn from_section(name: &str, section: &Section) -> Sheet {
     let mut sheet = Sheet::new(name, section.header.clone());
+    // A column of percentages written without `%` (CSV's `change_pct`: `-21.78`).
+    let percents: Vec<bool> = section.header.iter().map(|h| h.ends_with('%') || h.ends_with("_pct")).collect();
     for row in &section.rows {
         let cells = row
             .iter()
@@ -165,7 +168,12 @@ pub fn from_section(name: &str, section: &Section) -> Sheet {
                 if text.is_empty() {
                     Cell::Empty
                 } else if section.figures.contains(&i) {
-                    figure(text)
+                    match figure(text) {
+                        Cell::Amount(d, decimals) if percents.get(i).copied().unwrap_or(false) => {
+                            Cell::Percent(d, decimals)
+                        }
+                        cell => cell,
+                    }
                 } else {
                     Cell::Text(text.clone())
                 }

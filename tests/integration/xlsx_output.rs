@@ -235,6 +235,24 @@ fn a_workbook_needs_a_file() {
 }
 
 #[test]
+fn a_workbook_excel_cannot_open_whole_is_not_written() {
+    // A roster name of 33,000 characters: Excel holds 32,767 in a cell.
+    let long = "x".repeat(33_000);
+    let dir = tempfile::tempdir().unwrap();
+    let ran = Test::in_dir(dir.path())
+        .policy(SMALL)
+        .ledger("roster", format!("id,name\nM1,{long}\n"))
+        .ledger("sales", "id,date,manager,amount\nS1,2026-03-05,M1,1000.00\n")
+        .args(["run", "{policy}", "--format", "xlsx", "-o", "{dir}/out.xlsx"])
+        .status(2)
+        .code("E0451")
+        .stderr_contains("holds 33000")
+        .run();
+    assert!(ran.stdout.is_empty());
+    assert!(!dir.path().join("out.xlsx").exists());
+}
+
+#[test]
 fn diff_gives_old_new_and_change_per_statement() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("diff.xlsx");
@@ -271,6 +289,11 @@ fn diff_gives_old_new_and_change_per_statement() {
     assert_eq!(perf[3], n("-30000"));
     // Retention is the same under both: 0.00 change, 0.00%.
     assert_eq!(row(&components, &["retention 客户维护提成"])[3..5], [n("0"), n("0")]);
+    // 王芳 over H1 (seed_plan.rs): flat 6,500.00 + 20,000.00 + 40,500.00 + 0 + 1,350.00 +
+    // 1,700.01 = 70,050.01; marginal 2,000.00 + 2,000.00 + 11,000.00 less = 55,050.01; the
+    // change, -15,000.00, is -21.41% of 70,050.01 (-21.4133...), a percentage cell: -0.2141.
+    let payees = sheet(&book, "payees");
+    assert_eq!(row(&payees, &["王芳"])[1..5], [n("70050.01"), n("55050.01"), n("-15000"), n("-0.2141")]);
     let counts = sheet(&book, "rows");
     assert_eq!(row(&counts, &["old", "sales"])[2], n("30"));
     assert_eq!(row(&counts, &["new", "surveys"])[2], n("7"));
