@@ -169,9 +169,12 @@ fn note(text: &str) {
 }
 
 /// `--format xlsx` writes a workbook, a zip archive: only to a file named with `-o`, never
-/// onto standard output (a terminal would show bytes that can upset it).
+/// onto a terminal, which would show bytes that can upset it (`-o -`, standard output, is
+/// refused when that is a terminal; into a pipe it is the caller's choice).
 fn xlsx_needs_file(xlsx: bool, output: Option<&std::path::Path>) -> Result<(), Error> {
-    if xlsx && output.is_none() {
+    use std::io::IsTerminal;
+    let to_terminal = output.is_some_and(|o| o.as_os_str() == "-") && std::io::stdout().is_terminal();
+    if xlsx && (output.is_none() || to_terminal) {
         return Err(commission::diagnostics::DataError::of(
             "--format xlsx",
             commission::diagnostics::io::IoKind::XlsxNeedsFile,
