@@ -347,6 +347,7 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), rust_xlsxwriter:
     }
     ws.set_freeze_panes(1, 0)?;
     let last = sheet.rows.len().saturating_sub(1);
+    let mut formats = Formats::default();
     for (r, cells) in sheet.rows.iter().enumerate() {
         let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
         let bold = sheet.totals_last && r == last;
@@ -356,40 +357,31 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), rust_xlsxwriter:
                 Some(w) => *w = (*w).max(width(&shown)),
                 None => widths.push(width(&shown)),
             }
-            let base = if bold { Format::new().set_bold() } else { Format::new() };
             let col = column(col);
-            match cell {
-                Cell::Empty => {
-                    if bold {
-                        ws.write_blank(row, col, &base)?;
-                    }
+            // A number cell when a float shows the figure exactly, else its text, right-aligned.
+            let (number, look) = match cell {
+                Cell::Empty | Cell::Text(_) => (None, Look::Plain),
+                Cell::Amount(d, decimals) => (excel_number(*d), Look::Number(*decimals)),
+                Cell::Count(n) => (excel_number(Decimal::from(*n)), Look::Number(0)),
+                Cell::Percent(d, decimals) => (excel_number(*d / Decimal::ONE_HUNDRED), Look::Percent(*decimals)),
+            };
+            match (cell, number) {
+                (Cell::Empty, _) if bold => {
+                    ws.write_blank(row, col, formats.get(Look::Plain, bold))?;
                 }
-                Cell::Text(t) => {
-                    ws.write_string_with_format(row, col, t, &base)?;
+                (Cell::Empty, _) => {}
+                (Cell::Text(t), _) if bold => {
+                    ws.write_string_with_format(row, col, t, formats.get(Look::Plain, bold))?;
                 }
-                Cell::Amount(d, decimals) => match excel_number(*d) {
-                    Some(n) => {
-                        ws.write_number_with_format(row, col, n, &base.set_num_format(number_format(*decimals)))?;
-                    }
-                    None => {
-                        ws.write_string_with_format(row, col, shown, &base.set_align(FormatAlign::Right))?;
-                    }
-                },
-                Cell::Count(n) => {
-                    let n = Decimal::from(*n);
-                    match excel_number(n) {
-                        Some(f) => ws.write_number_with_format(row, col, f, &base.set_num_format(number_format(0)))?,
-                        None => ws.write_string_with_format(row, col, shown, &base.set_align(FormatAlign::Right))?,
-                    };
+                (Cell::Text(t), _) => {
+                    ws.write_string(row, col, t)?;
                 }
-                Cell::Percent(d, decimals) => match excel_number(*d / Decimal::ONE_HUNDRED) {
-                    Some(n) => {
-                        ws.write_number_with_format(row, col, n, &base.set_num_format(percent_format(*decimals)))?;
-                    }
-                    None => {
-                        ws.write_string_with_format(row, col, shown, &base.set_align(FormatAlign::Right))?;
-                    }
-                },
+                (_, Some(n)) => {
+                    ws.write_number_with_format(row, col, n, formats.get(look, bold))?;
+                }
+                (_, None) => {
+                    ws.write_string_with_format(row, col, shown, formats.get(Look::Right, bold))?;
+                }
             }
         }
     }
@@ -402,6 +394,36 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), rust_xlsxwriter:
         ws.set_column_width(column(col), (*w + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
     }
     Ok(())
+}
+
+/// How a cell looks: its number format or alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Look {
+    Plain,
+    /// `#,##0.00` with this many decimals.
+    Number(u32),
+    /// `0.00%` with this many decimals.
+    Percent(u32),
+    /// Text in a column of figures (an amount a float cannot hold).
+    Right,
+}
+
+/// Each look made once per sheet (bold or not), not once per cell.
+#[derive(Default)]
+struct Formats(std::collections::HashMap<(Look, bool), Format>);
+
+impl Formats {
+    fn get(&mut self, look: Look, bold: bool) -> &Format {
+        self.0.entry((look, bold)).or_insert_with(|| {
+            let base = if bold { Format::new().set_bold() } else { Format::new() };
+            match look {
+                Look::Plain => base,
+                Look::Number(decimals) => base.set_num_format(number_format(decimals)),
+                Look::Percent(decimals) => base.set_num_format(percent_format(decimals)),
+                Look::Right => base.set_align(FormatAlign::Right),
+            }
+        })
+    }
 }
 
 fn column(index: usize) -> u16 {
