@@ -17,6 +17,7 @@ pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod generate;
+pub mod init;
 pub mod lang;
 pub mod lint;
 pub mod money;

@@ -155,6 +155,28 @@ pub fn csv(b: &Budget<'_>) -> String {
     sections::csv(&s)
 }
 
+/// The workbook of `budget --format xlsx`: the summary, one sheet per grouping, the row
+/// counts of the plan's run, and what was budgeted.
+pub fn xlsx(b: &Budget<'_>) -> Vec<crate::report::xlsx::Sheet> {
+    use crate::report::xlsx;
+    let style = Style { scale: b.plan.rounding.scale(), grouped: false };
+    let mut sheets: Vec<xlsx::Sheet> = sections(b, style)
+        .iter()
+        .enumerate()
+        .map(|(i, section)| {
+            let name = if i == 0 { "summary".to_string() } else { section.title.to_lowercase() };
+            xlsx::from_section(&name, section)
+        })
+        .collect();
+    if let Some(run) = b.evaluation.runs.first() {
+        sheets.push(xlsx::row_counts_sheet(&[("", b.plan, &run.result.counts)]));
+    }
+    let mut about = heading(b);
+    about.extend(reads_footer(&b.evaluation, "the plan and its three variants"));
+    sheets.push(xlsx::about_sheet(&about));
+    sheets
+}
+
 pub fn json(b: &Budget<'_>) -> String {
     let style = Style { scale: b.plan.rounding.scale(), grouped: false };
     let amount = |d: Decimal| Json::String(style.amount(d));

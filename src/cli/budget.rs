@@ -25,7 +25,7 @@ pub struct BudgetArgs {
     /// column of a dated ledger with a payee, e.g. sales.amount)
     #[arg(long, value_name = "INPUT.COLUMN")]
     sales: Option<String>,
-    /// Output format (csv: every grouping in long form)
+    /// Output format (csv: every grouping in long form; xlsx: a sheet per grouping, needs -o)
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Write to this file (atomically) instead of standard output
@@ -34,6 +34,7 @@ pub struct BudgetArgs {
 }
 
 pub fn run(args: BudgetArgs) -> Result<(), Error> {
+    super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
     let (plan, warnings) = load_policy_spec(&args.policy)?;
     let files = args.ledgers.bind(&plan)?;
     let range = args.range.range()?;
@@ -47,6 +48,7 @@ pub fn run(args: BudgetArgs) -> Result<(), Error> {
         Format::Json => commission::budget::render::json(&b),
         Format::Csv => commission::budget::render::csv(&b),
         Format::Md => commission::budget::render::markdown(&b),
+        Format::Xlsx => return super::emit_xlsx(&commission::budget::render::xlsx(&b), &args.output),
     };
     super::emit(&text, args.output.as_deref())
 }

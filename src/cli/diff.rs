@@ -15,6 +15,8 @@ pub enum Format {
     Json,
     Csv,
     Md,
+    /// An Excel workbook (needs `-o FILE`)
+    Xlsx,
 }
 
 #[derive(Args)]
@@ -27,7 +29,7 @@ pub struct DiffArgs {
     ledgers: LedgerArgs,
     #[command(flatten)]
     range: RangeArgs,
-    /// Output format (csv: one row per payee)
+    /// Output format (csv: one row per payee; xlsx: every statement old and new, needs -o)
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Show one payee's figures under both plans side by side, with the values behind them
@@ -42,6 +44,7 @@ pub struct DiffArgs {
 }
 
 pub fn diff(args: DiffArgs) -> Result<(), Error> {
+    super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
     let (old, old_warnings) = load_policy_spec(&args.old)?;
     let (new, new_warnings) = load_policy_spec(&args.new)?;
     let files = args.ledgers.bind_shared(&[&old, &new])?;
@@ -64,6 +67,9 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
                 Format::Json => commission::diff::render_side_by_side::json(&cmp, &sbs),
                 Format::Csv => commission::diff::render_side_by_side::csv(&cmp, &sbs),
                 Format::Md => commission::diff::render_side_by_side::markdown(&cmp, &sbs),
+                Format::Xlsx => {
+                    return super::emit_xlsx(&commission::diff::render_side_by_side::xlsx(&cmp, &sbs), &args.output)
+                }
             }
         }
         None => match args.format {
@@ -71,6 +77,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
             Format::Json => commission::diff::render::json(&cmp, args.top),
             Format::Csv => commission::diff::render::csv(&cmp),
             Format::Md => commission::diff::render::markdown(&cmp, args.top),
+            Format::Xlsx => return super::emit_xlsx(&commission::diff::render::xlsx(&cmp), &args.output),
         },
     };
     super::emit(&text, args.output.as_deref())

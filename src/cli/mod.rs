@@ -10,6 +10,7 @@ mod explain;
 mod explain_code;
 mod fmt;
 mod generate;
+mod init;
 mod inputs;
 pub(crate) mod output;
 mod performance;
@@ -99,6 +100,9 @@ enum Command {
     /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
     #[command(after_help = EXIT_CODES)]
     Generate(generate::GenerateArgs),
+    /// Print an input block for a ledger (CSV or xlsx): its columns' types guessed, then checked
+    #[command(after_help = EXIT_CODES)]
+    Init(init::InitArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -121,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args).map(|()| 0),
         Command::Budget(args) => budget::run(args).map(|()| 0),
         Command::Generate(args) => generate::run(args).map(|()| 0),
+        Command::Init(args) => init::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -161,4 +166,27 @@ fn note(text: &str) {
         }
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
+/// `--format xlsx` writes a workbook, a zip archive: only to a file named with `-o`, never
+/// onto a terminal, which would show bytes that can upset it (`-o -`, standard output, is
+/// refused when that is a terminal; into a pipe it is the caller's choice).
+fn xlsx_needs_file(xlsx: bool, output: Option<&std::path::Path>) -> Result<(), Error> {
+    use std::io::IsTerminal;
+    let to_terminal = output.is_some_and(|o| o.as_os_str() == "-") && std::io::stdout().is_terminal();
+    if xlsx && (output.is_none() || to_terminal) {
+        return Err(commission::diagnostics::DataError::of(
+            "--format xlsx",
+            commission::diagnostics::io::IoKind::XlsxNeedsFile,
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes a workbook's sheets to the file `-o` names (checked by [`xlsx_needs_file`]), after
+/// checking that Excel opens them whole.
+fn emit_xlsx(sheets: &[commission::report::xlsx::Sheet], output: &Option<std::path::PathBuf>) -> Result<(), Error> {
+    commission::report::xlsx::check_fits(sheets)?;
+    emit_with(output.as_deref(), output::Target::New, |out| commission::report::xlsx::write(sheets, out))
 }

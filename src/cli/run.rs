@@ -15,6 +15,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// An Excel workbook (needs `-o FILE`)
+    Xlsx,
 }
 
 #[derive(Args)]
@@ -45,6 +47,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<u8, Error> {
+    super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
     let (plan, warnings) = load_policy(&args.policy)?;
     let files = args.ledgers.bind(&plan)?;
     let options = RunOptions {
@@ -64,14 +67,20 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     let _ = std::io::Write::write_all(&mut std::io::stderr(), warnings.as_bytes());
     // JSON and CSV are written statement by statement as they are rendered; the table is for
     // a person reading a terminal and is laid out whole (its column widths need every row).
-    super::emit_with(args.output.as_deref(), super::output::Target::New, |out| match args.format {
-        Format::Table => out.write_all(report::table::render(&plan, &result).as_bytes()),
-        Format::Json => report::json::write(&plan, &result, out),
-        Format::Csv => report::csv::write(&plan, &result, out),
-    })?;
+    // A workbook is laid out whole too (in memory, as the zip it is written as).
+    match args.format {
+        Format::Xlsx => super::emit_xlsx(&report::xlsx::run_sheets(&plan, &result), &args.output)?,
+        _ => super::emit_with(args.output.as_deref(), super::output::Target::New, |out| match args.format {
+            Format::Table => out.write_all(report::table::render(&plan, &result).as_bytes()),
+            Format::Json => report::json::write(&plan, &result, out),
+            // (A workbook is written by the arm above.)
+            Format::Csv | Format::Xlsx => report::csv::write(&plan, &result, out),
+        })?,
+    }
     // CSV has one row per statement and no room for a summary: the row accounting goes to
-    // standard error, where a person running the command still sees it.
-    if matches!(args.format, Format::Csv) {
+    // standard error, where a person running the command still sees it (and for a workbook,
+    // which has it on a sheet of its own, tells what was written).
+    if matches!(args.format, Format::Csv | Format::Xlsx) {
         super::note(&report::row_counts(&plan, &result));
     }
     let mut code = 0;

@@ -148,6 +148,14 @@ pub enum IoKind {
     OutputNotAFolder {
         what: String,
     },
+
+    // E0450-E0451: Excel workbooks written by `--format xlsx`.
+    /// `--format xlsx` without `-o FILE`: a workbook is binary and is not printed.
+    XlsxNeedsFile,
+    /// A sheet or a cell larger than Excel opens: `what` says which, in words.
+    TooLargeForExcel {
+        what: String,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -255,6 +263,10 @@ impl Kind for IoKind {
                 Described::new("E0428", format!("the output folder is {what}, not a folder"))
                     .help("give the path of a folder (it is created if missing)")
             }
+            XlsxNeedsFile => Described::new("E0450", "an Excel workbook is written to a file, not printed")
+                .help("add `-o FILE.xlsx`, e.g. `--format xlsx -o statements.xlsx`"),
+            TooLargeForExcel { what } => Described::new("E0451", format!("too large for an Excel workbook: {what}"))
+                .help("write `--format csv`, which has no such limit (too many statements also fit in a shorter range, `--from`/`--to`)"),
         }
     }
 }
@@ -543,5 +555,26 @@ What to do: check where the links point, or name the file itself.",
 something else: a file, a device, a FIFO. Nothing is written over it.
 
 What to do: give the path of a folder; it is created if it does not exist.",
+    },
+    Code {
+        id: "E0450",
+        title: "an Excel workbook asked for without a file",
+        explanation: "\
+`--format xlsx` writes a workbook, which is a zip archive: printed onto a terminal it would be
+unreadable bytes that can upset the terminal, so it is written only to a file named with
+`-o` (`--output`).
+
+What to do: add `-o statements.xlsx` (any path ending where you want the workbook).",
+    },
+    Code {
+        id: "E0451",
+        title: "a workbook larger than Excel opens",
+        explanation: "\
+Excel opens at most 1,048,576 rows and 16,384 columns in a sheet and 32,767 characters in a
+cell. The statements (or another sheet of the workbook) would not fit, and a workbook that
+Excel cuts short would lose statements without saying so; nothing is written.
+
+What to do: run a shorter range (`--from`/`--to`), or write `--format csv`, which has no
+such limit.",
     },
 ];

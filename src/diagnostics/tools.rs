@@ -133,6 +133,15 @@ pub enum ToolKind {
     CurveBaseOutOfRange { max: String },
     /// `curve`: the payout at `base` is beyond `max` in size.
     CurvePayoutTooLarge { base: String, max: String },
+    /// `init --from`: a header that is not a name a policy can declare; `suggestion` is one
+    /// that is.
+    InitColumnNotAName { column: String, suggestion: String },
+    /// `init --from`: two columns of the header with the same name.
+    InitColumnTwice { column: String },
+    /// `init --from`: a file with no header row.
+    InitNoHeader,
+    /// `init --name`: not a name a policy can give an input.
+    InitInputNotAName { name: String },
 }
 
 impl Kind for ToolKind {
@@ -176,6 +185,16 @@ impl Kind for ToolKind {
                 Described::new("E0524", format!("at a base of {base} the component pays more than ±{max}"))
                     .help("chart a smaller range of bases, or check the plan's brackets and amounts")
             }
+            InitColumnNotAName { column, suggestion } => {
+                Described::new("E0550", format!("the column `{column}` cannot be named in a policy"))
+                    .help(format!("rename it in the file's header, e.g. to `{suggestion}`: a column's name is letters (any script), digits and `_`, not starting with a digit, and not a word of the language such as `in` or `from`"))
+            }
+            InitColumnTwice { column } => Described::new("E0551", format!("two columns are named `{column}`"))
+                .help("rename one of them in the file's header: a policy tells columns apart by name"),
+            InitNoHeader => Described::new("E0552", "the file has no header row")
+                .help("the first row of a ledger names its columns, e.g. `id,date,manager,amount`"),
+            InitInputNotAName { name } => Described::new("E0553", format!("`{name}` cannot name an input"))
+                .help("give `--name` letters (any script), digits and `_`, not starting with a digit, e.g. `--name sales`"),
         }
     }
 }
@@ -405,5 +424,48 @@ chart's scales, cliffs and effective rates are computed from the payouts, exactl
 that large is almost always a mistyped bracket or amount.
 
 What to do: chart a smaller range of bases, or check the brackets and amounts of the plan.",
+    },
+    Code {
+        id: "E0550",
+        title: "a ledger column with a name a policy cannot use",
+        explanation: "\
+`commission init --from` writes an input block naming every column of the ledger's header,
+and a policy names a column the way it names everything else: letters (any script, so
+`金额` is fine), digits and `_`, not starting with a digit, and not one of the language's
+words (`in`, `from`, `and`...). A header such as `Sales Amount` or `2026 total` cannot be
+written in a policy, and a ledger is matched to its input by the header's exact names.
+
+What to do: rename the column in the file's header (the message suggests a name), then run
+`init` again.",
+    },
+    Code {
+        id: "E0551",
+        title: "a ledger header naming two columns alike",
+        explanation: "\
+`commission init --from` found two columns with the same name in the ledger's header. A
+policy tells columns apart by name, and a run could not know which of the two is meant.
+
+What to do: rename one of them in the file's header.",
+    },
+    Code {
+        id: "E0552",
+        title: "a ledger with no header row",
+        explanation: "\
+`commission init --from` reads a ledger's first row as the names of its columns and the rows
+after it as samples of their values. This file has no row at all (or only blank lines).
+
+What to do: check that the path is the ledger meant, and that its first row names the
+columns.",
+    },
+    Code {
+        id: "E0553",
+        title: "an input name that is not a name",
+        explanation: "\
+`commission init --name` gives the input block its name, which a policy then uses
+(`sum(sales.amount)`). A name is letters (any script), digits and `_`, not starting with a
+digit, and not a word of the language. Without `--name`, the file's name is used (`sales`
+for `sales.csv`), made into such a name.
+
+What to do: give `--name` a name such as `sales` or `surveys`.",
     },
 ];

@@ -6,6 +6,11 @@ use serde_json::{json, Value as Json};
 
 use crate::money::percent;
 use crate::report::sections::{self, fixed2, reads_footer, Section, Style};
+use crate::report::xlsx;
+
+use std::collections::BTreeMap;
+
+use crate::period::Period;
 
 use crate::diff::{component_name, Comparison, PayeeChange};
 use crate::plan::Plan;
@@ -47,9 +52,8 @@ fn payee_row(p: &PayeeChange, style: Style) -> Vec<String> {
 
 const PAYEE_HEADER: [&str; 6] = ["payee", "old", "new", "change", "change %", "note"];
 
-/// Every section of the comparison, `top` payees in the gainers' and losers' lists.
-pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> {
-    let mut out = Vec::new();
+/// The cost of each component under both plans, and the total.
+fn components_section(cmp: &Comparison<'_>, style: Style) -> Section {
     let mut totals = Section::new("Cost by component", &["component", "old", "new", "change", "change %", "note"], 1);
     totals.figures = 1..5;
     for c in &cmp.components {
@@ -79,7 +83,21 @@ pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> 
         style.pct(percent(new - old, old)),
         String::new(),
     ]);
-    out.push(totals);
+    totals
+}
+
+fn distribution_section(cmp: &Comparison<'_>, style: Style) -> Section {
+    let mut dist = Section::new("Distribution of the change per payee", &["quantile", "change"], 1);
+    for (name, q) in cmp.distribution() {
+        dist.row(vec![name.to_string(), style.change(q)]);
+    }
+    dist.note("quantiles interpolate between ranks, as a spreadsheet's PERCENTILE.INC does");
+    dist
+}
+
+/// Every section of the comparison, `top` payees in the gainers' and losers' lists.
+pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> {
+    let mut out = vec![components_section(cmp, style)];
 
     let (gain, lose, equal) = cmp.tally();
     let mut who = Section::new("Who gains and who loses", &["payees", "count"], 1);
@@ -96,12 +114,7 @@ pub fn sections(cmp: &Comparison<'_>, top: usize, style: Style) -> Vec<Section> 
     }
     out.push(who);
 
-    let mut dist = Section::new("Distribution of the change per payee", &["quantile", "change"], 1);
-    for (name, q) in cmp.distribution() {
-        dist.row(vec![name.to_string(), style.change(q)]);
-    }
-    dist.note("quantiles interpolate between ranks, as a spreadsheet's PERCENTILE.INC does");
-    out.push(dist);
+    out.push(distribution_section(cmp, style));
 
     let mut gainers = Section::new(format!("Largest gains (top {top})"), &PAYEE_HEADER, 1);
     gainers.figures = 1..5;
@@ -142,6 +155,72 @@ pub fn markdown(cmp: &Comparison<'_>, top: usize) -> String {
 
 pub fn csv(cmp: &Comparison<'_>) -> String {
     sections::csv(&every_payee(cmp, Style { scale: cmp.scale, grouped: false }))
+}
+
+/// A statement's total under the old and the new plan (`None`: that plan has no such payee).
+type OldNew = (Option<Decimal>, Option<Decimal>);
+
+/// The workbook of `diff --format xlsx`: every statement (payee and month) under both plans,
+/// the components, every payee, the distribution of the change, the row counts, and what
+/// was compared.
+pub fn xlsx(cmp: &Comparison<'_>) -> Vec<xlsx::Sheet> {
+    let style = Style { scale: cmp.scale, grouped: false };
+    let mut by_statement: BTreeMap<(&str, Period), OldNew> = BTreeMap::new();
+    for (side, run) in cmp.evaluation.runs.iter().take(2).enumerate() {
+        for s in &run.result.statements {
+            let entry = by_statement.entry((&*s.payee, s.period)).or_default();
+            if side == 0 {
+                entry.0 = Some(s.total);
+            } else {
+                entry.1 = Some(s.total);
+            }
+        }
+    }
+    let header = ["payee", "period", "old", "new", "change", "note"].map(String::from).to_vec();
+    let mut statements = xlsx::Sheet::new("statements", header);
+    let amount = |d: Option<Decimal>| d.map_or(xlsx::Cell::Empty, |d| xlsx::Cell::Amount(d, cmp.scale));
+    for ((payee, period), (old, new)) in &by_statement {
+        let note = match (old, new) {
+            (None, Some(_)) => "only in new",
+            (Some(_), None) => "only in old",
+            _ => "",
+        };
+        statements.rows.push(vec![
+            xlsx::Cell::Text((*payee).to_string()),
+            xlsx::Cell::Text(period.to_string()),
+            amount(*old),
+            amount(*new),
+            xlsx::Cell::Amount(new.unwrap_or_default() - old.unwrap_or_default(), cmp.scale),
+            if note.is_empty() { xlsx::Cell::Empty } else { xlsx::Cell::Text(note.into()) },
+        ]);
+    }
+    let (old, new) = (cmp.old_total(), cmp.new_total());
+    statements.rows.push(vec![
+        xlsx::Cell::Text("total".into()),
+        xlsx::Cell::Text(xlsx::range_text(cmp.months())),
+        xlsx::Cell::Amount(old, cmp.scale),
+        xlsx::Cell::Amount(new, cmp.scale),
+        xlsx::Cell::Amount(new - old, cmp.scale),
+        xlsx::Cell::Empty,
+    ]);
+    statements.totals_last = true;
+    let counts: Vec<(&str, &Plan, &[crate::data::RowCounts])> = cmp
+        .evaluation
+        .runs
+        .iter()
+        .zip([("old", cmp.old_plan), ("new", cmp.new_plan)])
+        .map(|(run, (label, plan))| (label, plan, run.result.counts.as_slice()))
+        .collect();
+    let mut about = heading(cmp);
+    about.extend(reads_footer(&cmp.evaluation, "both plans"));
+    vec![
+        statements,
+        xlsx::from_section("components", &components_section(cmp, style)),
+        xlsx::from_section("payees", &every_payee(cmp, style)),
+        xlsx::from_section("distribution", &distribution_section(cmp, style)),
+        xlsx::row_counts_sheet(&counts),
+        xlsx::about_sheet(&about),
+    ]
 }
 
 fn policy_json(plan: &Plan) -> Json {

@@ -80,6 +80,17 @@ pub fn csv(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
     sections::csv(&section(cmp, sbs, Style { scale: cmp.scale, grouped: false }, "; "))
 }
 
+/// The workbook of `diff --explain PAYEE --format xlsx`: the payee's components side by side.
+pub fn xlsx(cmp: &Comparison<'_>, sbs: &SideBySide) -> Vec<crate::report::xlsx::Sheet> {
+    let style = Style { scale: cmp.scale, grouped: false };
+    let mut about = super::render::heading(cmp);
+    about.push(format!("payee: {}", sbs.payee));
+    vec![
+        crate::report::xlsx::from_section("side by side", &section(cmp, sbs, style, "; ")),
+        crate::report::xlsx::about_sheet(&about),
+    ]
+}
+
 pub fn json(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
     let style = Style { scale: cmp.scale, grouped: false };
     let figure = |f: Option<&Figure>| match f {

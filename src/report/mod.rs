@@ -7,6 +7,7 @@ pub mod json;
 pub mod sections;
 pub mod svg;
 pub mod table;
+pub mod xlsx;
 
 use crate::eval::RunResult;
 use crate::plan::Plan;

@@ -105,6 +105,7 @@ fn stages_never_use_the_output_the_tools_or_the_command_line() {
         "diff",
         "budget",
         "generate",
+        "init",
         "curve",
         "policy_test",
         "fmt",

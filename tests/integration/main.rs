@@ -19,6 +19,7 @@ mod formatting;
 mod generate;
 mod harness;
 mod identities;
+mod init;
 mod ledger_reading;
 mod ledgers;
 mod limits;
@@ -35,6 +36,7 @@ mod snapshots;
 mod streaming;
 mod syntax_codes;
 mod worked_examples;
+mod xlsx_output;
 
 use std::process::Output;
 
