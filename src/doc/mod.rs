@@ -653,8 +653,9 @@ pub fn render_html(plan: &Plan, blocks: &[Block], lang: Lang) -> String {
         Lang::En => "en",
         Lang::Zh => "zh-CN",
     };
-    // Text cells wrap and figures do not; no table is wider than the page on a 390 px phone
-    // (the widest, the worked examples, has three columns of figures), nor on A4.
+    // Text cells wrap and figures do not, except on a phone, where a figure with its exact
+    // value (`3,000.00 (2,999.9997)`) wraps at the space: the worked examples' three columns
+    // are wider than 390 px on one line each.
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang_code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>\
@@ -664,7 +665,7 @@ pub fn render_html(plan: &Plan, blocks: &[Block], lang: Lang) -> String {
          table{{border-collapse:collapse;margin:8px 0}}th,td{{border-bottom:1px solid #d9dee4;padding:4px 10px;text-align:left;vertical-align:top}}\
          .n{{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}}th.n{{white-space:normal}}\
          code{{background:#f2f4f7;padding:1px 4px;border-radius:3px;word-break:break-all}}@page{{size:A4;margin:15mm}}\
-         @media (max-width:640px){{body{{padding:10px}}table{{font-size:.85rem}}th,td{{padding:3px 5px}}}}\
+         @media (max-width:640px){{body{{padding:10px}}table{{font-size:.85rem}}th,td{{padding:3px 5px}}.n{{white-space:normal;overflow-wrap:normal}}}}\
          @media print{{body{{padding:0}}main{{max-width:none}}table{{font-size:.8rem}}}}\
          </style></head><body><main>\n{body}</main></body></html>\n",
         escape(&plan.name)
