@@ -21,7 +21,7 @@ h1{font-size:1.45rem;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:1.1rem;m
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px}\
 .card{border:1px solid var(--line);border-radius:6px;padding:8px 10px}.card b{display:block;font-size:1.15rem}.card span{color:var(--muted);font-size:.85rem}\
 table{border-collapse:collapse;width:100%;font-size:.92rem}\
-th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:break-word}\
 .n,.r{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th.n{white-space:normal}\
 tr.total td{font-weight:700;border-top:2px solid var(--ink)}\
 .why{display:block;color:var(--muted);font-size:.82rem;margin-top:2px}\
@@ -32,14 +32,14 @@ footer{margin-top:28px;color:var(--muted);font-size:.8rem}\
 svg{max-height:280px;display:block}\
 @media (max-width:640px){body{padding:10px}\
 table.team thead{display:none}table.team,table.team tbody,table.team tfoot,table.team tr,table.team td{display:block;width:100%}\
-table.team tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 10px}\
+table.team tr{display:flex;flex-wrap:wrap;border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 10px}\
 table.team td{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 0;text-align:right}\
 table.team td::before{content:attr(data-label);color:var(--muted);text-align:left;font-weight:400}\
 table.team td:empty{display:none}table.team tr.total td{border:0}\
-table.team td.r{float:left;width:auto;margin-right:6px;font-weight:700}table.team td.r::before{content:'#';font-weight:700;color:inherit}\
-table.team td.who{justify-content:flex-start;font-weight:700}table.team td.who::before{content:none}}\
+table.team td.r{width:auto;gap:0;margin-right:8px;font-weight:700}table.team td.r::before{content:'#';font-weight:700;color:inherit}\
+table.team td.who{width:auto;flex:1;justify-content:flex-start;font-weight:700}table.team td.who::before{content:none}}\
 @media print{body{padding:0}main,main.wide{max-width:none}a{color:inherit;text-decoration:none}\
-table{font-size:.72rem}th,td{padding:3px 4px}svg{max-height:200px}}";
+table{font-size:.68rem}th,td{padding:3px 3px}svg{max-height:200px}}";
 
 fn page(lang_code: &str, title: &str, wide: bool, body: &str) -> String {
     let class = if wide { " class=\"wide\"" } else { "" };
