@@ -143,5 +143,18 @@ pub fn team(r: &Reports) -> String {
             m(highest)
         ));
     }
+    // The histogram of the HTML page as text: the same bins with round edges.
+    if let Some((start, width, counts)) = crate::report::svg::bins(&totals, 6).filter(|_| totals.len() > 1) {
+        let bins: Vec<String> = counts
+            .iter()
+            .zip(0u32..)
+            .map(|(count, i)| {
+                let from = start + width * Decimal::from(i);
+                let edge = |d: Decimal| format_grouped(d, width.scale());
+                format!("{}–{}: {count}", edge(from), edge(from + width))
+            })
+            .collect();
+        out.push_str(&format!("\n{} ({}): {}\n", w(Word::Distribution), w(Word::Payees), bins.join(" · ")));
+    }
     out
 }

@@ -160,6 +160,8 @@ fn team_page_ranks_shows_sales_and_bins_on_round_edges() {
         "| 3 | 张伟 | 0.00 | 0.00 | 0.00 | 1,000.03 | 1,000.03 |",
         "| 4 | 李娜 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 |",
         "| | **合计** | **315,000.15** |",
+        // 0.00, 1,000.03 and 1,750.00 in the first bin, 40,500.00 in the fifth.
+        "提成分布 (人): 0–10,000: 3 · 10,000–20,000: 0 · 20,000–30,000: 0 · 30,000–40,000: 0 · 40,000–50,000: 1",
     ] {
         assert!(team.contains(expected), "missing `{expected}` in\n{team}");
     }
