@@ -60,7 +60,10 @@ fn gate(lang: Lang, plan: &Plan, c: &ComponentExplanation, step: &Step, met: boo
             let (name, op) = (name_of(plan, c, &o.left), symbol(o.op));
             // An order comparison has a threshold; an equality names what is required.
             let equality = matches!(o.op, BinaryOp::Eq | BinaryOp::Ne);
+            let missing = o.left.value == Value::Missing;
             match (lang, equality) {
+                (Lang::En, false) if missing => format!("{name} has no data, the threshold is {op} {threshold}"),
+                (Lang::En, true) if missing => format!("{name} has no data, required {op} {threshold}"),
                 (Lang::En, false) => format!("{name} is {figure}, the threshold is {op} {threshold}"),
                 (Lang::En, true) => format!("{name} is {figure}, required {op} {threshold}"),
                 (Lang::Zh, false) => format!("{name}：{figure}，门槛 {op} {threshold}"),

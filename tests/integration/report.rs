@@ -135,6 +135,15 @@ fn every_figure_says_why() {
     ] {
         assert!(wang.contains(expected), "missing `{expected}` in\n{wang}");
     }
+    // 陈静 has no survey row for Q2 (surveys.csv): no figure to compare, so no bonus in June.
+    let (dir, _) = report(&["--period", "2026-06", "--payee", "陈静", "--format", "md", "--lang", "en"]);
+    let chen = fs::read_to_string(dir.path().join("2026-06-陈静.md")).unwrap();
+    assert!(
+        chen.contains(
+            "客户满意度奖励: 客户满意度 2026-Q2 has no data, the threshold is ≥ 80%: not met, so it pays 0.00"
+        ),
+        "{chen}"
+    );
     // The HTML page says the same under each line.
     let (dir, _) = report(&["--period", "2026-03", "--payee", "李娜"]);
     let html = fs::read_to_string(dir.path().join("2026-03-李娜.html")).unwrap();
