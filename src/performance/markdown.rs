@@ -149,9 +149,11 @@ pub fn team(r: &Reports) -> String {
             .iter()
             .zip(0u32..)
             .map(|(count, i)| {
-                let from = start + width * Decimal::from(i);
+                // `bins` has checked that every edge can be formed.
+                let from = width.checked_mul(Decimal::from(i)).and_then(|d| start.checked_add(d)).unwrap_or(start);
+                let to = from.checked_add(width).unwrap_or(from);
                 let edge = |d: Decimal| format_grouped(d, width.scale());
-                format!("{}–{}: {count}", edge(from), edge(from + width))
+                format!("{}–{}: {count}", edge(from), edge(to))
             })
             .collect();
         out.push_str(&format!("\n{} ({}): {}\n", w(Word::Distribution), w(Word::Payees), bins.join(" · ")));

@@ -420,9 +420,14 @@ pub fn stats(totals: &[Decimal], scale: u32) -> Option<[Decimal; 4]> {
     let n = sorted.len();
     let lowest = *sorted.first()?;
     let highest = *sorted.last()?;
-    let median =
-        if n % 2 == 1 { *sorted.get(n / 2)? } else { (*sorted.get(n / 2 - 1)? + *sorted.get(n / 2)?) / Decimal::TWO };
-    let mean = sorted.iter().sum::<Decimal>().checked_div(Decimal::from(n))?;
+    // Checked: figures near the largest decimal give no summary rather than a failure.
+    let median = if n % 2 == 1 {
+        *sorted.get(n / 2)?
+    } else {
+        sorted.get(n / 2 - 1)?.checked_add(*sorted.get(n / 2)?)? / Decimal::TWO
+    };
+    let sum = sorted.iter().try_fold(Decimal::ZERO, |sum, v| sum.checked_add(*v))?;
+    let mean = sum.checked_div(Decimal::from(n))?;
     Some([lowest, median, crate::money::round_display(mean, scale), highest])
 }
 

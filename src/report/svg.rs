@@ -84,15 +84,20 @@ pub fn nice_width(span: Decimal, target: usize) -> Decimal {
 /// The bins of a histogram over `values`: half-open `[from, from + width)` with a nice width
 /// and edges on multiples of it, about `target` of them. Returns the first edge, the width
 /// and the count in each bin.
+/// `None` (no histogram) when the figures are too far apart to hold their span or the edges
+/// (near the largest decimal there is), so that no figure can make the report fail.
 pub fn bins(values: &[Decimal], target: usize) -> Option<(Decimal, Decimal, Vec<usize>)> {
     let lo = values.iter().min().copied()?;
     let hi = values.iter().max().copied()?;
-    let width = nice_width(hi - lo, target);
-    let start = (lo / width).floor() * width;
-    let index = |v: Decimal| ((v - start) / width).floor().to_usize().unwrap_or(0);
-    let mut counts = vec![0usize; index(hi) + 1];
+    let width = nice_width(hi.checked_sub(lo)?, target);
+    let start = lo.checked_div(width)?.floor().checked_mul(width)?;
+    let index = |v: Decimal| v.checked_sub(start)?.checked_div(width)?.floor().to_usize();
+    // The last edge must be a number too.
+    let last = index(hi)?;
+    start.checked_add(width.checked_mul(Decimal::from(last + 1))?)?;
+    let mut counts = vec![0usize; last + 1];
     for v in values {
-        if let Some(c) = counts.get_mut(index(*v)) {
+        if let Some(c) = index(*v).and_then(|i| counts.get_mut(i)) {
             *c += 1;
         }
     }
@@ -110,7 +115,11 @@ pub fn histogram(values: &[Decimal], target: usize) -> String {
     let n = i64::try_from(counts.len().max(1)).unwrap_or(1);
     let slot = (width - left - right) / n;
     let max = Decimal::from(counts.iter().copied().max().unwrap_or(0));
-    let edge = |i: i64| format_grouped(start + step * Decimal::from(i), scale);
+    // Every edge is at most the last one, which `bins` has checked can be formed.
+    let edge = |i: i64| {
+        let at = step.checked_mul(Decimal::from(i)).and_then(|d| start.checked_add(d)).unwrap_or(start);
+        format_grouped(at, scale)
+    };
     let mut out = format!(
         "<svg class=\"histogram\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">\
          <line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>",
@@ -180,5 +189,8 @@ mod tests {
         assert_eq!((start, width, counts), (dec!(0), dec!(10000), vec![3, 0, 0, 0, 1]));
         let (start, width, counts) = bins(&[dec!(-150), dec!(320)], 6).unwrap();
         assert_eq!((start, width, counts), (dec!(-200), dec!(100), vec![1, 0, 0, 0, 0, 1]));
+        // The span from the smallest decimal to the largest cannot be held: no histogram.
+        assert_eq!(bins(&[Decimal::MIN, Decimal::MAX], 6), None);
+        assert_eq!(histogram(&[Decimal::MIN, Decimal::MAX], 6), "");
     }
 }
