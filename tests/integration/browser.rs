@@ -166,7 +166,8 @@ fn measure(pages: &[(String, String)], layout: Layout, dir: &Path) -> Vec<Value>
 }
 
 /// The seed plan's example run for March: every payee's page, the team page, and the plan
-/// document; the team and one payee of the by-business plan's example run; plus a control page that must fail the checks (a table wider than any screen),
+/// document; the team, one payee and the document of the by-business plan (its example run);
+/// plus a control page that must fail the checks (a table wider than any screen),
 /// so that a measuring script that measures nothing cannot pass.
 fn pages(dir: &Path) -> Vec<(String, String)> {
     let out = dir.join("reports");
@@ -212,9 +213,11 @@ fn pages(dir: &Path) -> Vec<(String, String)> {
     for name in ["2026-03-team.html", "2026-03-E01.html"] {
         pages.push((format!("by-business/{name}"), fs::read_to_string(wide.join(name)).unwrap()));
     }
-    let doc = run(["doc", SEED, "--format", "html"]);
-    assert_eq!(doc.code, 0, "{}", doc.stderr);
-    pages.push(("doc.html".into(), doc.stdout));
+    for (name, policy) in [("doc.html", SEED), ("by-business/doc.html", "policies/telecom-by-business.policy")] {
+        let doc = run(["doc", policy, "--format", "html"]);
+        assert_eq!(doc.code, 0, "{}", doc.stderr);
+        pages.push((name.into(), doc.stdout));
+    }
     pages.push((
         "control.html".into(),
         "<!DOCTYPE html><html><head><style>@page{size:A4;margin:14mm}@media print{td{padding:1px}}</style>\
