@@ -22,7 +22,7 @@ for f in "${files[@]}"; do
   name=$(basename "${f%.*}")
   url="file://$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
   profile=$(mktemp -d)
-  "$chrome" "${flags[@]}" --user-data-dir="$profile" --window-size=1000,1400 --screenshot="$out/$name-desktop.png" "$url" 2>/dev/null
+  "$chrome" "${flags[@]}" --user-data-dir="$profile" --window-size=1280,1400 --screenshot="$out/$name-desktop.png" "$url" 2>/dev/null
   "$chrome" "${flags[@]}" --user-data-dir="$profile" --window-size=390,1600 --screenshot="$out/$name-phone.png" "$url" 2>/dev/null
   "$chrome" "${flags[@]}" --user-data-dir="$profile" --no-pdf-header-footer --print-to-pdf="$out/$name.pdf" "$url" 2>/dev/null
   rm -rf "$profile"

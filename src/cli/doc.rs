@@ -24,15 +24,19 @@ pub struct DocArgs {
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Language of the document's own words, as for `report` (auto: Chinese for a Chinese plan)
+    #[arg(long, value_enum, default_value = "auto")]
+    lang: super::performance::LangArg,
 }
 
 pub fn run(args: DocArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
     super::print_warnings(&warnings);
-    let blocks = doc::document(&plan);
+    let lang = args.lang.resolve(&plan);
+    let blocks = doc::document(&plan, lang);
     let text = match args.format {
         Format::Md => doc::render_md(&blocks),
-        Format::Html => doc::render_html(&plan, &blocks),
+        Format::Html => doc::render_html(&plan, &blocks, lang),
     };
     super::emit(&text, args.output.as_deref())
 }

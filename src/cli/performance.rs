@@ -28,6 +28,17 @@ pub enum LangArg {
     Zh,
 }
 
+impl LangArg {
+    /// The language of the fixed words of `report` and `doc`.
+    pub fn resolve(self, plan: &commission::plan::Plan) -> Lang {
+        match self {
+            LangArg::Auto => Lang::for_plan(plan),
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct ReportArgs {
     /// The policy file
@@ -130,11 +141,7 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
     let (folded, months) =
         read_ledgers(&plan, &files, &RunOptions { range: Some((from, to)), ..RunOptions::default() })?;
     let result = statements(&plan, &folded, &months)?;
-    let lang = match args.lang {
-        LangArg::Auto => Lang::for_plan(&plan),
-        LangArg::En => Lang::En,
-        LangArg::Zh => Lang::Zh,
-    };
+    let lang = args.lang.resolve(&plan);
     let reports = build(&plan, &files, &folded, &result, to, args.payee.as_deref(), lang)?;
     if let (Some(p), true) = (&args.payee, reports.payees.is_empty()) {
         let known: Vec<&str> = reports.team.rows.iter().map(|r| &*r.payee).collect();

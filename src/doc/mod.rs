@@ -1,12 +1,14 @@
 //! `commission doc`: the policy as the plain-language plan document staff are trained on
 //! (the seed's 培训 step). Worked examples are computed by the interpreter itself, so the
-//! document cannot disagree with the pay it describes.
+//! document cannot disagree with the pay it describes. Its own words are English or Chinese,
+//! chosen as the report's are (`performance::Lang`: Chinese for a Chinese plan).
 
 use rust_decimal::Decimal;
 
 use crate::eval::tiers;
 use crate::lang::{BinaryOp, Cadence, RoundingMode, TierMode, UnaryOp};
 use crate::money::{format_grouped, Rounding};
+pub use crate::performance::Lang;
 use crate::plan::{AggFunc, ColumnType, Component, Expr, Node, PayeeSource, Plan, TierPay, TierTable, Ty};
 use crate::report::svg::escape;
 use crate::value::Value;
@@ -24,17 +26,25 @@ fn money(d: Decimal) -> String {
     format_grouped(d, d.normalize().scale().max(2))
 }
 
-fn pct(d: Decimal) -> String {
-    match d.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(p) => format!("{}%", p.normalize()),
-        // Only a rate above 10^26% gets here: shown as the fraction it is.
-        None => format!("{} (as a fraction)", d.normalize()),
+/// English or Chinese: the one choice every fixed word of the document goes through.
+fn t<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
     }
 }
 
-fn literal(v: &Value, ty: Ty) -> String {
+fn pct(lang: Lang, d: Decimal) -> String {
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        // Only a rate above 10^26% gets here: shown as the fraction it is.
+        None => format!("{}{}", d.normalize(), t(lang, " (as a fraction)", "（以小数表示）")),
+    }
+}
+
+fn literal(lang: Lang, v: &Value, ty: Ty) -> String {
     match (v, ty) {
-        (Value::Number(n), Ty::Percent) => pct(*n),
+        (Value::Number(n), Ty::Percent) => pct(lang, *n),
         (Value::Number(n), Ty::Money) => money(*n),
         (Value::Number(n), _) => n.normalize().to_string(),
         (Value::Text(t), _) => format!("\"{t}\""),
@@ -42,22 +52,33 @@ fn literal(v: &Value, ty: Ty) -> String {
     }
 }
 
-fn cadence_words(c: Cadence) -> &'static str {
+fn cadence_words(lang: Lang, c: Cadence) -> &'static str {
     match c {
-        Cadence::Monthly => "Paid every month, on that month's figures.",
-        Cadence::Quarterly => "Paid once a quarter, in the quarter's last month (March, June, September, December), on the whole quarter's figures.",
-        Cadence::Yearly => "Paid once a year, in December, on the whole year's figures.",
+        Cadence::Monthly => t(lang, "Paid every month, on that month's figures.", "每月发放，按当月数据计算。"),
+        Cadence::Quarterly => t(
+            lang,
+            "Paid once a quarter, in the quarter's last month (March, June, September, December), on the whole quarter's figures.",
+            "每季度发放一次，在季度最后一个月（3 月、6 月、9 月、12 月）发放，按整个季度的数据计算。",
+        ),
+        Cadence::Yearly => {
+            t(lang, "Paid once a year, in December, on the whole year's figures.", "每年发放一次，在 12 月发放，按全年数据计算。")
+        }
     }
 }
 
-fn rounding_words(mode: RoundingMode, step: Decimal) -> String {
+fn rounding_words(lang: Lang, mode: RoundingMode, step: Decimal) -> String {
     let how = match mode {
-        RoundingMode::HalfUp => "half up (四舍五入: 0.005 and above rounds up)",
-        RoundingMode::HalfEven => "half to even (banker's rounding)",
-        RoundingMode::Down => "down (towards zero)",
-        RoundingMode::Up => "up (away from zero)",
+        RoundingMode::HalfUp => {
+            t(lang, "half up (四舍五入: 0.005 and above rounds up)", "四舍五入（0.005 及以上进位）")
+        }
+        RoundingMode::HalfEven => t(lang, "half to even (banker's rounding)", "四舍六入五成双（银行家舍入）"),
+        RoundingMode::Down => t(lang, "down (towards zero)", "向零舍去"),
+        RoundingMode::Up => t(lang, "up (away from zero)", "远离零进位"),
     };
-    format!("rounded {how} to {}", step.normalize())
+    match lang {
+        Lang::En => format!("rounded {how} to {}", step.normalize()),
+        Lang::Zh => format!("按{how}保留到 {}", step.normalize()),
+    }
 }
 
 /// Where an expression is read: in a component (its `let`s) or per row of an input.
@@ -65,29 +86,46 @@ fn rounding_words(mode: RoundingMode, step: Decimal) -> String {
 struct Ctx<'a> {
     component: Option<&'a Component>,
     row_input: Option<usize>,
+    lang: Lang,
 }
 
 /// An expression in words, for people who do not read the policy language.
-pub fn words(plan: &Plan, e: &Expr, component: Option<&Component>) -> String {
-    say(plan, e, Ctx { component, row_input: None })
+pub fn words(plan: &Plan, e: &Expr, component: Option<&Component>, lang: Lang) -> String {
+    say(plan, e, Ctx { component, row_input: None, lang })
 }
 
 fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
     let w = |x: &Expr| say(plan, x, ctx);
+    let lang = ctx.lang;
+    let zh = lang == Lang::Zh;
     match &e.node {
-        Node::Const(v) => literal(v, e.ty),
+        Node::Const(v) => literal(lang, v, e.ty),
         Node::Column(i) => {
             let name = ctx.row_input.and_then(|input| plan.inputs.get(input)).and_then(|s| s.columns.get(*i));
             format!("`{}`", name.map_or("", |c| c.name.as_str()))
         }
-        Node::Let(i) => {
-            ctx.component.and_then(|c| c.lets.get(*i)).map_or("(value)".into(), |l| format!("*{}*", l.name))
-        }
+        Node::Let(i) => ctx
+            .component
+            .and_then(|c| c.lets.get(*i))
+            .map_or(t(lang, "(value)", "（数值）").into(), |l| format!("*{}*", l.name)),
         Node::Aggregate(i) => {
             let Some(agg) = plan.aggregates.get(*i) else { return String::new() };
             let input = plan.inputs.get(agg.input).map_or("", |i| i.name.as_str());
-            let row = Ctx { component: ctx.component, row_input: Some(agg.input) };
+            let row = Ctx { component: ctx.component, row_input: Some(agg.input), lang };
             let arg = agg.arg.as_ref().map(|a| say(plan, a, row)).unwrap_or_default();
+            let filter = agg.filter.as_ref().map(|f| say(plan, f, row));
+            if zh {
+                let what = match agg.func {
+                    AggFunc::Sum => format!("中 {arg} 的合计"),
+                    AggFunc::Count => "的条数".to_string(),
+                    AggFunc::CountDistinct => format!("中不同 {arg} 的个数"),
+                    AggFunc::Avg => format!("中 {arg} 的平均值"),
+                    AggFunc::Min => format!("中 {arg} 的最小值"),
+                    AggFunc::Max => format!("中 {arg} 的最大值"),
+                };
+                let filter = filter.map(|f| format!("（仅计 {f} 的记录）")).unwrap_or_default();
+                return format!("该人员本期 `{input}` 记录{what}{filter}");
+            }
             let what = match agg.func {
                 AggFunc::Sum => format!("the total of {arg}"),
                 AggFunc::Count => "the number".to_string(),
@@ -96,22 +134,46 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
                 AggFunc::Min => format!("the smallest {arg}"),
                 AggFunc::Max => format!("the largest {arg}"),
             };
-            let filter = agg.filter.as_ref().map(|f| format!(" where {}", say(plan, f, row))).unwrap_or_default();
+            let filter = filter.map(|f| format!(" where {f}")).unwrap_or_default();
             format!("{what} of the payee's `{input}` rows in the period{filter}")
         }
         Node::Lookup(i) => {
             let Some(l) = plan.lookups.get(*i) else { return String::new() };
             let input = plan.inputs.get(l.input);
             let col = input.and_then(|s| s.columns.get(l.column)).map_or("", |c| c.name.as_str());
-            format!("the payee's `{col}` in `{}` for the period", input.map_or("", |s| s.name.as_str()))
+            let input = input.map_or("", |s| s.name.as_str());
+            match lang {
+                Lang::En => format!("the payee's `{col}` in `{input}` for the period"),
+                Lang::Zh => format!("该人员本期在 `{input}` 中的 `{col}`"),
+            }
         }
-        Node::PayeeId => "the payee's id".to_string(),
+        Node::PayeeId => t(lang, "the payee's id", "该人员的编号").to_string(),
         Node::PayeeAttr(i) => {
             let name = plan.roster().and_then(|r| r.columns.get(*i)).map_or("", |c| c.name.as_str());
-            format!("the payee's `{name}`")
+            format!("{} `{name}`", t(lang, "the payee's", "该人员的"))
         }
-        Node::Unary(UnaryOp::Neg, x) => format!("minus {}", w(x)),
-        Node::Unary(UnaryOp::Not, x) => format!("not ({})", w(x)),
+        Node::Unary(UnaryOp::Neg, x) => format!("{} {}", t(lang, "minus", "负"), w(x)),
+        Node::Unary(UnaryOp::Not, x) => match lang {
+            Lang::En => format!("not ({})", w(x)),
+            Lang::Zh => format!("并非（{}）", w(x)),
+        },
+        Node::Binary(op, l, r) if zh => {
+            let word = match op {
+                BinaryOp::Add => "加",
+                BinaryOp::Sub => "减",
+                BinaryOp::Mul => "乘以",
+                BinaryOp::Div => "除以",
+                BinaryOp::Eq => "为",
+                BinaryOp::Ne => "不为",
+                BinaryOp::Lt => "低于",
+                BinaryOp::Le => "不高于",
+                BinaryOp::Gt => "高于",
+                BinaryOp::Ge => "不低于",
+                BinaryOp::And => "且",
+                BinaryOp::Or => "或",
+            };
+            format!("{} {word} {}", w(l), w(r))
+        }
         Node::Binary(op, l, r) => {
             let word = match op {
                 BinaryOp::Add => "plus",
@@ -132,97 +194,160 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
         }
         Node::In(x, list) => {
             let items: Vec<String> = list.iter().map(&w).collect();
-            format!("{} is {}", w(x), items.join(" or "))
+            match lang {
+                Lang::En => format!("{} is {}", w(x), items.join(" or ")),
+                Lang::Zh => format!("{} 为 {}", w(x), items.join(" 或 ")),
+            }
         }
-        Node::If(c, t, o) => format!("if {} then {}, otherwise {}", w(c), w(t), w(o)),
-        Node::Min(xs) => format!("the smaller of {}", xs.iter().map(&w).collect::<Vec<_>>().join(" and ")),
-        Node::Max(xs) => format!("the larger of {}", xs.iter().map(&w).collect::<Vec<_>>().join(" and ")),
-        Node::Abs(x) => format!("the absolute value of {}", w(x)),
-        Node::Round(x, r) => format!("{}, {}", w(x), rounding_words(r.mode, r.step)),
-        Node::Table(t, args) => {
-            let name = plan.tables.get(*t).map_or("", |t| t.name.as_str());
-            format!("the value in table *{name}* for {}", args.iter().map(&w).collect::<Vec<_>>().join(" and "))
+        Node::If(c, th, o) => match lang {
+            Lang::En => format!("if {} then {}, otherwise {}", w(c), w(th), w(o)),
+            Lang::Zh => format!("若 {}，则为 {}，否则为 {}", w(c), w(th), w(o)),
+        },
+        Node::Min(xs) | Node::Max(xs) => {
+            let min = matches!(e.node, Node::Min(_));
+            match lang {
+                Lang::En => format!(
+                    "the {} of {}",
+                    if min { "smaller" } else { "larger" },
+                    xs.iter().map(&w).collect::<Vec<_>>().join(" and ")
+                ),
+                Lang::Zh => format!(
+                    "{} 中的{}",
+                    xs.iter().map(&w).collect::<Vec<_>>().join(" 与 "),
+                    if min { "较小者" } else { "较大者" }
+                ),
+            }
         }
-        Node::Default(x, f) => format!("{} (or {} when there is none)", w(x), w(f)),
-        Node::Tiers(t) => format!("the bracket table below, applied to {}", w(&t.base)),
+        Node::Abs(x) => match lang {
+            Lang::En => format!("the absolute value of {}", w(x)),
+            Lang::Zh => format!("{} 的绝对值", w(x)),
+        },
+        Node::Round(x, r) => format!("{}{}{}", w(x), t(lang, ", ", "，"), rounding_words(lang, r.mode, r.step)),
+        Node::Table(tb, args) => {
+            let name = plan.tables.get(*tb).map_or("", |tb| tb.name.as_str());
+            match lang {
+                Lang::En => {
+                    format!("the value in table *{name}* for {}", args.iter().map(&w).collect::<Vec<_>>().join(" and "))
+                }
+                Lang::Zh => format!("表 *{name}* 中 {} 对应的值", args.iter().map(&w).collect::<Vec<_>>().join(" 与 ")),
+            }
+        }
+        Node::Default(x, f) => match lang {
+            Lang::En => format!("{} (or {} when there is none)", w(x), w(f)),
+            Lang::Zh => format!("{}（没有时取 {}）", w(x), w(f)),
+        },
+        Node::Tiers(tb) => match lang {
+            Lang::En => format!("the bracket table below, applied to {}", w(&tb.base)),
+            Lang::Zh => format!("对 {} 按下方档位表计算的金额", w(&tb.base)),
+        },
     }
 }
 
-/// The document's blocks.
-pub fn document(plan: &Plan) -> Vec<Block> {
+/// The document's blocks, its own words in `lang`.
+pub fn document(plan: &Plan, lang: Lang) -> Vec<Block> {
     let mut b = Vec::new();
+    let sha = plan.sha256.get(..16).unwrap_or(&plan.sha256);
     b.push(Block::Heading(1, plan.name.clone()));
-    b.push(Block::Para(format!(
-        "Version {} · amounts in {} · generated by `commission doc` from `{}` (SHA-256 `{}`), the same file that computes pay.",
-        plan.version,
-        plan.currency,
-        plan.source.name,
-        plan.sha256.get(..16).unwrap_or(&plan.sha256)
-    )));
-    b.push(Block::Heading(2, "Who is paid".into()));
+    b.push(Block::Para(match lang {
+        Lang::En => format!(
+            "Version {} · amounts in {} · generated by `commission doc` from `{}` (SHA-256 `{sha}`), the same file that computes pay.",
+            plan.version, plan.currency, plan.source.name
+        ),
+        Lang::Zh => format!(
+            "版本 {} · 金额单位 {} · 由 `commission doc` 根据 `{}`（SHA-256 `{sha}`）生成，与计算提成的是同一个文件。",
+            plan.version, plan.currency, plan.source.name
+        ),
+    }));
+    b.push(Block::Heading(2, t(lang, "Who is paid", "发放对象").into()));
     b.push(Block::Para(match plan.payee {
         PayeeSource::Ledger { input, column } => {
             let s = plan.inputs.get(input);
-            format!(
-                "Everyone who appears in the `{}` column of the `{}` ledger. Each person gets a statement for every month, including months without sales.",
-                s.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str()),
-                s.map_or("", |s| s.name.as_str())
-            )
+            let column = s.and_then(|s| s.columns.get(column)).map_or("", |c| c.name.as_str());
+            let input = s.map_or("", |s| s.name.as_str());
+            match lang {
+                Lang::En => format!(
+                    "Everyone who appears in the `{column}` column of the `{input}` ledger. Each person gets a statement for every month, including months without sales."
+                ),
+                Lang::Zh => format!(
+                    "`{input}` 台账 `{column}` 列中出现的每一个人。每人每月都有一张结算单，没有销售的月份也有。"
+                ),
+            }
         }
-        PayeeSource::Roster { input, .. } => format!(
-            "Everyone listed in the `{}` roster. A sale booked to someone who is not in the roster stops the calculation, so no sale is lost.",
-            plan.inputs.get(input).map_or("", |s| s.name.as_str())
-        ),
+        PayeeSource::Roster { input, .. } => {
+            let input = plan.inputs.get(input).map_or("", |s| s.name.as_str());
+            match lang {
+                Lang::En => format!(
+                    "Everyone listed in the `{input}` roster. A sale booked to someone who is not in the roster stops the calculation, so no sale is lost."
+                ),
+                Lang::Zh => format!(
+                    "`{input}` 名册中列出的每一个人。若有销售记在名册之外的人名下，计算会停止，因此不会漏掉任何一笔销售。"
+                ),
+            }
+        }
     }));
-    b.push(Block::Para(format!(
-        "Every component is {} for each statement, and a statement's total is the sum of its rounded components.",
-        rounding_words(plan.rounding.mode, plan.rounding.step)
-    )));
+    let rounding = rounding_words(lang, plan.rounding.mode, plan.rounding.step);
+    b.push(Block::Para(match lang {
+        Lang::En => format!(
+            "Every component is {rounding} for each statement, and a statement's total is the sum of its rounded components."
+        ),
+        Lang::Zh => format!("每张结算单中的每个项目均{rounding}，结算单合计为各项目舍入后金额之和。"),
+    }));
     for c in &plan.components {
-        component_blocks(plan, c, &mut b);
+        component_blocks(plan, c, lang, &mut b);
     }
     if !plan.tables.is_empty() {
-        b.push(Block::Heading(2, "Rate tables".into()));
-        for t in &plan.tables {
-            b.push(Block::Heading(3, t.name.clone()));
-            let mut header: Vec<String> = t.params.clone();
-            header.push("value".into());
-            let mut rows: Vec<Vec<String>> = t
+        b.push(Block::Heading(2, t(lang, "Rate tables", "费率表").into()));
+        for tb in &plan.tables {
+            b.push(Block::Heading(3, tb.name.clone()));
+            let mut header: Vec<String> = tb.params.clone();
+            header.push(t(lang, "value", "取值").into());
+            let mut rows: Vec<Vec<String>> = tb
                 .rows
                 .iter()
                 .map(|r| {
-                    let mut row: Vec<String> =
-                        r.keys.iter().map(|k| k.as_ref().map_or("any".into(), |v| literal(v, Ty::Text))).collect();
-                    row.push(literal(&r.value, t.ty));
+                    let mut row: Vec<String> = r
+                        .keys
+                        .iter()
+                        .map(|k| k.as_ref().map_or(t(lang, "any", "任意").into(), |v| literal(lang, v, Ty::Text)))
+                        .collect();
+                    row.push(literal(lang, &r.value, tb.ty));
                     row
                 })
                 .collect();
-            if let Some((v, _)) = &t.otherwise {
-                let mut row = vec!["anything else".to_string()];
-                row.extend(std::iter::repeat_n(String::new(), t.params.len().saturating_sub(1)));
-                row.push(literal(v, t.ty));
+            if let Some((v, _)) = &tb.otherwise {
+                let mut row = vec![t(lang, "anything else", "其他情况").to_string()];
+                row.extend(std::iter::repeat_n(String::new(), tb.params.len().saturating_sub(1)));
+                row.push(literal(lang, v, tb.ty));
                 rows.push(row);
             }
             b.push(Block::Table(header, rows));
-            b.push(Block::Para("Rows are read from the top; the first row that matches gives the value.".into()));
+            b.push(Block::Para(
+                t(
+                    lang,
+                    "Rows are read from the top; the first row that matches gives the value.",
+                    "从上往下逐行查找，第一条匹配的行给出取值。",
+                )
+                .into(),
+            ));
         }
     }
     if !plan.metrics.is_empty() {
-        b.push(Block::Heading(2, "Figures in the monthly report".into()));
+        b.push(Block::Heading(2, t(lang, "Figures in the monthly report", "月度报告中的指标").into()));
         b.push(Block::List(
             plan.metrics
                 .iter()
                 .map(|m| {
                     format!(
-                        "**{}**: {}",
+                        "**{}**{}{}",
                         m.label.clone().unwrap_or_else(|| m.name.clone()),
-                        words(plan, &m.value, None)
+                        t(lang, ": ", "："),
+                        words(plan, &m.value, None, lang)
                     )
                 })
                 .collect(),
         ));
     }
-    b.push(Block::Heading(2, "The data the calculation reads".into()));
+    b.push(Block::Heading(2, t(lang, "The data the calculation reads", "计算所读取的数据").into()));
     for input in &plan.inputs {
         b.push(Block::Heading(3, format!("`{}`", input.name)));
         let rows = input
@@ -232,67 +357,93 @@ pub fn document(plan: &Plan) -> Vec<Block> {
             .map(|(i, c)| {
                 let mut notes = Vec::new();
                 if input.key == Some(i) {
-                    notes.push("unique".to_string());
+                    notes.push(t(lang, "unique", "唯一").to_string());
                 }
                 if input.payee == Some(i) {
-                    notes.push("whose row it is".to_string());
+                    notes.push(t(lang, "whose row it is", "该行所属的人员").to_string());
                 }
                 if input.period == Some(i) {
-                    notes.push("which period it counts in".to_string());
+                    notes.push(t(lang, "which period it counts in", "该行计入的期间").to_string());
                 }
                 if let Some(v) = &c.values {
-                    notes.push(format!("one of {}", v.join(", ")));
+                    notes.push(match lang {
+                        Lang::En => format!("one of {}", v.join(", ")),
+                        Lang::Zh => format!("取值为 {} 之一", v.join("、")),
+                    });
                 }
-                vec![format!("`{}`", c.name), type_words(c.ty), notes.join("; ")]
+                vec![format!("`{}`", c.name), type_words(lang, c.ty), notes.join(t(lang, "; ", "；"))]
             })
             .collect();
-        b.push(Block::Table(vec!["column".into(), "kind".into(), "notes".into()], rows));
+        b.push(Block::Table(
+            vec![t(lang, "column", "列").into(), t(lang, "kind", "类型").into(), t(lang, "notes", "说明").into()],
+            rows,
+        ));
     }
     b
 }
 
-fn type_words(t: ColumnType) -> String {
-    match t {
-        ColumnType::Text => "text",
-        ColumnType::Integer => "whole number",
-        ColumnType::Decimal => "number",
-        ColumnType::Money => "amount of money",
-        ColumnType::Percent => "percentage (85.5% or 0.855)",
-        ColumnType::Date => "date (YYYY-MM-DD)",
-        ColumnType::Month => "month (YYYY-MM)",
-        ColumnType::Quarter => "quarter (YYYY-Qn)",
-        ColumnType::Bool => "true or false",
+fn type_words(lang: Lang, ty: ColumnType) -> String {
+    match ty {
+        ColumnType::Text => t(lang, "text", "文本"),
+        ColumnType::Integer => t(lang, "whole number", "整数"),
+        ColumnType::Decimal => t(lang, "number", "数字"),
+        ColumnType::Money => t(lang, "amount of money", "金额"),
+        ColumnType::Percent => t(lang, "percentage (85.5% or 0.855)", "百分比（85.5% 或 0.855）"),
+        ColumnType::Date => t(lang, "date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
+        ColumnType::Month => t(lang, "month (YYYY-MM)", "月份（YYYY-MM）"),
+        ColumnType::Quarter => t(lang, "quarter (YYYY-Qn)", "季度（YYYY-Qn）"),
+        ColumnType::Bool => t(lang, "true or false", "是或否（true / false）"),
     }
     .to_string()
 }
 
-fn component_blocks(plan: &Plan, c: &Component, b: &mut Vec<Block>) {
+fn component_blocks(plan: &Plan, c: &Component, lang: Lang, b: &mut Vec<Block>) {
     let title = match &c.label {
         Some(l) => format!("{l} ({})", c.name),
         None => c.name.clone(),
     };
     b.push(Block::Heading(2, title));
-    let mut items = vec![cadence_words(c.cadence).to_string()];
+    let w = |e: &Expr| words(plan, e, Some(c), lang);
+    let mut items = vec![cadence_words(lang, c.cadence).to_string()];
     for l in &c.lets {
-        items.push(format!("*{}* is {}.", l.name, words(plan, &l.value, Some(c))));
+        items.push(match lang {
+            Lang::En => format!("*{}* is {}.", l.name, w(&l.value)),
+            Lang::Zh => format!("*{}* 为 {}。", l.name, w(&l.value)),
+        });
     }
     for g in &c.gates {
-        items.push(format!("It is paid only when {}.", words(plan, g, Some(c))));
+        items.push(match lang {
+            Lang::En => format!("It is paid only when {}.", w(g)),
+            Lang::Zh => format!("仅当 {} 时发放。", w(g)),
+        });
     }
-    items.push(format!("It pays {}.", words(plan, &c.pay, Some(c))));
+    items.push(match lang {
+        Lang::En => format!("It pays {}.", w(&c.pay)),
+        Lang::Zh => format!("发放金额为 {}。", w(&c.pay)),
+    });
     if let Some(cap) = &c.cap {
-        items.push(format!("It never pays more than {}.", words(plan, cap, Some(c))));
+        items.push(match lang {
+            Lang::En => format!("It never pays more than {}.", w(cap)),
+            Lang::Zh => format!("金额不超过 {}。", w(cap)),
+        });
     }
     if let Some(floor) = &c.floor {
-        items.push(format!("It never pays less than {}.", words(plan, floor, Some(c))));
+        items.push(match lang {
+            Lang::En => format!("It never pays less than {}.", w(floor)),
+            Lang::Zh => format!("金额不低于 {}。", w(floor)),
+        });
     }
     if c.rounding != plan.rounding {
-        items.push(format!("Its amount is {}.", rounding_words(c.rounding.mode, c.rounding.step)));
+        let rounding = rounding_words(lang, c.rounding.mode, c.rounding.step);
+        items.push(match lang {
+            Lang::En => format!("Its amount is {rounding}."),
+            Lang::Zh => format!("该项目金额{rounding}。"),
+        });
     }
     b.push(Block::List(items));
-    for_each_tiers(&c.pay, &mut |t| tier_blocks(t, c.rounding, b));
+    for_each_tiers(&c.pay, &mut |tb| tier_blocks(tb, c.rounding, lang, b));
     for l in &c.lets {
-        for_each_tiers(&l.value, &mut |t| tier_blocks(t, c.rounding, b));
+        for_each_tiers(&l.value, &mut |tb| tier_blocks(tb, c.rounding, lang, b));
     }
 }
 
@@ -304,46 +455,64 @@ fn for_each_tiers<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a TierTable)) {
     });
 }
 
-fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {
-    let rows = t
+fn tier_blocks(tb: &TierTable, rounding: Rounding, lang: Lang, b: &mut Vec<Block>) {
+    let rows = tb
         .brackets
         .iter()
         .enumerate()
         .map(|(i, br)| {
-            let to = t.brackets.get(i + 1).map_or("and above".to_string(), |n| format!("below {}", money(n.from)));
+            let to = tb.brackets.get(i + 1).map_or(t(lang, "and above", "及以上").to_string(), |n| match lang {
+                Lang::En => format!("below {}", money(n.from)),
+                Lang::Zh => format!("低于 {}", money(n.from)),
+            });
             let pays = match br.pays {
-                TierPay::Rate(r) => pct(r),
-                TierPay::Fixed(a) => format!("{} (fixed)", money(a)),
+                TierPay::Rate(r) => pct(lang, r),
+                TierPay::Fixed(a) => format!("{}{}", money(a), t(lang, " (fixed)", "（固定）")),
             };
             vec![money(br.from), to, pays]
         })
         .collect();
-    b.push(Block::Table(vec!["from".into(), "to".into(), "pays".into()], rows));
-    b.push(Block::Para(match t.mode {
-        TierMode::Flat => "These brackets are **whole-amount** (全额累进): find the bracket the amount reaches, and the whole amount is paid at that bracket's rate. A bracket includes its lower bound.".into(),
-        TierMode::Marginal => "These brackets are **marginal** (超额累进): the amount is cut at the bracket bounds and each slice is paid at its own bracket's rate. A bracket includes its lower bound.".into(),
+    b.push(Block::Table(
+        vec![t(lang, "from", "起点").into(), t(lang, "to", "上限").into(), t(lang, "pays", "支付").into()],
+        rows,
+    ));
+    b.push(Block::Para(match (tb.mode, lang) {
+        (TierMode::Flat, Lang::En) => "These brackets are **whole-amount** (全额累进): find the bracket the amount reaches, and the whole amount is paid at that bracket's rate. A bracket includes its lower bound.".into(),
+        (TierMode::Flat, Lang::Zh) => "以上档位为**全额累进**：看金额达到哪一档，全部金额按该档费率计算。每档包含其下限。".into(),
+        (TierMode::Marginal, Lang::En) => "These brackets are **marginal** (超额累进): the amount is cut at the bracket bounds and each slice is paid at its own bracket's rate. A bracket includes its lower bound.".into(),
+        (TierMode::Marginal, Lang::Zh) => "以上档位为**超额累进**：金额按档位界限切分，每一段按所在档的费率计算。每档包含其下限。".into(),
     }));
     // Worked examples at each bound and one fen below it, computed by the interpreter.
     // A base that cannot be formed (a bound near the largest number held) has no example,
     // as one whose payout cannot be computed has none; a note says so below the table.
     let mut bases: Vec<Decimal> = Vec::new();
     let mut left_out = false;
-    for br in &t.brackets {
+    for br in &tb.brackets {
         if br.from > Decimal::ZERO {
             bases.push(br.from - Decimal::new(1, 2));
         }
         bases.push(br.from);
     }
-    if let Some(last) = t.brackets.last() {
+    if let Some(last) = tb.brackets.last() {
         match last.from.checked_add((last.from.max(Decimal::ONE_HUNDRED) / Decimal::TWO).round()) {
             Some(above) => bases.push(above),
             None => left_out = true,
         }
     }
     bases.dedup();
-    let other = if t.mode == TierMode::Flat { TierMode::Marginal } else { TierMode::Flat };
-    let name = |m: TierMode| if m == TierMode::Flat { "whole-amount (this plan)" } else { "marginal (this plan)" };
-    let other_name = if other == TierMode::Flat { "if it were whole-amount" } else { "if it were marginal" };
+    let other = if tb.mode == TierMode::Flat { TierMode::Marginal } else { TierMode::Flat };
+    let name = |m: TierMode| {
+        if m == TierMode::Flat {
+            t(lang, "whole-amount (this plan)", "全额累进（本方案）")
+        } else {
+            t(lang, "marginal (this plan)", "超额累进（本方案）")
+        }
+    };
+    let other_name = if other == TierMode::Flat {
+        t(lang, "if it were whole-amount", "若为全额累进")
+    } else {
+        t(lang, "if it were marginal", "若为超额累进")
+    };
     // Each cell: the rounded amount paid, and the exact figure when rounding changed it.
     let paid = |exact: Decimal| -> Option<String> {
         let rounded = rounding.apply(exact)?;
@@ -356,18 +525,29 @@ fn tier_blocks(t: &TierTable, rounding: Rounding, b: &mut Vec<Block>) {
     let rows: Vec<Vec<String>> = bases
         .iter()
         .filter_map(|base| {
-            let this = paid(tiers::apply(t.mode, &t.brackets, *base)?.0)?;
-            let alt = paid(tiers::apply(other, &t.brackets, *base)?.0)?;
+            let this = paid(tiers::apply(tb.mode, &tb.brackets, *base)?.0)?;
+            let alt = paid(tiers::apply(other, &tb.brackets, *base)?.0)?;
             Some(vec![money(*base), this, alt])
         })
         .collect();
     left_out |= rows.len() < bases.len();
-    b.push(Block::Para("Worked examples, computed by the same program that computes pay:".into()));
-    b.push(Block::Table(vec!["amount".into(), name(t.mode).into(), other_name.into()], rows));
+    b.push(Block::Para(
+        t(
+            lang,
+            "Worked examples, computed by the same program that computes pay:",
+            "计算示例（由计算提成的同一程序算出）：",
+        )
+        .into(),
+    ));
+    b.push(Block::Table(vec![t(lang, "amount", "金额").into(), name(tb.mode).into(), other_name.into()], rows));
     if left_out {
         b.push(Block::Para(
-            "Some amounts have no example: the amount or its payout is too large for the program to compute exactly."
-                .into(),
+            t(
+                lang,
+                "Some amounts have no example: the amount or its payout is too large for the program to compute exactly.",
+                "部分金额没有示例：金额或其提成太大，程序无法精确计算。",
+            )
+            .into(),
         ));
     }
 }
@@ -427,7 +607,18 @@ fn inline(text: &str) -> String {
     out
 }
 
-pub fn render_html(plan: &Plan, blocks: &[Block]) -> String {
+/// Whether every non-empty cell of a column is a figure (`100,000.00`, `5%`, `-3.50 (fixed)`):
+/// such columns are right-aligned and kept on one line.
+fn numeric_column(rows: &[Vec<String>], column: usize) -> bool {
+    let mut cells = rows.iter().filter_map(|r| r.get(column)).filter(|c| !c.is_empty()).peekable();
+    cells.peek().is_some()
+        && cells.all(|c| {
+            let c = c.strip_prefix('-').unwrap_or(c);
+            c.starts_with(|ch: char| ch.is_ascii_digit())
+        })
+}
+
+pub fn render_html(plan: &Plan, blocks: &[Block], lang: Lang) -> String {
     let mut body = String::new();
     for block in blocks {
         match block {
@@ -441,29 +632,41 @@ pub fn render_html(plan: &Plan, blocks: &[Block]) -> String {
                 body.push_str("</ul>\n");
             }
             Block::Table(header, rows) => {
-                body.push_str("<div class=\"scroll\"><table><tr>");
-                for h in header {
-                    body.push_str(&format!("<th>{}</th>", inline(h)));
+                let class = |i: usize| if numeric_column(rows, i) { " class=\"n\"" } else { "" };
+                body.push_str("<table><tr>");
+                for (i, h) in header.iter().enumerate() {
+                    body.push_str(&format!("<th{}>{}</th>", class(i), inline(h)));
                 }
                 body.push_str("</tr>");
                 for row in rows {
                     body.push_str("<tr>");
-                    for c in row {
-                        body.push_str(&format!("<td>{}</td>", inline(c)));
+                    for (i, c) in row.iter().enumerate() {
+                        body.push_str(&format!("<td{}>{}</td>", class(i), inline(c)));
                     }
                     body.push_str("</tr>");
                 }
-                body.push_str("</table></div>\n");
+                body.push_str("</table>\n");
             }
         }
     }
+    let lang_code = match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    };
+    // Text cells wrap and figures do not, except on a phone, where a figure with its exact
+    // value (`3,000.00 (2,999.9997)`) wraps at the space: the worked examples' three columns
+    // are wider than 390 px on one line each.
     format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        "<!DOCTYPE html>\n<html lang=\"{lang_code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>\
+         *{{box-sizing:border-box}}\
          body{{font-family:-apple-system,'Segoe UI','Noto Sans CJK SC','PingFang SC',sans-serif;color:#1d2733;margin:0;padding:16px;line-height:1.5}}\
-         main{{max-width:820px;margin:0 auto}}h1{{font-size:1.5rem}}h2{{font-size:1.15rem;border-bottom:2px solid #2e6da4;padding-bottom:4px;margin-top:28px}}\
-         .scroll{{overflow-x:auto}}table{{border-collapse:collapse;margin:8px 0}}th,td{{border-bottom:1px solid #d9dee4;padding:4px 10px;text-align:left}}\
-         code{{background:#f2f4f7;padding:1px 4px;border-radius:3px}}@page{{size:A4;margin:15mm}}\
+         main{{max-width:820px;margin:0 auto;overflow-wrap:anywhere}}h1{{font-size:1.5rem}}h2{{font-size:1.15rem;border-bottom:2px solid #2e6da4;padding-bottom:4px;margin-top:28px}}\
+         table{{border-collapse:collapse;margin:8px 0}}th,td{{border-bottom:1px solid #d9dee4;padding:4px 10px;text-align:left;vertical-align:top}}\
+         .n{{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}}th.n{{white-space:normal}}\
+         code{{background:#f2f4f7;padding:1px 4px;border-radius:3px;word-break:break-all}}@page{{size:A4;margin:15mm}}\
+         @media (max-width:640px){{body{{padding:10px}}table{{font-size:.85rem}}th,td{{padding:3px 5px}}.n{{white-space:normal;overflow-wrap:normal}}}}\
+         @media print{{body{{padding:0}}main{{max-width:none}}table{{font-size:.8rem}}}}\
          </style></head><body><main>\n{body}</main></body></html>\n",
         escape(&plan.name)
     )

@@ -20,7 +20,7 @@ use super::tiers::{self, Slice};
 use crate::data::InputFile;
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{DataError, Error};
-use crate::lang::{Cadence, TierMode};
+use crate::lang::{BinaryOp, Cadence, TierMode};
 use crate::money::Rounding;
 use crate::period::{Granularity, Period};
 use crate::plan::{Component, Expr, Node, Plan, TierPay, TierTable, Ty};
@@ -99,6 +99,26 @@ pub struct Step {
     pub value: Value,
     pub ty: Ty,
     pub facts: Vec<Fact>,
+    /// The comparisons of a `when` (through `and`/`or`: each side with its value, so a
+    /// threshold can be shown next to the figure it was compared with), or the operation at
+    /// the top of any other line (`5% * sum(...)`: the rate and the basis).
+    pub operands: Vec<Operands>,
+}
+
+/// The two sides of an operation as evaluated; `and`/`or` are looked through.
+#[derive(Debug, Clone)]
+pub struct Operands {
+    pub op: BinaryOp,
+    pub left: Operand,
+    pub right: Operand,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operand {
+    /// The expression as written in the policy.
+    pub text: String,
+    pub value: Value,
+    pub ty: Ty,
 }
 
 #[derive(Debug, Clone)]
@@ -280,7 +300,34 @@ struct Context<'a> {
 fn step(ctx: &Context<'_>, kind: StepKind, e: &Expr, value: Value) -> Step {
     let mut facts = Vec::new();
     collect_facts(ctx, e, &mut facts);
-    Step { kind, text: super::expr::excerpt(ctx.plan, e), line: ctx.plan.line(e.span), value, ty: e.ty, facts }
+    let mut ops = Vec::new();
+    operands(ctx, e, &mut ops);
+    Step {
+        kind,
+        text: super::expr::excerpt(ctx.plan, e),
+        line: ctx.plan.line(e.span),
+        value,
+        ty: e.ty,
+        facts,
+        operands: ops,
+    }
+}
+
+/// The operations at the top of `e`, looking through `and`/`or`; a side that was not
+/// evaluated (after a short-circuit) leaves its operation out.
+fn operands(ctx: &Context<'_>, e: &Expr, out: &mut Vec<Operands>) {
+    let Node::Binary(op, a, b) = &e.node else { return };
+    if matches!(op, BinaryOp::And | BinaryOp::Or) {
+        operands(ctx, a, out);
+        operands(ctx, b, out);
+        return;
+    }
+    let side = |x: &Expr| {
+        ctx.recorder.get(x).map(|v| Operand { text: super::expr::excerpt(ctx.plan, x), value: v.clone(), ty: x.ty })
+    };
+    if let (Some(left), Some(right)) = (side(a), side(b)) {
+        out.push(Operands { op: *op, left, right });
+    }
 }
 
 /// The facts an expression rests on, in the order they appear, each once. Branches that

@@ -20,6 +20,11 @@ fn code_span(text: &str) -> String {
     format!("{fence}{pad}{}{pad}{fence}", text.replace(['\n', '\r'], " "))
 }
 
+/// A sentence with the policy's own text (between backticks) as code spans.
+fn sentence(s: &str) -> String {
+    super::code_pieces(s).map(|(t, code)| if code { code_span(t) } else { text(t) }).collect()
+}
+
 pub fn payee(r: &Reports, p: &PayeeReport) -> String {
     let w = |k| r.lang.word(k);
     let m = |d: Decimal| format_grouped(d, r.scale);
@@ -44,6 +49,14 @@ pub fn payee(r: &Reports, p: &PayeeReport) -> String {
         out.push_str(&format!("| {}{note} | {} |\n", cell(&line.label), format_grouped(line.amount, line.scale)));
     }
     out.push_str(&format!("| **{}** | **{}** |\n\n", w(Word::Total), m(p.total)));
+    if p.lines.iter().any(|l| !l.why.is_empty()) {
+        out.push_str(&format!("## {}\n\n", w(Word::Why)));
+        for line in p.lines.iter().filter(|l| !l.why.is_empty()) {
+            let sentences: Vec<String> = line.why.iter().map(|s| sentence(s)).collect();
+            out.push_str(&format!("- {}: {}\n", text(&line.label), sentences.join("; ")));
+        }
+        out.push('\n');
+    }
     if !p.next.is_empty() {
         out.push_str(&format!("## {}\n\n", w(Word::NextBracket)));
         for sentence in &p.next {
@@ -76,33 +89,39 @@ pub fn team(r: &Reports) -> String {
         t.rows.len(),
         w(Word::Payees)
     );
-    let mut header = format!("| {} |", w(Word::Payee));
-    let mut rule = "|---|".to_string();
+    let mut header = format!("| {} | {} |", w(Word::Rank), w(Word::Payee));
+    let mut rule = "|---:|---|".to_string();
     for name in &t.attr_names {
         header.push_str(&format!(" {} |", cell(name)));
         rule.push_str("---|");
     }
-    for h in &t.headers {
+    for h in t.basis_headers.iter().chain(&t.headers) {
         header.push_str(&format!(" {} |", cell(h)));
         rule.push_str("---:|");
     }
     header.push_str(&format!(" {} |", w(Word::Total)));
     rule.push_str("---:|");
     out.push_str(&format!("{header}\n{rule}\n"));
-    for crate::performance::TeamRow { payee, attrs, amounts, total } in &t.rows {
-        let mut row = format!("| {} |", cell(payee));
-        for a in attrs {
-            row.push_str(&format!(" {} |", cell(a)));
+    for row in &t.rows {
+        let mut line = format!("| {} | {} |", row.rank, cell(&row.payee));
+        for a in &row.attrs {
+            line.push_str(&format!(" {} |", cell(a)));
         }
-        for (a, scale) in amounts.iter().zip(&r.component_scales) {
-            row.push_str(&format!(" {} |", format_grouped(*a, *scale)));
+        for b in &row.basis {
+            line.push_str(&format!(" {} |", b.map_or_else(|| w(Word::NoValue).to_string(), m)));
         }
-        row.push_str(&format!(" {} |", m(*total)));
-        out.push_str(&format!("{row}\n"));
+        for (a, scale) in row.amounts.iter().zip(&r.component_scales) {
+            line.push_str(&format!(" {} |", format_grouped(*a, *scale)));
+        }
+        line.push_str(&format!(" {} |", m(row.total)));
+        out.push_str(&format!("{line}\n"));
     }
-    let mut row = format!("| **{}** |", w(Word::Total));
+    let mut row = format!("| | **{}** |", w(Word::Total));
     for _ in &t.attr_names {
         row.push_str(" |");
+    }
+    for b in &t.basis_totals {
+        row.push_str(&format!(" {} |", b.map_or_else(String::new, |b| format!("**{}**", m(b)))));
     }
     for (a, scale) in t.component_totals.iter().zip(&r.component_scales) {
         row.push_str(&format!(" **{}** |", format_grouped(*a, *scale)));
@@ -123,6 +142,21 @@ pub fn team(r: &Reports) -> String {
             w(Word::Highest),
             m(highest)
         ));
+    }
+    // The histogram of the HTML page as text: the same bins with round edges.
+    if let Some((start, width, counts)) = crate::report::svg::bins(&totals, 6).filter(|_| totals.len() > 1) {
+        let bins: Vec<String> = counts
+            .iter()
+            .zip(0u32..)
+            .map(|(count, i)| {
+                // `bins` has checked that every edge can be formed.
+                let from = width.checked_mul(Decimal::from(i)).and_then(|d| start.checked_add(d)).unwrap_or(start);
+                let to = from.checked_add(width).unwrap_or(from);
+                let edge = |d: Decimal| format_grouped(d, width.scale());
+                format!("{}–{}: {count}", edge(from), edge(to))
+            })
+            .collect();
+        out.push_str(&format!("\n{} ({}): {}\n", w(Word::Distribution), w(Word::Payees), bins.join(" · ")));
     }
     out
 }

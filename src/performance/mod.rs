@@ -8,6 +8,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod why;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use crate::eval::RunResult;
 use crate::explain::show;
 use crate::money::format_grouped;
 use crate::period::Period;
-use crate::plan::{Plan, TierPay};
+use crate::plan::{Plan, TierPay, Ty};
 
 /// The language of the report's own words; labels always come from the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +92,10 @@ impl Lang {
             (Lang::Zh, Highest) => "最高",
             (Lang::En, Payees) => "payees",
             (Lang::Zh, Payees) => "人",
+            (Lang::En, Rank) => "Rank",
+            (Lang::Zh, Rank) => "排名",
+            (Lang::En, Why) => "How each figure was reached",
+            (Lang::Zh, Why) => "计算依据",
         }
     }
 }
@@ -117,6 +122,14 @@ pub enum Word {
     Lowest,
     Highest,
     Payees,
+    Rank,
+    Why,
+}
+
+/// Splits a sentence at its backticks: `(text, is_code)` pieces, the policy's own text being
+/// the code (an unmatched backtick leaves the rest as code, which only changes the look).
+pub fn code_pieces(sentence: &str) -> impl Iterator<Item = (&str, bool)> {
+    sentence.split('`').enumerate().filter(|(_, t)| !t.is_empty()).map(|(i, t)| (t, i % 2 == 1))
 }
 
 fn is_cjk(c: char) -> bool {
@@ -133,6 +146,8 @@ pub struct Line {
     pub scale: u32,
     /// When the component is not due this month: the month it pays in.
     pub pays_in: Option<Period>,
+    /// Why the amount is what it is: the condition and its threshold, the basis and rate.
+    pub why: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,8 +167,12 @@ pub struct PayeeReport {
 
 #[derive(Debug, Clone)]
 pub struct TeamRow {
+    /// 1 for the highest total; payees with equal totals share a rank (1, 2, 2, 4).
+    pub rank: usize,
     pub payee: Arc<str>,
     pub attrs: Vec<String>,
+    /// The month's money figures (the policy's money metrics: the sales the pay is based on).
+    pub basis: Vec<Option<Decimal>>,
     pub amounts: Vec<Decimal>,
     pub total: Decimal,
 }
@@ -162,8 +181,12 @@ pub struct TeamRow {
 pub struct TeamReport {
     pub month: Period,
     pub headers: Vec<String>,
-    /// One row per payee, by payee.
+    /// Labels of the money metrics shown before the components (销售额).
+    pub basis_headers: Vec<String>,
+    /// One row per payee, highest total first (by payee within a rank).
     pub rows: Vec<TeamRow>,
+    /// Sums of the basis columns over the team (`None` when no payee has a figure).
+    pub basis_totals: Vec<Option<Decimal>>,
     pub component_totals: Vec<Decimal>,
     pub total: Decimal,
     pub attr_names: Vec<String>,
@@ -254,6 +277,7 @@ pub fn build(
                 amount: e.payout.amount,
                 scale: c.rounding.scale(),
                 pays_in: (!e.due).then(|| e.period.last_month()),
+                why: why::sentences(lang, plan, e, c.rounding.scale()),
             })
             .collect();
         let mut next = Vec::new();
@@ -272,18 +296,31 @@ pub fn build(
             .collect();
         payees.push(PayeeReport { payee: s.payee.clone(), attrs, month, figures, lines, total: s.total, next, trend });
     }
-    let rows = this_month
+    let basis_metrics: Vec<usize> =
+        plan.metrics.iter().enumerate().filter(|(_, m)| m.value.ty == Ty::Money).map(|(i, _)| i).collect();
+    let mut rows = this_month
         .iter()
         .map(|s| {
             let attrs = attr_cols
                 .iter()
                 .map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default())
                 .collect();
-            TeamRow { payee: s.payee.clone(), attrs, amounts: s.amounts.clone(), total: s.total }
+            let basis =
+                basis_metrics.iter().map(|i| s.metrics.get(*i).and_then(crate::value::Value::as_number)).collect();
+            TeamRow { rank: 0, payee: s.payee.clone(), attrs, basis, amounts: s.amounts.clone(), total: s.total }
         })
         .collect::<Vec<_>>();
+    rank(&mut rows);
     let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
     let too_large = || Error::from(DataError::of("", ToolKind::TeamTotalsTooLarge));
+    let mut basis_totals: Vec<Option<Decimal>> = vec![None; basis_metrics.len()];
+    for row in &rows {
+        for (t, b) in basis_totals.iter_mut().zip(&row.basis) {
+            if let Some(b) = b {
+                *t = Some(t.unwrap_or_default().checked_add(*b).ok_or_else(too_large)?);
+            }
+        }
+    }
     let mut total = Decimal::ZERO;
     for row in &rows {
         for (t, a) in component_totals.iter_mut().zip(&row.amounts) {
@@ -294,7 +331,13 @@ pub fn build(
     let team = TeamReport {
         month,
         headers: plan.components.iter().map(|c| label(&c.name, c.label.as_deref())).collect(),
+        basis_headers: basis_metrics
+            .iter()
+            .filter_map(|i| plan.metrics.get(*i))
+            .map(|m| label(&m.name, m.label.as_deref()))
+            .collect(),
         rows,
+        basis_totals,
         component_totals,
         total,
         attr_names: attr_cols.iter().map(|(_, n)| n.clone()).collect(),
@@ -319,6 +362,20 @@ pub fn build(
         payees,
         team,
     })
+}
+
+/// Orders the rows by total, highest first (by payee within equal totals), and numbers them
+/// by standard competition ranking: equal totals share a rank, the next rank skips.
+fn rank(rows: &mut [TeamRow]) {
+    rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.payee.cmp(&b.payee)));
+    let mut previous: Option<(Decimal, usize)> = None;
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.rank = match previous {
+            Some((total, rank)) if total == row.total => rank,
+            _ => i + 1,
+        };
+        previous = Some((row.total, row.rank));
+    }
 }
 
 /// "¥23,400.00 more this month reaches 8% (sales commission 24,000.00 instead of 13,830.00)".
@@ -363,8 +420,33 @@ pub fn stats(totals: &[Decimal], scale: u32) -> Option<[Decimal; 4]> {
     let n = sorted.len();
     let lowest = *sorted.first()?;
     let highest = *sorted.last()?;
-    let median =
-        if n % 2 == 1 { *sorted.get(n / 2)? } else { (*sorted.get(n / 2 - 1)? + *sorted.get(n / 2)?) / Decimal::TWO };
-    let mean = sorted.iter().sum::<Decimal>().checked_div(Decimal::from(n))?;
+    // Checked: figures near the largest decimal give no summary rather than a failure.
+    let median = if n % 2 == 1 {
+        *sorted.get(n / 2)?
+    } else {
+        sorted.get(n / 2 - 1)?.checked_add(*sorted.get(n / 2)?)? / Decimal::TWO
+    };
+    let sum = sorted.iter().try_fold(Decimal::ZERO, |sum, v| sum.checked_add(*v))?;
+    let mean = sum.checked_div(Decimal::from(n))?;
     Some([lowest, median, crate::money::round_display(mean, scale), highest])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn row(payee: &str, total: Decimal) -> TeamRow {
+        TeamRow { rank: 0, payee: payee.into(), attrs: vec![], basis: vec![], amounts: vec![], total }
+    }
+
+    /// Totals 5, 7, 5, 1: 7 is first; the two 5s share second (by payee: a before b); 1 is
+    /// fourth, not third (standard competition ranking).
+    #[test]
+    fn equal_totals_share_a_rank() {
+        let mut rows = vec![row("b", dec!(5)), row("x", dec!(7)), row("a", dec!(5)), row("z", dec!(1))];
+        rank(&mut rows);
+        let ranked: Vec<(usize, &str)> = rows.iter().map(|r| (r.rank, &*r.payee)).collect();
+        assert_eq!(ranked, vec![(1, "x"), (2, "a"), (2, "b"), (4, "z")]);
+    }
 }

@@ -219,7 +219,7 @@ mod extremes {
             // A policy the checker refuses (bounds not ascending, say) has nothing to draw.
             let Ok(compiled) = compile(SourceFile::new("p.policy", policy)) else { return Ok(()) };
             let plan = &compiled.plan;
-            let _ = commission::doc::render_md(&commission::doc::document(plan));
+            let _ = commission::doc::render_md(&commission::doc::document(plan, commission::doc::Lang::En));
             let (Ok(from), Ok(to)) = (from.parse::<Decimal>(), to.parse::<Decimal>()) else { return Ok(()) };
             let step = Decimal::from(1000);
             let _ = commission::curve::curve(plan, "c", (from, to), step, &[]);

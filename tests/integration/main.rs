@@ -6,6 +6,7 @@
 
 mod accounting;
 mod architecture;
+mod browser;
 mod budget;
 mod check_codes;
 mod cli;

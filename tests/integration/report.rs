@@ -109,3 +109,74 @@ fn unknown_payee_is_refused_and_nothing_is_written() {
     assert!(!dir.path().join("reports").exists());
     let _ = run_ok(["check", SEED]);
 }
+
+/// Every figure says why, from the statement's explanation. 李娜's Q1 satisfaction is 0.7999
+/// (surveys.csv), under the gate's 80%: the bonus is 0.00 and the page names both figures.
+/// 王芳, March: 180,000.00 + 70,000.00 + 50,000.00 = 300,000.00 reaches the 8% bracket
+/// (from 300,000): 300,000.00 x 8% = 24,000.00; her renewals (S018, 50,000.00) x 5% =
+/// 2,500.00; her Q1 satisfaction is 80%, which meets `>= 80%`; the bonus is 2% of Q1 sales
+/// 100,000.00 + 299,999.99 + 300,000.00 = 699,999.99, which is 13,999.9998, rounded half-up
+/// to 14,000.00.
+#[test]
+fn every_figure_says_why() {
+    let (dir, _) = report(&["--period", "2026-03", "--format", "md", "--lang", "en"]);
+    let li = fs::read_to_string(dir.path().join("2026-03-李娜.md")).unwrap();
+    assert!(
+        li.contains("客户满意度奖励: 客户满意度 2026-Q1 is 79.99%, the threshold is ≥ 80%: not met, so it pays 0.00"),
+        "{li}"
+    );
+    let wang = fs::read_to_string(dir.path().join("2026-03-王芳.md")).unwrap();
+    for expected in [
+        "销售业绩提成: basis 300,000.00 reaches the bracket 300,000.00 and above at 8%: 300,000.00 × 8% = 24,000.00",
+        "× rate 5% = 2,500.00",
+        "客户满意度 2026-Q1 is 80%, the threshold is ≥ 80%: met",
+        "basis 销售额 2026-Q1 699,999.99 × rate 2% = 13,999.9998",
+        "rounded (half_up 0.01): 13,999.9998 becomes 14,000.00",
+    ] {
+        assert!(wang.contains(expected), "missing `{expected}` in\n{wang}");
+    }
+    // 陈静 has no survey row for Q2 (surveys.csv): no figure to compare, so no bonus in June.
+    let (dir, _) = report(&["--period", "2026-06", "--payee", "陈静", "--format", "md", "--lang", "en"]);
+    let chen = fs::read_to_string(dir.path().join("2026-06-陈静.md")).unwrap();
+    assert!(
+        chen.contains(
+            "客户满意度奖励: 客户满意度 2026-Q2 has no data, the threshold is ≥ 80%: not met, so it pays 0.00"
+        ),
+        "{chen}"
+    );
+    // The HTML page says the same under each line.
+    let (dir, _) = report(&["--period", "2026-03", "--payee", "李娜"]);
+    let html = fs::read_to_string(dir.path().join("2026-03-李娜.html")).unwrap();
+    assert!(
+        html.contains("<span class=\"why\">客户满意度 2026-Q1：79.99%，门槛 ≥ 80%：未达到，本项为 0.00</span>"),
+        "{html}"
+    );
+}
+
+/// The team page ranks by total, shows the sales (the money metric the pay rests on) and bins
+/// the totals on round edges. March (seed_plan.rs): 王芳 40,500.00 on sales 300,000.00; 陈静
+/// 450.00 + 1,300.00 = 1,750.00 on 15,000.15; 张伟 1,000.03 on no March sales; 李娜 0.00.
+/// Sales in all: 315,000.15. Totals span 40,500.00; over about 6 bins that is 6,750.00 a
+/// bin, and the next nice width is 10,000: edges 0, 10,000, ... 50,000.
+#[test]
+fn team_page_ranks_shows_sales_and_bins_on_round_edges() {
+    let (dir, _) = report(&["--period", "2026-03", "--format", "md"]);
+    let team = fs::read_to_string(dir.path().join("2026-03-team.md")).unwrap();
+    for expected in [
+        "| 排名 | 人员 | 销售额 | 销售业绩提成 | 客户维护提成 | 客户满意度奖励 | 合计 |",
+        "| 1 | 王芳 | 300,000.00 | 24,000.00 | 2,500.00 | 14,000.00 | 40,500.00 |",
+        "| 2 | 陈静 | 15,000.15 | 450.00 | 0.00 | 1,300.00 | 1,750.00 |",
+        "| 3 | 张伟 | 0.00 | 0.00 | 0.00 | 1,000.03 | 1,000.03 |",
+        "| 4 | 李娜 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 |",
+        "| | **合计** | **315,000.15** |",
+        // 0.00, 1,000.03 and 1,750.00 in the first bin, 40,500.00 in the fifth.
+        "提成分布 (人): 0–10,000: 3 · 10,000–20,000: 0 · 20,000–30,000: 0 · 30,000–40,000: 0 · 40,000–50,000: 1",
+    ] {
+        assert!(team.contains(expected), "missing `{expected}` in\n{team}");
+    }
+    let (dir, _) = report(&["--period", "2026-03"]);
+    let html = fs::read_to_string(dir.path().join("2026-03-team.html")).unwrap();
+    let ticks: Vec<&str> = html.split("fill=\"#555\">").skip(1).map(|t| t.split('<').next().unwrap()).collect();
+    assert_eq!(ticks, vec!["0", "10,000", "20,000", "30,000", "40,000", "50,000"], "{html}");
+    assert!(!html.contains('≥'), "no odd edges: {html}");
+}

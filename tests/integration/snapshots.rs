@@ -22,11 +22,17 @@ fn run_every_policy_on_its_example_data() {
 fn doc_every_policy() {
     insta::glob!("../..", "policies/*.policy", |path| {
         let relative = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
-        let md = run_ok(["doc", &relative]);
+        let md = run_ok(["doc", &relative, "--lang", "en"]);
         let without_sha: Vec<&str> = md.lines().map(|l| l.split(" (SHA-256").next().unwrap_or(l)).collect();
         insta::assert_snapshot!("doc", without_sha.join("\n"));
+        // Every policy here has Chinese labels, so the document's own words are Chinese by
+        // default, as the report's are.
+        let md = run_ok(["doc", &relative]);
+        let without_sha: Vec<&str> = md.lines().map(|l| l.split("（SHA-256").next().unwrap_or(l)).collect();
+        insta::assert_snapshot!("doc_zh", without_sha.join("\n"));
         let html = run_ok(["doc", &relative, "--format", "html"]);
         assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"));
+        assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("<h2>发放对象</h2>"), "{html}");
     });
 }
 
