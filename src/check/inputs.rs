@@ -28,6 +28,7 @@ impl Checker {
             key: None,
             payee: None,
             period: None,
+            ignores_others: decl.ignores_others.is_some(),
             span: decl.name.span,
         };
         if decl.columns.is_empty() {

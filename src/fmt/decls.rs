@@ -65,7 +65,13 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
     out.line(Blank::Always);
     keyword(out, "input ", decl.span);
     out.tok(&decl.name.name, decl.name.span);
-    open_brace(out, decl.name.span.end);
+    let mut brace_after = decl.name.span.end;
+    if let Some(span) = decl.ignores_others {
+        out.text(" ");
+        out.tok("ignoring other columns", span);
+        brace_after = span.end;
+    }
+    open_brace(out, brace_after);
     let roles = |c: &ColumnDecl| {
         c.roles
             .iter()

@@ -153,6 +153,9 @@ pub struct InputSchema {
     pub key: Option<usize>,
     pub payee: Option<usize>,
     pub period: Option<usize>,
+    /// `ignoring other columns`: a file's columns that are not declared are skipped, not
+    /// refused.
+    pub ignores_others: bool,
     pub span: Span,
 }
 
@@ -168,6 +171,7 @@ impl InputSchema {
         self.key == other.key
             && self.payee == other.payee
             && self.period == other.period
+            && self.ignores_others == other.ignores_others
             && self.columns.len() == other.columns.len()
             && self
                 .columns

@@ -102,6 +102,8 @@ pub struct RoundingDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputDecl {
     pub name: Ident,
+    /// `ignoring other columns`, where it is written: the file may hold undeclared columns.
+    pub ignores_others: Option<Span>,
     pub columns: Vec<ColumnDecl>,
     pub span: Span,
 }

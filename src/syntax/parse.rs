@@ -118,6 +118,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::period_kw
             | Rule::expect_kw
             | Rule::within_kw
+            | Rule::ignoring_kw
+            | Rule::other_kw
+            | Rule::columns_kw
             | Rule::EOI
     )
 }
@@ -188,8 +191,15 @@ impl Builder {
         let span = span_of(&pair);
         let mut it = children(pair);
         let name = ident(it.next());
-        let columns = it.map(|c| self.column(c)).collect();
-        InputDecl { name, columns, span }
+        let mut ignores_others = None;
+        let mut columns = Vec::new();
+        for p in it {
+            match p.as_rule() {
+                Rule::ignoring_others => ignores_others = Some(span_of(&p)),
+                _ => columns.push(self.column(p)),
+            }
+        }
+        InputDecl { name, ignores_others, columns, span }
     }
 
     fn column(&mut self, pair: Pair<'_, Rule>) -> ColumnDecl {

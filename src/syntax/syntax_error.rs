@@ -201,5 +201,9 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::period_kw => "`period`",
         Rule::expect_kw => "`expect`",
         Rule::within_kw => "`within`",
+        Rule::ignoring_others => "`ignoring other columns`",
+        Rule::ignoring_kw => "`ignoring`",
+        Rule::other_kw => "`other`",
+        Rule::columns_kw => "`columns`",
     }
 }
