@@ -78,6 +78,7 @@ impl Checker {
             cap: body.cap,
             floor: body.floor,
             rounding: body.rounding,
+            limits_statement: false,
             span: decl.name.span,
         })
     }

@@ -206,6 +206,13 @@ pub enum CheckKind {
     /// Two names that differ but look alike (the same Unicode confusable skeleton), each as
     /// written. Spans: the second name's first use, the first name's first use.
     ConfusableNames { name: String, like: String },
+
+    // E0161-E0169: the language's friction (issue 13).
+    /// `kind`: `cap` or `floor`. Spans: the second line, the first.
+    StatementLimitTwice { kind: &'static str },
+    /// A component or metric has the name of the statement limits' line. Spans: its name,
+    /// the statement limit.
+    StatementLimitNameTaken { name: String },
 }
 
 /// Which amount of a component must be money.
@@ -597,6 +604,17 @@ impl Kind for CheckKind {
             .label(format!("`{}`", escaped(name)))
             .label(format!("`{}` first used here", escaped(like)))
             .help("use one spelling; retype the name with the keyboard you use for the others"),
+            StatementLimitTwice { kind } => {
+                twice(Described::new("E0161", format!("the statement {kind} is declared twice")))
+                    .help(format!("a statement has one `statement {kind} ... per month`; keep the one you mean"))
+            }
+            StatementLimitNameTaken { name } => Described::new(
+                "E0162",
+                format!("`{name}` is the name of the statement's limit line, and a component or metric has it too"),
+            )
+            .label("declared here")
+            .label(format!("this line is shown as `{name}`"))
+            .help("rename the component or metric: outputs would show two lines of the same name"),
         }
     }
 }
@@ -1162,5 +1180,26 @@ Rust's compiler only warns about such names in programs (its `confusable_idents`
 plan is read and signed by people who cannot run a debugger on it, so here it is an error.
 
 What to do: write both with the same characters (usually: retype the one shown with codes).",
+    },
+    Code {
+        id: "E0161",
+        title: "a statement cap or floor declared twice",
+        explanation: "\
+A policy has two `statement cap ... per month` lines (or two `statement floor` lines). A
+statement has one cap and one floor; with two, which one holds would depend on their order, and
+a reviewer could read the wrong one.
+
+What to do: keep the line you mean and delete the other.",
+    },
+    Code {
+        id: "E0162",
+        title: "a component named like the statement's limit line",
+        explanation: "\
+A `statement cap` (or `statement floor`) is shown in every output as a line of the statement of
+its own, named `statement_cap` (`statement_floor`, or `statement_limit` with both), holding the
+amount the limit takes off (or adds). A component or a metric of the policy has that name too,
+so outputs would show two columns of the same name.
+
+What to do: rename the component or the metric.",
     },
 ];

@@ -106,6 +106,7 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
             format!("the payee's `{col}` in `{}` for the period", input.map_or("", |s| s.name.as_str()))
         }
         Node::PayeeId => "the payee's id".to_string(),
+        Node::StatementSoFar => "the sum of the statement's other components".to_string(),
         Node::PayeeAttr(i) => {
             let name = plan.roster().and_then(|r| r.columns.get(*i)).map_or("", |c| c.name.as_str());
             format!("the payee's `{name}`")
@@ -266,7 +267,51 @@ fn type_words(t: ColumnType) -> String {
     .to_string()
 }
 
+/// The statement's cap and floor, read back from the line the checker made of them
+/// (`min(max(S, floor), cap) - S`).
+fn statement_limits(c: &Component) -> (Option<Decimal>, Option<Decimal>) {
+    let constant = |e: &Expr| match &e.node {
+        Node::Const(Value::Number(n)) => Some(*n),
+        _ => None,
+    };
+    let Node::Binary(BinaryOp::Sub, limited, _) = &c.pay.node else { return (None, None) };
+    let (mut cap, mut floor) = (None, None);
+    let mut inner = &**limited;
+    if let Node::Min(xs) = &inner.node {
+        cap = xs.get(1).and_then(constant);
+        match xs.first() {
+            Some(x) => inner = x,
+            None => return (cap, floor),
+        }
+    }
+    if let Node::Max(xs) = &inner.node {
+        floor = xs.get(1).and_then(constant);
+    }
+    (cap, floor)
+}
+
 fn component_blocks(plan: &Plan, c: &Component, b: &mut Vec<Block>) {
+    if c.limits_statement {
+        b.push(Block::Heading(2, c.name.clone()));
+        let (cap, floor) = statement_limits(c);
+        let mut items = vec!["Applied to every monthly statement, after the other components.".to_string()];
+        if let Some(cap) = cap {
+            items.push(format!(
+                "When the other components together pay more than {}, this line takes off the excess, so the statement pays {}.",
+                money(cap),
+                money(cap)
+            ));
+        }
+        if let Some(floor) = floor {
+            items.push(format!(
+                "When they pay less than {}, this line adds the difference, so the statement pays {}.",
+                money(floor),
+                money(floor)
+            ));
+        }
+        b.push(Block::List(items));
+        return;
+    }
     let title = match &c.label {
         Some(l) => format!("{l} ({})", c.name),
         None => c.name.clone(),

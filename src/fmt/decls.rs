@@ -32,6 +32,18 @@ pub fn policy(out: &mut Out<'_>, policy: &Policy) {
             Item::Table(t) => table(out, t),
             Item::Component(c) => component(out, c),
             Item::Metric(m) => metric(out, m),
+            Item::StatementLimit(l) => {
+                out.line(Blank::Always);
+                let word = match l.kind.value {
+                    LimitKind::Cap => "cap",
+                    LimitKind::Floor => "floor",
+                };
+                keyword(out, "statement ", l.span);
+                out.tok(word, l.kind.span);
+                out.text(" ");
+                out.tok(&literal_text(out, l.amount.span), l.amount.span);
+                out.text(" per month");
+            }
             Item::Test(t) => test(out, t),
         }
     }

@@ -279,6 +279,10 @@ pub struct Component {
     pub cap: Option<Expr>,
     pub floor: Option<Expr>,
     pub rounding: Rounding,
+    /// The statement's cap or floor (`statement cap 20_000 per month`), made by the checker
+    /// into the last component: it pays the (negative or positive) adjustment that brings the
+    /// sum of the other components within the limits.
+    pub limits_statement: bool,
     pub span: Span,
 }
 
@@ -317,7 +321,7 @@ impl Expr {
                 | (Node::Aggregate(a), Node::Aggregate(b))
                 | (Node::Lookup(a), Node::Lookup(b))
                 | (Node::PayeeAttr(a), Node::PayeeAttr(b)) => a == b,
-                (Node::PayeeId, Node::PayeeId) => true,
+                (Node::PayeeId, Node::PayeeId) | (Node::StatementSoFar, Node::StatementSoFar) => true,
                 (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && a.same(b),
                 (Node::Abs(a), Node::Abs(b)) => a.same(b),
                 (Node::Round(a, r1), Node::Round(b, r2)) => r1 == r2 && a.same(b),
@@ -351,6 +355,9 @@ pub enum Node {
     PayeeId,
     /// A roster column of the payee.
     PayeeAttr(usize),
+    /// The sum of the statement's components before this one, as rounded (only in the
+    /// statement limits' component).
+    StatementSoFar,
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Vec<Expr>),

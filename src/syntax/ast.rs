@@ -36,12 +36,29 @@ pub struct Header {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Rounding(RoundingDecl),
+    StatementLimit(StatementLimit),
     Input(InputDecl),
     Payee(PayeeDecl),
     Table(TableDecl),
     Component(ComponentDecl),
     Metric(MetricDecl),
     Test(TestDecl),
+}
+
+/// `statement cap 20_000 per month`: the most (or, with `floor`, the least) one monthly
+/// statement pays, all components together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementLimit {
+    pub kind: Spanned<LimitKind>,
+    /// A number or an amount (`20_000`, `20_000 CNY`) as written.
+    pub amount: Spanned<Literal>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    Cap,
+    Floor,
 }
 
 /// `metric customers "客户数" monthly = count_distinct(sales.customer)`

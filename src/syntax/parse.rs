@@ -121,6 +121,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::ignoring_kw
             | Rule::other_kw
             | Rule::columns_kw
+            | Rule::statement_kw
+            | Rule::per_kw
+            | Rule::month_kw
             | Rule::EOI
     )
 }
@@ -153,6 +156,7 @@ impl Builder {
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
         Some(match pair.as_rule() {
             Rule::rounding_decl => Item::Rounding(self.rounding(pair)),
+            Rule::statement_limit => Item::StatementLimit(self.statement_limit(pair)),
             Rule::input_decl => Item::Input(self.input(pair)),
             Rule::payee_decl => {
                 let span = span_of(&pair);
@@ -185,6 +189,21 @@ impl Builder {
         };
         let step = self.number(it.next());
         RoundingDecl { mode, step, span }
+    }
+
+    fn statement_limit(&mut self, pair: Pair<'_, Rule>) -> StatementLimit {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let kind = match it.next() {
+            Some(p) if p.as_str() == "floor" => Spanned { value: LimitKind::Floor, span: span_of(&p) },
+            Some(p) => Spanned { value: LimitKind::Cap, span: span_of(&p) },
+            None => Spanned { value: LimitKind::Cap, span },
+        };
+        let amount = match it.next() {
+            Some(p) => self.literal(p),
+            None => Spanned { value: Literal::Number(Decimal::ZERO), span },
+        };
+        StatementLimit { kind, amount, span }
     }
 
     fn input(&mut self, pair: Pair<'_, Rule>) -> InputDecl {

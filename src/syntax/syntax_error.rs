@@ -205,5 +205,10 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::ignoring_kw => "`ignoring`",
         Rule::other_kw => "`other`",
         Rule::columns_kw => "`columns`",
+        Rule::statement_limit => "`statement cap` or `statement floor`",
+        Rule::limit_kind => "`cap` or `floor`",
+        Rule::statement_kw => "`statement`",
+        Rule::per_kw => "`per`",
+        Rule::month_kw => "`month`",
     }
 }

@@ -68,3 +68,129 @@ fn check_does_not_ask_for_columns_the_plan_ignores() {
     let ran = Test::new().policy(IGNORING).args(["check", "{policy}"]).run();
     assert_eq!(crate::codes(&ran.stderr), ["C0007"], "{}", ran.stderr);
 }
+
+/// Two components, 10% and 5% of the month's sales, under a statement cap of 1,000.
+fn capped(limits: &str) -> String {
+    format!(
+        "{}{limits}\ncomponent a monthly {{\n  pay 10% * sum(sales.amount)\n}}\ncomponent b monthly {{\n  pay 5% * sum(sales.amount)\n}}\n",
+        crate::SALES_POLICY
+    )
+}
+
+/// M1 sells 8,000.00 in January, M2 2,000.00.
+const CAP_SALES: &str = "id,date,manager,amount\nS1,2026-01-05,M1,8000.00\nS2,2026-01-09,M2,2000.00\n";
+
+#[test]
+fn a_statement_cap_is_a_line_of_its_own_and_the_total_is_the_sum_of_the_lines() {
+    // M1: a = 8,000.00 x 10% = 800.00, b = 8,000.00 x 5% = 400.00, together 1,200.00: the cap
+    // of 1,000.00 takes off 200.00. M2: 200.00 + 100.00 = 300.00, under the cap: 0.00.
+    Test::new()
+        .policy(capped("statement cap 1_000 per month"))
+        .ledger("sales", CAP_SALES)
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout(
+            "payee,period,a,b,statement_cap,total\nM1,2026-01,800.00,400.00,-200.00,1000.00\nM2,2026-01,200.00,100.00,0.00,300.00\n",
+        )
+        .run();
+    Test::new()
+        .policy(capped("statement cap 1_000 CNY per month"))
+        .ledger("sales", CAP_SALES)
+        .args(["run", "{policy}", "--format", "json"])
+        .stdout_contains("\"statement_cap\": \"-200.00\"")
+        .run();
+    Test::new()
+        .policy(capped("statement cap 1_000 per month"))
+        .ledger("sales", CAP_SALES)
+        .args(["run", "{policy}"])
+        .stdout_contains("statement_cap")
+        .stdout_contains("-200.00")
+        .run();
+}
+
+#[test]
+fn explain_shows_what_the_statement_cap_took_off() {
+    Test::new()
+        .policy(capped("statement cap 1_000 per month"))
+        .ledger("sales", CAP_SALES)
+        .args(["explain", "{policy}", "--payee", "M1", "--period", "2026-01"])
+        .stdout_contains("statement_cap · monthly, 2026-01")
+        .stdout_contains("the other components = 1,200.00")
+        .stdout_contains("= -200.00")
+        .stdout_contains("total = 800.00 + 400.00 + -200.00 = 1,000.00 CNY")
+        .run();
+}
+
+#[test]
+fn a_statement_floor_tops_up_and_tests_can_expect_the_line() {
+    // Floor 500.00: M2's 300.00 gets 200.00 added; M1's 1,200.00 is over the cap of 1,000.00.
+    let policy = capped("statement cap 1_000 per month\nstatement floor 500 per month")
+        + "test \"limits\" {\n  period 2026-01\n  sales {\n    id, date, manager, amount\n    S1, 2026-01-05, M1, 8000.00\n    S2, 2026-01-09, M2, 2000.00\n  }\n  expect M1 statement_limit = -200.00\n  expect M1 total = 1000.00\n  expect M2 statement_limit = 200.00\n  expect M2 total = 500.00\n}\n";
+    Test::new().policy(&policy).args(["test", "{policy}"]).run();
+    Test::new()
+        .policy(&policy)
+        .ledger("sales", CAP_SALES)
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout(
+            "payee,period,a,b,statement_limit,total\nM1,2026-01,800.00,400.00,-200.00,1000.00\nM2,2026-01,200.00,100.00,200.00,500.00\n",
+        )
+        .run();
+}
+
+#[test]
+fn diff_and_budget_count_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("old.policy"), capped("")).unwrap();
+    // Adding the cap saves M1's 200.00: 1,500.00 -> 1,300.00.
+    Test::in_dir(dir.path())
+        .policy(capped("statement cap 1_000 per month"))
+        .ledger("sales", CAP_SALES)
+        .args(["diff", "{dir}/old.policy", "{policy}"])
+        .stdout_contains("-200.00")
+        .stdout_contains("1,300.00")
+        .run();
+    // The marginal cost counts only M2, under the cap: M2 has 2,000 / 10,000 of the sales, so
+    // 10,000.00 more sales give M2 2,000.00 x 15% = 300.00 more; M1's extra is cut.
+    Test::new()
+        .policy(capped("statement cap 1_000 per month"))
+        .ledger("sales", CAP_SALES)
+        .args(["budget", "{policy}"])
+        .stdout_contains("1,300.00")
+        .stdout_contains("300.00 (3.00%)")
+        .run();
+}
+
+#[test]
+fn statement_limit_mistakes_are_named() {
+    Test::new()
+        .policy(capped("statement cap 1_000 per month\nstatement cap 2_000 per month"))
+        .args(["check", "{policy}"])
+        .status(1)
+        .code("E0161")
+        .run();
+    Test::new()
+        .policy(capped("statement cap 1_000 per month") + "metric statement_cap monthly = sum(sales.amount)\n")
+        .args(["check", "{policy}"])
+        .status(1)
+        .code("E0162")
+        .run();
+    Test::new()
+        .policy(capped("statement cap 1_000 USD per month"))
+        .args(["check", "{policy}"])
+        .status(1)
+        .code("E0103")
+        .run();
+    Test::new()
+        .policy(capped("statement cap 1_000 per month\nstatement floor 2_000 per month"))
+        .args(["check", "{policy}"])
+        .status(1)
+        .code("E0134")
+        .run();
+    // Only a month: statements are monthly.
+    Test::new()
+        .policy(capped("statement cap 1_000 per quarter"))
+        .args(["check", "{policy}"])
+        .status(1)
+        .code("E0001")
+        .stderr_contains("`month`")
+        .run();
+}
