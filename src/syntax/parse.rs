@@ -26,8 +26,17 @@ pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
     let mut pairs =
         PolicyParser::parse(Rule::policy_file, source).map_err(|e| vec![super::syntax_error::problem(source, &e)])?;
     let file = pairs.next().ok_or_else(|| vec![Problem::new(SyntaxKind::EmptyPolicy, [Span::default()])])?;
-    let mut builder = Builder { problems: Vec::new() };
+    let mut builder = Builder { problems: Vec::new(), source };
     let policy = builder.policy(file);
+    // `10,000,000` is found from both of its groups (each expression's operands are built
+    // apart, so the check cannot see the other): one problem per place and code.
+    let mut seen = Vec::new();
+    builder.problems.retain(|p| {
+        let key = (p.code, p.labels.first().map(|(s, _)| *s));
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     if builder.problems.is_empty() {
         Ok(policy)
     } else {
@@ -78,8 +87,10 @@ fn pratt() -> PrattParser<Rule> {
         .op(Op::prefix(Rule::neg))
 }
 
-struct Builder {
+struct Builder<'s> {
     problems: Vec<Problem>,
+    /// The whole policy, to look around a literal (`10,000` read as `10` and `000`).
+    source: &'s str,
 }
 
 /// Children of a pair without the keyword tokens, which only exist for error messages.
@@ -128,7 +139,7 @@ fn is_keyword(rule: Rule) -> bool {
     )
 }
 
-impl Builder {
+impl Builder<'_> {
     fn policy(&mut self, file: Pair<'_, Rule>) -> Policy {
         let mut inner = children(file);
         let header = match inner.next() {
@@ -429,9 +440,10 @@ impl Builder {
         // pours what it found into one shared list (a RefCell, borrowed one call at a time),
         // merged into `self` afterwards.
         let problems = std::cell::RefCell::new(Vec::new());
+        let source = self.source;
         let expr = pratt
             .map_primary(|p| {
-                let mut b = Builder { problems: Vec::new() };
+                let mut b = Builder { problems: Vec::new(), source };
                 let e = b.operand(pratt, p);
                 problems.borrow_mut().extend(b.problems);
                 e
@@ -443,7 +455,7 @@ impl Builder {
             })
             .map_postfix(|lhs, op| {
                 let span = lhs.span.to(span_of(&op));
-                let mut b = Builder { problems: Vec::new() };
+                let mut b = Builder { problems: Vec::new(), source };
                 let list = children(op).map(|e| b.expr(e)).collect();
                 problems.borrow_mut().extend(b.problems);
                 Expr { kind: ExprKind::In { value: Box::new(lhs), list }, span }
@@ -591,6 +603,7 @@ impl Builder {
     }
 
     fn decimal(&mut self, text: &str, span: Span) -> Decimal {
+        self.check_thousands_comma(text, span);
         let cleaned: String = text.chars().filter(|c| *c != '_').collect();
         match Decimal::from_str_exact(&cleaned) {
             Ok(d) => d,
@@ -599,6 +612,25 @@ impl Builder {
                 Decimal::ZERO
             }
         }
+    }
+
+    /// `min(x, 10,000)` parses, as three values (`x`, `10`, `000`): a group of three digits
+    /// right after a digit and a comma is a number grouped by commas, refused as in
+    /// `cap 10,000` (where the grammar stops at the comma).
+    fn check_thousands_comma(&mut self, text: &str, span: Span) {
+        let before = self.source.get(..span.start).unwrap_or("");
+        let group = text.trim_end_matches('%');
+        let grouped = group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit());
+        if !grouped || !before.ends_with(',') || !before.trim_end_matches(',').ends_with(|c: char| c.is_ascii_digit()) {
+            return;
+        }
+        let (start, end) = super::syntax_error::grouped_number(self.source, span.start.saturating_sub(1));
+        let span = Span::new(start, end);
+        if self.problems.iter().any(|p| p.labels.first().is_some_and(|(s, _)| *s == span)) {
+            return;
+        }
+        let text = self.source.get(start..end).unwrap_or("").to_string();
+        self.problems.push(Problem::new(SyntaxKind::ThousandsComma { text }, [span]));
     }
 
     fn percent(&mut self, text: &str, span: Span) -> Decimal {

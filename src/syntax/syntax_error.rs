@@ -15,6 +15,9 @@ pub fn problem(source: &str, error: &pest::error::Error<Rule>) -> Problem {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
+    if let Some((kind, span)) = natural_mistake(source, start) {
+        return Problem::new(kind, [span]);
+    }
     let found = found_at(source, start);
     let end = if end > start { end } else { start + found.len().max(1).min(source.len().saturating_sub(start)) };
     let span = Span::new(start, end.max(start));
@@ -23,6 +26,59 @@ pub fn problem(source: &str, error: &pest::error::Error<Rule>) -> Problem {
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
     };
     Problem::new(SyntaxKind::Unexpected { found, expected, hint }, [span])
+}
+
+/// Where pest stopped at one of the mistakes people make most (a thousands comma, `&&`, `4%
+/// of`, `4 %`, `500 元`): that mistake's own kind, with the span to point at.
+fn natural_mistake(source: &str, at: usize) -> Option<(SyntaxKind, Span)> {
+    let rest = source.get(at..)?;
+    let before = source.get(..at)?;
+    let before_trimmed = before.trim_end_matches([' ', '\t', '\u{3000}']);
+    let next = rest.chars().next()?;
+    // `20,000`: the number before the comma, and three digits right after it.
+    if next == ',' {
+        let digits_after = rest.get(1..).unwrap_or("").chars().take_while(char::is_ascii_digit).count();
+        if before.ends_with(|c: char| c.is_ascii_digit()) && digits_after == 3 {
+            let (start, end) = grouped_number(source, at);
+            let text = source.get(start..end).unwrap_or("").to_string();
+            return Some((SyntaxKind::ThousandsComma { text }, Span::new(start, end)));
+        }
+    }
+    for (written, word) in [("&&", "and"), ("||", "or"), ("&", "and"), ("|", "or")] {
+        if rest.starts_with(written) {
+            let kind = SyntaxKind::SymbolForWord { written: written.to_string(), word };
+            return Some((kind, Span::new(at, at + written.len())));
+        }
+    }
+    // `4% of x`: pest stops at `of`, after a percentage.
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if word == "of" && before_trimmed.ends_with('%') {
+        let start = before_trimmed.rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_' || c == '%'));
+        let start = start.map_or(0, |i| i + 1);
+        let rate = source.get(start..before_trimmed.len()).unwrap_or("").to_string();
+        return Some((SyntaxKind::PercentOf { rate }, Span::new(at, at + 2)));
+    }
+    // `4 %`: a number, spaces, then the percent sign.
+    if next == '%' && before_trimmed.len() < before.len() && before_trimmed.ends_with(|c: char| c.is_ascii_digit()) {
+        let start = before_trimmed.rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_')).map_or(0, |i| i + 1);
+        let number = source.get(start..before_trimmed.len()).unwrap_or("").to_string();
+        return Some((SyntaxKind::SpaceBeforePercent { number }, Span::new(start, at + 1)));
+    }
+    // `500 元`, `¥500`, `500元`: a currency's sign or word where the language has none.
+    const SIGNS: [&str; 8] = ["元", "块", "圆", "¥", "￥", "$", "€", "£"];
+    if let Some(sign) = SIGNS.iter().find(|s| rest.starts_with(**s)) {
+        let kind = SyntaxKind::CurrencySign { sign: (*sign).to_string() };
+        return Some((kind, Span::new(at, at + sign.len())));
+    }
+    None
+}
+
+/// The digits, commas and point around a comma at `at` (`20,000.50`), as byte offsets.
+pub fn grouped_number(source: &str, at: usize) -> (usize, usize) {
+    let is_part = |c: char| c.is_ascii_digit() || c == ',' || c == '.' || c == '_';
+    let start = source.get(..at).unwrap_or("").rfind(|c: char| !is_part(c)).map_or(0, |i| i + 1);
+    let end = source.get(at..).unwrap_or("").find(|c: char| !is_part(c)).map_or(source.len(), |i| at + i);
+    (start, end.max(start))
 }
 
 /// The word (or symbol) at a byte offset, for "unexpected `x`".

@@ -194,3 +194,66 @@ fn statement_limit_mistakes_are_named() {
         .stderr_contains("`month`")
         .run();
 }
+
+/// `SALES_POLICY` with one component whose body is `body`, checked with plain messages.
+fn mistake(body: &str) -> Test {
+    Test::new()
+        .policy(format!("{}component a monthly {{\n  {body}\n}}\n", crate::SALES_POLICY))
+        .args(["check", "{policy}", "--message-format", "plain"])
+        .status(1)
+}
+
+#[test]
+fn a_thousands_comma_says_how_to_group_digits() {
+    mistake("pay 20,000")
+        .code("E0010")
+        .stderr_contains("diagnostic help: write `20_000` or `20000`")
+        .stderr_contains("label at line 10, columns 7 to 12")
+        .run();
+    // Inside a call the comma would parse, as three values (x, 10 and 000): refused too,
+    // once for the whole number.
+    let ran = mistake("pay min(sum(sales.amount), 10,000,000)")
+        .code("E0010")
+        .stderr_contains("write `10_000_000` or `10000000`")
+        .run();
+    assert_eq!(crate::codes(&ran.stderr), ["E0010"], "{}", ran.stderr);
+}
+
+#[test]
+fn double_ampersand_and_bars_say_and_and_or() {
+    mistake("when sum(sales.amount) > 0 && sum(sales.amount) < 5\n  pay 1")
+        .code("E0011")
+        .stderr_contains("`&&` is not an operator")
+        .stderr_contains("diagnostic help: conditions are combined with the words `and`, `or` and `not`: write `and`")
+        .run();
+    mistake("when sum(sales.amount) > 0 || sum(sales.amount) < 5\n  pay 1")
+        .code("E0011")
+        .stderr_contains(": write `or`")
+        .run();
+}
+
+#[test]
+fn percent_of_says_to_multiply() {
+    mistake("pay 4% of sum(sales.amount)")
+        .code("E0012")
+        .stderr_contains("diagnostic help: multiply: `4% * sum(sales.amount)`")
+        .run();
+}
+
+#[test]
+fn a_space_before_percent_says_to_remove_it() {
+    mistake("pay 4 % * sum(sales.amount)")
+        .code("E0013")
+        .stderr_contains("diagnostic help: write `4%`, with no space")
+        .run();
+}
+
+#[test]
+fn a_currency_sign_says_the_currency_is_declared_once() {
+    for body in ["pay 500 元", "pay ¥500", "pay 500元"] {
+        mistake(body)
+            .code("E0014")
+            .stderr_contains("diagnostic help: the currency is declared once, in the header (`currency CNY`): write the number alone (`500`)")
+            .run();
+    }
+}
