@@ -213,6 +213,9 @@ pub enum CheckKind {
     /// A component or metric has the name of the statement limits' line. Spans: its name,
     /// the statement limit.
     StatementLimitNameTaken { name: String },
+    /// A `let` whose value is a plain number, used where money is needed. `literal`: its first
+    /// number literal as written. Spans: that literal, the use.
+    LetWithoutUnit { name: String, literal: String, currency: String },
 }
 
 /// Which amount of a component must be money.
@@ -615,6 +618,15 @@ impl Kind for CheckKind {
             .label("declared here")
             .label(format!("this line is shown as `{name}`"))
             .help("rename the component or metric: outputs would show two lines of the same name"),
+            LetWithoutUnit { name, literal, currency } => Described::new(
+                "E0163",
+                format!("`{name}` is a plain number, but it is used as money"),
+            )
+            .label(format!("`{literal}` has no unit: write `{literal} {currency}`"))
+            .label("used as money here")
+            .help(format!(
+                "a number takes money's unit only when it stands next to money; in `let {name}` nothing is money, so write its amounts with the currency (`{literal} {currency}`)"
+            )),
         }
     }
 }
@@ -1201,5 +1213,17 @@ amount the limit takes off (or adds). A component or a metric of the policy has 
 so outputs would show two columns of the same name.
 
 What to do: rename the component or the metric.",
+    },
+    Code {
+        id: "E0163",
+        title: "a `let` of plain numbers used as money",
+        explanation: "\
+A `let` holds plain numbers (`let bonus = if ... then 500 else 0`) and is then used where money
+is needed (`pay sum(sales.amount) * 2% + bonus`, or `pay bonus`). A number written next to money
+takes money's unit (`cap 500`, `sales >= 100_000`), but in this `let` nothing is money, so its
+numbers stay plain; the mistake is in the `let`, not where it is used, and the message points
+at the number that lacks its unit, with the use as a second label.
+
+What to do: write the amounts in the `let` with the currency: `then 500 CNY else 0 CNY`.",
     },
 ];

@@ -257,3 +257,29 @@ fn a_currency_sign_says_the_currency_is_declared_once() {
             .run();
     }
 }
+
+#[test]
+fn a_let_without_its_unit_is_reported_at_the_let() {
+    // Line 10 is the `let`; `500` is at columns 43 to 45; the use is on line 11.
+    mistake("let x = if sum(sales.amount) > 100 then 500 else 0\n  pay sum(sales.amount) * 2% + x")
+        .code("E0163")
+        .stderr_contains("`x` is a plain number, but it is used as money")
+        .stderr_contains("label at line 10, columns 43 to 45: `500` has no unit: write `500 CNY`")
+        .stderr_contains("label at line 11, column 32: used as money here")
+        .run();
+    // `pay x` alone, and a `let` read through another: the literal's own `let` is named.
+    mistake("let y = 300\n  let x = max(y, 1)\n  pay x")
+        .code("E0163")
+        .stderr_contains("`y` is a plain number")
+        .stderr_contains("label at line 10, columns 11 to 13")
+        .stderr_contains("label at line 12, column 7: used as money here")
+        .run();
+    // With the unit written, the same plan checks.
+    Test::new()
+        .policy(format!(
+            "{}component a monthly {{\n  let x = if sum(sales.amount) > 100 then 500 CNY else 0 CNY\n  pay sum(sales.amount) * 2% + x\n  floor 0\n}}\n",
+            crate::SALES_POLICY
+        ))
+        .args(["check", "{policy}"])
+        .run();
+}
