@@ -75,6 +75,14 @@ impl Checker {
             name: col.name.name.clone(),
             ty,
             values: col.values.as_ref().map(|v| v.iter().map(|s| s.value.clone()).collect()),
+            label: col.label.as_ref().map(|l| l.value.clone()),
+            value_labels: col
+                .values
+                .iter()
+                .flatten()
+                .zip(&col.value_labels)
+                .filter_map(|(v, l)| l.as_ref().map(|l| (v.value.clone(), l.value.clone())))
+                .collect(),
             at_least: col.at_least.as_ref().map(|l| l.value),
             span: col.name.span,
         });

@@ -96,8 +96,16 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
             .join(" ")
     };
     let role_width = decl.columns.iter().map(|c| width(&roles(c))).max().unwrap_or(0);
-    let name_width = decl.columns.iter().map(|c| width(&c.name.name) + 1).max().unwrap_or(0);
-    for c in &decl.columns {
+    let heads: Vec<String> = decl
+        .columns
+        .iter()
+        .map(|c| match &c.label {
+            Some(l) => format!("{} {}:", c.name.name, literal_text(out, l.span)),
+            None => format!("{}:", c.name.name),
+        })
+        .collect();
+    let name_width = heads.iter().map(|h| width(h)).max().unwrap_or(0);
+    for (c, head) in decl.columns.iter().zip(&heads) {
         out.line(Blank::Keep);
         let r = roles(c);
         if role_width > 0 {
@@ -107,7 +115,11 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
                 None => out.text(&text),
             }
         }
-        out.tok(&pad(&format!("{}:", c.name.name), name_width + 1), c.name.span);
+        let name_span = match &c.label {
+            Some(l) => c.name.span.to(l.span),
+            None => c.name.span,
+        };
+        out.tok(&pad(head, name_width + 1), name_span);
         out.tok(&c.ty.name, c.ty.span);
         if let Some(least) = &c.at_least {
             out.text(" >= ");
@@ -120,6 +132,10 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
                     out.text(", ");
                 }
                 out.tok(out.source(v.span), v.span);
+                if let Some(Some(label)) = c.value_labels.get(i) {
+                    out.text(" as ");
+                    out.tok(out.source(label.span), label.span);
+                }
             }
             out.text("]");
         }

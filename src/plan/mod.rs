@@ -57,6 +57,39 @@ impl Plan {
         }
     }
 
+    /// A column's display label, or its name when it has none.
+    pub fn label_of_column(&self, input: usize, column: usize) -> String {
+        let col = self.inputs.get(input).and_then(|i| i.columns.get(column));
+        col.map_or(String::new(), |c| c.label.clone().unwrap_or_else(|| c.name.clone()))
+    }
+
+    /// A column value's display label (`销售代表` for `sales_rep`), or the value itself.
+    pub fn label_of_value(&self, input: usize, column: usize, value: &str) -> String {
+        self.inputs
+            .get(input)
+            .and_then(|i| i.columns.get(column))
+            .and_then(|c| c.value_labels.iter().find(|(v, _)| v == value))
+            .map_or_else(|| value.to_string(), |(_, l)| l.clone())
+    }
+
+    /// Roster columns shown beside the payee id, by label (as [`Plan::payee_columns`]).
+    pub fn payee_column_labels(&self) -> Vec<(usize, String)> {
+        match self.payee {
+            PayeeSource::Roster { input, .. } => {
+                self.payee_columns().into_iter().map(|(i, _)| (i, self.label_of_column(input, i))).collect()
+            }
+            PayeeSource::Ledger { .. } => Vec::new(),
+        }
+    }
+
+    /// A roster value of the payee as shown in reports: its label, if the policy gives one.
+    pub fn payee_value_label(&self, column: usize, value: &Value) -> String {
+        match self.payee {
+            PayeeSource::Roster { input, .. } => self.label_of_value(input, column, &value.plain()),
+            PayeeSource::Ledger { .. } => value.plain(),
+        }
+    }
+
     /// 1-based policy line of a span, for traces and explanations.
     pub fn line(&self, span: Span) -> usize {
         self.source.line_of(span.start)
@@ -192,6 +225,10 @@ pub struct Column {
     pub ty: ColumnType,
     /// The enumerated values (`in [...]`) a text column may take.
     pub values: Option<Vec<String>>,
+    /// Display label of the column (`team "团队": text`), for reports and tables.
+    pub label: Option<String>,
+    /// Display labels of enumerated values (`"sales_rep" as "销售代表"`): (value, label).
+    pub value_labels: Vec<(String, String)>,
     /// The least value a numeric column may hold (`amount: money >= 0`); below it a row is
     /// rejected. Without it, negative amounts (refunds) are allowed.
     pub at_least: Option<Decimal>,

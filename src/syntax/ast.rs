@@ -136,9 +136,13 @@ pub enum ColumnRole {
 pub struct ColumnDecl {
     pub roles: Vec<Spanned<ColumnRole>>,
     pub name: Ident,
+    /// `team "团队": text`: the column's display label.
+    pub label: Option<Spanned<String>>,
     /// The type as written (`money`); `check` turns it into a column type.
     pub ty: Ident,
     pub values: Option<Vec<Spanned<String>>>,
+    /// One per value of `values` (`"sales_rep" as "销售代表"`): its display label, if given.
+    pub value_labels: Vec<Option<Spanned<String>>>,
     /// `>= 0`: the least value a numeric column may hold.
     pub at_least: Option<Spanned<Decimal>>,
     pub span: Span,

@@ -135,6 +135,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::statement_kw
             | Rule::per_kw
             | Rule::month_kw
+            | Rule::as_kw
             | Rule::EOI
     )
 }
@@ -237,6 +238,8 @@ impl Builder<'_> {
         let mut roles = Vec::new();
         let mut idents = Vec::new();
         let mut values = None;
+        let mut value_labels = Vec::new();
+        let mut label = None;
         let mut at_least = None;
         for p in children(pair) {
             match p.as_rule() {
@@ -249,8 +252,15 @@ impl Builder<'_> {
                     span: span_of(&p),
                 }),
                 Rule::ident => idents.push(ident(Some(p))),
+                Rule::string => label = Some(self.string(Some(p))),
                 Rule::enum_values => {
-                    values = Some(children(p).map(|s| self.string(Some(s))).collect());
+                    let mut list = Vec::new();
+                    for v in children(p) {
+                        let mut it = children(v);
+                        list.push(self.string(it.next()));
+                        value_labels.push(it.next().map(|l| self.string(Some(l))));
+                    }
+                    values = Some(list);
                 }
                 Rule::at_least => {
                     let at = span_of(&p);
@@ -262,7 +272,7 @@ impl Builder<'_> {
         let mut idents = idents.into_iter();
         let name = ident_or_empty(idents.next(), span);
         let ty = ident_or_empty(idents.next(), span);
-        ColumnDecl { roles, name, ty, values, at_least, span }
+        ColumnDecl { roles, name, label, ty, values, value_labels, at_least, span }
     }
 
     fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {

@@ -266,5 +266,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::statement_kw => "`statement`",
         Rule::per_kw => "`per`",
         Rule::month_kw => "`month`",
+        Rule::enum_value => "a quoted value",
+        Rule::as_kw => "`as`",
     }
 }

@@ -283,3 +283,60 @@ fn a_let_without_its_unit_is_reported_at_the_let() {
         .args(["check", "{policy}"])
         .run();
 }
+
+/// A roster whose `role` column and values have Chinese labels; `team` has none.
+const LABELLED: &str = "policy \"p\" version \"1\" currency CNY
+input roster {
+  key id: text
+  role \"角色\": text in [\"account_manager\" as \"客户经理\", \"sales_rep\" as \"销售代表\"]
+  team: text
+}
+input sales {
+  key id: text
+  period date: date
+  payee manager: text
+  amount: money
+}
+payee roster.id
+component a \"提成\" monthly {
+  pay 10% * sum(sales.amount)
+  floor 0
+}
+";
+
+fn labelled() -> Test {
+    // M1: 100.00 x 10% = 10.00; M2: 50.00 x 10% = 5.00.
+    Test::new()
+        .policy(LABELLED)
+        .ledger("roster", "id,role,team\nM1,account_manager,north\nM2,sales_rep,south\n")
+        .ledger("sales", "id,date,manager,amount\nS1,2026-01-05,M1,100.00\nS2,2026-01-09,M2,50.00\n")
+}
+
+#[test]
+fn the_table_shows_labels_and_csv_keeps_the_codes() {
+    let ran = labelled().args(["run", "{policy}"]).stdout_contains("角色").stdout_contains("team").run();
+    let m1 = ran.stdout.lines().find(|l| l.contains("M1")).unwrap();
+    assert!(m1.contains("客户经理") && m1.contains("north") && m1.contains("10.00"), "{}", ran.stdout);
+    assert!(!ran.stdout.contains("account_manager"), "{}", ran.stdout);
+    labelled()
+        .args(["run", "{policy}", "--format", "csv"])
+        .stdout("payee,role,team,period,a,total\nM1,account_manager,north,2026-01,10.00,10.00\nM2,sales_rep,south,2026-01,5.00,5.00\n")
+        .run();
+}
+
+#[test]
+fn reports_show_labels_for_roster_headers_and_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_arg = out.display().to_string();
+    labelled().args(["report", "{policy}", "--period", "2026-01", "--format", "md", "-o", &out_arg]).run();
+    let team = std::fs::read_to_string(out.join("2026-01-team.md")).unwrap();
+    assert!(team.contains("| 角色 | team |"), "{team}");
+    assert!(team.contains("| M1 | 客户经理 | north | 10.00 | 10.00 |"), "{team}");
+    assert!(team.contains("| M2 | 销售代表 | south | 5.00 | 5.00 |"), "{team}");
+    let m1 = std::fs::read_to_string(out.join("2026-01-M1.md")).unwrap();
+    assert!(m1.contains("(客户经理, north)"), "{m1}");
+    labelled().args(["report", "{policy}", "--period", "2026-01", "-o", &out_arg]).run();
+    let html = std::fs::read_to_string(out.join("2026-01-team.html")).unwrap();
+    assert!(html.contains("角色") && html.contains("销售代表") && !html.contains("sales_rep"), "{html}");
+}
