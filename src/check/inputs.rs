@@ -101,6 +101,15 @@ impl Checker {
             }
             seen.push(&v.value);
         }
+        // Two values shown alike would read as one in every report.
+        let mut labels: Vec<&ast::Spanned<String>> = Vec::new();
+        for label in col.value_labels.iter().flatten() {
+            if let Some(first) = labels.iter().find(|l| l.value == label.value) {
+                let kind = CheckKind::ValueLabelTwice { label: label.value.clone() };
+                self.error(Problem::new(kind, [label.span, first.span]));
+            }
+            labels.push(label);
+        }
     }
 
     /// `key`, `payee` or `period`: one column each, of a type that can play the role. The

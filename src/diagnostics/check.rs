@@ -216,6 +216,9 @@ pub enum CheckKind {
     /// A `let` whose value is a plain number, used where money is needed. `literal`: its first
     /// number literal as written. Spans: that literal, the use.
     LetWithoutUnit { name: String, literal: String, currency: String },
+    /// Two allowed values of a column with the same display label. Spans: the second label,
+    /// the first.
+    ValueLabelTwice { label: String },
 }
 
 /// Which amount of a component must be money.
@@ -618,6 +621,10 @@ impl Kind for CheckKind {
             .label("declared here")
             .label(format!("this line is shown as `{name}`"))
             .help("rename the component or metric: outputs would show two lines of the same name"),
+            ValueLabelTwice { label } => Described::new("E0164", format!("two values have the label `{label}`"))
+                .label("second")
+                .label("first")
+                .help("reports show a value by its label; give each value its own"),
             LetWithoutUnit { name, literal, currency } => Described::new(
                 "E0163",
                 format!("`{name}` is a plain number, but it is used as money"),
@@ -1225,5 +1232,15 @@ numbers stay plain; the mistake is in the `let`, not where it is used, and the m
 at the number that lacks its unit, with the use as a second label.
 
 What to do: write the amounts in the `let` with the currency: `then 500 CNY else 0 CNY`.",
+    },
+    Code {
+        id: "E0164",
+        title: "two allowed values with the same label",
+        explanation: "\
+Two allowed values of a column have the same display label (`\"am\" as \"客户经理\", \"kam\" as
+\"客户经理\"`). Reports and tables show a value by its label, so the two would look the same
+there while the plan treats them apart.
+
+What to do: give each value its own label, or merge the values if they mean the same.",
     },
 ];

@@ -242,11 +242,26 @@ pub fn document(plan: &Plan) -> Vec<Block> {
                     notes.push("which period it counts in".to_string());
                 }
                 if let Some(v) = &c.values {
-                    notes.push(format!("one of {}", v.join(", ")));
+                    // A value with a label is shown as both: `sales_rep` (销售代表).
+                    let shown: Vec<String> = v
+                        .iter()
+                        .map(|x| match c.value_labels.iter().find(|(value, _)| value == x) {
+                            Some((_, label)) => format!("{x} ({label})"),
+                            None => x.clone(),
+                        })
+                        .collect();
+                    notes.push(format!("one of {}", shown.join(", ")));
                 }
-                vec![format!("`{}`", c.name), type_words(c.ty), notes.join("; ")]
+                let name = match &c.label {
+                    Some(label) => format!("`{}` ({label})", c.name),
+                    None => format!("`{}`", c.name),
+                };
+                vec![name, type_words(c.ty), notes.join("; ")]
             })
             .collect();
+        if input.ignores_others {
+            b.push(Block::Para("The file may have other columns; they are not read.".into()));
+        }
         b.push(Block::Table(vec!["column".into(), "kind".into(), "notes".into()], rows));
     }
     b

@@ -340,3 +340,24 @@ fn reports_show_labels_for_roster_headers_and_values() {
     let html = std::fs::read_to_string(out.join("2026-01-team.html")).unwrap();
     assert!(html.contains("角色") && html.contains("销售代表") && !html.contains("sales_rep"), "{html}");
 }
+
+#[test]
+fn two_values_with_one_label_are_refused() {
+    Test::new()
+        .policy(LABELLED.replace("\"sales_rep\" as \"销售代表\"", "\"sales_rep\" as \"客户经理\""))
+        .args(["check", "{policy}"])
+        .status(1)
+        .code("E0164")
+        .stderr_contains("two values have the label `客户经理`")
+        .run();
+}
+
+#[test]
+fn doc_names_labels_and_ignored_columns() {
+    Test::new()
+        .policy(LABELLED.replace("input sales {", "input sales ignoring other columns {"))
+        .args(["doc", "{policy}"])
+        .stdout_contains("| `role` (角色) | text | one of account_manager (客户经理), sales_rep (销售代表) |")
+        .stdout_contains("The file may have other columns; they are not read.")
+        .run();
+}
