@@ -49,6 +49,8 @@ pub enum SyntaxKind {
     SpaceBeforePercent { number: String },
     /// `500 元`, `¥500`. Span: the sign.
     CurrencySign { sign: String },
+    /// `cap 20_000` (or `floor`) among the declarations. Span: the word.
+    LimitOutsideComponent { word: String },
 }
 
 /// What the grammar expected where pest stopped, when it is worth a help line: the one
@@ -64,6 +66,7 @@ pub enum SyntaxHint {
     Declaration,
     Statement,
     Percent,
+    StatementLimit,
 }
 
 impl SyntaxHint {
@@ -79,6 +82,7 @@ impl SyntaxHint {
             Declaration => "at the top level a policy has `input`, `payee`, `table`, `component` and `rounding` declarations",
             Statement => "inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`",
             Percent => "a rate is written as a percentage, e.g. `5%`",
+            StatementLimit => "a limit on the whole statement reads `statement cap 20_000 per month` (or `statement floor ...`)",
         }
     }
 }
@@ -154,6 +158,11 @@ impl Kind for SyntaxKind {
                 Described::new("E0013", format!("a space between `{number}` and `%`"))
                     .label("the number and its `%` are apart")
                     .help(format!("write `{number}%`, with no space"))
+            }
+            LimitOutsideComponent { word } => {
+                Described::new("E0015", format!("`{word}` outside a component"))
+                    .label("not inside a component")
+                    .help(format!("a {word} on the whole monthly statement, all components together, reads `statement {word} 20_000 per month`; inside a component, `{word}` limits that component"))
             }
             CurrencySign { sign } => Described::new("E0014", format!("the currency sign `{sign}` in an amount"))
                 .label("a currency sign")
@@ -316,5 +325,18 @@ an amount in that currency; an amount may also name the currency's code (`500 CN
 be the policy's.
 
 What to do: write the number alone (`500`) or with the code (`500 CNY`).",
+    },
+    Code {
+        id: "E0015",
+        title: "`cap` or `floor` outside a component",
+        explanation: "\
+A `cap` (or `floor`) line stands among the declarations, outside every component. Inside a
+component, `cap 20_000` limits what that component pays; a limit on what a whole monthly
+statement pays, all components together, is a declaration of its own:
+`statement cap 20_000 per month` (and `statement floor 3_000 per month`). It is shown on every
+statement as a line of its own, `statement_cap`, holding the amount the cap takes off.
+
+What to do: write `statement cap 20_000 per month`, or move the line into the component it
+should limit.",
     },
 ];

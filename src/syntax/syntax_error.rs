@@ -18,6 +18,16 @@ pub fn problem(source: &str, error: &pest::error::Error<Rule>) -> Problem {
     if let Some((kind, span)) = natural_mistake(source, start) {
         return Problem::new(kind, [span]);
     }
+    // `cap 20_000` among the declarations: a cap on the whole statement, written as a
+    // component's.
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        let word: String = source.get(start..).unwrap_or("").chars().take_while(|c| c.is_alphanumeric()).collect();
+        let top_level = positives.contains(&Rule::statement_limit) || positives.contains(&Rule::statement_kw);
+        if top_level && (word == "cap" || word == "floor") {
+            let span = Span::new(start, start + word.len());
+            return Problem::new(SyntaxKind::LimitOutsideComponent { word }, [span]);
+        }
+    }
     let found = found_at(source, start);
     let end = if end > start { end } else { start + found.len().max(1).min(source.len().saturating_sub(start)) };
     let span = Span::new(start, end.max(start));
@@ -151,6 +161,8 @@ fn hint(positives: &[Rule]) -> Option<SyntaxHint> {
         Some(SyntaxHint::Declaration)
     } else if has(Rule::pay_stmt) || has(Rule::let_stmt) {
         Some(SyntaxHint::Statement)
+    } else if has(Rule::per_kw) || has(Rule::month_kw) || has(Rule::limit_kind) {
+        Some(SyntaxHint::StatementLimit)
     } else if has(Rule::percent) {
         Some(SyntaxHint::Percent)
     } else {

@@ -361,3 +361,22 @@ fn doc_names_labels_and_ignored_columns() {
         .stdout_contains("The file may have other columns; they are not read.")
         .run();
 }
+
+#[test]
+fn a_cap_among_the_declarations_points_to_the_statement_cap() {
+    Test::new()
+        .policy(capped("cap 20_000"))
+        .args(["check", "{policy}", "--message-format", "plain"])
+        .status(1)
+        .code("E0015")
+        .stderr_contains("reads `statement cap 20_000 per month`")
+        .run();
+    // `per month` forgotten: the help shows the whole line.
+    Test::new()
+        .policy(capped("statement cap 20_000"))
+        .args(["check", "{policy}", "--message-format", "plain"])
+        .status(1)
+        .code("E0001")
+        .stderr_contains("diagnostic help: a limit on the whole statement reads `statement cap 20_000 per month`")
+        .run();
+}

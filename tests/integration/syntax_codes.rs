@@ -102,6 +102,7 @@ fn each_syntax_problem_has_its_code() {
         (component("4% of sum(sales.amount)"), "E0012"),
         (component("4 % * sum(sales.amount)"), "E0013"),
         (component("500 元"), "E0014"),
+        (format!("{HEAD}cap 20_000\n"), "E0015"),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (i, (text, want)) in cases.iter().enumerate() {
@@ -115,7 +116,7 @@ fn each_syntax_problem_has_its_code() {
     }
     let registered: Vec<&str> =
         commission::diagnostics::code::all().map(|c| c.id).filter(|id| is_syntax_code(id)).collect();
-    assert_eq!(registered.len(), 14, "{registered:?}");
+    assert_eq!(registered.len(), 15, "{registered:?}");
     for code in registered {
         assert_explained(code);
     }
