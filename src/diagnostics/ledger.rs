@@ -343,7 +343,7 @@ impl Kind for LedgerKind {
             UndeclaredColumn { column, input, suggestion } => {
                 let column = shown_safely(column);
                 Described::new("E0209", format!("column `{column}` is not declared in input `{input}`")).help(format!(
-                    "{suggestion}; declare it in the policy (`{column}: text`) or remove it from the file"
+                    "{suggestion}; declare it in the policy (`{column}: text`), remove it from the file, or let the input skip the columns it does not declare: `input {input} ignoring other columns {{`"
                 ))
             }
             FieldCount { fields, header, row } => {
