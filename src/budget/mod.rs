@@ -434,20 +434,28 @@ fn slope<'a>(
             continue;
         };
         for month in months {
+            // The month's components so far, in each of the three runs (a statement cap
+            // adjusts their sum).
+            let mut earlier = [Decimal::ZERO; 3];
             for component in &plan.components {
                 let Some(period) = month.coarsen(component.cadence.into()) else { continue };
                 if period.last_month() != *month {
                     continue;
                 }
                 let context = format!("payee `{}`, {period}", payee.id);
-                let value = |folded: &Folded, who: &crate::eval::aggregate::Payee| {
-                    unrounded_component(plan, folded, who, period, component)
-                        .map_err(|e| policy_error(plan, e, &context))
-                };
-                let here = value(base, payee)?;
                 let too_large = || Error::from(DataError::of("", ToolKind::PayoutTooLarge));
-                let step_up = value(up, payee_up)?.checked_sub(here).ok_or_else(too_large)?;
-                let step_down = here.checked_sub(value(down, payee_down)?).ok_or_else(too_large)?;
+                let mut value = |run: usize, folded: &Folded, who: &crate::eval::aggregate::Payee| {
+                    let so_far = earlier.get(run).copied().unwrap_or_default();
+                    let v = unrounded_component(plan, folded, who, period, component, so_far)
+                        .map_err(|e| policy_error(plan, e, &context))?;
+                    if let Some(e) = earlier.get_mut(run) {
+                        *e = e.checked_add(v).ok_or_else(too_large)?;
+                    }
+                    Ok::<Decimal, Error>(v)
+                };
+                let here = value(0, base, payee)?;
+                let step_up = value(1, up, payee_up)?.checked_sub(here).ok_or_else(too_large)?;
+                let step_down = here.checked_sub(value(2, down, payee_down)?).ok_or_else(too_large)?;
                 let step = if step_up.abs() <= step_down.abs() { step_up } else { step_down };
                 total = total.checked_add(step).ok_or_else(|| DataError::of("", ToolKind::PayoutTooLarge))?;
             }

@@ -78,6 +78,7 @@ impl Checker {
             cap: body.cap,
             floor: body.floor,
             rounding: body.rounding,
+            limits_statement: false,
             span: decl.name.span,
         })
     }
@@ -138,6 +139,11 @@ impl Checker {
     fn money_expr(&mut self, value: &ast::Expr, scope: &Scope, what: MoneyRole) -> Option<Expr> {
         let mut e = self.expr(value, scope)?;
         coerce_literal(&mut e, Ty::Money);
+        if let (Ty::Number, Scope::Clause { lets, .. }) = (e.ty, scope) {
+            if self.let_without_unit(&e, lets, e.span) {
+                return None;
+            }
+        }
         if e.ty != Ty::Money {
             self.error(Problem::new(CheckKind::NotMoney { what, found: e.ty.name() }, [e.span]));
             return None;

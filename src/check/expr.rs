@@ -76,6 +76,19 @@ impl Checker {
         if !matches!(op, BinaryOp::Mul | BinaryOp::Div | BinaryOp::And | BinaryOp::Or) {
             unify(&mut l, &mut r);
         }
+        // Money next to a `let` of plain numbers: the mistake is in the `let`.
+        if let Scope::Clause { lets, .. } = scope {
+            let units_match = !matches!(op, BinaryOp::Mul | BinaryOp::Div | BinaryOp::And | BinaryOp::Or);
+            for (number, money) in [(&l, &r), (&r, &l)] {
+                if units_match
+                    && money.ty == Ty::Money
+                    && number.ty == Ty::Number
+                    && self.let_without_unit(number, lets, number.span)
+                {
+                    return None;
+                }
+            }
+        }
         let ty = self.binary_type(op, &l, &r, span)?;
         self.check_enum_comparison(&l, &r, scope);
         self.check_enum_comparison(&r, &l, scope);

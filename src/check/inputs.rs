@@ -28,6 +28,7 @@ impl Checker {
             key: None,
             payee: None,
             period: None,
+            ignores_others: decl.ignores_others.is_some(),
             span: decl.name.span,
         };
         if decl.columns.is_empty() {
@@ -74,6 +75,14 @@ impl Checker {
             name: col.name.name.clone(),
             ty,
             values: col.values.as_ref().map(|v| v.iter().map(|s| s.value.clone()).collect()),
+            label: col.label.as_ref().map(|l| l.value.clone()),
+            value_labels: col
+                .values
+                .iter()
+                .flatten()
+                .zip(&col.value_labels)
+                .filter_map(|(v, l)| l.as_ref().map(|l| (v.value.clone(), l.value.clone())))
+                .collect(),
             at_least: col.at_least.as_ref().map(|l| l.value),
             span: col.name.span,
         });
@@ -91,6 +100,15 @@ impl Checker {
                 self.error(Problem::new(CheckKind::ValueListedTwice { value: v.value.clone() }, [v.span]));
             }
             seen.push(&v.value);
+        }
+        // Two values shown alike would read as one in every report.
+        let mut labels: Vec<&ast::Spanned<String>> = Vec::new();
+        for label in col.value_labels.iter().flatten() {
+            if let Some(first) = labels.iter().find(|l| l.value == label.value) {
+                let kind = CheckKind::ValueLabelTwice { label: label.value.clone() };
+                self.error(Problem::new(kind, [label.span, first.span]));
+            }
+            labels.push(label);
         }
     }
 

@@ -8,7 +8,8 @@
 //!
 //! - `checker`: the state and the helpers every step shares; a leaf.
 //! - `policy`: the driver, which orders the steps and builds the plan.
-//! - `inputs`, `tables`, `components`: the declarations.
+//! - `inputs`, `tables`, `components`: the declarations; `limits`: the statement's cap and
+//!   floor, made into the plan's last component.
 //! - `expr`: the expression dispatcher and operators; `names`: what a name means;
 //!   `calls`: functions and rate-table lookups; `aggregates`: `sum(...)` and its kin;
 //!   `tiers`: tier tables.
@@ -29,6 +30,7 @@ mod confusables;
 mod enums;
 mod expr;
 mod inputs;
+mod limits;
 mod names;
 mod policy;
 mod tables;

@@ -36,8 +36,12 @@ impl Checker {
             }
         }
         let mut names = Names::new();
-        let components = self.components(policy, rounding, &mut names);
+        let mut components = self.components(policy, rounding, &mut names);
         let metrics = self.metrics(policy, &mut names);
+        // The statement's limits come last: they adjust the sum of the other components.
+        if let Some(limits) = self.statement_limits(policy, rounding, &components, &metrics) {
+            components.push(limits);
+        }
         if !policy.items.iter().any(|i| matches!(i, Item::Component(_))) {
             self.error(Problem::new(CheckKind::NoComponents, [header.span]));
         }

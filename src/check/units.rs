@@ -20,6 +20,32 @@ pub fn coerce_literal(e: &mut Expr, to: Ty) {
     }
 }
 
+/// Where a plain number that should have been money comes from: the first number literal
+/// of a `let` it reads (through `if` branches, `min`/`max`, `+`/`-`, `default` and other
+/// `let`s), with the `let`'s name. `500` in `let bonus = if ... then 500 else 0` takes no
+/// unit, since nothing next to it is money; used as money later, the mistake is there.
+pub fn number_origin<'e>(e: &'e Expr, lets: &'e [crate::plan::Let]) -> Option<(&'e str, Span)> {
+    let Node::Let(_) = e.node else { return None };
+    first_literal(e, lets, "")
+}
+
+/// The first number literal `e` reads, with the name of the `let` it is written in.
+fn first_literal<'e>(e: &'e Expr, lets: &'e [crate::plan::Let], within: &'e str) -> Option<(&'e str, Span)> {
+    if e.ty != Ty::Number {
+        return None;
+    }
+    let find = |x: &'e Expr| first_literal(x, lets, within);
+    match &e.node {
+        Node::Const(Value::Number(_)) => Some((within, e.span)),
+        Node::Let(i) => lets.get(*i).and_then(|l| first_literal(&l.value, lets, &l.name)),
+        Node::If(_, t, o) => find(t).or_else(|| find(o)),
+        Node::Binary(BinaryOp::Add | BinaryOp::Sub, a, b) | Node::Default(a, b) => find(a).or_else(|| find(b)),
+        Node::Min(xs) | Node::Max(xs) => xs.iter().find_map(find),
+        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => find(x),
+        _ => None,
+    }
+}
+
 /// Each side's literal takes the other side's unit.
 pub fn unify(a: &mut Expr, b: &mut Expr) {
     coerce_literal(a, b.ty);
@@ -27,6 +53,19 @@ pub fn unify(a: &mut Expr, b: &mut Expr) {
 }
 
 impl Checker {
+    /// A `let` holding a plain number (`500`) used where money is needed: reported at the
+    /// literal in the `let`, with the use as a second label. True when reported.
+    pub fn let_without_unit(&mut self, number: &Expr, lets: &[crate::plan::Let], use_span: Span) -> bool {
+        let Some((name, literal)) = number_origin(number, lets) else { return false };
+        let kind = CheckKind::LetWithoutUnit {
+            name: name.to_string(),
+            literal: self.text(literal),
+            currency: self.currency.clone(),
+        };
+        self.error(Problem::new(kind, [literal, use_span]));
+        true
+    }
+
     /// The type of `l op r`, or an error naming both units.
     pub fn binary_type(&mut self, op: BinaryOp, l: &Expr, r: &Expr, span: Span) -> Option<Ty> {
         use Ty::*;

@@ -112,8 +112,12 @@ pub fn read_input(
     let mut values: Vec<Value> = Vec::with_capacity(schema.columns.len());
     let mut rules = RowRules {
         schema,
-        // Header columns with no name: allowed (Excel leaves them after the table), if empty.
-        unnamed: header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
+        // Header columns with no name: allowed (Excel leaves them after the table), if empty;
+        // an input that ignores other columns ignores these too.
+        unnamed: match schema.ignores_others {
+            true => Vec::new(),
+            false => header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
+        },
         header,
         positions,
         enum_sets: schema
@@ -181,7 +185,8 @@ fn reject(reading: &mut Reading, problem: DataError, max_errors: usize) -> bool 
 }
 
 /// The file column of each declared column. Order is free; every declared column must be
-/// there, once, and no undeclared one may be.
+/// there, once, and no undeclared one may be (unless the input ignores other columns: then
+/// they are skipped). Every missing column is named at once, not the first only.
 fn match_header(
     schema: &InputSchema,
     header: &[String],
@@ -189,30 +194,32 @@ fn match_header(
     line: u64,
 ) -> Result<Vec<usize>, DataError> {
     let mut positions: Vec<usize> = Vec::with_capacity(schema.columns.len());
+    let mut missing = Vec::new();
     for column in &schema.columns {
         match header.iter().position(|h| *h == column.name) {
             Some(p) => positions.push(p),
-            None => {
-                return Err(DataError::of(
-                    reader.at_line(line),
-                    LedgerKind::MissingColumn {
-                        column: column.name.clone(),
-                        input: schema.name.clone(),
-                        suggestion: suggest::help(&column.name, "file column", header.iter().map(String::as_str)),
-                    },
-                ));
-            }
+            None => missing.push((
+                column.name.clone(),
+                suggest::help(&column.name, "file column", header.iter().map(String::as_str)),
+            )),
         }
+    }
+    if !missing.is_empty() {
+        return Err(DataError::of(
+            reader.at_line(line),
+            LedgerKind::MissingColumn { columns: missing, input: schema.name.clone() },
+        ));
     }
     let mut seen_names = HashSet::new();
     for (i, name) in header.iter().enumerate() {
-        if name.is_empty() {
+        let declared = schema.column_index(name).is_some();
+        if name.is_empty() || (schema.ignores_others && !declared) {
             continue;
         }
         if !seen_names.insert(name.as_str()) {
             return Err(DataError::of(reader.at_field(line, i), LedgerKind::DuplicateColumn { column: name.clone() }));
         }
-        if schema.column_index(name).is_none() {
+        if !declared {
             let declared: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
             return Err(DataError::of(
                 reader.at_field(line, i),

@@ -206,6 +206,19 @@ pub enum CheckKind {
     /// Two names that differ but look alike (the same Unicode confusable skeleton), each as
     /// written. Spans: the second name's first use, the first name's first use.
     ConfusableNames { name: String, like: String },
+
+    // E0161-E0169: the language's friction (issue 13).
+    /// `kind`: `cap` or `floor`. Spans: the second line, the first.
+    StatementLimitTwice { kind: &'static str },
+    /// A component or metric has the name of the statement limits' line. Spans: its name,
+    /// the statement limit.
+    StatementLimitNameTaken { name: String },
+    /// A `let` whose value is a plain number, used where money is needed. `literal`: its first
+    /// number literal as written. Spans: that literal, the use.
+    LetWithoutUnit { name: String, literal: String, currency: String },
+    /// Two allowed values of a column with the same display label. Spans: the second label,
+    /// the first.
+    ValueLabelTwice { label: String },
 }
 
 /// Which amount of a component must be money.
@@ -597,6 +610,30 @@ impl Kind for CheckKind {
             .label(format!("`{}`", escaped(name)))
             .label(format!("`{}` first used here", escaped(like)))
             .help("use one spelling; retype the name with the keyboard you use for the others"),
+            StatementLimitTwice { kind } => {
+                twice(Described::new("E0161", format!("the statement {kind} is declared twice")))
+                    .help(format!("a statement has one `statement {kind} ... per month`; keep the one you mean"))
+            }
+            StatementLimitNameTaken { name } => Described::new(
+                "E0162",
+                format!("`{name}` is the name of the statement's limit line, and a component or metric has it too"),
+            )
+            .label("declared here")
+            .label(format!("this line is shown as `{name}`"))
+            .help("rename the component or metric: outputs would show two lines of the same name"),
+            ValueLabelTwice { label } => Described::new("E0164", format!("two values have the label `{label}`"))
+                .label("second")
+                .label("first")
+                .help("reports show a value by its label; give each value its own"),
+            LetWithoutUnit { name, literal, currency } => Described::new(
+                "E0163",
+                format!("`{name}` is a plain number, but it is used as money"),
+            )
+            .label(format!("`{literal}` has no unit: write `{literal} {currency}`"))
+            .label("used as money here")
+            .help(format!(
+                "a number takes money's unit only when it stands next to money; in `let {name}` nothing is money, so write its amounts with the currency (`{literal} {currency}`)"
+            )),
         }
     }
 }
@@ -1162,5 +1199,48 @@ Rust's compiler only warns about such names in programs (its `confusable_idents`
 plan is read and signed by people who cannot run a debugger on it, so here it is an error.
 
 What to do: write both with the same characters (usually: retype the one shown with codes).",
+    },
+    Code {
+        id: "E0161",
+        title: "a statement cap or floor declared twice",
+        explanation: "\
+A policy has two `statement cap ... per month` lines (or two `statement floor` lines). A
+statement has one cap and one floor; with two, which one holds would depend on their order, and
+a reviewer could read the wrong one.
+
+What to do: keep the line you mean and delete the other.",
+    },
+    Code {
+        id: "E0162",
+        title: "a component named like the statement's limit line",
+        explanation: "\
+A `statement cap` (or `statement floor`) is shown in every output as a line of the statement of
+its own, named `statement_cap` (`statement_floor`, or `statement_limit` with both), holding the
+amount the limit takes off (or adds). A component or a metric of the policy has that name too,
+so outputs would show two columns of the same name.
+
+What to do: rename the component or the metric.",
+    },
+    Code {
+        id: "E0163",
+        title: "a `let` of plain numbers used as money",
+        explanation: "\
+A `let` holds plain numbers (`let bonus = if ... then 500 else 0`) and is then used where money
+is needed (`pay sum(sales.amount) * 2% + bonus`, or `pay bonus`). A number written next to money
+takes money's unit (`cap 500`, `sales >= 100_000`), but in this `let` nothing is money, so its
+numbers stay plain; the mistake is in the `let`, not where it is used, and the message points
+at the number that lacks its unit, with the use as a second label.
+
+What to do: write the amounts in the `let` with the currency: `then 500 CNY else 0 CNY`.",
+    },
+    Code {
+        id: "E0164",
+        title: "two allowed values with the same label",
+        explanation: "\
+Two allowed values of a column have the same display label (`\"am\" as \"客户经理\", \"kam\" as
+\"客户经理\"`). Reports and tables show a value by its label, so the two would look the same
+there while the plan treats them apart.
+
+What to do: give each value its own label, or merge the values if they mean the same.",
     },
 ];

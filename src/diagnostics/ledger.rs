@@ -51,10 +51,10 @@ pub enum LedgerKind {
         input: String,
         columns: Vec<String>,
     },
+    /// Every declared column the header lacks, each with its "did you mean" help.
     MissingColumn {
-        column: String,
+        columns: Vec<(String, String)>,
         input: String,
-        suggestion: String,
     },
     DuplicateColumn {
         column: String,
@@ -327,8 +327,14 @@ impl Kind for LedgerKind {
                 let message = format!("the file is empty; expected a header line for input `{input}`");
                 Described::new("E0206", message).help(format!("the first line names the columns: {}", columns.join(",")))
             }
-            MissingColumn { column, input, suggestion } => {
-                Described::new("E0207", format!("missing column `{column}` of input `{input}`")).help(suggestion.clone())
+            MissingColumn { columns, input } => {
+                let names: Vec<String> = columns.iter().map(|(c, _)| format!("`{c}`")).collect();
+                let (s, list) = if names.len() == 1 { ("", names.join("")) } else { ("s", names.join(", ")) };
+                let help: Vec<String> = match columns.as_slice() {
+                    [(_, only)] => vec![only.clone()],
+                    many => many.iter().map(|(c, h)| format!("`{c}`: {h}")).collect(),
+                };
+                Described::new("E0207", format!("missing column{s} {list} of input `{input}`")).help(help.join("; "))
             }
             DuplicateColumn { column } => {
                 Described::new("E0208", format!("column `{}` appears twice in the header", shown_safely(column)))
@@ -337,7 +343,7 @@ impl Kind for LedgerKind {
             UndeclaredColumn { column, input, suggestion } => {
                 let column = shown_safely(column);
                 Described::new("E0209", format!("column `{column}` is not declared in input `{input}`")).help(format!(
-                    "{suggestion}; declare it in the policy (`{column}: text`) or remove it from the file"
+                    "{suggestion}; declare it in the policy (`{column}: text`), remove it from the file, or let the input skip the columns it does not declare: `input {input} ignoring other columns {{`"
                 ))
             }
             FieldCount { fields, header, row } => {
@@ -572,7 +578,8 @@ names.",
         explanation: "\
 The policy declares a column for this input, and the ledger's header line has no column of that
 name. Names are compared exactly (case and spaces inside the name count). A missing column is
-never read as empty: the plan would pay on figures that are not there.
+never read as empty: the plan would pay on figures that are not there. Every declared column the
+header lacks is named in one message, so a renamed export is corrected in one go.
 
 What to do: rename the header cell (the message suggests the nearest one), or correct the
 declaration in the policy.",
@@ -595,7 +602,9 @@ be declared, so that an export that gained, lost or renamed a column is noticed 
 being read in the wrong place.
 
 What to do: declare the column in the input (`region: text`; the lint C0003 says when nothing
-reads it), or remove it from the file. The message suggests the nearest declared name.",
+reads it), or remove it from the file. The message suggests the nearest declared name. When
+the export carries columns the plan never pays on, write `input sales ignoring other columns {`:
+then undeclared columns are skipped, and only the declared ones must be there.",
     },
     Code {
         id: "E0210",

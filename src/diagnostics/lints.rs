@@ -84,7 +84,7 @@ impl Kind for LintKind {
             UnusedColumn { column, input } => {
                 Described::new("C0003", format!("column `{column}` of `{input}` is never read"))
                     .label("declared, read nowhere")
-                    .help("a ledger must declare every column of its file; if the plan does not pay on this one, say so above the input: `# allow(C0003): <reason>`")
+                    .help(format!("if the plan does not pay on this column, remove it and write `input {input} ignoring other columns {{`, or say why it stays above the input: `# allow(C0003): <reason>`"))
             }
             AlwaysTrue { condition } => Described::new("C0004", format!("`when {condition}` is always true"))
                 .label("decided by its types alone")

@@ -39,6 +39,18 @@ pub enum SyntaxKind {
     /// A bidirectional control character (`c`, named `name`), anywhere in the text. Span: the
     /// character.
     BidiControl { c: char, name: &'static str },
+    /// `20,000` as written. Span: the number with its commas.
+    ThousandsComma { text: String },
+    /// `&&` for `and`, `||` for `or`. Span: the symbol.
+    SymbolForWord { written: String, word: &'static str },
+    /// `4% of x`. `rate`: the percentage as written. Span: `of`.
+    PercentOf { rate: String },
+    /// `4 %`. `number`: as written. Span: the number to the sign.
+    SpaceBeforePercent { number: String },
+    /// `500 元`, `¥500`. Span: the sign.
+    CurrencySign { sign: String },
+    /// `cap 20_000` (or `floor`) among the declarations. Span: the word.
+    LimitOutsideComponent { word: String },
 }
 
 /// What the grammar expected where pest stopped, when it is worth a help line: the one
@@ -54,6 +66,7 @@ pub enum SyntaxHint {
     Declaration,
     Statement,
     Percent,
+    StatementLimit,
 }
 
 impl SyntaxHint {
@@ -69,6 +82,7 @@ impl SyntaxHint {
             Declaration => "at the top level a policy has `input`, `payee`, `table`, `component` and `rounding` declarations",
             Statement => "inside a component: `let name = ...`, `when <condition>`, `pay <amount>`, `cap`, `floor`, `rounding`",
             Percent => "a rate is written as a percentage, e.g. `5%`",
+            StatementLimit => "a limit on the whole statement reads `statement cap 20_000 per month` (or `statement floor ...`)",
         }
     }
 }
@@ -125,6 +139,34 @@ impl Kind for SyntaxKind {
             )
             .label("here")
             .help("delete it: it can make the line display in another order than the one it is read in"),
+            ThousandsComma { text } => {
+                let plain: String = text.chars().filter(|c| *c != ',').collect();
+                let grouped = text.replace(',', "_");
+                Described::new("E0010", format!("`{text}`: a comma cannot group digits in a policy"))
+                    .label("digits grouped by commas")
+                    .help(format!("write `{grouped}` or `{plain}`; in a policy a comma separates the values of a list or a call"))
+            }
+            SymbolForWord { written, word } => {
+                Described::new("E0011", format!("`{written}` is not an operator of the language"))
+                    .label(format!("write `{word}`"))
+                    .help(format!("conditions are combined with the words `and`, `or` and `not`: write `{word}`"))
+            }
+            PercentOf { rate } => Described::new("E0012", format!("`{rate} of` is not how a share is written"))
+                .label("`of` is not a word of the language")
+                .help(format!("multiply: `{rate} * sum(sales.amount)`")),
+            SpaceBeforePercent { number } => {
+                Described::new("E0013", format!("a space between `{number}` and `%`"))
+                    .label("the number and its `%` are apart")
+                    .help(format!("write `{number}%`, with no space"))
+            }
+            LimitOutsideComponent { word } => {
+                Described::new("E0015", format!("`{word}` outside a component"))
+                    .label("not inside a component")
+                    .help(format!("a {word} on the whole monthly statement, all components together, reads `statement {word} 20_000 per month`; inside a component, `{word}` limits that component"))
+            }
+            CurrencySign { sign } => Described::new("E0014", format!("the currency sign `{sign}` in an amount"))
+                .label("a currency sign")
+                .help("the currency is declared once, in the header (`currency CNY`): write the number alone (`500`), or with the currency's code (`500 CNY`)"),
         }
     }
 }
@@ -233,5 +275,68 @@ character by its code, because shown as itself it would be invisible.
 
 What to do: delete the character. Right-to-left text (Arabic, Hebrew) in a label or a comment
 displays correctly without it.",
+    },
+    Code {
+        id: "E0010",
+        title: "digits grouped by commas",
+        explanation: "\
+A number in the policy is written with commas between groups of digits (`20,000`), as in a
+spreadsheet. In a policy a comma separates the values of a list or of a call, so `min(x,
+10,000)` would read as three values: 10, 0 and x. The program refuses the comma rather than
+guess.
+
+What to do: write `20_000` (an underscore groups digits and is ignored) or `20000`.",
+    },
+    Code {
+        id: "E0011",
+        title: "`&&` or `||` for `and` or `or`",
+        explanation: "\
+Conditions are combined with words, as they are read aloud: `and`, `or`, `not`. The symbols
+`&&` and `||` of programming languages are not part of the policy language.
+
+What to do: write `and` for `&&` and `or` for `||`.",
+    },
+    Code {
+        id: "E0012",
+        title: "`4% of x` instead of `4% * x`",
+        explanation: "\
+A share of an amount is written as a product: `4% * sum(sales.amount)`. `of` is not a word of
+the language (it would read well, but `4% of a + b` could mean a share of `a` or of `a + b`; a
+product with brackets cannot be misread).
+
+What to do: write `*` for `of`, with brackets around a sum: `4% * (a + b)`.",
+    },
+    Code {
+        id: "E0013",
+        title: "a space before a percent sign",
+        explanation: "\
+A percentage is written in one piece, `4%`. With a space (`4 %`) the number and the sign are
+read apart, and `%` alone means nothing in the language.
+
+What to do: remove the space: `4%`.",
+    },
+    Code {
+        id: "E0014",
+        title: "a currency sign in an amount",
+        explanation: "\
+An amount is written with a currency sign or word (`500 元`, `¥500`, `$500`). The policy's
+currency is declared once, in its header (`currency CNY`), and a plain number next to money is
+an amount in that currency; an amount may also name the currency's code (`500 CNY`), which must
+be the policy's.
+
+What to do: write the number alone (`500`) or with the code (`500 CNY`).",
+    },
+    Code {
+        id: "E0015",
+        title: "`cap` or `floor` outside a component",
+        explanation: "\
+A `cap` (or `floor`) line stands among the declarations, outside every component. Inside a
+component, `cap 20_000` limits what that component pays; a limit on what a whole monthly
+statement pays, all components together, is a declaration of its own:
+`statement cap 20_000 per month` (and `statement floor 3_000 per month`). It is shown on every
+statement as a line of its own, `statement_cap`, holding the amount the cap takes off.
+
+What to do: write `statement cap 20_000 per month`, or move the line into the component it
+should limit.",
     },
 ];

@@ -148,6 +148,9 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
             }
         }
         Node::PayeeId => t(lang, "the payee's id", "该人员的编号").to_string(),
+        Node::StatementSoFar => {
+            t(lang, "the sum of the statement's other components", "本期对账单其他各项之和").to_string()
+        }
         Node::PayeeAttr(i) => {
             let name = plan.roster().and_then(|r| r.columns.get(*i)).map_or("", |c| c.name.as_str());
             format!("{} `{name}`", t(lang, "the payee's", "该人员的"))
@@ -366,14 +369,31 @@ pub fn document(plan: &Plan, lang: Lang) -> Vec<Block> {
                     notes.push(t(lang, "which period it counts in", "该行计入的期间").to_string());
                 }
                 if let Some(v) = &c.values {
+                    // A value with a label is shown as both: `sales_rep` (销售代表).
+                    let shown: Vec<String> = v
+                        .iter()
+                        .map(|x| match c.value_labels.iter().find(|(value, _)| value == x) {
+                            Some((_, label)) => format!("{x} ({label})"),
+                            None => x.clone(),
+                        })
+                        .collect();
                     notes.push(match lang {
-                        Lang::En => format!("one of {}", v.join(", ")),
-                        Lang::Zh => format!("取值为 {} 之一", v.join("、")),
+                        Lang::En => format!("one of {}", shown.join(", ")),
+                        Lang::Zh => format!("取值为 {} 之一", shown.join("、")),
                     });
                 }
-                vec![format!("`{}`", c.name), type_words(lang, c.ty), notes.join(t(lang, "; ", "；"))]
+                let name = match &c.label {
+                    Some(label) => format!("`{}` ({label})", c.name),
+                    None => format!("`{}`", c.name),
+                };
+                vec![name, type_words(lang, c.ty), notes.join(t(lang, "; ", "；"))]
             })
             .collect();
+        if input.ignores_others {
+            b.push(Block::Para(
+                t(lang, "The file may have other columns; they are not read.", "文件中的其他列不读取。").into(),
+            ));
+        }
         b.push(Block::Table(
             vec![t(lang, "column", "列").into(), t(lang, "kind", "类型").into(), t(lang, "notes", "说明").into()],
             rows,
@@ -397,7 +417,58 @@ fn type_words(lang: Lang, ty: ColumnType) -> String {
     .to_string()
 }
 
+/// The statement's cap and floor, read back from the line the checker made of them
+/// (`min(max(S, floor), cap) - S`).
+fn statement_limits(c: &Component) -> (Option<Decimal>, Option<Decimal>) {
+    let constant = |e: &Expr| match &e.node {
+        Node::Const(Value::Number(n)) => Some(*n),
+        _ => None,
+    };
+    let Node::Binary(BinaryOp::Sub, limited, _) = &c.pay.node else { return (None, None) };
+    let (mut cap, mut floor) = (None, None);
+    let mut inner = &**limited;
+    if let Node::Min(xs) = &inner.node {
+        cap = xs.get(1).and_then(constant);
+        match xs.first() {
+            Some(x) => inner = x,
+            None => return (cap, floor),
+        }
+    }
+    if let Node::Max(xs) = &inner.node {
+        floor = xs.get(1).and_then(constant);
+    }
+    (cap, floor)
+}
+
 fn component_blocks(plan: &Plan, c: &Component, lang: Lang, b: &mut Vec<Block>) {
+    if c.limits_statement {
+        b.push(Block::Heading(2, c.name.clone()));
+        let (cap, floor) = statement_limits(c);
+        let mut items = vec![t(
+            lang,
+            "Applied to every monthly statement, after the other components.",
+            "在其他各项之后，作用于每月的对账单。",
+        )
+        .to_string()];
+        if let Some(cap) = cap {
+            let m = money(cap);
+            items.push(match lang {
+                Lang::En => format!(
+                    "When the other components together pay more than {m}, this line takes off the excess, so the statement pays {m}."
+                ),
+                Lang::Zh => format!("其他各项合计超过 {m} 时，本行扣除超出部分，对账单支付 {m}。"),
+            });
+        }
+        if let Some(floor) = floor {
+            let m = money(floor);
+            items.push(match lang {
+                Lang::En => format!("When they pay less than {m}, this line adds the difference, so the statement pays {m}."),
+                Lang::Zh => format!("其他各项合计不足 {m} 时，本行补足差额，对账单支付 {m}。"),
+            });
+        }
+        b.push(Block::List(items));
+        return;
+    }
     let title = match &c.label {
         Some(l) => format!("{l} ({})", c.name),
         None => c.name.clone(),

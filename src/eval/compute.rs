@@ -64,7 +64,7 @@ pub(super) fn statements_traced<T: Tracer>(
             let mut amounts = Vec::with_capacity(plan.components.len());
             let mut statement_total = Decimal::ZERO;
             for (c, component) in plan.components.iter().enumerate() {
-                let amount = component_amount(plan, folded, payee, *month, component, tracer)?;
+                let amount = component_amount(plan, folded, payee, *month, component, statement_total, tracer)?;
                 statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
                 if let Some(t) = component_totals.get_mut(c) {
                     *t = exact_sum(*t, amount).ok_or_else(|| overflow("component total"))?;
@@ -107,13 +107,14 @@ fn component_amount<T: Tracer>(
     payee: &Payee,
     month: Period,
     component: &Component,
+    earlier: Decimal,
     tracer: &mut T,
 ) -> Result<Decimal, Error> {
     let Some(period) = due_period(month, component) else {
         return Ok(Decimal::ZERO);
     };
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component, tracer)
+    evaluate_component(plan, folded, payee, period, component, earlier, tracer)
         .map(|o| o.amount)
         .map_err(|e| policy_error(plan, e, &context))
 }
@@ -156,15 +157,18 @@ pub struct Payout {
 }
 
 /// Lets in order, then gates, then pay, cap, floor and rounding. The tracer sees every value.
+/// `earlier`: the sum of the statement's components before this one (only the statement
+/// limits' component reads it).
 pub fn evaluate_component<T: Tracer>(
     plan: &Plan,
     folded: &Folded,
     payee: &Payee,
     period: Period,
     component: &Component,
+    earlier: Decimal,
     tracer: &mut T,
 ) -> Result<Payout, EvalError> {
-    let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()) };
+    let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()), earlier };
     for l in &component.lets {
         let v = eval_exact_traced(plan, &l.value, &env, tracer)?;
         env.lets.push(v);
@@ -199,15 +203,17 @@ pub fn evaluate_component<T: Tracer>(
 
 /// What a component pays before rounding (after cap and floor; 0 when a gate does not hold).
 /// The budget's marginal cost differentiates this, since rounding to the fen would swamp a
-/// small change.
+/// small change. `earlier`: as for [`evaluate_component`].
 pub fn unrounded_component(
     plan: &Plan,
     folded: &Folded,
     payee: &Payee,
     period: Period,
     component: &Component,
+    earlier: Decimal,
 ) -> Result<Decimal, EvalError> {
-    evaluate_component(plan, folded, payee, period, component, &mut NoTrace).map(|o| o.limited.unwrap_or(Decimal::ZERO))
+    evaluate_component(plan, folded, payee, period, component, earlier, &mut NoTrace)
+        .map(|o| o.limited.unwrap_or(Decimal::ZERO))
 }
 
 fn money<T: Tracer>(
@@ -230,12 +236,14 @@ struct StatementEnv<'a> {
     payee: &'a Payee,
     period: Period,
     lets: Vec<Val>,
+    /// The sum of the statement's components before the one evaluated.
+    earlier: Decimal,
 }
 
 impl<'a> StatementEnv<'a> {
     /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
     fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
-        StatementEnv { plan, folded, payee, period, lets: Vec::new() }
+        StatementEnv { plan, folded, payee, period, lets: Vec::new(), earlier: Decimal::ZERO }
     }
 }
 
@@ -297,6 +305,9 @@ impl Env for StatementEnv<'_> {
     }
     fn payee_id(&self) -> Value {
         Value::Text(self.payee.id.clone())
+    }
+    fn statement_so_far(&self) -> Val {
+        Val::Num(Exact::Dec(self.earlier))
     }
     fn payee_attr(&self, index: usize) -> Value {
         match self.plan.payee {

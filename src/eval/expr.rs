@@ -64,6 +64,11 @@ pub trait Env {
     fn lookup(&self, index: usize) -> Value;
     fn payee_id(&self) -> Value;
     fn payee_attr(&self, index: usize) -> Value;
+    /// The sum of the statement's earlier components (for the statement's limits); none
+    /// outside a statement.
+    fn statement_so_far(&self) -> Val {
+        Val::MISSING
+    }
 }
 
 /// Receives every value an expression takes while it is evaluated. `run` uses [`NoTrace`],
@@ -133,6 +138,7 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
         Node::Lookup(i) => Val::from_value(env.lookup(*i)),
         Node::PayeeId => Val::from_value(env.payee_id()),
         Node::PayeeAttr(i) => Val::from_value(env.payee_attr(*i)),
+        Node::StatementSoFar => env.statement_so_far(),
         Node::Unary(op, x) => match (op, sub(x, tr)?) {
             (UnaryOp::Neg, Val::Num(n)) => Val::Num(n.negated()),
             (UnaryOp::Not, Val::Other(Value::Bool(b))) => Val::Other(Value::Bool(!b)),

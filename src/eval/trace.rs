@@ -121,6 +121,10 @@ pub struct Operand {
     pub ty: Ty,
 }
 
+/// How an explanation names the sum of a statement's other components (the statement
+/// limits' base).
+pub const STATEMENT_SO_FAR: &str = "the other components";
+
 #[derive(Debug, Clone)]
 pub enum Fact {
     Aggregate { index: usize, text: String, line: usize, value: Value, ty: Ty, rows: RowList },
@@ -228,8 +232,11 @@ pub fn explain_folded(
         .into());
     };
     let mut components = Vec::with_capacity(plan.components.len());
+    let mut earlier = Decimal::ZERO;
     for component in &plan.components {
-        components.push(explain_component(plan, files, folded, payee, month, component)?);
+        let explained = explain_component(plan, files, folded, payee, month, component, earlier)?;
+        earlier = earlier.saturating_add(explained.payout.amount);
+        components.push(explained);
     }
     let total = components.iter().map(|c| c.payout.amount).sum();
     Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total })
@@ -242,6 +249,7 @@ fn explain_component(
     payee: &Payee,
     month: Period,
     component: &Component,
+    earlier: Decimal,
 ) -> Result<ComponentExplanation, Error> {
     let line = plan.line(component.span);
     let period = month.coarsen(component.cadence.into()).unwrap_or(month);
@@ -258,7 +266,7 @@ fn explain_component(
     };
     let Some(period) = due_period(month, component) else { return Ok(explanation) };
     let mut recorder = Recorder::default();
-    let payout = evaluate_component(plan, folded, payee, period, component, &mut recorder)
+    let payout = evaluate_component(plan, folded, payee, period, component, earlier, &mut recorder)
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
     let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder };
     let mut steps = Vec::new();
@@ -361,6 +369,11 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
             facts.push(Fact::Let { name, value, ty: e.ty });
         }
         Node::PayeeId | Node::PayeeAttr(_) => facts.push(Fact::Payee { text, value }),
+        Node::StatementSoFar => {
+            if !facts.iter().any(|f| matches!(f, Fact::Let { name, .. } if name == STATEMENT_SO_FAR)) {
+                facts.push(Fact::Let { name: STATEMENT_SO_FAR.to_string(), value, ty: e.ty });
+            }
+        }
         Node::Table(t, args) => {
             for a in args {
                 recurse(a, facts);

@@ -32,6 +32,18 @@ pub fn policy(out: &mut Out<'_>, policy: &Policy) {
             Item::Table(t) => table(out, t),
             Item::Component(c) => component(out, c),
             Item::Metric(m) => metric(out, m),
+            Item::StatementLimit(l) => {
+                out.line(Blank::Always);
+                let word = match l.kind.value {
+                    LimitKind::Cap => "cap",
+                    LimitKind::Floor => "floor",
+                };
+                keyword(out, "statement ", l.span);
+                out.tok(word, l.kind.span);
+                out.text(" ");
+                out.tok(&literal_text(out, l.amount.span), l.amount.span);
+                out.text(" per month");
+            }
             Item::Test(t) => test(out, t),
         }
     }
@@ -65,7 +77,13 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
     out.line(Blank::Always);
     keyword(out, "input ", decl.span);
     out.tok(&decl.name.name, decl.name.span);
-    open_brace(out, decl.name.span.end);
+    let mut brace_after = decl.name.span.end;
+    if let Some(span) = decl.ignores_others {
+        out.text(" ");
+        out.tok("ignoring other columns", span);
+        brace_after = span.end;
+    }
+    open_brace(out, brace_after);
     let roles = |c: &ColumnDecl| {
         c.roles
             .iter()
@@ -78,8 +96,16 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
             .join(" ")
     };
     let role_width = decl.columns.iter().map(|c| width(&roles(c))).max().unwrap_or(0);
-    let name_width = decl.columns.iter().map(|c| width(&c.name.name) + 1).max().unwrap_or(0);
-    for c in &decl.columns {
+    let heads: Vec<String> = decl
+        .columns
+        .iter()
+        .map(|c| match &c.label {
+            Some(l) => format!("{} {}:", c.name.name, literal_text(out, l.span)),
+            None => format!("{}:", c.name.name),
+        })
+        .collect();
+    let name_width = heads.iter().map(|h| width(h)).max().unwrap_or(0);
+    for (c, head) in decl.columns.iter().zip(&heads) {
         out.line(Blank::Keep);
         let r = roles(c);
         if role_width > 0 {
@@ -89,7 +115,11 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
                 None => out.text(&text),
             }
         }
-        out.tok(&pad(&format!("{}:", c.name.name), name_width + 1), c.name.span);
+        let name_span = match &c.label {
+            Some(l) => c.name.span.to(l.span),
+            None => c.name.span,
+        };
+        out.tok(&pad(head, name_width + 1), name_span);
         out.tok(&c.ty.name, c.ty.span);
         if let Some(least) = &c.at_least {
             out.text(" >= ");
@@ -102,6 +132,10 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
                     out.text(", ");
                 }
                 out.tok(out.source(v.span), v.span);
+                if let Some(Some(label)) = c.value_labels.get(i) {
+                    out.text(" as ");
+                    out.tok(out.source(label.span), label.span);
+                }
             }
             out.text("]");
         }

@@ -11,7 +11,8 @@ use crate::value::Value;
 
 pub fn check(plan: &Plan) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for c in &plan.components {
+    // The statement cap's line is negative by design: it is the cut.
+    for c in plan.components.iter().filter(|c| !c.limits_statement) {
         let floored = c.floor.as_ref().is_some_and(|f| !can_be_negative(plan, c, f));
         if floored || !can_be_negative(plan, c, &c.pay) {
             continue;
@@ -26,6 +27,8 @@ fn can_be_negative(plan: &Plan, c: &Component, e: &Expr) -> bool {
     match &e.node {
         Node::Const(Value::Number(n)) => *n < Decimal::ZERO,
         Node::Const(_) | Node::PayeeId => false,
+        // Only the statement's limits read it; they are never reported (see `check`).
+        Node::StatementSoFar => false,
         // A ledger value of a numeric column can be negative (a refund, a correction).
         Node::Column(_) | Node::Lookup(_) | Node::PayeeAttr(_) => e.ty.is_numeric(),
         Node::Let(i) => c.lets.get(*i).is_some_and(|l| neg(&l.value)),

@@ -245,7 +245,8 @@ pub fn build(
     lang: Lang,
 ) -> Result<Reports, Error> {
     let scale = crate::report::total_scale(plan);
-    let attr_cols = plan.payee_columns();
+    // Roster headers and values by their labels, when the policy gives them.
+    let attr_cols = plan.payee_column_labels();
     let this_month: Vec<_> = result.statements.iter().filter(|s| s.period == month).collect();
     // Each payee's months up to the report's, in one pass (not one pass per payee).
     let mut trends: HashMap<&Arc<str>, Vec<(Period, Decimal)>> = HashMap::new();
@@ -292,7 +293,7 @@ pub fn build(
         let trend = trends.get(&s.payee).cloned().unwrap_or_default();
         let attrs = attr_cols
             .iter()
-            .map(|(i, n)| (n.clone(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()))
+            .map(|(i, n)| (n.clone(), s.attrs.get(*i).map(|v| plan.payee_value_label(*i, v)).unwrap_or_default()))
             .collect();
         payees.push(PayeeReport { payee: s.payee.clone(), attrs, month, figures, lines, total: s.total, next, trend });
     }
@@ -303,7 +304,7 @@ pub fn build(
         .map(|s| {
             let attrs = attr_cols
                 .iter()
-                .map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default())
+                .map(|(i, _)| s.attrs.get(*i).map(|v| plan.payee_value_label(*i, v)).unwrap_or_default())
                 .collect();
             let basis =
                 basis_metrics.iter().map(|i| s.metrics.get(*i).and_then(crate::value::Value::as_number)).collect();

@@ -57,6 +57,39 @@ impl Plan {
         }
     }
 
+    /// A column's display label, or its name when it has none.
+    pub fn label_of_column(&self, input: usize, column: usize) -> String {
+        let col = self.inputs.get(input).and_then(|i| i.columns.get(column));
+        col.map_or(String::new(), |c| c.label.clone().unwrap_or_else(|| c.name.clone()))
+    }
+
+    /// A column value's display label (`销售代表` for `sales_rep`), or the value itself.
+    pub fn label_of_value(&self, input: usize, column: usize, value: &str) -> String {
+        self.inputs
+            .get(input)
+            .and_then(|i| i.columns.get(column))
+            .and_then(|c| c.value_labels.iter().find(|(v, _)| v == value))
+            .map_or_else(|| value.to_string(), |(_, l)| l.clone())
+    }
+
+    /// Roster columns shown beside the payee id, by label (as [`Plan::payee_columns`]).
+    pub fn payee_column_labels(&self) -> Vec<(usize, String)> {
+        match self.payee {
+            PayeeSource::Roster { input, .. } => {
+                self.payee_columns().into_iter().map(|(i, _)| (i, self.label_of_column(input, i))).collect()
+            }
+            PayeeSource::Ledger { .. } => Vec::new(),
+        }
+    }
+
+    /// A roster value of the payee as shown in reports: its label, if the policy gives one.
+    pub fn payee_value_label(&self, column: usize, value: &Value) -> String {
+        match self.payee {
+            PayeeSource::Roster { input, .. } => self.label_of_value(input, column, &value.plain()),
+            PayeeSource::Ledger { .. } => value.plain(),
+        }
+    }
+
     /// 1-based policy line of a span, for traces and explanations.
     pub fn line(&self, span: Span) -> usize {
         self.source.line_of(span.start)
@@ -153,6 +186,9 @@ pub struct InputSchema {
     pub key: Option<usize>,
     pub payee: Option<usize>,
     pub period: Option<usize>,
+    /// `ignoring other columns`: a file's columns that are not declared are skipped, not
+    /// refused.
+    pub ignores_others: bool,
     pub span: Span,
 }
 
@@ -168,6 +204,7 @@ impl InputSchema {
         self.key == other.key
             && self.payee == other.payee
             && self.period == other.period
+            && self.ignores_others == other.ignores_others
             && self.columns.len() == other.columns.len()
             && self
                 .columns
@@ -188,6 +225,10 @@ pub struct Column {
     pub ty: ColumnType,
     /// The enumerated values (`in [...]`) a text column may take.
     pub values: Option<Vec<String>>,
+    /// Display label of the column (`team "团队": text`), for reports and tables.
+    pub label: Option<String>,
+    /// Display labels of enumerated values (`"sales_rep" as "销售代表"`): (value, label).
+    pub value_labels: Vec<(String, String)>,
     /// The least value a numeric column may hold (`amount: money >= 0`); below it a row is
     /// rejected. Without it, negative amounts (refunds) are allowed.
     pub at_least: Option<Decimal>,
@@ -275,6 +316,10 @@ pub struct Component {
     pub cap: Option<Expr>,
     pub floor: Option<Expr>,
     pub rounding: Rounding,
+    /// The statement's cap or floor (`statement cap 20_000 per month`), made by the checker
+    /// into the last component: it pays the (negative or positive) adjustment that brings the
+    /// sum of the other components within the limits.
+    pub limits_statement: bool,
     pub span: Span,
 }
 
@@ -313,7 +358,7 @@ impl Expr {
                 | (Node::Aggregate(a), Node::Aggregate(b))
                 | (Node::Lookup(a), Node::Lookup(b))
                 | (Node::PayeeAttr(a), Node::PayeeAttr(b)) => a == b,
-                (Node::PayeeId, Node::PayeeId) => true,
+                (Node::PayeeId, Node::PayeeId) | (Node::StatementSoFar, Node::StatementSoFar) => true,
                 (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && a.same(b),
                 (Node::Abs(a), Node::Abs(b)) => a.same(b),
                 (Node::Round(a, r1), Node::Round(b, r2)) => r1 == r2 && a.same(b),
@@ -347,6 +392,9 @@ pub enum Node {
     PayeeId,
     /// A roster column of the payee.
     PayeeAttr(usize),
+    /// The sum of the statement's components before this one, as rounded (only in the
+    /// statement limits' component).
+    StatementSoFar,
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Vec<Expr>),

@@ -14,7 +14,8 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | Node::Aggregate(_)
         | Node::Lookup(_)
         | Node::PayeeId
-        | Node::PayeeAttr(_) => Vec::new(),
+        | Node::PayeeAttr(_)
+        | Node::StatementSoFar => Vec::new(),
         Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => vec![x],
         Node::Binary(_, a, b) | Node::Default(a, b) => vec![a, b],
         Node::In(x, list) => std::iter::once(&**x).chain(list).collect(),

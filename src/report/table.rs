@@ -11,7 +11,9 @@ use crate::plan::Plan;
 
 pub fn render(plan: &Plan, result: &RunResult) -> String {
     let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
-    let attrs = plan.payee_columns();
+    // Roster columns and values by their labels, when the policy gives them (a terminal
+    // table is read by people; CSV and JSON keep the codes).
+    let attrs = plan.payee_column_labels();
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     let mut header: Vec<String> = vec!["payee".into()];
@@ -27,7 +29,7 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         // Text from the ledgers is shown, never obeyed: ESC, NUL, bidi controls escaped.
         let mut row: Vec<String> = vec![shown(&s.payee, false).into_owned()];
         row.extend(attrs.iter().map(|(i, _)| {
-            shown(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default(), false).into_owned()
+            shown(&s.attrs.get(*i).map(|v| plan.payee_value_label(*i, v)).unwrap_or_default(), false).into_owned()
         }));
         row.push(s.period.to_string());
         row.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));

@@ -36,12 +36,29 @@ pub struct Header {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Rounding(RoundingDecl),
+    StatementLimit(StatementLimit),
     Input(InputDecl),
     Payee(PayeeDecl),
     Table(TableDecl),
     Component(ComponentDecl),
     Metric(MetricDecl),
     Test(TestDecl),
+}
+
+/// `statement cap 20_000 per month`: the most (or, with `floor`, the least) one monthly
+/// statement pays, all components together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementLimit {
+    pub kind: Spanned<LimitKind>,
+    /// A number or an amount (`20_000`, `20_000 CNY`) as written.
+    pub amount: Spanned<Literal>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    Cap,
+    Floor,
 }
 
 /// `metric customers "客户数" monthly = count_distinct(sales.customer)`
@@ -102,6 +119,8 @@ pub struct RoundingDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputDecl {
     pub name: Ident,
+    /// `ignoring other columns`, where it is written: the file may hold undeclared columns.
+    pub ignores_others: Option<Span>,
     pub columns: Vec<ColumnDecl>,
     pub span: Span,
 }
@@ -117,9 +136,13 @@ pub enum ColumnRole {
 pub struct ColumnDecl {
     pub roles: Vec<Spanned<ColumnRole>>,
     pub name: Ident,
+    /// `team "团队": text`: the column's display label.
+    pub label: Option<Spanned<String>>,
     /// The type as written (`money`); `check` turns it into a column type.
     pub ty: Ident,
     pub values: Option<Vec<Spanned<String>>>,
+    /// One per value of `values` (`"sales_rep" as "销售代表"`): its display label, if given.
+    pub value_labels: Vec<Option<Spanned<String>>>,
     /// `>= 0`: the least value a numeric column may hold.
     pub at_least: Option<Spanned<Decimal>>,
     pub span: Span,

@@ -26,8 +26,17 @@ pub fn parse(source: &str) -> Result<Policy, Vec<Problem>> {
     let mut pairs =
         PolicyParser::parse(Rule::policy_file, source).map_err(|e| vec![super::syntax_error::problem(source, &e)])?;
     let file = pairs.next().ok_or_else(|| vec![Problem::new(SyntaxKind::EmptyPolicy, [Span::default()])])?;
-    let mut builder = Builder { problems: Vec::new() };
+    let mut builder = Builder { problems: Vec::new(), source };
     let policy = builder.policy(file);
+    // `10,000,000` is found from both of its groups (each expression's operands are built
+    // apart, so the check cannot see the other): one problem per place and code.
+    let mut seen = Vec::new();
+    builder.problems.retain(|p| {
+        let key = (p.code, p.labels.first().map(|(s, _)| *s));
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     if builder.problems.is_empty() {
         Ok(policy)
     } else {
@@ -78,8 +87,10 @@ fn pratt() -> PrattParser<Rule> {
         .op(Op::prefix(Rule::neg))
 }
 
-struct Builder {
+struct Builder<'s> {
     problems: Vec<Problem>,
+    /// The whole policy, to look around a literal (`10,000` read as `10` and `000`).
+    source: &'s str,
 }
 
 /// Children of a pair without the keyword tokens, which only exist for error messages.
@@ -118,11 +129,18 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::period_kw
             | Rule::expect_kw
             | Rule::within_kw
+            | Rule::ignoring_kw
+            | Rule::other_kw
+            | Rule::columns_kw
+            | Rule::statement_kw
+            | Rule::per_kw
+            | Rule::month_kw
+            | Rule::as_kw
             | Rule::EOI
     )
 }
 
-impl Builder {
+impl Builder<'_> {
     fn policy(&mut self, file: Pair<'_, Rule>) -> Policy {
         let mut inner = children(file);
         let header = match inner.next() {
@@ -150,6 +168,7 @@ impl Builder {
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
         Some(match pair.as_rule() {
             Rule::rounding_decl => Item::Rounding(self.rounding(pair)),
+            Rule::statement_limit => Item::StatementLimit(self.statement_limit(pair)),
             Rule::input_decl => Item::Input(self.input(pair)),
             Rule::payee_decl => {
                 let span = span_of(&pair);
@@ -184,12 +203,34 @@ impl Builder {
         RoundingDecl { mode, step, span }
     }
 
+    fn statement_limit(&mut self, pair: Pair<'_, Rule>) -> StatementLimit {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let kind = match it.next() {
+            Some(p) if p.as_str() == "floor" => Spanned { value: LimitKind::Floor, span: span_of(&p) },
+            Some(p) => Spanned { value: LimitKind::Cap, span: span_of(&p) },
+            None => Spanned { value: LimitKind::Cap, span },
+        };
+        let amount = match it.next() {
+            Some(p) => self.literal(p),
+            None => Spanned { value: Literal::Number(Decimal::ZERO), span },
+        };
+        StatementLimit { kind, amount, span }
+    }
+
     fn input(&mut self, pair: Pair<'_, Rule>) -> InputDecl {
         let span = span_of(&pair);
         let mut it = children(pair);
         let name = ident(it.next());
-        let columns = it.map(|c| self.column(c)).collect();
-        InputDecl { name, columns, span }
+        let mut ignores_others = None;
+        let mut columns = Vec::new();
+        for p in it {
+            match p.as_rule() {
+                Rule::ignoring_others => ignores_others = Some(span_of(&p)),
+                _ => columns.push(self.column(p)),
+            }
+        }
+        InputDecl { name, ignores_others, columns, span }
     }
 
     fn column(&mut self, pair: Pair<'_, Rule>) -> ColumnDecl {
@@ -197,6 +238,8 @@ impl Builder {
         let mut roles = Vec::new();
         let mut idents = Vec::new();
         let mut values = None;
+        let mut value_labels = Vec::new();
+        let mut label = None;
         let mut at_least = None;
         for p in children(pair) {
             match p.as_rule() {
@@ -209,8 +252,15 @@ impl Builder {
                     span: span_of(&p),
                 }),
                 Rule::ident => idents.push(ident(Some(p))),
+                Rule::string => label = Some(self.string(Some(p))),
                 Rule::enum_values => {
-                    values = Some(children(p).map(|s| self.string(Some(s))).collect());
+                    let mut list = Vec::new();
+                    for v in children(p) {
+                        let mut it = children(v);
+                        list.push(self.string(it.next()));
+                        value_labels.push(it.next().map(|l| self.string(Some(l))));
+                    }
+                    values = Some(list);
                 }
                 Rule::at_least => {
                     let at = span_of(&p);
@@ -222,7 +272,7 @@ impl Builder {
         let mut idents = idents.into_iter();
         let name = ident_or_empty(idents.next(), span);
         let ty = ident_or_empty(idents.next(), span);
-        ColumnDecl { roles, name, ty, values, at_least, span }
+        ColumnDecl { roles, name, label, ty, values, value_labels, at_least, span }
     }
 
     fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {
@@ -400,9 +450,10 @@ impl Builder {
         // pours what it found into one shared list (a RefCell, borrowed one call at a time),
         // merged into `self` afterwards.
         let problems = std::cell::RefCell::new(Vec::new());
+        let source = self.source;
         let expr = pratt
             .map_primary(|p| {
-                let mut b = Builder { problems: Vec::new() };
+                let mut b = Builder { problems: Vec::new(), source };
                 let e = b.operand(pratt, p);
                 problems.borrow_mut().extend(b.problems);
                 e
@@ -414,7 +465,7 @@ impl Builder {
             })
             .map_postfix(|lhs, op| {
                 let span = lhs.span.to(span_of(&op));
-                let mut b = Builder { problems: Vec::new() };
+                let mut b = Builder { problems: Vec::new(), source };
                 let list = children(op).map(|e| b.expr(e)).collect();
                 problems.borrow_mut().extend(b.problems);
                 Expr { kind: ExprKind::In { value: Box::new(lhs), list }, span }
@@ -562,6 +613,7 @@ impl Builder {
     }
 
     fn decimal(&mut self, text: &str, span: Span) -> Decimal {
+        self.check_thousands_comma(text, span);
         let cleaned: String = text.chars().filter(|c| *c != '_').collect();
         match Decimal::from_str_exact(&cleaned) {
             Ok(d) => d,
@@ -570,6 +622,25 @@ impl Builder {
                 Decimal::ZERO
             }
         }
+    }
+
+    /// `min(x, 10,000)` parses, as three values (`x`, `10`, `000`): a group of three digits
+    /// right after a digit and a comma is a number grouped by commas, refused as in
+    /// `cap 10,000` (where the grammar stops at the comma).
+    fn check_thousands_comma(&mut self, text: &str, span: Span) {
+        let before = self.source.get(..span.start).unwrap_or("");
+        let group = text.trim_end_matches('%');
+        let grouped = group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit());
+        if !grouped || !before.ends_with(',') || !before.trim_end_matches(',').ends_with(|c: char| c.is_ascii_digit()) {
+            return;
+        }
+        let (start, end) = super::syntax_error::grouped_number(self.source, span.start.saturating_sub(1));
+        let span = Span::new(start, end);
+        if self.problems.iter().any(|p| p.labels.first().is_some_and(|(s, _)| *s == span)) {
+            return;
+        }
+        let text = self.source.get(start..end).unwrap_or("").to_string();
+        self.problems.push(Problem::new(SyntaxKind::ThousandsComma { text }, [span]));
     }
 
     fn percent(&mut self, text: &str, span: Span) -> Decimal {

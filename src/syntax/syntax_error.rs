@@ -15,6 +15,19 @@ pub fn problem(source: &str, error: &pest::error::Error<Rule>) -> Problem {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
+    if let Some((kind, span)) = natural_mistake(source, start) {
+        return Problem::new(kind, [span]);
+    }
+    // `cap 20_000` among the declarations: a cap on the whole statement, written as a
+    // component's.
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        let word: String = source.get(start..).unwrap_or("").chars().take_while(|c| c.is_alphanumeric()).collect();
+        let top_level = positives.contains(&Rule::statement_limit) || positives.contains(&Rule::statement_kw);
+        if top_level && (word == "cap" || word == "floor") {
+            let span = Span::new(start, start + word.len());
+            return Problem::new(SyntaxKind::LimitOutsideComponent { word }, [span]);
+        }
+    }
     let found = found_at(source, start);
     let end = if end > start { end } else { start + found.len().max(1).min(source.len().saturating_sub(start)) };
     let span = Span::new(start, end.max(start));
@@ -23,6 +36,59 @@ pub fn problem(source: &str, error: &pest::error::Error<Rule>) -> Problem {
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
     };
     Problem::new(SyntaxKind::Unexpected { found, expected, hint }, [span])
+}
+
+/// Where pest stopped at one of the mistakes people make most (a thousands comma, `&&`, `4%
+/// of`, `4 %`, `500 元`): that mistake's own kind, with the span to point at.
+fn natural_mistake(source: &str, at: usize) -> Option<(SyntaxKind, Span)> {
+    let rest = source.get(at..)?;
+    let before = source.get(..at)?;
+    let before_trimmed = before.trim_end_matches([' ', '\t', '\u{3000}']);
+    let next = rest.chars().next()?;
+    // `20,000`: the number before the comma, and three digits right after it.
+    if next == ',' {
+        let digits_after = rest.get(1..).unwrap_or("").chars().take_while(char::is_ascii_digit).count();
+        if before.ends_with(|c: char| c.is_ascii_digit()) && digits_after == 3 {
+            let (start, end) = grouped_number(source, at);
+            let text = source.get(start..end).unwrap_or("").to_string();
+            return Some((SyntaxKind::ThousandsComma { text }, Span::new(start, end)));
+        }
+    }
+    for (written, word) in [("&&", "and"), ("||", "or"), ("&", "and"), ("|", "or")] {
+        if rest.starts_with(written) {
+            let kind = SyntaxKind::SymbolForWord { written: written.to_string(), word };
+            return Some((kind, Span::new(at, at + written.len())));
+        }
+    }
+    // `4% of x`: pest stops at `of`, after a percentage.
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if word == "of" && before_trimmed.ends_with('%') {
+        let start = before_trimmed.rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_' || c == '%'));
+        let start = start.map_or(0, |i| i + 1);
+        let rate = source.get(start..before_trimmed.len()).unwrap_or("").to_string();
+        return Some((SyntaxKind::PercentOf { rate }, Span::new(at, at + 2)));
+    }
+    // `4 %`: a number, spaces, then the percent sign.
+    if next == '%' && before_trimmed.len() < before.len() && before_trimmed.ends_with(|c: char| c.is_ascii_digit()) {
+        let start = before_trimmed.rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_')).map_or(0, |i| i + 1);
+        let number = source.get(start..before_trimmed.len()).unwrap_or("").to_string();
+        return Some((SyntaxKind::SpaceBeforePercent { number }, Span::new(start, at + 1)));
+    }
+    // `500 元`, `¥500`, `500元`: a currency's sign or word where the language has none.
+    const SIGNS: [&str; 8] = ["元", "块", "圆", "¥", "￥", "$", "€", "£"];
+    if let Some(sign) = SIGNS.iter().find(|s| rest.starts_with(**s)) {
+        let kind = SyntaxKind::CurrencySign { sign: (*sign).to_string() };
+        return Some((kind, Span::new(at, at + sign.len())));
+    }
+    None
+}
+
+/// The digits, commas and point around a comma at `at` (`20,000.50`), as byte offsets.
+pub fn grouped_number(source: &str, at: usize) -> (usize, usize) {
+    let is_part = |c: char| c.is_ascii_digit() || c == ',' || c == '.' || c == '_';
+    let start = source.get(..at).unwrap_or("").rfind(|c: char| !is_part(c)).map_or(0, |i| i + 1);
+    let end = source.get(at..).unwrap_or("").find(|c: char| !is_part(c)).map_or(source.len(), |i| at + i);
+    (start, end.max(start))
 }
 
 /// The word (or symbol) at a byte offset, for "unexpected `x`".
@@ -95,6 +161,8 @@ fn hint(positives: &[Rule]) -> Option<SyntaxHint> {
         Some(SyntaxHint::Declaration)
     } else if has(Rule::pay_stmt) || has(Rule::let_stmt) {
         Some(SyntaxHint::Statement)
+    } else if has(Rule::per_kw) || has(Rule::month_kw) || has(Rule::limit_kind) {
+        Some(SyntaxHint::StatementLimit)
     } else if has(Rule::percent) {
         Some(SyntaxHint::Percent)
     } else {
@@ -201,5 +269,16 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::period_kw => "`period`",
         Rule::expect_kw => "`expect`",
         Rule::within_kw => "`within`",
+        Rule::ignoring_others => "`ignoring other columns`",
+        Rule::ignoring_kw => "`ignoring`",
+        Rule::other_kw => "`other`",
+        Rule::columns_kw => "`columns`",
+        Rule::statement_limit => "`statement cap` or `statement floor`",
+        Rule::limit_kind => "`cap` or `floor`",
+        Rule::statement_kw => "`statement`",
+        Rule::per_kw => "`per`",
+        Rule::month_kw => "`month`",
+        Rule::enum_value => "a quoted value",
+        Rule::as_kw => "`as`",
     }
 }

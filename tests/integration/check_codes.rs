@@ -41,6 +41,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("27-missing-brace-at-end-of-file.policy", &["E0002"]),
     // Mistakes in test blocks, found while checking: the tools' codes.
     ("28-test-block-mistakes.policy", &["E0504", "E0507", "E0502"]),
+    ("29-thousands-comma.policy", &["E0010"]),
+    ("30-let-without-unit.policy", &["E0163"]),
+    ("31-statement-cap-twice.policy", &["E0161"]),
 ];
 
 #[test]

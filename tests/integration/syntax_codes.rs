@@ -97,6 +97,12 @@ fn each_syntax_problem_has_its_code() {
         (format!("{HEAD}component c monthly {{\n  pay 5% * sum(sales.amount\n}}\n"), "E0002"),
         (component("sum(sales.amount) +"), "E0001"),
         (component("1 CNY # \u{202E}"), "E0009"),
+        (component("20,000"), "E0010"),
+        (format!("{HEAD}component c monthly {{\n  when 1 = 1 && 2 = 2\n  pay 1\n}}\n"), "E0011"),
+        (component("4% of sum(sales.amount)"), "E0012"),
+        (component("4 % * sum(sales.amount)"), "E0013"),
+        (component("500 元"), "E0014"),
+        (format!("{HEAD}cap 20_000\n"), "E0015"),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (i, (text, want)) in cases.iter().enumerate() {
@@ -110,7 +116,7 @@ fn each_syntax_problem_has_its_code() {
     }
     let registered: Vec<&str> =
         commission::diagnostics::code::all().map(|c| c.id).filter(|id| is_syntax_code(id)).collect();
-    assert_eq!(registered.len(), 9, "{registered:?}");
+    assert_eq!(registered.len(), 15, "{registered:?}");
     for code in registered {
         assert_explained(code);
     }
