@@ -19,6 +19,7 @@ pub mod fmt;
 pub mod generate;
 pub mod lang;
 pub mod lint;
+pub mod lsp;
 pub mod money;
 pub mod performance;
 pub mod period;

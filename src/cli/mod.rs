@@ -11,6 +11,7 @@ mod explain_code;
 mod fmt;
 mod generate;
 mod inputs;
+mod lsp;
 pub(crate) mod output;
 mod performance;
 mod revision;
@@ -99,6 +100,10 @@ enum Command {
     /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
     #[command(after_help = EXIT_CODES)]
     Generate(generate::GenerateArgs),
+    /// Serve editors as a language server over standard input and output (diagnostics, hover,
+    /// go to definition, completion, formatting, a code lens that runs the tests)
+    #[command(after_help = EXIT_CODES)]
+    Lsp(lsp::LspArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -121,6 +126,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args).map(|()| 0),
         Command::Budget(args) => budget::run(args).map(|()| 0),
         Command::Generate(args) => generate::run(args).map(|()| 0),
+        Command::Lsp(args) => lsp::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,7 +4,7 @@
 //! - [`TestKind`] (`E0501`-`E0512`): mistakes in a policy's `test` blocks, found when the
 //!   policy is checked. They are problems of the policy ([`Problem`](super::Problem)s with
 //!   labelled spans, exit code 1), like the checker's.
-//! - [`ToolKind`] (`E0513`-`E0518`, `E0520`-`E0524`): what `curve`, `diff`, `budget`, `report` and `generate` refuse once
+//! - [`ToolKind`] (`E0513`-`E0518`, `E0520`-`E0524`, `E0555`): what `curve`, `diff`, `budget`, `report` and `generate` refuse once
 //!   the policy is fine: a plan they cannot chart or measure, two plans they cannot compare,
 //!   totals they cannot add exactly. They point at no span ([`DataError`](super::DataError)s,
 //!   exit code 2).
@@ -133,6 +133,8 @@ pub enum ToolKind {
     CurveBaseOutOfRange { max: String },
     /// `curve`: the payout at `base` is beyond `max` in size.
     CurvePayoutTooLarge { base: String, max: String },
+    /// `lsp`: the connection to the editor failed (the editor's words or the reader's).
+    LanguageServerConnection { error: String },
 }
 
 impl Kind for ToolKind {
@@ -175,6 +177,11 @@ impl Kind for ToolKind {
             CurvePayoutTooLarge { base, max } => {
                 Described::new("E0524", format!("at a base of {base} the component pays more than ±{max}"))
                     .help("chart a smaller range of bases, or check the plan's brackets and amounts")
+            }
+            LanguageServerConnection { error } => {
+                Described::new("E0555", format!("the language server lost its editor: {error}")).help(
+                    "`commission lsp` is started by an editor, which speaks the language server protocol on its standard input and output",
+                )
             }
         }
     }
@@ -405,5 +412,17 @@ chart's scales, cliffs and effective rates are computed from the payouts, exactl
 that large is almost always a mistyped bracket or amount.
 
 What to do: chart a smaller range of bases, or check the brackets and amounts of the plan.",
+    },
+    Code {
+        id: "E0555",
+        title: "the language server lost its editor",
+        explanation: "\
+`commission lsp` is a language server: an editor starts it and speaks the language server
+protocol with it over its standard input and output. The connection broke: the editor
+closed it without asking the server to shut down, or sent something that is not the
+protocol (for example, when `commission lsp` is typed in a terminal).
+
+What to do: let the editor start the server (the VS Code extension in `editors/vscode`
+does); if the editor's log shows this after a crash, restart the editor's language client.",
     },
 ];

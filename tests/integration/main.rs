@@ -23,6 +23,7 @@ mod ledger_reading;
 mod ledgers;
 mod limits;
 mod lints;
+mod lsp;
 mod message_formats;
 mod output_safety;
 mod policy_tests;

@@ -1,0 +1,273 @@
+//! `commission lsp` through its protocol: the real binary, started as an editor starts it,
+//! sent a whole session at once on standard input (the server answers in order), its
+//! answers read back from standard output.
+//!
+//! The document has Chinese names before the places asserted, so a position counted in
+//! bytes or characters instead of UTF-16 units would be off. Every position below is
+//! counted by hand from the text (0-based lines and UTF-16 columns; a CJK character is one
+//! unit, three bytes).
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+/// Line 13 has the typo `amout`; line 14 is `pay 3%*月销售`, which `fmt` spaces out.
+const WITH_TYPO: &str = r#"# 提成方案
+policy "p" version "1" currency CNY
+
+input sales {
+  key    id:      text
+  period date:    date
+  payee  manager: text
+         amount:  money
+}
+
+payee sales.manager
+
+component 提成 "销售提成" monthly {
+  let 月销售 = sum(sales.amout)
+  pay 3%*月销售
+}
+
+test "3% of 1,000.00" {
+  period 2026-01
+  sales {
+    id, date,       manager, amount
+    T1, 2026-01-05, A1,      1000.00
+  }
+  # 3% of 1,000.00 = 30.00
+  expect A1 提成 = 30.00
+}
+"#;
+
+const URI: &str = "file:///work/plan.policy";
+const WRONG_URI: &str = "file:///work/wrong.policy";
+
+fn frame(message: &Value) -> Vec<u8> {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+fn request(id: u64, method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+}
+
+fn notification(method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "method": method, "params": params})
+}
+
+fn at(uri: &str, line: u32, character: u32) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}})
+}
+
+/// Runs a session: `initialize`, `initialized`, the messages given, `shutdown`, `exit`.
+/// Returns every message the server wrote, and checks that it exited with 0.
+fn session(messages: &[Value]) -> Vec<Value> {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("commission"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = Vec::new();
+    input.extend(frame(&request(0, "initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}))));
+    input.extend(frame(&notification("initialized", json!({}))));
+    for message in messages {
+        input.extend(frame(message));
+    }
+    input.extend(frame(&request(999, "shutdown", Value::Null)));
+    input.extend(frame(&notification("exit", Value::Null)));
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let mut out = Vec::new();
+    child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let mut messages = Vec::new();
+    let mut rest = out.as_slice();
+    while !rest.is_empty() {
+        let text = std::str::from_utf8(rest).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let length: usize = head.strip_prefix("Content-Length: ").unwrap().trim().parse().unwrap();
+        messages.push(serde_json::from_str(&body[..length]).unwrap());
+        rest = &rest[head.len() + 4 + length..];
+    }
+    messages
+}
+
+fn response(messages: &[Value], id: u64) -> &Value {
+    let found = messages.iter().find(|m| m["id"] == json!(id) && m.get("method").is_none());
+    let found = found.unwrap_or_else(|| panic!("no response {id} in {messages:#?}"));
+    assert!(found.get("error").is_none(), "{found}");
+    &found["result"]
+}
+
+fn published(messages: &[Value], uri: &str) -> Vec<Value> {
+    messages
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .map(|m| m["params"]["diagnostics"].clone())
+        .collect()
+}
+
+fn open(uri: &str, text: &str) -> Value {
+    notification(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "commission-policy", "version": 1, "text": text}}),
+    )
+}
+
+fn change(uri: &str, version: i32, text: &str) -> Value {
+    notification(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+    )
+}
+
+#[test]
+fn a_typo_is_diagnosed_and_names_are_hovered_defined_completed_and_formatted() {
+    let fixed = WITH_TYPO.replace("amout", "amount");
+    let messages = session(&[
+        open(URI, WITH_TYPO),
+        change(URI, 2, &fixed),
+        request(1, "textDocument/hover", at(URI, 14, 10)),
+        request(2, "textDocument/definition", at(URI, 14, 10)),
+        request(3, "textDocument/hover", at(URI, 13, 24)),
+        request(4, "textDocument/hover", at(URI, 24, 12)),
+        request(5, "textDocument/definition", at(URI, 24, 12)),
+        request(6, "textDocument/completion", at(URI, 13, 22)),
+        request(7, "textDocument/completion", at(URI, 14, 9)),
+        request(
+            8,
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        ),
+    ]);
+    let initialized = response(&messages, 0);
+    assert_eq!(initialized["capabilities"]["textDocumentSync"], json!(1), "full synchronisation");
+
+    let diagnostics = published(&messages, URI);
+    assert_eq!(diagnostics.len(), 2, "one publication per version: {diagnostics:#?}");
+    // `  let 月销售 = sum(sales.` is 6 + 3 + 13 = 22 units; `amout` is 5 more.
+    let typo = &diagnostics[0];
+    assert_eq!(typo.as_array().unwrap().len(), 1, "{typo:#?}");
+    assert_eq!(typo[0]["code"], "E0119");
+    assert_eq!(typo[0]["severity"], 1, "an error");
+    assert_eq!(typo[0]["range"], range((13, 22), (13, 27)));
+    assert!(typo[0]["message"].as_str().unwrap().contains("did you mean `amount`?"), "{typo:#?}");
+    // Fixed, the policy checks; `check`'s warning C0007 (the pay can be negative) points at
+    // `3%*月销售`: after `  pay ` (6 units), 3 + 3 units long.
+    let fixed_diagnostics = &diagnostics[1];
+    assert_eq!(fixed_diagnostics.as_array().unwrap().len(), 1, "{fixed_diagnostics:#?}");
+    assert_eq!(fixed_diagnostics[0]["code"], "C0007");
+    assert_eq!(fixed_diagnostics[0]["severity"], 2, "a warning");
+    assert_eq!(fixed_diagnostics[0]["range"], range((14, 6), (14, 12)));
+
+    // `月销售` on line 14 starts after `  pay 3%*` (9 units): a money `let`.
+    let hover = response(&messages, 1);
+    assert_eq!(hover["range"], range((14, 9), (14, 12)));
+    assert_eq!(hover["contents"]["value"], "**let** `月销售` in `提成`: money (CNY)");
+    // Its declaration: `  let ` is 6 units.
+    let definition = response(&messages, 2);
+    assert_eq!(definition["uri"], URI);
+    assert_eq!(definition["range"], range((13, 6), (13, 9)));
+
+    // `amount` in `sales.amount` (22..28 on line 13): a money column.
+    let hover = response(&messages, 3);
+    assert_eq!(hover["range"], range((13, 22), (13, 28)));
+    assert_eq!(hover["contents"]["value"], "**column** `sales.amount`: money (CNY)");
+
+    // `  expect A1 ` is 12 units: the component `提成`, declared on line 12 after `component `.
+    let hover = response(&messages, 4);
+    assert_eq!(hover["contents"]["value"], "**component** `提成` \"销售提成\", monthly: pays money (CNY)");
+    assert_eq!(response(&messages, 5)["range"], range((12, 10), (12, 12)));
+
+    // After `sales.`: the input's four columns, in declaration order.
+    let labels = |result: &Value| -> Vec<String> {
+        result.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(labels(response(&messages, 6)), ["id", "date", "manager", "amount"]);
+    // In the `pay` line: the input, the component, its `let`, functions and keywords.
+    let everything = labels(response(&messages, 7));
+    for expected in ["sales", "提成", "月销售", "sum", "tiers", "if"] {
+        assert!(everything.iter().any(|l| l == expected), "no `{expected}` in {everything:?}");
+    }
+    assert!(!everything.iter().any(|l| l == "amount"), "columns only after `sales.`: {everything:?}");
+
+    // One edit over the whole text (26 lines and the final line break: up to line 26,
+    // column 0) that spaces out `3%*月销售`, and nothing else.
+    let edits = response(&messages, 8);
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits:#?}");
+    assert_eq!(edits[0]["range"], range((0, 0), (26, 0)));
+    assert_eq!(edits[0]["newText"], fixed.replace("3%*月销售", "3% * 月销售"));
+}
+
+#[test]
+fn a_code_lens_runs_the_policys_tests() {
+    let fixed = WITH_TYPO.replace("amout", "amount");
+    // 3% of 1,000.00 is 30.00, not 31.00: this copy's test fails.
+    let wrong = fixed.replace("= 30.00", "= 31.00");
+    let messages = session(&[
+        open(URI, &fixed),
+        open(WRONG_URI, &wrong),
+        request(1, "textDocument/codeLens", json!({"textDocument": {"uri": URI}})),
+        request(
+            2,
+            "workspace/executeCommand",
+            json!({"command": "commission.runTests", "arguments": [URI, "3% of 1,000.00"]}),
+        ),
+        request(3, "workspace/executeCommand", json!({"command": "commission.runTests", "arguments": [WRONG_URI]})),
+    ]);
+    let initialized = response(&messages, 0);
+    assert_eq!(initialized["capabilities"]["executeCommandProvider"]["commands"], json!(["commission.runTests"]));
+    // One lens, on the `test` line (17), running that test.
+    let lenses = response(&messages, 1);
+    assert_eq!(lenses.as_array().unwrap().len(), 1, "{lenses:#?}");
+    assert_eq!(lenses[0]["range"]["start"], json!({"line": 17, "character": 0}));
+    assert_eq!(lenses[0]["command"]["command"], "commission.runTests");
+    assert_eq!(lenses[0]["command"]["arguments"], json!([URI, "3% of 1,000.00"]));
+
+    let passed = response(&messages, 2);
+    assert_eq!((passed["passed"].clone(), passed["failed"].clone()), (json!(1), json!(0)), "{passed:#?}");
+    let failed = response(&messages, 3);
+    assert_eq!((failed["passed"].clone(), failed["failed"].clone()), (json!(0), json!(1)), "{failed:#?}");
+    assert_eq!(failed["tests"][0]["line"], 18, "the policy line of the test (1-based)");
+    assert_eq!(failed["tests"][0]["failures"], json!(["A1 提成: expected 31.00, got 30.00"]));
+    // The editor is told too: information when all passed, an error when one failed.
+    let shown: Vec<(Value, String)> = messages
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage")
+        .map(|m| (m["params"]["type"].clone(), m["params"]["message"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert_eq!(shown[0], (json!(3), "commission test: 1 passed, 0 failed".to_string()));
+    assert_eq!(shown[1].0, json!(1));
+    assert!(shown[1].1.contains("expected 31.00, got 30.00"), "{shown:?}");
+}
+
+#[test]
+fn input_that_is_not_the_protocol_stops_the_server_with_e0555() {
+    for input in ["hello\r\n\r\n", ""] {
+        let output = Command::new(assert_cmd::cargo::cargo_bin("commission"))
+            .args(["--message-format", "json", "lsp"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child.stdin.take().unwrap().write_all(input.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "input {input:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let error: Value = serde_json::from_str(stderr.trim()).unwrap();
+        assert_eq!(error["code"], "E0555", "input {input:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "input {input:?}");
+    }
+}
