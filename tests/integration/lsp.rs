@@ -271,3 +271,23 @@ fn input_that_is_not_the_protocol_stops_the_server_with_e0555() {
         assert!(output.stdout.is_empty(), "input {input:?}");
     }
 }
+
+/// The VS Code extension starts this server: its manifest is JSON that names the client
+/// script, which starts `commission lsp` for the language the manifest declares, and keeps
+/// the grammar. (`node --check editors/vscode/extension.js` checks the script's syntax;
+/// the tests do not need Node.)
+#[test]
+fn the_vscode_extension_starts_commission_lsp() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(folder.join("package.json")).unwrap()).unwrap();
+    let main = manifest["main"].as_str().unwrap();
+    let script = std::fs::read_to_string(folder.join(main)).unwrap();
+    assert!(script.contains("args: ['lsp']"), "the client starts `commission lsp`");
+    assert!(script.contains("require('vscode-languageclient/node')"));
+    assert!(manifest["dependencies"]["vscode-languageclient"].is_string());
+    let language = manifest["contributes"]["languages"][0]["id"].as_str().unwrap();
+    assert_eq!(manifest["activationEvents"], json!([format!("onLanguage:{language}")]));
+    assert!(script.contains(&format!("language: '{language}'")), "the client serves the declared language");
+    let grammar = manifest["contributes"]["grammars"][0]["path"].as_str().unwrap();
+    assert!(folder.join(grammar).is_file(), "the highlighting stays");
+}
