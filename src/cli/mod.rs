@@ -23,8 +23,10 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commission::diagnostics::{Error, MessageFormat};
+use commission::diagnostics::{DataError, Error, MessageFormat};
+use commission::project::Project;
 pub(crate) use output::{emit, emit_in_place, emit_with};
+use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -41,6 +43,11 @@ struct Cli {
     /// screen readers and logs) or json (one object per line, for editors and programs)
     #[arg(long, global = true, value_enum, default_value = "human")]
     message_format: MessageFormatArg,
+    /// The project file binding inputs to ledgers and giving the default range (default: a
+    /// `commission.toml` in the current folder or the nearest folder above it, up to the top
+    /// of the git repository)
+    #[arg(long, global = true, value_name = "FILE")]
+    project: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,6 +59,36 @@ enum MessageFormatArg {
 
 /// The `--message-format` of this run, set once before any command starts.
 static MESSAGE_FORMAT: OnceLock<MessageFormat> = OnceLock::new();
+
+/// The `--project` of this run, set once before any command starts.
+static PROJECT_FLAG: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// The project file, read the first time a command needs it (commands that read no ledger
+/// never read it, so a broken one does not stop `fmt` or `check`).
+static PROJECT: OnceLock<Result<Option<Project>, DataError>> = OnceLock::new();
+
+/// The project file of this run: the one `--project` names, else the one found upward from
+/// the current folder, else none.
+fn project() -> Result<Option<&'static Project>, Error> {
+    let loaded = PROJECT.get_or_init(|| match PROJECT_FLAG.get().and_then(Option::as_ref) {
+        Some(path) => {
+            output::note_input(path);
+            Project::load(path).map(Some)
+        }
+        None => {
+            let here = std::env::current_dir().unwrap_or_default();
+            let found = Project::find(&here);
+            if let Ok(Some(project)) = &found {
+                output::note_input(&project.path);
+            }
+            found
+        }
+    });
+    match loaded {
+        Ok(project) => Ok(project.as_ref()),
+        Err(error) => Err(error.clone().into()),
+    }
+}
 
 fn message_format() -> MessageFormat {
     MESSAGE_FORMAT.get().copied().unwrap_or_default()
@@ -108,6 +145,7 @@ pub fn main() -> ExitCode {
         MessageFormatArg::Plain => MessageFormat::Plain,
         MessageFormatArg::Json => MessageFormat::Json,
     });
+    let _ = PROJECT_FLAG.set(cli.project);
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
