@@ -45,7 +45,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
                     warnings.warnings(),
                     if warnings.warnings() == 1 { "" } else { "s" }
                 );
-                let _ = std::io::stdout().write_all(line.as_bytes());
+                super::output::print(&line);
             }
             Err(error) => {
                 let _ = std::io::stderr().write_all(super::render_error(&error).as_bytes());

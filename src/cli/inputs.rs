@@ -17,7 +17,8 @@ use commission::suggest;
 #[derive(clap::Args)]
 pub struct LedgerArgs {
     /// Bind a declared input to a ledger: NAME=PATH (repeat for each input). PATH is a CSV
-    /// file, or an .xlsx workbook (its first visible sheet, or PATH#SHEET)
+    /// file, an .xlsx workbook (its first visible sheet, or PATH#SHEET), or `-` for CSV on
+    /// standard input (one input at most). Overrides the project file's binding
     #[arg(long, value_name = "NAME=PATH")]
     pub data: Vec<String>,
     /// Encoding of the CSV ledgers: utf-8 (default) or gbk (GB18030, as Excel saves CSV on a
@@ -190,7 +191,20 @@ pub fn bind_shared(
             }
         }
     }
-    for (_, path, _) in &bindings {
+    // `-` is standard input, which can be read once: one input at most.
+    let piped: Vec<&str> = bindings.iter().filter(|(_, path, _)| path == "-").map(|(name, _, _)| *name).collect();
+    let stdin = match piped.as_slice() {
+        [] => None,
+        [_] => Some(read_stdin()?),
+        [first, second, ..] => {
+            return Err(DataError::of(
+                format!("--data {second}=-"),
+                IoKind::StdinTwice { first: first.to_string(), second: second.to_string() },
+            )
+            .into())
+        }
+    };
+    for (_, path, _) in bindings.iter().filter(|(_, path, _)| path != "-") {
         // `PATH#SHEET` reads PATH: either way, no output may replace the file.
         super::output::note_input(std::path::Path::new(path));
         if let Some((file, _)) = path.rsplit_once('#') {
@@ -213,7 +227,11 @@ pub fn bind_shared(
                         .or(all)
                         .or(*own)
                         .unwrap_or(TextEncoding::Utf8);
-                    InputFile { input, source: LedgerSource::from_spec(path, encoding) }
+                    let source = match &stdin {
+                        Some(bytes) if path == "-" => LedgerSource::Stdin { bytes: bytes.clone(), encoding },
+                        _ => LedgerSource::from_spec(path, encoding),
+                    };
+                    InputFile { input, source }
                 })
             })
             .collect();
@@ -231,6 +249,15 @@ pub fn bind_shared(
         out.push(files);
     }
     Ok(out)
+}
+
+/// Standard input, read whole (a command may read a ledger more than once).
+fn read_stdin() -> Result<std::sync::Arc<[u8]>, Error> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|e| {
+        DataError::of(commission::data::source::STDIN, IoKind::CannotReadStdin { error: e.to_string() })
+    })?;
+    Ok(bytes.into())
 }
 
 /// A project's ledger path as messages show it: from the current folder when the file is

@@ -172,6 +172,16 @@ pub enum IoKind {
     BadProjectRange {
         what: String,
     },
+
+    // E0435-E0436: standard input.
+    /// `--data a=- --data b=-`.
+    StdinTwice {
+        first: String,
+        second: String,
+    },
+    CannotReadStdin {
+        error: String,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -290,6 +300,12 @@ impl Kind for IoKind {
             }
             UnknownProjectEncoding { label } => Described::new("E0433", format!("unknown encoding `{label}`"))
                 .help("the encodings read are `utf-8` (the default) and `gbk` (also called gb18030, gb2312, cp936)"),
+            StdinTwice { first, second } => Described::new(
+                "E0435",
+                format!("inputs `{first}` and `{second}` both read standard input"),
+            )
+            .help("standard input can be read once: pipe one ledger and give the other as a file"),
+            CannotReadStdin { error } => Described::new("E0436", format!("cannot read standard input: {error}")),
             BadProjectRange { what } => Described::new("E0434", format!("not a range of months: {what}"))
                 .help("write `from = \"2026-01\"` and `to = \"2026-06\"` (months), or `period = \"2026-Q1\"` (a month, quarter or year)"),
         }
@@ -637,5 +653,21 @@ The project file's `[range]` gives the months commands cover when no `--period` 
 `period` (a month, a quarter `2026-Q1` or a year `2026`, in quotes). This one is not a
 period, gives only one end, gives both forms at once, or ends before it starts.
 What to do: correct the `[range]`; flags on the command line still override it.",
+    },
+    Code {
+        id: "E0435",
+        title: "two inputs from standard input",
+        explanation: "\
+`--data NAME=-` reads an input's CSV ledger from standard input (a pipe, or `< file`). There is
+one standard input and it can be read once, so two inputs cannot both be `-`.
+What to do: pipe one ledger and give the others as files.",
+    },
+    Code {
+        id: "E0436",
+        title: "standard input that cannot be read",
+        explanation: "\
+An input was bound to standard input with `--data NAME=-`, and reading it failed (the pipe
+broke, or standard input is closed). The message gives the reason the operating system gave.
+What to do: check the command that feeds the pipe, or give the ledger as a file.",
     },
 ];

@@ -174,3 +174,4 @@ pub fn run_in_memory(
     commission::eval::compute(&plan, &files, options)
 }
 mod project;
+mod pipes;
