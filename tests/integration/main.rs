@@ -25,8 +25,10 @@ mod limits;
 mod lints;
 mod message_formats;
 mod output_safety;
+mod pipes;
 mod policy_tests;
 mod policy_text;
+mod project;
 mod properties;
 mod random_policies;
 mod report;
@@ -173,5 +175,3 @@ pub fn run_in_memory(
         .collect();
     commission::eval::compute(&plan, &files, options)
 }
-mod project;
-mod pipes;
