@@ -331,7 +331,7 @@ does not exist, cannot be opened, or is not UTF-8 text. The message gives the re
 operating system gave.
 
 What to do: check the path (it is read from the folder the command runs in), that the file
-is readable, and that it is saved as UTF-8. `diff` and `budget` also take a git revision of a
+is readable, and that it is saved as UTF-8. `run`, `diff` and `budget` also take a git revision of a
 policy, written `REVISION:PATH` (`HEAD~1:policies/plan.policy`).",
     },
     Code {

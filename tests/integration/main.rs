@@ -9,6 +9,7 @@ mod architecture;
 mod budget;
 mod check_codes;
 mod cli;
+mod conventions;
 mod curves;
 mod determinism;
 mod diagnostics;

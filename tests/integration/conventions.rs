@@ -1,0 +1,70 @@
+//! Command-line conventions shared with other tools: `check` takes folders, `run` takes a git
+//! revision of a policy, and long row counts are grouped.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::Test;
+use crate::SALES_POLICY;
+
+/// `pay` at `rate` of each month's sales.
+fn policy(rate: &str) -> String {
+    format!("{SALES_POLICY}component c monthly {{\n  pay sum(sales.amount) * {rate}\n}}\n")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn check_takes_folders() {
+    // The shipped plans: one `ok` line each, in file-name order.
+    let ran = Test::new().current_dir_repo().args(["check", "policies"]).run();
+    let ok: Vec<&str> = ran.stdout.lines().map(|l| l.split(": ok").next().unwrap()).collect();
+    assert_eq!(
+        ok,
+        [
+            "policies/telecom-account-manager.policy",
+            "policies/telecom-by-business.policy",
+            "policies/telecom-marginal.policy"
+        ]
+    );
+    // A folder with a good and a bad policy (in a subfolder): the good one is checked, the
+    // bad one's error is shown, and the exit code is the worst met.
+    Test::new()
+        .file("plans/good.policy", policy("10%"))
+        .file("plans/old/bad.policy", policy("10%").replace("sum(sales.amount)", "sum(sales.amuont)"))
+        .args(["check", "plans"])
+        .status(1)
+        .stdout_contains("plans/good.policy: ok")
+        .code("E0119") // the unknown column `amuont`
+        .run();
+}
+
+#[test]
+fn run_takes_a_git_revision_of_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.policy"), policy("10%")).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "10%"]);
+    let sales = "id,date,manager,amount\nS1,2026-01-05,M1,1000.00\n";
+    // The file now pays 20%: 200.00 of 1,000.00; the committed version pays 10%: 100.00.
+    let run = |spec: &str, expected: &str| {
+        Test::in_dir(dir.path())
+            .policy(policy("20%"))
+            .ledger("sales", sales)
+            .args(["run", spec, "--format", "csv"])
+            .stdout(format!("payee,period,c,total\nM1,2026-01,{expected},{expected}\n"))
+            .run()
+    };
+    run("policy.policy", "200.00");
+    run("HEAD:policy.policy", "100.00");
+    Test::in_dir(dir.path()).ledger("sales", sales).args(["run", "nope:policy.policy"]).status(2).code("E0405").run();
+}
