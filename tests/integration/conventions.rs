@@ -68,3 +68,28 @@ fn run_takes_a_git_revision_of_the_policy() {
     run("HEAD:policy.policy", "100.00");
     Test::in_dir(dir.path()).ledger("sales", sales).args(["run", "nope:policy.policy"]).status(2).code("E0405").run();
 }
+
+#[test]
+fn long_row_counts_are_grouped_by_thousands() {
+    // 1,200 sales in January and 34 in February; the run covers January.
+    let mut sales = String::from("id,date,manager,amount\n");
+    for i in 0..1234 {
+        let date = if i < 1200 { "2026-01-05" } else { "2026-02-05" };
+        sales.push_str(&format!("S{i},{date},M1,1.00\n"));
+    }
+    Test::new()
+        .policy(policy("10%"))
+        .ledger("sales", &sales)
+        .args(["run", "{policy}", "--period", "2026-01"])
+        .stdout_contains("rows of sales: 1,234 read, 1,200 used, 34 outside the range, 0 rejected")
+        .run();
+    // A bad row after 1,234 good ones: the summary of the rejected rows groups its counts too.
+    sales.push_str("S9999,2026-01-05,M1,lots\n");
+    Test::new()
+        .policy(policy("10%"))
+        .ledger("sales", &sales)
+        .args(["run", "{policy}", "--max-errors", "5"])
+        .status(2)
+        .stderr_contains("1 rejected row of 1,235 read")
+        .run();
+}
