@@ -48,6 +48,28 @@ struct Cli {
     /// of the git repository)
     #[arg(long, global = true, value_name = "FILE")]
     project: Option<PathBuf>,
+    /// Colour in human messages: auto (on a terminal, unless the NO_COLOR environment
+    /// variable is set), always or never
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether human messages are coloured: `--color always` and `never` say so; `auto` colours
+/// standard error when it is a terminal and `NO_COLOR` is not set to something (see
+/// no-color.org: an explicit flag wins over the variable).
+fn colour(choice: ColorArg, no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -140,7 +162,12 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let in_colour = || {
+        use std::io::IsTerminal;
+        colour(cli.color, std::env::var_os("NO_COLOR").as_deref(), std::io::stderr().is_terminal())
+    };
     let _ = MESSAGE_FORMAT.set(match cli.message_format {
+        MessageFormatArg::Human if in_colour() => MessageFormat::HumanColour,
         MessageFormatArg::Human => MessageFormat::Human,
         MessageFormatArg::Plain => MessageFormat::Plain,
         MessageFormatArg::Json => MessageFormat::Json,
@@ -199,4 +226,29 @@ fn note(text: &str) {
         }
     }
     let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{colour, ColorArg};
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_terminal_and_no_color() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        // (flag, NO_COLOR, terminal) -> colour
+        let cases = [
+            (ColorArg::Auto, None, true, true),
+            (ColorArg::Auto, None, false, false),
+            (ColorArg::Auto, set, true, false),
+            // An empty NO_COLOR is as if unset (no-color.org).
+            (ColorArg::Auto, empty, true, true),
+            (ColorArg::Always, set, false, true),
+            (ColorArg::Never, None, true, false),
+        ];
+        for (flag, no_color, terminal, expected) in cases {
+            assert_eq!(colour(flag, no_color, terminal), expected);
+        }
+    }
 }

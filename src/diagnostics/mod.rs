@@ -185,14 +185,19 @@ pub enum MessageFormat {
     Human,
     Plain,
     Json,
+    /// `Human` in colour, for a terminal (`--color`, `NO_COLOR`).
+    HumanColour,
 }
 
-/// Renders one diagnostic in a message format (unicode, no colour, 100 columns for people),
-/// the form used by the CLI and the snapshot tests alike.
+/// Renders one diagnostic in a message format (unicode, 100 columns for people, without
+/// colour unless asked), the form used by the CLI and the snapshot tests alike.
 pub fn render_diagnostic_as(diagnostic: &dyn Diagnostic, format: MessageFormat) -> String {
     let mut out = String::new();
     let rendered = match format {
         MessageFormat::Human => GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, diagnostic),
+        MessageFormat::HumanColour => GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
             .with_width(100)
             .render_report(&mut out, diagnostic),
         MessageFormat::Plain => NarratableReportHandler::new().render_report(&mut out, diagnostic),

@@ -93,3 +93,32 @@ fn long_row_counts_are_grouped_by_thousands() {
         .stderr_contains("1 rejected row of 1,235 read")
         .run();
 }
+
+/// The tool's own messages in colour: `--color always` colours human messages (even with
+/// `NO_COLOR` set: the flag is explicit), `--color never` and a non-terminal (as here) do
+/// not, and machine formats never do.
+#[test]
+fn colour_is_asked_for_or_left_out() {
+    const ESC: &str = "\u{1b}[";
+    let bad = policy("10%").replace("sum(sales.amount)", "sum(sales.amuont)");
+    let ran = |args: &[&str], no_color: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.policy"), &bad).unwrap();
+        let mut cmd = crate::commission();
+        cmd.current_dir(dir.path()).arg("check").arg("bad.policy").args(args).env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let ran: crate::Ran = cmd.output().unwrap().into();
+        assert_eq!(ran.code, 1, "{}", ran.stderr);
+        assert!(ran.stderr.contains("E0119"), "{}", ran.stderr);
+        ran.stderr
+    };
+    assert!(ran(&["--color", "always"], false).contains(ESC));
+    assert!(ran(&["--color", "always"], true).contains(ESC));
+    assert!(!ran(&["--color", "never"], false).contains(ESC));
+    // Standard error is a pipe here: `auto` leaves colour out.
+    assert!(!ran(&[], false).contains(ESC));
+    assert!(!ran(&["--color", "always", "--message-format", "plain"], false).contains(ESC));
+    assert!(!ran(&["--color", "always", "--message-format", "json"], false).contains(ESC));
+}
