@@ -25,6 +25,7 @@ pub mod performance;
 pub mod period;
 pub mod plan;
 pub mod policy_test;
+pub mod project;
 pub mod quantiles;
 pub mod report;
 pub mod source;
