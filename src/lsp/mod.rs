@@ -6,16 +6,18 @@
 //! - `position`: byte spans to LSP positions (UTF-16 columns) and back.
 //! - `symbols`: which declaration each name stands for, from the policy as written.
 //! - `diagnostics`, `hover`, `completion`, `lens`: one feature each.
+//! - `figures`: a component's figure for hover, from the ledgers the project file binds.
 //!
 //! Documents are synchronised in full (each change sends the whole text); every change is
 //! checked at once, which takes milliseconds for a policy.
 //!
 //! May use: `syntax` (names as written), `check`, `plan`, `policy_test`, `fmt`,
-//! `diagnostics`, `source`, `lang`. Never `cli`: the command line owns standard input and
+//! `diagnostics`, `source`, `lang`, and for figures `project`, `data`, `eval`, `money`. Never `cli`: the command line owns standard input and
 //! output and hands over the connection.
 
 mod completion;
 mod diagnostics;
+mod figures;
 mod hover;
 mod lens;
 mod position;
@@ -58,7 +60,8 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     let capabilities = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     let params = connection.initialize(capabilities).map_err(lost)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
-    let mut server = Server { documents: HashMap::new(), _options: params.initialization_options };
+    let choice = figures::Choice::from_options(params.initialization_options.as_ref());
+    let mut server = Server { documents: HashMap::new(), choice };
     for message in &connection.receiver {
         let outgoing = match message {
             Message::Request(request) => {
@@ -106,12 +109,14 @@ struct Document {
     last_parsed: Option<ast::Policy>,
     /// The checked plan, when the text checks.
     plan: Option<Plan>,
+    /// The plan run on the project's ledgers, once a hover asks (again after each change).
+    figures: Option<figures::Figures>,
 }
 
 struct Server {
     documents: HashMap<Uri, Document>,
-    /// The client's `initializationOptions`, kept for the figures hover shows.
-    _options: Option<Value>,
+    /// The payee and period whose figures hover shows (`initializationOptions`).
+    choice: figures::Choice,
 }
 
 impl Server {
@@ -164,7 +169,7 @@ impl Server {
         };
         let diagnostics = problems.iter().map(|p| diagnostics::to_lsp(&uri, &text, &index, p)).collect();
         let last_parsed = policy.clone().or(previous);
-        self.documents.insert(uri.clone(), Document { text, index, policy, last_parsed, plan });
+        self.documents.insert(uri.clone(), Document { text, index, policy, last_parsed, plan, figures: None });
         vec![publish(uri, diagnostics)]
     }
 
@@ -205,14 +210,24 @@ impl Server {
         vec![response.into()]
     }
 
-    fn hover(&self, uri: &Uri, position: lsp_types::Position) -> Option<Hover> {
-        let document = self.documents.get(uri)?;
+    fn hover(&mut self, uri: &Uri, position: lsp_types::Position) -> Option<Hover> {
+        let document = self.documents.get_mut(uri)?;
         let policy = document.policy.as_ref()?;
         let symbols = Symbols::of(policy);
         let offset = document.index.offset(&document.text, position);
         let occurrence = symbols.at(offset)?;
         let currency = &policy.header.currency.name;
-        let text = hover::describe(&symbols, document.plan.as_ref(), currency, occurrence.target)?;
+        let mut text = hover::describe(&symbols, document.plan.as_ref(), currency, occurrence.target)?;
+        if let (symbols::Target::Component(c), Some(plan), Some(path)) =
+            (occurrence.target, document.plan.as_ref(), file_path(uri))
+        {
+            let figures =
+                document.figures.get_or_insert_with(|| figures::run(plan, std::path::Path::new(&path), &self.choice));
+            let name = symbols.components.get(c).map(|c| c.name.name.as_str()).unwrap_or_default();
+            if let Some(line) = figures::line(figures, plan, name, &self.choice) {
+                text.push_str(&format!("\n\n{line}"));
+            }
+        }
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }),
             range: Some(document.index.range(&document.text, occurrence.span)),
@@ -293,10 +308,12 @@ fn publish(uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Message {
 
 /// The name messages give the document: its path for a file, else the URI.
 fn file_name(uri: &Uri) -> String {
+    file_path(uri).unwrap_or_else(|| uri.as_str().to_string())
+}
+
+/// The path of a `file:` URI.
+fn file_path(uri: &Uri) -> Option<String> {
     let is_file = uri.scheme().is_some_and(|s| s.as_str().eq_ignore_ascii_case("file"));
     let path = uri.path().as_estr().decode().into_string().ok().map(|p| p.into_owned());
-    match path {
-        Some(path) if is_file => path,
-        _ => uri.as_str().to_string(),
-    }
+    path.filter(|_| is_file)
 }

@@ -68,6 +68,11 @@ fn range(start: (u32, u32), end: (u32, u32)) -> Value {
 /// Runs a session: `initialize`, `initialized`, the messages given, `shutdown`, `exit`.
 /// Returns every message the server wrote, and checks that it exited with 0.
 fn session(messages: &[Value]) -> Vec<Value> {
+    session_with(Value::Null, messages)
+}
+
+/// A session whose client gives these `initializationOptions`.
+fn session_with(options: Value, messages: &[Value]) -> Vec<Value> {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("commission"))
         .arg("lsp")
         .stdin(Stdio::piped())
@@ -76,7 +81,11 @@ fn session(messages: &[Value]) -> Vec<Value> {
         .spawn()
         .unwrap();
     let mut input = Vec::new();
-    input.extend(frame(&request(0, "initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}))));
+    input.extend(frame(&request(
+        0,
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}, "initializationOptions": options}),
+    )));
     input.extend(frame(&notification("initialized", json!({}))));
     for message in messages {
         input.extend(frame(message));
@@ -290,4 +299,54 @@ fn the_vscode_extension_starts_commission_lsp() {
     assert!(script.contains(&format!("language: '{language}'")), "the client serves the declared language");
     let grammar = manifest["contributes"]["grammars"][0]["path"].as_str().unwrap();
     assert!(folder.join(grammar).is_file(), "the highlighting stays");
+}
+
+/// Hovering a component shows its figure when a project file beside the policy binds its
+/// ledger: for the payee and period the client chose, else the first payee in the last month
+/// of the project's range.
+#[test]
+fn hovering_a_component_shows_its_figure_from_the_project_ledgers() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = WITH_TYPO.replace("amout", "amount");
+    std::fs::write(dir.path().join("plan.policy"), &policy).unwrap();
+    std::fs::write(
+        dir.path().join("commission.toml"),
+        "[inputs]\nsales = \"sales.csv\"\n[range]\nfrom = \"2026-01\"\nto = \"2026-02\"\n",
+    )
+    .unwrap();
+    // A1 sells 1,000.00 in January and 200.00 + 300.00 in February; B2 2,000.00 in February.
+    std::fs::write(
+        dir.path().join("sales.csv"),
+        "id,date,manager,amount\nT1,2026-01-05,A1,1000.00\nT2,2026-02-03,A1,200.00\nT3,2026-02-04,B2,2000.00\nT4,2026-02-05,A1,300.00\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}/plan.policy", dir.path().display());
+    // `提成` in `expect A1 提成` (line 24, from column 12).
+    let hover = |options: Value| {
+        let messages =
+            session_with(options, &[open(&uri, &policy), request(1, "textDocument/hover", at(&uri, 24, 12))]);
+        response(&messages, 1)["contents"]["value"].as_str().unwrap().to_string()
+    };
+    let project = dir.path().join("commission.toml").display().to_string();
+    let head = "**component** `提成` \"销售提成\", monthly: pays money (CNY)";
+    // The project's last month, 2026-02, and its first payee, A1: 3% of 500.00 = 15.00.
+    assert_eq!(
+        hover(Value::Null),
+        format!("{head}\n\n`A1` (the first payee), 2026-02: **15.00 CNY** (ledgers of {project})")
+    );
+    // B2 in February: 3% of 2,000.00 = 60.00.
+    let chosen = hover(json!({"payee": "B2", "period": "2026-02"}));
+    assert_eq!(chosen, format!("{head}\n\n`B2`, 2026-02: **60.00 CNY** (ledgers of {project})"));
+    // A1 over the first quarter: 3% of 1,000.00 + 3% of 500.00 = 30.00 + 15.00 = 45.00.
+    let quarter = hover(json!({"payee": "A1", "period": "2026-Q1"}));
+    assert_eq!(quarter, format!("{head}\n\n`A1`, 2026-Q1: **45.00 CNY** (ledgers of {project})"));
+    // A ledger the project binds but that does not exist: the run's code and words.
+    std::fs::write(
+        dir.path().join("commission.toml"),
+        "[inputs]\nsales = \"missing.csv\"\n[range]\nperiod = \"2026-02\"\n",
+    )
+    .unwrap();
+    let missing = hover(Value::Null);
+    let location = dir.path().join("missing.csv").display().to_string();
+    assert!(missing.starts_with(&format!("{head}\n\nno figure: E0201 `{location}`: ")), "{missing}");
 }
