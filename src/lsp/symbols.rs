@@ -268,3 +268,55 @@ struct Scope {
     /// Inside an aggregate: the input whose columns bare names are.
     row: Option<usize>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BY_BUSINESS: &str = include_str!("../../policies/telecom-by-business.policy");
+
+    /// The target of the name that starts `at` characters into the first occurrence of
+    /// `context` in the policy.
+    fn target(symbols: &Symbols<'_>, context: &str, at: usize) -> Option<Target> {
+        let offset = BY_BUSINESS.find(context).unwrap() + at;
+        symbols.at(offset).map(|o| o.target)
+    }
+
+    #[test]
+    /// Inputs in order: roster 0, sales 1, surveys 2. Sales columns: id 0, date 1,
+    /// employee 2, customer 3, kind 4, business 5, segment 6, amount 7. Roster: id 0, name 1,
+    /// role 2, team 3. Tables: sales_rate 0, retention_rate 1. Components: sales_commission 0,
+    /// volume_bonus 1, new_logo_bonus 2, retention 3, satisfaction_bonus 4.
+    fn names_resolve_as_the_checker_resolves_them() {
+        let policy = crate::syntax::parse(BY_BUSINESS).unwrap();
+        let symbols = Symbols::of(&policy);
+        // A rate table called inside `sum(sales.amount * ...)`: its arguments are columns of
+        // the aggregate's input.
+        let call = "sales_rate(business, segment))";
+        assert_eq!(target(&symbols, call, 0), Some(Target::Table(0)));
+        assert_eq!(target(&symbols, call, 11), Some(Target::Column(1, 5)));
+        assert_eq!(target(&symbols, call, 21), Some(Target::Column(1, 6)));
+        // `payee.role` is the roster's column; a bare name in a filter is the sales' column.
+        let retention = "retention_rate(payee.role) * sum(sales.amount where kind in";
+        assert_eq!(target(&symbols, retention, 0), Some(Target::Table(1)));
+        assert_eq!(target(&symbols, retention, 21), Some(Target::Column(0, 2)));
+        assert_eq!(target(&symbols, retention, 33), Some(Target::Input(1)));
+        assert_eq!(target(&symbols, retention, 39), Some(Target::Column(1, 7)));
+        assert_eq!(target(&symbols, retention, 52), Some(Target::Column(1, 4)));
+        // `payee roster.id`, a test's rows and its `expect`.
+        assert_eq!(target(&symbols, "payee roster.id", 6), Some(Target::Input(0)));
+        assert_eq!(target(&symbols, "payee roster.id", 13), Some(Target::Column(0, 0)));
+        assert_eq!(target(&symbols, "expect A1 volume_bonus", 10), Some(Target::Component(1)));
+        // A quarterly gate on another input, and a metric's declaration.
+        assert_eq!(target(&symbols, "when surveys.satisfaction", 13), Some(Target::Column(2, 2)));
+        assert_eq!(target(&symbols, "metric customers", 7), Some(Target::Metric(1)));
+        // Words that are no names: a keyword, a function, a literal.
+        assert_eq!(target(&symbols, "pay sum(sales.amount * sales_rate", 0), None);
+        assert_eq!(target(&symbols, "pay sum(sales.amount * sales_rate", 4), None);
+        assert_eq!(target(&symbols, "\"account_manager\" -> 5%", 1), None);
+        // Definitions land on the declared names.
+        let declared = symbols.declaration(Target::Column(0, 2)).unwrap();
+        assert_eq!(&BY_BUSINESS[declared.span.start..declared.span.end], "role");
+        assert_eq!(BY_BUSINESS[..declared.span.start].lines().count(), 32, "line 32 of the file");
+    }
+}

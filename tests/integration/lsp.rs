@@ -350,3 +350,22 @@ fn hovering_a_component_shows_its_figure_from_the_project_ledgers() {
     let location = dir.path().join("missing.csv").display().to_string();
     assert!(missing.starts_with(&format!("{head}\n\nno figure: E0201 `{location}`: ")), "{missing}");
 }
+
+/// While a line is being typed the policy does not parse: the syntax error is published, and
+/// completion still offers the columns, from the last version that parsed.
+#[test]
+fn completion_works_while_the_policy_does_not_parse() {
+    let fixed = WITH_TYPO.replace("amout", "amount");
+    let typing = fixed.replace("  pay 3%*月销售", "  pay 3% * sales.");
+    let messages = session(&[
+        open(URI, &fixed),
+        change(URI, 2, &typing),
+        // `  pay 3% * sales.` is 17 units long: the cursor at its end.
+        request(1, "textDocument/completion", at(URI, 14, 17)),
+    ]);
+    let diagnostics = published(&messages, URI);
+    assert_eq!(diagnostics[1][0]["code"], "E0001", "{diagnostics:#?}");
+    let labels: Vec<&str> =
+        response(&messages, 1).as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["id", "date", "manager", "amount"]);
+}
