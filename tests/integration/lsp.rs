@@ -369,3 +369,81 @@ fn completion_works_while_the_policy_does_not_parse() {
         response(&messages, 1).as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["id", "date", "manager", "amount"]);
 }
+
+/// Line and UTF-16 column of a byte offset, counted here on their own (LF, CRLF or a lone
+/// CR ends a line), to compare the server's positions with `check`'s byte spans.
+fn line_and_column(text: &str, offset: usize) -> (u32, u32) {
+    let (mut line, mut column) = (0, 0);
+    let mut chars = text[..offset].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
+            line += 1;
+            column = 0;
+        } else if c != '\r' {
+            column += c.len_utf16() as u32;
+        }
+    }
+    (line, column)
+}
+
+/// Every policy of the repository and the fixtures (broken ones, lint cases, Chinese text,
+/// CR line ends): the server publishes the codes `commission check --message-format json`
+/// gives, in its order, each at the place of `check`'s first label.
+#[test]
+fn diagnostics_are_checks_codes_at_checks_places() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("tests/fixtures"), root.join("policies")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "policy") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 30, "{files:?}");
+    let checked = crate::run(
+        ["--message-format".into(), "json".into(), "check".into()]
+            .into_iter()
+            .chain(files.iter().map(|f| f.as_os_str().to_owned())),
+    );
+    let mut expected: std::collections::BTreeMap<String, Vec<(String, Value)>> = Default::default();
+    for line in checked.stderr.lines() {
+        let problem: Value = serde_json::from_str(line).unwrap();
+        let Some(code) = problem["code"].as_str() else { continue };
+        let file = problem["filename"].as_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let span = &problem["labels"][0]["span"];
+        let (start, end) = match span["offset"].as_u64() {
+            Some(offset) => {
+                let offset = offset as usize;
+                (
+                    line_and_column(&text, offset),
+                    line_and_column(&text, offset + span["length"].as_u64().unwrap() as usize),
+                )
+            }
+            None => ((0, 0), (0, 0)),
+        };
+        expected.entry(file).or_default().push((code.to_string(), range(start, end)));
+    }
+    assert!(expected.len() > 20, "check found problems in most fixtures: {}", checked.stderr);
+    let uri = |file: &std::path::Path| format!("file://{}", file.display());
+    let opens: Vec<Value> = files.iter().map(|f| open(&uri(f), &std::fs::read_to_string(f).unwrap())).collect();
+    let messages = session(&opens);
+    for file in &files {
+        let published = published(&messages, &uri(file));
+        assert_eq!(published.len(), 1, "{}", file.display());
+        let got: Vec<(String, Value)> = published[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["code"].as_str().unwrap().to_string(), d["range"].clone()))
+            .collect();
+        let want = expected.get(&file.display().to_string()).cloned().unwrap_or_default();
+        assert_eq!(got, want, "{}", file.display());
+    }
+}
