@@ -7,8 +7,7 @@ use commission::diagnostics::{DataError, Error};
 
 #[derive(Args)]
 pub struct LspArgs {
-    /// Accepted for editors that pass it (VS Code's client does); standard input and output
-    /// are the only transport
+    /// Accepted for clients that pass it; standard input and output are the only transport
     #[arg(long)]
     stdio: bool,
 }
@@ -16,7 +15,9 @@ pub struct LspArgs {
 pub fn run(args: LspArgs) -> Result<(), Error> {
     let _ = args.stdio;
     let (connection, threads) = lsp_server::Connection::stdio();
-    let served = commission::lsp::serve(&connection);
+    // `--project`, when given, binds the ledgers of every policy the editor opens.
+    let project = super::PROJECT_FLAG.get().cloned().flatten();
+    let served = commission::lsp::serve(&connection, project);
     drop(connection);
     let joined = threads.join().map_err(|e| e.to_string());
     // The reader's own error (input that is not the protocol) says more than the server's.

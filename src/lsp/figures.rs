@@ -1,6 +1,6 @@
 //! A component's figure for one payee and period, shown when hovering the component: the
 //! policy (as the editor holds it) run on the ledgers its project file (`commission.toml`,
-//! found from the policy's folder upward) binds. The period is the client's
+//! found from the policy's folder upward, or named by `commission lsp --project`) binds. The period is the client's
 //! `initializationOptions.period`, else the last month of the project's range; the payee is
 //! `initializationOptions.payee`, else the first payee the run pays. Nothing is shown for a
 //! policy without a project file; what stops a run is shown in its own words.
@@ -46,10 +46,14 @@ pub enum Figures {
 }
 
 /// Runs `plan` for the policy at `policy_path` (a file on disk, whose folder the project is
-/// looked for from).
-pub fn run(plan: &Plan, policy_path: &Path, choice: &Choice) -> Figures {
-    let Some(folder) = policy_path.parent() else { return Figures::NoProject };
-    let project = match Project::find(folder) {
+/// looked for from, unless the command line named the project file: `named`).
+pub fn run(plan: &Plan, policy_path: &Path, named: Option<&Path>, choice: &Choice) -> Figures {
+    let found = match (named, policy_path.parent()) {
+        (Some(named), _) => Project::load(named).map(Some),
+        (None, Some(folder)) => Project::find(folder),
+        (None, None) => return Figures::NoProject,
+    };
+    let project = match found {
         Ok(Some(project)) => project,
         Ok(None) => return Figures::NoProject,
         Err(error) => return stopped(&Error::from(error)),

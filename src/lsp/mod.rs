@@ -24,6 +24,7 @@ mod position;
 mod symbols;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
@@ -49,7 +50,9 @@ use crate::syntax::ast;
 
 /// Serves one client until it asks to shut down and exit. An error is the connection's
 /// (the client went away, or sent something that is not the protocol), in its words.
-pub fn serve(connection: &Connection) -> Result<(), String> {
+/// `project` is the project file the command line named (`--project`); without one, each
+/// policy's is looked for from its folder upward.
+pub fn serve(connection: &Connection, project: Option<PathBuf>) -> Result<(), String> {
     let lost = |e: lsp_server::ProtocolError| {
         if e.channel_is_disconnected() {
             "the input ended before `shutdown` and `exit`".to_string()
@@ -61,7 +64,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
     let params = connection.initialize(capabilities).map_err(lost)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let choice = figures::Choice::from_options(params.initialization_options.as_ref());
-    let mut server = Server { documents: HashMap::new(), choice };
+    let mut server = Server { documents: HashMap::new(), choice, project };
     for message in &connection.receiver {
         let outgoing = match message {
             Message::Request(request) => {
@@ -117,6 +120,8 @@ struct Server {
     documents: HashMap<Uri, Document>,
     /// The payee and period whose figures hover shows (`initializationOptions`).
     choice: figures::Choice,
+    /// The project file named on the command line, if any.
+    project: Option<PathBuf>,
 }
 
 impl Server {
@@ -221,8 +226,9 @@ impl Server {
         if let (symbols::Target::Component(c), Some(plan), Some(path)) =
             (occurrence.target, document.plan.as_ref(), file_path(uri))
         {
-            let figures =
-                document.figures.get_or_insert_with(|| figures::run(plan, std::path::Path::new(&path), &self.choice));
+            let figures = document.figures.get_or_insert_with(|| {
+                figures::run(plan, std::path::Path::new(&path), self.project.as_deref(), &self.choice)
+            });
             let name = symbols.components.get(c).map(|c| c.name.name.as_str()).unwrap_or_default();
             if let Some(line) = figures::line(figures, plan, name, &self.choice) {
                 text.push_str(&format!("\n\n{line}"));

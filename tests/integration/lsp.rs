@@ -73,8 +73,13 @@ fn session(messages: &[Value]) -> Vec<Value> {
 
 /// A session whose client gives these `initializationOptions`.
 fn session_with(options: Value, messages: &[Value]) -> Vec<Value> {
+    session_of(&["lsp"], options, messages)
+}
+
+/// A session of `commission ARGS`.
+fn session_of(args: &[&str], options: Value, messages: &[Value]) -> Vec<Value> {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("commission"))
-        .arg("lsp")
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -340,6 +345,22 @@ fn hovering_a_component_shows_its_figure_from_the_project_ledgers() {
     // A1 over the first quarter: 3% of 1,000.00 + 3% of 500.00 = 30.00 + 15.00 = 45.00.
     let quarter = hover(json!({"payee": "A1", "period": "2026-Q1"}));
     assert_eq!(quarter, format!("{head}\n\n`A1`, 2026-Q1: **45.00 CNY** (ledgers of {project})"));
+    // `--project` names a project file elsewhere, which wins over the one beside the
+    // policy: its range ends in January, when A1 sold 1,000.00 (3% = 30.00).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let named = elsewhere.path().join("other.toml");
+    let ledger = dir.path().join("sales.csv").display().to_string();
+    std::fs::write(&named, format!("[inputs]\nsales = {ledger:?}\n[range]\nperiod = \"2026-01\"\n")).unwrap();
+    let named = named.display().to_string();
+    let messages = session_of(
+        &["lsp", "--project", &named],
+        Value::Null,
+        &[open(&uri, &policy), request(1, "textDocument/hover", at(&uri, 24, 12))],
+    );
+    assert_eq!(
+        response(&messages, 1)["contents"]["value"],
+        format!("{head}\n\n`A1` (the first payee), 2026-01: **30.00 CNY** (ledgers of {named})")
+    );
     // A ledger the project binds but that does not exist: the run's code and words.
     std::fs::write(
         dir.path().join("commission.toml"),
