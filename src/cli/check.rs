@@ -13,7 +13,7 @@ use commission::source::SourceFile;
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Policy files to check
+    /// Policy files, or folders to search for `.policy` files
     #[arg(required = true)]
     policies: Vec<PathBuf>,
 }
@@ -21,7 +21,17 @@ pub struct CheckArgs {
 /// Checks every file, printing each one's problems; the exit code is the worst met.
 pub fn check(args: CheckArgs) -> Result<u8, Error> {
     let mut code = 0;
+    // A folder is every `.policy` under it; a file that cannot be read is reported in its
+    // turn, and the others are still checked.
+    let mut paths = Vec::new();
     for path in &args.policies {
+        if path.is_dir() {
+            paths.extend(super::inputs::policy_paths(std::slice::from_ref(path))?);
+        } else {
+            paths.push(path.clone());
+        }
+    }
+    for path in &paths {
         let shown = path.display().to_string();
         let loaded = super::inputs::read_policy(path)
             .map_err(|e| Error::from(DataError::of(&shown, IoKind::CannotReadListedPolicy { error: e.to_string() })))
@@ -45,7 +55,7 @@ pub fn check(args: CheckArgs) -> Result<u8, Error> {
                     warnings.warnings(),
                     if warnings.warnings() == 1 { "" } else { "s" }
                 );
-                let _ = std::io::stdout().write_all(line.as_bytes());
+                super::output::print(&line);
             }
             Err(error) => {
                 let _ = std::io::stderr().write_all(super::render_error(&error).as_bytes());

@@ -9,6 +9,7 @@ use commission::diagnostics::io::IoKind;
 use commission::diagnostics::{DataError, Error, PolicyProblems};
 use commission::period::Period;
 use commission::plan::Plan;
+use commission::project::Project;
 use commission::source::SourceFile;
 use commission::suggest;
 
@@ -16,7 +17,8 @@ use commission::suggest;
 #[derive(clap::Args)]
 pub struct LedgerArgs {
     /// Bind a declared input to a ledger: NAME=PATH (repeat for each input). PATH is a CSV
-    /// file, or an .xlsx workbook (its first visible sheet, or PATH#SHEET)
+    /// file, an .xlsx workbook (its first visible sheet, or PATH#SHEET), or `-` for CSV on
+    /// standard input (one input at most). Overrides the project file's binding
     #[arg(long, value_name = "NAME=PATH")]
     pub data: Vec<String>,
     /// Encoding of the CSV ledgers: utf-8 (default) or gbk (GB18030, as Excel saves CSV on a
@@ -26,12 +28,13 @@ pub struct LedgerArgs {
 }
 
 impl LedgerArgs {
+    /// The plan's inputs bound to files: `--data` first, then the project file.
     pub fn bind(&self, plan: &Plan) -> Result<Vec<InputFile>, Error> {
-        bind(plan, &self.data, &self.encoding)
+        Ok(self.bind_shared(&[plan])?.into_iter().next().unwrap_or_default())
     }
 
     pub fn bind_shared(&self, plans: &[&Plan]) -> Result<Vec<Vec<InputFile>>, Error> {
-        bind_shared(plans, &self.data, &self.encoding)
+        bind_shared(plans, &self.data, &self.encoding, super::project()?)
     }
 }
 
@@ -50,8 +53,12 @@ pub struct RangeArgs {
 }
 
 impl RangeArgs {
+    /// The flags' range, else the project file's, else none (the ledgers' span).
     pub fn range(&self) -> Result<Option<(Period, Period)>, Error> {
-        range(self.period.as_deref(), self.from.as_deref(), self.to.as_deref())
+        match range(self.period.as_deref(), self.from.as_deref(), self.to.as_deref())? {
+            Some(given) => Ok(Some(given)),
+            None => Ok(super::project()?.and_then(Project::range)),
+        }
     }
 }
 
@@ -90,14 +97,12 @@ fn check_source(source: SourceFile) -> Result<(Plan, PolicyProblems), Error> {
     Ok((plan, PolicyProblems { source, problems: warnings }))
 }
 
-/// `sales=path/to/sales.csv` -> the input it binds.
-pub fn bind(plan: &Plan, data: &[String], encoding: &[String]) -> Result<Vec<InputFile>, Error> {
-    Ok(bind_shared(&[plan], data, encoding)?.into_iter().next().unwrap_or_default())
-}
+/// The encoding `--encoding` gives every input (if any), and those given one input each.
+type Encodings = (Option<TextEncoding>, Vec<(String, TextEncoding)>);
 
 /// `--encoding gbk` (every input) and `--encoding sales=gbk` (one input): the encoding for
 /// all inputs, and the inputs that differ.
-pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<(String, TextEncoding)>), Error> {
+pub fn encodings(names: &[&str], flags: &[String]) -> Result<Encodings, Error> {
     let parse = |flag: &str, label: &str| {
         TextEncoding::parse(label).ok_or_else(|| {
             Error::from(DataError::of(
@@ -106,11 +111,11 @@ pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<
             ))
         })
     };
-    let mut all = TextEncoding::Utf8;
+    let mut all = None;
     let mut each = Vec::new();
     for flag in flags {
         match flag.split_once('=') {
-            None => all = parse(flag, flag)?,
+            None => all = Some(parse(flag, flag)?),
             Some((name, label)) => {
                 if !names.contains(&name) {
                     return Err(DataError::of(
@@ -131,9 +136,19 @@ pub fn encodings(names: &[&str], flags: &[String]) -> Result<(TextEncoding, Vec<
 }
 
 /// Binds one `--data` list to the inputs of several plans (a comparison). A name must be an
-/// input of at least one plan, and every plan must have each of its inputs bound.
-pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Result<Vec<Vec<InputFile>>, Error> {
-    let mut bindings: Vec<(&str, &str)> = Vec::new();
+/// input of at least one plan, and every plan must have each of its inputs bound, by
+/// `--data` or by the project file (whose other inputs, for other policies, are left alone).
+///
+/// A file's encoding: `--encoding NAME=...`, else `--encoding ...`, else (for the project's
+/// own file of that input) the project's `encoding`, else UTF-8.
+pub fn bind_shared(
+    plans: &[&Plan],
+    data: &[String],
+    encoding: &[String],
+    project: Option<&Project>,
+) -> Result<Vec<Vec<InputFile>>, Error> {
+    // (input, path, the project's encoding for it)
+    let mut bindings: Vec<(&str, String, Option<TextEncoding>)> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     for plan in plans {
         for input in &plan.inputs {
@@ -162,12 +177,34 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
             )
             .into());
         }
-        if bindings.iter().any(|(n, _)| *n == name) {
+        if bindings.iter().any(|(n, _, _)| *n == name) {
             return Err(
                 DataError::of(format!("--data {binding}"), IoKind::BoundTwice { name: name.to_string() }).into()
             );
         }
-        bindings.push((name, path));
+        bindings.push((name, path.to_string(), None));
+    }
+    if let Some(project) = project {
+        for binding in project.bindings() {
+            if names.contains(&binding.name.as_str()) && !bindings.iter().any(|(n, _, _)| *n == binding.name) {
+                bindings.push((binding.name.as_str(), shorter(&binding.path), binding.encoding));
+            }
+        }
+    }
+    // `-` is standard input, which can be read once: one input at most.
+    let piped: Vec<&str> = bindings.iter().filter(|(_, path, _)| path == "-").map(|(name, _, _)| *name).collect();
+    let stdin = match piped.as_slice() {
+        [] => None,
+        [_] => Some(read_stdin()?),
+        [first, second, ..] => {
+            return Err(DataError::of(
+                format!("--data {second}=-"),
+                IoKind::StdinTwice { first: first.to_string(), second: second.to_string() },
+            )
+            .into())
+        }
+    };
+    for (_, path, _) in bindings.iter().filter(|(_, path, _)| path != "-") {
         // `PATH#SHEET` reads PATH: either way, no output may replace the file.
         super::output::note_input(std::path::Path::new(path));
         if let Some((file, _)) = path.rsplit_once('#') {
@@ -181,9 +218,20 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
             .iter()
             .enumerate()
             .filter_map(|(input, schema)| {
-                bindings.iter().find(|(n, _)| *n == schema.name).map(|(name, path)| {
-                    let encoding = each.iter().rev().find(|(n, _)| n == name).map_or(all, |(_, e)| *e);
-                    InputFile { input, source: LedgerSource::from_spec(path, encoding) }
+                bindings.iter().find(|(n, _, _)| *n == schema.name).map(|(name, path, own)| {
+                    let encoding = each
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, e)| *e)
+                        .or(all)
+                        .or(*own)
+                        .unwrap_or(TextEncoding::Utf8);
+                    let source = match &stdin {
+                        Some(bytes) if path == "-" => LedgerSource::Stdin { bytes: bytes.clone(), encoding },
+                        _ => LedgerSource::from_spec(path, encoding),
+                    };
+                    InputFile { input, source }
                 })
             })
             .collect();
@@ -201,6 +249,25 @@ pub fn bind_shared(plans: &[&Plan], data: &[String], encoding: &[String]) -> Res
         out.push(files);
     }
     Ok(out)
+}
+
+/// Standard input, read whole (a command may read a ledger more than once).
+fn read_stdin() -> Result<std::sync::Arc<[u8]>, Error> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|e| {
+        DataError::of(commission::data::source::STDIN, IoKind::CannotReadStdin { error: e.to_string() })
+    })?;
+    Ok(bytes.into())
+}
+
+/// A project's ledger path as messages show it: from the current folder when the file is
+/// under it (the project was found upward, so its paths are absolute).
+fn shorter(path: &str) -> String {
+    let here = std::env::current_dir().ok();
+    match here.as_deref().and_then(|here| std::path::Path::new(path).strip_prefix(here).ok()) {
+        Some(rest) if !rest.as_os_str().is_empty() => rest.display().to_string(),
+        _ => path.to_string(),
+    }
 }
 
 /// `--period`, or `--from` and `--to`, as a range of months. Quarters and years expand to

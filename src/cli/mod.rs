@@ -12,6 +12,7 @@ mod fmt;
 mod generate;
 mod init;
 mod inputs;
+mod lsp;
 pub(crate) mod output;
 mod performance;
 mod revision;
@@ -24,8 +25,10 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commission::diagnostics::{Error, MessageFormat};
+use commission::diagnostics::{DataError, Error, MessageFormat};
+use commission::project::Project;
 pub(crate) use output::{emit, emit_in_place, emit_with};
+use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -42,6 +45,33 @@ struct Cli {
     /// screen readers and logs) or json (one object per line, for editors and programs)
     #[arg(long, global = true, value_enum, default_value = "human")]
     message_format: MessageFormatArg,
+    /// The project file binding inputs to ledgers and giving the default range (default: a
+    /// `commission.toml` in the current folder or the nearest folder above it, up to the top
+    /// of the git repository)
+    #[arg(long, global = true, value_name = "FILE")]
+    project: Option<PathBuf>,
+    /// Colour in human messages: auto (on a terminal, unless the NO_COLOR environment
+    /// variable is set), always or never
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether human messages are coloured: `--color always` and `never` say so; `auto` colours
+/// standard error when it is a terminal and `NO_COLOR` is not set to something (see
+/// no-color.org: an explicit flag wins over the variable).
+fn colour(choice: ColorArg, no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,6 +83,36 @@ enum MessageFormatArg {
 
 /// The `--message-format` of this run, set once before any command starts.
 static MESSAGE_FORMAT: OnceLock<MessageFormat> = OnceLock::new();
+
+/// The `--project` of this run, set once before any command starts.
+static PROJECT_FLAG: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// The project file, read the first time a command needs it (commands that read no ledger
+/// never read it, so a broken one does not stop `fmt` or `check`).
+static PROJECT: OnceLock<Result<Option<Project>, DataError>> = OnceLock::new();
+
+/// The project file of this run: the one `--project` names, else the one found upward from
+/// the current folder, else none.
+fn project() -> Result<Option<&'static Project>, Error> {
+    let loaded = PROJECT.get_or_init(|| match PROJECT_FLAG.get().and_then(Option::as_ref) {
+        Some(path) => {
+            output::note_input(path);
+            Project::load(path).map(Some)
+        }
+        None => {
+            let here = std::env::current_dir().unwrap_or_default();
+            let found = Project::find(&here);
+            if let Ok(Some(project)) = &found {
+                output::note_input(&project.path);
+            }
+            found
+        }
+    });
+    match loaded {
+        Ok(project) => Ok(project.as_ref()),
+        Err(error) => Err(error.clone().into()),
+    }
+}
 
 fn message_format() -> MessageFormat {
     MESSAGE_FORMAT.get().copied().unwrap_or_default()
@@ -103,15 +163,25 @@ enum Command {
     /// Print an input block for a ledger (CSV or xlsx): its columns' types guessed, then checked
     #[command(after_help = EXIT_CODES)]
     Init(init::InitArgs),
+    /// Serve editors as a language server over standard input and output (diagnostics, hover,
+    /// go to definition, completion, formatting, a code lens that runs the tests)
+    #[command(after_help = EXIT_CODES)]
+    Lsp(lsp::LspArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let in_colour = || {
+        use std::io::IsTerminal;
+        colour(cli.color, std::env::var_os("NO_COLOR").as_deref(), std::io::stderr().is_terminal())
+    };
     let _ = MESSAGE_FORMAT.set(match cli.message_format {
+        MessageFormatArg::Human if in_colour() => MessageFormat::HumanColour,
         MessageFormatArg::Human => MessageFormat::Human,
         MessageFormatArg::Plain => MessageFormat::Plain,
         MessageFormatArg::Json => MessageFormat::Json,
     });
+    let _ = PROJECT_FLAG.set(cli.project);
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
@@ -126,6 +196,7 @@ pub fn main() -> ExitCode {
         Command::Budget(args) => budget::run(args).map(|()| 0),
         Command::Generate(args) => generate::run(args).map(|()| 0),
         Command::Init(args) => init::run(args).map(|()| 0),
+        Command::Lsp(args) => lsp::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -189,4 +260,29 @@ fn xlsx_needs_file(xlsx: bool, output: Option<&std::path::Path>) -> Result<(), E
 fn emit_xlsx(sheets: &[commission::report::xlsx::Sheet], output: &Option<std::path::PathBuf>) -> Result<(), Error> {
     commission::report::xlsx::check_fits(sheets)?;
     emit_with(output.as_deref(), output::Target::New, |out| commission::report::xlsx::write(sheets, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{colour, ColorArg};
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_terminal_and_no_color() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        // (flag, NO_COLOR, terminal) -> colour
+        let cases = [
+            (ColorArg::Auto, None, true, true),
+            (ColorArg::Auto, None, false, false),
+            (ColorArg::Auto, set, true, false),
+            // An empty NO_COLOR is as if unset (no-color.org).
+            (ColorArg::Auto, empty, true, true),
+            (ColorArg::Always, set, false, true),
+            (ColorArg::Never, None, true, false),
+        ];
+        for (flag, no_color, terminal, expected) in cases {
+            assert_eq!(colour(flag, no_color, terminal), expected);
+        }
+    }
 }

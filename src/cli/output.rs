@@ -86,12 +86,15 @@ pub fn emit_with(
     target: Target,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    let Some(path) = path else {
+    // `-o -` is standard output, as in most tools.
+    let Some(path) = path.filter(|p| *p != Path::new("-")) else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
-        return write(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(|e| DataError::of("stdout", IoKind::CannotWriteStdout { error: e.to_string() }).into());
+        return match write(&mut out).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => quit_quietly(),
+            Err(e) => Err(DataError::of("stdout", IoKind::CannotWriteStdout { error: e.to_string() }).into()),
+        };
     };
     let shown = path.display().to_string();
     let (real, existing) = check_target(path, target)?;
@@ -117,6 +120,25 @@ pub fn emit_with(
     let tmp = out.into_inner().map_err(|e| cannot_write(e.into_error()))?;
     tmp.persist(&real).map_err(|e| cannot_write(e.error))?;
     Ok(())
+}
+
+/// The reader of standard output has gone (`commission run ... | head -1`): it has all it
+/// wanted, so the command ends at once, successfully and without a word, as `cat` and `grep`
+/// do when killed by SIGPIPE. Nothing else is left to clean up: files are only written
+/// through temporary files, and this is standard output.
+fn quit_quietly() -> ! {
+    std::process::exit(0)
+}
+
+/// Writes a line for a person to standard output (`check`'s summaries); a closed pipe ends
+/// the command as [`emit_with`] does.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            quit_quietly();
+        }
+    }
 }
 
 /// Where writing `path` really writes (its symbolic links followed) and what is there now;

@@ -8,7 +8,7 @@ use commission::eval::coverage::Coverage;
 use commission::eval::{compute, RunOptions};
 use commission::report;
 
-use super::inputs::{load_policy, LedgerArgs, RangeArgs};
+use super::inputs::{load_policy_spec, LedgerArgs, RangeArgs};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -21,8 +21,8 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// The policy file
-    policy: PathBuf,
+    /// The policy: a file, or a git revision of one (HEAD~1:policies/x.policy)
+    policy: String,
     #[command(flatten)]
     ledgers: LedgerArgs,
     #[command(flatten)]
@@ -48,7 +48,7 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> Result<u8, Error> {
     super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
-    let (plan, warnings) = load_policy(&args.policy)?;
+    let (plan, warnings) = load_policy_spec(&args.policy)?;
     let files = args.ledgers.bind(&plan)?;
     let options = RunOptions {
         range: args.range.range()?,

@@ -41,6 +41,11 @@ impl CsvRows {
         Ok(rows)
     }
 
+    /// CSV read from standard input (already in memory), in `encoding`.
+    pub fn from_stdin(bytes: Arc<[u8]>, encoding: TextEncoding) -> Result<CsvRows, DataError> {
+        CsvRows::new(super::source::STDIN.to_string(), Box::new(std::io::Cursor::new(bytes)), encoding)
+    }
+
     fn new(shown: String, input: Box<dyn Read>, mut encoding: TextEncoding) -> Result<CsvRows, DataError> {
         let mut buffered = BufReader::with_capacity(SNIFF, input);
         let head =

@@ -1,10 +1,14 @@
 //! Where a declared input's rows come from: a CSV file (UTF-8 or GBK), a sheet of an `.xlsx`
-//! workbook, or CSV bytes already in memory (tests and the fuzzer).
+//! workbook, CSV piped to standard input, or CSV bytes already in memory (tests and the
+//! fuzzer).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::encoding::TextEncoding;
+
+/// How standard input is named in messages (`stdin:12:3`).
+pub const STDIN: &str = "stdin";
 
 /// A declared input bound to its rows.
 #[derive(Debug, Clone)]
@@ -33,6 +37,12 @@ pub enum LedgerSource {
         /// line, so that a bad value is reported where it is written.
         lines: Option<Arc<[u64]>>,
     },
+    /// A CSV ledger piped in (`--data sales=-`), read whole once so that a command may read
+    /// it again (a comparison, the span of its months); shown as `stdin` in messages.
+    Stdin {
+        bytes: Arc<[u8]>,
+        encoding: TextEncoding,
+    },
 }
 
 impl InputFile {
@@ -51,6 +61,9 @@ impl LedgerSource {
             }
             (LedgerSource::Xlsx { path: a, sheet: x }, LedgerSource::Xlsx { path: b, sheet: y }) => a == b && x == y,
             (LedgerSource::CsvBytes { bytes: a, .. }, LedgerSource::CsvBytes { bytes: b, .. }) => Arc::ptr_eq(a, b),
+            (LedgerSource::Stdin { bytes: a, encoding: x }, LedgerSource::Stdin { bytes: b, encoding: y }) => {
+                Arc::ptr_eq(a, b) && x == y
+            }
             _ => false,
         }
     }
@@ -76,6 +89,7 @@ impl LedgerSource {
             LedgerSource::Xlsx { path, sheet: Some(sheet) } => format!("{}#{sheet}", path.display()),
             LedgerSource::Xlsx { path, sheet: None } => path.display().to_string(),
             LedgerSource::CsvBytes { name, .. } => name.clone(),
+            LedgerSource::Stdin { .. } => STDIN.to_string(),
         }
     }
 }

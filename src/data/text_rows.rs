@@ -37,5 +37,6 @@ pub fn open(source: &LedgerSource) -> Result<Box<dyn RowReader>, DataError> {
             Box::new(CsvRows::from_bytes(name, bytes.clone(), lines.clone())?)
         }
         LedgerSource::Xlsx { path, sheet } => Box::new(XlsxRows::open(path, sheet.as_deref())?),
+        LedgerSource::Stdin { bytes, encoding } => Box::new(CsvRows::from_stdin(bytes.clone(), *encoding)?),
     })
 }

@@ -156,6 +156,39 @@ pub enum IoKind {
     TooLargeForExcel {
         what: String,
     },
+    // E0430-E0434: the project file, `commission.toml`.
+    /// The project file cannot be opened (`--project` naming no file, no permission).
+    CannotReadProject {
+        error: String,
+    },
+    /// Not TOML, or TOML of another shape (an unknown key, a value of the wrong type): the
+    /// parser's own words.
+    NotAProjectFile {
+        error: String,
+    },
+    /// An input bound to something that is neither a path nor `{ path = ..., encoding = ... }`.
+    NotAnInputBinding {
+        name: String,
+        error: String,
+    },
+    /// An encoding in the project file that is not read.
+    UnknownProjectEncoding {
+        label: String,
+    },
+    /// `[range]` with a value that is not a period, half a range, both ways, or backwards.
+    BadProjectRange {
+        what: String,
+    },
+
+    // E0435-E0436: standard input.
+    /// `--data a=- --data b=-`.
+    StdinTwice {
+        first: String,
+        second: String,
+    },
+    CannotReadStdin {
+        error: String,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -267,6 +300,25 @@ impl Kind for IoKind {
                 .help("add `-o FILE.xlsx`, e.g. `--format xlsx -o statements.xlsx`"),
             TooLargeForExcel { what } => Described::new("E0451", format!("too large for an Excel workbook: {what}"))
                 .help("write `--format csv`, which has no such limit (too many statements also fit in a shorter range, `--from`/`--to`)"),
+            CannotReadProject { error } => Described::new("E0430", format!("cannot read the project file: {error}"))
+                .help("give the path of a `commission.toml` file with `--project`, or leave it out to look for one upward from the current folder"),
+            NotAProjectFile { error } => Described::new("E0431", format!("not a project file: {error}"))
+                .help("a project file has an `[inputs]` table (`sales = \"sales.csv\"`) and an optional `[range]` (`from = \"2026-01\"`, `to = \"2026-06\"`)"),
+            NotAnInputBinding { name, error } => {
+                Described::new("E0432", format!("input `{name}` is not bound to a file: {error}")).help(format!(
+                    "write `{name} = \"path.csv\"` or `{name} = {{ path = \"path.csv\", encoding = \"gbk\" }}`"
+                ))
+            }
+            UnknownProjectEncoding { label } => Described::new("E0433", format!("unknown encoding `{label}`"))
+                .help("the encodings read are `utf-8` (the default) and `gbk` (also called gb18030, gb2312, cp936)"),
+            StdinTwice { first, second } => Described::new(
+                "E0435",
+                format!("inputs `{first}` and `{second}` both read standard input"),
+            )
+            .help("standard input can be read once: pipe one ledger and give the other as a file"),
+            CannotReadStdin { error } => Described::new("E0436", format!("cannot read standard input: {error}")),
+            BadProjectRange { what } => Described::new("E0434", format!("not a range of months: {what}"))
+                .help("write `from = \"2026-01\"` and `to = \"2026-06\"` (months), or `period = \"2026-Q1\"` (a month, quarter or year)"),
         }
     }
 }
@@ -290,7 +342,7 @@ does not exist, cannot be opened, or is not UTF-8 text. The message gives the re
 operating system gave.
 
 What to do: check the path (it is read from the folder the command runs in), that the file
-is readable, and that it is saved as UTF-8. `diff` and `budget` also take a git revision of a
+is readable, and that it is saved as UTF-8. `run`, `diff` and `budget` also take a git revision of a
 policy, written `REVISION:PATH` (`HEAD~1:policies/plan.policy`).",
     },
     Code {
@@ -576,5 +628,78 @@ Excel cuts short would lose statements without saying so; nothing is written.
 
 What to do: run a shorter range (`--from`/`--to`), or write `--format csv`, which has no
 such limit.",
+    },
+    Code {
+        id: "E0430",
+        title: "a project file that cannot be read",
+        explanation: "\
+The project file (`commission.toml`, or the file given with `--project`) could not be opened:
+it does not exist at that path, or cannot be read. The message gives the reason the operating
+system gave.
+What to do: check the path given to `--project` (it is read from the folder the command runs
+in), or leave `--project` out: the file is then looked for in the current folder and each
+folder above it, up to the top of the git repository.",
+    },
+    Code {
+        id: "E0431",
+        title: "a project file that is not in the expected form",
+        explanation: "\
+The project file is TOML with an `[inputs]` table binding each input of the policies to a
+ledger file and an optional `[range]` of months. This one is not TOML (a missing quote or
+bracket), or has a key commission does not know (a typo such as `[input]` or `form`), or a
+value of the wrong kind. The message names the line and column the TOML reader stopped at.
+What to do: correct the file at that place. An example:
+  [inputs]
+  sales = \"sales.csv\"
+  surveys = { path = \"surveys.csv\", encoding = \"gbk\" }
+  [range]
+  from = \"2026-01\"
+  to = \"2026-06\"",
+    },
+    Code {
+        id: "E0432",
+        title: "an input in the project file that names no file",
+        explanation: "\
+Each entry of the project file's `[inputs]` binds an input to a ledger: either a path in
+quotes, or a table with a `path` and an optional `encoding` (and nothing else). This entry
+is neither, for instance a number, a table without `path`, or a table with an unknown key.
+What to do: write the path in quotes (`sales = \"sales.csv\"`), or
+`sales = { path = \"sales.csv\", encoding = \"gbk\" }`. Paths are read from the project
+file's own folder.",
+    },
+    Code {
+        id: "E0433",
+        title: "an unknown encoding in the project file",
+        explanation: "\
+An input of the project file names the character encoding of its CSV ledger, and it is not
+one that is read. The encodings read are `utf-8` (the default) and `gbk` (also called
+gb18030, gb2312 or cp936: what Excel writes when it saves CSV on a Chinese Windows).
+What to do: use one of these names, or leave `encoding` out for UTF-8.",
+    },
+    Code {
+        id: "E0434",
+        title: "a project range that is not a range of months",
+        explanation: "\
+The project file's `[range]` gives the months commands cover when no `--period` or
+`--from`/`--to` is given: either `from` and `to` (months such as `2026-01`, in quotes), or
+`period` (a month, a quarter `2026-Q1` or a year `2026`, in quotes). This one is not a
+period, gives only one end, gives both forms at once, or ends before it starts.
+What to do: correct the `[range]`; flags on the command line still override it.",
+    },
+    Code {
+        id: "E0435",
+        title: "two inputs from standard input",
+        explanation: "\
+`--data NAME=-` reads an input's CSV ledger from standard input (a pipe, or `< file`). There is
+one standard input and it can be read once, so two inputs cannot both be `-`.
+What to do: pipe one ledger and give the others as files.",
+    },
+    Code {
+        id: "E0436",
+        title: "standard input that cannot be read",
+        explanation: "\
+An input was bound to standard input with `--data NAME=-`, and reading it failed (the pipe
+broke, or standard input is closed). The message gives the reason the operating system gave.
+What to do: check the command that feeds the pipe, or give the ledger as a file.",
     },
 ];

@@ -150,9 +150,22 @@ impl PolicyProblems {
     }
 }
 
-/// `1 row`, `2 rows`.
+/// `1 row`, `2 rows`, `1,234,567 rows`.
 fn plural_count(n: u64, word: &str) -> String {
-    format!("{n} {}", plural(usize::try_from(n).unwrap_or(usize::MAX), word))
+    format!("{} {}", grouped(n), plural(usize::try_from(n).unwrap_or(usize::MAX), word))
+}
+
+/// A count with its digits grouped by thousands, as people read long numbers: `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -172,14 +185,19 @@ pub enum MessageFormat {
     Human,
     Plain,
     Json,
+    /// `Human` in colour, for a terminal (`--color`, `NO_COLOR`).
+    HumanColour,
 }
 
-/// Renders one diagnostic in a message format (unicode, no colour, 100 columns for people),
-/// the form used by the CLI and the snapshot tests alike.
+/// Renders one diagnostic in a message format (unicode, 100 columns for people, without
+/// colour unless asked), the form used by the CLI and the snapshot tests alike.
 pub fn render_diagnostic_as(diagnostic: &dyn Diagnostic, format: MessageFormat) -> String {
     let mut out = String::new();
     let rendered = match format {
         MessageFormat::Human => GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, diagnostic),
+        MessageFormat::HumanColour => GraphicalReportHandler::new_themed(GraphicalTheme::unicode())
             .with_width(100)
             .render_report(&mut out, diagnostic),
         MessageFormat::Plain => NarratableReportHandler::new().render_report(&mut out, diagnostic),
@@ -351,13 +369,15 @@ impl RejectedRows {
             format!(
                 "{}: stopped at {} rejected {rows} (after {} read); no statements were produced",
                 self.file,
-                self.rejected,
+                grouped(self.rejected),
                 plural_count(self.read, "row")
             )
         } else {
             format!(
                 "{}: {} rejected {rows} of {} read; no statements were produced",
-                self.file, self.rejected, self.read
+                self.file,
+                grouped(self.rejected),
+                grouped(self.read)
             )
         };
         if self.stopped_early && self.max_errors <= 1 {
@@ -426,5 +446,15 @@ impl From<DataError> for Error {
 impl From<PolicyProblems> for Error {
     fn from(report: PolicyProblems) -> Self {
         Error::Policy(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, shown) in [(0, "0"), (999, "999"), (1000, "1,000"), (1_234_567, "1,234,567"), (100_000, "100,000")] {
+            assert_eq!(super::grouped(n), shown);
+        }
     }
 }

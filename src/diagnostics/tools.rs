@@ -4,7 +4,7 @@
 //! - [`TestKind`] (`E0501`-`E0512`): mistakes in a policy's `test` blocks, found when the
 //!   policy is checked. They are problems of the policy ([`Problem`](super::Problem)s with
 //!   labelled spans, exit code 1), like the checker's.
-//! - [`ToolKind`] (`E0513`-`E0518`, `E0520`-`E0524`): what `curve`, `diff`, `budget`, `report` and `generate` refuse once
+//! - [`ToolKind`] (`E0513`-`E0518`, `E0520`-`E0524`, `E0555`): what `curve`, `diff`, `budget`, `report` and `generate` refuse once
 //!   the policy is fine: a plan they cannot chart or measure, two plans they cannot compare,
 //!   totals they cannot add exactly. They point at no span ([`DataError`](super::DataError)s,
 //!   exit code 2).
@@ -142,6 +142,8 @@ pub enum ToolKind {
     InitNoHeader,
     /// `init --name`: not a name a policy can give an input.
     InitInputNotAName { name: String },
+    /// `lsp`: the connection to the editor failed (the editor's words or the reader's).
+    LanguageServerConnection { error: String },
 }
 
 impl Kind for ToolKind {
@@ -195,6 +197,11 @@ impl Kind for ToolKind {
                 .help("the first row of a ledger names its columns, e.g. `id,date,manager,amount`"),
             InitInputNotAName { name } => Described::new("E0553", format!("`{name}` cannot name an input"))
                 .help("give `--name` letters (any script), digits and `_`, not starting with a digit, e.g. `--name sales`"),
+            LanguageServerConnection { error } => {
+                Described::new("E0555", format!("the language server lost its editor: {error}")).help(
+                    "`commission lsp` is started by an editor, which speaks the language server protocol on its standard input and output",
+                )
+            }
         }
     }
 }
@@ -467,5 +474,17 @@ digit, and not a word of the language. Without `--name`, the file's name is used
 for `sales.csv`), made into such a name.
 
 What to do: give `--name` a name such as `sales` or `surveys`.",
+    },
+    Code {
+        id: "E0555",
+        title: "the language server lost its editor",
+        explanation: "\
+`commission lsp` is a language server: an editor starts it and speaks the language server
+protocol with it over its standard input and output. The connection broke: the editor
+closed it without asking the server to shut down, or sent something that is not the
+protocol (for example, when `commission lsp` is typed in a terminal).
+
+What to do: let the editor start the server (the VS Code extension in `editors/vscode`
+does); if the editor's log shows this after a crash, restart the editor's language client.",
     },
 ];

@@ -25,19 +25,23 @@ pub fn total_scale(plan: &Plan) -> u32 {
     plan.components.iter().map(|c| c.rounding.scale()).fold(plan.rounding.scale(), u32::max)
 }
 
-/// What happened to every ledger row, one line per input:
-/// `rows of sales: 385 read, 380 used, 5 outside the range, 0 rejected`.
+/// What happened to every ledger row, one line per input, digits grouped by thousands:
+/// `rows of sales: 1,234,567 read, 1,234,560 used, 7 outside the range, 0 rejected`.
 pub fn row_counts(plan: &Plan, result: &RunResult) -> String {
+    let n = |count: u64| crate::money::format_grouped(rust_decimal::Decimal::from(count), 0);
     let mut out = String::new();
     for (input, counts) in plan.inputs.iter().zip(&result.counts) {
         out.push_str(&format!(
             "rows of {}: {} read, {} used, {} outside the range",
-            input.name, counts.read, counts.used, counts.outside_range
+            input.name,
+            n(counts.read),
+            n(counts.used),
+            n(counts.outside_range)
         ));
         if counts.no_payee > 0 {
-            out.push_str(&format!(", {} for no payee of this plan", counts.no_payee));
+            out.push_str(&format!(", {} for no payee of this plan", n(counts.no_payee)));
         }
-        out.push_str(&format!(", {} rejected\n", counts.rejected));
+        out.push_str(&format!(", {} rejected\n", n(counts.rejected)));
     }
     out
 }

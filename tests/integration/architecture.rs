@@ -110,6 +110,7 @@ fn stages_never_use_the_output_the_tools_or_the_command_line() {
         "policy_test",
         "fmt",
         "lint",
+        "lsp",
     ];
     for stage in stages {
         for used in later {
@@ -126,8 +127,9 @@ fn stages_never_use_the_output_the_tools_or_the_command_line() {
 fn later_stages_take_only_spans_and_words_from_syntax() {
     let graph = uses();
     // The AST is for the checker, the formatter, lint attributes (comments above a
-    // declaration) and the test blocks of policies; everyone else uses `source` and `lang`.
-    let allowed = ["check", "fmt", "lint", "policy_test"];
+    // declaration), the test blocks of policies and the language server (names as written,
+    // under an editor's cursor); everyone else uses `source` and `lang`.
+    let allowed = ["check", "fmt", "lint", "policy_test", "lsp"];
     for (unit, files) in users_of(&graph, "syntax") {
         assert!(allowed.contains(&unit), "`{unit}` uses `syntax` in {files:?}; spans are in `source`, words in `lang`");
     }

@@ -1,0 +1,124 @@
+//! Command-line conventions shared with other tools: `check` takes folders, `run` takes a git
+//! revision of a policy, and long row counts are grouped.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::Test;
+use crate::SALES_POLICY;
+
+/// `pay` at `rate` of each month's sales.
+fn policy(rate: &str) -> String {
+    format!("{SALES_POLICY}component c monthly {{\n  pay sum(sales.amount) * {rate}\n}}\n")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn check_takes_folders() {
+    // The shipped plans: one `ok` line each, in file-name order.
+    let ran = Test::new().current_dir_repo().args(["check", "policies"]).run();
+    let ok: Vec<&str> = ran.stdout.lines().map(|l| l.split(": ok").next().unwrap()).collect();
+    assert_eq!(
+        ok,
+        [
+            "policies/telecom-account-manager.policy",
+            "policies/telecom-by-business.policy",
+            "policies/telecom-marginal.policy"
+        ]
+    );
+    // A folder with a good and a bad policy (in a subfolder): the good one is checked, the
+    // bad one's error is shown, and the exit code is the worst met.
+    Test::new()
+        .file("plans/good.policy", policy("10%"))
+        .file("plans/old/bad.policy", policy("10%").replace("sum(sales.amount)", "sum(sales.amuont)"))
+        .args(["check", "plans"])
+        .status(1)
+        .stdout_contains("plans/good.policy: ok")
+        .code("E0119") // the unknown column `amuont`
+        .run();
+}
+
+#[test]
+fn run_takes_a_git_revision_of_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.policy"), policy("10%")).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "10%"]);
+    let sales = "id,date,manager,amount\nS1,2026-01-05,M1,1000.00\n";
+    // The file now pays 20%: 200.00 of 1,000.00; the committed version pays 10%: 100.00.
+    let run = |spec: &str, expected: &str| {
+        Test::in_dir(dir.path())
+            .policy(policy("20%"))
+            .ledger("sales", sales)
+            .args(["run", spec, "--format", "csv"])
+            .stdout(format!("payee,period,c,total\nM1,2026-01,{expected},{expected}\n"))
+            .run()
+    };
+    run("policy.policy", "200.00");
+    run("HEAD:policy.policy", "100.00");
+    Test::in_dir(dir.path()).ledger("sales", sales).args(["run", "nope:policy.policy"]).status(2).code("E0405").run();
+}
+
+#[test]
+fn long_row_counts_are_grouped_by_thousands() {
+    // 1,200 sales in January and 34 in February; the run covers January.
+    let mut sales = String::from("id,date,manager,amount\n");
+    for i in 0..1234 {
+        let date = if i < 1200 { "2026-01-05" } else { "2026-02-05" };
+        sales.push_str(&format!("S{i},{date},M1,1.00\n"));
+    }
+    Test::new()
+        .policy(policy("10%"))
+        .ledger("sales", &sales)
+        .args(["run", "{policy}", "--period", "2026-01"])
+        .stdout_contains("rows of sales: 1,234 read, 1,200 used, 34 outside the range, 0 rejected")
+        .run();
+    // A bad row after 1,234 good ones: the summary of the rejected rows groups its counts too.
+    sales.push_str("S9999,2026-01-05,M1,lots\n");
+    Test::new()
+        .policy(policy("10%"))
+        .ledger("sales", &sales)
+        .args(["run", "{policy}", "--max-errors", "5"])
+        .status(2)
+        .stderr_contains("1 rejected row of 1,235 read")
+        .run();
+}
+
+/// The tool's own messages in colour: `--color always` colours human messages (even with
+/// `NO_COLOR` set: the flag is explicit), `--color never` and a non-terminal (as here) do
+/// not, and machine formats never do.
+#[test]
+fn colour_is_asked_for_or_left_out() {
+    const ESC: &str = "\u{1b}[";
+    let bad = policy("10%").replace("sum(sales.amount)", "sum(sales.amuont)");
+    let ran = |args: &[&str], no_color: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.policy"), &bad).unwrap();
+        let mut cmd = crate::commission();
+        cmd.current_dir(dir.path()).arg("check").arg("bad.policy").args(args).env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let ran: crate::Ran = cmd.output().unwrap().into();
+        assert_eq!(ran.code, 1, "{}", ran.stderr);
+        assert!(ran.stderr.contains("E0119"), "{}", ran.stderr);
+        ran.stderr
+    };
+    assert!(ran(&["--color", "always"], false).contains(ESC));
+    assert!(ran(&["--color", "always"], true).contains(ESC));
+    assert!(!ran(&["--color", "never"], false).contains(ESC));
+    // Standard error is a pipe here: `auto` leaves colour out.
+    assert!(!ran(&[], false).contains(ESC));
+    assert!(!ran(&["--color", "always", "--message-format", "plain"], false).contains(ESC));
+    assert!(!ran(&["--color", "always", "--message-format", "json"], false).contains(ESC));
+}
