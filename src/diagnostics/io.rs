@@ -182,6 +182,12 @@ pub enum IoKind {
     CannotReadStdin {
         error: String,
     },
+
+    // E0437: `commission man COMMAND`.
+    UnknownCommand {
+        name: String,
+        suggestion: String,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -306,6 +312,9 @@ impl Kind for IoKind {
             )
             .help("standard input can be read once: pipe one ledger and give the other as a file"),
             CannotReadStdin { error } => Described::new("E0436", format!("cannot read standard input: {error}")),
+            UnknownCommand { name, suggestion } => {
+                Described::new("E0437", format!("no command `{name}`")).help(suggestion.clone())
+            }
             BadProjectRange { what } => Described::new("E0434", format!("not a range of months: {what}"))
                 .help("write `from = \"2026-01\"` and `to = \"2026-06\"` (months), or `period = \"2026-Q1\"` (a month, quarter or year)"),
         }
@@ -669,5 +678,14 @@ What to do: pipe one ledger and give the others as files.",
 An input was bound to standard input with `--data NAME=-`, and reading it failed (the pipe
 broke, or standard input is closed). The message gives the reason the operating system gave.
 What to do: check the command that feeds the pipe, or give the ledger as a file.",
+    },
+    Code {
+        id: "E0437",
+        title: "a manual page for an unknown command",
+        explanation: "\
+`commission man COMMAND` writes the manual page of one command (`commission man run`), and
+there is no command of that name.
+What to do: use a command `commission --help` lists; the message suggests the nearest.
+Without a command, `commission man` writes the page of commission itself.",
     },
 ];

@@ -19,6 +19,7 @@ mod explain;
 mod formatting;
 mod generate;
 mod harness;
+mod help;
 mod identities;
 mod ledger_reading;
 mod ledgers;
