@@ -34,9 +34,9 @@ pub struct ReportArgs {
     policy: PathBuf,
     #[command(flatten)]
     ledgers: LedgerArgs,
-    /// The report's month (2026-03)
+    /// The report's month (2026-03); default: the last month of the project file's range
     #[arg(long)]
-    period: String,
+    period: Option<String>,
     /// First month of the trend (default: January of the report's year)
     #[arg(long)]
     from: Option<String>,
@@ -118,7 +118,13 @@ fn file_stems<'a>(payees: impl Iterator<Item = &'a str>) -> HashMap<&'a str, Str
 pub fn run(args: ReportArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
     let files = args.ledgers.bind(&plan)?;
-    let to = month("--period", &args.period)?;
+    let to = match &args.period {
+        Some(period) => month("--period", period)?,
+        None => match super::project()?.and_then(commission::project::Project::range) {
+            Some((_, last)) => last,
+            None => return Err(DataError::of("--period", IoKind::NoReportMonth).into()),
+        },
+    };
     let from = match &args.from {
         Some(f) => month("--from", f)?,
         None => Period::month(to.year(), 1),

@@ -188,6 +188,9 @@ pub enum IoKind {
         name: String,
         suggestion: String,
     },
+
+    // E0438: `report` without `--period` or a project range.
+    NoReportMonth,
 }
 
 /// `` `a`, `b` ``.
@@ -315,6 +318,8 @@ impl Kind for IoKind {
             UnknownCommand { name, suggestion } => {
                 Described::new("E0437", format!("no command `{name}`")).help(suggestion.clone())
             }
+            NoReportMonth => Described::new("E0438", "no month to report")
+                .help("give the month with `--period 2026-03`, or a `[range]` in the project file (its last month is reported)"),
             BadProjectRange { what } => Described::new("E0434", format!("not a range of months: {what}"))
                 .help("write `from = \"2026-01\"` and `to = \"2026-06\"` (months), or `period = \"2026-Q1\"` (a month, quarter or year)"),
         }
@@ -687,5 +692,14 @@ What to do: check the command that feeds the pipe, or give the ledger as a file.
 there is no command of that name.
 What to do: use a command `commission --help` lists; the message suggests the nearest.
 Without a command, `commission man` writes the page of commission itself.",
+    },
+    Code {
+        id: "E0438",
+        title: "a report without its month",
+        explanation: "\
+`commission report` writes the performance report of one month. The month is given with
+`--period 2026-03`; without it, the last month of the project file's `[range]` is reported,
+and here there is neither a `--period` nor a project file with a range.
+What to do: add `--period` with the month, or a `[range]` to `commission.toml`.",
     },
 ];

@@ -122,3 +122,29 @@ fn colour_is_asked_for_or_left_out() {
     assert!(!ran(&["--color", "always", "--message-format", "plain"], false).contains(ESC));
     assert!(!ran(&["--color", "always", "--message-format", "json"], false).contains(ESC));
 }
+
+/// On a real terminal (a pseudo-terminal made by util-linux's `script`, part of every Debian
+/// system), `auto` colours human messages, and `NO_COLOR` turns that off.
+#[test]
+fn on_a_terminal_auto_colours_unless_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.policy"), "x").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("commission");
+    let on_terminal = |no_color: bool| {
+        let mut cmd = Command::new("script");
+        cmd.current_dir(dir.path())
+            .args(["-qec", &format!("'{}' check bad.policy", bin.display()), "/dev/null"])
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().unwrap_or_else(|e| {
+            panic!("cannot run `script` (util-linux) to make a terminal: {e}; run tests/run.sh, or install util-linux")
+        });
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("E0001"), "{text}");
+        text
+    };
+    assert!(on_terminal(false).contains("\u{1b}["));
+    assert!(!on_terminal(true).contains("\u{1b}["));
+}

@@ -107,6 +107,19 @@ fn every_command_that_reads_ledgers_reads_the_project() {
     test().args(["report", "policy.policy", "--period", "2026-02", "-o", out.to_str().unwrap()]).run();
     // The team page of February and M1's page.
     assert!(out.join("2026-02-team.html").exists() && out.join("2026-02-M1.html").exists());
+    // Without `--period`, the report is of the range's last month: March.
+    let march = dir.path().join("march");
+    test().args(["report", "policy.policy", "-o", march.to_str().unwrap()]).run();
+    assert!(march.join("2026-03-team.html").exists());
+    // With no range in the project either, there is no month to report.
+    Test::new()
+        .policy(policy())
+        .file("commission.toml", "[inputs]\nsales = \"sales.csv\"\n")
+        .file("sales.csv", SALES)
+        .args(["report", "policy.policy", "-o", "out"])
+        .status(2)
+        .code("E0438")
+        .run();
 }
 
 #[test]
