@@ -113,11 +113,13 @@ fn project() -> Result<Option<&'static Project>, Error> {
         }
         None => {
             let here = std::env::current_dir().unwrap_or_default();
-            let found = Project::find(&here);
-            if let Ok(Some(project)) = &found {
-                output::note_input(&project.path);
-            }
-            found
+            let Some(found) = Project::locate(&here) else {
+                return Ok(None);
+            };
+            output::note_input(&found);
+            // Shown from the current folder when it is here (`commission.toml:3:1`).
+            let shown = found.strip_prefix(&here).map_or(found.as_path(), |p| p);
+            Project::load(shown).map(Some)
         }
     });
     match loaded {

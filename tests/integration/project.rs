@@ -156,7 +156,8 @@ fn a_bad_project_file_is_located_and_nothing_is_written() {
         ),
     ];
     for (text, code, location) in cases {
-        let ran = Test::new()
+        let dir = tempfile::tempdir().unwrap();
+        let ran = Test::in_dir(dir.path())
             .policy(policy())
             .file("commission.toml", text)
             .file("sales.csv", SALES)
@@ -164,7 +165,13 @@ fn a_bad_project_file_is_located_and_nothing_is_written() {
             .status(2)
             .run();
         assert!(ran.stderr.contains(&format!("\"code\":\"{code}\"")), "{text}: {}", ran.stderr);
-        assert!(ran.stderr.contains(location), "{text}: not at {location}: {}", ran.stderr);
+        // Named from the current folder, where it was found.
+        assert!(
+            ran.stderr.contains(&format!("\"location\":\"{location}")),
+            "{text}: not at {location}: {}",
+            ran.stderr
+        );
+        assert!(!dir.path().join("out.csv").exists());
     }
     // Commands that read no ledger do not read the project file.
     Test::new()
