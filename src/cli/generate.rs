@@ -107,6 +107,9 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         },
     };
     commission::generate::check(&model).map_err(|kind| DataError::of("", kind))?;
+    if args.output == std::path::Path::new("-") {
+        return Err(DataError::of("-o -", IoKind::FolderToStdout { command: "generate", hint: "" }).into());
+    }
     if !args.force {
         for name in commission::generate::file_names(model.layout) {
             let path = args.output.join(name);

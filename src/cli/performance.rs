@@ -46,7 +46,8 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "html")]
     format: Format,
-    /// Folder to write the reports into (created if missing)
+    /// Folder to write the reports into (created if missing); `-` writes the page of
+    /// `--one-file` to standard output
     #[arg(long, short)]
     output: PathBuf,
     /// One file with the team overview and every payee, instead of one file each
@@ -194,6 +195,13 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
             };
             outputs.push((name("team"), text));
         }
+    }
+    if args.output == std::path::Path::new("-") {
+        // `-o -`: standard output, which holds one page only.
+        return match outputs.as_slice() {
+            [(_, text)] if args.one_file => super::emit(text, None),
+            _ => Err(DataError::of("-o -", IoKind::FolderToStdout { command: "report", hint: "--one-file" }).into()),
+        };
     }
     super::output::write_folder(&args.output, &outputs)?;
     let outputs: Vec<(PathBuf, String)> = outputs.into_iter().map(|(n, t)| (args.output.join(n), t)).collect();

@@ -191,6 +191,13 @@ pub enum IoKind {
 
     // E0438: `report` without `--period` or a project range.
     NoReportMonth,
+
+    // E0439: `-o -` for a command that writes a folder of files; `hint`: the flag that makes
+    // one file of them, if there is one.
+    FolderToStdout {
+        command: &'static str,
+        hint: &'static str,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -320,6 +327,17 @@ impl Kind for IoKind {
             }
             NoReportMonth => Described::new("E0438", "no month to report")
                 .help("give the month with `--period 2026-03`, or a `[range]` in the project file (its last month is reported)"),
+            FolderToStdout { command, hint } => {
+                let described = Described::new(
+                    "E0439",
+                    format!("`{command}` writes several files, which cannot all go to standard output"),
+                );
+                if hint.is_empty() {
+                    described.help("give a folder to write them into")
+                } else {
+                    described.help(format!("add `{hint}` to write one file, or give a folder"))
+                }
+            }
             BadProjectRange { what } => Described::new("E0434", format!("not a range of months: {what}"))
                 .help("write `from = \"2026-01\"` and `to = \"2026-06\"` (months), or `period = \"2026-Q1\"` (a month, quarter or year)"),
         }
@@ -701,5 +719,15 @@ Without a command, `commission man` writes the page of commission itself.",
 `--period 2026-03`; without it, the last month of the project file's `[range]` is reported,
 and here there is neither a `--period` nor a project file with a range.
 What to do: add `--period` with the month, or a `[range]` to `commission.toml`.",
+    },
+    Code {
+        id: "E0439",
+        title: "several files to standard output",
+        explanation: "\
+`-o -` writes a command's output to standard output, which holds one stream. `report` writes a
+page per payee and a team page, and `generate` several ledgers, into the folder `-o` names:
+these cannot all go to standard output.
+What to do: give a folder; for `report`, `--one-file` makes one page of the whole report, and
+that one can go to standard output (`report ... --one-file -o -`).",
     },
 ];
