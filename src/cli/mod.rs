@@ -38,6 +38,9 @@ macro_rules! exit_codes {
   2  a ledger, an argument or a file is wrong"
     };
 }
+/// The exit codes alone, for a command whose examples are still to be written (the help
+/// test asks every command for examples, so this is a stopgap).
+#[allow(dead_code)]
 const EXIT_CODES: &str = exit_codes!();
 
 /// A command's help ends with examples that work from the repository's root on the shipped
@@ -49,7 +52,16 @@ macro_rules! examples {
 }
 
 #[derive(Parser)]
-#[command(name = "commission", version, about = "Run sales-commission plans written as plain-text policy files", after_help = EXIT_CODES)]
+#[command(
+    name = "commission",
+    version,
+    about = "Run sales-commission plans written as plain-text policy files",
+    after_help = examples!(
+        "commission check policies",
+        "commission run policies/telecom-account-manager.policy --project examples/telecom/commission.toml",
+        "commission explain policies/telecom-account-manager.policy --project examples/telecom/commission.toml --payee 王芳 --period 2026-03"
+    )
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
