@@ -580,9 +580,10 @@ What to do: give a value in that range.",
         title: "an output that cannot be written",
         explanation: "\
 An output file, an output folder or standard output could not be written (the folder does not
-exist or is read-only, the disk is full, the pipe was closed). Files are written whole or not
-at all: a temporary file beside the output is renamed over it at the end, so a failed run
-leaves any earlier file as it was.
+exist or is read-only, the disk is full). Files are written whole or not at all: a temporary
+file beside the output is renamed over it at the end, so a failed run leaves any earlier file
+as it was. (A pipe closed by its reader, as `| head` does, is not an error: the command stops
+quietly with exit code 0.)
 
 What to do: check that the folder exists and is writable, and that there is space.",
     },
