@@ -19,15 +19,14 @@ mod run;
 mod test;
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
-
 use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commission::diagnostics::{DataError, Error, MessageFormat};
 use commission::project::Project;
 pub(crate) use output::{emit, emit_in_place, emit_with};
-use std::path::PathBuf;
 
 /// The exit codes, under every command's help.
 macro_rules! exit_codes {
