@@ -133,7 +133,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         "wrote {} in {}: {} sales over {months} months totalling {} ({} a month), {} payees, seed {}",
         names.join(", "),
         args.output.display(),
-        generated.sales_rows,
+        commission::diagnostics::grouped(u64::try_from(generated.sales_rows).unwrap_or(u64::MAX)),
         format_grouped(total, 2),
         format_grouped(commission::money::round_display(total / Decimal::from(months.max(1)), 2), 2),
         args.managers,

@@ -148,3 +148,28 @@ fn on_a_terminal_auto_colours_unless_no_color() {
     assert!(on_terminal(false).contains("\u{1b}["));
     assert!(!on_terminal(true).contains("\u{1b}["));
 }
+
+/// `generate` says how many sales it wrote with the digits grouped too.
+#[test]
+fn generate_groups_the_count_of_sales() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ledgers");
+    // 50 payees x 12 months x about 20 sales each (5,000,000 a month at 5,000 a sale over
+    // 50 payees): well over a thousand sales.
+    let ran = crate::run([
+        "generate",
+        "--managers",
+        "50",
+        "--monthly-sales",
+        "5000000",
+        "--average-sale",
+        "5000",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let count = ran.stderr.split(": ").nth(1).and_then(|rest| rest.split(" sales over").next()).unwrap();
+    let groups: Vec<&str> = count.split(',').collect();
+    assert!(groups.len() >= 2, "{count} is not grouped: {}", ran.stderr);
+    assert!(groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit())), "{count}");
+}
