@@ -16,17 +16,19 @@
 //! `.git`) or of the file system. A bad file is a [`DataError`] at its line and column.
 //! Command-line flags override what the file says; that merge is the command line's.
 //!
-//! May use: `data` (encodings), `period`, `diagnostics`. Knows nothing of clap.
+//! May use: `data` (encodings, ledger sources), `plan` (its inputs), `period`, `diagnostics`.
+//! Knows nothing of clap.
 
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::data::TextEncoding;
+use crate::data::{InputFile, LedgerSource, TextEncoding};
 use crate::diagnostics::io::IoKind;
 use crate::diagnostics::DataError;
 use crate::period::Period;
+use crate::plan::Plan;
 
 /// The name looked for.
 pub const FILE_NAME: &str = "commission.toml";
@@ -201,6 +203,27 @@ impl Project {
     pub fn range(&self) -> Option<(Period, Period)> {
         self.range
     }
+
+    /// The plan's inputs bound to the project's files, for a tool that takes no flags (the
+    /// language server); the inputs the file does not bind, if any, as the error.
+    pub fn input_files(&self, plan: &Plan) -> Result<Vec<InputFile>, Vec<String>> {
+        let mut files = Vec::with_capacity(plan.inputs.len());
+        let mut missing = Vec::new();
+        for (input, schema) in plan.inputs.iter().enumerate() {
+            match self.binding(&schema.name) {
+                Some(b) => files.push(InputFile {
+                    input,
+                    source: LedgerSource::from_spec(&b.path, b.encoding.unwrap_or(TextEncoding::Utf8)),
+                }),
+                None => missing.push(schema.name.clone()),
+            }
+        }
+        if missing.is_empty() {
+            Ok(files)
+        } else {
+            Err(missing)
+        }
+    }
 }
 
 /// `line:column` of a byte offset, both from 1; columns count characters, as an editor does.
@@ -237,6 +260,24 @@ mod tests {
         assert_eq!(project.range(), Some((Period::parse("2026-01").unwrap(), Period::parse("2026-06").unwrap())));
         let names: Vec<&str> = project.bindings().iter().map(|b| b.name.as_str()).collect();
         assert_eq!(names, ["sales", "surveys"]);
+    }
+
+    #[test]
+    fn a_plans_inputs_bound_to_the_files() {
+        let policy = "policy \"p\" version \"1\" currency CNY\n\
+            input sales {\n  key id: text\n  period date: date\n  payee manager: text\n  amount: money\n}\n\
+            input surveys {\n  payee manager: text\n  period quarter: quarter\n  satisfaction: percent\n}\n\
+            payee sales.manager\ncomponent c monthly {\n  pay sum(sales.amount) * 1%\n}\n";
+        let plan = crate::check::compile(crate::source::SourceFile::new("p.policy", policy)).unwrap().plan;
+        let project =
+            parse("[inputs]\nsurveys = { path = \"s.csv\", encoding = \"gbk\" }\nother = \"o.csv\"\n").unwrap();
+        assert_eq!(project.input_files(&plan).unwrap_err(), ["sales"]);
+        let project =
+            parse("[inputs]\nsurveys = { path = \"s.csv\", encoding = \"gbk\" }\nsales = \"b.xlsx#Q1\"\n").unwrap();
+        let files = project.input_files(&plan).unwrap();
+        assert_eq!(files.iter().map(|f| f.input).collect::<Vec<_>>(), [0, 1]);
+        assert!(matches!(&files[0].source, LedgerSource::Xlsx { sheet: Some(s), .. } if s == "Q1"));
+        assert!(matches!(&files[1].source, LedgerSource::Csv { encoding: TextEncoding::Gbk, .. }));
     }
 
     #[test]

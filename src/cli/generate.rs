@@ -107,6 +107,9 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         },
     };
     commission::generate::check(&model).map_err(|kind| DataError::of("", kind))?;
+    if args.output == std::path::Path::new("-") {
+        return Err(DataError::of("-o -", IoKind::FolderToStdout { command: "generate", hint: "" }).into());
+    }
     if !args.force {
         for name in commission::generate::file_names(model.layout) {
             let path = args.output.join(name);
@@ -130,7 +133,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         "wrote {} in {}: {} sales over {months} months totalling {} ({} a month), {} payees, seed {}",
         names.join(", "),
         args.output.display(),
-        generated.sales_rows,
+        commission::diagnostics::grouped(u64::try_from(generated.sales_rows).unwrap_or(u64::MAX)),
         format_grouped(total, 2),
         format_grouped(commission::money::round_display(total / Decimal::from(months.max(1)), 2), 2),
         args.managers,

@@ -3,6 +3,7 @@
 
 mod budget;
 mod check;
+mod completions;
 mod curve;
 mod diff;
 mod doc;
@@ -20,24 +21,48 @@ mod run;
 mod test;
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
-
 use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commission::diagnostics::{DataError, Error, MessageFormat};
 use commission::project::Project;
 pub(crate) use output::{emit, emit_in_place, emit_with};
-use std::path::PathBuf;
 
-const EXIT_CODES: &str = "\
-Exit codes:
+/// The exit codes, under every command's help.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  success (warnings allowed)
   1  the policy has errors (syntax, names, types, or a computation that failed)
-  2  a ledger, an argument or a file is wrong";
+  2  a ledger, an argument or a file is wrong"
+    };
+}
+/// The exit codes alone, for a command whose examples are still to be written (the help
+/// test asks every command for examples, so this is a stopgap).
+#[allow(dead_code)]
+const EXIT_CODES: &str = exit_codes!();
+
+/// A command's help ends with examples that work from the repository's root on the shipped
+/// plans and ledgers (a test runs every one), then the exit codes.
+macro_rules! examples {
+    ($($line:literal),+ $(,)?) => {
+        concat!("Examples (from the repository's root):\n", $("  ", $line, "\n",)+ "\n", exit_codes!())
+    };
+}
 
 #[derive(Parser)]
-#[command(name = "commission", version, about = "Run sales-commission plans written as plain-text policy files", after_help = EXIT_CODES)]
+#[command(
+    name = "commission",
+    version,
+    about = "Run sales-commission plans written as plain-text policy files",
+    after_help = examples!(
+        "commission check policies",
+        "commission run policies/telecom-account-manager.policy --project examples/telecom/commission.toml",
+        "commission explain policies/telecom-account-manager.policy --project examples/telecom/commission.toml --payee 王芳 --period 2026-03"
+    )
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -101,11 +126,13 @@ fn project() -> Result<Option<&'static Project>, Error> {
         }
         None => {
             let here = std::env::current_dir().unwrap_or_default();
-            let found = Project::find(&here);
-            if let Ok(Some(project)) = &found {
-                output::note_input(&project.path);
-            }
-            found
+            let Some(found) = Project::locate(&here) else {
+                return Ok(None);
+            };
+            output::note_input(&found);
+            // Shown from the current folder when it is here (`commission.toml:3:1`).
+            let shown = found.strip_prefix(&here).map_or(found.as_path(), |p| p);
+            Project::load(shown).map(Some)
         }
     });
     match loaded {
@@ -126,46 +153,53 @@ fn render_error(error: &Error) -> String {
 #[derive(Subcommand)]
 enum Command {
     /// Compute every payee's statement for each month of a range
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission run policies/telecom-account-manager.policy --data sales=examples/telecom/sales.csv --data surveys=examples/telecom/surveys.csv --period 2026-03", "commission run policies/telecom-account-manager.policy --project examples/telecom/commission.toml --format csv", "commission run HEAD:policies/telecom-marginal.policy --project examples/telecom/commission.toml --period 2026-Q1"))]
     Run(run::RunArgs),
     /// Show how one payee's statement for one month was reached, down to ledger rows
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission explain policies/telecom-account-manager.policy --project examples/telecom/commission.toml --payee 王芳 --period 2026-03"))]
     Explain(explain::ExplainArgs),
     /// Write the monthly performance report per payee and a team overview (HTML or Markdown)
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission report policies/telecom-account-manager.policy --project examples/telecom/commission.toml --period 2026-03 --output /tmp/commission-reports"))]
     Report(performance::ReportArgs),
     /// Render the policy as a plain-language plan document, with worked examples
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission doc policies/telecom-account-manager.policy", "commission doc policies/telecom-by-business.policy --format html --output /tmp/commission-plan.html"))]
     Doc(doc::DocArgs),
     /// Check policies for errors and warnings without reading any ledger
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission check policies", "commission check policies/telecom-account-manager.policy --message-format json"))]
     Check(check::CheckArgs),
     /// Rewrite policies in the one canonical layout (or check that they are in it)
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission fmt --check policies", "commission fmt --diff policies/telecom-marginal.policy"))]
     Fmt(fmt::FmtArgs),
     /// Run the `test` blocks of policies and compare the figures they expect
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission test policies", "commission test policies/telecom-account-manager.policy --coverage"))]
     Test(test::TestArgs),
     /// Chart a component's payout and effective rate as its base varies
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission curve policies/telecom-account-manager.policy sales_performance --base 0..500000 --step 50000", "commission curve policies/telecom-account-manager.policy sales_performance --base 0..500000 --step 50000 --vs policies/telecom-marginal.policy"))]
     Curve(curve::CurveArgs),
     /// Explain a warning code (C0001 ...) of `commission check`
+    #[command(after_help = examples!("commission explain-code", "commission explain-code E0410"))]
     ExplainCode(explain_code::ExplainCodeArgs),
     /// Compare two plans (files or git revisions) on the same ledgers: who gains, who loses
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission diff policies/telecom-account-manager.policy policies/telecom-marginal.policy --project examples/telecom/commission.toml", "commission diff policies/telecom-account-manager.policy policies/telecom-marginal.policy --project examples/telecom/commission.toml --explain 王芳"))]
     Diff(diff::DiffArgs),
     /// What a plan costs on a ledger: by component, month, role, business; marginal cost
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission budget policies/telecom-account-manager.policy --project examples/telecom/commission.toml", "commission budget policies/telecom-by-business.policy --data roster=examples/by-business/roster.csv --data sales=examples/by-business/sales.csv --data surveys=examples/by-business/surveys.csv --by role"))]
     Budget(budget::BudgetArgs),
+    /// Write a shell's completion script to standard output (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = examples!("commission completions bash", "commission completions zsh"))]
+    Completions(completions::CompletionsArgs),
+    /// Write the manual page (roff) of commission, or of one of its commands
+    #[command(after_help = examples!("commission man", "commission man run"))]
+    Man(completions::ManArgs),
     /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission generate --managers 20 --months 2026-01..2026-03 --output /tmp/commission-generated --force"))]
     Generate(generate::GenerateArgs),
     /// Print an input block for a ledger (CSV or xlsx): its columns' types guessed, then checked
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission init --from examples/telecom/sales.csv", "commission init --from examples/telecom/surveys.csv --name surveys"))]
     Init(init::InitArgs),
     /// Serve editors as a language server over standard input and output (diagnostics, hover,
     /// go to definition, completion, formatting, a code lens that runs the tests)
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = examples!("commission lsp", "commission lsp --project examples/telecom/commission.toml"))]
     Lsp(lsp::LspArgs),
 }
 
@@ -197,6 +231,8 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args).map(|()| 0),
         Command::Init(args) => init::run(args).map(|()| 0),
         Command::Lsp(args) => lsp::run(args).map(|()| 0),
+        Command::Completions(args) => completions::completions(args).map(|()| 0),
+        Command::Man(args) => completions::man(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

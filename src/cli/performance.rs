@@ -45,9 +45,9 @@ pub struct ReportArgs {
     policy: PathBuf,
     #[command(flatten)]
     ledgers: LedgerArgs,
-    /// The report's month (2026-03)
+    /// The report's month (2026-03); default: the last month of the project file's range
     #[arg(long)]
-    period: String,
+    period: Option<String>,
     /// First month of the trend (default: January of the report's year)
     #[arg(long)]
     from: Option<String>,
@@ -57,7 +57,8 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "html")]
     format: Format,
-    /// Folder to write the reports into (created if missing)
+    /// Folder to write the reports into (created if missing); `-` writes the page of
+    /// `--one-file` to standard output
     #[arg(long, short)]
     output: PathBuf,
     /// One file with the team overview and every payee, instead of one file each
@@ -129,7 +130,13 @@ fn file_stems<'a>(payees: impl Iterator<Item = &'a str>) -> HashMap<&'a str, Str
 pub fn run(args: ReportArgs) -> Result<(), Error> {
     let (plan, warnings) = load_policy(&args.policy)?;
     let files = args.ledgers.bind(&plan)?;
-    let to = month("--period", &args.period)?;
+    let to = match &args.period {
+        Some(period) => month("--period", period)?,
+        None => match super::project()?.and_then(commission::project::Project::range) {
+            Some((_, last)) => last,
+            None => return Err(DataError::of("--period", IoKind::NoReportMonth).into()),
+        },
+    };
     let from = match &args.from {
         Some(f) => month("--from", f)?,
         None => Period::month(to.year(), 1),
@@ -195,6 +202,13 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
             };
             outputs.push((name("team"), text));
         }
+    }
+    if args.output == std::path::Path::new("-") {
+        // `-o -`: standard output, which holds one page only.
+        return match outputs.as_slice() {
+            [(_, text)] if args.one_file => super::emit(text, None),
+            _ => Err(DataError::of("-o -", IoKind::FolderToStdout { command: "report", hint: "--one-file" }).into()),
+        };
     }
     super::output::write_folder(&args.output, &outputs)?;
     let outputs: Vec<(PathBuf, String)> = outputs.into_iter().map(|(n, t)| (args.output.join(n), t)).collect();

@@ -189,6 +189,22 @@ pub enum IoKind {
     CannotReadStdin {
         error: String,
     },
+
+    // E0437: `commission man COMMAND`.
+    UnknownCommand {
+        name: String,
+        suggestion: String,
+    },
+
+    // E0438: `report` without `--period` or a project range.
+    NoReportMonth,
+
+    // E0439: `-o -` for a command that writes a folder of files; `hint`: the flag that makes
+    // one file of them, if there is one.
+    FolderToStdout {
+        command: &'static str,
+        hint: &'static str,
+    },
 }
 
 /// `` `a`, `b` ``.
@@ -317,6 +333,22 @@ impl Kind for IoKind {
             )
             .help("standard input can be read once: pipe one ledger and give the other as a file"),
             CannotReadStdin { error } => Described::new("E0436", format!("cannot read standard input: {error}")),
+            UnknownCommand { name, suggestion } => {
+                Described::new("E0437", format!("no command `{name}`")).help(suggestion.clone())
+            }
+            NoReportMonth => Described::new("E0438", "no month to report")
+                .help("give the month with `--period 2026-03`, or a `[range]` in the project file (its last month is reported)"),
+            FolderToStdout { command, hint } => {
+                let described = Described::new(
+                    "E0439",
+                    format!("`{command}` writes several files, which cannot all go to standard output"),
+                );
+                if hint.is_empty() {
+                    described.help("give a folder to write them into")
+                } else {
+                    described.help(format!("add `{hint}` to write one file, or give a folder"))
+                }
+            }
             BadProjectRange { what } => Described::new("E0434", format!("not a range of months: {what}"))
                 .help("write `from = \"2026-01\"` and `to = \"2026-06\"` (months), or `period = \"2026-Q1\"` (a month, quarter or year)"),
         }
@@ -559,9 +591,10 @@ What to do: give a value in that range.",
         title: "an output that cannot be written",
         explanation: "\
 An output file, an output folder or standard output could not be written (the folder does not
-exist or is read-only, the disk is full, the pipe was closed). Files are written whole or not
-at all: a temporary file beside the output is renamed over it at the end, so a failed run
-leaves any earlier file as it was.
+exist or is read-only, the disk is full). Files are written whole or not at all: a temporary
+file beside the output is renamed over it at the end, so a failed run leaves any earlier file
+as it was. (A pipe closed by its reader, as `| head` does, is not an error: the command stops
+quietly with exit code 0.)
 
 What to do: check that the folder exists and is writable, and that there is space.",
     },
@@ -701,5 +734,33 @@ What to do: pipe one ledger and give the others as files.",
 An input was bound to standard input with `--data NAME=-`, and reading it failed (the pipe
 broke, or standard input is closed). The message gives the reason the operating system gave.
 What to do: check the command that feeds the pipe, or give the ledger as a file.",
+    },
+    Code {
+        id: "E0437",
+        title: "a manual page for an unknown command",
+        explanation: "\
+`commission man COMMAND` writes the manual page of one command (`commission man run`), and
+there is no command of that name.
+What to do: use a command `commission --help` lists; the message suggests the nearest.
+Without a command, `commission man` writes the page of commission itself.",
+    },
+    Code {
+        id: "E0438",
+        title: "a report without its month",
+        explanation: "\
+`commission report` writes the performance report of one month. The month is given with
+`--period 2026-03`; without it, the last month of the project file's `[range]` is reported,
+and here there is neither a `--period` nor a project file with a range.
+What to do: add `--period` with the month, or a `[range]` to `commission.toml`.",
+    },
+    Code {
+        id: "E0439",
+        title: "several files to standard output",
+        explanation: "\
+`-o -` writes a command's output to standard output, which holds one stream. `report` writes a
+page per payee and a team page, and `generate` several ledgers, into the folder `-o` names:
+these cannot all go to standard output.
+What to do: give a folder; for `report`, `--one-file` makes one page of the whole report, and
+that one can go to standard output (`report ... --one-file -o -`).",
     },
 ];

@@ -296,7 +296,7 @@ impl Kind for LedgerKind {
         use LedgerKind::*;
         match self {
             CannotOpen { error } => Described::new("E0201", format!("cannot open the ledger: {error}"))
-                .help("check the path given with `--data`"),
+                .help("check the path given with `--data` or in the project file (`commission.toml`)"),
             CannotRead { error } => Described::new("E0201", format!("cannot read the ledger: {error}")),
             CannotOpenWorkbook { error } => Described::new("E0201", format!("cannot open the workbook: {error}"))
                 .help("check the path given with `--data`; only `.xlsx` workbooks are read (save `.xls` as `.xlsx`)"),

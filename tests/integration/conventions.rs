@@ -122,3 +122,54 @@ fn colour_is_asked_for_or_left_out() {
     assert!(!ran(&["--color", "always", "--message-format", "plain"], false).contains(ESC));
     assert!(!ran(&["--color", "always", "--message-format", "json"], false).contains(ESC));
 }
+
+/// On a real terminal (a pseudo-terminal made by util-linux's `script`, part of every Debian
+/// system), `auto` colours human messages, and `NO_COLOR` turns that off.
+#[test]
+fn on_a_terminal_auto_colours_unless_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.policy"), "x").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("commission");
+    let on_terminal = |no_color: bool| {
+        let mut cmd = Command::new("script");
+        cmd.current_dir(dir.path())
+            .args(["-qec", &format!("'{}' check bad.policy", bin.display()), "/dev/null"])
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().unwrap_or_else(|e| {
+            panic!("cannot run `script` (util-linux) to make a terminal: {e}; run tests/run.sh, or install util-linux")
+        });
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("E0001"), "{text}");
+        text
+    };
+    assert!(on_terminal(false).contains("\u{1b}["));
+    assert!(!on_terminal(true).contains("\u{1b}["));
+}
+
+/// `generate` says how many sales it wrote with the digits grouped too.
+#[test]
+fn generate_groups_the_count_of_sales() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ledgers");
+    // 50 payees x 12 months x about 20 sales each (5,000,000 a month at 5,000 a sale over
+    // 50 payees): well over a thousand sales.
+    let ran = crate::run([
+        "generate",
+        "--managers",
+        "50",
+        "--monthly-sales",
+        "5000000",
+        "--average-sale",
+        "5000",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let count = ran.stderr.split(": ").nth(1).and_then(|rest| rest.split(" sales over").next()).unwrap();
+    let groups: Vec<&str> = count.split(',').collect();
+    assert!(groups.len() >= 2, "{count} is not grouped: {}", ran.stderr);
+    assert!(groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit())), "{count}");
+}

@@ -20,6 +20,7 @@ mod explain;
 mod formatting;
 mod generate;
 mod harness;
+mod help;
 mod identities;
 mod init;
 mod ledger_reading;

@@ -86,3 +86,20 @@ fn a_pipe_closed_early_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// `-o -` for the commands that write a folder: `report --one-file` has one page, which goes
+/// to standard output; several pages cannot.
+#[test]
+fn a_report_of_one_page_goes_to_standard_output() {
+    let report = ["report", "policies/telecom-account-manager.policy", "--project", "examples/telecom/commission.toml"];
+    let page = crate::run_ok(report.iter().chain(&["--period", "2026-03", "--one-file", "-o", "-", "--format", "md"]));
+    // The team overview comes first and names 王芳, a payee of the example.
+    assert!(page.contains("王芳"), "{page}");
+    assert!(!std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("-").exists());
+    let ran = crate::run(report.iter().chain(&["--period", "2026-03", "-o", "-"]));
+    assert_eq!(ran.code, 2);
+    assert_code(&ran, "E0439");
+    let ran = crate::run(["generate", "--managers", "3", "-o", "-"]);
+    assert_eq!(ran.code, 2);
+    assert_code(&ran, "E0439");
+}

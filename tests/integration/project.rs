@@ -107,6 +107,19 @@ fn every_command_that_reads_ledgers_reads_the_project() {
     test().args(["report", "policy.policy", "--period", "2026-02", "-o", out.to_str().unwrap()]).run();
     // The team page of February and M1's page.
     assert!(out.join("2026-02-team.html").exists() && out.join("2026-02-M1.html").exists());
+    // Without `--period`, the report is of the range's last month: March.
+    let march = dir.path().join("march");
+    test().args(["report", "policy.policy", "-o", march.to_str().unwrap()]).run();
+    assert!(march.join("2026-03-team.html").exists());
+    // With no range in the project either, there is no month to report.
+    Test::new()
+        .policy(policy())
+        .file("commission.toml", "[inputs]\nsales = \"sales.csv\"\n")
+        .file("sales.csv", SALES)
+        .args(["report", "policy.policy", "-o", "out"])
+        .status(2)
+        .code("E0438")
+        .run();
 }
 
 #[test]
@@ -143,7 +156,8 @@ fn a_bad_project_file_is_located_and_nothing_is_written() {
         ),
     ];
     for (text, code, location) in cases {
-        let ran = Test::new()
+        let dir = tempfile::tempdir().unwrap();
+        let ran = Test::in_dir(dir.path())
             .policy(policy())
             .file("commission.toml", text)
             .file("sales.csv", SALES)
@@ -151,7 +165,13 @@ fn a_bad_project_file_is_located_and_nothing_is_written() {
             .status(2)
             .run();
         assert!(ran.stderr.contains(&format!("\"code\":\"{code}\"")), "{text}: {}", ran.stderr);
-        assert!(ran.stderr.contains(location), "{text}: not at {location}: {}", ran.stderr);
+        // Named from the current folder, where it was found.
+        assert!(
+            ran.stderr.contains(&format!("\"location\":\"{location}")),
+            "{text}: not at {location}: {}",
+            ran.stderr
+        );
+        assert!(!dir.path().join("out.csv").exists());
     }
     // Commands that read no ledger do not read the project file.
     Test::new()
