@@ -31,14 +31,7 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value,
         ColumnType::Decimal => plain_decimal(text).map(Value::Number).map_err(|e| e.or(Rejection::Number)),
         ColumnType::Money => parse_money(text, money).map(Value::Number),
         ColumnType::Percent => parse_percent(text).map(Value::Number),
-        ColumnType::Date => {
-            let ok_shape =
-                text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-');
-            match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(d) if ok_shape => Ok(Value::Date(d)),
-                _ => Err(Rejection::Date),
-            }
-        }
+        ColumnType::Date => parse_date(text).map(Value::Date).ok_or(Rejection::Date),
         ColumnType::Month => match Period::parse(text) {
             Some(p @ Period::Month { .. }) => Ok(Value::Period(p)),
             _ => Err(Rejection::Month),
@@ -52,6 +45,23 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value,
             "false" => Ok(Value::Bool(false)),
             _ => Err(Rejection::Bool),
         },
+    }
+}
+
+/// A date written `YYYY-MM-DD`. The common shape (ten bytes, eight of them digits) is read
+/// straight from the bytes; anything else goes through chrono's parser, so what is accepted
+/// is exactly what chrono accepts of that shape.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)?.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    match (digits(0..4), digits(5..7), digits(8..10)) {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d),
+        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
     }
 }
 
@@ -185,6 +195,46 @@ mod tests {
 
     fn cny() -> Currency {
         Currency::new("CNY")
+    }
+
+    /// The reading before the byte fast path: chrono's parser on the ten-byte shape.
+    fn chrono_date(text: &str) -> Option<NaiveDate> {
+        let shape = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-');
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|_| shape)
+    }
+
+    #[test]
+    fn dates_read_from_bytes_are_the_dates_chrono_reads() {
+        for text in ["2026-03-01", "2024-02-29", "2026-02-29", "2026-13-01", "2026-00-10", "0000-01-01", "9999-12-31"] {
+            assert_eq!(parse_date(text), chrono_date(text), "{text}");
+        }
+        // Every month 00-13 and day 00-32 of leap, common and edge years.
+        for y in ["0000", "0001", "1900", "2000", "2024", "2026", "2100", "9999"] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let text = format!("{y}-{m:02}-{d:02}");
+                    assert_eq!(parse_date(&text), chrono_date(&text), "{text}");
+                }
+            }
+        }
+        assert_eq!(parse_date("2026-03-01"), NaiveDate::from_ymd_opt(2026, 3, 1));
+        assert_eq!(parse_date("2026-02-29"), None);
+    }
+
+    proptest::proptest! {
+        /// Ten characters from digits, signs, spaces and dashes: the fast path and chrono agree.
+        #[test]
+        fn any_ten_characters_read_as_chrono_reads_them(
+            chars in proptest::collection::vec(proptest::sample::select(vec!['0', '1', '2', '3', '9', '-', '+', ' ', 'x']), 10)
+        ) {
+            let mut text: String = chars.into_iter().collect();
+            // Put the dashes where a date has them half the time, so most cases reach the parsers.
+            if text.as_bytes().first().is_some_and(|b| b % 2 == 0) {
+                text.replace_range(4..5, "-");
+                text.replace_range(7..8, "-");
+            }
+            proptest::prop_assert_eq!(parse_date(&text), chrono_date(&text), "{}", text);
+        }
     }
 
     /// Each accepted form and the amount it is, written out by hand.
