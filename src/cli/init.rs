@@ -43,6 +43,7 @@ pub fn run(args: InitArgs) -> Result<(), Error> {
     let file = match &source {
         LedgerSource::Csv { path, .. } | LedgerSource::Xlsx { path, .. } => path.clone(),
         LedgerSource::CsvBytes { name, .. } => PathBuf::from(name),
+        LedgerSource::Stdin { .. } => PathBuf::from("stdin"),
     };
     super::output::note_input(&file);
     let name = match args.name {

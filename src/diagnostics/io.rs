@@ -642,27 +642,6 @@ something else: a file, a device, a FIFO. Nothing is written over it.
 What to do: give the path of a folder; it is created if it does not exist.",
     },
     Code {
-        id: "E0450",
-        title: "an Excel workbook asked for without a file",
-        explanation: "\
-`--format xlsx` writes a workbook, which is a zip archive: printed onto a terminal it would be
-unreadable bytes that can upset the terminal, so it is written only to a file named with
-`-o` (`--output`).
-
-What to do: add `-o statements.xlsx` (any path ending where you want the workbook).",
-    },
-    Code {
-        id: "E0451",
-        title: "a workbook larger than Excel opens",
-        explanation: "\
-Excel opens at most 1,048,576 rows and 16,384 columns in a sheet and 32,767 characters in a
-cell. The statements (or another sheet of the workbook) would not fit, and a workbook that
-Excel cuts short would lose statements without saying so; nothing is written.
-
-What to do: run a shorter range (`--from`/`--to`), or write `--format csv`, which has no
-such limit.",
-    },
-    Code {
         id: "E0430",
         title: "a project file that cannot be read",
         explanation: "\
@@ -762,5 +741,26 @@ page per payee and a team page, and `generate` several ledgers, into the folder 
 these cannot all go to standard output.
 What to do: give a folder; for `report`, `--one-file` makes one page of the whole report, and
 that one can go to standard output (`report ... --one-file -o -`).",
+    },
+    Code {
+        id: "E0450",
+        title: "an Excel workbook asked for without a file",
+        explanation: "\
+`--format xlsx` writes a workbook, which is a zip archive: printed onto a terminal it would be
+unreadable bytes that can upset the terminal, so it is written only to a file named with
+`-o` (`--output`).
+
+What to do: add `-o statements.xlsx` (any path ending where you want the workbook).",
+    },
+    Code {
+        id: "E0451",
+        title: "a workbook larger than Excel opens",
+        explanation: "\
+Excel opens at most 1,048,576 rows and 16,384 columns in a sheet and 32,767 characters in a
+cell. The statements (or another sheet of the workbook) would not fit, and a workbook that
+Excel cuts short would lose statements without saying so; nothing is written.
+
+What to do: run a shorter range (`--from`/`--to`), or write `--format csv`, which has no
+such limit.",
     },
 ];

@@ -462,7 +462,9 @@ fn component_blocks(plan: &Plan, c: &Component, lang: Lang, b: &mut Vec<Block>) 
         if let Some(floor) = floor {
             let m = money(floor);
             items.push(match lang {
-                Lang::En => format!("When they pay less than {m}, this line adds the difference, so the statement pays {m}."),
+                Lang::En => {
+                    format!("When they pay less than {m}, this line adds the difference, so the statement pays {m}.")
+                }
                 Lang::Zh => format!("其他各项合计不足 {m} 时，本行补足差额，对账单支付 {m}。"),
             });
         }

@@ -403,9 +403,12 @@ fn schema(guess: &Guess) -> InputSchema {
                 ty: c.ty,
                 values: c.values.clone(),
                 at_least: None,
+                label: None,
+                value_labels: Vec::new(),
                 span: Span::default(),
             })
             .collect(),
+        ignores_others: false,
         key: index(Role::Key),
         payee: index(Role::Payee),
         period: index(Role::Period),

@@ -48,7 +48,7 @@ impl<'a> Symbols<'a> {
                 Item::Table(t) => symbols.tables.push(t),
                 Item::Component(c) => symbols.components.push(c),
                 Item::Metric(m) => symbols.metrics.push(m),
-                Item::Payee(_) | Item::Rounding(_) | Item::Test(_) => {}
+                Item::Payee(_) | Item::Rounding(_) | Item::StatementLimit(_) | Item::Test(_) => {}
             }
         }
         for item in &policy.items {
@@ -165,7 +165,7 @@ impl<'a> Symbols<'a> {
                     }
                 }
             }
-            Item::Rounding(_) => {}
+            Item::Rounding(_) | Item::StatementLimit(_) => {}
         }
     }
 
@@ -317,6 +317,6 @@ mod tests {
         // Definitions land on the declared names.
         let declared = symbols.declaration(Target::Column(0, 2)).unwrap();
         assert_eq!(&BY_BUSINESS[declared.span.start..declared.span.end], "role");
-        assert_eq!(BY_BUSINESS[..declared.span.start].lines().count(), 32, "line 32 of the file");
+        assert_eq!(BY_BUSINESS[..declared.span.start].lines().count(), 33, "line 33 of the file");
     }
 }

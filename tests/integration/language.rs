@@ -356,9 +356,16 @@ fn two_values_with_one_label_are_refused() {
 fn doc_names_labels_and_ignored_columns() {
     Test::new()
         .policy(LABELLED.replace("input sales {", "input sales ignoring other columns {"))
-        .args(["doc", "{policy}"])
+        .args(["doc", "{policy}", "--lang", "en"])
         .stdout_contains("| `role` (角色) | text | one of account_manager (客户经理), sales_rep (销售代表) |")
         .stdout_contains("The file may have other columns; they are not read.")
+        .run();
+    // A plan with Chinese labels is documented in Chinese by default.
+    Test::new()
+        .policy(LABELLED.replace("input sales {", "input sales ignoring other columns {"))
+        .args(["doc", "{policy}"])
+        .stdout_contains("| `role` (角色) | 文本 | 取值为 account_manager (客户经理)、sales_rep (销售代表) 之一 |")
+        .stdout_contains("文件中的其他列不读取。")
         .run();
 }
 
