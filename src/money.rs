@@ -3,6 +3,7 @@
 //!
 //! A leaf: uses only `lang` (rounding modes) and `value` (exact numbers).
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use num_integer::Integer;
@@ -100,6 +101,29 @@ impl Rounding {
             rounded.rescale(self.scale());
             return Some(rounded);
         }
+        if let Some((negative, whole, rest, rest_is_zero)) = value.steps(self.step) {
+            let away = match self.mode {
+                RoundingMode::Down => false,
+                RoundingMode::Up => !rest_is_zero,
+                RoundingMode::HalfUp => rest != Ordering::Less,
+                RoundingMode::HalfEven => rest == Ordering::Greater || (rest == Ordering::Equal && whole % 2 == 1),
+            };
+            let mut count = i128::try_from(whole).ok()?;
+            if away {
+                count = count.checked_add(1)?;
+            }
+            if negative {
+                count = -count;
+            }
+            let mut rounded = Decimal::try_from_i128_with_scale(count, 0).ok()?.checked_mul(self.step)?;
+            rounded.rescale(self.scale());
+            return Some(rounded);
+        }
+        self.apply_big(value)
+    }
+
+    /// [`Rounding::apply_exact`] in big fractions, for numbers the 128-bit form cannot hold.
+    fn apply_big(&self, value: &Exact) -> Option<Decimal> {
         let step = Exact::Dec(self.step).ratio();
         if step.is_zero() {
             return None;
@@ -191,6 +215,21 @@ pub fn format_plain(value: Decimal, scale: u32) -> String {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    proptest::proptest! {
+        /// Rounding a fraction in 128-bit integers gives what rounding it in big fractions
+        /// gives, in every mode, for steps that are and are not powers of ten.
+        #[test]
+        fn rounding_fractions_fast_agrees_with_big_fractions(
+            n in -10i64.pow(15)..10i64.pow(15), d in 1i64..100_000, mode in 0usize..4, step in 0usize..6,
+        ) {
+            let value = Exact::from(Decimal::from(n)).checked_div(&Exact::from(Decimal::from(d))).unwrap();
+            let mode = [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up][mode];
+            let step = [dec!(0.01), dec!(0.05), dec!(0.001), dec!(1), dec!(0.25), dec!(5)][step];
+            let rounding = Rounding { mode, step };
+            proptest::prop_assert_eq!(rounding.apply_exact(&value), rounding.apply_big(&value));
+        }
+    }
 
     /// Rounding to 0.01 in each mode; each row worked by hand.
     #[test]

@@ -17,6 +17,9 @@ use rust_decimal::Decimal;
 
 use crate::period::Period;
 
+mod small;
+use small::Small;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
     Number(Decimal),
@@ -130,6 +133,31 @@ impl Exact {
         })
     }
 
+    /// The number as a 128-bit fraction, when it is one.
+    fn small(&self) -> Option<Small> {
+        match self {
+            Exact::Dec(d) => Small::of_decimal(*d),
+            Exact::Ratio(r) => Small::of_ratio(r),
+        }
+    }
+
+    /// `op` on both numbers as 128-bit fractions, made an `Exact` as [`Exact::from_ratio`]
+    /// makes it; `None` when a number does not fit (then the caller uses `BigRational`).
+    fn small_op(&self, other: &Exact, op: fn(Small, Small) -> Option<Small>) -> Option<Exact> {
+        let r = op(self.small()?, other.small()?)?;
+        Some(match r.decimal()? {
+            Some(d) => Exact::Dec(d),
+            None => Exact::Ratio(Box::new(r.to_ratio())),
+        })
+    }
+
+    /// `self / step` split for rounding to a multiple of `step`: (negative, whole number of
+    /// steps, the rest against one half, the rest is zero). `None` when the 128-bit form cannot
+    /// hold it (then the caller uses `BigRational`), or `step` is zero.
+    pub fn steps(&self, step: Decimal) -> Option<(bool, u128, std::cmp::Ordering, bool)> {
+        Some(self.small()?.div(Small::of_decimal(step)?)?.parts())
+    }
+
     pub fn ratio(&self) -> BigRational {
         match self {
             Exact::Dec(d) => ratio_of(*d),
@@ -191,6 +219,9 @@ impl Exact {
                 return Ok(Exact::Dec(s));
             }
         }
+        if let Some(sum) = self.small_op(other, Small::add) {
+            return Ok(sum);
+        }
         Exact::from_ratio(self.ratio() + other.ratio())
     }
 
@@ -205,6 +236,9 @@ impl Exact {
             if let Some(p) = a.checked_mul(*b).filter(exact) {
                 return Ok(Exact::Dec(p));
             }
+        }
+        if let Some(product) = self.small_op(other, Small::mul) {
+            return Ok(product);
         }
         Exact::from_ratio(self.ratio() * other.ratio())
     }
@@ -224,6 +258,9 @@ impl Exact {
                     }
                 }
             }
+        }
+        if let Some(quotient) = self.small_op(other, Small::div) {
+            return Ok(quotient);
         }
         Exact::from_ratio(self.ratio() / other.ratio())
     }
@@ -264,7 +301,10 @@ impl Ord for Exact {
     fn cmp(&self, other: &Exact) -> std::cmp::Ordering {
         match (self, other) {
             (Exact::Dec(a), Exact::Dec(b)) => a.cmp(b),
-            _ => self.ratio().cmp(&other.ratio()),
+            _ => match (self.small(), other.small()) {
+                (Some(a), Some(b)) => a.cmp(b).unwrap_or_else(|| self.ratio().cmp(&other.ratio())),
+                _ => self.ratio().cmp(&other.ratio()),
+            },
         }
     }
 }
@@ -284,6 +324,26 @@ impl fmt::Display for Exact {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    proptest::proptest! {
+        /// Sums, products, quotients and comparisons in 128-bit fractions give the same
+        /// `Exact` (decimal or fraction, and the decimal's places) as big fractions.
+        #[test]
+        fn small_fractions_give_what_big_ones_give(
+            a in -10i64.pow(14)..10i64.pow(14), sa in 0u32..6, b in -10i64.pow(9)..10i64.pow(9), sb in 0u32..6,
+            divide_a in 1i64..1000, divide_b in 1i64..1000,
+        ) {
+            let x = Exact::from(Decimal::new(a, sa)).checked_div(&Exact::from(Decimal::from(divide_a))).unwrap();
+            let y = Exact::from(Decimal::new(b, sb)).checked_div(&Exact::from(Decimal::from(divide_b))).unwrap();
+            let big = |r: BigRational| format!("{:?}", Exact::from_ratio(r).unwrap());
+            proptest::prop_assert_eq!(format!("{:?}", x.small_op(&y, Small::add)), format!("Some({})", big(x.ratio() + y.ratio())));
+            proptest::prop_assert_eq!(format!("{:?}", x.small_op(&y, Small::mul)), format!("Some({})", big(x.ratio() * y.ratio())));
+            if !y.is_zero() {
+                proptest::prop_assert_eq!(format!("{:?}", x.small_op(&y, Small::div)), format!("Some({})", big(x.ratio() / y.ratio())));
+            }
+            proptest::prop_assert_eq!(x.cmp(&y), x.ratio().cmp(&y.ratio()));
+        }
+    }
 
     fn frac(n: i64, d: i64) -> Exact {
         Exact::from(Decimal::from(n)).checked_div(&Exact::from(Decimal::from(d))).unwrap()
