@@ -27,6 +27,7 @@ pub mod policy_test;
 pub mod quantiles;
 pub mod report;
 pub mod source;
+pub mod sql;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

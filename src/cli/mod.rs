@@ -15,6 +15,7 @@ pub(crate) mod output;
 mod performance;
 mod revision;
 mod run;
+mod sql;
 mod test;
 
 use std::io::Write;
@@ -99,6 +100,9 @@ enum Command {
     /// Write synthetic ledgers (sales, surveys, roster) to try a plan on
     #[command(after_help = EXIT_CODES)]
     Generate(generate::GenerateArgs),
+    /// Compile the policy to one SQL query (DuckDB, Spark) that computes the statements
+    #[command(after_help = EXIT_CODES)]
+    Sql(sql::SqlArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -121,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args).map(|()| 0),
         Command::Budget(args) => budget::run(args).map(|()| 0),
         Command::Generate(args) => generate::run(args).map(|()| 0),
+        Command::Sql(args) => sql::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

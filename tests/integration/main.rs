@@ -173,3 +173,4 @@ pub fn run_in_memory(
         .collect();
     commission::eval::compute(&plan, &files, options)
 }
+mod sql;
