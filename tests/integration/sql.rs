@@ -2,7 +2,8 @@
 //! statements `commission run` gives, byte for byte (differential: every policy of
 //! `policies/` and every fixture that passes `check`, on the example ledgers, on ledgers
 //! `commission generate` writes, and on edge ledgers written here: bracket boundaries,
-//! half-cent ties, refunds, missing surveys); and each construct SQL cannot compute exactly
+//! half-cent ties, refunds, missing surveys; `tests/fixtures/sql/every-construct.policy` uses
+//! every construct of the language once); and each construct SQL cannot compute exactly
 //! is refused with its code, pointing at its line.
 //!
 //! The engines run in `tests/tools/sql_peer.py`, with the Python of `COMMISSION_TEST_PYTHON`
@@ -289,6 +290,7 @@ fn edge_cases(dir: &Path) -> Vec<Case> {
         }
     }
     policies.push(repo().join("tests/fixtures/ledgers/sales.policy"));
+    policies.push(repo().join("tests/fixtures/sql/every-construct.policy"));
     policies.sort();
     let mut out = Vec::new();
     for (i, policy) in policies.into_iter().enumerate() {
@@ -300,7 +302,10 @@ fn edge_cases(dir: &Path) -> Vec<Case> {
         std::fs::create_dir_all(&folder).unwrap();
         let data = edge_ledgers(&plan_of(&policy), &folder);
         let name = format!("{} on edge ledgers", policy.strip_prefix(repo()).unwrap().display());
-        out.push(Case { name, policy, data, range: Some(("2026-01", "2026-06")) });
+        // The rows are in January to June; a yearly component is paid in December.
+        let yearly = plan_of(&policy).components.iter().any(|c| c.cadence == commission::lang::Cadence::Yearly);
+        let range = if yearly { ("2026-01", "2026-12") } else { ("2026-01", "2026-06") };
+        out.push(Case { name, policy, data, range: Some(range) });
     }
     out
 }
@@ -314,7 +319,7 @@ fn duckdb_and_spark_give_the_statements_run_gives() {
     cases.extend(edge_cases(dir.path()));
     // The broken fixtures (tests/fixtures/policies/bad) fail `check`: none is a case. The
     // lint and unformatted fixtures and the policies all pass it.
-    assert!(cases.len() >= 3 + 3 + 3 + 8, "{} cases", cases.len());
+    assert!(cases.len() >= 3 + 3 + 3 + 8 + 1, "{} cases", cases.len());
     let expected: Vec<Vec<String>> = cases.iter().map(Case::run_lines).collect();
     let job = json!({"engines": ["duckdb", "spark"], "cases": cases.iter().map(Case::job).collect::<Vec<_>>()});
     let mut child = std::process::Command::new(&python)
