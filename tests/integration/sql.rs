@@ -312,7 +312,6 @@ fn edge_cases(dir: &Path) -> Vec<Case> {
 
 #[test]
 fn duckdb_and_spark_give_the_statements_run_gives() {
-    let python = peer_python();
     let dir = tempfile::tempdir().unwrap();
     let mut cases = example_cases();
     cases.extend(generated_cases(dir.path()));
@@ -321,6 +320,16 @@ fn duckdb_and_spark_give_the_statements_run_gives() {
     // lint and unformatted fixtures and the policies all pass it.
     assert!(cases.len() >= 3 + 3 + 3 + 8 + 1, "{} cases", cases.len());
     let expected: Vec<Vec<String>> = cases.iter().map(Case::run_lines).collect();
+    // The case with every construct exercises each: every component pays something, in
+    // some statement, on its edge ledgers (so no comparison is of zeros only).
+    let (tour, lines) = cases.iter().zip(&expected).find(|(c, _)| c.name.contains("every-construct")).unwrap();
+    let components = plan_of(&tour.policy).components.len();
+    for column in 2..2 + components {
+        let pays =
+            lines.iter().any(|l| l.split(',').nth(column).is_some_and(|a| a.trim_start_matches(['0', '.', '-']) != ""));
+        assert!(pays, "{}: component {} pays 0 in every statement:\n{}", tour.name, column - 2, lines.join("\n"));
+    }
+    let python = peer_python();
     let job = json!({"engines": ["duckdb", "spark"], "cases": cases.iter().map(Case::job).collect::<Vec<_>>()});
     let mut child = std::process::Command::new(&python)
         .arg(repo().join("tests/tools/sql_peer.py"))
