@@ -16,6 +16,10 @@ with open(os.path.join(d, "run.csv"), encoding="utf-8") as f:
     expected = [",".join(r) for r in list(csv.reader(f))[1:]]
 
 
+def quoted(path):
+    return "'" + path.replace("'", "''") + "'"
+
+
 def lines(rows):
     return [",".join(str(v) for v in r) for r in rows]
 
@@ -33,16 +37,15 @@ start = time.time()
 con = duckdb.connect()
 con.execute("SET threads TO 2")
 con.execute(
-    "CREATE VIEW sales AS SELECT * FROM read_csv(?, header = true, columns = {'id': 'VARCHAR', "
+    f"CREATE VIEW sales AS SELECT * FROM read_csv({quoted(sales)}, header = true, columns = {{'id': 'VARCHAR', "
     "'date': 'DATE', 'manager': 'VARCHAR', 'customer': 'VARCHAR', 'kind': 'VARCHAR', "
-    "'business': 'VARCHAR', 'segment': 'VARCHAR', 'amount': 'DECIMAL(38,2)'})",
-    [sales],
+    "'business': 'VARCHAR', 'segment': 'VARCHAR', 'amount': 'DECIMAL(38,2)'})"
 )
 con.execute(
     "CREATE VIEW surveys AS SELECT manager, quarter, "
     "CAST(CAST(replace(satisfaction, '%', '') AS DECIMAL(38,8)) * 0.01 AS DECIMAL(38,10)) AS satisfaction "
-    "FROM read_csv(?, header = true, columns = {'manager': 'VARCHAR', 'quarter': 'VARCHAR', 'satisfaction': 'VARCHAR'})",
-    [surveys],
+    f"FROM read_csv({quoted(surveys)}, header = true, "
+    "columns = {'manager': 'VARCHAR', 'quarter': 'VARCHAR', 'satisfaction': 'VARCHAR'})"
 )
 rows = con.execute(query).fetchall()
 report("DuckDB (2 threads)", time.time() - start, rows)

@@ -42,7 +42,9 @@ fn aggregate(parts: &AggSql) -> String {
         },
         AggFunc::CountDistinct => format!("COUNT(DISTINCT {})", when(&arg)),
         AggFunc::Min => format!("MIN({})", when(&arg)),
-        AggFunc::Max | AggFunc::Avg => format!("MAX({})", when(&arg)),
+        AggFunc::Max => format!("MAX({})", when(&arg)),
+        // Refused before any statement reads it (E0561): never written.
+        AggFunc::Avg => "NULL".into(),
     }
 }
 
