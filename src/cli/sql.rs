@@ -16,6 +16,8 @@ pub enum DialectArg {
     Duckdb,
     /// Spark SQL (spark-sql, PySpark); run with ANSI mode and without precision loss
     Spark,
+    /// PostgreSQL
+    Postgres,
 }
 
 #[derive(Args)]
@@ -61,6 +63,7 @@ pub fn run(args: SqlArgs) -> Result<(), Error> {
     let dialect = match args.dialect {
         DialectArg::Duckdb => Dialect::DuckDb,
         DialectArg::Spark => Dialect::Spark,
+        DialectArg::Postgres => Dialect::Postgres,
     };
     let options = Options { dialect, range: args.range.range()?, tables };
     super::print_warnings(&warnings);

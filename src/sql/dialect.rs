@@ -1,5 +1,6 @@
 //! The SQL dialects `commission sql` writes, and the few spellings in which they differ:
-//! quoting, text literals, integer division, month keys, series of months, raising an error.
+//! quoting, text literals, integer division, month keys, series of months, raising an error,
+//! ordering text by its bytes.
 //! Everything else the compiler writes is the SQL both engines read the same way.
 
 /// An engine's SQL.
@@ -7,13 +8,14 @@
 pub enum Dialect {
     DuckDb,
     Spark,
+    Postgres,
 }
 
 impl Dialect {
     /// A quoted identifier (a table, a column, a component's name).
     pub fn ident(self, name: &str) -> String {
         match self {
-            Dialect::DuckDb => format!("\"{}\"", name.replace('"', "\"\"")),
+            Dialect::DuckDb | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
             Dialect::Spark => format!("`{}`", name.replace('`', "``")),
         }
     }
@@ -26,7 +28,7 @@ impl Dialect {
     /// A text literal. Spark reads backslash escapes inside quotes; DuckDB doubles the quote.
     pub fn string(self, text: &str) -> String {
         match self {
-            Dialect::DuckDb => format!("'{}'", text.replace('\'', "''")),
+            Dialect::DuckDb | Dialect::Postgres => format!("'{}'", text.replace('\'', "''")),
             Dialect::Spark => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
         }
     }
@@ -34,7 +36,7 @@ impl Dialect {
     /// The type of text columns.
     pub fn text_type(self) -> &'static str {
         match self {
-            Dialect::DuckDb => "VARCHAR",
+            Dialect::DuckDb | Dialect::Postgres => "VARCHAR",
             Dialect::Spark => "STRING",
         }
     }
@@ -44,6 +46,7 @@ impl Dialect {
         match self {
             Dialect::DuckDb => format!("(({a}) // ({b}))"),
             Dialect::Spark => format!("(({a}) DIV ({b}))"),
+            Dialect::Postgres => format!("div({a}, {b})"),
         }
     }
 
@@ -52,6 +55,7 @@ impl Dialect {
         match self {
             Dialect::DuckDb => format!("strftime({date}, '%Y-%m')"),
             Dialect::Spark => format!("date_format({date}, 'yyyy-MM')"),
+            Dialect::Postgres => format!("to_char({date}, 'YYYY-MM')"),
         }
     }
 
@@ -61,6 +65,9 @@ impl Dialect {
         match self {
             Dialect::DuckDb => format!("printf('%04d-%02d', {year}, ({index}) % 12 + 1)"),
             Dialect::Spark => format!("format_string('%04d-%02d', {year}, ({index}) % 12 + 1)"),
+            Dialect::Postgres => {
+                format!("to_char(make_date(CAST({year} AS INT), CAST(({index}) % 12 + 1 AS INT), 1), 'YYYY-MM')")
+            }
         }
     }
 
@@ -69,6 +76,7 @@ impl Dialect {
         match self {
             Dialect::DuckDb => format!("unnest(range({lo}, ({hi}) + 1)) AS {alias}"),
             Dialect::Spark => format!("explode(sequence({lo}, {hi})) AS {alias}"),
+            Dialect::Postgres => format!("generate_series({lo}, {hi}) AS {alias}"),
         }
     }
 
@@ -78,6 +86,21 @@ impl Dialect {
         match self {
             Dialect::DuckDb => format!("error({})", self.string(message)),
             Dialect::Spark => format!("raise_error({})", self.string(message)),
+            // PostgreSQL has no such function: a text that is no number, cast to one, stops the
+            // query with the message in the error. `random()` keeps the planner from
+            // evaluating it ahead of time in a branch that is never taken.
+            Dialect::Postgres => {
+                format!("CAST(CAST(concat({}, CAST(random() AS VARCHAR)) AS NUMERIC) AS INT)", self.string(message))
+            }
+        }
+    }
+
+    /// A text column in `ORDER BY`, ordered by its bytes as `run` orders payees (PostgreSQL
+    /// orders by the database's collation otherwise).
+    pub fn by_bytes(self, column: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("{column} COLLATE \"C\""),
+            _ => column.to_string(),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! `commission sql`: a checked plan compiled to one SQL query that an engine (DuckDB,
-//! Spark) runs where the data is, giving the statements `run` gives, to the fen.
+//! Spark, PostgreSQL) runs where the data is, giving the statements `run` gives, to the fen.
 //!
 //! Starts from the [`Plan`] (never the AST), as `eval` does, and means what `eval` computes:
 //! the fold is a GROUP BY per input and cadence (`aggregates.rs`), statements are the grid of
@@ -113,16 +113,18 @@ pub fn compile(plan: &Plan, options: &Options) -> Result<String, Vec<Problem>> {
         match d {
             Dialect::DuckDb => "DuckDB",
             Dialect::Spark => "Spark SQL",
+            Dialect::Postgres => "PostgreSQL",
         }
     );
     out.push_str("WITH\n");
     let ctes: Vec<String> = ctes.iter().map(|(name, body)| format!("{name} AS (\n  {body}\n)")).collect();
     out.push_str(&ctes.join(",\n"));
     out.push_str(&format!(
-        "\nSELECT {}\nFROM (\nSELECT payee, period,\n  {}\nFROM (\n  SELECT g.payee AS payee, g.__month AS period,\n{}\n  FROM grid g{joins}\n) v\n) s\nORDER BY payee, period\n",
+        "\nSELECT {}\nFROM (\nSELECT payee, period,\n  {}\nFROM (\n  SELECT g.payee AS payee, g.__month AS period,\n{}\n  FROM grid g{joins}\n) v\n) s\nORDER BY {}, period\n",
         outer.join(", "),
         amounts.join(",\n  "),
-        values.join(",\n")
+        values.join(",\n"),
+        d.by_bytes("payee")
     ));
     Ok(out)
 }

@@ -1,4 +1,5 @@
-//! `commission sql`: the compiled query, run by DuckDB and by a local Spark, gives the
+//! `commission sql`: the compiled query, run by DuckDB, by a local Spark and by PostgreSQL
+//! (Debian's server, started by the driver on a local port), gives the
 //! statements `commission run` gives, byte for byte (differential: every policy of
 //! `policies/` and every fixture that passes `check`, on the example ledgers, on ledgers
 //! `commission generate` writes, and on edge ledgers written here: bracket boundaries,
@@ -105,7 +106,7 @@ impl Case {
         scales.push(commission::report::total_scale(&plan));
         json!({
             "name": self.name, "tables": tables, "scales": scales,
-            "duckdb": self.sql("duckdb"), "spark": self.sql("spark"),
+            "duckdb": self.sql("duckdb"), "spark": self.sql("spark"), "postgres": self.sql("postgres"),
         })
     }
 }
@@ -311,7 +312,7 @@ fn edge_cases(dir: &Path) -> Vec<Case> {
 }
 
 #[test]
-fn duckdb_and_spark_give_the_statements_run_gives() {
+fn duckdb_spark_and_postgres_give_the_statements_run_gives() {
     let dir = tempfile::tempdir().unwrap();
     let mut cases = example_cases();
     cases.extend(generated_cases(dir.path()));
@@ -333,7 +334,8 @@ fn duckdb_and_spark_give_the_statements_run_gives() {
         assert!(pays, "{}: component {} pays 0 in every statement:\n{}", tour.name, column - 2, lines.join("\n"));
     }
     let python = peer_python();
-    let job = json!({"engines": ["duckdb", "spark"], "cases": cases.iter().map(Case::job).collect::<Vec<_>>()});
+    let job =
+        json!({"engines": ["duckdb", "spark", "postgres"], "cases": cases.iter().map(Case::job).collect::<Vec<_>>()});
     let mut child = std::process::Command::new(&python)
         .arg(repo().join("tests/tools/sql_peer.py"))
         .current_dir(repo())
@@ -352,7 +354,7 @@ fn duckdb_and_spark_give_the_statements_run_gives() {
     let mut failures = String::new();
     for (case, (want, got)) in cases.iter().zip(expected.iter().zip(results["cases"].as_array().unwrap())) {
         assert!(!want.is_empty(), "{}: run gave no statement", case.name);
-        for engine in ["duckdb", "spark"] {
+        for engine in ["duckdb", "spark", "postgres"] {
             let lines: Option<Vec<String>> =
                 got[engine].as_array().map(|a| a.iter().map(|l| l.as_str().unwrap().to_string()).collect());
             match lines {
@@ -402,7 +404,7 @@ fn constructs_sql_cannot_compute_exactly_are_refused() {
         ),
     ];
     for (code, component, at) in cases {
-        for dialect in ["duckdb", "spark"] {
+        for dialect in ["duckdb", "spark", "postgres"] {
             let ran = Test::new()
                 .policy(format!("{SALES_POLICY}{component}"))
                 .args(["--message-format", "plain", "sql", "{policy}", "--dialect", dialect])

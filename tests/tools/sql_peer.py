@@ -1,4 +1,5 @@
-"""Runs queries compiled by `commission sql` on DuckDB and on one local Spark session.
+"""Runs queries compiled by `commission sql` on DuckDB, on one local Spark session and on a
+PostgreSQL server it starts (Debian's, on a local port).
 
 Reads a JSON job on standard input:
 
@@ -7,7 +8,7 @@ Reads a JSON job on standard input:
                 "tables": [{"name": "sales", "path": "examples/telecom/sales.csv",
                             "columns": [["id", "text"], ["amount", "money", 2], ...]}],
                 "scales": [2, 2, 2],          # each component's decimals, then the total's
-                "duckdb": "WITH ...", "spark": "WITH ..."}]}
+                "duckdb": "WITH ...", "spark": "WITH ...", "postgres": "WITH ..."}]}
 
 loads each ledger (CSV) as a table with the declared types (the mapping of the README's
 chapter "Running where the data is"), runs the case's query on each engine, and writes on
@@ -21,8 +22,12 @@ with `spark.sql.decimalOperations.allowPrecisionLoss=false`, as the README says 
 
 import csv
 import datetime
+import glob
 import json
 import os
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 from decimal import Decimal, localcontext
@@ -71,7 +76,7 @@ def parse(kind, raw):
 def sql_type(column, dialect):
     kind = column[1]
     if kind in ("text", "month", "quarter"):
-        return "VARCHAR" if dialect == "duckdb" else "STRING"
+        return "STRING" if dialect == "spark" else "VARCHAR"
     if kind == "integer":
         return "BIGINT"
     if kind == "date":
@@ -174,12 +179,68 @@ def run_spark(spark, case, tables, tmp):
     return canonical(rows, case["scales"])
 
 
+class Postgres:
+    """Debian's PostgreSQL server, started once on a local socket and port in a temporary
+    folder (database in the C locale: text ordered by its bytes, as `run` orders it)."""
+
+    def __init__(self):
+        found = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))), None)
+        if found is None:
+            raise RuntimeError("PostgreSQL's initdb not found: run tests/run.sh, which installs it")
+        bindir = os.path.dirname(os.path.realpath(found))
+        self.dir = tempfile.mkdtemp(prefix="commission-pg-")
+        os.chmod(self.dir, 0o777)
+        # initdb refuses to run as root: run the server as the postgres user then.
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        data = os.path.join(self.dir, "data")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = str(s.getsockname()[1])
+        self.ctl = os.path.join(bindir, "pg_ctl")
+        self.data = data
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
+        subprocess.run(self.as_owner + [os.path.join(bindir, "initdb"), "-D", data, "--locale=C", "--encoding=UTF8",
+                                        "-A", "trust", "-U", "postgres"], **quiet)
+        subprocess.run(self.as_owner + [self.ctl, "-D", data, "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=''",
+                                        "-l", os.path.join(self.dir, "log"), "-w", "start"], **quiet)
+        self.psql = shutil.which("psql") or os.path.join(bindir, "psql")
+
+    def run(self, case, tables, tmp):
+        script = ["DROP SCHEMA IF EXISTS peer CASCADE;", "CREATE SCHEMA peer;", "SET search_path TO peer;"]
+        for table in case["tables"]:
+            columns = table["columns"]
+            path = os.path.join(tmp, "pg." + table["name"] + ".csv")
+            write_normalised(path, columns, tables[table["name"]])
+            cols = ", ".join(f'"{c[0]}" {sql_type(c, "postgres")}' for c in columns)
+            script.append(f'CREATE TABLE "{table["name"]}" ({cols});')
+            script.append(f"\\copy \"{table['name']}\" FROM '{path}' WITH (FORMAT csv, HEADER true, NULL '\\N')")
+        script.append(case["postgres"].rstrip().rstrip(";") + ";")
+        out = subprocess.run(
+            [self.psql, "-X", "-q", "-At", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", "-h", self.dir, "-p", self.port,
+             "-U", "postgres", "-d", "postgres"],
+            input="\n".join(script), capture_output=True, text=True,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr.strip())
+        rows = []
+        for line in out.stdout.splitlines():
+            cells = line.split("\x1f")
+            rows.append(tuple(cells[:2]) + tuple(None if c == "" else Decimal(c) for c in cells[2:]))
+        return canonical(rows, case["scales"])
+
+    def stop(self):
+        subprocess.run(self.as_owner + [self.ctl, "-D", self.data, "-m", "fast", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def main():
     job = json.load(sys.stdin)
     engines = job.get("engines", ["duckdb", "spark"])
     spark = spark_session() if "spark" in engines else None
     if spark is not None:
         spark.sparkContext.setLogLevel("ERROR")
+    postgres = Postgres() if "postgres" in engines else None
     out = []
     tmp = tempfile.mkdtemp()
     for case in job["cases"]:
@@ -189,6 +250,8 @@ def main():
             try:
                 if engine == "duckdb":
                     result[engine] = run_duckdb(case, tables)
+                elif engine == "postgres":
+                    result[engine] = postgres.run(case, tables, tmp)
                 else:
                     result[engine] = run_spark(spark, case, tables, tmp)
             except Exception as e:  # reported per case and engine; the Rust test fails on it
@@ -197,6 +260,8 @@ def main():
     json.dump({"cases": out}, sys.stdout, ensure_ascii=False)
     if spark is not None:
         spark.stop()
+    if postgres is not None:
+        postgres.stop()
 
 
 if __name__ == "__main__":
