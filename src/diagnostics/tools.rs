@@ -225,9 +225,9 @@ impl Kind for SqlKind {
             RoundingStep { step } => Described::new("E0563", format!("SQL cannot round exactly to steps of `{step}`"))
                 .label("rounded here")
                 .help("`commission sql` rounds to steps whose inverse is a decimal (0.01, 0.05, 1, 10 ...)"),
-            PeriodOrder => Described::new("E0564", "periods are not ordered in SQL")
+            PeriodOrder => Described::new("E0564", "periods of different kinds are not ordered in SQL")
                 .label("this comparison")
-                .help("compare periods with `=`, `!=` or `in [...]`, or compare dates"),
+                .help("order periods of one kind (two months, two quarters), compare them with `=` or `in [...]`, or compare dates"),
             PayeeNotText { ty } => Described::new("E0565", format!("the payee column is `{ty}`, not text"))
                 .label("the payee column")
                 .help("`commission sql` identifies payees by text ids; declare the column `text`"),
@@ -515,10 +515,12 @@ What to do: round to such a step, or run the policy with `commission run`.",
         id: "E0564",
         title: "periods compared by order in SQL",
         explanation: "\
-Months and quarters are text in SQL (`2026-03`, `2026-Q1`); text orders a month and a
-quarter differently from `commission run`, which orders periods on the calendar.
+Months and quarters are text in SQL (`2026-03`, `2026-Q1`). Two months, or two quarters,
+order as text as they do in `commission run`; a month and a quarter do not, so the compiler
+refuses to order them.
 
-What to do: compare periods with `=`, `!=` or `in [...]`, or compare a date column.",
+What to do: order periods of one kind, compare them with `=`, `!=` or `in [...]`, or compare
+a date column.",
     },
     Code {
         id: "E0565",

@@ -21,14 +21,15 @@ use crate::value::{Exact, Value};
 /// The most decimal places a figure may need: 38 digits leave 14 for the whole part.
 pub const MAX_SCALE: u32 = 24;
 
-/// The SQL type of a compiled expression. Periods are text (`2026-03`, `2026-Q1`).
+/// The SQL type of a compiled expression. Periods are text (`2026-03`, `2026-Q1`), of a
+/// granularity when it is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqlTy {
     Num(u32),
     Bool,
     Text,
     Date,
-    Period,
+    Period(Option<Granularity>),
 }
 
 #[derive(Debug, Clone)]
@@ -132,7 +133,7 @@ impl<'p> Compiler<'p> {
         let t = match ty {
             SqlTy::Num(s) => format!("DECIMAL(38,{s})"),
             SqlTy::Bool => "BOOLEAN".into(),
-            SqlTy::Text | SqlTy::Period => self.dialect.text_type().into(),
+            SqlTy::Text | SqlTy::Period(_) => self.dialect.text_type().into(),
             SqlTy::Date => "DATE".into(),
         };
         Sql { text: format!("CAST(NULL AS {t})"), ty }
@@ -144,7 +145,7 @@ impl<'p> Compiler<'p> {
             Ty::Bool => SqlTy::Bool,
             Ty::Text => SqlTy::Text,
             Ty::Date => SqlTy::Date,
-            Ty::Period => SqlTy::Period,
+            Ty::Period => SqlTy::Period(None),
         }
     }
 
@@ -168,7 +169,9 @@ impl<'p> Compiler<'p> {
             Value::Text(t) => Sql { text: self.dialect.string(t), ty: SqlTy::Text },
             Value::Bool(b) => Sql { text: if *b { "TRUE".into() } else { "FALSE".into() }, ty: SqlTy::Bool },
             Value::Date(d) => Sql { text: format!("DATE '{}'", d.format("%Y-%m-%d")), ty: SqlTy::Date },
-            Value::Period(p) => Sql { text: self.dialect.string(&p.to_string()), ty: SqlTy::Period },
+            Value::Period(p) => {
+                Sql { text: self.dialect.string(&p.to_string()), ty: SqlTy::Period(Some(p.granularity())) }
+            }
             Value::Missing => self.null(Self::ty_of(ty)),
         }
     }
@@ -375,7 +378,10 @@ impl<'p> Compiler<'p> {
             BinaryOp::Eq => bool(format!("({x} = {y})")),
             BinaryOp::Ne => bool(format!("({x} <> {y})")),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                if a.ty == SqlTy::Period || b.ty == SqlTy::Period {
+                // As text, months order as months and quarters as quarters; a month against a
+                // quarter (or a period of unknown kind) orders otherwise than in `run`.
+                let period = |t: SqlTy| matches!(t, SqlTy::Period(_));
+                if (period(a.ty) || period(b.ty)) && (a.ty != b.ty || a.ty == SqlTy::Period(None)) {
                     self.refuse(SqlKind::PeriodOrder, e.span);
                 }
                 bool(format!("({x} {} {y})", op.symbol()))

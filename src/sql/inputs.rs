@@ -4,6 +4,7 @@
 
 use super::dialect::Dialect;
 use super::expr::SqlTy;
+use crate::period::Granularity;
 use crate::plan::{ColumnType, PayeeSource, Plan};
 
 /// How a column's values are held in SQL: money with the currency's decimals, percentages
@@ -15,7 +16,8 @@ pub fn column_ty(plan: &Plan, ty: ColumnType) -> SqlTy {
         ColumnType::Decimal | ColumnType::Percent => SqlTy::Num(10),
         ColumnType::Money => SqlTy::Num(plan.currency.decimals),
         ColumnType::Date => SqlTy::Date,
-        ColumnType::Month | ColumnType::Quarter => SqlTy::Period,
+        ColumnType::Month => SqlTy::Period(Some(Granularity::Month)),
+        ColumnType::Quarter => SqlTy::Period(Some(Granularity::Quarter)),
         ColumnType::Bool => SqlTy::Bool,
     }
 }

@@ -385,7 +385,8 @@ fn duckdb_spark_and_postgres_give_the_statements_run_gives() {
 #[test]
 fn constructs_sql_cannot_compute_exactly_are_refused() {
     // SALES_POLICY is 8 lines: the component opens on line 9, its `pay` is line 10.
-    let targets = "input targets {\n  payee manager: text\n  period month: month\n  since: month\n  target: money\n}\n";
+    let targets =
+        "input targets {\n  payee manager: text\n  period month: month\n  since: quarter\n  target: money\n}\n";
     let cases: [(&str, String, &str); 6] = [
         // a third does not end as a decimal
         ("E0560", "component c monthly {\n  pay sum(sales.amount) / 3\n}\n".into(), "line 10"),
@@ -396,7 +397,7 @@ fn constructs_sql_cannot_compute_exactly_are_refused() {
         ("E0562", "component c monthly {\n  pay sum(sales.amount) * 0.000000000000000000000001\n}\n".into(), "line 10"),
         // rounding to steps of 3 yuan: 1/3 does not end
         ("E0563", "component c monthly {\n  pay sum(sales.amount)\n  rounding half_up 3\n}\n".into(), "line 10"),
-        // months and quarters order differently as text (lines 9-14 are the input)
+        // a month and a quarter order differently as text (lines 9-14 are the input)
         (
             "E0564",
             format!("{targets}component c monthly {{\n  pay sum(targets.target where month > since)\n}}\n"),
