@@ -30,6 +30,7 @@ pub mod project;
 pub mod quantiles;
 pub mod report;
 pub mod source;
+pub mod sql;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

@@ -18,6 +18,7 @@ pub(crate) mod output;
 mod performance;
 mod revision;
 mod run;
+mod sql;
 mod test;
 
 use std::io::Write;
@@ -201,6 +202,9 @@ enum Command {
     /// go to definition, completion, formatting, a code lens that runs the tests)
     #[command(after_help = examples!("commission lsp", "commission lsp --project examples/telecom/commission.toml"))]
     Lsp(lsp::LspArgs),
+    /// Compile the policy to one SQL query (DuckDB, Spark, PostgreSQL) that computes the statements
+    #[command(after_help = examples!("commission sql policies/telecom-account-manager.policy --dialect duckdb --period 2026-Q1", "commission sql policies/telecom-by-business.policy --dialect spark --from 2026-01 --to 2026-06"))]
+    Sql(sql::SqlArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -233,6 +237,7 @@ pub fn main() -> ExitCode {
         Command::Lsp(args) => lsp::run(args).map(|()| 0),
         Command::Completions(args) => completions::completions(args).map(|()| 0),
         Command::Man(args) => completions::man(args).map(|()| 0),
+        Command::Sql(args) => sql::run(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,6 +9,9 @@
 //!   totals they cannot add exactly. They point at no span ([`DataError`](super::DataError)s,
 //!   exit code 2).
 //!
+//! - [`SqlKind`] (`E0560`-`E0579`): what `commission sql` cannot compile for a dialect (a
+//!   policy problem pointing at the construct, exit code 1) and its `--table` arguments.
+//!
 //! A tool's argument that names nothing (`--by`, `--sales`, `--explain`, the curve's range)
 //! is an argument problem, in [`io`](super::io).
 
@@ -202,6 +205,63 @@ impl Kind for ToolKind {
                     "`commission lsp` is started by an editor, which speaks the language server protocol on its standard input and output",
                 )
             }
+        }
+    }
+}
+
+/// What `commission sql` refuses: a construct with no exact SQL form (a policy problem; the
+/// span is the construct), or a `--table` argument that names nothing (an argument problem).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlKind {
+    /// Span: the division. `divisor` is the policy text of the divisor.
+    Division { divisor: String },
+    /// Span: the `avg(...)`.
+    Average,
+    /// Span: the expression. `places` needed, `max` allowed.
+    TooManyDecimals { places: u32, max: u32 },
+    /// Span: the component (or `round(...)`). `step` as written.
+    RoundingStep { step: String },
+    /// Span: the comparison.
+    PeriodOrder,
+    /// Span: the payee column. `ty` its declared type.
+    PayeeNotText { ty: String },
+    /// `--table NAME=TABLE` naming no input. `suggestion` in words.
+    UnknownTable { name: String, suggestion: String },
+    /// `--table` without `=` or with an empty side.
+    TableArgument { text: String },
+}
+
+impl Kind for SqlKind {
+    fn describe(&self) -> Described {
+        use SqlKind::*;
+        match self {
+            Division { divisor } => {
+                Described::new("E0560", format!("SQL cannot divide exactly by `{divisor}`"))
+                    .label("this division")
+                    .help("`commission sql` compiles a division only by a constant whose quotient ends (2, 4, 5, 10, 100, 0.5 ...); run this policy with `commission run`")
+            }
+            Average => Described::new("E0561", "`avg` is not compiled to SQL")
+                .label("this average")
+                .help("an average is a quotient that may not end; SQL engines cut it short. Run this policy with `commission run`"),
+            TooManyDecimals { places, max } => {
+                Described::new("E0562", format!("this amount needs {places} decimal places in SQL, more than {max}"))
+                    .label("computed here")
+                    .help("SQL decimals hold 38 digits; round the figure (`round(..., 0.01)`) before multiplying it further")
+            }
+            RoundingStep { step } => Described::new("E0563", format!("SQL cannot round exactly to steps of `{step}`"))
+                .label("rounded here")
+                .help("`commission sql` rounds to steps whose inverse is a decimal (0.01, 0.05, 1, 10 ...)"),
+            PeriodOrder => Described::new("E0564", "periods of different kinds are not ordered in SQL")
+                .label("this comparison")
+                .help("order periods of one kind (two months, two quarters), compare them with `=` or `in [...]`, or compare dates"),
+            PayeeNotText { ty } => Described::new("E0565", format!("the payee column is `{ty}`, not text"))
+                .label("the payee column")
+                .help("`commission sql` identifies payees by text ids; declare the column `text`"),
+            UnknownTable { name, suggestion } => {
+                Described::new("E0566", format!("`--table {name}=...` names no input of the policy")).help(suggestion.clone())
+            }
+            TableArgument { text } => Described::new("E0567", format!("`--table {text}` is not NAME=TABLE"))
+                .help("write the input's name, `=`, and the table's name, e.g. `--table sales=warehouse.sales_2026`"),
         }
     }
 }
@@ -486,5 +546,89 @@ protocol (for example, when `commission lsp` is typed in a terminal).
 
 What to do: let the editor start the server (the VS Code extension in `editors/vscode`
 does); if the editor's log shows this after a crash, restart the editor's language client.",
+    },
+    Code {
+        id: "E0560",
+        title: "a division SQL cannot compute exactly",
+        explanation: "\
+`commission sql` writes a query whose figures equal `commission run`'s to the fen. `run`
+divides exactly (a third stays a third until the component is rounded); SQL engines cut a
+quotient short at a fixed number of places, or turn it into a binary float. So the compiler
+only writes a division by a constant whose quotient always ends (2, 4, 5, 8, 10, 100,
+0.5 ...), as an exact multiplication.
+
+What to do: run this policy with `commission run`, or write the division by such a constant.",
+    },
+    Code {
+        id: "E0561",
+        title: "`avg` in a policy compiled to SQL",
+        explanation: "\
+An average is a sum divided by a count: a quotient that may not end (100 over 3 sales).
+`commission run` keeps it exactly; SQL engines cut it short, so a comparison or a payout
+made from it could differ by a fen. `commission sql` refuses it rather than write a query
+that could compute something else.
+
+What to do: run this policy with `commission run`.",
+    },
+    Code {
+        id: "E0562",
+        title: "an amount with too many decimal places for SQL",
+        explanation: "\
+SQL decimals hold 38 digits, split between the whole part and the decimal places.
+`commission sql` keeps every decimal place of every product (2 for money, 10 for a
+percentage column, the places of a written rate), so a product of several rates and
+percentages can need more places than leave room for the whole part.
+
+What to do: round an intermediate figure with `round(..., 0.01)` before multiplying it
+further, or run the policy with `commission run`.",
+    },
+    Code {
+        id: "E0563",
+        title: "a rounding step SQL cannot round to exactly",
+        explanation: "\
+`commission sql` rounds by counting steps: the amount times the inverse of the step, rounded
+to a whole number in the policy's mode, times the step. That is exact when the inverse of the
+step is a decimal (0.01 -> 100, 0.05 -> 20, 10 -> 0.1), and not for a step such as 3.
+
+What to do: round to such a step, or run the policy with `commission run`.",
+    },
+    Code {
+        id: "E0564",
+        title: "periods compared by order in SQL",
+        explanation: "\
+Months and quarters are text in SQL (`2026-03`, `2026-Q1`). Two months, or two quarters,
+order as text as they do in `commission run`; a month and a quarter do not, so the compiler
+refuses to order them.
+
+What to do: order periods of one kind, compare them with `=`, `!=` or `in [...]`, or compare
+a date column.",
+    },
+    Code {
+        id: "E0565",
+        title: "a payee column that is not text, in SQL",
+        explanation: "\
+In SQL the statements' `payee` column is text, and payees are matched by their text id;
+`commission run` writes a numeric id in its own way. The compiler does not guess how the
+engine would write it.
+
+What to do: declare the payee column `text`.",
+    },
+    Code {
+        id: "E0566",
+        title: "`--table` names no input",
+        explanation: "\
+`commission sql --table NAME=TABLE` reads input NAME from another table. NAME must be an
+input the policy declares.
+
+What to do: use an input's name; the message suggests the nearest.",
+    },
+    Code {
+        id: "E0567",
+        title: "a `--table` argument that is not NAME=TABLE",
+        explanation: "\
+`--table` takes an input's name, `=`, and the table to read it from, qualified as the engine
+wants it (`warehouse.sales_2026`).
+
+What to do: write it in that form.",
     },
 ];

@@ -182,3 +182,4 @@ pub fn run_in_memory(
     commission::eval::compute(&plan, &files, options)
 }
 mod language;
+mod sql;
