@@ -16,6 +16,7 @@ mod inputs;
 mod lsp;
 pub(crate) mod output;
 mod performance;
+mod progress;
 mod revision;
 mod run;
 mod sql;
@@ -80,6 +81,10 @@ struct Cli {
     /// variable is set), always or never
     #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorArg,
+    /// No progress bar (one is drawn on a terminal while ledgers are read for more than two
+    /// seconds)
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -220,6 +225,20 @@ pub fn main() -> ExitCode {
         MessageFormatArg::Json => MessageFormat::Json,
     });
     let _ = PROJECT_FLAG.set(cli.project);
+    // Only the commands that read ledgers; never the language server, whose standard error
+    // is the editor's log.
+    let reads_ledgers = matches!(
+        cli.command,
+        Command::Run(_)
+            | Command::Explain(_)
+            | Command::Report(_)
+            | Command::Diff(_)
+            | Command::Budget(_)
+            | Command::Init(_)
+    );
+    if reads_ledgers {
+        progress::start(cli.quiet);
+    }
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
@@ -239,6 +258,7 @@ pub fn main() -> ExitCode {
         Command::Man(args) => completions::man(args).map(|()| 0),
         Command::Sql(args) => sql::run(args).map(|()| 0),
     };
+    progress::finish();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

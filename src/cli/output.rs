@@ -86,6 +86,7 @@ pub fn emit_with(
     target: Target,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    super::progress::finish();
     // `-o -` is standard output, as in most tools.
     let Some(path) = path.filter(|p| *p != Path::new("-")) else {
         let stdout = std::io::stdout();
@@ -133,6 +134,7 @@ fn quit_quietly() -> ! {
 /// Writes a line for a person to standard output (`check`'s summaries); a closed pipe ends
 /// the command as [`emit_with`] does.
 pub fn print(text: &str) {
+    super::progress::finish();
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {

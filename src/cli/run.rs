@@ -57,6 +57,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     };
     super::print_warnings(&warnings);
     let result = compute(&plan, &files, &options)?;
+    super::progress::finish();
     // Warnings about the ledgers (rows for nobody) go to standard error in every format, in
     // the message format asked for; JSON output also carries them in its `warnings`.
     let warnings: String = result

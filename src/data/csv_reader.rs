@@ -32,7 +32,8 @@ impl CsvRows {
         let shown = path.display().to_string();
         let file = std::fs::File::open(path)
             .map_err(|e| DataError::of(&shown, LedgerKind::CannotOpen { error: e.to_string() }))?;
-        CsvRows::new(shown, Box::new(file), encoding)
+        super::progress::expect(file.metadata().map_or(0, |m| m.len()));
+        CsvRows::new(shown, Box::new(super::progress::Counted(file)), encoding)
     }
 
     pub fn from_bytes(name: &str, bytes: Arc<[u8]>, line_map: Option<Arc<[u64]>>) -> Result<CsvRows, DataError> {

@@ -4,7 +4,7 @@
 //! [`csv_split`]) and [`xlsx_reader`] (with [`xlsx_formulas`]) turn a file into text rows
 //! ([`text_rows`]); [`ledger`] checks each row against the schema; [`parse_value`] turns one
 //! field into a typed value; [`ids`] says which text a payee or key may be and when two look
-//! alike.
+//! alike; [`progress`] counts the bytes read, for a progress bar.
 //!
 //! May use: `plan` (the input schemas), `money` (the currency's decimals and signs),
 //! `period`, `value`, `diagnostics`, `suggest`. Never `syntax`, `check`, `eval`, `report`, a
@@ -17,6 +17,7 @@ pub mod ids;
 pub mod keys;
 pub mod ledger;
 pub mod parse_value;
+pub mod progress;
 pub mod source;
 pub mod text_rows;
 pub mod xlsx_formulas;

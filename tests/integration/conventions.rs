@@ -173,3 +173,44 @@ fn generate_groups_the_count_of_sales() {
     assert!(groups.len() >= 2, "{count} is not grouped: {}", ran.stderr);
     assert!(groups[1..].iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit())), "{count}");
 }
+
+/// A progress bar is drawn on a terminal while ledgers are read (here at once instead of after
+/// two seconds, through `COMMISSION_PROGRESS_AFTER_MS`), never with `--quiet` and never when
+/// standard error is not a terminal; the statements are printed in full either way. The
+/// ledger has 200,000 rows, so that its reading outlasts the bar's first tick (0.1 s) on any
+/// machine this debug build runs on.
+#[test]
+fn a_progress_bar_on_a_terminal_only_and_not_with_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.policy"), policy("1%")).unwrap();
+    let mut ledger = String::from("id,date,manager,amount\n");
+    for i in 0..200_000 {
+        ledger.push_str(&format!("S{i:07},2026-01-{:02},M{},100.00\n", 1 + i % 28, i % 10));
+    }
+    std::fs::write(dir.path().join("sales.csv"), ledger).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("commission");
+    let command = format!("'{}' run p.policy --data sales=sales.csv --format csv", bin.display());
+    let on_terminal = |extra: &str| {
+        let out = Command::new("script")
+            .current_dir(dir.path())
+            .args(["-qec", &format!("{command}{extra}"), "/dev/null"])
+            .env("COMMISSION_PROGRESS_AFTER_MS", "0")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run `script` (util-linux) to make a terminal: {e}; run tests/run.sh"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // 20,000 rows of 100.00 for each of M0..M9: 2,000,000.00 at 1% is 20,000.00.
+    let shown = on_terminal("");
+    assert!(shown.contains("reading ledgers"), "{shown}");
+    assert!(shown.contains("M9,2026-01,20000.00,20000.00"), "{shown}");
+    let quiet = on_terminal(" --quiet");
+    assert!(!quiet.contains("reading ledgers"), "{quiet}");
+    assert!(quiet.contains("M9,2026-01,20000.00,20000.00"), "{quiet}");
+    let piped = Command::new(&bin)
+        .current_dir(dir.path())
+        .args(["run", "p.policy", "--data", "sales=sales.csv", "--format", "csv"])
+        .env("COMMISSION_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("reading ledgers"));
+}
