@@ -52,6 +52,22 @@ fn literal(lang: Lang, v: &Value, ty: Ty) -> String {
     }
 }
 
+/// A text constant compared with a column that labels its values, with its label:
+/// `"account_manager" (客户经理)`; `None` when either is not so.
+fn labelled(plan: &Plan, ctx: Ctx<'_>, column: &Expr, constant: &Expr) -> Option<String> {
+    let Node::Const(Value::Text(text)) = &constant.node else { return None };
+    let (input, col) = match (&column.node, &plan.payee) {
+        (Node::PayeeAttr(i), PayeeSource::Roster { input, .. }) => (*input, *i),
+        (Node::Column(i), _) => (ctx.row_input?, *i),
+        _ => return None,
+    };
+    let label = plan.label_of_value(input, col, text);
+    (label != **text).then(|| match ctx.lang {
+        Lang::En => format!("\"{text}\" ({label})"),
+        Lang::Zh => format!("\"{text}\"（{label}）"),
+    })
+}
+
 fn cadence_words(lang: Lang, c: Cadence) -> &'static str {
     match c {
         Cadence::Monthly => t(lang, "Paid every month, on that month's figures.", "每月发放，按当月数据计算。"),
@@ -96,6 +112,8 @@ pub fn words(plan: &Plan, e: &Expr, component: Option<&Component>, lang: Lang) -
 
 fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
     let w = |x: &Expr| say(plan, x, ctx);
+    // The right side of a comparison, with the label of a text value of the left side's column.
+    let rhs = |l: &Expr, r: &Expr| labelled(plan, ctx, l, r).unwrap_or_else(|| w(r));
     let lang = ctx.lang;
     let zh = lang == Lang::Zh;
     match &e.node {
@@ -175,7 +193,7 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
                 BinaryOp::And => "且",
                 BinaryOp::Or => "或",
             };
-            format!("{} {word} {}", w(l), w(r))
+            format!("{} {word} {}", w(l), rhs(l, r))
         }
         Node::Binary(op, l, r) => {
             let word = match op {
@@ -193,10 +211,10 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
                 BinaryOp::And => "and",
                 BinaryOp::Or => "or",
             };
-            format!("{} {word} {}", w(l), w(r))
+            format!("{} {word} {}", w(l), rhs(l, r))
         }
         Node::In(x, list) => {
-            let items: Vec<String> = list.iter().map(&w).collect();
+            let items: Vec<String> = list.iter().map(|item| rhs(x, item)).collect();
             match lang {
                 Lang::En => format!("{} is {}", w(x), items.join(" or ")),
                 Lang::Zh => format!("{} 为 {}", w(x), items.join(" 或 ")),
