@@ -56,7 +56,15 @@ pub fn render_text(plan: &Plan, e: &Explanation) -> String {
     let attrs: Vec<String> = plan
         .payee_columns()
         .iter()
-        .filter_map(|(i, name)| e.attrs.get(*i).map(|v| format!("{name} {}", v.plain())))
+        .filter_map(|(i, name)| {
+            let v = e.attrs.get(*i)?;
+            // A labelled value keeps its code beside the label: `role account_manager (客户经理)`.
+            let label = plan.payee_value_label(*i, v);
+            Some(match label == v.plain() {
+                true => format!("{name} {}", v.plain()),
+                false => format!("{name} {} ({label})", v.plain()),
+            })
+        })
         .collect();
     if !attrs.is_empty() {
         who.push_str(&format!(" ({})", attrs.join(", ")));

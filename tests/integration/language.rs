@@ -387,3 +387,12 @@ fn a_cap_among_the_declarations_points_to_the_statement_cap() {
         .stderr_contains("diagnostic help: a limit on the whole statement reads `statement cap 20_000 per month`")
         .run();
 }
+
+/// `explain` names the payee's roster values with their labels beside the codes.
+#[test]
+fn explain_shows_a_labelled_roster_value_with_its_label() {
+    labelled()
+        .args(["explain", "{policy}", "--payee", "M1", "--period", "2026-01"])
+        .stdout_contains("Statement of M1 (role account_manager (客户经理), team north) for 2026-01")
+        .run();
+}
