@@ -73,10 +73,24 @@ pub struct Compiler<'p> {
     agg_sql: Vec<Option<AggSql>>,
 }
 
-/// `x` as `DECIMAL(38, scale)`.
-/// The name standing for the statement's other components in the limit line's expression.
-pub const SO_FAR: &str = "__so_far";
+/// The sum of a statement's lines other than its cap or floor, once rounded: the columns of
+/// the layer that computes the limit line (`mod.rs`).
+fn so_far(plan: &Plan) -> String {
+    let others: Vec<String> = plan
+        .components
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !k.limits_statement)
+        .map(|(j, _)| format!("__c{j}"))
+        .collect();
+    if others.is_empty() {
+        "0".to_string()
+    } else {
+        format!("({})", others.join(" + "))
+    }
+}
 
+/// `x` as `DECIMAL(38, scale)`.
 pub fn num(text: impl AsRef<str>, scale: u32) -> Sql {
     Sql { text: format!("CAST({} AS DECIMAL(38,{scale}))", text.as_ref()), ty: SqlTy::Num(scale) }
 }
@@ -199,11 +213,10 @@ impl<'p> Compiler<'p> {
         let d = self.dialect;
         match &e.node {
             Node::Const(v) => self.constant(v, e.ty, e.span),
-            // The sum of the statement's other (rounded) components: a column of the layer
-            // that computes the statement's limit line (`mod.rs`), at their largest scale.
+            // The sum of the statement's other (rounded) lines, at their largest scale.
             Node::StatementSoFar => {
                 let scale = self.plan.components.iter().map(|k| k.rounding.scale()).max().unwrap_or(0);
-                num(SO_FAR, scale)
+                num(so_far(self.plan), scale)
             }
             Node::Column(i) => match at {
                 At::Row { input } => {

@@ -113,12 +113,9 @@ pub fn compile(plan: &Plan, options: &Options) -> Result<String, Vec<Problem>> {
     let mut limited = vec!["payee".to_string(), "period".to_string()];
     limited.extend((0..plan.components.len()).filter(|i| Some(*i) != limit).map(|i| format!("__c{i}")));
     if let Some(i) = limit {
+        // Its expression reads the other lines' `__c` columns (`Node::StatementSoFar`).
         if let (Some(k), Some(u)) = (plan.components.get(i), unrounded.get(i)) {
-            let others: Vec<String> =
-                (0..plan.components.len()).filter(|j| *j != i).map(|j| format!("__c{j}")).collect();
-            let so_far = if others.is_empty() { "0".to_string() } else { format!("({})", others.join(" + ")) };
-            let value = u.text.replace(expr::SO_FAR, &so_far);
-            let r = statements::rounded(&mut c, k, &format!("({value})"), u.scale());
+            let r = statements::rounded(&mut c, k, &format!("({})", u.text), u.scale());
             limited.push(format!("{} AS __c{i}", r.text));
         }
     }
