@@ -16,10 +16,6 @@ with open(os.path.join(d, "run.csv"), encoding="utf-8") as f:
     expected = [",".join(r) for r in list(csv.reader(f))[1:]]
 
 
-def quoted(path):
-    return "'" + path.replace("'", "''") + "'"
-
-
 def lines(rows):
     return [",".join(str(v) for v in r) for r in rows]
 
@@ -29,25 +25,11 @@ def report(engine, wall, rows, extra=""):
     print(f"{engine}: {wall:.1f} s wall{extra}, {len(rows)} statements, {same}")
 
 
-# DuckDB: views over the CSV files with the declared types (a percentage is written `91.5%`).
-import duckdb
+# DuckDB: views over the CSV files with the declared types (bench/duckdb_run.py).
+from duckdb_run import statements
 
-query = open(os.path.join(d, "query.duckdb.sql"), encoding="utf-8").read()
 start = time.time()
-con = duckdb.connect()
-con.execute("SET threads TO 2")
-con.execute(
-    f"CREATE VIEW sales AS SELECT * FROM read_csv({quoted(sales)}, header = true, columns = {{'id': 'VARCHAR', "
-    "'date': 'DATE', 'manager': 'VARCHAR', 'customer': 'VARCHAR', 'kind': 'VARCHAR', "
-    "'business': 'VARCHAR', 'segment': 'VARCHAR', 'amount': 'DECIMAL(38,2)'})"
-)
-con.execute(
-    "CREATE VIEW surveys AS SELECT manager, quarter, "
-    "CAST(CAST(replace(satisfaction, '%', '') AS DECIMAL(38,8)) * 0.01 AS DECIMAL(38,10)) AS satisfaction "
-    f"FROM read_csv({quoted(surveys)}, header = true, "
-    "columns = {'manager': 'VARCHAR', 'quarter': 'VARCHAR', 'satisfaction': 'VARCHAR'})"
-)
-rows = con.execute(query).fetchall()
+rows = statements(d, 2)
 report("DuckDB (2 threads)", time.time() - start, rows)
 
 # Spark: one local session, two cores.
