@@ -96,9 +96,9 @@ impl KeySet {
         let Some((prefix, width, n)) = split(key) else {
             return self.insert_other(key, line);
         };
-        if let Some(index) = self.class_of(prefix, width) {
+        let class = self.class_of(prefix, width).and_then(|index| Some((index, self.classes.get_mut(index)?)));
+        if let Some((index, class)) = class {
             self.last_class = Some(index);
-            let class = self.classes.get_mut(index).ok_or(line)?;
             if class.also_in_others {
                 if let Some(&first) = self.others.get(key) {
                     return Err(first);
