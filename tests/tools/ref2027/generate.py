@@ -10,7 +10,8 @@ Deterministic for a seed (random.Random(seed)); standard library only; the data 
 --example    the layout of examples/telecom-2027/: a quiet bd_specialist (the last id) who makes no random
              sales, a 2027-04-16 hire (the id before it), and hand-placed rows for the cases worked in
              tests/tools/ref2027/WORKED.md (a 60%/40% split, cancellations at exactly 90 and 91 days, the
-             mid-month hire's first sale, a Q3 sale far above target).
+             mid-month hire's first sale, a Q3 sale far above target, a 10,000,000.00 October deal that takes
+             the quiet payee over the 400,000 annual cap).
 
 The data exercises the plan: a 3-level hierarchy (head, team leads, the rest), hires during 2027 (some
 mid-month), a "star" payee with large sales and low targets who reaches the 400,000 annual cap, ~10% of sales
@@ -161,6 +162,7 @@ def main():
         s91 = hand(datetime.date(2027, 5, 4), quiet, 'upsell', 'broadband', 'sme', 1250000)
         hand(datetime.date(2027, 7, 20), quiet, 'new', 'ict', 'government', 15000000)
         hand(datetime.date(2027, 4, 20), hire, 'new', 'mobile', 'sme', 2500000)
+        hand(datetime.date(2027, 10, 12), quiet, 'new', 'ict', 'government', 1000000000)
         hand_cancellations = [(s90, datetime.date(2027, 8, 1), 500000), (s91, datetime.date(2027, 8, 3), 1250000)]
 
     sales.sort(key=lambda s: (s['date'], s['order']))
