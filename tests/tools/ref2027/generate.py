@@ -15,7 +15,8 @@ Deterministic for a seed (random.Random(seed)); standard library only; the data 
 
 The data exercises the plan: a 3-level hierarchy (head, team leads, the rest), hires during 2027 (some
 mid-month), a "star" payee with large sales and low targets who reaches the 400,000 annual cap, ~10% of sales
-split over 2-3 payees (60/40, 50/50, 70/30, 33.5/33.5/33, 50/25/25, 40/30/30), targets from far below to far
+split over 2-3 payees (60/40, 50/50, 70/30, 33.5/33.5/33, 50/25/25, 40/30/30; outside --example a few of
+them are handovers, one credits row of 100% to another payee than the sale's employee), targets from far below to far
 above each payee's credit (so some quarters' true-ups are negative), cancellations of ~5% of sales (full,
 partial, two partials of one sale) at 0..120 days including exactly 90 and exactly 91, dated in 2027.
 """
@@ -144,6 +145,9 @@ def main():
                 if q not in partners:
                     partners.append(q)
             s['credits'] = list(zip([emp['id']] + [q['id'] for q in partners], shares))
+            if not args.example and rng.random() < 0.05:
+                # a handover: the whole sale credited to one other payee (credits rows alone decide)
+                s['credits'] = [(partners[0]['id'], '100%')]
         sales.append(s)
 
     hand_cancellations = []
@@ -192,6 +196,7 @@ def main():
             d2 = d1 + datetime.timedelta(days=rng.randint(1, min(60, (YEAR_END - d1).days, 120 - days)))
             cancels.append((s, d1, a1))
             cancels.append((s, d2, a2))
+    assert not forced, 'no sale left room for a cancellation at exactly 90 and 91 days'
     cancels.sort(key=lambda c: (c[1], c[0]['id']))
 
     # --- targets: from the payee's credited sales of the quarter times a factor (far above .. far below)

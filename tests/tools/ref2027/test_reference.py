@@ -297,6 +297,82 @@ class Errors(unittest.TestCase):
         self.assertIn('2027-Q2', self.assertError(f, 'roster', 3, to='2027-04'))
 
 
+GENERATE = os.path.join(HERE, 'generate.py')
+EXAMPLE_COMMAND = ['--seed', '2027', '--sales', '400', '--payees', '12', '--example']   # as in its README.md
+NAMES = ['roster', 'sales', 'credits', 'targets', 'cancellations']
+
+
+def generate(out, args):
+    subprocess.run([sys.executable, GENERATE, '--out', out] + args, check=True)
+    return {n: open(os.path.join(out, n + '.csv'), 'rb').read() for n in NAMES}
+
+
+class Generator(unittest.TestCase):
+    def test_example_reproduced_byte_for_byte(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            made = generate(tmp, EXAMPLE_COMMAND)
+        for n in NAMES:
+            with open(os.path.join(EXAMPLE, n + '.csv'), 'rb') as f:
+                self.assertEqual(made[n], f.read(), n)
+
+    def test_generated_year_is_valid_and_exercises_the_plan(self):
+        import csv
+        import datetime
+        with tempfile.TemporaryDirectory() as tmp:
+            a = generate(tmp, ['--seed', '1'])
+            with tempfile.TemporaryDirectory() as tmp2:
+                self.assertEqual(a, generate(tmp2, ['--seed', '1']))          # deterministic
+            rows = {n: list(csv.DictReader(open(os.path.join(tmp, n + '.csv'), encoding='utf-8'))) for n in NAMES}
+            rc, statements, out, err = run({}, data_dir=tmp)
+        self.assertEqual(rc, 0, err)
+        day = datetime.date.fromisoformat
+        roster = {r['id']: r for r in rows['roster']}
+        self.assertEqual(len(roster), 25)
+        hires = [day(r['hired']) for r in roster.values() if r['hired'] >= '2027']
+        self.assertGreaterEqual(len(hires), 3)
+        self.assertTrue(any(h.day != 1 for h in hires))
+        sales = {s['id']: s for s in rows['sales']}
+        self.assertGreaterEqual(len(sales), 2000)
+        ids = [s['id'] for s in rows['sales']]
+        self.assertEqual(ids, ['S%06d' % i for i in range(1, len(ids) + 1)])
+        self.assertEqual([s['date'] for s in rows['sales']], sorted(s['date'] for s in rows['sales']))
+        for s in rows['sales']:
+            self.assertTrue('2027-01-01' <= s['date'] <= '2027-12-31')
+            self.assertGreaterEqual(s['date'], roster[s['employee']]['hired'])
+        for c in rows['credits']:
+            self.assertGreaterEqual(sales[c['sale']]['date'], roster[c['employee']]['hired'])
+        split = {c['sale'] for c in rows['credits']}
+        self.assertTrue(0.07 < len(split) / len(sales) < 0.13)
+        shares = {c['share'] for c in rows['credits']}
+        self.assertTrue({'60%', '40%', '33.5%', '33%', '25%'} <= shares)
+        self.assertEqual(len(rows['targets']), 25 * 4)
+        days = []
+        for x in rows['cancellations']:
+            d = (day(x['date']) - day(sales[x['sale']]['date'])).days
+            self.assertTrue(0 <= d <= 120 and x['date'] <= '2027-12-31')
+            days.append(d)
+        self.assertIn(90, days)
+        self.assertIn(91, days)
+        self.assertEqual([x['id'] for x in rows['cancellations']],
+                         ['X%04d' % i for i in range(1, len(days) + 1)])
+        per_sale = {}
+        for x in rows['cancellations']:
+            per_sale.setdefault(x['sale'], []).append(x)
+        self.assertTrue(any(len(v) == 2 for v in per_sale.values()))
+        self.assertTrue(any(len(v) == 1 and v[0]['amount'] != sales[k]['amount'] for k, v in per_sale.items()))
+        # the plan: someone is capped (year total exactly 400,000.00 with a negative annual_cap line), someone
+        # has a negative quarter true-up, someone has a draw
+        year = {}
+        for (p, m), r in statements.items():
+            year[p] = year.get(p, Fraction(0)) + Fraction(r['total'])
+        capped = {p for (p, m), r in statements.items() if Fraction(r['annual_cap']) < 0}
+        self.assertTrue(capped)
+        self.assertTrue(all(year[p] == 400000 for p in capped))
+        self.assertTrue(any(Fraction(r['true_up']) < 0 for r in statements.values()))
+        self.assertTrue(any(Fraction(r['draw']) > 0 for r in statements.values()))
+        self.assertTrue(any(Fraction(r['spiff']) > 0 for r in statements.values()))
+
+
 class ExampleWorkedFigures(unittest.TestCase):
     """The statement lines worked by hand in WORKED.md (examples/telecom-2027/)."""
 
