@@ -112,6 +112,22 @@ impl Period {
         out
     }
 
+    /// The first day of the period.
+    pub fn first_day(self) -> Option<chrono::NaiveDate> {
+        match self.first_month() {
+            Period::Month { year, month } => chrono::NaiveDate::from_ymd_opt(year, month, 1),
+            _ => None,
+        }
+    }
+
+    /// The last day of the period.
+    pub fn last_day(self) -> Option<chrono::NaiveDate> {
+        match self.last_month().next_month() {
+            Period::Month { year, month } => chrono::NaiveDate::from_ymd_opt(year, month, 1)?.pred_opt(),
+            _ => None,
+        }
+    }
+
     /// The month after this period's first month: on a month, the next month.
     pub fn next_month(self) -> Period {
         match self.first_month() {

@@ -22,10 +22,15 @@ impl Checker {
         function: &ast::Ident,
         args: &[ast::Expr],
         filter: Option<&ast::Expr>,
+        reports: Option<Span>,
         scope: &Scope,
         span: Span,
     ) -> Option<Expr> {
         let fname = func.name();
+        if let (Some(at), None) = (reports, self.manager_column()) {
+            self.error(Problem::new(CheckKind::NoManagerColumn, [at]));
+            return None;
+        }
         let Scope::Clause { cadence, .. } = scope else {
             self.error(Problem::new(CheckKind::NestedAggregate { function: fname }, [span]));
             return None;
@@ -41,7 +46,8 @@ impl Checker {
         let arg_expr = if is_input_name { None } else { Some(self.expr(arg, &row)?) };
         let filter_expr = self.where_filter(filter, &row)?;
         let ty = self.aggregate_type(func, arg, arg_expr.as_ref(), &input_name)?;
-        Some(self.fold_aggregate(Aggregate { input, func, arg: arg_expr, filter: filter_expr, ty, span }))
+        let reports = reports.is_some();
+        Some(self.fold_aggregate(Aggregate { input, func, arg: arg_expr, filter: filter_expr, ty, reports, span }))
     }
 
     /// The input an aggregate ranges over, or an error: an unknown input, or none named.
@@ -70,7 +76,10 @@ impl Checker {
     fn aggregatable(&mut self, input: usize, cadence: Cadence, span: Span) -> Option<String> {
         let schema = self.inputs.get(input)?;
         let input_name = schema.name.clone();
-        if schema.payee.is_none() || schema.bucket().is_none() {
+        let payee_via_reference = schema.columns.iter().any(|c| {
+            c.refers_to.and_then(|r| self.inputs.get(r)).is_some_and(|t| t.payee.is_some() && t.key.is_some())
+        });
+        if (schema.payee.is_none() && !payee_via_reference) || schema.bucket().is_none() {
             let missing = if schema.payee.is_none() { "payee" } else { "period" };
             self.error(Problem::new(CheckKind::NotAggregatable { input: input_name, missing }, [span]));
             return None;
@@ -136,6 +145,7 @@ impl Checker {
         if let Some(existing) = self.aggregates.iter().position(|a| {
             a.input == aggregate.input
                 && a.func == aggregate.func
+                && a.reports == aggregate.reports
                 && same(&a.arg, &aggregate.arg)
                 && same(&a.filter, &aggregate.filter)
         }) {
@@ -143,6 +153,12 @@ impl Checker {
         }
         self.aggregates.push(aggregate);
         Expr { node: Node::Aggregate(self.aggregates.len() - 1), ty, span }
+    }
+
+    /// The roster's manager column (`manager: roster`), if it has one.
+    pub fn manager_column(&self) -> Option<usize> {
+        let Some(crate::plan::PayeeSource::Roster { input, .. }) = self.payee else { return None };
+        self.inputs.get(input)?.columns.iter().position(|c| c.refers_to == Some(input))
     }
 
     /// The input an aggregate ranges over: the first `input.column` (or bare input name) in it.
@@ -203,6 +219,11 @@ fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
         ExprKind::In { value, list } => {
             walk(value, f);
             list.iter().for_each(|x| walk(x, f));
+        }
+        ExprKind::Between { value, low, high } => {
+            walk(value, f);
+            walk(low, f);
+            walk(high, f);
         }
         ExprKind::If { condition, then, otherwise } => {
             walk(condition, f);

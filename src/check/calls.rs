@@ -11,7 +11,7 @@ use super::checker::{Checker, Scope};
 use crate::diagnostics::check::CheckKind;
 use crate::diagnostics::Problem;
 use crate::money::Rounding;
-use crate::plan::{AggFunc, Expr, Node, Table, Ty};
+use crate::plan::{AggFunc, Earlier, Expr, Node, Table, Ty, Window};
 use crate::source::Span;
 use crate::suggest;
 use crate::syntax::ast;
@@ -26,6 +26,13 @@ const AGGREGATES: [(&str, AggFunc); 6] = [
     ("max", AggFunc::Max),
 ];
 const SCALAR_FUNCTIONS: [&str; 4] = ["min", "max", "abs", "round"];
+const DATE_FUNCTIONS: [&str; 2] = ["days_between", "months_since"];
+const HISTORY_FUNCTIONS: [(&str, Window, bool); 4] = [
+    ("quarter_to_date", Window::Quarter, true),
+    ("year_to_date", Window::Year, true),
+    ("earlier_this_quarter", Window::Quarter, false),
+    ("earlier_this_year", Window::Year, false),
+];
 
 impl Checker {
     pub fn call(
@@ -33,6 +40,7 @@ impl Checker {
         function: &ast::Ident,
         args: &[ast::Expr],
         filter: Option<&ast::Expr>,
+        reports: Option<Span>,
         scope: &Scope,
         span: Span,
     ) -> Option<Expr> {
@@ -41,7 +49,18 @@ impl Checker {
         let agg = AGGREGATES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
         let scalar_minmax = matches!(name, "min" | "max") && args.len() >= 2;
         if let (Some(func), false) = (agg, scalar_minmax) {
-            return self.aggregate(func, function, args, filter, scope, span);
+            return self.aggregate(func, function, args, filter, reports, scope, span);
+        }
+        if let Some(at) = reports {
+            self.error(Problem::new(CheckKind::NoManagerColumn, [at]));
+            return None;
+        }
+        if let Some((_, window, current)) = HISTORY_FUNCTIONS.iter().find(|(n, _, _)| *n == name) {
+            if filter.is_some() {
+                self.error(Problem::new(CheckKind::WhereWithoutAggregate { function: name.to_string() }, [span]));
+                return None;
+            }
+            return self.history(name, *window, *current, args, scope, span);
         }
         if filter.is_some() {
             self.error(Problem::new(CheckKind::WhereWithoutAggregate { function: name.to_string() }, [span]));
@@ -57,13 +76,17 @@ impl Checker {
     fn known_function(&mut self, function: &ast::Ident) -> Option<()> {
         let name = function.name.as_str();
         let is_table = self.tables.iter().any(|t| t.name == name);
-        if is_table || SCALAR_FUNCTIONS.contains(&name) || AGGREGATES.iter().any(|(n, _)| *n == name) {
+        let builtin = SCALAR_FUNCTIONS.contains(&name)
+            || DATE_FUNCTIONS.contains(&name)
+            || HISTORY_FUNCTIONS.iter().any(|(n, _, _)| *n == name);
+        if is_table || builtin || AGGREGATES.iter().any(|(n, _)| *n == name) {
             return Some(());
         }
         let known: Vec<String> = AGGREGATES
             .iter()
             .map(|(n, _)| n.to_string())
-            .chain(SCALAR_FUNCTIONS.iter().map(|s| s.to_string()))
+            .chain(SCALAR_FUNCTIONS.iter().chain(&DATE_FUNCTIONS).map(|s| s.to_string()))
+            .chain(HISTORY_FUNCTIONS.iter().map(|(n, _, _)| n.to_string()))
             .chain(self.tables.iter().map(|t| t.name.clone()))
             .collect();
         let suggestion = suggest::help(name, "function", known.iter().map(String::as_str));
@@ -89,8 +112,105 @@ impl Checker {
             }
             "abs" => self.abs_call(checked, span),
             "round" => self.round_call(checked, span),
+            "days_between" | "months_since" => self.date_call(name, checked, scope, span),
             _ => None,
         }
+    }
+
+    /// `days_between(a, b)`: days from `a` to `b`; `months_since(d)`: whole months from `d`'s
+    /// month to the statement's.
+    fn date_call(&mut self, name: &str, checked: Vec<Expr>, scope: &Scope, span: Span) -> Option<Expr> {
+        for a in &checked {
+            if a.ty != Ty::Date {
+                let kind = CheckKind::NotADate { function: name.to_string(), found: a.ty.name() };
+                self.error(Problem::new(kind, [a.span]));
+                return None;
+            }
+        }
+        let node = match (name, <[Expr; 2]>::try_from(checked)) {
+            ("days_between", Ok([a, b])) => Node::DaysBetween(Box::new(a), Box::new(b)),
+            ("months_since", Err(v)) if v.len() == 1 && matches!(scope, Scope::Clause { .. }) => {
+                Node::MonthsSince(Box::new(v.into_iter().next()?))
+            }
+            _ => {
+                let kind = CheckKind::NotADate { function: name.to_string(), found: "the wrong number of values" };
+                self.error(Problem::new(kind, [span]));
+                return None;
+            }
+        };
+        Some(Expr { node, ty: Ty::Number, span })
+    }
+
+    /// `quarter_to_date(x)` and the rest: `x` a component (its rounded amounts), `total`
+    /// (statement totals, earlier months only), or an expression of aggregates.
+    fn history(
+        &mut self,
+        function: &str,
+        window: Window,
+        current: bool,
+        args: &[ast::Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> Option<Expr> {
+        let Scope::Clause { lets, component, .. } = scope else {
+            self.error(Problem::new(CheckKind::HistoryArgument { function: function.to_string() }, [span]));
+            return None;
+        };
+        let [arg] = args else {
+            self.error(Problem::new(CheckKind::HistoryArgument { function: function.to_string() }, [span]));
+            return None;
+        };
+        if let ast::ExprKind::Name(n) = &arg.kind {
+            let is_let = lets.iter().any(|l| l.name == n.name);
+            let of = match n.name.as_str() {
+                "total" if !is_let => Some(Earlier::Total),
+                name if !is_let => self.component_names.iter().position(|c| c == name).map(Earlier::Component),
+                _ => None,
+            };
+            if let Some(of) = of {
+                let Some(current_place) = component else {
+                    self.error(Problem::new(CheckKind::OnlyInComponents { name: n.name.clone() }, [n.span]));
+                    return None;
+                };
+                let readable = match of {
+                    Earlier::Total => !current,
+                    Earlier::Component(at) => !current || at < *current_place,
+                };
+                if !readable {
+                    let kind = CheckKind::NotYetComputed {
+                        component: n.name.clone(),
+                        function: window.function(false).to_string(),
+                    };
+                    self.error(Problem::new(kind, [n.span]));
+                    return None;
+                }
+                return Some(Expr { node: Node::History { of, window, current }, ty: Ty::Money, span });
+            }
+        }
+        let value = self.expr(arg, scope)?;
+        let mut ledger_only = true;
+        let mut has_aggregate = false;
+        crate::plan::visit::visit(&value, &mut |e| match e.node {
+            Node::Aggregate(_) => has_aggregate = true,
+            Node::Const(_)
+            | Node::Unary(..)
+            | Node::Binary(..)
+            | Node::If(..)
+            | Node::Min(_)
+            | Node::Max(_)
+            | Node::Abs(_)
+            | Node::Round(..)
+            | Node::Default(..)
+            | Node::In(..)
+            | Node::Between(..) => {}
+            _ => ledger_only = false,
+        });
+        if !ledger_only || !has_aggregate {
+            self.error(Problem::new(CheckKind::HistoryArgument { function: function.to_string() }, [arg.span]));
+            return None;
+        }
+        let ty = value.ty;
+        Some(Expr { node: Node::ToDate { window, current, value: Box::new(value) }, ty, span })
     }
 
     fn abs_call(&mut self, checked: Vec<Expr>, span: Span) -> Option<Expr> {

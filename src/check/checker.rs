@@ -26,6 +26,13 @@ pub struct Checker {
     /// more, so one mistake gives one error.
     pub broken_columns: Vec<(usize, String)>,
     pub source: Option<SourceFile>,
+    /// The components' names in the policy's order (a statement computes them in this order).
+    pub component_names: Vec<String>,
+    /// `credit sales by credits.share`, once checked.
+    pub credit: Option<crate::plan::Credit>,
+    /// Every input's name in the policy, known before any is checked: a column's type may
+    /// name an input declared further down.
+    pub input_names: Vec<String>,
 }
 
 /// Where an expression is read.
@@ -39,7 +46,9 @@ pub enum Scope<'a> {
     /// In a clause of a component (`let`, `when`, `pay`, ...): the `let`s before it and the
     /// component's cadence. `broken` names `let`s that failed to check: using them reports
     /// nothing more.
-    Clause { lets: &'a [Let], broken: &'a [String], cadence: Cadence },
+    /// `component`: the component's place in the policy (`None` in a metric): it may read the
+    /// amounts of the components before it.
+    Clause { lets: &'a [Let], broken: &'a [String], cadence: Cadence, component: Option<usize> },
     /// Inside an aggregate over an input: its columns, row by row.
     Row { input: usize },
 }
@@ -56,6 +65,9 @@ impl Checker {
             currency: String::new(),
             broken_columns: Vec::new(),
             source: None,
+            component_names: Vec::new(),
+            credit: None,
+            input_names: Vec::new(),
         }
     }
 
@@ -87,5 +99,7 @@ pub fn literal_value(lit: &Literal) -> (Value, Ty) {
         Literal::Percent(p) => (Value::Number(*p), Ty::Percent),
         Literal::Text(t) => (Value::text(t), Ty::Text),
         Literal::Bool(b) => (Value::Bool(*b), Ty::Bool),
+        Literal::Date(d) => (Value::Date(*d), Ty::Date),
+        Literal::Period(p) => (Value::Period(*p), Ty::Period),
     }
 }

@@ -42,7 +42,12 @@ impl Checker {
         Rounding { mode: r.mode.value, step: r.step.value }
     }
 
-    pub fn component(&mut self, decl: &ast::ComponentDecl, policy_rounding: Rounding) -> Option<Component> {
+    pub fn component(
+        &mut self,
+        decl: &ast::ComponentDecl,
+        place: usize,
+        policy_rounding: Rounding,
+    ) -> Option<Component> {
         let mut body = Body {
             lets: Vec::new(),
             broken: Vec::new(),
@@ -54,7 +59,7 @@ impl Checker {
             failed: false,
         };
         for clause in &decl.body {
-            if self.clause(decl, clause, &mut body).is_none() {
+            if self.clause(decl, place, clause, &mut body).is_none() {
                 body.failed = true;
             }
         }
@@ -84,8 +89,13 @@ impl Checker {
     }
 
     /// One clause of a component, added to `body`; `None` when it failed.
-    fn clause(&mut self, decl: &ast::ComponentDecl, clause: &Clause, body: &mut Body) -> Option<()> {
-        let scope = Scope::Clause { lets: &body.lets, broken: &body.broken, cadence: decl.cadence.value };
+    fn clause(&mut self, decl: &ast::ComponentDecl, place: usize, clause: &Clause, body: &mut Body) -> Option<()> {
+        let scope = Scope::Clause {
+            lets: &body.lets,
+            broken: &body.broken,
+            cadence: decl.cadence.value,
+            component: Some(place),
+        };
         match clause {
             Clause::Let { name, value, .. } => {
                 if let Some(first) = body.lets.iter().find(|l| l.name == name.name) {
@@ -154,7 +164,7 @@ impl Checker {
     /// `metric name cadence = value`: one value, read like a component's clause with no
     /// `let`s before it.
     pub fn metric(&mut self, m: &ast::MetricDecl) -> Option<Metric> {
-        let scope = Scope::Clause { lets: &[], broken: &[], cadence: m.cadence.value };
+        let scope = Scope::Clause { lets: &[], broken: &[], cadence: m.cadence.value, component: None };
         let value = self.expr(&m.value, &scope)?;
         Some(Metric {
             name: m.name.name.clone(),

@@ -28,10 +28,18 @@ impl Checker {
             ExprKind::In { value, list } => self.in_list(value, list, scope, span),
             ExprKind::If { condition, then, otherwise } => self.if_else(condition, then, otherwise, scope, span),
             ExprKind::Default { value, fallback } => self.with_default(value, fallback, scope, span),
-            ExprKind::Call { function, args, filter } => self.call(function, args, filter.as_deref(), scope, span),
+            ExprKind::Call { function, args, filter, reports } => {
+                self.call(function, args, filter.as_deref(), *reports, scope, span)
+            }
+            ExprKind::Between { value, low, high } => self.between(value, low, high, scope, span),
             ExprKind::Tiers(t) => {
                 let base = self.expr(&t.base, scope);
-                tiers::check(self, t, base, span)
+                let of = t.brackets.iter().find_map(|b| b.of.as_ref());
+                let scale = match of {
+                    Some(name) => Some(self.name(name, scope)?),
+                    None => None,
+                };
+                tiers::check(self, t, base, scale, span)
             }
         }
     }
@@ -110,6 +118,30 @@ impl Checker {
             items.push(it);
         }
         Some(Expr { node: Node::In(Box::new(v), items), ty: Ty::Bool, span })
+    }
+
+    /// `x in low to high`: three values of one kind that can be ordered.
+    fn between(
+        &mut self,
+        value: &ast::Expr,
+        low: &ast::Expr,
+        high: &ast::Expr,
+        scope: &Scope,
+        span: Span,
+    ) -> Option<Expr> {
+        let v = self.expr(value, scope);
+        let l = self.expr(low, scope);
+        let h = self.expr(high, scope);
+        let (v, mut l, mut h) = (v?, l?, h?);
+        for bound in [&mut l, &mut h] {
+            coerce_literal(bound, v.ty);
+            if bound.ty != v.ty || matches!(v.ty, Ty::Bool | Ty::Text) {
+                let kind = CheckKind::InListMixes { value: v.ty.name(), item: bound.ty.name() };
+                self.error(Problem::new(kind, [bound.span, v.span]));
+                return None;
+            }
+        }
+        Some(Expr { node: Node::Between(Box::new(v), Box::new(l), Box::new(h)), ty: Ty::Bool, span })
     }
 
     fn if_else(

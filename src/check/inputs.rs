@@ -28,6 +28,8 @@ impl Checker {
             key: None,
             payee: None,
             period: None,
+            start: None,
+            end: None,
             ignores_others: decl.ignores_others.is_some(),
             span: decl.name.span,
         };
@@ -48,9 +50,14 @@ impl Checker {
             self.error(Problem::new(kind, [col.name.span, first]));
             return;
         }
-        let Some(ty) = ColumnType::ALL.iter().find(|(n, _)| *n == col.ty.name).map(|(_, t)| *t) else {
+        // A column whose type names an input holds that input's keys (resolved once every
+        // input is declared).
+        let reference = self.input_names.iter().any(|n| *n == col.ty.name);
+        let found = ColumnType::ALL.iter().find(|(n, _)| *n == col.ty.name).map(|(_, t)| *t);
+        let Some(ty) = found.or(reference.then_some(ColumnType::Text)) else {
             self.broken_columns.push((self.inputs.len(), col.name.name.clone()));
-            let suggestion = suggest::help(&col.ty.name, "column type", ColumnType::ALL.iter().map(|(n, _)| *n));
+            let types = ColumnType::ALL.iter().map(|(n, _)| *n).chain(self.input_names.iter().map(String::as_str));
+            let suggestion = suggest::help(&col.ty.name, "column type", types);
             self.error(Problem::new(
                 CheckKind::UnknownColumnType { ty: col.ty.name.clone(), suggestion },
                 [col.ty.span],
@@ -84,8 +91,103 @@ impl Checker {
                 .filter_map(|(v, l)| l.as_ref().map(|l| (v.value.clone(), l.value.clone())))
                 .collect(),
             at_least: col.at_least.as_ref().map(|l| l.value),
+            refers_to: None,
+            within: None,
             span: col.name.span,
         });
+    }
+
+    /// Reference columns (`sale: sales`) get the input they name, and `within sale.amount`
+    /// its columns, once every input is declared.
+    pub fn resolve_references(&mut self, policy: &ast::Policy) {
+        for decl in policy.items.iter().filter_map(|i| if let Item::Input(d) = i { Some(d) } else { None }) {
+            let Some(input) = self.inputs.iter().position(|i| i.name == decl.name.name && i.span == decl.name.span)
+            else {
+                continue;
+            };
+            for col in &decl.columns {
+                let target = self.inputs.iter().position(|i| i.name == col.ty.name);
+                let Some(c) = self.inputs.get(input).and_then(|s| s.column_index(&col.name.name)) else { continue };
+                if let Some(target) = target {
+                    if self.inputs.get(target).is_some_and(|t| t.key.is_none()) {
+                        let kind = CheckKind::ReferenceWithoutKey { column: col.name.name.clone(), input: col.ty.name.clone() };
+                        self.error(Problem::new(kind, [col.ty.span]));
+                    }
+                    if let Some(column) = self.inputs.get_mut(input).and_then(|s| s.columns.get_mut(c)) {
+                        column.refers_to = Some(target);
+                    }
+                }
+                if let Some((via, of)) = &col.within {
+                    let schema = self.inputs.get(input);
+                    let via_index = schema.and_then(|s| s.column_index(&via.name));
+                    let referenced = via_index.and_then(|v| schema?.columns.get(v)?.refers_to);
+                    let of_index = referenced.and_then(|r| self.inputs.get(r)?.column_index(&of.name));
+                    let numeric = |i: usize, c: usize| {
+                        self.inputs.get(i).and_then(|s| s.columns.get(c)).is_some_and(|c| c.ty.ty().is_numeric())
+                    };
+                    match (via_index, referenced, of_index) {
+                        (Some(v), Some(r), Some(o)) if numeric(r, o) && numeric(input, c) => {
+                            if let Some(column) = self.inputs.get_mut(input).and_then(|s| s.columns.get_mut(c)) {
+                                column.within = Some((v, o));
+                            }
+                        }
+                        _ => {
+                            let kind = CheckKind::WithinNotReference {
+                                column: col.name.name.clone(),
+                                via: via.name.clone(),
+                                of: of.name.clone(),
+                            };
+                            self.error(Problem::new(kind, [via.span.to(of.span)]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `credit sales by credits.share`: `sales` has a key and a payee; `credits` names a row
+    /// of `sales` in a reference column, has a payee column, and `share` is a percent.
+    pub fn credit_decl(&mut self, policy: &ast::Policy) {
+        let decls: Vec<&ast::CreditDecl> =
+            policy.items.iter().filter_map(|i| if let Item::Credit(c) = i { Some(c) } else { None }).collect();
+        for extra in decls.iter().skip(1) {
+            let kind = CheckKind::CreditProblem { detail: "a policy credits one ledger: this is a second `credit` line".into() };
+            self.error(Problem::new(kind, [extra.span]));
+        }
+        let Some(decl) = decls.first() else { return };
+        let input = self.inputs.iter().position(|i| i.name == decl.input.name);
+        let by = self.inputs.iter().position(|i| i.name == decl.by.name);
+        let problem = |detail: String| CheckKind::CreditProblem { detail };
+        let (Some(input), Some(by)) = (input, by) else {
+            let unknown = if input.is_none() { &decl.input } else { &decl.by };
+            let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();
+            let suggestion = suggest::help(&unknown.name, "input", names.iter().copied());
+            self.error(Problem::new(CheckKind::UnknownInput { input: unknown.name.clone(), suggestion }, [unknown.span]));
+            return;
+        };
+        let (Some(credited), Some(crediting)) = (self.inputs.get(input), self.inputs.get(by)) else { return };
+        let reference = crediting.columns.iter().position(|c| c.refers_to == Some(input));
+        let share = crediting.column_index(&decl.share.name);
+        let detail = if credited.key.is_none() || credited.payee.is_none() {
+            Some(format!("`{}` needs a `key` column and a `payee` column to be credited", credited.name))
+        } else if reference.is_none() {
+            Some(format!("`{}` has no column of type `{}` naming the row it credits", crediting.name, credited.name))
+        } else if crediting.payee.is_none() {
+            Some(format!("`{}` has no `payee` column saying whom a row credits", crediting.name))
+        } else if share.and_then(|s| crediting.columns.get(s)).map(|c| c.ty) != Some(crate::plan::ColumnType::Percent) {
+            Some(format!("`{}.{}` is not a percent column of `{}`", crediting.name, decl.share.name, crediting.name))
+        } else {
+            None
+        };
+        match (detail, reference, share) {
+            (None, Some(reference), Some(share)) => {
+                self.credit = Some(crate::plan::Credit { input, by, reference, share });
+            }
+            (detail, _, _) => {
+                let detail = detail.unwrap_or_default();
+                self.error(Problem::new(problem(detail), [decl.span]));
+            }
+        }
     }
 
     /// `in [...]`: only on a text column, each value once.
@@ -127,6 +229,8 @@ impl Checker {
             ColumnRole::Key => (&mut schema.key, "key"),
             ColumnRole::Payee => (&mut schema.payee, "payee"),
             ColumnRole::Period => (&mut schema.period, "period"),
+            ColumnRole::Start => (&mut schema.start, "start"),
+            ColumnRole::End => (&mut schema.end, "end"),
         };
         if slot.is_some() {
             let kind = CheckKind::SecondRoleColumn { input: decl.name.name.clone(), role: what };
@@ -136,6 +240,7 @@ impl Checker {
         let ok = match role.value {
             ColumnRole::Key | ColumnRole::Payee => ty == ColumnType::Text || ty == ColumnType::Integer,
             ColumnRole::Period => ty.bucket().is_some(),
+            ColumnRole::Start | ColumnRole::End => ty == ColumnType::Date,
         };
         if !ok {
             let kind = CheckKind::RoleType { column: col.name.name.clone(), role: what, ty: ty.name() };

@@ -21,13 +21,16 @@ impl Checker {
     pub fn name(&mut self, ident: &ast::Ident, scope: &Scope) -> Option<Expr> {
         let span = ident.span;
         match scope {
-            Scope::Clause { lets, broken, .. } => {
+            Scope::Clause { lets, broken, component, .. } => {
                 if broken.contains(&ident.name) {
                     return None;
                 }
                 if let Some(i) = lets.iter().position(|l| l.name == ident.name) {
                     let ty = lets.get(i).map_or(Ty::Number, |l| l.value.ty);
                     return Some(Expr { node: Node::Let(i), ty, span });
+                }
+                if let Some(e) = self.statement_name(ident, *component) {
+                    return e;
                 }
                 if let Some(input) = self.inputs.iter().find(|i| i.name == ident.name) {
                     let example = input
@@ -63,10 +66,77 @@ impl Checker {
         }
     }
 
+    /// The names a statement gives (`period`, `employed`, `subtotal`, a component's amount);
+    /// `None` when the name is none of them. `component`: the place of the component being
+    /// checked, `None` in a metric.
+    fn statement_name(&mut self, ident: &ast::Ident, component: Option<usize>) -> Option<Option<Expr>> {
+        let span = ident.span;
+        let only_in_components = |checker: &mut Checker| {
+            checker.error(Problem::new(CheckKind::OnlyInComponents { name: ident.name.clone() }, [span]));
+            None
+        };
+        Some(match ident.name.as_str() {
+            "period" => Some(Expr { node: Node::Period, ty: Ty::Period, span }),
+            "employed" => {
+                let start = match self.payee {
+                    Some(PayeeSource::Roster { input, .. }) => self.inputs.get(input).and_then(|s| s.start),
+                    _ => None,
+                };
+                if start.is_none() {
+                    self.error(Problem::new(CheckKind::NoStartColumn { name: ident.name.clone() }, [span]));
+                    return Some(None);
+                }
+                Some(Expr { node: Node::Employed, ty: Ty::Percent, span })
+            }
+            "subtotal" if component.is_none() => only_in_components(self),
+            "subtotal" => Some(Expr { node: Node::StatementSoFar, ty: Ty::Money, span }),
+            "total" => {
+                let function = "earlier_this_year".to_string();
+                self.error(Problem::new(CheckKind::NotYetComputed { component: "total".into(), function }, [span]));
+                None
+            }
+            name => {
+                let at = self.component_names.iter().position(|c| c == name)?;
+                match component {
+                    None => only_in_components(self),
+                    Some(current) if at >= current => {
+                        let function = "earlier_this_year".to_string();
+                        let kind = CheckKind::NotYetComputed { component: name.to_string(), function };
+                        self.error(Problem::new(kind, [span]));
+                        None
+                    }
+                    Some(_) => Some(Expr { node: Node::ComponentAmount(at), ty: Ty::Money, span }),
+                }
+            }
+        })
+    }
+
     /// `input.column` (or `payee.column`).
     pub fn field(&mut self, input: &ast::Ident, column: &ast::Ident, scope: &Scope, span: Span) -> Option<Expr> {
         if input.name == "payee" {
             return self.payee_field(column, span);
+        }
+        // `sale.date` in a row of cancellations: a column of the sale the row names.
+        if let Scope::Row { input: row_input } = scope {
+            let schema = self.inputs.get(*row_input);
+            let reference = schema.and_then(|s| s.column_index(&input.name));
+            let target = reference.and_then(|r| schema?.columns.get(r)?.refers_to);
+            if let (Some(reference), Some(target)) = (reference, target) {
+                let target_schema = self.inputs.get(target)?;
+                let Some(col) = target_schema.column_index(&column.name) else {
+                    let names: Vec<String> = target_schema.columns.iter().map(|c| c.name.clone()).collect();
+                    let suggestion = suggest::help(&column.name, "column", names.iter().map(String::as_str));
+                    let kind = CheckKind::UnknownColumn {
+                        input: target_schema.name.clone(),
+                        column: column.name.clone(),
+                        suggestion,
+                    };
+                    self.error(Problem::new(kind, [column.span]));
+                    return None;
+                };
+                let ty = target_schema.columns.get(col).map_or(Ty::Text, |c| c.ty.ty());
+                return Some(Expr { node: Node::Joined(reference, col), ty, span });
+            }
         }
         let Some(index) = self.inputs.iter().position(|i| i.name == input.name) else {
             let names: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).chain(["payee".to_string()]).collect();

@@ -24,17 +24,26 @@ impl Checker {
         let header = &policy.header;
         self.header(header);
         let rounding = self.policy_rounding(policy);
+        self.input_names =
+            policy.items.iter().filter_map(|i| if let Item::Input(d) = i { Some(d.name.name.clone()) } else { None }).collect();
         for item in &policy.items {
             if let Item::Input(input) = item {
                 self.input(input);
             }
         }
+        self.resolve_references(policy);
         self.payee_decl(policy);
         for item in &policy.items {
             if let Item::Table(table) = item {
                 self.table(table);
             }
         }
+        self.credit_decl(policy);
+        self.component_names = policy
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Component(c) = i { Some(c.name.name.clone()) } else { None })
+            .collect();
         let mut names = Names::new();
         let mut components = self.components(policy, rounding, &mut names);
         let metrics = self.metrics(policy, &mut names);
@@ -60,6 +69,7 @@ impl Checker {
             lookups: std::mem::take(&mut self.lookups),
             components,
             metrics,
+            credit: self.credit,
         })
     }
 
@@ -101,11 +111,11 @@ impl Checker {
             if let Some(first) = names.get(c.name.name.as_str()) {
                 let kind = CheckKind::ComponentTwice { component: c.name.name.clone() };
                 self.error(Problem::new(kind, [c.name.span, *first]));
-                let _ = self.component(c, rounding);
+                let _ = self.component(c, usize::MAX, rounding);
                 continue;
             }
             names.insert(&c.name.name, c.name.span);
-            if let Some(component) = self.component(c, rounding) {
+            if let Some(component) = self.component(c, names.len() - 1, rounding) {
                 components.push(component);
             }
         }

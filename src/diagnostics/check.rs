@@ -219,6 +219,31 @@ pub enum CheckKind {
     /// Two allowed values of a column with the same display label. Spans: the second label,
     /// the first.
     ValueLabelTwice { label: String },
+    // E0170-E0179: plans over time and people (issue 10).
+    /// `sale: sales` where `sales` has no key. Span: the type.
+    ReferenceWithoutKey { column: String, input: String },
+    /// `within sale.amount` where `sale` is not a reference column or `amount` not a number
+    /// column of the input it names. Span: `sale.amount`.
+    WithinNotReference { column: String, via: String, of: String },
+    /// A `credit` declaration that cannot work; `detail` says why. Span: the declaration.
+    CreditProblem { detail: String },
+    /// `for reports` without a manager column in the roster. Span: `for reports`, or the call.
+    NoManagerColumn,
+    /// A component's amount read in the same statement before it is computed. Span: the name.
+    NotYetComputed { component: String, function: String },
+    /// A figure to date of something that is not a component, `total` or an expression of
+    /// the ledgers' figures. Span: the argument.
+    HistoryArgument { function: String },
+    /// `employed` without a roster `start` column. Span: the name.
+    NoStartColumn { name: String },
+    /// `days_between`/`months_since` of something that is not a date. Span: the argument.
+    NotADate { function: String, found: &'static str },
+    /// Relative tier bounds that cannot be read (`from 50% of a` and `from 80% of b` in one
+    /// table, a bound of something that is not money or a number). Span: the bound.
+    RelativeBound { detail: String },
+    /// A name only a component's statement has (`subtotal`, a component, a figure to date)
+    /// used in a metric. Span: the name.
+    OnlyInComponents { name: String },
 }
 
 /// Which amount of a component must be money.
@@ -625,6 +650,49 @@ impl Kind for CheckKind {
                 .label("second")
                 .label("first")
                 .help("reports show a value by its label; give each value its own"),
+            ReferenceWithoutKey { column, input } => {
+                Described::new("E0170", format!("`{column}` names rows of `{input}`, which has no key column"))
+                    .label("a reference to an input without a key")
+                    .help(format!("mark the column that identifies a row of `{input}` with `key`"))
+            }
+            WithinNotReference { column, via, of } => Described::new(
+                "E0171",
+                format!("`{column} ... within {via}.{of}`: `{via}` must be a column naming another input's rows, and `{of}` a number column of that input"),
+            )
+            .label("not a reference and a number column")
+            .help("write e.g. `sale: sales` and `amount: money within sale.amount`"),
+            CreditProblem { detail } => Described::new("E0172", format!("this `credit` cannot be used: {detail}"))
+                .label("the credit declaration")
+                .help("write `credit sales by credits.share`, where `credits` has `sale: sales`, a `payee` column and a percent `share`"),
+            NoManagerColumn => Described::new("E0173", "`for reports` needs a manager column in the roster")
+                .label("whose reports?")
+                .help("declare the roster's manager column with the roster's own type, e.g. `manager: roster`"),
+            NotYetComputed { component, function } => Described::new(
+                "E0174",
+                format!("`{component}` is not yet computed here: a statement computes its components in the policy's order"),
+            )
+            .label("read before it is computed")
+            .help(format!("read an earlier component, or earlier statements with `{function}({component})`")),
+            HistoryArgument { function } => Described::new(
+                "E0175",
+                format!("`{function}` adds up a component, `total`, or figures of the ledgers (`sum(...)`)"),
+            )
+            .label("none of these")
+            .help(format!("e.g. `{function}(advance)` or `{function}(sum(sales.amount))`")),
+            NoStartColumn { name } => Described::new("E0176", format!("`{name}` needs the day each payee was hired"))
+                .label("no hire date known")
+                .help("mark the roster's hire-date column with `start` (`start hired: date`), and the leaving date with `end`"),
+            NotADate { function, found } => {
+                Described::new("E0177", format!("`{function}` takes dates, and this is {found}"))
+                    .label("not a date")
+                    .help("pass a date column (`sale.date`), a roster date (`payee.hired`) or a literal such as `2027-03-01`")
+            }
+            RelativeBound { detail } => Described::new("E0178", format!("this tier bound cannot be read: {detail}"))
+                .label("this bound")
+                .help("bounds of one table are numbers, or shares of one figure: `from 0`, `from 50% of target`, `from target`"),
+            OnlyInComponents { name } => Described::new("E0179", format!("`{name}` exists only in a component's statement"))
+                .label("in a metric")
+                .help("metrics show figures of the ledgers; read statements' amounts in a component"),
             LetWithoutUnit { name, literal, currency } => Described::new(
                 "E0163",
                 format!("`{name}` is a plain number, but it is used as money"),
@@ -1242,5 +1310,103 @@ Two allowed values of a column have the same display label (`\"am\" as \"客户�
 there while the plan treats them apart.
 
 What to do: give each value its own label, or merge the values if they mean the same.",
+    },
+    Code {
+        id: "E0170",
+        title: "a reference to an input without a key",
+        explanation: "\
+A column whose type is another input's name (`sale: sales`) holds keys of that input's rows, and
+every value is checked to name one. An input without a `key` column has no such names.
+
+What to do: mark the column that identifies a row of the referenced input with `key`.",
+    },
+    Code {
+        id: "E0171",
+        title: "`within` that names no reference",
+        explanation: "\
+`amount: money within sale.amount` says that the rows naming one sale total at most that sale's
+amount (cancellations never exceed what was sold). `sale` must be a column of the same input
+whose type names another input, and `amount` a number column of that input.
+
+What to do: correct the two names.",
+    },
+    Code {
+        id: "E0172",
+        title: "a credit split that cannot be used",
+        explanation: "\
+`credit sales by credits.share` splits each sale among the payees of the `credits` rows that
+name it. It needs `sales` to have a key and a payee, `credits` to have a column of type
+`sales`, a `payee` column, and a percent column `share`; a policy credits one ledger.
+
+What to do: add what the message says is missing.",
+    },
+    Code {
+        id: "E0173",
+        title: "`for reports` without a manager column",
+        explanation: "\
+`sum(sales.amount for reports)` adds up the figure over the payee's direct reports: the
+roster rows whose manager column names the payee. The manager column is the roster column
+whose type is the roster itself (`manager: roster`).
+
+What to do: declare that column.",
+    },
+    Code {
+        id: "E0174",
+        title: "a component read before it is computed",
+        explanation: "\
+A statement computes its components in the order the policy declares them, so a component can
+read the amounts of the components above it in this month, and of any component in earlier
+months (`earlier_this_year(x)`, `earlier_this_quarter(x)`). Reading itself or a later component in
+the same month would be circular.
+
+What to do: move the component, or read earlier months.",
+    },
+    Code {
+        id: "E0175",
+        title: "a figure to date of something that has no history",
+        explanation: "\
+`quarter_to_date`, `year_to_date`, `earlier_this_quarter` and `earlier_this_year` add up a
+component's amounts, statement totals (`total`), or figures of the ledgers (`sum(...)`,
+`count(...)`, and arithmetic on them) over the months of the window.
+
+What to do: pass one of these.",
+    },
+    Code {
+        id: "E0176",
+        title: "proration without hire dates",
+        explanation: "\
+`employed` is the share of the statement's period the payee was employed: days from the later of
+the hire date and the period's start, to the earlier of the leaving date and the period's end,
+over the days of the period. It needs a roster column marked `start` (and optionally `end`).
+
+What to do: mark the roster's hire-date column `start hired: date`.",
+    },
+    Code {
+        id: "E0177",
+        title: "a date function without dates",
+        explanation: "\
+`days_between(a, b)` counts the days from date `a` to date `b`; `months_since(d)` the whole
+months from `d`'s month to the statement's month. Both take dates.
+
+What to do: pass date columns or date literals (`2027-03-01`).",
+    },
+    Code {
+        id: "E0178",
+        title: "a tier bound that cannot be read",
+        explanation: "\
+The bounds of one tier table are numbers (`from 100_000`), percents on a percent base, or shares
+of one figure (`from 50% of target`, `from target`), which move with that figure per statement.
+One table cannot mix shares of two figures.
+
+What to do: use one figure, or compute the bounds in `let`s of their own table.",
+    },
+    Code {
+        id: "E0179",
+        title: "a statement's figure in a metric",
+        explanation: "\
+`subtotal`, component amounts and figures to date of statements exist only while a statement is
+computed; a metric shows figures of the ledgers.
+
+What to do: compute the figure in a component.",
     },
 ];

@@ -51,6 +51,8 @@ pub enum SyntaxKind {
     CurrencySign { sign: String },
     /// `cap 20_000` (or `floor`) among the declarations. Span: the word.
     LimitOutsideComponent { word: String },
+    /// `2027-02-30`, `2027-13`: no such day or period. Span: the literal.
+    BadDate { text: String },
 }
 
 /// What the grammar expected where pest stopped, when it is worth a help line: the one
@@ -164,6 +166,9 @@ impl Kind for SyntaxKind {
                     .label("not inside a component")
                     .help(format!("a {word} on the whole monthly statement, all components together, reads `statement {word} 20_000 per month`; inside a component, `{word}` limits that component"))
             }
+            BadDate { text } => Described::new("E0016", format!("`{text}` is no day or period of the calendar"))
+                .label("no such date")
+                .help("a day reads `2027-03-01`, a month `2027-07`, a quarter `2027-Q3`"),
             CurrencySign { sign } => Described::new("E0014", format!("the currency sign `{sign}` in an amount"))
                 .label("a currency sign")
                 .help("the currency is declared once, in the header (`currency CNY`): write the number alone (`500`), or with the currency's code (`500 CNY`)"),
@@ -338,5 +343,15 @@ statement as a line of its own, `statement_cap`, holding the amount the cap take
 
 What to do: write `statement cap 20_000 per month`, or move the line into the component it
 should limit.",
+    },
+    Code {
+        id: "E0016",
+        title: "a date or period that is not in the calendar",
+        explanation: "\
+A date literal (`2027-03-01`) or a period literal (`2027-07`, `2027-Q3`) in an expression names
+a day or a period that does not exist: February 30th, month 13, quarter 5. The program does not
+move it to the nearest real day, because the plan would then pay on a date nobody wrote.
+
+What to do: correct the literal.",
     },
 ];

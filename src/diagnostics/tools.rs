@@ -229,6 +229,9 @@ pub enum SqlKind {
     UnknownTable { name: String, suggestion: String },
     /// `--table` without `=` or with an empty side.
     TableArgument { text: String },
+    /// A construct of plans over time and people (history, credit splits, reports, joins,
+    /// proration). Span: the construct. `construct` in words.
+    OverTime { construct: String },
 }
 
 impl Kind for SqlKind {
@@ -260,6 +263,9 @@ impl Kind for SqlKind {
             UnknownTable { name, suggestion } => {
                 Described::new("E0566", format!("`--table {name}=...` names no input of the policy")).help(suggestion.clone())
             }
+            OverTime { construct } => Described::new("E0568", format!("{construct} is not compiled to SQL yet"))
+                .label("not compiled")
+                .help("run this plan with `commission run`; the SQL compiler covers plans whose statements read only their own payee's rows of their own period"),
             TableArgument { text } => Described::new("E0567", format!("`--table {text}` is not NAME=TABLE"))
                 .help("write the input's name, `=`, and the table's name, e.g. `--table sales=warehouse.sales_2026`"),
         }
@@ -630,5 +636,16 @@ What to do: use an input's name; the message suggests the nearest.",
 wants it (`warehouse.sales_2026`).
 
 What to do: write it in that form.",
+    },
+    Code {
+        id: "E0568",
+        title: "a construct over time or people that SQL does not compile yet",
+        explanation: "\
+Figures to date (`quarter_to_date`, `earlier_this_year`), a component's amount read by another,
+credit splits, `for reports`, columns of a referenced row (`sale.date`), `employed`, `period`
+and the date functions are computed by `commission run`, month after month. The SQL compiler
+does not write them yet; rather than a query that pays differently, it refuses.
+
+What to do: run the plan with `commission run`.",
     },
 ];

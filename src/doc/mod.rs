@@ -110,6 +110,17 @@ pub fn words(plan: &Plan, e: &Expr, component: Option<&Component>, lang: Lang) -
     say(plan, e, Ctx { component, row_input: None, lang })
 }
 
+/// "the sum of X over this quarter's earlier months" and the like.
+fn history_words(lang: Lang, what: &str, window: crate::plan::Window, current: bool) -> String {
+    let quarter = matches!(window, crate::plan::Window::Quarter);
+    match (lang, current) {
+        (Lang::En, true) => format!("{what} from the start of the {} to this month", if quarter { "quarter" } else { "year" }),
+        (Lang::En, false) => format!("{what} in the {}'s earlier months", if quarter { "quarter" } else { "year" }),
+        (Lang::Zh, true) => format!("本{}初至本月的 {what} 合计", if quarter { "季" } else { "年" }),
+        (Lang::Zh, false) => format!("本{}此前各月的 {what} 合计", if quarter { "季" } else { "年" }),
+    }
+}
+
 fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
     let w = |x: &Expr| say(plan, x, ctx);
     // The right side of a comparison, with the label of a text value of the left side's column.
@@ -166,6 +177,50 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
             }
         }
         Node::PayeeId => t(lang, "the payee's id", "该人员的编号").to_string(),
+        Node::Joined(r, c) => {
+            let schema = ctx.row_input.and_then(|i| plan.inputs.get(i));
+            let reference = schema.and_then(|s| s.columns.get(*r));
+            let target = reference.and_then(|col| plan.inputs.get(col.refers_to?));
+            let column = target.and_then(|s| s.columns.get(*c)).map_or("", |c| c.name.as_str());
+            let via = reference.map_or("", |c| c.name.as_str());
+            match lang {
+                Lang::En => format!("the `{column}` of the row's `{via}`"),
+                Lang::Zh => format!("该记录 `{via}` 所指记录的 `{column}`"),
+            }
+        }
+        Node::Period => t(lang, "the statement's period", "本期").to_string(),
+        Node::Employed => {
+            t(lang, "the share of the period the payee was employed", "该人员在本期在职天数的占比").to_string()
+        }
+        Node::MonthsSince(d) => match lang {
+            Lang::En => format!("the months from {} to the statement's month", w(d)),
+            Lang::Zh => format!("自 {} 起至本月的月数", w(d)),
+        },
+        Node::DaysBetween(a, b) => match lang {
+            Lang::En => format!("the days from {} to {}", w(a), w(b)),
+            Lang::Zh => format!("自 {} 至 {} 的天数", w(a), w(b)),
+        },
+        Node::Between(x, lo, hi) => match lang {
+            Lang::En => format!("{} is from {} to {}", w(x), w(lo), w(hi)),
+            Lang::Zh => format!("{} 介于 {} 与 {} 之间（含）", w(x), w(lo), w(hi)),
+        },
+        Node::ComponentAmount(c) => {
+            let name = plan.components.get(*c).map_or("", |c| c.name.as_str());
+            match lang {
+                Lang::En => format!("this month's *{name}*"),
+                Lang::Zh => format!("本月的 *{name}*"),
+            }
+        }
+        Node::History { of, window, current } => {
+            let what = match of {
+                crate::plan::Earlier::Total => t(lang, "statement totals", "对账单合计").to_string(),
+                crate::plan::Earlier::Component(c) => {
+                    format!("*{}*", plan.components.get(*c).map_or("", |c| c.name.as_str()))
+                }
+            };
+            history_words(lang, &what, *window, *current)
+        }
+        Node::ToDate { window, current, value } => history_words(lang, &w(value), *window, *current),
         Node::StatementSoFar => {
             t(lang, "the sum of the statement's other components", "本期对账单其他各项之和").to_string()
         }

@@ -258,6 +258,8 @@ pub struct Folded {
     /// Per input: the periods (months, or the quarters of a quarterly input) its rows for
     /// payees fall in, to say where the ledgers are when a range matches none.
     pub periods: Vec<std::collections::BTreeSet<Period>>,
+    /// Per payee with direct reports (the roster's manager column): the reports, by id.
+    pub reports: HashMap<Arc<str>, Vec<Arc<str>>>,
     /// Per aggregate of the plan: its input and its place in that input's state vector.
     slots: Vec<(usize, usize)>,
     /// The values distinct counts have seen, numbered.
@@ -374,6 +376,31 @@ enum Role {
     Roster,
     PayeeLedger,
     Ledger,
+    /// The rows that split another ledger's rows among payees (`credit sales by credits.share`).
+    Credits,
+    /// Rows that name rows of another ledger (cancellations): kept, and folded once the
+    /// ledger they name has been read.
+    Kept,
+}
+
+/// Which of the three reading phases an input belongs to: the payees first, then the small
+/// inputs that name rows of others (kept), then the ledgers.
+fn phase_of(plan: &Plan, input: usize) -> u8 {
+    if input == payee_input(plan) {
+        return 0;
+    }
+    let roster = match plan.payee {
+        PayeeSource::Roster { input, .. } => Some(input),
+        PayeeSource::Ledger { .. } => None,
+    };
+    let names_rows = plan.inputs.get(input).is_some_and(|s| {
+        s.columns.iter().any(|c| c.refers_to.is_some_and(|t| Some(t) != roster && t != input))
+    });
+    if names_rows {
+        1
+    } else {
+        2
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -404,17 +431,20 @@ pub fn fold_shared<T: Tracer>(
     let mut leads: Vec<Task<'_>> = Vec::new();
     // Phase one reads each plan's payee-defining input, phase two the rest, so payees are
     // known before the rows that refer to them.
-    for payee_phase in [true, false] {
+    for phase in 0..3u8 {
         let mut groups: Vec<Vec<Task<'_>>> = Vec::new();
         for (r, request) in requests.iter().enumerate() {
             let first = payee_input(request.plan);
             let mut inputs: Vec<usize> = vec![first];
             inputs.extend((0..request.plan.inputs.len()).filter(|i| *i != first));
-            for input in inputs.into_iter().filter(|i| (*i == first) == payee_phase) {
+            for input in inputs.into_iter().filter(|i| phase_of(request.plan, *i) == phase) {
                 let Some(file) = request.files.iter().find(|f| f.input == input) else { continue };
+                let credits = request.plan.credit.is_some_and(|c| c.by == input);
                 let role = match (input == first, request.plan.payee) {
                     (true, PayeeSource::Roster { .. }) => Role::Roster,
                     (true, PayeeSource::Ledger { .. }) => Role::PayeeLedger,
+                    _ if credits => Role::Credits,
+                    _ if phase == 1 => Role::Kept,
                     _ => Role::Ledger,
                 };
                 let task = Task { request: r, input, file, role };
@@ -441,6 +471,13 @@ pub fn fold_shared<T: Tracer>(
         }
         for group in groups {
             reads.push(read_group(requests, &mut states, &group, observer.as_deref_mut(), tracer)?);
+        }
+        for (r, state) in states.iter_mut().enumerate() {
+            match phase {
+                0 => state.check_roster(requests.get(r).map_or(&[][..], |q| q.files))?,
+                1 => state.check_credits(requests.get(r).map_or(&[][..], |q| q.files))?,
+                _ => state.fold_kept(r, requests.get(r).map_or(&[][..], |q| q.files), observer.as_deref_mut(), tracer)?,
+            }
         }
     }
     let folded = states.into_iter().map(PlanFold::finish).collect();
@@ -515,19 +552,23 @@ fn read_group<T: Tracer>(
             };
             let used = match task.role {
                 Role::Roster => state.roster_row(task.input, values, &row)?,
+                Role::Credits => state.credit_row(task.input, values, &row)?,
+                Role::Kept => state.keep_row(task.input, values, &row)?,
                 Role::PayeeLedger | Role::Ledger => {
                     state.ledger_row(task.input, task.role == Role::PayeeLedger, values, &row, tracer)?
                 }
             };
-            if let (Some((payee, bucket)), Some(observe)) = (used, observer.as_deref_mut()) {
-                observe(ObservedRow {
-                    request: task.request,
-                    input: task.input,
-                    payee: &payee,
-                    bucket,
-                    values,
-                    line: row.line,
-                });
+            if let Some(observe) = observer.as_deref_mut() {
+                for (payee, bucket) in used {
+                    observe(ObservedRow {
+                        request: task.request,
+                        input: task.input,
+                        payee: &payee,
+                        bucket,
+                        values,
+                        line: row.line,
+                    });
+                }
             }
         }
         Ok(())
@@ -597,6 +638,45 @@ struct PlanFold<'a> {
     folded: Folded,
     /// A computation that failed on a row stops the read; the policy error is kept here.
     eval_error: Option<(EvalError, String)>,
+    /// Credit splits read from the crediting input: credited row's key -> its shares.
+    credits: HashMap<Arc<str>, CreditEntry>,
+    /// Rows of inputs that name rows of another ledger, folded once that ledger is read.
+    kept: Vec<KeptRow>,
+    /// Per ledger named by kept rows: the keys named, and each named row once it is read.
+    wanted: HashMap<usize, HashMap<Arc<str>, Option<Captured>>>,
+}
+
+/// The shares of one credited row, and whether the credited ledger has the row.
+#[derive(Debug, Clone, Default)]
+struct CreditEntry {
+    shares: Vec<CreditShare>,
+    seen: bool,
+}
+
+/// One payee's share of a credited row, and where the share was read.
+#[derive(Debug, Clone)]
+struct CreditShare {
+    payee: Arc<str>,
+    share: Decimal,
+    at: String,
+}
+
+/// A row that names a row of another ledger, kept until that ledger is read.
+#[derive(Debug, Clone)]
+struct KeptRow {
+    input: usize,
+    values: Vec<Value>,
+    line: u64,
+    /// Where the row is, and where each of its columns is (`file:line:column`).
+    at: String,
+    at_columns: Vec<String>,
+}
+
+/// A named row as the fold saw it: its values, and whom it was credited to.
+#[derive(Debug, Clone)]
+struct Captured {
+    values: Vec<Value>,
+    payees: Vec<(Arc<str>, Decimal)>,
 }
 
 impl<'a> PlanFold<'a> {
@@ -643,6 +723,9 @@ impl<'a> PlanFold<'a> {
                 ..Folded::default()
             },
             eval_error: None,
+            credits: HashMap::default(),
+            kept: Vec::new(),
+            wanted: HashMap::default(),
         }
     }
 
@@ -652,6 +735,15 @@ impl<'a> PlanFold<'a> {
             for state in states.iter_mut() {
                 if let AggState::Distinct(set) = state {
                     set.settle();
+                }
+            }
+        }
+        if let Some(manager) = self.plan.manager_column() {
+            for (id, attrs) in &self.payees {
+                if let Some(Value::Text(m)) = attrs.get(manager) {
+                    if let Some((boss, _)) = self.payees.get_key_value(m) {
+                        folded.reports.entry(boss.clone()).or_default().push(id.clone());
+                    }
                 }
             }
         }
@@ -666,12 +758,7 @@ impl<'a> PlanFold<'a> {
         self.folded.counts.get_mut(input)
     }
 
-    fn roster_row(
-        &mut self,
-        input: usize,
-        values: &[Value],
-        row: &Row<'_>,
-    ) -> Result<Option<(Arc<str>, Period)>, Refusal> {
+    fn roster_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
         let schema = self.plan.inputs.get(input);
         let key = schema.and_then(|s| s.key).unwrap_or(0);
         for &c in &self.roster_text {
@@ -688,7 +775,240 @@ impl<'a> PlanFold<'a> {
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
-        Ok(None)
+        Ok(Vec::new())
+    }
+
+    /// The roster read: every manager is a payee, and managers form no circle.
+    fn check_roster(&mut self, files: &[InputFile]) -> Result<(), Error> {
+        let (Some(manager), PayeeSource::Roster { input, column }) = (self.plan.manager_column(), self.plan.payee) else {
+            return Ok(());
+        };
+        let schema = self.plan.inputs.get(input);
+        let name = |c: usize| schema.and_then(|s| s.columns.get(c)).map_or(String::new(), |c| c.name.clone());
+        let file = files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
+        let boss_of = |id: &Arc<str>| match self.payees.get(id).and_then(|a| a.get(manager)) {
+            Some(Value::Text(m)) if !m.is_empty() => Some(m.clone()),
+            _ => None,
+        };
+        let ids: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
+        for id in self.payees.keys() {
+            if let Some(m) = boss_of(id) {
+                if !self.payees.contains_key(&m) {
+                    let kind = EvalKind::UnknownReference {
+                        column: name(manager),
+                        value: m.to_string(),
+                        input: schema.map_or(String::new(), |s| s.name.clone()),
+                        suggestion: suggest::help(&m, "payee", ids.iter().copied()),
+                    };
+                    let at = format!("{file} ({} `{id}`)", name(column));
+                    return Err(rejected(file.clone(), DataError::of(at, kind)));
+                }
+            }
+            // Follow the managers up: a walk longer than the roster is a circle.
+            let mut seen = vec![id.clone()];
+            let mut at = id.clone();
+            while let Some(m) = boss_of(&at) {
+                if let Some(start) = seen.iter().position(|s| *s == m) {
+                    let mut ids: Vec<String> = seen.iter().skip(start).map(ToString::to_string).collect();
+                    ids.push(m.to_string());
+                    let at = format!("{file} ({} `{}`)", name(column), m);
+                    return Err(rejected(file.clone(), DataError::of(at, EvalKind::ManagerCycle { ids })));
+                }
+                seen.push(m.clone());
+                at = m;
+            }
+        }
+        Ok(())
+    }
+
+    /// A row of the crediting input: a payee's share of a credited row.
+    fn credit_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
+        let (Some(credit), Some(schema)) = (self.plan.credit, self.plan.inputs.get(input)) else { return Ok(Vec::new()) };
+        let payee_col = schema.payee.unwrap_or(0);
+        let payee = match values.get(payee_col) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => Arc::from(""),
+        };
+        if !self.payees.contains_key(&payee) {
+            let column = schema.columns.get(payee_col).map_or("", |c| c.name.as_str());
+            let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
+            return Err(Refusal::Reject(DataError::of(
+                row.at_column(payee_col),
+                EvalKind::NotInRoster {
+                    column: column.to_string(),
+                    payee: payee.to_string(),
+                    suggestion: suggest::help(&payee, "payee", known.iter().copied()),
+                },
+            )));
+        }
+        let key = match values.get(credit.reference) {
+            Some(Value::Text(t)) => t.clone(),
+            Some(other) => Arc::from(other.to_string()),
+            None => Arc::from(""),
+        };
+        let share = values.get(credit.share).and_then(Value::as_number).unwrap_or_default();
+        let at = row.at_column(credit.reference);
+        self.credits.entry(key).or_default().shares.push(CreditShare { payee, share, at });
+        if let Some(c) = self.count(input) {
+            c.used += 1;
+        }
+        Ok(Vec::new())
+    }
+
+    /// The credits read: each credited row's shares total exactly 100%.
+    fn check_credits(&mut self, files: &[InputFile]) -> Result<(), Error> {
+        let Some(credit) = self.plan.credit else { return Ok(()) };
+        let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
+        let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
+        let mut bad: Vec<(&String, DataError)> = Vec::new();
+        for (key, entry) in &self.credits {
+            let shares = &entry.shares;
+            let total = shares.iter().try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
+            if total != Some(Decimal::ONE) {
+                let total = total.map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
+                let Some(first) = shares.first() else { continue };
+                let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
+                bad.push((&first.at, DataError::of(first.at.clone(), kind)));
+            }
+        }
+        // The first in the file, whatever order the map holds them in.
+        bad.sort_by_key(|(at, _)| line_of(at));
+        match bad.into_iter().next() {
+            Some((_, problem)) => Err(rejected(file, problem)),
+            None => Ok(()),
+        }
+    }
+
+    /// A row naming a row of another ledger: kept until that ledger is read.
+    fn keep_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
+        let Some(schema) = self.plan.inputs.get(input) else { return Ok(Vec::new()) };
+        for (c, column) in schema.columns.iter().enumerate() {
+            let Some(target) = column.refers_to else { continue };
+            if let Some(Value::Text(key)) = values.get(c) {
+                self.wanted.entry(target).or_default().insert(key.clone(), None);
+            }
+        }
+        let at_columns = (0..schema.columns.len()).map(|c| row.at_column(c)).collect();
+        self.kept.push(KeptRow { input, values: values.to_vec(), line: row.line, at: row.at(), at_columns });
+        Ok(Vec::new())
+    }
+
+    /// Folds the kept rows, each credited as the row it names; then checks that every
+    /// credited and named row exists, and that `within` holds.
+    fn fold_kept<T: Tracer>(
+        &mut self,
+        request: usize,
+        files: &[InputFile],
+        mut observer: Option<&mut RowObserver<'_>>,
+        tracer: &mut T,
+    ) -> Result<(), Error> {
+        let plan = self.plan;
+        let file_of =
+            |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
+        if let Some(credit) = plan.credit {
+            let mut missing: Vec<(&Arc<str>, &CreditShare)> = self
+                .credits
+                .iter()
+                .filter(|(_, e)| !e.seen)
+                .filter_map(|(k, e)| Some((k, e.shares.first()?)))
+                .collect();
+            missing.sort_by_key(|(_, s)| line_of(&s.at));
+            if let Some((key, first)) = missing.first() {
+                let kind = self.unknown_reference(credit.by, credit.reference, key);
+                return Err(rejected(file_of(credit.by), DataError::of(first.at.clone(), kind)));
+            }
+        }
+        let kept = std::mem::take(&mut self.kept);
+        // Running totals of `within` columns, per (input, column, named key).
+        let mut totals: HashMap<(usize, usize, Arc<str>), Decimal> = HashMap::default();
+        for row in &kept {
+            let Some(schema) = plan.inputs.get(row.input) else { continue };
+            let Some(counts) = self.folded.counts.get_mut(row.input) else { continue };
+            let reference = schema.columns.iter().position(|c| c.refers_to.is_some());
+            let (Some(reference), Some(Value::Text(key))) = (reference, reference.and_then(|r| row.values.get(r)))
+            else {
+                counts.outside_range += 1;
+                continue;
+            };
+            let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
+            let captured = self.wanted.get(&target).and_then(|w| w.get(key)).and_then(Option::as_ref).cloned();
+            let at_ref = row.at_columns.get(reference).cloned().unwrap_or_else(|| row.at.clone());
+            let Some(captured) = captured else {
+                let kind = self.unknown_reference(row.input, reference, key);
+                return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));
+            };
+            for (c, column) in schema.columns.iter().enumerate() {
+                let Some((_, of)) = column.within else { continue };
+                let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
+                let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
+                let total = totals.entry((row.input, c, key.clone())).or_default();
+                *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
+                if *total > limit {
+                    let of_name = plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());
+                    let kind = EvalKind::WithinExceeded {
+                        column: column.name.clone(),
+                        key: key.to_string(),
+                        total: total.to_string(),
+                        limit: limit.to_string(),
+                        of: of_name.to_string(),
+                    };
+                    let at = row.at_columns.get(c).cloned().unwrap_or_else(|| row.at.clone());
+                    return Err(rejected(file_of(row.input), DataError::of(at, kind)));
+                }
+            }
+            let Some(period_col) = schema.period else {
+                counts.outside_range += 1;
+                continue;
+            };
+            let bucket = match row.values.get(period_col) {
+                Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
+                Some(Value::Period(p)) => *p,
+                _ => {
+                    counts.outside_range += 1;
+                    continue;
+                }
+            };
+            let bucket = bucket.coarsen(schema.bucket().unwrap_or(Granularity::Month)).unwrap_or(bucket);
+            if let Some(periods) = self.folded.periods.get_mut(row.input) {
+                periods.insert(bucket);
+            }
+            if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
+                counts.outside_range += 1;
+                continue;
+            }
+            counts.used += 1;
+            let aggs: Vec<usize> =
+                plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == row.input).map(|(i, _)| i).collect();
+            for (payee, share) in &captured.payees {
+                let attrs = self.payees.get(payee).map(Vec::as_slice);
+                let env = RowEnv { row: &row.values, payee: attrs, payee_id: payee, joined: Some((reference, &captured.values)) };
+                let Some(buckets) = self.folded.buckets.get_mut(row.input) else { continue };
+                let key = (payee.clone(), bucket);
+                if let Err(e) = fold_states(plan, &aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer) {
+                    return Err(Error::Policy(PolicyProblems {
+                        source: plan.source.clone(),
+                        problems: vec![e.into_problem(&format!("row at {}", row.at))],
+                    }));
+                }
+                if let Some(observe) = observer.as_deref_mut() {
+                    observe(ObservedRow { request, input: row.input, payee, bucket, values: &row.values, line: row.line });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// E0330 for a reference column's value.
+    fn unknown_reference(&self, input: usize, column: usize, value: &str) -> EvalKind {
+        let schema = self.plan.inputs.get(input);
+        let col = schema.and_then(|s| s.columns.get(column));
+        let target = col.and_then(|c| c.refers_to).and_then(|t| self.plan.inputs.get(t));
+        EvalKind::UnknownReference {
+            column: col.map_or(String::new(), |c| c.name.clone()),
+            value: value.to_string(),
+            input: target.map_or(String::new(), |t| t.name.clone()),
+            suggestion: "check the id".to_string(),
+        }
     }
 
     /// Folds one ledger row; returns its payee and bucket when the row is used. `values`
@@ -700,13 +1020,13 @@ impl<'a> PlanFold<'a> {
         values: &[Value],
         row: &Row<'_>,
         tracer: &mut T,
-    ) -> Result<Option<(Arc<str>, Period)>, Refusal> {
+    ) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
         let plan = self.plan;
-        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(None) };
+        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };
         let Some(Some(shape)) = self.shapes.get(input) else {
             // Not aggregated per payee and period: validated and counted, nothing used.
             counts.outside_range += 1;
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let payee: Arc<str> = match values.get(shape.payee_col) {
             Some(Value::Text(t)) => t.clone(),
@@ -719,7 +1039,7 @@ impl<'a> PlanFold<'a> {
             // The period column's type guarantees a date or a period; count it all the same.
             _ => {
                 counts.outside_range += 1;
-                return Ok(None);
+                return Ok(Vec::new());
             }
         };
         let period = bucket;
@@ -761,8 +1081,9 @@ impl<'a> PlanFold<'a> {
                     }
                 }
             }
-            return Ok(None);
+            return Ok(Vec::new());
         }
+        self.before_start(&payee, values.get(shape.period_col), row, shape.period_col)?;
         if let (Some(last), Some(periods)) = (self.last_period.get_mut(input), self.folded.periods.get_mut(input)) {
             if *last != Some(period) {
                 periods.insert(period);
@@ -803,10 +1124,31 @@ impl<'a> PlanFold<'a> {
                 Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
             });
         }
-        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(None) };
+        // A credited row's key: it finds the row's shares, and the rows naming it.
+        let key_value = match plan.inputs.get(input).and_then(|s| s.key).and_then(|k| values.get(k)) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let split = match (plan.credit, &key_value) {
+            (Some(credit), Some(k)) if credit.input == input => match self.credits.get_mut(k) {
+                Some(entry) => {
+                    entry.seen = true;
+                    Some(entry.shares.iter().map(|s| (s.payee.clone(), s.share)).collect::<Vec<_>>())
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        let payees = split.unwrap_or_else(|| vec![(payee.clone(), Decimal::ONE)]);
+        if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
+            if let Some(slot) = wanted.get_mut(k) {
+                *slot = Some(Captured { values: values.to_vec(), payees: payees.clone() });
+            }
+        }
+        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };
         if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
             counts.outside_range += 1;
-            return Ok(None);
+            return Ok(Vec::new());
         }
         for &c in &shape.compared_text {
             if let Some(Value::Text(t)) = values.get(c) {
@@ -815,34 +1157,14 @@ impl<'a> PlanFold<'a> {
             }
         }
         counts.used += 1;
-        let attrs = if self.roster_mode { self.payees.get(&payee).map(Vec::as_slice) } else { None };
-        let env = RowEnv { row: values, payee: attrs, payee_id: &payee };
         if !shape.aggs.is_empty() {
-            let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(None) };
-            let distinct = &mut self.folded.distinct;
-            let states = buckets.entry(key.clone()).or_insert_with(|| {
-                shape.aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
-            });
-            for (slot, agg_index) in shape.aggs.iter().enumerate() {
-                let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
-                let result = (|| -> Result<(), EvalError> {
-                    if let Some(filter) = &agg.filter {
-                        if eval_traced(plan, filter, &env, tracer)? != Value::Bool(true) {
-                            return Ok(());
-                        }
-                    }
-                    let value = match &agg.arg {
-                        Some(arg) => eval_traced(plan, arg, &env, tracer)?,
-                        None => Value::Bool(true),
-                    };
-                    if let Some(state) = states.get_mut(slot) {
-                        state
-                            .add(value, distinct)
-                            .ok_or_else(|| EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span))?;
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = result {
+            for (credited, share) in &payees {
+                let attrs = if self.roster_mode { self.payees.get(credited).map(Vec::as_slice) } else { None };
+                let env = RowEnv { row: values, payee: attrs, payee_id: credited, joined: None };
+                let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(Vec::new()) };
+                let key = (credited.clone(), bucket);
+                let folded = fold_states(plan, &shape.aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer);
+                if let Err(e) = folded {
                     self.eval_error = Some((e, row.at()));
                     return Err(Refusal::Stop);
                 }
@@ -853,7 +1175,26 @@ impl<'a> PlanFold<'a> {
                 rows.insert(key, LookupRow { values: values.to_vec(), line: row.line });
             }
         }
-        Ok(Some((payee, bucket)))
+        Ok(payees.into_iter().map(|(p, _)| (p, bucket)).collect())
+    }
+
+    /// A dated row of a payee hired later than the row (roster `start`) is refused.
+    fn before_start(
+        &self,
+        payee: &Arc<str>,
+        date: Option<&Value>,
+        row: &Row<'_>,
+        column: usize,
+    ) -> Result<(), Refusal> {
+        let Some(start) = self.plan.roster().and_then(|r| r.start) else { return Ok(()) };
+        let Some(Value::Date(date)) = date else { return Ok(()) };
+        match self.payees.get(payee).and_then(|a| a.get(start)) {
+            Some(Value::Date(hired)) if hired > date => Err(Refusal::Reject(DataError::of(
+                row.at_column(column),
+                EvalKind::BeforeStart { payee: payee.to_string(), date: date.to_string(), start: hired.to_string() },
+            ))),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -941,11 +1282,69 @@ fn new_id(
     }
 }
 
+/// Folds one row into the states of `aggs` for `key`, each sum weighted by the payee's
+/// share of the row (1 for a row that is not split).
+#[allow(clippy::too_many_arguments)]
+fn fold_states<T: Tracer>(
+    plan: &Plan,
+    aggs: &[usize],
+    buckets: &mut Buckets,
+    distinct: &mut Interner,
+    key: (Arc<str>, Period),
+    env: &RowEnv<'_>,
+    share: Decimal,
+    tracer: &mut T,
+) -> Result<(), EvalError> {
+    if aggs.is_empty() {
+        return Ok(());
+    }
+    let states = buckets.entry(key).or_insert_with(|| {
+        aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
+    });
+    for (slot, agg_index) in aggs.iter().enumerate() {
+        let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
+        if let Some(filter) = &agg.filter {
+            if eval_traced(plan, filter, env, tracer)? != Value::Bool(true) {
+                continue;
+            }
+        }
+        let mut value = match &agg.arg {
+            Some(arg) => eval_traced(plan, arg, env, tracer)?,
+            None => Value::Bool(true),
+        };
+        let too_large = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
+        if share != Decimal::ONE && matches!(agg.func, AggFunc::Sum) {
+            if let Value::Number(n) = value {
+                value = Value::Number(n.checked_mul(share).ok_or_else(too_large)?);
+            }
+        }
+        if let Some(state) = states.get_mut(slot) {
+            state.add(value, distinct).ok_or_else(too_large)?;
+        }
+    }
+    Ok(())
+}
+
+/// The line number in a `file:line[:column]` location, for ordering messages by file order.
+fn line_of(at: &str) -> u64 {
+    let mut parts = at.rsplit(':');
+    let last = parts.next().and_then(|p| p.parse::<u64>().ok());
+    let before = parts.next().and_then(|p| p.parse::<u64>().ok());
+    before.or(last).unwrap_or(0)
+}
+
+/// One rejected row as the error that stops the run.
+fn rejected(file: String, problem: DataError) -> Error {
+    Error::Rejected(RejectedRows::new(file, vec![problem], 1, 1, 1))
+}
+
 /// A ledger row as an expression environment (inside aggregates).
 pub(crate) struct RowEnv<'a> {
     pub row: &'a [Value],
     pub payee: Option<&'a [Value]>,
     pub payee_id: &'a Arc<str>,
+    /// The row a reference column names: (that column, the named row's values).
+    pub joined: Option<(usize, &'a [Value])>,
 }
 
 impl Env for RowEnv<'_> {
@@ -966,6 +1365,12 @@ impl Env for RowEnv<'_> {
     }
     fn payee_attr(&self, index: usize) -> Value {
         self.payee.and_then(|p| p.get(index)).cloned().unwrap_or(Value::Missing)
+    }
+    fn joined(&self, reference: usize, column: usize) -> Value {
+        match self.joined {
+            Some((r, values)) if r == reference => values.get(column).cloned().unwrap_or(Value::Missing),
+            _ => Value::Missing,
+        }
     }
 }
 

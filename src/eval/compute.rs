@@ -13,7 +13,7 @@ use crate::data::RowCounts;
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Error, PolicyProblems};
 use crate::period::{Granularity, Period};
-use crate::plan::{AggFunc, Component, Metric, PayeeSource, Plan};
+use crate::plan::{AggFunc, Component, Earlier, Metric, PayeeSource, Plan, Window};
 use crate::value::{exact_sum, Exact, Value};
 
 /// One payee's statement for one month.
@@ -59,17 +59,20 @@ pub(super) fn statements_traced<T: Tracer>(
     let overflow = |what: &'static str| {
         policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
     };
+    let computed = computed_months(plan, months);
+    let shown: std::collections::HashSet<Period> = months.iter().copied().collect();
     for payee in &folded.payees {
-        for month in months {
-            let mut amounts = Vec::with_capacity(plan.components.len());
-            let mut statement_total = Decimal::ZERO;
-            for (c, component) in plan.components.iter().enumerate() {
-                let amount = component_amount(plan, folded, payee, *month, component, statement_total, tracer)?;
-                statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
+        let mut history: Vec<MonthAmounts> = Vec::new();
+        for month in &computed {
+            let (amounts, statement_total) = month_amounts(plan, folded, payee, *month, &history, tracer)?;
+            history.push(MonthAmounts { month: *month, amounts: amounts.clone(), total: statement_total });
+            if !shown.contains(month) {
+                continue;
+            }
+            for (c, amount) in amounts.iter().enumerate() {
                 if let Some(t) = component_totals.get_mut(c) {
-                    *t = exact_sum(*t, amount).ok_or_else(|| overflow("component total"))?;
+                    *t = exact_sum(*t, *amount).ok_or_else(|| overflow("component total"))?;
                 }
-                amounts.push(amount);
             }
             total = exact_sum(total, statement_total).ok_or_else(|| overflow("grand total"))?;
             let mut metrics = Vec::with_capacity(plan.metrics.len());
@@ -96,6 +99,95 @@ pub(super) fn statements_traced<T: Tracer>(
     })
 }
 
+/// One month of a payee's statements as computed: what later months read back.
+#[derive(Debug, Clone)]
+pub struct MonthAmounts {
+    pub month: Period,
+    pub amounts: Vec<Decimal>,
+    pub total: Decimal,
+}
+
+/// The months a run computes to print `months`: with a plan that reads earlier statements,
+/// from the January of the first month's year, so that a statement never depends on where
+/// the printed range starts.
+pub fn computed_months(plan: &Plan, months: &[Period]) -> Vec<Period> {
+    match (months.first(), months.last()) {
+        (Some(first), Some(last)) if plan.reads_history() => Period::months_between(Period::month(first.year(), 1), *last),
+        _ => months.to_vec(),
+    }
+}
+
+/// One statement: every component's rounded amount in the policy's order, and their sum.
+/// `history`: the payee's earlier months, in order.
+pub fn month_amounts<T: Tracer>(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    month: Period,
+    history: &[MonthAmounts],
+    tracer: &mut T,
+) -> Result<(Vec<Decimal>, Decimal), Error> {
+    let overflow = |what: &'static str| {
+        policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
+    };
+    let mut amounts = Vec::with_capacity(plan.components.len());
+    let mut statement_total = Decimal::ZERO;
+    for component in &plan.components {
+        let past = Past { earlier: statement_total, current: &amounts, history, month };
+        let amount = component_amount(plan, folded, payee, component, past, tracer)?;
+        statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
+        amounts.push(amount);
+    }
+    Ok((amounts, statement_total))
+}
+
+/// The month before a month.
+fn previous_month(month: Period) -> Period {
+    match month.first_month() {
+        Period::Month { year, month: 1 } => Period::month(year - 1, 12),
+        Period::Month { year, month } => Period::month(year, month - 1),
+        other => other,
+    }
+}
+
+/// A payee's statements from the start of `month`'s year up to the month before it: what a
+/// statement of `month` reads back (empty for a plan that reads no earlier statement).
+pub fn history_before(plan: &Plan, folded: &Folded, payee: &Payee, month: Period) -> Result<Vec<MonthAmounts>, Error> {
+    let mut history = Vec::new();
+    if !plan.reads_history() {
+        return Ok(history);
+    }
+    for m in Period::months_between(Period::month(month.year(), 1), month) {
+        if m == month {
+            break;
+        }
+        let (amounts, total) = month_amounts(plan, folded, payee, m, &history, &mut NoTrace)?;
+        history.push(MonthAmounts { month: m, amounts, total });
+    }
+    Ok(history)
+}
+
+/// What a statement's component can read besides the ledgers: the components above it in
+/// this statement, and the payee's earlier statements.
+#[derive(Debug, Clone, Copy)]
+pub struct Past<'a> {
+    /// The sum of this statement's components before the one evaluated.
+    pub earlier: Decimal,
+    /// This statement's amounts so far, in the policy's order.
+    pub current: &'a [Decimal],
+    /// The payee's earlier months, in order.
+    pub history: &'a [MonthAmounts],
+    /// The statement's month.
+    pub month: Period,
+}
+
+impl<'a> Past<'a> {
+    /// Nothing before: a statement on its own (the budget's marginal runs).
+    pub fn none(earlier: Decimal, month: Period) -> Past<'static> {
+        Past { earlier, current: &[], history: &[], month }
+    }
+}
+
 pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
     Error::Policy(PolicyProblems { source: plan.source.clone(), problems: vec![error.into_problem(context)] })
 }
@@ -105,18 +197,21 @@ fn component_amount<T: Tracer>(
     plan: &Plan,
     folded: &Folded,
     payee: &Payee,
-    month: Period,
     component: &Component,
-    earlier: Decimal,
+    past: Past<'_>,
     tracer: &mut T,
 ) -> Result<Decimal, Error> {
-    let Some(period) = due_period(month, component) else {
+    let Some(period) = due_period(past.month, component) else {
         return Ok(Decimal::ZERO);
     };
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component, earlier, tracer)
-        .map(|o| o.amount)
-        .map_err(|e| policy_error(plan, e, &context))
+    evaluate_component(plan, folded, payee, period, component, past, tracer).map(|o| o.amount).map_err(|e| match e.kind {
+        // A missing row is the data's problem, not the policy's.
+        EvalKind::NoRowFor { ref input, .. } => {
+            Error::Data(crate::diagnostics::DataError::of(format!("{input} (--data {input}=...)"), e.kind.clone()))
+        }
+        _ => policy_error(plan, e, &context),
+    })
 }
 
 /// A metric's value for the period of its cadence that contains `month`.
@@ -165,10 +260,18 @@ pub fn evaluate_component<T: Tracer>(
     payee: &Payee,
     period: Period,
     component: &Component,
-    earlier: Decimal,
+    past: Past<'_>,
     tracer: &mut T,
 ) -> Result<Payout, EvalError> {
-    let mut env = StatementEnv { plan, folded, payee, period, lets: Vec::with_capacity(component.lets.len()), earlier };
+    let mut env = StatementEnv {
+        plan,
+        folded,
+        payee,
+        period,
+        lets: Vec::with_capacity(component.lets.len()),
+        past,
+        window: None,
+    };
     for l in &component.lets {
         let v = eval_exact_traced(plan, &l.value, &env, tracer)?;
         env.lets.push(v);
@@ -212,7 +315,8 @@ pub fn unrounded_component(
     component: &Component,
     earlier: Decimal,
 ) -> Result<Decimal, EvalError> {
-    evaluate_component(plan, folded, payee, period, component, earlier, &mut NoTrace)
+    let past = Past::none(earlier, period.last_month());
+    evaluate_component(plan, folded, payee, period, component, past, &mut NoTrace)
         .map(|o| o.limited.unwrap_or(Decimal::ZERO))
 }
 
@@ -225,25 +329,76 @@ fn money<T: Tracer>(
 ) -> Result<Exact, EvalError> {
     match eval_exact_traced(plan, e, env, tracer)? {
         Val::Num(n) => Ok(n),
-        _ => Err(EvalError::new(EvalKind::NoValue { expr: excerpt(plan, e), what }, e.span)),
+        _ => {
+            // A value read from a row that is not there: say which row is missing.
+            let mut missing = None;
+            crate::plan::visit::visit(e, &mut |x| {
+                if let (None, crate::plan::Node::Lookup(i)) = (&missing, &x.node) {
+                    if env.lookup(*i) == Value::Missing {
+                        missing = Some(*i);
+                    }
+                }
+            });
+            if let Some(lookup) = missing.and_then(|i| plan.lookups.get(i)) {
+                let schema = plan.inputs.get(lookup.input);
+                let kind = EvalKind::NoRowFor {
+                    input: schema.map_or(String::new(), |s| s.name.clone()),
+                    column: schema.and_then(|s| s.columns.get(lookup.column)).map_or(String::new(), |c| c.name.clone()),
+                    payee: env.payee.id.to_string(),
+                    period: env.period.to_string(),
+                };
+                return Err(EvalError::new(kind, e.span));
+            }
+            Err(EvalError::new(EvalKind::NoValue { expr: excerpt(plan, e), what }, e.span))
+        }
     }
 }
 
-/// What a statement's expressions read: the payee's aggregates and lookups for a period.
+/// What a statement's expressions read: the payee's aggregates and lookups for a period, the
+/// statement's components so far and the payee's earlier statements.
 struct StatementEnv<'a> {
     plan: &'a Plan,
     folded: &'a Folded,
     payee: &'a Payee,
     period: Period,
     lets: Vec<Val>,
-    /// The sum of the statement's components before the one evaluated.
-    earlier: Decimal,
+    past: Past<'a>,
+    /// Aggregates over these months instead of the period's (`quarter_to_date(sum(...))`).
+    window: Option<(Period, Period)>,
 }
 
 impl<'a> StatementEnv<'a> {
     /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
     fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
-        StatementEnv { plan, folded, payee, period, lets: Vec::new(), earlier: Decimal::ZERO }
+        let past = Past::none(Decimal::ZERO, period.last_month());
+        StatementEnv { plan, folded, payee, period, lets: Vec::new(), past, window: None }
+    }
+
+    /// The buckets of an input's granularity an aggregate reads.
+    fn buckets(&self, gran: Granularity) -> Vec<Period> {
+        match self.window {
+            Some((first, last)) => {
+                let mut out: Vec<Period> = Vec::new();
+                for m in Period::months_between(first, last) {
+                    if let Some(b) = m.coarsen(gran) {
+                        if out.last() != Some(&b) {
+                            out.push(b);
+                        }
+                    }
+                }
+                out
+            }
+            None => self.period.split(gran),
+        }
+    }
+
+    /// The payees whose rows an aggregate reads: the payee, or their direct reports.
+    fn whose(&self, reports: bool) -> Vec<&Arc<str>> {
+        if reports {
+            self.folded.reports.get(&self.payee.id).map(|r| r.iter().collect()).unwrap_or_default()
+        } else {
+            vec![&self.payee.id]
+        }
     }
 }
 
@@ -260,19 +415,21 @@ impl Env for StatementEnv<'_> {
         };
         let overflow = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
-        let buckets = self.period.split(gran);
+        let buckets = self.buckets(gran);
         // A period of one bucket (a monthly component over a monthly input) reads the folded
         // state as it is: no copy of a distinct set per statement.
-        if let ([only], false) = (buckets.as_slice(), matches!(agg.func, AggFunc::Avg)) {
+        if let ([only], false, false) = (buckets.as_slice(), matches!(agg.func, AggFunc::Avg), agg.reports) {
             return match self.folded.state(index, &self.payee.id, *only) {
                 Some(state) => state.finish().map(Val::from_value).ok_or_else(overflow),
                 None => AggState::new(agg.func).finish().map(Val::from_value).ok_or_else(overflow),
             };
         }
         let mut state = AggState::new(agg.func);
-        for bucket in buckets {
-            if let Some(s) = self.folded.state(index, &self.payee.id, bucket) {
-                state.merge(s).ok_or_else(overflow)?;
+        for who in self.whose(agg.reports) {
+            for bucket in &buckets {
+                if let Some(s) = self.folded.state(index, who, *bucket) {
+                    state.merge(s).ok_or_else(overflow)?;
+                }
             }
         }
         // An average is the exact quotient of the sum and the count (a fraction when it is one).
@@ -307,7 +464,68 @@ impl Env for StatementEnv<'_> {
         Value::Text(self.payee.id.clone())
     }
     fn statement_so_far(&self) -> Val {
-        Val::Num(Exact::Dec(self.earlier))
+        Val::Num(Exact::Dec(self.past.earlier))
+    }
+    fn period(&self) -> Option<Period> {
+        Some(self.period)
+    }
+    fn employed(&self) -> Result<Val, EvalError> {
+        let Some(roster) = self.plan.roster() else { return Ok(Val::MISSING) };
+        let date = |c: Option<usize>| match c.and_then(|c| self.payee.attrs.get(c)) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        };
+        let (Some(first), Some(last)) = (self.period.first_day(), self.period.last_day()) else {
+            return Ok(Val::MISSING);
+        };
+        let from = date(roster.start).map_or(first, |d| d.max(first));
+        let to = date(roster.end).map_or(last, |d| d.min(last));
+        let employed = ((to - from).num_days() + 1).max(0);
+        let days = (last - first).num_days() + 1;
+        let share = Exact::Dec(Decimal::from(employed)).checked_div(&Exact::Dec(Decimal::from(days)));
+        Ok(share.map(Val::Num).unwrap_or(Val::MISSING))
+    }
+    fn component_amount(&self, component: usize) -> Val {
+        self.past.current.get(component).map_or(Val::MISSING, |a| Val::Num(Exact::Dec(*a)))
+    }
+    fn history(&self, of: Earlier, window: Window, current: bool) -> Result<Val, EvalError> {
+        let Some(start) = self.past.month.coarsen(window.granularity()).map(Period::first_month) else {
+            return Ok(Val::MISSING);
+        };
+        let pick = |amounts: &[Decimal], total: Decimal| match of {
+            Earlier::Total => total,
+            Earlier::Component(c) => amounts.get(c).copied().unwrap_or_default(),
+        };
+        let mut sum = Decimal::ZERO;
+        for m in self.past.history.iter().filter(|m| m.month >= start && m.month < self.past.month) {
+            sum = exact_sum(sum, pick(&m.amounts, m.total)).ok_or(EvalError::new(
+                EvalKind::TooLarge { what: "total" },
+                crate::source::Span::default(),
+            ))?;
+        }
+        if current {
+            if let Earlier::Component(c) = of {
+                let here = self.past.current.get(c).copied().unwrap_or_default();
+                sum = exact_sum(sum, here)
+                    .ok_or(EvalError::new(EvalKind::TooLarge { what: "total" }, crate::source::Span::default()))?;
+            }
+        }
+        Ok(Val::Num(Exact::Dec(sum)))
+    }
+    fn windowed(&self, window: Window, current: bool) -> Option<Box<dyn Env + '_>> {
+        let start = self.past.month.coarsen(window.granularity())?.first_month();
+        let last = if current { self.past.month } else { previous_month(self.past.month) };
+        // Earlier months of a window that starts this month: none (an empty window).
+        let window_months = if last < start { (start, previous_month(start)) } else { (start, last) };
+        Some(Box::new(StatementEnv {
+            plan: self.plan,
+            folded: self.folded,
+            payee: self.payee,
+            period: self.period,
+            lets: Vec::new(),
+            past: self.past,
+            window: Some(window_months),
+        }))
     }
     fn payee_attr(&self, index: usize) -> Value {
         match self.plan.payee {

@@ -85,8 +85,8 @@ impl Tracer for CoverageTracer<'_> {
     }
 
     /// The brackets a base reaches, from its exact value.
-    fn tier_base(&mut self, t: &TierTable, base: &Exact) {
-        if let Some((_, slices)) = tiers::apply_shown(t.mode, &t.brackets, base) {
+    fn tier_base(&mut self, t: &TierTable, base: &Exact, scale: Option<&Exact>) {
+        if let Some((_, slices)) = tiers::apply_shown(t.mode, &t.brackets, base, scale) {
             for s in &slices {
                 if let Some(b) = t.brackets.get(s.bracket) {
                     self.coverage.hit(Probe::Bracket(b.span.start));

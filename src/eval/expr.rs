@@ -7,7 +7,11 @@ use super::tiers;
 use super::EvalError;
 use crate::diagnostics::eval::EvalKind;
 use crate::lang::{BinaryOp, UnaryOp};
-use crate::plan::{Expr, Node, Plan, TierTable};
+use chrono::Datelike;
+use rust_decimal::Decimal;
+
+use crate::period::Period;
+use crate::plan::{Earlier, Expr, Node, Plan, TierTable, Window};
 use crate::source::Span;
 use crate::value::{ArithError, Exact, Value};
 
@@ -69,6 +73,30 @@ pub trait Env {
     fn statement_so_far(&self) -> Val {
         Val::MISSING
     }
+    /// A column of the row a reference column of this row names (`sale.date`).
+    fn joined(&self, _reference: usize, _column: usize) -> Value {
+        Value::Missing
+    }
+    /// The statement's period (the component's).
+    fn period(&self) -> Option<Period> {
+        None
+    }
+    /// The share of the period the payee was employed.
+    fn employed(&self) -> Result<Val, EvalError> {
+        Ok(Val::MISSING)
+    }
+    /// This statement's rounded amount of an earlier component.
+    fn component_amount(&self, _component: usize) -> Val {
+        Val::MISSING
+    }
+    /// Rounded amounts of earlier statements in a window.
+    fn history(&self, _of: Earlier, _window: Window, _current: bool) -> Result<Val, EvalError> {
+        Ok(Val::MISSING)
+    }
+    /// The same statement, its aggregates taken over a window's months.
+    fn windowed(&self, _window: Window, _current: bool) -> Option<Box<dyn Env + '_>> {
+        None
+    }
 }
 
 /// Receives every value an expression takes while it is evaluated. `run` uses [`NoTrace`],
@@ -82,7 +110,7 @@ pub trait Tracer {
     fn gate(&mut self, _gate: &Expr, _holds: bool) {}
     /// The exact base of a bracket table (`record` sees it as shown), so that an explanation's
     /// slices are the run's own.
-    fn tier_base(&mut self, _table: &TierTable, _base: &Exact) {}
+    fn tier_base(&mut self, _table: &TierTable, _base: &Exact, _scale: Option<&Exact>) {}
 }
 
 /// The tracer of a normal run: records nothing.
@@ -139,6 +167,36 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
         Node::PayeeId => Val::from_value(env.payee_id()),
         Node::PayeeAttr(i) => Val::from_value(env.payee_attr(*i)),
         Node::StatementSoFar => env.statement_so_far(),
+        Node::Joined(r, c) => Val::from_value(env.joined(*r, *c)),
+        Node::Period => env.period().map_or(Val::MISSING, |p| Val::Other(Value::Period(p))),
+        Node::Employed => env.employed()?,
+        Node::ComponentAmount(c) => env.component_amount(*c),
+        Node::History { of, window, current } => env.history(*of, *window, *current)?,
+        Node::ToDate { window, current, value } => match env.windowed(*window, *current) {
+            Some(inner) => eval_exact_traced(plan, value, &*inner, tr)?,
+            None => Val::MISSING,
+        },
+        Node::MonthsSince(d) => match (sub(d, tr)?, env.period()) {
+            (Val::Other(Value::Date(d)), Some(p)) => {
+                let Period::Month { year, month } = p.last_month() else { return Ok(Val::MISSING) };
+                let months = i64::from(year - d.year()) * 12 + i64::from(month) - i64::from(d.month());
+                Val::Num(Exact::Dec(Decimal::from(months)))
+            }
+            _ => Val::MISSING,
+        },
+        Node::DaysBetween(a, b) => match (sub(a, tr)?, sub(b, tr)?) {
+            (Val::Other(Value::Date(a)), Val::Other(Value::Date(b))) => {
+                Val::Num(Exact::Dec(Decimal::from((b - a).num_days())))
+            }
+            _ => Val::MISSING,
+        },
+        Node::Between(x, lo, hi) => {
+            let (v, l, h) = (sub(x, tr)?, sub(lo, tr)?, sub(hi, tr)?);
+            match (compare_exact(&v, &l), compare_exact(&v, &h)) {
+                (Some(a), Some(b)) => Val::Other(Value::Bool(a != Ordering::Less && b != Ordering::Greater)),
+                _ => Val::MISSING,
+            }
+        }
         Node::Unary(op, x) => match (op, sub(x, tr)?) {
             (UnaryOp::Neg, Val::Num(n)) => Val::Num(n.negated()),
             (UnaryOp::Not, Val::Other(Value::Bool(b))) => Val::Other(Value::Bool(!b)),
@@ -222,15 +280,25 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
             Val::Other(Value::Missing) => sub(fallback, tr)?,
             v => v,
         },
-        Node::Tiers(t) => match sub(&t.base, tr)? {
-            Val::Num(base) => {
-                if T::RECORDS {
-                    tr.tier_base(t, &base);
+        Node::Tiers(t) => {
+            let scale = match &t.scale {
+                Some(s) => match sub(s, tr)? {
+                    Val::Num(n) => Some(n),
+                    _ => return Ok(Val::MISSING),
+                },
+                None => None,
+            };
+            match sub(&t.base, tr)? {
+                Val::Num(base) => {
+                    if T::RECORDS {
+                        tr.tier_base(t, &base, scale.as_ref());
+                    }
+                    let paid = tiers::apply_exact(t.mode, &t.brackets, &base, scale.as_ref());
+                    Val::Num(paid.map_err(|k| arith(k, e.span))?)
                 }
-                Val::Num(tiers::apply_exact(t.mode, &t.brackets, &base).map_err(|k| arith(k, e.span))?)
+                _ => Val::MISSING,
             }
-            _ => Val::MISSING,
-        },
+        }
     })
 }
 
@@ -281,7 +349,8 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Period(x), Value::Period(y)) => Some(x.cmp(y)),
+        // Periods compare by their first month: 2027-Q3 >= 2027-07.
+        (Value::Period(x), Value::Period(y)) => Some(x.first_month().cmp(&y.first_month())),
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
         _ => None,
     }

@@ -32,20 +32,27 @@ struct ExactSlice {
 /// The payout for `base`, with the slices behind it, as decimals to show (a slice of a base
 /// that is a fraction is rounded for display). `None` when the payout cannot be computed.
 pub fn apply(mode: TierMode, brackets: &[TierBracket], base: Decimal) -> Option<(Decimal, Vec<Slice>)> {
-    apply_shown(mode, brackets, &Exact::Dec(base))
+    apply_shown(mode, brackets, &Exact::Dec(base), None)
 }
 
 /// [`apply`] for an exact base (a fraction, in an explanation): computed exactly, then shown.
-pub fn apply_shown(mode: TierMode, brackets: &[TierBracket], base: &Exact) -> Option<(Decimal, Vec<Slice>)> {
-    let (total, slices) = slices_exact(mode, brackets, base).ok()?;
-    let bound_after = |i: usize| brackets.get(i + 1).map(|b| b.from);
+/// `scale`: the figure relative bounds are shares of (`from 50% of target`).
+pub fn apply_shown(
+    mode: TierMode,
+    brackets: &[TierBracket],
+    base: &Exact,
+    scale: Option<&Exact>,
+) -> Option<(Decimal, Vec<Slice>)> {
+    let (total, slices) = slices_exact(mode, brackets, base, scale).ok()?;
+    let bound = |b: &TierBracket| bound(b, scale).ok()?.shown();
+    let bound_after = |i: usize| brackets.get(i + 1).and_then(bound);
     let shown = slices
         .into_iter()
         .map(|s| {
             let bracket = brackets.get(s.bracket)?;
             Some(Slice {
                 bracket: s.bracket,
-                from: bracket.from,
+                from: bound(bracket)?,
                 to: bound_after(s.bracket),
                 amount: s.amount.shown()?,
                 pays: bracket.pays,
@@ -57,8 +64,21 @@ pub fn apply_shown(mode: TierMode, brackets: &[TierBracket], base: &Exact) -> Op
 }
 
 /// The exact payout for `base`: what a statement pays.
-pub fn apply_exact(mode: TierMode, brackets: &[TierBracket], base: &Exact) -> Result<Exact, ArithError> {
-    slices_exact(mode, brackets, base).map(|(total, _)| total)
+pub fn apply_exact(
+    mode: TierMode,
+    brackets: &[TierBracket],
+    base: &Exact,
+    scale: Option<&Exact>,
+) -> Result<Exact, ArithError> {
+    slices_exact(mode, brackets, base, scale).map(|(total, _)| total)
+}
+
+/// A bracket's lower bound: as written, or its share of the scale.
+fn bound(b: &TierBracket, scale: Option<&Exact>) -> Result<Exact, ArithError> {
+    match scale {
+        Some(s) => Exact::Dec(b.from).checked_mul(s),
+        None => Ok(Exact::Dec(b.from)),
+    }
 }
 
 fn pays(pays: TierPay, amount: &Exact) -> Result<Exact, ArithError> {
@@ -72,11 +92,20 @@ fn slices_exact(
     mode: TierMode,
     brackets: &[TierBracket],
     base: &Exact,
+    scale: Option<&Exact>,
 ) -> Result<(Exact, Vec<ExactSlice>), ArithError> {
-    let from = |b: &TierBracket| Exact::Dec(b.from);
+    // Without a scale the bounds are the decimals written; with one, shares of it.
+    let from = |i: usize| -> Result<Option<Exact>, ArithError> { brackets.get(i).map(|b| bound(b, scale)).transpose() };
     match mode {
         TierMode::Flat => {
-            let Some((i, bracket)) = brackets.iter().enumerate().rev().find(|(_, b)| from(b) <= *base) else {
+            let mut reached = None;
+            for i in (0..brackets.len()).rev() {
+                if from(i)?.is_some_and(|f| f <= *base) {
+                    reached = Some(i);
+                    break;
+                }
+            }
+            let Some((i, bracket)) = reached.and_then(|i| Some((i, brackets.get(i)?))) else {
                 return Ok((Exact::ZERO, Vec::new()));
             };
             let payout = pays(bracket.pays, base)?;
@@ -86,14 +115,15 @@ fn slices_exact(
             let mut total = Exact::ZERO;
             let mut slices = Vec::new();
             for (i, bracket) in brackets.iter().enumerate() {
-                if *base < from(bracket) {
+                let Some(lower) = from(i)? else { break };
+                if *base < lower {
                     break;
                 }
-                let top = match brackets.get(i + 1).map(from) {
+                let top = match from(i + 1)? {
                     Some(next) if next < *base => next,
                     _ => base.clone(),
                 };
-                let amount = top.checked_sub(&from(bracket))?;
+                let amount = top.checked_sub(&lower)?;
                 let payout = pays(bracket.pays, &amount)?;
                 total = total.checked_add(&payout)?;
                 slices.push(ExactSlice { bracket: i, amount, payout });

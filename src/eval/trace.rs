@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, RowEnv};
-use super::compute::{due_period, evaluate_component, policy_error, Payout};
+use super::compute::{due_period, evaluate_component, history_before, policy_error, Past, Payout};
 use super::expr::{eval, table_lookup_row, NoTrace, Tracer};
 use super::passes::needed_for;
 use super::run::months_of;
@@ -32,7 +32,8 @@ use crate::value::{Exact, Value};
 pub struct Recorder {
     values: HashMap<usize, Value>,
     /// Bracket tables' bases, exactly (`values` has them as shown).
-    tier_bases: HashMap<usize, Exact>,
+    /// Per bracket table: its exact base, and the figure relative bounds are shares of.
+    tier_bases: HashMap<usize, (Exact, Option<Exact>)>,
 }
 
 fn key(e: &Expr) -> usize {
@@ -43,8 +44,8 @@ impl Tracer for Recorder {
     fn record(&mut self, e: &Expr, value: &Value) {
         self.values.insert(key(e), value.clone());
     }
-    fn tier_base(&mut self, table: &TierTable, base: &Exact) {
-        self.tier_bases.insert(key(&table.base), base.clone());
+    fn tier_base(&mut self, table: &TierTable, base: &Exact, scale: Option<&Exact>) {
+        self.tier_bases.insert(key(&table.base), (base.clone(), scale.cloned()));
     }
 }
 
@@ -233,9 +234,14 @@ pub fn explain_folded(
     };
     let mut components = Vec::with_capacity(plan.components.len());
     let mut earlier = Decimal::ZERO;
+    // The payee's earlier statements, which figures to date read back.
+    let history = history_before(plan, folded, payee, month)?;
+    let mut amounts: Vec<Decimal> = Vec::with_capacity(plan.components.len());
     for component in &plan.components {
-        let explained = explain_component(plan, files, folded, payee, month, component, earlier)?;
+        let past = Past { earlier, current: &amounts, history: &history, month };
+        let explained = explain_component(plan, files, folded, payee, month, component, past)?;
         earlier = earlier.saturating_add(explained.payout.amount);
+        amounts.push(explained.payout.amount);
         components.push(explained);
     }
     let total = components.iter().map(|c| c.payout.amount).sum();
@@ -249,7 +255,7 @@ fn explain_component(
     payee: &Payee,
     month: Period,
     component: &Component,
-    earlier: Decimal,
+    past: Past<'_>,
 ) -> Result<ComponentExplanation, Error> {
     let line = plan.line(component.span);
     let period = month.coarsen(component.cadence.into()).unwrap_or(month);
@@ -266,7 +272,7 @@ fn explain_component(
     };
     let Some(period) = due_period(month, component) else { return Ok(explanation) };
     let mut recorder = Recorder::default();
-    let payout = evaluate_component(plan, folded, payee, period, component, earlier, &mut recorder)
+    let payout = evaluate_component(plan, folded, payee, period, component, past, &mut recorder)
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
     let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder };
     let mut steps = Vec::new();
@@ -389,8 +395,29 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
                 row_line,
             });
         }
+        // Figures of the statement and of earlier statements, shown by their text.
+        Node::Period
+        | Node::Employed
+        | Node::ComponentAmount(_)
+        | Node::History { .. }
+        | Node::MonthsSince(_)
+        | Node::DaysBetween(..)
+        | Node::Joined(..) => {
+            if !facts.iter().any(|f| matches!(f, Fact::Let { name, .. } if *name == text)) {
+                facts.push(Fact::Let { name: text, value, ty: e.ty });
+            }
+        }
+        Node::ToDate { value: inner, .. } => {
+            recurse(inner, facts);
+            if !facts.iter().any(|f| matches!(f, Fact::Let { name, .. } if *name == text)) {
+                facts.push(Fact::Let { name: text, value, ty: e.ty });
+            }
+        }
         Node::Tiers(t) => {
             recurse(&t.base, facts);
+            if let Some(scale) = &t.scale {
+                recurse(scale, facts);
+            }
             if let Some(fact) = tier_fact(plan, t, recorder) {
                 facts.push(fact);
             }
@@ -401,6 +428,7 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
         | Node::Binary(..)
         | Node::Default(..)
         | Node::In(..)
+        | Node::Between(..)
         | Node::If(..)
         | Node::Min(_)
         | Node::Max(_) => {
@@ -412,12 +440,12 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
 }
 
 fn tier_fact(plan: &Plan, t: &TierTable, recorder: &Recorder) -> Option<Fact> {
-    let exact = match recorder.tier_bases.get(&key(&t.base)) {
-        Some(x) => x.clone(),
-        None => Exact::Dec(recorder.get(&t.base)?.as_number()?),
+    let (exact, scale) = match recorder.tier_bases.get(&key(&t.base)) {
+        Some((x, scale)) => (x.clone(), scale.clone()),
+        None => (Exact::Dec(recorder.get(&t.base)?.as_number()?), None),
     };
     let base = exact.shown()?;
-    let (result, slices) = tiers::apply_shown(t.mode, &t.brackets, &exact)?;
+    let (result, slices) = tiers::apply_shown(t.mode, &t.brackets, &exact, scale.as_ref())?;
     let slices = slices
         .into_iter()
         .map(|slice| {
@@ -426,9 +454,14 @@ fn tier_fact(plan: &Plan, t: &TierTable, recorder: &Recorder) -> Option<Fact> {
         })
         .collect();
     // The next bracket above the base (the first one when the base is below them all).
-    let next = t.brackets.iter().find(|b| Exact::Dec(b.from) > exact).and_then(|b| {
-        let payout_at = tiers::apply(t.mode, &t.brackets, b.from)?.0;
-        Some(NextBracket { from: b.from, pays: b.pays, payout_at })
+    let bound = |b: &crate::plan::TierBracket| match &scale {
+        Some(s) => Exact::Dec(b.from).checked_mul(s).ok(),
+        None => Some(Exact::Dec(b.from)),
+    };
+    let next = t.brackets.iter().find(|b| bound(b).is_some_and(|f| f > exact)).and_then(|b| {
+        let from = bound(b)?;
+        let payout_at = tiers::apply_shown(t.mode, &t.brackets, &from, scale.as_ref())?.0;
+        Some(NextBracket { from: from.shown()?, pays: b.pays, payout_at })
     });
     Some(Fact::Tiers { mode: t.mode, base, slices, result, next })
 }
@@ -466,7 +499,7 @@ fn attach_rows(
         }
     }
     for row in kept {
-        let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id };
+        let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id, joined: None };
         for ((agg_index, period), list) in wanted.iter_mut() {
             let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == row.input) else { continue };
             if !period.contains(row.bucket) {

@@ -29,6 +29,15 @@ pub fn policy(out: &mut Out<'_>, policy: &Policy) {
                 out.text(".");
                 out.tok(&p.column.name, p.column.span);
             }
+            Item::Credit(c) => {
+                out.line(Blank::Always);
+                keyword(out, "credit ", c.span);
+                out.tok(&c.input.name, c.input.span);
+                out.text(" by ");
+                out.tok(&c.by.name, c.by.span);
+                out.text(".");
+                out.tok(&c.share.name, c.share.span);
+            }
             Item::Table(t) => table(out, t),
             Item::Component(c) => component(out, c),
             Item::Metric(m) => metric(out, m),
@@ -87,11 +96,7 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
     let roles = |c: &ColumnDecl| {
         c.roles
             .iter()
-            .map(|r| match r.value {
-                ColumnRole::Key => "key",
-                ColumnRole::Payee => "payee",
-                ColumnRole::Period => "period",
-            })
+            .map(|r| r.value.word())
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -138,6 +143,12 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
                 }
             }
             out.text("]");
+        }
+        if let Some((input, column)) = &c.within {
+            out.text(" within ");
+            out.tok(&input.name, input.span);
+            out.text(".");
+            out.tok(&column.name, column.span);
         }
     }
     close_brace(out, decl.span);
@@ -207,11 +218,18 @@ fn table(out: &mut Out<'_>, decl: &TableDecl) {
 }
 
 pub fn brackets(out: &mut Out<'_>, brackets: &[Bracket]) {
-    let from_width = brackets.iter().map(|b| width(out.source(b.from.span))).max().unwrap_or(0);
+    // `50% of target`, `target` (100% of it) or a plain bound.
+    let bound = |out: &Out<'_>, b: &Bracket| match &b.of {
+        Some(of) if of.span == b.from.span => of.name.clone(),
+        Some(of) => format!("{} of {}", out.source(b.from.span), of.name),
+        None => out.source(b.from.span).to_string(),
+    };
+    let from_width = brackets.iter().map(|b| width(&bound(out, b))).max().unwrap_or(0);
     for b in brackets {
         out.line(Blank::Keep);
         keyword(out, "from ", b.span);
-        out.tok(&pad(out.source(b.from.span), from_width + 2), b.from.span);
+        let span = b.of.as_ref().map_or(b.from.span, |of| b.from.span.to(of.span));
+        out.tok(&pad(&bound(out, b), from_width + 2), span);
         match b.pays {
             BracketPay::Rate(r) => {
                 out.text("rate ");
@@ -299,6 +317,10 @@ fn test(out: &mut Out<'_>, decl: &TestDecl) {
                 out.tok(out.source(e.payee.span), e.payee.span);
                 out.text(" ");
                 out.tok(&e.component.name, e.component.span);
+                if let Some(p) = &e.period {
+                    out.text(" in ");
+                    out.tok(&p.value, p.span);
+                }
                 out.text(" = ");
                 out.tok(out.source(e.figure.span), e.figure.span);
                 if let Some(t) = &e.tolerance {

@@ -12,7 +12,7 @@ fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Binary { op, .. } => binary_precedence(*op),
         ExprKind::Unary { op: UnaryOp::Not, .. } => 3,
-        ExprKind::In { .. } => 4,
+        ExprKind::In { .. } | ExprKind::Between { .. } => 4,
         ExprKind::Unary { op: UnaryOp::Neg, .. } => 7,
         ExprKind::Default { .. } => 8,
         ExprKind::If { .. } => 0,
@@ -80,7 +80,14 @@ pub fn expr(out: &mut Out<'_>, e: &Expr, min: u8) {
             out.text(" else ");
             expr(out, otherwise, 0);
         }
-        ExprKind::Call { function, args, filter } => {
+        ExprKind::Between { value, low, high } => {
+            expr(out, value, 5);
+            out.text(" in ");
+            expr(out, low, 7);
+            out.text(" to ");
+            expr(out, high, 7);
+        }
+        ExprKind::Call { function, args, filter, reports } => {
             out.tok(&function.name, function.span);
             out.text("(");
             for (i, a) in args.iter().enumerate() {
@@ -92,6 +99,10 @@ pub fn expr(out: &mut Out<'_>, e: &Expr, min: u8) {
             if let Some(f) = filter {
                 out.text(if args.is_empty() { "where " } else { " where " });
                 expr(out, f, 0);
+            }
+            if let Some(span) = reports {
+                out.text(if args.is_empty() && filter.is_none() { "" } else { " " });
+                out.tok("for reports", *span);
             }
             out.tok(")", Span::new(e.span.end.saturating_sub(1), e.span.end));
         }

@@ -405,6 +405,8 @@ fn schema(guess: &Guess) -> InputSchema {
                 at_least: None,
                 label: None,
                 value_labels: Vec::new(),
+                refers_to: None,
+                within: None,
                 span: Span::default(),
             })
             .collect(),
@@ -412,6 +414,8 @@ fn schema(guess: &Guess) -> InputSchema {
         key: index(Role::Key),
         payee: index(Role::Payee),
         period: index(Role::Period),
+        start: None,
+        end: None,
         span: Span::default(),
     }
 }

@@ -27,7 +27,7 @@ fn item_span(item: &Item) -> Option<Span> {
         Item::Table(t) => Some(t.span),
         Item::Component(c) => Some(c.span),
         Item::Metric(m) => Some(m.span),
-        Item::Rounding(_) | Item::StatementLimit(_) | Item::Payee(_) | Item::Test(_) => None,
+        Item::Rounding(_) | Item::StatementLimit(_) | Item::Payee(_) | Item::Credit(_) | Item::Test(_) => None,
     }
 }
 

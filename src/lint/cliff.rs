@@ -293,7 +293,7 @@ mod tests {
             })
             .collect();
         let base = Expr { node: Node::Const(Value::Number(Decimal::ZERO)), ty: Ty::Money, span: Span::new(0, 0) };
-        TierTable { mode, base, brackets }
+        TierTable { mode, base, scale: None, brackets }
     }
 
     proptest! {

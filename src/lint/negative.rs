@@ -29,6 +29,11 @@ fn can_be_negative(plan: &Plan, c: &Component, e: &Expr) -> bool {
         Node::Const(_) | Node::PayeeId => false,
         // Only the statement's limits read it; they are never reported (see `check`).
         Node::StatementSoFar => false,
+        // Earlier statements' amounts can be negative (a clawback, a recovered draw).
+        Node::ComponentAmount(_) | Node::History { .. } | Node::ToDate { .. } => true,
+        Node::Employed | Node::Period | Node::Between(..) => false,
+        Node::Joined(..) => e.ty.is_numeric(),
+        Node::MonthsSince(_) | Node::DaysBetween(..) => true,
         // A ledger value of a numeric column can be negative (a refund, a correction).
         Node::Column(_) | Node::Lookup(_) | Node::PayeeAttr(_) => e.ty.is_numeric(),
         Node::Let(i) => c.lets.get(*i).is_some_and(|l| neg(&l.value)),

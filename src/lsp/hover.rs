@@ -5,7 +5,7 @@
 
 use super::symbols::{Symbols, Target};
 use crate::plan::{Plan, Ty};
-use crate::syntax::ast::{self, ColumnRole};
+use crate::syntax::ast;
 
 /// Markdown for the declaration `target` stands for.
 pub fn describe(symbols: &Symbols<'_>, plan: Option<&Plan>, currency: &str, target: Target) -> Option<String> {
@@ -30,11 +30,7 @@ pub fn describe(symbols: &Symbols<'_>, plan: Option<&Plan>, currency: &str, targ
             let roles: Vec<&str> = column
                 .roles
                 .iter()
-                .map(|r| match r.value {
-                    ColumnRole::Key => "key",
-                    ColumnRole::Payee => "payee",
-                    ColumnRole::Period => "period",
-                })
+                .map(|r| r.value.word())
                 .collect();
             let mut out =
                 format!("**column** `{}.{}`: {}", input.name.name, column.name.name, column_type(column, currency));

@@ -48,7 +48,7 @@ impl<'a> Symbols<'a> {
                 Item::Table(t) => symbols.tables.push(t),
                 Item::Component(c) => symbols.components.push(c),
                 Item::Metric(m) => symbols.metrics.push(m),
-                Item::Payee(_) | Item::Rounding(_) | Item::StatementLimit(_) | Item::Test(_) => {}
+                Item::Payee(_) | Item::Credit(_) | Item::Rounding(_) | Item::StatementLimit(_) | Item::Test(_) => {}
             }
         }
         for item in &policy.items {
@@ -115,6 +115,14 @@ impl<'a> Symbols<'a> {
                     let c = i.and_then(|i| Some((i, self.column(i, &column.name.name)?)));
                     self.add(column.name.span, c.map(|(i, c)| Target::Column(i, c)));
                 }
+            }
+            Item::Credit(decl) => {
+                let input = self.input(&decl.input.name);
+                self.add(decl.input.span, input.map(Target::Input));
+                let by = self.input(&decl.by.name);
+                self.add(decl.by.span, by.map(Target::Input));
+                let c = by.and_then(|i| Some((i, self.column(i, &decl.share.name)?)));
+                self.add(decl.share.span, c.map(|(i, c)| Target::Column(i, c)));
             }
             Item::Payee(decl) => {
                 let i = self.input(&decl.input.name);
@@ -195,6 +203,11 @@ impl<'a> Symbols<'a> {
                 self.add(column.span, c);
             }
             ExprKind::Unary { operand, .. } => self.expr(operand, scope),
+            ExprKind::Between { value, low, high } => {
+                self.expr(value, scope);
+                self.expr(low, scope);
+                self.expr(high, scope);
+            }
             ExprKind::Binary { lhs, rhs, .. } => {
                 self.expr(lhs, scope);
                 self.expr(rhs, scope);
@@ -215,7 +228,7 @@ impl<'a> Symbols<'a> {
                 self.expr(fallback, scope);
             }
             ExprKind::Tiers(tiers) => self.expr(&tiers.base, scope),
-            ExprKind::Call { function, args, filter } => {
+            ExprKind::Call { function, args, filter, .. } => {
                 let table = self.tables.iter().position(|t| t.name.name == function.name);
                 self.add(function.span, table.map(Target::Table));
                 let aggregate = AGGREGATES.contains(&function.name.as_str())
@@ -243,6 +256,9 @@ impl<'a> Symbols<'a> {
             ExprKind::Binary { lhs, rhs, .. } => self.first_input(lhs).or_else(|| self.first_input(rhs)),
             ExprKind::In { value, list } => {
                 self.first_input(value).or_else(|| list.iter().find_map(|x| self.first_input(x)))
+            }
+            ExprKind::Between { value, low, high } => {
+                self.first_input(value).or_else(|| self.first_input(low)).or_else(|| self.first_input(high))
             }
             ExprKind::If { condition, then, otherwise } => {
                 self.first_input(condition).or_else(|| self.first_input(then)).or_else(|| self.first_input(otherwise))

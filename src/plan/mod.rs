@@ -33,9 +33,84 @@ pub struct Plan {
     pub components: Vec<Component>,
     /// Figures shown in outputs and reports (sales, customers, ...); they pay nothing.
     pub metrics: Vec<Metric>,
+    /// `credit sales by credits.share`: a ledger whose rows are credited to several payees.
+    pub credit: Option<Credit>,
+}
+
+/// `credit sales by credits.share`: each row of `input` is credited to the payees of the
+/// rows of `by` that name it (through `by`'s reference column `reference`), each by the
+/// percent in `share`; a row no row of `by` names is its own payee's, whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credit {
+    pub input: usize,
+    pub by: usize,
+    pub reference: usize,
+    pub share: usize,
+}
+
+/// How far back a figure to date reaches: from the start of the statement's quarter or year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Quarter,
+    Year,
+}
+
+impl Window {
+    pub fn granularity(self) -> Granularity {
+        match self {
+            Window::Quarter => Granularity::Quarter,
+            Window::Year => Granularity::Year,
+        }
+    }
+
+    /// The function names, `quarter_to_date` and `earlier_this_quarter` for a quarter.
+    pub fn function(self, current: bool) -> &'static str {
+        match (self, current) {
+            (Window::Quarter, true) => "quarter_to_date",
+            (Window::Year, true) => "year_to_date",
+            (Window::Quarter, false) => "earlier_this_quarter",
+            (Window::Year, false) => "earlier_this_year",
+        }
+    }
+}
+
+/// What a figure to date adds up over earlier statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Earlier {
+    /// A component's rounded amounts.
+    Component(usize),
+    /// Statement totals.
+    Total,
 }
 
 impl Plan {
+    /// Whether a statement depends on earlier months (figures to date, balances): then a run
+    /// computes from the start of its first month's year, whatever range it prints.
+    pub fn reads_history(&self) -> bool {
+        let mut found = false;
+        for e in self.expressions() {
+            visit::visit(e, &mut |x| found |= matches!(x.node, Node::History { .. } | Node::ToDate { .. }));
+        }
+        found
+    }
+
+    /// Every expression of the components and metrics (not those inside aggregates).
+    pub fn expressions(&self) -> Vec<&Expr> {
+        let mut out: Vec<&Expr> = Vec::new();
+        for c in &self.components {
+            out.extend(c.lets.iter().map(|l| &l.value));
+            out.extend(c.gates.iter().chain(std::iter::once(&c.pay)).chain(c.cap.iter()).chain(c.floor.iter()));
+        }
+        out.extend(self.metrics.iter().map(|m| &m.value));
+        out
+    }
+
+    /// The roster column naming each payee's manager (`manager: roster`).
+    pub fn manager_column(&self) -> Option<usize> {
+        let PayeeSource::Roster { input, .. } = self.payee else { return None };
+        self.inputs.get(input)?.columns.iter().position(|c| c.refers_to == Some(input))
+    }
+
     pub fn roster(&self) -> Option<&InputSchema> {
         match self.payee {
             PayeeSource::Roster { input, .. } => self.inputs.get(input),
@@ -186,6 +261,10 @@ pub struct InputSchema {
     pub key: Option<usize>,
     pub payee: Option<usize>,
     pub period: Option<usize>,
+    /// `start hired: date`: the day a payee was hired (a roster column).
+    pub start: Option<usize>,
+    /// `end left: date`: the day a payee left (a roster column; empty while employed).
+    pub end: Option<usize>,
     /// `ignoring other columns`: a file's columns that are not declared are skipped, not
     /// refused.
     pub ignores_others: bool,
@@ -232,6 +311,11 @@ pub struct Column {
     /// The least value a numeric column may hold (`amount: money >= 0`); below it a row is
     /// rejected. Without it, negative amounts (refunds) are allowed.
     pub at_least: Option<Decimal>,
+    /// The input whose key this column holds (`sale: sales`).
+    pub refers_to: Option<usize>,
+    /// `within sale.amount`: (the reference column, the referenced input's column) that the
+    /// rows naming one row total at most.
+    pub within: Option<(usize, usize)>,
     pub span: Span,
 }
 
@@ -295,6 +379,8 @@ pub struct Aggregate {
     pub arg: Option<Expr>,
     pub filter: Option<Expr>,
     pub ty: Ty,
+    /// `for reports`: the sum over the payee's direct reports, not over the payee.
+    pub reports: bool,
     pub span: Span,
 }
 
@@ -358,7 +444,22 @@ impl Expr {
                 | (Node::Aggregate(a), Node::Aggregate(b))
                 | (Node::Lookup(a), Node::Lookup(b))
                 | (Node::PayeeAttr(a), Node::PayeeAttr(b)) => a == b,
-                (Node::PayeeId, Node::PayeeId) | (Node::StatementSoFar, Node::StatementSoFar) => true,
+                (Node::PayeeId, Node::PayeeId)
+                | (Node::StatementSoFar, Node::StatementSoFar)
+                | (Node::Period, Node::Period)
+                | (Node::Employed, Node::Employed) => true,
+                (Node::Joined(a, b), Node::Joined(c, d)) => a == c && b == d,
+                (Node::ComponentAmount(a), Node::ComponentAmount(b)) => a == b,
+                (Node::History { of: a, window: w, current: c }, Node::History { of: b, window: v, current: d }) => {
+                    a == b && w == v && c == d
+                }
+                (
+                    Node::ToDate { window: w, current: c, value: a },
+                    Node::ToDate { window: v, current: d, value: b },
+                ) => w == v && c == d && a.same(b),
+                (Node::MonthsSince(a), Node::MonthsSince(b)) => a.same(b),
+                (Node::DaysBetween(a1, b1), Node::DaysBetween(a2, b2)) => a1.same(a2) && b1.same(b2),
+                (Node::Between(a1, b1, c1), Node::Between(a2, b2, c2)) => a1.same(a2) && b1.same(b2) && c1.same(c2),
                 (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && a.same(b),
                 (Node::Abs(a), Node::Abs(b)) => a.same(b),
                 (Node::Round(a, r1), Node::Round(b, r2)) => r1 == r2 && a.same(b),
@@ -371,6 +472,11 @@ impl Expr {
                 (Node::Tiers(a), Node::Tiers(b)) => {
                     a.mode == b.mode
                         && a.base.same(&b.base)
+                        && match (&a.scale, &b.scale) {
+                            (Some(x), Some(y)) => x.same(y),
+                            (None, None) => true,
+                            _ => false,
+                        }
                         && a.brackets.len() == b.brackets.len()
                         && a.brackets.iter().zip(&b.brackets).all(|(x, y)| x.from == y.from && x.pays == y.pays)
                 }
@@ -395,6 +501,26 @@ pub enum Node {
     /// The sum of the statement's components before this one, as rounded (only in the
     /// statement limits' component).
     StatementSoFar,
+    /// A column of the row the row's reference column names (`sale.date` in a cancellation):
+    /// (reference column, column of the referenced input).
+    Joined(usize, usize),
+    /// The statement's period (the component's: a quarter for a quarterly component).
+    Period,
+    /// The share of the period the payee was employed (roster `start`/`end`), a percent.
+    Employed,
+    /// Whole months from a date's month to the statement's month (0 in the same month).
+    MonthsSince(Box<Expr>),
+    /// Days from the first date to the second (negative when the second is earlier).
+    DaysBetween(Box<Expr>, Box<Expr>),
+    /// `x in low to high`, both ends included.
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// This statement's rounded amount of an earlier component.
+    ComponentAmount(usize),
+    /// Rounded amounts of earlier statements (and, with `current`, this one) in the window.
+    History { of: Earlier, window: Window, current: bool },
+    /// An expression over aggregates, its aggregates taken over the window's months up to this
+    /// month (`current`) or up to the month before.
+    ToDate { window: Window, current: bool, value: Box<Expr> },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Vec<Expr>),
@@ -412,6 +538,8 @@ pub enum Node {
 pub struct TierTable {
     pub mode: TierMode,
     pub base: Expr,
+    /// `from 50% of target`: the bounds are shares of this figure.
+    pub scale: Option<Expr>,
     pub brackets: Vec<TierBracket>,
 }
 

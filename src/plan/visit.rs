@@ -15,13 +15,20 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | Node::Lookup(_)
         | Node::PayeeId
         | Node::PayeeAttr(_)
-        | Node::StatementSoFar => Vec::new(),
-        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) => vec![x],
-        Node::Binary(_, a, b) | Node::Default(a, b) => vec![a, b],
+        | Node::StatementSoFar
+        | Node::Joined(..)
+        | Node::Period
+        | Node::Employed
+        | Node::ComponentAmount(_)
+        | Node::History { .. } => Vec::new(),
+        Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) | Node::MonthsSince(x) => vec![x],
+        Node::ToDate { value, .. } => vec![value],
+        Node::Binary(_, a, b) | Node::Default(a, b) | Node::DaysBetween(a, b) => vec![a, b],
+        Node::Between(x, lo, hi) => vec![x, lo, hi],
         Node::In(x, list) => std::iter::once(&**x).chain(list).collect(),
         Node::If(c, t, o) => vec![c, t, o],
         Node::Min(xs) | Node::Max(xs) | Node::Table(_, xs) => xs.iter().collect(),
-        Node::Tiers(t) => vec![&t.base],
+        Node::Tiers(t) => std::iter::once(&t.base).chain(t.scale.iter()).collect(),
     }
 }
 
@@ -40,6 +47,16 @@ pub fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
     let node = match &e.node {
         Node::Unary(op, x) => Node::Unary(*op, one(x)),
         Node::Abs(x) => Node::Abs(one(x)),
+        Node::MonthsSince(x) => Node::MonthsSince(one(x)),
+        Node::ToDate { window, current, value } => Node::ToDate { window: *window, current: *current, value: one(value) },
+        Node::DaysBetween(a, b) => {
+            let a = one(a);
+            Node::DaysBetween(a, one(b))
+        }
+        Node::Between(x, lo, hi) => {
+            let (x, lo) = (one(x), one(lo));
+            Node::Between(x, lo, one(hi))
+        }
         Node::Round(x, r) => Node::Round(one(x), *r),
         Node::Binary(op, a, b) => {
             let a = one(a);
@@ -61,7 +78,9 @@ pub fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
         Node::Max(xs) => Node::Max(xs.iter().map(&mut *f).collect()),
         Node::Table(t, xs) => Node::Table(*t, xs.iter().map(&mut *f).collect()),
         Node::Tiers(t) => {
-            Node::Tiers(Box::new(TierTable { mode: t.mode, base: f(&t.base), brackets: t.brackets.clone() }))
+            let base = f(&t.base);
+            let scale = t.scale.as_ref().map(&mut *f);
+            Node::Tiers(Box::new(TierTable { mode: t.mode, base, scale, brackets: t.brackets.clone() }))
         }
         leaf => leaf.clone(),
     };

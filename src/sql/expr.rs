@@ -212,6 +212,23 @@ impl<'p> Compiler<'p> {
     pub fn expr(&mut self, e: &Expr, at: &At<'_>) -> Sql {
         let d = self.dialect;
         match &e.node {
+            Node::Joined(..)
+            | Node::Period
+            | Node::Employed
+            | Node::MonthsSince(_)
+            | Node::DaysBetween(..)
+            | Node::Between(..)
+            | Node::ComponentAmount(_)
+            | Node::History { .. }
+            | Node::ToDate { .. } => {
+                let construct = format!("`{}`", self.plan.source.text.get(e.span.start..e.span.end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "));
+                self.refuse(SqlKind::OverTime { construct }, e.span);
+                self.null(Self::ty_of(e.ty))
+            }
+            Node::Tiers(t) if t.scale.is_some() => {
+                self.refuse(SqlKind::OverTime { construct: "a tier bound relative to a figure".into() }, e.span);
+                self.null(Self::ty_of(e.ty))
+            }
             Node::Const(v) => self.constant(v, e.ty, e.span),
             // The sum of the statement's other (rounded) lines, at their largest scale.
             Node::StatementSoFar => {

@@ -42,6 +42,13 @@ pub fn compile(plan: &Plan, options: &Options) -> Result<String, Vec<Problem>> {
             c.refuse(SqlKind::PayeeNotText { ty: col.ty.name().to_string() }, col.span);
         }
     }
+    if let Some(credit) = plan.credit {
+        let span = plan.inputs.get(credit.by).map_or_else(Default::default, |s| s.span);
+        c.refuse(SqlKind::OverTime { construct: "a credit split".into() }, span);
+    }
+    for agg in plan.aggregates.iter().filter(|a| a.reports) {
+        c.refuse(SqlKind::OverTime { construct: "`for reports`".into() }, agg.span);
+    }
     let unrounded: Vec<expr::Sql> = plan.components.iter().map(|k| statements::unrounded(&mut c, k)).collect();
     let rounded: Vec<expr::Sql> = plan
         .components

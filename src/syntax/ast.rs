@@ -39,6 +39,7 @@ pub enum Item {
     StatementLimit(StatementLimit),
     Input(InputDecl),
     Payee(PayeeDecl),
+    Credit(CreditDecl),
     Table(TableDecl),
     Component(ComponentDecl),
     Metric(MetricDecl),
@@ -104,6 +105,8 @@ pub struct TestRows {
 pub struct Expect {
     pub payee: Spanned<String>,
     pub component: Ident,
+    /// `in 2027-05`: the figure of one month (or quarter) of the test's period.
+    pub period: Option<Spanned<String>>,
     pub figure: Spanned<Decimal>,
     pub tolerance: Option<Spanned<Decimal>>,
     pub span: Span,
@@ -130,6 +133,23 @@ pub enum ColumnRole {
     Key,
     Payee,
     Period,
+    /// The date a payee was hired (a roster column).
+    Start,
+    /// The date a payee left (a roster column).
+    End,
+}
+
+impl ColumnRole {
+    /// The word as written.
+    pub fn word(self) -> &'static str {
+        match self {
+            ColumnRole::Key => "key",
+            ColumnRole::Payee => "payee",
+            ColumnRole::Period => "period",
+            ColumnRole::Start => "start",
+            ColumnRole::End => "end",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +165,9 @@ pub struct ColumnDecl {
     pub value_labels: Vec<Option<Spanned<String>>>,
     /// `>= 0`: the least value a numeric column may hold.
     pub at_least: Option<Spanned<Decimal>>,
+    /// `within sale.amount`: the rows naming one row of another input total at most that
+    /// row's column.
+    pub within: Option<(Ident, Ident)>,
     pub span: Span,
 }
 
@@ -152,6 +175,15 @@ pub struct ColumnDecl {
 pub struct PayeeDecl {
     pub input: Ident,
     pub column: Ident,
+    pub span: Span,
+}
+
+/// `credit sales by credits.share`
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditDecl {
+    pub input: Ident,
+    pub by: Ident,
+    pub share: Ident,
     pub span: Span,
 }
 
@@ -183,6 +215,10 @@ pub enum Literal {
     Percent(Decimal),
     Text(String),
     Bool(bool),
+    /// `2027-03-01`
+    Date(chrono::NaiveDate),
+    /// `2027-07`, `2027-Q3`
+    Period(crate::period::Period),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +280,14 @@ pub enum ExprKind {
         function: Ident,
         args: Vec<Expr>,
         filter: Option<Box<Expr>>,
+        /// `for reports`: over the payee's direct reports instead of the payee.
+        reports: Option<Span>,
+    },
+    /// `value in low to high`, both ends included.
+    Between {
+        value: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
     },
     Default {
         value: Box<Expr>,
@@ -261,7 +305,12 @@ pub struct Tiers {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bracket {
+    /// The bound, or its share of `of` (`50% of target`: 0.5).
     pub from: Spanned<Decimal>,
+    /// The bound was written as a percent (`50%`).
+    pub percent: bool,
+    /// `of target`: the bound is `from` times this figure.
+    pub of: Option<Ident>,
     pub pays: BracketPay,
     pub span: Span,
 }

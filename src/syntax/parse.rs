@@ -81,7 +81,8 @@ fn pratt() -> PrattParser<Rule> {
             | Op::infix(Rule::le, Assoc::Left)
             | Op::infix(Rule::gt, Assoc::Left)
             | Op::infix(Rule::ge, Assoc::Left)
-            | Op::postfix(Rule::in_list))
+            | Op::postfix(Rule::in_list)
+            | Op::postfix(Rule::in_range))
         .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
         .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
         .op(Op::prefix(Rule::neg))
@@ -136,6 +137,12 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::per_kw
             | Rule::month_kw
             | Rule::as_kw
+            | Rule::credit_kw
+            | Rule::by_kw
+            | Rule::to_kw
+            | Rule::for_kw
+            | Rule::reports_kw
+            | Rule::of_kw
             | Rule::EOI
     )
 }
@@ -174,6 +181,11 @@ impl Builder<'_> {
                 let span = span_of(&pair);
                 let mut it = children(pair);
                 Item::Payee(PayeeDecl { input: ident(it.next()), column: ident(it.next()), span })
+            }
+            Rule::credit_decl => {
+                let span = span_of(&pair);
+                let mut it = children(pair);
+                Item::Credit(CreditDecl { input: ident(it.next()), by: ident(it.next()), share: ident(it.next()), span })
             }
             Rule::table_decl => Item::Table(self.table(pair)),
             Rule::component_decl => Item::Component(self.component(pair)),
@@ -241,12 +253,15 @@ impl Builder<'_> {
         let mut value_labels = Vec::new();
         let mut label = None;
         let mut at_least = None;
+        let mut within = None;
         for p in children(pair) {
             match p.as_rule() {
                 Rule::column_role => roles.push(Spanned {
                     value: match p.as_str() {
                         "key" => ColumnRole::Key,
                         "payee" => ColumnRole::Payee,
+                        "start" => ColumnRole::Start,
+                        "end" => ColumnRole::End,
                         _ => ColumnRole::Period,
                     },
                     span: span_of(&p),
@@ -266,13 +281,17 @@ impl Builder<'_> {
                     let at = span_of(&p);
                     at_least = Some(self.signed_number(children(p).next(), at));
                 }
+                Rule::within => {
+                    let mut it = children(p);
+                    within = Some((ident(it.next()), ident(it.next())));
+                }
                 _ => {}
             }
         }
         let mut idents = idents.into_iter();
         let name = ident_or_empty(idents.next(), span);
         let ty = ident_or_empty(idents.next(), span);
-        ColumnDecl { roles, name, label, ty, values, value_labels, at_least, span }
+        ColumnDecl { roles, name, label, ty, values, value_labels, at_least, within, span }
     }
 
     fn table(&mut self, pair: Pair<'_, Rule>) -> TableDecl {
@@ -393,9 +412,18 @@ impl Builder<'_> {
                         None => Spanned { value: String::new(), span: s },
                     };
                     let component = ident(it.next());
-                    let figure = self.signed_number(it.next(), s);
+                    let mut next = it.next();
+                    let period = match &next {
+                        Some(p) if p.as_rule() == Rule::period_value => {
+                            let v = Spanned { value: p.as_str().to_string(), span: span_of(p) };
+                            next = it.next();
+                            Some(v)
+                        }
+                        _ => None,
+                    };
+                    let figure = self.signed_number(next, s);
                     let tolerance = it.next().map(|t| self.number(Some(t)));
-                    body.push(TestItem::Expect(Expect { payee, component, figure, tolerance, span: s }));
+                    body.push(TestItem::Expect(Expect { payee, component, period, figure, tolerance, span: s }));
                 }
                 _ => {}
             }
@@ -466,9 +494,21 @@ impl Builder<'_> {
             .map_postfix(|lhs, op| {
                 let span = lhs.span.to(span_of(&op));
                 let mut b = Builder { problems: Vec::new(), source };
-                let list = children(op).map(|e| b.expr(e)).collect();
+                let kind = if op.as_rule() == Rule::in_range {
+                    let mut bounds = children(op).map(|bound| {
+                        let at = span_of(&bound);
+                        let e = b.expr_pairs(pratt, bound.into_inner());
+                        Expr { span: at, ..e }
+                    });
+                    let zero = || Expr { kind: ExprKind::Literal(Literal::Number(Decimal::ZERO)), span };
+                    let low = Box::new(bounds.next().unwrap_or_else(zero));
+                    let high = Box::new(bounds.next().unwrap_or_else(zero));
+                    ExprKind::Between { value: Box::new(lhs), low, high }
+                } else {
+                    ExprKind::In { value: Box::new(lhs), list: children(op).map(|e| b.expr(e)).collect() }
+                };
                 problems.borrow_mut().extend(b.problems);
-                Expr { kind: ExprKind::In { value: Box::new(lhs), list }, span }
+                Expr { kind, span }
             })
             .map_infix(|lhs, op, rhs| {
                 let span = lhs.span.to(rhs.span);
@@ -517,6 +557,20 @@ impl Builder<'_> {
             Rule::number | Rule::money | Rule::percent | Rule::string | Rule::boolean => {
                 ExprKind::Literal(self.literal(pair).value)
             }
+            Rule::date_lit => match chrono::NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d") {
+                Ok(d) => ExprKind::Literal(Literal::Date(d)),
+                Err(_) => {
+                    self.problems.push(Problem::new(SyntaxKind::BadDate { text: pair.as_str().to_string() }, [span]));
+                    ExprKind::Literal(Literal::Bool(false))
+                }
+            },
+            Rule::period_lit => match crate::period::Period::parse(pair.as_str()) {
+                Some(p) => ExprKind::Literal(Literal::Period(p)),
+                None => {
+                    self.problems.push(Problem::new(SyntaxKind::BadDate { text: pair.as_str().to_string() }, [span]));
+                    ExprKind::Literal(Literal::Bool(false))
+                }
+            },
             Rule::name => ExprKind::Name(ident(pair.into_inner().next())),
             Rule::field => {
                 let mut it = pair.into_inner();
@@ -533,14 +587,16 @@ impl Builder<'_> {
                 let mut function = None;
                 let mut args = Vec::new();
                 let mut filter = None;
+                let mut reports = None;
                 for p in children(pair) {
                     match p.as_rule() {
                         Rule::ident => function = Some(ident(Some(p))),
                         Rule::where_clause => filter = children(p).next().map(|e| Box::new(self.expr(e))),
+                        Rule::for_reports => reports = Some(span_of(&p)),
                         _ => args.push(self.expr(p)),
                     }
                 }
-                ExprKind::Call { function: ident_or_empty(function, span), args, filter }
+                ExprKind::Call { function: ident_or_empty(function, span), args, filter, reports }
             }
             Rule::tiers_expr => {
                 let mut mode = Spanned { value: TierMode::Flat, span };
@@ -570,7 +626,27 @@ impl Builder<'_> {
     fn bracket(&mut self, pair: Pair<'_, Rule>) -> Bracket {
         let span = span_of(&pair);
         let mut it = children(pair);
-        let from = self.signed_number(it.next(), span);
+        let (mut from, mut percent, mut of) = (Spanned { value: Decimal::ONE, span }, false, None);
+        if let Some(bound) = it.next() {
+            for p in children(bound) {
+                match p.as_rule() {
+                    Rule::percent => {
+                        let s = span_of(&p);
+                        from = Spanned { value: self.percent(p.as_str(), s), span: s };
+                        percent = true;
+                    }
+                    Rule::signed_number => from = self.signed_number(Some(p), span),
+                    _ => {
+                        // `from target` is 100% of it.
+                        if from.span == span {
+                            from = Spanned { value: Decimal::ONE, span: span_of(&p) };
+                            percent = true;
+                        }
+                        of = Some(ident(Some(p)));
+                    }
+                }
+            }
+        }
         let pays = match it.next() {
             Some(p) if p.as_rule() == Rule::rate_pay => {
                 let rate = children(p).next();
@@ -583,7 +659,7 @@ impl Builder<'_> {
             Some(p) => BracketPay::Fixed(self.signed_number(children(p).next(), span)),
             None => BracketPay::Fixed(Spanned { value: Decimal::ZERO, span }),
         };
-        Bracket { from, pays, span }
+        Bracket { from, percent, of, pays, span }
     }
 
     fn signed_number(&mut self, pair: Option<Pair<'_, Rule>>, fallback: Span) -> Spanned<Decimal> {
