@@ -202,7 +202,7 @@ pub enum CheckKind {
     /// Span: the rate.
     NegativeRate,
 
-    // E0160-E0179: issue 14.
+    // E0160-E0174: issue 14.
     /// Two names that differ but look alike (the same Unicode confusable skeleton), each as
     /// written. Spans: the second name's first use, the first name's first use.
     ConfusableNames { name: String, like: String },
@@ -219,7 +219,7 @@ pub enum CheckKind {
     /// Two allowed values of a column with the same display label. Spans: the second label,
     /// the first.
     ValueLabelTwice { label: String },
-    // E0170-E0179: plans over time and people (issue 10).
+    // E0165-E0174: plans over time and people (issue 10).
     /// `sale: sales` where `sales` has no key. Span: the type.
     ReferenceWithoutKey { column: String, input: String },
     /// `within sale.amount` where `sale` is not a reference column or `amount` not a number
@@ -651,46 +651,46 @@ impl Kind for CheckKind {
                 .label("first")
                 .help("reports show a value by its label; give each value its own"),
             ReferenceWithoutKey { column, input } => {
-                Described::new("E0170", format!("`{column}` names rows of `{input}`, which has no key column"))
+                Described::new("E0165", format!("`{column}` names rows of `{input}`, which has no key column"))
                     .label("a reference to an input without a key")
                     .help(format!("mark the column that identifies a row of `{input}` with `key`"))
             }
             WithinNotReference { column, via, of } => Described::new(
-                "E0171",
+                "E0166",
                 format!("`{column} ... within {via}.{of}`: `{via}` must be a column naming another input's rows, and `{of}` a number column of that input"),
             )
             .label("not a reference and a number column")
             .help("write e.g. `sale: sales` and `amount: money within sale.amount`"),
-            CreditProblem { detail } => Described::new("E0172", format!("this `credit` cannot be used: {detail}"))
+            CreditProblem { detail } => Described::new("E0167", format!("this `credit` cannot be used: {detail}"))
                 .label("the credit declaration")
                 .help("write `credit sales by credits.share`, where `credits` has `sale: sales`, a `payee` column and a percent `share`"),
-            NoManagerColumn => Described::new("E0173", "`for reports` needs a manager column in the roster")
+            NoManagerColumn => Described::new("E0168", "`for reports` needs a manager column in the roster")
                 .label("whose reports?")
                 .help("declare the roster's manager column with the roster's own type, e.g. `manager: roster`"),
             NotYetComputed { component, function } => Described::new(
-                "E0174",
+                "E0169",
                 format!("`{component}` is not yet computed here: a statement computes its components in the policy's order"),
             )
             .label("read before it is computed")
             .help(format!("read an earlier component, or earlier statements with `{function}({component})`")),
             HistoryArgument { function } => Described::new(
-                "E0175",
+                "E0170",
                 format!("`{function}` adds up a component, `total`, or figures of the ledgers (`sum(...)`)"),
             )
             .label("none of these")
             .help(format!("e.g. `{function}(advance)` or `{function}(sum(sales.amount))`")),
-            NoStartColumn { name } => Described::new("E0176", format!("`{name}` needs the day each payee was hired"))
+            NoStartColumn { name } => Described::new("E0171", format!("`{name}` needs the day each payee was hired"))
                 .label("no hire date known")
                 .help("mark the roster's hire-date column with `start` (`start hired: date`), and the leaving date with `end`"),
             NotADate { function, found } => {
-                Described::new("E0177", format!("`{function}` takes dates, and this is {found}"))
+                Described::new("E0172", format!("`{function}` takes dates, and this is {found}"))
                     .label("not a date")
                     .help("pass a date column (`sale.date`), a roster date (`payee.hired`) or a literal such as `2027-03-01`")
             }
-            RelativeBound { detail } => Described::new("E0178", format!("this tier bound cannot be read: {detail}"))
+            RelativeBound { detail } => Described::new("E0173", format!("this tier bound cannot be read: {detail}"))
                 .label("this bound")
                 .help("bounds of one table are numbers, or shares of one figure: `from 0`, `from 50% of target`, `from target`"),
-            OnlyInComponents { name } => Described::new("E0179", format!("`{name}` exists only in a component's statement"))
+            OnlyInComponents { name } => Described::new("E0174", format!("`{name}` exists only in a component's statement"))
                 .label("in a metric")
                 .help("metrics show figures of the ledgers; read statements' amounts in a component"),
             LetWithoutUnit { name, literal, currency } => Described::new(
@@ -1312,7 +1312,7 @@ there while the plan treats them apart.
 What to do: give each value its own label, or merge the values if they mean the same.",
     },
     Code {
-        id: "E0170",
+        id: "E0165",
         title: "a reference to an input without a key",
         explanation: "\
 A column whose type is another input's name (`sale: sales`) holds keys of that input's rows, and
@@ -1321,7 +1321,7 @@ every value is checked to name one. An input without a `key` column has no such 
 What to do: mark the column that identifies a row of the referenced input with `key`.",
     },
     Code {
-        id: "E0171",
+        id: "E0166",
         title: "`within` that names no reference",
         explanation: "\
 `amount: money within sale.amount` says that the rows naming one sale total at most that sale's
@@ -1331,7 +1331,7 @@ whose type names another input, and `amount` a number column of that input.
 What to do: correct the two names.",
     },
     Code {
-        id: "E0172",
+        id: "E0167",
         title: "a credit split that cannot be used",
         explanation: "\
 `credit sales by credits.share` splits each sale among the payees of the `credits` rows that
@@ -1341,7 +1341,7 @@ name it. It needs `sales` to have a key and a payee, `credits` to have a column 
 What to do: add what the message says is missing.",
     },
     Code {
-        id: "E0173",
+        id: "E0168",
         title: "`for reports` without a manager column",
         explanation: "\
 `sum(sales.amount for reports)` adds up the figure over the payee's direct reports: the
@@ -1351,7 +1351,7 @@ whose type is the roster itself (`manager: roster`).
 What to do: declare that column.",
     },
     Code {
-        id: "E0174",
+        id: "E0169",
         title: "a component read before it is computed",
         explanation: "\
 A statement computes its components in the order the policy declares them, so a component can
@@ -1362,7 +1362,7 @@ the same month would be circular.
 What to do: move the component, or read earlier months.",
     },
     Code {
-        id: "E0175",
+        id: "E0170",
         title: "a figure to date of something that has no history",
         explanation: "\
 `quarter_to_date`, `year_to_date`, `earlier_this_quarter` and `earlier_this_year` add up a
@@ -1372,7 +1372,7 @@ component's amounts, statement totals (`total`), or figures of the ledgers (`sum
 What to do: pass one of these.",
     },
     Code {
-        id: "E0176",
+        id: "E0171",
         title: "proration without hire dates",
         explanation: "\
 `employed` is the share of the statement's period the payee was employed: days from the later of
@@ -1382,7 +1382,7 @@ over the days of the period. It needs a roster column marked `start` (and option
 What to do: mark the roster's hire-date column `start hired: date`.",
     },
     Code {
-        id: "E0177",
+        id: "E0172",
         title: "a date function without dates",
         explanation: "\
 `days_between(a, b)` counts the days from date `a` to date `b`; `months_since(d)` the whole
@@ -1391,7 +1391,7 @@ months from `d`'s month to the statement's month. Both take dates.
 What to do: pass date columns or date literals (`2027-03-01`).",
     },
     Code {
-        id: "E0178",
+        id: "E0173",
         title: "a tier bound that cannot be read",
         explanation: "\
 The bounds of one tier table are numbers (`from 100_000`), percents on a percent base, or shares
@@ -1401,7 +1401,7 @@ One table cannot mix shares of two figures.
 What to do: use one figure, or compute the bounds in `let`s of their own table.",
     },
     Code {
-        id: "E0179",
+        id: "E0174",
         title: "a statement's figure in a metric",
         explanation: "\
 `subtotal`, component amounts and figures to date of statements exist only while a statement is

@@ -73,7 +73,7 @@ pub enum EvalKind {
         range: String,
         spans: Vec<String>,
     },
-    // E0330-E0339: rows that name other rows, and rosters over time (issue 10).
+    // E0321-E0339: rows that name other rows, and rosters over time (issue 10).
     /// A reference column naming no row of the input it refers to.
     UnknownReference { column: String, value: String, input: String, suggestion: String },
     /// The credit shares of one row do not total 100%. `total` as a percent.
@@ -164,31 +164,31 @@ impl Kind for EvalKind {
             )
             .help("every statement would be zero; check the range (a mistyped year?) and the files given with `--data`"),
             UnknownReference { column, value, input, suggestion } => {
-                Described::new("E0330", format!("`{column}` is `{value}`, which names no row of `{input}`"))
+                Described::new("E0321", format!("`{column}` is `{value}`, which names no row of `{input}`"))
                     .help(format!("{suggestion}; a row can only name a row that exists"))
             }
             SharesNotWhole { key, input, total } => Described::new(
-                "E0331",
+                "E0322",
                 format!("the credit shares of `{key}` in `{input}` total {total}, not 100%"),
             )
             .help("the shares of one row must add up to exactly 100%, so that the row is credited once, whole"),
             WithinExceeded { column, key, total, limit, of } => Described::new(
-                "E0332",
+                "E0323",
                 format!("the `{column}` of the rows naming `{key}` reach {total}, more than its `{of}` of {limit}"),
             )
             .help("more cannot be cancelled than was sold: check this row and the earlier ones naming the same row"),
             ManagerCycle { ids } => Described::new(
-                "E0333",
+                "E0324",
                 format!("managers form a circle: {}", ids.join(" -> ")),
             )
             .help("somebody in the circle must report to someone outside it, or to nobody (an empty manager)"),
             BeforeStart { payee, date, start } => Described::new(
-                "E0334",
+                "E0325",
                 format!("this row is dated {date}, before `{payee}` was hired on {start}"),
             )
             .help("correct the row's date or payee, or the hire date in the roster"),
             NoRowFor { input, column, payee, period } => Described::new(
-                "E0335",
+                "E0326",
                 format!("`{input}.{column}` has no row for payee `{payee}` and {period}"),
             )
             .help(format!("add the row to `{input}`: the plan needs it for this statement, and paying without it would guess")),
@@ -334,7 +334,7 @@ another input does not (no survey this quarter), the run goes on and warns (C010
 
 What to do: correct the range, or give the ledgers for it.",
     },    Code {
-        id: "E0330",
+        id: "E0321",
         title: "a row naming a row that does not exist",
         explanation: "\
 A column whose type is another input (`sale: sales`, `manager: roster`) names a row of that input
@@ -344,7 +344,7 @@ for an unknown sale, a manager who is not in the roster.
 What to do: correct the id, or add the missing row.",
     },
     Code {
-        id: "E0331",
+        id: "E0322",
         title: "credit shares that do not total 100%",
         explanation: "\
 With `credit sales by credits.share`, the credits rows of one sale split it among payees; their
@@ -353,7 +353,7 @@ shares must add up to exactly 100%, or part of the sale would be paid twice or n
 What to do: correct the shares of the sale named.",
     },
     Code {
-        id: "E0332",
+        id: "E0323",
         title: "more taken back than there was",
         explanation: "\
 `amount: money within sale.amount` says that the rows naming one row total at most that row's
@@ -362,7 +362,7 @@ amount: the cancellations of a sale cannot cancel more than was sold.
 What to do: correct the amounts, or the sale named.",
     },
     Code {
-        id: "E0333",
+        id: "E0324",
         title: "managers in a circle",
         explanation: "\
 The roster's manager column forms a circle (A reports to B, B to A): overrides on reports would
@@ -371,7 +371,7 @@ have no top.
 What to do: correct the manager of somebody in the circle.",
     },
     Code {
-        id: "E0334",
+        id: "E0325",
         title: "a row dated before its payee was hired",
         explanation: "\
 A dated row of a payee falls before the day the roster says they were hired (`start`). Either
@@ -380,7 +380,7 @@ the row or the hire date is wrong, and proration would pay for days not employed
 What to do: correct the row, or the hire date.",
     },
     Code {
-        id: "E0335",
+        id: "E0326",
         title: "a value the statement needs has no row",
         explanation: "\
 A component reads a value from an input with one row per payee and period (a quarterly target),

@@ -326,6 +326,10 @@ pub struct ObservedRow<'r> {
     pub values: &'r [Value],
     /// 1-based line of the row in its file.
     pub line: u64,
+    /// The payee's share of the row (1 unless a credit splits it); sums weigh it.
+    pub share: Decimal,
+    /// The row a reference column names (a cancellation's sale): that column and its values.
+    pub joined: Option<(usize, &'r [Value])>,
 }
 
 /// Sees every row a plan uses, after its payee and bucket are known. Lets a command tally
@@ -559,7 +563,7 @@ fn read_group<T: Tracer>(
                 }
             };
             if let Some(observe) = observer.as_deref_mut() {
-                for (payee, bucket) in used {
+                for (payee, bucket, share) in used {
                     observe(ObservedRow {
                         request: task.request,
                         input: task.input,
@@ -567,6 +571,8 @@ fn read_group<T: Tracer>(
                         bucket,
                         values,
                         line: row.line,
+                        share,
+                        joined: None,
                     });
                 }
             }
@@ -758,7 +764,7 @@ impl<'a> PlanFold<'a> {
         self.folded.counts.get_mut(input)
     }
 
-    fn roster_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
+    fn roster_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
         let schema = self.plan.inputs.get(input);
         let key = schema.and_then(|s| s.key).unwrap_or(0);
         for &c in &self.roster_text {
@@ -822,7 +828,7 @@ impl<'a> PlanFold<'a> {
     }
 
     /// A row of the crediting input: a payee's share of a credited row.
-    fn credit_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
+    fn credit_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
         let (Some(credit), Some(schema)) = (self.plan.credit, self.plan.inputs.get(input)) else { return Ok(Vec::new()) };
         let payee_col = schema.payee.unwrap_or(0);
         let payee = match values.get(payee_col) {
@@ -880,7 +886,7 @@ impl<'a> PlanFold<'a> {
     }
 
     /// A row naming a row of another ledger: kept until that ledger is read.
-    fn keep_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
+    fn keep_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
         let Some(schema) = self.plan.inputs.get(input) else { return Ok(Vec::new()) };
         for (c, column) in schema.columns.iter().enumerate() {
             let Some(target) = column.refers_to else { continue };
@@ -991,14 +997,23 @@ impl<'a> PlanFold<'a> {
                     }));
                 }
                 if let Some(observe) = observer.as_deref_mut() {
-                    observe(ObservedRow { request, input: row.input, payee, bucket, values: &row.values, line: row.line });
+                    observe(ObservedRow {
+                        request,
+                        input: row.input,
+                        payee,
+                        bucket,
+                        values: &row.values,
+                        line: row.line,
+                        share: *share,
+                        joined: Some((reference, &captured.values)),
+                    });
                 }
             }
         }
         Ok(())
     }
 
-    /// E0330 for a reference column's value.
+    /// E0321 for a reference column's value.
     fn unknown_reference(&self, input: usize, column: usize, value: &str) -> EvalKind {
         let schema = self.plan.inputs.get(input);
         let col = schema.and_then(|s| s.columns.get(column));
@@ -1020,7 +1035,7 @@ impl<'a> PlanFold<'a> {
         values: &[Value],
         row: &Row<'_>,
         tracer: &mut T,
-    ) -> Result<Vec<(Arc<str>, Period)>, Refusal> {
+    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
         let plan = self.plan;
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };
         let Some(Some(shape)) = self.shapes.get(input) else {
@@ -1175,7 +1190,7 @@ impl<'a> PlanFold<'a> {
                 rows.insert(key, LookupRow { values: values.to_vec(), line: row.line });
             }
         }
-        Ok(payees.into_iter().map(|(p, _)| (p, bucket)).collect())
+        Ok(payees.into_iter().map(|(p, share)| (p, bucket, share)).collect())
     }
 
     /// A dated row of a payee hired later than the row (roster `start`) is refused.

@@ -269,6 +269,7 @@ pub fn evaluate_component<T: Tracer>(
         payee,
         period,
         lets: Vec::with_capacity(component.lets.len()),
+        let_exprs: &component.lets,
         past,
         window: None,
     };
@@ -332,13 +333,19 @@ fn money<T: Tracer>(
         _ => {
             // A value read from a row that is not there: say which row is missing.
             let mut missing = None;
-            crate::plan::visit::visit(e, &mut |x| {
-                if let (None, crate::plan::Node::Lookup(i)) = (&missing, &x.node) {
-                    if env.lookup(*i) == Value::Missing {
+            let mut exprs = vec![e];
+            while let Some(x) = exprs.pop() {
+                crate::plan::visit::visit(x, &mut |y| match &y.node {
+                    crate::plan::Node::Lookup(i) if missing.is_none() && env.lookup(*i) == Value::Missing => {
                         missing = Some(*i);
                     }
-                }
-            });
+                    // A `let` with no value: look into what it was computed from.
+                    crate::plan::Node::Let(i) if env.let_value(*i).is_missing() => {
+                        exprs.extend(env.let_exprs.get(*i).map(|l| &l.value));
+                    }
+                    _ => {}
+                });
+            }
             if let Some(lookup) = missing.and_then(|i| plan.lookups.get(i)) {
                 let schema = plan.inputs.get(lookup.input);
                 let kind = EvalKind::NoRowFor {
@@ -362,6 +369,8 @@ struct StatementEnv<'a> {
     payee: &'a Payee,
     period: Period,
     lets: Vec<Val>,
+    /// The component's `let`s, to say where a missing value came from.
+    let_exprs: &'a [crate::plan::Let],
     past: Past<'a>,
     /// Aggregates over these months instead of the period's (`quarter_to_date(sum(...))`).
     window: Option<(Period, Period)>,
@@ -371,7 +380,7 @@ impl<'a> StatementEnv<'a> {
     /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
     fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
         let past = Past::none(Decimal::ZERO, period.last_month());
-        StatementEnv { plan, folded, payee, period, lets: Vec::new(), past, window: None }
+        StatementEnv { plan, folded, payee, period, lets: Vec::new(), let_exprs: &[], past, window: None }
     }
 
     /// The buckets of an input's granularity an aggregate reads.
@@ -523,6 +532,7 @@ impl Env for StatementEnv<'_> {
             payee: self.payee,
             period: self.period,
             lets: Vec::new(),
+            let_exprs: &[],
             past: self.past,
             window: Some(window_months),
         }))

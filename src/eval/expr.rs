@@ -55,7 +55,7 @@ impl Val {
         }
     }
 
-    fn is_missing(&self) -> bool {
+    pub fn is_missing(&self) -> bool {
         *self == Val::MISSING
     }
 }

@@ -183,9 +183,20 @@ pub fn explain(
     let request = FoldRequest { plan, files, needed: needed_for(plan, range), scale: None, max_errors: 1 };
     // Only this payee's rows of inputs that aggregates read are kept: one person's ledger.
     let mut kept: Vec<KeptRow> = Vec::new();
+    // With `for reports`, the reports' rows too (kept for every payee: who reports to whom is
+    // known once the roster is read, and explaining overrides is rarer than runs).
+    let reports = plan.aggregates.iter().any(|a| a.reports);
     let mut keep = |row: ObservedRow<'_>| {
-        if &**row.payee == payee && plan.aggregates.iter().any(|a| a.input == row.input) {
-            kept.push(KeptRow { input: row.input, bucket: row.bucket, values: row.values.to_vec(), line: row.line });
+        if (reports || &**row.payee == payee) && plan.aggregates.iter().any(|a| a.input == row.input) {
+            kept.push(KeptRow {
+                input: row.input,
+                bucket: row.bucket,
+                payee: row.payee.clone(),
+                values: row.values.to_vec(),
+                line: row.line,
+                share: row.share,
+                joined: row.joined.map(|(c, v)| (c, v.to_vec())),
+            });
         }
     };
     let outcome = fold_shared(std::slice::from_ref(&request), Some(&mut keep), &mut NoTrace)?;
@@ -198,7 +209,8 @@ pub fn explain(
         .find(|p| &*p.id == payee)
         .cloned()
         .unwrap_or(Payee { id: payee.into(), attrs: Vec::new() });
-    attach_rows(plan, files, &payee, &kept, &mut explanation.components, row_limit)?;
+    let reports = folded.reports.get(&payee.id).cloned().unwrap_or_default();
+    attach_rows(plan, files, &payee, &reports, &kept, &mut explanation.components, row_limit)?;
     Ok(explanation)
 }
 
@@ -206,8 +218,12 @@ pub fn explain(
 struct KeptRow {
     input: usize,
     bucket: Period,
+    payee: std::sync::Arc<str>,
     values: Vec<Value>,
     line: u64,
+    share: Decimal,
+    /// The row a reference column names, for `sale.date` in a filter.
+    joined: Option<(usize, Vec<Value>)>,
 }
 
 /// Explains a statement from ledgers already read, without listing ledger rows.
@@ -483,6 +499,7 @@ fn attach_rows(
     plan: &Plan,
     files: &[InputFile],
     payee: &Payee,
+    reports: &[std::sync::Arc<str>],
     kept: &[KeptRow],
     components: &mut [ComponentExplanation],
     row_limit: Option<usize>,
@@ -499,9 +516,14 @@ fn attach_rows(
         }
     }
     for row in kept {
-        let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id, joined: None };
+        let joined = row.joined.as_ref().map(|(c, v)| (*c, v.as_slice()));
+        let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id, joined };
         for ((agg_index, period), list) in wanted.iter_mut() {
             let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == row.input) else { continue };
+            let whose = if agg.reports { reports.contains(&row.payee) } else { row.payee == payee.id };
+            if !whose {
+                continue;
+            }
             if !period.contains(row.bucket) {
                 continue;
             }
@@ -516,10 +538,14 @@ fn attach_rows(
             if !passes {
                 continue;
             }
-            let value = match &agg.arg {
+            let mut value = match &agg.arg {
                 Some(arg) => eval(plan, arg, &env).map_err(failed)?,
                 None => Value::Number(Decimal::ONE),
             };
+            // A split row adds the payee's share of it.
+            if let (Value::Number(n), true) = (&value, row.share != Decimal::ONE && agg.func == crate::plan::AggFunc::Sum) {
+                value = Value::Number(n.checked_mul(row.share).unwrap_or(*n));
+            }
             list.count += 1;
             if row_limit.is_none_or(|limit| list.rows.len() < limit) {
                 let key =

@@ -88,9 +88,20 @@ fn test(decl: &TestDecl, plan: &Plan, problems: &mut Vec<Problem>) -> Option<Tes
                         problems.push(Problem::new(TestKind::NegativeTolerance, [t.span]));
                     }
                 }
+                let period = match &e.period {
+                    Some(p) => match Period::parse(&p.value) {
+                        Some(period) => Some(period),
+                        None => {
+                            problems.push(Problem::new(TestKind::NotAPeriod { text: p.value.clone() }, [p.span]));
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
                 expects.push(Expectation {
                     payee: e.payee.value.clone(),
                     figure,
+                    period,
                     expected: e.figure.value,
                     tolerance: e.tolerance.map(|t| t.value),
                     span: e.span,

@@ -46,6 +46,8 @@ pub enum Subject {
 pub struct Expectation {
     pub payee: String,
     pub figure: Subject,
+    /// `in 2027-05`: only the statements of this period (a month or a quarter of the test's).
+    pub period: Option<Period>,
     pub expected: Decimal,
     /// Exact comparison unless the test declares a tolerance.
     pub tolerance: Option<Decimal>,

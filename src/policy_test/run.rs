@@ -58,6 +58,7 @@ fn run_one(suite: &Suite, test: &TestCase, coverage: Option<&Coverage>) -> TestR
                 .statements
                 .iter()
                 .filter(|s| &*s.payee == e.payee.as_str())
+                .filter(|s| e.period.is_none_or(|p| p.contains(s.period)))
                 .map(|s| match e.figure {
                     Subject::Component(c) => s.amounts.get(c).copied().unwrap_or_default(),
                     Subject::Total => s.total,

@@ -223,9 +223,10 @@ fn a_lookup_with_no_row_needs_a_default_outside_a_gate() {
     seed()
         .policy(text.replace(gated, "pay surveys.satisfaction * 2% * sum(sales.amount)\n"))
         .args(args)
-        .status(1)
-        .code("E0302")
+        .status(2)
+        .code("E0326")
         .stderr_contains("陈静")
+        .stderr_contains("`surveys.satisfaction` has no row")
         .run();
     seed()
         .policy(text.replace(gated, "pay (surveys.satisfaction default 0%) * 2% * sum(sales.amount)\n"))

@@ -30,6 +30,7 @@ fn check_takes_folders() {
     assert_eq!(
         ok,
         [
+            "policies/telecom-2027.policy",
             "policies/telecom-account-manager.policy",
             "policies/telecom-by-business.policy",
             "policies/telecom-marginal.policy"

@@ -31,6 +31,7 @@ mod lsp;
 mod message_formats;
 mod output_safety;
 mod pipes;
+mod plans_over_time;
 mod policy_tests;
 mod policy_text;
 mod project;

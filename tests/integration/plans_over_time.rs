@@ -1,0 +1,237 @@
+//! The 2027 reference plan (`policies/telecom-2027.policy`, issue 10): figures worked by hand
+//! on `examples/telecom-2027/` (the arithmetic is in each comment; `tests/tools/ref2027/WORKED.md`
+//! has the rows behind them), the same statements whatever month a range starts in, every
+//! statement of generated years checked against a second implementation written from the
+//! issue's text alone (`tests/tools/ref2027/reference.py`, exact fractions), and the data errors
+//! the plan names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{assert_code, run, run_ok};
+
+const POLICY: &str = "policies/telecom-2027.policy";
+const COMPONENTS: [&str; 8] = ["advance", "clawback", "true_up", "override", "spiff", "draw", "annual_cap", "total"];
+
+fn data_args(dir: &str) -> Vec<String> {
+    ["roster", "sales", "credits", "targets", "cancellations"]
+        .iter()
+        .flat_map(|n| ["--data".to_string(), format!("{n}={dir}/{n}.csv")])
+        .collect()
+}
+
+/// (payee, month) -> component -> amount, from `run --format csv`.
+type Statements = BTreeMap<(String, String), BTreeMap<String, String>>;
+
+fn parse_csv(text: &str, month_column: &str) -> Statements {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let mut out = Statements::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let figures = COMPONENTS.iter().map(|c| (c.to_string(), fields[at(c)].to_string())).collect();
+        out.insert((fields[at("payee")].to_string(), fields[at(month_column)].to_string()), figures);
+    }
+    out
+}
+
+fn run_plan(dir: &str, from: &str, to: &str) -> Statements {
+    let mut args: Vec<String> = vec!["run".into(), POLICY.into()];
+    args.extend(data_args(dir));
+    args.extend(["--from", from, "--to", to, "--format", "csv"].map(String::from));
+    parse_csv(&run_ok(&args), "period")
+}
+
+fn example() -> Statements {
+    run_plan("examples/telecom-2027", "2027-01", "2027-12")
+}
+
+#[track_caller]
+fn expect(s: &Statements, payee: &str, month: &str, component: &str, figure: &str) {
+    let got = s.get(&(payee.to_string(), month.to_string())).unwrap_or_else(|| panic!("no {payee} {month}"));
+    assert_eq!(got[component], figure, "{payee} {month} {component}");
+}
+
+#[test]
+fn a_split_sale_counts_for_each_payee_by_share() {
+    let s = example();
+    // S000043, 48,000.00 on 2027-02-10, credited E12 60% and E01 40%.
+    // E12: 48,000.00 x 60% = 28,800.00; advance 4% = 1,152.00.
+    expect(&s, "E12", "2027-02", "advance", "1152.00");
+    expect(&s, "E12", "2027-02", "total", "1152.00");
+    // E01: 48,000.00 x 40% = 19,200.00; advance 4% = 768.00.
+    expect(&s, "E01", "2027-02", "advance", "768.00");
+    // The split counts toward E12's Q1 target (40,000.00): N = 28,800.00;
+    // earned = 2% x 20,000.00 + 4% x 8,800.00 = 400.00 + 352.00 = 752.00; true_up = 752.00 - 1,152.00.
+    expect(&s, "E12", "2027-03", "true_up", "-400.00");
+    // E01 Q1: T = 19,200.27, N = 19,200.00; 2% x 9,600.135 + 4% x 9,599.865 = 575.9973 -> 576.00;
+    // true_up = 576.00 - 768.00.
+    expect(&s, "E01", "2027-03", "true_up", "-192.00");
+}
+
+#[test]
+fn a_cancellation_at_90_days_is_clawed_back_and_at_91_is_not() {
+    let s = example();
+    // X0018 (2027-08-01) cancels 5,000.00 of S000118 (2027-05-03): 28 + 30 + 31 + 1 = 90 days, counts.
+    // X0019 (2027-08-03) cancels all 12,500.00 of S000120 (2027-05-04): 27 + 30 + 31 + 3 = 91 days, does not.
+    // clawback = -4% x 5,000.00.
+    expect(&s, "E12", "2027-08", "clawback", "-200.00");
+    expect(&s, "E12", "2027-08", "total", "-200.00");
+    // At the statement's own rate: May paid 4% of 32,500.00 = 1,300.00 on the two sales.
+    expect(&s, "E12", "2027-05", "advance", "1300.00");
+}
+
+#[test]
+fn a_mid_month_hire_has_a_prorated_target_and_draw() {
+    let s = example();
+    // E11 hired 2027-04-16. April: advance 4% x 25,000.00 = 1,000.00; f = 15/30,
+    // D = 6,000.00 x 15/30 = 3,000.00; draw = 3,000.00 - 1,000.00 = 2,000.00.
+    expect(&s, "E11", "2027-04", "advance", "1000.00");
+    expect(&s, "E11", "2027-04", "draw", "2000.00");
+    expect(&s, "E11", "2027-04", "total", "3000.00");
+    // May: advance 4% x 106,050.96 = 4,242.0384 -> 4,242.04; draw = 6,000.00 - 4,242.04 = 1,757.96.
+    expect(&s, "E11", "2027-05", "draw", "1757.96");
+    // June: Q2 target 241,335.47 x 76/91 days; N = 160,890.02 is between T/2 and T:
+    // earned = 4% x N - 1% x T = 6,435.6008 - 2,015.54898... = 4,420.05182... -> 4,420.05;
+    // true_up = 4,420.05 - (1,000.00 + 4,242.04 + 1,193.56) = -2,015.55;
+    // draw = 6,000.00 - (1,193.56 - 2,015.55) = 6,821.99.
+    expect(&s, "E11", "2027-06", "true_up", "-2015.55");
+    expect(&s, "E11", "2027-06", "draw", "6821.99");
+    expect(&s, "E11", "2027-06", "total", "6000.00");
+    // July, no longer a draw month: the 1,550.43 earned goes to the balance (10,579.95).
+    expect(&s, "E11", "2027-07", "draw", "-1550.43");
+    expect(&s, "E11", "2027-07", "total", "0.00");
+}
+
+#[test]
+fn a_manager_earns_an_override_on_direct_reports() {
+    let s = example();
+    // E02 and E03 report to E01. October: E02 2,083.12; E03 30% of 10,386.66 = 3,115.998.
+    // 1% x 5,199.118 = 51.99118 -> 51.99.
+    expect(&s, "E01", "2027-10", "override", "51.99");
+    expect(&s, "E01", "2027-10", "total", "51.99");
+}
+
+#[test]
+fn the_annual_cap_holds_the_year_to_400_000() {
+    let s = example();
+    // E12 paid 10,052.00 by September. October: advance 4% x 10,000,000.00 = 400,000.00;
+    // U = 410,052.00, capped 400,000.00: the month adds 389,948.00, annual_cap = -10,052.00.
+    expect(&s, "E12", "2027-10", "annual_cap", "-10052.00");
+    expect(&s, "E12", "2027-10", "total", "389948.00");
+    // December: Q4 true_up = 2% x 25,000 + 4% x 25,000 + 8% x 9,950,000 - 400,000 = 397,500.00,
+    // all of it taken back by the cap.
+    expect(&s, "E12", "2027-12", "true_up", "397500.00");
+    expect(&s, "E12", "2027-12", "annual_cap", "-397500.00");
+    expect(&s, "E12", "2027-12", "total", "0.00");
+    let year: f64 = (1..=12).map(|m| s[&("E12".to_string(), format!("2027-{m:02}"))]["total"].parse::<f64>().unwrap()).sum();
+    assert!((year - 400_000.0).abs() < 0.001, "E12's year adds up to the cap: {year}");
+}
+
+#[test]
+fn the_july_change_pays_8_percent_above_target() {
+    let s = example();
+    // Q3: N = 150,000.00 - 5,000.00 = 145,000.00, T = 60,000.00:
+    // 2% x 30,000 + 4% x 30,000 + 8% x 85,000 = 8,600.00; less 6,000.00 advance and -200.00 clawback.
+    // (At Q1's 6% it would be 1,100.00.)
+    expect(&s, "E12", "2027-09", "true_up", "2800.00");
+}
+
+#[test]
+fn a_range_starting_in_april_gives_the_same_statements() {
+    let year = example();
+    let q2 = run_plan("examples/telecom-2027", "2027-04", "2027-06");
+    assert_eq!(q2.len(), 12 * 3, "every roster id, three months");
+    for (key, figures) in &q2 {
+        assert_eq!(Some(figures), year.get(key), "{key:?}");
+    }
+}
+
+fn python() -> String {
+    std::env::var("COMMISSION_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string())
+}
+
+fn reference(dir: &Path, from: &str) -> Statements {
+    let out = std::process::Command::new(python())
+        .arg("tests/tools/ref2027/reference.py")
+        .args(["roster", "sales", "credits", "targets", "cancellations"].iter().flat_map(|n| {
+            [format!("--{n}"), dir.join(format!("{n}.csv")).display().to_string()]
+        }))
+        .args(["--from", from, "--to", "2027-12"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs (tests/run.sh provides it)");
+    assert!(out.status.success(), "reference.py: {}", String::from_utf8_lossy(&out.stderr));
+    parse_csv(&String::from_utf8_lossy(&out.stdout), "month")
+}
+
+#[test]
+fn an_independent_implementation_agrees_on_generated_years() {
+    for seed in ["1", "2", "3"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(python())
+            .args(["tests/tools/ref2027/generate.py", "--seed", seed, "--out"])
+            .arg(dir.path())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "generate.py: {}", String::from_utf8_lossy(&out.stderr));
+        for from in ["2027-01", "2027-05"] {
+            let theirs = reference(dir.path(), from);
+            let ours = run_plan(&dir.path().display().to_string(), from, "2027-12");
+            assert!(theirs.len() >= 25 * 8, "seed {seed}: {} statements", theirs.len());
+            assert_eq!(ours.len(), theirs.len(), "seed {seed} from {from}");
+            for (key, figures) in &theirs {
+                assert_eq!(ours.get(key), Some(figures), "seed {seed} from {from}: {key:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_reference_implementation_passes_its_own_hand_worked_tests() {
+    let out = std::process::Command::new(python())
+        .args(["-m", "unittest", "tests/tools/ref2027/test_reference.py"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The example with one file changed by `edit`, run; the run must fail with `code`.
+#[track_caller]
+fn refused(file: &str, edit: impl Fn(&str) -> String, code: &str, shown: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    for n in ["roster", "sales", "credits", "targets", "cancellations"] {
+        let text = std::fs::read_to_string(format!("examples/telecom-2027/{n}.csv")).unwrap();
+        let text = if n == file { edit(&text) } else { text };
+        std::fs::write(dir.path().join(format!("{n}.csv")), text).unwrap();
+    }
+    let mut args: Vec<String> = vec!["run".into(), POLICY.into()];
+    args.extend(data_args(&dir.path().display().to_string()));
+    let out = dir.path().join("out.csv");
+    args.extend(["-o".into(), out.display().to_string()]);
+    let ran = run(&args);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert_code(&ran, code);
+    assert!(ran.stderr.contains(shown), "expected {shown:?} in:\n{}", ran.stderr);
+    assert!(!out.exists(), "no output file on an error");
+}
+
+#[test]
+fn data_errors_name_the_row() {
+    // Shares of S000043 total 60% + 30% = 90%.
+    refused("credits", |t| t.replace("S000043,E01,40%", "S000043,E01,30%"), "E0322", "S000043");
+    // A cancellation of a sale that does not exist.
+    refused("cancellations", |t| t.replace(",S000118,", ",S999999,"), "E0321", "S999999");
+    // Cancelling more than was sold: X0018 takes 5,000.00 of S000118's 20,000.00; make it 20,000.01.
+    refused("cancellations", |t| t.replace("S000118,5000.00", "S000118,20000.01"), "E0323", "S000118");
+    // A manager who is not in the roster, and two managers naming each other.
+    refused("roster", |t| t.replacen(",E01,", ",E99,", 1), "E0321", "E99");
+    refused("roster", |t| t.replacen("E01,陈静,account_manager,north,,", "E01,陈静,account_manager,north,E02,", 1), "E0324", "E01");
+    // A sale dated before its employee was hired: E11 was hired 2027-04-16.
+    refused("roster", |t| t.replace("2027-04-16", "2027-04-21"), "E0325", "2027-04-20");
+    // A missing target.
+    refused("targets", |t| t.lines().filter(|l| !l.starts_with("E05,2027-Q3")).map(|l| format!("{l}\n")).collect(), "E0326", "E05");
+}
