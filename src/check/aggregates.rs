@@ -16,6 +16,7 @@ use crate::suggest;
 use crate::syntax::ast::{self, ExprKind};
 
 impl Checker {
+    #[allow(clippy::too_many_arguments)]
     pub fn aggregate(
         &mut self,
         func: AggFunc,

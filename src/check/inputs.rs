@@ -52,7 +52,7 @@ impl Checker {
         }
         // A column whose type names an input holds that input's keys (resolved once every
         // input is declared).
-        let reference = self.input_names.iter().any(|n| *n == col.ty.name);
+        let reference = self.input_names.contains(&col.ty.name);
         let found = ColumnType::ALL.iter().find(|(n, _)| *n == col.ty.name).map(|(_, t)| *t);
         let Some(ty) = found.or(reference.then_some(ColumnType::Text)) else {
             self.broken_columns.push((self.inputs.len(), col.name.name.clone()));
@@ -110,7 +110,10 @@ impl Checker {
                 let Some(c) = self.inputs.get(input).and_then(|s| s.column_index(&col.name.name)) else { continue };
                 if let Some(target) = target {
                     if self.inputs.get(target).is_some_and(|t| t.key.is_none()) {
-                        let kind = CheckKind::ReferenceWithoutKey { column: col.name.name.clone(), input: col.ty.name.clone() };
+                        let kind = CheckKind::ReferenceWithoutKey {
+                            column: col.name.name.clone(),
+                            input: col.ty.name.clone(),
+                        };
                         self.error(Problem::new(kind, [col.ty.span]));
                     }
                     if let Some(column) = self.inputs.get_mut(input).and_then(|s| s.columns.get_mut(c)) {
@@ -151,7 +154,9 @@ impl Checker {
         let decls: Vec<&ast::CreditDecl> =
             policy.items.iter().filter_map(|i| if let Item::Credit(c) = i { Some(c) } else { None }).collect();
         for extra in decls.iter().skip(1) {
-            let kind = CheckKind::CreditProblem { detail: "a policy credits one ledger: this is a second `credit` line".into() };
+            let kind = CheckKind::CreditProblem {
+                detail: "a policy credits one ledger: this is a second `credit` line".into(),
+            };
             self.error(Problem::new(kind, [extra.span]));
         }
         let Some(decl) = decls.first() else { return };
@@ -162,7 +167,10 @@ impl Checker {
             let unknown = if input.is_none() { &decl.input } else { &decl.by };
             let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();
             let suggestion = suggest::help(&unknown.name, "input", names.iter().copied());
-            self.error(Problem::new(CheckKind::UnknownInput { input: unknown.name.clone(), suggestion }, [unknown.span]));
+            self.error(Problem::new(
+                CheckKind::UnknownInput { input: unknown.name.clone(), suggestion },
+                [unknown.span],
+            ));
             return;
         };
         let (Some(credited), Some(crediting)) = (self.inputs.get(input), self.inputs.get(by)) else { return };

@@ -24,8 +24,11 @@ impl Checker {
         let header = &policy.header;
         self.header(header);
         let rounding = self.policy_rounding(policy);
-        self.input_names =
-            policy.items.iter().filter_map(|i| if let Item::Input(d) = i { Some(d.name.name.clone()) } else { None }).collect();
+        self.input_names = policy
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Input(d) = i { Some(d.name.name.clone()) } else { None })
+            .collect();
         for item in &policy.items {
             if let Item::Input(input) = item {
                 self.input(input);

@@ -75,17 +75,42 @@ pub enum EvalKind {
     },
     // E0321-E0339: rows that name other rows, and rosters over time (issue 10).
     /// A reference column naming no row of the input it refers to.
-    UnknownReference { column: String, value: String, input: String, suggestion: String },
+    UnknownReference {
+        column: String,
+        value: String,
+        input: String,
+        suggestion: String,
+    },
     /// The credit shares of one row do not total 100%. `total` as a percent.
-    SharesNotWhole { key: String, input: String, total: String },
+    SharesNotWhole {
+        key: String,
+        input: String,
+        total: String,
+    },
     /// The rows naming one row total more than its column allows (`within`).
-    WithinExceeded { column: String, key: String, total: String, limit: String, of: String },
+    /// `reached`: the total and the limit in words.
+    WithinExceeded {
+        column: String,
+        key: String,
+        reached: String,
+    },
     /// Managers that name each other round a circle: `ids` in order.
-    ManagerCycle { ids: Vec<String> },
+    ManagerCycle {
+        ids: Vec<String>,
+    },
     /// A row dated before its payee was hired.
-    BeforeStart { payee: String, date: String, start: String },
+    BeforeStart {
+        payee: String,
+        date: String,
+        start: String,
+    },
     /// A value the statement needs has no row (`targets.target` for a payee and quarter).
-    NoRowFor { input: String, column: String, payee: String, period: String },
+    NoRowFor {
+        input: String,
+        column: String,
+        payee: String,
+        period: String,
+    },
 }
 
 impl Kind for EvalKind {
@@ -172,9 +197,9 @@ impl Kind for EvalKind {
                 format!("the credit shares of `{key}` in `{input}` total {total}, not 100%"),
             )
             .help("the shares of one row must add up to exactly 100%, so that the row is credited once, whole"),
-            WithinExceeded { column, key, total, limit, of } => Described::new(
+            WithinExceeded { column, key, reached } => Described::new(
                 "E0323",
-                format!("the `{column}` of the rows naming `{key}` reach {total}, more than its `{of}` of {limit}"),
+                format!("the `{column}` of the rows naming `{key}` reach {reached}"),
             )
             .help("more cannot be cancelled than was sold: check this row and the earlier ones naming the same row"),
             ManagerCycle { ids } => Described::new(
@@ -333,7 +358,8 @@ alone in the range does not make a run. When the summed inputs reach into the ra
 another input does not (no survey this quarter), the run goes on and warns (C0102).
 
 What to do: correct the range, or give the ledgers for it.",
-    },    Code {
+    },
+    Code {
         id: "E0321",
         title: "a row naming a row that does not exist",
         explanation: "\

@@ -114,7 +114,9 @@ pub fn words(plan: &Plan, e: &Expr, component: Option<&Component>, lang: Lang) -
 fn history_words(lang: Lang, what: &str, window: crate::plan::Window, current: bool) -> String {
     let quarter = matches!(window, crate::plan::Window::Quarter);
     match (lang, current) {
-        (Lang::En, true) => format!("{what} from the start of the {} to this month", if quarter { "quarter" } else { "year" }),
+        (Lang::En, true) => {
+            format!("{what} from the start of the {} to this month", if quarter { "quarter" } else { "year" })
+        }
         (Lang::En, false) => format!("{what} in the {}'s earlier months", if quarter { "quarter" } else { "year" }),
         (Lang::Zh, true) => format!("本{}初至本月的 {what} 合计", if quarter { "季" } else { "年" }),
         (Lang::Zh, false) => format!("本{}此前各月的 {what} 合计", if quarter { "季" } else { "年" }),
@@ -153,7 +155,8 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
                     AggFunc::Max => format!("中 {arg} 的最大值"),
                 };
                 let filter = filter.map(|f| format!("（仅计 {f} 的记录）")).unwrap_or_default();
-                return format!("该人员本期 `{input}` 记录{what}{filter}");
+                let whose = if agg.reports { "该人员直接下属" } else { "该人员" };
+                return format!("{whose}本期 `{input}` 记录{what}{filter}");
             }
             let what = match agg.func {
                 AggFunc::Sum => format!("the total of {arg}"),
@@ -164,7 +167,8 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
                 AggFunc::Max => format!("the largest {arg}"),
             };
             let filter = filter.map(|f| format!(" where {f}")).unwrap_or_default();
-            format!("{what} of the payee's `{input}` rows in the period{filter}")
+            let whose = if agg.reports { "the payee's direct reports'" } else { "the payee's" };
+            format!("{what} of {whose} `{input}` rows in the period{filter}")
         }
         Node::Lookup(i) => {
             let Some(l) = plan.lookups.get(*i) else { return String::new() };
@@ -602,6 +606,16 @@ fn for_each_tiers<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a TierTable)) {
 }
 
 fn tier_blocks(tb: &TierTable, rounding: Rounding, lang: Lang, b: &mut Vec<Block>) {
+    // Bounds that are shares of a figure (`from 50% of target`) read as such; their examples
+    // depend on the figure, so none are worked.
+    let scaled = tb.scale.is_some();
+    let money = |d: Decimal| {
+        if scaled {
+            format!("{} {}", pct(lang, d), t(lang, "of the figure", "该数额"))
+        } else {
+            money(d)
+        }
+    };
     let rows = tb
         .brackets
         .iter()
@@ -628,6 +642,9 @@ fn tier_blocks(tb: &TierTable, rounding: Rounding, lang: Lang, b: &mut Vec<Block
         (TierMode::Marginal, Lang::En) => "These brackets are **marginal** (超额累进): the amount is cut at the bracket bounds and each slice is paid at its own bracket's rate. A bracket includes its lower bound.".into(),
         (TierMode::Marginal, Lang::Zh) => "以上档位为**超额累进**：金额按档位界限切分，每一段按所在档的费率计算。每档包含其下限。".into(),
     }));
+    if scaled {
+        return;
+    }
     // Worked examples at each bound and one fen below it, computed by the interpreter.
     // A base that cannot be formed (a bound near the largest number held) has no example,
     // as one whose payout cannot be computed has none; a note says so below the table.

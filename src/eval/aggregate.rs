@@ -397,9 +397,10 @@ fn phase_of(plan: &Plan, input: usize) -> u8 {
         PayeeSource::Roster { input, .. } => Some(input),
         PayeeSource::Ledger { .. } => None,
     };
-    let names_rows = plan.inputs.get(input).is_some_and(|s| {
-        s.columns.iter().any(|c| c.refers_to.is_some_and(|t| Some(t) != roster && t != input))
-    });
+    let names_rows = plan
+        .inputs
+        .get(input)
+        .is_some_and(|s| s.columns.iter().any(|c| c.refers_to.is_some_and(|t| Some(t) != roster && t != input)));
     if names_rows {
         1
     } else {
@@ -480,7 +481,9 @@ pub fn fold_shared<T: Tracer>(
             match phase {
                 0 => state.check_roster(requests.get(r).map_or(&[][..], |q| q.files))?,
                 1 => state.check_credits(requests.get(r).map_or(&[][..], |q| q.files))?,
-                _ => state.fold_kept(r, requests.get(r).map_or(&[][..], |q| q.files), observer.as_deref_mut(), tracer)?,
+                _ => {
+                    state.fold_kept(r, requests.get(r).map_or(&[][..], |q| q.files), observer.as_deref_mut(), tracer)?
+                }
             }
         }
     }
@@ -764,7 +767,12 @@ impl<'a> PlanFold<'a> {
         self.folded.counts.get_mut(input)
     }
 
-    fn roster_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
+    fn roster_row(
+        &mut self,
+        input: usize,
+        values: &[Value],
+        row: &Row<'_>,
+    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
         let schema = self.plan.inputs.get(input);
         let key = schema.and_then(|s| s.key).unwrap_or(0);
         for &c in &self.roster_text {
@@ -786,7 +794,8 @@ impl<'a> PlanFold<'a> {
 
     /// The roster read: every manager is a payee, and managers form no circle.
     fn check_roster(&mut self, files: &[InputFile]) -> Result<(), Error> {
-        let (Some(manager), PayeeSource::Roster { input, column }) = (self.plan.manager_column(), self.plan.payee) else {
+        let (Some(manager), PayeeSource::Roster { input, column }) = (self.plan.manager_column(), self.plan.payee)
+        else {
             return Ok(());
         };
         let schema = self.plan.inputs.get(input);
@@ -828,8 +837,15 @@ impl<'a> PlanFold<'a> {
     }
 
     /// A row of the crediting input: a payee's share of a credited row.
-    fn credit_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
-        let (Some(credit), Some(schema)) = (self.plan.credit, self.plan.inputs.get(input)) else { return Ok(Vec::new()) };
+    fn credit_row(
+        &mut self,
+        input: usize,
+        values: &[Value],
+        row: &Row<'_>,
+    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
+        let (Some(credit), Some(schema)) = (self.plan.credit, self.plan.inputs.get(input)) else {
+            return Ok(Vec::new());
+        };
         let payee_col = schema.payee.unwrap_or(0);
         let payee = match values.get(payee_col) {
             Some(Value::Text(t)) => t.clone(),
@@ -871,7 +887,8 @@ impl<'a> PlanFold<'a> {
             let shares = &entry.shares;
             let total = shares.iter().try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
             if total != Some(Decimal::ONE) {
-                let total = total.map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
+                let total =
+                    total.map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
                 let Some(first) = shares.first() else { continue };
                 let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
                 bad.push((&first.at, DataError::of(first.at.clone(), kind)));
@@ -886,7 +903,12 @@ impl<'a> PlanFold<'a> {
     }
 
     /// A row naming a row of another ledger: kept until that ledger is read.
-    fn keep_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
+    fn keep_row(
+        &mut self,
+        input: usize,
+        values: &[Value],
+        row: &Row<'_>,
+    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
         let Some(schema) = self.plan.inputs.get(input) else { return Ok(Vec::new()) };
         for (c, column) in schema.columns.iter().enumerate() {
             let Some(target) = column.refers_to else { continue };
@@ -950,13 +972,12 @@ impl<'a> PlanFold<'a> {
                 let total = totals.entry((row.input, c, key.clone())).or_default();
                 *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
                 if *total > limit {
-                    let of_name = plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());
+                    let of_name =
+                        plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());
                     let kind = EvalKind::WithinExceeded {
                         column: column.name.clone(),
                         key: key.to_string(),
-                        total: total.to_string(),
-                        limit: limit.to_string(),
-                        of: of_name.to_string(),
+                        reached: format!("{total}, more than its `{of_name}` of {limit}"),
                     };
                     let at = row.at_columns.get(c).cloned().unwrap_or_else(|| row.at.clone());
                     return Err(rejected(file_of(row.input), DataError::of(at, kind)));
@@ -987,10 +1008,16 @@ impl<'a> PlanFold<'a> {
                 plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == row.input).map(|(i, _)| i).collect();
             for (payee, share) in &captured.payees {
                 let attrs = self.payees.get(payee).map(Vec::as_slice);
-                let env = RowEnv { row: &row.values, payee: attrs, payee_id: payee, joined: Some((reference, &captured.values)) };
+                let env = RowEnv {
+                    row: &row.values,
+                    payee: attrs,
+                    payee_id: payee,
+                    joined: Some((reference, &captured.values)),
+                };
                 let Some(buckets) = self.folded.buckets.get_mut(row.input) else { continue };
                 let key = (payee.clone(), bucket);
-                if let Err(e) = fold_states(plan, &aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer) {
+                if let Err(e) = fold_states(plan, &aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer)
+                {
                     return Err(Error::Policy(PolicyProblems {
                         source: plan.source.clone(),
                         problems: vec![e.into_problem(&format!("row at {}", row.at))],
@@ -1178,7 +1205,8 @@ impl<'a> PlanFold<'a> {
                 let env = RowEnv { row: values, payee: attrs, payee_id: credited, joined: None };
                 let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(Vec::new()) };
                 let key = (credited.clone(), bucket);
-                let folded = fold_states(plan, &shape.aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer);
+                let folded =
+                    fold_states(plan, &shape.aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer);
                 if let Err(e) = folded {
                     self.eval_error = Some((e, row.at()));
                     return Err(Refusal::Stop);

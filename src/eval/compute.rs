@@ -112,7 +112,9 @@ pub struct MonthAmounts {
 /// the printed range starts.
 pub fn computed_months(plan: &Plan, months: &[Period]) -> Vec<Period> {
     match (months.first(), months.last()) {
-        (Some(first), Some(last)) if plan.reads_history() => Period::months_between(Period::month(first.year(), 1), *last),
+        (Some(first), Some(last)) if plan.reads_history() => {
+            Period::months_between(Period::month(first.year(), 1), *last)
+        }
         _ => months.to_vec(),
     }
 }
@@ -205,12 +207,14 @@ fn component_amount<T: Tracer>(
         return Ok(Decimal::ZERO);
     };
     let context = format!("payee `{}`, {period}", payee.id);
-    evaluate_component(plan, folded, payee, period, component, past, tracer).map(|o| o.amount).map_err(|e| match e.kind {
-        // A missing row is the data's problem, not the policy's.
-        EvalKind::NoRowFor { ref input, .. } => {
-            Error::Data(crate::diagnostics::DataError::of(format!("{input} (--data {input}=...)"), e.kind.clone()))
+    evaluate_component(plan, folded, payee, period, component, past, tracer).map(|o| o.amount).map_err(|e| {
+        match e.kind {
+            // A missing row is the data's problem, not the policy's.
+            EvalKind::NoRowFor { ref input, .. } => {
+                Error::Data(crate::diagnostics::DataError::of(format!("{input} (--data {input}=...)"), e.kind.clone()))
+            }
+            _ => policy_error(plan, e, &context),
         }
-        _ => policy_error(plan, e, &context),
     })
 }
 
@@ -507,10 +511,8 @@ impl Env for StatementEnv<'_> {
         };
         let mut sum = Decimal::ZERO;
         for m in self.past.history.iter().filter(|m| m.month >= start && m.month < self.past.month) {
-            sum = exact_sum(sum, pick(&m.amounts, m.total)).ok_or(EvalError::new(
-                EvalKind::TooLarge { what: "total" },
-                crate::source::Span::default(),
-            ))?;
+            sum = exact_sum(sum, pick(&m.amounts, m.total))
+                .ok_or(EvalError::new(EvalKind::TooLarge { what: "total" }, crate::source::Span::default()))?;
         }
         if current {
             if let Earlier::Component(c) = of {

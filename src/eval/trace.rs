@@ -543,7 +543,9 @@ fn attach_rows(
                 None => Value::Number(Decimal::ONE),
             };
             // A split row adds the payee's share of it.
-            if let (Value::Number(n), true) = (&value, row.share != Decimal::ONE && agg.func == crate::plan::AggFunc::Sum) {
+            if let (Value::Number(n), true) =
+                (&value, row.share != Decimal::ONE && agg.func == crate::plan::AggFunc::Sum)
+            {
                 value = Value::Number(n.checked_mul(row.share).unwrap_or(*n));
             }
             list.count += 1;

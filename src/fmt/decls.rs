@@ -93,13 +93,7 @@ fn input(out: &mut Out<'_>, decl: &InputDecl) {
         brace_after = span.end;
     }
     open_brace(out, brace_after);
-    let roles = |c: &ColumnDecl| {
-        c.roles
-            .iter()
-            .map(|r| r.value.word())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let roles = |c: &ColumnDecl| c.roles.iter().map(|r| r.value.word()).collect::<Vec<_>>().join(" ");
     let role_width = decl.columns.iter().map(|c| width(&roles(c))).max().unwrap_or(0);
     let heads: Vec<String> = decl
         .columns

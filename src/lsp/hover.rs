@@ -27,11 +27,7 @@ pub fn describe(symbols: &Symbols<'_>, plan: Option<&Plan>, currency: &str, targ
         Target::Column(i, c) => {
             let input = symbols.inputs.get(i)?;
             let column = input.columns.get(c)?;
-            let roles: Vec<&str> = column
-                .roles
-                .iter()
-                .map(|r| r.value.word())
-                .collect();
+            let roles: Vec<&str> = column.roles.iter().map(|r| r.value.word()).collect();
             let mut out =
                 format!("**column** `{}.{}`: {}", input.name.name, column.name.name, column_type(column, currency));
             if !roles.is_empty() {

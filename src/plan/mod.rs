@@ -517,10 +517,18 @@ pub enum Node {
     /// This statement's rounded amount of an earlier component.
     ComponentAmount(usize),
     /// Rounded amounts of earlier statements (and, with `current`, this one) in the window.
-    History { of: Earlier, window: Window, current: bool },
+    History {
+        of: Earlier,
+        window: Window,
+        current: bool,
+    },
     /// An expression over aggregates, its aggregates taken over the window's months up to this
     /// month (`current`) or up to the month before.
-    ToDate { window: Window, current: bool, value: Box<Expr> },
+    ToDate {
+        window: Window,
+        current: bool,
+        value: Box<Expr>,
+    },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Vec<Expr>),

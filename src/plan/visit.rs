@@ -48,7 +48,9 @@ pub fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
         Node::Unary(op, x) => Node::Unary(*op, one(x)),
         Node::Abs(x) => Node::Abs(one(x)),
         Node::MonthsSince(x) => Node::MonthsSince(one(x)),
-        Node::ToDate { window, current, value } => Node::ToDate { window: *window, current: *current, value: one(value) },
+        Node::ToDate { window, current, value } => {
+            Node::ToDate { window: *window, current: *current, value: one(value) }
+        }
         Node::DaysBetween(a, b) => {
             let a = one(a);
             Node::DaysBetween(a, one(b))

@@ -221,7 +221,17 @@ impl<'p> Compiler<'p> {
             | Node::ComponentAmount(_)
             | Node::History { .. }
             | Node::ToDate { .. } => {
-                let construct = format!("`{}`", self.plan.source.text.get(e.span.start..e.span.end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "));
+                let construct = format!(
+                    "`{}`",
+                    self.plan
+                        .source
+                        .text
+                        .get(e.span.start..e.span.end)
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
                 self.refuse(SqlKind::OverTime { construct }, e.span);
                 self.null(Self::ty_of(e.ty))
             }

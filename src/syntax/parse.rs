@@ -185,7 +185,12 @@ impl Builder<'_> {
             Rule::credit_decl => {
                 let span = span_of(&pair);
                 let mut it = children(pair);
-                Item::Credit(CreditDecl { input: ident(it.next()), by: ident(it.next()), share: ident(it.next()), span })
+                Item::Credit(CreditDecl {
+                    input: ident(it.next()),
+                    by: ident(it.next()),
+                    share: ident(it.next()),
+                    span,
+                })
             }
             Rule::table_decl => Item::Table(self.table(pair)),
             Rule::component_decl => Item::Component(self.component(pair)),

@@ -78,6 +78,12 @@ fn every_policy_runs_on_generated_ledgers() {
     let mut ran = 0;
     for entry in fs::read_dir(root.join("policies")).unwrap() {
         let policy = entry.unwrap().path();
+        // The 2027 plan's inputs name each other's rows (credits and cancellations name sales,
+        // the roster its managers): its generated years come from tests/tools/ref2027/generate.py
+        // and are run in `plans_over_time`.
+        if policy.ends_with("policies/telecom-2027.policy") {
+            continue;
+        }
         let text = fs::read_to_string(&policy).unwrap();
         let (dir, inputs): (&Path, &[&str]) = if text.contains("input roster") {
             (roster.path(), &["roster", "sales", "surveys"])

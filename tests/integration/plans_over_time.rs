@@ -125,7 +125,8 @@ fn the_annual_cap_holds_the_year_to_400_000() {
     expect(&s, "E12", "2027-12", "true_up", "397500.00");
     expect(&s, "E12", "2027-12", "annual_cap", "-397500.00");
     expect(&s, "E12", "2027-12", "total", "0.00");
-    let year: f64 = (1..=12).map(|m| s[&("E12".to_string(), format!("2027-{m:02}"))]["total"].parse::<f64>().unwrap()).sum();
+    let year: f64 =
+        (1..=12).map(|m| s[&("E12".to_string(), format!("2027-{m:02}"))]["total"].parse::<f64>().unwrap()).sum();
     assert!((year - 400_000.0).abs() < 0.001, "E12's year adds up to the cap: {year}");
 }
 
@@ -155,9 +156,11 @@ fn python() -> String {
 fn reference(dir: &Path, from: &str) -> Statements {
     let out = std::process::Command::new(python())
         .arg("tests/tools/ref2027/reference.py")
-        .args(["roster", "sales", "credits", "targets", "cancellations"].iter().flat_map(|n| {
-            [format!("--{n}"), dir.join(format!("{n}.csv")).display().to_string()]
-        }))
+        .args(
+            ["roster", "sales", "credits", "targets", "cancellations"]
+                .iter()
+                .flat_map(|n| [format!("--{n}"), dir.join(format!("{n}.csv")).display().to_string()]),
+        )
         .args(["--from", from, "--to", "2027-12"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -229,9 +232,19 @@ fn data_errors_name_the_row() {
     refused("cancellations", |t| t.replace("S000118,5000.00", "S000118,20000.01"), "E0323", "S000118");
     // A manager who is not in the roster, and two managers naming each other.
     refused("roster", |t| t.replacen(",E01,", ",E99,", 1), "E0321", "E99");
-    refused("roster", |t| t.replacen("E01,陈静,account_manager,north,,", "E01,陈静,account_manager,north,E02,", 1), "E0324", "E01");
+    refused(
+        "roster",
+        |t| t.replacen("E01,陈静,account_manager,north,,", "E01,陈静,account_manager,north,E02,", 1),
+        "E0324",
+        "E01",
+    );
     // A sale dated before its employee was hired: E11 was hired 2027-04-16.
     refused("roster", |t| t.replace("2027-04-16", "2027-04-21"), "E0325", "2027-04-20");
     // A missing target.
-    refused("targets", |t| t.lines().filter(|l| !l.starts_with("E05,2027-Q3")).map(|l| format!("{l}\n")).collect(), "E0326", "E05");
+    refused(
+        "targets",
+        |t| t.lines().filter(|l| !l.starts_with("E05,2027-Q3")).map(|l| format!("{l}\n")).collect(),
+        "E0326",
+        "E05",
+    );
 }

@@ -125,12 +125,27 @@ fn peer_python() -> String {
 
 /// The cases of the `# run:` line of each policy in `policies/`: the example ledgers, over
 /// the months they span (no range: the span is computed by the query too).
+/// The 2027 plan reads earlier statements, splits credit and pays on reports: the SQL compiler
+/// refuses it (E0568, checked below), so it is no case of the comparison.
+fn refused_by_sql(policy: &std::path::Path) -> bool {
+    policy.ends_with("policies/telecom-2027.policy")
+}
+
+#[test]
+fn plans_over_time_are_refused_not_miscompiled() {
+    let ran = crate::run(["sql", "policies/telecom-2027.policy", "--dialect", "duckdb"]);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    crate::assert_code(&ran, "E0568");
+    assert!(ran.stdout.is_empty(), "no query is printed");
+}
+
 fn example_cases() -> Vec<Case> {
     let mut out = Vec::new();
     let mut policies: Vec<PathBuf> = std::fs::read_dir(repo().join("policies"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+        .filter(|p| !refused_by_sql(p))
         .collect();
     policies.sort();
     for policy in policies {
@@ -285,7 +300,7 @@ fn edge_cases(dir: &Path) -> Vec<Case> {
     for folder in ["policies", "tests/fixtures/policies/lints", "tests/fixtures/policies/unformatted"] {
         for entry in std::fs::read_dir(repo().join(folder)).unwrap() {
             let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "policy") {
+            if path.extension().is_some_and(|e| e == "policy") && !refused_by_sql(&path) {
                 policies.push(path);
             }
         }

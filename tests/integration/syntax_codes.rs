@@ -103,6 +103,7 @@ fn each_syntax_problem_has_its_code() {
         (component("4 % * sum(sales.amount)"), "E0013"),
         (component("500 元"), "E0014"),
         (format!("{HEAD}cap 20_000\n"), "E0015"),
+        (component("if period >= 2027-13 then 1 CNY else 0 CNY"), "E0016"),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (i, (text, want)) in cases.iter().enumerate() {
@@ -116,7 +117,7 @@ fn each_syntax_problem_has_its_code() {
     }
     let registered: Vec<&str> =
         commission::diagnostics::code::all().map(|c| c.id).filter(|id| is_syntax_code(id)).collect();
-    assert_eq!(registered.len(), 15, "{registered:?}");
+    assert_eq!(registered.len(), 16, "{registered:?}");
     for code in registered {
         assert_explained(code);
     }
