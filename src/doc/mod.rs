@@ -226,7 +226,7 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
         }
         Node::ToDate { window, current, value } => history_words(lang, &w(value), *window, *current),
         Node::StatementSoFar => {
-            t(lang, "the sum of the statement's other components", "本期对账单其他各项之和").to_string()
+            t(lang, "the sum of the statement's components above this one", "本期对账单中此前各项之和").to_string()
         }
         Node::PayeeAttr(i) => {
             let name = plan.roster().and_then(|r| r.columns.get(*i)).map_or("", |c| c.name.as_str());

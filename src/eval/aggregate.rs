@@ -330,6 +330,8 @@ pub struct ObservedRow<'r> {
     pub share: Decimal,
     /// The row a reference column names (a cancellation's sale): that column and its values.
     pub joined: Option<(usize, &'r [Value])>,
+    /// The line of that named row in its file.
+    pub joined_line: u64,
 }
 
 /// Sees every row a plan uses, after its payee and bucket are known. Lets a command tally
@@ -576,6 +578,7 @@ fn read_group<T: Tracer>(
                         line: row.line,
                         share,
                         joined: None,
+                        joined_line: 0,
                     });
                 }
             }
@@ -685,6 +688,8 @@ struct KeptRow {
 #[derive(Debug, Clone)]
 struct Captured {
     values: Vec<Value>,
+    /// Its line in its file.
+    line: u64,
     payees: Vec<(Arc<str>, Decimal)>,
 }
 
@@ -1033,6 +1038,7 @@ impl<'a> PlanFold<'a> {
                         line: row.line,
                         share: *share,
                         joined: Some((reference, &captured.values)),
+                        joined_line: captured.line,
                     });
                 }
             }
@@ -1184,7 +1190,7 @@ impl<'a> PlanFold<'a> {
         let payees = split.unwrap_or_else(|| vec![(payee.clone(), Decimal::ONE)]);
         if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
             if let Some(slot) = wanted.get_mut(k) {
-                *slot = Some(Captured { values: values.to_vec(), payees: payees.clone() });
+                *slot = Some(Captured { values: values.to_vec(), line: row.line, payees: payees.clone() });
             }
         }
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };

@@ -25,6 +25,8 @@ pub enum Probe {
     TableRow(usize),
     /// An `if` took its `then` (`true`) or its `else` (`false`) branch.
     Branch(usize, bool),
+    /// A range (`days_between(sale.date, date) in 0 to 90`) held (`true`) or did not.
+    Range(usize, bool),
 }
 
 /// The probes hit so far. Cheap to clone; clones share what they record.
@@ -67,6 +69,11 @@ impl Tracer for CoverageTracer<'_> {
             Node::If(c, ..) => {
                 if let Some(Value::Bool(b)) = self.value(c) {
                     self.coverage.hit(Probe::Branch(e.span.start, *b));
+                }
+            }
+            Node::Between(..) => {
+                if let Value::Bool(b) = value {
+                    self.coverage.hit(Probe::Range(e.span.start, *b));
                 }
             }
             Node::Table(t, args) => {
@@ -168,6 +175,20 @@ pub fn probes(plan: &Plan) -> Vec<ProbeInfo> {
                 }
                 Node::Table(t, _) => {
                     tables_used.insert(*t);
+                }
+                Node::Between(..) => {
+                    for holds in [true, false] {
+                        found.push(ProbeInfo {
+                            probe: Probe::Range(x.span.start, holds),
+                            line: plan.line(x.span),
+                            what: format!(
+                                "{}: `{}` {}",
+                                component.name,
+                                text(x.span.start, x.span.end),
+                                if holds { "true" } else { "false" }
+                            ),
+                        });
+                    }
                 }
                 _ => {}
             });

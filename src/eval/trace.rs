@@ -124,16 +124,57 @@ pub struct Operand {
 
 /// How an explanation names the sum of a statement's other components (the statement
 /// limits' base).
-pub const STATEMENT_SO_FAR: &str = "the other components";
+pub const STATEMENT_SO_FAR: &str = "subtotal (the components above)";
 
 #[derive(Debug, Clone)]
 pub enum Fact {
-    Aggregate { index: usize, text: String, line: usize, value: Value, ty: Ty, rows: RowList },
-    Lookup { text: String, value: Value, ty: Ty, input: String, file: String, line: Option<u64> },
-    Let { name: String, value: Value, ty: Ty },
-    Table { name: String, keys: Vec<Value>, value: Value, ty: Ty, row_line: Option<usize> },
-    Tiers { mode: TierMode, base: Decimal, slices: Vec<TierSlice>, result: Decimal, next: Option<NextBracket> },
-    Payee { text: String, value: Value },
+    Aggregate {
+        index: usize,
+        text: String,
+        line: usize,
+        value: Value,
+        ty: Ty,
+        rows: RowList,
+    },
+    Lookup {
+        text: String,
+        value: Value,
+        ty: Ty,
+        input: String,
+        file: String,
+        line: Option<u64>,
+    },
+    Let {
+        name: String,
+        value: Value,
+        ty: Ty,
+    },
+    /// A figure added up over statements: each month's amount (this month's last, when it
+    /// counts), e.g. `quarter_to_date(advance)`.
+    Earlier {
+        text: String,
+        value: Value,
+        ty: Ty,
+        months: Vec<(Period, Decimal)>,
+    },
+    Table {
+        name: String,
+        keys: Vec<Value>,
+        value: Value,
+        ty: Ty,
+        row_line: Option<usize>,
+    },
+    Tiers {
+        mode: TierMode,
+        base: Decimal,
+        slices: Vec<TierSlice>,
+        result: Decimal,
+        next: Option<NextBracket>,
+    },
+    Payee {
+        text: String,
+        value: Value,
+    },
 }
 
 /// The bracket above the one reached: how far away it is and what the tier pays there.
@@ -168,6 +209,9 @@ pub struct RowRef {
     pub line: u64,
     /// What the row contributed (the aggregated expression's value).
     pub value: Value,
+    /// How the row came to count for the payee, when not plainly: the share of a split row,
+    /// the row it names (a cancellation's sale), the report whose row it is.
+    pub note: Option<String>,
 }
 
 /// Explains one payee's statement for one month. `row_limit` caps the rows listed per
@@ -195,7 +239,7 @@ pub fn explain(
                 values: row.values.to_vec(),
                 line: row.line,
                 share: row.share,
-                joined: row.joined.map(|(c, v)| (c, v.to_vec())),
+                joined: row.joined.map(|(c, v)| (c, v.to_vec(), row.joined_line)),
             });
         }
     };
@@ -223,7 +267,7 @@ struct KeptRow {
     line: u64,
     share: Decimal,
     /// The row a reference column names, for `sale.date` in a filter.
-    joined: Option<(usize, Vec<Value>)>,
+    joined: Option<(usize, Vec<Value>, u64)>,
 }
 
 /// Explains a statement from ledgers already read, without listing ledger rows.
@@ -290,7 +334,7 @@ fn explain_component(
     let mut recorder = Recorder::default();
     let payout = evaluate_component(plan, folded, payee, period, component, past, &mut recorder)
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
-    let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder };
+    let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder, past };
     let mut steps = Vec::new();
     let mut add = |kind: StepKind, e: &Expr| {
         if let Some(value) = recorder.get(e) {
@@ -325,6 +369,7 @@ struct Context<'a> {
     period: Period,
     component: &'a Component,
     recorder: &'a Recorder,
+    past: Past<'a>,
 }
 
 fn step(ctx: &Context<'_>, kind: StepKind, e: &Expr, value: Value) -> Step {
@@ -412,10 +457,27 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
             });
         }
         // Figures of the statement and of earlier statements, shown by their text.
+        Node::History { of, window, current } => {
+            let start = ctx.past.month.coarsen(window.granularity()).map(Period::first_month);
+            let pick = |amounts: &[Decimal], total: Decimal| match of {
+                crate::plan::Earlier::Total => total,
+                crate::plan::Earlier::Component(c) => amounts.get(*c).copied().unwrap_or_default(),
+            };
+            let mut months: Vec<(Period, Decimal)> = ctx
+                .past
+                .history
+                .iter()
+                .filter(|m| start.is_some_and(|s| m.month >= s) && m.month < ctx.past.month)
+                .map(|m| (m.month, pick(&m.amounts, m.total)))
+                .collect();
+            if let (true, crate::plan::Earlier::Component(c)) = (*current, of) {
+                months.push((ctx.past.month, ctx.past.current.get(*c).copied().unwrap_or_default()));
+            }
+            facts.push(Fact::Earlier { text, value, ty: e.ty, months });
+        }
         Node::Period
         | Node::Employed
         | Node::ComponentAmount(_)
-        | Node::History { .. }
         | Node::MonthsSince(_)
         | Node::DaysBetween(..)
         | Node::Joined(..) => {
@@ -516,7 +578,7 @@ fn attach_rows(
         }
     }
     for row in kept {
-        let joined = row.joined.as_ref().map(|(c, v)| (*c, v.as_slice()));
+        let joined = row.joined.as_ref().map(|(c, v, _)| (*c, v.as_slice()));
         let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id, joined };
         for ((agg_index, period), list) in wanted.iter_mut() {
             let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == row.input) else { continue };
@@ -552,7 +614,29 @@ fn attach_rows(
             if row_limit.is_none_or(|limit| list.rows.len() < limit) {
                 let key =
                     plan.inputs.get(row.input).and_then(|s| s.key).and_then(|k| row.values.get(k)).map(Value::plain);
-                list.rows.push(RowRef { key, line: row.line, value });
+                let mut notes: Vec<String> = Vec::new();
+                if row.share != Decimal::ONE {
+                    notes
+                        .push(format!("{} of the row", format!("{}%", (row.share * Decimal::ONE_HUNDRED).normalize())));
+                }
+                if let Some((c, named, line)) = &row.joined {
+                    let schema = plan.inputs.get(row.input);
+                    let target = schema.and_then(|s| s.columns.get(*c)).and_then(|col| col.refers_to);
+                    let target_schema = target.and_then(|t| plan.inputs.get(t));
+                    let named_key = target_schema.and_then(|s| s.key).and_then(|k| named.get(k)).map(Value::plain);
+                    let file = target.and_then(|t| files.iter().find(|f| f.input == t)).map(|f| f.source.shown());
+                    notes.push(format!(
+                        "names {} {} ({}:{line})",
+                        target_schema.map_or("", |s| s.name.as_str()),
+                        named_key.unwrap_or_default(),
+                        file.unwrap_or_default()
+                    ));
+                }
+                if row.payee != payee.id {
+                    notes.push(format!("{}'s row", row.payee));
+                }
+                let note = (!notes.is_empty()).then(|| notes.join("; "));
+                list.rows.push(RowRef { key, line: row.line, value, note });
             }
         }
     }

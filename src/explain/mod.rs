@@ -160,6 +160,12 @@ fn render_fact(out: &mut String, fact: &Fact, at: &dyn Fn(usize) -> String) {
             out.push_str(&format!("    {text} = {} ({source})\n", show(value, *ty)));
         }
         Fact::Let { name, value, ty } => out.push_str(&format!("    {name} = {}\n", show(value, *ty))),
+        Fact::Earlier { text, value, ty, months } => {
+            let parts: Vec<String> = months.iter().map(|(m, a)| format!("{m} {}", money(*a))).collect();
+            let parts =
+                if parts.is_empty() { "no earlier statement in the window".to_string() } else { parts.join(" + ") };
+            out.push_str(&format!("    {text} = {}, from the statements of {parts}\n", show(value, *ty)));
+        }
         Fact::Payee { text, value } => out.push_str(&format!("    {text} = {}\n", value.plain())),
         Fact::Table { name, keys, value, ty, row_line } => {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
@@ -183,7 +189,8 @@ fn render_rows(out: &mut String, rows: &RowList) {
             Value::Number(n) => money(*n),
             other => other.plain(),
         };
-        out.push_str(&format!("      {key}line {}: {value}\n", r.line));
+        let note = r.note.as_ref().map(|n| format!("  ({n})")).unwrap_or_default();
+        out.push_str(&format!("      {key}line {}: {value}{note}\n", r.line));
     }
     if rows.rows.len() < rows.count {
         out.push_str(&format!("      … and {} more (--all-rows lists every one)\n", rows.count - rows.rows.len()));
@@ -324,7 +331,7 @@ fn fact_json(f: &Fact, file: &str) -> Json {
             let list: Vec<Json> = rows
                 .rows
                 .iter()
-                .map(|r| json!({"key": r.key, "line": r.line, "value": value_json(&r.value)}))
+                .map(|r| json!({"key": r.key, "line": r.line, "value": value_json(&r.value), "note": r.note}))
                 .collect();
             json!({"kind": "aggregate", "text": text, "source": format!("{file}:{line}"), "value": value_json(value), "type": ty.name(),
                    "input": rows.input, "file": rows.file, "row_count": rows.count, "rows": list})
@@ -334,6 +341,11 @@ fn fact_json(f: &Fact, file: &str) -> Json {
         }
         Fact::Let { name, value, ty } => {
             json!({"kind": "let", "name": name, "value": value_json(value), "type": ty.name()})
+        }
+        Fact::Earlier { text, value, ty, months } => {
+            let months: Vec<Json> =
+                months.iter().map(|(m, a)| json!({"period": m.to_string(), "amount": a.to_string()})).collect();
+            json!({"kind": "earlier", "text": text, "value": value_json(value), "type": ty.name(), "statements": months})
         }
         Fact::Payee { text, value } => json!({"kind": "payee", "text": text, "value": value_json(value)}),
         Fact::Table { name, keys, value, ty, row_line } => {

@@ -114,7 +114,7 @@ fn explain_shows_what_the_statement_cap_took_off() {
         .ledger("sales", CAP_SALES)
         .args(["explain", "{policy}", "--payee", "M1", "--period", "2026-01"])
         .stdout_contains("statement_cap · monthly, 2026-01")
-        .stdout_contains("the other components = 1,200.00")
+        .stdout_contains("subtotal (the components above) = 1,200.00")
         .stdout_contains("= -200.00")
         .stdout_contains("total = 800.00 + 400.00 + -200.00 = 1,000.00 CNY")
         .run();
