@@ -252,11 +252,16 @@ pub fn budget<'a>(
     let mut tally = Tally { by: vec![HashMap::new(); sales_columns.len()], ..Tally::default() };
     let mut overflow = false;
     let mut observe = |row: ObservedRow<'_>| {
-        let ObservedRow { request, input, payee, bucket, values, .. } = row;
+        let ObservedRow { request, input, payee, bucket, values, share, .. } = row;
         if request != 0 || input != measure.input {
             return;
         }
-        let Some(Value::Number(amount)) = values.get(measure.column) else { return };
+        let Some(Value::Number(whole)) = values.get(measure.column) else { return };
+        // A split sale counts for each payee by their share, so the sales add up once.
+        let Some(amount) = &whole.checked_mul(share) else {
+            overflow = true;
+            return;
+        };
         let key = (payee.clone(), bucket);
         let t = tally.total.entry(key.clone()).or_default();
         *t = t.checked_add(*amount).unwrap_or_else(|| {
@@ -298,7 +303,10 @@ pub fn budget<'a>(
         }
     }
     let uplift = evaluation.runs.get(1).map(|up| (up.result.total - result.total, sales * (UPLIFT - Decimal::ONE)));
+    // A statement that reads earlier statements (a true-up, a cap, a draw) has no slope one
+    // component at a time: only the 1% line, which runs the whole plan again, prices it.
     let slope = match (evaluation.runs.get(2), evaluation.runs.get(3)) {
+        _ if plan.reads_history() => None,
         (Some(up), Some(down)) => {
             Some((slope(plan, &months, &base.folded, &up.folded, &down.folded)?, sales * SLOPE_STEP))
         }

@@ -32,12 +32,16 @@ pub fn heading(b: &Budget<'_>) -> Vec<String> {
     ]
 }
 
-fn marginal_notes() -> [String; 2] {
+fn marginal_notes(history: bool) -> [String; 2] {
     [
-        format!(
-            "marginal cost at the current brackets: the slope of the payout when every sale grows a little (by one millionth), each payee paid at the bracket they are in, per {} of extra sales",
-            crate::money::format_grouped(PER, 0)
-        ),
+        if history {
+            "marginal cost at the current brackets: not computed for a plan whose statements read earlier ones (true-ups, caps, draws); the line below runs the whole plan again".to_string()
+        } else {
+            format!(
+                "marginal cost at the current brackets: the slope of the payout when every sale grows a little (by one millionth), each payee paid at the bracket they are in, per {} of extra sales",
+                crate::money::format_grouped(PER, 0)
+            )
+        },
         format!(
             "with every sale {}% larger: the plan run again on sales 1% larger (same payees, months and mix), so payees near a bracket bound cross it",
             ((UPLIFT - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize()
@@ -78,7 +82,7 @@ pub fn sections(b: &Budget<'_>, style: Style) -> Vec<Section> {
         format!("marginal cost of {} more sales, with every sale 1% larger", style.amount(PER)),
         cost(b.uplift_cost()),
     ]);
-    for note in marginal_notes() {
+    for note in marginal_notes(b.plan.reads_history()) {
         summary.note(note);
     }
     let mut out = vec![summary];

@@ -1190,7 +1190,8 @@ impl<'a> PlanFold<'a> {
         let payees = split.unwrap_or_else(|| vec![(payee.clone(), Decimal::ONE)]);
         if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
             if let Some(slot) = wanted.get_mut(k) {
-                *slot = Some(Captured { values: values.to_vec(), line: row.line, payees: payees.clone() });
+                // As read, before any scaling: `within` compares what was sold with what was cancelled.
+                *slot = Some(Captured { values: row.values.to_vec(), line: row.line, payees: payees.clone() });
             }
         }
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };

@@ -248,3 +248,83 @@ fn data_errors_name_the_row() {
         "E05",
     );
 }
+
+fn explain(payee: &str, period: &str) -> String {
+    let mut args: Vec<String> = vec!["explain".into(), POLICY.into()];
+    args.extend(data_args("examples/telecom-2027"));
+    args.extend(["--payee", payee, "--period", period].map(String::from));
+    run_ok(&args)
+}
+
+#[test]
+fn explain_shows_true_ups_clawbacks_overrides_and_the_cap_down_to_rows_and_statements() {
+    // The true-up reads the quarter's statements back, month by month (E11's Q2, case 3).
+    let true_up = explain("E11", "2027-06");
+    assert!(
+        true_up.contains("quarter_to_date(advance) = 6,435.60, from the statements of 2027-04 1,000.00 + 2027-05 4,242.04 + 2027-06 1,193.56"),
+        "{true_up}"
+    );
+    // 241,335.47 x 76/91 days employed; the slices of the relative brackets.
+    assert!(true_up.contains("targets.target = 241,335.47 (examples/telecom-2027/targets.csv:"), "{true_up}");
+    assert!(true_up.contains("S000103 line 104: 25,000.00"), "{true_up}");
+    // The clawback names the cancellation's row and the sale it reverses.
+    let clawback = explain("E12", "2027-08");
+    assert!(
+        clawback.contains("X0018 line 19: 5,000.00  (names sales S000118 (examples/telecom-2027/sales.csv:119))"),
+        "{clawback}"
+    );
+    assert!(!clawback.contains("X0019"), "the 91-day cancellation is no row of the clawback:\n{clawback}");
+    // The override lists the reports' rows, a split one by its share.
+    let override_ = explain("E01", "2027-10");
+    assert!(override_.contains("S000305 line 306: 3,115.998  (30% of the row; E03's row)"), "{override_}");
+    assert!(override_.contains("S000318 line 319: 2,083.12  (E02's row)"), "{override_}");
+    // The cap reads the year's earlier statement totals.
+    let cap = explain("E12", "2027-10");
+    assert!(
+        cap.contains("earlier_this_year(total) = 10,052.00, from the statements of 2027-01 0.00 + 2027-02 1,152.00 + 2027-03 -400.00"),
+        "{cap}"
+    );
+    assert!(cap.contains("= 389,948.00 CNY"), "{cap}");
+}
+
+#[test]
+fn diff_and_budget_price_the_plan() {
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    let mut args: Vec<String> = vec!["budget".into(), POLICY.into()];
+    args.extend(data_args("examples/telecom-2027"));
+    args.extend(["--format", "json"].map(String::from));
+    let budget: serde_json::Value = serde_json::from_str(&run_ok(&args)).unwrap();
+    // A split sale counts once, shared: the sales are the ledger's own total, added up here.
+    let ledger = std::fs::read_to_string("examples/telecom-2027/sales.csv").unwrap();
+    let total: Decimal =
+        ledger.lines().skip(1).map(|l| Decimal::from_str(l.rsplit(',').next().unwrap()).unwrap()).sum();
+    assert_eq!(budget["sales"], total.to_string());
+    // The payout is the run's: the sum of every statement's total.
+    let year = example();
+    let paid: Decimal = year.values().map(|f| Decimal::from_str(&f["total"]).unwrap()).sum();
+    assert_eq!(budget["payout"], paid.to_string());
+    // The component-at-a-time slope is not quoted for a plan that reads earlier statements.
+    assert!(budget["marginal"]["at_current_brackets"]["cost"].is_null(), "{}", budget["marginal"]);
+    // diff: the July rate at 7% instead of 8% changes only the true-up and what the cap takes.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(POLICY).unwrap().replace("rate 8%", "rate 7%");
+    let new = dir.path().join("seven.policy");
+    std::fs::write(&new, text).unwrap();
+    let mut args: Vec<String> = vec!["diff".into(), POLICY.into(), new.display().to_string()];
+    args.extend(data_args("examples/telecom-2027"));
+    args.extend(["--format", "json"].map(String::from));
+    let diff: serde_json::Value = serde_json::from_str(&run_ok(&args)).unwrap();
+    let change = |name: &str| {
+        let c = diff["components"].as_array().unwrap().iter().find(|c| c["old_name"] == name).unwrap();
+        Decimal::from_str(c["change"].as_str().unwrap()).unwrap()
+    };
+    for same in ["advance", "clawback", "override", "spiff", "draw"] {
+        assert_eq!(change(same), Decimal::ZERO, "{same}");
+    }
+    // Q3 and Q4 above target pay 1% less; the cap takes back less where it bound.
+    assert!(change("true_up") < Decimal::ZERO);
+    assert!(change("annual_cap") > Decimal::ZERO);
+    // The old column is the run's own payout.
+    assert_eq!(diff["total"]["old"], paid.to_string());
+}
