@@ -616,8 +616,7 @@ fn attach_rows(
                     plan.inputs.get(row.input).and_then(|s| s.key).and_then(|k| row.values.get(k)).map(Value::plain);
                 let mut notes: Vec<String> = Vec::new();
                 if row.share != Decimal::ONE {
-                    notes
-                        .push(format!("{} of the row", format!("{}%", (row.share * Decimal::ONE_HUNDRED).normalize())));
+                    notes.push(format!("{}% of the row", (row.share * Decimal::ONE_HUNDRED).normalize()));
                 }
                 if let Some((c, named, line)) = &row.joined {
                     let schema = plan.inputs.get(row.input);
