@@ -57,6 +57,13 @@ impl Checker {
         if !policy.items.iter().any(|i| matches!(i, Item::Component(_))) {
             self.error(Problem::new(CheckKind::NoComponents, [header.span]));
         }
+        let effective = header.effective.as_ref().and_then(|e| match crate::period::Period::parse(&e.value) {
+            Some(p @ crate::period::Period::Month { .. }) => Some(p),
+            _ => {
+                self.error(Problem::new(CheckKind::EffectiveNotMonth { text: e.value.clone() }, [e.span]));
+                None
+            }
+        });
         let payee = self.payee?;
         Some(Plan {
             name: header.name.value.clone(),
@@ -73,6 +80,7 @@ impl Checker {
             components,
             metrics,
             credit: self.credit,
+            effective,
         })
     }
 

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use commission::diagnostics::Error;
+use commission::diagnostics::tools::ToolKind;
+use commission::diagnostics::{DataError, Error};
 use commission::eval::coverage::Coverage;
 use commission::eval::{compute, RunOptions};
 use commission::report;
@@ -23,6 +24,10 @@ pub enum Format {
 pub struct RunArgs {
     /// The policy: a file, or a git revision of one (HEAD~1:policies/x.policy)
     policy: String,
+    /// A later version of the policy (a file or a git revision), paying from the month its
+    /// header names (`effective 2027-07`); repeat for more. Each statement says its version
+    #[arg(long = "then", value_name = "POLICY")]
+    then: Vec<String>,
     #[command(flatten)]
     ledgers: LedgerArgs,
     #[command(flatten)]
@@ -49,14 +54,31 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<u8, Error> {
     super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
     let (plan, warnings) = load_policy_spec(&args.policy)?;
-    let files = args.ledgers.bind(&plan)?;
     let options = RunOptions {
         range: args.range.range()?,
         max_errors: usize::try_from(args.max_errors).unwrap_or(usize::MAX),
         coverage: (args.coverage || args.fail_under.is_some()).then(Coverage::default),
     };
     super::print_warnings(&warnings);
-    let result = compute(&plan, &files, &options)?;
+    let (plan, result) = if args.then.is_empty() {
+        let files = args.ledgers.bind(&plan)?;
+        let result = compute(&plan, &files, &options)?;
+        (plan, result)
+    } else {
+        if options.coverage.is_some() {
+            let detail = "`--coverage` covers one version at a time: run it on each".to_string();
+            return Err(DataError::of("--then", ToolKind::VersionsDoNotChain { detail }).into());
+        }
+        let mut versions = vec![plan];
+        for spec in &args.then {
+            let (next, warnings) = load_policy_spec(spec)?;
+            super::print_warnings(&warnings);
+            versions.push(next);
+        }
+        let refs: Vec<&commission::plan::Plan> = versions.iter().collect();
+        let files = args.ledgers.bind_shared(&refs)?;
+        commission::eval::versions::compute_versions(&versions, &files, &options)?
+    };
     super::progress::finish();
     // Warnings about the ledgers (rows for nobody) go to standard error in every format, in
     // the message format asked for; JSON output also carries them in its `warnings`.

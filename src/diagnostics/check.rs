@@ -241,6 +241,8 @@ pub enum CheckKind {
     /// Relative tier bounds that cannot be read (`from 50% of a` and `from 80% of b` in one
     /// table, a bound of something that is not money or a number). Span: the bound.
     RelativeBound { detail: String },
+    /// `effective 2027-Q3`: not a month. Span: the period.
+    EffectiveNotMonth { text: String },
     /// A name only a component's statement has (`subtotal`, a component, a figure to date)
     /// used in a metric. Span: the name.
     OnlyInComponents { name: String },
@@ -690,6 +692,9 @@ impl Kind for CheckKind {
             RelativeBound { detail } => Described::new("E0173", format!("this tier bound cannot be read: {detail}"))
                 .label("this bound")
                 .help("bounds of one table are numbers, or shares of one figure: `from 0`, `from 50% of target`, `from target`"),
+            EffectiveNotMonth { text } => Described::new("E0175", format!("`effective {text}`: a version takes over from a month"))
+                .label("not a month")
+                .help("write the first month the version pays, e.g. `effective 2027-07`"),
             OnlyInComponents { name } => Described::new("E0174", format!("`{name}` exists only in a component's statement"))
                 .label("in a metric")
                 .help("metrics show figures of the ledgers; read statements' amounts in a component"),
@@ -1408,5 +1413,15 @@ What to do: use one figure, or compute the bounds in `let`s of their own table."
 computed; a metric shows figures of the ledgers.
 
 What to do: compute the figure in a component.",
+    },
+    Code {
+        id: "E0175",
+        title: "a version that takes over from something other than a month",
+        explanation: "\
+`effective 2027-07` in a policy's header says from which month this version of the plan pays
+(`commission run old.policy --then new.policy`). Statements are monthly, so a version takes
+over at the start of a month.
+
+What to do: write a month.",
     },
 ];

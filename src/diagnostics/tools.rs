@@ -125,6 +125,8 @@ pub enum ToolKind {
     TeamTotalsTooLarge,
     /// A pass over the ledgers that returned no run (a bug, never a ledger's fault).
     NothingEvaluated,
+    /// `run --then`: versions that cannot follow each other; `detail` says why.
+    VersionsDoNotChain { detail: String },
     /// `generate`: a parameter outside what it can write exactly. `value` as given, `range`
     /// in words.
     GenerateOutOfRange { flag: &'static str, value: String, range: String },
@@ -172,6 +174,8 @@ impl Kind for ToolKind {
             PayoutTooLarge => Described::new("E0517", "the payout is too large to add up"),
             TeamTotalsTooLarge => Described::new("E0517", "the team's totals are too large to add up exactly"),
             NothingEvaluated => Described::new("E0518", "nothing was evaluated"),
+            VersionsDoNotChain { detail } => Described::new("E0519", format!("these versions cannot follow each other: {detail}"))
+                .help("each version after the first says from which month it pays (`effective 2027-07` in its header), in order, and all read the same inputs in the same currency"),
             GenerateOutOfRange { flag, value, range } => {
                 Described::new("E0520", format!("`{flag} {value}` is out of range"))
                     .help(format!("{flag} takes {range}"))
@@ -445,6 +449,19 @@ The plans were run over the ledgers and no result came back. This should never h
 is not caused by the policy or the ledgers: it is a fault in the program.
 
 What to do: report it, with the command that gave it.",
+    },
+    Code {
+        id: "E0519",
+        title: "plan versions that cannot follow each other",
+        explanation: "\
+`commission run first.policy --then second.policy` runs each month with the version in effect:
+the latest whose `effective` month (in its header) is not after it. Each version after the
+first must say from which month it pays, later than the one before, and every version must read
+the same inputs (the same columns) in the same currency, with the same payees, so that one
+month's statements can be read back by the next version's (a true-up over a quarter that spans
+the change, a year-to-date cap).
+
+What to do: add or correct the `effective` months, or make the inputs agree.",
     },
     Code {
         id: "E0520",

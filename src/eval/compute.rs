@@ -28,6 +28,8 @@ pub struct Statement {
     pub total: Decimal,
     /// One value per metric of the plan, for the metric's period containing this month.
     pub metrics: Vec<Value>,
+    /// The version of the plan that computed it, in a run of several versions (`--then`).
+    pub version: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +88,7 @@ pub(super) fn statements_traced<T: Tracer>(
                 amounts,
                 total: statement_total,
                 metrics,
+                version: None,
             });
         }
     }

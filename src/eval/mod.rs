@@ -17,6 +17,7 @@ pub mod passes;
 pub mod run;
 pub mod tiers;
 pub mod trace;
+pub mod versions;
 
 use crate::diagnostics::eval::EvalKind;
 use crate::diagnostics::{Described, Kind, Problem};

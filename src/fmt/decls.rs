@@ -15,6 +15,10 @@ pub fn policy(out: &mut Out<'_>, policy: &Policy) {
     out.tok(out.source(h.version.span), h.version.span);
     out.text(" currency ");
     out.tok(&h.currency.name, h.currency.span);
+    if let Some(e) = &h.effective {
+        out.text(" effective ");
+        out.tok(&e.value, e.span);
+    }
     for item in &policy.items {
         match item {
             Item::Rounding(r) => {

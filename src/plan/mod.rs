@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::lang::{BinaryOp, Cadence, TierMode, UnaryOp};
 use crate::money::{Currency, Rounding};
-use crate::period::Granularity;
+use crate::period::{Granularity, Period};
 use crate::source::SourceFile;
 use crate::source::Span;
 use crate::value::Value;
@@ -35,6 +35,8 @@ pub struct Plan {
     pub metrics: Vec<Metric>,
     /// `credit sales by credits.share`: a ledger whose rows are credited to several payees.
     pub credit: Option<Credit>,
+    /// `effective 2027-07`: the month this version of the plan takes over from.
+    pub effective: Option<Period>,
 }
 
 /// `credit sales by credits.share`: each row of `input` is credited to the payees of the

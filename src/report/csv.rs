@@ -76,6 +76,10 @@ pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> s
     let mut header: Vec<String> = vec!["payee".into()];
     header.extend(attrs.iter().map(|(_, n)| n.clone()));
     header.push("period".into());
+    let versioned = result.statements.iter().any(|s| s.version.is_some());
+    if versioned {
+        header.push("version".into());
+    }
     header.extend(plan.components.iter().map(|c| c.name.clone()));
     header.push("total".into());
     writer.record(&header)?;
@@ -83,6 +87,9 @@ pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> s
         let mut record: Vec<String> = vec![s.payee.to_string()];
         record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
         record.push(s.period.to_string());
+        if versioned {
+            record.push(s.version.as_deref().unwrap_or_default().to_string());
+        }
         record.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_plain(*a, *scale)));
         record.push(format_plain(s.total, scale));
         writer.record(&record)?;

@@ -101,6 +101,9 @@ fn statement(plan: &Plan, s: &Statement) -> Json {
         out.insert("payee_info".into(), json!(info));
     }
     out.insert("period".into(), Json::String(s.period.to_string()));
+    if let Some(version) = &s.version {
+        out.insert("version".into(), Json::String(version.to_string()));
+    }
     out.insert("components".into(), json!(components));
     out.insert("total".into(), amount(s.total, scale));
     if !plan.metrics.is_empty() {

@@ -19,6 +19,10 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let mut header: Vec<String> = vec!["payee".into()];
     header.extend(attrs.iter().map(|(_, n)| n.clone()));
     header.push("period".into());
+    let versioned = result.statements.iter().any(|s| s.version.is_some());
+    if versioned {
+        header.push("version".into());
+    }
     header.extend(plan.components.iter().map(|c| match &c.label {
         Some(label) => format!("{}\n{label}", c.name),
         None => c.name.clone(),
@@ -32,6 +36,9 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
             shown(&s.attrs.get(*i).map(|v| plan.payee_value_label(*i, v)).unwrap_or_default(), false).into_owned()
         }));
         row.push(s.period.to_string());
+        if versioned {
+            row.push(shown(s.version.as_deref().unwrap_or_default(), false).into_owned());
+        }
         row.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));
         row.push(format_grouped(s.total, scale));
         table.add_row(row);
@@ -43,10 +50,13 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     });
+    if versioned {
+        totals.push(String::new());
+    }
     totals.extend(result.component_totals.iter().zip(&scales).map(|(a, scale)| format_grouped(*a, *scale)));
     totals.push(format_grouped(result.total, scale));
     table.add_row(totals);
-    let first_amount = 2 + attrs.len();
+    let first_amount = 2 + attrs.len() + usize::from(versioned);
     for index in first_amount..first_amount + plan.components.len() + 1 {
         if let Some(column) = table.column_mut(index) {
             column.set_cell_alignment(CellAlignment::Right);

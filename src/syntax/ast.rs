@@ -30,6 +30,8 @@ pub struct Header {
     pub name: Spanned<String>,
     pub version: Spanned<String>,
     pub currency: Ident,
+    /// `effective 2027-07`: the month this version takes over from.
+    pub effective: Option<Spanned<String>>,
     pub span: Span,
 }
 

@@ -143,6 +143,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::for_kw
             | Rule::reports_kw
             | Rule::of_kw
+            | Rule::effective_kw
             | Rule::EOI
     )
 }
@@ -156,6 +157,7 @@ impl Builder<'_> {
                 name: Spanned { value: String::new(), span: Span::default() },
                 version: Spanned { value: String::new(), span: Span::default() },
                 currency: Ident { name: String::new(), span: Span::default() },
+                effective: None,
                 span: Span::default(),
             },
         };
@@ -169,7 +171,8 @@ impl Builder<'_> {
         let name = self.string(it.next());
         let version = self.string(it.next());
         let currency = ident(it.next());
-        Header { name, version, currency, span }
+        let effective = it.next().map(|p| Spanned { value: p.as_str().to_string(), span: span_of(&p) });
+        Header { name, version, currency, effective, span }
     }
 
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {

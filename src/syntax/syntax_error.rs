@@ -214,6 +214,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::for_kw => "`for`",
         Rule::reports_kw => "`reports`",
         Rule::of_kw => "`of`",
+        Rule::effective_kw => "`effective`",
         Rule::infix => "an operator",
         Rule::add => "`+`",
         Rule::sub => "`-`",

@@ -328,3 +328,88 @@ fn diff_and_budget_price_the_plan() {
     // The old column is the run's own payout.
     assert_eq!(diff["total"]["old"], paid.to_string());
 }
+
+/// The shipped plan without its test blocks, with `edit` applied.
+fn version_of(edit: impl Fn(&str) -> String) -> String {
+    let text = std::fs::read_to_string(POLICY).unwrap();
+    let body = text.split("# ---------------------------------------------------------------- tests").next().unwrap();
+    edit(body)
+}
+
+/// The July change as two versions: the same rates, 6% above target, then from 2027-07 8%.
+const ONE_TABLE: &str = "  let earned = tiers marginal credited {\n    from 0              rate 2%\n    from 50% of target  rate 4%\n    from target         rate 6%\n  }";
+
+fn without_dated_change(text: &str) -> String {
+    let start = text.find("  let earned = if period").unwrap();
+    let end = text[start..].find("  pay round(earned").unwrap() + start;
+    format!("{}{ONE_TABLE}\n{}", &text[..start], &text[end..])
+}
+
+fn run_versions(first: &str, then: &[&str]) -> (Statements, Vec<(String, String, String)>) {
+    let mut args: Vec<String> = vec!["run".into(), first.into()];
+    for t in then {
+        args.extend(["--then".to_string(), t.to_string()]);
+    }
+    args.extend(data_args("examples/telecom-2027"));
+    args.extend(["--format", "csv"].map(String::from));
+    let out = run_ok(&args);
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let at = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let versions = match header.contains(&"version") {
+        true => out
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[at("payee")].to_string(), f[at("period")].to_string(), f[at("version")].to_string())
+            })
+            .collect(),
+        false => Vec::new(),
+    };
+    (parse_csv(&out, "period"), versions)
+}
+
+#[test]
+fn versions_with_effective_months_run_as_one_plan_and_say_which_paid() {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = dir.path().join("v1.policy");
+    let v2 = dir.path().join("v2.policy");
+    std::fs::write(&v1, version_of(without_dated_change)).unwrap();
+    let second = |t: &str| {
+        without_dated_change(t)
+            .replace("rate 6%", "rate 8%")
+            .replace("version \"2027.1\" currency CNY", "version \"2027.2\" currency CNY effective 2027-07")
+    };
+    std::fs::write(&v2, version_of(second)).unwrap();
+    let (statements, versions) = run_versions(&v1.display().to_string(), &[&v2.display().to_string()]);
+    // The dated change inside one policy and the two versions are the same plan.
+    assert_eq!(statements, example());
+    for (payee, period, version) in &versions {
+        let want = if period.as_str() < "2027-07" { "2027.1" } else { "2027.2" };
+        assert_eq!(version, want, "{payee} {period}");
+    }
+    // A version taking over mid-quarter (August) reads the old version's July advances in its
+    // September true-up, and the cap reads every earlier month whatever version paid it: the
+    // same plan under another name changes no figure.
+    let same = dir.path().join("same.policy");
+    let renamed =
+        |t: &str| t.replace("version \"2027.1\" currency CNY", "version \"2027.1b\" currency CNY effective 2027-08");
+    std::fs::write(&same, version_of(|t| renamed(&without_dated_change(t)))).unwrap();
+    let (again, versions) = run_versions(&v1.display().to_string(), &[&same.display().to_string()]);
+    let (alone, none) = run_versions(&v1.display().to_string(), &[]);
+    assert!(none.is_empty(), "a run of one version has no version column");
+    assert_eq!(again, alone);
+    assert!(versions.iter().any(|(_, p, v)| p == "2027-09" && v == "2027.1b"));
+}
+
+#[test]
+fn a_later_version_without_an_effective_month_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = dir.path().join("v1.policy");
+    std::fs::write(&v1, version_of(|t| t.to_string())).unwrap();
+    let mut args: Vec<String> = vec!["run".into(), v1.display().to_string(), "--then".into(), v1.display().to_string()];
+    args.extend(data_args("examples/telecom-2027"));
+    let ran = run(&args);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert_code(&ran, "E0519");
+}
