@@ -27,7 +27,8 @@ const AGGREGATES: [(&str, AggFunc); 6] = [
 ];
 const SCALAR_FUNCTIONS: [&str; 4] = ["min", "max", "abs", "round"];
 const DATE_FUNCTIONS: [&str; 2] = ["days_between", "months_since"];
-const HISTORY_FUNCTIONS: [(&str, Window, bool); 4] = [
+const HISTORY_FUNCTIONS: [(&str, Window, bool); 5] = [
+    ("this_month", Window::Month, true),
     ("quarter_to_date", Window::Quarter, true),
     ("year_to_date", Window::Year, true),
     ("earlier_this_quarter", Window::Quarter, false),
@@ -51,16 +52,20 @@ impl Checker {
         if let (Some(func), false) = (agg, scalar_minmax) {
             return self.aggregate(func, function, args, filter, reports, scope, span);
         }
-        if let Some(at) = reports {
-            self.error(Problem::new(CheckKind::NoManagerColumn, [at]));
-            return None;
-        }
         if let Some((_, window, current)) = HISTORY_FUNCTIONS.iter().find(|(n, _, _)| *n == name) {
             if filter.is_some() {
                 self.error(Problem::new(CheckKind::WhereWithoutAggregate { function: name.to_string() }, [span]));
                 return None;
             }
-            return self.history(name, *window, *current, args, scope, span);
+            if let (Some(at), None) = (reports, self.manager_column()) {
+                self.error(Problem::new(CheckKind::NoManagerColumn, [at]));
+                return None;
+            }
+            return self.history(name, *window, *current, args, reports.is_some(), scope, span);
+        }
+        if let Some(at) = reports {
+            self.error(Problem::new(CheckKind::NoManagerColumn, [at]));
+            return None;
         }
         if filter.is_some() {
             self.error(Problem::new(CheckKind::WhereWithoutAggregate { function: name.to_string() }, [span]));
@@ -142,13 +147,17 @@ impl Checker {
     }
 
     /// `quarter_to_date(x)` and the rest: `x` a component (its rounded amounts), `total`
-    /// (statement totals, earlier months only), or an expression of aggregates.
+    /// (statement totals, earlier months only), or an expression of aggregates. With `for
+    /// reports` (`this_month(total for reports)`), the direct reports' amounts: theirs are
+    /// computed first, so this month's count too.
+    #[allow(clippy::too_many_arguments)]
     fn history(
         &mut self,
         function: &str,
         window: Window,
         current: bool,
         args: &[ast::Expr],
+        reports: bool,
         scope: &Scope,
         span: Span,
     ) -> Option<Expr> {
@@ -172,10 +181,11 @@ impl Checker {
                     self.error(Problem::new(CheckKind::OnlyInComponents { name: n.name.clone() }, [n.span]));
                     return None;
                 };
-                let readable = match of {
-                    Earlier::Total => !current,
-                    Earlier::Component(at) => !current || at < *current_place,
-                };
+                let readable = reports
+                    || match of {
+                        Earlier::Total => !current,
+                        Earlier::Component(at) => !current || at < *current_place,
+                    };
                 if !readable {
                     let kind = CheckKind::NotYetComputed {
                         component: n.name.clone(),
@@ -184,8 +194,14 @@ impl Checker {
                     self.error(Problem::new(kind, [n.span]));
                     return None;
                 }
-                return Some(Expr { node: Node::History { of, window, current }, ty: Ty::Money, span });
+                return Some(Expr { node: Node::History { of, window, current, reports }, ty: Ty::Money, span });
             }
+        }
+        if reports || window == Window::Month {
+            // Reports' figures of the ledgers are `sum(... for reports)`; this month's are the
+            // aggregate itself.
+            self.error(Problem::new(CheckKind::HistoryArgument { function: function.to_string() }, [arg.span]));
+            return None;
         }
         let value = self.expr(arg, scope)?;
         let mut ledger_only = true;

@@ -112,6 +112,12 @@ pub fn words(plan: &Plan, e: &Expr, component: Option<&Component>, lang: Lang) -
 
 /// "the sum of X over this quarter's earlier months" and the like.
 fn history_words(lang: Lang, what: &str, window: crate::plan::Window, current: bool) -> String {
+    if matches!(window, crate::plan::Window::Month) {
+        return match lang {
+            Lang::En => format!("{what} this month"),
+            Lang::Zh => format!("本月的 {what}"),
+        };
+    }
     let quarter = matches!(window, crate::plan::Window::Quarter);
     match (lang, current) {
         (Lang::En, true) => {
@@ -215,12 +221,17 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
                 Lang::Zh => format!("本月的 *{name}*"),
             }
         }
-        Node::History { of, window, current } => {
+        Node::History { of, window, current, reports } => {
             let what = match of {
                 crate::plan::Earlier::Total => t(lang, "statement totals", "对账单合计").to_string(),
                 crate::plan::Earlier::Component(c) => {
                     format!("*{}*", plan.components.get(*c).map_or("", |c| c.name.as_str()))
                 }
+            };
+            let what = match (reports, lang) {
+                (false, _) => what,
+                (true, Lang::En) => format!("the direct reports' {what}"),
+                (true, Lang::Zh) => format!("直接下属的 {what}"),
             };
             history_words(lang, &what, *window, *current)
         }

@@ -63,10 +63,16 @@ pub(super) fn statements_traced<T: Tracer>(
     };
     let computed = computed_months(plan, months);
     let shown: std::collections::HashSet<Period> = months.iter().copied().collect();
-    for payee in &folded.payees {
+    // A plan that reads direct reports' statements computes every payee's month after their
+    // reports' (all payees' months first); any other, one payee at a time.
+    let everyone = if plan.reads_reports() { Some(all_histories(plan, folded, &computed, tracer)?) } else { None };
+    for (p, payee) in folded.payees.iter().enumerate() {
         let mut history: Vec<MonthAmounts> = Vec::new();
-        for month in &computed {
-            let (amounts, statement_total) = month_amounts(plan, folded, payee, *month, &history, tracer)?;
+        for (m, month) in computed.iter().enumerate() {
+            let (amounts, statement_total) = match everyone.as_ref().and_then(|h| h.get(p)?.get(m)) {
+                Some(done) => (done.amounts.clone(), done.total),
+                None => month_amounts(plan, folded, payee, *month, &history, &[], tracer)?,
+            };
             history.push(MonthAmounts { month: *month, amounts: amounts.clone(), total: statement_total });
             if !shown.contains(month) {
                 continue;
@@ -130,6 +136,7 @@ pub fn month_amounts<T: Tracer>(
     payee: &Payee,
     month: Period,
     history: &[MonthAmounts],
+    reports: &[&[MonthAmounts]],
     tracer: &mut T,
 ) -> Result<(Vec<Decimal>, Decimal), Error> {
     let overflow = |what: &'static str| {
@@ -138,7 +145,7 @@ pub fn month_amounts<T: Tracer>(
     let mut amounts = Vec::with_capacity(plan.components.len());
     let mut statement_total = Decimal::ZERO;
     for component in &plan.components {
-        let past = Past { earlier: statement_total, current: &amounts, history, month };
+        let past = Past { earlier: statement_total, current: &amounts, history, reports, month };
         let amount = component_amount(plan, folded, payee, component, past, tracer)?;
         statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
         amounts.push(amount);
@@ -155,21 +162,107 @@ fn previous_month(month: Period) -> Period {
     }
 }
 
-/// A payee's statements from the start of `month`'s year up to the month before it: what a
-/// statement of `month` reads back (empty for a plan that reads no earlier statement).
-pub fn history_before(plan: &Plan, folded: &Folded, payee: &Payee, month: Period) -> Result<Vec<MonthAmounts>, Error> {
-    let mut history = Vec::new();
-    if !plan.reads_history() {
-        return Ok(history);
+/// Every payee's months, in `folded.payees` order, each payee's month computed after their
+/// direct reports' (so that `this_month(total for reports)` reads finished statements).
+pub fn all_histories<T: Tracer>(
+    plan: &Plan,
+    folded: &Folded,
+    months: &[Period],
+    tracer: &mut T,
+) -> Result<Vec<Vec<MonthAmounts>>, Error> {
+    let index: std::collections::HashMap<&str, usize> =
+        folded.payees.iter().enumerate().map(|(i, p)| (&*p.id, i)).collect();
+    let reports: Vec<Vec<usize>> = folded
+        .payees
+        .iter()
+        .map(|p| {
+            folded
+                .reports
+                .get(&p.id)
+                .map_or_else(Vec::new, |r| r.iter().filter_map(|id| index.get(&**id).copied()).collect())
+        })
+        .collect();
+    // Reports before managers: repeatedly take the payees whose reports are all placed (the
+    // roster has no circle of managers, which reading it checks).
+    let mut manager: Vec<Option<usize>> = vec![None; reports.len()];
+    for (m, rs) in reports.iter().enumerate() {
+        for r in rs {
+            if let Some(slot) = manager.get_mut(*r) {
+                *slot = Some(m);
+            }
+        }
     }
-    for m in Period::months_between(Period::month(month.year(), 1), month) {
+    let mut waiting: Vec<usize> = reports.iter().map(Vec::len).collect();
+    let mut order: Vec<usize> = (0..reports.len()).filter(|p| waiting.get(*p) == Some(&0)).collect();
+    let mut next = 0;
+    while let Some(&p) = order.get(next) {
+        next += 1;
+        if let Some(m) = manager.get(p).copied().flatten() {
+            if let Some(w) = waiting.get_mut(m) {
+                *w -= 1;
+                if *w == 0 {
+                    order.push(m);
+                }
+            }
+        }
+    }
+    let mut all: Vec<Vec<MonthAmounts>> = vec![Vec::new(); folded.payees.len()];
+    for month in months {
+        for &p in &order {
+            let (Some(payee), Some(theirs)) = (folded.payees.get(p), reports.get(p)) else { continue };
+            let done = {
+                let of_reports: Vec<&[MonthAmounts]> =
+                    theirs.iter().filter_map(|r| all.get(*r).map(Vec::as_slice)).collect();
+                let own = all.get(p).map_or(&[][..], Vec::as_slice);
+                month_amounts(plan, folded, payee, *month, own, &of_reports, tracer)?
+            };
+            if let Some(h) = all.get_mut(p) {
+                h.push(MonthAmounts { month: *month, amounts: done.0, total: done.1 });
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// What a statement of `month` reads back: the payee's statements from the start of the
+/// month's year up to the month before it, and their direct reports' up to the month itself
+/// (both empty for a plan that reads no earlier statement).
+pub fn history_before(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    month: Period,
+) -> Result<(Vec<MonthAmounts>, Vec<Vec<MonthAmounts>>), Error> {
+    let mut history = Vec::new();
+    if !plan.reads_history() && !plan.reads_reports() {
+        return Ok((history, Vec::new()));
+    }
+    let months = Period::months_between(Period::month(month.year(), 1), month);
+    if plan.reads_reports() {
+        let all = all_histories(plan, folded, &months, &mut NoTrace)?;
+        let at = folded.payees.iter().position(|p| p.id == payee.id);
+        let mut own = at.and_then(|i| all.get(i)).cloned().unwrap_or_default();
+        own.retain(|m| m.month < month);
+        let theirs = folded
+            .reports
+            .get(&payee.id)
+            .map(|r| {
+                r.iter()
+                    .filter_map(|id| folded.payees.iter().position(|p| p.id == *id))
+                    .filter_map(|i| all.get(i).cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Ok((own, theirs));
+    }
+    for m in months {
         if m == month {
             break;
         }
-        let (amounts, total) = month_amounts(plan, folded, payee, m, &history, &mut NoTrace)?;
+        let (amounts, total) = month_amounts(plan, folded, payee, m, &history, &[], &mut NoTrace)?;
         history.push(MonthAmounts { month: m, amounts, total });
     }
-    Ok(history)
+    Ok((history, Vec::new()))
 }
 
 /// What a statement's component can read besides the ledgers: the components above it in
@@ -182,6 +275,8 @@ pub struct Past<'a> {
     pub current: &'a [Decimal],
     /// The payee's earlier months, in order.
     pub history: &'a [MonthAmounts],
+    /// The payee's direct reports' months, this one included (they are computed first).
+    pub reports: &'a [&'a [MonthAmounts]],
     /// The statement's month.
     pub month: Period,
 }
@@ -189,7 +284,7 @@ pub struct Past<'a> {
 impl<'a> Past<'a> {
     /// Nothing before: a statement on its own (the budget's marginal runs).
     pub fn none(earlier: Decimal, month: Period) -> Past<'static> {
-        Past { earlier, current: &[], history: &[], month }
+        Past { earlier, current: &[], history: &[], reports: &[], month }
     }
 }
 
@@ -504,7 +599,7 @@ impl Env for StatementEnv<'_> {
     fn component_amount(&self, component: usize) -> Val {
         self.past.current.get(component).map_or(Val::MISSING, |a| Val::Num(Exact::Dec(*a)))
     }
-    fn history(&self, of: Earlier, window: Window, current: bool) -> Result<Val, EvalError> {
+    fn history(&self, of: Earlier, window: Window, current: bool, reports: bool) -> Result<Val, EvalError> {
         let Some(start) = self.past.month.coarsen(window.granularity()).map(Period::first_month) else {
             return Ok(Val::MISSING);
         };
@@ -513,6 +608,18 @@ impl Env for StatementEnv<'_> {
             Earlier::Component(c) => amounts.get(c).copied().unwrap_or_default(),
         };
         let mut sum = Decimal::ZERO;
+        let too_large = || EvalError::new(EvalKind::TooLarge { what: "total" }, crate::source::Span::default());
+        if reports {
+            let month = self.past.month;
+            for theirs in self.past.reports {
+                for m in
+                    theirs.iter().filter(|m| m.month >= start && (m.month < month || (current && m.month == month)))
+                {
+                    sum = exact_sum(sum, pick(&m.amounts, m.total)).ok_or_else(too_large)?;
+                }
+            }
+            return Ok(Val::Num(Exact::Dec(sum)));
+        }
         for m in self.past.history.iter().filter(|m| m.month >= start && m.month < self.past.month) {
             sum = exact_sum(sum, pick(&m.amounts, m.total))
                 .ok_or(EvalError::new(EvalKind::TooLarge { what: "total" }, crate::source::Span::default()))?;

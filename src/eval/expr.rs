@@ -90,7 +90,7 @@ pub trait Env {
         Val::MISSING
     }
     /// Rounded amounts of earlier statements in a window.
-    fn history(&self, _of: Earlier, _window: Window, _current: bool) -> Result<Val, EvalError> {
+    fn history(&self, _of: Earlier, _window: Window, _current: bool, _reports: bool) -> Result<Val, EvalError> {
         Ok(Val::MISSING)
     }
     /// The same statement, its aggregates taken over a window's months.
@@ -171,7 +171,7 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
         Node::Period => env.period().map_or(Val::MISSING, |p| Val::Other(Value::Period(p))),
         Node::Employed => env.employed()?,
         Node::ComponentAmount(c) => env.component_amount(*c),
-        Node::History { of, window, current } => env.history(*of, *window, *current)?,
+        Node::History { of, window, current, reports } => env.history(*of, *window, *current, *reports)?,
         Node::ToDate { window, current, value } => match env.windowed(*window, *current) {
             Some(inner) => eval_exact_traced(plan, value, &*inner, tr)?,
             None => Val::MISSING,

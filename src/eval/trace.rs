@@ -295,10 +295,11 @@ pub fn explain_folded(
     let mut components = Vec::with_capacity(plan.components.len());
     let mut earlier = Decimal::ZERO;
     // The payee's earlier statements, which figures to date read back.
-    let history = history_before(plan, folded, payee, month)?;
+    let (history, theirs) = history_before(plan, folded, payee, month)?;
+    let reports: Vec<&[super::compute::MonthAmounts]> = theirs.iter().map(Vec::as_slice).collect();
     let mut amounts: Vec<Decimal> = Vec::with_capacity(plan.components.len());
     for component in &plan.components {
-        let past = Past { earlier, current: &amounts, history: &history, month };
+        let past = Past { earlier, current: &amounts, history: &history, reports: &reports, month };
         let explained = explain_component(plan, files, folded, payee, month, component, past)?;
         earlier = earlier.saturating_add(explained.payout.amount);
         amounts.push(explained.payout.amount);
@@ -457,7 +458,7 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
             });
         }
         // Figures of the statement and of earlier statements, shown by their text.
-        Node::History { of, window, current } => {
+        Node::History { of, window, current, reports: false } => {
             let start = ctx.past.month.coarsen(window.granularity()).map(Period::first_month);
             let pick = |amounts: &[Decimal], total: Decimal| match of {
                 crate::plan::Earlier::Total => total,
@@ -478,6 +479,7 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
         Node::Period
         | Node::Employed
         | Node::ComponentAmount(_)
+        | Node::History { reports: true, .. }
         | Node::MonthsSince(_)
         | Node::DaysBetween(..)
         | Node::Joined(..) => {

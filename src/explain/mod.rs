@@ -331,7 +331,13 @@ fn fact_json(f: &Fact, file: &str) -> Json {
             let list: Vec<Json> = rows
                 .rows
                 .iter()
-                .map(|r| json!({"key": r.key, "line": r.line, "value": value_json(&r.value), "note": r.note}))
+                .map(|r| {
+                    let mut row = json!({"key": r.key, "line": r.line, "value": value_json(&r.value)});
+                    if let (Some(note), Some(object)) = (&r.note, row.as_object_mut()) {
+                        object.insert("note".into(), Json::String(note.clone()));
+                    }
+                    row
+                })
                 .collect();
             json!({"kind": "aggregate", "text": text, "source": format!("{file}:{line}"), "value": value_json(value), "type": ty.name(),
                    "input": rows.input, "file": rows.file, "row_count": rows.count, "rows": list})

@@ -53,6 +53,8 @@ pub struct Credit {
 /// How far back a figure to date reaches: from the start of the statement's quarter or year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Window {
+    /// This month alone (`this_month(total for reports)`).
+    Month,
     Quarter,
     Year,
 }
@@ -60,6 +62,7 @@ pub enum Window {
 impl Window {
     pub fn granularity(self) -> Granularity {
         match self {
+            Window::Month => Granularity::Month,
             Window::Quarter => Granularity::Quarter,
             Window::Year => Granularity::Year,
         }
@@ -68,6 +71,7 @@ impl Window {
     /// The function names, `quarter_to_date` and `earlier_this_quarter` for a quarter.
     pub fn function(self, current: bool) -> &'static str {
         match (self, current) {
+            (Window::Month, _) => "this_month",
             (Window::Quarter, true) => "quarter_to_date",
             (Window::Year, true) => "year_to_date",
             (Window::Quarter, false) => "earlier_this_quarter",
@@ -105,6 +109,16 @@ impl Plan {
         }
         out.extend(self.metrics.iter().map(|m| &m.value));
         out
+    }
+
+    /// Whether a statement reads its payee's direct reports' statements (`this_month(total
+    /// for reports)`): then every payee's month is computed after their reports'.
+    pub fn reads_reports(&self) -> bool {
+        let mut found = false;
+        for e in self.expressions() {
+            visit::visit(e, &mut |x| found |= matches!(x.node, Node::History { reports: true, .. }));
+        }
+        found
     }
 
     /// The roster column naming each payee's manager (`manager: roster`).
@@ -452,9 +466,10 @@ impl Expr {
                 | (Node::Employed, Node::Employed) => true,
                 (Node::Joined(a, b), Node::Joined(c, d)) => a == c && b == d,
                 (Node::ComponentAmount(a), Node::ComponentAmount(b)) => a == b,
-                (Node::History { of: a, window: w, current: c }, Node::History { of: b, window: v, current: d }) => {
-                    a == b && w == v && c == d
-                }
+                (
+                    Node::History { of: a, window: w, current: c, reports: r },
+                    Node::History { of: b, window: v, current: d, reports: s },
+                ) => a == b && w == v && c == d && r == s,
                 (
                     Node::ToDate { window: w, current: c, value: a },
                     Node::ToDate { window: v, current: d, value: b },
@@ -518,11 +533,13 @@ pub enum Node {
     Between(Box<Expr>, Box<Expr>, Box<Expr>),
     /// This statement's rounded amount of an earlier component.
     ComponentAmount(usize),
-    /// Rounded amounts of earlier statements (and, with `current`, this one) in the window.
+    /// Rounded amounts of earlier statements (and, with `current`, this one) in the window;
+    /// with `reports`, the sum over the payee's direct reports' statements.
     History {
         of: Earlier,
         window: Window,
         current: bool,
+        reports: bool,
     },
     /// An expression over aggregates, its aggregates taken over the window's months up to this
     /// month (`current`) or up to the month before.

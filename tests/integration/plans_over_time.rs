@@ -413,3 +413,32 @@ fn a_later_version_without_an_effective_month_is_refused() {
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert_code(&ran, "E0519");
 }
+
+#[test]
+fn an_override_can_pay_on_the_reports_commission() {
+    // The override paid on what the direct reports earned this month, not on their sales.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("on-commission.policy");
+    std::fs::write(
+        &policy,
+        version_of(|t| {
+            t.replace("pay 1% * sum(sales.amount for reports)", "pay 10% * this_month(advance for reports)")
+        }),
+    )
+    .unwrap();
+    let mut args: Vec<String> = vec!["run".into(), policy.display().to_string()];
+    args.extend(data_args("examples/telecom-2027"));
+    args.extend(["--format", "csv"].map(String::from));
+    let s = parse_csv(&run_ok(&args), "period");
+    // E01's reports in October: E02's advance 4% x 2,083.12 = 83.3248 -> 83.32; E03's advance
+    // 4% x (30% of 10,386.66 = 3,115.998) = 124.63992 -> 124.64. 10% x 207.96 = 20.796 -> 20.80.
+    expect(&s, "E02", "2027-10", "advance", "83.32");
+    expect(&s, "E03", "2027-10", "advance", "124.64");
+    expect(&s, "E01", "2027-10", "override", "20.80");
+    // explain reads the same figure, from the reports' statements.
+    let mut args: Vec<String> = vec!["explain".into(), policy.display().to_string()];
+    args.extend(data_args("examples/telecom-2027"));
+    args.extend(["--payee", "E01", "--period", "2027-10"].map(String::from));
+    let text = run_ok(&args);
+    assert!(text.contains("this_month(advance for reports) = 207.96"), "{text}");
+}
