@@ -156,6 +156,15 @@ fn leaf() -> impl Strategy<Value = String> {
         Just("sales.amount".to_string()),
         Just("surveys.satisfaction".to_string()),
         Just("count(sales)".to_string()),
+        // Plans over time and people.
+        Just("2027-03-01".to_string()),
+        Just("2027-07".to_string()),
+        Just("2027-Q3".to_string()),
+        Just("period".to_string()),
+        Just("employed".to_string()),
+        Just("subtotal".to_string()),
+        Just("earlier_this_year(total)".to_string()),
+        Just("this_month(total for reports)".to_string()),
     ]
 }
 
@@ -184,7 +193,12 @@ fn expr_text() -> impl Strategy<Value = String> {
             (inner.clone(), leaf()).prop_map(|(a, b)| format!("({a}) default {b}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a},{b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("sum({a} where {b})")),
-            inner.prop_map(|a| format!("tiers marginal {a} {{ from 0 rate 3% from 100_000 fixed 5 }}")),
+            inner.clone().prop_map(|a| format!("tiers marginal {a} {{ from 0 rate 3% from 100_000 fixed 5 }}")),
+            inner.clone().prop_map(|a| format!("tiers marginal {a} {{ from 0 rate 2% from 50% of base rate 4% from base rate 6% }}")),
+            (inner.clone(), leaf(), leaf()).prop_map(|(a, b, c)| format!("{a} in {b} to -{c}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("days_between({a}, {b})")),
+            inner.clone().prop_map(|a| format!("quarter_to_date({a})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("sum({a} where {b} for reports)")),
         ]
     })
 }
