@@ -376,6 +376,25 @@ pub fn document(plan: &Plan, lang: Lang) -> Vec<Block> {
             }
         }
     }));
+    if let Some(credit) = plan.credit {
+        let name = |i: usize| plan.inputs.get(i).map_or("", |s| s.name.as_str());
+        let (credited, by) = (name(credit.input), name(credit.by));
+        b.push(Block::Para(match lang {
+            Lang::En => format!(
+                "A row of `{credited}` named by rows of `{by}` is credited to their payees, each by their share (the shares of a row total exactly 100%); every sum over `{credited}` is the payee's share of it. A row no `{by}` row names is its own payee's, whole."
+            ),
+            Lang::Zh => format!(
+                "被 `{by}` 中记录指向的 `{credited}` 记录按比例计入各相关人员（同一记录的比例合计恰为 100%）；对 `{credited}` 的求和均按该人员的比例计算。未被指向的记录全部计入其本人。"
+            ),
+        }));
+    }
+    if plan.reads_history() || plan.reads_reports() {
+        b.push(Block::Para(t(
+            lang,
+            "Statements read earlier statements (figures to date), so the calculation always starts in January of the first month's year, whatever months are printed.",
+            "结算单会读取此前的结算单（累计数），因此无论打印哪些月份，计算总是从该年一月开始。",
+        ).into()));
+    }
     let rounding = rounding_words(lang, plan.rounding.mode, plan.rounding.step);
     b.push(Block::Para(match lang {
         Lang::En => format!(
@@ -455,6 +474,56 @@ pub fn document(plan: &Plan, lang: Lang) -> Vec<Block> {
                 }
                 if input.period == Some(i) {
                     notes.push(t(lang, "which period it counts in", "该行计入的期间").to_string());
+                }
+                if let Some(target) = c.refers_to.and_then(|t| plan.inputs.get(t)) {
+                    notes.push(match (lang, plan.roster().is_some_and(|r| r.name == target.name)) {
+                        (Lang::En, true) if target.name == input.name => {
+                            "the payee's manager: an `id` of this roster, or empty".to_string()
+                        }
+                        (Lang::Zh, true) if target.name == input.name => {
+                            "该人员的直属上级：本名册中的编号，或空".to_string()
+                        }
+                        (Lang::En, _) => format!("names a row of `{}` by its key; each must exist", target.name),
+                        (Lang::Zh, _) => format!("以编号指向 `{}` 中的一行，须存在", target.name),
+                    });
+                }
+                if let Some((via, of)) = c.within {
+                    let via = input.columns.get(via).map_or("", |c| c.name.as_str());
+                    let target =
+                        input.columns.iter().find(|x| x.name == via).and_then(|x| plan.inputs.get(x.refers_to?));
+                    let of = target.and_then(|t| t.columns.get(of)).map_or("", |c| c.name.as_str());
+                    notes.push(match lang {
+                        Lang::En => format!("the rows naming one `{via}` total at most its `{of}`"),
+                        Lang::Zh => format!("指向同一 `{via}` 的各行合计不超过其 `{of}`"),
+                    });
+                }
+                if input.start == Some(i) {
+                    notes.push(
+                        t(
+                            lang,
+                            "the day the payee was hired; their rows may not be earlier",
+                            "入职日期；该人员的记录不得早于此日",
+                        )
+                        .to_string(),
+                    );
+                }
+                if input.end == Some(i) {
+                    notes.push(
+                        t(lang, "the day the payee left (empty while employed)", "离职日期（在职时为空）").to_string(),
+                    );
+                }
+                if plan.credit.is_some_and(|cr| {
+                    cr.by == plan.inputs.iter().position(|x| x.name == input.name).unwrap_or(usize::MAX)
+                        && cr.share == i
+                }) {
+                    notes.push(
+                        t(
+                            lang,
+                            "the payee's share of the row it names; a row's shares total 100%",
+                            "该人员在所指记录中的分成比例；同一记录的比例合计须为 100%",
+                        )
+                        .to_string(),
+                    );
                 }
                 if let Some(v) = &c.values {
                     // A value with a label is shown as both: `sales_rep` (销售代表).

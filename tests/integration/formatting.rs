@@ -194,7 +194,9 @@ fn expr_text() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a},{b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("sum({a} where {b})")),
             inner.clone().prop_map(|a| format!("tiers marginal {a} {{ from 0 rate 3% from 100_000 fixed 5 }}")),
-            inner.clone().prop_map(|a| format!("tiers marginal {a} {{ from 0 rate 2% from 50% of base rate 4% from base rate 6% }}")),
+            inner.clone().prop_map(|a| format!(
+                "tiers marginal {a} {{ from 0 rate 2% from 50% of base rate 4% from base rate 6% }}"
+            )),
             (inner.clone(), leaf(), leaf()).prop_map(|(a, b, c)| format!("{a} in {b} to -{c}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("days_between({a}, {b})")),
             inner.clone().prop_map(|a| format!("quarter_to_date({a})")),
