@@ -671,9 +671,12 @@ fn component_blocks(plan: &Plan, c: &Component, lang: Lang, b: &mut Vec<Block>) 
         });
     }
     b.push(Block::List(items));
-    for_each_tiers(&c.pay, &mut |tb| tier_blocks(tb, c.rounding, lang, b));
+    // Relative bounds name their figure (`50% of target`).
+    let scale =
+        |tb: &TierTable| tb.scale.as_ref().map(|s| say(plan, s, Ctx { component: Some(c), row_input: None, lang }));
+    for_each_tiers(&c.pay, &mut |tb| tier_blocks(tb, scale(tb), c.rounding, lang, b));
     for l in &c.lets {
-        for_each_tiers(&l.value, &mut |tb| tier_blocks(tb, c.rounding, lang, b));
+        for_each_tiers(&l.value, &mut |tb| tier_blocks(tb, scale(tb), c.rounding, lang, b));
     }
 }
 
@@ -685,16 +688,14 @@ fn for_each_tiers<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a TierTable)) {
     });
 }
 
-fn tier_blocks(tb: &TierTable, rounding: Rounding, lang: Lang, b: &mut Vec<Block>) {
+fn tier_blocks(tb: &TierTable, scale: Option<String>, rounding: Rounding, lang: Lang, b: &mut Vec<Block>) {
     // Bounds that are shares of a figure (`from 50% of target`) read as such; their examples
     // depend on the figure, so none are worked.
-    let scaled = tb.scale.is_some();
-    let money = |d: Decimal| {
-        if scaled {
-            format!("{} {}", pct(lang, d), t(lang, "of the figure", "该数额"))
-        } else {
-            money(d)
-        }
+    let scaled = scale.is_some();
+    let money = |d: Decimal| match (&scale, lang) {
+        (Some(of), Lang::En) => format!("{} of {of}", pct(lang, d)),
+        (Some(of), Lang::Zh) => format!("{of} 的 {}", pct(lang, d)),
+        (None, _) => money(d),
     };
     let rows = tb
         .brackets
