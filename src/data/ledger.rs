@@ -288,6 +288,11 @@ impl RowRules<'_> {
             let at = positions.get(c).copied().unwrap_or(0);
             let raw = fields.get(at).unwrap_or_default();
             let here = || reader.at_field(line, at);
+            // A leaving date (`end`) is empty while the payee is employed.
+            if schema.end == Some(c) && raw.trim().is_empty() {
+                values.push(Value::Missing);
+                continue;
+            }
             let value = parse_value(column.ty, raw, money).map_err(|rejection| {
                 DataError::of(
                     here(),

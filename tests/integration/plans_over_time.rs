@@ -442,3 +442,69 @@ fn an_override_can_pay_on_the_reports_commission() {
     let text = run_ok(&args);
     assert!(text.contains("this_month(advance for reports) = 207.96"), "{text}");
 }
+
+/// A small roster-and-sales plan with `components`, run on `sales` rows for one payee.
+fn small_plan(components: &str, roster: &str, sales: &str, range: (&str, &str)) -> Statements {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = format!(
+        "policy \"P\" version \"1\" currency CNY\n\
+         input roster {{ key id: text  start hired: date  end left: date }}\n\
+         input sales {{ key id: text  period date: date  payee who: text  amount: money }}\n\
+         payee roster.id\n{components}\n"
+    );
+    std::fs::write(dir.path().join("p.policy"), policy).unwrap();
+    std::fs::write(dir.path().join("roster.csv"), format!("id,hired,left\n{roster}")).unwrap();
+    std::fs::write(dir.path().join("sales.csv"), format!("id,date,who,amount\n{sales}")).unwrap();
+    let d = dir.path().display().to_string();
+    let out = run_ok([
+        "run".to_string(),
+        format!("{d}/p.policy"),
+        "--data".into(),
+        format!("roster={d}/roster.csv"),
+        "--data".into(),
+        format!("sales={d}/sales.csv"),
+        "--from".into(),
+        range.0.into(),
+        "--to".into(),
+        range.1.into(),
+        "--format".into(),
+        "csv".into(),
+    ]);
+    let mut lines = out.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let mut s = Statements::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let figures = header.iter().zip(&f).map(|(h, v)| (h.clone(), v.to_string())).collect();
+        s.insert((f[0].to_string(), f[header.iter().position(|h| h == "period").unwrap()].to_string()), figures);
+    }
+    s
+}
+
+#[test]
+fn year_to_date_figures_of_the_ledgers_percent_base_tiers_and_a_leaving_date() {
+    let s = small_plan(
+        "component ytd monthly { pay 1% * year_to_date(sum(sales.amount)) }\n\
+         component before monthly { pay 1% * earlier_this_quarter(sum(sales.amount)) }\n\
+         component attained quarterly {\n  let share = sum(sales.amount) / 10_000 CNY * 100%\n  pay tiers flat share { from 0% fixed 0  from 100% fixed 500  from 150% fixed 900 }\n}\n\
+         component kept monthly { pay 3_000 CNY * employed }",
+        "A,2020-01-01,\nB,2020-01-01,2027-02-14\n",
+        "S1,2027-01-10,A,4000.00\nS2,2027-02-10,A,8000.00\nS3,2027-04-02,A,1000.00\n",
+        ("2027-01", "2027-04"),
+    );
+    // Year to date: January 4,000.00 -> 40.00; February 12,000.00 -> 120.00; April 13,000.00 -> 130.00.
+    expect(&s, "A", "2027-01", "ytd", "40.00");
+    expect(&s, "A", "2027-02", "ytd", "120.00");
+    expect(&s, "A", "2027-04", "ytd", "130.00");
+    // Earlier this quarter: none in January, 4,000.00 in February, 12,000.00 in March, none in April.
+    expect(&s, "A", "2027-01", "before", "0.00");
+    expect(&s, "A", "2027-02", "before", "40.00");
+    expect(&s, "A", "2027-03", "before", "120.00");
+    expect(&s, "A", "2027-04", "before", "0.00");
+    // Q1 12,000.00 of a 10,000.00 target is 120%: the 100% bracket pays 500.
+    expect(&s, "A", "2027-03", "attained", "500.00");
+    // B left on 2027-02-14: February 14 of 28 days, 3,000.00 x 14/28 = 1,500.00; March nothing.
+    expect(&s, "B", "2027-01", "kept", "3000.00");
+    expect(&s, "B", "2027-02", "kept", "1500.00");
+    expect(&s, "B", "2027-03", "kept", "0.00");
+}
