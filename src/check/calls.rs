@@ -26,7 +26,7 @@ const AGGREGATES: [(&str, AggFunc); 6] = [
     ("max", AggFunc::Max),
 ];
 const SCALAR_FUNCTIONS: [&str; 4] = ["min", "max", "abs", "round"];
-const DATE_FUNCTIONS: [&str; 2] = ["days_between", "months_since"];
+const DATE_FUNCTIONS: [&str; 3] = ["days_between", "months_since", "in_month_of"];
 const HISTORY_FUNCTIONS: [(&str, Window, bool); 5] = [
     ("this_month", Window::Month, true),
     ("quarter_to_date", Window::Quarter, true),
@@ -73,6 +73,9 @@ impl Checker {
         }
         if let Some(t) = self.tables.iter().position(|t| t.name == name) {
             return self.table_call(t, args, scope, span);
+        }
+        if name == "in_month_of" {
+            return self.in_month_of(args, scope, span);
         }
         self.scalar_call(name, args, scope, span)
     }
@@ -144,6 +147,61 @@ impl Checker {
             }
         };
         Some(Expr { node, ty: Ty::Number, span })
+    }
+
+    /// `in_month_of(sale.date, figure)`: in a row that names a row of another ledger (a
+    /// cancellation), a figure of that ledger for the row's payee in the month of a date (the
+    /// bracket rate of the sale's month). Such rows are folded after the ledgers they read.
+    fn in_month_of(&mut self, args: &[ast::Expr], scope: &Scope, span: Span) -> Option<Expr> {
+        let refuse = |checker: &mut Checker, detail: &str| {
+            checker.error(Problem::new(CheckKind::InMonthOfPlace { detail: detail.to_string() }, [span]));
+            None
+        };
+        let Scope::Row { input } = scope else {
+            return refuse(self, "it is read inside a `sum(...)` over rows that name rows of another ledger");
+        };
+        let roster = match self.payee {
+            Some(crate::plan::PayeeSource::Roster { input, .. }) => Some(input),
+            _ => None,
+        };
+        let names_rows = |checker: &Checker, i: usize| {
+            checker
+                .inputs
+                .get(i)
+                .is_some_and(|s| s.columns.iter().any(|c| c.refers_to.is_some_and(|t| Some(t) != roster && t != i)))
+        };
+        if !names_rows(self, *input) {
+            return refuse(
+                self,
+                "its rows must name rows of another ledger (`sale: sales`), so that they are folded after it",
+            );
+        }
+        let [date, figure] = args else {
+            return refuse(self, "it takes a date and a figure: `in_month_of(sale.date, sum(sales.amount))`");
+        };
+        let date = self.expr(date, scope)?;
+        if date.ty != Ty::Date {
+            let kind = CheckKind::NotADate { function: "in_month_of".into(), found: date.ty.name() };
+            self.error(Problem::new(kind, [date.span]));
+            return None;
+        }
+        let month = Scope::Clause { lets: &[], broken: &[], cadence: crate::lang::Cadence::Monthly, component: None };
+        let value = self.expr(figure, &month)?;
+        let mut reads_kept = false;
+        crate::plan::visit::visit(&value, &mut |x| {
+            if let Node::Aggregate(a) = x.node {
+                reads_kept |=
+                    self.aggregates.get(a).is_some_and(|agg| agg.input == *input || names_rows(self, agg.input));
+            }
+        });
+        if reads_kept {
+            return refuse(
+                self,
+                "the figure reads ledgers that are folded before these rows (`sales`), not rows that name others",
+            );
+        }
+        let ty = value.ty;
+        Some(Expr { node: Node::InMonthOf(Box::new(date), Box::new(value)), ty, span })
     }
 
     /// `quarter_to_date(x)` and the rest: `x` a component (its rounded amounts), `total`

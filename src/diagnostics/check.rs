@@ -241,6 +241,8 @@ pub enum CheckKind {
     /// Relative tier bounds that cannot be read (`from 50% of a` and `from 80% of b` in one
     /// table, a bound of something that is not money or a number). Span: the bound.
     RelativeBound { detail: String },
+    /// `in_month_of` where it cannot be computed; `detail` says why. Span: the call.
+    InMonthOfPlace { detail: String },
     /// `effective 2027-Q3`: not a month. Span: the period.
     EffectiveNotMonth { text: String },
     /// A name only a component's statement has (`subtotal`, a component, a figure to date)
@@ -692,6 +694,9 @@ impl Kind for CheckKind {
             RelativeBound { detail } => Described::new("E0173", format!("this tier bound cannot be read: {detail}"))
                 .label("this bound")
                 .help("bounds of one table are numbers, or shares of one figure: `from 0`, `from 50% of target`, `from target`"),
+            InMonthOfPlace { detail } => Described::new("E0176", format!("`in_month_of` cannot be read here: {detail}"))
+                .label("here")
+                .help("e.g. `sum(cancellations.amount * in_month_of(sale.date, tiers flat sum(sales.amount) {...} / sum(sales.amount)))`"),
             EffectiveNotMonth { text } => Described::new("E0175", format!("`effective {text}`: a version takes over from a month"))
                 .label("not a month")
                 .help("write the first month the version pays, e.g. `effective 2027-07`"),
@@ -1423,5 +1428,17 @@ What to do: compute the figure in a component.",
 over at the start of a month.
 
 What to do: write a month.",
+    },
+    Code {
+        id: "E0176",
+        title: "a figure of another month where it cannot be computed",
+        explanation: "\
+`in_month_of(sale.date, figure)` reads, for a row that names a row of another ledger (a
+cancellation naming its sale), a figure of the ledgers for the row's payee in the month of a
+date: a clawback at the bracket rate the sale's month reached. Such rows are folded after the
+ledgers they name, so the figure can only read those ledgers (`sum(sales.amount)`), and it is
+only read inside a `sum(...)` over such rows.
+
+What to do: move the call into the aggregate over the naming rows, or read another ledger.",
     },
 ];

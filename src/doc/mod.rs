@@ -206,6 +206,13 @@ fn say(plan: &Plan, e: &Expr, ctx: Ctx<'_>) -> String {
             Lang::En => format!("the months from {} to the statement's month", w(d)),
             Lang::Zh => format!("自 {} 起至本月的月数", w(d)),
         },
+        Node::InMonthOf(d, v) => {
+            let month = Ctx { component: ctx.component, row_input: None, lang };
+            match lang {
+                Lang::En => format!("{} in the month of {}", say(plan, v, month), w(d)),
+                Lang::Zh => format!("{} 所在月份的 {}", w(d), say(plan, v, month)),
+            }
+        }
         Node::DaysBetween(a, b) => match lang {
             Lang::En => format!("the days from {} to {}", w(a), w(b)),
             Lang::Zh => format!("自 {} 至 {} 的天数", w(a), w(b)),

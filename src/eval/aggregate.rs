@@ -389,24 +389,27 @@ enum Role {
     Kept,
 }
 
-/// Which of the three reading phases an input belongs to: the payees first, then the small
-/// inputs that name rows of others (kept), then the ledgers.
+/// Which of the four reading phases an input belongs to: the roster; the small inputs that
+/// name rows of other ledgers (credits, cancellations: kept until those are read); the ledger
+/// that defines the payees (without a roster); the other ledgers.
 fn phase_of(plan: &Plan, input: usize) -> u8 {
-    if input == payee_input(plan) {
-        return 0;
-    }
     let roster = match plan.payee {
         PayeeSource::Roster { input, .. } => Some(input),
         PayeeSource::Ledger { .. } => None,
     };
+    if Some(input) == roster {
+        return 0;
+    }
     let names_rows = plan
         .inputs
         .get(input)
         .is_some_and(|s| s.columns.iter().any(|c| c.refers_to.is_some_and(|t| Some(t) != roster && t != input)));
     if names_rows {
         1
-    } else {
+    } else if input == payee_input(plan) {
         2
+    } else {
+        3
     }
 }
 
@@ -438,7 +441,7 @@ pub fn fold_shared<T: Tracer>(
     let mut leads: Vec<Task<'_>> = Vec::new();
     // Phase one reads each plan's payee-defining input, phase two the rest, so payees are
     // known before the rows that refer to them.
-    for phase in 0..3u8 {
+    for phase in 0..4u8 {
         let mut groups: Vec<Vec<Task<'_>>> = Vec::new();
         for (r, request) in requests.iter().enumerate() {
             let first = payee_input(request.plan);
@@ -448,10 +451,10 @@ pub fn fold_shared<T: Tracer>(
                 let Some(file) = request.files.iter().find(|f| f.input == input) else { continue };
                 let credits = request.plan.credit.is_some_and(|c| c.by == input);
                 let role = match (input == first, request.plan.payee) {
-                    (true, PayeeSource::Roster { .. }) => Role::Roster,
-                    (true, PayeeSource::Ledger { .. }) => Role::PayeeLedger,
                     _ if credits => Role::Credits,
                     _ if phase == 1 => Role::Kept,
+                    (true, PayeeSource::Roster { .. }) => Role::Roster,
+                    (true, PayeeSource::Ledger { .. }) => Role::PayeeLedger,
                     _ => Role::Ledger,
                 };
                 let task = Task { request: r, input, file, role };
@@ -483,6 +486,7 @@ pub fn fold_shared<T: Tracer>(
             match phase {
                 0 => state.check_roster(requests.get(r).map_or(&[][..], |q| q.files))?,
                 1 => state.check_credits(requests.get(r).map_or(&[][..], |q| q.files))?,
+                2 => {}
                 _ => {
                     state.fold_kept(r, requests.get(r).map_or(&[][..], |q| q.files), observer.as_deref_mut(), tracer)?
                 }
@@ -856,7 +860,8 @@ impl<'a> PlanFold<'a> {
             Some(Value::Text(t)) => t.clone(),
             _ => Arc::from(""),
         };
-        if !self.payees.contains_key(&payee) {
+        // With a roster, a share names a payee of it (without one, the ledger defines them).
+        if self.roster_mode && !self.payees.contains_key(&payee) {
             let column = schema.columns.get(payee_col).map_or("", |c| c.name.as_str());
             let known: Vec<&str> = self.payees.keys().map(|k| &**k).collect();
             return Err(Refusal::Reject(DataError::of(
@@ -1013,12 +1018,20 @@ impl<'a> PlanFold<'a> {
                 plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == row.input).map(|(i, _)| i).collect();
             for (payee, share) in &captured.payees {
                 let attrs = self.payees.get(payee).map(Vec::as_slice);
-                let env = RowEnv {
-                    row: &row.values,
-                    payee: attrs,
-                    payee_id: payee,
-                    joined: Some((reference, &captured.values)),
+                let joined = Some((reference, &captured.values[..]));
+                // Figures of other months the row reads (`in_month_of`), from the ledgers
+                // folded before it.
+                let who = Payee { id: payee.clone(), attrs: attrs.map(<[Value]>::to_vec).unwrap_or_default() };
+                let in_month = match in_month_values(plan, &self.folded, row.input, &who, &row.values, joined) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        return Err(Error::Policy(PolicyProblems {
+                            source: plan.source.clone(),
+                            problems: vec![e.into_problem(&format!("row at {}", row.at))],
+                        }))
+                    }
                 };
+                let env = RowEnv { row: &row.values, payee: attrs, payee_id: payee, joined, in_month: &in_month };
                 let Some(buckets) = self.folded.buckets.get_mut(row.input) else { continue };
                 let key = (payee.clone(), bucket);
                 if let Err(e) = fold_states(plan, &aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer)
@@ -1209,7 +1222,7 @@ impl<'a> PlanFold<'a> {
         if !shape.aggs.is_empty() {
             for (credited, share) in &payees {
                 let attrs = if self.roster_mode { self.payees.get(credited).map(Vec::as_slice) } else { None };
-                let env = RowEnv { row: values, payee: attrs, payee_id: credited, joined: None };
+                let env = RowEnv { row: values, payee: attrs, payee_id: credited, joined: None, in_month: &[] };
                 let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(Vec::new()) };
                 let key = (credited.clone(), bucket);
                 let folded =
@@ -1375,6 +1388,42 @@ fn fold_states<T: Tracer>(
     Ok(())
 }
 
+/// The values of the `in_month_of(date, figure)` calls in the aggregates over `input`, for
+/// one row and payee: each figure for the payee in the month of its date, keyed by the call.
+pub(crate) fn in_month_values(
+    plan: &Plan,
+    folded: &Folded,
+    input: usize,
+    payee: &Payee,
+    row: &[Value],
+    joined: Option<(usize, &[Value])>,
+) -> Result<Vec<(usize, Val)>, EvalError> {
+    let mut calls: Vec<&crate::plan::Expr> = Vec::new();
+    for a in plan.aggregates.iter().filter(|a| a.input == input) {
+        for e in a.arg.iter().chain(a.filter.iter()) {
+            crate::plan::visit::visit(e, &mut |x| {
+                if matches!(x.node, crate::plan::Node::InMonthOf(..)) {
+                    calls.push(x);
+                }
+            });
+        }
+    }
+    let mut out = Vec::with_capacity(calls.len());
+    let env = RowEnv { row, payee: Some(&payee.attrs), payee_id: &payee.id, joined, in_month: &[] };
+    for call in calls {
+        let crate::plan::Node::InMonthOf(date, figure) = &call.node else { continue };
+        let value = match eval_traced(plan, date, &env, &mut super::expr::NoTrace)? {
+            Value::Date(d) => {
+                let month = Period::month(chrono::Datelike::year(&d), chrono::Datelike::month(&d));
+                super::compute::figure_in(plan, folded, payee, month, figure)?
+            }
+            _ => Val::MISSING,
+        };
+        out.push((call as *const crate::plan::Expr as usize, value));
+    }
+    Ok(out)
+}
+
 /// The line number in a `file:line[:column]` location, for ordering messages by file order.
 fn line_of(at: &str) -> u64 {
     let mut parts = at.rsplit(':');
@@ -1395,6 +1444,8 @@ pub(crate) struct RowEnv<'a> {
     pub payee_id: &'a Arc<str>,
     /// The row a reference column names: (that column, the named row's values).
     pub joined: Option<(usize, &'a [Value])>,
+    /// The `in_month_of` figures of this row, keyed by the call (see [`in_month_values`]).
+    pub in_month: &'a [(usize, Val)],
 }
 
 impl Env for RowEnv<'_> {
@@ -1415,6 +1466,10 @@ impl Env for RowEnv<'_> {
     }
     fn payee_attr(&self, index: usize) -> Value {
         self.payee.and_then(|p| p.get(index)).cloned().unwrap_or(Value::Missing)
+    }
+    fn in_month_of(&self, e: &crate::plan::Expr) -> Val {
+        let key = e as *const crate::plan::Expr as usize;
+        self.in_month.iter().find(|(k, _)| *k == key).map_or(Val::MISSING, |(_, v)| v.clone())
     }
     fn joined(&self, reference: usize, column: usize) -> Value {
         match self.joined {

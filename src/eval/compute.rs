@@ -153,6 +153,19 @@ pub fn month_amounts<T: Tracer>(
     Ok((amounts, statement_total))
 }
 
+/// A figure of the ledgers (no `let`, no statement) for a payee in a period: what
+/// `in_month_of` reads.
+pub fn figure_in(
+    plan: &Plan,
+    folded: &Folded,
+    payee: &Payee,
+    period: Period,
+    e: &crate::plan::Expr,
+) -> Result<Val, EvalError> {
+    let env = StatementEnv::new(plan, folded, payee, period);
+    eval_exact_traced(plan, e, &env, &mut NoTrace)
+}
+
 /// The month before a month.
 fn previous_month(month: Period) -> Period {
     match month.first_month() {

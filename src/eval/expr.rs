@@ -93,6 +93,10 @@ pub trait Env {
     fn history(&self, _of: Earlier, _window: Window, _current: bool, _reports: bool) -> Result<Val, EvalError> {
         Ok(Val::MISSING)
     }
+    /// `in_month_of(date, figure)` in a row: the figure, worked out before the row is folded.
+    fn in_month_of(&self, _e: &Expr) -> Val {
+        Val::MISSING
+    }
     /// The same statement, its aggregates taken over a window's months.
     fn windowed(&self, _window: Window, _current: bool) -> Option<Box<dyn Env + '_>> {
         None
@@ -190,6 +194,7 @@ fn eval_node<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Res
             }
             _ => Val::MISSING,
         },
+        Node::InMonthOf(..) => env.in_month_of(e),
         Node::Between(x, lo, hi) => {
             let (v, l, h) = (sub(x, tr)?, sub(lo, tr)?, sub(hi, tr)?);
             match (compare_exact(&v, &l), compare_exact(&v, &h)) {

@@ -101,6 +101,9 @@ pub fn payee_totals(result: &RunResult) -> Vec<(std::sync::Arc<str>, Decimal)> {
 
 /// The buckets a run over `range` reads; `None` (every bucket) without a range.
 pub fn needed_for(plan: &Plan, range: Option<(Period, Period)>) -> Needed {
+    if plan.reads_other_months() {
+        return None;
+    }
     range.map(|(from, to)| {
         needed_buckets(plan, &super::compute::computed_months(plan, &Period::months_between(from, to)))
     })

@@ -254,7 +254,7 @@ pub fn explain(
         .cloned()
         .unwrap_or(Payee { id: payee.into(), attrs: Vec::new() });
     let reports = folded.reports.get(&payee.id).cloned().unwrap_or_default();
-    attach_rows(plan, files, &payee, &reports, &kept, &mut explanation.components, row_limit)?;
+    attach_rows(plan, files, &folded, &payee, &reports, &kept, &mut explanation.components, row_limit)?;
     Ok(explanation)
 }
 
@@ -482,6 +482,7 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
         | Node::History { reports: true, .. }
         | Node::MonthsSince(_)
         | Node::DaysBetween(..)
+        | Node::InMonthOf(..)
         | Node::Joined(..) => {
             if !facts.iter().any(|f| matches!(f, Fact::Let { name, .. } if *name == text)) {
                 facts.push(Fact::Let { name: text, value, ty: e.ty });
@@ -559,9 +560,11 @@ fn lookup_source(plan: &Plan, folded: &Folded, payee: &Payee, period: Period, in
 
 /// Lists, for every aggregate fact, the kept rows it folded: those of its input, in its
 /// component's period, that pass its filter.
+#[allow(clippy::too_many_arguments)]
 fn attach_rows(
     plan: &Plan,
     files: &[InputFile],
+    folded: &Folded,
     payee: &Payee,
     reports: &[std::sync::Arc<str>],
     kept: &[KeptRow],
@@ -581,7 +584,16 @@ fn attach_rows(
     }
     for row in kept {
         let joined = row.joined.as_ref().map(|(c, v, _)| (*c, v.as_slice()));
-        let env = RowEnv { row: &row.values, payee: Some(payee.attrs.as_slice()), payee_id: &payee.id, joined };
+        let who = folded.payees.iter().find(|p| p.id == row.payee).cloned().unwrap_or_else(|| payee.clone());
+        let in_month = super::aggregate::in_month_values(plan, folded, row.input, &who, &row.values, joined)
+            .map_err(|e| policy_error(plan, e, "row"))?;
+        let env = RowEnv {
+            row: &row.values,
+            payee: Some(payee.attrs.as_slice()),
+            payee_id: &payee.id,
+            joined,
+            in_month: &in_month,
+        };
         for ((agg_index, period), list) in wanted.iter_mut() {
             let Some(agg) = plan.aggregates.get(*agg_index).filter(|a| a.input == row.input) else { continue };
             let whose = if agg.reports { reports.contains(&row.payee) } else { row.payee == payee.id };

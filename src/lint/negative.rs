@@ -33,7 +33,7 @@ fn can_be_negative(plan: &Plan, c: &Component, e: &Expr) -> bool {
         Node::ComponentAmount(_) | Node::History { .. } | Node::ToDate { .. } => true,
         Node::Employed | Node::Period | Node::Between(..) => false,
         Node::Joined(..) => e.ty.is_numeric(),
-        Node::MonthsSince(_) | Node::DaysBetween(..) => true,
+        Node::MonthsSince(_) | Node::DaysBetween(..) | Node::InMonthOf(..) => true,
         // A ledger value of a numeric column can be negative (a refund, a correction).
         Node::Column(_) | Node::Lookup(_) | Node::PayeeAttr(_) => e.ty.is_numeric(),
         Node::Let(i) => c.lets.get(*i).is_some_and(|l| neg(&l.value)),

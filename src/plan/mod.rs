@@ -121,6 +121,18 @@ impl Plan {
         found
     }
 
+    /// Whether some row reads a figure of another month (`in_month_of`): then every month of
+    /// the ledgers is folded, whatever the range.
+    pub fn reads_other_months(&self) -> bool {
+        let mut found = false;
+        for a in &self.aggregates {
+            for e in a.arg.iter().chain(a.filter.iter()) {
+                visit::visit(e, &mut |x| found |= matches!(x.node, Node::InMonthOf(..)));
+            }
+        }
+        found
+    }
+
     /// The roster column naming each payee's manager (`manager: roster`).
     pub fn manager_column(&self) -> Option<usize> {
         let PayeeSource::Roster { input, .. } = self.payee else { return None };
@@ -475,7 +487,8 @@ impl Expr {
                     Node::ToDate { window: v, current: d, value: b },
                 ) => w == v && c == d && a.same(b),
                 (Node::MonthsSince(a), Node::MonthsSince(b)) => a.same(b),
-                (Node::DaysBetween(a1, b1), Node::DaysBetween(a2, b2)) => a1.same(a2) && b1.same(b2),
+                (Node::DaysBetween(a1, b1), Node::DaysBetween(a2, b2))
+                | (Node::InMonthOf(a1, b1), Node::InMonthOf(a2, b2)) => a1.same(a2) && b1.same(b2),
                 (Node::Between(a1, b1, c1), Node::Between(a2, b2, c2)) => a1.same(a2) && b1.same(b2) && c1.same(c2),
                 (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && a.same(b),
                 (Node::Abs(a), Node::Abs(b)) => a.same(b),
@@ -531,6 +544,9 @@ pub enum Node {
     DaysBetween(Box<Expr>, Box<Expr>),
     /// `x in low to high`, both ends included.
     Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `in_month_of(sale.date, figure)` in a row that names another row: the figure (over
+    /// the ledgers) for the row's payee in the month of the date.
+    InMonthOf(Box<Expr>, Box<Expr>),
     /// This statement's rounded amount of an earlier component.
     ComponentAmount(usize),
     /// Rounded amounts of earlier statements (and, with `current`, this one) in the window;

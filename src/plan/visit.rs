@@ -23,7 +23,7 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | Node::History { .. } => Vec::new(),
         Node::Unary(_, x) | Node::Abs(x) | Node::Round(x, _) | Node::MonthsSince(x) => vec![x],
         Node::ToDate { value, .. } => vec![value],
-        Node::Binary(_, a, b) | Node::Default(a, b) | Node::DaysBetween(a, b) => vec![a, b],
+        Node::Binary(_, a, b) | Node::Default(a, b) | Node::DaysBetween(a, b) | Node::InMonthOf(a, b) => vec![a, b],
         Node::Between(x, lo, hi) => vec![x, lo, hi],
         Node::In(x, list) => std::iter::once(&**x).chain(list).collect(),
         Node::If(c, t, o) => vec![c, t, o],
@@ -54,6 +54,10 @@ pub fn map_children(e: &Expr, f: &mut dyn FnMut(&Expr) -> Expr) -> Expr {
         Node::DaysBetween(a, b) => {
             let a = one(a);
             Node::DaysBetween(a, one(b))
+        }
+        Node::InMonthOf(a, b) => {
+            let a = one(a);
+            Node::InMonthOf(a, one(b))
         }
         Node::Between(x, lo, hi) => {
             let (x, lo) = (one(x), one(lo));

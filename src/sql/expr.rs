@@ -217,6 +217,7 @@ impl<'p> Compiler<'p> {
             | Node::Employed
             | Node::MonthsSince(_)
             | Node::DaysBetween(..)
+            | Node::InMonthOf(..)
             | Node::Between(..)
             | Node::ComponentAmount(_)
             | Node::History { .. }

@@ -508,3 +508,30 @@ fn year_to_date_figures_of_the_ledgers_percent_base_tiers_and_a_leaving_date() {
     expect(&s, "B", "2027-02", "kept", "1500.00");
     expect(&s, "B", "2027-03", "kept", "0.00");
 }
+
+#[test]
+fn a_clawback_can_reverse_at_the_rate_of_the_sales_month() {
+    // The seed plan with cancellations: a cancelled sale is taken back at the flat bracket rate
+    // its own month reached, in the month of the cancellation.
+    let seed = std::fs::read_to_string("policies/telecom-account-manager.policy").unwrap();
+    let head = seed.split("# ---------------------------------------------------------------- tests").next().unwrap();
+    let policy = format!(
+        "{head}\ninput cancellations {{\n  key id: text\n  period date: date\n  sale: sales\n  amount: money >= 0.01 within sale.amount\n}}\n\n\
+         component clawback \"退单扣回\" monthly {{\n  pay -sum(cancellations.amount * in_month_of(sale.date, tiers flat sum(sales.amount) {{ from 0 rate 3% from 100_000 rate 5% from 300_000 rate 8% }} / sum(sales.amount)))\n}}\n\n\
+         test \"a cancellation is reversed at its sale's month's rate\" {{\n  period 2026-Q1\n  sales {{\n    id, date, manager, customer, kind, business, segment, amount\n    S1, 2026-01-10, M1, C1, new, mobile, sme, 350000.00\n    S2, 2026-02-05, M1, C2, new, mobile, sme, 50000.00\n  }}\n  cancellations {{\n    id, date, sale, amount\n    X1, 2026-02-20, S1, 10000.00\n    X2, 2026-02-25, S2, 1000.00\n  }}\n\
+         # January's 350,000.00 reached the 8% bracket, February's 50,000.00 the 3% one:\n\
+         # -(10,000.00 x 8% + 1,000.00 x 3%) = -(800.00 + 30.00)\n\
+         expect M1 clawback in 2026-02 = -830.00\n\
+         # nothing was cancelled in January or March\n\
+         expect M1 clawback in 2026-01 = 0.00\n\
+         expect M1 clawback = -830.00\n\
+         # January paid 8% of 350,000.00 = 28,000.00; February 3% of 50,000.00 = 1,500.00\n\
+         expect M1 sales_performance = 29500.00\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed-with-clawback.policy");
+    std::fs::write(&path, policy).unwrap();
+    let ran = run(["test".to_string(), path.display().to_string()]);
+    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("1 passed, 0 failed"), "{}", ran.stdout);
+}
