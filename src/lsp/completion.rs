@@ -44,6 +44,18 @@ const KEYWORDS: &[&str] = &[
     "period",
     "expect",
     "within",
+    "start",
+    "end",
+    "credit",
+    "by",
+    "to",
+    "for",
+    "reports",
+    "of",
+    "effective",
+    "employed",
+    "subtotal",
+    "total",
     "monthly",
     "quarterly",
     "yearly",
@@ -64,7 +76,18 @@ const KEYWORDS: &[&str] = &[
     "bool",
 ];
 
-const FUNCTIONS: &[&str] = &["abs", "round"];
+const FUNCTIONS: &[&str] = &[
+    "abs",
+    "round",
+    "days_between",
+    "months_since",
+    "in_month_of",
+    "this_month",
+    "quarter_to_date",
+    "year_to_date",
+    "earlier_this_quarter",
+    "earlier_this_year",
+];
 
 /// The completions at byte `offset` of `text`, with the names of `symbols`.
 pub fn complete(symbols: &Symbols<'_>, text: &str, offset: usize, currency: &str) -> Vec<CompletionItem> {
