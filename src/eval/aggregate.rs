@@ -572,7 +572,7 @@ fn read_group<T: Tracer>(
                 }
             };
             if let Some(observe) = observer.as_deref_mut() {
-                for (payee, bucket, share) in used {
+                for (payee, bucket, share) in used.iter() {
                     observe(ObservedRow {
                         request: task.request,
                         input: task.input,
@@ -667,6 +667,25 @@ struct PlanFold<'a> {
 struct CreditEntry {
     shares: Vec<CreditShare>,
     seen: bool,
+}
+
+/// The (payee, bucket, share) a row was folded for: usually one, several for a split row.
+#[derive(Debug, Clone)]
+pub(crate) enum Used {
+    Nothing,
+    One(Arc<str>, Period, Decimal),
+    Split(Vec<(Arc<str>, Period, Decimal)>),
+}
+
+impl Used {
+    fn iter(&self) -> impl Iterator<Item = (&Arc<str>, Period, Decimal)> {
+        let (one, many) = match self {
+            Used::Nothing => (None, &[][..]),
+            Used::One(p, b, s) => (Some((p, *b, *s)), &[][..]),
+            Used::Split(v) => (None, v.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(|(p, b, s)| (p, *b, *s)))
+    }
 }
 
 /// One payee's share of a credited row, and where the share was read.
@@ -781,7 +800,7 @@ impl<'a> PlanFold<'a> {
         input: usize,
         values: &[Value],
         row: &Row<'_>,
-    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
+    ) -> Result<Used, Refusal> {
         let schema = self.plan.inputs.get(input);
         let key = schema.and_then(|s| s.key).unwrap_or(0);
         for &c in &self.roster_text {
@@ -798,7 +817,7 @@ impl<'a> PlanFold<'a> {
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
-        Ok(Vec::new())
+        Ok(Used::Nothing)
     }
 
     /// The roster read: every manager is a payee, and managers form no circle.
@@ -851,9 +870,9 @@ impl<'a> PlanFold<'a> {
         input: usize,
         values: &[Value],
         row: &Row<'_>,
-    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
+    ) -> Result<Used, Refusal> {
         let (Some(credit), Some(schema)) = (self.plan.credit, self.plan.inputs.get(input)) else {
-            return Ok(Vec::new());
+            return Ok(Used::Nothing);
         };
         let payee_col = schema.payee.unwrap_or(0);
         let payee = match values.get(payee_col) {
@@ -884,7 +903,7 @@ impl<'a> PlanFold<'a> {
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
-        Ok(Vec::new())
+        Ok(Used::Nothing)
     }
 
     /// The credits read: each credited row's shares total exactly 100%.
@@ -918,8 +937,8 @@ impl<'a> PlanFold<'a> {
         input: usize,
         values: &[Value],
         row: &Row<'_>,
-    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
-        let Some(schema) = self.plan.inputs.get(input) else { return Ok(Vec::new()) };
+    ) -> Result<Used, Refusal> {
+        let Some(schema) = self.plan.inputs.get(input) else { return Ok(Used::Nothing) };
         for (c, column) in schema.columns.iter().enumerate() {
             let Some(target) = column.refers_to else { continue };
             if let Some(Value::Text(key)) = values.get(c) {
@@ -928,7 +947,7 @@ impl<'a> PlanFold<'a> {
         }
         let at_columns = (0..schema.columns.len()).map(|c| row.at_column(c)).collect();
         self.kept.push(KeptRow { input, values: values.to_vec(), line: row.line, at: row.at(), at_columns });
-        Ok(Vec::new())
+        Ok(Used::Nothing)
     }
 
     /// Folds the kept rows, each credited as the row it names; then checks that every
@@ -1081,13 +1100,13 @@ impl<'a> PlanFold<'a> {
         values: &[Value],
         row: &Row<'_>,
         tracer: &mut T,
-    ) -> Result<Vec<(Arc<str>, Period, Decimal)>, Refusal> {
+    ) -> Result<Used, Refusal> {
         let plan = self.plan;
-        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };
+        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Used::Nothing) };
         let Some(Some(shape)) = self.shapes.get(input) else {
             // Not aggregated per payee and period: validated and counted, nothing used.
             counts.outside_range += 1;
-            return Ok(Vec::new());
+            return Ok(Used::Nothing);
         };
         let payee: Arc<str> = match values.get(shape.payee_col) {
             Some(Value::Text(t)) => t.clone(),
@@ -1100,7 +1119,7 @@ impl<'a> PlanFold<'a> {
             // The period column's type guarantees a date or a period; count it all the same.
             _ => {
                 counts.outside_range += 1;
-                return Ok(Vec::new());
+                return Ok(Used::Nothing);
             }
         };
         let period = bucket;
@@ -1142,7 +1161,7 @@ impl<'a> PlanFold<'a> {
                     }
                 }
             }
-            return Ok(Vec::new());
+            return Ok(Used::Nothing);
         }
         self.before_start(&payee, values.get(shape.period_col), row, shape.period_col)?;
         if let (Some(last), Some(periods)) = (self.last_period.get_mut(input), self.folded.periods.get_mut(input)) {
@@ -1185,9 +1204,11 @@ impl<'a> PlanFold<'a> {
                 Some((lo, hi)) => (lo.min(bucket), hi.max(bucket)),
             });
         }
-        // A credited row's key: it finds the row's shares, and the rows naming it.
+        // A credited row's key: it finds the row's shares, and the rows naming it (looked at
+        // only for a ledger that is credited or named).
+        let named = plan.credit.is_some_and(|c| c.input == input) || self.wanted.contains_key(&input);
         let key_value = match plan.inputs.get(input).and_then(|s| s.key).and_then(|k| values.get(k)) {
-            Some(Value::Text(t)) => Some(t.clone()),
+            Some(Value::Text(t)) if named => Some(t.clone()),
             _ => None,
         };
         let split = match (plan.credit, &key_value) {
@@ -1200,17 +1221,25 @@ impl<'a> PlanFold<'a> {
             },
             _ => None,
         };
-        let payees = split.unwrap_or_else(|| vec![(payee.clone(), Decimal::ONE)]);
+        // No allocation for the usual row, its own payee's whole.
+        let single: [(Arc<str>, Decimal); 1];
+        let payees: &[(Arc<str>, Decimal)] = match &split {
+            Some(shares) => shares,
+            None => {
+                single = [(payee.clone(), Decimal::ONE)];
+                &single
+            }
+        };
         if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
             if let Some(slot) = wanted.get_mut(k) {
                 // As read, before any scaling: `within` compares what was sold with what was cancelled.
-                *slot = Some(Captured { values: row.values.to_vec(), line: row.line, payees: payees.clone() });
+                *slot = Some(Captured { values: row.values.to_vec(), line: row.line, payees: payees.to_vec() });
             }
         }
-        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Vec::new()) };
+        let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Used::Nothing) };
         if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
             counts.outside_range += 1;
-            return Ok(Vec::new());
+            return Ok(Used::Nothing);
         }
         for &c in &shape.compared_text {
             if let Some(Value::Text(t)) = values.get(c) {
@@ -1220,10 +1249,10 @@ impl<'a> PlanFold<'a> {
         }
         counts.used += 1;
         if !shape.aggs.is_empty() {
-            for (credited, share) in &payees {
+            for (credited, share) in payees {
                 let attrs = if self.roster_mode { self.payees.get(credited).map(Vec::as_slice) } else { None };
                 let env = RowEnv { row: values, payee: attrs, payee_id: credited, joined: None, in_month: &[] };
-                let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(Vec::new()) };
+                let Some(buckets) = self.folded.buckets.get_mut(input) else { return Ok(Used::Nothing) };
                 let key = (credited.clone(), bucket);
                 let folded =
                     fold_states(plan, &shape.aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer);
@@ -1238,7 +1267,10 @@ impl<'a> PlanFold<'a> {
                 rows.insert(key, LookupRow { values: values.to_vec(), line: row.line });
             }
         }
-        Ok(payees.into_iter().map(|(p, share)| (p, bucket, share)).collect())
+        Ok(match payees {
+            [(p, share)] => Used::One(p.clone(), bucket, *share),
+            many => Used::Split(many.iter().map(|(p, share)| (p.clone(), bucket, *share)).collect()),
+        })
     }
 
     /// A dated row of a payee hired later than the row (roster `start`) is refused.
