@@ -795,12 +795,7 @@ impl<'a> PlanFold<'a> {
         self.folded.counts.get_mut(input)
     }
 
-    fn roster_row(
-        &mut self,
-        input: usize,
-        values: &[Value],
-        row: &Row<'_>,
-    ) -> Result<Used, Refusal> {
+    fn roster_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Used, Refusal> {
         let schema = self.plan.inputs.get(input);
         let key = schema.and_then(|s| s.key).unwrap_or(0);
         for &c in &self.roster_text {
@@ -865,12 +860,7 @@ impl<'a> PlanFold<'a> {
     }
 
     /// A row of the crediting input: a payee's share of a credited row.
-    fn credit_row(
-        &mut self,
-        input: usize,
-        values: &[Value],
-        row: &Row<'_>,
-    ) -> Result<Used, Refusal> {
+    fn credit_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Used, Refusal> {
         let (Some(credit), Some(schema)) = (self.plan.credit, self.plan.inputs.get(input)) else {
             return Ok(Used::Nothing);
         };
@@ -932,12 +922,7 @@ impl<'a> PlanFold<'a> {
     }
 
     /// A row naming a row of another ledger: kept until that ledger is read.
-    fn keep_row(
-        &mut self,
-        input: usize,
-        values: &[Value],
-        row: &Row<'_>,
-    ) -> Result<Used, Refusal> {
+    fn keep_row(&mut self, input: usize, values: &[Value], row: &Row<'_>) -> Result<Used, Refusal> {
         let Some(schema) = self.plan.inputs.get(input) else { return Ok(Used::Nothing) };
         for (c, column) in schema.columns.iter().enumerate() {
             let Some(target) = column.refers_to else { continue };
@@ -1222,13 +1207,10 @@ impl<'a> PlanFold<'a> {
             _ => None,
         };
         // No allocation for the usual row, its own payee's whole.
-        let single: [(Arc<str>, Decimal); 1];
+        let whole = (payee, Decimal::ONE);
         let payees: &[(Arc<str>, Decimal)] = match &split {
             Some(shares) => shares,
-            None => {
-                single = [(payee.clone(), Decimal::ONE)];
-                &single
-            }
+            None => std::slice::from_ref(&whole),
         };
         if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
             if let Some(slot) = wanted.get_mut(k) {
@@ -1267,9 +1249,9 @@ impl<'a> PlanFold<'a> {
                 rows.insert(key, LookupRow { values: values.to_vec(), line: row.line });
             }
         }
-        Ok(match payees {
-            [(p, share)] => Used::One(p.clone(), bucket, *share),
-            many => Used::Split(many.iter().map(|(p, share)| (p.clone(), bucket, *share)).collect()),
+        Ok(match split {
+            None => Used::One(whole.0, bucket, whole.1),
+            Some(many) => Used::Split(many.into_iter().map(|(p, share)| (p, bucket, share)).collect()),
         })
     }
 
