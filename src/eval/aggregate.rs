@@ -576,7 +576,7 @@ fn read_group<T: Tracer>(
                     observe(ObservedRow {
                         request: task.request,
                         input: task.input,
-                        payee: &payee,
+                        payee,
                         bucket,
                         values,
                         line: row.line,
