@@ -2,7 +2,7 @@
 //! aggregates per (payee, bucket) — a GROUP BY with filtered aggregates. Per row the work is
 //! the aggregates' own small expressions, never a walk of the whole policy.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 // Keys here are the ledger's own ids and values, hashed once per row: a fast non-keyed hash
 // (the data is the user's own, so hash flooding is not a threat) is a large part of the fold.
@@ -292,7 +292,8 @@ pub struct SeenAt {
 }
 
 /// Which buckets the run needs; `None` means all of them (no range was given).
-pub type Needed = Option<HashSet<Period>>;
+/// (A fast non-keyed hash: it is looked up once per row.)
+pub type Needed = Option<rustc_hash::FxHashSet<Period>>;
 
 /// One plan's part in a fold: the plan, the files bound to its inputs, the buckets it needs.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! per ledger where the plans' schemas agree), then each plan's statements over one common
 //! range of months.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use rust_decimal::Decimal;
 
@@ -111,7 +111,7 @@ pub fn needed_for(plan: &Plan, range: Option<(Period, Period)>) -> Needed {
 
 /// Buckets (months, quarters, years) whose rows some statement in `months` uses.
 fn needed_buckets(plan: &Plan, months: &[Period]) -> HashSet<Period> {
-    let mut needed = HashSet::new();
+    let mut needed = HashSet::default();
     for month in months {
         needed.insert(*month);
         for component in &plan.components {
