@@ -166,6 +166,21 @@ pub fn figure_in(
     eval_exact_traced(plan, e, &env, &mut NoTrace)
 }
 
+/// The days a payee was employed in a period (from the later of the hire date and the
+/// period's start to the earlier of the leaving date and its end, at least 0), and the days of
+/// the period: what `employed` divides.
+pub fn days_employed(plan: &Plan, payee: &Payee, period: Period) -> Option<(i64, i64)> {
+    let roster = plan.roster()?;
+    let date = |c: Option<usize>| match c.and_then(|c| payee.attrs.get(c)) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let (first, last) = (period.first_day()?, period.last_day()?);
+    let from = date(roster.start).map_or(first, |d| d.max(first));
+    let to = date(roster.end).map_or(last, |d| d.min(last));
+    Some((((to - from).num_days() + 1).max(0), (last - first).num_days() + 1))
+}
+
 /// The month before a month.
 fn previous_month(month: Period) -> Period {
     match month.first_month() {
@@ -594,18 +609,9 @@ impl Env for StatementEnv<'_> {
         Some(self.period)
     }
     fn employed(&self) -> Result<Val, EvalError> {
-        let Some(roster) = self.plan.roster() else { return Ok(Val::MISSING) };
-        let date = |c: Option<usize>| match c.and_then(|c| self.payee.attrs.get(c)) {
-            Some(Value::Date(d)) => Some(*d),
-            _ => None,
-        };
-        let (Some(first), Some(last)) = (self.period.first_day(), self.period.last_day()) else {
+        let Some((employed, days)) = days_employed(self.plan, self.payee, self.period) else {
             return Ok(Val::MISSING);
         };
-        let from = date(roster.start).map_or(first, |d| d.max(first));
-        let to = date(roster.end).map_or(last, |d| d.min(last));
-        let employed = ((to - from).num_days() + 1).max(0);
-        let days = (last - first).num_days() + 1;
         let share = Exact::Dec(Decimal::from(employed)).checked_div(&Exact::Dec(Decimal::from(days)));
         Ok(share.map(Val::Num).unwrap_or(Val::MISSING))
     }

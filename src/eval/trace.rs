@@ -476,8 +476,17 @@ fn collect_facts(ctx: &Context<'_>, e: &Expr, facts: &mut Vec<Fact>) {
             }
             facts.push(Fact::Earlier { text, value, ty: e.ty, months });
         }
+        Node::Employed => {
+            // The days behind the share: `employed (76 of 91 days)`.
+            let name = match super::compute::days_employed(plan, ctx.payee, ctx.period) {
+                Some((employed, days)) => format!("{text} ({employed} of {days} days)"),
+                None => text,
+            };
+            if !facts.iter().any(|f| matches!(f, Fact::Let { name: n, .. } if *n == name)) {
+                facts.push(Fact::Let { name, value, ty: e.ty });
+            }
+        }
         Node::Period
-        | Node::Employed
         | Node::ComponentAmount(_)
         | Node::History { reports: true, .. }
         | Node::MonthsSince(_)

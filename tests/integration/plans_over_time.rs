@@ -266,6 +266,7 @@ fn explain_shows_true_ups_clawbacks_overrides_and_the_cap_down_to_rows_and_state
     );
     // 241,335.47 x 76/91 days employed; the slices of the relative brackets.
     assert!(true_up.contains("targets.target = 241,335.47 (examples/telecom-2027/targets.csv:"), "{true_up}");
+    assert!(true_up.contains("employed (76 of 91 days) = 83.5164835"), "{true_up}");
     assert!(true_up.contains("S000103 line 104: 25,000.00"), "{true_up}");
     // The clawback names the cancellation's row and the sale it reverses.
     let clawback = explain("E12", "2027-08");
