@@ -182,7 +182,12 @@ fn render_rows(out: &mut String, rows: &RowList) {
         return;
     }
     let noun = if rows.count == 1 { "row" } else { "rows" };
-    out.push_str(&format!(", from {} {noun} of {} ({})\n", rows.count, rows.input, rows.file));
+    out.push_str(&format!(
+        ", from {} {noun} of {} ({})\n",
+        crate::diagnostics::grouped(rows.count as u64),
+        rows.input,
+        rows.file
+    ));
     for r in &rows.rows {
         let key = r.key.as_ref().map(|k| format!("{k} ")).unwrap_or_default();
         let value = match &r.value {
@@ -193,7 +198,10 @@ fn render_rows(out: &mut String, rows: &RowList) {
         out.push_str(&format!("      {key}line {}: {value}{note}\n", r.line));
     }
     if rows.rows.len() < rows.count {
-        out.push_str(&format!("      … and {} more (--all-rows lists every one)\n", rows.count - rows.rows.len()));
+        out.push_str(&format!(
+            "      … and {} more (--all-rows lists every one)\n",
+            crate::diagnostics::grouped((rows.count - rows.rows.len()) as u64)
+        ));
     }
 }
 
