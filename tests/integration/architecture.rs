@@ -163,7 +163,7 @@ fn every_dependency_is_used() {
     }
     assert!(names.len() > 10, "read the dependencies: {names:?}");
     let mut sources = String::new();
-    for dir in ["src", "tests"] {
+    for dir in ["src", "tests", "bench"] {
         let mut stack = vec![root.join(dir)];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
