@@ -962,6 +962,22 @@ impl<'a> PlanFold<'a> {
             }
         }
         let kept = std::mem::take(&mut self.kept);
+        // Per input, once: the aggregates over it, and whether they read other months.
+        let per_input: Vec<(Vec<usize>, bool)> = (0..plan.inputs.len())
+            .map(|input| {
+                let aggs: Vec<usize> =
+                    plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
+                let mut other_months = false;
+                for a in aggs.iter().filter_map(|a| plan.aggregates.get(*a)) {
+                    for e in a.arg.iter().chain(a.filter.iter()) {
+                        crate::plan::visit::visit(e, &mut |x| {
+                            other_months |= matches!(x.node, crate::plan::Node::InMonthOf(..));
+                        });
+                    }
+                }
+                (aggs, other_months)
+            })
+            .collect();
         // Running totals of `within` columns, per (input, column, named key).
         let mut totals: HashMap<(usize, usize, Arc<str>), Decimal> = HashMap::default();
         for row in &kept {
@@ -1019,28 +1035,30 @@ impl<'a> PlanFold<'a> {
                 continue;
             }
             counts.used += 1;
-            let aggs: Vec<usize> =
-                plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == row.input).map(|(i, _)| i).collect();
+            let Some((aggs, other_months)) = per_input.get(row.input) else { continue };
             for (payee, share) in &captured.payees {
                 let attrs = self.payees.get(payee).map(Vec::as_slice);
                 let joined = Some((reference, &captured.values[..]));
                 // Figures of other months the row reads (`in_month_of`), from the ledgers
                 // folded before it.
-                let who = Payee { id: payee.clone(), attrs: attrs.map(<[Value]>::to_vec).unwrap_or_default() };
-                let in_month = match in_month_values(plan, &self.folded, row.input, &who, &row.values, joined) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        return Err(Error::Policy(PolicyProblems {
-                            source: plan.source.clone(),
-                            problems: vec![e.into_problem(&format!("row at {}", row.at))],
-                        }))
+                let in_month = if *other_months {
+                    let who = Payee { id: payee.clone(), attrs: attrs.map(<[Value]>::to_vec).unwrap_or_default() };
+                    match in_month_values(plan, &self.folded, row.input, &who, &row.values, joined) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            return Err(Error::Policy(PolicyProblems {
+                                source: plan.source.clone(),
+                                problems: vec![e.into_problem(&format!("row at {}", row.at))],
+                            }))
+                        }
                     }
+                } else {
+                    Vec::new()
                 };
                 let env = RowEnv { row: &row.values, payee: attrs, payee_id: payee, joined, in_month: &in_month };
                 let Some(buckets) = self.folded.buckets.get_mut(row.input) else { continue };
                 let key = (payee.clone(), bucket);
-                if let Err(e) = fold_states(plan, &aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer)
-                {
+                if let Err(e) = fold_states(plan, aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer) {
                     return Err(Error::Policy(PolicyProblems {
                         source: plan.source.clone(),
                         problems: vec![e.into_problem(&format!("row at {}", row.at))],

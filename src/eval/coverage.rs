@@ -159,36 +159,26 @@ pub fn probes(plan: &Plan) -> Vec<ProbeInfo> {
                         });
                     }
                 }
-                Node::If(..) => {
-                    for then in [true, false] {
-                        found.push(ProbeInfo {
-                            probe: Probe::Branch(x.span.start, then),
-                            line: plan.line(x.span),
-                            what: format!(
-                                "{}: `{}` takes its {} branch",
-                                component.name,
-                                text(x.span.start, x.span.end),
-                                if then { "`then`" } else { "`else`" }
+                // An `if` and a range are each two probes, one per outcome.
+                Node::If(..) | Node::Between(..) => {
+                    for outcome in [true, false] {
+                        let shown = text(x.span.start, x.span.end);
+                        let (probe, what) = match (&x.node, outcome) {
+                            (Node::If(..), then) => (
+                                Probe::Branch(x.span.start, then),
+                                format!("`{shown}` takes its {} branch", if then { "`then`" } else { "`else`" }),
                             ),
+                            (_, holds) => (Probe::Range(x.span.start, holds), format!("`{shown}` {holds}")),
+                        };
+                        found.push(ProbeInfo {
+                            probe,
+                            line: plan.line(x.span),
+                            what: format!("{}: {what}", component.name),
                         });
                     }
                 }
                 Node::Table(t, _) => {
                     tables_used.insert(*t);
-                }
-                Node::Between(..) => {
-                    for holds in [true, false] {
-                        found.push(ProbeInfo {
-                            probe: Probe::Range(x.span.start, holds),
-                            line: plan.line(x.span),
-                            what: format!(
-                                "{}: `{}` {}",
-                                component.name,
-                                text(x.span.start, x.span.end),
-                                if holds { "true" } else { "false" }
-                            ),
-                        });
-                    }
                 }
                 _ => {}
             });
