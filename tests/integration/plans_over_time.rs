@@ -170,6 +170,15 @@ fn reference(dir: &Path, from: &str) -> Statements {
 }
 
 #[test]
+fn an_independent_implementation_agrees_on_the_example() {
+    // Every statement of the shipped example (and so of its snapshots), from both ends.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/telecom-2027");
+    let theirs = reference(&dir, "2027-01");
+    assert_eq!(theirs.len(), 12 * 12);
+    assert_eq!(example(), theirs);
+}
+
+#[test]
 fn an_independent_implementation_agrees_on_generated_years() {
     for seed in ["1", "2", "3"] {
         let dir = tempfile::tempdir().unwrap();
