@@ -30,6 +30,7 @@ mod lints;
 mod lsp;
 mod message_formats;
 mod output_safety;
+mod parallel_fold;
 mod pipes;
 mod plans_over_time;
 mod policy_tests;

@@ -1,0 +1,523 @@
+//! The chunked parallel reader (issue 12) changes how a plain CSV ledger is read, never what
+//! a run says: the same statements, byte for byte, whatever the number of threads and the
+//! block size, and the same message at the same line (the file's own line) when a row is bad.
+//!
+//! Its knobs are environment variables: `COMMISSION_CHUNKED=0` turns it off (every file is
+//! read row by row: the reference here), `COMMISSION_THREADS` and `COMMISSION_CHUNK_BYTES`
+//! set its threads and block size, and `COMMISSION_REPORT_READS=1` prints one line per
+//! ledger read to standard error (`read PATH: chunked, B blocks` or `read PATH: row by row
+//! (REASON)`), which is how these tests know the chunked reader really ran.
+//!
+//! The ledgers are generated here (a fixed LCG, so every run sees the same bytes) for the
+//! seed plan `policies/telecom-account-manager.policy`: 3,000 sales over 2026-01..2026-12 by
+//! 15 managers, amounts written with 0, 1 or 2 decimals, some of them refunds, and one
+//! survey per manager and quarter (one missing). Nothing here measures time.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::{commission, Ran};
+
+const POLICY: &str = "policies/telecom-account-manager.policy";
+const MARGINAL: &str = "policies/telecom-marginal.policy";
+
+/// Sales rows in a generated ledger: line 1 is the header, row `i` (from 1) is on line `i + 1`.
+const ROWS: usize = 3_000;
+const MANAGERS: u64 = 15;
+const CUSTOMERS: u64 = 200;
+const KINDS: [&str; 3] = ["new", "renewal", "upsell"];
+const BUSINESSES: [&str; 5] = ["mobile", "broadband", "cloud", "iot", "ict"];
+const SEGMENTS: [&str; 4] = ["consumer", "sme", "enterprise", "government"];
+/// Days in each month of 2026 (not a leap year).
+const DAYS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/// How a run reads its ledgers.
+#[derive(Clone, Copy, Debug)]
+enum Reader {
+    /// `COMMISSION_CHUNKED=0`: row by row, as before the chunked reader. The reference.
+    RowByRow,
+    /// The chunked reader on `threads` threads, with blocks of `block` bytes (`None`: its
+    /// default block size).
+    Chunked { threads: u32, block: Option<u32> },
+}
+
+/// The reference first, then every combination of 1, 2 and 4 threads with blocks of 7 bytes
+/// (smaller than any row: every block boundary falls inside a row), 64 and 1,000 bytes (a
+/// row or a dozen), 64 KiB (a few blocks) and the default (the whole file in one block).
+fn readers() -> Vec<Reader> {
+    let mut all = vec![Reader::RowByRow];
+    for threads in [1, 2, 4] {
+        for block in [Some(7), Some(64), Some(1000), Some(65536), None] {
+            all.push(Reader::Chunked { threads, block });
+        }
+    }
+    all
+}
+
+/// Runs `commission` from the repository root with `args`, reading ledgers as `reader` says;
+/// with `report_reads`, standard error also says how each ledger was read. Whatever the
+/// developer's shell holds in these variables is removed first.
+fn run_as(reader: Reader, report_reads: bool, args: &[String]) -> Ran {
+    let mut cmd = commission();
+    for var in ["COMMISSION_CHUNKED", "COMMISSION_THREADS", "COMMISSION_CHUNK_BYTES", "COMMISSION_REPORT_READS"] {
+        cmd.env_remove(var);
+    }
+    match reader {
+        Reader::RowByRow => {
+            cmd.env("COMMISSION_CHUNKED", "0");
+        }
+        Reader::Chunked { threads, block } => {
+            cmd.env("COMMISSION_THREADS", threads.to_string());
+            if let Some(block) = block {
+                cmd.env("COMMISSION_CHUNK_BYTES", block.to_string());
+            }
+        }
+    }
+    if report_reads {
+        cmd.env("COMMISSION_REPORT_READS", "1");
+    }
+    cmd.args(args).output().unwrap().into()
+}
+
+/// A 64-bit linear congruential generator (Knuth's MMIX constants): the same numbers on
+/// every machine, no crate needed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// One generated sale, with the figures the test needs to work out statements by hand.
+struct Sale {
+    /// 1..=12
+    month: usize,
+    /// `M01`..`M15`
+    manager: String,
+    /// The amount in fen, exactly as written in the ledger.
+    cents: i64,
+    /// The ledger row, without its line end.
+    line: String,
+}
+
+/// `cents` written with exactly `decimals` decimals (0, 1 or 2), as a ledger may write it:
+/// `1234`, `1234.5`, `-1234.56`. The caller makes sure the fen dropped are zeros.
+fn written(cents: i64, decimals: u64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let (yuan, fen) = (cents.abs() / 100, cents.abs() % 100);
+    match decimals {
+        0 => format!("{sign}{yuan}"),
+        1 => format!("{sign}{yuan}.{}", fen / 10),
+        _ => format!("{sign}{yuan}.{fen:02}"),
+    }
+}
+
+/// A figure in fen as the CSV and JSON outputs write it: `1234.50`, `-3.07`.
+fn fen(cents: i64) -> String {
+    written(cents, 2)
+}
+
+/// The generated sales: ids `S000001`.. in order, dates in month order (250 rows a month),
+/// any day of the month. Manager `Mk` sells up to `k` × 4,000.00 a sale, so over about 17
+/// sales a month the low managers stay under 100,000.00, the middle ones reach the 5%
+/// bracket and the high ones the 8% bracket; one sale in 20 is a refund (a negative amount
+/// of up to 1,000.00).
+fn generate_sales() -> Vec<Sale> {
+    let mut rng = Lcg(2026);
+    (1..=ROWS)
+        .map(|i| {
+            let month = 1 + (i - 1) * 12 / ROWS;
+            let day = 1 + rng.below(DAYS[month - 1]);
+            let m = 1 + rng.below(MANAGERS);
+            let manager = format!("M{m:02}");
+            let customer = 1 + rng.below(CUSTOMERS);
+            let kind = KINDS[rng.below(3) as usize];
+            let business = BUSINESSES[rng.below(5) as usize];
+            let segment = SEGMENTS[rng.below(4) as usize];
+            let refund = rng.below(20) == 0;
+            let mut cents = if refund { -(1 + rng.below(100_000) as i64) } else { rng.below(m * 400_000) as i64 };
+            let decimals = rng.below(3);
+            // Drop the fen a shorter amount does not write, so that `cents` is what is read.
+            cents -= cents % [100, 10, 1][decimals as usize];
+            let line = format!(
+                "S{i:06},2026-{month:02}-{day:02},{manager},C{customer:03},{kind},{business},{segment},{}",
+                written(cents, decimals)
+            );
+            Sale { month, manager, cents, line }
+        })
+        .collect()
+}
+
+const SALES_HEADER: &str = "id,date,manager,customer,kind,business,segment,amount";
+
+/// The sales ledger's lines (header first), without line ends.
+fn sales_lines(sales: &[Sale]) -> Vec<String> {
+    std::iter::once(SALES_HEADER.to_string()).chain(sales.iter().map(|s| s.line.clone())).collect()
+}
+
+/// `lines` joined by `end`, with a line end after the last one too.
+fn ledger(lines: &[String], end: &str) -> String {
+    lines.iter().map(|l| format!("{l}{end}")).collect()
+}
+
+/// One survey per manager and quarter of 2026, 70% to 99.5% (some with a decimal), except
+/// M07's 2026-Q2 (no survey, no bonus that quarter).
+fn surveys_ledger() -> String {
+    let mut rng = Lcg(12);
+    let mut text = String::from("manager,quarter,satisfaction\n");
+    for m in 1..=MANAGERS {
+        for q in 1..=4 {
+            let (whole, half) = (70 + rng.below(30), rng.below(2) == 1);
+            if (m, q) != (7, 2) {
+                text.push_str(&format!("M{m:02},2026-Q{q},{whole}{}%\n", if half { ".5" } else { "" }));
+            }
+        }
+    }
+    text
+}
+
+/// A folder with `surveys.csv`, and a `sales.csv` written by [`Folder::sales`] (in a
+/// sub-folder per case, so that every ledger is named `sales.csv` in the messages).
+struct Folder {
+    dir: tempfile::TempDir,
+    surveys: PathBuf,
+}
+
+impl Folder {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let surveys = dir.path().join("surveys.csv");
+        std::fs::write(&surveys, surveys_ledger()).unwrap();
+        Folder { dir, surveys }
+    }
+
+    /// Writes `bytes` as `CASE/sales.csv` and returns its path.
+    fn sales(&self, case: &str, bytes: &str) -> PathBuf {
+        let sub = self.dir.path().join(case);
+        std::fs::create_dir_all(&sub).unwrap();
+        let path = sub.join("sales.csv");
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// `run POLICY --data sales=SALES --data surveys=SURVEYS` and `extra`.
+    fn run_args(&self, sales: &Path, extra: &[&str]) -> Vec<String> {
+        let mut args = vec!["run".to_string(), POLICY.to_string()];
+        args.extend(self.data(sales));
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args
+    }
+
+    fn data(&self, sales: &Path) -> Vec<String> {
+        vec![
+            "--data".to_string(),
+            format!("sales={}", path_text(sales)),
+            "--data".to_string(),
+            format!("surveys={}", path_text(&self.surveys)),
+        ]
+    }
+}
+
+fn path_text(path: &Path) -> &str {
+    path.to_str().expect("the temporary folder's path is UTF-8")
+}
+
+/// The number of blocks in the `read SALES: chunked, B blocks` line of `stderr`, or a panic
+/// saying the sales ledger was not read by the chunked reader.
+fn chunked_blocks(stderr: &str, sales: &Path, reader: Reader) -> u64 {
+    let head = format!("read {}: chunked, ", path_text(sales));
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(&head))
+        .unwrap_or_else(|| panic!("{reader:?}: no `{head}B blocks` line, stderr:\n{stderr}"));
+    let blocks = line.strip_suffix(" blocks").unwrap_or_else(|| panic!("{reader:?}: `{line}`"));
+    blocks.parse().unwrap_or_else(|_| panic!("{reader:?}: `{line}`"))
+}
+
+/// The seed plan's `sales_performance` on a month's sales, worked out in fen: the whole
+/// amount at 3% below 100,000.00, 5% from 100,000.00, 8% from 300,000.00, rounded half-up to
+/// the fen; a month whose sales are not positive is below the first bracket and pays nothing.
+fn sales_performance(cents: i64) -> i64 {
+    let rate = match cents {
+        ..=0 => return 0,
+        1..=9_999_999 => 3,
+        10_000_000..=29_999_999 => 5,
+        _ => 8,
+    };
+    // cents × rate / 100, half-up (the product is positive)
+    (cents * rate + 50) / 100
+}
+
+#[test]
+fn the_same_statements_whatever_the_threads_and_blocks() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let text = ledger(&sales_lines(&sales), "\n");
+    let path = folder.sales("plain", &text);
+
+    for format in ["csv", "json"] {
+        let args = folder.run_args(&path, &["--format", format]);
+        let mut reference: Option<String> = None;
+        for reader in readers() {
+            let ran = run_as(reader, true, &args);
+            assert_eq!(ran.code, 0, "{format}, {reader:?}: stderr:\n{}", ran.stderr);
+            match reader {
+                Reader::RowByRow => {
+                    let head = format!("read {}: row by row (", path_text(&path));
+                    assert!(ran.stderr.lines().any(|l| l.starts_with(&head)), "no `{head}...)` line:\n{}", ran.stderr);
+                    reference = Some(ran.stdout);
+                }
+                Reader::Chunked { block, .. } => {
+                    let blocks = chunked_blocks(&ran.stderr, &path, reader);
+                    // The ledger is about 160 KB: any block size given here cuts it in several.
+                    assert!(blocks >= if block.is_some() { 2 } else { 1 }, "{reader:?}: {blocks} blocks");
+                    let reference = reference.as_deref().unwrap();
+                    assert!(
+                        ran.stdout == reference,
+                        "{format}, {reader:?}: stdout differs from the row-by-row reader's"
+                    );
+                }
+            }
+        }
+        let reference = reference.unwrap();
+
+        // Independently of the program: each payee's monthly sales, in fen, from the rows
+        // generated above.
+        let mut monthly: BTreeMap<(String, usize), i64> = BTreeMap::new();
+        for s in &sales {
+            *monthly.entry((s.manager.clone(), s.month)).or_default() += s.cents;
+        }
+        if format == "csv" {
+            // Every statement's sales_performance (15 payees × 12 months), worked out by hand
+            // from those sums, is the CSV's.
+            let mut lines = reference.lines();
+            let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+            let (payee, period, paid) = (column("payee"), column("period"), column("sales_performance"));
+            let mut brackets = [0; 3];
+            let mut statements = 0;
+            for line in lines {
+                let fields: Vec<&str> = line.split(',').collect();
+                let month: usize = fields[period].strip_prefix("2026-").unwrap().parse().unwrap();
+                let sold = monthly.get(&(fields[payee].to_string(), month)).copied().unwrap_or(0);
+                assert_eq!(
+                    fields[paid],
+                    fen(sales_performance(sold)),
+                    "{} {}: sales {}",
+                    fields[payee],
+                    month,
+                    fen(sold)
+                );
+                brackets[match sold {
+                    ..=9_999_999 => 0,
+                    10_000_000..=29_999_999 => 1,
+                    _ => 2,
+                }] += 1;
+                statements += 1;
+            }
+            assert_eq!(statements, 15 * 12);
+            // The check covers all three brackets.
+            assert!(brackets.iter().all(|&n| n > 0), "statements per bracket: {brackets:?}");
+            // One by hand in full, so that the test's own arithmetic is checked too. M08's
+            // sales in June (rows above, summed): see the assertion's message if it changes.
+            let june = monthly[&("M08".to_string(), 6)];
+            let line = reference.lines().find(|l| l.starts_with("M08,2026-06,")).unwrap();
+            assert_eq!(line.split(',').nth(paid).unwrap(), fen(sales_performance(june)), "M08 June sold {}", fen(june));
+        } else {
+            // The `sales` metric of every statement of one payee is that payee's monthly sum.
+            let json: serde_json::Value = serde_json::from_str(&reference).unwrap();
+            let statements = json["statements"].as_array().unwrap();
+            let m08: Vec<&serde_json::Value> = statements.iter().filter(|s| s["payee"] == "M08").collect();
+            assert_eq!(m08.len(), 12);
+            for s in m08 {
+                let month: usize = s["period"].as_str().unwrap().strip_prefix("2026-").unwrap().parse().unwrap();
+                let sold = monthly.get(&("M08".to_string(), month)).copied().unwrap_or(0);
+                assert_eq!(s["metrics"]["sales"], fen(sold).as_str(), "M08 2026-{month:02}");
+                assert_eq!(s["components"]["sales_performance"], fen(sales_performance(sold)).as_str());
+            }
+        }
+    }
+}
+
+/// One bad (or unusual) row: its case name, what it does to the generated lines (indexed
+/// from 0: `lines[n - 1]` is line `n`), and where the run must report it (`None`: it is no
+/// error).
+struct Case {
+    name: &'static str,
+    edit: fn(&mut Vec<String>),
+    /// `sales.csv:LINE[:FIELD]` and the diagnostic code, for the bad rows.
+    reported: Option<(&'static str, &'static str)>,
+}
+
+/// Replaces field `field` (from 0) of line `line` (from 1) with `value`.
+fn set_field(lines: &mut [String], line: usize, field: usize, value: &str) {
+    let mut fields: Vec<String> = lines[line - 1].split(',').map(str::to_string).collect();
+    fields[field] = value.to_string();
+    lines[line - 1] = fields.join(",");
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "too-many-decimals",
+        edit: |l| set_field(l, 1500, 7, "12.345"),
+        reported: Some(("sales.csv:1500:8", "E0218")),
+    },
+    Case {
+        name: "not-an-amount",
+        edit: |l| set_field(l, 1500, 7, "abc"),
+        reported: Some(("sales.csv:1500:8", "E0214")),
+    },
+    Case {
+        name: "unknown-kind",
+        edit: |l| set_field(l, 1500, 4, "refund"),
+        reported: Some(("sales.csv:1500:5", "E0221")),
+    },
+    // Row 10 (line 11) is S000010; line 2,000 (row 1,999, some 80 KB further on: another block
+    // for every block size but the default) takes its id. The second one is reported.
+    Case {
+        name: "duplicate-id",
+        edit: |l| set_field(l, 2000, 0, "S000010"),
+        reported: Some(("sales.csv:2000:1", "E0223")),
+    },
+    // The row loses its last field: a problem with the whole row, named by its line alone.
+    Case {
+        name: "one-field-too-few",
+        edit: |l| {
+            let row = &l[1499];
+            l[1499] = row[..row.rfind(',').unwrap()].to_string();
+        },
+        reported: Some(("sales.csv:1500", "E0210")),
+    },
+    Case {
+        name: "no-such-date",
+        edit: |l| set_field(l, 1500, 1, "2026-02-30"),
+        reported: Some(("sales.csv:1500:2", "E0214")),
+    },
+    // A quoted customer spanning two lines is valid CSV, but the plan counts customers
+    // (`count_distinct(sales.customer)`), and a line feed in a counted text is refused as a
+    // control character, on the line the row starts on.
+    Case {
+        name: "line-break-in-a-counted-text",
+        edit: |l| set_field(l, 1500, 3, "\"C1\nX\""),
+        reported: Some(("sales.csv:1500:4", "E0230")),
+    },
+    // The same line break in `business`, which the plan never reads: no error at all.
+    Case { name: "line-break-in-an-unread-text", edit: |l| set_field(l, 1500, 5, "\"mobile\nX\""), reported: None },
+];
+
+#[test]
+fn a_bad_row_is_reported_at_the_same_line() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    for case in CASES {
+        let mut lines = sales_lines(&sales);
+        (case.edit)(&mut lines);
+        let path = folder.sales(case.name, &ledger(&lines, "\n"));
+        let output = path.with_file_name("statements.csv");
+        let args = match case.reported {
+            Some(_) => folder
+                .run_args(&path, &["--format", "csv", "--message-format", "plain", "--output", path_text(&output)]),
+            None => folder.run_args(&path, &["--format", "csv"]),
+        };
+        let reference = run_as(Reader::RowByRow, false, &args);
+        match case.reported {
+            Some((place, code)) => {
+                assert_eq!(reference.code, 2, "{}: stderr:\n{}", case.name, reference.stderr);
+                // `sales.csv:1500:8: ...`, `sales.csv:1500: ...`: the place, then a colon.
+                let named = format!("{}/{place}:", case.name);
+                assert!(
+                    reference.stderr.contains(&named),
+                    "{}: expected `{named}` in:\n{}",
+                    case.name,
+                    reference.stderr
+                );
+                crate::assert_code(&reference, code);
+            }
+            None => assert_eq!(reference.code, 0, "{}: stderr:\n{}", case.name, reference.stderr),
+        }
+        for reader in readers() {
+            let ran = run_as(reader, false, &args);
+            let what = format!("{}, {reader:?}", case.name);
+            assert_eq!(ran.code, reference.code, "{what}: stderr:\n{}", ran.stderr);
+            assert!(
+                ran.stderr == reference.stderr,
+                "{what}: stderr\n{}\nrow by row:\n{}",
+                ran.stderr,
+                reference.stderr
+            );
+            assert!(ran.stdout == reference.stdout, "{what}: stdout differs from the row-by-row reader's");
+            if case.reported.is_some() {
+                assert!(!output.exists(), "{what}: a run with a rejected row wrote {}", output.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn blank_lines_and_crlf_keep_line_numbers() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let plain = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let reference = run_as(Reader::RowByRow, false, &folder.run_args(&plain, &["--format", "csv"]));
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+
+    // Windows line ends, and after line 1,001 (row 1,000) three lines that are not rows: an
+    // empty one, one of only commas (as Excel leaves after a table), an empty one: lines
+    // 1,002 to 1,004. Row 1,001 is then on line 1,005, and every row `i` after it on line
+    // `i + 4`; a blank line also ends the file.
+    let mut lines = sales_lines(&sales);
+    lines.splice(1001..1001, [String::new(), ",,,,,,,".to_string(), String::new()]);
+    lines.push(String::new());
+    let good = folder.sales("crlf", &ledger(&lines, "\r\n"));
+    // Row 1,496's amount (line 1,500 of the file) gets one decimal too many.
+    assert!(lines[1499].starts_with("S001496,"), "{}", lines[1499]);
+    set_field(&mut lines, 1500, 7, "12.345");
+    let bad = folder.sales("crlf-bad", &ledger(&lines, "\r\n"));
+
+    let bad_args = folder.run_args(&bad, &["--format", "csv", "--message-format", "plain"]);
+    let bad_reference = run_as(Reader::RowByRow, false, &bad_args);
+    assert_eq!(bad_reference.code, 2, "{}", bad_reference.stderr);
+    assert!(bad_reference.stderr.contains("crlf-bad/sales.csv:1500:8:"), "{}", bad_reference.stderr);
+    crate::assert_code(&bad_reference, "E0218");
+
+    let good_args = folder.run_args(&good, &["--format", "csv"]);
+    for reader in readers() {
+        let ran = run_as(reader, false, &good_args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(
+            ran.stdout == reference.stdout,
+            "{reader:?}: the CRLF ledger gives other statements than the plain one"
+        );
+        let ran = run_as(reader, false, &bad_args);
+        assert_eq!(ran.code, 2, "{reader:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr == bad_reference.stderr,
+            "{reader:?}: stderr\n{}\nrow by row:\n{}",
+            ran.stderr,
+            bad_reference.stderr
+        );
+    }
+}
+
+#[test]
+fn surveys_and_several_plans_share_nothing_wrong() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    // Two plans, one fold each over the same sales and surveys: the flat and the marginal
+    // brackets differ in sales_performance only, so a block merged into the wrong plan or
+    // payee would show in the diff's change.
+    let mut args = vec!["diff".to_string(), POLICY.to_string(), MARGINAL.to_string()];
+    args.extend(folder.data(&path));
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    assert!(reference.stdout.contains("\"change\": \"-"), "marginal brackets pay less:\n{}", reference.stdout);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, false, &args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: the diff differs from the row-by-row reader's");
+    }
+}
