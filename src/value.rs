@@ -276,6 +276,23 @@ pub fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_add(b).filter(|s| s.scale() == a.scale().max(b.scale()))
 }
 
+/// A running total's next step: `a + b` exactly, written with as many decimals as the more
+/// precise of the two, zero included (`0.00 + 5` is `5.00`), so a total of many terms has the
+/// decimals of its most precise term whatever their order: totals folded in blocks and then
+/// added up are the totals folded row by row, to the last digit written. `None` when the
+/// exact sum does not fit.
+pub fn exact_total(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale().max(b.scale());
+    let mut sum = a.checked_add(b)?;
+    if sum.scale() != scale {
+        if !(a.is_zero() || b.is_zero()) {
+            return None;
+        }
+        sum.rescale(scale);
+    }
+    (sum.scale() == scale).then_some(sum)
+}
+
 impl From<Decimal> for Exact {
     fn from(d: Decimal) -> Exact {
         Exact::Dec(d)

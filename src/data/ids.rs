@@ -54,7 +54,7 @@ pub fn skeleton(id: &str) -> String {
 }
 
 /// Distinct ids seen so far, by skeleton, each with where it was first seen.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LookAlikes<L> {
     by_skeleton: FxHashMap<String, (Box<str>, L)>,
 }

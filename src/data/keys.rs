@@ -70,7 +70,7 @@ const SEARCH_OTHERS_UP_TO: usize = 64;
 
 /// Splits a key into prefix (not ending in a digit), number of trailing digits, and their value;
 /// `None` when it has no trailing digits, more than 19, or is not ASCII.
-fn split(key: &str) -> Option<(&str, usize, u64)> {
+pub(crate) fn split(key: &str) -> Option<(&str, usize, u64)> {
     if !key.is_ascii() {
         return None;
     }

@@ -51,7 +51,7 @@ pub fn parse_value(ty: ColumnType, raw: &str, money: &Currency) -> Result<Value,
 /// A date written `YYYY-MM-DD`. The common shape (ten bytes, eight of them digits) is read
 /// straight from the bytes; anything else goes through chrono's parser, so what is accepted
 /// is exactly what chrono accepts of that shape.
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
     if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;

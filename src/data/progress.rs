@@ -13,6 +13,12 @@ pub fn expect(bytes: u64) {
     TOTAL.fetch_add(bytes, Ordering::Relaxed);
 }
 
+/// `bytes` more of a ledger file were read (by a reader that reads at offsets, not through
+/// [`Counted`]).
+pub fn advance(bytes: u64) {
+    READ.fetch_add(bytes, Ordering::Relaxed);
+}
+
 /// Bytes of ledger files read so far, and the size of all the files opened.
 pub fn read_of_total() -> (u64, u64) {
     (READ.load(Ordering::Relaxed), TOTAL.load(Ordering::Relaxed))

@@ -21,7 +21,7 @@ use crate::diagnostics::{DataError, Error, PolicyProblems, RejectedRows};
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, PayeeSource, Plan};
 use crate::suggest;
-use crate::value::{exact_sum, Value};
+use crate::value::{exact_total, Value};
 
 /// A payee and, with a roster, their roster row.
 #[derive(Debug, Clone)]
@@ -60,9 +60,9 @@ impl AggState {
         match self {
             AggState::Count(n) => *n += 1,
             _ if value == Value::Missing => {}
-            AggState::Sum(s) => *s = exact_sum(*s, value.as_number().unwrap_or_default())?,
+            AggState::Sum(s) => *s = exact_total(*s, value.as_number().unwrap_or_default())?,
             AggState::Avg(s, n) => {
-                *s = exact_sum(*s, value.as_number().unwrap_or_default())?;
+                *s = exact_total(*s, value.as_number().unwrap_or_default())?;
                 *n += 1;
             }
             AggState::Distinct(set) => set.add(interner.number(value)?),
@@ -75,10 +75,10 @@ impl AggState {
     /// Combines two buckets (the months of a quarter). `None` on overflow.
     pub fn merge(&mut self, other: &AggState) -> Option<()> {
         match (self, other) {
-            (AggState::Sum(a), AggState::Sum(b)) => *a = exact_sum(*a, *b)?,
+            (AggState::Sum(a), AggState::Sum(b)) => *a = exact_total(*a, *b)?,
             (AggState::Count(a), AggState::Count(b)) => *a += b,
             (AggState::Avg(s, n), AggState::Avg(s2, n2)) => {
-                *s = exact_sum(*s, *s2)?;
+                *s = exact_total(*s, *s2)?;
                 *n += n2;
             }
             (AggState::Distinct(a), AggState::Distinct(b)) => a.merge(b),
@@ -119,7 +119,7 @@ pub struct DistinctValues {
 }
 
 impl DistinctValues {
-    fn add(&mut self, n: u32) {
+    pub(crate) fn add(&mut self, n: u32) {
         if let Some(bits) = &mut self.bits {
             set_bit(bits, n);
             return;
@@ -225,8 +225,10 @@ impl Interner {
     }
 }
 
+/// A payee and a bucket.
+pub type BucketKey = (Arc<str>, Period);
 /// Per (payee, bucket): one state per aggregate of an input.
-pub type Buckets = HashMap<(Arc<str>, Period), Vec<AggState>>;
+pub type Buckets = HashMap<BucketKey, Vec<AggState>>;
 /// Per (payee, bucket): the one row lookups read.
 pub type LookupRows = HashMap<(Arc<str>, Period), LookupRow>;
 
@@ -379,7 +381,7 @@ pub fn fold_inputs<T: Tracer>(
 /// What a file is to the plan that reads it; rows can only be shared between plans for
 /// which it is the same thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Roster,
     PayeeLedger,
     Ledger,
@@ -415,11 +417,11 @@ fn phase_of(plan: &Plan, input: usize) -> u8 {
 }
 
 #[derive(Clone, Copy)]
-struct Task<'a> {
-    request: usize,
-    input: usize,
-    file: &'a InputFile,
-    role: Role,
+pub(super) struct Task<'a> {
+    pub(super) request: usize,
+    pub(super) input: usize,
+    pub(super) file: &'a InputFile,
+    pub(super) role: Role,
 }
 
 /// Folds the inputs of several plans at once. A file bound to inputs of several plans is
@@ -547,6 +549,10 @@ fn read_group<T: Tracer>(
     let Some(request) = requests.get(lead.request) else {
         return Ok(LedgerRead { source: String::new(), served: Vec::new() });
     };
+    // A plain CSV file is read in blocks on all cores when the plans only fold its rows.
+    if let Some(read) = super::chunked::try_read(requests, states, group, observer.is_some(), T::RECORDS) {
+        return Ok(read);
+    }
     let mut scratch: Vec<Value> = Vec::new();
     let reading = read_input(schema, lead.file, &request.plan.currency, request.max_errors, |row| {
         for task in group {
@@ -620,22 +626,22 @@ fn read_group<T: Tracer>(
 }
 
 /// How one plan folds the rows of one of its inputs, worked out once before reading.
-struct LedgerShape {
-    payee_col: usize,
-    period_col: usize,
-    granularity: Granularity,
+pub(super) struct LedgerShape {
+    pub(super) payee_col: usize,
+    pub(super) period_col: usize,
+    pub(super) granularity: Granularity,
     /// Indices into `plan.aggregates` of the aggregates over this input, in order.
-    aggs: Vec<usize>,
-    keeps_rows: bool,
+    pub(super) aggs: Vec<usize>,
+    pub(super) keeps_rows: bool,
     /// Free text columns (no listed values; not the payee or the key, which reading checks)
     /// that the aggregates read or the policy looks up: counted distinct, compared, shown.
     /// Their values are checked as ids are (nothing invisible, composed), or `C1` and `C1`
     /// with a zero-width space would be two customers.
-    compared_text: Vec<usize>,
+    pub(super) compared_text: Vec<usize>,
 }
 
 /// One plan's fold in progress.
-struct PlanFold<'a> {
+pub(super) struct PlanFold<'a> {
     plan: &'a Plan,
     needed: &'a Needed,
     scale: Option<Scale>,
@@ -765,6 +771,46 @@ impl<'a> PlanFold<'a> {
             kept: Vec::new(),
             wanted: HashMap::default(),
         }
+    }
+
+    /// How the plan folds an input's rows (`None`: not per payee and period).
+    pub(super) fn shape(&self, input: usize) -> Option<&LedgerShape> {
+        self.shapes.get(input).and_then(Option::as_ref)
+    }
+
+    /// Whether rows of other inputs name rows of this one (kept until it is read).
+    pub(super) fn names_rows_of(&self, input: usize) -> bool {
+        self.wanted.contains_key(&input)
+    }
+
+    /// The payees known so far.
+    pub(super) fn payees(&self) -> &BTreeMap<Arc<str>, Vec<Value>> {
+        &self.payees
+    }
+
+    pub(super) fn look_alikes_snapshot(&self) -> LookAlikes<String> {
+        self.look_alikes.clone()
+    }
+
+    pub(super) fn set_look_alikes(&mut self, look_alikes: LookAlikes<String>) {
+        self.look_alikes = look_alikes;
+    }
+
+    /// A payee of the ledger that defines them, first seen in a chunked read.
+    pub(super) fn add_payee(&mut self, id: Arc<str>) {
+        self.payees.insert(id, Vec::new());
+    }
+
+    /// An id no payee of the run has rows in `input` (a chunked read's, in the order they came).
+    pub(super) fn add_nobody(&mut self, input: usize, entry: RowsForNobody) {
+        if let (Some(index), Some(ids)) = (self.nobody.get_mut(input), self.folded.nobody.get_mut(input)) {
+            index.insert(entry.payee.clone(), ids.len());
+            ids.push(entry);
+        }
+    }
+
+    pub(super) fn folded_mut(&mut self) -> &mut Folded {
+        &mut self.folded
     }
 
     fn finish(self) -> Folded {

@@ -10,6 +10,7 @@
 //! beyond a diagnostic's words.
 
 pub mod aggregate;
+pub mod chunked;
 pub mod compute;
 pub mod coverage;
 pub mod expr;

@@ -1,0 +1,332 @@
+//! Plain CSV ledgers cut into blocks of whole lines, for the chunked fold (`eval::chunked`):
+//! any block can be read on its own, at its offset, so blocks are read and folded on all
+//! cores at once.
+//!
+//! A block owns the lines that *start* in its byte range (the first one from the byte after
+//! the header line): it begins at the first line start at or after its range's start and ends
+//! at the first line start at or after its range's end, so every line belongs to exactly one
+//! block, whatever the block size. Lines are split into fields here by exactly the row-by-row
+//! splitter's rules ([`super::csv_split`]) for the lines that need nothing more; a line that
+//! does (a quoted line break, a doubled quote, text after a closing quote, a lone carriage
+//! return, an overlong line) is not split: [`split_line`] says so, and the caller gives the
+//! whole file to the row-by-row reader, which reads (and reports) it exactly as always. So a
+//! line break inside quotes never misleads the cut: a file that has one is never folded in
+//! blocks.
+//!
+//! A leaf, apart from the encoding sniffer and the record limit.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::csv_split::MAX_RECORD_BYTES;
+use super::encoding::{sniff, TextEncoding, UTF8_BOM};
+use super::source::LedgerSource;
+
+/// Why a file is read row by row instead (shown with `COMMISSION_REPORT_READS=1`).
+pub type NotPlain = String;
+
+enum Bytes {
+    File(std::fs::File),
+    Memory(Arc<[u8]>),
+}
+
+/// A CSV ledger opened for reading in blocks: its header and where the rows start.
+pub struct BlockFile {
+    bytes: Bytes,
+    len: u64,
+    /// The first byte after the header line (line 2 of the file).
+    data_start: u64,
+    /// The header's fields, trimmed.
+    pub header: Vec<String>,
+}
+
+/// One block's lines: `bytes` holds whole lines (the last one may lack its line break at the
+/// end of the file), valid UTF-8.
+pub struct Block {
+    pub bytes: Vec<u8>,
+}
+
+/// What the head of a file must show for the file to be read in blocks.
+const HEAD: usize = 1 << 16;
+
+impl BlockFile {
+    /// Opens a plain UTF-8 CSV source; `Err` says why it is to be read row by row.
+    pub fn open(source: &LedgerSource) -> Result<BlockFile, NotPlain> {
+        let bytes = match source {
+            LedgerSource::Csv { path, encoding: TextEncoding::Utf8 } => Bytes::File(open_file(path)?),
+            LedgerSource::Stdin { bytes, encoding: TextEncoding::Utf8 } => Bytes::Memory(bytes.clone()),
+            LedgerSource::CsvBytes { bytes, lines: None, .. } => Bytes::Memory(bytes.clone()),
+            LedgerSource::Csv { .. } | LedgerSource::Stdin { .. } => return Err("not UTF-8".into()),
+            LedgerSource::CsvBytes { .. } => return Err("rows written in a policy".into()),
+            LedgerSource::Xlsx { .. } => return Err("a workbook".into()),
+        };
+        let len = match &bytes {
+            Bytes::File(f) => f.metadata().map_err(|e| e.to_string())?.len(),
+            Bytes::Memory(m) => m.len() as u64,
+        };
+        let mut file = BlockFile { bytes, len, data_start: 0, header: Vec::new() };
+        let head = file.read_range(0, HEAD.min(usize::try_from(len).unwrap_or(HEAD)))?;
+        if sniff(&head).is_some() {
+            return Err("not a CSV file".into());
+        }
+        let skip = if head.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+        let rest = head.get(skip..).unwrap_or_default();
+        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+            return Err("no line after the header in the file's first 64 KB".into());
+        };
+        let line = rest.get(..end).unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let text = std::str::from_utf8(line).map_err(|_| "a header that is not UTF-8".to_string())?;
+        let mut fields = Vec::new();
+        if line.is_empty() || !split_line(line, &mut fields) {
+            return Err("a header the row-by-row reader must read".into());
+        }
+        file.header =
+            fields.iter().map(|&(a, b)| text.get(a as usize..b as usize).unwrap_or("").trim().to_string()).collect();
+        file.data_start = (skip + end + 1) as u64;
+        Ok(file)
+    }
+
+    /// The line the first row is on.
+    pub const FIRST_ROW_LINE: u64 = 2;
+
+    /// How many blocks of `size` bytes the rows make (at least one).
+    pub fn blocks(&self, size: u64) -> u64 {
+        let size = size.max(1);
+        self.len.saturating_sub(self.data_start).div_ceil(size).max(1)
+    }
+
+    /// The bytes of the file, counted in the progress bar as they are read.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The lines block `index` owns (see the module's note).
+    pub fn read_block(&self, index: u64, size: u64) -> Result<Block, NotPlain> {
+        let size = size.max(1);
+        let start = self.data_start.saturating_add(index.saturating_mul(size)).min(self.len);
+        let end = start.saturating_add(size).min(self.len);
+        let begin = if index == 0 { self.data_start } else { self.line_start_from(start)? };
+        let stop = self.line_start_from(end)?;
+        if begin >= stop {
+            return Ok(Block { bytes: Vec::new() });
+        }
+        let n = usize::try_from(stop - begin).map_err(|_| "a block too large".to_string())?;
+        let bytes = self.read_range(begin, n)?;
+        super::progress::advance(u64::try_from(bytes.len()).unwrap_or(0).min(end - start));
+        if std::str::from_utf8(&bytes).is_err() {
+            return Err("bytes that are not UTF-8".into());
+        }
+        Ok(Block { bytes })
+    }
+
+    /// The first line start at or after `at` (the file's end if none): the byte after the
+    /// first line break at or after `at - 1`.
+    fn line_start_from(&self, at: u64) -> Result<u64, NotPlain> {
+        if at <= self.data_start {
+            return Ok(self.data_start);
+        }
+        let mut from = at - 1;
+        const STEP: usize = 1 << 14;
+        while from < self.len {
+            let n = STEP.min(usize::try_from(self.len - from).unwrap_or(STEP));
+            let bytes = self.read_range(from, n)?;
+            if let Some(p) = bytes.iter().position(|&b| b == b'\n') {
+                return Ok(from + p as u64 + 1);
+            }
+            from += n as u64;
+            if from - (at - 1) > MAX_RECORD_BYTES as u64 {
+                return Err("a line longer than a record may be".into());
+            }
+        }
+        Ok(self.len)
+    }
+
+    fn read_range(&self, offset: u64, n: usize) -> Result<Vec<u8>, NotPlain> {
+        match &self.bytes {
+            Bytes::Memory(m) => {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX).min(m.len());
+                Ok(m.get(start..start.saturating_add(n).min(m.len())).unwrap_or_default().to_vec())
+            }
+            Bytes::File(f) => {
+                let mut buffer = vec![0u8; n];
+                read_exact_at(f, &mut buffer, offset).map_err(|e| e.to_string())?;
+                Ok(buffer)
+            }
+        }
+    }
+}
+
+fn open_file(path: &Path) -> Result<std::fs::File, NotPlain> {
+    std::fs::File::open(path).map_err(|e| e.to_string())
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buffer: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buffer.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, buffer, offset)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buffer = &mut buffer[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+/// Splits one line (without its line break) into fields, as (start, end) byte offsets of
+/// each field's text, by the row-by-row splitter's rules: blanks (space, tab) around a field
+/// are not part of it; a field starting with a quote runs to the next quote. Returns false,
+/// leaving `fields` unspecified, when the line needs the row-by-row splitter: a quote that
+/// does not close on the line, a doubled quote inside quotes, text after a closing quote, a
+/// carriage return inside the line, or a line longer than a record may be.
+pub fn split_line(line: &[u8], fields: &mut Vec<(u32, u32)>) -> bool {
+    fields.clear();
+    if line.len() >= MAX_RECORD_BYTES {
+        return false;
+    }
+    // The usual line: no quote, no carriage return; one pass over its bytes.
+    let mut start = 0usize;
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b',' => {
+                fields.push(unblanked(line, start, i));
+                start = i + 1;
+            }
+            b'"' | b'\r' => return split_quoted(line, fields),
+            _ => {}
+        }
+    }
+    fields.push(unblanked(line, start, line.len()));
+    true
+}
+
+/// `start..end` without the blanks (space, tab) at either end.
+fn unblanked(line: &[u8], mut start: usize, mut end: usize) -> (u32, u32) {
+    let blank = |i: usize| matches!(line.get(i), Some(b' ' | b'\t'));
+    while start < end && blank(start) {
+        start += 1;
+    }
+    while end > start && blank(end - 1) {
+        end -= 1;
+    }
+    (start as u32, end as u32)
+}
+
+/// [`split_line`] for a line with quotes (or a carriage return).
+fn split_quoted(line: &[u8], fields: &mut Vec<(u32, u32)>) -> bool {
+    fields.clear();
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    let mut i = 0usize;
+    let n = line.len();
+    loop {
+        while i < n && line.get(i).copied().is_some_and(blank) {
+            i += 1;
+        }
+        if line.get(i) == Some(&b'"') {
+            let open = i + 1;
+            let Some(close) = line.get(open..).and_then(|r| r.iter().position(|&b| b == b'"')) else {
+                return false;
+            };
+            let close = open + close;
+            if line.get(close + 1) == Some(&b'"') || line.get(open..close).is_some_and(|f| f.contains(&b'\r')) {
+                return false;
+            }
+            fields.push((open as u32, close as u32));
+            i = close + 1;
+            while i < n && line.get(i).copied().is_some_and(blank) {
+                i += 1;
+            }
+            match line.get(i) {
+                None => return true,
+                Some(b',') => i += 1,
+                Some(_) => return false,
+            }
+        } else {
+            let start = i;
+            let stop = line.get(start..).and_then(|r| r.iter().position(|&b| b == b',' || b == b'\r'));
+            let stop = stop.map_or(n, |p| start + p);
+            if line.get(stop) == Some(&b'\r') {
+                return false;
+            }
+            let mut end = stop;
+            while end > start && line.get(end - 1).copied().is_some_and(blank) {
+                end -= 1;
+            }
+            fields.push((start as u32, end as u32));
+            if stop == n {
+                return true;
+            }
+            i = stop + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::csv_split::Splitter;
+
+    /// The row-by-row splitter's fields for one line.
+    fn reference(line: &[u8]) -> Vec<Vec<u8>> {
+        let mut splitter = Splitter::new(std::io::BufReader::new(line));
+        let mut record = csv::ByteRecord::new();
+        splitter.next_record(&mut record).unwrap().unwrap();
+        record.iter().map(<[u8]>::to_vec).collect()
+    }
+
+    fn fields(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+        let mut f = Vec::new();
+        split_line(line, &mut f).then(|| f.iter().map(|&(a, b)| line[a as usize..b as usize].to_vec()).collect())
+    }
+
+    #[test]
+    fn lines_split_as_the_row_by_row_splitter_splits_them() {
+        for line in [
+            &b"S1,2026-01-05,M1,C1,new,mobile,sme,100.00"[..],
+            b"S1, 2026-01-05, \"M1\" , \"a, b\",\" c \", d e ,\t\"x\"",
+            b"5\" screen,,\"\"",
+            b",",
+            b"a",
+            b" ",
+            b"\"\"",
+            b"\xe5\xae\xa2\xe6\x88\xb7,\"\xe9\x94\x80 \"",
+        ] {
+            assert_eq!(fields(line), Some(reference(line)), "{}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn lines_the_row_by_row_splitter_must_read_are_refused() {
+        for line in [&b"a,\"b"[..], b"a,\"x\"\"y\"", b"a,\"b\" c", b"a\rb,c", b"\"a\r\",b"] {
+            assert_eq!(fields(line), None, "{}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn every_line_is_in_exactly_one_block_whatever_the_size() {
+        let text: &[u8] = b"id,amount\r\n1,2\n\n33,4\r\n555,6\n7,8";
+        let source = LedgerSource::CsvBytes { name: "t".into(), bytes: Arc::from(text), lines: None };
+        let opened = BlockFile::open(&source).unwrap();
+        assert_eq!(opened.header, ["id", "amount"]);
+        for size in 1..=text.len() as u64 + 1 {
+            let mut all = Vec::new();
+            for i in 0..opened.blocks(size) {
+                let block = opened.read_block(i, size).unwrap();
+                all.extend_from_slice(&block.bytes);
+                // Whole lines: only the block holding the file's end may stop without a break.
+                assert!(block.bytes.is_empty() || block.bytes.ends_with(b"\n") || all.len() == text.len() - 11);
+            }
+            assert_eq!(all, &text[11..], "size {size}");
+        }
+    }
+}

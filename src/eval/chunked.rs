@@ -1,0 +1,1379 @@
+//! The chunked fold: a plain CSV ledger cut into blocks of whole lines (`data::blocks`), each
+//! block validated and folded on its own thread (rayon) into per-block aggregates, and the
+//! blocks' aggregates merged in file order, so the result is the same whatever the number of
+//! threads or the block size.
+//!
+//! It is the row-by-row fold (`aggregate::PlanFold::ledger_row` after `data::ledger`'s checks)
+//! for the rows it can take, and nothing else: each row is checked exactly as strictly (every
+//! declared column parsed, allowed values, ids, keys unique), but from borrowed slices of the
+//! block, with amounts and dates read straight from their bytes (anything else through
+//! `parse_value`, the one parser), payees and distinct values numbered per block, and sums kept
+//! as exact scaled integers. Anything it does not take (a rejected row, a line the block
+//! splitter leaves to the row-by-row splitter, a computation that fails, a plan that needs
+//! the rows themselves) hands the whole file back to the row-by-row fold, which reads and
+//! reports it exactly as always: nothing is kept of a chunked read until every block is
+//! folded and every check has passed.
+//!
+//! Knobs (environment): `COMMISSION_THREADS` (threads; all cores by default),
+//! `COMMISSION_CHUNK_BYTES` (block size; 4 MiB by default), `COMMISSION_CHUNKED=0` (off: every
+//! file row by row), `COMMISSION_REPORT_READS=1` (one line on stderr per file saying how it was
+//! read, and why not in blocks).
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+use super::aggregate::{
+    AggState, DistinctValues, FoldRequest, LedgerRead, PlanFold, Role, RowEnv, RowsForNobody, SeenAt, Task,
+};
+use super::expr::{eval_traced, NoTrace};
+use crate::data::blocks::{split_line, Block, BlockFile, NotPlain};
+use crate::data::ids::check_id;
+use crate::data::parse_value::{parse_date, parse_value};
+use crate::money::Currency;
+use crate::period::{Granularity, Period};
+use crate::plan::{AggFunc, ColumnType, Expr, InputSchema, Node, PayeeSource, Plan};
+use crate::value::Value;
+
+/// The knobs, read once.
+struct Settings {
+    on: bool,
+    threads: Option<usize>,
+    block_bytes: u64,
+    report: bool,
+}
+
+const DEFAULT_BLOCK_BYTES: u64 = 4 << 20;
+
+fn settings() -> &'static Settings {
+    static SETTINGS: OnceLock<Settings> = OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Settings {
+            on: var("COMMISSION_CHUNKED").is_none_or(|v| v.trim() != "0"),
+            threads: var("COMMISSION_THREADS").and_then(|v| v.trim().parse().ok()).filter(|n| *n >= 1),
+            block_bytes: var("COMMISSION_CHUNK_BYTES")
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|n| *n >= 1)
+                .unwrap_or(DEFAULT_BLOCK_BYTES),
+            report: var("COMMISSION_REPORT_READS").is_some_and(|v| v.trim() != "0"),
+        }
+    })
+}
+
+/// The pool the blocks are folded on: `COMMISSION_THREADS` threads, or rayon's (all cores).
+fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        let n = threads?;
+        rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()
+    });
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// Reads the file of `group` in blocks and folds it into each plan of the group; `None` when
+/// it must be read row by row (nothing of the plans' folds has changed then).
+pub(super) fn try_read(
+    requests: &[FoldRequest<'_>],
+    states: &mut [PlanFold<'_>],
+    group: &[Task<'_>],
+    observed: bool,
+    traced: bool,
+) -> Option<LedgerRead> {
+    let s = settings();
+    let lead = group.first()?;
+    let shown = lead.file.source.shown();
+    let outcome = if !s.on {
+        Err("COMMISSION_CHUNKED=0".to_string())
+    } else if observed {
+        Err("the command looks at every row".to_string())
+    } else if traced {
+        Err("the command traces every row".to_string())
+    } else {
+        let size = s.block_bytes;
+        in_pool(s.threads, || read_in_blocks(requests, states, group, size))
+    };
+    match outcome {
+        Ok((read, blocks)) => {
+            if s.report {
+                eprintln!("read {shown}: chunked, {blocks} blocks");
+            }
+            Some(read)
+        }
+        Err(why) => {
+            if s.report {
+                eprintln!("read {shown}: row by row ({why})");
+            }
+            None
+        }
+    }
+}
+
+/// The chunked read with a given block size (tests use tiny ones): the read and the number of
+/// blocks, or why the file must be read row by row.
+pub(super) fn read_in_blocks(
+    requests: &[FoldRequest<'_>],
+    states: &mut [PlanFold<'_>],
+    group: &[Task<'_>],
+    block_bytes: u64,
+) -> Result<(LedgerRead, u64), NotPlain> {
+    let lead = group.first().ok_or("nothing to read")?;
+    let request = requests.get(lead.request).ok_or("no plan")?;
+    let schema = request.plan.inputs.get(lead.input).ok_or("no input")?;
+    let file = BlockFile::open(&lead.file.source)?;
+    let shown = lead.file.source.shown();
+    let rules = RowRules::new(schema, &file.header, &request.plan.currency)?;
+    let mut jobs = Vec::with_capacity(group.len());
+    for task in group {
+        let (request, state) = match (requests.get(task.request), states.get(task.request)) {
+            (Some(r), Some(s)) => (r, s),
+            _ => return Err("no plan".into()),
+        };
+        jobs.push(TaskJob::new(request, state, task)?);
+    }
+    crate::data::progress::expect(file.len());
+    let blocks = file.blocks(block_bytes);
+    let mut merged = Merged::new(&jobs);
+    // Blocks are folded a wave at a time (a few per thread), then merged in order: memory holds
+    // a wave of blocks, not the file.
+    let wave = (rayon::current_num_threads() * 4).max(1) as u64;
+
+    let mut first = 0u64;
+    while first < blocks {
+        let last = (first + wave).min(blocks);
+        let outs: Vec<Result<BlockOut, NotPlain>> = (first..last)
+            .into_par_iter()
+            .map(|i| {
+                let block = file.read_block(i, block_bytes)?;
+                fold_block(&rules, &jobs, &block)
+            })
+            .collect();
+        for out in outs {
+            merged.absorb(&jobs, out?)?;
+        }
+        first = last;
+    }
+    merged.keys.check()?;
+    let at_column = |line: u64, column: usize| format!("{shown}:{line}:{}", rules.position(column) + 1);
+    // Everything is worked out before anything is kept, so a late refusal leaves the folds as
+    // they were.
+    let mut finished = Vec::with_capacity(jobs.len());
+    for (job, merge) in jobs.iter().zip(merged.tasks) {
+        let state = states.get(job.request).ok_or("no plan")?;
+        finished.push(merge.finish(job, state, &at_column)?);
+    }
+    let targets: Vec<(usize, usize)> = jobs.iter().map(|j| (j.request, j.input)).collect();
+    drop(jobs);
+    for ((request, input), done) in targets.into_iter().zip(finished) {
+        let state = states.get_mut(request).ok_or("no plan")?;
+        done.keep(input, state, merged.read);
+    }
+    let served = group
+        .iter()
+        .map(|t| {
+            let name = requests.get(t.request).and_then(|r| r.plan.inputs.get(t.input)).map(|s| s.name.clone());
+            (t.request, name.unwrap_or_default())
+        })
+        .collect();
+    Ok((LedgerRead { source: shown, served }, blocks))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows: the schema's checks, from borrowed fields
+
+/// How one declared column is read.
+#[derive(Debug)]
+enum Reader {
+    /// Free text (trimmed).
+    Text,
+    /// Text with listed values: the value's place in the list.
+    Listed(Vec<String>),
+    /// Money: `1234.56` from its bytes, any other form through `parse_value`.
+    Money,
+    Date,
+    Other(ColumnType),
+}
+
+#[derive(Debug)]
+struct ColumnRule {
+    /// Its column in the file.
+    at: usize,
+    reader: Reader,
+    /// The payee or the key: not empty, nothing hidden, composed.
+    id: bool,
+    least: Option<Decimal>,
+}
+
+/// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
+struct RowRules<'a> {
+    columns: Vec<ColumnRule>,
+    fields: usize,
+    /// Header columns with no name: their fields must be empty.
+    unnamed: Vec<usize>,
+    key: Option<usize>,
+    money: &'a Currency,
+}
+
+impl<'a> RowRules<'a> {
+    fn new(schema: &InputSchema, header: &[String], money: &'a Currency) -> Result<RowRules<'a>, NotPlain> {
+        let mut columns = Vec::with_capacity(schema.columns.len());
+        for (c, column) in schema.columns.iter().enumerate() {
+            let mut found = header.iter().enumerate().filter(|(_, h)| **h == column.name);
+            let (Some((at, _)), None) = (found.next(), found.next()) else {
+                return Err("a header the row-by-row reader must report on".into());
+            };
+            if schema.end == Some(c) || column.refers_to.is_some() {
+                return Err("a column the row-by-row reader reads".into());
+            }
+            let reader = match (&column.values, column.ty) {
+                (Some(values), ColumnType::Text) => Reader::Listed(values.clone()),
+                (Some(_), _) => return Err("listed values in a column that is not text".into()),
+                (None, ColumnType::Text) => Reader::Text,
+                (None, ColumnType::Money) => Reader::Money,
+                (None, ColumnType::Date) => Reader::Date,
+                (None, ty) => Reader::Other(ty),
+            };
+            let id = (schema.key == Some(c) || schema.payee == Some(c)) && column.ty == ColumnType::Text;
+            columns.push(ColumnRule { at, reader, id, least: column.at_least });
+        }
+        let mut names = std::collections::HashSet::new();
+        for name in header {
+            let declared = schema.column_index(name).is_some();
+            if name.is_empty() || (schema.ignores_others && !declared) {
+                continue;
+            }
+            if !names.insert(name.as_str()) || !declared {
+                return Err("a header the row-by-row reader must report on".into());
+            }
+        }
+        let unnamed = match schema.ignores_others {
+            true => Vec::new(),
+            false => header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
+        };
+        Ok(RowRules { columns, fields: header.len(), unnamed, key: schema.key, money })
+    }
+
+    /// The file column of a declared column.
+    fn position(&self, column: usize) -> usize {
+        self.columns.get(column).map_or(0, |c| c.at)
+    }
+
+    /// Checks one row into `cells` (one per declared column).
+    fn read<'t>(&self, text: &'t str, fields: &[(u32, u32)], cells: &mut Vec<Cell<'t>>) -> Result<(), NotPlain> {
+        let field = |at: usize| fields.get(at).and_then(|&(a, b)| text.get(a as usize..b as usize)).unwrap_or("");
+        if fields.len() != self.fields {
+            return Err("a row whose fields do not match the header".into());
+        }
+        if self.unnamed.iter().any(|&at| !field(at).trim().is_empty()) {
+            return Err("a value in a column with no name".into());
+        }
+        cells.clear();
+        for rule in &self.columns {
+            let raw = field(rule.at);
+            let t = trimmed(raw);
+            let rejected = || "a value the row-by-row reader rejects".to_string();
+            let cell = match &rule.reader {
+                Reader::Text => Cell::Text(t),
+                Reader::Listed(values) => Cell::Code(values.iter().position(|v| v == t).ok_or_else(rejected)? as u16),
+                Reader::Money => match plain_money(t, self.money.decimals) {
+                    Some(n) => Cell::Num(n),
+                    None => match parse_value(ColumnType::Money, raw, self.money) {
+                        Ok(Value::Number(n)) => Cell::Num(n),
+                        _ => return Err(rejected()),
+                    },
+                },
+                Reader::Date => Cell::Date(parse_date(t).ok_or_else(rejected)?),
+                Reader::Other(ty) => match parse_value(*ty, raw, self.money).map_err(|_| rejected())? {
+                    Value::Number(n) => Cell::Num(n),
+                    other => Cell::Other(other),
+                },
+            };
+            if let (Some(least), Cell::Num(n)) = (rule.least, &cell) {
+                if *n < least {
+                    return Err(rejected());
+                }
+            }
+            if rule.id && (t.is_empty() || check_id(t).is_err()) {
+                return Err("an id the row-by-row reader rejects".into());
+            }
+            cells.push(cell);
+        }
+        Ok(())
+    }
+}
+
+/// `str::trim`, with the usual field (ASCII at both ends) trimmed without decoding.
+fn trimmed(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => text,
+        (None, _) => text,
+        (Some(a), Some(z)) if a.is_ascii() && z.is_ascii() => {
+            let inner = text.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b');
+            match (inner.as_bytes().first(), inner.as_bytes().last()) {
+                (Some(a), Some(z)) if a.is_ascii() && z.is_ascii() => inner,
+                _ => text.trim(),
+            }
+        }
+        _ => text.trim(),
+    }
+}
+
+/// One field, checked.
+#[derive(Debug, Clone)]
+enum Cell<'t> {
+    Text(&'t str),
+    Code(u16),
+    Num(Decimal),
+    Date(NaiveDate),
+    Other(Value),
+}
+
+impl Cell<'_> {
+    fn value(&self, rule: Option<&ColumnRule>) -> Value {
+        match self {
+            Cell::Text(t) => Value::text(t),
+            Cell::Code(c) => match rule.map(|r| &r.reader) {
+                Some(Reader::Listed(values)) => values.get(*c as usize).map_or(Value::Missing, |v| Value::text(v)),
+                _ => Value::Missing,
+            },
+            Cell::Num(n) => Value::Number(*n),
+            Cell::Date(d) => Value::Date(*d),
+            Cell::Other(v) => v.clone(),
+        }
+    }
+}
+
+/// `1234.56`, `-80`, `0.5`: an amount with at most the currency's decimals and fifteen whole
+/// digits, read from its bytes; `None` for every other form (grouping, a currency sign, a
+/// negative zero, a mistake), which `parse_value` then reads or refuses.
+fn plain_money(text: &str, decimals: u32) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
+        Some(p) => (digits.get(..p)?, Some(digits.get(p + 1..)?)),
+        None => (digits, None),
+    };
+    if whole.is_empty() || whole.len() > 15 || fraction.is_some_and(|f| f.is_empty() || f.len() > decimals as usize) {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    for &b in whole.iter().chain(fraction.unwrap_or_default()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + i64::from(b - b'0');
+    }
+    if negative && mantissa == 0 {
+        return None;
+    }
+    let scale = fraction.map_or(0, <[u8]>::len) as u32;
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Aggregates, compiled once per read
+
+/// Which rows an aggregate takes.
+enum Filter<'p> {
+    All,
+    /// A filter that reads only columns with listed values, decided once for every
+    /// combination of their values (by the one evaluator): `true`, `false`, or an error.
+    Table {
+        columns: Vec<(usize, usize)>,
+        outcomes: Vec<Option<bool>>,
+    },
+    Eval(&'p Expr),
+}
+
+/// What an aggregate adds up per row.
+enum Arg<'p> {
+    /// `count(...)`.
+    Nothing,
+    /// A column, read as a number (sums) or as text (distinct counts).
+    Column(usize),
+    Eval(&'p Expr),
+}
+
+struct FastAgg<'p> {
+    func: AggFunc,
+    filter: Filter<'p>,
+    arg: Arg<'p>,
+    /// A distinct count of a text column: numbered by its text, not by a value.
+    distinct_text: bool,
+}
+
+/// One plan's part in a chunked read.
+struct TaskJob<'a> {
+    request: usize,
+    input: usize,
+    plan: &'a Plan,
+    payee_col: usize,
+    period_col: usize,
+    granularity: Granularity,
+    defines_payees: bool,
+    roster_mode: bool,
+    /// The payees known before this read (the roster, or the ledger that defines them).
+    known: &'a std::collections::BTreeMap<Arc<str>, Vec<Value>>,
+    needed: &'a super::aggregate::Needed,
+    compared_text: Vec<usize>,
+    aggs: Vec<FastAgg<'a>>,
+    /// Columns the `Eval` parts read (made into values only for them).
+    eval_columns: Vec<usize>,
+    columns: usize,
+}
+
+impl<'a> TaskJob<'a> {
+    fn new(request: &'a FoldRequest<'a>, state: &'a PlanFold<'a>, task: &Task<'_>) -> Result<TaskJob<'a>, NotPlain> {
+        let plan = request.plan;
+        let input = task.input;
+        let defines_payees = match task.role {
+            Role::PayeeLedger => true,
+            Role::Ledger => false,
+            _ => return Err("the rows are kept, not folded".into()),
+        };
+        if request.scale.is_some_and(|s| s.input == input) {
+            return Err("the amounts are scaled as they are read".into());
+        }
+        if plan.credit.is_some_and(|c| c.input == input || c.by == input) || state.names_rows_of(input) {
+            return Err("rows of other ledgers name its rows".into());
+        }
+        if plan.roster().is_some_and(|r| r.start.is_some()) {
+            return Err("sales are checked against hire dates".into());
+        }
+        let Some(shape) = state.shape(input) else { return Err("its rows are not folded per payee".into()) };
+        if shape.keeps_rows {
+            return Err("the plan looks rows up".into());
+        }
+        let schema = plan.inputs.get(input).ok_or("no input")?;
+        if schema.columns.get(shape.payee_col).is_none_or(|c| c.ty != ColumnType::Text) {
+            return Err("the payee column is not text".into());
+        }
+        let mut eval_columns = BTreeSet::new();
+        let mut aggs = Vec::new();
+        for &a in &shape.aggs {
+            let agg = plan.aggregates.get(a).ok_or("no aggregate")?;
+            if !matches!(agg.func, AggFunc::Sum | AggFunc::Count | AggFunc::CountDistinct | AggFunc::Avg) {
+                return Err("a min or max aggregate".into());
+            }
+            let filter = match &agg.filter {
+                None => Filter::All,
+                Some(f) => match listed_only(schema, f) {
+                    Some(columns) => decide_by_table(plan, schema, f, columns),
+                    None => {
+                        columns_read(f, &mut eval_columns);
+                        Filter::Eval(f)
+                    }
+                },
+            };
+            let column_of = |e: &Expr| match e.node {
+                Node::Column(c) => Some(c),
+                _ => None,
+            };
+            let numeric = |c: usize| {
+                schema.columns.get(c).is_some_and(|col| {
+                    matches!(
+                        col.ty,
+                        ColumnType::Money | ColumnType::Decimal | ColumnType::Integer | ColumnType::Percent
+                    )
+                })
+            };
+            let text = |c: usize| schema.columns.get(c).is_some_and(|col| col.ty == ColumnType::Text);
+            let (arg, distinct_text) = match (&agg.arg, agg.func) {
+                (_, AggFunc::Count) => (Arg::Nothing, false),
+                (None, _) => (Arg::Nothing, false),
+                (Some(e), AggFunc::CountDistinct) => match column_of(e) {
+                    Some(c) if text(c) => (Arg::Column(c), true),
+                    _ => {
+                        columns_read(e, &mut eval_columns);
+                        (Arg::Eval(e), false)
+                    }
+                },
+                (Some(e), _) => match column_of(e) {
+                    Some(c) if numeric(c) => (Arg::Column(c), false),
+                    _ => {
+                        columns_read(e, &mut eval_columns);
+                        (Arg::Eval(e), false)
+                    }
+                },
+            };
+            aggs.push(FastAgg { func: agg.func, filter, arg, distinct_text });
+        }
+        Ok(TaskJob {
+            request: task.request,
+            input,
+            plan,
+            payee_col: shape.payee_col,
+            period_col: shape.period_col,
+            granularity: shape.granularity,
+            defines_payees,
+            roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
+            known: state.payees(),
+            needed: &request.needed,
+            compared_text: shape.compared_text.clone(),
+            aggs,
+            eval_columns: eval_columns.into_iter().collect(),
+            columns: schema.columns.len(),
+        })
+    }
+}
+
+fn columns_read(e: &Expr, into: &mut BTreeSet<usize>) {
+    crate::plan::visit::visit(e, &mut |x| {
+        if let Node::Column(c) = x.node {
+            into.insert(c);
+        }
+    });
+}
+
+/// The listed-value columns a filter reads (with their number of values), when it reads
+/// nothing else that varies by row or payee and the combinations are few.
+fn listed_only(schema: &InputSchema, e: &Expr) -> Option<Vec<(usize, usize)>> {
+    let mut ok = true;
+    let mut columns = BTreeSet::new();
+    crate::plan::visit::visit(e, &mut |x| match &x.node {
+        Node::Column(c) => match schema.columns.get(*c).and_then(|col| col.values.as_ref()) {
+            Some(values) => {
+                columns.insert((*c, values.len()));
+            }
+            None => ok = false,
+        },
+        Node::Const(_)
+        | Node::Unary(..)
+        | Node::Binary(..)
+        | Node::In(..)
+        | Node::If(..)
+        | Node::Between(..)
+        | Node::Min(_)
+        | Node::Max(_)
+        | Node::Abs(_)
+        | Node::Default(..) => {}
+        _ => ok = false,
+    });
+    let combinations = columns.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)));
+    (ok && combinations.is_some_and(|n| n <= 4096)).then(|| columns.into_iter().collect())
+}
+
+fn decide_by_table<'p>(plan: &Plan, schema: &InputSchema, e: &'p Expr, columns: Vec<(usize, usize)>) -> Filter<'p> {
+    let total = columns.iter().map(|(_, k)| (*k).max(1)).product::<usize>();
+    let nobody: Arc<str> = Arc::from("");
+    let mut outcomes = Vec::with_capacity(total);
+    let mut row = vec![Value::Missing; schema.columns.len()];
+    for index in 0..total {
+        let mut rest = index;
+        for &(c, k) in &columns {
+            let code = rest % k.max(1);
+            rest /= k.max(1);
+            let value = schema.columns.get(c).and_then(|col| col.values.as_ref()).and_then(|v| v.get(code));
+            if let Some(slot) = row.get_mut(c) {
+                *slot = value.map_or(Value::Missing, |v| Value::text(v));
+            }
+        }
+        let env = RowEnv { row: &row, payee: None, payee_id: &nobody, joined: None, in_month: &[] };
+        outcomes.push(match eval_traced(plan, e, &env, &mut NoTrace) {
+            Ok(v) => Some(v == Value::Bool(true)),
+            Err(_) => None,
+        });
+    }
+    Filter::Table { columns, outcomes }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact sums as scaled integers
+
+/// Decimals every sum is kept at; a term with more is left to the row-by-row fold.
+const SCALE: u32 = 10;
+/// A running sum stays below 10^18 (in the currency's units): far beyond any real ledger,
+/// and below it the row-by-row fold's `Decimal` sums never lose a digit, in any order.
+const LIMIT: i128 = 10i128.pow(SCALE + 18);
+
+/// 10^0 ..= 10^SCALE.
+const POWERS: [i128; SCALE as usize + 1] =
+    [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
+
+/// An exact sum: `units` of 10^-SCALE, and the decimals of its most precise term (the
+/// decimals `value::exact_total` gives the same terms).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sum {
+    units: i128,
+    scale: u32,
+}
+
+impl Sum {
+    fn add(&mut self, n: Decimal) -> Option<()> {
+        let scale = n.scale();
+        if scale > SCALE {
+            return None;
+        }
+        let units = n.mantissa().checked_mul(*POWERS.get((SCALE - scale) as usize)?)?;
+        self.units = self.units.checked_add(units).filter(|u| u.abs() < LIMIT)?;
+        self.scale = self.scale.max(scale);
+        Some(())
+    }
+
+    fn merge(&mut self, other: &Sum) -> Option<()> {
+        self.units = self.units.checked_add(other.units).filter(|u| u.abs() < LIMIT)?;
+        self.scale = self.scale.max(other.scale);
+        Some(())
+    }
+
+    fn decimal(&self) -> Option<Decimal> {
+        let unit = *POWERS.get((SCALE - self.scale) as usize)?;
+        (self.units % unit == 0).then_some(())?;
+        Decimal::try_from_i128_with_scale(self.units / unit, self.scale).ok()
+    }
+}
+
+/// One aggregate's state in one bucket of one block.
+#[derive(Debug, Clone)]
+enum BlockState {
+    Sum(Sum),
+    Count(u64),
+    /// The block's numbers of the values seen.
+    Distinct(Vec<u32>),
+    Avg(Sum, u64),
+}
+
+impl BlockState {
+    fn new(func: AggFunc) -> BlockState {
+        match func {
+            AggFunc::Count => BlockState::Count(0),
+            AggFunc::CountDistinct => BlockState::Distinct(Vec::new()),
+            AggFunc::Avg => BlockState::Avg(Sum::default(), 0),
+            _ => BlockState::Sum(Sum::default()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One block
+
+/// What a block says about one id it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// A payee before this read.
+    Known,
+    /// Not seen before this read: a new payee of the ledger that defines them.
+    New,
+    /// No payee of the run (rows for nobody).
+    Nobody,
+}
+
+struct BlockPayee {
+    id: String,
+    /// Line of its first row, counted from the block's first line (0).
+    first: u64,
+    status: Status,
+    rows: u64,
+}
+
+/// A place where a month of the span was seen: its bucket, line (in the block) and value.
+type Seen = (Period, u64, Value);
+
+/// One plan's fold of one block.
+struct TaskOut {
+    payees: Vec<BlockPayee>,
+    buckets: Vec<(u32, Period, Vec<BlockState>)>,
+    used: u64,
+    outside_range: u64,
+    no_payee: u64,
+    periods: Vec<Period>,
+    lowest: Option<Seen>,
+    highest: Option<Seen>,
+    /// Per aggregate: the values numbered in this block, in number order.
+    texts: Vec<Texts>,
+    values: Vec<Vec<Value>>,
+}
+
+/// Texts one after the other in one buffer (no allocation per text).
+#[derive(Debug, Clone, Default)]
+struct Texts {
+    all: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn push(&mut self, t: &str) -> u32 {
+        self.all.push_str(t);
+        self.ends.push(self.all.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(self.ends.iter().copied()).map(|(a, b)| self.all.get(a as usize..b as usize).unwrap_or(""))
+    }
+}
+
+/// Keys seen in one block: numbered keys in runs (`keys.rs`'s split), the rest as fingerprints.
+#[derive(Default)]
+struct BlockKeys {
+    classes: Vec<(String, usize)>,
+    /// (class, first number, how many), in the block's order.
+    runs: Vec<(usize, u64, u64)>,
+    others: Vec<u64>,
+}
+
+impl BlockKeys {
+    fn add(&mut self, key: &str) -> Result<(), NotPlain> {
+        if !key.is_ascii() {
+            return Err("a key that is not ASCII".into());
+        }
+        match crate::data::keys::split(key) {
+            Some((prefix, width, n)) => {
+                if let Some((class, start, len)) = self.runs.last_mut() {
+                    let same = self.classes.get(*class).is_some_and(|(p, w)| p == prefix && *w == width);
+                    if same && start.checked_add(*len) == Some(n) {
+                        *len += 1;
+                        return Ok(());
+                    }
+                }
+                let class = match self.classes.iter().position(|(p, w)| p == prefix && *w == width) {
+                    Some(c) => c,
+                    None => {
+                        self.classes.push((prefix.to_string(), width));
+                        self.classes.len() - 1
+                    }
+                };
+                self.runs.push((class, n, 1));
+            }
+            None => self.others.push(fingerprint(key)),
+        }
+        Ok(())
+    }
+}
+
+fn fingerprint(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+struct BlockOut {
+    /// Line breaks in the block (its lines, counting blank ones).
+    lines: u64,
+    read: u64,
+    tasks: Vec<TaskOut>,
+    keys: BlockKeys,
+}
+
+/// One plan's running fold of one block.
+struct TaskFold<'t> {
+    payee_index: FxHashMap<&'t str, u32>,
+    payees: Vec<BlockPayee>,
+    arcs: Vec<Arc<str>>,
+    bucket_index: FxHashMap<(u32, Period), u32>,
+    out: TaskOut,
+    text_numbers: Vec<FxHashMap<&'t str, u32>>,
+    value_numbers: Vec<FxHashMap<Value, u32>>,
+    last_period: Option<Period>,
+}
+
+fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &Block) -> Result<BlockOut, NotPlain> {
+    let text = std::str::from_utf8(&block.bytes).map_err(|_| "bytes that are not UTF-8".to_string())?;
+    let mut folds: Vec<TaskFold<'_>> = jobs
+        .iter()
+        .map(|job| TaskFold {
+            payee_index: FxHashMap::default(),
+            payees: Vec::new(),
+            arcs: Vec::new(),
+            bucket_index: FxHashMap::default(),
+            out: TaskOut {
+                payees: Vec::new(),
+                buckets: Vec::new(),
+                used: 0,
+                outside_range: 0,
+                no_payee: 0,
+                periods: Vec::new(),
+                lowest: None,
+                highest: None,
+                texts: vec![Texts::default(); job.aggs.len()],
+                values: vec![Vec::new(); job.aggs.len()],
+            },
+            text_numbers: vec![FxHashMap::default(); job.aggs.len()],
+            value_numbers: vec![FxHashMap::default(); job.aggs.len()],
+            last_period: None,
+        })
+        .collect();
+    let mut keys = BlockKeys::default();
+    let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
+    let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
+    let mut values: Vec<Value> = Vec::new();
+    let mut read = 0u64;
+    let mut line_no = 0u64;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, next) = match rest.find('\n') {
+            Some(p) => (rest.get(..p).unwrap_or(""), rest.get(p + 1..).unwrap_or("")),
+            None => (rest, ""),
+        };
+        rest = next;
+        let here = line_no;
+        line_no += 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        if !split_line(line.as_bytes(), &mut fields) {
+            return Err("a line the row-by-row splitter must read (quotes across lines, doubled quotes)".into());
+        }
+        if fields.iter().all(|&(a, b)| line.get(a as usize..b as usize).unwrap_or("").trim().is_empty()) {
+            continue;
+        }
+        read += 1;
+        rules.read(line, &fields, &mut cells)?;
+        if let Some(k) = rules.key {
+            keys.add(field_text(line, &fields, rules, k))?;
+        }
+        for (job, fold) in jobs.iter().zip(folds.iter_mut()) {
+            fold_row(rules, job, fold, &cells, here, &mut values)?;
+        }
+    }
+    let tasks = folds
+        .into_iter()
+        .map(|mut f| {
+            f.out.payees = f.payees;
+            for (_, _, states) in &mut f.out.buckets {
+                for s in states.iter_mut() {
+                    if let BlockState::Distinct(n) = s {
+                        n.sort_unstable();
+                        n.dedup();
+                    }
+                }
+            }
+            f.out
+        })
+        .collect();
+    Ok(BlockOut { lines: line_no, read, tasks, keys })
+}
+
+/// The trimmed text of a declared column's field.
+fn field_text<'t>(line: &'t str, fields: &[(u32, u32)], rules: &RowRules<'_>, column: usize) -> &'t str {
+    let field = fields.get(rules.position(column)).and_then(|&(a, b)| line.get(a as usize..b as usize));
+    field.unwrap_or("").trim()
+}
+
+fn fold_row<'t>(
+    rules: &RowRules<'_>,
+    job: &TaskJob<'_>,
+    fold: &mut TaskFold<'t>,
+    cells: &[Cell<'t>],
+    line: u64,
+    values: &mut Vec<Value>,
+) -> Result<(), NotPlain> {
+    let Some(Cell::Text(payee)) = cells.get(job.payee_col) else { return Err("no payee".into()) };
+    let period = match cells.get(job.period_col) {
+        Some(Cell::Date(d)) => Period::month(d.year(), d.month()),
+        Some(Cell::Other(Value::Period(p))) => *p,
+        _ => return Err("a period the row-by-row fold counts".into()),
+    };
+    let bucket = period.coarsen(job.granularity).unwrap_or(period);
+    let p = match fold.payee_index.get(payee) {
+        Some(&p) => p,
+        None => {
+            let known = job.known.get_key_value(*payee);
+            let status = match (known, job.defines_payees) {
+                (Some(_), _) => Status::Known,
+                (None, true) => Status::New,
+                (None, false) if job.roster_mode => return Err("a payee not in the roster".into()),
+                (None, false) => Status::Nobody,
+            };
+            let p = fold.payees.len() as u32;
+            fold.payee_index.insert(payee, p);
+            fold.payees.push(BlockPayee { id: (*payee).to_string(), first: line, status, rows: 0 });
+            fold.arcs.push(known.map_or_else(|| Arc::from(*payee), |(k, _)| k.clone()));
+            p
+        }
+    };
+    let entry = fold.payees.get_mut(p as usize).ok_or("no payee")?;
+    if entry.status == Status::Nobody {
+        entry.rows += 1;
+        fold.out.no_payee += 1;
+        return Ok(());
+    }
+    if fold.last_period != Some(period) {
+        if !fold.out.periods.contains(&period) {
+            fold.out.periods.push(period);
+        }
+        fold.last_period = Some(period);
+    }
+    if job.granularity == Granularity::Month {
+        let seen = || (bucket, line, cells.get(job.period_col).map_or(Value::Missing, |c| c.value(None)));
+        if fold.out.lowest.as_ref().is_none_or(|(lo, _, _)| bucket < *lo) {
+            fold.out.lowest = Some(seen());
+        }
+        if fold.out.highest.as_ref().is_none_or(|(hi, _, _)| bucket > *hi) {
+            fold.out.highest = Some(seen());
+        }
+    }
+    if job.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
+        fold.out.outside_range += 1;
+        return Ok(());
+    }
+    for &c in &job.compared_text {
+        if let Some(Cell::Text(t)) = cells.get(c) {
+            if check_id(t).is_err() {
+                return Err("a value the row-by-row fold rejects".into());
+            }
+        }
+    }
+    fold.out.used += 1;
+    if job.aggs.is_empty() {
+        return Ok(());
+    }
+    let b = match fold.bucket_index.get(&(p, bucket)) {
+        Some(&b) => b,
+        None => {
+            let b = fold.out.buckets.len() as u32;
+            fold.bucket_index.insert((p, bucket), b);
+            fold.out.buckets.push((p, bucket, job.aggs.iter().map(|a| BlockState::new(a.func)).collect()));
+            b
+        }
+    };
+    // Values for the parts the evaluator computes, made once per row.
+    if !job.eval_columns.is_empty() {
+        values.clear();
+        values.resize(job.columns, Value::Missing);
+        for &c in &job.eval_columns {
+            if let (Some(slot), Some(cell)) = (values.get_mut(c), cells.get(c)) {
+                *slot = cell.value(rules.columns.get(c));
+            }
+        }
+    }
+    let failed = || "a computation the row-by-row fold reports".to_string();
+    let arc = fold.arcs.get(p as usize).cloned().ok_or("no payee")?;
+    let attrs = if job.roster_mode { job.known.get(&arc).map(Vec::as_slice) } else { None };
+    let env = RowEnv { row: values, payee: attrs, payee_id: &arc, joined: None, in_month: &[] };
+    let states = fold.out.buckets.get_mut(b as usize).map(|(_, _, s)| s).ok_or("no bucket")?;
+    for (a, agg) in job.aggs.iter().enumerate() {
+        let take = match &agg.filter {
+            Filter::All => true,
+            Filter::Table { columns, outcomes } => {
+                let mut index = 0usize;
+                let mut stride = 1usize;
+                for &(c, k) in columns {
+                    let code = match cells.get(c) {
+                        Some(Cell::Code(code)) => *code as usize,
+                        _ => return Err(failed()),
+                    };
+                    index += code * stride;
+                    stride *= k.max(1);
+                }
+                outcomes.get(index).copied().flatten().ok_or_else(failed)?
+            }
+            Filter::Eval(e) => eval_traced(job.plan, e, &env, &mut NoTrace).map_err(|_| failed())? == Value::Bool(true),
+        };
+        if !take {
+            continue;
+        }
+        let Some(state) = states.get_mut(a) else { continue };
+        if let BlockState::Count(n) = state {
+            *n += 1;
+            continue;
+        }
+        let value = match &agg.arg {
+            Arg::Nothing => None,
+            Arg::Column(c) => match cells.get(*c) {
+                Some(Cell::Num(n)) => Some(Value::Number(*n)),
+                Some(Cell::Text(t)) if agg.distinct_text => {
+                    let numbers = fold.text_numbers.get_mut(a).ok_or("no aggregate")?;
+                    let texts = fold.out.texts.get_mut(a).ok_or("no aggregate")?;
+                    let n = *numbers.entry(t).or_insert_with(|| texts.push(t));
+                    if let BlockState::Distinct(list) = state {
+                        list.push(n);
+                    }
+                    continue;
+                }
+                Some(cell) => Some(cell.value(rules.columns.get(*c))),
+                None => None,
+            },
+            Arg::Eval(e) => Some(eval_traced(job.plan, e, &env, &mut NoTrace).map_err(|_| failed())?),
+        };
+        let value = value.unwrap_or(Value::Bool(true));
+        if value == Value::Missing {
+            continue;
+        }
+        match state {
+            BlockState::Sum(s) => s.add(value.as_number().unwrap_or_default()).ok_or_else(failed)?,
+            BlockState::Avg(s, n) => {
+                s.add(value.as_number().unwrap_or_default()).ok_or_else(failed)?;
+                *n += 1;
+            }
+            BlockState::Distinct(list) => {
+                let value = match value {
+                    Value::Number(n) => Value::Number(n.normalize()),
+                    other => other,
+                };
+                let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
+                let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
+                let n = match numbers.get(&value) {
+                    Some(&n) => n,
+                    None => {
+                        let n = kept.len() as u32;
+                        kept.push(value.clone());
+                        numbers.insert(value, n);
+                        n
+                    }
+                };
+                list.push(n);
+            }
+            BlockState::Count(_) => {}
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks merged in file order
+
+/// One aggregate's state in one bucket, over the blocks merged so far.
+enum MergedState {
+    Sum(Sum),
+    Count(u64),
+    Distinct(DistinctValues),
+    Avg(Sum, u64),
+}
+
+struct MergedPayee {
+    id: Arc<str>,
+    /// Line of its first row in the file.
+    line: u64,
+    status: Status,
+    rows: u64,
+}
+
+struct TaskMerge {
+    payee_index: FxHashMap<Arc<str>, usize>,
+    payees: Vec<MergedPayee>,
+    buckets: FxHashMap<(Arc<str>, Period), Vec<MergedState>>,
+    used: u64,
+    outside_range: u64,
+    no_payee: u64,
+    periods: BTreeSet<Period>,
+    lowest: Option<Seen>,
+    highest: Option<Seen>,
+    texts: Vec<FxHashMap<Box<str>, u32>>,
+    values: Vec<FxHashMap<Value, u32>>,
+}
+
+#[derive(Default)]
+struct MergedKeys {
+    runs: FxHashMap<(String, usize), Vec<(u64, u64)>>,
+    others: Vec<u64>,
+}
+
+impl MergedKeys {
+    /// Every key once: runs of one class do not overlap, fingerprints differ. A repeated
+    /// fingerprint may be two keys that differ: the row-by-row reader then tells exactly.
+    fn check(&mut self) -> Result<(), NotPlain> {
+        let repeated = || "a key seen twice".to_string();
+        for runs in self.runs.values_mut() {
+            runs.sort_unstable();
+            for pair in runs.windows(2) {
+                if let [(a, len), (b, _)] = pair {
+                    if a.saturating_add(*len) > *b {
+                        return Err(repeated());
+                    }
+                }
+            }
+        }
+        self.others.sort_unstable();
+        if self.others.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(repeated());
+        }
+        Ok(())
+    }
+}
+
+struct Merged {
+    /// The line the next block starts on.
+    next_line: u64,
+    read: u64,
+    tasks: Vec<TaskMerge>,
+    keys: MergedKeys,
+}
+
+impl Merged {
+    fn new(jobs: &[TaskJob<'_>]) -> Merged {
+        Merged {
+            next_line: BlockFile::FIRST_ROW_LINE,
+            read: 0,
+            tasks: jobs
+                .iter()
+                .map(|job| TaskMerge {
+                    payee_index: FxHashMap::default(),
+                    payees: Vec::new(),
+                    buckets: FxHashMap::default(),
+                    used: 0,
+                    outside_range: 0,
+                    no_payee: 0,
+                    periods: BTreeSet::new(),
+                    lowest: None,
+                    highest: None,
+                    texts: vec![FxHashMap::default(); job.aggs.len()],
+                    values: vec![FxHashMap::default(); job.aggs.len()],
+                })
+                .collect(),
+            keys: MergedKeys::default(),
+        }
+    }
+
+    fn absorb(&mut self, jobs: &[TaskJob<'_>], block: BlockOut) -> Result<(), NotPlain> {
+        let first_line = self.next_line;
+        self.next_line += block.lines;
+        self.read += block.read;
+        for (class, start, len) in block.keys.runs {
+            let name = block.keys.classes.get(class).cloned().ok_or("no key class")?;
+            self.keys.runs.entry(name).or_default().push((start, len));
+        }
+        self.keys.others.extend(block.keys.others);
+        for ((job, merge), out) in jobs.iter().zip(self.tasks.iter_mut()).zip(block.tasks) {
+            merge.absorb(job, out, first_line)?;
+        }
+        Ok(())
+    }
+}
+
+impl TaskMerge {
+    fn absorb(&mut self, job: &TaskJob<'_>, out: TaskOut, first_line: u64) -> Result<(), NotPlain> {
+        let overflow = || "a total the row-by-row fold reports".to_string();
+        // The block's payees, as the read's.
+        let mut ids: Vec<Arc<str>> = Vec::with_capacity(out.payees.len());
+        for p in out.payees {
+            let index = match self.payee_index.get(p.id.as_str()) {
+                Some(&i) => i,
+                None => {
+                    let id: Arc<str> =
+                        job.known.get_key_value(p.id.as_str()).map_or_else(|| Arc::from(p.id), |(k, _)| k.clone());
+                    self.payees.push(MergedPayee {
+                        id: id.clone(),
+                        line: first_line + p.first,
+                        status: p.status,
+                        rows: 0,
+                    });
+                    self.payee_index.insert(id, self.payees.len() - 1);
+                    self.payees.len() - 1
+                }
+            };
+            let merged = self.payees.get_mut(index).ok_or("no payee")?;
+            merged.rows += p.rows;
+            ids.push(merged.id.clone());
+        }
+        // The block's numbers of distinct values, as the read's.
+        let mut numbers: Vec<Vec<u32>> = Vec::with_capacity(job.aggs.len());
+        for (a, (texts, values)) in out.texts.into_iter().zip(out.values).enumerate() {
+            let mut map = Vec::with_capacity(texts.ends.len() + values.len());
+            if let (Some(seen_texts), Some(seen_values)) = (self.texts.get_mut(a), self.values.get_mut(a)) {
+                for t in texts.iter() {
+                    let next = seen_texts.len() as u32 + seen_values.len() as u32;
+                    match seen_texts.get(t) {
+                        Some(&n) => map.push(n),
+                        None => {
+                            seen_texts.insert(Box::from(t), next);
+                            map.push(next);
+                        }
+                    }
+                }
+                for v in values {
+                    let next = seen_texts.len() as u32 + seen_values.len() as u32;
+                    map.push(*seen_values.entry(v).or_insert(next));
+                }
+            }
+            numbers.push(map);
+        }
+        for (p, bucket, states) in out.buckets {
+            let id = ids.get(p as usize).cloned().ok_or("no payee")?;
+            let merged = self.buckets.entry((id, bucket)).or_insert_with(|| {
+                job.aggs
+                    .iter()
+                    .map(|a| match a.func {
+                        AggFunc::Count => MergedState::Count(0),
+                        AggFunc::CountDistinct => MergedState::Distinct(DistinctValues::default()),
+                        AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
+                        _ => MergedState::Sum(Sum::default()),
+                    })
+                    .collect()
+            });
+            for (a, (into, from)) in merged.iter_mut().zip(states).enumerate() {
+                match (into, from) {
+                    (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
+                    (MergedState::Count(x), BlockState::Count(y)) => *x += y,
+                    (MergedState::Avg(x, n), BlockState::Avg(y, m)) => {
+                        x.merge(&y).ok_or_else(overflow)?;
+                        *n += m;
+                    }
+                    (MergedState::Distinct(set), BlockState::Distinct(list)) => {
+                        let map = numbers.get(a).ok_or("no aggregate")?;
+                        for n in list {
+                            set.add(*map.get(n as usize).ok_or("no number")?);
+                        }
+                    }
+                    _ => return Err("aggregates out of step".into()),
+                }
+            }
+        }
+        self.used += out.used;
+        self.outside_range += out.outside_range;
+        self.no_payee += out.no_payee;
+        self.periods.extend(out.periods);
+        // The first row of the lowest and of the highest month: a later block replaces them
+        // only with a month strictly beyond, as the row-by-row fold does.
+        if let Some((bucket, line, value)) = out.lowest {
+            if self.lowest.as_ref().is_none_or(|(lo, _, _)| bucket < *lo) {
+                self.lowest = Some((bucket, first_line + line, value));
+            }
+        }
+        if let Some((bucket, line, value)) = out.highest {
+            if self.highest.as_ref().is_none_or(|(hi, _, _)| bucket > *hi) {
+                self.highest = Some((bucket, first_line + line, value));
+            }
+        }
+        Ok(())
+    }
+
+    /// The read's fold for one plan, ready to keep; `Err` when a check on the whole read fails
+    /// (a look-alike id, a total that does not fit).
+    fn finish(
+        self,
+        job: &TaskJob<'_>,
+        state: &PlanFold<'_>,
+        at_column: &dyn Fn(u64, usize) -> String,
+    ) -> Result<Finished, NotPlain> {
+        let mut look_alikes = state.look_alikes_snapshot();
+        // Ids new to the run, in the order their first rows come in the file.
+        for p in self.payees.iter().filter(|p| p.status != Status::Known) {
+            if look_alikes.add(&p.id, || at_column(p.line, job.payee_col)).is_some() {
+                return Err("an id that looks like another".into());
+            }
+        }
+        let overflow = || "a total the row-by-row fold reports".to_string();
+        let mut buckets = Vec::with_capacity(self.buckets.len());
+        for (key, states) in self.buckets {
+            let mut done = Vec::with_capacity(states.len());
+            for s in states {
+                done.push(match s {
+                    MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
+                    MergedState::Count(n) => AggState::Count(n),
+                    MergedState::Distinct(set) => AggState::Distinct(set),
+                    MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
+                });
+            }
+            buckets.push((key, done));
+        }
+        let seen = |s: Option<Seen>| {
+            s.map(|(bucket, line, value)| {
+                (bucket, SeenAt { at: at_column(line, job.period_col), value: value.to_string() })
+            })
+        };
+        let mut new_payees = Vec::new();
+        let mut nobody = Vec::new();
+        for p in self.payees {
+            match p.status {
+                Status::Known => {}
+                Status::New => new_payees.push(p.id),
+                Status::Nobody => {
+                    nobody.push(RowsForNobody { payee: p.id, rows: p.rows, first_at: at_column(p.line, job.payee_col) })
+                }
+            }
+        }
+        Ok(Finished {
+            look_alikes,
+            new_payees,
+            nobody,
+            buckets,
+            used: self.used,
+            outside_range: self.outside_range,
+            no_payee: self.no_payee,
+            periods: self.periods,
+            lowest: seen(self.lowest),
+            highest: seen(self.highest),
+        })
+    }
+}
+
+/// A plan's fold of the whole read, checked, to be kept.
+struct Finished {
+    look_alikes: crate::data::ids::LookAlikes<String>,
+    /// Payees new to the run (of the ledger that defines them), in the order they came.
+    new_payees: Vec<Arc<str>>,
+    /// Ids of rows for nobody, in the order they came.
+    nobody: Vec<RowsForNobody>,
+    buckets: Vec<(super::aggregate::BucketKey, Vec<AggState>)>,
+    used: u64,
+    outside_range: u64,
+    no_payee: u64,
+    periods: BTreeSet<Period>,
+    lowest: Option<(Period, SeenAt)>,
+    highest: Option<(Period, SeenAt)>,
+}
+
+impl Finished {
+    /// Keeps the read in the plan's fold, as the row-by-row fold would have left it.
+    fn keep(self, input: usize, state: &mut PlanFold<'_>, read: u64) {
+        state.set_look_alikes(self.look_alikes);
+        for id in self.new_payees {
+            state.add_payee(id);
+        }
+        for entry in self.nobody {
+            state.add_nobody(input, entry);
+        }
+        let folded = state.folded_mut();
+        if let Some(c) = folded.counts.get_mut(input) {
+            c.read = read;
+            c.rejected = 0;
+            c.used += self.used;
+            c.outside_range += self.outside_range;
+            c.no_payee += self.no_payee;
+        }
+        if let Some(periods) = folded.periods.get_mut(input) {
+            periods.extend(self.periods);
+        }
+        if let Some((bucket, seen)) = self.lowest {
+            match (&mut folded.span, &mut folded.span_rows) {
+                (Some((lo, _)), Some((lo_at, _))) => {
+                    if bucket < *lo {
+                        *lo = bucket;
+                        *lo_at = seen;
+                    }
+                }
+                _ => {
+                    folded.span = Some((bucket, bucket));
+                    folded.span_rows = Some((seen.clone(), seen));
+                }
+            }
+        }
+        if let Some((bucket, seen)) = self.highest {
+            if let (Some((_, hi)), Some((_, hi_at))) = (&mut folded.span, &mut folded.span_rows) {
+                if bucket > *hi {
+                    *hi = bucket;
+                    *hi_at = seen;
+                }
+            }
+        }
+        if let Some(buckets) = folded.buckets.get_mut(input) {
+            for (key, states) in self.buckets {
+                match buckets.get_mut(&key) {
+                    Some(existing) => {
+                        for (a, b) in existing.iter_mut().zip(&states) {
+                            let _ = a.merge(b);
+                        }
+                    }
+                    None => {
+                        buckets.insert(key, states);
+                    }
+                }
+            }
+        }
+    }
+}
