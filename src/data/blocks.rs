@@ -194,17 +194,14 @@ pub fn split_line(line: &[u8], fields: &mut Vec<(u32, u32)>) -> bool {
     if line.len() >= MAX_RECORD_BYTES {
         return false;
     }
-    // The usual line: no quote, no carriage return; one pass over its bytes.
+    // The usual line: no quote, no carriage return; its commas found a word at a time.
+    if memchr::memchr2(b'"', b'\r', line).is_some() {
+        return split_quoted(line, fields);
+    }
     let mut start = 0usize;
-    for (i, &b) in line.iter().enumerate() {
-        match b {
-            b',' => {
-                fields.push(unblanked(line, start, i));
-                start = i + 1;
-            }
-            b'"' | b'\r' => return split_quoted(line, fields),
-            _ => {}
-        }
+    for comma in memchr::memchr_iter(b',', line) {
+        fields.push(unblanked(line, start, comma));
+        start = comma + 1;
     }
     fields.push(unblanked(line, start, line.len()));
     true

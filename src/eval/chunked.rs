@@ -240,7 +240,8 @@ impl<'a> RowRules<'a> {
                 (None, ColumnType::Date) => Reader::Date,
                 (None, ty) => Reader::Other(ty),
             };
-            let id = (schema.key == Some(c) || schema.payee == Some(c)) && column.ty == ColumnType::Text;
+            // The payee's id is checked where the fold first meets it in a block (`fold_row`).
+            let id = schema.key == Some(c) && column.ty == ColumnType::Text;
             columns.push(ColumnRule { at, reader, id, least: column.at_least });
         }
         let mut names = std::collections::HashSet::new();
@@ -811,34 +812,76 @@ fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &Block) -> Resu
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
     let mut values: Vec<Value> = Vec::new();
     let mut read = 0u64;
+    let bytes = text.as_bytes();
+    // A carriage return is a line break's first half, or the row-by-row splitter's business.
+    for r in memchr::memchr_iter(b'\r', bytes) {
+        if bytes.get(r + 1) != Some(&b'\n') {
+            return Err("a carriage return that does not end a line".into());
+        }
+    }
+    // One pass over the block's commas, line breaks and quotes; a line with a quote is split
+    // on its own by the quote-aware splitter.
     let mut line_no = 0u64;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let (line, next) = match rest.find('\n') {
-            Some(p) => (rest.get(..p).unwrap_or(""), rest.get(p + 1..).unwrap_or("")),
-            None => (rest, ""),
-        };
-        rest = next;
-        let here = line_no;
-        line_no += 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
-        if !split_line(line.as_bytes(), &mut fields) {
-            return Err("a line the row-by-row splitter must read (quotes across lines, doubled quotes)".into());
-        }
-        if fields.iter().all(|&(a, b)| line.get(a as usize..b as usize).unwrap_or("").trim().is_empty()) {
-            continue;
+    let mut line_start = 0usize;
+    let mut field_start = 0usize;
+    let mut skip_to = 0usize;
+    let mut take_line = |line_start: usize, end: usize, fields: &[(u32, u32)], line_no: u64| -> Result<(), NotPlain> {
+        let line = text.get(line_start..end).unwrap_or("");
+        if line.is_empty() || fields.iter().all(|&(a, b)| a == b) {
+            // A blank line, or one of empty fields: not a row (a field of other blanks is
+            // refused below, and the row-by-row reader then decides).
+            return Ok(());
         }
         read += 1;
-        rules.read(line, &fields, &mut cells)?;
+        rules.read(line, fields, &mut cells)?;
         if let Some(k) = rules.key {
-            keys.add(field_text(line, &fields, rules, k))?;
+            keys.add(field_text(line, fields, rules, k))?;
         }
         for (job, fold) in jobs.iter().zip(folds.iter_mut()) {
-            fold_row(rules, job, fold, &cells, here, &mut values)?;
+            fold_row(rules, job, fold, &cells, line_no, &mut values)?;
         }
+        Ok(())
+    };
+    for p in memchr::memchr3_iter(b',', b'\n', b'"', bytes) {
+        if p < skip_to {
+            continue;
+        }
+        match bytes.get(p) {
+            Some(b',') => {
+                fields.push(unblanked(bytes, line_start, field_start, p));
+                field_start = p + 1;
+            }
+            Some(b'\n') => {
+                let end = if p > line_start && bytes.get(p - 1) == Some(&b'\r') { p - 1 } else { p };
+                fields.push(unblanked(bytes, line_start, field_start, end));
+                take_line(line_start, end, &fields, line_no)?;
+                fields.clear();
+                line_no += 1;
+                line_start = p + 1;
+                field_start = p + 1;
+            }
+            _ => {
+                // A quote: the rest of this line goes to the quote-aware splitter.
+                let stop = memchr::memchr(b'\n', bytes.get(p..).unwrap_or_default()).map_or(bytes.len(), |q| p + q);
+                let end = if stop > line_start && bytes.get(stop - 1) == Some(&b'\r') { stop - 1 } else { stop };
+                if !split_line(bytes.get(line_start..end).unwrap_or_default(), &mut fields) {
+                    return Err("a line the row-by-row splitter must read (quotes across lines, doubled quotes)".into());
+                }
+                take_line(line_start, end, &fields, line_no)?;
+                fields.clear();
+                line_no += 1;
+                line_start = stop + 1;
+                field_start = stop + 1;
+                skip_to = stop + 1;
+            }
+        }
+    }
+    if line_start < bytes.len() {
+        // The file's last line, without a line break.
+        let end = bytes.len();
+        fields.push(unblanked(bytes, line_start, field_start, end));
+        take_line(line_start, end, &fields, line_no)?;
+        line_no += 1;
     }
     let tasks = folds
         .into_iter()
@@ -856,6 +899,18 @@ fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &Block) -> Resu
         })
         .collect();
     Ok(BlockOut { lines: line_no, read, tasks, keys })
+}
+
+/// A field `start..end` of the line starting at `line`, without the blanks (space, tab) at
+/// either end, as offsets in the line.
+fn unblanked(bytes: &[u8], line: usize, mut start: usize, mut end: usize) -> (u32, u32) {
+    while start < end && matches!(bytes.get(start), Some(b' ' | b'\t')) {
+        start += 1;
+    }
+    while end > start && matches!(bytes.get(end - 1), Some(b' ' | b'\t')) {
+        end -= 1;
+    }
+    ((start - line) as u32, (end - line) as u32)
 }
 
 /// The trimmed text of a declared column's field.
@@ -882,6 +937,9 @@ fn fold_row<'t>(
     let p = match fold.payee_index.get(payee) {
         Some(&p) => p,
         None => {
+            if payee.is_empty() || check_id(payee).is_err() {
+                return Err("an id the row-by-row reader rejects".into());
+            }
             let known = job.known.get_key_value(*payee);
             let status = match (known, job.defines_payees) {
                 (Some(_), _) => Status::Known,
@@ -985,7 +1043,21 @@ fn fold_row<'t>(
         let value = match &agg.arg {
             Arg::Nothing => None,
             Arg::Column(c) => match cells.get(*c) {
-                Some(Cell::Num(n)) => Some(Value::Number(*n)),
+                Some(Cell::Num(n)) => {
+                    match state {
+                        BlockState::Sum(s) => s.add(*n).ok_or_else(failed)?,
+                        BlockState::Avg(s, count) => {
+                            s.add(*n).ok_or_else(failed)?;
+                            *count += 1;
+                        }
+                        _ => {
+                            let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
+                            let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
+                            add_value(state, Value::Number(*n), numbers, kept).ok_or_else(failed)?;
+                        }
+                    }
+                    continue;
+                }
                 Some(Cell::Text(t)) if agg.distinct_text => {
                     let numbers = fold.text_numbers.get_mut(a).ok_or("no aggregate")?;
                     let texts = fold.out.texts.get_mut(a).ok_or("no aggregate")?;
@@ -1004,34 +1076,45 @@ fn fold_row<'t>(
         if value == Value::Missing {
             continue;
         }
-        match state {
-            BlockState::Sum(s) => s.add(value.as_number().unwrap_or_default()).ok_or_else(failed)?,
-            BlockState::Avg(s, n) => {
-                s.add(value.as_number().unwrap_or_default()).ok_or_else(failed)?;
-                *n += 1;
-            }
-            BlockState::Distinct(list) => {
-                let value = match value {
-                    Value::Number(n) => Value::Number(n.normalize()),
-                    other => other,
-                };
-                let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
-                let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
-                let n = match numbers.get(&value) {
-                    Some(&n) => n,
-                    None => {
-                        let n = kept.len() as u32;
-                        kept.push(value.clone());
-                        numbers.insert(value, n);
-                        n
-                    }
-                };
-                list.push(n);
-            }
-            BlockState::Count(_) => {}
-        }
+        let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
+        let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
+        add_value(state, value, numbers, kept).ok_or_else(failed)?;
     }
     Ok(())
+}
+
+/// Adds one row's value to a state as `AggState::add` does (a count is counted before).
+fn add_value(
+    state: &mut BlockState,
+    value: Value,
+    numbers: &mut FxHashMap<Value, u32>,
+    kept: &mut Vec<Value>,
+) -> Option<()> {
+    match state {
+        BlockState::Sum(s) => s.add(value.as_number().unwrap_or_default())?,
+        BlockState::Avg(s, n) => {
+            s.add(value.as_number().unwrap_or_default())?;
+            *n += 1;
+        }
+        BlockState::Distinct(list) => {
+            let value = match value {
+                Value::Number(n) => Value::Number(n.normalize()),
+                other => other,
+            };
+            let n = match numbers.get(&value) {
+                Some(&n) => n,
+                None => {
+                    let n = u32::try_from(kept.len()).ok()?;
+                    kept.push(value.clone());
+                    numbers.insert(value, n);
+                    n
+                }
+            };
+            list.push(n);
+        }
+        BlockState::Count(n) => *n += 1,
+    }
+    Some(())
 }
 
 // ---------------------------------------------------------------------------------------------
