@@ -101,9 +101,9 @@ pub(super) fn try_read(
         in_pool(s.threads, || read_in_blocks(requests, states, group, size))
     };
     match outcome {
-        Ok((read, blocks)) => {
+        Ok((read, how)) => {
             if s.report {
-                eprintln!("read {shown}: chunked, {blocks} blocks");
+                eprintln!("read {shown}: chunked, {how}");
             }
             Some(read)
         }
@@ -116,14 +116,14 @@ pub(super) fn try_read(
     }
 }
 
-/// The chunked read with a given block size (tests use tiny ones): the read and the number of
-/// blocks, or why the file must be read row by row.
+/// The chunked read with a given block size (tests use tiny ones): the read and how it went
+/// (blocks, threads, time spent folding and merging), or why the file must be read row by row.
 pub(super) fn read_in_blocks(
     requests: &[FoldRequest<'_>],
     states: &mut [PlanFold<'_>],
     group: &[Task<'_>],
     block_bytes: u64,
-) -> Result<(LedgerRead, u64), NotPlain> {
+) -> Result<(LedgerRead, String), NotPlain> {
     let lead = group.first().ok_or("nothing to read")?;
     let request = requests.get(lead.request).ok_or("no plan")?;
     let schema = request.plan.inputs.get(lead.input).ok_or("no input")?;
@@ -146,7 +146,9 @@ pub(super) fn read_in_blocks(
     let wave = (rayon::current_num_threads() * 4).max(1) as u64;
 
     let mut first = 0u64;
+    let (mut folding, mut merging) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     while first < blocks {
+        let started = std::time::Instant::now();
         let last = (first + wave).min(blocks);
         let outs: Vec<Result<BlockOut, NotPlain>> = (first..last)
             .into_par_iter()
@@ -155,9 +157,12 @@ pub(super) fn read_in_blocks(
                 fold_block(&rules, &jobs, &block)
             })
             .collect();
+        let folded = std::time::Instant::now();
+        folding += folded - started;
         for out in outs {
             merged.absorb(&jobs, out?)?;
         }
+        merging += folded.elapsed();
         first = last;
     }
     merged.keys.check()?;
@@ -182,7 +187,13 @@ pub(super) fn read_in_blocks(
             (t.request, name.unwrap_or_default())
         })
         .collect();
-    Ok((LedgerRead { source: shown, served }, blocks))
+    let how = format!(
+        "{blocks} blocks, {} threads, {:.2} s folding, {:.2} s merging",
+        rayon::current_num_threads(),
+        folding.as_secs_f64(),
+        merging.as_secs_f64()
+    );
+    Ok((LedgerRead { source: shown, served }, how))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +442,8 @@ struct TaskJob<'a> {
     aggs: Vec<FastAgg<'a>>,
     /// Columns the `Eval` parts read (made into values only for them).
     eval_columns: Vec<usize>,
+    /// Whether any part is computed by the evaluator (`Eval`).
+    evaluates: bool,
     columns: usize,
 }
 
@@ -510,7 +523,9 @@ impl<'a> TaskJob<'a> {
             };
             aggs.push(FastAgg { func: agg.func, filter, arg, distinct_text });
         }
+        let evaluates = aggs.iter().any(|a| matches!(a.filter, Filter::Eval(_)) || matches!(a.arg, Arg::Eval(_)));
         Ok(TaskJob {
+            evaluates,
             request: task.request,
             input,
             plan,
@@ -730,10 +745,11 @@ impl BlockKeys {
         if !key.is_ascii() {
             return Err("a key that is not ASCII".into());
         }
-        match crate::data::keys::split(key) {
+        match split_key(key) {
             Some((prefix, width, n)) => {
                 if let Some((class, start, len)) = self.runs.last_mut() {
-                    let same = self.classes.get(*class).is_some_and(|(p, w)| p == prefix && *w == width);
+                    let same =
+                        self.classes.get(*class).is_some_and(|(p, w)| *w == width && p.as_bytes() == prefix.as_bytes());
                     if same && start.checked_add(*len) == Some(n) {
                         *len += 1;
                         return Ok(());
@@ -752,6 +768,19 @@ impl BlockKeys {
         }
         Ok(())
     }
+}
+
+/// `keys.rs`'s split of an ASCII key (prefix, number of trailing digits, their value), from the
+/// bytes; `None` with no trailing digits or more than 19.
+fn split_key(key: &str) -> Option<(&str, usize, u64)> {
+    let bytes = key.as_bytes();
+    let digits = bytes.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 19 {
+        return None;
+    }
+    let at = bytes.len() - digits;
+    let n = bytes.get(at..)?.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    Some((key.get(..at)?, digits, n))
 }
 
 fn fingerprint(key: &str) -> u64 {
@@ -1010,9 +1039,13 @@ fn fold_row<'t>(
         }
     }
     let failed = || "a computation the row-by-row fold reports".to_string();
-    let arc = fold.arcs.get(p as usize).cloned().ok_or("no payee")?;
-    let attrs = if job.roster_mode { job.known.get(&arc).map(Vec::as_slice) } else { None };
-    let env = RowEnv { row: values, payee: attrs, payee_id: &arc, joined: None, in_month: &[] };
+    let arc = fold.arcs.get(p as usize).ok_or("no payee")?;
+    // The payee's roster row, only for a plan whose per-row parts the evaluator computes.
+    let attrs = match job.evaluates && job.roster_mode {
+        true => job.known.get(arc).map(Vec::as_slice),
+        false => None,
+    };
+    let env = RowEnv { row: values, payee: attrs, payee_id: arc, joined: None, in_month: &[] };
     let states = fold.out.buckets.get_mut(b as usize).map(|(_, _, s)| s).ok_or("no bucket")?;
     for (a, agg) in job.aggs.iter().enumerate() {
         let take = match &agg.filter {
@@ -1458,5 +1491,59 @@ impl Finished {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn keys_split_as_the_key_set_splits_them() {
+        for key in
+            ["S000000001", "S1", "AB-12-0099", "X", "", "12", "a9999999999999999999", "a99999999999999999999", "0"]
+        {
+            assert_eq!(split_key(key), crate::data::keys::split(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn plain_amounts_are_read_as_parse_value_reads_them() {
+        let cny = Currency::new("CNY");
+        for text in ["1234.56", "-80", "0.5", "007.10", "999999999999999.99", "0", "0.00"] {
+            let ours = plain_money(text, cny.decimals).unwrap();
+            let theirs = parse_value(ColumnType::Money, text, &cny).unwrap();
+            assert_eq!(Value::Number(ours), theirs, "{text}");
+            assert_eq!(ours.scale(), theirs.as_number().unwrap().scale(), "{text}");
+        }
+        // Every other form is left to `parse_value`: signs, grouping, too many decimals or
+        // digits, a negative zero, a point at either end.
+        for text in ["¥5", "1,234.56", "1.234", "1000000000000000", "-0.00", "5.", ".5", "+5", "1e3", "", "-"] {
+            assert_eq!(plain_money(text, cny.decimals), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn sums_keep_the_decimals_of_their_most_precise_term_whatever_the_order() {
+        // 2.50 - 2.50 + 5 = 5.00 row by row (value::exact_total) and in any two blocks.
+        let terms = [dec!(2.50), dec!(-2.50), dec!(5), dec!(0.000)];
+        let mut row_by_row = Decimal::ZERO;
+        for t in terms {
+            row_by_row = crate::value::exact_total(row_by_row, t).unwrap();
+        }
+        assert_eq!(row_by_row.to_string(), "5.000");
+        for cut in 0..=terms.len() {
+            let (mut a, mut b) = (Sum::default(), Sum::default());
+            terms[..cut].iter().for_each(|t| a.add(*t).unwrap());
+            terms[cut..].iter().for_each(|t| b.add(*t).unwrap());
+            a.merge(&b).unwrap();
+            assert_eq!(a.decimal().unwrap().to_string(), "5.000", "cut at {cut}");
+        }
+        // More decimals than a sum keeps, or a total beyond 10^18: left to the row-by-row fold.
+        assert!(Sum::default().add(dec!(0.00000000001)).is_none());
+        let mut big = Sum::default();
+        big.add(dec!(999999999999999)).unwrap();
+        assert!((0..2000).try_for_each(|_| big.add(dec!(999999999999999))).is_none());
     }
 }

@@ -5,7 +5,7 @@
 //! Its knobs are environment variables: `COMMISSION_CHUNKED=0` turns it off (every file is
 //! read row by row: the reference here), `COMMISSION_THREADS` and `COMMISSION_CHUNK_BYTES`
 //! set its threads and block size, and `COMMISSION_REPORT_READS=1` prints one line per
-//! ledger read to standard error (`read PATH: chunked, B blocks` or `read PATH: row by row
+//! ledger read to standard error (`read PATH: chunked, B blocks, ...` or `read PATH: row by row
 //! (REASON)`), which is how these tests know the chunked reader really ran.
 //!
 //! The ledgers are generated here (a fixed LCG, so every run sees the same bytes) for the
@@ -232,7 +232,12 @@ fn chunked_blocks(stderr: &str, sales: &Path, reader: Reader) -> u64 {
         .lines()
         .find_map(|l| l.strip_prefix(&head))
         .unwrap_or_else(|| panic!("{reader:?}: no `{head}B blocks` line, stderr:\n{stderr}"));
-    let blocks = line.strip_suffix(" blocks").unwrap_or_else(|| panic!("{reader:?}: `{line}`"));
+    // `B blocks, T threads, ...`: the rest says how long folding and merging took.
+    let blocks = line
+        .split(" blocks")
+        .next()
+        .filter(|_| line.contains(" blocks, "))
+        .unwrap_or_else(|| panic!("{reader:?}: `{line}`"));
     blocks.parse().unwrap_or_else(|_| panic!("{reader:?}: `{line}`"))
 }
 
