@@ -130,6 +130,22 @@ impl DistinctValues {
         }
     }
 
+    /// Adds a number without settling the list (a chunked read settles its buckets in
+    /// parallel, [`DistinctValues::settle_if_grown`]).
+    pub(crate) fn push(&mut self, n: u32) {
+        match &mut self.bits {
+            Some(bits) => set_bit(bits, n),
+            None => self.numbers.push(n),
+        }
+    }
+
+    /// Settles the list if it has doubled since it was last settled, as `add` does.
+    pub(crate) fn settle_if_grown(&mut self) {
+        if self.bits.is_none() && self.numbers.len() >= (2 * self.settled).max(32) {
+            self.settle();
+        }
+    }
+
     fn settle(&mut self) {
         if let Some(bits) = &mut self.bits {
             for n in self.numbers.drain(..) {

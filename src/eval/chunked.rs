@@ -162,6 +162,16 @@ pub(super) fn read_in_blocks(
         for out in outs {
             merged.absorb(&jobs, out?)?;
         }
+        // The buckets' lists of distinct values, settled on all cores.
+        for task in &mut merged.tasks {
+            task.buckets.par_iter_mut().for_each(|(_, states)| {
+                for state in states.iter_mut() {
+                    if let MergedState::Distinct(set) = state {
+                        set.settle_if_grown();
+                    }
+                }
+            });
+        }
         merging += folded.elapsed();
         first = last;
     }
@@ -650,13 +660,21 @@ impl Sum {
     }
 }
 
+/// A distinct value's code in a block: with this bit, a numbered text (its class in the block
+/// above bit 32, its number below); without it, its number in the block's list of values.
+const NUMBERED: u64 = 1 << 63;
+/// Numbered texts of at most this many digits are coded by number (the merge then numbers a
+/// class through a table of 10^width entries).
+const NUMBERED_WIDTH: usize = 6;
+
 /// One aggregate's state in one bucket of one block.
 #[derive(Debug, Clone)]
 enum BlockState {
     Sum(Sum),
     Count(u64),
     /// The block's numbers of the values seen.
-    Distinct(Vec<u32>),
+    /// The block's codes of the values seen (see [`NUMBERED`]).
+    Distinct(Vec<u64>),
     Avg(Sum, u64),
 }
 
@@ -708,6 +726,8 @@ struct TaskOut {
     highest: Option<Seen>,
     /// Per aggregate: the values numbered in this block, in number order.
     texts: Vec<Texts>,
+    /// The (prefix, width) classes of the numbered texts coded in this block.
+    classes: Vec<(String, usize)>,
     values: Vec<Vec<Value>>,
 }
 
@@ -830,6 +850,7 @@ fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &Block) -> Resu
                 highest: None,
                 texts: vec![Texts::default(); job.aggs.len()],
                 values: vec![Vec::new(); job.aggs.len()],
+                classes: Vec::new(),
             },
             text_numbers: vec![FxHashMap::default(); job.aggs.len()],
             value_numbers: vec![FxHashMap::default(); job.aggs.len()],
@@ -1092,11 +1113,28 @@ fn fold_row<'t>(
                     continue;
                 }
                 Some(Cell::Text(t)) if agg.distinct_text => {
-                    let numbers = fold.text_numbers.get_mut(a).ok_or("no aggregate")?;
-                    let texts = fold.out.texts.get_mut(a).ok_or("no aggregate")?;
-                    let n = *numbers.entry(t).or_insert_with(|| texts.push(t));
+                    // A numbered text (`C36048`: prefix, width, number) is coded without a
+                    // lookup; any other text is numbered in the block by its text.
+                    let code = match split_key(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
+                        Some((prefix, width, n)) => {
+                            let classes = &mut fold.out.classes;
+                            let class = match classes.iter().rposition(|(p, w)| *w == width && p == prefix) {
+                                Some(c) => c,
+                                None => {
+                                    classes.push((prefix.to_string(), width));
+                                    classes.len() - 1
+                                }
+                            };
+                            NUMBERED | ((class as u64) << 32) | n
+                        }
+                        None => {
+                            let numbers = fold.text_numbers.get_mut(a).ok_or("no aggregate")?;
+                            let texts = fold.out.texts.get_mut(a).ok_or("no aggregate")?;
+                            u64::from(*numbers.entry(t).or_insert_with(|| texts.push(t)))
+                        }
+                    };
                     if let BlockState::Distinct(list) = state {
-                        list.push(n);
+                        list.push(code);
                     }
                     continue;
                 }
@@ -1143,7 +1181,7 @@ fn add_value(
                     n
                 }
             };
-            list.push(n);
+            list.push(u64::from(n));
         }
         BlockState::Count(n) => *n += 1,
     }
@@ -1169,7 +1207,40 @@ struct MergedPayee {
     rows: u64,
 }
 
+/// How a class of numbered texts (`C36048`: prefix `C`, five digits) is numbered in a read.
+enum ClassTable {
+    /// By a table from the class's numbers to the read's (`u32::MAX`: not seen yet).
+    Numbers(Vec<u32>),
+    /// By each value's text, as other texts are.
+    ByText,
+}
+
+/// The next of the read's numbers of distinct values (one sequence for every kind of value,
+/// so the numbers are dense, as `aggregate::Interner`'s are).
+fn next(counter: &mut u32) -> Result<u32, NotPlain> {
+    let n = *counter;
+    *counter = n.checked_add(1).filter(|n| *n < u32::MAX).ok_or("more than four billion distinct values")?;
+    Ok(n)
+}
+
+fn number_of_text(seen: &mut FxHashMap<Box<str>, u32>, counter: &mut u32, t: &str) -> Result<u32, NotPlain> {
+    if let Some(&n) = seen.get(t) {
+        return Ok(n);
+    }
+    let n = next(counter)?;
+    seen.insert(Box::from(t), n);
+    Ok(n)
+}
+
+/// The memory the tables of numbered classes may take in one read (bytes).
+const TABLE_BUDGET: usize = 16 << 20;
+
 struct TaskMerge {
+    /// How each class of numbered texts is numbered, the budget left for their tables, and
+    /// the next of the read's numbers.
+    classes: FxHashMap<(String, usize), ClassTable>,
+    table_budget: usize,
+    next_number: u32,
     payee_index: FxHashMap<Arc<str>, usize>,
     payees: Vec<MergedPayee>,
     buckets: FxHashMap<(Arc<str>, Period), Vec<MergedState>>,
@@ -1228,6 +1299,9 @@ impl Merged {
             tasks: jobs
                 .iter()
                 .map(|job| TaskMerge {
+                    classes: FxHashMap::default(),
+                    table_budget: TABLE_BUDGET,
+                    next_number: 0,
                     payee_index: FxHashMap::default(),
                     payees: Vec::new(),
                     buckets: FxHashMap::default(),
@@ -1286,24 +1360,41 @@ impl TaskMerge {
             merged.rows += p.rows;
             ids.push(merged.id.clone());
         }
+        // The block's classes of numbered texts, as the read's: a table from a class's
+        // numbers to the read's, while the tables fit their budget; then by their text.
+        let mut classes = Vec::with_capacity(out.classes.len());
+        for class in out.classes {
+            if !self.classes.contains_key(&class) {
+                let size = 10usize.pow(class.1 as u32);
+                let table = match size * 4 <= self.table_budget {
+                    true => {
+                        self.table_budget -= size * 4;
+                        ClassTable::Numbers(vec![u32::MAX; size])
+                    }
+                    false => ClassTable::ByText,
+                };
+                self.classes.insert(class.clone(), table);
+            }
+            classes.push(class);
+        }
         // The block's numbers of distinct values, as the read's.
         let mut numbers: Vec<Vec<u32>> = Vec::with_capacity(job.aggs.len());
         for (a, (texts, values)) in out.texts.into_iter().zip(out.values).enumerate() {
             let mut map = Vec::with_capacity(texts.ends.len() + values.len());
             if let (Some(seen_texts), Some(seen_values)) = (self.texts.get_mut(a), self.values.get_mut(a)) {
                 for t in texts.iter() {
-                    let next = seen_texts.len() as u32 + seen_values.len() as u32;
-                    match seen_texts.get(t) {
-                        Some(&n) => map.push(n),
-                        None => {
-                            seen_texts.insert(Box::from(t), next);
-                            map.push(next);
-                        }
-                    }
+                    map.push(number_of_text(seen_texts, &mut self.next_number, t)?);
                 }
                 for v in values {
-                    let next = seen_texts.len() as u32 + seen_values.len() as u32;
-                    map.push(*seen_values.entry(v).or_insert(next));
+                    let n = match seen_values.get(&v) {
+                        Some(&n) => n,
+                        None => {
+                            let n = next(&mut self.next_number)?;
+                            seen_values.insert(v, n);
+                            n
+                        }
+                    };
+                    map.push(n);
                 }
             }
             numbers.push(map);
@@ -1331,8 +1422,29 @@ impl TaskMerge {
                     }
                     (MergedState::Distinct(set), BlockState::Distinct(list)) => {
                         let map = numbers.get(a).ok_or("no aggregate")?;
-                        for n in list {
-                            set.add(*map.get(n as usize).ok_or("no number")?);
+                        for code in list {
+                            let n = match code & NUMBERED {
+                                0 => *map.get(code as usize).ok_or("no number")?,
+                                _ => {
+                                    let class = classes.get(((code & !NUMBERED) >> 32) as usize).ok_or("no class")?;
+                                    let number = code & 0xFFFF_FFFF;
+                                    match self.classes.get_mut(class) {
+                                        Some(ClassTable::Numbers(table)) => {
+                                            let slot = table.get_mut(number as usize).ok_or("no number")?;
+                                            if *slot == u32::MAX {
+                                                *slot = next(&mut self.next_number)?;
+                                            }
+                                            *slot
+                                        }
+                                        _ => {
+                                            let text = format!("{}{number:0width$}", class.0, width = class.1);
+                                            let seen = self.texts.get_mut(a).ok_or("no aggregate")?;
+                                            number_of_text(seen, &mut self.next_number, &text)?
+                                        }
+                                    }
+                                }
+                            };
+                            set.push(n);
                         }
                     }
                     _ => return Err("aggregates out of step".into()),
