@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # commission against DuckDB on the seed plan, in the same run: for each ledger size (default
 # 1,000,000 and 10,000,000 rows, generated once by bench/gen_ledger.py outside the repository),
-# `commission run` and DuckDB (running the query `commission sql --dialect duckdb` compiles,
-# over read_csv views, 2 threads and 1 thread) alternate three times each. Every run's
+# `commission run` (all cores, then `COMMISSION_THREADS=1`) and DuckDB (running the query
+# `commission sql --dialect duckdb` compiles, over read_csv views, 2 threads and 1 thread)
+# alternate three times each (`RUNS=1 bash bench/compare.sh 30000000` for one run each). Every run's
 # statements are checked against commission's, byte for byte. Prints each run's wall time
 # and peak memory (GNU time, the whole process: DuckDB's includes Python's start and
 # `import duckdb`, about 0.2 s), the medians, and the ratio of the medians.
@@ -30,26 +31,31 @@ for rows in "${@:-1000000 10000000}"; do
     mv "$dir/query.duckdb.sql.new" "$dir/query.duckdb.sql"
     echo "== $n rows ($(du -h "$dir/sales.csv" | cut -f1))"
     : > "$dir/times"
-    for i in 1 2 3; do
+    for i in $(seq 1 "${RUNS:-3}"); do
       rm -f "$dir/run.csv"
       /usr/bin/time -f "commission %e %M" -a -o "$dir/times" target/release/commission run "$policy" \
         --data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv" --format csv --output "$dir/run.csv" 2>/dev/null
       tail -n +2 "$dir/run.csv" > "$dir/run.lines"
+      rm -f "$dir/run1.csv"
+      COMMISSION_THREADS=1 /usr/bin/time -f "commission-1 %e %M" -a -o "$dir/times" target/release/commission run "$policy" \
+        --data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv" --format csv --output "$dir/run1.csv" 2>/dev/null
+      cmp -s "$dir/run.csv" "$dir/run1.csv" || { echo "commission on one thread gives other statements" >&2; exit 1; }
       for threads in 2 1; do
         /usr/bin/time -f "duckdb-$threads %e %M" -a -o "$dir/times" "$python" bench/duckdb_run.py "$dir" "$threads" "$dir/duckdb.lines"
         cmp -s "$dir/run.lines" "$dir/duckdb.lines" || { echo "DuckDB ($threads threads) gives other statements than commission" >&2; exit 1; }
       done
-      tail -3 "$dir/times" | awk '{printf "  run %s: %-10s %6.2f s wall %8.1f MB peak\n", i, $1, $2, $3/1024}' i="$i"
+      tail -4 "$dir/times" | awk '{printf "  run %s: %-10s %6.2f s wall %8.1f MB peak\n", i, $1, $2, $3/1024}' i="$i"
     done
-    echo "  $(wc -l < "$dir/run.lines") statements, the same from all three every time"
-    for who in commission duckdb-2 duckdb-1; do
+    echo "  $(wc -l < "$dir/run.lines") statements, the same from all four every time"
+    for who in commission commission-1 duckdb-2 duckdb-1; do
       wall=$(awk -v w="$who" '$1==w {print $2}' "$dir/times" | median)
       peak=$(awk -v w="$who" '$1==w {print $3}' "$dir/times" | median)
       echo "  median $who: $wall s wall, $(awk -v p="$peak" 'BEGIN {printf "%.1f", p/1024}') MB peak"
     done
     c=$(awk '$1=="commission" {print $2}' "$dir/times" | median)
+    c1=$(awk '$1=="commission-1" {print $2}' "$dir/times" | median)
     d2=$(awk '$1=="duckdb-2" {print $2}' "$dir/times" | median)
     d1=$(awk '$1=="duckdb-1" {print $2}' "$dir/times" | median)
-    awk -v c="$c" -v d2="$d2" -v d1="$d1" 'BEGIN {printf "  commission / DuckDB (2 threads): %.2fx; / DuckDB (1 thread): %.2fx\n", c/d2, c/d1}'
+    awk -v c="$c" -v c1="$c1" -v d2="$d2" -v d1="$d1" 'BEGIN {printf "  commission (all cores) / DuckDB (2 threads): %.2fx; both on one thread: %.2fx\n", c/d2, c1/d1}'
   done
 done
