@@ -139,9 +139,10 @@ impl DistinctValues {
         }
     }
 
-    /// Settles the list if it has doubled since it was last settled, as `add` does.
+    /// Settles the list if it has grown by a quarter since it was last settled (a chunked
+    /// read settles its buckets on all cores, so it can afford to keep them tighter).
     pub(crate) fn settle_if_grown(&mut self) {
-        if self.bits.is_none() && self.numbers.len() >= (2 * self.settled).max(32) {
+        if self.bits.is_none() && self.numbers.len() >= (self.settled + self.settled / 4).max(32) {
             self.settle();
         }
     }

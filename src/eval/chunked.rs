@@ -143,7 +143,7 @@ pub(super) fn read_in_blocks(
     let mut merged = Merged::new(&jobs);
     // Blocks are folded a wave at a time (a few per thread), then merged in order: memory holds
     // a wave of blocks, not the file.
-    let wave = (rayon::current_num_threads() * 4).max(1) as u64;
+    let wave = (rayon::current_num_threads() * 2).max(1) as u64;
 
     let mut first = 0u64;
     let (mut folding, mut merging) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
@@ -1209,6 +1209,8 @@ struct MergedPayee {
 
 /// How a class of numbered texts (`C36048`: prefix `C`, five digits) is numbered in a read.
 enum ClassTable {
+    /// By a range of the read's numbers starting here: `n` is `base + n`.
+    Range(u32),
     /// By a table from the class's numbers to the read's (`u32::MAX`: not seen yet).
     Numbers(Vec<u32>),
     /// By each value's text, as other texts are.
@@ -1234,12 +1236,17 @@ fn number_of_text(seen: &mut FxHashMap<Box<str>, u32>, counter: &mut u32, t: &st
 
 /// The memory the tables of numbered classes may take in one read (bytes).
 const TABLE_BUDGET: usize = 16 << 20;
+/// How many of the read's numbers classes may take as ranges: numbers stay below about this,
+/// so a bucket's bitmap of distinct values (`DistinctValues`) stays within 32 KB.
+const RANGES: usize = 1 << 18;
 
 struct TaskMerge {
     /// How each class of numbered texts is numbered, the budget left for their tables, and
     /// the next of the read's numbers.
     classes: FxHashMap<(String, usize), ClassTable>,
     table_budget: usize,
+    /// Numbers taken by classes' ranges.
+    ranges: usize,
     next_number: u32,
     payee_index: FxHashMap<Arc<str>, usize>,
     payees: Vec<MergedPayee>,
@@ -1301,6 +1308,7 @@ impl Merged {
                 .map(|job| TaskMerge {
                     classes: FxHashMap::default(),
                     table_budget: TABLE_BUDGET,
+                    ranges: 0,
                     next_number: 0,
                     payee_index: FxHashMap::default(),
                     payees: Vec::new(),
@@ -1366,12 +1374,19 @@ impl TaskMerge {
         for class in out.classes {
             if !self.classes.contains_key(&class) {
                 let size = 10usize.pow(class.1 as u32);
-                let table = match size * 4 <= self.table_budget {
-                    true => {
-                        self.table_budget -= size * 4;
-                        ClassTable::Numbers(vec![u32::MAX; size])
-                    }
-                    false => ClassTable::ByText,
+                let table = if size + self.ranges <= RANGES {
+                    // A small class takes a range of the read's numbers: its value `n` is
+                    // `base + n`, with no lookup.
+                    self.ranges += size;
+                    let base = self.next_number;
+                    self.next_number =
+                        u32::try_from(size).ok().and_then(|s| base.checked_add(s)).ok_or("too many values")?;
+                    ClassTable::Range(base)
+                } else if size * 4 <= self.table_budget {
+                    self.table_budget -= size * 4;
+                    ClassTable::Numbers(vec![u32::MAX; size])
+                } else {
+                    ClassTable::ByText
                 };
                 self.classes.insert(class.clone(), table);
             }
@@ -1429,6 +1444,7 @@ impl TaskMerge {
                                     let class = classes.get(((code & !NUMBERED) >> 32) as usize).ok_or("no class")?;
                                     let number = code & 0xFFFF_FFFF;
                                     match self.classes.get_mut(class) {
+                                        Some(ClassTable::Range(base)) => *base + number as u32,
                                         Some(ClassTable::Numbers(table)) => {
                                             let slot = table.get_mut(number as usize).ok_or("no number")?;
                                             if *slot == u32::MAX {
