@@ -526,3 +526,80 @@ fn surveys_and_several_plans_share_nothing_wrong() {
         assert!(ran.stdout == reference.stdout, "{reader:?}: the diff differs from the row-by-row reader's");
     }
 }
+
+/// Distinct counts over every kind of value the chunked reader numbers differently: numbered
+/// texts of a small class (`C7`, `C07`: two classes, so two customers), of six digits (a
+/// table each, until their budget of four is spent: then by text) and of eight (by text),
+/// plain text (`Walk-in`, `walk-in`: two), and the same customer in many blocks. Counted by
+/// hand: one payee, two months.
+#[test]
+fn distinct_counts_are_the_same_for_every_kind_of_value() {
+    let policy = "policy \"D\" version \"1\" currency CNY
+
+input sales {
+  key    id:       text
+  period date:     date
+  payee  payee:    text
+         customer: text
+         amount:   money
+}
+
+payee sales.payee
+
+metric customers monthly = count_distinct(sales.customer)
+
+component commission monthly {
+  pay sum(sales.amount) * 1%
+}
+";
+    // Customers as written, each repeated on rows spread through the file.
+    let customers = [
+        "C7",
+        "C07",
+        "C7",
+        "X123456",
+        "X123456",
+        "Y12345678",
+        "Walk-in",
+        "walk-in",
+        "Y12345678",
+        "C07",
+        "A111111",
+        "B222222",
+        "D333333",
+        "E444444",
+        "F555555",
+        "F555555",
+    ];
+    // Distinct: C7, C07, X123456, Y12345678, Walk-in, walk-in, A111111, B222222, D333333,
+    // E444444, F555555 = 11 in January. February's rows name only C7 and Walk-in: 2.
+    let mut lines = vec!["id,date,payee,customer,amount".to_string()];
+    for (i, c) in customers.iter().cycle().take(200).enumerate() {
+        // 200 rows: every customer at least 12 times, in every part of the file.
+        lines.push(format!("S{:04},2026-01-{:02},P1,{c},1.00", i + 1, 1 + i % 28));
+    }
+    for i in 0..40 {
+        let c = if i % 2 == 0 { "C7" } else { "Walk-in" };
+        lines.push(format!("S{:04},2026-02-{:02},P1,{c},1.00", 201 + i, 1 + i % 28));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (policy_path, sales) = (dir.path().join("d.policy"), dir.path().join("sales.csv"));
+    std::fs::write(&policy_path, policy).unwrap();
+    std::fs::write(&sales, lines.join("\n") + "\n").unwrap();
+    let args: Vec<String> =
+        ["run", policy_path.to_str().unwrap(), "--data", &format!("sales={}", sales.display()), "--format", "json"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let counts: Vec<String> =
+        json["statements"].as_array().unwrap().iter().map(|s| s["metrics"]["customers"].to_string()).collect();
+    assert_eq!(counts, ["\"11\"", "\"2\""], "{}", reference.stdout);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.stdout, reference.stdout, "{reader:?}");
+        chunked_blocks(&ran.stderr, &sales, reader);
+    }
+}
