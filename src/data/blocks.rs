@@ -40,12 +40,6 @@ pub struct BlockFile {
     pub header: Vec<String>,
 }
 
-/// One block's lines: `bytes` holds whole lines (the last one may lack its line break at the
-/// end of the file), valid UTF-8.
-pub struct Block {
-    pub bytes: Vec<u8>,
-}
-
 /// What the head of a file must show for the file to be read in blocks.
 const HEAD: usize = 1 << 16;
 
@@ -105,23 +99,22 @@ impl BlockFile {
         self.len == 0
     }
 
-    /// The lines block `index` owns (see the module's note).
-    pub fn read_block(&self, index: u64, size: u64) -> Result<Block, NotPlain> {
+    /// Reads the lines block `index` owns (see the module's note) into `into`: whole lines,
+    /// the last one without its line break only at the end of the file.
+    pub fn read_block(&self, index: u64, size: u64, into: &mut Vec<u8>) -> Result<(), NotPlain> {
+        into.clear();
         let size = size.max(1);
         let start = self.data_start.saturating_add(index.saturating_mul(size)).min(self.len);
         let end = start.saturating_add(size).min(self.len);
         let begin = if index == 0 { self.data_start } else { self.line_start_from(start)? };
         let stop = self.line_start_from(end)?;
         if begin >= stop {
-            return Ok(Block { bytes: Vec::new() });
+            return Ok(());
         }
         let n = usize::try_from(stop - begin).map_err(|_| "a block too large".to_string())?;
-        let bytes = self.read_range(begin, n)?;
-        super::progress::advance(u64::try_from(bytes.len()).unwrap_or(0).min(end - start));
-        if std::str::from_utf8(&bytes).is_err() {
-            return Err("bytes that are not UTF-8".into());
-        }
-        Ok(Block { bytes })
+        self.read_range_into(begin, n, into)?;
+        super::progress::advance(u64::try_from(into.len()).unwrap_or(0).min(end - start));
+        Ok(())
     }
 
     /// The first line start at or after `at` (the file's end if none): the byte after the
@@ -147,17 +140,25 @@ impl BlockFile {
     }
 
     fn read_range(&self, offset: u64, n: usize) -> Result<Vec<u8>, NotPlain> {
+        let mut buffer = Vec::new();
+        self.read_range_into(offset, n, &mut buffer)?;
+        Ok(buffer)
+    }
+
+    /// Reads `n` bytes at `offset` into `into` (cleared first; its memory is reused).
+    fn read_range_into(&self, offset: u64, n: usize, into: &mut Vec<u8>) -> Result<(), NotPlain> {
+        into.clear();
         match &self.bytes {
             Bytes::Memory(m) => {
                 let start = usize::try_from(offset).unwrap_or(usize::MAX).min(m.len());
-                Ok(m.get(start..start.saturating_add(n).min(m.len())).unwrap_or_default().to_vec())
+                into.extend_from_slice(m.get(start..start.saturating_add(n).min(m.len())).unwrap_or_default());
             }
             Bytes::File(f) => {
-                let mut buffer = vec![0u8; n];
-                read_exact_at(f, &mut buffer, offset).map_err(|e| e.to_string())?;
-                Ok(buffer)
+                into.resize(n, 0);
+                read_exact_at(f, into, offset).map_err(|e| e.to_string())?;
             }
         }
+        Ok(())
     }
 }
 
@@ -318,10 +319,11 @@ mod tests {
         for size in 1..=text.len() as u64 + 1 {
             let mut all = Vec::new();
             for i in 0..opened.blocks(size) {
-                let block = opened.read_block(i, size).unwrap();
-                all.extend_from_slice(&block.bytes);
+                let mut block = Vec::new();
+                opened.read_block(i, size, &mut block).unwrap();
+                all.extend_from_slice(&block);
                 // Whole lines: only the block holding the file's end may stop without a break.
-                assert!(block.bytes.is_empty() || block.bytes.ends_with(b"\n") || all.len() == text.len() - 11);
+                assert!(block.is_empty() || block.ends_with(b"\n") || all.len() == text.len() - 11);
             }
             assert_eq!(all, &text[11..], "size {size}");
         }

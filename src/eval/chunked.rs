@@ -31,7 +31,7 @@ use super::aggregate::{
     AggState, DistinctValues, FoldRequest, LedgerRead, PlanFold, Role, RowEnv, RowsForNobody, SeenAt, Task,
 };
 use super::expr::{eval_traced, NoTrace};
-use crate::data::blocks::{split_line, Block, BlockFile, NotPlain};
+use crate::data::blocks::{split_line, BlockFile, NotPlain};
 use crate::data::ids::check_id;
 use crate::data::parse_value::{parse_date, parse_value};
 use crate::money::Currency;
@@ -153,8 +153,15 @@ pub(super) fn read_in_blocks(
         let outs: Vec<Result<BlockOut, NotPlain>> = (first..last)
             .into_par_iter()
             .map(|i| {
-                let block = file.read_block(i, block_bytes)?;
-                fold_block(&rules, &jobs, &block)
+                // Each thread reads its blocks into one buffer, kept from block to block.
+                thread_local! {
+                    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+                }
+                BUFFER.with(|buffer| {
+                    let mut buffer = buffer.try_borrow_mut().map_err(|_| "a buffer in use".to_string())?;
+                    file.read_block(i, block_bytes, &mut buffer)?;
+                    fold_block(&rules, &jobs, &buffer)
+                })
             })
             .collect();
         let folded = std::time::Instant::now();
@@ -830,8 +837,8 @@ struct TaskFold<'t> {
     last_period: Option<Period>,
 }
 
-fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &Block) -> Result<BlockOut, NotPlain> {
-    let text = std::str::from_utf8(&block.bytes).map_err(|_| "bytes that are not UTF-8".to_string())?;
+fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &[u8]) -> Result<BlockOut, NotPlain> {
+    let text = std::str::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
     let mut folds: Vec<TaskFold<'_>> = jobs
         .iter()
         .map(|job| TaskFold {
