@@ -325,6 +325,9 @@ pub struct FoldRequest<'a> {
     pub scale: Option<Scale>,
     /// How many rejected rows to list before stopping (at least 1: the first stops the run).
     pub max_errors: usize,
+    /// The one payee whose rows a row observer wants (`explain`); `None`: every row. With
+    /// one, a plain ledger can still be read in blocks.
+    pub observed_payee: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,7 +393,7 @@ pub fn fold_inputs<T: Tracer>(
     max_errors: usize,
     tracer: &mut T,
 ) -> Result<Folded, Error> {
-    let request = FoldRequest { plan, files, needed: needed.clone(), scale: None, max_errors };
+    let request = FoldRequest { plan, files, needed: needed.clone(), scale: None, max_errors, observed_payee: None };
     let outcome = fold_shared(std::slice::from_ref(&request), None, tracer)?;
     Ok(outcome.folded.into_iter().next().unwrap_or_default())
 }
@@ -567,7 +570,7 @@ fn read_group<T: Tracer>(
         return Ok(LedgerRead { source: String::new(), served: Vec::new() });
     };
     // A plain CSV file is read in blocks on all cores when the plans only fold its rows.
-    if let Some(read) = super::chunked::try_read(requests, states, group, observer.is_some(), T::RECORDS) {
+    if let Some(read) = super::chunked::try_read(requests, states, group, observer.as_deref_mut(), T::RECORDS) {
         return Ok(read);
     }
     let mut scratch: Vec<Value> = Vec::new();
@@ -1654,7 +1657,14 @@ mod tests {
     #[test]
     fn the_row_hook_sees_each_used_row_with_its_payee_bucket_and_line() {
         let plan = plan();
-        let request = FoldRequest { plan: &plan, files: &[file()], needed: None, scale: None, max_errors: 1 };
+        let request = FoldRequest {
+            plan: &plan,
+            files: &[file()],
+            needed: None,
+            scale: None,
+            max_errors: 1,
+            observed_payee: None,
+        };
         let mut seen = Vec::new();
         let mut hook = |row: ObservedRow<'_>| seen.push((row.payee.to_string(), row.bucket, row.line));
         fold_shared(std::slice::from_ref(&request), Some(&mut hook), &mut crate::eval::expr::NoTrace).unwrap();
@@ -1669,7 +1679,8 @@ mod tests {
     fn a_scaled_column_is_folded_scaled() {
         let plan = plan();
         let scale = Some(Scale { input: 0, column: 5, factor: dec!(1.01) });
-        let request = FoldRequest { plan: &plan, files: &[file()], needed: None, scale, max_errors: 1 };
+        let request =
+            FoldRequest { plan: &plan, files: &[file()], needed: None, scale, max_errors: 1, observed_payee: None };
         let outcome = fold_shared(std::slice::from_ref(&request), None, &mut crate::eval::expr::NoTrace).unwrap();
         let folded = outcome.folded.first().unwrap();
         // (100.00 + 50.00 - 20.00) * 1.01 = 131.30, row by row: 101.0000 + 50.5000 - 20.2000.

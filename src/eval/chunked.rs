@@ -28,7 +28,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::aggregate::{
-    AggState, DistinctValues, FoldRequest, LedgerRead, PlanFold, Role, RowEnv, RowsForNobody, SeenAt, Task,
+    AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody,
+    SeenAt, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use crate::data::blocks::{split_line, BlockFile, NotPlain};
@@ -84,7 +85,7 @@ pub(super) fn try_read(
     requests: &[FoldRequest<'_>],
     states: &mut [PlanFold<'_>],
     group: &[Task<'_>],
-    observed: bool,
+    observer: Option<&mut RowObserver<'_>>,
     traced: bool,
 ) -> Option<LedgerRead> {
     let s = settings();
@@ -92,7 +93,9 @@ pub(super) fn try_read(
     let shown = lead.file.source.shown();
     let outcome = if !s.on {
         Err("COMMISSION_CHUNKED=0".to_string())
-    } else if observed {
+    } else if observer.is_some()
+        && group.iter().any(|t| requests.get(t.request).is_none_or(|r| r.observed_payee.is_none()))
+    {
         Err("the command looks at every row".to_string())
     } else if traced {
         Err("the command traces every row".to_string())
@@ -100,6 +103,27 @@ pub(super) fn try_read(
         let size = s.block_bytes;
         in_pool(s.threads, || read_in_blocks(requests, states, group, size))
     };
+    // The observed payee's rows, in file order, once the read is kept.
+    let outcome = outcome.map(|(read, how, watched)| {
+        if let Some(observe) = observer {
+            for (task, rows) in group.iter().zip(watched) {
+                for row in rows {
+                    observe(ObservedRow {
+                        request: task.request,
+                        input: task.input,
+                        payee: &row.payee,
+                        bucket: row.bucket,
+                        values: &row.values,
+                        line: row.line,
+                        share: Decimal::ONE,
+                        joined: None,
+                        joined_line: 0,
+                    });
+                }
+            }
+        }
+        (read, how)
+    });
     match outcome {
         Ok((read, how)) => {
             if s.report {
@@ -123,7 +147,7 @@ pub(super) fn read_in_blocks(
     states: &mut [PlanFold<'_>],
     group: &[Task<'_>],
     block_bytes: u64,
-) -> Result<(LedgerRead, String), NotPlain> {
+) -> Result<(LedgerRead, String, Vec<Vec<WatchedRow>>), NotPlain> {
     let lead = group.first().ok_or("nothing to read")?;
     let request = requests.get(lead.request).ok_or("no plan")?;
     let schema = request.plan.inputs.get(lead.input).ok_or("no input")?;
@@ -193,8 +217,10 @@ pub(super) fn read_in_blocks(
     }
     let targets: Vec<(usize, usize)> = jobs.iter().map(|j| (j.request, j.input)).collect();
     drop(jobs);
-    for ((request, input), done) in targets.into_iter().zip(finished) {
+    let mut watched = Vec::with_capacity(targets.len());
+    for ((request, input), mut done) in targets.into_iter().zip(finished) {
         let state = states.get_mut(request).ok_or("no plan")?;
+        watched.push(std::mem::take(&mut done.watched));
         done.keep(input, state, merged.read);
     }
     let served = group
@@ -210,7 +236,7 @@ pub(super) fn read_in_blocks(
         folding.as_secs_f64(),
         merging.as_secs_f64()
     );
-    Ok((LedgerRead { source: shown, served }, how))
+    Ok((LedgerRead { source: shown, served }, how, watched))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,6 +487,8 @@ struct TaskJob<'a> {
     eval_columns: Vec<usize>,
     /// Whether any part is computed by the evaluator (`Eval`).
     evaluates: bool,
+    /// The payee whose used rows are kept for the row observer (`explain`).
+    watch: Option<&'a str>,
     columns: usize,
 }
 
@@ -543,6 +571,7 @@ impl<'a> TaskJob<'a> {
         let evaluates = aggs.iter().any(|a| matches!(a.filter, Filter::Eval(_)) || matches!(a.arg, Arg::Eval(_)));
         Ok(TaskJob {
             evaluates,
+            watch: request.observed_payee.as_deref(),
             request: task.request,
             input,
             plan,
@@ -712,6 +741,8 @@ enum Status {
 
 struct BlockPayee {
     id: String,
+    /// The payee whose rows are kept for the row observer.
+    watched: bool,
     /// Line of its first row, counted from the block's first line (0).
     first: u64,
     status: Status,
@@ -735,6 +766,8 @@ struct TaskOut {
     texts: Vec<Texts>,
     /// The (prefix, width) classes of the numbered texts coded in this block.
     classes: Vec<(String, usize)>,
+    /// The observed payee's used rows: bucket, line (in the block), values.
+    watched: Vec<(Period, u64, Vec<Value>)>,
     values: Vec<Vec<Value>>,
 }
 
@@ -858,6 +891,7 @@ fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &[u8]) -> Resul
                 texts: vec![Texts::default(); job.aggs.len()],
                 values: vec![Vec::new(); job.aggs.len()],
                 classes: Vec::new(),
+                watched: Vec::new(),
             },
             text_numbers: vec![FxHashMap::default(); job.aggs.len()],
             value_numbers: vec![FxHashMap::default(); job.aggs.len()],
@@ -1006,7 +1040,8 @@ fn fold_row<'t>(
             };
             let p = fold.payees.len() as u32;
             fold.payee_index.insert(payee, p);
-            fold.payees.push(BlockPayee { id: (*payee).to_string(), first: line, status, rows: 0 });
+            let watched = job.watch == Some(*payee);
+            fold.payees.push(BlockPayee { id: (*payee).to_string(), watched, first: line, status, rows: 0 });
             fold.arcs.push(known.map_or_else(|| Arc::from(*payee), |(k, _)| k.clone()));
             p
         }
@@ -1044,6 +1079,10 @@ fn fold_row<'t>(
         }
     }
     fold.out.used += 1;
+    if fold.payees.get(p as usize).is_some_and(|e| e.watched) {
+        let values = cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+        fold.out.watched.push((bucket, line, values));
+    }
     if job.aggs.is_empty() {
         return Ok(());
     }
@@ -1247,7 +1286,17 @@ const TABLE_BUDGET: usize = 16 << 20;
 /// so a bucket's bitmap of distinct values (`DistinctValues`) stays within 32 KB.
 const RANGES: usize = 1 << 18;
 
+/// A used row of the observed payee, for the row observer.
+pub(super) struct WatchedRow {
+    payee: Arc<str>,
+    bucket: Period,
+    line: u64,
+    values: Vec<Value>,
+}
+
 struct TaskMerge {
+    /// The observed payee's rows, in file order.
+    watched: Vec<WatchedRow>,
     /// How each class of numbered texts is numbered, the budget left for their tables, and
     /// the next of the read's numbers.
     classes: FxHashMap<(String, usize), ClassTable>,
@@ -1313,6 +1362,7 @@ impl Merged {
             tasks: jobs
                 .iter()
                 .map(|job| TaskMerge {
+                    watched: Vec::new(),
                     classes: FxHashMap::default(),
                     table_budget: TABLE_BUDGET,
                     ranges: 0,
@@ -1474,6 +1524,13 @@ impl TaskMerge {
                 }
             }
         }
+        if let Some(payee) = job.watch {
+            let payee: Arc<str> =
+                self.payees.iter().find(|p| &*p.id == payee).map_or_else(|| Arc::from(payee), |p| p.id.clone());
+            for (bucket, line, values) in out.watched {
+                self.watched.push(WatchedRow { payee: payee.clone(), bucket, line: first_line + line, values });
+            }
+        }
         self.used += out.used;
         self.outside_range += out.outside_range;
         self.no_payee += out.no_payee;
@@ -1539,6 +1596,7 @@ impl TaskMerge {
             }
         }
         Ok(Finished {
+            watched: self.watched,
             look_alikes,
             new_payees,
             nobody,
@@ -1555,6 +1613,7 @@ impl TaskMerge {
 
 /// A plan's fold of the whole read, checked, to be kept.
 struct Finished {
+    watched: Vec<WatchedRow>,
     look_alikes: crate::data::ids::LookAlikes<String>,
     /// Payees new to the run (of the ledger that defines them), in the order they came.
     new_payees: Vec<Arc<str>>,

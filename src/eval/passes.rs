@@ -71,6 +71,7 @@ pub fn evaluate(
             needed: needed_for(j.plan, range),
             scale: j.scale,
             max_errors: 1,
+            observed_payee: None,
         })
         .collect();
     let outcome = fold_shared(&requests, observer, &mut NoTrace)?;

@@ -224,12 +224,14 @@ pub fn explain(
     row_limit: Option<usize>,
 ) -> Result<Explanation, Error> {
     let range = Some((month, month));
-    let request = FoldRequest { plan, files, needed: needed_for(plan, range), scale: None, max_errors: 1 };
     // Only this payee's rows of inputs that aggregates read are kept: one person's ledger.
     let mut kept: Vec<KeptRow> = Vec::new();
     // With `for reports`, the reports' rows too (kept for every payee: who reports to whom is
     // known once the roster is read, and explaining overrides is rarer than runs).
     let reports = plan.aggregates.iter().any(|a| a.reports);
+    let observed_payee = (!reports).then(|| payee.to_string());
+    let request =
+        FoldRequest { plan, files, needed: needed_for(plan, range), scale: None, max_errors: 1, observed_payee };
     let mut keep = |row: ObservedRow<'_>| {
         if (reports || &**row.payee == payee) && plan.aggregates.iter().any(|a| a.input == row.input) {
             kept.push(KeptRow {

@@ -39,6 +39,7 @@ pub fn compute_versions(
             needed: needed_for(plan, options.range),
             scale: None,
             max_errors: options.max_errors,
+            observed_payee: None,
         })
         .collect();
     let outcome = fold_shared(&requests, None, &mut NoTrace)?;
