@@ -1,7 +1,11 @@
-//! The chunked fold: a plain CSV ledger cut into blocks of whole lines (`data::blocks`), each
-//! block validated and folded on its own thread (rayon) into per-block aggregates, and the
-//! blocks' aggregates merged in file order, so the result is the same whatever the number of
-//! threads or the block size.
+//! The chunked fold: a plain CSV ledger cut into blocks of whole lines (`data::blocks`); each
+//! thread (rayon) validates and folds a run of blocks, block after block, into one fold of its
+//! own, and the few runs' folds are merged at the end. Every row's place is kept as (block,
+//! line in the block), so a payee's first row, the span's first rows and the observed rows are
+//! found in file order, and the result is the same whatever the number of threads or the
+//! block size. Distinct values are collected per block as (bucket, code) pairs, sorted once at
+//! the block's end and added to their buckets' lists bucket after bucket (sequential memory,
+//! not a random list per row).
 //!
 //! It is the row-by-row fold (`aggregate::PlanFold::ledger_row` after `data::ledger`'s checks)
 //! for the rows it can take, and nothing else: each row is checked exactly as strictly (every
@@ -164,19 +168,14 @@ pub(super) fn read_in_blocks(
     }
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
-    let mut merged = Merged::new(&jobs);
-    // Blocks are folded a wave at a time (a few per thread), then merged in order: memory holds
-    // a wave of blocks, not the file.
-    let wave = (rayon::current_num_threads() * 2).max(1) as u64;
-
-    let mut first = 0u64;
-    let (mut folding, mut merging) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
-    while first < blocks {
-        let started = std::time::Instant::now();
-        let last = (first + wave).min(blocks);
-        let outs: Vec<Result<BlockOut, NotPlain>> = (first..last)
-            .into_par_iter()
-            .map(|i| {
+    // Each thread folds a run of blocks, one after the other, into one fold (memory holds a
+    // block per thread and the folds, not the file); the runs' folds are merged at the end.
+    let started = std::time::Instant::now();
+    let runs: Vec<RunFold> = (0..blocks)
+        .into_par_iter()
+        .try_fold(
+            || RunFold::new(&jobs),
+            |mut run, i| {
                 // Each thread reads its blocks into one buffer, kept from block to block.
                 thread_local! {
                     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -184,29 +183,41 @@ pub(super) fn read_in_blocks(
                 BUFFER.with(|buffer| {
                     let mut buffer = buffer.try_borrow_mut().map_err(|_| "a buffer in use".to_string())?;
                     file.read_block(i, block_bytes, &mut buffer)?;
-                    fold_block(&rules, &jobs, &buffer)
-                })
-            })
-            .collect();
-        let folded = std::time::Instant::now();
-        folding += folded - started;
-        for out in outs {
-            merged.absorb(&jobs, out?)?;
-        }
-        // The buckets' lists of distinct values, settled on all cores.
-        for task in &mut merged.tasks {
-            task.buckets.par_iter_mut().for_each(|(_, states)| {
-                for state in states.iter_mut() {
-                    if let MergedState::Distinct(set) = state {
-                        set.settle_if_grown();
-                    }
+                    fold_block(&rules, &jobs, i, &buffer, &mut run)
+                })?;
+                Ok::<RunFold, NotPlain>(run)
+            },
+        )
+        .collect::<Result<Vec<RunFold>, NotPlain>>()?;
+    let folded = std::time::Instant::now();
+    let runs: Vec<_> = runs.into_par_iter().map(RunFold::finish).collect();
+    // The line each block starts on, once every block's lines are counted.
+    let mut block_lines = vec![None; usize::try_from(blocks).map_err(|_| "too many blocks".to_string())?];
+    for (i, n) in runs.iter().flat_map(|(lines, ..)| lines) {
+        *block_lines.get_mut(*i as usize).ok_or("no block")? = Some(*n);
+    }
+    let mut first_lines = Vec::with_capacity(block_lines.len());
+    let mut next_line = BlockFile::FIRST_ROW_LINE;
+    for n in block_lines {
+        first_lines.push(next_line);
+        next_line += n.ok_or("a block not folded")?;
+    }
+    let mut merged = Merged::new(&jobs);
+    for (_, read, tasks, keys) in runs {
+        merged.absorb(&jobs, tasks, keys, read, &first_lines)?;
+    }
+    // The buckets' lists of distinct values, settled on all cores.
+    for task in &mut merged.tasks {
+        task.buckets.par_iter_mut().for_each(|(_, states)| {
+            for state in states.iter_mut() {
+                if let MergedState::Distinct(set) = state {
+                    set.settle_if_grown();
                 }
-            });
-        }
-        merging += folded.elapsed();
-        first = last;
+            }
+        });
     }
     merged.keys.check()?;
+    let (folding, merging) = (folded - started, folded.elapsed());
     let at_column = |line: u64, column: usize| format!("{shown}:{line}:{}", rules.position(column) + 1);
     // Everything is worked out before anything is kept, so a late refusal leaves the folds as
     // they were.
@@ -696,9 +707,12 @@ impl Sum {
     }
 }
 
-/// A distinct value's code in a block: with this bit, a numbered text (its class in the block
-/// above bit 32, its number below); without it, its number in the block's list of values.
-const NUMBERED: u64 = 1 << 63;
+/// A distinct value's code in a run's fold: with this bit, a numbered text (its class in the
+/// run, below 2^11, above bit 20, its number below); without it, its number in the run's list
+/// of values.
+const NUMBERED: u32 = 1 << 31;
+/// The bits of a numbered text's number in its code (six digits fit).
+const NUMBER_BITS: u32 = 20;
 /// Numbered texts of at most this many digits are coded by number (the merge then numbers a
 /// class through a table of 10^width entries).
 const NUMBERED_WIDTH: usize = 6;
@@ -708,9 +722,9 @@ const NUMBERED_WIDTH: usize = 6;
 enum BlockState {
     Sum(Sum),
     Count(u64),
-    /// The block's numbers of the values seen.
-    /// The block's codes of the values seen (see [`NUMBERED`]).
-    Distinct(Vec<u64>),
+    /// The codes of the values seen (see [`NUMBERED`]), and how many of them were sorted and
+    /// distinct when last settled.
+    Distinct(Vec<u32>, usize),
     Avg(Sum, u64),
 }
 
@@ -718,7 +732,7 @@ impl BlockState {
     fn new(func: AggFunc) -> BlockState {
         match func {
             AggFunc::Count => BlockState::Count(0),
-            AggFunc::CountDistinct => BlockState::Distinct(Vec::new()),
+            AggFunc::CountDistinct => BlockState::Distinct(Vec::new(), 0),
             AggFunc::Avg => BlockState::Avg(Sum::default(), 0),
             _ => BlockState::Sum(Sum::default()),
         }
@@ -743,16 +757,20 @@ struct BlockPayee {
     id: String,
     /// The payee whose rows are kept for the row observer.
     watched: bool,
-    /// Line of its first row, counted from the block's first line (0).
-    first: u64,
+    /// Where its first row is.
+    first: Pos,
     status: Status,
     rows: u64,
 }
 
-/// A place where a month of the span was seen: its bucket, line (in the block) and value.
-type Seen = (Period, u64, Value);
+/// Where a row is: its block, and its line counted from the block's first line (0). Positions
+/// order as the file's lines do; they become file lines once every block's lines are counted.
+type Pos = (u64, u64);
 
-/// One plan's fold of one block.
+/// A place where a month of the span was seen: its bucket, where, and its value.
+type Seen = (Period, Pos, Value);
+
+/// One plan's fold of a run of blocks.
 struct TaskOut {
     payees: Vec<BlockPayee>,
     buckets: Vec<(u32, Period, Vec<BlockState>)>,
@@ -766,8 +784,8 @@ struct TaskOut {
     texts: Vec<Texts>,
     /// The (prefix, width) classes of the numbered texts coded in this block.
     classes: Vec<(String, usize)>,
-    /// The observed payee's used rows: bucket, line (in the block), values.
-    watched: Vec<(Period, u64, Vec<Value>)>,
+    /// The observed payee's used rows: bucket, where, values.
+    watched: Vec<(Period, Pos, Vec<Value>)>,
     values: Vec<Vec<Value>>,
 }
 
@@ -850,59 +868,108 @@ fn fingerprint(key: &str) -> u64 {
     h.finish()
 }
 
-struct BlockOut {
-    /// Line breaks in the block (its lines, counting blank ones).
-    lines: u64,
+/// The fold of a run of blocks (one thread folds its run of the file into one, block after
+/// block; a few of them are merged at the end).
+struct RunFold {
+    /// Per block folded: its index and its line breaks (its lines, counting blank ones).
+    lines: Vec<(u64, u64)>,
     read: u64,
-    tasks: Vec<TaskOut>,
+    folds: Vec<TaskFold>,
     keys: BlockKeys,
 }
 
-/// One plan's running fold of one block.
-struct TaskFold<'t> {
-    payee_index: FxHashMap<&'t str, u32>,
+impl RunFold {
+    fn new(jobs: &[TaskJob<'_>]) -> RunFold {
+        RunFold {
+            lines: Vec::new(),
+            read: 0,
+            keys: BlockKeys::default(),
+            folds: jobs
+                .iter()
+                .map(|job| TaskFold {
+                    payee_index: FxHashMap::default(),
+                    payees: Vec::new(),
+                    arcs: Vec::new(),
+                    bucket_index: FxHashMap::default(),
+                    out: TaskOut {
+                        payees: Vec::new(),
+                        buckets: Vec::new(),
+                        used: 0,
+                        outside_range: 0,
+                        no_payee: 0,
+                        periods: Vec::new(),
+                        lowest: None,
+                        highest: None,
+                        texts: vec![Texts::default(); job.aggs.len()],
+                        values: vec![Vec::new(); job.aggs.len()],
+                        classes: Vec::new(),
+                        watched: Vec::new(),
+                    },
+                    text_numbers: vec![FxHashMap::default(); job.aggs.len()],
+                    value_numbers: vec![FxHashMap::default(); job.aggs.len()],
+                    pairs: vec![Vec::new(); job.aggs.len()],
+                    last_period: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Each plan's fold, with every list of distinct values sorted and distinct.
+    fn finish(self) -> (Vec<(u64, u64)>, u64, Vec<TaskOut>, BlockKeys) {
+        let tasks = self
+            .folds
+            .into_iter()
+            .map(|mut f| {
+                f.out.payees = f.payees;
+                for (_, _, states) in &mut f.out.buckets {
+                    for s in states.iter_mut() {
+                        if let BlockState::Distinct(list, settled) = s {
+                            settle(list, settled);
+                        }
+                    }
+                }
+                f.out
+            })
+            .collect();
+        (self.lines, self.read, tasks, self.keys)
+    }
+}
+
+/// Sorts a list of distinct codes and drops repeats.
+fn settle(list: &mut Vec<u32>, settled: &mut usize) {
+    list.sort_unstable();
+    list.dedup();
+    *settled = list.len();
+}
+
+/// One plan's running fold of a run of blocks.
+struct TaskFold {
+    payee_index: FxHashMap<Box<str>, u32>,
     payees: Vec<BlockPayee>,
     arcs: Vec<Arc<str>>,
     bucket_index: FxHashMap<(u32, Period), u32>,
     out: TaskOut,
-    text_numbers: Vec<FxHashMap<&'t str, u32>>,
+    text_numbers: Vec<FxHashMap<Box<str>, u32>>,
     value_numbers: Vec<FxHashMap<Value, u32>>,
+    /// Per distinct count, the block's (bucket, code) pairs (bucket above bit 32): sorted at the
+    /// block's end and added to the buckets' lists bucket after bucket.
+    pairs: Vec<Vec<u64>>,
     last_period: Option<Period>,
 }
 
-fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &[u8]) -> Result<BlockOut, NotPlain> {
+/// Folds block `index` into `run`.
+fn fold_block(
+    rules: &RowRules<'_>,
+    jobs: &[TaskJob<'_>],
+    index: u64,
+    block: &[u8],
+    run: &mut RunFold,
+) -> Result<(), NotPlain> {
     let text = std::str::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
-    let mut folds: Vec<TaskFold<'_>> = jobs
-        .iter()
-        .map(|job| TaskFold {
-            payee_index: FxHashMap::default(),
-            payees: Vec::new(),
-            arcs: Vec::new(),
-            bucket_index: FxHashMap::default(),
-            out: TaskOut {
-                payees: Vec::new(),
-                buckets: Vec::new(),
-                used: 0,
-                outside_range: 0,
-                no_payee: 0,
-                periods: Vec::new(),
-                lowest: None,
-                highest: None,
-                texts: vec![Texts::default(); job.aggs.len()],
-                values: vec![Vec::new(); job.aggs.len()],
-                classes: Vec::new(),
-                watched: Vec::new(),
-            },
-            text_numbers: vec![FxHashMap::default(); job.aggs.len()],
-            value_numbers: vec![FxHashMap::default(); job.aggs.len()],
-            last_period: None,
-        })
-        .collect();
-    let mut keys = BlockKeys::default();
+    let RunFold { lines, read, folds, keys } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
     let mut values: Vec<Value> = Vec::new();
-    let mut read = 0u64;
     let bytes = text.as_bytes();
     // A carriage return is a line break's first half, or the row-by-row splitter's business.
     for r in memchr::memchr_iter(b'\r', bytes) {
@@ -923,13 +990,13 @@ fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &[u8]) -> Resul
             // refused below, and the row-by-row reader then decides).
             return Ok(());
         }
-        read += 1;
+        *read += 1;
         rules.read(line, fields, &mut cells)?;
         if let Some(k) = rules.key {
             keys.add(field_text(line, fields, rules, k))?;
         }
         for (job, fold) in jobs.iter().zip(folds.iter_mut()) {
-            fold_row(rules, job, fold, &cells, line_no, &mut values)?;
+            fold_row(rules, job, fold, &cells, (index, line_no), &mut values)?;
         }
         Ok(())
     };
@@ -974,22 +1041,22 @@ fn fold_block(rules: &RowRules<'_>, jobs: &[TaskJob<'_>], block: &[u8]) -> Resul
         take_line(line_start, end, &fields, line_no)?;
         line_no += 1;
     }
-    let tasks = folds
-        .into_iter()
-        .map(|mut f| {
-            f.out.payees = f.payees;
-            for (_, _, states) in &mut f.out.buckets {
-                for s in states.iter_mut() {
-                    if let BlockState::Distinct(n) = s {
-                        n.sort_unstable();
-                        n.dedup();
-                    }
+    lines.push((index, line_no));
+    // The block's distinct values, into their buckets' lists.
+    for fold in folds.iter_mut() {
+        for (a, pairs) in fold.pairs.iter_mut().enumerate() {
+            pairs.sort_unstable();
+            pairs.dedup();
+            for &pair in pairs.iter() {
+                let states = fold.out.buckets.get_mut((pair >> 32) as usize).map(|(_, _, s)| s);
+                if let Some(BlockState::Distinct(list, settled)) = states.and_then(|s| s.get_mut(a)) {
+                    push_code(list, settled, pair as u32);
                 }
             }
-            f.out
-        })
-        .collect();
-    Ok(BlockOut { lines: line_no, read, tasks, keys })
+            pairs.clear();
+        }
+    }
+    Ok(())
 }
 
 /// A field `start..end` of the line starting at `line`, without the blanks (space, tab) at
@@ -1010,12 +1077,12 @@ fn field_text<'t>(line: &'t str, fields: &[(u32, u32)], rules: &RowRules<'_>, co
     field.unwrap_or("").trim()
 }
 
-fn fold_row<'t>(
+fn fold_row(
     rules: &RowRules<'_>,
     job: &TaskJob<'_>,
-    fold: &mut TaskFold<'t>,
-    cells: &[Cell<'t>],
-    line: u64,
+    fold: &mut TaskFold,
+    cells: &[Cell<'_>],
+    line: Pos,
     values: &mut Vec<Value>,
 ) -> Result<(), NotPlain> {
     let Some(Cell::Text(payee)) = cells.get(job.payee_col) else { return Err("no payee".into()) };
@@ -1025,7 +1092,7 @@ fn fold_row<'t>(
         _ => return Err("a period the row-by-row fold counts".into()),
     };
     let bucket = period.coarsen(job.granularity).unwrap_or(period);
-    let p = match fold.payee_index.get(payee) {
+    let p = match fold.payee_index.get(*payee) {
         Some(&p) => p,
         None => {
             if payee.is_empty() || check_id(payee).is_err() {
@@ -1039,7 +1106,7 @@ fn fold_row<'t>(
                 (None, false) => Status::Nobody,
             };
             let p = fold.payees.len() as u32;
-            fold.payee_index.insert(payee, p);
+            fold.payee_index.insert(Box::from(*payee), p);
             let watched = job.watch == Some(*payee);
             fold.payees.push(BlockPayee { id: (*payee).to_string(), watched, first: line, status, rows: 0 });
             fold.arcs.push(known.map_or_else(|| Arc::from(*payee), |(k, _)| k.clone()));
@@ -1153,7 +1220,8 @@ fn fold_row<'t>(
                         _ => {
                             let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
                             let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
-                            add_value(state, Value::Number(*n), numbers, kept).ok_or_else(failed)?;
+                            let pairs = fold.pairs.get_mut(a).ok_or("no aggregate")?;
+                            add_value(state, Value::Number(*n), numbers, kept, pairs, b).ok_or_else(failed)?;
                         }
                     }
                     continue;
@@ -1166,22 +1234,31 @@ fn fold_row<'t>(
                             let classes = &mut fold.out.classes;
                             let class = match classes.iter().rposition(|(p, w)| *w == width && p == prefix) {
                                 Some(c) => c,
-                                None => {
+                                None if classes.len() < 1 << (31 - NUMBER_BITS) => {
                                     classes.push((prefix.to_string(), width));
                                     classes.len() - 1
                                 }
+                                None => return Err("too many kinds of numbered values".into()),
                             };
-                            NUMBERED | ((class as u64) << 32) | n
+                            NUMBERED | ((class as u32) << NUMBER_BITS) | n as u32
                         }
                         None => {
                             let numbers = fold.text_numbers.get_mut(a).ok_or("no aggregate")?;
-                            let texts = fold.out.texts.get_mut(a).ok_or("no aggregate")?;
-                            u64::from(*numbers.entry(t).or_insert_with(|| texts.push(t)))
+                            match numbers.get(*t) {
+                                Some(&n) => n,
+                                None => {
+                                    let texts = fold.out.texts.get_mut(a).ok_or("no aggregate")?;
+                                    let n = texts.push(t);
+                                    if n >= NUMBERED {
+                                        return Err("too many distinct values".into());
+                                    }
+                                    numbers.insert(Box::from(*t), n);
+                                    n
+                                }
+                            }
                         }
                     };
-                    if let BlockState::Distinct(list) = state {
-                        list.push(code);
-                    }
+                    fold.pairs.get_mut(a).ok_or("no aggregate")?.push(u64::from(b) << 32 | u64::from(code));
                     continue;
                 }
                 Some(cell) => Some(cell.value(rules.columns.get(*c))),
@@ -1195,17 +1272,29 @@ fn fold_row<'t>(
         }
         let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
         let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
-        add_value(state, value, numbers, kept).ok_or_else(failed)?;
+        let pairs = fold.pairs.get_mut(a).ok_or("no aggregate")?;
+        add_value(state, value, numbers, kept, pairs, b).ok_or_else(failed)?;
     }
     Ok(())
 }
 
+/// Adds a code to a list of distinct codes, settling the list when it has doubled.
+fn push_code(list: &mut Vec<u32>, settled: &mut usize, code: u32) {
+    list.push(code);
+    if list.len() >= (2 * *settled).max(64) {
+        settle(list, settled);
+    }
+}
+
 /// Adds one row's value to a state as `AggState::add` does (a count is counted before).
+/// A distinct value goes to the block's pairs (bucket `b`).
 fn add_value(
     state: &mut BlockState,
     value: Value,
     numbers: &mut FxHashMap<Value, u32>,
     kept: &mut Vec<Value>,
+    pairs: &mut Vec<u64>,
+    b: u32,
 ) -> Option<()> {
     match state {
         BlockState::Sum(s) => s.add(value.as_number().unwrap_or_default())?,
@@ -1213,7 +1302,7 @@ fn add_value(
             s.add(value.as_number().unwrap_or_default())?;
             *n += 1;
         }
-        BlockState::Distinct(list) => {
+        BlockState::Distinct(..) => {
             let value = match value {
                 Value::Number(n) => Value::Number(n.normalize()),
                 other => other,
@@ -1221,13 +1310,13 @@ fn add_value(
             let n = match numbers.get(&value) {
                 Some(&n) => n,
                 None => {
-                    let n = u32::try_from(kept.len()).ok()?;
+                    let n = u32::try_from(kept.len()).ok().filter(|n| *n < NUMBERED)?;
                     kept.push(value.clone());
                     numbers.insert(value, n);
                     n
                 }
             };
-            list.push(u64::from(n));
+            pairs.push(u64::from(b) << 32 | u64::from(n));
         }
         BlockState::Count(n) => *n += 1,
     }
@@ -1311,8 +1400,9 @@ struct TaskMerge {
     outside_range: u64,
     no_payee: u64,
     periods: BTreeSet<Period>,
-    lowest: Option<Seen>,
-    highest: Option<Seen>,
+    /// The first row of the lowest and of the highest month: bucket, file line, value.
+    lowest: Option<(Period, u64, Value)>,
+    highest: Option<(Period, u64, Value)>,
     texts: Vec<FxHashMap<Box<str>, u32>>,
     values: Vec<FxHashMap<Value, u32>>,
 }
@@ -1347,8 +1437,6 @@ impl MergedKeys {
 }
 
 struct Merged {
-    /// The line the next block starts on.
-    next_line: u64,
     read: u64,
     tasks: Vec<TaskMerge>,
     keys: MergedKeys,
@@ -1357,7 +1445,6 @@ struct Merged {
 impl Merged {
     fn new(jobs: &[TaskJob<'_>]) -> Merged {
         Merged {
-            next_line: BlockFile::FIRST_ROW_LINE,
             read: 0,
             tasks: jobs
                 .iter()
@@ -1384,24 +1471,40 @@ impl Merged {
         }
     }
 
-    fn absorb(&mut self, jobs: &[TaskJob<'_>], block: BlockOut) -> Result<(), NotPlain> {
-        let first_line = self.next_line;
-        self.next_line += block.lines;
-        self.read += block.read;
-        for (class, start, len) in block.keys.runs {
-            let name = block.keys.classes.get(class).cloned().ok_or("no key class")?;
+    /// Merges a run's fold; `first_lines` has the file line each block starts on.
+    fn absorb(
+        &mut self,
+        jobs: &[TaskJob<'_>],
+        tasks: Vec<TaskOut>,
+        keys: BlockKeys,
+        read: u64,
+        first_lines: &[u64],
+    ) -> Result<(), NotPlain> {
+        self.read += read;
+        for (class, start, len) in keys.runs {
+            let name = keys.classes.get(class).cloned().ok_or("no key class")?;
             self.keys.runs.entry(name).or_default().push((start, len));
         }
-        self.keys.others.extend(block.keys.others);
-        for ((job, merge), out) in jobs.iter().zip(self.tasks.iter_mut()).zip(block.tasks) {
-            merge.absorb(job, out, first_line)?;
+        self.keys.others.extend(keys.others);
+        let line_of = |(block, line): Pos| -> Result<u64, NotPlain> {
+            Ok(first_lines.get(block as usize).ok_or("no block")? + line)
+        };
+        for ((job, merge), out) in jobs.iter().zip(self.tasks.iter_mut()).zip(tasks) {
+            merge.absorb(job, out, &line_of)?;
         }
         Ok(())
     }
 }
 
 impl TaskMerge {
-    fn absorb(&mut self, job: &TaskJob<'_>, out: TaskOut, first_line: u64) -> Result<(), NotPlain> {
+    /// Merges one run's fold of this plan (runs come in any order: a payee's first row, the
+    /// span's first rows and the observed rows are ordered by file line).
+    fn absorb(
+        &mut self,
+        job: &TaskJob<'_>,
+        out: TaskOut,
+        line_of: &dyn Fn(Pos) -> Result<u64, NotPlain>,
+    ) -> Result<(), NotPlain> {
         let overflow = || "a total the row-by-row fold reports".to_string();
         // The block's payees, as the read's.
         let mut ids: Vec<Arc<str>> = Vec::with_capacity(out.payees.len());
@@ -1413,7 +1516,7 @@ impl TaskMerge {
                         job.known.get_key_value(p.id.as_str()).map_or_else(|| Arc::from(p.id), |(k, _)| k.clone());
                     self.payees.push(MergedPayee {
                         id: id.clone(),
-                        line: first_line + p.first,
+                        line: line_of(p.first)?,
                         status: p.status,
                         rows: 0,
                     });
@@ -1422,6 +1525,7 @@ impl TaskMerge {
                 }
             };
             let merged = self.payees.get_mut(index).ok_or("no payee")?;
+            merged.line = merged.line.min(line_of(p.first)?);
             merged.rows += p.rows;
             ids.push(merged.id.clone());
         }
@@ -1492,16 +1596,17 @@ impl TaskMerge {
                         x.merge(&y).ok_or_else(overflow)?;
                         *n += m;
                     }
-                    (MergedState::Distinct(set), BlockState::Distinct(list)) => {
+                    (MergedState::Distinct(set), BlockState::Distinct(list, _)) => {
                         let map = numbers.get(a).ok_or("no aggregate")?;
                         for code in list {
                             let n = match code & NUMBERED {
                                 0 => *map.get(code as usize).ok_or("no number")?,
                                 _ => {
-                                    let class = classes.get(((code & !NUMBERED) >> 32) as usize).ok_or("no class")?;
-                                    let number = code & 0xFFFF_FFFF;
+                                    let class =
+                                        classes.get(((code & !NUMBERED) >> NUMBER_BITS) as usize).ok_or("no class")?;
+                                    let number = code & ((1 << NUMBER_BITS) - 1);
                                     match self.classes.get_mut(class) {
-                                        Some(ClassTable::Range(base)) => *base + number as u32,
+                                        Some(ClassTable::Range(base)) => *base + number,
                                         Some(ClassTable::Numbers(table)) => {
                                             let slot = table.get_mut(number as usize).ok_or("no number")?;
                                             if *slot == u32::MAX {
@@ -1528,23 +1633,25 @@ impl TaskMerge {
             let payee: Arc<str> =
                 self.payees.iter().find(|p| &*p.id == payee).map_or_else(|| Arc::from(payee), |p| p.id.clone());
             for (bucket, line, values) in out.watched {
-                self.watched.push(WatchedRow { payee: payee.clone(), bucket, line: first_line + line, values });
+                self.watched.push(WatchedRow { payee: payee.clone(), bucket, line: line_of(line)?, values });
             }
         }
         self.used += out.used;
         self.outside_range += out.outside_range;
         self.no_payee += out.no_payee;
         self.periods.extend(out.periods);
-        // The first row of the lowest and of the highest month: a later block replaces them
-        // only with a month strictly beyond, as the row-by-row fold does.
-        if let Some((bucket, line, value)) = out.lowest {
-            if self.lowest.as_ref().is_none_or(|(lo, _, _)| bucket < *lo) {
-                self.lowest = Some((bucket, first_line + line, value));
+        // The first row of the lowest and of the highest month, as the row-by-row fold finds
+        // them: the lowest month, and of its rows the first in the file.
+        if let Some((bucket, at, value)) = out.lowest {
+            let line = line_of(at)?;
+            if self.lowest.as_ref().is_none_or(|(lo, lo_line, _)| (bucket, line) < (*lo, *lo_line)) {
+                self.lowest = Some((bucket, line, value));
             }
         }
-        if let Some((bucket, line, value)) = out.highest {
-            if self.highest.as_ref().is_none_or(|(hi, _, _)| bucket > *hi) {
-                self.highest = Some((bucket, first_line + line, value));
+        if let Some((bucket, at, value)) = out.highest {
+            let line = line_of(at)?;
+            if self.highest.as_ref().is_none_or(|(hi, hi_line, _)| bucket > *hi || (bucket == *hi && line < *hi_line)) {
+                self.highest = Some((bucket, line, value));
             }
         }
         Ok(())
@@ -1553,11 +1660,14 @@ impl TaskMerge {
     /// The read's fold for one plan, ready to keep; `Err` when a check on the whole read fails
     /// (a look-alike id, a total that does not fit).
     fn finish(
-        self,
+        mut self,
         job: &TaskJob<'_>,
         state: &PlanFold<'_>,
         at_column: &dyn Fn(u64, usize) -> String,
     ) -> Result<Finished, NotPlain> {
+        // Runs were merged in any order: payees and observed rows go in file order.
+        self.payees.sort_by_key(|p| p.line);
+        self.watched.sort_by_key(|w| w.line);
         let mut look_alikes = state.look_alikes_snapshot();
         // Ids new to the run, in the order their first rows come in the file.
         for p in self.payees.iter().filter(|p| p.status != Status::Known) {
@@ -1579,7 +1689,7 @@ impl TaskMerge {
             }
             buckets.push((key, done));
         }
-        let seen = |s: Option<Seen>| {
+        let seen = |s: Option<(Period, u64, Value)>| {
             s.map(|(bucket, line, value)| {
                 (bucket, SeenAt { at: at_column(line, job.period_col), value: value.to_string() })
             })
