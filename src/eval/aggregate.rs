@@ -130,12 +130,17 @@ impl DistinctValues {
         }
     }
 
-    /// Adds a number without settling the list (a chunked read settles its buckets in
-    /// parallel, [`DistinctValues::settle_if_grown`]).
-    pub(crate) fn push(&mut self, n: u32) {
+    /// Adds numbers without settling the list (a chunked read settles its buckets in
+    /// parallel, [`DistinctValues::settle_if_grown`]); into an empty set, the vector itself
+    /// is kept.
+    pub(crate) fn extend(&mut self, numbers: Vec<u32>) {
         match &mut self.bits {
-            Some(bits) => set_bit(bits, n),
-            None => self.numbers.push(n),
+            Some(bits) => numbers.into_iter().for_each(|n| set_bit(bits, n)),
+            None if self.numbers.is_empty() => {
+                self.numbers = numbers;
+                self.settled = 0;
+            }
+            None => self.numbers.extend_from_slice(&numbers),
         }
     }
 

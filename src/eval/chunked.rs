@@ -773,7 +773,11 @@ type Seen = (Period, Pos, Value);
 /// One plan's fold of a run of blocks.
 struct TaskOut {
     payees: Vec<BlockPayee>,
-    buckets: Vec<(u32, Period, Vec<BlockState>)>,
+    /// Its buckets: payee (in the run) and period.
+    buckets: Vec<(u32, Period)>,
+    /// One state per aggregate per bucket, bucket after bucket (one array: a row's states are
+    /// found with no pointer to follow).
+    states: Vec<BlockState>,
     used: u64,
     outside_range: u64,
     no_payee: u64,
@@ -894,6 +898,7 @@ impl RunFold {
                     out: TaskOut {
                         payees: Vec::new(),
                         buckets: Vec::new(),
+                        states: Vec::new(),
                         used: 0,
                         outside_range: 0,
                         no_payee: 0,
@@ -921,11 +926,9 @@ impl RunFold {
             .into_iter()
             .map(|mut f| {
                 f.out.payees = f.payees;
-                for (_, _, states) in &mut f.out.buckets {
-                    for s in states.iter_mut() {
-                        if let BlockState::Distinct(list, settled) = s {
-                            settle(list, settled);
-                        }
+                for s in &mut f.out.states {
+                    if let BlockState::Distinct(list, settled) = s {
+                        settle(list, settled);
                     }
                 }
                 f.out
@@ -1044,12 +1047,13 @@ fn fold_block(
     lines.push((index, line_no));
     // The block's distinct values, into their buckets' lists.
     for fold in folds.iter_mut() {
+        let stride = fold.pairs.len();
         for (a, pairs) in fold.pairs.iter_mut().enumerate() {
             pairs.sort_unstable();
             pairs.dedup();
             for &pair in pairs.iter() {
-                let states = fold.out.buckets.get_mut((pair >> 32) as usize).map(|(_, _, s)| s);
-                if let Some(BlockState::Distinct(list, settled)) = states.and_then(|s| s.get_mut(a)) {
+                let at = (pair >> 32) as usize * stride + a;
+                if let Some(BlockState::Distinct(list, settled)) = fold.out.states.get_mut(at) {
                     push_code(list, settled, pair as u32);
                 }
             }
@@ -1158,7 +1162,8 @@ fn fold_row(
         None => {
             let b = fold.out.buckets.len() as u32;
             fold.bucket_index.insert((p, bucket), b);
-            fold.out.buckets.push((p, bucket, job.aggs.iter().map(|a| BlockState::new(a.func)).collect()));
+            fold.out.buckets.push((p, bucket));
+            fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
             b
         }
     };
@@ -1180,7 +1185,9 @@ fn fold_row(
         false => None,
     };
     let env = RowEnv { row: values, payee: attrs, payee_id: arc, joined: None, in_month: &[] };
-    let states = fold.out.buckets.get_mut(b as usize).map(|(_, _, s)| s).ok_or("no bucket")?;
+    let stride = job.aggs.len();
+    let at = b as usize * stride;
+    let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
     for (a, agg) in job.aggs.iter().enumerate() {
         let take = match &agg.filter {
             Filter::All => true,
@@ -1278,12 +1285,17 @@ fn fold_row(
     Ok(())
 }
 
-/// Adds a code to a list of distinct codes, settling the list when it has doubled.
+/// Adds a code to a list of distinct codes, settling the list when it has grown by half.
 fn push_code(list: &mut Vec<u32>, settled: &mut usize, code: u32) {
-    list.push(code);
-    if list.len() >= (2 * *settled).max(64) {
-        settle(list, settled);
+    if list.len() == list.capacity() {
+        // Room for half as many again as were distinct when last settled (not the doubling
+        // a vector grows by: memory stays within 1.5 times the distinct values).
+        if list.len() >= (*settled + *settled / 2).max(64) {
+            settle(list, settled);
+        }
+        list.reserve_exact((*settled / 2).max(64));
     }
+    list.push(code);
 }
 
 /// Adds one row's value to a state as `AggState::add` does (a count is counted before).
@@ -1575,7 +1587,8 @@ impl TaskMerge {
             }
             numbers.push(map);
         }
-        for (p, bucket, states) in out.buckets {
+        let mut states = out.states.into_iter();
+        for (p, bucket) in out.buckets {
             let id = ids.get(p as usize).cloned().ok_or("no payee")?;
             let merged = self.buckets.entry((id, bucket)).or_insert_with(|| {
                 job.aggs
@@ -1588,7 +1601,7 @@ impl TaskMerge {
                     })
                     .collect()
             });
-            for (a, (into, from)) in merged.iter_mut().zip(states).enumerate() {
+            for (a, (into, from)) in merged.iter_mut().zip(states.by_ref().take(job.aggs.len())).enumerate() {
                 match (into, from) {
                     (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
                     (MergedState::Count(x), BlockState::Count(y)) => *x += y,
@@ -1596,9 +1609,12 @@ impl TaskMerge {
                         x.merge(&y).ok_or_else(overflow)?;
                         *n += m;
                     }
-                    (MergedState::Distinct(set), BlockState::Distinct(list, _)) => {
+                    (MergedState::Distinct(set), BlockState::Distinct(mut list, _)) => {
                         let map = numbers.get(a).ok_or("no aggregate")?;
-                        for code in list {
+                        // Each code becomes the read's number in place: a bucket met for the
+                        // first time takes the run's list as it is, with no copy.
+                        for slot_of_code in list.iter_mut() {
+                            let code = *slot_of_code;
                             let n = match code & NUMBERED {
                                 0 => *map.get(code as usize).ok_or("no number")?,
                                 _ => {
@@ -1622,8 +1638,9 @@ impl TaskMerge {
                                     }
                                 }
                             };
-                            set.push(n);
+                            *slot_of_code = n;
                         }
+                        set.extend(list);
                     }
                     _ => return Err("aggregates out of step".into()),
                 }
