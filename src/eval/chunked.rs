@@ -340,36 +340,48 @@ impl<'a> RowRules<'a> {
         if self.unnamed.iter().any(|&at| !field(at).trim().is_empty()) {
             return Err("a value in a column with no name".into());
         }
-        cells.clear();
-        for rule in &self.columns {
+        // Each cell is written in its place (not built aside and copied: a copy of a value just
+        // written in pieces stalls the processor on every field).
+        if cells.len() != self.columns.len() {
+            cells.clear();
+            cells.resize(self.columns.len(), Cell::Code(0));
+        }
+        for (rule, slot) in self.columns.iter().zip(cells.iter_mut()) {
             let raw = field(rule.at);
             let t = trimmed(raw);
             let rejected = || "a value the row-by-row reader rejects".to_string();
-            let cell = match &rule.reader {
-                Reader::Text => Cell::Text(t),
-                Reader::Listed(values) => Cell::Code(values.iter().position(|v| v == t).ok_or_else(rejected)? as u16),
-                Reader::Money => match plain_money(t, self.money.decimals) {
-                    Some(n) => Cell::Num(n),
-                    None => match parse_value(ColumnType::Money, raw, self.money) {
-                        Ok(Value::Number(n)) => Cell::Num(n),
-                        _ => return Err(rejected()),
-                    },
-                },
-                Reader::Date => Cell::Date(parse_date(t).ok_or_else(rejected)?),
-                Reader::Other(ty) => match parse_value(*ty, raw, self.money).map_err(|_| rejected())? {
-                    Value::Number(n) => Cell::Num(n),
-                    other => Cell::Other(other),
-                },
+            let at_least = |n: &Decimal| match rule.least {
+                Some(least) if *n < least => Err(rejected()),
+                _ => Ok(()),
             };
-            if let (Some(least), Cell::Num(n)) = (rule.least, &cell) {
-                if *n < least {
-                    return Err(rejected());
+            match &rule.reader {
+                Reader::Text => *slot = Cell::Text(t),
+                Reader::Listed(values) => {
+                    *slot = Cell::Code(values.iter().position(|v| v == t).ok_or_else(rejected)? as u16)
                 }
+                Reader::Money => {
+                    let n = match plain_money(t, self.money.decimals) {
+                        Some(n) => n,
+                        None => match parse_value(ColumnType::Money, raw, self.money) {
+                            Ok(Value::Number(n)) => n,
+                            _ => return Err(rejected()),
+                        },
+                    };
+                    at_least(&n)?;
+                    *slot = Cell::Num(n);
+                }
+                Reader::Date => *slot = Cell::Date(parse_date(t).ok_or_else(rejected)?),
+                Reader::Other(ty) => match parse_value(*ty, raw, self.money).map_err(|_| rejected())? {
+                    Value::Number(n) => {
+                        at_least(&n)?;
+                        *slot = Cell::Num(n);
+                    }
+                    other => *slot = Cell::Other(other),
+                },
             }
             if rule.id && (t.is_empty() || check_id(t).is_err()) {
                 return Err("an id the row-by-row reader rejects".into());
             }
-            cells.push(cell);
         }
         Ok(())
     }
