@@ -1082,10 +1082,11 @@ fn fold_block(
             // The codes grouped by bucket (a counting sort: each bucket's codes in one place).
             starts.clear();
             starts.resize(buckets + 1, 0);
+            // A pair that names no bucket, or a state that is not a distinct count, cannot
+            // happen; if it did, the file goes to the row-by-row read rather than lose a value.
+            let lost = || "a distinct value with no bucket".to_string();
             for &pair in pairs.iter() {
-                if let Some(n) = starts.get_mut((pair >> 32) as usize + 1) {
-                    *n += 1;
-                }
+                *starts.get_mut((pair >> 32) as usize + 1).ok_or_else(lost)? += 1;
             }
             for b in 1..starts.len() {
                 let before = starts.get(b - 1).copied().unwrap_or(0);
@@ -1096,22 +1097,18 @@ fn fold_block(
             codes.clear();
             codes.resize(pairs.len(), 0);
             for &pair in pairs.iter() {
-                if let Some(next) = starts.get_mut((pair >> 32) as usize) {
-                    if let Some(slot) = codes.get_mut(*next) {
-                        *slot = pair as u32;
-                    }
-                    *next += 1;
-                }
+                let next = starts.get_mut((pair >> 32) as usize).ok_or_else(lost)?;
+                *codes.get_mut(*next).ok_or_else(lost)? = pair as u32;
+                *next += 1;
             }
             // Each bucket's codes now end where the next bucket's start.
             let mut start = 0;
             for (b, &end) in starts.iter().take(buckets).enumerate() {
-                let at = b * stride + a;
-                if let (Some(BlockState::Distinct(list, settled)), Some(these)) =
-                    (fold.out.states.get_mut(at), codes.get(start..end))
-                {
-                    if !these.is_empty() {
-                        extend_codes(list, settled, these);
+                let these = codes.get(start..end).ok_or_else(lost)?;
+                if !these.is_empty() {
+                    match fold.out.states.get_mut(b * stride + a) {
+                        Some(BlockState::Distinct(list, settled)) => extend_codes(list, settled, these),
+                        _ => return Err(lost()),
                     }
                 }
                 start = end;
