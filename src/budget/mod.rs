@@ -22,7 +22,7 @@ use crate::data::InputFile;
 use crate::diagnostics::io::IoKind;
 use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
-use crate::eval::aggregate::ObservedRow;
+use crate::eval::aggregate::{TallyByValue, TallySpec};
 use crate::eval::compute::{policy_error, unrounded_component};
 use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job};
 use crate::eval::{Folded, Scale};
@@ -31,7 +31,6 @@ use crate::plan::ColumnType;
 use crate::plan::Plan;
 use crate::quantiles::quantile;
 use crate::suggest;
-use crate::value::Value;
 
 /// The sales every ratio is taken against: a money column of a dated, per-payee input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,16 +223,6 @@ pub fn grouping(plan: &Plan, measure: Measure, name: &str) -> Result<Grouping, D
     ))
 }
 
-/// A payee's sales in a bucket, per value of a sales column.
-type SalesByValue = HashMap<(Arc<str>, Period), BTreeMap<String, Decimal>>;
-
-/// Sales per (payee, bucket), in total and per value of each sales-column grouping.
-#[derive(Default)]
-struct Tally {
-    total: HashMap<(Arc<str>, Period), Decimal>,
-    by: Vec<SalesByValue>,
-}
-
 /// Runs the plan (and the plan on sales 1% larger) in one pass and breaks the cost down.
 pub fn budget<'a>(
     plan: &'a Plan,
@@ -249,50 +238,25 @@ pub fn budget<'a>(
             _ => None,
         })
         .collect();
-    let mut tally = Tally { by: vec![HashMap::new(); sales_columns.len()], ..Tally::default() };
-    let mut overflow = false;
-    let mut observe = |row: ObservedRow<'_>| {
-        let ObservedRow { request, input, payee, bucket, values, share, .. } = row;
-        if request != 0 || input != measure.input {
-            return;
-        }
-        let Some(Value::Number(whole)) = values.get(measure.column) else { return };
-        // A split sale counts for each payee by their share, so the sales add up once.
-        let Some(amount) = &whole.checked_mul(share) else {
-            overflow = true;
-            return;
-        };
-        let key = (payee.clone(), bucket);
-        let t = tally.total.entry(key.clone()).or_default();
-        *t = t.checked_add(*amount).unwrap_or_else(|| {
-            overflow = true;
-            *t
-        });
-        for (g, column) in sales_columns.iter().enumerate() {
-            let value = values.get(*column).map(crate::value::Value::plain).unwrap_or_default();
-            if let Some(map) = tally.by.get_mut(g) {
-                let v = map.entry(key.clone()).or_default().entry(value).or_default();
-                *v = v.checked_add(*amount).unwrap_or_else(|| {
-                    overflow = true;
-                    *v
-                });
-            }
-        }
-    };
+    // Sales per (payee, bucket), in total and per value of each sales column grouped by,
+    // tallied by the fold over the rows the plan uses (a split sale by each payee's share, so
+    // the sales add up once).
+    let tally = TallySpec { input: measure.input, column: measure.column, by: sales_columns };
     let scaled = |factor| Some(Scale { input: measure.input, column: measure.column, factor });
     let jobs = [
-        Job { plan, files, scale: None },
-        Job { plan, files, scale: scaled(UPLIFT) },
-        Job { plan, files, scale: scaled(Decimal::ONE + SLOPE_STEP) },
-        Job { plan, files, scale: scaled(Decimal::ONE - SLOPE_STEP) },
+        Job { plan, files, scale: None, tally: Some(tally) },
+        Job { plan, files, scale: scaled(UPLIFT), tally: None },
+        Job { plan, files, scale: scaled(Decimal::ONE + SLOPE_STEP), tally: None },
+        Job { plan, files, scale: scaled(Decimal::ONE - SLOPE_STEP), tally: None },
     ];
-    let evaluation = evaluate(&jobs, range, Some(&mut observe))?;
-    if overflow {
-        return Err(DataError::of("", ToolKind::SalesTooLarge).into());
-    }
+    let evaluation = evaluate(&jobs, range)?;
     let Some(base) = evaluation.runs.first() else {
         return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };
+    let tally = &base.folded.tally;
+    if tally.overflow {
+        return Err(DataError::of("", ToolKind::SalesTooLarge).into());
+    }
     let result = &base.result;
     let months = evaluation.months.clone();
     let in_range = |bucket: &Period| months.contains(&bucket.last_month());
@@ -477,7 +441,7 @@ fn slope<'a>(
 fn split_by_sales(
     plan: &Plan,
     result: &crate::eval::RunResult,
-    by: &SalesByValue,
+    by: &TallyByValue,
     bucket_gran: Granularity,
     step: Decimal,
     in_range: &dyn Fn(&Period) -> bool,

@@ -141,8 +141,11 @@ pub fn compare<'a>(
         )
         .into());
     }
-    let jobs = [Job { plan: old, files: old_files, scale: None }, Job { plan: new, files: new_files, scale: None }];
-    let evaluation = evaluate(&jobs, range, None)?;
+    let jobs = [
+        Job { plan: old, files: old_files, scale: None, tally: None },
+        Job { plan: new, files: new_files, scale: None, tally: None },
+    ];
+    let evaluation = evaluate(&jobs, range)?;
     let (Some(o), Some(n)) = (evaluation.runs.first(), evaluation.runs.get(1)) else {
         return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };

@@ -36,8 +36,9 @@ pub enum AggState {
     Sum(Decimal),
     Count(u64),
     /// The distinct values, each as its number in the fold's [`Interner`]: a value seen in
-    /// many buckets is kept once, and a bucket holds four bytes per distinct value.
-    Distinct(DistinctValues),
+    /// many buckets is kept once, and a bucket holds four bytes per distinct value. Shared
+    /// between plans read together that count the same thing (`diff`, `budget`).
+    Distinct(Arc<DistinctValues>),
     Avg(Decimal, u64),
     Min(Option<Value>),
     Max(Option<Value>),
@@ -48,7 +49,7 @@ impl AggState {
         match func {
             AggFunc::Sum => AggState::Sum(Decimal::ZERO),
             AggFunc::Count => AggState::Count(0),
-            AggFunc::CountDistinct => AggState::Distinct(DistinctValues::default()),
+            AggFunc::CountDistinct => AggState::Distinct(Arc::default()),
             AggFunc::Avg => AggState::Avg(Decimal::ZERO, 0),
             AggFunc::Min => AggState::Min(None),
             AggFunc::Max => AggState::Max(None),
@@ -65,7 +66,7 @@ impl AggState {
                 *s = exact_total(*s, value.as_number().unwrap_or_default())?;
                 *n += 1;
             }
-            AggState::Distinct(set) => set.add(interner.number(value)?),
+            AggState::Distinct(set) => Arc::make_mut(set).add(interner.number(value)?),
             AggState::Min(m) => keep_extreme(m, value, std::cmp::Ordering::Less),
             AggState::Max(m) => keep_extreme(m, value, std::cmp::Ordering::Greater),
         }
@@ -81,7 +82,7 @@ impl AggState {
                 *s = exact_total(*s, *s2)?;
                 *n += n2;
             }
-            (AggState::Distinct(a), AggState::Distinct(b)) => a.merge(b),
+            (AggState::Distinct(a), AggState::Distinct(b)) => Arc::make_mut(a).merge(b),
             (AggState::Min(m), AggState::Min(Some(v))) => keep_extreme(m, v.clone(), std::cmp::Ordering::Less),
             (AggState::Max(m), AggState::Max(Some(v))) => keep_extreme(m, v.clone(), std::cmp::Ordering::Greater),
             _ => {}
@@ -144,15 +145,13 @@ impl DistinctValues {
         }
     }
 
-    /// Settles the list if it has grown by a quarter since it was last settled (a chunked
-    /// read settles its buckets on all cores, so it can afford to keep them tighter).
-    pub(crate) fn settle_if_grown(&mut self) {
-        if self.bits.is_none() && self.numbers.len() >= (self.settled + self.settled / 4).max(32) {
-            self.settle();
+    /// Sorts the list and drops repeats (or sets the bits), becoming a bitmap when that is
+    /// smaller.
+    pub(crate) fn settle(&mut self) {
+        if self.settled == self.numbers.len() {
+            // Settled already (a bitmap's list is empty once settled).
+            return;
         }
-    }
-
-    fn settle(&mut self) {
         if let Some(bits) = &mut self.bits {
             for n in self.numbers.drain(..) {
                 set_bit(bits, n);
@@ -284,6 +283,8 @@ pub struct Folded {
     pub periods: Vec<std::collections::BTreeSet<Period>>,
     /// Per payee with direct reports (the roster's manager column): the reports, by id.
     pub reports: HashMap<Arc<str>, Vec<Arc<str>>>,
+    /// What the request asked to tally besides the aggregates ([`TallySpec`]).
+    pub tally: Tally,
     /// Per aggregate of the plan: its input and its place in that input's state vector.
     slots: Vec<(usize, usize)>,
     /// The values distinct counts have seen, numbered.
@@ -333,6 +334,60 @@ pub struct FoldRequest<'a> {
     /// The one payee whose rows a row observer wants (`explain`); `None`: every row. With
     /// one, a plain ledger can still be read in blocks.
     pub observed_payee: Option<String>,
+    /// A money column to tally per payee and bucket besides the plan's aggregates.
+    pub tally: Option<TallySpec>,
+}
+
+/// What a command tallies of one ledger besides the plan's aggregates: a money column per
+/// (payee, bucket), in total and per value of other columns (the budget's sales per business
+/// type). Both readers fold it over the rows the plan uses, each row weighed by its payee's
+/// share, so a command that needs it does not have to see every row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallySpec {
+    pub input: usize,
+    pub column: usize,
+    /// Columns the tally is also broken down by, each by its values as text.
+    pub by: Vec<usize>,
+}
+
+/// A payee's tally in a bucket, per value of a column.
+pub type TallyByValue = HashMap<(Arc<str>, Period), BTreeMap<String, Decimal>>;
+
+/// The tally a [`TallySpec`] asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub total: HashMap<(Arc<str>, Period), Decimal>,
+    /// Per column of `TallySpec::by`.
+    pub by: Vec<TallyByValue>,
+    /// A tally too large for a decimal: the command says so.
+    pub overflow: bool,
+}
+
+impl Tally {
+    /// Adds one used row (`values` after any scaling), weighed by the payee's share; a row
+    /// whose money column is empty adds nothing.
+    fn add_row(&mut self, spec: &TallySpec, payee: &Arc<str>, bucket: Period, values: &[Value], share: Decimal) {
+        let Some(Value::Number(whole)) = values.get(spec.column) else { return };
+        let Some(amount) = whole.checked_mul(share) else {
+            self.overflow = true;
+            return;
+        };
+        let key = (payee.clone(), bucket);
+        self.by.resize_with(spec.by.len(), HashMap::default);
+        for (column, by) in spec.by.iter().zip(self.by.iter_mut()) {
+            let value = values.get(*column).map(Value::plain).unwrap_or_default();
+            add_to(&mut self.overflow, by.entry(key.clone()).or_default().entry(value).or_default(), amount);
+        }
+        add_to(&mut self.overflow, self.total.entry(key).or_default(), amount);
+    }
+}
+
+/// `*into += amount`, or the overflow noted.
+pub(super) fn add_to(overflow: &mut bool, into: &mut Decimal, amount: Decimal) {
+    match into.checked_add(amount) {
+        Some(sum) => *into = sum,
+        None => *overflow = true,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -398,7 +453,8 @@ pub fn fold_inputs<T: Tracer>(
     max_errors: usize,
     tracer: &mut T,
 ) -> Result<Folded, Error> {
-    let request = FoldRequest { plan, files, needed: needed.clone(), scale: None, max_errors, observed_payee: None };
+    let request =
+        FoldRequest { plan, files, needed: needed.clone(), scale: None, max_errors, observed_payee: None, tally: None };
     let outcome = fold_shared(std::slice::from_ref(&request), None, tracer)?;
     Ok(outcome.folded.into_iter().next().unwrap_or_default())
 }
@@ -603,6 +659,11 @@ fn read_group<T: Tracer>(
                     state.ledger_row(task.input, task.role == Role::PayeeLedger, values, &row, tracer)?
                 }
             };
+            if let Some(spec) = state.tally.filter(|t| t.input == task.input) {
+                for (payee, bucket, share) in used.iter() {
+                    state.folded.tally.add_row(spec, payee, bucket, values, share);
+                }
+            }
             if let Some(observe) = observer.as_deref_mut() {
                 for (payee, bucket, share) in used.iter() {
                     observe(ObservedRow {
@@ -670,6 +731,7 @@ pub(super) struct PlanFold<'a> {
     plan: &'a Plan,
     needed: &'a Needed,
     scale: Option<Scale>,
+    tally: Option<&'a TallySpec>,
     roster_mode: bool,
     shapes: Vec<Option<LedgerShape>>,
     payees: BTreeMap<Arc<str>, Vec<Value>>,
@@ -775,6 +837,7 @@ impl<'a> PlanFold<'a> {
             plan,
             needed: &request.needed,
             scale: request.scale,
+            tally: request.tally.as_ref(),
             roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
             shapes,
             payees: BTreeMap::new(),
@@ -842,7 +905,11 @@ impl<'a> PlanFold<'a> {
         let mut folded = self.folded;
         for states in folded.buckets.iter_mut().flat_map(|b| b.values_mut()) {
             for state in states.iter_mut() {
-                if let AggState::Distinct(set) = state {
+                // A set shared with another plan's fold was settled when it was shared.
+                if let Some(set) = match state {
+                    AggState::Distinct(set) => Arc::get_mut(set),
+                    _ => None,
+                } {
                     set.settle();
                 }
             }
@@ -1134,6 +1201,9 @@ impl<'a> PlanFold<'a> {
                         source: plan.source.clone(),
                         problems: vec![e.into_problem(&format!("row at {}", row.at))],
                     }));
+                }
+                if let Some(spec) = self.tally.filter(|t| t.input == row.input) {
+                    self.folded.tally.add_row(spec, payee, bucket, &row.values, *share);
                 }
                 if let Some(observe) = observer.as_deref_mut() {
                     observe(ObservedRow {
@@ -1669,6 +1739,7 @@ mod tests {
             scale: None,
             max_errors: 1,
             observed_payee: None,
+            tally: None,
         };
         let mut seen = Vec::new();
         let mut hook = |row: ObservedRow<'_>| seen.push((row.payee.to_string(), row.bucket, row.line));
@@ -1684,8 +1755,15 @@ mod tests {
     fn a_scaled_column_is_folded_scaled() {
         let plan = plan();
         let scale = Some(Scale { input: 0, column: 5, factor: dec!(1.01) });
-        let request =
-            FoldRequest { plan: &plan, files: &[file()], needed: None, scale, max_errors: 1, observed_payee: None };
+        let request = FoldRequest {
+            plan: &plan,
+            files: &[file()],
+            needed: None,
+            scale,
+            max_errors: 1,
+            observed_payee: None,
+            tally: None,
+        };
         let outcome = fold_shared(std::slice::from_ref(&request), None, &mut crate::eval::expr::NoTrace).unwrap();
         let folded = outcome.folded.first().unwrap();
         // (100.00 + 50.00 - 20.00) * 1.01 = 131.30, row by row: 101.0000 + 50.5000 - 20.2000.

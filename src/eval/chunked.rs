@@ -18,6 +18,12 @@
 //! reports it exactly as always: nothing is kept of a chunked read until every block is
 //! folded and every check has passed.
 //!
+//! Several plans of one read (`diff`'s two versions, `budget`'s plan and its reruns on scaled
+//! sales) are folded together: each row is checked once, and an aggregate two plans add up
+//! alike over the same buckets is folded for the first and shared with the others
+//! (`share_aggregates`). A scaled column is scaled per plan as the row-by-row fold scales it,
+//! and a command's tally (`TallySpec`) is folded per bucket like a sum.
+//!
 //! Knobs (environment): `COMMISSION_THREADS` (threads; all cores by default),
 //! `COMMISSION_CHUNK_BYTES` (block size; 4 MiB by default), `COMMISSION_CHUNKED=0` (off: every
 //! file row by row), `COMMISSION_REPORT_READS=1` (one line on stderr per file saying how it was
@@ -32,8 +38,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::aggregate::{
-    AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody,
-    SeenAt, Task,
+    add_to, AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver,
+    RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use crate::data::blocks::{split_line, BlockFile, NotPlain};
@@ -173,6 +179,8 @@ pub(super) fn read_in_blocks(
         };
         jobs.push(TaskJob::new(request, state, task)?);
     }
+    share_aggregates(&mut jobs);
+    let jobs_shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
     // Each thread folds a run of blocks, one after the other, into one fold (memory holds a
@@ -218,7 +226,7 @@ pub(super) fn read_in_blocks(
         task.buckets.par_iter_mut().for_each(|(_, states)| {
             for state in states.iter_mut() {
                 if let MergedState::Distinct(set) = state {
-                    set.settle_if_grown();
+                    set.settle();
                 }
             }
         });
@@ -233,6 +241,7 @@ pub(super) fn read_in_blocks(
         let state = states.get(job.request).ok_or("no plan")?;
         finished.push(merge.finish(job, state, &at_column)?);
     }
+    fill_shared(&jobs, &mut finished)?;
     let targets: Vec<(usize, usize)> = jobs.iter().map(|j| (j.request, j.input)).collect();
     drop(jobs);
     let mut watched = Vec::with_capacity(targets.len());
@@ -248,8 +257,9 @@ pub(super) fn read_in_blocks(
             (t.request, name.unwrap_or_default())
         })
         .collect();
+    let shared = jobs_shared;
     let how = format!(
-        "{blocks} blocks, {} threads, {:.2} s folding, {:.2} s merging",
+        "{blocks} blocks, {} threads, {shared} aggregates shared, {:.2} s folding, {:.2} s merging",
         rayon::current_num_threads(),
         folding.as_secs_f64(),
         merging.as_secs_f64()
@@ -496,6 +506,9 @@ struct FastAgg<'p> {
     arg: Arg<'p>,
     /// A distinct count of a text column: numbered by its text, not by a value.
     distinct_text: bool,
+    /// The same aggregate of an earlier plan of the read (plan, aggregate): folded once, for
+    /// both, when the plans put rows in the same buckets and it adds up the same thing.
+    shared: Option<(usize, usize)>,
 }
 
 /// One plan's part in a chunked read.
@@ -519,6 +532,10 @@ struct TaskJob<'a> {
     evaluates: bool,
     /// The payee whose used rows are kept for the row observer (`explain`).
     watch: Option<&'a str>,
+    /// A money column multiplied by a factor as it is read (the budget's reruns).
+    scale: Option<(usize, Decimal)>,
+    /// What the command tallies of this input besides the aggregates.
+    tally: Option<&'a TallySpec>,
     columns: usize,
 }
 
@@ -531,9 +548,6 @@ impl<'a> TaskJob<'a> {
             Role::Ledger => false,
             _ => return Err("the rows are kept, not folded".into()),
         };
-        if request.scale.is_some_and(|s| s.input == input) {
-            return Err("the amounts are scaled as they are read".into());
-        }
         if plan.credit.is_some_and(|c| c.input == input || c.by == input) || state.names_rows_of(input) {
             return Err("rows of other ledgers name its rows".into());
         }
@@ -596,12 +610,14 @@ impl<'a> TaskJob<'a> {
                     }
                 },
             };
-            aggs.push(FastAgg { func: agg.func, filter, arg, distinct_text });
+            aggs.push(FastAgg { func: agg.func, filter, arg, distinct_text, shared: None });
         }
         let evaluates = aggs.iter().any(|a| matches!(a.filter, Filter::Eval(_)) || matches!(a.arg, Arg::Eval(_)));
         Ok(TaskJob {
             evaluates,
             watch: request.observed_payee.as_deref(),
+            scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
+            tally: request.tally.as_ref().filter(|t| t.input == input),
             request: task.request,
             input,
             plan,
@@ -618,6 +634,88 @@ impl<'a> TaskJob<'a> {
             columns: schema.columns.len(),
         })
     }
+}
+
+impl TaskJob<'_> {
+    /// Whether `other`'s rows fall in the same buckets as this plan's, row for row.
+    fn same_buckets(&self, other: &TaskJob<'_>) -> bool {
+        self.input == other.input
+            && self.payee_col == other.payee_col
+            && self.period_col == other.period_col
+            && self.granularity == other.granularity
+            && self.defines_payees == other.defines_payees
+            && self.roster_mode == other.roster_mode
+            && self.compared_text == other.compared_text
+            && self.needed == other.needed
+            && self.watch == other.watch
+            && (std::ptr::eq(self.known, other.known) || self.known.keys().eq(other.known.keys()))
+    }
+
+    /// The factor column `c` is multiplied by as this plan reads it.
+    fn factor(&self, c: usize) -> Option<Decimal> {
+        self.scale.filter(|(s, _)| *s == c).map(|(_, f)| f)
+    }
+
+    /// Whether aggregate `a` adds up exactly what aggregate `b` of `other` does, row for row:
+    /// the same function of the same column (scaled alike), with no filter or one decided by
+    /// the same table. An aggregate the evaluator computes is never taken as the same.
+    fn same_agg(&self, a: usize, other: &TaskJob<'_>, b: usize) -> bool {
+        let (Some(x), Some(y)) = (self.aggs.get(a), other.aggs.get(b)) else { return false };
+        let filters = match (&x.filter, &y.filter) {
+            (Filter::All, Filter::All) => true,
+            (Filter::Table { columns, outcomes }, Filter::Table { columns: theirs, outcomes: their_outcomes }) => {
+                columns == theirs && outcomes == their_outcomes
+            }
+            _ => false,
+        };
+        let args = match (&x.arg, &y.arg) {
+            (Arg::Nothing, Arg::Nothing) => true,
+            (Arg::Column(c), Arg::Column(d)) => c == d && self.factor(*c) == other.factor(*d),
+            _ => false,
+        };
+        x.func == y.func && x.distinct_text == y.distinct_text && filters && args
+    }
+}
+
+/// Marks every aggregate an earlier plan of the read adds up the same way as shared with it.
+fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
+    for j in 1..jobs.len() {
+        let (before, rest) = jobs.split_at_mut(j);
+        let Some(job) = rest.first_mut() else { continue };
+        for a in 0..job.aggs.len() {
+            let found =
+                before.iter().enumerate().filter(|(_, other)| job.same_buckets(other)).find_map(|(k, other)| {
+                    (0..other.aggs.len())
+                        .find(|&b| other.aggs.get(b).is_some_and(|o| o.shared.is_none()) && job.same_agg(a, other, b))
+                        .map(|b| (k, b))
+                });
+            if let Some(agg) = job.aggs.get_mut(a) {
+                agg.shared = found;
+            }
+        }
+    }
+}
+
+/// Gives each plan's shared aggregates the states of the plan they were folded for.
+fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), NotPlain> {
+    for (j, job) in jobs.iter().enumerate() {
+        let (before, rest) = finished.split_at_mut(j);
+        let Some(this) = rest.first_mut() else { continue };
+        for (a, (k, b)) in job.aggs.iter().enumerate().filter_map(|(a, agg)| agg.shared.map(|s| (a, s))) {
+            let from = before.get(k).ok_or("no plan to share with")?;
+            let index: FxHashMap<&super::aggregate::BucketKey, usize> =
+                from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect();
+            for (key, states) in &mut this.buckets {
+                let state = index
+                    .get(key)
+                    .and_then(|&i| from.buckets.get(i))
+                    .and_then(|(_, states)| states.get(b))
+                    .ok_or("a shared aggregate with no bucket")?;
+                *states.get_mut(a).ok_or("no aggregate")? = state.clone();
+            }
+        }
+    }
+    Ok(())
 }
 
 fn columns_read(e: &Expr, into: &mut BTreeSet<usize>) {
@@ -810,6 +908,19 @@ struct TaskOut {
     /// The observed payee's used rows: bucket, where, values.
     watched: Vec<(Period, Pos, Vec<Value>)>,
     values: Vec<Vec<Value>>,
+    /// With a tally: per bucket, the tallied column's sum (`None`: no amount yet).
+    tally: Vec<Option<Sum>>,
+    /// Per column the tally is broken down by.
+    tally_by: Vec<ByValue>,
+}
+
+/// A tally per bucket and value of one column, in a run's fold.
+#[derive(Debug, Clone, Default)]
+struct ByValue {
+    numbers: FxHashMap<Box<str>, u32>,
+    names: Vec<String>,
+    /// (bucket, value's number) -> sum.
+    sums: FxHashMap<(u32, u32), Sum>,
 }
 
 /// Texts one after the other in one buffer (no allocation per text).
@@ -928,6 +1039,8 @@ impl RunFold {
                         values: vec![Vec::new(); job.aggs.len()],
                         classes: Vec::new(),
                         watched: Vec::new(),
+                        tally: Vec::new(),
+                        tally_by: vec![ByValue::default(); job.tally.map_or(0, |t| t.by.len())],
                     },
                     text_numbers: vec![FxHashMap::default(); job.aggs.len()],
                     value_numbers: vec![FxHashMap::default(); job.aggs.len()],
@@ -997,6 +1110,8 @@ fn fold_block(
     let RunFold { lines, read, folds, keys } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
+    // The row's cells with one column scaled, for a plan that scales it (the budget's reruns).
+    let mut scaled: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
     let mut values: Vec<Value> = Vec::new();
     let bytes = text.as_bytes();
     // A carriage return is a line break's first half, or the row-by-row splitter's business.
@@ -1024,7 +1139,19 @@ fn fold_block(
             keys.add(field_text(line, fields, rules, k))?;
         }
         for (job, fold) in jobs.iter().zip(folds.iter_mut()) {
-            fold_row(rules, job, fold, &cells, (index, line_no), &mut values)?;
+            let cells = match job.scale {
+                Some((column, factor)) => {
+                    scaled.clear();
+                    scaled.extend_from_slice(&cells);
+                    if let Some(Cell::Num(n) | Cell::Other(Value::Number(n))) = scaled.get_mut(column) {
+                        // As the row-by-row fold scales it; too large, and it reports the row.
+                        *n = n.checked_mul(factor).ok_or("an amount too large to scale")?;
+                    }
+                    &scaled[..]
+                }
+                None => &cells[..],
+            };
+            fold_row(rules, job, fold, cells, (index, line_no), &mut values)?;
         }
         Ok(())
     };
@@ -1210,7 +1337,7 @@ fn fold_row(
         let values = cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
         fold.out.watched.push((bucket, line, values));
     }
-    if job.aggs.is_empty() {
+    if job.aggs.is_empty() && job.tally.is_none() {
         return Ok(());
     }
     let b = match fold.bucket_index.get(&(p, bucket)) {
@@ -1220,9 +1347,15 @@ fn fold_row(
             fold.bucket_index.insert((p, bucket), b);
             fold.out.buckets.push((p, bucket));
             fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
+            if job.tally.is_some() {
+                fold.out.tally.push(None);
+            }
             b
         }
     };
+    if let Some(spec) = job.tally {
+        tally_row(rules, spec, &mut fold.out, b, cells).ok_or("a tally the row-by-row fold reports")?;
+    }
     // Values for the parts the evaluator computes, made once per row.
     if !job.eval_columns.is_empty() {
         values.clear();
@@ -1245,6 +1378,9 @@ fn fold_row(
     let at = b as usize * stride;
     let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
     for (a, agg) in job.aggs.iter().enumerate() {
+        if agg.shared.is_some() {
+            continue;
+        }
         let take = match &agg.filter {
             Filter::All => true,
             Filter::Table { columns, outcomes } => {
@@ -1339,6 +1475,38 @@ fn fold_row(
         add_value(state, value, numbers, kept, pairs, b).ok_or_else(failed)?;
     }
     Ok(())
+}
+
+/// Adds a used row to the command's tally, as `Tally::add_row` does (a row read in blocks is
+/// no credited split: its share is 1).
+fn tally_row(rules: &RowRules<'_>, spec: &TallySpec, out: &mut TaskOut, b: u32, cells: &[Cell<'_>]) -> Option<()> {
+    let amount = match cells.get(spec.column) {
+        Some(Cell::Num(n) | Cell::Other(Value::Number(n))) => *n,
+        _ => return Some(()),
+    };
+    out.tally.get_mut(b as usize)?.get_or_insert_with(Sum::default).add(amount)?;
+    for (&c, by) in spec.by.iter().zip(out.tally_by.iter_mut()) {
+        let text: std::borrow::Cow<'_, str> = match cells.get(c) {
+            Some(Cell::Text(t)) => (*t).into(),
+            Some(Cell::Code(k)) => match rules.columns.get(c).map(|r| &r.reader) {
+                Some(Reader::Listed(values)) => values.get(*k as usize)?.as_str().into(),
+                _ => return None,
+            },
+            Some(cell) => cell.value(rules.columns.get(c)).plain().into(),
+            None => "".into(),
+        };
+        let code = match by.numbers.get(&*text) {
+            Some(&n) => n,
+            None => {
+                let n = u32::try_from(by.names.len()).ok()?;
+                by.numbers.insert(Box::from(&*text), n);
+                by.names.push(text.into_owned());
+                n
+            }
+        };
+        by.sums.entry((b, code)).or_default().add(amount)?;
+    }
+    Some(())
 }
 
 /// Adds codes to a list of distinct codes, settling the list when it has grown by half.
@@ -1473,7 +1641,13 @@ struct TaskMerge {
     highest: Option<(Period, u64, Value)>,
     texts: Vec<FxHashMap<Box<str>, u32>>,
     values: Vec<FxHashMap<Value, u32>>,
+    /// The command's tally: per bucket, and per column and value.
+    tally: FxHashMap<(Arc<str>, Period), Sum>,
+    tally_by: Vec<MergedByValue>,
 }
+
+/// A tally per bucket and value of one column, over the runs merged so far.
+type MergedByValue = FxHashMap<(Arc<str>, Period), std::collections::BTreeMap<String, Sum>>;
 
 #[derive(Default)]
 struct MergedKeys {
@@ -1533,6 +1707,8 @@ impl Merged {
                     highest: None,
                     texts: vec![FxHashMap::default(); job.aggs.len()],
                     values: vec![FxHashMap::default(); job.aggs.len()],
+                    tally: FxHashMap::default(),
+                    tally_by: vec![FxHashMap::default(); job.tally.map_or(0, |t| t.by.len())],
                 })
                 .collect(),
             keys: MergedKeys::default(),
@@ -1642,6 +1818,26 @@ impl TaskMerge {
                 }
             }
             numbers.push(map);
+        }
+        for (&(p, bucket), sum) in out.buckets.iter().zip(&out.tally) {
+            if let Some(sum) = sum {
+                let id = ids.get(p as usize).cloned().ok_or("no payee")?;
+                self.tally.entry((id, bucket)).or_default().merge(sum).ok_or_else(overflow)?;
+            }
+        }
+        for (by, into) in out.tally_by.iter().zip(self.tally_by.iter_mut()) {
+            for (&(b, code), sum) in &by.sums {
+                let &(p, bucket) = out.buckets.get(b as usize).ok_or("no bucket")?;
+                let id = ids.get(p as usize).cloned().ok_or("no payee")?;
+                let name = by.names.get(code as usize).ok_or("no value")?;
+                let groups = into.entry((id, bucket)).or_default();
+                match groups.get_mut(name.as_str()) {
+                    Some(into) => into.merge(sum).ok_or_else(overflow)?,
+                    None => {
+                        groups.insert(name.clone(), *sum);
+                    }
+                }
+            }
         }
         let mut states = out.states.into_iter();
         for (p, bucket) in out.buckets {
@@ -1756,12 +1952,33 @@ impl TaskMerge {
                 done.push(match s {
                     MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
                     MergedState::Count(n) => AggState::Count(n),
-                    MergedState::Distinct(set) => AggState::Distinct(set),
+                    MergedState::Distinct(set) => AggState::Distinct(Arc::new(set)),
                     MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
                 });
             }
             buckets.push((key, done));
         }
+        let tally = match job.tally {
+            None => None,
+            Some(_) => {
+                let mut tally = Tally::default();
+                for (key, sum) in self.tally {
+                    tally.total.insert(key, sum.decimal().ok_or_else(overflow)?);
+                }
+                for by in self.tally_by {
+                    let mut done = super::aggregate::TallyByValue::default();
+                    for (key, groups) in by {
+                        let mut values = std::collections::BTreeMap::new();
+                        for (value, sum) in groups {
+                            values.insert(value, sum.decimal().ok_or_else(overflow)?);
+                        }
+                        done.insert(key, values);
+                    }
+                    tally.by.push(done);
+                }
+                Some(tally)
+            }
+        };
         let seen = |s: Option<(Period, u64, Value)>| {
             s.map(|(bucket, line, value)| {
                 (bucket, SeenAt { at: at_column(line, job.period_col), value: value.to_string() })
@@ -1779,6 +1996,7 @@ impl TaskMerge {
             }
         }
         Ok(Finished {
+            tally,
             watched: self.watched,
             look_alikes,
             new_payees,
@@ -1809,6 +2027,7 @@ struct Finished {
     periods: BTreeSet<Period>,
     lowest: Option<(Period, SeenAt)>,
     highest: Option<(Period, SeenAt)>,
+    tally: Option<Tally>,
 }
 
 impl Finished {
@@ -1851,6 +2070,21 @@ impl Finished {
                 if bucket > *hi {
                     *hi = bucket;
                     *hi_at = seen;
+                }
+            }
+        }
+        if let Some(tally) = self.tally {
+            let into = &mut folded.tally;
+            into.by.resize_with(tally.by.len(), Default::default);
+            for (key, amount) in tally.total {
+                add_to(&mut into.overflow, into.total.entry(key).or_default(), amount);
+            }
+            for (into_by, by) in into.by.iter_mut().zip(tally.by) {
+                for (key, groups) in by {
+                    let into_groups = into_by.entry(key).or_default();
+                    for (value, amount) in groups {
+                        add_to(&mut into.overflow, into_groups.entry(value).or_default(), amount);
+                    }
                 }
             }
         }

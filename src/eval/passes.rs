@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::data::InputFile;
 use crate::diagnostics::Error;
-use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, RowObserver, Scale};
+use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
 use crate::eval::compute::{statements, RunResult};
 use crate::eval::expr::NoTrace;
 use crate::eval::run::months_of;
@@ -22,6 +22,8 @@ pub struct Job<'a> {
     pub plan: &'a Plan,
     pub files: &'a [InputFile],
     pub scale: Option<Scale>,
+    /// A money column to tally besides the plan's aggregates (the budget's sales).
+    pub tally: Option<TallySpec>,
 }
 
 /// A plan's statements and the fold they were computed from (for explanations).
@@ -58,11 +60,7 @@ impl Evaluation {
 
 /// Folds every job's ledgers together and computes each job's statements over the same
 /// months, so that totals compare like with like.
-pub fn evaluate(
-    jobs: &[Job<'_>],
-    range: Option<(Period, Period)>,
-    observer: Option<&mut RowObserver<'_>>,
-) -> Result<Evaluation, Error> {
+pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Evaluation, Error> {
     let requests: Vec<FoldRequest<'_>> = jobs
         .iter()
         .map(|j| FoldRequest {
@@ -72,9 +70,10 @@ pub fn evaluate(
             scale: j.scale,
             max_errors: 1,
             observed_payee: None,
+            tally: j.tally.clone(),
         })
         .collect();
-    let outcome = fold_shared(&requests, observer, &mut NoTrace)?;
+    let outcome = fold_shared(&requests, None, &mut NoTrace)?;
     // Without a range, every plan covers the months any of them saw.
     let common =
         range.or_else(|| outcome.folded.iter().filter_map(|f| f.span).reduce(|(a, b), (c, d)| (a.min(c), b.max(d))));

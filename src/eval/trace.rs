@@ -230,8 +230,15 @@ pub fn explain(
     // known once the roster is read, and explaining overrides is rarer than runs).
     let reports = plan.aggregates.iter().any(|a| a.reports);
     let observed_payee = (!reports).then(|| payee.to_string());
-    let request =
-        FoldRequest { plan, files, needed: needed_for(plan, range), scale: None, max_errors: 1, observed_payee };
+    let request = FoldRequest {
+        plan,
+        files,
+        needed: needed_for(plan, range),
+        scale: None,
+        max_errors: 1,
+        observed_payee,
+        tally: None,
+    };
     let mut keep = |row: ObservedRow<'_>| {
         if (reports || &**row.payee == payee) && plan.aggregates.iter().any(|a| a.input == row.input) {
             kept.push(KeptRow {

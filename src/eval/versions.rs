@@ -40,6 +40,7 @@ pub fn compute_versions(
             scale: None,
             max_errors: options.max_errors,
             observed_payee: None,
+            tally: None,
         })
         .collect();
     let outcome = fold_shared(&requests, None, &mut NoTrace)?;

@@ -241,6 +241,16 @@ fn chunked_blocks(stderr: &str, sales: &Path, reader: Reader) -> u64 {
     blocks.parse().unwrap_or_else(|_| panic!("{reader:?}: `{line}`"))
 }
 
+/// The number of aggregates the chunked read of `sales` folded once for several plans (its
+/// `N aggregates shared`), or a panic when it did not say.
+fn shared_aggregates(stderr: &str, sales: &Path, reader: Reader) -> u64 {
+    chunked_blocks(stderr, sales, reader);
+    let head = format!("read {}: chunked, ", path_text(sales));
+    let line = stderr.lines().find_map(|l| l.strip_prefix(&head)).unwrap_or_default();
+    let shared = line.split(" aggregates shared").next().and_then(|l| l.rsplit(", ").next());
+    shared.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{reader:?}: no `N aggregates shared` in `{line}`"))
+}
+
 /// The seed plan's `sales_performance` on a month's sales, worked out in fen: the whole
 /// amount at 3% below 100,000.00, 5% from 100,000.00, 8% from 300,000.00, rounded half-up to
 /// the fen; a month whose sales are not positive is below the first bracket and pays nothing.
@@ -524,8 +534,46 @@ fn surveys_and_several_plans_share_nothing_wrong() {
         let ran = run_as(reader, true, &args);
         assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
         assert!(ran.stdout == reference.stdout, "{reader:?}: the diff differs from the row-by-row reader's");
-        // One read in blocks serves both plans.
-        chunked_blocks(&ran.stderr, &path, reader);
+        // One read in blocks serves both plans, and the plans' three aggregates of the sales
+        // (sum(sales.amount), count_distinct(sales.customer) and the renewals' sum) are the
+        // same in both: each is folded once, for both.
+        assert_eq!(shared_aggregates(&ran.stderr, &path, reader), 3, "{reader:?}: {}", ran.stderr);
+    }
+}
+
+/// `budget` runs the plan four times in one read (as it is; with every sale 1% larger; a
+/// millionth larger and a millionth smaller, for the marginal cost) and tallies the sales per
+/// payee-month and per business, segment and kind. Read in blocks, it says the same to the
+/// byte, and the aggregates the four runs add up alike are folded once: the distinct
+/// customers, not the sums of the scaled amounts.
+#[test]
+fn budget_reads_in_blocks_with_its_reruns_and_tally() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let mut args = vec!["budget".to_string(), POLICY.to_string()];
+    args.extend(folder.data(&path));
+    for by in ["business", "segment", "kind", "month", "component"] {
+        args.extend(["--by".to_string(), by.to_string()]);
+    }
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    // The sales per business, added up in fen from the generated rows (the business is the
+    // sixth field), are the tally's: the report's `sales` of each business group.
+    let report: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let business = report["breakdowns"].as_array().unwrap().iter().find(|b| b["by"] == "business").unwrap();
+    for name in BUSINESSES {
+        let cents: i64 = sales.iter().filter(|s| s.line.split(',').nth(5) == Some(name)).map(|s| s.cents).sum();
+        let group = business["groups"].as_array().unwrap().iter().find(|g| g["group"] == name).unwrap();
+        assert_eq!(group["sales"], fen(cents).as_str(), "{name}");
+    }
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: the budget differs from the row-by-row reader's");
+        // Runs two to four count the first run's distinct customers.
+        assert_eq!(shared_aggregates(&ran.stderr, &path, reader), 3, "{reader:?}: {}", ran.stderr);
     }
 }
 
