@@ -82,7 +82,9 @@ fn watch(stop: &AtomicBool, after: Duration) {
             }
             _ => {}
         }
-        std::thread::sleep(tick);
+        // Until the bar shows, look as often as the wait allows: a bar asked for at once
+        // (tests) is drawn even for a read shorter than a tick.
+        std::thread::sleep(if bar.is_none() { tick.min(after).max(Duration::from_millis(1)) } else { tick });
     }
     if let Some(shown) = bar {
         shown.finish_and_clear();

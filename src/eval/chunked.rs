@@ -536,6 +536,10 @@ struct TaskJob<'a> {
     scale: Option<(usize, Decimal)>,
     /// What the command tallies of this input besides the aggregates.
     tally: Option<&'a TallySpec>,
+    /// An earlier plan of the read whose rows fall in the same buckets: this plan takes each
+    /// row's bucket from it (no lookups of its own) and, at the end, its payees, buckets and
+    /// counts.
+    follows: Option<usize>,
     columns: usize,
 }
 
@@ -618,6 +622,7 @@ impl<'a> TaskJob<'a> {
             watch: request.observed_payee.as_deref(),
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
             tally: request.tally.as_ref().filter(|t| t.input == input),
+            follows: None,
             request: task.request,
             input,
             plan,
@@ -645,7 +650,6 @@ impl TaskJob<'_> {
             && self.granularity == other.granularity
             && self.defines_payees == other.defines_payees
             && self.roster_mode == other.roster_mode
-            && self.compared_text == other.compared_text
             && self.needed == other.needed
             && self.watch == other.watch
             && (std::ptr::eq(self.known, other.known) || self.known.keys().eq(other.known.keys()))
@@ -677,11 +681,20 @@ impl TaskJob<'_> {
     }
 }
 
-/// Marks every aggregate an earlier plan of the read adds up the same way as shared with it.
+/// Marks every aggregate an earlier plan of the read adds up the same way as shared with it,
+/// and a plan whose rows fall in the buckets of an earlier one as following it.
 fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
     for j in 1..jobs.len() {
         let (before, rest) = jobs.split_at_mut(j);
         let Some(job) = rest.first_mut() else { continue };
+        // A leader makes buckets (it has aggregates or a tally); the observed payee's rows are
+        // kept by each plan itself (their values may be scaled).
+        job.follows = before.iter().position(|lead| {
+            lead.follows.is_none()
+                && (!lead.aggs.is_empty() || lead.tally.is_some())
+                && job.watch.is_none()
+                && job.same_buckets(lead)
+        });
         for a in 0..job.aggs.len() {
             let found =
                 before.iter().enumerate().filter(|(_, other)| job.same_buckets(other)).find_map(|(k, other)| {
@@ -870,6 +883,7 @@ enum Status {
     Nobody,
 }
 
+#[derive(Clone)]
 struct BlockPayee {
     id: String,
     /// The payee whose rows are kept for the row observer.
@@ -1010,6 +1024,8 @@ struct RunFold {
     read: u64,
     folds: Vec<TaskFold>,
     keys: BlockKeys,
+    /// Per plan, the plan whose buckets it follows.
+    follows: Vec<Option<usize>>,
 }
 
 impl RunFold {
@@ -1018,6 +1034,7 @@ impl RunFold {
             lines: Vec::new(),
             read: 0,
             keys: BlockKeys::default(),
+            follows: jobs.iter().map(|j| j.follows).collect(),
             folds: jobs
                 .iter()
                 .map(|job| TaskFold {
@@ -1054,7 +1071,22 @@ impl RunFold {
     }
 
     /// Each plan's fold, with every list of distinct values sorted and distinct.
-    fn finish(self) -> (Vec<(u64, u64)>, u64, Vec<TaskOut>, BlockKeys) {
+    fn finish(mut self) -> (Vec<(u64, u64)>, u64, Vec<TaskOut>, BlockKeys) {
+        // A plan that follows another's buckets takes its payees, buckets and counts.
+        for (j, follows) in self.follows.iter().enumerate() {
+            let Some(k) = *follows else { continue };
+            let (before, rest) = self.folds.split_at_mut(j);
+            if let (Some(lead), Some(fold)) = (before.get(k), rest.first_mut()) {
+                fold.payees = lead.payees.clone();
+                fold.out.buckets = lead.out.buckets.clone();
+                fold.out.used = lead.out.used;
+                fold.out.outside_range = lead.out.outside_range;
+                fold.out.no_payee = lead.out.no_payee;
+                fold.out.periods = lead.out.periods.clone();
+                fold.out.lowest = lead.out.lowest.clone();
+                fold.out.highest = lead.out.highest.clone();
+            }
+        }
         let tasks = self
             .folds
             .into_iter()
@@ -1107,11 +1139,13 @@ fn fold_block(
     run: &mut RunFold,
 ) -> Result<(), NotPlain> {
     let text = std::str::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
-    let RunFold { lines, read, folds, keys } = run;
+    let RunFold { lines, read, folds, keys, .. } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
     // The row's cells with one column scaled, for a plan that scales it (the budget's reruns).
     let mut scaled: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
+    // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
+    let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
     let mut values: Vec<Value> = Vec::new();
     let bytes = text.as_bytes();
     // A carriage return is a line break's first half, or the row-by-row splitter's business.
@@ -1138,7 +1172,7 @@ fn fold_block(
         if let Some(k) = rules.key {
             keys.add(field_text(line, fields, rules, k))?;
         }
-        for (job, fold) in jobs.iter().zip(folds.iter_mut()) {
+        for (j, job) in jobs.iter().enumerate() {
             let cells = match job.scale {
                 Some((column, factor)) => {
                     scaled.clear();
@@ -1151,7 +1185,28 @@ fn fold_block(
                 }
                 None => &cells[..],
             };
-            fold_row(rules, job, fold, cells, (index, line_no), &mut values)?;
+            let (before, rest) = folds.split_at_mut(j);
+            let Some(fold) = rest.first_mut() else { continue };
+            let place = match job.follows {
+                None => fold_row(rules, job, fold, cells, (index, line_no), &mut values)?,
+                // The bucket the leader found (none: the row is not used).
+                Some(k) => match placed.get(k).copied().flatten() {
+                    Some((p, b)) => {
+                        check_compared(job, cells)?;
+                        let lead = before.get(k).ok_or("no plan to follow")?;
+                        let payee = match job.evaluates {
+                            true => Some(lead.arcs.get(p as usize).ok_or("no payee")?),
+                            false => None,
+                        };
+                        add_row(rules, job, fold, cells, b, payee, &mut values)?;
+                        Some((p, b))
+                    }
+                    None => None,
+                },
+            };
+            if let Some(slot) = placed.get_mut(j) {
+                *slot = place;
+            }
         }
         Ok(())
     };
@@ -1200,7 +1255,9 @@ fn fold_block(
     // The block's distinct values, into their buckets' lists.
     for fold in folds.iter_mut() {
         let stride = fold.pairs.len();
-        let buckets = fold.out.buckets.len();
+        // Buckets by their states (a plan that follows another's buckets has no list of its
+        // own until the end).
+        let buckets = fold.out.states.len().checked_div(stride).unwrap_or(0);
         let (starts, codes) = (&mut fold.starts, &mut fold.codes);
         for (a, pairs) in fold.pairs.iter_mut().enumerate() {
             if pairs.is_empty() {
@@ -1271,7 +1328,7 @@ fn fold_row(
     cells: &[Cell<'_>],
     line: Pos,
     values: &mut Vec<Value>,
-) -> Result<(), NotPlain> {
+) -> Result<Option<(u32, u32)>, NotPlain> {
     let Some(Cell::Text(payee)) = cells.get(job.payee_col) else { return Err("no payee".into()) };
     let period = match cells.get(job.period_col) {
         Some(Cell::Date(d)) => Period::month(d.year(), d.month()),
@@ -1304,7 +1361,7 @@ fn fold_row(
     if entry.status == Status::Nobody {
         entry.rows += 1;
         fold.out.no_payee += 1;
-        return Ok(());
+        return Ok(None);
     }
     if fold.last_period != Some(period) {
         if !fold.out.periods.contains(&period) {
@@ -1323,22 +1380,16 @@ fn fold_row(
     }
     if job.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
         fold.out.outside_range += 1;
-        return Ok(());
+        return Ok(None);
     }
-    for &c in &job.compared_text {
-        if let Some(Cell::Text(t)) = cells.get(c) {
-            if check_id(t).is_err() {
-                return Err("a value the row-by-row fold rejects".into());
-            }
-        }
-    }
+    check_compared(job, cells)?;
     fold.out.used += 1;
     if fold.payees.get(p as usize).is_some_and(|e| e.watched) {
         let values = cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
         fold.out.watched.push((bucket, line, values));
     }
     if job.aggs.is_empty() && job.tally.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let b = match fold.bucket_index.get(&(p, bucket)) {
         Some(&b) => b,
@@ -1353,7 +1404,48 @@ fn fold_row(
             b
         }
     };
+    // The payee's id, only for a plan whose per-row parts the evaluator computes.
+    let arc = match job.evaluates {
+        true => Some(fold.arcs.get(p as usize).ok_or("no payee")?.clone()),
+        false => None,
+    };
+    add_row(rules, job, fold, cells, b, arc.as_ref(), values)?;
+    Ok(Some((p, b)))
+}
+
+/// The text columns the plan compares are checked as ids are (as the row-by-row fold does).
+fn check_compared(job: &TaskJob<'_>, cells: &[Cell<'_>]) -> Result<(), NotPlain> {
+    for &c in &job.compared_text {
+        if let Some(Cell::Text(t)) = cells.get(c) {
+            if check_id(t).is_err() {
+                return Err("a value the row-by-row fold rejects".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a used row to bucket `b`'s states and the tally. A plan that follows another's buckets
+/// (`TaskJob::follows`) comes here straight, with the bucket the other plan found, and makes
+/// the bucket's states when it is new. `payee` is the row's payee for a plan the evaluator
+/// computes parts of.
+fn add_row(
+    rules: &RowRules<'_>,
+    job: &TaskJob<'_>,
+    fold: &mut TaskFold,
+    cells: &[Cell<'_>],
+    b: u32,
+    payee: Option<&Arc<str>>,
+    values: &mut Vec<Value>,
+) -> Result<(), NotPlain> {
+    let stride = job.aggs.len();
+    while fold.out.states.len() <= b as usize * stride && stride > 0 {
+        fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
+    }
     if let Some(spec) = job.tally {
+        while fold.out.tally.len() <= b as usize {
+            fold.out.tally.push(None);
+        }
         tally_row(rules, spec, &mut fold.out, b, cells).ok_or("a tally the row-by-row fold reports")?;
     }
     // Values for the parts the evaluator computes, made once per row.
@@ -1367,14 +1459,14 @@ fn fold_row(
         }
     }
     let failed = || "a computation the row-by-row fold reports".to_string();
-    let arc = fold.arcs.get(p as usize).ok_or("no payee")?;
-    // The payee's roster row, only for a plan whose per-row parts the evaluator computes.
-    let attrs = match job.evaluates && job.roster_mode {
-        true => job.known.get(arc).map(Vec::as_slice),
-        false => None,
-    };
-    let env = RowEnv { row: values, payee: attrs, payee_id: arc, joined: None, in_month: &[] };
-    let stride = job.aggs.len();
+    // With the payee's roster row for a plan in roster mode.
+    let env = payee.map(|arc| RowEnv {
+        row: values,
+        payee: if job.roster_mode { job.known.get(arc).map(Vec::as_slice) } else { None },
+        payee_id: arc,
+        joined: None,
+        in_month: &[],
+    });
     let at = b as usize * stride;
     let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
     for (a, agg) in job.aggs.iter().enumerate() {
@@ -1396,7 +1488,10 @@ fn fold_row(
                 }
                 outcomes.get(index).copied().flatten().ok_or_else(failed)?
             }
-            Filter::Eval(e) => eval_traced(job.plan, e, &env, &mut NoTrace).map_err(|_| failed())? == Value::Bool(true),
+            Filter::Eval(e) => {
+                let env = env.as_ref().ok_or_else(failed)?;
+                eval_traced(job.plan, e, env, &mut NoTrace).map_err(|_| failed())? == Value::Bool(true)
+            }
         };
         if !take {
             continue;
@@ -1463,7 +1558,10 @@ fn fold_row(
                 Some(cell) => Some(cell.value(rules.columns.get(*c))),
                 None => None,
             },
-            Arg::Eval(e) => Some(eval_traced(job.plan, e, &env, &mut NoTrace).map_err(|_| failed())?),
+            Arg::Eval(e) => {
+                let env = env.as_ref().ok_or_else(failed)?;
+                Some(eval_traced(job.plan, e, env, &mut NoTrace).map_err(|_| failed())?)
+            }
         };
         let value = value.unwrap_or(Value::Bool(true));
         if value == Value::Missing {
@@ -1838,6 +1936,9 @@ impl TaskMerge {
                     }
                 }
             }
+        }
+        if out.states.len() != out.buckets.len() * job.aggs.len() {
+            return Err("aggregates out of step".into());
         }
         let mut states = out.states.into_iter();
         for (p, bucket) in out.buckets {

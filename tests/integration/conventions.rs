@@ -177,9 +177,10 @@ fn generate_groups_the_count_of_sales() {
 
 /// A progress bar is drawn on a terminal while ledgers are read (here at once instead of after
 /// two seconds, through `COMMISSION_PROGRESS_AFTER_MS`), never with `--quiet` and never when
-/// standard error is not a terminal; the statements are printed in full either way. The
-/// ledger has 200,000 rows, so that its reading outlasts the bar's first tick (0.1 s) on any
-/// machine this debug build runs on.
+/// standard error is not a terminal; the statements are printed in full either way. Asked for
+/// at once, the bar looks every millisecond until the reading starts; the ledger has 200,000
+/// rows, so that its reading (tens of milliseconds even in a release build on all cores)
+/// outlasts that.
 #[test]
 fn a_progress_bar_on_a_terminal_only_and_not_with_quiet() {
     let dir = tempfile::tempdir().unwrap();

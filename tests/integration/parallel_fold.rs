@@ -541,6 +541,41 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     }
 }
 
+/// A second plan that counts more than the first (a component paid on the cloud sales of a
+/// month with four or more businesses) follows the first plan's buckets in the chunked read,
+/// shares the three aggregates the two have in common, and folds its own two (a distinct
+/// count of a text column and a filtered sum): the diff is the row-by-row reader's.
+#[test]
+fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let seed = std::fs::read_to_string(POLICY).unwrap();
+    let (plan, _tests) =
+        seed.split_once("# ---------------------------------------------------------------- tests").unwrap();
+    let broader = folder.dir.path().join("broader.policy");
+    std::fs::write(
+        &broader,
+        format!(
+            "{plan}\ncomponent breadth \"breadth\" monthly {{\n  when count_distinct(sales.business) >= 4\n  \
+             pay 1% * sum(sales.amount where business in [\"cloud\"])\n}}\n"
+        ),
+    )
+    .unwrap();
+    let mut args = vec!["diff".to_string(), POLICY.to_string(), path_text(&broader).to_string()];
+    args.extend(folder.data(&path));
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    assert!(reference.stdout.contains("\"breadth\""), "{}", reference.stdout);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: the diff differs from the row-by-row reader's");
+        assert_eq!(shared_aggregates(&ran.stderr, &path, reader), 3, "{reader:?}: {}", ran.stderr);
+    }
+}
+
 /// `budget` runs the plan four times in one read (as it is; with every sale 1% larger; a
 /// millionth larger and a millionth smaller, for the marginal cost) and tallies the sales per
 /// payee-month and per business, segment and kind. Read in blocks, it says the same to the
