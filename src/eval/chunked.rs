@@ -21,8 +21,10 @@
 //! Several plans of one read (`diff`'s two versions, `budget`'s plan and its reruns on scaled
 //! sales) are folded together: each row is checked once, and an aggregate two plans add up
 //! alike over the same buckets is folded for the first and shared with the others
-//! (`share_aggregates`). A scaled column is scaled per plan as the row-by-row fold scales it,
-//! and a command's tally (`TallySpec`) is folded per bucket like a sum.
+//! (`share_aggregates`; a rerun's sum of scaled amounts is the first plan's sum times the
+//! factor, when every row's product is exact). A column a plan still reads scaled is scaled
+//! per plan as the row-by-row fold scales it, and a command's tally (`TallySpec`) is folded
+//! per bucket like a sum.
 //!
 //! Knobs (environment): `COMMISSION_THREADS` (threads; all cores by default),
 //! `COMMISSION_CHUNK_BYTES` (block size; 4 MiB by default), `COMMISSION_CHUNKED=0` (off: every
@@ -506,9 +508,19 @@ struct FastAgg<'p> {
     arg: Arg<'p>,
     /// A distinct count of a text column: numbered by its text, not by a value.
     distinct_text: bool,
-    /// The same aggregate of an earlier plan of the read (plan, aggregate): folded once, for
-    /// both, when the plans put rows in the same buckets and it adds up the same thing.
-    shared: Option<(usize, usize)>,
+    /// The same aggregate of an earlier plan of the read: folded once, for both, when the
+    /// plans put rows in the same buckets and it adds up the same thing.
+    shared: Option<Shared>,
+}
+
+/// Where a shared aggregate is folded: an earlier plan's aggregate, and the factor this plan
+/// scales its column by when that plan does not (a sum of amounts a budget's rerun scales is
+/// the sum of the amounts times the factor, when every row's product is exact).
+#[derive(Debug, Clone, Copy)]
+struct Shared {
+    plan: usize,
+    agg: usize,
+    times: Option<Decimal>,
 }
 
 /// One plan's part in a chunked read.
@@ -661,10 +673,12 @@ impl TaskJob<'_> {
     }
 
     /// Whether aggregate `a` adds up exactly what aggregate `b` of `other` does, row for row:
-    /// the same function of the same column (scaled alike), with no filter or one decided by
-    /// the same table. An aggregate the evaluator computes is never taken as the same.
-    fn same_agg(&self, a: usize, other: &TaskJob<'_>, b: usize) -> bool {
-        let (Some(x), Some(y)) = (self.aggs.get(a), other.aggs.get(b)) else { return false };
+    /// the same function of the same column, with no filter or one decided by the same table
+    /// (`Some(None)`), or the same sum or average of a column this plan scales by a factor and
+    /// `other` does not (`Some(Some(factor))`). An aggregate the evaluator computes is never
+    /// taken as the same.
+    fn same_agg(&self, a: usize, other: &TaskJob<'_>, b: usize) -> Option<Option<Decimal>> {
+        let (x, y) = (self.aggs.get(a)?, other.aggs.get(b)?);
         let filters = match (&x.filter, &y.filter) {
             (Filter::All, Filter::All) => true,
             (Filter::Table { columns, outcomes }, Filter::Table { columns: theirs, outcomes: their_outcomes }) => {
@@ -672,12 +686,16 @@ impl TaskJob<'_> {
             }
             _ => false,
         };
-        let args = match (&x.arg, &y.arg) {
-            (Arg::Nothing, Arg::Nothing) => true,
-            (Arg::Column(c), Arg::Column(d)) => c == d && self.factor(*c) == other.factor(*d),
-            _ => false,
+        let times = match (&x.arg, &y.arg) {
+            (Arg::Nothing, Arg::Nothing) => None,
+            (Arg::Column(c), Arg::Column(d)) if c == d => match (self.factor(*c), other.factor(*d)) {
+                (mine, theirs) if mine == theirs => None,
+                (Some(f), None) if matches!(x.func, AggFunc::Sum | AggFunc::Avg) => Some(f),
+                _ => return None,
+            },
+            _ => return None,
         };
-        x.func == y.func && x.distinct_text == y.distinct_text && filters && args
+        (x.func == y.func && x.distinct_text == y.distinct_text && filters).then_some(times)
     }
 }
 
@@ -698,12 +716,25 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
         for a in 0..job.aggs.len() {
             let found =
                 before.iter().enumerate().filter(|(_, other)| job.same_buckets(other)).find_map(|(k, other)| {
-                    (0..other.aggs.len())
-                        .find(|&b| other.aggs.get(b).is_some_and(|o| o.shared.is_none()) && job.same_agg(a, other, b))
-                        .map(|b| (k, b))
+                    (0..other.aggs.len()).find_map(|b| match other.aggs.get(b).and_then(|o| o.shared) {
+                        Some(_) => None,
+                        None => job.same_agg(a, other, b).map(|times| Shared { plan: k, agg: b, times }),
+                    })
                 });
             if let Some(agg) = job.aggs.get_mut(a) {
                 agg.shared = found;
+            }
+        }
+        // A plan whose folded parts no longer read the column it scales reads the rows as
+        // they are (no scaled copy of each row).
+        if let Some((column, _)) = job.scale {
+            let reads = job.aggs.iter().filter(|a| a.shared.is_none()).any(|a| {
+                matches!(a.filter, Filter::Eval(_))
+                    || matches!(a.arg, Arg::Eval(_))
+                    || matches!(a.arg, Arg::Column(c) if c == column)
+            });
+            if !reads && job.watch.is_none() && job.tally.is_none_or(|t| t.column != column) {
+                job.scale = None;
             }
         }
     }
@@ -714,8 +745,21 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
     for (j, job) in jobs.iter().enumerate() {
         let (before, rest) = finished.split_at_mut(j);
         let Some(this) = rest.first_mut() else { continue };
-        for (a, (k, b)) in job.aggs.iter().enumerate().filter_map(|(a, agg)| agg.shared.map(|s| (a, s))) {
+        for (a, Shared { plan: k, agg: b, times }) in
+            job.aggs.iter().enumerate().filter_map(|(a, agg)| agg.shared.map(|s| (a, s)))
+        {
             let from = before.get(k).ok_or("no plan to share with")?;
+            // Every row's amount times the factor was exact (its digits and the factor's fit
+            // a decimal's 96 bits), so the sum times the factor is the sum of the products.
+            let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
+                let inexact = || "a scaled sum that is not exact".to_string();
+                let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
+                if largest.checked_mul(f.mantissa().unsigned_abs()).is_none_or(|m| m >> 96 != 0) {
+                    return Err(inexact());
+                }
+                let product = d.checked_mul(f).ok_or_else(inexact)?;
+                (product.scale() == d.scale() + f.scale()).then_some(product).ok_or_else(inexact)
+            };
             let index: FxHashMap<&super::aggregate::BucketKey, usize> =
                 from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect();
             for (key, states) in &mut this.buckets {
@@ -724,7 +768,12 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
                     .and_then(|&i| from.buckets.get(i))
                     .and_then(|(_, states)| states.get(b))
                     .ok_or("a shared aggregate with no bucket")?;
-                *states.get_mut(a).ok_or("no aggregate")? = state.clone();
+                *states.get_mut(a).ok_or("no aggregate")? = match (times, state) {
+                    (None, state) => state.clone(),
+                    (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
+                    (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
+                    (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
+                };
             }
         }
     }
@@ -926,6 +975,9 @@ struct TaskOut {
     tally: Vec<Option<Sum>>,
     /// Per column the tally is broken down by.
     tally_by: Vec<ByValue>,
+    /// Per aggregate, the largest mantissa of a number it added (a scaled plan's share of a
+    /// sum is exact when this times the factor's fits a decimal).
+    largest: Vec<u128>,
 }
 
 /// A tally per bucket and value of one column, in a run's fold.
@@ -1058,6 +1110,7 @@ impl RunFold {
                         watched: Vec::new(),
                         tally: Vec::new(),
                         tally_by: vec![ByValue::default(); job.tally.map_or(0, |t| t.by.len())],
+                        largest: vec![0; job.aggs.len()],
                     },
                     text_numbers: vec![FxHashMap::default(); job.aggs.len()],
                     value_numbers: vec![FxHashMap::default(); job.aggs.len()],
@@ -1505,6 +1558,9 @@ fn add_row(
             Arg::Nothing => None,
             Arg::Column(c) => match cells.get(*c) {
                 Some(Cell::Num(n)) => {
+                    if let Some(largest) = fold.out.largest.get_mut(a) {
+                        *largest = (*largest).max(n.mantissa().unsigned_abs());
+                    }
                     match state {
                         BlockState::Sum(s) => s.add(*n).ok_or_else(failed)?,
                         BlockState::Avg(s, count) => {
@@ -1566,6 +1622,9 @@ fn add_row(
         let value = value.unwrap_or(Value::Bool(true));
         if value == Value::Missing {
             continue;
+        }
+        if let (Value::Number(n), Some(largest)) = (&value, fold.out.largest.get_mut(a)) {
+            *largest = (*largest).max(n.mantissa().unsigned_abs());
         }
         let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
         let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
@@ -1742,6 +1801,7 @@ struct TaskMerge {
     /// The command's tally: per bucket, and per column and value.
     tally: FxHashMap<(Arc<str>, Period), Sum>,
     tally_by: Vec<MergedByValue>,
+    largest: Vec<u128>,
 }
 
 /// A tally per bucket and value of one column, over the runs merged so far.
@@ -1807,6 +1867,7 @@ impl Merged {
                     values: vec![FxHashMap::default(); job.aggs.len()],
                     tally: FxHashMap::default(),
                     tally_by: vec![FxHashMap::default(); job.tally.map_or(0, |t| t.by.len())],
+                    largest: vec![0; job.aggs.len()],
                 })
                 .collect(),
             keys: MergedKeys::default(),
@@ -1936,6 +1997,9 @@ impl TaskMerge {
                     }
                 }
             }
+        }
+        for (into, n) in self.largest.iter_mut().zip(&out.largest) {
+            *into = (*into).max(*n);
         }
         if out.states.len() != out.buckets.len() * job.aggs.len() {
             return Err("aggregates out of step".into());
@@ -2097,6 +2161,7 @@ impl TaskMerge {
             }
         }
         Ok(Finished {
+            largest: self.largest,
             tally,
             watched: self.watched,
             look_alikes,
@@ -2129,6 +2194,8 @@ struct Finished {
     lowest: Option<(Period, SeenAt)>,
     highest: Option<(Period, SeenAt)>,
     tally: Option<Tally>,
+    /// Per aggregate, the largest mantissa of a number it added.
+    largest: Vec<u128>,
 }
 
 impl Finished {
