@@ -552,6 +552,9 @@ struct TaskJob<'a> {
     /// row's bucket from it (no lookups of its own) and, at the end, its payees, buckets and
     /// counts.
     follows: Option<usize>,
+    /// Whether any aggregate is folded for this plan (not all shared): without one, the plan
+    /// keeps no states of its own.
+    folds: bool,
     columns: usize,
 }
 
@@ -635,6 +638,7 @@ impl<'a> TaskJob<'a> {
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
             tally: request.tally.as_ref().filter(|t| t.input == input),
             follows: None,
+            folds: true,
             request: task.request,
             input,
             plan,
@@ -725,6 +729,7 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
                 agg.shared = found;
             }
         }
+        job.folds = job.aggs.iter().any(|a| a.shared.is_none());
         // A plan whose folded parts no longer read the column it scales reads the rows as
         // they are (no scaled copy of each row).
         if let Some((column, _)) = job.scale {
@@ -1450,7 +1455,6 @@ fn fold_row(
             let b = fold.out.buckets.len() as u32;
             fold.bucket_index.insert((p, bucket), b);
             fold.out.buckets.push((p, bucket));
-            fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
             if job.tally.is_some() {
                 fold.out.tally.push(None);
             }
@@ -1492,14 +1496,17 @@ fn add_row(
     values: &mut Vec<Value>,
 ) -> Result<(), NotPlain> {
     let stride = job.aggs.len();
-    while fold.out.states.len() <= b as usize * stride && stride > 0 {
-        fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
-    }
     if let Some(spec) = job.tally {
         while fold.out.tally.len() <= b as usize {
             fold.out.tally.push(None);
         }
         tally_row(rules, spec, &mut fold.out, b, cells).ok_or("a tally the row-by-row fold reports")?;
+    }
+    if !job.folds {
+        return Ok(());
+    }
+    while fold.out.states.len() <= b as usize * stride && stride > 0 {
+        fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
     }
     // Values for the parts the evaluator computes, made once per row.
     if !job.eval_columns.is_empty() {
@@ -2001,7 +2008,7 @@ impl TaskMerge {
         for (into, n) in self.largest.iter_mut().zip(&out.largest) {
             *into = (*into).max(*n);
         }
-        if out.states.len() != out.buckets.len() * job.aggs.len() {
+        if out.states.len() != if job.folds { out.buckets.len() * job.aggs.len() } else { 0 } {
             return Err("aggregates out of step".into());
         }
         let mut states = out.states.into_iter();
