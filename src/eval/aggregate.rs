@@ -148,8 +148,8 @@ impl DistinctValues {
     /// Sorts the list and drops repeats (or sets the bits), becoming a bitmap when that is
     /// smaller.
     pub(crate) fn settle(&mut self) {
-        if self.settled == self.numbers.len() {
-            // Settled already (a bitmap's list is empty once settled).
+        if self.settled == self.numbers.len() && (self.bits.is_none() || self.numbers.is_empty()) {
+            // Settled already: a sorted distinct list, or a bitmap with no list beside it.
             return;
         }
         if let Some(bits) = &mut self.bits {

@@ -182,7 +182,7 @@ pub(super) fn read_in_blocks(
         jobs.push(TaskJob::new(request, state, task)?);
     }
     share_aggregates(&mut jobs);
-    let jobs_shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
+    let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
     // Each thread folds a run of blocks, one after the other, into one fold (memory holds a
@@ -259,7 +259,6 @@ pub(super) fn read_in_blocks(
             (t.request, name.unwrap_or_default())
         })
         .collect();
-    let shared = jobs_shared;
     let how = format!(
         "{blocks} blocks, {} threads, {shared} aggregates shared, {:.2} s folding, {:.2} s merging",
         rayon::current_num_threads(),
