@@ -530,14 +530,21 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     let reference = run_as(Reader::RowByRow, false, &args);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     assert!(reference.stdout.contains("\"change\": \"-"), "marginal brackets pay less:\n{}", reference.stdout);
+    // One read in blocks serves both plans, and the plans' three aggregates of the sales
+    // (sum(sales.amount), count_distinct(sales.customer) and the renewals' sum) are the same
+    // in both: each is folded once, for both.
+    every_chunked_reader_agrees(&args, &reference, &path, 3);
+}
+
+/// Runs `args` (a command of several plans over `sales`) with every chunked reader: each exits
+/// 0 with the row-by-row reader's standard output (`reference`), byte for byte, and says its
+/// read of `sales` shared `shared` aggregates between the plans.
+fn every_chunked_reader_agrees(args: &[String], reference: &Ran, sales: &Path, shared: u64) {
     for reader in readers().into_iter().skip(1) {
-        let ran = run_as(reader, true, &args);
+        let ran = run_as(reader, true, args);
         assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
-        assert!(ran.stdout == reference.stdout, "{reader:?}: the diff differs from the row-by-row reader's");
-        // One read in blocks serves both plans, and the plans' three aggregates of the sales
-        // (sum(sales.amount), count_distinct(sales.customer) and the renewals' sum) are the
-        // same in both: each is folded once, for both.
-        assert_eq!(shared_aggregates(&ran.stderr, &path, reader), 3, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: `{}` differs from the row-by-row reader's", args[0]);
+        assert_eq!(shared_aggregates(&ran.stderr, sales, reader), shared, "{reader:?}: {}", ran.stderr);
     }
 }
 
@@ -568,12 +575,7 @@ fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
     let reference = run_as(Reader::RowByRow, false, &args);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     assert!(reference.stdout.contains("\"breadth\""), "{}", reference.stdout);
-    for reader in readers().into_iter().skip(1) {
-        let ran = run_as(reader, true, &args);
-        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
-        assert!(ran.stdout == reference.stdout, "{reader:?}: the diff differs from the row-by-row reader's");
-        assert_eq!(shared_aggregates(&ran.stderr, &path, reader), 3, "{reader:?}: {}", ran.stderr);
-    }
+    every_chunked_reader_agrees(&args, &reference, &path, 3);
 }
 
 /// `budget` runs the plan four times in one read (as it is; with every sale 1% larger; a
@@ -604,14 +606,9 @@ fn budget_reads_in_blocks_with_its_reruns_and_tally() {
         let group = business["groups"].as_array().unwrap().iter().find(|g| g["group"] == name).unwrap();
         assert_eq!(group["sales"], fen(cents).as_str(), "{name}");
     }
-    for reader in readers().into_iter().skip(1) {
-        let ran = run_as(reader, true, &args);
-        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
-        assert!(ran.stdout == reference.stdout, "{reader:?}: the budget differs from the row-by-row reader's");
-        // Runs two to four take all three of the first run's aggregates of the sales: its
-        // distinct customers as they are, its two sums times their factor.
-        assert_eq!(shared_aggregates(&ran.stderr, &path, reader), 9, "{reader:?}: {}", ran.stderr);
-    }
+    // Runs two to four take all three of the first run's aggregates of the sales: its
+    // distinct customers as they are, its two sums times their factor.
+    every_chunked_reader_agrees(&args, &reference, &path, 9);
 }
 
 /// `explain` of one payee-month reads in blocks too (only that payee's rows are kept for it)
