@@ -22,6 +22,7 @@ partial, two partials of one sale) at 0..120 days including exactly 90 and exact
 """
 import argparse
 import datetime
+import itertools
 import os
 import random
 from fractions import Fraction
@@ -123,10 +124,16 @@ def main():
     next_customer = [5001]
     sales = []
     days_in_year = (YEAR_END - YEAR_START).days + 1
+    # who can sell on a day, and their cumulative weights, worked out once per day (the same draws as
+    # rng.choices(eligible, weights=...), which accumulates the weights itself)
+    eligible_on = {}
     for _ in range(args.sales):
         d = YEAR_START + datetime.timedelta(days=rng.randrange(days_in_year))
-        eligible = [p for p in roster if p['weight'] > 0 and active_from(p) <= d]
-        emp = rng.choices(eligible, weights=[p['weight'] for p in eligible])[0]
+        if d not in eligible_on:
+            people = [p for p in roster if p['weight'] > 0 and active_from(p) <= d]
+            eligible_on[d] = (people, list(itertools.accumulate(p['weight'] for p in people)))
+        eligible, cumulative = eligible_on[d]
+        emp = rng.choices(eligible, cum_weights=cumulative)[0]
         kind = rng.choice(KINDS)
         if kind == 'new':
             customer = 'C%04d' % next_customer[0]
@@ -200,13 +207,16 @@ def main():
     cancels.sort(key=lambda c: (c[1], c[0]['id']))
 
     # --- targets: from the payee's credited sales of the quarter times a factor (far above .. far below)
-    quarter_credit = {}
+    # (in thousandths of a cent: a share has at most one decimal, so amount x share-in-tenths / 1,000 is exact)
+    thousandths = {}
+    tenths = {share: int(Fraction(share[:-1]) * 10) for share in {'100%'}.union(*SPLITS)}
     for s in sales:
         q = (s['date'].month - 1) // 3 + 1
         credits = s['credits'] or [(s['employee'], '100%')]
         for emp, share in credits:
             key = (emp, q)
-            quarter_credit[key] = quarter_credit.get(key, 0) + s['amount'] * Fraction(share[:-1]) / 100
+            thousandths[key] = thousandths.get(key, 0) + s['amount'] * tenths[share]
+    quarter_credit = {key: Fraction(t, 1000) for key, t in thousandths.items()}
     targets = []
     for p in roster:
         for q in range(1, 5):
