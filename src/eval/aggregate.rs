@@ -784,9 +784,9 @@ impl Used {
 
 /// One payee's share of a credited row, and where the share was read.
 #[derive(Debug, Clone)]
-struct CreditShare {
-    payee: Arc<str>,
-    share: Decimal,
+pub(super) struct CreditShare {
+    pub(super) payee: Arc<str>,
+    pub(super) share: Decimal,
     at: String,
 }
 
@@ -869,6 +869,53 @@ impl<'a> PlanFold<'a> {
     /// Whether rows of other inputs name rows of this one (kept until it is read).
     pub(super) fn names_rows_of(&self, input: usize) -> bool {
         self.wanted.contains_key(&input)
+    }
+
+    /// The shares of the credited row whose key is `key` (the plan credits rows by shares).
+    pub(super) fn credit_shares(&self, key: &str) -> Option<&[CreditShare]> {
+        self.credits.get(key).map(|e| e.shares.as_slice())
+    }
+
+    /// The keys of the credited rows the shares name.
+    pub(super) fn credited_keys(&self) -> impl Iterator<Item = &str> {
+        self.credits.keys().map(|k| &**k)
+    }
+
+    /// The keys of the rows of `input` that rows of other ledgers name.
+    pub(super) fn named_keys(&self, input: usize) -> impl Iterator<Item = &str> {
+        self.wanted.get(&input).into_iter().flat_map(|w| w.keys().map(|k| &**k))
+    }
+
+    /// How many credited rows the shares name.
+    pub(super) fn credited_rows(&self) -> usize {
+        self.credits.len()
+    }
+
+    /// Every credited row the shares name was found in its ledger (a chunked read's).
+    pub(super) fn credits_found(&mut self) {
+        for entry in self.credits.values_mut() {
+            entry.seen = true;
+        }
+    }
+
+    /// The key of a row of `input` that rows of other ledgers name, as they name it.
+    pub(super) fn named_key(&self, input: usize, key: &str) -> Option<&Arc<str>> {
+        self.wanted.get(&input).and_then(|w| w.get_key_value(key)).map(|(k, _)| k)
+    }
+
+    /// A named row of `input`, as a chunked read found it: its values as read, its line, and
+    /// whom it was credited to.
+    pub(super) fn capture(
+        &mut self,
+        input: usize,
+        key: &Arc<str>,
+        values: Vec<Value>,
+        line: u64,
+        payees: Vec<(Arc<str>, Decimal)>,
+    ) {
+        if let Some(slot) = self.wanted.get_mut(&input).and_then(|w| w.get_mut(key)) {
+            *slot = Some(Captured { values, line, payees });
+        }
     }
 
     /// The payees known so far.

@@ -18,6 +18,12 @@
 //! reports it exactly as always: nothing is kept of a chunked read until every block is
 //! folded and every check has passed.
 //!
+//! A ledger the plan credits by shares (`credit sales by credits.share`) is folded for each
+//! credited payee of a split row, its sums weighed by the share, as the row-by-row fold
+//! does; the rows other ledgers name (`sale: sales`) are kept as read, for the row-by-row fold
+//! of the naming rows; and every row is checked against its payee's hire date (the roster's
+//! `start`). The crediting and naming ledgers themselves are read row by row, before.
+//!
 //! Several plans of one read (`diff`'s two versions, `budget`'s plan and its reruns on scaled
 //! sales) are folded together: each row is checked once, and an aggregate two plans add up
 //! alike over the same buckets is folded for the first and shared with the others
@@ -40,8 +46,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::aggregate::{
-    add_to, AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver,
-    RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    add_to, AggState, CreditShare, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv,
+    RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use crate::data::blocks::{split_line, BlockFile, NotPlain};
@@ -276,8 +282,9 @@ pub(super) fn read_in_blocks(
 enum Reader {
     /// Free text (trimmed).
     Text,
-    /// Text with listed values: the value's place in the list.
-    Listed(Vec<String>),
+    /// Text with listed values: the value's place in the list (the values also made once as
+    /// values, for the evaluator).
+    Listed(Vec<String>, Vec<Value>),
     /// Money: `1234.56` from its bytes, any other form through `parse_value`.
     Money,
     Date,
@@ -316,7 +323,9 @@ impl<'a> RowRules<'a> {
                 return Err("a column the row-by-row reader reads".into());
             }
             let reader = match (&column.values, column.ty) {
-                (Some(values), ColumnType::Text) => Reader::Listed(values.clone()),
+                (Some(values), ColumnType::Text) => {
+                    Reader::Listed(values.clone(), values.iter().map(|v| Value::text(v)).collect())
+                }
                 (Some(_), _) => return Err("listed values in a column that is not text".into()),
                 (None, ColumnType::Text) => Reader::Text,
                 (None, ColumnType::Money) => Reader::Money,
@@ -374,7 +383,7 @@ impl<'a> RowRules<'a> {
             };
             match &rule.reader {
                 Reader::Text => *slot = Cell::Text(t),
-                Reader::Listed(values) => {
+                Reader::Listed(values, _) => {
                     *slot = Cell::Code(values.iter().position(|v| v == t).ok_or_else(rejected)? as u16)
                 }
                 Reader::Money => {
@@ -437,7 +446,7 @@ impl Cell<'_> {
         match self {
             Cell::Text(t) => Value::text(t),
             Cell::Code(c) => match rule.map(|r| &r.reader) {
-                Some(Reader::Listed(values)) => values.get(*c as usize).map_or(Value::Missing, |v| Value::text(v)),
+                Some(Reader::Listed(_, values)) => values.get(*c as usize).cloned().unwrap_or(Value::Missing),
                 _ => Value::Missing,
             },
             Cell::Num(n) => Value::Number(*n),
@@ -489,8 +498,18 @@ enum Filter<'p> {
         columns: Vec<(usize, usize)>,
         outcomes: Vec<Option<bool>>,
     },
-    Eval(&'p Expr),
+    /// A filter the evaluator decides per row; `guard`, when it starts with conditions on
+    /// listed values only (`kind = "new" and date in ...`): the combinations of their values
+    /// for which those conditions are `false`, so `and` decides the filter without the rest.
+    Eval {
+        expr: &'p Expr,
+        guard: Option<Guard>,
+    },
 }
+
+/// Listed-value columns (with their number of values), and for each combination of their
+/// values whether a start of a filter is exactly `false`.
+type Guard = (Vec<(usize, usize)>, Vec<bool>);
 
 /// What an aggregate adds up per row.
 enum Arg<'p> {
@@ -555,6 +574,21 @@ struct TaskJob<'a> {
     /// keeps no states of its own.
     folds: bool,
     columns: usize,
+    /// The plan's fold before this read: the credited rows' shares, the rows other ledgers name.
+    state: &'a PlanFold<'a>,
+    /// The plan credits this ledger's rows by shares (`credit sales by credits.share`): a row
+    /// whose key has shares is folded for each credited payee, its sums weighed by the share.
+    credited: bool,
+    /// Rows of other ledgers name this ledger's rows (`sale: sales`): a named row is kept.
+    named: bool,
+    /// The key column, when the plan credits or names rows by it.
+    key_col: Option<usize>,
+    /// Which keys can be credited, and which named (most rows are neither: they are told by
+    /// a bitmap that fits the cache, not a lookup in a large map).
+    credited_filter: Option<KeyFilter>,
+    named_filter: Option<KeyFilter>,
+    /// The roster's start column: a row dated before its payee's start is refused.
+    start: Option<usize>,
 }
 
 impl<'a> TaskJob<'a> {
@@ -566,11 +600,13 @@ impl<'a> TaskJob<'a> {
             Role::Ledger => false,
             _ => return Err("the rows are kept, not folded".into()),
         };
-        if plan.credit.is_some_and(|c| c.input == input || c.by == input) || state.names_rows_of(input) {
-            return Err("rows of other ledgers name its rows".into());
+        if plan.credit.is_some_and(|c| c.by == input) {
+            return Err("its rows credit another ledger's rows".into());
         }
-        if plan.roster().is_some_and(|r| r.start.is_some()) {
-            return Err("sales are checked against hire dates".into());
+        let credited = plan.credit.is_some_and(|c| c.input == input);
+        let named = state.names_rows_of(input);
+        if credited && request.observed_payee.is_some() {
+            return Err("the observed payee's rows may be credited to others".into());
         }
         let Some(shape) = state.shape(input) else { return Err("its rows are not folded per payee".into()) };
         if shape.keeps_rows {
@@ -593,7 +629,7 @@ impl<'a> TaskJob<'a> {
                     Some(columns) => decide_by_table(plan, schema, f, columns),
                     None => {
                         columns_read(f, &mut eval_columns);
-                        Filter::Eval(f)
+                        Filter::Eval { expr: f, guard: guard_of(plan, schema, f) }
                     }
                 },
             };
@@ -630,7 +666,7 @@ impl<'a> TaskJob<'a> {
             };
             aggs.push(FastAgg { func: agg.func, filter, arg, distinct_text, shared: None });
         }
-        let evaluates = aggs.iter().any(|a| matches!(a.filter, Filter::Eval(_)) || matches!(a.arg, Arg::Eval(_)));
+        let evaluates = aggs.iter().any(|a| matches!(a.filter, Filter::Eval { .. }) || matches!(a.arg, Arg::Eval(_)));
         Ok(TaskJob {
             evaluates,
             watch: request.observed_payee.as_deref(),
@@ -652,14 +688,24 @@ impl<'a> TaskJob<'a> {
             aggs,
             eval_columns: eval_columns.into_iter().collect(),
             columns: schema.columns.len(),
+            state,
+            credited,
+            named,
+            key_col: schema.key.filter(|_| credited || named),
+            credited_filter: credited.then(|| KeyFilter::new(state.credited_keys())).flatten(),
+            named_filter: named.then(|| KeyFilter::new(state.named_keys(input))).flatten(),
+            start: plan.roster().and_then(|r| r.start),
         })
     }
 }
 
 impl TaskJob<'_> {
-    /// Whether `other`'s rows fall in the same buckets as this plan's, row for row.
+    /// Whether `other`'s rows fall in the same buckets as this plan's, row for row (a plan
+    /// that credits rows by shares puts them in buckets of its own).
     fn same_buckets(&self, other: &TaskJob<'_>) -> bool {
-        self.input == other.input
+        !self.credited
+            && !other.credited
+            && self.input == other.input
             && self.payee_col == other.payee_col
             && self.period_col == other.period_col
             && self.granularity == other.granularity
@@ -708,12 +754,15 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
     for j in 1..jobs.len() {
         let (before, rest) = jobs.split_at_mut(j);
         let Some(job) = rest.first_mut() else { continue };
-        // A leader makes buckets (it has aggregates or a tally); the observed payee's rows are
-        // kept by each plan itself (their values may be scaled).
+        // A leader makes buckets (it has aggregates or a tally); the observed payee's rows, the
+        // named rows and the checks against hire dates are each plan's own (their values may be
+        // scaled, their rosters differ).
         job.follows = before.iter().position(|lead| {
             lead.follows.is_none()
                 && (!lead.aggs.is_empty() || lead.tally.is_some())
                 && job.watch.is_none()
+                && !job.named
+                && job.start.is_none()
                 && job.same_buckets(lead)
         });
         for a in 0..job.aggs.len() {
@@ -733,7 +782,7 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
         // they are (no scaled copy of each row).
         if let Some((column, _)) = job.scale {
             let reads = job.aggs.iter().filter(|a| a.shared.is_none()).any(|a| {
-                matches!(a.filter, Filter::Eval(_))
+                matches!(a.filter, Filter::Eval { .. })
                     || matches!(a.arg, Arg::Eval(_))
                     || matches!(a.arg, Arg::Column(c) if c == column)
             });
@@ -826,15 +875,7 @@ fn decide_by_table<'p>(plan: &Plan, schema: &InputSchema, e: &'p Expr, columns: 
     let mut outcomes = Vec::with_capacity(total);
     let mut row = vec![Value::Missing; schema.columns.len()];
     for index in 0..total {
-        let mut rest = index;
-        for &(c, k) in &columns {
-            let code = rest % k.max(1);
-            rest /= k.max(1);
-            let value = schema.columns.get(c).and_then(|col| col.values.as_ref()).and_then(|v| v.get(code));
-            if let Some(slot) = row.get_mut(c) {
-                *slot = value.map_or(Value::Missing, |v| Value::text(v));
-            }
-        }
+        set_combination(schema, &columns, index, &mut row);
         let env = RowEnv { row: &row, payee: None, payee_id: &nobody, joined: None, in_month: &[] };
         outcomes.push(match eval_traced(plan, e, &env, &mut NoTrace) {
             Ok(v) => Some(v == Value::Bool(true)),
@@ -842,6 +883,58 @@ fn decide_by_table<'p>(plan: &Plan, schema: &InputSchema, e: &'p Expr, columns: 
         });
     }
     Filter::Table { columns, outcomes }
+}
+
+/// The longest start of a filter's chain of `and`s (`a and b and c` is `(a and b) and c`)
+/// that reads listed values only, decided for every combination: `true` where it is exactly
+/// `false`, so the evaluator, which stops at a false left side of `and`, returns `false`
+/// for the whole filter without evaluating the rest.
+fn guard_of(plan: &Plan, schema: &InputSchema, filter: &Expr) -> Option<Guard> {
+    let mut node = filter;
+    while let Node::Binary(crate::lang::BinaryOp::And, left, _) = &node.node {
+        node = left;
+        if let Some(columns) = listed_only(schema, node) {
+            let total = columns.iter().map(|(_, k)| (*k).max(1)).product::<usize>();
+            let nobody: Arc<str> = Arc::from("");
+            let mut row = vec![Value::Missing; schema.columns.len()];
+            let mut false_for = Vec::with_capacity(total);
+            for index in 0..total {
+                set_combination(schema, &columns, index, &mut row);
+                let env = RowEnv { row: &row, payee: None, payee_id: &nobody, joined: None, in_month: &[] };
+                false_for.push(matches!(eval_traced(plan, node, &env, &mut NoTrace), Ok(Value::Bool(false))));
+            }
+            return Some((columns, false_for));
+        }
+    }
+    None
+}
+
+/// Puts combination `index` of the listed values of `columns` in `row`.
+fn set_combination(schema: &InputSchema, columns: &[(usize, usize)], index: usize, row: &mut [Value]) {
+    let mut rest = index;
+    for &(c, k) in columns {
+        let code = rest % k.max(1);
+        rest /= k.max(1);
+        let value = schema.columns.get(c).and_then(|col| col.values.as_ref()).and_then(|v| v.get(code));
+        if let Some(slot) = row.get_mut(c) {
+            *slot = value.map_or(Value::Missing, |v| Value::text(v));
+        }
+    }
+}
+
+/// A row's combination of listed values, as `set_combination` numbers them (`None`: a cell
+/// that is not a listed value's code).
+fn combination(columns: &[(usize, usize)], cells: &[Cell<'_>]) -> Option<usize> {
+    let mut index = 0usize;
+    let mut stride = 1usize;
+    for &(c, k) in columns {
+        match cells.get(c) {
+            Some(Cell::Code(code)) => index += *code as usize * stride,
+            _ => return None,
+        }
+        stride *= k.max(1);
+    }
+    Some(index)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -945,6 +1038,8 @@ struct BlockPayee {
     first: Pos,
     status: Status,
     rows: u64,
+    /// Its start (the roster's hire date), when the plan checks rows against it.
+    hired: Option<NaiveDate>,
 }
 
 /// Where a row is: its block, and its line counted from the block's first line (0). Positions
@@ -982,7 +1077,15 @@ struct TaskOut {
     /// Per aggregate, the largest mantissa of a number it added (a scaled plan's share of a
     /// sum is exact when this times the factor's fits a decimal).
     largest: Vec<u128>,
+    /// Rows that found their credit shares.
+    credited: u64,
+    /// Rows other ledgers name: key, where, values as read, whom the row was credited to.
+    captured: Vec<Captured<Pos>>,
 }
+
+/// A named row of a chunked read: its key (as the naming rows name it), where it is, its
+/// values as read, and whom it was credited to.
+type Captured<At> = (Arc<str>, At, Vec<Value>, Vec<(Arc<str>, Decimal)>);
 
 /// A tally per bucket and value of one column, in a run's fold.
 #[derive(Debug, Clone, Default)]
@@ -1065,6 +1168,48 @@ fn split_key(key: &str) -> Option<(&str, usize, u64)> {
     Some((key.get(..at)?, digits, n))
 }
 
+/// An exact test that a key is not in a set of keys all of one class (a prefix and a width of
+/// digits: `S0001234`): a bitmap of their numbers. A key of another form is not in the set.
+struct KeyFilter {
+    prefix: Box<str>,
+    width: usize,
+    bits: Vec<u64>,
+}
+
+impl KeyFilter {
+    /// The filter of `keys`, when they are all of one class and their numbers are below 2^27
+    /// (a bitmap of at most 16 MiB); `None` otherwise (every key is then looked up).
+    fn new<'k>(keys: impl Iterator<Item = &'k str>) -> Option<KeyFilter> {
+        let mut filter: Option<KeyFilter> = None;
+        for key in keys {
+            let (prefix, width, n) = split_key(key)?;
+            if n >= 1 << 27 {
+                return None;
+            }
+            let f = filter.get_or_insert_with(|| KeyFilter { prefix: prefix.into(), width, bits: Vec::new() });
+            if *f.prefix != *prefix || f.width != width {
+                return None;
+            }
+            let word = (n / 64) as usize;
+            if f.bits.len() <= word {
+                f.bits.resize(word + 1, 0);
+            }
+            *f.bits.get_mut(word)? |= 1 << (n % 64);
+        }
+        filter
+    }
+
+    /// Whether `key` may be in the set (`false`: it is not).
+    fn may_hold(&self, key: &str) -> bool {
+        match split_key(key) {
+            Some((prefix, width, n)) if width == self.width && *prefix == *self.prefix => {
+                usize::try_from(n / 64).ok().and_then(|w| self.bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0)
+            }
+            _ => false,
+        }
+    }
+}
+
 fn fingerprint(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
@@ -1115,6 +1260,8 @@ impl RunFold {
                         tally: Vec::new(),
                         tally_by: vec![ByValue::default(); job.tally.map_or(0, |t| t.by.len())],
                         largest: vec![0; job.aggs.len()],
+                        credited: 0,
+                        captured: Vec::new(),
                     },
                     text_numbers: vec![FxHashMap::default(); job.aggs.len()],
                     value_numbers: vec![FxHashMap::default(); job.aggs.len()],
@@ -1229,23 +1376,24 @@ fn fold_block(
         if let Some(k) = rules.key {
             keys.add(field_text(line, fields, rules, k))?;
         }
+        let raw = &cells[..];
         for (j, job) in jobs.iter().enumerate() {
             let cells = match job.scale {
                 Some((column, factor)) => {
                     scaled.clear();
-                    scaled.extend_from_slice(&cells);
+                    scaled.extend_from_slice(raw);
                     if let Some(Cell::Num(n) | Cell::Other(Value::Number(n))) = scaled.get_mut(column) {
                         // As the row-by-row fold scales it; too large, and it reports the row.
                         *n = n.checked_mul(factor).ok_or("an amount too large to scale")?;
                     }
                     &scaled[..]
                 }
-                None => &cells[..],
+                None => raw,
             };
             let (before, rest) = folds.split_at_mut(j);
             let Some(fold) = rest.first_mut() else { continue };
             let place = match job.follows {
-                None => fold_row(rules, job, fold, cells, (index, line_no), &mut values)?,
+                None => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
                 // The bucket the leader found (none: the row is not used).
                 Some(k) => match placed.get(k).copied().flatten() {
                     Some((p, b)) => {
@@ -1255,7 +1403,7 @@ fn fold_block(
                             true => Some(lead.arcs.get(p as usize).ok_or("no payee")?),
                             false => None,
                         };
-                        add_row(rules, job, fold, cells, b, payee, &mut values)?;
+                        add_row(rules, job, fold, cells, b, payee, Decimal::ONE, &mut values)?;
                         Some((p, b))
                     }
                     None => None,
@@ -1383,6 +1531,7 @@ fn fold_row(
     job: &TaskJob<'_>,
     fold: &mut TaskFold,
     cells: &[Cell<'_>],
+    raw: &[Cell<'_>],
     line: Pos,
     values: &mut Vec<Value>,
 ) -> Result<Option<(u32, u32)>, NotPlain> {
@@ -1399,19 +1548,13 @@ fn fold_row(
             if payee.is_empty() || check_id(payee).is_err() {
                 return Err("an id the row-by-row reader rejects".into());
             }
-            let known = job.known.get_key_value(*payee);
-            let status = match (known, job.defines_payees) {
-                (Some(_), _) => Status::Known,
-                (None, true) => Status::New,
-                (None, false) if job.roster_mode => return Err("a payee not in the roster".into()),
-                (None, false) => Status::Nobody,
+            let status = match (job.known.contains_key(*payee), job.defines_payees) {
+                (true, _) => Status::Known,
+                (false, true) => Status::New,
+                (false, false) if job.roster_mode => return Err("a payee not in the roster".into()),
+                (false, false) => Status::Nobody,
             };
-            let p = fold.payees.len() as u32;
-            fold.payee_index.insert(Box::from(*payee), p);
-            let watched = job.watch == Some(*payee);
-            fold.payees.push(BlockPayee { id: (*payee).to_string(), watched, first: line, status, rows: 0 });
-            fold.arcs.push(known.map_or_else(|| Arc::from(*payee), |(k, _)| k.clone()));
-            p
+            new_payee(job, fold, payee, status, line)
         }
     };
     let entry = fold.payees.get_mut(p as usize).ok_or("no payee")?;
@@ -1419,6 +1562,11 @@ fn fold_row(
         entry.rows += 1;
         fold.out.no_payee += 1;
         return Ok(None);
+    }
+    if let (Some(hired), Some(Cell::Date(d))) = (entry.hired, cells.get(job.period_col)) {
+        if hired > *d {
+            return Err("a row dated before its payee's start".into());
+        }
     }
     if fold.last_period != Some(period) {
         if !fold.out.periods.contains(&period) {
@@ -1435,6 +1583,29 @@ fn fold_row(
             fold.out.highest = Some(seen());
         }
     }
+    // The row's credit shares, and the row kept when other ledgers name it (whatever its
+    // month, as the row-by-row fold does).
+    let key = match job.key_col.and_then(|k| cells.get(k)) {
+        Some(Cell::Text(t)) => Some(*t),
+        _ => None,
+    };
+    let may = |filter: &Option<KeyFilter>, k: &str| filter.as_ref().is_none_or(|f| f.may_hold(k));
+    let shares: Option<&[CreditShare]> = match key {
+        Some(k) if job.credited && may(&job.credited_filter, k) => job.state.credit_shares(k),
+        _ => None,
+    };
+    if shares.is_some() {
+        fold.out.credited += 1;
+    }
+    let named = key.filter(|k| job.named && may(&job.named_filter, k));
+    if let Some(name) = named.and_then(|k| job.state.named_key(job.input, k)) {
+        let as_read = raw.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+        let payees = match shares {
+            Some(shares) => shares.iter().map(|s| (s.payee.clone(), s.share)).collect(),
+            None => vec![(fold.arcs.get(p as usize).ok_or("no payee")?.clone(), Decimal::ONE)],
+        };
+        fold.out.captured.push((name.clone(), line, as_read, payees));
+    }
     if job.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
         fold.out.outside_range += 1;
         return Ok(None);
@@ -1448,25 +1619,63 @@ fn fold_row(
     if job.aggs.is_empty() && job.tally.is_none() {
         return Ok(None);
     }
-    let b = match fold.bucket_index.get(&(p, bucket)) {
+    let Some(shares) = shares else {
+        let b = bucket_of(fold, p, bucket);
+        // The payee's id, only for a plan whose per-row parts the evaluator computes.
+        let arc = match job.evaluates {
+            true => Some(fold.arcs.get(p as usize).ok_or("no payee")?.clone()),
+            false => None,
+        };
+        add_row(rules, job, fold, cells, b, arc.as_ref(), Decimal::ONE, values)?;
+        return Ok(Some((p, b)));
+    };
+    // A split row: folded for each credited payee, by its share (no plan follows these
+    // buckets).
+    for share in shares {
+        let q = match fold.payee_index.get(&*share.payee) {
+            Some(&q) => q,
+            None if job.known.contains_key(&share.payee) => new_payee(job, fold, &share.payee, Status::Known, line),
+            None => return Err("a share for a payee the row-by-row fold decides".into()),
+        };
+        let b = bucket_of(fold, q, bucket);
+        let arc = match job.evaluates {
+            true => Some(fold.arcs.get(q as usize).ok_or("no payee")?.clone()),
+            false => None,
+        };
+        add_row(rules, job, fold, cells, b, arc.as_ref(), share.share, values)?;
+    }
+    Ok(None)
+}
+
+/// A payee new to the run's fold, first met at `line`.
+fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status, line: Pos) -> u32 {
+    let known = job.known.get_key_value(payee);
+    let hired = match (job.start, known) {
+        (Some(start), Some((_, attrs))) => match attrs.get(start) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        },
+        _ => None,
+    };
+    let p = fold.payees.len() as u32;
+    fold.payee_index.insert(Box::from(payee), p);
+    let watched = job.watch == Some(payee);
+    fold.payees.push(BlockPayee { id: payee.to_string(), watched, first: line, status, rows: 0, hired });
+    fold.arcs.push(known.map_or_else(|| Arc::from(payee), |(k, _)| k.clone()));
+    p
+}
+
+/// The run's bucket of payee `p` and `period`, made when new.
+fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
+    match fold.bucket_index.get(&(p, period)) {
         Some(&b) => b,
         None => {
             let b = fold.out.buckets.len() as u32;
-            fold.bucket_index.insert((p, bucket), b);
-            fold.out.buckets.push((p, bucket));
-            if job.tally.is_some() {
-                fold.out.tally.push(None);
-            }
+            fold.bucket_index.insert((p, period), b);
+            fold.out.buckets.push((p, period));
             b
         }
-    };
-    // The payee's id, only for a plan whose per-row parts the evaluator computes.
-    let arc = match job.evaluates {
-        true => Some(fold.arcs.get(p as usize).ok_or("no payee")?.clone()),
-        false => None,
-    };
-    add_row(rules, job, fold, cells, b, arc.as_ref(), values)?;
-    Ok(Some((p, b)))
+    }
 }
 
 /// The text columns the plan compares are checked as ids are (as the row-by-row fold does).
@@ -1485,6 +1694,7 @@ fn check_compared(job: &TaskJob<'_>, cells: &[Cell<'_>]) -> Result<(), NotPlain>
 /// (`TaskJob::follows`) comes here straight, with the bucket the other plan found, and makes
 /// the bucket's states when it is new. `payee` is the row's payee for a plan the evaluator
 /// computes parts of.
+#[allow(clippy::too_many_arguments)]
 fn add_row(
     rules: &RowRules<'_>,
     job: &TaskJob<'_>,
@@ -1492,6 +1702,7 @@ fn add_row(
     cells: &[Cell<'_>],
     b: u32,
     payee: Option<&Arc<str>>,
+    share: Decimal,
     values: &mut Vec<Value>,
 ) -> Result<(), NotPlain> {
     let stride = job.aggs.len();
@@ -1499,7 +1710,7 @@ fn add_row(
         while fold.out.tally.len() <= b as usize {
             fold.out.tally.push(None);
         }
-        tally_row(rules, spec, &mut fold.out, b, cells).ok_or("a tally the row-by-row fold reports")?;
+        tally_row(rules, spec, &mut fold.out, b, cells, share).ok_or("a tally the row-by-row fold reports")?;
     }
     if !job.folds {
         return Ok(());
@@ -1507,25 +1718,9 @@ fn add_row(
     while fold.out.states.len() <= b as usize * stride && stride > 0 {
         fold.out.states.extend(job.aggs.iter().map(|a| BlockState::new(a.func)));
     }
-    // Values for the parts the evaluator computes, made once per row.
-    if !job.eval_columns.is_empty() {
-        values.clear();
-        values.resize(job.columns, Value::Missing);
-        for &c in &job.eval_columns {
-            if let (Some(slot), Some(cell)) = (values.get_mut(c), cells.get(c)) {
-                *slot = cell.value(rules.columns.get(c));
-            }
-        }
-    }
     let failed = || "a computation the row-by-row fold reports".to_string();
-    // With the payee's roster row for a plan in roster mode.
-    let env = payee.map(|arc| RowEnv {
-        row: values,
-        payee: if job.roster_mode { job.known.get(arc).map(Vec::as_slice) } else { None },
-        payee_id: arc,
-        joined: None,
-        in_month: &[],
-    });
+    // The row as values, and the payee's roster row, made when the evaluator first needs them.
+    let mut lazy = LazyRow { job, rules, cells, payee, values, made: false, attrs: None };
     let at = b as usize * stride;
     let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
     for (a, agg) in job.aggs.iter().enumerate() {
@@ -1535,22 +1730,15 @@ fn add_row(
         let take = match &agg.filter {
             Filter::All => true,
             Filter::Table { columns, outcomes } => {
-                let mut index = 0usize;
-                let mut stride = 1usize;
-                for &(c, k) in columns {
-                    let code = match cells.get(c) {
-                        Some(Cell::Code(code)) => *code as usize,
-                        _ => return Err(failed()),
-                    };
-                    index += code * stride;
-                    stride *= k.max(1);
-                }
+                let index = combination(columns, cells).ok_or_else(failed)?;
                 outcomes.get(index).copied().flatten().ok_or_else(failed)?
             }
-            Filter::Eval(e) => {
-                let env = env.as_ref().ok_or_else(failed)?;
-                eval_traced(job.plan, e, env, &mut NoTrace).map_err(|_| failed())? == Value::Bool(true)
+            Filter::Eval { guard: Some((columns, false_for)), .. }
+                if combination(columns, cells).and_then(|i| false_for.get(i)) == Some(&true) =>
+            {
+                false
             }
+            Filter::Eval { expr, .. } => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
         };
         if !take {
             continue;
@@ -1564,6 +1752,16 @@ fn add_row(
             Arg::Nothing => None,
             Arg::Column(c) => match cells.get(*c) {
                 Some(Cell::Num(n)) => {
+                    // A sum weighs a credited payee's part by its share, as the row-by-row fold
+                    // does (an average or a count takes the row whole).
+                    let weighed;
+                    let n = match state {
+                        BlockState::Sum(_) if share != Decimal::ONE => {
+                            weighed = n.checked_mul(share).ok_or_else(failed)?;
+                            &weighed
+                        }
+                        _ => n,
+                    };
                     if let Some(largest) = fold.out.largest.get_mut(a) {
                         *largest = (*largest).max(n.mantissa().unsigned_abs());
                     }
@@ -1620,12 +1818,14 @@ fn add_row(
                 Some(cell) => Some(cell.value(rules.columns.get(*c))),
                 None => None,
             },
-            Arg::Eval(e) => {
-                let env = env.as_ref().ok_or_else(failed)?;
-                Some(eval_traced(job.plan, e, env, &mut NoTrace).map_err(|_| failed())?)
-            }
+            Arg::Eval(e) => Some(lazy.eval(e).ok_or_else(failed)?),
         };
-        let value = value.unwrap_or(Value::Bool(true));
+        let value = match value.unwrap_or(Value::Bool(true)) {
+            Value::Number(n) if agg.func == AggFunc::Sum && share != Decimal::ONE => {
+                Value::Number(n.checked_mul(share).ok_or_else(failed)?)
+            }
+            value => value,
+        };
         if value == Value::Missing {
             continue;
         }
@@ -1640,11 +1840,59 @@ fn add_row(
     Ok(())
 }
 
-/// Adds a used row to the command's tally, as `Tally::add_row` does (a row read in blocks is
-/// no credited split: its share is 1).
-fn tally_row(rules: &RowRules<'_>, spec: &TallySpec, out: &mut TaskOut, b: u32, cells: &[Cell<'_>]) -> Option<()> {
+/// A row for the evaluator: its values (of the columns the evaluator reads) and its payee's
+/// roster row, made the first time a part of the row needs them (a filter whose listed values
+/// already say `false` needs neither).
+struct LazyRow<'r, 'k, 't> {
+    job: &'r TaskJob<'k>,
+    rules: &'r RowRules<'r>,
+    cells: &'r [Cell<'t>],
+    payee: Option<&'r Arc<str>>,
+    values: &'r mut Vec<Value>,
+    made: bool,
+    attrs: Option<Option<&'k [Value]>>,
+}
+
+impl LazyRow<'_, '_, '_> {
+    /// `e` on the row (`None`: an error the row-by-row fold reports, or no payee).
+    fn eval(&mut self, e: &Expr) -> Option<Value> {
+        let payee = self.payee?;
+        if !self.made {
+            self.values.clear();
+            self.values.resize(self.job.columns, Value::Missing);
+            for &c in &self.job.eval_columns {
+                if let (Some(slot), Some(cell)) = (self.values.get_mut(c), self.cells.get(c)) {
+                    *slot = cell.value(self.rules.columns.get(c));
+                }
+            }
+            self.made = true;
+        }
+        let job = self.job;
+        let attrs = *self.attrs.get_or_insert_with(|| {
+            if job.roster_mode {
+                job.known.get(payee).map(Vec::as_slice)
+            } else {
+                None
+            }
+        });
+        let env = RowEnv { row: self.values, payee: attrs, payee_id: payee, joined: None, in_month: &[] };
+        eval_traced(job.plan, e, &env, &mut NoTrace).ok()
+    }
+}
+
+/// Adds a used row to the command's tally, as `Tally::add_row` does: weighed by the payee's
+/// share (`None`: a product or total the row-by-row fold reports).
+fn tally_row(
+    rules: &RowRules<'_>,
+    spec: &TallySpec,
+    out: &mut TaskOut,
+    b: u32,
+    cells: &[Cell<'_>],
+    share: Decimal,
+) -> Option<()> {
     let amount = match cells.get(spec.column) {
-        Some(Cell::Num(n) | Cell::Other(Value::Number(n))) => *n,
+        Some(Cell::Num(n) | Cell::Other(Value::Number(n))) if share == Decimal::ONE => *n,
+        Some(Cell::Num(n) | Cell::Other(Value::Number(n))) => n.checked_mul(share)?,
         _ => return Some(()),
     };
     out.tally.get_mut(b as usize)?.get_or_insert_with(Sum::default).add(amount)?;
@@ -1652,7 +1900,7 @@ fn tally_row(rules: &RowRules<'_>, spec: &TallySpec, out: &mut TaskOut, b: u32, 
         let text: std::borrow::Cow<'_, str> = match cells.get(c) {
             Some(Cell::Text(t)) => (*t).into(),
             Some(Cell::Code(k)) => match rules.columns.get(c).map(|r| &r.reader) {
-                Some(Reader::Listed(values)) => values.get(*k as usize)?.as_str().into(),
+                Some(Reader::Listed(values, _)) => values.get(*k as usize)?.as_str().into(),
                 _ => return None,
             },
             Some(cell) => cell.value(rules.columns.get(c)).plain().into(),
@@ -1808,6 +2056,8 @@ struct TaskMerge {
     tally: FxHashMap<(Arc<str>, Period), Sum>,
     tally_by: Vec<MergedByValue>,
     largest: Vec<u128>,
+    credited: u64,
+    captured: Vec<Captured<u64>>,
 }
 
 /// A tally per bucket and value of one column, over the runs merged so far.
@@ -1874,6 +2124,8 @@ impl Merged {
                     tally: FxHashMap::default(),
                     tally_by: vec![FxHashMap::default(); job.tally.map_or(0, |t| t.by.len())],
                     largest: vec![0; job.aggs.len()],
+                    credited: 0,
+                    captured: Vec::new(),
                 })
                 .collect(),
             keys: MergedKeys::default(),
@@ -2080,6 +2332,10 @@ impl TaskMerge {
         self.outside_range += out.outside_range;
         self.no_payee += out.no_payee;
         self.periods.extend(out.periods);
+        self.credited += out.credited;
+        for (key, at, values, payees) in out.captured {
+            self.captured.push((key, line_of(at)?, values, payees));
+        }
         // The first row of the lowest and of the highest month, as the row-by-row fold finds
         // them: the lowest month, and of its rows the first in the file.
         if let Some((bucket, at, value)) = out.lowest {
@@ -2114,6 +2370,12 @@ impl TaskMerge {
             if look_alikes.add(&p.id, || at_column(p.line, job.payee_col)).is_some() {
                 return Err("an id that looks like another".into());
             }
+        }
+        // Keys are unique (checked), so each credited row was found once: fewer than the
+        // shares name, and a share names a row the ledger does not have, which the row-by-row
+        // fold reports.
+        if job.credited && usize::try_from(self.credited).ok() != Some(state.credited_rows()) {
+            return Err("a credit for a row the ledger does not have".into());
         }
         let overflow = || "a total the row-by-row fold reports".to_string();
         let mut buckets = Vec::with_capacity(self.buckets.len());
@@ -2167,6 +2429,8 @@ impl TaskMerge {
             }
         }
         Ok(Finished {
+            credits_found: job.credited,
+            captured: self.captured,
             largest: self.largest,
             tally,
             watched: self.watched,
@@ -2202,12 +2466,22 @@ struct Finished {
     tally: Option<Tally>,
     /// Per aggregate, the largest mantissa of a number it added.
     largest: Vec<u128>,
+    /// Every credited row the shares name was found.
+    credits_found: bool,
+    /// The rows other ledgers name.
+    captured: Vec<Captured<u64>>,
 }
 
 impl Finished {
     /// Keeps the read in the plan's fold, as the row-by-row fold would have left it.
     fn keep(self, input: usize, state: &mut PlanFold<'_>, read: u64) {
         state.set_look_alikes(self.look_alikes);
+        if self.credits_found {
+            state.credits_found();
+        }
+        for (key, line, values, payees) in self.captured {
+            state.capture(input, &key, values, line, payees);
+        }
         for id in self.new_payees {
             state.add_payee(id);
         }
@@ -2300,6 +2574,26 @@ mod tests {
             assert_eq!(list, expected, "chunks of {chunk}");
             assert_eq!(settled, 1_500);
         }
+    }
+
+    #[test]
+    fn a_key_filter_says_no_only_for_keys_not_in_its_set() {
+        let set = ["S0000007", "S0000064", "S0000000", "S0001000"];
+        let filter = KeyFilter::new(set.iter().copied()).expect("one class of keys");
+        for key in set {
+            assert!(filter.may_hold(key), "{key}");
+        }
+        // Other numbers (below, between and above the set's), another width, another prefix,
+        // no digits: none of them is in the set.
+        for key in ["S0000008", "S0000063", "S0000065", "S0009999", "S000007", "X0000007", "S", "", "S00000070"] {
+            assert!(!filter.may_hold(key), "{key}");
+        }
+        // Keys of two classes, or a number too large for a bitmap: no filter (every key is
+        // looked up).
+        assert!(KeyFilter::new(["S0000007", "X0000007"].into_iter()).is_none());
+        assert!(KeyFilter::new(["S0000007", "S000007"].into_iter()).is_none());
+        assert!(KeyFilter::new(["S999999999"].into_iter()).is_none());
+        assert!(KeyFilter::new(["ABC"].into_iter()).is_none());
     }
 
     #[test]
