@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::csv_split::{SplitError, Splitter, MAX_RECORD_BYTES};
 use super::encoding::{looks_like_gbk, looks_like_utf8_text, sniff, TextEncoding, UTF8_BOM};
-use super::text_rows::{ReadProblem, RowReader};
+use super::text_rows::{Places, ReadProblem, RowReader};
 use crate::diagnostics::ledger::LedgerKind;
 use crate::diagnostics::DataError;
 
@@ -16,6 +16,7 @@ pub struct CsvRows {
     bytes: csv::ByteRecord,
     encoding: TextEncoding,
     shown: String,
+    places: Places,
     /// With `--encoding gbk`: non-ASCII fields that are, and are not, valid UTF-8. A file
     /// whose every non-ASCII field is UTF-8 was not GBK, and reading it as GBK garbled it.
     utf8_fields: u64,
@@ -65,6 +66,7 @@ impl CsvRows {
             reader: Splitter::new(buffered),
             bytes: csv::ByteRecord::new(),
             encoding,
+            places: Places::Lines(Arc::from(shown.as_str())),
             shown,
             utf8_fields: 0,
             other_fields: 0,
@@ -155,12 +157,8 @@ impl RowReader for CsvRows {
         Ok(Some(line))
     }
 
-    fn at_field(&self, line: u64, column: usize) -> String {
-        format!("{}:{line}:{}", self.shown, column + 1)
-    }
-
-    fn at_line(&self, line: u64) -> String {
-        format!("{}:{line}", self.shown)
+    fn places(&self) -> &Places {
+        &self.places
     }
 
     fn finish(&self) -> Result<(), DataError> {

@@ -57,6 +57,36 @@ impl Row<'_> {
             None => self.at(),
         }
     }
+    /// How its file names rows and fields, and the file column of each declared column: to
+    /// name the row later (`RowPlaces`), not as it is read.
+    pub fn places(&self) -> RowPlaces {
+        RowPlaces { places: self.reader.places().clone(), positions: self.positions.to_vec() }
+    }
+    /// Whether the row is of the file `places` names.
+    pub fn is_of(&self, places: &RowPlaces) -> bool {
+        self.reader.places().same_file(&places.places)
+    }
+}
+
+/// How a file names its rows and its declared columns, kept to name a row read earlier.
+#[derive(Debug, Clone)]
+pub struct RowPlaces {
+    places: super::text_rows::Places,
+    positions: Vec<usize>,
+}
+
+impl RowPlaces {
+    /// Where line `line` is: `sales.csv:12`.
+    pub fn at(&self, line: u64) -> String {
+        self.places.at_line(line)
+    }
+    /// Where declared column `column` of line `line` is: `sales.csv:12:3`.
+    pub fn at_column(&self, line: u64, column: usize) -> String {
+        match self.positions.get(column) {
+            Some(p) => self.places.at_field(line, *p),
+            None => self.at(line),
+        }
+    }
 }
 
 /// What the callback says about a valid row it cannot use.

@@ -11,11 +11,12 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use calamine::{open_workbook, Data, Reader, SheetVisible, Xlsx};
 
 use super::encoding::sniff;
-use super::text_rows::{ReadProblem, RowReader};
+use super::text_rows::{Places, ReadProblem, RowReader};
 use super::xlsx_formulas::first_formula_without_value;
 use crate::diagnostics::ledger::{FileKind, LedgerKind};
 use crate::diagnostics::DataError;
@@ -39,6 +40,7 @@ pub struct XlsxRows {
     /// The first and last columns of the table (0-based).
     first_column: u32,
     last_column: u32,
+    places: Places,
 }
 
 impl XlsxRows {
@@ -105,7 +107,8 @@ impl XlsxRows {
         let first_column = cells.iter().map(|c| c.1).min().unwrap_or(0);
         let last_column = cells.iter().map(|c| c.1).max().unwrap_or(0);
         let next = if cells.is_empty() { 1 } else { first };
-        XlsxRows { shown, cells, cursor: 0, next, last, first_column, last_column }
+        let places = Places::Sheet { shown: Arc::from(shown.as_str()), first_column };
+        XlsxRows { shown, cells, cursor: 0, next, last, first_column, last_column, places }
     }
 
     /// Refuses a sheet whose cells span a rectangle far larger than the cells in it.
@@ -180,13 +183,8 @@ impl RowReader for XlsxRows {
         Ok(Some(line))
     }
 
-    fn at_field(&self, line: u64, column: usize) -> String {
-        let letters = column_letters(self.first_column as usize + column);
-        format!("{}!{letters}{line}", self.shown)
-    }
-
-    fn at_line(&self, line: u64) -> String {
-        format!("{}!{line}:{line}", self.shown)
+    fn places(&self) -> &Places {
+        &self.places
     }
 }
 
@@ -225,7 +223,7 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 }
 
 /// 0 -> `A`, 25 -> `Z`, 26 -> `AA`: how Excel names columns.
-fn column_letters(mut index: usize) -> String {
+pub(super) fn column_letters(mut index: usize) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(char::from(b'A' + (index % 26) as u8));

@@ -754,6 +754,9 @@ pub(super) struct PlanFold<'a> {
     kept: Vec<KeptRow>,
     /// Per ledger named by kept rows: the keys named, and each named row once it is read.
     wanted: HashMap<usize, HashMap<Arc<str>, Option<Captured>>>,
+    /// The files whose rows are kept (credit shares, rows that name rows): how each names rows
+    /// and fields, so a kept row is named only by a message that needs it.
+    places: Vec<crate::data::ledger::RowPlaces>,
 }
 
 /// The shares of one credited row, and whether the credited ledger has the row.
@@ -787,7 +790,9 @@ impl Used {
 pub(super) struct CreditShare {
     pub(super) payee: Arc<str>,
     pub(super) share: Decimal,
-    at: String,
+    /// Its file (in `PlanFold::places`) and line.
+    file: u32,
+    line: u64,
 }
 
 /// A row that names a row of another ledger, kept until that ledger is read.
@@ -795,10 +800,9 @@ pub(super) struct CreditShare {
 struct KeptRow {
     input: usize,
     values: Vec<Value>,
+    /// Its file (in `PlanFold::places`) and line.
+    file: u32,
     line: u64,
-    /// Where the row is, and where each of its columns is (`file:line:column`).
-    at: String,
-    at_columns: Vec<String>,
 }
 
 /// A named row as the fold saw it: its values, and whom it was credited to.
@@ -858,6 +862,7 @@ impl<'a> PlanFold<'a> {
             credits: HashMap::default(),
             kept: Vec::new(),
             wanted: HashMap::default(),
+            places: Vec::new(),
         }
     }
 
@@ -1074,8 +1079,8 @@ impl<'a> PlanFold<'a> {
             None => Arc::from(""),
         };
         let share = values.get(credit.share).and_then(Value::as_number).unwrap_or_default();
-        let at = row.at_column(credit.reference);
-        self.credits.entry(key).or_default().shares.push(CreditShare { payee, share, at });
+        let file = self.file_of(row);
+        self.credits.entry(key).or_default().shares.push(CreditShare { payee, share, file, line: row.line });
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
@@ -1087,7 +1092,7 @@ impl<'a> PlanFold<'a> {
         let Some(credit) = self.plan.credit else { return Ok(()) };
         let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
         let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
-        let mut bad: Vec<(&String, DataError)> = Vec::new();
+        let mut bad: Vec<(u64, DataError)> = Vec::new();
         for (key, entry) in &self.credits {
             let shares = &entry.shares;
             let total = shares.iter().try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
@@ -1096,11 +1101,11 @@ impl<'a> PlanFold<'a> {
                     total.map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
                 let Some(first) = shares.first() else { continue };
                 let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
-                bad.push((&first.at, DataError::of(first.at.clone(), kind)));
+                bad.push((first.line, DataError::of(self.at_column(first.file, first.line, credit.reference), kind)));
             }
         }
         // The first in the file, whatever order the map holds them in.
-        bad.sort_by_key(|(at, _)| line_of(at));
+        bad.sort_by_key(|(line, _)| *line);
         match bad.into_iter().next() {
             Some((_, problem)) => Err(rejected(file, problem)),
             None => Ok(()),
@@ -1116,9 +1121,32 @@ impl<'a> PlanFold<'a> {
                 self.wanted.entry(target).or_default().insert(key.clone(), None);
             }
         }
-        let at_columns = (0..schema.columns.len()).map(|c| row.at_column(c)).collect();
-        self.kept.push(KeptRow { input, values: values.to_vec(), line: row.line, at: row.at(), at_columns });
+        let file = self.file_of(row);
+        self.kept.push(KeptRow { input, values: values.to_vec(), file, line: row.line });
         Ok(Used::Nothing)
+    }
+
+    /// The file of a row that is kept, in `places` (added at its first kept row).
+    fn file_of(&mut self, row: &Row<'_>) -> u32 {
+        let found = match self.places.last() {
+            Some(last) if row.is_of(last) => Some(self.places.len() - 1),
+            _ => self.places.iter().position(|p| row.is_of(p)),
+        };
+        let index = found.unwrap_or_else(|| {
+            self.places.push(row.places());
+            self.places.len() - 1
+        });
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+
+    /// Where line `line` of kept file `file` is.
+    fn at_line(&self, file: u32, line: u64) -> String {
+        self.places.get(file as usize).map_or_else(|| format!("line {line}"), |p| p.at(line))
+    }
+
+    /// Where column `column` of line `line` of kept file `file` is.
+    fn at_column(&self, file: u32, line: u64, column: usize) -> String {
+        self.places.get(file as usize).map_or_else(|| format!("line {line}"), |p| p.at_column(line, column))
     }
 
     /// Folds the kept rows, each credited as the row it names; then checks that every
@@ -1140,10 +1168,11 @@ impl<'a> PlanFold<'a> {
                 .filter(|(_, e)| !e.seen)
                 .filter_map(|(k, e)| Some((k, e.shares.first()?)))
                 .collect();
-            missing.sort_by_key(|(_, s)| line_of(&s.at));
+            missing.sort_by_key(|(_, s)| s.line);
             if let Some((key, first)) = missing.first() {
                 let kind = self.unknown_reference(credit.by, credit.reference, key);
-                return Err(rejected(file_of(credit.by), DataError::of(first.at.clone(), kind)));
+                let at = self.at_column(first.file, first.line, credit.reference);
+                return Err(rejected(file_of(credit.by), DataError::of(at, kind)));
             }
         }
         let kept = std::mem::take(&mut self.kept);
@@ -1176,9 +1205,9 @@ impl<'a> PlanFold<'a> {
             };
             let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
             let captured = self.wanted.get(&target).and_then(|w| w.get(key)).and_then(Option::as_ref).cloned();
-            let at_ref = row.at_columns.get(reference).cloned().unwrap_or_else(|| row.at.clone());
             let Some(captured) = captured else {
                 let kind = self.unknown_reference(row.input, reference, key);
+                let at_ref = self.at_column(row.file, row.line, reference);
                 return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));
             };
             for (c, column) in schema.columns.iter().enumerate() {
@@ -1195,7 +1224,7 @@ impl<'a> PlanFold<'a> {
                         key: key.to_string(),
                         reached: format!("{total}, more than its `{of_name}` of {limit}"),
                     };
-                    let at = row.at_columns.get(c).cloned().unwrap_or_else(|| row.at.clone());
+                    let at = self.at_column(row.file, row.line, c);
                     return Err(rejected(file_of(row.input), DataError::of(at, kind)));
                 }
             }
@@ -1233,7 +1262,7 @@ impl<'a> PlanFold<'a> {
                         Err(e) => {
                             return Err(Error::Policy(PolicyProblems {
                                 source: plan.source.clone(),
-                                problems: vec![e.into_problem(&format!("row at {}", row.at))],
+                                problems: vec![e.into_problem(&format!("row at {}", self.at_line(row.file, row.line)))],
                             }))
                         }
                     }
@@ -1246,7 +1275,7 @@ impl<'a> PlanFold<'a> {
                 if let Err(e) = fold_states(plan, aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer) {
                     return Err(Error::Policy(PolicyProblems {
                         source: plan.source.clone(),
-                        problems: vec![e.into_problem(&format!("row at {}", row.at))],
+                        problems: vec![e.into_problem(&format!("row at {}", self.at_line(row.file, row.line)))],
                     }));
                 }
                 if let Some(spec) = self.tally.filter(|t| t.input == row.input) {
@@ -1643,14 +1672,6 @@ pub(crate) fn in_month_values(
         out.push((call as *const crate::plan::Expr as usize, value));
     }
     Ok(out)
-}
-
-/// The line number in a `file:line[:column]` location, for ordering messages by file order.
-fn line_of(at: &str) -> u64 {
-    let mut parts = at.rsplit(':');
-    let last = parts.next().and_then(|p| p.parse::<u64>().ok());
-    let before = parts.next().and_then(|p| p.parse::<u64>().ok());
-    before.or(last).unwrap_or(0)
 }
 
 /// One rejected row as the error that stops the run.

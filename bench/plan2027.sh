@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The 2027 reference plan (credited sales, cancellations, targets, a roster with hire dates and
+# managers) against the seed plan, each on ledgers of the same number of sales rows (default
+# 1,000,000): the issue's goal is the 2027 plan within 2x the seed plan's time. The seed
+# ledger comes from gen_ledger.py (500 managers), the 2027 year from
+# tests/tools/ref2027/generate.py (--seed 1, 500 payees; about 25,000 sales a second and 1 GB
+# of memory per million sales, so 10M takes some 10 minutes and 10 GB, once). The two
+# alternate three times; prints each time, the medians (wall, user CPU, peak memory) and the
+# ratio. Wall time is noisy on a shared machine; only ratios within one invocation compare.
+#   bash bench/plan2027.sh [ROWS]
+set -euo pipefail
+. "$(dirname "$0")/prepare.sh"
+year=${BENCH_DIR_2027:-/tmp/commission-bench-2027-$rows}
+[ -f "$year/sales.csv" ] || python3 tests/tools/ref2027/generate.py --seed 1 --sales "$rows" --payees 500 --out "$year"
+cat "$year"/*.csv > /dev/null
+seed=(policies/telecom-account-manager.policy --data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv")
+plan=(policies/telecom-2027.policy)
+for input in roster sales credits targets cancellations; do plan+=(--data "$input=$year/$input.csv"); done
+times="$year/plan2027.times"
+: > "$times"
+echo "nproc: $(nproc); commission $(git rev-parse --short HEAD); sales lines: seed $(wc -l < "$dir/sales.csv"), 2027 $(wc -l < "$year/sales.csv") (credits $(wc -l < "$year/credits.csv"), cancellations $(wc -l < "$year/cancellations.csv"))"
+for i in 1 2 3; do
+  /usr/bin/time -f "seed %e %U %M" -a -o "$times" target/release/commission run "${seed[@]}" --format csv --output "$year/seed.csv"
+  /usr/bin/time -f "2027 %e %U %M" -a -o "$times" target/release/commission run "${plan[@]}" --format csv --output "$year/2027.csv"
+  tail -2 "$times" | awk '{printf "  %s: %-5s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
+done
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+for who in seed 2027; do
+  wall=$(awk -v w="$who" '$1==w {print $2}' "$times" | median)
+  user=$(awk -v w="$who" '$1==w {print $3}' "$times" | median)
+  peak=$(awk -v w="$who" '$1==w {print $4}' "$times" | median)
+  seed_wall=$(awk '$1=="seed" {print $2}' "$times" | median)
+  awk -v w="$who" -v a="$wall" -v u="$user" -v p="$peak" -v s="$seed_wall" \
+    'BEGIN {printf "  median %-5s %6.2f s wall (%.2fx the seed plan) %6.2f s user %8.1f MB peak\n", w, a, a/s, u, p/1024}'
+done
