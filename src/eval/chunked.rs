@@ -1168,45 +1168,51 @@ fn split_key(key: &str) -> Option<(&str, usize, u64)> {
     Some((key.get(..at)?, digits, n))
 }
 
-/// An exact test that a key is not in a set of keys all of one class (a prefix and a width of
-/// digits: `S0001234`): a bitmap of their numbers. A key of another form is not in the set.
+/// An exact test that a key is not in a set of keys of a few classes (a prefix and a width of
+/// digits: `S000123`, and `S1000000` once the numbers outgrow their zeros): a bitmap of their
+/// numbers per class. A key of another form is not in the set.
 struct KeyFilter {
-    prefix: Box<str>,
-    width: usize,
-    bits: Vec<u64>,
+    classes: Vec<(Box<str>, usize, Vec<u64>)>,
 }
 
 impl KeyFilter {
-    /// The filter of `keys`, when they are all of one class and their numbers are below 2^27
-    /// (a bitmap of at most 16 MiB); `None` otherwise (every key is then looked up).
+    /// At most this many classes, and numbers below 2^27 (a bitmap of at most 16 MiB each).
+    const CLASSES: usize = 8;
+
+    /// The filter of `keys`, when they fall in a few classes with numbers small enough for
+    /// bitmaps; `None` otherwise (every key is then looked up).
     fn new<'k>(keys: impl Iterator<Item = &'k str>) -> Option<KeyFilter> {
-        let mut filter: Option<KeyFilter> = None;
+        let mut classes: Vec<(Box<str>, usize, Vec<u64>)> = Vec::new();
         for key in keys {
             let (prefix, width, n) = split_key(key)?;
             if n >= 1 << 27 {
                 return None;
             }
-            let f = filter.get_or_insert_with(|| KeyFilter { prefix: prefix.into(), width, bits: Vec::new() });
-            if *f.prefix != *prefix || f.width != width {
-                return None;
-            }
+            let c = match classes.iter().position(|(p, w, _)| *w == width && **p == *prefix) {
+                Some(c) => c,
+                None if classes.len() < Self::CLASSES => {
+                    classes.push((prefix.into(), width, Vec::new()));
+                    classes.len() - 1
+                }
+                None => return None,
+            };
+            let bits = &mut classes.get_mut(c)?.2;
             let word = (n / 64) as usize;
-            if f.bits.len() <= word {
-                f.bits.resize(word + 1, 0);
+            if bits.len() <= word {
+                bits.resize(word + 1, 0);
             }
-            *f.bits.get_mut(word)? |= 1 << (n % 64);
+            *bits.get_mut(word)? |= 1 << (n % 64);
         }
-        filter
+        (!classes.is_empty()).then_some(KeyFilter { classes })
     }
 
     /// Whether `key` may be in the set (`false`: it is not).
     fn may_hold(&self, key: &str) -> bool {
-        match split_key(key) {
-            Some((prefix, width, n)) if width == self.width && *prefix == *self.prefix => {
-                usize::try_from(n / 64).ok().and_then(|w| self.bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0)
-            }
-            _ => false,
-        }
+        let Some((prefix, width, n)) = split_key(key) else { return false };
+        let Some((_, _, bits)) = self.classes.iter().find(|(p, w, _)| *w == width && **p == *prefix) else {
+            return false;
+        };
+        usize::try_from(n / 64).ok().and_then(|w| bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0)
     }
 }
 
@@ -2588,12 +2594,21 @@ mod tests {
         for key in ["S0000008", "S0000063", "S0000065", "S0009999", "S000007", "X0000007", "S", "", "S00000070"] {
             assert!(!filter.may_hold(key), "{key}");
         }
-        // Keys of two classes, or a number too large for a bitmap: no filter (every key is
-        // looked up).
-        assert!(KeyFilter::new(["S0000007", "X0000007"].into_iter()).is_none());
-        assert!(KeyFilter::new(["S0000007", "S000007"].into_iter()).is_none());
+        // Keys of several classes: each class its own bitmap.
+        let mixed = KeyFilter::new(["S999999", "S1000000", "X0000007", "S000007"].into_iter()).expect("four classes");
+        for key in ["S999999", "S1000000", "X0000007", "S000007"] {
+            assert!(mixed.may_hold(key), "{key}");
+        }
+        for key in ["S999998", "S1000001", "X0000008", "S0000007", "X000007", "S0999999"] {
+            assert!(!mixed.may_hold(key), "{key}");
+        }
+        // More classes than it keeps, a number too large for a bitmap, a key without digits,
+        // no keys: no filter (every key is then looked up).
+        let many: Vec<String> = (0..9).map(|c| format!("K{c}x0001")).collect();
+        assert!(KeyFilter::new(many.iter().map(String::as_str)).is_none());
         assert!(KeyFilter::new(["S999999999"].into_iter()).is_none());
-        assert!(KeyFilter::new(["ABC"].into_iter()).is_none());
+        assert!(KeyFilter::new(["S0000007", "ABC"].into_iter()).is_none());
+        assert!(KeyFilter::new(std::iter::empty()).is_none());
     }
 
     #[test]
