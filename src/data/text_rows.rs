@@ -43,10 +43,13 @@ impl Places {
 
     /// Whether `other` is this very file's (not another file of the same name).
     pub fn same_file(&self, other: &Places) -> bool {
-        let shown = |p: &Places| match p {
-            Places::Lines(s) | Places::Sheet { shown: s, .. } => s.clone(),
-        };
-        Arc::ptr_eq(&shown(self), &shown(other))
+        Arc::ptr_eq(self.shown(), other.shown())
+    }
+
+    fn shown(&self) -> &Arc<str> {
+        match self {
+            Places::Lines(shown) | Places::Sheet { shown, .. } => shown,
+        }
     }
 
     /// Where line `line` is.

@@ -727,6 +727,9 @@ pub(super) struct LedgerShape {
 }
 
 /// One plan's fold in progress.
+/// Credit shares and named rows beyond this many are freed on a thread of their own.
+const FREED_APART: usize = 100_000;
+
 pub(super) struct PlanFold<'a> {
     plan: &'a Plan,
     needed: &'a Needed,
@@ -953,7 +956,16 @@ impl<'a> PlanFold<'a> {
         &mut self.folded
     }
 
-    fn finish(self) -> Folded {
+    fn finish(mut self) -> Folded {
+        // Credit shares and named rows can be millions of small allocations, no longer needed:
+        // they are freed on a thread of their own, off the way to the statements (at the end
+        // of a run the process exits without waiting for it).
+        let kept =
+            (std::mem::take(&mut self.credits), std::mem::take(&mut self.wanted), std::mem::take(&mut self.kept));
+        if kept.0.len() + kept.1.values().map(HashMap::len).sum::<usize>() > FREED_APART {
+            // Should no thread be had, the closure, and what it holds, is dropped here.
+            let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));
+        }
         let mut folded = self.folded;
         for states in folded.buckets.iter_mut().flat_map(|b| b.values_mut()) {
             for state in states.iter_mut() {
