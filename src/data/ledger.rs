@@ -76,6 +76,10 @@ pub struct RowPlaces {
 }
 
 impl RowPlaces {
+    /// How a file names rows, and the file column of each declared column.
+    pub fn new(places: super::text_rows::Places, positions: Vec<usize>) -> RowPlaces {
+        RowPlaces { places, positions }
+    }
     /// Where line `line` is: `sales.csv:12`.
     pub fn at(&self, line: u64) -> String {
         self.places.at_line(line)

@@ -1138,6 +1138,30 @@ impl<'a> PlanFold<'a> {
         Ok(Used::Nothing)
     }
 
+    /// A file a chunked read kept rows or shares of: its index in `places`.
+    pub(super) fn add_places(&mut self, places: &crate::data::ledger::RowPlaces) -> u32 {
+        self.places.push(places.clone());
+        u32::try_from(self.places.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// A row naming rows of another ledger, as a chunked read kept it (as `keep_row` keeps it).
+    pub(super) fn keep_values(&mut self, input: usize, values: Vec<Value>, file: u32, line: u64) {
+        if let Some(schema) = self.plan.inputs.get(input) {
+            for (c, column) in schema.columns.iter().enumerate() {
+                let Some(target) = column.refers_to else { continue };
+                if let Some(Value::Text(key)) = values.get(c) {
+                    self.wanted.entry(target).or_default().insert(key.clone(), None);
+                }
+            }
+        }
+        self.kept.push(KeptRow { input, values, file, line });
+    }
+
+    /// A payee's share of a credited row, as a chunked read found it (as `credit_row` keeps it).
+    pub(super) fn add_share(&mut self, key: Arc<str>, payee: Arc<str>, share: Decimal, file: u32, line: u64) {
+        self.credits.entry(key).or_default().shares.push(CreditShare { payee, share, file, line });
+    }
+
     /// The file of a row that is kept, in `places` (added at its first kept row).
     fn file_of(&mut self, row: &Row<'_>) -> u32 {
         let found = match self.places.last() {

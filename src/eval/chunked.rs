@@ -22,7 +22,8 @@
 //! credited payee of a split row, its sums weighed by the share, as the row-by-row fold
 //! does; the rows other ledgers name (`sale: sales`) are kept as read, for the row-by-row fold
 //! of the naming rows; and every row is checked against its payee's hire date (the roster's
-//! `start`). The crediting and naming ledgers themselves are read row by row, before.
+//! `start`). The crediting and naming ledgers themselves (credits, cancellations) are read in
+//! blocks before, their rows kept in file order (`Mode::Credits`, `Mode::Kept`).
 //!
 //! Several plans of one read (`diff`'s two versions, `budget`'s plan and its reruns on scaled
 //! sales) are folded together: each row is checked once, and an aggregate two plans add up
@@ -52,7 +53,9 @@ use super::aggregate::{
 use super::expr::{eval_traced, NoTrace};
 use crate::data::blocks::{split_line, BlockFile, NotPlain};
 use crate::data::ids::check_id;
+use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{parse_date, parse_value};
+use crate::data::text_rows::Places;
 use crate::money::Currency;
 use crate::period::{Granularity, Period};
 use crate::plan::{AggFunc, ColumnType, Expr, InputSchema, Node, PayeeSource, Plan};
@@ -251,12 +254,17 @@ pub(super) fn read_in_blocks(
     }
     fill_shared(&jobs, &mut finished)?;
     let targets: Vec<(usize, usize)> = jobs.iter().map(|j| (j.request, j.input)).collect();
+    // How the file names rows, for the kept rows and shares (messages name them later).
+    let places = RowPlaces::new(
+        Places::Lines(Arc::from(shown.as_str())),
+        (0..schema.columns.len()).map(|c| rules.position(c)).collect(),
+    );
     drop(jobs);
     let mut watched = Vec::with_capacity(targets.len());
     for ((request, input), mut done) in targets.into_iter().zip(finished) {
         let state = states.get_mut(request).ok_or("no plan")?;
         watched.push(std::mem::take(&mut done.watched));
-        done.keep(input, state, merged.read);
+        done.keep(input, state, merged.read, &places);
     }
     let served = group
         .iter()
@@ -319,7 +327,7 @@ impl<'a> RowRules<'a> {
             let (Some((at, _)), None) = (found.next(), found.next()) else {
                 return Err("a header the row-by-row reader must report on".into());
             };
-            if schema.end == Some(c) || column.refers_to.is_some() {
+            if schema.end == Some(c) {
                 return Err("a column the row-by-row reader reads".into());
             }
             let reader = match (&column.values, column.ty) {
@@ -541,8 +549,22 @@ struct Shared {
     times: Option<Decimal>,
 }
 
+/// What a plan does with the rows of a chunked read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Folds them per payee and period.
+    Fold,
+    /// Keeps each row's share of the credited row it names (`credit sales by credits.share`):
+    /// the payee column, the reference column and the share column.
+    Credits { payee: usize, reference: usize, share: usize },
+    /// Keeps the rows, which name rows of another ledger (cancellations), until that ledger is
+    /// read.
+    Kept,
+}
+
 /// One plan's part in a chunked read.
 struct TaskJob<'a> {
+    mode: Mode,
     request: usize,
     input: usize,
     plan: &'a Plan,
@@ -598,7 +620,8 @@ impl<'a> TaskJob<'a> {
         let defines_payees = match task.role {
             Role::PayeeLedger => true,
             Role::Ledger => false,
-            _ => return Err("the rows are kept, not folded".into()),
+            Role::Credits | Role::Kept => return TaskJob::keeping(request, state, task),
+            Role::Roster => return Err("the roster is read row by row".into()),
         };
         if plan.credit.is_some_and(|c| c.by == input) {
             return Err("its rows credit another ledger's rows".into());
@@ -668,6 +691,7 @@ impl<'a> TaskJob<'a> {
         }
         let evaluates = aggs.iter().any(|a| matches!(a.filter, Filter::Eval { .. }) || matches!(a.arg, Arg::Eval(_)));
         Ok(TaskJob {
+            mode: Mode::Fold,
             evaluates,
             watch: request.observed_payee.as_deref(),
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
@@ -699,11 +723,64 @@ impl<'a> TaskJob<'a> {
     }
 }
 
+impl<'a> TaskJob<'a> {
+    /// A job that keeps the rows (credit shares, rows naming rows) rather than folding them.
+    fn keeping(
+        request: &'a FoldRequest<'a>,
+        state: &'a PlanFold<'a>,
+        task: &Task<'_>,
+    ) -> Result<TaskJob<'a>, NotPlain> {
+        let plan = request.plan;
+        let schema = plan.inputs.get(task.input).ok_or("no input")?;
+        let mode = match (task.role, plan.credit) {
+            (Role::Credits, Some(credit)) if credit.by == task.input => Mode::Credits {
+                payee: schema.payee.ok_or("no payee column")?,
+                reference: credit.reference,
+                share: credit.share,
+            },
+            (Role::Kept, _) => Mode::Kept,
+            _ => return Err("rows the row-by-row reader keeps".into()),
+        };
+        Ok(TaskJob {
+            mode,
+            evaluates: false,
+            watch: None,
+            scale: None,
+            tally: None,
+            follows: None,
+            folds: false,
+            request: task.request,
+            input: task.input,
+            plan,
+            payee_col: 0,
+            period_col: 0,
+            granularity: Granularity::Month,
+            defines_payees: false,
+            roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
+            known: state.payees(),
+            needed: &request.needed,
+            compared_text: Vec::new(),
+            aggs: Vec::new(),
+            eval_columns: Vec::new(),
+            columns: schema.columns.len(),
+            state,
+            credited: false,
+            named: false,
+            key_col: None,
+            credited_filter: None,
+            named_filter: None,
+            start: None,
+        })
+    }
+}
+
 impl TaskJob<'_> {
     /// Whether `other`'s rows fall in the same buckets as this plan's, row for row (a plan
     /// that credits rows by shares puts them in buckets of its own).
     fn same_buckets(&self, other: &TaskJob<'_>) -> bool {
-        !self.credited
+        self.mode == Mode::Fold
+            && other.mode == Mode::Fold
+            && !self.credited
             && !other.credited
             && self.input == other.input
             && self.payee_col == other.payee_col
@@ -1081,7 +1158,14 @@ struct TaskOut {
     credited: u64,
     /// Rows other ledgers name: key, where, values as read, whom the row was credited to.
     captured: Vec<Captured<Pos>>,
+    /// Kept rows (`Mode::Kept`): where, values; or credit shares (`Mode::Credits`): where,
+    /// the credited row's key, the payee, the share.
+    kept: Vec<(Pos, Vec<Value>)>,
+    shares: Vec<Share<Pos>>,
 }
+
+/// A credit share of a chunked read: where, the credited row's key, the payee, the share.
+type Share<At> = (At, Arc<str>, Arc<str>, Decimal);
 
 /// A named row of a chunked read: its key (as the naming rows name it), where it is, its
 /// values as read, and whom it was credited to.
@@ -1268,6 +1352,8 @@ impl RunFold {
                         largest: vec![0; job.aggs.len()],
                         credited: 0,
                         captured: Vec::new(),
+                        kept: Vec::new(),
+                        shares: Vec::new(),
                     },
                     text_numbers: vec![FxHashMap::default(); job.aggs.len()],
                     value_numbers: vec![FxHashMap::default(); job.aggs.len()],
@@ -1398,10 +1484,45 @@ fn fold_block(
             };
             let (before, rest) = folds.split_at_mut(j);
             let Some(fold) = rest.first_mut() else { continue };
-            let place = match job.follows {
-                None => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
+            let place = match (job.mode, job.follows) {
+                (Mode::Credits { payee, reference, share }, _) => {
+                    let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
+                    let payee = match job.known.get_key_value(*id) {
+                        Some((known, _)) => known.clone(),
+                        None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
+                        None if id.is_empty() || check_id(id).is_err() => {
+                            return Err("an id the row-by-row reader rejects".into())
+                        }
+                        None => Arc::from(*id),
+                    };
+                    let key: Arc<str> = match cells.get(reference) {
+                        Some(Cell::Text(t)) => Arc::from(*t),
+                        _ => return Err("a reference the row-by-row reader reads".into()),
+                    };
+                    let share = match cells.get(share) {
+                        Some(Cell::Num(n)) => *n,
+                        _ => return Err("a share the row-by-row reader reads".into()),
+                    };
+                    fold.out.shares.push(((index, line_no), key, payee, share));
+                    fold.out.used += 1;
+                    None
+                }
+                (Mode::Kept, _) => {
+                    // Its payee, if it has one, is an id as the row-by-row reader checks it.
+                    if let Some(Cell::Text(id)) =
+                        job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
+                    {
+                        if id.is_empty() || check_id(id).is_err() {
+                            return Err("an id the row-by-row reader rejects".into());
+                        }
+                    }
+                    let values = cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+                    fold.out.kept.push(((index, line_no), values));
+                    None
+                }
+                (Mode::Fold, None) => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
                 // The bucket the leader found (none: the row is not used).
-                Some(k) => match placed.get(k).copied().flatten() {
+                (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
                     Some((p, b)) => {
                         check_compared(job, cells)?;
                         let lead = before.get(k).ok_or("no plan to follow")?;
@@ -2064,6 +2185,8 @@ struct TaskMerge {
     largest: Vec<u128>,
     credited: u64,
     captured: Vec<Captured<u64>>,
+    kept: Vec<(u64, Vec<Value>)>,
+    shares: Vec<Share<u64>>,
 }
 
 /// A tally per bucket and value of one column, over the runs merged so far.
@@ -2132,6 +2255,8 @@ impl Merged {
                     largest: vec![0; job.aggs.len()],
                     credited: 0,
                     captured: Vec::new(),
+                    kept: Vec::new(),
+                    shares: Vec::new(),
                 })
                 .collect(),
             keys: MergedKeys::default(),
@@ -2342,6 +2467,12 @@ impl TaskMerge {
         for (key, at, values, payees) in out.captured {
             self.captured.push((key, line_of(at)?, values, payees));
         }
+        for (at, values) in out.kept {
+            self.kept.push((line_of(at)?, values));
+        }
+        for (at, key, payee, share) in out.shares {
+            self.shares.push((line_of(at)?, key, payee, share));
+        }
         // The first row of the lowest and of the highest month, as the row-by-row fold finds
         // them: the lowest month, and of its rows the first in the file.
         if let Some((bucket, at, value)) = out.lowest {
@@ -2367,9 +2498,12 @@ impl TaskMerge {
         state: &PlanFold<'_>,
         at_column: &dyn Fn(u64, usize) -> String,
     ) -> Result<Finished, NotPlain> {
-        // Runs were merged in any order: payees and observed rows go in file order.
+        // Runs were merged in any order: payees, observed and kept rows, and shares go in file
+        // order.
         self.payees.sort_by_key(|p| p.line);
         self.watched.sort_by_key(|w| w.line);
+        self.kept.sort_by_key(|k| k.0);
+        self.shares.sort_by_key(|s| s.0);
         let mut look_alikes = state.look_alikes_snapshot();
         // Ids new to the run, in the order their first rows come in the file.
         for p in self.payees.iter().filter(|p| p.status != Status::Known) {
@@ -2435,6 +2569,8 @@ impl TaskMerge {
             }
         }
         Ok(Finished {
+            kept: self.kept,
+            shares: self.shares,
             credits_found: job.credited,
             captured: self.captured,
             largest: self.largest,
@@ -2476,11 +2612,23 @@ struct Finished {
     credits_found: bool,
     /// The rows other ledgers name.
     captured: Vec<Captured<u64>>,
+    /// Kept rows and credit shares, in file order.
+    kept: Vec<(u64, Vec<Value>)>,
+    shares: Vec<Share<u64>>,
 }
 
 impl Finished {
     /// Keeps the read in the plan's fold, as the row-by-row fold would have left it.
-    fn keep(self, input: usize, state: &mut PlanFold<'_>, read: u64) {
+    fn keep(self, input: usize, state: &mut PlanFold<'_>, read: u64, places: &RowPlaces) {
+        if !self.kept.is_empty() || !self.shares.is_empty() {
+            let file = state.add_places(places);
+            for (line, values) in self.kept {
+                state.keep_values(input, values, file, line);
+            }
+            for (line, key, payee, share) in self.shares {
+                state.add_share(key, payee, share, file, line);
+            }
+        }
         state.set_look_alikes(self.look_alikes);
         if self.credits_found {
             state.credits_found();

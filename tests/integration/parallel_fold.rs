@@ -745,7 +745,7 @@ fn year_2027(dir: &Path, case: &str, edit: Option<Edit>) -> Vec<String> {
 /// The 2027 plan's sales are credited by shares (a split sale is folded for each credited
 /// payee, its sums weighed by the share), named by cancellations (each named sale is kept for
 /// the clawback), and checked against the roster's hire dates: the chunked reader takes them,
-/// and `run` and `budget` (whose tally weighs split sales by their shares too) say exactly
+/// and the credits and cancellations too (kept in file order), and `run` and `budget` (whose tally weighs split sales by their shares too) say exactly
 /// what the row-by-row reader says.
 ///
 /// `budget`'s reruns scale amounts by 1.000001: such an amount (8 decimals) times a 33.5% share
@@ -787,7 +787,9 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
             assert!(ran.stdout == reference.stdout, "{what}: differs from the row-by-row reader's");
             match in_blocks {
                 true => {
-                    chunked_blocks(&ran.stderr, &sales, reader);
+                    for file in ["sales", "credits", "cancellations"] {
+                        chunked_blocks(&ran.stderr, &dir.path().join(case).join(format!("{file}.csv")), reader);
+                    }
                 }
                 false => {
                     let head = format!("read {}: row by row", path_text(&sales));
@@ -798,16 +800,29 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
     }
 }
 
-/// Bad rows the 2027 plan's checks find in or about its sales, each reported exactly as the
-/// row-by-row reader reports it (the chunked read hands the file back to it), with no output.
+/// Bad rows the 2027 plan's checks find in or about its sales, credits and cancellations, each
+/// reported exactly as the row-by-row reader reports it (the chunked read hands a file with a
+/// bad row back to it; a check on the whole read names a share or a cancellation read in
+/// blocks at its own line), with no output.
 #[test]
 fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
-    let cases: [(&str, Edit, &str, &str); 3] = [
+    let cases: [(&str, Edit, &str, &str); 6] = [
         // Line 3 is S000002, dated 2027-01-02; E11 is hired on 2027-04-16 (roster line 12): as
         // E11's sale it is refused at its date.
         ("sale-before-hire", ("sales", |l| set_field(l, 3, 2, "E11")), "sales.csv:3:2", "E0325"),
         // A share of a sale the sales ledger does not have.
         ("share-of-no-sale", ("credits", |l| l.push("S999999,E05,100%".to_string())), "credits.csv:99:1", "E0321"),
+        // A share for someone not in the roster: refused where it is read.
+        ("share-for-no-payee", ("credits", |l| set_field(l, 2, 1, "E99")), "credits.csv:2:2", "E0305"),
+        // S000006's shares (lines 2 and 3, 50% each) made 40% + 50%: named at its first share.
+        ("shares-not-whole", ("credits", |l| set_field(l, 2, 2, "40%")), "credits.csv:2:1", "E0322"),
+        // A cancellation of a sale the sales ledger does not have.
+        (
+            "cancellation-of-no-sale",
+            ("cancellations", |l| set_field(l, 3, 2, "S999999")),
+            "cancellations.csv:3:3",
+            "E0321",
+        ),
         // X0001 takes back more than its sale S000003 (70,475.93) was.
         (
             "cancelled-more-than-sold",
