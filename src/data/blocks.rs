@@ -154,6 +154,8 @@ impl BlockFile {
                 into.extend_from_slice(m.get(start..start.saturating_add(n).min(m.len())).unwrap_or_default());
             }
             Bytes::File(f) => {
+                // A block and the end of its last line: room for that, not a doubling.
+                into.reserve_exact(n);
                 into.resize(n, 0);
                 read_exact_at(f, into, offset).map_err(|e| e.to_string())?;
             }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
 use super::EvalError;
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
@@ -36,7 +37,7 @@ pub enum AggState {
     Sum(Decimal),
     Count(u64),
     /// The distinct values, each as its number in the fold's [`Interner`]: a value seen in
-    /// many buckets is kept once, and a bucket holds four bytes per distinct value. Shared
+    /// many buckets is kept once, and a bucket holds about a byte per distinct value. Shared
     /// between plans read together that count the same thing (`diff`, `budget`).
     Distinct(Arc<DistinctValues>),
     Avg(Decimal, u64),
@@ -100,121 +101,6 @@ impl AggState {
             AggState::Avg(s, n) => Value::Number(s.checked_div(Decimal::from(*n))?),
             AggState::Min(v) | AggState::Max(v) => v.clone().unwrap_or(Value::Missing),
         })
-    }
-}
-
-/// The distinct values of one bucket, as their numbers in the fold's [`Interner`]. Numbers are
-/// appended as rows come and the list is sorted and deduplicated whenever it has doubled since
-/// the last time (so it holds at most about twice the distinct values), and once more when the
-/// fold ends. Appending to a short list is cheaper than hashing into a set: with thousands of
-/// buckets of thousands of values each, hash sets no longer fit the cache and every row missed it.
-/// A list that would take more room than a bit per number up to its largest becomes such a
-/// bitmap, so a bucket never holds more than about `largest number / 8` bytes.
-#[derive(Debug, Clone, Default)]
-pub struct DistinctValues {
-    numbers: Vec<u32>,
-    /// How many of `numbers` were sorted and distinct after the last settling.
-    settled: usize,
-    /// Bit `n` set when number `n` was seen (and then `numbers` is empty).
-    bits: Option<Vec<u64>>,
-}
-
-impl DistinctValues {
-    pub(crate) fn add(&mut self, n: u32) {
-        if let Some(bits) = &mut self.bits {
-            set_bit(bits, n);
-            return;
-        }
-        self.numbers.push(n);
-        if self.numbers.len() >= (2 * self.settled).max(32) {
-            self.settle();
-        }
-    }
-
-    /// Adds numbers without settling the list (a chunked read settles its buckets in
-    /// parallel, [`DistinctValues::settle_if_grown`]); into an empty set, the vector itself
-    /// is kept.
-    pub(crate) fn extend(&mut self, numbers: Vec<u32>) {
-        match &mut self.bits {
-            Some(bits) => numbers.into_iter().for_each(|n| set_bit(bits, n)),
-            None if self.numbers.is_empty() => {
-                self.numbers = numbers;
-                self.settled = 0;
-            }
-            None => self.numbers.extend_from_slice(&numbers),
-        }
-    }
-
-    /// Sorts the list and drops repeats (or sets the bits), becoming a bitmap when that is
-    /// smaller.
-    pub(crate) fn settle(&mut self) {
-        if self.settled == self.numbers.len() && (self.bits.is_none() || self.numbers.is_empty()) {
-            // Settled already: a sorted distinct list, or a bitmap with no list beside it.
-            return;
-        }
-        if let Some(bits) = &mut self.bits {
-            for n in self.numbers.drain(..) {
-                set_bit(bits, n);
-            }
-            return;
-        }
-        self.numbers.sort_unstable();
-        self.numbers.dedup();
-        self.settled = self.numbers.len();
-        // Four bytes a number against one bit per number up to the largest.
-        let largest = self.numbers.last().map_or(0, |&n| n as usize);
-        if self.numbers.len() * 32 > largest + 64 {
-            let mut bits = vec![0u64; largest / 64 + 1];
-            for n in self.numbers.drain(..) {
-                set_bit(&mut bits, n);
-            }
-            self.numbers.shrink_to_fit();
-            self.settled = 0;
-            self.bits = Some(bits);
-        }
-    }
-
-    fn merge(&mut self, other: &DistinctValues) {
-        self.numbers.extend_from_slice(&other.numbers);
-        if let Some(theirs) = &other.bits {
-            let mine = self.bits.get_or_insert_with(Vec::new);
-            if mine.len() < theirs.len() {
-                mine.resize(theirs.len(), 0);
-            }
-            for (a, b) in mine.iter_mut().zip(theirs) {
-                *a |= b;
-            }
-        }
-        self.settle();
-    }
-
-    /// How many distinct values (the fold settles every list when it ends, so this is the
-    /// length or the bits set; an unsettled list is counted on a sorted copy).
-    pub fn count(&self) -> usize {
-        if let Some(bits) = &self.bits {
-            let mut all = bits.clone();
-            for &n in &self.numbers {
-                set_bit(&mut all, n);
-            }
-            return all.iter().map(|w| w.count_ones() as usize).sum();
-        }
-        if self.settled == self.numbers.len() {
-            return self.settled;
-        }
-        let mut numbers = self.numbers.clone();
-        numbers.sort_unstable();
-        numbers.dedup();
-        numbers.len()
-    }
-}
-
-fn set_bit(bits: &mut Vec<u64>, n: u32) {
-    let (word, bit) = (n as usize / 64, n % 64);
-    if bits.len() <= word {
-        bits.resize(word + 1, 0);
-    }
-    if let Some(w) = bits.get_mut(word) {
-        *w |= 1 << bit;
     }
 }
 
@@ -974,7 +860,7 @@ impl<'a> PlanFold<'a> {
                     AggState::Distinct(set) => Arc::get_mut(set),
                     _ => None,
                 } {
-                    set.settle();
+                    set.finish();
                 }
             }
         }
@@ -1872,55 +1758,6 @@ mod tests {
         let folded = outcome.folded.first().unwrap();
         // (100.00 + 50.00 - 20.00) * 1.01 = 131.30, row by row: 101.0000 + 50.5000 - 20.2000.
         assert_eq!(sum(folded.state(0, &"M1".into(), Period::month(2026, 1))), Some(dec!(131.30)));
-    }
-
-    /// Counting through settlings: 1,000 rows of 300 values (each value seen at rows i, i + 300,
-    /// ...), so the list settles many times; 300 distinct, unsettled or settled, and merged
-    /// with a second bucket of values 200..400 (times 1,000) gives 400.
-    #[test]
-    fn distinct_values_settle_without_losing_or_doubling_any() {
-        // Numbers far apart (multiples of 1,000), so the list stays a list.
-        let mut a = DistinctValues::default();
-        for i in 0..1000u32 {
-            a.add(i % 300 * 1000);
-        }
-        assert_eq!(a.count(), 300);
-        a.settle();
-        assert_eq!((a.count(), a.numbers.len(), a.bits.is_none()), (300, 300, true));
-        let mut b = DistinctValues::default();
-        for i in 200..400u32 {
-            b.add(i * 1000);
-        }
-        a.merge(&b);
-        assert_eq!(a.count(), 400);
-    }
-
-    /// A list of many numbers up to a small largest one becomes a bitmap and counts the same:
-    /// 0..1000 seen three times each is 1,000 distinct; merged with a list 900..1100 (not a
-    /// bitmap: 200 numbers up to 1,099) it is 1,100; a bitmap merged into a list too.
-    #[test]
-    fn dense_distinct_values_become_a_bitmap_and_count_the_same() {
-        let mut a = DistinctValues::default();
-        for i in 0..3000u32 {
-            a.add(i % 1000);
-        }
-        a.settle();
-        assert!(a.bits.is_some() && a.numbers.is_empty());
-        assert_eq!(a.count(), 1000);
-        let mut b = DistinctValues::default();
-        for i in 900..1100u32 {
-            b.add(i * 1000 / 1000);
-        }
-        b.settle();
-        let mut c = b.clone();
-        a.merge(&b);
-        assert_eq!(a.count(), 1100);
-        c.merge(&a);
-        assert_eq!(c.count(), 1100);
-        // Unsettled numbers after a bitmap are counted too.
-        let mut d = a.clone();
-        d.add(5000);
-        assert_eq!(d.count(), 1101);
     }
 
     #[test]

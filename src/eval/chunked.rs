@@ -1,11 +1,12 @@
 //! The chunked fold: a plain CSV ledger cut into blocks of whole lines (`data::blocks`); each
-//! thread (rayon) validates and folds a run of blocks, block after block, into one fold of its
-//! own, and the few runs' folds are merged at the end. Every row's place is kept as (block,
-//! line in the block), so a payee's first row, the span's first rows and the observed rows are
-//! found in file order, and the result is the same whatever the number of threads or the
-//! block size. Distinct values are collected per block as (bucket, code) pairs, grouped by
-//! bucket at the block's end (a counting sort) and added to their buckets' lists bucket after
-//! bucket (sequential memory, not a random list per row).
+//! thread of the pool (rayon) validates and folds the next block not yet taken, block after
+//! block, into one fold of its own, and the threads' folds are merged at the end. Every row's
+//! place is kept as (block, line in the block), so a payee's first row, the span's first rows
+//! and the observed rows are found in file order, and the result is the same whatever the
+//! number of threads or the block size. Distinct values are collected per block as (bucket,
+//! code) pairs, grouped by bucket at the block's end (a counting sort) and added to their
+//! buckets' sets bucket after bucket (sequential memory, not a random set per row; a set is
+//! packed, `eval::distinct`).
 //!
 //! It is the row-by-row fold (`aggregate::PlanFold::ledger_row` after `data::ledger`'s checks)
 //! for the rows it can take, and nothing else: each row is checked exactly as strictly (every
@@ -39,6 +40,7 @@
 //! read, and why not in blocks).
 
 use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, NaiveDate};
@@ -194,27 +196,32 @@ pub(super) fn read_in_blocks(
     let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
-    // Each thread folds a run of blocks, one after the other, into one fold (memory holds a
-    // block per thread and the folds, not the file); the runs' folds are merged at the end.
+    // Each thread of the pool folds a run of blocks into one fold of its own, taking the next
+    // block not yet taken until none is left (memory holds a block per thread and one fold per
+    // thread, not the file); the runs' folds are merged at the end. Should a block fail, the
+    // other threads stop at their next block.
     let started = std::time::Instant::now();
-    let runs: Vec<RunFold> = (0..blocks)
-        .into_par_iter()
-        .try_fold(
-            || RunFold::new(&jobs),
-            |mut run, i| {
-                // Each thread reads its blocks into one buffer, kept from block to block.
-                thread_local! {
-                    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-                }
-                BUFFER.with(|buffer| {
-                    let mut buffer = buffer.try_borrow_mut().map_err(|_| "a buffer in use".to_string())?;
-                    file.read_block(i, block_bytes, &mut buffer)?;
-                    fold_block(&rules, &jobs, i, &buffer, &mut run)
-                })?;
-                Ok::<RunFold, NotPlain>(run)
-            },
-        )
-        .collect::<Result<Vec<RunFold>, NotPlain>>()?;
+    let next = std::sync::atomic::AtomicU64::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let runs = rayon::broadcast(|_| {
+        let mut run = RunFold::new(&jobs);
+        let mut buffer = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= blocks {
+                break;
+            }
+            let folded = file
+                .read_block(i, block_bytes, &mut buffer)
+                .and_then(|()| fold_block(&rules, &jobs, i, &buffer, &mut run));
+            if let Err(why) = folded {
+                failed.store(true, Ordering::Relaxed);
+                return Err(why);
+            }
+        }
+        Ok(run)
+    });
+    let runs = runs.into_iter().collect::<Result<Vec<RunFold>, NotPlain>>()?;
     let folded = std::time::Instant::now();
     let runs: Vec<_> = runs.into_par_iter().map(RunFold::finish).collect();
     // The line each block starts on, once every block's lines are counted.
@@ -232,12 +239,16 @@ pub(super) fn read_in_blocks(
     for (_, read, tasks, keys) in runs {
         merged.absorb(&jobs, tasks, keys, read, &first_lines)?;
     }
-    // The buckets' lists of distinct values, settled on all cores.
+    // The buckets' sets of distinct values, the other threads' sets added and settled on all
+    // cores.
     for task in &mut merged.tasks {
         task.buckets.par_iter_mut().for_each(|(_, states)| {
             for state in states.iter_mut() {
-                if let MergedState::Distinct(set) = state {
-                    set.settle();
+                if let MergedState::Distinct(set, parts) = state {
+                    for part in std::mem::take(parts) {
+                        set.union_with(part);
+                    }
+                    set.finish();
                 }
             }
         });
@@ -1075,9 +1086,9 @@ const NUMBERED_WIDTH: usize = 6;
 enum BlockState {
     Sum(Sum),
     Count(u64),
-    /// The codes of the values seen (see [`NUMBERED`]), and how many of them were sorted and
-    /// distinct when last settled.
-    Distinct(Vec<u32>, usize),
+    /// The codes of the values seen (see [`NUMBERED`]); boxed, so the states a row adds to
+    /// stay small and close together.
+    Distinct(Box<DistinctValues>),
     Avg(Sum, u64),
 }
 
@@ -1085,7 +1096,7 @@ impl BlockState {
     fn new(func: AggFunc) -> BlockState {
         match func {
             AggFunc::Count => BlockState::Count(0),
-            AggFunc::CountDistinct => BlockState::Distinct(Vec::new(), 0),
+            AggFunc::CountDistinct => BlockState::Distinct(Box::default()),
             AggFunc::Avg => BlockState::Avg(Sum::default(), 0),
             _ => BlockState::Sum(Sum::default()),
         }
@@ -1389,8 +1400,8 @@ impl RunFold {
             .map(|mut f| {
                 f.out.payees = f.payees;
                 for s in &mut f.out.states {
-                    if let BlockState::Distinct(list, settled) = s {
-                        settle(list, settled);
+                    if let BlockState::Distinct(set) = s {
+                        set.settle();
                     }
                 }
                 f.out
@@ -1398,13 +1409,6 @@ impl RunFold {
             .collect();
         (self.lines, self.read, tasks, self.keys)
     }
-}
-
-/// Sorts a list of distinct codes and drops repeats.
-fn settle(list: &mut Vec<u32>, settled: &mut usize) {
-    list.sort_unstable();
-    list.dedup();
-    *settled = list.len();
 }
 
 /// One plan's running fold of a run of blocks.
@@ -1623,7 +1627,7 @@ fn fold_block(
                 let these = codes.get(start..end).ok_or_else(lost)?;
                 if !these.is_empty() {
                     match fold.out.states.get_mut(b * stride + a) {
-                        Some(BlockState::Distinct(list, settled)) => extend_codes(list, settled, these),
+                        Some(BlockState::Distinct(set)) => set.extend(these),
                         _ => return Err(lost()),
                     }
                 }
@@ -2047,19 +2051,6 @@ fn tally_row(
     Some(())
 }
 
-/// Adds codes to a list of distinct codes, settling the list when it has grown by half.
-fn extend_codes(list: &mut Vec<u32>, settled: &mut usize, codes: &[u32]) {
-    if list.len() + codes.len() > list.capacity() {
-        // Room for half as many again as were distinct when last settled (not the doubling
-        // a vector grows by: memory stays within about 1.5 times the distinct values).
-        if list.len() >= (*settled + *settled / 2).max(64) {
-            settle(list, settled);
-        }
-        list.reserve_exact(codes.len().max(*settled / 2).max(64));
-    }
-    list.extend_from_slice(codes);
-}
-
 /// Adds one row's value to a state as `AggState::add` does (a count is counted before).
 /// A distinct value goes to the block's pairs (bucket `b`).
 fn add_value(
@@ -2104,7 +2095,8 @@ fn add_value(
 enum MergedState {
     Sum(Sum),
     Count(u64),
-    Distinct(DistinctValues),
+    /// The set, and other runs' sets of the bucket, to be added to it on all cores.
+    Distinct(DistinctValues, Vec<DistinctValues>),
     Avg(Sum, u64),
 }
 
@@ -2289,6 +2281,50 @@ impl Merged {
 }
 
 impl TaskMerge {
+    /// A run's set of codes as the read's numbers (see [`ClassTable`]), settled.
+    fn numbered(
+        tables: &mut FxHashMap<(String, usize), ClassTable>,
+        next_number: &mut u32,
+        texts: &mut [FxHashMap<Box<str>, u32>],
+        codes: DistinctValues,
+        numbers: &[Vec<u32>],
+        classes: &[(String, usize)],
+        a: usize,
+    ) -> Result<DistinctValues, NotPlain> {
+        let mut list = codes.into_numbers();
+        let map = numbers.get(a).ok_or("no aggregate")?;
+        for slot_of_code in list.iter_mut() {
+            let code = *slot_of_code;
+            let n = match code & NUMBERED {
+                0 => *map.get(code as usize).ok_or("no number")?,
+                _ => {
+                    let class = classes.get(((code & !NUMBERED) >> NUMBER_BITS) as usize).ok_or("no class")?;
+                    let number = code & ((1 << NUMBER_BITS) - 1);
+                    match tables.get_mut(class) {
+                        Some(ClassTable::Range(base)) => *base + number,
+                        Some(ClassTable::Numbers(table)) => {
+                            let slot = table.get_mut(number as usize).ok_or("no number")?;
+                            if *slot == u32::MAX {
+                                *slot = next(next_number)?;
+                            }
+                            *slot
+                        }
+                        _ => {
+                            let text = format!("{}{number:0width$}", class.0, width = class.1);
+                            let seen = texts.get_mut(a).ok_or("no aggregate")?;
+                            number_of_text(seen, next_number, &text)?
+                        }
+                    }
+                }
+            };
+            *slot_of_code = n;
+        }
+        let mut set = DistinctValues::default();
+        set.extend_vec(list);
+        set.finish();
+        Ok(set)
+    }
+
     /// Merges one run's fold of this plan (runs come in any order: a payee's first row, the
     /// span's first rows and the observed rows are ordered by file line).
     fn absorb(
@@ -2401,7 +2437,7 @@ impl TaskMerge {
                     .iter()
                     .map(|a| match a.func {
                         AggFunc::Count => MergedState::Count(0),
-                        AggFunc::CountDistinct => MergedState::Distinct(DistinctValues::default()),
+                        AggFunc::CountDistinct => MergedState::Distinct(DistinctValues::default(), Vec::new()),
                         AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
                         _ => MergedState::Sum(Sum::default()),
                     })
@@ -2415,38 +2451,41 @@ impl TaskMerge {
                         x.merge(&y).ok_or_else(overflow)?;
                         *n += m;
                     }
-                    (MergedState::Distinct(set), BlockState::Distinct(mut list, _)) => {
-                        let map = numbers.get(a).ok_or("no aggregate")?;
-                        // Each code becomes the read's number in place: a bucket met for the
-                        // first time takes the run's list as it is, with no copy.
-                        for slot_of_code in list.iter_mut() {
-                            let code = *slot_of_code;
-                            let n = match code & NUMBERED {
-                                0 => *map.get(code as usize).ok_or("no number")?,
-                                _ => {
-                                    let class =
-                                        classes.get(((code & !NUMBERED) >> NUMBER_BITS) as usize).ok_or("no class")?;
-                                    let number = code & ((1 << NUMBER_BITS) - 1);
-                                    match self.classes.get_mut(class) {
-                                        Some(ClassTable::Range(base)) => *base + number,
-                                        Some(ClassTable::Numbers(table)) => {
-                                            let slot = table.get_mut(number as usize).ok_or("no number")?;
-                                            if *slot == u32::MAX {
-                                                *slot = next(&mut self.next_number)?;
-                                            }
-                                            *slot
-                                        }
-                                        _ => {
-                                            let text = format!("{}{number:0width$}", class.0, width = class.1);
-                                            let seen = self.texts.get_mut(a).ok_or("no aggregate")?;
-                                            number_of_text(seen, &mut self.next_number, &text)?
-                                        }
-                                    }
+                    (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => {
+                        // A set of numbered texts of one class that the read numbers by a range
+                        // moves as a whole (its gaps stay as they are).
+                        let range = codes.first().filter(|c| c & NUMBERED != 0).and_then(|c| {
+                            let k = (c & !NUMBERED) >> NUMBER_BITS;
+                            match self.classes.get(classes.get(k as usize)?) {
+                                Some(ClassTable::Range(base)) => {
+                                    let start = NUMBERED | k << NUMBER_BITS;
+                                    Some((start..=start | ((1 << NUMBER_BITS) - 1), *base))
                                 }
-                            };
-                            *slot_of_code = n;
+                                _ => None,
+                            }
+                        });
+                        let moved = match range {
+                            Some((from, base)) => codes.shifted(from, base),
+                            None => Err(*codes),
+                        };
+                        let moved = match moved {
+                            Ok(moved) => moved,
+                            Err(codes) => TaskMerge::numbered(
+                                &mut self.classes,
+                                &mut self.next_number,
+                                &mut self.texts,
+                                codes,
+                                &numbers,
+                                &classes,
+                                a,
+                            )?,
+                        };
+                        // A bucket met for the first time takes the run's set as it is; other
+                        // runs' sets are added on all cores at the end.
+                        match set.is_empty() {
+                            true => *set = moved,
+                            false => parts.push(moved),
                         }
-                        set.extend(list);
                     }
                     _ => return Err("aggregates out of step".into()),
                 }
@@ -2525,7 +2564,7 @@ impl TaskMerge {
                 done.push(match s {
                     MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
                     MergedState::Count(n) => AggState::Count(n),
-                    MergedState::Distinct(set) => AggState::Distinct(Arc::new(set)),
+                    MergedState::Distinct(set, _) => AggState::Distinct(Arc::new(set)),
                     MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
                 });
             }
@@ -2711,24 +2750,6 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
-
-    #[test]
-    fn lists_of_distinct_codes_keep_every_code_once_however_they_arrive() {
-        // Codes in chunks of every size, with repeats within and across chunks: the settled
-        // list is the set of codes, and it never holds much more than half as many again.
-        for chunk in [1usize, 3, 17, 64, 200] {
-            let all: Vec<u32> = (0..5_000u32).map(|i| (i * 7919) % 1_500).collect();
-            let (mut list, mut settled) = (Vec::new(), 0usize);
-            for codes in all.chunks(chunk) {
-                extend_codes(&mut list, &mut settled, codes);
-                assert!(list.capacity() <= (settled + settled / 2).max(64) + chunk.max(settled / 2).max(64));
-            }
-            settle(&mut list, &mut settled);
-            let expected: Vec<u32> = all.iter().copied().collect::<BTreeSet<u32>>().into_iter().collect();
-            assert_eq!(list, expected, "chunks of {chunk}");
-            assert_eq!(settled, 1_500);
-        }
-    }
 
     #[test]
     fn a_key_filter_says_no_only_for_keys_not_in_its_set() {

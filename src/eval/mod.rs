@@ -13,6 +13,7 @@ pub mod aggregate;
 pub mod chunked;
 pub mod compute;
 pub mod coverage;
+pub mod distinct;
 pub mod expr;
 pub mod passes;
 pub mod run;

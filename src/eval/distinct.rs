@@ -1,0 +1,511 @@
+//! The distinct values of one bucket (`count_distinct`), as numbers: the fold numbers each
+//! value once (`aggregate::Interner`, or `chunked.rs`'s codes), and a bucket keeps the set of
+//! its numbers. Both readers keep their sets in this one type.
+//!
+//! A set is kept in one of two forms, whichever is smaller:
+//! - **packed**: the numbers sorted, each stored as its gap from the one before in as few
+//!   bytes as it needs (seven bits a byte). Two thousand customers out of a hundred thousand
+//!   take about one byte each, against four as plain numbers;
+//! - a **bitmap**: a bit per number up to the largest, when the numbers are dense.
+//!
+//! Numbers arrive in any order and with repeats. They wait in a short unsorted list and are
+//! merged into the packed form when that list has grown to half the set (or 32), so a set
+//! holds about 3 bytes per distinct value at most while it is being added to, and about one
+//! once complete.
+
+/// Sorted distinct numbers, each as its gap from the one before minus one (the first as
+/// itself), seven bits a byte, the high bit set on every byte but a number's last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Packed {
+    bytes: Vec<u8>,
+    len: usize,
+    last: u32,
+}
+
+impl Packed {
+    /// Appends `n`, which is larger than every number already in (the caller's promise; a
+    /// number not larger is skipped, so the set stays sorted and distinct).
+    #[inline]
+    fn push(&mut self, n: u32) {
+        let mut gap = match self.len {
+            0 => n,
+            _ if n <= self.last => return,
+            _ => n - self.last - 1,
+        };
+        self.len += 1;
+        self.last = n;
+        if gap < 0x80 {
+            self.bytes.push(gap as u8);
+            return;
+        }
+        loop {
+            let low = (gap & 0x7f) as u8;
+            gap >>= 7;
+            if gap == 0 {
+                self.bytes.push(low);
+                break;
+            }
+            self.bytes.push(low | 0x80);
+        }
+    }
+
+    fn iter(&self) -> Unpacked<'_> {
+        Unpacked { bytes: &self.bytes, at: 0, previous: None }
+    }
+
+    /// The union of this set and `sorted` (sorted and distinct), in one pass over both.
+    fn union(&self, sorted: impl Iterator<Item = u32>, count: usize) -> Packed {
+        // About as many bytes a number as the set takes now.
+        let per = self.bytes.len().checked_div(self.len).unwrap_or(1).max(1);
+        let mut out = Packed { bytes: Vec::with_capacity(self.bytes.len() + count * per + 8), len: 0, last: 0 };
+        let mut theirs = sorted.peekable();
+        for a in self.iter() {
+            while let Some(b) = theirs.next_if(|&b| b <= a) {
+                if b < a {
+                    out.push(b);
+                }
+            }
+            out.push(a);
+        }
+        theirs.for_each(|b| out.push(b));
+        out
+    }
+
+    /// The number of bytes of the first number.
+    fn first_width(&self) -> usize {
+        self.bytes.iter().position(|&b| b < 0x80).map_or(self.bytes.len(), |w| w + 1)
+    }
+}
+
+/// The numbers of a [`Packed`] set, in order.
+struct Unpacked<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    previous: Option<u32>,
+}
+
+impl Iterator for Unpacked<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        let first = *self.bytes.get(self.at)?;
+        if first < 0x80 {
+            // A gap of one byte, the common case.
+            self.at += 1;
+            let n = match self.previous {
+                None => u32::from(first),
+                Some(p) => p.checked_add(u32::from(first))?.checked_add(1)?,
+            };
+            self.previous = Some(n);
+            return Some(n);
+        }
+        let mut gap = 0u32;
+        let mut shift = 0u32;
+        loop {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            gap |= u32::from(byte & 0x7f).checked_shl(shift)?;
+            if byte < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        let n = match self.previous {
+            None => gap,
+            Some(p) => p.checked_add(gap)?.checked_add(1)?,
+        };
+        self.previous = Some(n);
+        Some(n)
+    }
+}
+
+/// The distinct values of one bucket, as numbers (see the module's comment).
+#[derive(Debug, Clone, Default)]
+pub struct DistinctValues {
+    packed: Packed,
+    /// Numbers added since the last settling, unsorted, maybe repeated.
+    pending: Vec<u32>,
+    /// Bit `n` set when number `n` was seen (and then `packed` is empty).
+    bits: Option<Vec<u64>>,
+}
+
+impl DistinctValues {
+    pub(crate) fn add(&mut self, n: u32) {
+        if let Some(bits) = &mut self.bits {
+            set_bit(bits, n);
+            return;
+        }
+        self.pending.push(n);
+        self.settle_if_grown();
+    }
+
+    /// Adds numbers, settling when the unsorted ones have grown to half the set.
+    pub(crate) fn extend(&mut self, numbers: &[u32]) {
+        match &mut self.bits {
+            Some(bits) => numbers.iter().for_each(|&n| set_bit(bits, n)),
+            None => {
+                if self.pending.len() + numbers.len() > self.pending.capacity() {
+                    // Room up to the next settling, not the doubling a vector grows by.
+                    let room = self.threshold().saturating_sub(self.pending.len()).max(numbers.len());
+                    self.pending.reserve_exact(room);
+                }
+                self.pending.extend_from_slice(numbers);
+                self.settle_if_grown();
+            }
+        }
+    }
+
+    /// Adds a vector of numbers; into a set with nothing pending, the vector itself is kept.
+    pub(crate) fn extend_vec(&mut self, numbers: Vec<u32>) {
+        if self.bits.is_none() && self.pending.is_empty() {
+            self.pending = numbers;
+            self.settle_if_grown();
+        } else {
+            self.extend(&numbers);
+        }
+    }
+
+    /// How many numbers may wait unsorted: half the set, or 32.
+    fn threshold(&self) -> usize {
+        (self.packed.len / 2).max(32)
+    }
+
+    fn settle_if_grown(&mut self) {
+        if self.pending.len() >= self.threshold() {
+            self.settle();
+        }
+    }
+
+    /// Sorts the pending numbers and merges them into the set, which becomes a bitmap when
+    /// that is smaller.
+    pub(crate) fn settle(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if let Some(bits) = &mut self.bits {
+            for &n in &self.pending {
+                set_bit(bits, n);
+            }
+            self.pending.clear();
+            return;
+        }
+        self.pending.sort_unstable();
+        self.pending.dedup();
+        self.packed = match self.packed.len {
+            0 => {
+                let mut packed = Packed { bytes: Vec::with_capacity(self.pending.len() + 8), len: 0, last: 0 };
+                self.pending.iter().for_each(|&n| packed.push(n));
+                packed
+            }
+            _ => self.packed.union(self.pending.iter().copied(), self.pending.len()),
+        };
+        self.pending.clear();
+        if self.pending.capacity() > 2 * self.threshold() {
+            // A large vector taken whole (`extend_vec`): not kept as room.
+            self.pending = Vec::new();
+        }
+        self.bits_if_smaller();
+    }
+
+    /// Becomes a bitmap when that is smaller than the packed bytes (a bit per number up to
+    /// the largest).
+    fn bits_if_smaller(&mut self) {
+        let largest = self.packed.last as usize;
+        if self.bits.is_none() && self.packed.bytes.len() > largest / 8 + 8 {
+            let mut bits = vec![0u64; largest / 64 + 1];
+            self.packed.iter().for_each(|n| set_bit(&mut bits, n));
+            self.packed = Packed::default();
+            self.pending = Vec::new();
+            self.bits = Some(bits);
+        }
+    }
+
+    /// Settles the set and lets go of the room kept for numbers to come (a set that is
+    /// complete).
+    pub(crate) fn finish(&mut self) {
+        self.settle();
+        self.pending = Vec::new();
+    }
+
+    /// Every number of the set, in order.
+    pub(crate) fn into_numbers(mut self) -> Vec<u32> {
+        self.settle();
+        match &self.bits {
+            Some(bits) => (0u32..)
+                .step_by(64)
+                .zip(bits)
+                .flat_map(|(base, &w)| (0..64u32).filter(move |b| w >> b & 1 == 1).map(move |b| base + b))
+                .collect(),
+            None => self.packed.iter().collect(),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.packed.len == 0 && self.pending.is_empty() && self.bits.as_ref().is_none_or(|b| b.iter().all(|w| *w == 0))
+    }
+
+    /// The smallest number of a settled set (none when empty).
+    pub(crate) fn first(&self) -> Option<u32> {
+        match &self.bits {
+            Some(bits) => {
+                (0u32..).step_by(64).zip(bits).find(|(_, w)| **w != 0).map(|(base, w)| base + w.trailing_zeros())
+            }
+            None => self.packed.iter().next(),
+        }
+    }
+
+    /// The set with every number `n` made `n - from.start() + to`, when the set is settled and
+    /// packed and all of its numbers lie in `from` (the gaps between them do not change, so
+    /// only the first number is written anew); the set as it was otherwise.
+    pub(crate) fn shifted(
+        mut self,
+        from: std::ops::RangeInclusive<u32>,
+        to: u32,
+    ) -> Result<DistinctValues, DistinctValues> {
+        let first = match self.first() {
+            Some(first) if self.pending.is_empty() && self.bits.is_none() => first,
+            _ => return Err(self),
+        };
+        if !from.contains(&first) || !from.contains(&self.packed.last) {
+            return Err(self);
+        }
+        let moved = |n: u32| (n - from.start()).checked_add(to);
+        let (Some(new_first), Some(new_last)) = (moved(first), moved(self.packed.last)) else {
+            return Err(self);
+        };
+        let mut head = Packed::default();
+        head.push(new_first);
+        let width = self.packed.first_width();
+        head.bytes.extend_from_slice(self.packed.bytes.get(width..).unwrap_or_default());
+        self.packed = Packed { bytes: head.bytes, len: self.packed.len, last: new_last };
+        Ok(self)
+    }
+
+    /// Adds every number of another set, taking it whole when this one is empty.
+    pub(crate) fn union_with(&mut self, mut other: DistinctValues) {
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        other.settle();
+        if other.bits.is_none() && self.bits.is_none() {
+            self.settle();
+            if self.bits.is_none() {
+                self.packed = self.packed.union(other.packed.iter(), other.packed.len);
+                self.bits_if_smaller();
+                return;
+            }
+        }
+        self.merge(&other);
+    }
+
+    pub(crate) fn merge(&mut self, other: &DistinctValues) {
+        if let Some(theirs) = &other.bits {
+            if self.bits.is_none() {
+                // This set becomes a bitmap too: its packed numbers go to the bits.
+                let mut bits = Vec::new();
+                self.packed.iter().for_each(|n| set_bit(&mut bits, n));
+                self.packed = Packed::default();
+                self.bits = Some(bits);
+            }
+            let mine = self.bits.get_or_insert_with(Vec::new);
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a |= b;
+            }
+        }
+        self.pending.extend(other.packed.iter());
+        self.pending.extend_from_slice(&other.pending);
+        self.settle();
+    }
+
+    /// How many distinct values (the fold settles every set when it ends; an unsettled set is
+    /// counted on a settled copy).
+    pub fn count(&self) -> usize {
+        if !self.pending.is_empty() {
+            let mut settled = self.clone();
+            settled.settle();
+            return settled.count();
+        }
+        match &self.bits {
+            Some(bits) => bits.iter().map(|w| w.count_ones() as usize).sum(),
+            None => self.packed.len,
+        }
+    }
+}
+
+fn set_bit(bits: &mut Vec<u64>, n: u32) {
+    let (word, bit) = (n as usize / 64, n % 64);
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    if let Some(w) = bits.get_mut(word) {
+        *w |= 1 << bit;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The set, worked out with a `BTreeSet`, against the packed set's numbers.
+    fn expected(numbers: &[u32]) -> Vec<u32> {
+        numbers.iter().copied().collect::<BTreeSet<u32>>().into_iter().collect()
+    }
+
+    /// Gaps of every byte length (0, 127, 128, 16,383, 16,384, ... up to the largest u32)
+    /// pack and unpack to the same numbers.
+    #[test]
+    fn packed_numbers_come_back_as_they_went_in() {
+        let numbers = [0u32, 1, 129, 130, 16_515, 32_900, 2_130_000, 300_000_000, u32::MAX - 1, u32::MAX];
+        let mut packed = Packed::default();
+        numbers.iter().for_each(|&n| packed.push(n));
+        assert_eq!(packed.iter().collect::<Vec<_>>(), numbers);
+        assert_eq!(packed.len, numbers.len());
+        // 0: one byte; 1 (gap 0), 129 (gap 127): one each; 130 (gap 0): one; 16,515 (gap
+        // 16,384): three; 32,900 (gap 16,384): three; 2,130,000 (gap 2,097,099): three;
+        // 300,000,000 (gap 297,869,999): five; u32::MAX - 1 (gap > 2^28): five; u32::MAX (gap 0): one.
+        assert_eq!(packed.bytes.len(), 1 + 1 + 1 + 1 + 3 + 3 + 3 + 5 + 5 + 1);
+        // A number not above the last is not added twice.
+        packed.push(7);
+        assert_eq!(packed.len, numbers.len());
+    }
+
+    /// Counting through settlings: 1,000 rows of 300 values (each value seen at rows i, i + 300,
+    /// ...), so the set settles many times; 300 distinct, unsettled or settled, and merged
+    /// with a second bucket of values 200..400 (times 1,000) gives 400.
+    #[test]
+    fn distinct_values_settle_without_losing_or_doubling_any() {
+        // Numbers far apart (multiples of 1,000), so the set stays packed.
+        let mut a = DistinctValues::default();
+        for i in 0..1000u32 {
+            a.add(i % 300 * 1000);
+        }
+        assert_eq!(a.count(), 300);
+        a.settle();
+        assert_eq!((a.count(), a.packed.len, a.pending.len(), a.bits.is_none()), (300, 300, 0, true));
+        let mut b = DistinctValues::default();
+        for i in 200..400u32 {
+            b.add(i * 1000);
+        }
+        a.merge(&b);
+        assert_eq!(a.count(), 400);
+        assert_eq!(a.into_numbers(), (0..400u32).map(|i| i * 1000).collect::<Vec<_>>());
+    }
+
+    /// A set of many numbers up to a small largest one becomes a bitmap and counts the same:
+    /// 0..1000 seen three times each is 1,000 distinct; merged with a set 900..1100 (not a
+    /// bitmap: 200 numbers, 1 byte each against 138 bytes of bits, is... a bitmap too, so the
+    /// second is made of numbers 10 apart) it is 1,100; a bitmap merged into a packed set too.
+    #[test]
+    fn dense_distinct_values_become_a_bitmap_and_count_the_same() {
+        let mut a = DistinctValues::default();
+        for i in 0..3000u32 {
+            a.add(i % 1000);
+        }
+        a.settle();
+        assert!(a.bits.is_some() && a.packed.len == 0);
+        assert_eq!(a.count(), 1000);
+        // 100 numbers 10 apart from 1,000: 100 bytes of gaps, against 1,990 / 8 + 8 = 256
+        // bytes of bits: packed.
+        let mut b = DistinctValues::default();
+        for i in 100..200u32 {
+            b.add(i * 10);
+        }
+        b.settle();
+        assert!(b.bits.is_none() && b.packed.len == 100);
+        let mut c = b.clone();
+        a.merge(&b);
+        // 0..1000, and 1,000..1,990 every 10: 1,000 + 100.
+        assert_eq!(a.count(), 1100);
+        c.merge(&a);
+        assert_eq!(c.count(), 1100);
+        assert_eq!(
+            c.clone().into_numbers(),
+            expected(&(0..1000).chain((100..200).map(|i| i * 10)).collect::<Vec<_>>())
+        );
+        // Pending numbers after a bitmap are counted too.
+        let mut d = a.clone();
+        d.add(5000);
+        assert_eq!(d.count(), 1101);
+    }
+
+    /// Numbers in chunks of every size, with repeats within and across chunks: the set is the
+    /// numbers' set, and while numbers come it never holds more than its packed bytes and half
+    /// as many again, two bytes a distinct number for those waiting, and room for one chunk;
+    /// once finished, no room for more. (The numbers are 9 apart on average, 50,000 of them up to 450,000: a
+    /// byte each packed, and 56 KB as bits, so the set stays packed.)
+    #[test]
+    fn sets_keep_every_number_once_however_they_arrive() {
+        for chunk in [1usize, 3, 17, 64, 200] {
+            let all: Vec<u32> = (0..50_000u32).map(|i| (i * 7919) % 150_000 * 3).collect();
+            let mut set = DistinctValues::default();
+            for numbers in all.chunks(chunk) {
+                set.extend(numbers);
+                // Packed: its bytes, and room for half as many more; waiting: four bytes a
+                // number, up to half the set (or 32) and one chunk.
+                let held = set.packed.bytes.capacity() + set.pending.capacity() * 4;
+                let bound = 2 * set.packed.bytes.len() + 2 * set.packed.len + 4 * chunk + 512;
+                assert!(held <= bound, "chunks of {chunk}: {held} bytes held for {} numbers", set.packed.len);
+            }
+            set.finish();
+            assert_eq!(set.pending.capacity(), 0);
+            assert_eq!(set.count(), expected(&all).len(), "chunks of {chunk}");
+            assert_eq!(set.into_numbers(), expected(&all), "chunks of {chunk}");
+        }
+    }
+
+    /// A set whose numbers all lie in a range moves as a whole: {5, 17, 1,000} above
+    /// 3 * 2^20 (and the top bit) in the range of that class, moved to start at 700, is
+    /// {705, 717, 1,700}. A set with a number outside the range, or a bitmap, stays as it was.
+    #[test]
+    fn a_set_in_one_range_moves_by_its_first_number() {
+        let start = 1u32 << 31 | 3 << 20;
+        let class = start..=start | ((1 << 20) - 1);
+        let mut set = DistinctValues::default();
+        set.extend(&[start + 1000, start + 5, start + 17, start + 5]);
+        set.settle();
+        let moved = set.clone().shifted(class.clone(), 700).map(DistinctValues::into_numbers);
+        assert_eq!(moved.ok(), Some(vec![705, 717, 1700]));
+        let mut outside = set.clone();
+        outside.add(start + (1 << 20));
+        outside.settle();
+        let kept = outside.clone().shifted(class.clone(), 700).map_err(DistinctValues::into_numbers);
+        assert_eq!(kept.err(), Some(vec![start + 5, start + 17, start + 1000, start + (1 << 20)]));
+        let mut dense = DistinctValues::default();
+        dense.extend(&(0..500).collect::<Vec<_>>());
+        dense.settle();
+        assert!(dense.bits.is_some());
+        assert!(dense.shifted(0..=1000, 7).is_err());
+    }
+
+    /// Sets added to one another: an empty set takes the other whole; two packed sets give
+    /// their union ({1, 5, 9} and {5, 6, 1,000}: {1, 5, 6, 9, 1,000}); a packed set and a
+    /// bitmap give the union too (0..500 and 1,000: 501 numbers).
+    #[test]
+    fn sets_added_to_one_another_give_their_union() {
+        let set = |numbers: &[u32]| {
+            let mut s = DistinctValues::default();
+            s.extend(numbers);
+            s.finish();
+            s
+        };
+        let mut empty = DistinctValues::default();
+        empty.union_with(set(&[9, 1, 5]));
+        assert_eq!(empty.clone().into_numbers(), vec![1, 5, 9]);
+        empty.union_with(set(&[1000, 5, 6]));
+        assert_eq!(empty.clone().into_numbers(), vec![1, 5, 6, 9, 1000]);
+        let mut dense = set(&(0..500).collect::<Vec<_>>());
+        assert!(dense.bits.is_some());
+        dense.union_with(set(&[1000]));
+        assert_eq!(dense.count(), 501);
+        let mut sparse = set(&[1000]);
+        sparse.union_with(set(&(0..500).collect::<Vec<_>>()));
+        assert_eq!(sparse.count(), 501);
+        assert_eq!(sparse.into_numbers(), (0..500).chain([1000]).collect::<Vec<_>>());
+    }
+}
