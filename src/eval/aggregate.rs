@@ -842,6 +842,10 @@ impl<'a> PlanFold<'a> {
         &mut self.folded
     }
 
+    pub(super) fn folded(&self) -> &Folded {
+        &self.folded
+    }
+
     fn finish(mut self) -> Folded {
         // Credit shares and named rows can be millions of small allocations, no longer needed:
         // they are freed on a thread of their own, off the way to the statements (at the end

@@ -264,6 +264,10 @@ pub(super) fn read_in_blocks(
         finished.push(merge.finish(job, state, &at_column)?);
     }
     fill_shared(&jobs, &mut finished)?;
+    for (job, done) in jobs.iter().zip(&finished) {
+        let state = states.get(job.request).ok_or("no plan")?;
+        done.check_merges(job.input, state)?;
+    }
     let targets: Vec<(usize, usize)> = jobs.iter().map(|j| (j.request, j.input)).collect();
     // How the file names rows, for the kept rows and shares (messages name them later).
     let places = RowPlaces::new(
@@ -2657,7 +2661,22 @@ struct Finished {
 }
 
 impl Finished {
-    /// Keeps the read in the plan's fold, as the row-by-row fold would have left it.
+    /// Refuses the read when a bucket the fold has already (the input's earlier file) would
+    /// overflow once this read's states are added: the row-by-row read reports it.
+    fn check_merges(&self, input: usize, state: &PlanFold<'_>) -> Result<(), NotPlain> {
+        let Some(buckets) = state.folded().buckets.get(input) else { return Ok(()) };
+        for (key, states) in &self.buckets {
+            if let Some(existing) = buckets.get(key) {
+                for (a, b) in existing.iter().zip(states) {
+                    a.clone().merge(b).ok_or("a total the row-by-row fold reports")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the read in the plan's fold, as the row-by-row fold would have left it (every
+    /// merge checked by [`Finished::check_merges`]).
     fn keep(self, input: usize, state: &mut PlanFold<'_>, read: u64, places: &RowPlaces) {
         if !self.kept.is_empty() || !self.shares.is_empty() {
             let file = state.add_places(places);
@@ -2734,7 +2753,8 @@ impl Finished {
                 match buckets.get_mut(&key) {
                     Some(existing) => {
                         for (a, b) in existing.iter_mut().zip(&states) {
-                            let _ = a.merge(b);
+                            // Checked before anything was kept: it fits.
+                            a.merge(b);
                         }
                     }
                     None => {
