@@ -192,14 +192,7 @@ impl DistinctValues {
         }
         self.pending.sort_unstable();
         self.pending.dedup();
-        self.packed = match self.packed.len {
-            0 => {
-                let mut packed = Packed { bytes: Vec::with_capacity(self.pending.len() + 8), len: 0, last: 0 };
-                self.pending.iter().for_each(|&n| packed.push(n));
-                packed
-            }
-            _ => self.packed.union(self.pending.iter().copied(), self.pending.len()),
-        };
+        self.packed = self.packed.union(self.pending.iter().copied(), self.pending.len());
         self.pending.clear();
         if self.pending.capacity() > 2 * self.threshold() {
             // A large vector taken whole (`extend_vec`): not kept as room.
@@ -283,41 +276,39 @@ impl DistinctValues {
     }
 
     /// Adds every number of another set, taking it whole when this one is empty.
-    pub(crate) fn union_with(&mut self, mut other: DistinctValues) {
-        if self.is_empty() {
-            *self = other;
-            return;
+    pub(crate) fn union_with(&mut self, other: DistinctValues) {
+        match self.is_empty() {
+            true => *self = other,
+            false => self.merge(&other),
         }
-        other.settle();
-        if other.bits.is_none() && self.bits.is_none() {
-            self.settle();
-            if self.bits.is_none() {
-                self.packed = self.packed.union(other.packed.iter(), other.packed.len);
-                self.bits_if_smaller();
-                return;
-            }
-        }
-        self.merge(&other);
     }
 
+    /// Adds every number of another set: two packed sets in one pass over both; with a
+    /// bitmap on either side, as bits.
     pub(crate) fn merge(&mut self, other: &DistinctValues) {
-        if let Some(theirs) = &other.bits {
-            if self.bits.is_none() {
-                // This set becomes a bitmap too: its packed numbers go to the bits.
-                let mut bits = Vec::new();
-                self.packed.iter().for_each(|n| set_bit(&mut bits, n));
+        self.settle();
+        match (&self.bits, &other.bits) {
+            (None, None) => {
+                self.packed = self.packed.union(other.packed.iter(), other.packed.len);
+                self.bits_if_smaller();
+            }
+            _ => {
+                // This set becomes a bitmap too (if it is not one): its packed numbers go to
+                // the bits, and so do the other's.
+                let mut bits = self.bits.take().unwrap_or_default();
+                self.packed.iter().chain(other.packed.iter()).for_each(|n| set_bit(&mut bits, n));
+                if let Some(theirs) = &other.bits {
+                    if bits.len() < theirs.len() {
+                        bits.resize(theirs.len(), 0);
+                    }
+                    for (a, b) in bits.iter_mut().zip(theirs) {
+                        *a |= b;
+                    }
+                }
                 self.packed = Packed::default();
                 self.bits = Some(bits);
             }
-            let mine = self.bits.get_or_insert_with(Vec::new);
-            if mine.len() < theirs.len() {
-                mine.resize(theirs.len(), 0);
-            }
-            for (a, b) in mine.iter_mut().zip(theirs) {
-                *a |= b;
-            }
         }
-        self.pending.extend(other.packed.iter());
         self.pending.extend_from_slice(&other.pending);
         self.settle();
     }
