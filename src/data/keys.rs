@@ -10,6 +10,9 @@
 //! one-to-one (the prefix never ends in a digit, and the width keeps leading zeros), so two
 //! keys are equal exactly when their parts are: the check is exact, never a fingerprint.
 //!
+//! [`KeyIndex`] numbers a fixed set of keys (the rows one ledger names in another) by the same
+//! split, so that looking a key up costs a few integer operations.
+//!
 //! A leaf: uses nothing of ours.
 
 use rustc_hash::FxHashMap;
@@ -242,6 +245,169 @@ impl Class {
     }
 }
 
+/// A fixed set of keys, each with a dense index in `0..len()`: the keys rows of one ledger name
+/// in another (the sales that credits split, the sales that cancellations name), looked up once
+/// per row of the named ledger. Numbered keys are found by their class (prefix and width, as
+/// [`split`] cuts them) and number, never by hashing or comparing text: a class is a bitmap of
+/// its numbers with a count of the keys before each word (a key's index is its rank), or, when
+/// its numbers are too sparse for a bitmap, its numbers sorted. Every other key is in a hash map.
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    classes: Vec<IndexClass>,
+    others: FxHashMap<Box<str>, usize>,
+    len: usize,
+}
+
+#[derive(Debug)]
+struct IndexClass {
+    prefix: Box<str>,
+    width: usize,
+    /// The index of the class's first key.
+    base: usize,
+    numbers: Numbers,
+}
+
+#[derive(Debug)]
+enum Numbers {
+    /// Bit `n` is set for number `n`; `before[w]` numbers are below word `w`'s.
+    Bits { bits: Vec<u64>, before: Vec<usize> },
+    /// The numbers, sorted, each once.
+    Sorted(Vec<u64>),
+}
+
+impl Numbers {
+    /// How many numbers are below `n`, and whether `n` is one of them.
+    fn rank(&self, n: u64) -> (usize, bool) {
+        match self {
+            Numbers::Bits { bits, before } => {
+                let w = usize::try_from(n / 64).unwrap_or(usize::MAX);
+                let Some(&word) = bits.get(w) else { return (before.last().copied().unwrap_or(0), false) };
+                let bit = 1u64 << (n % 64);
+                let below = before.get(w).copied().unwrap_or(0) + (word & (bit - 1)).count_ones() as usize;
+                (below, word & bit != 0)
+            }
+            Numbers::Sorted(numbers) => {
+                let below = numbers.partition_point(|&m| m < n);
+                (below, numbers.get(below) == Some(&n))
+            }
+        }
+    }
+}
+
+impl KeyIndex {
+    /// At most this many classes; keys of further classes go in the hash map.
+    const CLASSES: usize = 16;
+    /// A class is a bitmap when that takes at most this many bytes a key.
+    const BITMAP_BYTES_PER_KEY: u64 = 16;
+
+    /// The index of `keys` (a repeated key is one key), and each key's index, in the order
+    /// given.
+    pub fn new<'k>(keys: impl Iterator<Item = &'k str>) -> (KeyIndex, Vec<usize>) {
+        let mut index = KeyIndex::default();
+        let mut numbers: Vec<Vec<u64>> = Vec::new();
+        // Per key: its class and number, or its index among the other keys.
+        let mut at: Vec<Result<(usize, u64), usize>> = Vec::new();
+        for key in keys {
+            let class = split(key).and_then(|(prefix, width, n)| {
+                let c = match index.classes.iter().position(|c| c.width == width && *c.prefix == *prefix) {
+                    Some(c) => c,
+                    None if index.classes.len() < Self::CLASSES => {
+                        index.classes.push(IndexClass {
+                            prefix: prefix.into(),
+                            width,
+                            base: 0,
+                            numbers: Numbers::Sorted(Vec::new()),
+                        });
+                        numbers.push(Vec::new());
+                        index.classes.len() - 1
+                    }
+                    None => return None,
+                };
+                numbers.get_mut(c)?.push(n);
+                Some((c, n))
+            });
+            at.push(match class {
+                Some(found) => Ok(found),
+                None => match index.others.get(key) {
+                    Some(&i) => Err(i),
+                    None => {
+                        let i = index.others.len();
+                        index.others.insert(key.into(), i);
+                        Err(i)
+                    }
+                },
+            });
+        }
+        let mut next = 0;
+        for (class, mut numbers) in index.classes.iter_mut().zip(numbers) {
+            numbers.sort_unstable();
+            numbers.dedup();
+            class.base = next;
+            next += numbers.len();
+            let words = numbers.last().map_or(0, |n| n / 64 + 1);
+            class.numbers = match usize::try_from(words) {
+                Ok(words) if words as u64 * 8 <= Self::BITMAP_BYTES_PER_KEY * numbers.len() as u64 => {
+                    let mut bits = vec![0u64; words];
+                    for n in &numbers {
+                        if let Some(word) = usize::try_from(n / 64).ok().and_then(|w| bits.get_mut(w)) {
+                            *word |= 1 << (n % 64);
+                        }
+                    }
+                    let mut before = Vec::with_capacity(bits.len());
+                    let mut count = 0;
+                    for word in &bits {
+                        before.push(count);
+                        count += word.count_ones() as usize;
+                    }
+                    Numbers::Bits { bits, before }
+                }
+                _ => Numbers::Sorted(numbers),
+            };
+        }
+        for i in index.others.values_mut() {
+            *i += next;
+        }
+        index.len = next + index.others.len();
+        let indexes = at
+            .into_iter()
+            .map(|at| match at {
+                Ok((c, n)) => index.classes.get(c).map_or(0, |class| class.base + class.numbers.rank(n).0),
+                Err(i) => next + i,
+            })
+            .collect();
+        (index, indexes)
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The index of `key`, if it is in the set.
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.get_split(key, split(key))
+    }
+
+    /// The index of `key`, split as [`split`] splits it (a caller looking one key up in several
+    /// indexes splits it once).
+    pub fn get_split(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
+        let class = parts.and_then(|(prefix, width, n)| {
+            Some((self.classes.iter().find(|c| c.width == width && *c.prefix == *prefix)?, n))
+        });
+        match class {
+            Some((class, n)) => match class.numbers.rank(n) {
+                (below, true) => Some(class.base + below),
+                (_, false) => None,
+            },
+            None => self.others.get(key).copied(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +473,52 @@ mod tests {
         assert_eq!(keys.seen("A3"), None);
     }
 
+    #[test]
+    fn a_key_index_numbers_dense_and_sparse_classes_and_other_keys() {
+        // S: dense (a bitmap); T: sparse (sorted numbers); the rest in the map.
+        let keys = ["S0003", "T0000000001", "S0001", "x", "T9000000000", "S0003", "S0064", "王7", "S3"];
+        let (index, of) = KeyIndex::new(keys.iter().copied());
+        assert_eq!(index.len(), 8);
+        assert!(matches!(index.classes.first().map(|c| &c.numbers), Some(Numbers::Bits { .. })));
+        assert!(matches!(index.classes.get(1).map(|c| &c.numbers), Some(Numbers::Sorted(_))));
+        // S0001, S0003, S0064 (ranks 0, 1, 2), then T0000000001, T9000000000, then S3 (a class
+        // of its own: one digit), then the others as they came: `x`, 王7 (not ASCII).
+        assert_eq!(of, vec![1, 3, 0, 6, 4, 1, 2, 7, 5]);
+        for (key, i) in keys.iter().zip(&of) {
+            assert_eq!(index.get(key), Some(*i), "{key}");
+        }
+        for absent in ["S0002", "S0065", "S00003", "T0000000002", "T1", "y", "S", "", "王8"] {
+            assert_eq!(index.get(absent), None, "{absent}");
+        }
+    }
+
+    #[test]
+    fn a_key_index_finds_no_key_outside_its_set() {
+        let set = ["S0000007", "S0000064", "S0000000", "S0001000"];
+        let (index, _) = KeyIndex::new(set.iter().copied());
+        for key in set {
+            assert!(index.get(key).is_some(), "{key}");
+        }
+        // Other numbers (below, between and above the set's), another width, another prefix,
+        // no digits: none of them is in the set.
+        for key in ["S0000008", "S0000063", "S0000065", "S0009999", "S000007", "X0000007", "S", "", "S00000070"] {
+            assert_eq!(index.get(key), None, "{key}");
+        }
+        // Keys of several classes, more classes than it keeps apart, large numbers, no digits.
+        let mut mixed: Vec<String> =
+            ["S999999", "S1000000", "X0000007", "S000007", "S999999999", "ABC"].iter().map(|k| k.to_string()).collect();
+        mixed.extend((0..20).map(|c| format!("K{c}x0001")));
+        let (index, of) = KeyIndex::new(mixed.iter().map(String::as_str));
+        assert_eq!(index.len(), mixed.len());
+        for (key, i) in mixed.iter().zip(&of) {
+            assert_eq!(index.get(key), Some(*i), "{key}");
+        }
+        for key in ["S999998", "S1000001", "X0000008", "S0000007", "X000007", "S0999999", "ABD", "K0x0002", "K20x0001"]
+        {
+            assert_eq!(index.get(key), None, "{key}");
+        }
+    }
+
     proptest! {
         /// The key set answers exactly as a map of every key seen, whatever the order, the
         /// lines, the prefixes and the widths.
@@ -341,6 +553,38 @@ mod tests {
             let mut want: Vec<(String, u64)> = reference.into_iter().collect();
             want.sort();
             prop_assert_eq!(all, want);
+        }
+
+        /// A key index is one-to-one from the distinct keys onto `0..len`, and finds no other
+        /// key, whatever the classes (more than it keeps apart), widths and sparseness.
+        #[test]
+        fn a_key_index_numbers_each_distinct_key_once(
+            keys in proptest::collection::vec((0usize..20, 0u64..200, 0u64..3), 0..300),
+            probes in proptest::collection::vec((0usize..20, 0u64..200, 0u64..3), 0..50)
+        ) {
+            let text = |(p, n, spread): (usize, u64, u64)| {
+                let n = n * 10u64.pow(spread as u32 * 4);
+                match p {
+                    0 => format!("{n}"),
+                    1 => format!("S{n:06}"),
+                    2 => "plain".to_string(),
+                    p => format!("P{p}-{n}"),
+                }
+            };
+            let keys: Vec<String> = keys.into_iter().map(text).collect();
+            let (index, of) = KeyIndex::new(keys.iter().map(String::as_str));
+            let mut first: HashMap<&str, usize> = HashMap::new();
+            for (key, i) in keys.iter().zip(&of) {
+                prop_assert_eq!(*first.entry(key).or_insert(*i), *i, "{}", key);
+                prop_assert_eq!(index.get(key), Some(*i));
+            }
+            prop_assert_eq!(index.len(), first.len());
+            let mut all: Vec<usize> = first.values().copied().collect();
+            all.sort_unstable();
+            prop_assert_eq!(all, (0..first.len()).collect::<Vec<usize>>());
+            for probe in probes.into_iter().map(text) {
+                prop_assert_eq!(index.get(&probe), first.get(probe.as_str()).copied(), "{}", probe);
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ use rust_decimal::Decimal;
 
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
+pub(super) use super::references::{Captured, CreditShare};
+use super::references::{Credits, NamedRows};
 use super::EvalError;
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
@@ -637,22 +639,15 @@ pub(super) struct PlanFold<'a> {
     folded: Folded,
     /// A computation that failed on a row stops the read; the policy error is kept here.
     eval_error: Option<(EvalError, String)>,
-    /// Credit splits read from the crediting input: credited row's key -> its shares.
-    credits: HashMap<Arc<str>, CreditEntry>,
+    /// Credit splits read from the crediting input, by credited row.
+    credits: Credits,
     /// Rows of inputs that name rows of another ledger, folded once that ledger is read.
     kept: Vec<KeptRow>,
-    /// Per ledger named by kept rows: the keys named, and each named row once it is read.
-    wanted: HashMap<usize, HashMap<Arc<str>, Option<Captured>>>,
+    /// Per ledger named by kept rows: the rows named, and each once it is read.
+    wanted: HashMap<usize, NamedRows>,
     /// The files whose rows are kept (credit shares, rows that name rows): how each names rows
     /// and fields, so a kept row is named only by a message that needs it.
     places: Vec<crate::data::ledger::RowPlaces>,
-}
-
-/// The shares of one credited row, and whether the credited ledger has the row.
-#[derive(Debug, Clone, Default)]
-struct CreditEntry {
-    shares: Vec<CreditShare>,
-    seen: bool,
 }
 
 /// The (payee, bucket, share) a row was folded for: usually one, several for a split row.
@@ -674,16 +669,6 @@ impl Used {
     }
 }
 
-/// One payee's share of a credited row, and where the share was read.
-#[derive(Debug, Clone)]
-pub(super) struct CreditShare {
-    pub(super) payee: Arc<str>,
-    pub(super) share: Decimal,
-    /// Its file (in `PlanFold::places`) and line.
-    file: u32,
-    line: u64,
-}
-
 /// A row that names a row of another ledger, kept until that ledger is read.
 #[derive(Debug, Clone)]
 struct KeptRow {
@@ -692,15 +677,6 @@ struct KeptRow {
     /// Its file (in `PlanFold::places`) and line.
     file: u32,
     line: u64,
-}
-
-/// A named row as the fold saw it: its values, and whom it was credited to.
-#[derive(Debug, Clone)]
-struct Captured {
-    values: Vec<Value>,
-    /// Its line in its file.
-    line: u64,
-    payees: Vec<(Arc<str>, Decimal)>,
 }
 
 impl<'a> PlanFold<'a> {
@@ -748,7 +724,7 @@ impl<'a> PlanFold<'a> {
                 ..Folded::default()
             },
             eval_error: None,
-            credits: HashMap::default(),
+            credits: Credits::default(),
             kept: Vec::new(),
             wanted: HashMap::default(),
             places: Vec::new(),
@@ -765,50 +741,25 @@ impl<'a> PlanFold<'a> {
         self.wanted.contains_key(&input)
     }
 
-    /// The shares of the credited row whose key is `key` (the plan credits rows by shares).
-    pub(super) fn credit_shares(&self, key: &str) -> Option<&[CreditShare]> {
-        self.credits.get(key).map(|e| e.shares.as_slice())
-    }
-
-    /// The keys of the credited rows the shares name.
-    pub(super) fn credited_keys(&self) -> impl Iterator<Item = &str> {
-        self.credits.keys().map(|k| &**k)
-    }
-
-    /// The keys of the rows of `input` that rows of other ledgers name.
-    pub(super) fn named_keys(&self, input: usize) -> impl Iterator<Item = &str> {
-        self.wanted.get(&input).into_iter().flat_map(|w| w.keys().map(|k| &**k))
-    }
-
-    /// How many credited rows the shares name.
-    pub(super) fn credited_rows(&self) -> usize {
-        self.credits.len()
+    /// The credited rows' shares (the plan credits rows by shares; sealed once read).
+    pub(super) fn credits(&self) -> &Credits {
+        &self.credits
     }
 
     /// Every credited row the shares name was found in its ledger (a chunked read's).
     pub(super) fn credits_found(&mut self) {
-        for entry in self.credits.values_mut() {
-            entry.seen = true;
-        }
+        self.credits.all_found();
     }
 
-    /// The key of a row of `input` that rows of other ledgers name, as they name it.
-    pub(super) fn named_key(&self, input: usize, key: &str) -> Option<&Arc<str>> {
-        self.wanted.get(&input).and_then(|w| w.get_key_value(key)).map(|(k, _)| k)
+    /// The rows of `input` that rows of other ledgers name (sealed once those are read).
+    pub(super) fn named(&self, input: usize) -> Option<&NamedRows> {
+        self.wanted.get(&input)
     }
 
-    /// A named row of `input`, as a chunked read found it: its values as read, its line, and
-    /// whom it was credited to.
-    pub(super) fn capture(
-        &mut self,
-        input: usize,
-        key: &Arc<str>,
-        values: Vec<Value>,
-        line: u64,
-        payees: Vec<(Arc<str>, Decimal)>,
-    ) {
-        if let Some(slot) = self.wanted.get_mut(&input).and_then(|w| w.get_mut(key)) {
-            *slot = Some(Captured { values, line, payees });
+    /// Named row `i` of `input`, as a chunked read found it.
+    pub(super) fn capture(&mut self, input: usize, i: usize, row: Captured) {
+        if let Some(named) = self.wanted.get_mut(&input) {
+            named.capture(i, row);
         }
     }
 
@@ -852,7 +803,7 @@ impl<'a> PlanFold<'a> {
         // of a run the process exits without waiting for it).
         let kept =
             (std::mem::take(&mut self.credits), std::mem::take(&mut self.wanted), std::mem::take(&mut self.kept));
-        if kept.0.len() + kept.1.values().map(HashMap::len).sum::<usize>() > FREED_APART {
+        if kept.0.len() + kept.1.values().map(NamedRows::len).sum::<usize>() > FREED_APART {
             // Should no thread be had, the closure, and what it holds, is dropped here.
             let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));
         }
@@ -982,21 +933,25 @@ impl<'a> PlanFold<'a> {
         };
         let share = values.get(credit.share).and_then(Value::as_number).unwrap_or_default();
         let file = self.file_of(row);
-        self.credits.entry(key).or_default().shares.push(CreditShare { payee, share, file, line: row.line });
+        self.credits.add(key, CreditShare { payee, share, file, line: row.line });
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
         Ok(Used::Nothing)
     }
 
-    /// The credits read: each credited row's shares total exactly 100%.
+    /// The credits and the rows naming rows read (indexed here, before the ledgers they
+    /// name are read): each credited row's shares total exactly 100%.
     fn check_credits(&mut self, files: &[InputFile]) -> Result<(), Error> {
+        self.credits.seal();
+        for named in self.wanted.values_mut() {
+            named.seal();
+        }
         let Some(credit) = self.plan.credit else { return Ok(()) };
         let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
         let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
         let mut bad: Vec<(u64, DataError)> = Vec::new();
-        for (key, entry) in &self.credits {
-            let shares = &entry.shares;
+        for (key, shares, _) in self.credits.rows() {
             let total = shares.iter().try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
             if total != Some(Decimal::ONE) {
                 let total =
@@ -1020,7 +975,7 @@ impl<'a> PlanFold<'a> {
         for (c, column) in schema.columns.iter().enumerate() {
             let Some(target) = column.refers_to else { continue };
             if let Some(Value::Text(key)) = values.get(c) {
-                self.wanted.entry(target).or_default().insert(key.clone(), None);
+                self.wanted.entry(target).or_default().add(key.clone());
             }
         }
         let file = self.file_of(row);
@@ -1040,7 +995,7 @@ impl<'a> PlanFold<'a> {
             for (c, column) in schema.columns.iter().enumerate() {
                 let Some(target) = column.refers_to else { continue };
                 if let Some(Value::Text(key)) = values.get(c) {
-                    self.wanted.entry(target).or_default().insert(key.clone(), None);
+                    self.wanted.entry(target).or_default().add(key.clone());
                 }
             }
         }
@@ -1049,7 +1004,7 @@ impl<'a> PlanFold<'a> {
 
     /// A payee's share of a credited row, as a chunked read found it (as `credit_row` keeps it).
     pub(super) fn add_share(&mut self, key: Arc<str>, payee: Arc<str>, share: Decimal, file: u32, line: u64) {
-        self.credits.entry(key).or_default().shares.push(CreditShare { payee, share, file, line });
+        self.credits.add(key, CreditShare { payee, share, file, line });
     }
 
     /// The file of a row that is kept, in `places` (added at its first kept row).
@@ -1090,9 +1045,9 @@ impl<'a> PlanFold<'a> {
         if let Some(credit) = plan.credit {
             let mut missing: Vec<(&Arc<str>, &CreditShare)> = self
                 .credits
-                .iter()
-                .filter(|(_, e)| !e.seen)
-                .filter_map(|(k, e)| Some((k, e.shares.first()?)))
+                .rows()
+                .filter(|(_, _, seen)| !seen)
+                .filter_map(|(k, shares, _)| Some((k, shares.first()?)))
                 .collect();
             missing.sort_by_key(|(_, s)| s.line);
             if let Some((key, first)) = missing.first() {
@@ -1102,6 +1057,8 @@ impl<'a> PlanFold<'a> {
             }
         }
         let kept = std::mem::take(&mut self.kept);
+        // The named rows, read (not changed) while the fold's states are.
+        let wanted = std::mem::take(&mut self.wanted);
         // Per input, once: the aggregates over it, and whether they read other months.
         let per_input: Vec<(Vec<usize>, bool)> = (0..plan.inputs.len())
             .map(|input| {
@@ -1130,7 +1087,7 @@ impl<'a> PlanFold<'a> {
                 continue;
             };
             let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
-            let captured = self.wanted.get(&target).and_then(|w| w.get(key)).and_then(Option::as_ref).cloned();
+            let captured = wanted.get(&target).and_then(|w| w.row(key));
             let Some(captured) = captured else {
                 let kind = self.unknown_reference(row.input, reference, key);
                 let at_ref = self.at_column(row.file, row.line, reference);
@@ -1358,11 +1315,12 @@ impl<'a> PlanFold<'a> {
             Some(Value::Text(t)) if named => Some(t.clone()),
             _ => None,
         };
+        let parts = key_value.as_deref().and_then(crate::data::keys::split);
         let split = match (plan.credit, &key_value) {
-            (Some(credit), Some(k)) if credit.input == input => match self.credits.get_mut(k) {
-                Some(entry) => {
-                    entry.seen = true;
-                    Some(entry.shares.iter().map(|s| (s.payee.clone(), s.share)).collect::<Vec<_>>())
+            (Some(credit), Some(k)) if credit.input == input => match self.credits.find(k, parts) {
+                Some(i) => {
+                    self.credits.found(i);
+                    Some(self.credits.shares(i).iter().map(|s| (s.payee.clone(), s.share)).collect::<Vec<_>>())
                 }
                 None => None,
             },
@@ -1375,9 +1333,9 @@ impl<'a> PlanFold<'a> {
             None => std::slice::from_ref(&whole),
         };
         if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
-            if let Some(slot) = wanted.get_mut(k) {
+            if let Some(i) = wanted.find(k, parts) {
                 // As read, before any scaling: `within` compares what was sold with what was cancelled.
-                *slot = Some(Captured { values: row.values.to_vec(), line: row.line, payees: payees.to_vec() });
+                wanted.capture(i, Captured { values: row.values.to_vec(), line: row.line, payees: payees.to_vec() });
             }
         }
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Used::Nothing) };

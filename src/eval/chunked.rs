@@ -620,10 +620,6 @@ struct TaskJob<'a> {
     named: bool,
     /// The key column, when the plan credits or names rows by it.
     key_col: Option<usize>,
-    /// Which keys can be credited, and which named (most rows are neither: they are told by
-    /// a bitmap that fits the cache, not a lookup in a large map).
-    credited_filter: Option<KeyFilter>,
-    named_filter: Option<KeyFilter>,
     /// The roster's start column: a row dated before its payee's start is refused.
     start: Option<usize>,
 }
@@ -731,8 +727,6 @@ impl<'a> TaskJob<'a> {
             credited,
             named,
             key_col: schema.key.filter(|_| credited || named),
-            credited_filter: credited.then(|| KeyFilter::new(state.credited_keys())).flatten(),
-            named_filter: named.then(|| KeyFilter::new(state.named_keys(input))).flatten(),
             start: plan.roster().and_then(|r| r.start),
         })
     }
@@ -782,8 +776,6 @@ impl<'a> TaskJob<'a> {
             credited: false,
             named: false,
             key_col: None,
-            credited_filter: None,
-            named_filter: None,
             start: None,
         })
     }
@@ -1184,7 +1176,9 @@ type Share<At> = (At, Arc<str>, Arc<str>, Decimal);
 
 /// A named row of a chunked read: its key (as the naming rows name it), where it is, its
 /// values as read, and whom it was credited to.
-type Captured<At> = (Arc<str>, At, Vec<Value>, Vec<(Arc<str>, Decimal)>);
+/// A named row (its index among the rows named), where it is, as read, and whom it was
+/// credited to.
+type Captured<At> = (usize, At, Vec<Value>, Vec<(Arc<str>, Decimal)>);
 
 /// A tally per bucket and value of one column, in a run's fold.
 #[derive(Debug, Clone, Default)]
@@ -1265,54 +1259,6 @@ fn split_key(key: &str) -> Option<(&str, usize, u64)> {
     let at = bytes.len() - digits;
     let n = bytes.get(at..)?.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
     Some((key.get(..at)?, digits, n))
-}
-
-/// An exact test that a key is not in a set of keys of a few classes (a prefix and a width of
-/// digits: `S000123`, and `S1000000` once the numbers outgrow their zeros): a bitmap of their
-/// numbers per class. A key of another form is not in the set.
-struct KeyFilter {
-    classes: Vec<(Box<str>, usize, Vec<u64>)>,
-}
-
-impl KeyFilter {
-    /// At most this many classes, and numbers below 2^27 (a bitmap of at most 16 MiB each).
-    const CLASSES: usize = 8;
-
-    /// The filter of `keys`, when they fall in a few classes with numbers small enough for
-    /// bitmaps; `None` otherwise (every key is then looked up).
-    fn new<'k>(keys: impl Iterator<Item = &'k str>) -> Option<KeyFilter> {
-        let mut classes: Vec<(Box<str>, usize, Vec<u64>)> = Vec::new();
-        for key in keys {
-            let (prefix, width, n) = split_key(key)?;
-            if n >= 1 << 27 {
-                return None;
-            }
-            let c = match classes.iter().position(|(p, w, _)| *w == width && **p == *prefix) {
-                Some(c) => c,
-                None if classes.len() < Self::CLASSES => {
-                    classes.push((prefix.into(), width, Vec::new()));
-                    classes.len() - 1
-                }
-                None => return None,
-            };
-            let bits = &mut classes.get_mut(c)?.2;
-            let word = (n / 64) as usize;
-            if bits.len() <= word {
-                bits.resize(word + 1, 0);
-            }
-            *bits.get_mut(word)? |= 1 << (n % 64);
-        }
-        (!classes.is_empty()).then_some(KeyFilter { classes })
-    }
-
-    /// Whether `key` may be in the set (`false`: it is not).
-    fn may_hold(&self, key: &str) -> bool {
-        let Some((prefix, width, n)) = split_key(key) else { return false };
-        let Some((_, _, bits)) = self.classes.iter().find(|(p, w, _)| *w == width && **p == *prefix) else {
-            return false;
-        };
-        usize::try_from(n / 64).ok().and_then(|w| bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0)
-    }
 }
 
 fn fingerprint(key: &str) -> u64 {
@@ -1724,22 +1670,27 @@ fn fold_row(
         Some(Cell::Text(t)) => Some(*t),
         _ => None,
     };
-    let may = |filter: &Option<KeyFilter>, k: &str| filter.as_ref().is_none_or(|f| f.may_hold(k));
+    // Split once, for both lookups.
+    let parts = key.and_then(crate::data::keys::split);
+    let credits = job.state.credits();
     let shares: Option<&[CreditShare]> = match key {
-        Some(k) if job.credited && may(&job.credited_filter, k) => job.state.credit_shares(k),
+        Some(k) if job.credited => credits.find(k, parts).map(|i| credits.shares(i)),
         _ => None,
     };
     if shares.is_some() {
         fold.out.credited += 1;
     }
-    let named = key.filter(|k| job.named && may(&job.named_filter, k));
-    if let Some(name) = named.and_then(|k| job.state.named_key(job.input, k)) {
+    let named = match key {
+        Some(k) if job.named => job.state.named(job.input).and_then(|n| n.find(k, parts)),
+        _ => None,
+    };
+    if let Some(name) = named {
         let as_read = raw.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
         let payees = match shares {
             Some(shares) => shares.iter().map(|s| (s.payee.clone(), s.share)).collect(),
             None => vec![(fold.arcs.get(p as usize).ok_or("no payee")?.clone(), Decimal::ONE)],
         };
-        fold.out.captured.push((name.clone(), line, as_read, payees));
+        fold.out.captured.push((name, line, as_read, payees));
     }
     if job.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
         fold.out.outside_range += 1;
@@ -2557,7 +2508,7 @@ impl TaskMerge {
         // Keys are unique (checked), so each credited row was found once: fewer than the
         // shares name, and a share names a row the ledger does not have, which the row-by-row
         // fold reports.
-        if job.credited && usize::try_from(self.credited).ok() != Some(state.credited_rows()) {
+        if job.credited && usize::try_from(self.credited).ok() != Some(state.credits().len()) {
             return Err("a credit for a row the ledger does not have".into());
         }
         let overflow = || "a total the row-by-row fold reports".to_string();
@@ -2691,8 +2642,8 @@ impl Finished {
         if self.credits_found {
             state.credits_found();
         }
-        for (key, line, values, payees) in self.captured {
-            state.capture(input, &key, values, line, payees);
+        for (i, line, values, payees) in self.captured {
+            state.capture(input, i, super::aggregate::Captured { values, line, payees });
         }
         for id in self.new_payees {
             state.add_payee(id);
@@ -2770,35 +2721,6 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
-
-    #[test]
-    fn a_key_filter_says_no_only_for_keys_not_in_its_set() {
-        let set = ["S0000007", "S0000064", "S0000000", "S0001000"];
-        let filter = KeyFilter::new(set.iter().copied()).expect("one class of keys");
-        for key in set {
-            assert!(filter.may_hold(key), "{key}");
-        }
-        // Other numbers (below, between and above the set's), another width, another prefix,
-        // no digits: none of them is in the set.
-        for key in ["S0000008", "S0000063", "S0000065", "S0009999", "S000007", "X0000007", "S", "", "S00000070"] {
-            assert!(!filter.may_hold(key), "{key}");
-        }
-        // Keys of several classes: each class its own bitmap.
-        let mixed = KeyFilter::new(["S999999", "S1000000", "X0000007", "S000007"].into_iter()).expect("four classes");
-        for key in ["S999999", "S1000000", "X0000007", "S000007"] {
-            assert!(mixed.may_hold(key), "{key}");
-        }
-        for key in ["S999998", "S1000001", "X0000008", "S0000007", "X000007", "S0999999"] {
-            assert!(!mixed.may_hold(key), "{key}");
-        }
-        // More classes than it keeps, a number too large for a bitmap, a key without digits,
-        // no keys: no filter (every key is then looked up).
-        let many: Vec<String> = (0..9).map(|c| format!("K{c}x0001")).collect();
-        assert!(KeyFilter::new(many.iter().map(String::as_str)).is_none());
-        assert!(KeyFilter::new(["S999999999"].into_iter()).is_none());
-        assert!(KeyFilter::new(["S0000007", "ABC"].into_iter()).is_none());
-        assert!(KeyFilter::new(std::iter::empty()).is_none());
-    }
 
     #[test]
     fn keys_split_as_the_key_set_splits_them() {

@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod distinct;
 pub mod expr;
 pub mod passes;
+mod references;
 pub mod run;
 pub mod tiers;
 pub mod trace;
