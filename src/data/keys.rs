@@ -74,15 +74,28 @@ const SEARCH_OTHERS_UP_TO: usize = 64;
 /// Splits a key into prefix (not ending in a digit), number of trailing digits, and their value;
 /// `None` when it has no trailing digits, more than 19, or is not ASCII.
 pub(crate) fn split(key: &str) -> Option<(&str, usize, u64)> {
-    if !key.is_ascii() {
+    // From the bytes, last digit first: called once or twice per row of a large ledger.
+    let bytes = key.as_bytes();
+    let (mut at, mut n, mut scale) = (bytes.len(), 0u64, 1u64);
+    while let Some(&b) = at.checked_sub(1).and_then(|i| bytes.get(i)) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        if bytes.len() - at == 19 {
+            // A twentieth digit.
+            return None;
+        }
+        // At most 19 digits: below 2^64, and so is 10^19.
+        n += u64::from(b - b'0') * scale;
+        scale = scale.wrapping_mul(10);
+        at -= 1;
+    }
+    let digits = bytes.len() - at;
+    let prefix = bytes.get(..at)?;
+    if digits == 0 || !prefix.is_ascii() {
         return None;
     }
-    let digits = key.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 19 {
-        return None;
-    }
-    let (prefix, number) = key.split_at(key.len() - digits);
-    Some((prefix, digits, number.parse().ok()?))
+    Some((key.get(..at)?, digits, n))
 }
 
 fn class_name(name: &mut String, prefix: &str, width: usize) {
@@ -424,6 +437,10 @@ mod tests {
         assert_eq!(split("王1"), None);
         assert_eq!(split("A12345678901234567890"), None);
         assert_eq!(split("A1234567890123456789"), Some(("A", 19, 1_234_567_890_123_456_789)));
+        assert_eq!(split("a9999999999999999999"), Some(("a", 19, 9_999_999_999_999_999_999)));
+        assert_eq!(split("AB-12-0099"), Some(("AB-12-", 4, 99)));
+        assert_eq!(split(""), None);
+        assert_eq!(split("0"), Some(("", 1, 0)));
     }
 
     #[test]
@@ -553,6 +570,19 @@ mod tests {
             let mut want: Vec<(String, u64)> = reference.into_iter().collect();
             want.sort();
             prop_assert_eq!(all, want);
+        }
+
+        /// The split agrees with one written from its definition: trailing ASCII digits (one
+        /// to nineteen) and their value, and the rest an ASCII prefix.
+        #[test]
+        fn keys_split_as_defined(key in "[A-Z0-9王-]{0,4}[0-9]{0,22}") {
+            let digits = key.chars().rev().take_while(char::is_ascii_digit).count();
+            let (prefix, number) = key.split_at(key.len() - digits);
+            let expected = match (digits, prefix.is_ascii()) {
+                (1..=19, true) => Some((prefix, digits, number.parse::<u64>().unwrap_or(u64::MAX))),
+                _ => None,
+            };
+            prop_assert_eq!(split(&key), expected);
         }
 
         /// A key index is one-to-one from the distinct keys onto `0..len`, and finds no other

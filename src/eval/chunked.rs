@@ -1223,7 +1223,7 @@ impl BlockKeys {
         if !key.is_ascii() {
             return Err("a key that is not ASCII".into());
         }
-        match split_key(key) {
+        match crate::data::keys::split(key) {
             Some((prefix, width, n)) => {
                 if let Some((class, start, len)) = self.runs.last_mut() {
                     let same =
@@ -1246,19 +1246,6 @@ impl BlockKeys {
         }
         Ok(())
     }
-}
-
-/// `keys.rs`'s split of an ASCII key (prefix, number of trailing digits, their value), from the
-/// bytes; `None` with no trailing digits or more than 19.
-fn split_key(key: &str) -> Option<(&str, usize, u64)> {
-    let bytes = key.as_bytes();
-    let digits = bytes.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 || digits > 19 {
-        return None;
-    }
-    let at = bytes.len() - digits;
-    let n = bytes.get(at..)?.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-    Some((key.get(..at)?, digits, n))
 }
 
 fn fingerprint(key: &str) -> u64 {
@@ -1869,7 +1856,7 @@ fn add_row(
                 Some(Cell::Text(t)) if agg.distinct_text => {
                     // A numbered text (`C36048`: prefix, width, number) is coded without a
                     // lookup; any other text is numbered in the block by its text.
-                    let code = match split_key(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
+                    let code = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
                         Some((prefix, width, n)) => {
                             let classes = &mut fold.out.classes;
                             let class = match classes.iter().rposition(|(p, w)| *w == width && p == prefix) {
@@ -2721,15 +2708,6 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
-
-    #[test]
-    fn keys_split_as_the_key_set_splits_them() {
-        for key in
-            ["S000000001", "S1", "AB-12-0099", "X", "", "12", "a9999999999999999999", "a99999999999999999999", "0"]
-        {
-            assert_eq!(split_key(key), crate::data::keys::split(key), "{key}");
-        }
-    }
 
     #[test]
     fn plain_amounts_are_read_as_parse_value_reads_them() {
