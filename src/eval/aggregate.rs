@@ -13,7 +13,8 @@ use rust_decimal::Decimal;
 
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
-pub(super) use super::references::{Captured, CreditShare};
+pub(super) use super::references::Captured;
+use super::references::CreditShare;
 use super::references::{Credits, NamedRows};
 use super::EvalError;
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
@@ -803,7 +804,7 @@ impl<'a> PlanFold<'a> {
         // of a run the process exits without waiting for it).
         let kept =
             (std::mem::take(&mut self.credits), std::mem::take(&mut self.wanted), std::mem::take(&mut self.kept));
-        if kept.0.len() + kept.1.values().map(NamedRows::len).sum::<usize>() > FREED_APART {
+        if kept.0.shares_read() + kept.1.values().map(NamedRows::len).sum::<usize>() > FREED_APART {
             // Should no thread be had, the closure, and what it holds, is dropped here.
             let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));
         }
@@ -951,12 +952,11 @@ impl<'a> PlanFold<'a> {
         let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
         let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
         let mut bad: Vec<(u64, DataError)> = Vec::new();
-        for (key, shares, _) in self.credits.rows() {
-            let total = shares.iter().try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
+        for (i, key, first, _) in self.credits.rows() {
+            let total = self.credits.shares(i).try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
             if total != Some(Decimal::ONE) {
                 let total =
                     total.map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
-                let Some(first) = shares.first() else { continue };
                 let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
                 bad.push((first.line, DataError::of(self.at_column(first.file, first.line, credit.reference), kind)));
             }
@@ -1043,12 +1043,8 @@ impl<'a> PlanFold<'a> {
         let file_of =
             |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         if let Some(credit) = plan.credit {
-            let mut missing: Vec<(&Arc<str>, &CreditShare)> = self
-                .credits
-                .rows()
-                .filter(|(_, _, seen)| !seen)
-                .filter_map(|(k, shares, _)| Some((k, shares.first()?)))
-                .collect();
+            let mut missing: Vec<(&Arc<str>, &CreditShare)> =
+                self.credits.rows().filter(|(_, _, _, seen)| !seen).map(|(_, key, first, _)| (key, first)).collect();
             missing.sort_by_key(|(_, s)| s.line);
             if let Some((key, first)) = missing.first() {
                 let kind = self.unknown_reference(credit.by, credit.reference, key);
@@ -1075,8 +1071,8 @@ impl<'a> PlanFold<'a> {
                 (aggs, other_months)
             })
             .collect();
-        // Running totals of `within` columns, per (input, column, named key).
-        let mut totals: HashMap<(usize, usize, Arc<str>), Decimal> = HashMap::default();
+        // Running totals of `within` columns, per (input, column): per named row, by its index.
+        let mut totals: HashMap<(usize, usize), Vec<Decimal>> = HashMap::default();
         for row in &kept {
             let Some(schema) = plan.inputs.get(row.input) else { continue };
             let Some(counts) = self.folded.counts.get_mut(row.input) else { continue };
@@ -1088,7 +1084,7 @@ impl<'a> PlanFold<'a> {
             };
             let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
             let captured = wanted.get(&target).and_then(|w| w.row(key));
-            let Some(captured) = captured else {
+            let Some((named, captured)) = captured else {
                 let kind = self.unknown_reference(row.input, reference, key);
                 let at_ref = self.at_column(row.file, row.line, reference);
                 return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));
@@ -1097,7 +1093,9 @@ impl<'a> PlanFold<'a> {
                 let Some((_, of)) = column.within else { continue };
                 let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
                 let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
-                let total = totals.entry((row.input, c, key.clone())).or_default();
+                let rows = wanted.get(&target).map_or(0, NamedRows::len);
+                let of_column = totals.entry((row.input, c)).or_insert_with(|| vec![Decimal::ZERO; rows]);
+                let Some(total) = of_column.get_mut(named) else { continue };
                 *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
                 if *total > limit {
                     let of_name =
@@ -1320,7 +1318,7 @@ impl<'a> PlanFold<'a> {
             (Some(credit), Some(k)) if credit.input == input => match self.credits.find(k, parts) {
                 Some(i) => {
                     self.credits.found(i);
-                    Some(self.credits.shares(i).iter().map(|s| (s.payee.clone(), s.share)).collect::<Vec<_>>())
+                    Some(self.credits.shares(i).map(|s| (s.payee.clone(), s.share)).collect::<Vec<_>>())
                 }
                 None => None,
             },

@@ -49,8 +49,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 use super::aggregate::{
-    add_to, AggState, CreditShare, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv,
-    RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    add_to, AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver,
+    RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use crate::data::blocks::{split_line, BlockFile, NotPlain};
@@ -590,6 +590,8 @@ struct TaskJob<'a> {
     roster_mode: bool,
     /// The payees known before this read (the roster, or the ledger that defines them).
     known: &'a std::collections::BTreeMap<Arc<str>, Vec<Value>>,
+    /// The same payees hashed, for a job that looks one up on every row (`Mode::Credits`).
+    known_ids: FxHashMap<&'a str, &'a Arc<str>>,
     needed: &'a super::aggregate::Needed,
     compared_text: Vec<usize>,
     aggs: Vec<FastAgg<'a>>,
@@ -718,6 +720,7 @@ impl<'a> TaskJob<'a> {
             defines_payees,
             roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
             known: state.payees(),
+            known_ids: FxHashMap::default(),
             needed: &request.needed,
             compared_text: shape.compared_text.clone(),
             aggs,
@@ -767,6 +770,7 @@ impl<'a> TaskJob<'a> {
             defines_payees: false,
             roster_mode: matches!(plan.payee, PayeeSource::Roster { .. }),
             known: state.payees(),
+            known_ids: state.payees().keys().map(|k| (&**k, k)).collect(),
             needed: &request.needed,
             compared_text: Vec::new(),
             aggs: Vec::new(),
@@ -1428,8 +1432,8 @@ fn fold_block(
             let place = match (job.mode, job.follows) {
                 (Mode::Credits { payee, reference, share }, _) => {
                     let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
-                    let payee = match job.known.get_key_value(*id) {
-                        Some((known, _)) => known.clone(),
+                    let payee = match job.known_ids.get(*id) {
+                        Some(known) => Arc::clone(known),
                         None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
                         None if id.is_empty() || check_id(id).is_err() => {
                             return Err("an id the row-by-row reader rejects".into())
@@ -1660,7 +1664,7 @@ fn fold_row(
     // Split once, for both lookups.
     let parts = key.and_then(crate::data::keys::split);
     let credits = job.state.credits();
-    let shares: Option<&[CreditShare]> = match key {
+    let shares = match key {
         Some(k) if job.credited => credits.find(k, parts).map(|i| credits.shares(i)),
         _ => None,
     };
@@ -1674,7 +1678,7 @@ fn fold_row(
     if let Some(name) = named {
         let as_read = raw.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
         let payees = match shares {
-            Some(shares) => shares.iter().map(|s| (s.payee.clone(), s.share)).collect(),
+            Some(ref shares) => shares.clone().map(|s| (s.payee.clone(), s.share)).collect(),
             None => vec![(fold.arcs.get(p as usize).ok_or("no payee")?.clone(), Decimal::ONE)],
         };
         fold.out.captured.push((name, line, as_read, payees));

@@ -28,16 +28,16 @@ pub(super) struct CreditShare {
 /// The credited rows' shares.
 #[derive(Debug, Default)]
 pub(super) struct Credits {
-    /// Shares as read, in file order, each with the key of the row it splits (until sealed).
+    /// Shares as read, in file order, each with the key of the row it splits.
     read: Vec<(Arc<str>, CreditShare)>,
-    /// The credited rows' keys.
+    /// The credited rows' keys, once sealed.
     index: KeyIndex,
-    /// Per credited row (by its index): its key, and whether its ledger had it.
-    keys: Vec<Arc<str>>,
+    /// Per credited row (by its index): its first share in `read`, and whether its ledger had
+    /// it.
+    first: Vec<usize>,
     seen: Vec<bool>,
-    /// Row `i`'s shares are `shares[starts[i]..starts[i + 1]]`, in file order.
-    starts: Vec<usize>,
-    shares: Vec<CreditShare>,
+    /// Per share: the next share of its row in `read` (`usize::MAX`: none).
+    next: Vec<usize>,
 }
 
 impl Credits {
@@ -46,64 +46,26 @@ impl Credits {
         self.read.push((key, share));
     }
 
-    /// Indexes the shares read by their rows' keys (once the crediting ledger is read). Shares
-    /// read after an earlier seal join the rows they split, after the shares read before.
+    /// Indexes the shares read by their rows' keys (once the crediting ledger is read, before
+    /// the credited one is): each row's shares are chained in file order, nothing is moved.
     pub(super) fn seal(&mut self) {
-        if self.read.is_empty() {
+        if self.next.len() == self.read.len() {
             return;
         }
-        let mut read = std::mem::take(&mut self.read);
-        if !self.keys.is_empty() {
-            let mut again = Vec::with_capacity(self.shares.len() + read.len());
-            let shares = std::mem::take(&mut self.shares);
-            let mut shares = shares.into_iter();
-            for (i, key) in self.keys.iter().enumerate() {
-                let count = self.count(i);
-                again.extend(shares.by_ref().take(count).map(|s| (key.clone(), s)));
-            }
-            again.append(&mut read);
-            read = again;
-        }
-        let (index, of) = KeyIndex::new(read.iter().map(|(k, _)| &**k));
-        // A counting sort by row, stable: each row's shares stay in file order.
-        let mut starts = vec![0usize; index.len() + 1];
-        for &i in &of {
-            if let Some(n) = starts.get_mut(i + 1) {
-                *n += 1;
+        let (index, of) = KeyIndex::new(self.read.iter().map(|(k, _)| &**k));
+        let mut first = vec![usize::MAX; index.len()];
+        let mut next = vec![usize::MAX; of.len()];
+        // Last share first, so that each row's chain runs in file order.
+        for (at, &i) in of.iter().enumerate().rev() {
+            if let (Some(head), Some(link)) = (first.get_mut(i), next.get_mut(at)) {
+                *link = *head;
+                *head = at;
             }
         }
-        for i in 1..starts.len() {
-            let before = starts.get(i - 1).copied().unwrap_or(0);
-            if let Some(n) = starts.get_mut(i) {
-                *n += before;
-            }
-        }
-        let mut next = starts.clone();
-        let mut slots: Vec<Option<CreditShare>> = vec![None; read.len()];
-        let empty: Arc<str> = Arc::from("");
-        let mut keys = vec![empty; index.len()];
-        for ((key, share), i) in read.into_iter().zip(of) {
-            let (Some(at), Some(k)) = (next.get_mut(i), keys.get_mut(i)) else { continue };
-            if let Some(slot) = slots.get_mut(*at) {
-                *slot = Some(share);
-            }
-            if *at == starts.get(i).copied().unwrap_or(0) {
-                *k = key;
-            }
-            *at += 1;
-        }
-        self.shares = slots.into_iter().flatten().collect();
         self.seen = vec![false; index.len()];
-        self.keys = keys;
-        self.starts = starts;
+        self.first = first;
+        self.next = next;
         self.index = index;
-    }
-
-    fn count(&self, i: usize) -> usize {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(a), Some(b)) => b - a,
-            _ => 0,
-        }
     }
 
     /// The index of the credited row whose key is `key` (split as `keys::split` splits it).
@@ -111,12 +73,14 @@ impl Credits {
         self.index.get_split(key, parts)
     }
 
-    /// The shares of credited row `i`.
-    pub(super) fn shares(&self, i: usize) -> &[CreditShare] {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.shares.get(a..b).unwrap_or_default(),
-            _ => &[],
-        }
+    /// The shares of credited row `i`, in file order.
+    pub(super) fn shares(&self, i: usize) -> impl Iterator<Item = &CreditShare> + Clone + '_ {
+        let mut at = self.first.get(i).copied().unwrap_or(usize::MAX);
+        std::iter::from_fn(move || {
+            let (_, share) = self.read.get(at)?;
+            at = self.next.get(at).copied().unwrap_or(usize::MAX);
+            Some(share)
+        })
     }
 
     /// Credited row `i` was found in its ledger.
@@ -133,12 +97,20 @@ impl Credits {
 
     /// How many credited rows the shares name.
     pub(super) fn len(&self) -> usize {
-        self.keys.len()
+        self.first.len()
     }
 
-    /// Each credited row's key, its shares, and whether its ledger had it.
-    pub(super) fn rows(&self) -> impl Iterator<Item = (&Arc<str>, &[CreditShare], bool)> {
-        self.keys.iter().enumerate().map(|(i, k)| (k, self.shares(i), self.seen.get(i).copied().unwrap_or(false)))
+    /// How many shares were read.
+    pub(super) fn shares_read(&self) -> usize {
+        self.read.len()
+    }
+
+    /// Each credited row's key, its first share, and whether its ledger had it.
+    pub(super) fn rows(&self) -> impl Iterator<Item = (usize, &Arc<str>, &CreditShare, bool)> {
+        self.first.iter().enumerate().filter_map(|(i, &at)| {
+            let (key, share) = self.read.get(at)?;
+            Some((i, key, share, self.seen.get(i).copied().unwrap_or(false)))
+        })
     }
 }
 
@@ -213,9 +185,10 @@ impl NamedRows {
         }
     }
 
-    /// The named row whose key is `key`, once read.
-    pub(super) fn row(&self, key: &str) -> Option<&Captured> {
-        self.find(key, crate::data::keys::split(key)).and_then(|i| self.rows.get(i)).and_then(Option::as_ref)
+    /// The named row whose key is `key` (its index, and the row), once read.
+    pub(super) fn row(&self, key: &str) -> Option<(usize, &Captured)> {
+        let i = self.find(key, crate::data::keys::split(key))?;
+        Some((i, self.rows.get(i)?.as_ref()?))
     }
 
     /// How many rows are named.
