@@ -644,6 +644,8 @@ pub(super) struct PlanFold<'a> {
     credits: Credits,
     /// Rows of inputs that name rows of another ledger, folded once that ledger is read.
     kept: Vec<KeptRow>,
+    /// The kept rows once folded (freed apart, with the credits).
+    folded_kept: Vec<KeptRow>,
     /// Per ledger named by kept rows: the rows named, and each once it is read.
     wanted: HashMap<usize, NamedRows>,
     /// The files whose rows are kept (credit shares, rows that name rows): how each names rows
@@ -727,6 +729,7 @@ impl<'a> PlanFold<'a> {
             eval_error: None,
             credits: Credits::default(),
             kept: Vec::new(),
+            folded_kept: Vec::new(),
             wanted: HashMap::default(),
             places: Vec::new(),
         }
@@ -802,9 +805,14 @@ impl<'a> PlanFold<'a> {
         // Credit shares and named rows can be millions of small allocations, no longer needed:
         // they are freed on a thread of their own, off the way to the statements (at the end
         // of a run the process exits without waiting for it).
-        let kept =
-            (std::mem::take(&mut self.credits), std::mem::take(&mut self.wanted), std::mem::take(&mut self.kept));
-        if kept.0.shares_read() + kept.1.values().map(NamedRows::len).sum::<usize>() > FREED_APART {
+        let kept = (
+            std::mem::take(&mut self.credits),
+            std::mem::take(&mut self.wanted),
+            std::mem::take(&mut self.kept),
+            std::mem::take(&mut self.folded_kept),
+        );
+        let count = kept.0.shares_read() + kept.1.values().map(NamedRows::len).sum::<usize>() + kept.3.len();
+        if count > FREED_APART {
             // Should no thread be had, the closure, and what it holds, is dropped here.
             let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));
         }
@@ -1177,6 +1185,9 @@ impl<'a> PlanFold<'a> {
                 }
             }
         }
+        // Freed with the credits, apart (`finish`).
+        self.wanted = wanted;
+        self.folded_kept = kept;
         Ok(())
     }
 
