@@ -53,7 +53,7 @@ use super::aggregate::{
     RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
-use crate::data::blocks::{split_line, BlockFile, NotPlain};
+use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain};
 use crate::data::ids::check_id;
 use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{parse_date, parse_value};
@@ -1493,12 +1493,13 @@ fn fold_block(
         }
         match bytes.get(p) {
             Some(b',') => {
-                fields.push(unblanked(bytes, line_start, field_start, p));
+                fields.push(((field_start - line_start) as u32, (p - line_start) as u32));
                 field_start = p + 1;
             }
             Some(b'\n') => {
                 let end = if p > line_start && bytes.get(p - 1) == Some(&b'\r') { p - 1 } else { p };
-                fields.push(unblanked(bytes, line_start, field_start, end));
+                fields.push(((field_start - line_start) as u32, (end - line_start) as u32));
+                unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
                 take_line(line_start, end, &fields, line_no)?;
                 fields.clear();
                 line_no += 1;
@@ -1524,7 +1525,8 @@ fn fold_block(
     if line_start < bytes.len() {
         // The file's last line, without a line break.
         let end = bytes.len();
-        fields.push(unblanked(bytes, line_start, field_start, end));
+        fields.push(((field_start - line_start) as u32, (end - line_start) as u32));
+        unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
         take_line(line_start, end, &fields, line_no)?;
         line_no += 1;
     }
@@ -1578,18 +1580,6 @@ fn fold_block(
         }
     }
     Ok(())
-}
-
-/// A field `start..end` of the line starting at `line`, without the blanks (space, tab) at
-/// either end, as offsets in the line.
-fn unblanked(bytes: &[u8], line: usize, mut start: usize, mut end: usize) -> (u32, u32) {
-    while start < end && matches!(bytes.get(start), Some(b' ' | b'\t')) {
-        start += 1;
-    }
-    while end > start && matches!(bytes.get(end - 1), Some(b' ' | b'\t')) {
-        end -= 1;
-    }
-    ((start - line) as u32, (end - line) as u32)
 }
 
 /// The trimmed text of a declared column's field.
