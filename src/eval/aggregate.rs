@@ -14,8 +14,7 @@ use rust_decimal::Decimal;
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
 pub(super) use super::references::Captured;
-use super::references::CreditShare;
-use super::references::{Credits, NamedRows};
+use super::references::{CreditShare, Credits, NamedRows};
 use super::EvalError;
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
@@ -811,7 +810,7 @@ impl<'a> PlanFold<'a> {
             std::mem::take(&mut self.kept),
             std::mem::take(&mut self.folded_kept),
         );
-        let count = kept.0.shares_read() + kept.1.values().map(NamedRows::len).sum::<usize>() + kept.3.len();
+        let count = kept.0.shares_read() + kept.1.values().map(NamedRows::names).sum::<usize>() + kept.3.len();
         if count > FREED_APART {
             // Should no thread be had, the closure, and what it holds, is dropped here.
             let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));

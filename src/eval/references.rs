@@ -126,12 +126,15 @@ pub(super) struct Captured {
 /// The rows of one ledger that rows of others name, and each once its ledger is read.
 #[derive(Debug, Default)]
 pub(super) struct NamedRows {
-    /// Keys as named, in file order (until sealed).
+    /// Keys as named, in file order.
     read: Vec<Arc<str>>,
+    /// The keys named, once sealed.
     index: KeyIndex,
-    /// Per named row (by its index): its key, and the row once read.
-    keys: Vec<Arc<str>>,
+    /// Per named row (by its index): where it was first named in `read`, and the row once read.
+    first: Vec<usize>,
     rows: Vec<Option<Captured>>,
+    /// How many of `read` the index covers.
+    sealed: usize,
 }
 
 impl NamedRows {
@@ -140,37 +143,31 @@ impl NamedRows {
         self.read.push(key);
     }
 
-    /// Indexes the keys named (once the naming ledgers are read); rows captured before stay.
+    /// Indexes the keys named (once the naming ledgers are read); a row read before keeps its
+    /// place under its key.
     pub(super) fn seal(&mut self) {
-        if self.read.is_empty() {
+        if self.sealed == self.read.len() {
             return;
         }
-        let mut read = std::mem::take(&mut self.read);
-        let before = std::mem::take(&mut self.keys);
-        let rows = std::mem::take(&mut self.rows);
-        let earlier = before.len();
-        read.splice(0..0, before);
-        let (index, of) = KeyIndex::new(read.iter().map(|k| &**k));
-        let empty: Arc<str> = Arc::from("");
-        let mut keys = vec![empty; index.len()];
-        let mut placed = vec![false; index.len()];
-        for (key, &i) in read.into_iter().zip(&of) {
-            if let (Some(k), Some(p)) = (keys.get_mut(i), placed.get_mut(i)) {
-                if !*p {
-                    *k = key;
-                    *p = true;
-                }
+        let (index, of) = KeyIndex::new(self.read.iter().map(|k| &**k));
+        let mut first = vec![usize::MAX; index.len()];
+        for (at, &i) in of.iter().enumerate().rev() {
+            if let Some(f) = first.get_mut(i) {
+                *f = at;
             }
         }
-        let mut captured: Vec<Option<Captured>> = vec![None; index.len()];
-        for (row, &i) in rows.into_iter().zip(of.iter().take(earlier)) {
-            if let Some(slot) = captured.get_mut(i) {
-                *slot = row;
+        let mut rows: Vec<Option<Captured>> = vec![None; index.len()];
+        for (old, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
+            let key = self.first.get(old).and_then(|&at| self.read.get(at));
+            let new = key.and_then(|k| index.get(k)).and_then(|i| rows.get_mut(i));
+            if let (Some(slot), Some(row)) = (new, row) {
+                *slot = Some(row);
             }
         }
-        self.keys = keys;
-        self.rows = captured;
+        self.first = first;
+        self.rows = rows;
         self.index = index;
+        self.sealed = self.read.len();
     }
 
     /// The index of the named row whose key is `key` (split as `keys::split` splits it).
@@ -191,8 +188,93 @@ impl NamedRows {
         Some((i, self.rows.get(i)?.as_ref()?))
     }
 
-    /// How many rows are named.
+    /// How many rows are named (as indexed).
     pub(super) fn len(&self) -> usize {
-        self.keys.len() + self.read.len()
+        self.rows.len()
+    }
+
+    /// How many times rows were named.
+    pub(super) fn names(&self) -> usize {
+        self.read.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn share(payee: &str, share: Decimal, line: u64) -> CreditShare {
+        CreditShare { payee: Arc::from(payee), share, file: 0, line }
+    }
+
+    fn payees<'c>(credits: &'c Credits, key: &str) -> Vec<(&'c str, Decimal, u64)> {
+        let i = credits.find(key, crate::data::keys::split(key));
+        i.map(|i| credits.shares(i).map(|s| (&*s.payee, s.share, s.line)).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_credited_rows_shares_come_back_in_file_order_however_they_interleave() {
+        let mut credits = Credits::default();
+        // Lines 2 to 6 of a credits file: S000002 split three ways, its shares apart; S9 (a
+        // class of its own) and `ref-x` (not numbered) once each.
+        credits.add(Arc::from("S000002"), share("E1", dec!(0.5), 2));
+        credits.add(Arc::from("S9"), share("E2", dec!(1), 3));
+        credits.add(Arc::from("S000002"), share("E3", dec!(0.25), 4));
+        credits.add(Arc::from("ref-x"), share("E1", dec!(1), 5));
+        credits.add(Arc::from("S000002"), share("E2", dec!(0.25), 6));
+        credits.seal();
+        assert_eq!(credits.len(), 3);
+        assert_eq!(credits.shares_read(), 5);
+        assert_eq!(
+            payees(&credits, "S000002"),
+            vec![("E1", dec!(0.5), 2), ("E3", dec!(0.25), 4), ("E2", dec!(0.25), 6)]
+        );
+        assert_eq!(payees(&credits, "S9"), vec![("E2", dec!(1), 3)]);
+        assert_eq!(payees(&credits, "ref-x"), vec![("E1", dec!(1), 5)]);
+        assert!(payees(&credits, "S000003").is_empty());
+        assert!(payees(&credits, "S2").is_empty());
+        // Each row's key with its first share; none found yet, then one.
+        let first: Vec<(String, u64, bool)> =
+            credits.rows().map(|(_, k, s, seen)| (k.to_string(), s.line, seen)).collect();
+        assert_eq!(first.len(), 3);
+        assert!(first.contains(&("S000002".to_string(), 2, false)));
+        assert!(first.contains(&("ref-x".to_string(), 5, false)));
+        if let Some(i) = credits.find("S9", crate::data::keys::split("S9")) {
+            credits.found(i);
+        }
+        let seen: Vec<&str> = credits.rows().filter(|r| r.3).map(|r| &**r.1).collect();
+        assert_eq!(seen, vec!["S9"]);
+        // A share read after the seal joins its row, after the earlier ones.
+        credits.add(Arc::from("S000002"), share("E4", dec!(0), 7));
+        credits.seal();
+        assert_eq!(payees(&credits, "S000002").last(), Some(&("E4", dec!(0), 7)));
+        assert_eq!(payees(&credits, "S000002").len(), 4);
+        credits.all_found();
+        assert!(credits.rows().all(|r| r.3));
+    }
+
+    #[test]
+    fn a_named_row_is_found_by_its_key_once_read_and_kept_through_a_second_seal() {
+        let row = |line: u64| Captured { values: vec![Value::Number(Decimal::from(line))], line, payees: Vec::new() };
+        let mut named = NamedRows::default();
+        for key in ["S000010", "S000003", "S000010", "odd"] {
+            named.add(Arc::from(key));
+        }
+        named.seal();
+        assert_eq!((named.len(), named.names()), (3, 4));
+        let Some(i) = named.find("S000010", crate::data::keys::split("S000010")) else { panic!("S000010 is named") };
+        // Named, not yet read.
+        assert!(named.row("S000010").is_none());
+        named.capture(i, row(40));
+        assert_eq!(named.row("S000010").map(|(at, r)| (at, r.line)), Some((i, 40)));
+        assert!(named.row("S000003").is_none());
+        assert!(named.row("S000011").is_none());
+        // More names after the seal: the row read stays under its key.
+        named.add(Arc::from("S000001"));
+        named.seal();
+        assert_eq!(named.len(), 4);
+        assert_eq!(named.row("S000010").map(|(_, r)| r.line), Some(40));
+        assert!(named.find("S000001", crate::data::keys::split("S000001")).is_some());
     }
 }
