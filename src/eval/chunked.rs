@@ -407,7 +407,7 @@ impl<'a> RowRules<'a> {
             match &rule.reader {
                 Reader::Text => *slot = Cell::Text(t),
                 Reader::Listed(values, _) => {
-                    *slot = Cell::Code(values.iter().position(|v| v == t).ok_or_else(rejected)? as u16)
+                    *slot = Cell::Code(values.iter().position(|v| same_text(v, t)).ok_or_else(rejected)? as u16)
                 }
                 Reader::Money => {
                     let n = match plain_money(t, self.money.decimals) {
@@ -435,6 +435,20 @@ impl<'a> RowRules<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether two short texts are equal, byte by byte in line (a listed value is a word or two:
+/// a call to `memcmp` per candidate costs more than the comparison).
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut same = true;
+    for (x, y) in a.iter().zip(b) {
+        same &= x == y;
+    }
+    same
 }
 
 /// `str::trim`, with the usual field (ASCII at both ends) trimmed without decoding.
@@ -2702,6 +2716,17 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn short_texts_are_the_same_exactly_when_equal() {
+        for (a, b) in [("new", "new"), ("", ""), ("王芳", "王芳"), ("renewal", "renewal")] {
+            assert!(same_text(a, b), "{a} {b}");
+        }
+        for (a, b) in [("new", "New"), ("iot", "ict"), ("new", "news"), ("", " "), ("王芳", "王方"), ("sme", "sm")]
+        {
+            assert!(!same_text(a, b), "{a} {b}");
+        }
+    }
 
     #[test]
     fn plain_amounts_are_read_as_parse_value_reads_them() {
