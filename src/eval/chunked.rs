@@ -1192,10 +1192,8 @@ struct TaskOut {
 /// A credit share of a chunked read: where, the credited row's key, the payee, the share.
 type Share<At> = (At, Arc<str>, Arc<str>, Decimal);
 
-/// A named row of a chunked read: its key (as the naming rows name it), where it is, its
-/// values as read, and whom it was credited to.
-/// A named row (its index among the rows named), where it is, as read, and whom it was
-/// credited to.
+/// A named row of a chunked read: its index among the rows named (`NamedRows`), where it is,
+/// its values as read, and whom it was credited to.
 type Captured<At> = (usize, At, Vec<Value>, Vec<(Arc<str>, Decimal)>);
 
 /// A tally per bucket and value of one column, in a run's fold.
