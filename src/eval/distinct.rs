@@ -58,16 +58,25 @@ impl Packed {
         // About as many bytes a number as the set takes now.
         let per = self.bytes.len().checked_div(self.len).unwrap_or(1).max(1);
         let mut out = Packed { bytes: Vec::with_capacity(self.bytes.len() + count * per + 8), len: 0, last: 0 };
-        let mut theirs = sorted.peekable();
+        let mut theirs = sorted;
+        // Their next number not yet written (a plain loop: `Peekable::next_if` was not inlined).
+        let mut next = theirs.next();
         for a in self.iter() {
-            while let Some(b) = theirs.next_if(|&b| b <= a) {
+            while let Some(b) = next {
+                if b > a {
+                    break;
+                }
                 if b < a {
                     out.push(b);
                 }
+                next = theirs.next();
             }
             out.push(a);
         }
-        theirs.for_each(|b| out.push(b));
+        while let Some(b) = next {
+            out.push(b);
+            next = theirs.next();
+        }
         out
     }
 
