@@ -95,7 +95,9 @@ fn settings() -> &'static Settings {
 fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> R {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     let pool = POOL.get_or_init(|| {
-        let builder = rayon::ThreadPoolBuilder::new();
+        // The main thread's stack: statements are computed in the pool too, and evaluating
+        // a policy at its nesting limits needs about 2 MiB in a debug build (tests/limits.rs).
+        let builder = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
         match threads {
             Some(n) => builder.num_threads(n),
             None => builder,
@@ -107,6 +109,12 @@ fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> 
         Some(pool) => pool.install(work),
         None => work(),
     }
+}
+
+/// Runs `work` in the pool the blocks are folded on (for other work done on all cores: a
+/// run's statements).
+pub(super) fn on_all_cores<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    in_pool(settings().threads, work)
 }
 
 /// Reads the file of `group` in blocks and folds it into each plan of the group; `None` when

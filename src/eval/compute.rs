@@ -44,9 +44,33 @@ pub struct RunResult {
     pub warnings: Vec<crate::diagnostics::DataError>,
 }
 
-/// Every payee's statement for each of `months`, from ledgers already read.
+/// Every payee's statement for each of `months`, from ledgers already read. Payees are
+/// computed on all cores (`COMMISSION_THREADS`), unless the plan reads direct reports'
+/// statements. The totals are added up payee after payee, so the result, and the error
+/// reported when there are several, do not depend on the number of threads.
 pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<RunResult, Error> {
-    statements_traced(plan, folded, months, &mut NoTrace)
+    if plan.reads_reports() {
+        return statements_traced(plan, folded, months, &mut NoTrace);
+    }
+    use rayon::prelude::*;
+    let computed = computed_months(plan, months);
+    let shown: std::collections::HashSet<Period> = months.iter().copied().collect();
+    let per_payee: Vec<PayeeStatements> = super::chunked::on_all_cores(|| {
+        folded
+            .payees
+            .par_iter()
+            .enumerate()
+            .map(|(p, payee)| payee_statements(plan, folded, p, payee, &computed, &shown, None, &mut NoTrace))
+            .collect()
+    });
+    let mut totals = Totals::new(plan, folded.payees.len() * months.len());
+    for (done, failed) in per_payee {
+        totals.add(plan, done)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    Ok(totals.result(months, folded))
 }
 
 pub(super) fn statements_traced<T: Tracer>(
@@ -55,57 +79,113 @@ pub(super) fn statements_traced<T: Tracer>(
     months: &[Period],
     tracer: &mut T,
 ) -> Result<RunResult, Error> {
-    let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
-    let mut component_totals = vec![Decimal::ZERO; plan.components.len()];
-    let mut total = Decimal::ZERO;
-    let overflow = |what: &'static str| {
-        policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
-    };
     let computed = computed_months(plan, months);
     let shown: std::collections::HashSet<Period> = months.iter().copied().collect();
     // A plan that reads direct reports' statements computes every payee's month after their
     // reports' (all payees' months first); any other, one payee at a time.
     let everyone = if plan.reads_reports() { Some(all_histories(plan, folded, &computed, tracer)?) } else { None };
+    let mut totals = Totals::new(plan, folded.payees.len() * months.len());
     for (p, payee) in folded.payees.iter().enumerate() {
-        let mut history: Vec<MonthAmounts> = Vec::new();
-        for (m, month) in computed.iter().enumerate() {
-            let (amounts, statement_total) = match everyone.as_ref().and_then(|h| h.get(p)?.get(m)) {
-                Some(done) => (done.amounts.clone(), done.total),
-                None => month_amounts(plan, folded, payee, *month, &history, &[], tracer)?,
-            };
-            history.push(MonthAmounts { month: *month, amounts: amounts.clone(), total: statement_total });
-            if !shown.contains(month) {
-                continue;
+        let (done, failed) = payee_statements(plan, folded, p, payee, &computed, &shown, everyone.as_ref(), tracer);
+        totals.add(plan, done)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    Ok(totals.result(months, folded))
+}
+
+/// A payee's statements of the shown months, up to the first error (and the error).
+type PayeeStatements = (Vec<Statement>, Option<Error>);
+
+/// Payee `p`'s months, in order (`everyone`: every payee's months, computed before).
+#[allow(clippy::too_many_arguments)]
+fn payee_statements<T: Tracer>(
+    plan: &Plan,
+    folded: &Folded,
+    p: usize,
+    payee: &Payee,
+    computed: &[Period],
+    shown: &std::collections::HashSet<Period>,
+    everyone: Option<&Vec<Vec<MonthAmounts>>>,
+    tracer: &mut T,
+) -> PayeeStatements {
+    let mut statements = Vec::new();
+    let mut history: Vec<MonthAmounts> = Vec::new();
+    for (m, month) in computed.iter().enumerate() {
+        let (amounts, statement_total) = match everyone.and_then(|h| h.get(p)?.get(m)) {
+            Some(done) => (done.amounts.clone(), done.total),
+            None => match month_amounts(plan, folded, payee, *month, &history, &[], tracer) {
+                Ok(done) => done,
+                Err(e) => return (statements, Some(e)),
+            },
+        };
+        history.push(MonthAmounts { month: *month, amounts: amounts.clone(), total: statement_total });
+        if !shown.contains(month) {
+            continue;
+        }
+        let mut metrics = Vec::with_capacity(plan.metrics.len());
+        for metric in &plan.metrics {
+            match evaluate_metric(plan, folded, payee, *month, metric) {
+                Ok(v) => metrics.push(v),
+                Err(e) => return (statements, Some(e)),
             }
-            for (c, amount) in amounts.iter().enumerate() {
-                if let Some(t) = component_totals.get_mut(c) {
+        }
+        statements.push(Statement {
+            payee: payee.id.clone(),
+            attrs: payee.attrs.clone(),
+            period: *month,
+            amounts,
+            total: statement_total,
+            metrics,
+            version: None,
+        });
+    }
+    (statements, None)
+}
+
+/// The statements of a run, added up as they come.
+struct Totals {
+    statements: Vec<Statement>,
+    component_totals: Vec<Decimal>,
+    total: Decimal,
+}
+
+impl Totals {
+    fn new(plan: &Plan, room: usize) -> Totals {
+        Totals {
+            statements: Vec::with_capacity(room),
+            component_totals: vec![Decimal::ZERO; plan.components.len()],
+            total: Decimal::ZERO,
+        }
+    }
+
+    fn add(&mut self, plan: &Plan, statements: Vec<Statement>) -> Result<(), Error> {
+        let overflow = |what: &'static str| {
+            policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
+        };
+        for statement in statements {
+            for (c, amount) in statement.amounts.iter().enumerate() {
+                if let Some(t) = self.component_totals.get_mut(c) {
                     *t = exact_sum(*t, *amount).ok_or_else(|| overflow("component total"))?;
                 }
             }
-            total = exact_sum(total, statement_total).ok_or_else(|| overflow("grand total"))?;
-            let mut metrics = Vec::with_capacity(plan.metrics.len());
-            for metric in &plan.metrics {
-                metrics.push(evaluate_metric(plan, folded, payee, *month, metric)?);
-            }
-            statements.push(Statement {
-                payee: payee.id.clone(),
-                attrs: payee.attrs.clone(),
-                period: *month,
-                amounts,
-                total: statement_total,
-                metrics,
-                version: None,
-            });
+            self.total = exact_sum(self.total, statement.total).ok_or_else(|| overflow("grand total"))?;
+            self.statements.push(statement);
+        }
+        Ok(())
+    }
+
+    fn result(self, months: &[Period], folded: &Folded) -> RunResult {
+        RunResult {
+            months: months.to_vec(),
+            statements: self.statements,
+            component_totals: self.component_totals,
+            total: self.total,
+            counts: folded.counts.clone(),
+            warnings: Vec::new(),
         }
     }
-    Ok(RunResult {
-        months: months.to_vec(),
-        statements,
-        component_totals,
-        total,
-        counts: folded.counts.clone(),
-        warnings: Vec::new(),
-    })
 }
 
 /// One month of a payee's statements as computed: what later months read back.

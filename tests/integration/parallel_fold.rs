@@ -456,6 +456,40 @@ fn a_bad_row_is_reported_at_the_same_line() {
     }
 }
 
+/// Statements are computed on all cores too (`COMMISSION_THREADS`), and added up in payee
+/// order: when several payees' statements fail, every thread count reports the first
+/// failing payee-month in that order (payees by id, then months), as one thread does. The
+/// seed plan with a component that divides by zero in every month over 300,000.00 of sales.
+#[test]
+fn a_statement_that_fails_is_the_first_in_payee_order_whatever_the_threads() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("failing", &ledger(&sales_lines(&sales), "\n"));
+    let policy = folder.dir.path().join("failing.policy");
+    let seed = std::fs::read_to_string(POLICY).unwrap();
+    let boom = "component boom \"boom\" monthly {\n  pay 1 CNY / (if sum(sales.amount) > 300000 then 0 else 1)\n}\n";
+    std::fs::write(&policy, format!("{seed}\n{boom}")).unwrap();
+    // The failing payee-months worked out from the generated sales: M01..M15 sort as written.
+    let mut monthly: BTreeMap<(String, usize), i64> = BTreeMap::new();
+    for sale in &sales {
+        *monthly.entry((sale.manager.clone(), sale.month)).or_default() += sale.cents;
+    }
+    let failing: Vec<&(String, usize)> = monthly.iter().filter(|(_, &c)| c > 30_000_000).map(|(k, _)| k).collect();
+    // Several payees fail, and not the first payee: the order is what is tested.
+    let payees: std::collections::BTreeSet<&str> = failing.iter().map(|(m, _)| m.as_str()).collect();
+    assert!(payees.len() >= 3 && !payees.contains("M01"), "{failing:?}");
+    let (manager, month) = failing[0];
+    let expected = format!("(payee `{manager}`, 2026-{month:02})");
+    let mut args = vec!["run".to_string(), path_text(&policy).to_string()];
+    args.extend(folder.data(&path));
+    args.extend(["--message-format".to_string(), "plain".to_string()]);
+    let reference = run_as(Reader::Chunked { threads: 1, block: None }, false, &args);
+    assert_eq!(reference.code, 1, "stderr:\n{}", reference.stderr);
+    assert!(reference.stderr.contains(&expected), "expected `{expected}` in:\n{}", reference.stderr);
+    crate::assert_code(&reference, "E0303");
+    every_reader_says_the_same(&args, &reference, "failing", None);
+}
+
 #[test]
 fn blank_lines_and_crlf_keep_line_numbers() {
     let sales = generate_sales();
