@@ -186,6 +186,71 @@ fn read_exact_at(file: &std::fs::File, mut buffer: &mut [u8], mut offset: u64) -
     Ok(())
 }
 
+/// The places of the commas, line breaks and quotes of a block, in order. The bytes are
+/// compared sixteen at a time (`wide`'s SSE2 vectors: one bit per byte, set where the byte is
+/// one of the three), 64 bytes make one mask, and its set bits are read lowest first: a few
+/// instructions a separator, where a search call per separator (`memchr3`) cost about fifty.
+pub struct Separators<'a> {
+    bytes: &'a [u8],
+    /// Where the 64 bytes of `mask` start.
+    base: usize,
+    /// Their separators not yet read.
+    mask: u64,
+}
+
+impl<'a> Separators<'a> {
+    pub fn new(bytes: &'a [u8]) -> Separators<'a> {
+        Separators { bytes, base: 0, mask: separators_at(bytes, 0) }
+    }
+}
+
+impl Iterator for Separators<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 64;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.mask = separators_at(self.bytes, self.base);
+        }
+        let at = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// The separators of the 64 bytes from `at` (none past the end).
+#[inline]
+fn separators_at(bytes: &[u8], at: usize) -> u64 {
+    if let Some(whole) = bytes.get(at..at + 64) {
+        return separators(whole);
+    }
+    let mut chunk = [0u8; 64];
+    let rest = bytes.get(at..).unwrap_or_default();
+    if let Some(head) = chunk.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    separators(&chunk)
+}
+
+/// Bit `i` set where byte `i` of 64 is a comma, a line break or a quote.
+#[inline]
+fn separators(chunk: &[u8]) -> u64 {
+    use wide::u8x16;
+    let (comma, newline, quote) = (u8x16::splat(b','), u8x16::splat(b'\n'), u8x16::splat(b'"'));
+    let mut mask = 0u64;
+    for (i, sixteen) in chunk.chunks_exact(16).enumerate() {
+        let Ok(array) = <[u8; 16]>::try_from(sixteen) else { continue };
+        let v = u8x16::from(array);
+        let hits = v.cmp_eq(comma) | v.cmp_eq(newline) | v.cmp_eq(quote);
+        mask |= u64::from(hits.move_mask() as u16) << (16 * i);
+    }
+    mask
+}
+
 /// Splits one line (without its line break) into fields, as (start, end) byte offsets of
 /// each field's text, by the row-by-row splitter's rules: blanks (space, tab) around a field
 /// are not part of it; a field starting with a quote runs to the next quote. Returns false,
@@ -299,6 +364,30 @@ mod tests {
     fn fields(line: &[u8]) -> Option<Vec<Vec<u8>>> {
         let mut f = Vec::new();
         split_line(line, &mut f).then(|| f.iter().map(|&(a, b)| line[a as usize..b as usize].to_vec()).collect())
+    }
+
+    #[test]
+    fn separators_are_found_in_order_across_every_64_bytes() {
+        // Separators at every distance from a 64-byte boundary, non-ASCII bytes (high bit
+        // set, which a vector compare must not take for a match), and tails of every length.
+        let mut bytes = Vec::new();
+        for i in 0..300u32 {
+            bytes.push(match i % 7 {
+                0 => b',',
+                3 => b'\n',
+                5 if i % 2 == 1 => b'"',
+                6 => 0xe5,
+                _ => b'a' + (i % 26) as u8,
+            });
+        }
+        for len in 0..=bytes.len() {
+            let part = &bytes[..len];
+            let expected: Vec<usize> = (0..len).filter(|&i| matches!(part[i], b',' | b'\n' | b'"')).collect();
+            assert_eq!(Separators::new(part).collect::<Vec<_>>(), expected, "{len} bytes");
+        }
+        // No separator at all, over several chunks; and separators only.
+        assert_eq!(Separators::new(&[b'x'; 200]).count(), 0);
+        assert_eq!(Separators::new(&[b','; 130]).collect::<Vec<_>>(), (0..130).collect::<Vec<_>>());
     }
 
     #[test]

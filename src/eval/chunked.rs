@@ -53,7 +53,7 @@ use super::aggregate::{
     RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
-use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain};
+use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain, Separators};
 use crate::data::ids::check_id;
 use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{parse_date, parse_value};
@@ -1507,7 +1507,7 @@ fn fold_block(
         }
         Ok(())
     };
-    for p in memchr::memchr3_iter(b',', b'\n', b'"', bytes) {
+    for p in Separators::new(bytes) {
         if p < skip_to {
             continue;
         }
