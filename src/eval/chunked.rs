@@ -448,7 +448,11 @@ impl<'a> RowRules<'a> {
 /// Whether two short texts are equal, byte by byte in line (a listed value is a word or two:
 /// a call to `memcmp` per candidate costs more than the comparison).
 fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same_text`] of bytes.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -1240,15 +1244,29 @@ struct BlockKeys {
     /// (class, first number, how many), in the block's order.
     runs: Vec<(usize, u64, u64)>,
     others: Vec<u64>,
+    /// The key that would extend the last run (its last key counted up by one, at the same
+    /// width: `S000124` after `S000123`); empty when there is none.
+    next: Vec<u8>,
 }
 
 impl BlockKeys {
     fn add(&mut self, key: &str) -> Result<(), NotPlain> {
+        // The usual key: the one after the last, compared as bytes, with no split.
+        if !self.next.is_empty() && same_bytes(key.as_bytes(), &self.next) {
+            if let Some((_, _, len)) = self.runs.last_mut() {
+                *len += 1;
+                count_up(&mut self.next);
+                return Ok(());
+            }
+        }
         if !key.is_ascii() {
             return Err("a key that is not ASCII".into());
         }
         match crate::data::keys::split(key) {
             Some((prefix, width, n)) => {
+                self.next.clear();
+                self.next.extend_from_slice(key.as_bytes());
+                count_up(&mut self.next);
                 if let Some((class, start, len)) = self.runs.last_mut() {
                     let same =
                         self.classes.get(*class).is_some_and(|(p, w)| *w == width && p.as_bytes() == prefix.as_bytes());
@@ -1270,6 +1288,22 @@ impl BlockKeys {
         }
         Ok(())
     }
+}
+
+/// A numbered key's trailing digits counted up by one, at the same width (`S0999` becomes
+/// `S1000`); emptied when they are all nines, since the next number is wider (another class).
+fn count_up(key: &mut Vec<u8>) {
+    for b in key.iter_mut().rev() {
+        match *b {
+            b'9' => *b = b'0',
+            b'0'..=b'8' => {
+                *b += 1;
+                return;
+            }
+            _ => break,
+        }
+    }
+    key.clear();
 }
 
 fn fingerprint(key: &str) -> u64 {
@@ -2722,6 +2756,39 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn keys_in_order_extend_their_run_as_the_split_would() {
+        let mut next = b"S0998".to_vec();
+        count_up(&mut next);
+        assert_eq!(next, b"S0999");
+        count_up(&mut next);
+        assert_eq!(next, b"S1000");
+        // All nines: the next number is wider, another class; nothing is expected.
+        let mut next = b"S999".to_vec();
+        count_up(&mut next);
+        assert_eq!(next, b"");
+        let mut next = b"A19".to_vec();
+        count_up(&mut next);
+        assert_eq!(next, b"A20");
+        // The runs the split makes: S1..S3 (one run), S0999 and S1000 (one run of another
+        // class, width 4), a key with no digits, S4 (a new run: the last run is of width 4),
+        // S6 (a gap: a new run).
+        let mut keys = BlockKeys::default();
+        for key in ["S1", "S2", "S3", "S0999", "S1000", "X", "S4", "S6"] {
+            keys.add(key).unwrap();
+        }
+        let classes: Vec<(&str, usize)> = keys.classes.iter().map(|(p, w)| (p.as_str(), *w)).collect();
+        assert_eq!(classes, [("S", 1), ("S", 4)]);
+        assert_eq!(keys.runs, [(0, 1, 3), (1, 999, 2), (0, 4, 1), (0, 6, 1)]);
+        assert_eq!(keys.others.len(), 1);
+        // After all nines, the same width again is not the next key.
+        let mut keys = BlockKeys::default();
+        for key in ["K9", "K0", "K1"] {
+            keys.add(key).unwrap();
+        }
+        assert_eq!(keys.runs, [(0, 9, 1), (0, 0, 2)]);
+    }
 
     #[test]
     fn short_texts_are_the_same_exactly_when_equal() {
