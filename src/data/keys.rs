@@ -319,7 +319,7 @@ impl KeyIndex {
         let mut index = KeyIndex::default();
         let mut numbers: Vec<Vec<u64>> = Vec::new();
         // Per key: its class and number, or its index among the other keys.
-        let mut at: Vec<Result<(usize, u64), usize>> = Vec::new();
+        let mut at: Vec<Result<(usize, u64), usize>> = Vec::with_capacity(keys.size_hint().0);
         for key in keys {
             let class = split(key).and_then(|(prefix, width, n)| {
                 let c = match index.classes.iter().position(|c| c.width == width && *c.prefix == *prefix) {

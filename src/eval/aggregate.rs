@@ -681,6 +681,106 @@ struct KeptRow {
     line: u64,
 }
 
+/// What folding kept rows reads besides the plan's fold.
+struct KeptContext<'k> {
+    /// Per named ledger: its rows the kept rows name.
+    wanted: &'k HashMap<usize, NamedRows>,
+    /// Per input: the aggregates over it, and whether they read other months.
+    per_input: &'k [(Vec<usize>, bool)],
+    request: usize,
+    files: &'k [InputFile],
+}
+
+/// What folding kept rows adds to a plan's fold: all of them in file order, or a part of
+/// consecutive rows on one core ([`KeptFold::combine`] adds the parts up).
+struct KeptFold {
+    /// Per input: its rows' states per (payee, bucket).
+    buckets: Vec<Buckets>,
+    /// Per input: rows used, and rows outside the range (or without a period or reference).
+    used: Vec<u64>,
+    outside: Vec<u64>,
+    periods: Vec<std::collections::BTreeSet<Period>>,
+    /// Per `within` column (input, column): per named row, the running total of the rows
+    /// that name it, and the highest it reached (`Decimal::MIN`: no row).
+    within: HashMap<(usize, usize), Vec<(Decimal, Decimal)>>,
+    distinct: Interner,
+    tally: Tally,
+}
+
+impl KeptFold {
+    fn new(inputs: usize) -> KeptFold {
+        KeptFold {
+            buckets: vec![Buckets::default(); inputs],
+            used: vec![0; inputs],
+            outside: vec![0; inputs],
+            periods: vec![std::collections::BTreeSet::new(); inputs],
+            within: HashMap::default(),
+            distinct: Interner::default(),
+            tally: Tally::default(),
+        }
+    }
+
+    /// The parts, added up in file order: the fold of all their rows in file order, or why
+    /// that is in doubt (a total that does not fit; a `within` total that may pass its limit
+    /// after some row), and the rows must be folded again in file order.
+    fn combine(parts: Vec<KeptFold>, ctx: &KeptContext<'_>, plan: &Plan) -> Result<KeptFold, &'static str> {
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().ok_or("no part")?;
+        // Each named row's total before the part: its rows' highest total, added to it,
+        // must stay within the limit, as it does row by row.
+        let mut before: HashMap<(usize, usize), Vec<Decimal>> = HashMap::default();
+        let mut check = |part: &KeptFold| -> Option<()> {
+            for (&(input, c), rows) in &part.within {
+                let schema = plan.inputs.get(input)?;
+                let of = schema.columns.get(c)?.within?.1;
+                let target = schema.columns.iter().find_map(|c| c.refers_to)?;
+                let named = ctx.wanted.get(&target)?;
+                let running = before.entry((input, c)).or_insert_with(|| vec![Decimal::ZERO; rows.len()]);
+                for (n, ((total, highest), so_far)) in rows.iter().zip(running.iter_mut()).enumerate() {
+                    if *highest == Decimal::MIN {
+                        continue;
+                    }
+                    let limit = named.captured(n)?.values.get(of).and_then(Value::as_number).unwrap_or_default();
+                    if so_far.checked_add(*highest)? > limit {
+                        return None;
+                    }
+                    *so_far = so_far.checked_add(*total)?;
+                }
+            }
+            Some(())
+        };
+        let passed = "a `within` total that may pass its limit";
+        check(&all).ok_or(passed)?;
+        for part in parts {
+            check(&part).ok_or(passed)?;
+            for (mine, theirs) in all.buckets.iter_mut().zip(part.buckets) {
+                for (key, states) in theirs {
+                    match mine.entry(key) {
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(states);
+                        }
+                        std::collections::hash_map::Entry::Occupied(mut o) => {
+                            for (a, b) in o.get_mut().iter_mut().zip(&states) {
+                                a.merge(b).ok_or("a total that does not fit")?;
+                            }
+                        }
+                    }
+                }
+            }
+            for (a, b) in all.used.iter_mut().zip(part.used) {
+                *a += b;
+            }
+            for (a, b) in all.outside.iter_mut().zip(part.outside) {
+                *a += b;
+            }
+            for (a, b) in all.periods.iter_mut().zip(part.periods) {
+                a.extend(b);
+            }
+        }
+        Ok(all)
+    }
+}
+
 impl<'a> PlanFold<'a> {
     fn new(request: &'a FoldRequest<'a>) -> Self {
         let plan = request.plan;
@@ -1009,9 +1109,10 @@ impl<'a> PlanFold<'a> {
         self.kept.push(KeptRow { input, values, file, line });
     }
 
-    /// A payee's share of a credited row, as a chunked read found it (as `credit_row` keeps it).
-    pub(super) fn add_share(&mut self, key: Arc<str>, payee: Arc<str>, share: Decimal, file: u32, line: u64) {
-        self.credits.add(key, CreditShare { payee, share, file, line });
+    /// The shares of credited rows a chunked read found, in file order (as `credit_row` keeps
+    /// them one by one).
+    pub(super) fn add_shares(&mut self, shares: Vec<(Arc<str>, CreditShare)>, file: u32) {
+        self.credits.add_all(shares, file);
     }
 
     /// The file of a row that is kept, in `places` (added at its first kept row).
@@ -1043,7 +1144,7 @@ impl<'a> PlanFold<'a> {
         &mut self,
         request: usize,
         files: &[InputFile],
-        mut observer: Option<&mut RowObserver<'_>>,
+        observer: Option<&mut RowObserver<'_>>,
         tracer: &mut T,
     ) -> Result<(), Error> {
         let plan = self.plan;
@@ -1078,15 +1179,117 @@ impl<'a> PlanFold<'a> {
                 (aggs, other_months)
             })
             .collect();
-        // Running totals of `within` columns, per (input, column): per named row, by its index.
-        let mut totals: HashMap<(usize, usize), Vec<Decimal>> = HashMap::default();
+        let mut of_kept = vec![false; plan.inputs.len()];
         for row in &kept {
+            if let Some(k) = of_kept.get_mut(row.input) {
+                *k = true;
+            }
+        }
+        let ctx = KeptContext { wanted: &wanted, per_input: &per_input, request, files };
+        // On all cores, in parts of consecutive rows, when nothing watches the rows and no
+        // state depends on the order they come in (a distinct count numbers values as they
+        // come); the parts' states, added up in file order, are the states of one fold in
+        // file order (totals are exact or refused). Any doubt (a row refused, a `within`
+        // total that may pass its limit, a total that does not fit) folds them all again
+        // in file order, which says exactly what and where.
+        let parallel = !T::RECORDS
+            && observer.is_none()
+            && kept.len() >= 2
+            && !plan.aggregates.iter().any(|a| a.func == AggFunc::CountDistinct && of_kept.get(a.input) == Some(&true))
+            && self.tally.is_none_or(|t| of_kept.get(t.input) != Some(&true))
+            && self.folded.buckets.iter().zip(&of_kept).all(|(b, k)| !k || b.is_empty());
+        let parts = match parallel {
+            true => super::chunked::parts(),
+            false => 1,
+        };
+        let on_all_cores = match parts {
+            2.. => super::chunked::on_all_cores(|| {
+                use rayon::prelude::*;
+                let size = kept.len().div_ceil(parts);
+                let this = &*self;
+                let folds: Vec<Result<KeptFold, &str>> = kept
+                    .par_chunks(size)
+                    .map(|rows| {
+                        let mut out = KeptFold::new(plan.inputs.len());
+                        match this.fold_kept_rows(rows, &ctx, &mut out, false, None, &mut super::expr::NoTrace) {
+                            Ok(()) => Ok(out),
+                            Err(_) => Err("a row refused"),
+                        }
+                    })
+                    .collect();
+                KeptFold::combine(folds.into_iter().collect::<Result<Vec<_>, _>>()?, &ctx, plan)
+            }),
+            _ => Err("one part"),
+        };
+        let done = match on_all_cores {
+            Ok(done) => {
+                super::chunked::report(|| format!("fold {} kept rows: {parts} parts", kept.len()));
+                done
+            }
+            Err(why) => {
+                super::chunked::report(|| format!("fold {} kept rows: in file order ({why})", kept.len()));
+                let mut out = KeptFold::new(plan.inputs.len());
+                for ((mine, theirs), k) in out.buckets.iter_mut().zip(&mut self.folded.buckets).zip(&of_kept) {
+                    if *k {
+                        std::mem::swap(mine, theirs);
+                    }
+                }
+                std::mem::swap(&mut out.distinct, &mut self.folded.distinct);
+                std::mem::swap(&mut out.tally, &mut self.folded.tally);
+                let folded = self.fold_kept_rows(&kept, &ctx, &mut out, true, observer, tracer);
+                std::mem::swap(&mut out.distinct, &mut self.folded.distinct);
+                std::mem::swap(&mut out.tally, &mut self.folded.tally);
+                folded?;
+                out
+            }
+        };
+        for (input, mine) in done.buckets.into_iter().enumerate().filter(|(i, _)| of_kept.get(*i) == Some(&true)) {
+            if let Some(theirs) = self.folded.buckets.get_mut(input) {
+                *theirs = mine;
+            }
+        }
+        for (input, (used, outside)) in done.used.iter().zip(&done.outside).enumerate() {
+            if let Some(counts) = self.folded.counts.get_mut(input) {
+                counts.used += used;
+                counts.outside_range += outside;
+            }
+        }
+        for (mine, theirs) in done.periods.into_iter().zip(&mut self.folded.periods) {
+            theirs.extend(mine);
+        }
+        // Freed with the credits, apart (`finish`).
+        self.wanted = wanted;
+        self.folded_kept = kept;
+        Ok(())
+    }
+
+    /// Folds kept rows, in order, into `out`. `strict`: a `within` total past its limit is
+    /// refused here (the rows are all the kept rows, from the first); otherwise each named
+    /// row's total and the highest it reached are only kept, for [`KeptFold::combine`].
+    #[allow(clippy::too_many_lines)]
+    fn fold_kept_rows<T: Tracer>(
+        &self,
+        kept: &[KeptRow],
+        ctx: &KeptContext<'_>,
+        out: &mut KeptFold,
+        strict: bool,
+        mut observer: Option<&mut RowObserver<'_>>,
+        tracer: &mut T,
+    ) -> Result<(), Error> {
+        let plan = self.plan;
+        let (wanted, files) = (ctx.wanted, ctx.files);
+        let file_of =
+            |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
+        let mut last_period = None;
+        for row in kept {
             let Some(schema) = plan.inputs.get(row.input) else { continue };
-            let Some(counts) = self.folded.counts.get_mut(row.input) else { continue };
+            let (Some(used), Some(outside)) = (out.used.get_mut(row.input), out.outside.get_mut(row.input)) else {
+                continue;
+            };
             let reference = schema.columns.iter().position(|c| c.refers_to.is_some());
             let (Some(reference), Some(Value::Text(key))) = (reference, reference.and_then(|r| row.values.get(r)))
             else {
-                counts.outside_range += 1;
+                *outside += 1;
                 continue;
             };
             let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
@@ -1101,10 +1304,12 @@ impl<'a> PlanFold<'a> {
                 let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
                 let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
                 let rows = wanted.get(&target).map_or(0, NamedRows::len);
-                let of_column = totals.entry((row.input, c)).or_insert_with(|| vec![Decimal::ZERO; rows]);
-                let Some(total) = of_column.get_mut(named) else { continue };
+                let of_column =
+                    out.within.entry((row.input, c)).or_insert_with(|| vec![(Decimal::ZERO, Decimal::MIN); rows]);
+                let Some((total, highest)) = of_column.get_mut(named) else { continue };
                 *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
-                if *total > limit {
+                *highest = (*highest).max(*total);
+                if strict && *total > limit {
                     let of_name =
                         plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());
                     let kind = EvalKind::WithinExceeded {
@@ -1117,32 +1322,36 @@ impl<'a> PlanFold<'a> {
                 }
             }
             let Some(period_col) = schema.period else {
-                counts.outside_range += 1;
+                *outside += 1;
                 continue;
             };
             let bucket = match row.values.get(period_col) {
                 Some(Value::Date(d)) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d)),
                 Some(Value::Period(p)) => *p,
                 _ => {
-                    counts.outside_range += 1;
+                    *outside += 1;
                     continue;
                 }
             };
             let bucket = bucket.coarsen(schema.bucket().unwrap_or(Granularity::Month)).unwrap_or(bucket);
-            if let Some(periods) = self.folded.periods.get_mut(row.input) {
-                periods.insert(bucket);
+            // Kept rows come mostly in runs of one month: one insertion per run.
+            if last_period != Some((row.input, bucket)) {
+                if let Some(periods) = out.periods.get_mut(row.input) {
+                    periods.insert(bucket);
+                }
+                last_period = Some((row.input, bucket));
             }
             if self.needed.as_ref().is_some_and(|n| !n.contains(&bucket)) {
-                counts.outside_range += 1;
+                *outside += 1;
                 continue;
             }
-            counts.used += 1;
-            let Some((aggs, other_months)) = per_input.get(row.input) else { continue };
+            *used += 1;
+            let Some((aggs, other_months)) = ctx.per_input.get(row.input) else { continue };
             for (payee, share) in &captured.payees {
                 let attrs = self.payees.get(payee).map(Vec::as_slice);
                 let joined = Some((reference, &captured.values[..]));
                 // Figures of other months the row reads (`in_month_of`), from the ledgers
-                // folded before it.
+                // folded before it (never from rows that name rows: the checker sees to it).
                 let in_month = if *other_months {
                     let who = Payee { id: payee.clone(), attrs: attrs.map(<[Value]>::to_vec).unwrap_or_default() };
                     match in_month_values(plan, &self.folded, row.input, &who, &row.values, joined) {
@@ -1158,20 +1367,20 @@ impl<'a> PlanFold<'a> {
                     Vec::new()
                 };
                 let env = RowEnv { row: &row.values, payee: attrs, payee_id: payee, joined, in_month: &in_month };
-                let Some(buckets) = self.folded.buckets.get_mut(row.input) else { continue };
+                let Some(buckets) = out.buckets.get_mut(row.input) else { continue };
                 let key = (payee.clone(), bucket);
-                if let Err(e) = fold_states(plan, aggs, buckets, &mut self.folded.distinct, key, &env, *share, tracer) {
+                if let Err(e) = fold_states(plan, aggs, buckets, &mut out.distinct, key, &env, *share, tracer) {
                     return Err(Error::Policy(PolicyProblems {
                         source: plan.source.clone(),
                         problems: vec![e.into_problem(&format!("row at {}", self.at_line(row.file, row.line)))],
                     }));
                 }
                 if let Some(spec) = self.tally.filter(|t| t.input == row.input) {
-                    self.folded.tally.add_row(spec, payee, bucket, &row.values, *share);
+                    out.tally.add_row(spec, payee, bucket, &row.values, *share);
                 }
                 if let Some(observe) = observer.as_deref_mut() {
                     observe(ObservedRow {
-                        request,
+                        request: ctx.request,
                         input: row.input,
                         payee,
                         bucket,
@@ -1184,9 +1393,6 @@ impl<'a> PlanFold<'a> {
                 }
             }
         }
-        // Freed with the credits, apart (`finish`).
-        self.wanted = wanted;
-        self.folded_kept = kept;
         Ok(())
     }
 

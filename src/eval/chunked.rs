@@ -53,6 +53,7 @@ use super::aggregate::{
     RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
+use super::references::CreditShare;
 use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain, Separators};
 use crate::data::ids::check_id;
 use crate::data::ledger::RowPlaces;
@@ -108,6 +109,24 @@ fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> 
     match pool {
         Some(pool) => pool.install(work),
         None => work(),
+    }
+}
+
+/// Says how a read went on standard error, with `COMMISSION_REPORT_READS=1` (for tests and
+/// benchmarks).
+pub(super) fn report(line: impl FnOnce() -> String) {
+    if settings().report {
+        eprintln!("{}", line());
+    }
+}
+
+/// How many parts work that can be split is split into (kept rows folded after the ledger
+/// they name): one per thread of the pool, or one when ledgers are read row by row
+/// (`COMMISSION_CHUNKED=0`, the reference every test compares with).
+pub(super) fn parts() -> usize {
+    match settings().on {
+        true => on_all_cores(rayon::current_num_threads),
+        false => 1,
     }
 }
 
@@ -243,6 +262,8 @@ pub(super) fn read_in_blocks(
         first_lines.push(next_line);
         next_line += n.ok_or("a block not folded")?;
     }
+    let line_of =
+        |(block, line): Pos| -> Result<u64, NotPlain> { Ok(first_lines.get(block as usize).ok_or("no block")? + line) };
     let mut merged = Merged::new(&jobs);
     for (_, read, tasks, keys) in runs {
         merged.absorb(&jobs, tasks, keys, read, &first_lines)?;
@@ -269,7 +290,7 @@ pub(super) fn read_in_blocks(
     let mut finished = Vec::with_capacity(jobs.len());
     for (job, merge) in jobs.iter().zip(merged.tasks) {
         let state = states.get(job.request).ok_or("no plan")?;
-        finished.push(merge.finish(job, state, &at_column)?);
+        finished.push(merge.finish(job, state, &at_column, &line_of)?);
     }
     fill_shared(&jobs, &mut finished)?;
     for (job, done) in jobs.iter().zip(&finished) {
@@ -2167,8 +2188,35 @@ struct TaskMerge {
     largest: Vec<u128>,
     credited: u64,
     captured: Vec<Captured<u64>>,
-    kept: Vec<(u64, Vec<Value>)>,
-    shares: Vec<Share<u64>>,
+    /// Per run, its kept rows and its shares, each in file order.
+    kept: Vec<Vec<(Pos, Vec<Value>)>>,
+    shares: Vec<Vec<Share<Pos>>>,
+}
+
+/// Lists in file order (each a run's, from blocks taken in order), merged into one in file
+/// order, each item made into what is kept as it goes (one pass, one list of the final size,
+/// instead of gathering, sorting and copying: a ledger of millions of shares touches
+/// hundreds of megabytes less of fresh memory).
+fn in_file_order<T, U>(
+    runs: Vec<Vec<T>>,
+    at: impl Fn(&T) -> Pos,
+    mut make: impl FnMut(T) -> Result<U, NotPlain>,
+) -> Result<Vec<U>, NotPlain> {
+    let mut out = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+    let mut runs: Vec<_> = runs.into_iter().map(|r| r.into_iter().peekable()).collect();
+    loop {
+        let mut first: Option<(usize, Pos)> = None;
+        for (r, run) in runs.iter_mut().enumerate() {
+            if let Some(p) = run.peek().map(&at) {
+                if first.is_none_or(|(_, q)| p < q) {
+                    first = Some((r, p));
+                }
+            }
+        }
+        let Some(item) = first.and_then(|(r, _)| runs.get_mut(r)).and_then(Iterator::next) else { break };
+        out.push(make(item)?);
+    }
+    Ok(out)
 }
 
 /// A tally per bucket and value of one column, over the runs merged so far.
@@ -2496,11 +2544,11 @@ impl TaskMerge {
         for (key, at, values, payees) in out.captured {
             self.captured.push((key, line_of(at)?, values, payees));
         }
-        for (at, values) in out.kept {
-            self.kept.push((line_of(at)?, values));
+        if !out.kept.is_empty() {
+            self.kept.push(out.kept);
         }
-        for (at, key, payee, share) in out.shares {
-            self.shares.push((line_of(at)?, key, payee, share));
+        if !out.shares.is_empty() {
+            self.shares.push(out.shares);
         }
         // The first row of the lowest and of the highest month, as the row-by-row fold finds
         // them: the lowest month, and of its rows the first in the file.
@@ -2526,13 +2574,18 @@ impl TaskMerge {
         job: &TaskJob<'_>,
         state: &PlanFold<'_>,
         at_column: &dyn Fn(u64, usize) -> String,
+        line_of: &dyn Fn(Pos) -> Result<u64, NotPlain>,
     ) -> Result<Finished, NotPlain> {
         // Runs were merged in any order: payees, observed and kept rows, and shares go in file
         // order.
         self.payees.sort_by_key(|p| p.line);
         self.watched.sort_by_key(|w| w.line);
-        self.kept.sort_by_key(|k| k.0);
-        self.shares.sort_by_key(|s| s.0);
+        let kept = in_file_order(self.kept, |k| k.0, |(at, values)| Ok((line_of(at)?, values)))?;
+        let shares = in_file_order(
+            self.shares,
+            |s| s.0,
+            |(at, key, payee, share)| Ok((key, CreditShare { payee, share, file: 0, line: line_of(at)? })),
+        )?;
         let mut look_alikes = state.look_alikes_snapshot();
         // Ids new to the run, in the order their first rows come in the file.
         for p in self.payees.iter().filter(|p| p.status != Status::Known) {
@@ -2598,8 +2651,8 @@ impl TaskMerge {
             }
         }
         Ok(Finished {
-            kept: self.kept,
-            shares: self.shares,
+            kept,
+            shares,
             credits_found: job.credited,
             captured: self.captured,
             largest: self.largest,
@@ -2643,7 +2696,8 @@ struct Finished {
     captured: Vec<Captured<u64>>,
     /// Kept rows and credit shares, in file order.
     kept: Vec<(u64, Vec<Value>)>,
-    shares: Vec<Share<u64>>,
+    /// The credited row's key, and the share (its file set when kept).
+    shares: Vec<(Arc<str>, CreditShare)>,
 }
 
 impl Finished {
@@ -2669,9 +2723,7 @@ impl Finished {
             for (line, values) in self.kept {
                 state.keep_values(input, values, file, line);
             }
-            for (line, key, payee, share) in self.shares {
-                state.add_share(key, payee, share, file, line);
-            }
+            state.add_shares(self.shares, file);
         }
         state.set_look_alikes(self.look_alikes);
         if self.credits_found {

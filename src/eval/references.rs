@@ -46,6 +46,17 @@ impl Credits {
         self.read.push((key, share));
     }
 
+    /// Shares read from file `file`, in file order (their own `file` is set here).
+    pub(super) fn add_all(&mut self, mut shares: Vec<(Arc<str>, CreditShare)>, file: u32) {
+        for (_, share) in &mut shares {
+            share.file = file;
+        }
+        match self.read.is_empty() {
+            true => self.read = shares,
+            false => self.read.extend(shares),
+        }
+    }
+
     /// Indexes the shares read by their rows' keys (once the crediting ledger is read, before
     /// the credited one is): each row's shares are chained in file order, nothing is moved.
     pub(super) fn seal(&mut self) {
@@ -186,6 +197,11 @@ impl NamedRows {
     pub(super) fn row(&self, key: &str) -> Option<(usize, &Captured)> {
         let i = self.find(key, crate::data::keys::split(key))?;
         Some((i, self.rows.get(i)?.as_ref()?))
+    }
+
+    /// Named row `i`, once read.
+    pub(super) fn captured(&self, i: usize) -> Option<&Captured> {
+        self.rows.get(i)?.as_ref()
     }
 
     /// How many rows are named (as indexed).

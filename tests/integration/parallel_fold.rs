@@ -832,6 +832,12 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
                     assert!(ran.stderr.contains(&head), "{what}: {}", ran.stderr);
                 }
             }
+            // The 27 cancellations are folded after the sales, in a part per thread.
+            let kept = match reader {
+                Reader::Chunked { threads, .. } if threads > 1 => format!("fold 27 kept rows: {threads} parts"),
+                _ => "fold 27 kept rows: in file order (one part)".to_string(),
+            };
+            assert!(ran.stderr.contains(&kept), "{what}: no `{kept}` in {}", ran.stderr);
         }
     }
 }
@@ -842,7 +848,7 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
 /// blocks at its own line), with no output.
 #[test]
 fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
-    let cases: [(&str, Edit, &str, &str); 6] = [
+    let cases: [(&str, Edit, &str, &str); 7] = [
         // Line 3 is S000002, dated 2027-01-02; E11 is hired on 2027-04-16 (roster line 12): as
         // E11's sale it is refused at its date.
         ("sale-before-hire", ("sales", |l| set_field(l, 3, 2, "E11")), "sales.csv:3:2", "E0325"),
@@ -866,6 +872,19 @@ fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
             "cancellations.csv:2:4",
             "E0323",
         ),
+        // X0027 (the last line, 28) made a second cancellation of S000003: 65,496.32 on line 2
+        // and 5,000.00 here are 70,496.32, more than the sale's 70,475.93, though each alone
+        // is less. Cancellations are folded in parts on several threads (lines 2 to 15 and 16
+        // to 28 on two): the total passes the limit only once both parts are added up.
+        (
+            "cancelled-more-than-sold-over-two-parts",
+            ("cancellations", |l| {
+                set_field(l, 28, 2, "S000003");
+                set_field(l, 28, 3, "5000.00");
+            }),
+            "cancellations.csv:28:4",
+            "E0323",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (case, edit, place, code) in cases {
@@ -880,5 +899,12 @@ fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
         assert!(reference.stderr.contains(&named), "{case}: expected `{named}` in:\n{}", reference.stderr);
         crate::assert_code(&reference, code);
         every_reader_says_the_same(&args, &reference, case, Some(&output));
+        if case.ends_with("-over-two-parts") {
+            // Folded in two parts first, each within the limit; then again in file order,
+            // which finds the line.
+            let ran = run_as(Reader::Chunked { threads: 2, block: None }, true, &args);
+            let again = "fold 27 kept rows: in file order (a `within` total that may pass its limit)";
+            assert!(ran.stderr.contains(again), "{case}: no `{again}` in {}", ran.stderr);
+        }
     }
 }
