@@ -1059,14 +1059,20 @@ impl<'a> PlanFold<'a> {
         let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
         let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
         let mut bad: Vec<(u64, DataError)> = Vec::new();
-        for (i, key, first, _) in self.credits.rows() {
-            let total = self.credits.shares(i).try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
-            if total != Some(Decimal::ONE) {
-                let total =
-                    total.map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
-                let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
-                bad.push((first.line, DataError::of(self.at_column(first.file, first.line, credit.reference), kind)));
-            }
+        // Each credited row's shares add up to 100%: worked out on all cores (millions of
+        // rows), reported in file order.
+        let credits = &self.credits;
+        let total = |i: usize| credits.shares(i).try_fold(Decimal::ZERO, |t, s| t.checked_add(s.share));
+        let not_whole: Vec<usize> = super::chunked::on_all_cores(|| {
+            use rayon::prelude::*;
+            (0..credits.len()).into_par_iter().filter(|&i| total(i) != Some(Decimal::ONE)).collect()
+        });
+        for i in not_whole {
+            let Some((key, first)) = credits.row(i) else { continue };
+            let total =
+                total(i).map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
+            let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
+            bad.push((first.line, DataError::of(self.at_column(first.file, first.line, credit.reference), kind)));
         }
         // The first in the file, whatever order the map holds them in.
         bad.sort_by_key(|(line, _)| *line);

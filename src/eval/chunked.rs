@@ -262,8 +262,6 @@ pub(super) fn read_in_blocks(
         first_lines.push(next_line);
         next_line += n.ok_or("a block not folded")?;
     }
-    let line_of =
-        |(block, line): Pos| -> Result<u64, NotPlain> { Ok(first_lines.get(block as usize).ok_or("no block")? + line) };
     let mut merged = Merged::new(&jobs);
     for (_, read, tasks, keys) in runs {
         merged.absorb(&jobs, tasks, keys, read, &first_lines)?;
@@ -290,7 +288,7 @@ pub(super) fn read_in_blocks(
     let mut finished = Vec::with_capacity(jobs.len());
     for (job, merge) in jobs.iter().zip(merged.tasks) {
         let state = states.get(job.request).ok_or("no plan")?;
-        finished.push(merge.finish(job, state, &at_column, &line_of)?);
+        finished.push(merge.finish(job, state, &at_column, &first_lines)?);
     }
     fill_shared(&jobs, &mut finished)?;
     for (job, done) in jobs.iter().zip(&finished) {
@@ -2187,8 +2185,9 @@ struct TaskMerge {
     tally_by: Vec<MergedByValue>,
     largest: Vec<u128>,
     credited: u64,
-    captured: Vec<Captured<u64>>,
-    /// Per run, its kept rows and its shares, each in file order.
+    /// Per run, the rows other ledgers name (as it found them), its kept rows and its
+    /// shares, each in file order.
+    captured: Vec<Vec<Captured<Pos>>>,
     kept: Vec<Vec<(Pos, Vec<Value>)>>,
     shares: Vec<Vec<Share<Pos>>>,
 }
@@ -2541,8 +2540,8 @@ impl TaskMerge {
         self.no_payee += out.no_payee;
         self.periods.extend(out.periods);
         self.credited += out.credited;
-        for (key, at, values, payees) in out.captured {
-            self.captured.push((key, line_of(at)?, values, payees));
+        if !out.captured.is_empty() {
+            self.captured.push(out.captured);
         }
         if !out.kept.is_empty() {
             self.kept.push(out.kept);
@@ -2574,8 +2573,11 @@ impl TaskMerge {
         job: &TaskJob<'_>,
         state: &PlanFold<'_>,
         at_column: &dyn Fn(u64, usize) -> String,
-        line_of: &dyn Fn(Pos) -> Result<u64, NotPlain>,
+        first_lines: &[u64],
     ) -> Result<Finished, NotPlain> {
+        let line_of = |(block, line): Pos| -> Result<u64, NotPlain> {
+            Ok(first_lines.get(block as usize).ok_or("no block")? + line)
+        };
         // Runs were merged in any order: payees, observed and kept rows, and shares go in file
         // order.
         self.payees.sort_by_key(|p| p.line);
@@ -2655,6 +2657,7 @@ impl TaskMerge {
             shares,
             credits_found: job.credited,
             captured: self.captured,
+            first_lines: first_lines.to_vec(),
             largest: self.largest,
             tally,
             watched: self.watched,
@@ -2693,7 +2696,9 @@ struct Finished {
     /// Every credited row the shares name was found.
     credits_found: bool,
     /// The rows other ledgers name.
-    captured: Vec<Captured<u64>>,
+    captured: Vec<Vec<Captured<Pos>>>,
+    /// The line each block starts on (the captured rows are placed by block and line).
+    first_lines: Vec<u64>,
     /// Kept rows and credit shares, in file order.
     kept: Vec<(u64, Vec<Value>)>,
     /// The credited row's key, and the share (its file set when kept).
@@ -2729,7 +2734,8 @@ impl Finished {
         if self.credits_found {
             state.credits_found();
         }
-        for (i, line, values, payees) in self.captured {
+        for (i, (block, line), values, payees) in self.captured.into_iter().flatten() {
+            let line = self.first_lines.get(block as usize).map_or(line, |first| first + line);
             state.capture(input, i, super::aggregate::Captured { values, line, payees });
         }
         for id in self.new_payees {

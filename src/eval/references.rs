@@ -116,6 +116,12 @@ impl Credits {
         self.read.len()
     }
 
+    /// Credited row `i`'s key, and its first share.
+    pub(super) fn row(&self, i: usize) -> Option<(&Arc<str>, &CreditShare)> {
+        let (key, share) = self.read.get(*self.first.get(i)?)?;
+        Some((key, share))
+    }
+
     /// Each credited row's key, its first share, and whether its ledger had it.
     pub(super) fn rows(&self) -> impl Iterator<Item = (usize, &Arc<str>, &CreditShare, bool)> {
         self.first.iter().enumerate().filter_map(|(i, &at)| {
