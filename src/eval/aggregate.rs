@@ -701,11 +701,14 @@ struct KeptFold {
     outside: Vec<u64>,
     periods: Vec<std::collections::BTreeSet<Period>>,
     /// Per `within` column (input, column): per named row, the running total of the rows
-    /// that name it, and the highest it reached (`Decimal::MIN`: no row).
-    within: HashMap<(usize, usize), Vec<(Decimal, Decimal)>>,
+    /// that name it, the highest it reached (`Decimal::MIN`: no row), and its limit.
+    within: HashMap<(usize, usize), Vec<Within>>,
     distinct: Interner,
     tally: Tally,
 }
+
+/// A named row's `within` total over a part of the kept rows: (total, highest, limit).
+type Within = (Decimal, Decimal, Decimal);
 
 impl KeptFold {
     fn new(inputs: usize) -> KeptFold {
@@ -723,25 +726,20 @@ impl KeptFold {
     /// The parts, added up in file order: the fold of all their rows in file order, or why
     /// that is in doubt (a total that does not fit; a `within` total that may pass its limit
     /// after some row), and the rows must be folded again in file order.
-    fn combine(parts: Vec<KeptFold>, ctx: &KeptContext<'_>, plan: &Plan) -> Result<KeptFold, &'static str> {
+    fn combine(parts: Vec<KeptFold>) -> Result<KeptFold, &'static str> {
         let mut parts = parts.into_iter();
         let mut all = parts.next().ok_or("no part")?;
         // Each named row's total before the part: its rows' highest total, added to it,
         // must stay within the limit, as it does row by row.
         let mut before: HashMap<(usize, usize), Vec<Decimal>> = HashMap::default();
         let mut check = |part: &KeptFold| -> Option<()> {
-            for (&(input, c), rows) in &part.within {
-                let schema = plan.inputs.get(input)?;
-                let of = schema.columns.get(c)?.within?.1;
-                let target = schema.columns.iter().find_map(|c| c.refers_to)?;
-                let named = ctx.wanted.get(&target)?;
-                let running = before.entry((input, c)).or_insert_with(|| vec![Decimal::ZERO; rows.len()]);
-                for (n, ((total, highest), so_far)) in rows.iter().zip(running.iter_mut()).enumerate() {
+            for (&column, rows) in &part.within {
+                let running = before.entry(column).or_insert_with(|| vec![Decimal::ZERO; rows.len()]);
+                for ((total, highest, limit), so_far) in rows.iter().zip(running.iter_mut()) {
                     if *highest == Decimal::MIN {
                         continue;
                     }
-                    let limit = named.captured(n)?.values.get(of).and_then(Value::as_number).unwrap_or_default();
-                    if so_far.checked_add(*highest)? > limit {
+                    if so_far.checked_add(*highest)? > *limit {
                         return None;
                     }
                     *so_far = so_far.checked_add(*total)?;
@@ -1223,7 +1221,7 @@ impl<'a> PlanFold<'a> {
                         }
                     })
                     .collect();
-                KeptFold::combine(folds.into_iter().collect::<Result<Vec<_>, _>>()?, &ctx, plan)
+                KeptFold::combine(folds.into_iter().collect::<Result<Vec<_>, _>>()?)
             }),
             _ => Err("one part"),
         };
@@ -1310,11 +1308,14 @@ impl<'a> PlanFold<'a> {
                 let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
                 let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
                 let rows = wanted.get(&target).map_or(0, NamedRows::len);
-                let of_column =
-                    out.within.entry((row.input, c)).or_insert_with(|| vec![(Decimal::ZERO, Decimal::MIN); rows]);
-                let Some((total, highest)) = of_column.get_mut(named) else { continue };
+                let of_column = out
+                    .within
+                    .entry((row.input, c))
+                    .or_insert_with(|| vec![(Decimal::ZERO, Decimal::MIN, Decimal::ZERO); rows]);
+                let Some((total, highest, at_most)) = of_column.get_mut(named) else { continue };
                 *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
                 *highest = (*highest).max(*total);
+                *at_most = limit;
                 if strict && *total > limit {
                     let of_name =
                         plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());

@@ -572,7 +572,70 @@ enum Filter<'p> {
     Eval {
         expr: &'p Expr,
         guard: Option<Guard>,
+        memo: Option<Memo>,
     },
+}
+
+/// A filter the evaluator decides that reads nothing but columns with listed values and one
+/// date column (`kind = "new" and date in 2027-03-01 to 2027-03-31`): a pure function of
+/// their values, so each thread keeps what the evaluator said for each combination of listed
+/// values and date it met (a few thousand at most), and asks it once per combination, not
+/// once per row.
+struct Memo {
+    listed: Vec<(usize, usize)>,
+    date: Option<usize>,
+}
+
+/// At most this many outcomes remembered per filter and thread; past it, the evaluator
+/// decides the rows it has not met.
+const MEMO_MAX: usize = 1 << 16;
+
+impl Memo {
+    fn of(schema: &InputSchema, e: &Expr) -> Option<Memo> {
+        let mut ok = true;
+        let mut listed = BTreeSet::new();
+        let mut dates = BTreeSet::new();
+        crate::plan::visit::visit(e, &mut |x| match &x.node {
+            Node::Column(c) => match schema.columns.get(*c) {
+                Some(col) => match (&col.values, col.ty) {
+                    (Some(values), _) => {
+                        listed.insert((*c, values.len()));
+                    }
+                    (None, ColumnType::Date) => {
+                        dates.insert(*c);
+                    }
+                    _ => ok = false,
+                },
+                None => ok = false,
+            },
+            Node::Const(_)
+            | Node::Unary(..)
+            | Node::Binary(..)
+            | Node::In(..)
+            | Node::If(..)
+            | Node::Between(..)
+            | Node::Min(_)
+            | Node::Max(_)
+            | Node::Abs(_)
+            | Node::Default(..) => {}
+            _ => ok = false,
+        });
+        let combinations = listed.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)));
+        let fits = combinations.is_some_and(|n| n <= 1 << 24) && dates.len() <= 1;
+        (ok && fits).then(|| Memo { listed: listed.into_iter().collect(), date: dates.into_iter().next() })
+    }
+
+    /// The row's combination of listed values and its date as one number (`None`: a cell
+    /// that is neither a listed value's code nor a date, left to the evaluator).
+    fn key(&self, cells: &[Cell<'_>]) -> Option<u64> {
+        let combination = combination(&self.listed, cells)? as u64;
+        let day = match self.date.map(|c| cells.get(c)) {
+            None => 0,
+            Some(Some(Cell::Date(d))) => u64::from(d.num_days_from_ce().cast_unsigned()),
+            Some(_) => return None,
+        };
+        Some(combination << 32 | day)
+    }
 }
 
 /// Listed-value columns (with their number of values), and for each combination of their
@@ -710,7 +773,7 @@ impl<'a> TaskJob<'a> {
                     Some(columns) => decide_by_table(plan, schema, f, columns),
                     None => {
                         columns_read(f, &mut eval_columns);
-                        Filter::Eval { expr: f, guard: guard_of(plan, schema, f) }
+                        Filter::Eval { expr: f, guard: guard_of(plan, schema, f), memo: Memo::of(schema, f) }
                     }
                 },
             };
@@ -1381,6 +1444,7 @@ impl RunFold {
                         shares: Vec::new(),
                     },
                     text_numbers: vec![FxHashMap::default(); job.aggs.len()],
+                    memos: vec![FxHashMap::default(); job.aggs.len()],
                     value_numbers: vec![FxHashMap::default(); job.aggs.len()],
                     pairs: vec![Vec::new(); job.aggs.len()],
                     starts: Vec::new(),
@@ -1434,6 +1498,8 @@ struct TaskFold {
     out: TaskOut,
     text_numbers: Vec<FxHashMap<Box<str>, u32>>,
     value_numbers: Vec<FxHashMap<Value, u32>>,
+    /// Per aggregate whose filter is a [`Memo`]: what the evaluator said per key.
+    memos: Vec<FxHashMap<u64, bool>>,
     /// Per distinct count, the block's (bucket, code) pairs (bucket above bit 32): grouped by
     /// bucket at the block's end and added to the buckets' lists bucket after bucket.
     pairs: Vec<Vec<u64>>,
@@ -1878,7 +1944,23 @@ fn add_row(
             {
                 false
             }
-            Filter::Eval { expr, .. } => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
+            Filter::Eval { expr, memo: Some(memo), .. } => {
+                let key = memo.key(cells);
+                let known = fold.memos.get(a).zip(key).and_then(|(m, k)| m.get(&k).copied());
+                match known {
+                    Some(take) => take,
+                    None => {
+                        let take = lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true);
+                        if let (Some(m), Some(k)) = (fold.memos.get_mut(a), key) {
+                            if m.len() < MEMO_MAX {
+                                m.insert(k, take);
+                            }
+                        }
+                        take
+                    }
+                }
+            }
+            Filter::Eval { expr, memo: None, .. } => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
         };
         if !take {
             continue;
@@ -2814,6 +2896,48 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// The 2027 plan's spiff (`kind = "new" and business = "cloud" and date in March`) reads
+    /// two listed columns and a date: remembered per combination and day, each a key of its
+    /// own. The clawback's filter reads the cancelled sale's date (another ledger's row): not.
+    #[test]
+    fn a_filter_of_listed_values_and_a_date_is_remembered_per_combination_and_day() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/telecom-2027.policy");
+        let text = std::fs::read_to_string(path).unwrap();
+        let plan = crate::check::compile(crate::source::SourceFile::new(path, text)).unwrap().plan;
+        let input = |name: &str| plan.inputs.iter().position(|i| i.name == name).unwrap();
+        let memos = |i: usize| -> Vec<Option<Memo>> {
+            let filters = plan.aggregates.iter().filter(|a| a.input == i).filter_map(|a| a.filter.as_ref());
+            filters.map(|f| Memo::of(&plan.inputs[i], f)).collect()
+        };
+        let (sales, cancellations) = (input("sales"), input("cancellations"));
+        let over_sales = memos(sales);
+        let memo = match &over_sales[..] {
+            [Some(memo)] => memo,
+            other => panic!("one filter over sales, remembered: {}", other.len()),
+        };
+        let schema = &plan.inputs[sales];
+        let names: Vec<&str> = memo.listed.iter().map(|(c, _)| schema.columns[*c].name.as_str()).collect();
+        assert_eq!(names, ["kind", "business"]);
+        assert_eq!(memo.date.map(|c| schema.columns[c].name.as_str()), Some("date"));
+        assert!(memos(cancellations).iter().all(Option::is_none));
+        let mut cells = vec![Cell::Other(Value::Missing); schema.columns.len()];
+        let row = |kind: u16, business: u16, day: u32, cells: &mut Vec<Cell<'_>>| {
+            let (k, b) = (memo.listed[0].0, memo.listed[1].0);
+            cells[k] = Cell::Code(kind);
+            cells[b] = Cell::Code(business);
+            cells[memo.date.unwrap()] = Cell::Date(NaiveDate::from_ymd_opt(2027, 3, day).unwrap());
+            memo.key(cells).unwrap()
+        };
+        let keys =
+            [row(0, 3, 1, &mut cells), row(0, 3, 2, &mut cells), row(1, 3, 1, &mut cells), row(0, 2, 1, &mut cells)];
+        let distinct: BTreeSet<u64> = keys.into_iter().collect();
+        assert_eq!(distinct.len(), 4);
+        assert_eq!(row(0, 3, 2, &mut cells), keys[1]);
+        // A date left out (a cell that is not one): the evaluator decides the row.
+        cells[memo.date.unwrap()] = Cell::Other(Value::Missing);
+        assert_eq!(memo.key(&cells), None);
+    }
 
     #[test]
     fn keys_in_order_extend_their_run_as_the_split_would() {

@@ -205,11 +205,6 @@ impl NamedRows {
         Some((i, self.rows.get(i)?.as_ref()?))
     }
 
-    /// Named row `i`, once read.
-    pub(super) fn captured(&self, i: usize) -> Option<&Captured> {
-        self.rows.get(i)?.as_ref()
-    }
-
     /// How many rows are named (as indexed).
     pub(super) fn len(&self) -> usize {
         self.rows.len()
