@@ -1049,10 +1049,18 @@ impl<'a> PlanFold<'a> {
     /// The credits and the rows naming rows read (indexed here, before the ledgers they
     /// name are read): each credited row's shares total exactly 100%.
     fn check_credits(&mut self, files: &[InputFile]) -> Result<(), Error> {
-        self.credits.seal();
-        for named in self.wanted.values_mut() {
-            named.seal();
-        }
+        // The shares' index and the named rows' are built side by side (millions of keys).
+        let (credits, wanted) = (&mut self.credits, &mut self.wanted);
+        super::chunked::on_all_cores(|| {
+            rayon::join(
+                || credits.seal(),
+                || {
+                    for named in wanted.values_mut() {
+                        named.seal();
+                    }
+                },
+            )
+        });
         let Some(credit) = self.plan.credit else { return Ok(()) };
         let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
         let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
