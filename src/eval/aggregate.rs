@@ -700,9 +700,11 @@ struct KeptFold {
     used: Vec<u64>,
     outside: Vec<u64>,
     periods: Vec<std::collections::BTreeSet<Period>>,
-    /// Per `within` column (input, column): per named row, the running total of the rows
-    /// that name it, the highest it reached (`Decimal::MIN`: no row), and its limit.
-    within: HashMap<(usize, usize), Vec<Within>>,
+    /// Per `within` column (input, column): per named row the part's rows name (by its
+    /// index), the running total of those rows, the highest it reached, and its limit. Kept
+    /// only for the rows named (a part per thread: on many cores, not a list of every named
+    /// row per thread).
+    within: HashMap<(usize, usize), HashMap<usize, Within>>,
     distinct: Interner,
     tally: Tally,
 }
@@ -731,14 +733,12 @@ impl KeptFold {
         let mut all = parts.next().ok_or("no part")?;
         // Each named row's total before the part: its rows' highest total, added to it,
         // must stay within the limit, as it does row by row.
-        let mut before: HashMap<(usize, usize), Vec<Decimal>> = HashMap::default();
+        let mut before: HashMap<(usize, usize), HashMap<usize, Decimal>> = HashMap::default();
         let mut check = |part: &KeptFold| -> Option<()> {
             for (&column, rows) in &part.within {
-                let running = before.entry(column).or_insert_with(|| vec![Decimal::ZERO; rows.len()]);
-                for ((total, highest, limit), so_far) in rows.iter().zip(running.iter_mut()) {
-                    if *highest == Decimal::MIN {
-                        continue;
-                    }
+                let running = before.entry(column).or_default();
+                for (&named, (total, highest, limit)) in rows {
+                    let so_far = running.entry(named).or_default();
                     if so_far.checked_add(*highest)? > *limit {
                         return None;
                     }
@@ -1315,12 +1315,8 @@ impl<'a> PlanFold<'a> {
                 let Some((_, of)) = column.within else { continue };
                 let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
                 let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
-                let rows = wanted.get(&target).map_or(0, NamedRows::len);
-                let of_column = out
-                    .within
-                    .entry((row.input, c))
-                    .or_insert_with(|| vec![(Decimal::ZERO, Decimal::MIN, Decimal::ZERO); rows]);
-                let Some((total, highest, at_most)) = of_column.get_mut(named) else { continue };
+                let of_column = out.within.entry((row.input, c)).or_default();
+                let (total, highest, at_most) = of_column.entry(named).or_insert((Decimal::ZERO, Decimal::MIN, limit));
                 *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
                 *highest = (*highest).max(*total);
                 *at_most = limit;

@@ -206,7 +206,8 @@ impl NamedRows {
     }
 
     /// How many rows are named (as indexed).
-    pub(super) fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.rows.len()
     }
 
