@@ -592,37 +592,10 @@ const MEMO_MAX: usize = 1 << 16;
 
 impl Memo {
     fn of(schema: &InputSchema, e: &Expr) -> Option<Memo> {
-        let mut ok = true;
-        let mut listed = BTreeSet::new();
-        let mut dates = BTreeSet::new();
-        crate::plan::visit::visit(e, &mut |x| match &x.node {
-            Node::Column(c) => match schema.columns.get(*c) {
-                Some(col) => match (&col.values, col.ty) {
-                    (Some(values), _) => {
-                        listed.insert((*c, values.len()));
-                    }
-                    (None, ColumnType::Date) => {
-                        dates.insert(*c);
-                    }
-                    _ => ok = false,
-                },
-                None => ok = false,
-            },
-            Node::Const(_)
-            | Node::Unary(..)
-            | Node::Binary(..)
-            | Node::In(..)
-            | Node::If(..)
-            | Node::Between(..)
-            | Node::Min(_)
-            | Node::Max(_)
-            | Node::Abs(_)
-            | Node::Default(..) => {}
-            _ => ok = false,
-        });
+        let (listed, dates) = pure_columns(schema, e)?;
         let combinations = listed.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)));
         let fits = combinations.is_some_and(|n| n <= 1 << 24) && dates.len() <= 1;
-        (ok && fits).then(|| Memo { listed: listed.into_iter().collect(), date: dates.into_iter().next() })
+        fits.then(|| Memo { listed, date: dates.first().copied() })
     }
 
     /// The row's combination of listed values and its date as one number (`None`: a cell
@@ -1040,13 +1013,32 @@ fn columns_read(e: &Expr, into: &mut BTreeSet<usize>) {
 /// The listed-value columns a filter reads (with their number of values), when it reads
 /// nothing else that varies by row or payee and the combinations are few.
 fn listed_only(schema: &InputSchema, e: &Expr) -> Option<Vec<(usize, usize)>> {
+    let (listed, dates) = pure_columns(schema, e)?;
+    let combinations = listed.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)));
+    (dates.is_empty() && combinations.is_some_and(|n| n <= 4096)).then_some(listed)
+}
+
+/// Columns with listed values, each with its number of values.
+type Listed = Vec<(usize, usize)>;
+
+/// The columns an expression reads when it reads nothing else that varies by row or payee
+/// and every column it reads has listed values (each with its number of values) or is a
+/// date: a pure function of those columns.
+fn pure_columns(schema: &InputSchema, e: &Expr) -> Option<(Listed, Vec<usize>)> {
     let mut ok = true;
-    let mut columns = BTreeSet::new();
+    let mut listed = BTreeSet::new();
+    let mut dates = BTreeSet::new();
     crate::plan::visit::visit(e, &mut |x| match &x.node {
-        Node::Column(c) => match schema.columns.get(*c).and_then(|col| col.values.as_ref()) {
-            Some(values) => {
-                columns.insert((*c, values.len()));
-            }
+        Node::Column(c) => match schema.columns.get(*c) {
+            Some(col) => match (&col.values, col.ty) {
+                (Some(values), _) => {
+                    listed.insert((*c, values.len()));
+                }
+                (None, ColumnType::Date) => {
+                    dates.insert(*c);
+                }
+                _ => ok = false,
+            },
             None => ok = false,
         },
         Node::Const(_)
@@ -1061,8 +1053,7 @@ fn listed_only(schema: &InputSchema, e: &Expr) -> Option<Vec<(usize, usize)>> {
         | Node::Default(..) => {}
         _ => ok = false,
     });
-    let combinations = columns.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)));
-    (ok && combinations.is_some_and(|n| n <= 4096)).then(|| columns.into_iter().collect())
+    ok.then(|| (listed.into_iter().collect(), dates.into_iter().collect()))
 }
 
 fn decide_by_table<'p>(plan: &Plan, schema: &InputSchema, e: &'p Expr, columns: Vec<(usize, usize)>) -> Filter<'p> {
