@@ -739,10 +739,10 @@ impl KeptFold {
                 let running = before.entry(column).or_default();
                 for (&named, (total, highest, limit)) in rows {
                     let so_far = running.entry(named).or_default();
-                    if so_far.checked_add(*highest)? > *limit {
+                    if exact_total(*so_far, *highest)? > *limit {
                         return None;
                     }
-                    *so_far = so_far.checked_add(*total)?;
+                    *so_far = exact_total(*so_far, *total)?;
                 }
             }
             Some(())
@@ -1317,7 +1317,10 @@ impl<'a> PlanFold<'a> {
                 let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
                 let of_column = out.within.entry((row.input, c)).or_default();
                 let (total, highest, at_most) = of_column.entry(named).or_insert((Decimal::ZERO, Decimal::MIN, limit));
-                *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
+                // In a part, only an exact total (one the order of addition cannot change)
+                // lets the parts be added up; any other is the most, and folds again.
+                let next = if strict { total.checked_add(amount) } else { exact_total(*total, amount) };
+                *total = next.unwrap_or(Decimal::MAX);
                 *highest = (*highest).max(*total);
                 *at_most = limit;
                 if strict && *total > limit {
