@@ -27,4 +27,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 export COMMISSION_TEST_PYTHON="$PWD/.venv/bin/python"
+# Records of ledgers read with no problem (README, "Explaining after a run") stay in the build
+# folder, not in the developer's cache.
+export COMMISSION_CHECKED="$PWD/target/tmp/checked"
 cargo test "$@"

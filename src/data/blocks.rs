@@ -84,6 +84,11 @@ impl BlockFile {
     /// The line the first row is on.
     pub const FIRST_ROW_LINE: u64 = 2;
 
+    /// The bytes before the first row: the header line, with its byte order mark if any.
+    pub fn head(&self) -> Result<Vec<u8>, NotPlain> {
+        self.read_range(0, usize::try_from(self.data_start).map_err(|_| "a header too long".to_string())?)
+    }
+
     /// How many blocks of `size` bytes the rows make (at least one).
     pub fn blocks(&self, size: u64) -> u64 {
         let size = size.max(1);

@@ -16,6 +16,7 @@ use super::expr::{compare, eval_traced, Env, Tracer, Val};
 pub(super) use super::references::Captured;
 use super::references::{CreditShare, Credits, NamedRows};
 use super::EvalError;
+use crate::data::checked::{self, Digest};
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
 use crate::data::{read_input, InputFile, Refusal, Row, RowCounts};
 use crate::diagnostics::eval::EvalKind;
@@ -224,6 +225,24 @@ pub struct FoldRequest<'a> {
     pub observed_payee: Option<String>,
     /// A money column to tally per payee and bucket besides the plan's aggregates.
     pub tally: Option<TallySpec>,
+    /// A record that the plan has read these files whole with no problem (`data::checked`):
+    /// the digests its files had. With an observed payee, other payees' rows of a file read
+    /// in blocks are then passed over unchecked, and the fold says whether the files read
+    /// now have the record's digests (`FoldOutcome::distrusted`).
+    pub trusted: Option<BTreeMap<usize, Digest>>,
+}
+
+impl FoldRequest<'_> {
+    /// Whether the fold leaves a record of the files it read, when it ends with no problem:
+    /// it reads every row of every file, checks and folds each, and trusts no record.
+    pub(super) fn records(&self) -> bool {
+        self.needed.is_none()
+            && self.scale.is_none()
+            && self.observed_payee.is_none()
+            && self.trusted.is_none()
+            && super::chunked::on()
+            && checked::enabled()
+    }
 }
 
 /// What a command tallies of one ledger besides the plan's aggregates: a money column per
@@ -317,6 +336,8 @@ pub struct LedgerRead {
     pub source: String,
     /// (request index, input name) for every plan input folded from this read.
     pub served: Vec<(usize, String)>,
+    /// The file's digest, when read in blocks for a plan that records or trusts a record.
+    pub digest: Option<Digest>,
 }
 
 /// The folds, one per request, and what was read to make them.
@@ -326,6 +347,9 @@ pub struct FoldOutcome {
     pub reads: Vec<LedgerRead>,
     /// Why a file had to be read more than once (shown to the user on stderr).
     pub notes: Vec<String>,
+    /// Per request: it trusted a record, and the files read were not those the record is
+    /// about (another digest). The fold is then not to be believed: read again, untrusting.
+    pub distrusted: Vec<bool>,
 }
 
 /// Reads every bound input once, in an order that knows the payees before they are needed:
@@ -341,8 +365,16 @@ pub fn fold_inputs<T: Tracer>(
     max_errors: usize,
     tracer: &mut T,
 ) -> Result<Folded, Error> {
-    let request =
-        FoldRequest { plan, files, needed: needed.clone(), scale: None, max_errors, observed_payee: None, tally: None };
+    let request = FoldRequest {
+        plan,
+        files,
+        needed: needed.clone(),
+        scale: None,
+        max_errors,
+        observed_payee: None,
+        tally: None,
+        trusted: None,
+    };
     let outcome = fold_shared(std::slice::from_ref(&request), None, tracer)?;
     Ok(outcome.folded.into_iter().next().unwrap_or_default())
 }
@@ -408,6 +440,8 @@ pub fn fold_shared<T: Tracer>(
 ) -> Result<FoldOutcome, Error> {
     let mut states: Vec<PlanFold<'_>> = requests.iter().map(PlanFold::new).collect();
     let mut reads = Vec::new();
+    // Per request and input, the digest of the file as read in blocks (`None`: read row by row).
+    let mut digests: Vec<BTreeMap<usize, Option<Digest>>> = vec![BTreeMap::new(); requests.len()];
     let mut notes = Vec::new();
     // The first task of every read so far, to say why a file is read again.
     let mut leads: Vec<Task<'_>> = Vec::new();
@@ -452,7 +486,13 @@ pub fn fold_shared<T: Tracer>(
             }
         }
         for group in groups {
-            reads.push(read_group(requests, &mut states, &group, observer.as_deref_mut(), tracer)?);
+            let read = read_group(requests, &mut states, &group, observer.as_deref_mut(), tracer)?;
+            for task in &group {
+                if let Some(seen) = digests.get_mut(task.request) {
+                    seen.insert(task.input, read.digest);
+                }
+            }
+            reads.push(read);
         }
         for (r, state) in states.iter_mut().enumerate() {
             match phase {
@@ -466,7 +506,47 @@ pub fn fold_shared<T: Tracer>(
         }
     }
     let folded = states.into_iter().map(PlanFold::finish).collect();
-    Ok(FoldOutcome { folded, reads, notes })
+    let distrusted = requests.iter().zip(&digests).map(|(r, seen)| settle_record(r, seen)).collect();
+    Ok(FoldOutcome { folded, reads, notes, distrusted })
+}
+
+/// After a fold with no problem: leaves the record of a request that records, and says
+/// whether a request that trusted a record read other files than the record's (`true`: the
+/// fold is not to be believed). A file read row by row is digested whole here.
+fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest>>) -> bool {
+    if !request.records() && request.trusted.is_none() {
+        return false;
+    }
+    // Every file the request was given, digested as it was read (or whole, if read row by row).
+    let digests: Option<BTreeMap<usize, Digest>> = request
+        .files
+        .iter()
+        .map(|f| {
+            let digest = seen.get(&f.input).copied().flatten().or_else(|| checked::of_file(&f.source));
+            digest.map(|d| (f.input, d))
+        })
+        .collect();
+    if let Some(trusted) = &request.trusted {
+        let same = digests.as_ref() == Some(trusted);
+        super::chunked::report(|| {
+            format!(
+                "record of files read with no problem: {}",
+                if same { "the same files, trusted" } else { "other files, not trusted" }
+            )
+        });
+        return !same;
+    }
+    // Only a fold that read some file in blocks records (it is the fold that can trust one).
+    let in_blocks = seen.values().any(Option::is_some);
+    let name = checked::name(request.plan, request.files, super::chunked::block_bytes());
+    if let (Some(digests), Some(name), true) = (digests, name, in_blocks) {
+        let left = checked::remember(&name, &digests);
+        super::chunked::report(|| match left {
+            Ok(()) => format!("record of files read with no problem: {name}"),
+            Err(why) => format!("no record of files read with no problem: {why}"),
+        });
+    }
+    false
 }
 
 fn payee_input(plan: &Plan) -> usize {
@@ -513,10 +593,10 @@ fn read_group<T: Tracer>(
     tracer: &mut T,
 ) -> Result<LedgerRead, Error> {
     let (Some(lead), Some(schema)) = (group.first(), group.first().and_then(|t| schema_of(requests, t))) else {
-        return Ok(LedgerRead { source: String::new(), served: Vec::new() });
+        return Ok(LedgerRead { source: String::new(), served: Vec::new(), digest: None });
     };
     let Some(request) = requests.get(lead.request) else {
-        return Ok(LedgerRead { source: String::new(), served: Vec::new() });
+        return Ok(LedgerRead { source: String::new(), served: Vec::new(), digest: None });
     };
     // A plain CSV file is read in blocks on all cores when the plans only fold its rows.
     if let Some(read) = super::chunked::try_read(requests, states, group, observer.as_deref_mut(), T::RECORDS) {
@@ -596,7 +676,7 @@ fn read_group<T: Tracer>(
     }
     let served =
         group.iter().map(|t| (t.request, schema_of(requests, t).map_or(String::new(), |s| s.name.clone()))).collect();
-    Ok(LedgerRead { source: shown, served })
+    Ok(LedgerRead { source: shown, served, digest: None })
 }
 
 /// How one plan folds the rows of one of its inputs, worked out once before reading.
@@ -1920,6 +2000,7 @@ mod tests {
             max_errors: 1,
             observed_payee: None,
             tally: None,
+            trusted: None,
         };
         let mut seen = Vec::new();
         let mut hook = |row: ObservedRow<'_>| seen.push((row.payee.to_string(), row.bucket, row.line));
@@ -1943,6 +2024,7 @@ mod tests {
             max_errors: 1,
             observed_payee: None,
             tally: None,
+            trusted: None,
         };
         let outcome = fold_shared(std::slice::from_ref(&request), None, &mut crate::eval::expr::NoTrace).unwrap();
         let folded = outcome.folded.first().unwrap();

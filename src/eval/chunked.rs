@@ -55,6 +55,7 @@ use super::aggregate::{
 use super::expr::{eval_traced, NoTrace};
 use super::references::CreditShare;
 use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain, Separators};
+use crate::data::checked;
 use crate::data::ids::check_id;
 use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{parse_date, parse_value};
@@ -128,6 +129,16 @@ pub(super) fn parts() -> usize {
         true => on_all_cores(rayon::current_num_threads),
         false => 1,
     }
+}
+
+/// The block size the chunked reader cuts files into (a file's digest depends on it).
+pub(super) fn block_bytes() -> u64 {
+    settings().block_bytes
+}
+
+/// Whether ledgers may be read in blocks at all (`COMMISSION_CHUNKED=0`: not).
+pub(super) fn on() -> bool {
+    settings().on
 }
 
 /// Runs `work` in the pool the blocks are folded on (for other work done on all cores: a
@@ -221,6 +232,21 @@ pub(super) fn read_in_blocks(
     }
     share_aggregates(&mut jobs);
     let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
+    // The file's digest, for a plan that leaves a record of the files it read with no problem
+    // or trusts one (`data::checked`).
+    let digest_wanted =
+        group.iter().any(|t| requests.get(t.request).is_some_and(|r| r.records() || r.trusted.is_some()));
+    // Rows of other payees than the observed one are not checked again when every plan of the
+    // read trusts a record that the file was read whole with no problem: the digest of what is
+    // read now is compared with the record's before anything is believed (`aggregate::fold_shared`).
+    let skip = match jobs.first() {
+        Some(first)
+            if jobs.iter().all(|j| j.skip_others && j.watch == first.watch && j.payee_col == first.payee_col) =>
+        {
+            first.watch.map(|w| (rules.position(first.payee_col), w))
+        }
+        _ => None,
+    };
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
     // Each thread of the pool folds a run of blocks into one fold of its own, taking the next
@@ -238,9 +264,16 @@ pub(super) fn read_in_blocks(
             if i >= blocks {
                 break;
             }
-            let folded = file
-                .read_block(i, block_bytes, &mut buffer)
-                .and_then(|()| fold_block(&rules, &jobs, i, &buffer, &mut run));
+            let folded = file.read_block(i, block_bytes, &mut buffer).and_then(|()| {
+                if digest_wanted {
+                    run.digests.push((i, checked::of_block(&buffer)));
+                }
+                // Two copies of the loop: the one that passes rows over costs the other nothing.
+                match skip {
+                    Some(_) => fold_block::<true>(&rules, &jobs, skip, i, &buffer, &mut run),
+                    None => fold_block::<false>(&rules, &jobs, None, i, &buffer, &mut run),
+                }
+            });
             if let Err(why) = folded {
                 failed.store(true, Ordering::Relaxed);
                 return Err(why);
@@ -248,8 +281,16 @@ pub(super) fn read_in_blocks(
         }
         Ok(run)
     });
-    let runs = runs.into_iter().collect::<Result<Vec<RunFold>, NotPlain>>()?;
+    let mut runs = runs.into_iter().collect::<Result<Vec<RunFold>, NotPlain>>()?;
     let folded = std::time::Instant::now();
+    let skipped: Option<u64> = skip.map(|_| runs.iter().map(|r| r.skipped).sum());
+    let digest = match digest_wanted {
+        true => {
+            let blocks: Vec<(u64, u128)> = runs.iter_mut().flat_map(|r| std::mem::take(&mut r.digests)).collect();
+            Some(checked::of_blocks(&file.head()?, &blocks))
+        }
+        false => None,
+    };
     let runs: Vec<_> = runs.into_par_iter().map(RunFold::finish).collect();
     // The line each block starts on, once every block's lines are counted.
     let mut block_lines = vec![None; usize::try_from(blocks).map_err(|_| "too many blocks".to_string())?];
@@ -315,13 +356,16 @@ pub(super) fn read_in_blocks(
             (t.request, name.unwrap_or_default())
         })
         .collect();
-    let how = format!(
+    let mut how = format!(
         "{blocks} blocks, {} threads, {shared} aggregates shared, {:.2} s folding, {:.2} s merging",
         rayon::current_num_threads(),
         folding.as_secs_f64(),
         merging.as_secs_f64()
     );
-    Ok((LedgerRead { source: shown, served }, how, watched))
+    if let Some(skipped) = skipped {
+        how.push_str(&format!(", {skipped} rows of other payees not checked again (a record trusted)"));
+    }
+    Ok((LedgerRead { source: shown, served, digest }, how, watched))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,6 +726,9 @@ struct TaskJob<'a> {
     evaluates: bool,
     /// The payee whose used rows are kept for the row observer (`explain`).
     watch: Option<&'a str>,
+    /// Whether other payees' rows may be passed over: the plan trusts a record that the file
+    /// was read whole with no problem, and no other ledger's rows name or credit this one's.
+    skip_others: bool,
     /// A money column multiplied by a factor as it is read (the budget's reruns).
     scale: Option<(usize, Decimal)>,
     /// What the command tallies of this input besides the aggregates.
@@ -788,6 +835,7 @@ impl<'a> TaskJob<'a> {
             mode: Mode::Fold,
             evaluates,
             watch: request.observed_payee.as_deref(),
+            skip_others: request.trusted.is_some() && request.observed_payee.is_some() && !credited && !named,
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
             tally: request.tally.as_ref().filter(|t| t.input == input),
             follows: None,
@@ -838,6 +886,7 @@ impl<'a> TaskJob<'a> {
             mode,
             evaluates: false,
             watch: None,
+            skip_others: false,
             scale: None,
             tally: None,
             follows: None,
@@ -1392,6 +1441,10 @@ struct RunFold {
     /// Per block folded: its index and its line breaks (its lines, counting blank ones).
     lines: Vec<(u64, u64)>,
     read: u64,
+    /// Per block folded, when the file's digest is wanted: its index and its digest.
+    digests: Vec<(u64, u128)>,
+    /// Rows of other payees passed over unchecked (a record trusted).
+    skipped: u64,
     folds: Vec<TaskFold>,
     keys: BlockKeys,
     /// Per plan, the plan whose buckets it follows.
@@ -1403,6 +1456,8 @@ impl RunFold {
         RunFold {
             lines: Vec::new(),
             read: 0,
+            digests: Vec::new(),
+            skipped: 0,
             keys: BlockKeys::default(),
             follows: jobs.iter().map(|j| j.follows).collect(),
             folds: jobs
@@ -1501,16 +1556,18 @@ struct TaskFold {
     last_period: Option<Period>,
 }
 
-/// Folds block `index` into `run`.
-fn fold_block(
+/// Folds block `index` into `run`; with `SKIP`, passing over the rows whose payee (the field
+/// at `skip`'s position) is not `skip`'s.
+fn fold_block<const SKIP: bool>(
     rules: &RowRules<'_>,
     jobs: &[TaskJob<'_>],
+    skip: Option<(usize, &str)>,
     index: u64,
     block: &[u8],
     run: &mut RunFold,
 ) -> Result<(), NotPlain> {
     let text = std::str::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
-    let RunFold { lines, read, folds, keys, .. } = run;
+    let RunFold { lines, read, folds, keys, skipped, .. } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
     // The row's cells with one column scaled, for a plan that scales it (the budget's reruns).
@@ -1539,6 +1596,15 @@ fn fold_block(
             return Ok(());
         }
         *read += 1;
+        if let (true, Some((at, payee))) = (SKIP, skip) {
+            // Another payee's row, in a file a trusted record says was read whole with no
+            // problem: neither checked nor folded again.
+            let field = fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("");
+            if trimmed(field) != payee {
+                *skipped += 1;
+                return Ok(());
+            }
+        }
         rules.read(line, fields, &mut cells)?;
         if let Some(k) = rules.key {
             keys.add(field_text(line, fields, rules, k))?;

@@ -71,6 +71,7 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             max_errors: 1,
             observed_payee: None,
             tally: j.tally.clone(),
+            trusted: None,
         })
         .collect();
     let outcome = fold_shared(&requests, None, &mut NoTrace)?;

@@ -223,6 +223,53 @@ pub fn explain(
     month: Period,
     row_limit: Option<usize>,
 ) -> Result<Explanation, Error> {
+    // A run of this plan over these very files left a record that it read them with no
+    // problem (`data::checked`): other payees' rows need not be checked again. What is read is
+    // compared with the record; a file changed since, or anything going wrong (an unknown payee,
+    // a month no ledger has), and the explanation is made again from every row, checked, so
+    // that its result and its messages are exactly those of an untrusting one.
+    if let Some(trusted) = trustable(plan, files) {
+        match explain_reading(plan, files, payee, month, row_limit, Some(trusted)) {
+            Ok((explanation, false)) => return Ok(explanation),
+            Ok((_, true)) => super::chunked::report(|| "explain: read again, every row checked (other files)".into()),
+            Err(_) => super::chunked::report(|| "explain: read again, every row checked (a problem)".into()),
+        }
+    }
+    explain_reading(plan, files, payee, month, row_limit, None).map(|(explanation, _)| explanation)
+}
+
+/// The record of a run of `plan` over `files` (`data::checked`), when one exists and could
+/// spare rows: the plan reads no one's rows for another payee (no `for reports`, no credit by
+/// shares, no rows naming rows).
+fn trustable(
+    plan: &Plan,
+    files: &[InputFile],
+) -> Option<std::collections::BTreeMap<usize, crate::data::checked::Digest>> {
+    let crosses = plan.aggregates.iter().any(|a| a.reports)
+        || plan.credit.is_some()
+        || plan.inputs.iter().any(|i| i.columns.iter().any(|c| c.refers_to.is_some()));
+    if crosses || !crate::data::checked::enabled() || !super::chunked::on() {
+        return None;
+    }
+    let name = crate::data::checked::name(plan, files, super::chunked::block_bytes())?;
+    let record = crate::data::checked::recall(&name);
+    super::chunked::report(|| match record {
+        Some(_) => format!("explain: a record of files read with no problem: {name}"),
+        None => "explain: no record of these files read with no problem".into(),
+    });
+    record
+}
+
+/// One explanation, from one reading, and whether a trusted record turned out to be about
+/// other files (the explanation is then not to be believed).
+fn explain_reading(
+    plan: &Plan,
+    files: &[InputFile],
+    payee: &str,
+    month: Period,
+    row_limit: Option<usize>,
+    trusted: Option<std::collections::BTreeMap<usize, crate::data::checked::Digest>>,
+) -> Result<(Explanation, bool), Error> {
     let range = Some((month, month));
     // Only this payee's rows of inputs that aggregates read are kept: one person's ledger.
     let mut kept: Vec<KeptRow> = Vec::new();
@@ -238,6 +285,7 @@ pub fn explain(
         max_errors: 1,
         observed_payee,
         tally: None,
+        trusted,
     };
     let mut keep = |row: ObservedRow<'_>| {
         if (reports || &**row.payee == payee) && plan.aggregates.iter().any(|a| a.input == row.input) {
@@ -253,6 +301,7 @@ pub fn explain(
         }
     };
     let outcome = fold_shared(std::slice::from_ref(&request), Some(&mut keep), &mut NoTrace)?;
+    let distrusted = outcome.distrusted.iter().any(|d| *d);
     let folded = outcome.folded.into_iter().next().unwrap_or_default();
     months_of(plan, &folded, files, range)?;
     let mut explanation = explain_folded(plan, files, &folded, payee, month)?;
@@ -264,7 +313,7 @@ pub fn explain(
         .unwrap_or(Payee { id: payee.into(), attrs: Vec::new() });
     let reports = folded.reports.get(&payee.id).cloned().unwrap_or_default();
     attach_rows(plan, files, &folded, &payee, &reports, &kept, &mut explanation.components, row_limit)?;
-    Ok(explanation)
+    Ok((explanation, distrusted))
 }
 
 /// A row of the explained payee, kept from the fold.

@@ -41,6 +41,7 @@ pub fn compute_versions(
             max_errors: options.max_errors,
             observed_payee: None,
             tally: None,
+            trusted: None,
         })
         .collect();
     let outcome = fold_shared(&requests, None, &mut NoTrace)?;

@@ -908,3 +908,175 @@ fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Records of ledgers read with no problem (`data::checked`): `explain` after a run
+
+/// Runs `commission` reading in blocks of 1,000 bytes on two threads, keeping records in
+/// `records` (`None`: keeping none, `COMMISSION_CHECKED=off`); with `report`, standard error
+/// also says how each ledger was read and what became of the record.
+fn with_records(records: Option<&Path>, report: bool, args: &[String]) -> Ran {
+    let mut cmd = commission();
+    for var in ["COMMISSION_CHUNKED", "COMMISSION_REPORT_READS"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("COMMISSION_THREADS", "2").env("COMMISSION_CHUNK_BYTES", "1000");
+    match records {
+        Some(dir) => cmd.env("COMMISSION_CHECKED", dir),
+        None => cmd.env("COMMISSION_CHECKED", "off"),
+    };
+    if report {
+        cmd.env("COMMISSION_REPORT_READS", "1");
+    }
+    cmd.args(args).output().unwrap().into()
+}
+
+/// `explain PAYEE MONTH` of the seed plan over `sales` and the surveys, with `format`.
+fn explain_args(folder: &Folder, sales: &Path, payee: &str, month: &str, format: &str) -> Vec<String> {
+    let mut args = ["explain", POLICY, "--payee", payee, "--period", month, "--all-rows", "--format", format]
+        .map(String::from)
+        .to_vec();
+    args.extend(folder.data(sales));
+    args
+}
+
+/// The files in a folder of records, by name.
+fn records_in(dir: &Path) -> Vec<String> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut names: Vec<String> = entries.map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+            names.sort();
+            names
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// After a run has read the ledgers with no problem, `explain` passes over the other payees'
+/// rows without checking them again, and says exactly what an explanation that checks every
+/// row says: the same output, error and exit code for every payee (an unknown one too) and
+/// for months with and without rows. The rows passed over are counted from the generated
+/// ledger: every row but the payee's own (the surveys are read row by row, whole).
+#[test]
+fn explain_after_a_run_passes_over_other_payees_rows_and_says_the_same() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let records = folder.dir.path().join("records");
+    // Before any run there is no record: explain checks every row and leaves none.
+    let first = with_records(Some(&records), true, &explain_args(&folder, &path, "M08", "2026-03", "text"));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stderr.contains("explain: no record of these files"), "{}", first.stderr);
+    assert!(!first.stderr.contains("not checked again"), "{}", first.stderr);
+    assert!(records_in(&records).is_empty(), "explain left a record: {:?}", records_in(&records));
+    // A run with a range reads only some months fully: no record either.
+    let ranged = with_records(Some(&records), false, &folder.run_args(&path, &["--period", "2026-03"]));
+    assert_eq!(ranged.code, 0, "{}", ranged.stderr);
+    assert!(records_in(&records).is_empty(), "a run of one month left a record");
+    let run = with_records(Some(&records), true, &folder.run_args(&path, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records_in(&records).len(), 1, "{}", run.stderr);
+    let mut cases: Vec<(String, &str, &str)> = Vec::new();
+    for m in 1..=MANAGERS {
+        // March (a month), June (a quarter's end: the survey bonus), and 2026-12 for M07.
+        for month in ["2026-03", "2026-06"] {
+            cases.push((format!("M{m:02}"), month, "text"));
+        }
+    }
+    cases.push(("M07".into(), "2026-12", "json"));
+    cases.push(("M03".into(), "2026-06", "json"));
+    // No such payee (a near miss, suggested), and a month no ledger has.
+    cases.push(("M8".into(), "2026-03", "text"));
+    cases.push(("M08".into(), "2027-01", "text"));
+    for (payee, month, format) in &cases {
+        let args = explain_args(&folder, &path, payee, month, format);
+        let checking = with_records(None, false, &args);
+        let trusting = with_records(Some(&records), false, &args);
+        let case = format!("{payee} {month} {format}");
+        assert_eq!(trusting.code, checking.code, "{case}: {}", trusting.stderr);
+        assert!(trusting.stdout == checking.stdout, "{case}: the explanation differs from one checking every row");
+        assert!(
+            trusting.stderr == checking.stderr,
+            "{case}: {}\nchecking every row:\n{}",
+            trusting.stderr,
+            checking.stderr
+        );
+        // It did trust the record: every other payee's row passed over, the files the same.
+        let reported = with_records(Some(&records), true, &args);
+        if checking.code == 0 {
+            let own = sales.iter().filter(|s| s.manager == *payee).count();
+            let passed = format!("{} rows of other payees not checked again", ROWS - own);
+            assert!(reported.stderr.contains(&passed), "{case}: expected `{passed}` in\n{}", reported.stderr);
+            assert!(reported.stderr.contains("the same files, trusted"), "{case}: {}", reported.stderr);
+        } else {
+            // An error is made again from every row, so its message is an untrusting one's.
+            assert!(reported.stderr.contains("explain: read again, every row checked (a problem)"), "{case}");
+        }
+    }
+    assert!(cases.iter().any(|(p, m, _)| p == "M8" && *m == "2026-03"));
+}
+
+/// A ledger changed after the run, even with its length and modification time put back, is
+/// not the ledger the record is about: its digest differs, and `explain` reads it again,
+/// checking every row, so a row made bad in another payee's sales is reported as always.
+#[test]
+fn a_ledger_changed_since_the_run_is_checked_again_even_with_its_time_put_back() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let mut lines = sales_lines(&sales);
+    let path = folder.sales("plain", &ledger(&lines, "\n"));
+    let records = folder.dir.path().join("records");
+    let run = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records_in(&records).len(), 1);
+    let before = std::fs::metadata(&path).unwrap();
+    // M02's first sale, its amount's last digit made a letter: same length, not an amount.
+    let i = sales.iter().position(|s| s.manager == "M02").unwrap();
+    let line = &mut lines[i + 1];
+    line.pop();
+    line.push('x');
+    std::fs::write(&path, ledger(&lines, "\n")).unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+    drop(file);
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!((after.len(), after.modified().unwrap()), (before.len(), before.modified().unwrap()));
+    let args = explain_args(&folder, &path, "M08", "2026-03", "text");
+    let checking = with_records(None, false, &args);
+    assert_ne!(checking.code, 0);
+    assert!(checking.stderr.contains(&format!("sales.csv:{}", i + 2)), "{}", checking.stderr);
+    let trusting = with_records(Some(&records), true, &args);
+    assert_eq!(trusting.code, checking.code);
+    // The record was found (same path, length and time), then found to be about other bytes.
+    assert!(trusting.stderr.contains("explain: a record of files read with no problem"), "{}", trusting.stderr);
+    assert!(trusting.stderr.contains("other files, not trusted"), "{}", trusting.stderr);
+    let quiet = with_records(Some(&records), false, &args);
+    assert!(quiet.stderr == checking.stderr, "{}\nchecking every row:\n{}", quiet.stderr, checking.stderr);
+}
+
+/// A file in the records folder that is not a record is not believed, and a run never
+/// replaces it; the explanation is the one that checks every row.
+#[test]
+fn a_record_that_is_not_one_is_ignored_and_never_replaced() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let records = folder.dir.path().join("records");
+    let run = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = records_in(&records);
+    assert_eq!(names.len(), 1);
+    let record = records.join(&names[0]);
+    std::fs::write(&record, "not a record: 0 blocks 00000000000000000000000000000000\n").unwrap();
+    let args = explain_args(&folder, &path, "M08", "2026-03", "text");
+    let trusting = with_records(Some(&records), true, &args);
+    assert_eq!(trusting.code, 0, "{}", trusting.stderr);
+    assert!(trusting.stderr.contains("explain: no record of these files"), "{}", trusting.stderr);
+    assert!(!trusting.stderr.contains("not checked again"), "{}", trusting.stderr);
+    assert!(trusting.stdout == with_records(None, false, &args).stdout);
+    let again = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(records_in(&records), names, "a second run wrote beside the first");
+    let kept = std::fs::read_to_string(&record).unwrap();
+    assert!(kept.starts_with("not a record"), "the run replaced a file it did not write: {kept}");
+}
