@@ -223,6 +223,9 @@ pub struct FoldRequest<'a> {
     /// The one payee whose rows a row observer wants (`explain`); `None`: every row. With
     /// one, a plain ledger can still be read in blocks.
     pub observed_payee: Option<String>,
+    /// With an observed payee: their direct reports' rows too (a plan paying on reports'
+    /// statements, `for reports`).
+    pub observe_reports: bool,
     /// A money column to tally per payee and bucket besides the plan's aggregates.
     pub tally: Option<TallySpec>,
     /// A record that the plan has read these files whole with no problem (`data::checked`):
@@ -372,6 +375,7 @@ pub fn fold_inputs<T: Tracer>(
         scale: None,
         max_errors,
         observed_payee: None,
+        observe_reports: false,
         tally: None,
         trusted: None,
     };
@@ -1999,6 +2003,7 @@ mod tests {
             scale: None,
             max_errors: 1,
             observed_payee: None,
+            observe_reports: false,
             tally: None,
             trusted: None,
         };
@@ -2023,6 +2028,7 @@ mod tests {
             scale,
             max_errors: 1,
             observed_payee: None,
+            observe_reports: false,
             tally: None,
             trusted: None,
         };

@@ -183,7 +183,7 @@ pub(super) fn try_read(
                         bucket: row.bucket,
                         values: &row.values,
                         line: row.line,
-                        share: Decimal::ONE,
+                        share: row.share,
                         joined: None,
                         joined_line: 0,
                     });
@@ -243,7 +243,10 @@ pub(super) fn read_in_blocks(
         Some(first)
             if jobs.iter().all(|j| j.skip_others && j.watch == first.watch && j.payee_col == first.payee_col) =>
         {
-            first.watch.map(|w| (rules.position(first.payee_col), w))
+            match first.watch[..] {
+                [w] => Some((rules.position(first.payee_col), w)),
+                _ => None,
+            }
         }
         _ => None,
     };
@@ -724,8 +727,9 @@ struct TaskJob<'a> {
     eval_columns: Vec<usize>,
     /// Whether any part is computed by the evaluator (`Eval`).
     evaluates: bool,
-    /// The payee whose used rows are kept for the row observer (`explain`).
-    watch: Option<&'a str>,
+    /// The payees whose used rows are kept for the row observer (`explain`: the payee, and
+    /// their direct reports when the plan pays on reports' statements); empty: none.
+    watch: Vec<&'a str>,
     /// Whether other payees' rows may be passed over: the plan trusts a record that the file
     /// was read whole with no problem, and no other ledger's rows name or credit this one's.
     skip_others: bool,
@@ -769,9 +773,6 @@ impl<'a> TaskJob<'a> {
         }
         let credited = plan.credit.is_some_and(|c| c.input == input);
         let named = state.names_rows_of(input);
-        if credited && request.observed_payee.is_some() {
-            return Err("the observed payee's rows may be credited to others".into());
-        }
         let Some(shape) = state.shape(input) else { return Err("its rows are not folded per payee".into()) };
         if shape.keeps_rows {
             return Err("the plan looks rows up".into());
@@ -834,7 +835,7 @@ impl<'a> TaskJob<'a> {
         Ok(TaskJob {
             mode: Mode::Fold,
             evaluates,
-            watch: request.observed_payee.as_deref(),
+            watch: watched_payees(request, state),
             skip_others: request.trusted.is_some() && request.observed_payee.is_some() && !credited && !named,
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
             tally: request.tally.as_ref().filter(|t| t.input == input),
@@ -864,6 +865,22 @@ impl<'a> TaskJob<'a> {
     }
 }
 
+/// The payees whose rows the observer wants: the observed payee, and with
+/// `FoldRequest::observe_reports` their direct reports (the roster's manager column, read
+/// before any ledger that is folded).
+fn watched_payees<'a>(request: &'a FoldRequest<'a>, state: &'a PlanFold<'a>) -> Vec<&'a str> {
+    let Some(payee) = request.observed_payee.as_deref() else { return Vec::new() };
+    let mut watch = vec![payee];
+    if let (true, Some(manager)) = (request.observe_reports, request.plan.manager_column()) {
+        for (id, attrs) in state.payees() {
+            if matches!(attrs.get(manager), Some(Value::Text(m)) if &**m == payee) {
+                watch.push(id);
+            }
+        }
+    }
+    watch
+}
+
 impl<'a> TaskJob<'a> {
     /// A job that keeps the rows (credit shares, rows naming rows) rather than folding them.
     fn keeping(
@@ -885,7 +902,7 @@ impl<'a> TaskJob<'a> {
         Ok(TaskJob {
             mode,
             evaluates: false,
-            watch: None,
+            watch: Vec::new(),
             skip_others: false,
             scale: None,
             tally: None,
@@ -978,7 +995,7 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
         job.follows = before.iter().position(|lead| {
             lead.follows.is_none()
                 && (!lead.aggs.is_empty() || lead.tally.is_some())
-                && job.watch.is_none()
+                && job.watch.is_empty()
                 && !job.named
                 && job.start.is_none()
                 && job.same_buckets(lead)
@@ -1004,7 +1021,7 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
                     || matches!(a.arg, Arg::Eval(_))
                     || matches!(a.arg, Arg::Column(c) if c == column)
             });
-            if !reads && job.watch.is_none() && job.tally.is_none_or(|t| t.column != column) {
+            if !reads && job.watch.is_empty() && job.tally.is_none_or(|t| t.column != column) {
                 job.scale = None;
             }
         }
@@ -1282,6 +1299,10 @@ struct BlockPayee {
 /// order as the file's lines do; they become file lines once every block's lines are counted.
 type Pos = (u64, u64);
 
+/// A row for the observer, as a run of blocks keeps it: the watched payee it counts for, its
+/// bucket, where it is, its values and the payee's share.
+type Watched = (Arc<str>, Period, Pos, Vec<Value>, Decimal);
+
 /// A place where a month of the span was seen: its bucket, where, and its value.
 type Seen = (Period, Pos, Value);
 
@@ -1304,7 +1325,7 @@ struct TaskOut {
     /// The (prefix, width) classes of the numbered texts coded in this block.
     classes: Vec<(String, usize)>,
     /// The observed payee's used rows: bucket, where, values.
-    watched: Vec<(Period, Pos, Vec<Value>)>,
+    watched: Vec<Watched>,
     values: Vec<Vec<Value>>,
     /// With a tally: per bucket, the tallied column's sum (`None`: no amount yet).
     tally: Vec<Option<Sum>>,
@@ -1875,9 +1896,23 @@ fn fold_row(
     }
     check_compared(job, cells)?;
     fold.out.used += 1;
-    if fold.payees.get(p as usize).is_some_and(|e| e.watched) {
-        let values = cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
-        fold.out.watched.push((bucket, line, values));
+    // The row for the observer, once for each watched payee it counts for, with their share
+    // (as the row-by-row read shows it: a split row for each credited payee, in share order).
+    if !job.watch.is_empty() {
+        let values = || cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+        match shares.clone() {
+            None => {
+                if fold.payees.get(p as usize).is_some_and(|e| e.watched) {
+                    let payee = fold.arcs.get(p as usize).ok_or("no payee")?.clone();
+                    fold.out.watched.push((payee, bucket, line, values(), Decimal::ONE));
+                }
+            }
+            Some(split) => {
+                for share in split.filter(|s| job.watch.contains(&&*s.payee)) {
+                    fold.out.watched.push((share.payee.clone(), bucket, line, values(), share.share));
+                }
+            }
+        }
     }
     if job.aggs.is_empty() && job.tally.is_none() {
         return Ok(None);
@@ -1922,7 +1957,7 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
     };
     let p = fold.payees.len() as u32;
     fold.payee_index.insert(Box::from(payee), p);
-    let watched = job.watch == Some(payee);
+    let watched = job.watch.contains(&payee);
     fold.payees.push(BlockPayee { id: payee.to_string(), watched, first: line, status, rows: 0, hired });
     fold.arcs.push(known.map_or_else(|| Arc::from(payee), |(k, _)| k.clone()));
     p
@@ -2295,6 +2330,8 @@ pub(super) struct WatchedRow {
     bucket: Period,
     line: u64,
     values: Vec<Value>,
+    /// The payee's share of a split row (one for a row of their own).
+    share: Decimal,
 }
 
 struct TaskMerge {
@@ -2667,12 +2704,8 @@ impl TaskMerge {
                 }
             }
         }
-        if let Some(payee) = job.watch {
-            let payee: Arc<str> =
-                self.payees.iter().find(|p| &*p.id == payee).map_or_else(|| Arc::from(payee), |p| p.id.clone());
-            for (bucket, line, values) in out.watched {
-                self.watched.push(WatchedRow { payee: payee.clone(), bucket, line: line_of(line)?, values });
-            }
+        for (payee, bucket, line, values, share) in out.watched {
+            self.watched.push(WatchedRow { payee, bucket, line: line_of(line)?, values, share });
         }
         self.used += out.used;
         self.outside_range += out.outside_range;

@@ -70,6 +70,7 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             scale: j.scale,
             max_errors: 1,
             observed_payee: None,
+            observe_reports: false,
             tally: j.tally.clone(),
             trusted: None,
         })

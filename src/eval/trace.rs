@@ -276,7 +276,7 @@ fn explain_reading(
     // With `for reports`, the reports' rows too (kept for every payee: who reports to whom is
     // known once the roster is read, and explaining overrides is rarer than runs).
     let reports = plan.aggregates.iter().any(|a| a.reports);
-    let observed_payee = (!reports).then(|| payee.to_string());
+    let observed_payee = Some(payee.to_string());
     let request = FoldRequest {
         plan,
         files,
@@ -284,6 +284,7 @@ fn explain_reading(
         scale: None,
         max_errors: 1,
         observed_payee,
+        observe_reports: reports,
         tally: None,
         trusted,
     };

@@ -40,6 +40,7 @@ pub fn compute_versions(
             scale: None,
             max_errors: options.max_errors,
             observed_payee: None,
+            observe_reports: false,
             tally: None,
             trusted: None,
         })

@@ -842,6 +842,54 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
     }
 }
 
+/// `explain` of the 2027 plan reads its ledgers in blocks too: a split sale is listed for each
+/// credited payee with their share, and a manager's explanation lists their direct reports'
+/// sales (`for reports`). For every payee of the example year and six months, the same
+/// explanation, message and exit code as the row-by-row reader's; and the cases do list shares
+/// and reports' rows (counted, so the test cannot pass on explanations without them).
+#[test]
+fn explain_of_the_2027_plan_reads_in_blocks_and_lists_shares_and_reports_as_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = year_2027(dir.path(), "example", None);
+    let roster = std::fs::read_to_string(dir.path().join("example/roster.csv")).unwrap();
+    let payees: Vec<&str> = roster.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(payees.len(), 12);
+    let (mut shares, mut reports) = (0, 0);
+    for payee in &payees {
+        for month in ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06"] {
+            let format = if month == "2027-03" { "json" } else { "text" };
+            let mut args =
+                ["explain", PLAN_2027, "--payee", payee, "--period", month, "--all-rows", "--format", format]
+                    .map(String::from)
+                    .to_vec();
+            args.extend(data.iter().cloned());
+            let case = format!("{payee} {month}");
+            let reference = run_as(Reader::RowByRow, false, &args);
+            assert_eq!(reference.code, 0, "{case}: {}", reference.stderr);
+            let reported = Reader::Chunked { threads: 2, block: Some(64) };
+            let ran = run_as(reported, true, &args);
+            assert!(ran.stdout == reference.stdout, "{case}: differs from the row-by-row reader's");
+            for file in ["sales", "credits", "cancellations"] {
+                chunked_blocks(&ran.stderr, &dir.path().join("example").join(format!("{file}.csv")), reported);
+            }
+            let quiet = run_as(Reader::Chunked { threads: 4, block: Some(1000) }, false, &args);
+            assert_eq!(quiet.code, reference.code, "{case}");
+            assert!(quiet.stdout == reference.stdout, "{case}: differs from the row-by-row reader's");
+            assert!(quiet.stderr == reference.stderr, "{case}: {}", quiet.stderr);
+            if format == "text" {
+                shares += reference.stdout.matches("% of the row)").count();
+                reports += reference
+                    .stdout
+                    .lines()
+                    .filter(|l| l.contains("for reports) = ") && !l.contains("from 0 rows"))
+                    .count();
+            }
+        }
+    }
+    assert!(shares > 10, "only {shares} split rows listed");
+    assert!(reports > 3, "only {reports} reports' sums with rows");
+}
+
 /// Bad rows the 2027 plan's checks find in or about its sales, credits and cancellations, each
 /// reported exactly as the row-by-row reader reports it (the chunked read hands a file with a
 /// bad row back to it; a check on the whole read names a share or a cancellation read in
