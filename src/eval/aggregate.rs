@@ -518,8 +518,10 @@ pub fn fold_shared<T: Tracer>(
 /// whether a request that trusted a record read other files than the record's (`true`: the
 /// fold is not to be believed). A file read row by row is digested whole here.
 fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest>>) -> bool {
-    if !request.records() && request.trusted.is_none() {
-        return false;
+    // A fold that read no file in blocks records nothing; one that trusted a record then read
+    // other files than the record's, which always has a file read in blocks.
+    if (!request.records() && request.trusted.is_none()) || !seen.values().any(Option::is_some) {
+        return request.trusted.is_some();
     }
     // Every file the request was given, digested as it was read (or whole, if read row by row).
     let digests: Option<BTreeMap<usize, Digest>> = request
@@ -540,10 +542,8 @@ fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest
         });
         return !same;
     }
-    // Only a fold that read some file in blocks records (it is the fold that can trust one).
-    let in_blocks = seen.values().any(Option::is_some);
     let name = checked::name(request.plan, request.files, super::chunked::block_bytes());
-    if let (Some(digests), Some(name), true) = (digests, name, in_blocks) {
+    if let (Some(digests), Some(name)) = (digests, name) {
         let left = checked::remember(&name, &digests);
         super::chunked::report(|| match left {
             Ok(()) => format!("record of files read with no problem: {name}"),

@@ -1324,7 +1324,7 @@ struct TaskOut {
     texts: Vec<Texts>,
     /// The (prefix, width) classes of the numbered texts coded in this block.
     classes: Vec<(String, usize)>,
-    /// The observed payee's used rows: bucket, where, values.
+    /// The watched payees' used rows, in the order read.
     watched: Vec<Watched>,
     values: Vec<Vec<Value>>,
     /// With a tally: per bucket, the tallied column's sum (`None`: no amount yet).
