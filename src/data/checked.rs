@@ -14,6 +14,7 @@
 //! a small text file named by a hash; one that cannot be read, or is not a record, is
 //! ignored, and one that cannot be written is not written (the command goes on: a record
 //! only saves time). A file of that name that the program did not write is never replaced.
+//! The newest 1,000 records are kept; older ones are removed when a record is written.
 //!
 //! May use: `data::source`, the plan's identity. Nothing else of the program.
 
@@ -180,7 +181,37 @@ pub fn remember(name: &str, digests: &BTreeMap<usize, Digest>) -> Result<(), Str
         done => done,
     });
     let _ = std::fs::remove_file(&aside);
-    moved.map_err(|e| format!("{}: {e}", path.display()))
+    moved.map_err(|e| format!("{}: {e}", path.display()))?;
+    prune(dir);
+    Ok(())
+}
+
+/// At most this many records are kept; past it, the oldest go (a record is about 100 bytes).
+const KEPT: usize = 1_000;
+
+/// Removes the oldest records past [`KEPT`]: only files named as records are and holding a
+/// record, so nothing else in the folder is ever touched.
+fn prune(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut records: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit())))
+        .filter_map(|e| {
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            Some((meta.modified().ok()?, e.path()))
+        })
+        .collect();
+    if records.len() <= KEPT {
+        return;
+    }
+    records.sort();
+    let extra = records.len() - KEPT;
+    for (_, path) in records.into_iter().take(extra) {
+        let is_record = std::fs::read_to_string(&path).is_ok_and(|t| t.lines().next() == Some(MAGIC));
+        if is_record {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 #[cfg(test)]

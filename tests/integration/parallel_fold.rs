@@ -1128,3 +1128,38 @@ fn a_record_that_is_not_one_is_ignored_and_never_replaced() {
     let kept = std::fs::read_to_string(&record).unwrap();
     assert!(kept.starts_with("not a record"), "the run replaced a file it did not write: {kept}");
 }
+
+/// The records folder holds at most 1,000 records: a run writing one past that removes the
+/// oldest records, and only records (a file of another name, or with a record's name but not
+/// a record, stays).
+#[test]
+fn the_oldest_records_go_past_a_thousand_and_nothing_else_does() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let records = folder.dir.path().join("records");
+    std::fs::create_dir_all(&records).unwrap();
+    // 1,000 old records (an hour ago and older, one second apart), a file that is not a
+    // record under a record's name (older than all), and a file of the user's own.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3_600);
+    let write = |name: &str, text: &str, age: u64| {
+        let path = records.join(name);
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(hour_ago - std::time::Duration::from_secs(age)).unwrap();
+    };
+    for i in 0..1_000u64 {
+        write(&format!("{i:032x}"), "commission checked ledgers 1\n0 blocks 00000000000000000000000000000000\n", i);
+    }
+    write(&format!("{:032x}", 99_999), "not a record\n", 100_000);
+    write("notes.txt", "mine\n", 100_000);
+    let run = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names = records_in(&records);
+    // The new record, 999 old ones (the oldest, number 999, gone), and the two others.
+    assert_eq!(names.len(), 1_002, "{:?}", &names[..5]);
+    assert!(!names.contains(&format!("{:032x}", 999)), "the oldest record stayed");
+    assert!(names.contains(&format!("{:032x}", 998)));
+    assert!(names.contains(&format!("{:032x}", 99_999)), "a file that is not a record was removed");
+    assert!(names.contains(&"notes.txt".to_string()));
+}
