@@ -25,7 +25,7 @@ pub enum IdProblem {
 /// Checks one id: nothing hidden, composed (NFC). Printable ASCII is accepted at once (the
 /// common case costs one scan of the bytes).
 pub fn check_id(id: &str) -> Result<(), IdProblem> {
-    if id.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if printable_ascii(id.as_bytes()) {
         return Ok(());
     }
     let hidden = id
@@ -43,6 +43,29 @@ pub fn check_id(id: &str) -> Result<(), IdProblem> {
     } else {
         Err(IdProblem::NotComposed(composed))
     }
+}
+
+/// Whether every byte is printable ASCII (0x20 to 0x7e), eight bytes a step: a byte is below
+/// 0x20 when subtracting 0x20 borrows into its top bit, 0x7f when it equals it, and above
+/// when its top bit is set (the usual word-at-a-time tests, exact for every byte value).
+fn printable_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // With no top bit set, `w - 0x20` per byte borrows only from bytes below 0x20, and
+        // `w ^ 0x7f` has a zero byte only where a byte is 0x7f.
+        let below = w.wrapping_sub(ONES * 0x20) & !w;
+        let del = w ^ (ONES * 0x7f);
+        let zero = del.wrapping_sub(ONES) & !del;
+        if (w | below | zero) & HIGH != 0 {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f)
 }
 
 /// The form in which two ids look alike: full-width and other compatibility forms folded
@@ -90,6 +113,28 @@ impl<L: Clone> LookAlikes<L> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word-at-a-time test says what a byte-by-byte one says: every byte value at every
+    /// place of a word, among printable neighbours, and every pair of values side by side.
+    #[test]
+    fn printable_ascii_is_the_byte_by_byte_test() {
+        let reference = |b: &[u8]| b.iter().all(|x| (0x20..0x7f).contains(x));
+        for len in 0..=17 {
+            for at in 0..len {
+                for v in 0..=255u8 {
+                    let mut bytes = vec![b'A'; len];
+                    bytes[at] = v;
+                    assert_eq!(printable_ascii(&bytes), reference(&bytes), "{v:#x} at {at} of {len}");
+                }
+            }
+        }
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let bytes = [b'0', a, b, b'~', b' ', b'x', b'y', b'z', a];
+                assert_eq!(printable_ascii(&bytes), reference(&bytes), "{a:#x} {b:#x}");
+            }
+        }
+    }
 
     #[test]
     fn ids_with_hidden_characters_are_refused() {
