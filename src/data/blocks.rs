@@ -107,13 +107,13 @@ impl BlockFile {
     /// Reads the lines block `index` owns (see the module's note) into `into`: whole lines,
     /// the last one without its line break only at the end of the file.
     pub fn read_block(&self, index: u64, size: u64, into: &mut Vec<u8>) -> Result<(), NotPlain> {
-        into.clear();
         let size = size.max(1);
         let start = self.data_start.saturating_add(index.saturating_mul(size)).min(self.len);
         let end = start.saturating_add(size).min(self.len);
         let begin = if index == 0 { self.data_start } else { self.line_start_from(start)? };
         let stop = self.line_start_from(end)?;
         if begin >= stop {
+            into.clear();
             return Ok(());
         }
         let n = usize::try_from(stop - begin).map_err(|_| "a block too large".to_string())?;
@@ -150,17 +150,20 @@ impl BlockFile {
         Ok(buffer)
     }
 
-    /// Reads `n` bytes at `offset` into `into` (cleared first; its memory is reused).
+    /// Reads `n` bytes at `offset` into `into`, which holds exactly them after (its memory, and
+    /// its bytes, reused: what the read overwrites is never zeroed first, as a `clear` then
+    /// `resize` would do to a whole block each time).
     fn read_range_into(&self, offset: u64, n: usize, into: &mut Vec<u8>) -> Result<(), NotPlain> {
-        into.clear();
         match &self.bytes {
             Bytes::Memory(m) => {
+                into.clear();
                 let start = usize::try_from(offset).unwrap_or(usize::MAX).min(m.len());
                 into.extend_from_slice(m.get(start..start.saturating_add(n).min(m.len())).unwrap_or_default());
             }
             Bytes::File(f) => {
                 // A block and the end of its last line: room for that, not a doubling.
-                into.reserve_exact(n);
+                into.truncate(n);
+                into.reserve_exact(n.saturating_sub(into.len()));
                 into.resize(n, 0);
                 read_exact_at(f, into, offset).map_err(|e| e.to_string())?;
             }
