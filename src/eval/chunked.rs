@@ -1609,22 +1609,31 @@ fn fold_block<const SKIP: bool>(
     let mut line_start = 0usize;
     let mut field_start = 0usize;
     let mut skip_to = 0usize;
-    let mut take_line = |line_start: usize, end: usize, fields: &[(u32, u32)], line_no: u64| -> Result<(), NotPlain> {
+    // With `SKIP`: whether a line is another payee's, in a file a trusted record says was read
+    // whole with no problem (its payee field, trimmed as a cell is, is not the payee's): it is
+    // then neither checked nor folded again, nor its blanks taken off.
+    let passes_over = |line_start: usize, end: usize, fields: &[(u32, u32)]| -> bool {
+        let (true, Some((at, payee))) = (SKIP, skip) else { return false };
         let line = text.get(line_start..end).unwrap_or("");
-        if line.is_empty() || fields.iter().all(|&(a, b)| a == b) {
-            // A blank line, or one of empty fields: not a row (a field of other blanks is
-            // refused below, and the row-by-row reader then decides).
-            return Ok(());
+        let field = fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("");
+        !same_text(payee, trimmed(field))
+    };
+    let mut take_line = |line_start: usize, end: usize, fields: &[(u32, u32)], line_no: u64, over: bool| {
+        let line = text.get(line_start..end).unwrap_or("");
+        // A blank line, or one of empty fields, is not a row (a field of other blanks is
+        // refused below, and the row-by-row reader then decides); a line passed over keeps its
+        // blanks, so it is blank when it holds nothing but blanks and commas.
+        let blank = match over {
+            true => line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')),
+            false => line.is_empty() || fields.iter().all(|&(a, b)| a == b),
+        };
+        if blank {
+            return Ok::<(), NotPlain>(());
         }
         *read += 1;
-        if let (true, Some((at, payee))) = (SKIP, skip) {
-            // Another payee's row, in a file a trusted record says was read whole with no
-            // problem: neither checked nor folded again.
-            let field = fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("");
-            if trimmed(field) != payee {
-                *skipped += 1;
-                return Ok(());
-            }
+        if over {
+            *skipped += 1;
+            return Ok(());
         }
         rules.read(line, fields, &mut cells)?;
         if let Some(k) = rules.key {
@@ -1716,8 +1725,11 @@ fn fold_block<const SKIP: bool>(
             Some(b'\n') => {
                 let end = if p > line_start && bytes.get(p - 1) == Some(&b'\r') { p - 1 } else { p };
                 fields.push(((field_start - line_start) as u32, (end - line_start) as u32));
-                unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
-                take_line(line_start, end, &fields, line_no)?;
+                let over = passes_over(line_start, end, &fields);
+                if !over {
+                    unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
+                }
+                take_line(line_start, end, &fields, line_no, over)?;
                 fields.clear();
                 line_no += 1;
                 line_start = p + 1;
@@ -1730,7 +1742,8 @@ fn fold_block<const SKIP: bool>(
                 if !split_line(bytes.get(line_start..end).unwrap_or_default(), &mut fields) {
                     return Err("a line the row-by-row splitter must read (quotes across lines, doubled quotes)".into());
                 }
-                take_line(line_start, end, &fields, line_no)?;
+                // Read whole even when another payee's (quoted lines are rare).
+                take_line(line_start, end, &fields, line_no, false)?;
                 fields.clear();
                 line_no += 1;
                 line_start = stop + 1;
@@ -1743,8 +1756,11 @@ fn fold_block<const SKIP: bool>(
         // The file's last line, without a line break.
         let end = bytes.len();
         fields.push(((field_start - line_start) as u32, (end - line_start) as u32));
-        unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
-        take_line(line_start, end, &fields, line_no)?;
+        let over = passes_over(line_start, end, &fields);
+        if !over {
+            unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
+        }
+        take_line(line_start, end, &fields, line_no, over)?;
         line_no += 1;
     }
     lines.push((index, line_no));
