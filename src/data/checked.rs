@@ -3,8 +3,8 @@
 //!
 //! A run that folds every row of a plan's ledgers without an error leaves a record: for each
 //! input, the digest of the file's bytes (xxh3, 128 bits). The record is found again by what
-//! the plan and the files look like from outside (the program's version, the plan, the block
-//! size, each file's path, length and modification time), but it is only a claim about
+//! the plan and the files look like from outside (the program's version and executable, the
+//! plan, the block size, each file's path, length and modification time), but it is only a claim about
 //! contents: a command that trusts it compares the digests of the bytes it reads with the
 //! record's, and when any differs it reads everything again, checking every row. A file
 //! changed in place, even one whose length and time were put back, is never trusted.
@@ -96,6 +96,11 @@ pub fn name(plan: &Plan, files: &[InputFile], block_bytes: u64) -> Option<String
     let mut h = Xxh3::new();
     h.update(MAGIC.as_bytes());
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // This very build of the program (a rebuilt one may check rows differently under the same
+    // version number): its executable's length and time.
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    h.update(&exe.len().to_le_bytes());
+    h.update(&exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos().to_le_bytes());
     // The checked plan whole (its inputs, columns, rules and aggregates), not only its text:
     // the same text could mean another plan to another version of the checker.
     h.update(format!("{plan:?}").as_bytes());
