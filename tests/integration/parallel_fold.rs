@@ -1181,3 +1181,27 @@ fn the_oldest_records_go_past_a_thousand_and_nothing_else_does() {
     assert!(names.contains(&format!("{:032x}", 99_999)), "a file that is not a record was removed");
     assert!(names.contains(&"notes.txt".to_string()));
 }
+
+/// A records folder that cannot be made (its path runs through a file) changes nothing: the
+/// run and `explain` say what they say with records off, exit 0, and the report says why no
+/// record was left.
+#[test]
+fn a_records_folder_that_cannot_be_made_changes_nothing() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let file = folder.dir.path().join("a-file");
+    std::fs::write(&file, "not a folder\n").unwrap();
+    let records = file.join("records");
+    let run_args = folder.run_args(&path, &[]);
+    let off = with_records(None, false, &run_args);
+    let run = with_records(Some(&records), true, &run_args);
+    assert_eq!((run.code, off.code), (0, 0), "{}", run.stderr);
+    assert!(run.stdout == off.stdout);
+    assert!(run.stderr.contains("no record of files read with no problem: "), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder\n");
+    let args = explain_args(&folder, &path, "M08", "2026-03", "text");
+    let explained = with_records(Some(&records), false, &args);
+    assert_eq!(explained.code, 0, "{}", explained.stderr);
+    assert!(explained.stdout == with_records(None, false, &args).stdout);
+}
