@@ -4,10 +4,10 @@
 //! A run that folds every row of a plan's ledgers without an error leaves a record: for each
 //! input, the digest of the file's bytes (xxh3, 128 bits). The record is found again by what
 //! the plan and the files look like from outside (the program's version and executable, the
-//! plan, the block size, each file's path, length and modification time), but it is only a claim about
-//! contents: a command that trusts it compares the digests of the bytes it reads with the
-//! record's, and when any differs it reads everything again, checking every row. A file
-//! changed in place, even one whose length and time were put back, is never trusted.
+//! plan, the block size, each file's path, length and modification time), but it is only a
+//! claim about contents: a command that trusts it compares the digests of the bytes it reads
+//! with the record's, and when any differs it reads everything again, checking every row. A
+//! file changed in place, even one whose length and time were put back, is never trusted.
 //!
 //! Records live in `COMMISSION_CHECKED` (a directory; `off` keeps none), else in
 //! `$XDG_CACHE_HOME/commission/checked`, else in `~/.cache/commission/checked`. A record is
