@@ -48,6 +48,16 @@ impl Period {
         }
     }
 
+    /// Its place among the periods of its granularity (consecutive months, quarters or years
+    /// are consecutive numbers).
+    pub fn ordinal(self) -> i64 {
+        match self {
+            Period::Month { year, month } => i64::from(year) * 12 + i64::from(month) - 1,
+            Period::Quarter { year, quarter } => i64::from(year) * 4 + i64::from(quarter) - 1,
+            Period::Year { year } => i64::from(year),
+        }
+    }
+
     pub fn granularity(self) -> Granularity {
         match self {
             Period::Month { .. } => Granularity::Month,

@@ -56,13 +56,43 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range)?.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
-    match (digits(0..4), digits(5..7), digits(8..10)) {
-        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d),
-        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+    match date_digits(text) {
+        Some(n) => date_of_digits(n),
+        None => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
     }
+}
+
+/// `YYYY-MM-DD` with every `Y`, `M` and `D` an ASCII digit, as the number `YYYYMMDD` (not
+/// checked as a date: [`date_of_digits`] does that); `None` for any other text.
+pub(crate) fn date_digits(text: &str) -> Option<u32> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The first eight bytes, `YYYY-MM-`, a byte a lane (the first byte lowest).
+    let head = u64::from_le_bytes(text.as_bytes().get(..8)?.try_into().ok()?);
+    let [d1, d2] = <[u8; 2]>::try_from(text.as_bytes().get(8..)?).ok()?;
+    // Lanes 4 and 7 are dashes; the others digits: 0x30 to 0x39, that is a high half of 3
+    // before and after adding 6 (which carries out of no lane whose high half is 3).
+    const DASHES: u64 = 0xff00_00ff_0000_0000;
+    const DIGITS: u64 = !DASHES;
+    let high = (ONES * 0xf0) & DIGITS;
+    let threes = (ONES * 0x30) & DIGITS;
+    if head & DASHES != 0x2d00_002d_0000_0000
+        || head & high != threes
+        || (head.wrapping_add((ONES * 6) & DIGITS) & high) != threes
+        || !d1.is_ascii_digit()
+        || !d2.is_ascii_digit()
+    {
+        return None;
+    }
+    let lane = |i: u32| ((head >> (8 * i)) & 0x0f) as u32;
+    let year = lane(0) * 1000 + lane(1) * 100 + lane(2) * 10 + lane(3);
+    let month = lane(5) * 10 + lane(6);
+    let day = u32::from(d1 - b'0') * 10 + u32::from(d2 - b'0');
+    Some(year * 10_000 + month * 100 + day)
+}
+
+/// The date of [`date_digits`]' number, when it is one (`20270230` is not).
+pub(crate) fn date_of_digits(n: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(i32::try_from(n / 10_000).ok()?, n / 100 % 100, n % 100)
 }
 
 /// Amounts as ledgers write them: `1234.56`, `1234.5`, `-80`, `1,234.56` (thousands grouped
@@ -326,5 +356,43 @@ mod tests {
         assert!(parse_value(ColumnType::Quarter, "2026-Q2", &cny()).is_ok());
         assert!(parse_value(ColumnType::Quarter, "2026-05", &cny()).is_err());
         assert!(parse_value(ColumnType::Month, "2026-05", &cny()).is_ok());
+    }
+
+    /// The digits of a date read eight bytes a word say what a byte-by-byte reading says,
+    /// for every byte value at every place of a date.
+    #[test]
+    fn date_digits_are_read_as_byte_by_byte() {
+        let by_bytes = |b: &[u8]| -> Option<u32> {
+            if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+                return None;
+            }
+            let mut n = 0;
+            for (i, &d) in b.iter().enumerate() {
+                if i == 4 || i == 7 {
+                    continue;
+                }
+                if !d.is_ascii_digit() {
+                    return None;
+                }
+                n = n * 10 + u32::from(d - b'0');
+            }
+            Some(n)
+        };
+        let date = b"2026-11-04";
+        assert_eq!(date_digits("2026-11-04"), Some(20261104));
+        for at in 0..date.len() {
+            for byte in 0..=255u8 {
+                let mut b = date.to_vec();
+                b[at] = byte;
+                let Ok(text) = std::str::from_utf8(&b) else { continue };
+                assert_eq!(date_digits(text), by_bytes(&b), "{text:?}");
+            }
+        }
+        for text in ["", "2026-11-0", "2026-11-041", "2026-11-04 ", "٢٠٢٦-١١-٠٤"] {
+            assert_eq!(date_digits(text), None, "{text:?}");
+        }
+        assert_eq!(date_of_digits(20240229), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(date_of_digits(20250229), None);
+        assert_eq!(date_of_digits(20251300), None);
     }
 }

@@ -58,7 +58,7 @@ use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
 use crate::data::ledger::RowPlaces;
-use crate::data::parse_value::{parse_date, parse_value};
+use crate::data::parse_value::{date_digits, date_of_digits, parse_date, parse_value};
 use crate::data::text_rows::Places;
 use crate::money::Currency;
 use crate::period::{Granularity, Period};
@@ -456,7 +456,13 @@ impl<'a> RowRules<'a> {
     }
 
     /// Checks one row into `cells` (one per declared column).
-    fn read<'t>(&self, text: &'t str, fields: &[(u32, u32)], cells: &mut Vec<Cell<'t>>) -> Result<(), NotPlain> {
+    fn read<'t>(
+        &self,
+        text: &'t str,
+        fields: &[(u32, u32)],
+        cells: &mut Vec<Cell<'t>>,
+        days: &mut Days,
+    ) -> Result<(), NotPlain> {
         let field = |at: usize| fields.get(at).and_then(|&(a, b)| text.get(a as usize..b as usize)).unwrap_or("");
         if fields.len() != self.fields {
             return Err("a row whose fields do not match the header".into());
@@ -494,7 +500,7 @@ impl<'a> RowRules<'a> {
                     at_least(&n)?;
                     *slot = Cell::Num(n);
                 }
-                Reader::Date => *slot = Cell::Date(parse_date(t).ok_or_else(rejected)?),
+                Reader::Date => *slot = Cell::Date(days.date(t).ok_or_else(rejected)?),
                 Reader::Other(ty) => match parse_value(*ty, raw, self.money).map_err(|_| rejected())? {
                     Value::Number(n) => {
                         at_least(&n)?;
@@ -508,6 +514,37 @@ impl<'a> RowRules<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The dates a block has read, by their digits (`YYYYMMDD`), in a small table a date finds
+/// its place in by its number: a ledger's rows fall on a few hundred days, and the table
+/// answers for a day already met faster than chrono checks it.
+struct Days {
+    slots: Vec<(u32, NaiveDate)>,
+}
+
+/// Places in [`Days`] (a number's place is the top ten bits of a multiplicative hash).
+const DAY_SLOTS: usize = 1 << 10;
+
+impl Default for Days {
+    fn default() -> Days {
+        Days { slots: vec![(0, NaiveDate::MIN); DAY_SLOTS] }
+    }
+}
+
+impl Days {
+    /// `text` as `parse_date` reads it.
+    fn date(&mut self, text: &str) -> Option<NaiveDate> {
+        let Some(n) = date_digits(text) else { return parse_date(text) };
+        // No date's number is 0 (no month 0), so an empty place never answers.
+        let slot = self.slots.get_mut((n.wrapping_mul(0x9e37_79b1) >> 22) as usize)?;
+        if slot.0 == n {
+            return Some(slot.1);
+        }
+        let date = date_of_digits(n)?;
+        *slot = (n, date);
+        Some(date)
     }
 }
 
@@ -1217,7 +1254,13 @@ impl Sum {
         if scale > SCALE {
             return None;
         }
-        let units = n.mantissa().checked_mul(*POWERS.get((SCALE - scale) as usize)?)?;
+        let power = *POWERS.get((SCALE - scale) as usize)?;
+        let mantissa = n.mantissa();
+        // The usual amount fits 64 bits, and times 10^10 at most cannot overflow: one multiply.
+        let units = match i64::try_from(mantissa) {
+            Ok(m) => i128::from(m).wrapping_mul(power),
+            Err(_) => mantissa.checked_mul(power)?,
+        };
         self.units = self.units.checked_add(units).filter(|u| u.abs() < LIMIT)?;
         self.scale = self.scale.max(scale);
         Some(())
@@ -1293,6 +1336,120 @@ struct BlockPayee {
     rows: u64,
     /// Its start (the roster's hire date), when the plan checks rows against it.
     hired: Option<NaiveDate>,
+    /// Its buckets by period.
+    buckets: PeriodSlots,
+}
+
+/// A payee's buckets by period (`Period::ordinal`), over the span of periods met (`u32::MAX`:
+/// no bucket yet); a span wider than [`PERIOD_SPAN`] leaves the rest to `TaskFold::bucket_index`.
+#[derive(Debug, Clone, Default)]
+struct PeriodSlots {
+    first: i64,
+    slots: Vec<u32>,
+}
+
+/// Periods a payee's [`PeriodSlots`] spans at most (fifty years of months).
+const PERIOD_SPAN: usize = 600;
+
+impl PeriodSlots {
+    fn get(&self, ordinal: i64) -> Option<u32> {
+        let at = usize::try_from(ordinal.checked_sub(self.first)?).ok()?;
+        self.slots.get(at).copied().filter(|&b| b != u32::MAX)
+    }
+
+    /// Remembers bucket `b` of period `ordinal`; `false` when the span would be too wide.
+    fn set(&mut self, ordinal: i64, b: u32) -> bool {
+        if self.slots.is_empty() {
+            self.first = ordinal;
+        }
+        let first = self.first.min(ordinal);
+        let last = (self.first + self.slots.len() as i64 - 1).max(ordinal);
+        let Ok(span) = usize::try_from(last - first + 1) else { return false };
+        if span > PERIOD_SPAN {
+            return false;
+        }
+        if first < self.first {
+            let before = (self.first - first) as usize;
+            self.slots.splice(0..0, std::iter::repeat_n(u32::MAX, before));
+            self.first = first;
+        }
+        if self.slots.len() < span {
+            self.slots.resize(span, u32::MAX);
+        }
+        match self.slots.get_mut((ordinal - self.first) as usize) {
+            Some(slot) => {
+                *slot = b;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Payees whose ids are at most eight bytes, found by those bytes read as a number, in an
+/// open table in front of `TaskFold::payee_index` (which has every payee): no hashing of a
+/// string, no comparison call.
+#[derive(Debug)]
+struct ShortPayees {
+    /// (the id's bytes as a number, its length, its payee), length 0 where empty.
+    slots: Vec<(u64, u8, u32)>,
+    taken: usize,
+}
+
+/// Places in [`ShortPayees`]; at most half are taken (later payees are found in the index).
+const SHORT_BITS: u32 = 12;
+
+impl Default for ShortPayees {
+    fn default() -> ShortPayees {
+        ShortPayees { slots: vec![(0, 0, 0); 1 << SHORT_BITS], taken: 0 }
+    }
+}
+
+impl ShortPayees {
+    /// An id of one to eight bytes as a number (its first byte lowest), and its length.
+    fn key(id: &str) -> Option<(u64, u8)> {
+        let bytes = id.as_bytes();
+        if bytes.is_empty() || bytes.len() > 8 {
+            return None;
+        }
+        let k = bytes.iter().rev().fold(0u64, |k, &b| k << 8 | u64::from(b));
+        Some((k, bytes.len() as u8))
+    }
+
+    fn place(k: u64) -> usize {
+        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SHORT_BITS)) as usize
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        let (k, len) = Self::key(id)?;
+        let mut at = Self::place(k);
+        loop {
+            let &(key, n, p) = self.slots.get(at)?;
+            if n == 0 {
+                return None;
+            }
+            if key == k && n == len {
+                return Some(p);
+            }
+            at = (at + 1) & ((1 << SHORT_BITS) - 1);
+        }
+    }
+
+    fn set(&mut self, id: &str, p: u32) {
+        let Some((k, len)) = Self::key(id) else { return };
+        if self.taken >= 1 << (SHORT_BITS - 1) {
+            return;
+        }
+        let mut at = Self::place(k);
+        while let Some(slot) = self.slots.get_mut(at) {
+            if slot.1 == 0 {
+                *slot = (k, len, p);
+                self.taken += 1;
+                return;
+            }
+            at = (at + 1) & ((1 << SHORT_BITS) - 1);
+        }
+    }
 }
 
 /// Where a row is: its block, and its line counted from the block's first line (0). Positions
@@ -1485,6 +1642,7 @@ impl RunFold {
                 .iter()
                 .map(|job| TaskFold {
                     payee_index: FxHashMap::default(),
+                    short: ShortPayees::default(),
                     payees: Vec::new(),
                     arcs: Vec::new(),
                     bucket_index: FxHashMap::default(),
@@ -1559,6 +1717,7 @@ impl RunFold {
 /// One plan's running fold of a run of blocks.
 struct TaskFold {
     payee_index: FxHashMap<Box<str>, u32>,
+    short: ShortPayees,
     payees: Vec<BlockPayee>,
     arcs: Vec<Arc<str>>,
     bucket_index: FxHashMap<(u32, Period), u32>,
@@ -1596,6 +1755,7 @@ fn fold_block<const SKIP: bool>(
     // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
     let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
     let mut values: Vec<Value> = Vec::new();
+    let mut days = Days::default();
     let bytes = text.as_bytes();
     // A carriage return is a line break's first half, or the row-by-row splitter's business.
     for r in memchr::memchr_iter(b'\r', bytes) {
@@ -1635,7 +1795,7 @@ fn fold_block<const SKIP: bool>(
             *skipped += 1;
             return Ok(());
         }
-        rules.read(line, fields, &mut cells)?;
+        rules.read(line, fields, &mut cells, &mut days)?;
         if let Some(k) = rules.key {
             keys.add(field_text(line, fields, rules, k))?;
         }
@@ -1837,8 +1997,8 @@ fn fold_row(
         _ => return Err("a period the row-by-row fold counts".into()),
     };
     let bucket = period.coarsen(job.granularity).unwrap_or(period);
-    let p = match fold.payee_index.get(*payee) {
-        Some(&p) => p,
+    let p = match fold.short.get(payee).or_else(|| fold.payee_index.get(*payee).copied()) {
+        Some(p) => p,
         None => {
             if payee.is_empty() || check_id(payee).is_err() {
                 return Err("an id the row-by-row reader rejects".into());
@@ -1884,8 +2044,11 @@ fn fold_row(
         Some(Cell::Text(t)) => Some(*t),
         _ => None,
     };
-    // Split once, for both lookups.
-    let parts = key.and_then(crate::data::keys::split);
+    // Split once, for both lookups (and not at all for a plan with neither).
+    let parts = match job.credited || job.named {
+        true => key.and_then(crate::data::keys::split),
+        false => None,
+    };
     let credits = job.state.credits();
     let shares = match key {
         Some(k) if job.credited => credits.find(k, parts).map(|i| credits.shares(i)),
@@ -1973,23 +2136,30 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
     };
     let p = fold.payees.len() as u32;
     fold.payee_index.insert(Box::from(payee), p);
+    fold.short.set(payee, p);
     let watched = job.watch.contains(&payee);
-    fold.payees.push(BlockPayee { id: payee.to_string(), watched, first: line, status, rows: 0, hired });
+    let buckets = PeriodSlots::default();
+    fold.payees.push(BlockPayee { id: payee.to_string(), watched, first: line, status, rows: 0, hired, buckets });
     fold.arcs.push(known.map_or_else(|| Arc::from(payee), |(k, _)| k.clone()));
     p
 }
 
 /// The run's bucket of payee `p` and `period`, made when new.
 fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
-    match fold.bucket_index.get(&(p, period)) {
-        Some(&b) => b,
-        None => {
-            let b = fold.out.buckets.len() as u32;
-            fold.bucket_index.insert((p, period), b);
-            fold.out.buckets.push((p, period));
-            b
-        }
+    let ordinal = period.ordinal();
+    let payee = fold.payees.get_mut(p as usize);
+    if let Some(b) = payee.as_ref().and_then(|e| e.buckets.get(ordinal)) {
+        return b;
     }
+    if let Some(&b) = fold.bucket_index.get(&(p, period)) {
+        return b;
+    }
+    let b = fold.out.buckets.len() as u32;
+    fold.out.buckets.push((p, period));
+    if !payee.is_some_and(|e| e.buckets.set(ordinal, b)) {
+        fold.bucket_index.insert((p, period), b);
+    }
+    b
 }
 
 /// The text columns the plan compares are checked as ids are (as the row-by-row fold does).
@@ -2116,7 +2286,7 @@ fn add_row(
                     let code = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
                         Some((prefix, width, n)) => {
                             let classes = &mut fold.out.classes;
-                            let class = match classes.iter().rposition(|(p, w)| *w == width && p == prefix) {
+                            let class = match classes.iter().rposition(|(p, w)| *w == width && same_text(p, prefix)) {
                                 Some(c) => c,
                                 None if classes.len() < 1 << (31 - NUMBER_BITS) => {
                                     classes.push((prefix.to_string(), width));
@@ -3011,6 +3181,78 @@ mod tests {
     /// The 2027 plan's spiff (`kind = "new" and business = "cloud" and date in March`) reads
     /// two listed columns and a date: remembered per combination and day, each a key of its
     /// own. The clawback's filter reads the cancelled sale's date (another ledger's row): not.
+    /// Dates read through the table of days met are parse_date's, in any order, with places
+    /// shared by several days, and for texts that are not dates.
+    #[test]
+    fn days_met_are_read_as_parse_date_reads_them() {
+        let mut days = Days::default();
+        let mut texts = Vec::new();
+        for y in [1999, 2024, 2026, 2027] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    texts.push(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        texts.extend(["2026-1-04", "2026-11-4", " 2026-11-04", "2026/11/04", ""].map(String::from));
+        // Forward, backward, and forward again: every day met again after its place was
+        // taken by others.
+        let order = (0..texts.len()).chain((0..texts.len()).rev()).chain(0..texts.len());
+        for i in order {
+            let t = &texts[i];
+            assert_eq!(days.date(t), parse_date(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn short_payees_are_found_by_their_exact_bytes() {
+        let mut short = ShortPayees::default();
+        let ids = ["A", "AM", "AM\0", "AM0379", "AM0380", "12345678", "王01", "123456789"];
+        for (p, id) in ids.iter().enumerate() {
+            assert_eq!(short.get(id), None);
+            short.set(id, p as u32);
+        }
+        for (p, id) in ids.iter().enumerate() {
+            let expected = (id.len() <= 8).then_some(p as u32);
+            assert_eq!(short.get(id), expected, "{id:?}");
+        }
+        assert_eq!(short.get("AM\0\0"), None);
+        assert_eq!(short.get("AM0381"), None);
+        // Past half the table, payees are left to the index.
+        let mut full = ShortPayees::default();
+        for p in 0..5000u32 {
+            full.set(&format!("P{p}"), p);
+        }
+        assert_eq!(full.get("P0"), Some(0));
+        assert_eq!(full.get("P2047"), Some(2047));
+        assert_eq!(full.get("P2048"), None);
+    }
+
+    #[test]
+    fn a_payees_buckets_are_kept_by_period_over_a_bounded_span() {
+        let mut slots = PeriodSlots::default();
+        let month = |y: i32, m: u32| Period::month(y, m).ordinal();
+        assert_eq!(slots.get(month(2026, 5)), None);
+        assert!(slots.set(month(2026, 5), 0));
+        assert!(slots.set(month(2026, 7), 1));
+        // Earlier than the first: the span grows at the front.
+        assert!(slots.set(month(2025, 12), 2));
+        assert_eq!(slots.get(month(2026, 5)), Some(0));
+        assert_eq!(slots.get(month(2026, 7)), Some(1));
+        assert_eq!(slots.get(month(2025, 12)), Some(2));
+        assert_eq!(slots.get(month(2026, 6)), None);
+        assert_eq!(slots.get(month(2026, 8)), None);
+        assert_eq!(slots.get(month(2025, 11)), None);
+        // Fifty years and more: refused, so the fold keeps it in its map.
+        assert!(!slots.set(month(2076, 1), 3));
+        assert!(!slots.set(month(1975, 1), 3));
+        assert_eq!(slots.get(month(2076, 1)), None);
+        assert_eq!(slots.get(month(2026, 5)), Some(0));
+        assert_eq!(Period::month(2026, 12).ordinal() + 1, Period::month(2027, 1).ordinal());
+        let quarter = |y, q| Period::Quarter { year: y, quarter: q }.ordinal();
+        assert_eq!(quarter(2026, 4) + 1, quarter(2027, 1));
+    }
+
     #[test]
     fn a_filter_of_listed_values_and_a_date_is_remembered_per_combination_and_day() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/telecom-2027.policy");
