@@ -47,25 +47,36 @@ pub fn check_id(id: &str) -> Result<(), IdProblem> {
 
 /// Whether every byte is printable ASCII (0x20 to 0x7e), eight bytes a step: a byte is below
 /// 0x20 when subtracting 0x20 borrows into its top bit, 0x7f when it equals it, and above
-/// when its top bit is set (the usual word-at-a-time tests, exact for every byte value).
+/// when its top bit is set (the usual word-at-a-time tests, exact for every byte value). The
+/// bytes past the last whole word are tested in one more word, the last eight bytes (or, for
+/// an id of four to seven bytes, its first and last four: bytes tested twice are the same).
 fn printable_ascii(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+    // The high bit of each lane of `w` whose byte is not printable.
+    let unprintable = |w: u64| {
         // With no top bit set, `w - 0x20` per byte borrows only from bytes below 0x20, and
         // `w ^ 0x7f` has a zero byte only where a byte is 0x7f.
         let below = w.wrapping_sub(ONES * 0x20) & !w;
         let del = w ^ (ONES * 0x7f);
         let zero = del.wrapping_sub(ONES) & !del;
-        if (w | below | zero) & HIGH != 0 {
-            return false;
+        (w | below | zero) & HIGH
+    };
+    let word = |at: usize| bytes.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_le_bytes);
+    let half = |at: usize| bytes.get(at..at + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes);
+    let len = bytes.len();
+    match len {
+        8.. => {
+            let whole = (0..len / 8).all(|i| word(8 * i).is_some_and(|w| unprintable(w) == 0));
+            whole && (len.is_multiple_of(8) || word(len - 8).is_some_and(|w| unprintable(w) == 0))
         }
+        4..=7 => match (half(0), half(len - 4)) {
+            // Both halves side by side in one word.
+            (Some(a), Some(b)) => unprintable(u64::from(a) | u64::from(b) << 32) == 0,
+            _ => false,
+        },
+        _ => bytes.iter().all(|&b| b.wrapping_sub(0x20) < 0x5f),
     }
-    words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f)
 }
 
 /// The form in which two ids look alike: full-width and other compatibility forms folded
