@@ -9,9 +9,10 @@
 //! - a **bitmap**: a bit per number up to the largest, when the numbers are dense.
 //!
 //! Numbers arrive in any order and with repeats. They wait in a short unsorted list and are
-//! merged into the packed form when that list has grown to half the set (or 32), so a set
-//! holds about 3 bytes per distinct value at most while it is being added to, and about one
-//! once complete.
+//! merged into the packed form when that list has grown to the set's size (or 32), so a set
+//! holds about 5 bytes per distinct value at most while it is being added to, and about one
+//! once complete. (Half the set was tried: 5 MB less at 10M rows, 6% slower, every settling
+//! decoding and encoding the whole set again.)
 
 /// Sorted distinct numbers, each as its gap from the one before minus one (the first as
 /// itself), seven bits a byte, the high bit set on every byte but a number's last.
@@ -149,7 +150,7 @@ impl DistinctValues {
         self.settle_if_grown();
     }
 
-    /// Adds numbers, settling when the unsorted ones have grown to half the set.
+    /// Adds numbers, settling when the unsorted ones have grown to the set's size.
     pub(crate) fn extend(&mut self, numbers: &[u32]) {
         match &mut self.bits {
             Some(bits) => numbers.iter().for_each(|&n| set_bit(bits, n)),
@@ -175,9 +176,9 @@ impl DistinctValues {
         }
     }
 
-    /// How many numbers may wait unsorted: half the set, or 32.
+    /// How many numbers may wait unsorted: as many as the set has, or 32.
     fn threshold(&self) -> usize {
-        (self.packed.len / 2).max(32)
+        self.packed.len.max(32)
     }
 
     fn settle_if_grown(&mut self) {
@@ -436,7 +437,7 @@ mod tests {
 
     /// Numbers in chunks of every size, with repeats within and across chunks: the set is the
     /// numbers' set, and while numbers come it never holds more than its packed bytes and half
-    /// as many again, two bytes a distinct number for those waiting, and room for one chunk;
+    /// as many again, four bytes a distinct number for those waiting, and room for one chunk;
     /// once finished, no room for more. (The numbers are 9 apart on average, 50,000 of them up to 450,000: a
     /// byte each packed, and 56 KB as bits, so the set stays packed.)
     #[test]
@@ -447,9 +448,9 @@ mod tests {
             for numbers in all.chunks(chunk) {
                 set.extend(numbers);
                 // Packed: its bytes, and room for half as many more; waiting: four bytes a
-                // number, up to half the set (or 32) and one chunk.
+                // number, up to the set's size (or 32) and one chunk.
                 let held = set.packed.bytes.capacity() + set.pending.capacity() * 4;
-                let bound = 2 * set.packed.bytes.len() + 2 * set.packed.len + 4 * chunk + 512;
+                let bound = 2 * set.packed.bytes.len() + 4 * set.packed.len + 4 * chunk + 512;
                 assert!(held <= bound, "chunks of {chunk}: {held} bytes held for {} numbers", set.packed.len);
             }
             set.finish();
