@@ -489,17 +489,21 @@ impl<'a> RowRules<'a> {
                 Reader::Listed(values, _) => {
                     *slot = Cell::Code(values.iter().position(|v| same_text(v, t)).ok_or_else(rejected)? as u16)
                 }
-                Reader::Money => {
-                    let n = match plain_money(t, self.money.decimals) {
-                        Some(n) => n,
-                        None => match parse_value(ColumnType::Money, raw, self.money) {
-                            Ok(Value::Number(n)) => n,
-                            _ => return Err(rejected()),
-                        },
-                    };
-                    at_least(&n)?;
-                    *slot = Cell::Num(n);
-                }
+                Reader::Money => match plain_money(t, self.money.decimals) {
+                    Some((mantissa, scale)) => {
+                        if rule.least.is_some() {
+                            at_least(&Decimal::new(mantissa, scale))?;
+                        }
+                        *slot = Cell::Money(mantissa, scale);
+                    }
+                    None => match parse_value(ColumnType::Money, raw, self.money) {
+                        Ok(Value::Number(n)) => {
+                            at_least(&n)?;
+                            *slot = Cell::Num(n);
+                        }
+                        _ => return Err(rejected()),
+                    },
+                },
                 Reader::Date => *slot = Cell::Date(days.date(t).ok_or_else(rejected)?),
                 Reader::Other(ty) => match parse_value(*ty, raw, self.money).map_err(|_| rejected())? {
                     Value::Number(n) => {
@@ -588,6 +592,9 @@ fn trimmed(text: &str) -> &str {
 enum Cell<'t> {
     Text(&'t str),
     Code(u16),
+    /// An amount read from its bytes: its digits' number and its decimals (plain integers, so
+    /// that writing the cell and reading it back are moves of the same size).
+    Money(i64, u32),
     Num(Decimal),
     Date(NaiveDate),
     Other(Value),
@@ -601,17 +608,27 @@ impl Cell<'_> {
                 Some(Reader::Listed(_, values)) => values.get(*c as usize).cloned().unwrap_or(Value::Missing),
                 _ => Value::Missing,
             },
-            Cell::Num(n) => Value::Number(*n),
+            Cell::Money(..) | Cell::Num(_) => self.number().map_or(Value::Missing, Value::Number),
             Cell::Date(d) => Value::Date(*d),
             Cell::Other(v) => v.clone(),
+        }
+    }
+
+    /// The cell's number, when it holds one.
+    fn number(&self) -> Option<Decimal> {
+        match self {
+            Cell::Money(mantissa, scale) => Some(Decimal::new(*mantissa, *scale)),
+            Cell::Num(n) | Cell::Other(Value::Number(n)) => Some(*n),
+            _ => None,
         }
     }
 }
 
 /// `1234.56`, `-80`, `0.5`: an amount with at most the currency's decimals and fifteen whole
-/// digits, read from its bytes; `None` for every other form (grouping, a currency sign, a
-/// negative zero, a mistake), which `parse_value` then reads or refuses.
-fn plain_money(text: &str, decimals: u32) -> Option<Decimal> {
+/// digits, read from its bytes as its digits' number and its decimals (a currency has three
+/// at most: eighteen digits, within 64 bits); `None` for every other form (grouping, a
+/// currency sign, a negative zero, a mistake), which `parse_value` then reads or refuses.
+fn plain_money(text: &str, decimals: u32) -> Option<(i64, u32)> {
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -621,7 +638,11 @@ fn plain_money(text: &str, decimals: u32) -> Option<Decimal> {
         Some(p) => (digits.get(..p)?, Some(digits.get(p + 1..)?)),
         None => (digits, None),
     };
-    if whole.is_empty() || whole.len() > 15 || fraction.is_some_and(|f| f.is_empty() || f.len() > decimals as usize) {
+    if whole.is_empty()
+        || whole.len() > 15
+        || decimals > 3
+        || fraction.is_some_and(|f| f.is_empty() || f.len() > decimals as usize)
+    {
         return None;
     }
     let mut mantissa: i64 = 0;
@@ -635,7 +656,7 @@ fn plain_money(text: &str, decimals: u32) -> Option<Decimal> {
         return None;
     }
     let scale = fraction.map_or(0, <[u8]>::len) as u32;
-    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+    Some((if negative { -mantissa } else { mantissa }, scale))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1250,12 +1271,15 @@ struct Sum {
 
 impl Sum {
     fn add(&mut self, n: Decimal) -> Option<()> {
-        let scale = n.scale();
+        self.add_parts(n.mantissa(), n.scale())
+    }
+
+    /// Adds `mantissa` x 10^-`scale`.
+    fn add_parts(&mut self, mantissa: i128, scale: u32) -> Option<()> {
         if scale > SCALE {
             return None;
         }
         let power = *POWERS.get((SCALE - scale) as usize)?;
-        let mantissa = n.mantissa();
         // The usual amount fits 64 bits, and times 10^10 at most cannot overflow: one multiply.
         let units = match i64::try_from(mantissa) {
             Ok(m) => i128::from(m).wrapping_mul(power),
@@ -1805,9 +1829,11 @@ fn fold_block<const SKIP: bool>(
                 Some((column, factor)) => {
                     scaled.clear();
                     scaled.extend_from_slice(raw);
-                    if let Some(Cell::Num(n) | Cell::Other(Value::Number(n))) = scaled.get_mut(column) {
-                        // As the row-by-row fold scales it; too large, and it reports the row.
-                        *n = n.checked_mul(factor).ok_or("an amount too large to scale")?;
+                    if let Some(cell) = scaled.get_mut(column) {
+                        if let Some(n) = cell.number() {
+                            // As the row-by-row fold scales it; too large, and it reports the row.
+                            *cell = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
+                        }
                     }
                     &scaled[..]
                 }
@@ -1831,7 +1857,7 @@ fn fold_block<const SKIP: bool>(
                         _ => return Err("a reference the row-by-row reader reads".into()),
                     };
                     let share = match cells.get(share) {
-                        Some(Cell::Num(n)) => *n,
+                        Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
                         _ => return Err("a share the row-by-row reader reads".into()),
                     };
                     fold.out.shares.push(((index, line_no), key, payee, share));
@@ -2251,7 +2277,19 @@ fn add_row(
         let value = match &agg.arg {
             Arg::Nothing => None,
             Arg::Column(c) => match cells.get(*c) {
-                Some(Cell::Num(n)) => {
+                // The usual amount, added as it was read.
+                Some(&Cell::Money(mantissa, scale)) if share == Decimal::ONE && matches!(state, BlockState::Sum(_)) => {
+                    if let Some(largest) = fold.out.largest.get_mut(a) {
+                        *largest = (*largest).max(u128::from(mantissa.unsigned_abs()));
+                    }
+                    if let BlockState::Sum(s) = state {
+                        s.add_parts(i128::from(mantissa), scale).ok_or_else(failed)?;
+                    }
+                    continue;
+                }
+                Some(cell @ (Cell::Num(_) | Cell::Money(..))) => {
+                    let number = cell.number().ok_or_else(failed)?;
+                    let n = &number;
                     // A sum weighs a credited payee's part by its share, as the row-by-row fold
                     // does (an average or a count takes the row whole).
                     let weighed;
@@ -2390,10 +2428,10 @@ fn tally_row(
     cells: &[Cell<'_>],
     share: Decimal,
 ) -> Option<()> {
-    let amount = match cells.get(spec.column) {
-        Some(Cell::Num(n) | Cell::Other(Value::Number(n))) if share == Decimal::ONE => *n,
-        Some(Cell::Num(n) | Cell::Other(Value::Number(n))) => n.checked_mul(share)?,
-        _ => return Some(()),
+    let amount = match cells.get(spec.column).and_then(Cell::number) {
+        Some(n) if share == Decimal::ONE => n,
+        Some(n) => n.checked_mul(share)?,
+        None => return Some(()),
     };
     out.tally.get_mut(b as usize)?.get_or_insert_with(Sum::default).add(amount)?;
     for (&c, by) in spec.by.iter().zip(out.tally_by.iter_mut()) {
@@ -3340,7 +3378,8 @@ mod tests {
     fn plain_amounts_are_read_as_parse_value_reads_them() {
         let cny = Currency::new("CNY");
         for text in ["1234.56", "-80", "0.5", "007.10", "999999999999999.99", "0", "0.00"] {
-            let ours = plain_money(text, cny.decimals).unwrap();
+            let (mantissa, scale) = plain_money(text, cny.decimals).unwrap();
+            let ours = Decimal::new(mantissa, scale);
             let theirs = parse_value(ColumnType::Money, text, &cny).unwrap();
             assert_eq!(Value::Number(ours), theirs, "{text}");
             assert_eq!(ours.scale(), theirs.as_number().unwrap().scale(), "{text}");
