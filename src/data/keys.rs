@@ -98,6 +98,19 @@ pub(crate) fn split(key: &str) -> Option<(&str, usize, u64)> {
     Some((key.get(..at)?, digits, n))
 }
 
+/// Whether two short byte strings are equal, byte by byte in line (a prefix or a listed
+/// value is a word or two: a call to `memcmp` per candidate costs more than the comparison).
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut same = true;
+    for (x, y) in a.iter().zip(b) {
+        same &= x == y;
+    }
+    same
+}
+
 fn class_name(name: &mut String, prefix: &str, width: usize) {
     name.clear();
     name.push_str(prefix);
@@ -409,7 +422,10 @@ impl KeyIndex {
     /// indexes splits it once).
     pub fn get_split(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
         let class = parts.and_then(|(prefix, width, n)| {
-            Some((self.classes.iter().find(|c| c.width == width && *c.prefix == *prefix)?, n))
+            Some((
+                self.classes.iter().find(|c| c.width == width && same_bytes(c.prefix.as_bytes(), prefix.as_bytes()))?,
+                n,
+            ))
         });
         match class {
             Some((class, n)) => match class.numbers.rank(n) {

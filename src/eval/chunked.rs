@@ -57,6 +57,7 @@ use super::references::CreditShare;
 use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
+use crate::data::keys::same_bytes;
 use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{date_digits, date_of_digits, parse_date, parse_value};
 use crate::data::text_rows::Places;
@@ -552,22 +553,9 @@ impl Days {
     }
 }
 
-/// Whether two short texts are equal, byte by byte in line (a listed value is a word or two:
-/// a call to `memcmp` per candidate costs more than the comparison).
+/// Whether two short texts are equal (`keys::same_bytes`).
 fn same_text(a: &str, b: &str) -> bool {
     same_bytes(a.as_bytes(), b.as_bytes())
-}
-
-/// [`same_text`] of bytes.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut same = true;
-    for (x, y) in a.iter().zip(b) {
-        same &= x == y;
-    }
-    same
 }
 
 /// `str::trim`, with the usual field (ASCII at both ends) trimmed without decoding.
@@ -2135,8 +2123,8 @@ fn fold_row(
     // A split row: folded for each credited payee, by its share (no plan follows these
     // buckets).
     for share in shares {
-        let q = match fold.payee_index.get(&*share.payee) {
-            Some(&q) => q,
+        let q = match fold.short.get(&share.payee).or_else(|| fold.payee_index.get(&*share.payee).copied()) {
+            Some(q) => q,
             None if job.known.contains_key(&share.payee) => new_payee(job, fold, &share.payee, Status::Known, line),
             None => return Err("a share for a payee the row-by-row fold decides".into()),
         };
