@@ -1205,3 +1205,75 @@ fn a_records_folder_that_cannot_be_made_changes_nothing() {
     assert_eq!(explained.code, 0, "{}", explained.stderr);
     assert!(explained.stdout == with_records(None, false, &args).stdout);
 }
+
+/// Payees of every length, and more than a thread's table of short ids holds (2,048): ids of
+/// one to eight bytes (found by their bytes), longer ones (found by the index of every
+/// payee), ids alike but for their last byte, and a field with blanks around its id. Every
+/// payee's commission (1% of each month's sales, half-up to the fen) is worked out here from
+/// the generated amounts, and every reader gives the row-by-row reader's statements.
+#[test]
+fn payees_of_every_length_and_many_are_found_as_row_by_row() {
+    let policy = "policy \"P\" version \"1\" currency CNY
+
+input sales {
+  key    id:     text
+  period date:   date
+  payee  payee:  text
+         amount: money
+}
+
+payee sales.payee
+
+component commission monthly {
+  pay sum(sales.amount) * 1%
+}
+";
+    // 2,300 short ids (`P0` to `P2299`: two to five bytes), 200 of sixteen bytes, and four
+    // that differ only in their eighth or ninth byte.
+    let mut payees: Vec<String> = (0..2300).map(|n| format!("P{n}")).collect();
+    payees.extend((0..200).map(|n| format!("MANAGER-{n:08}")));
+    payees.extend(["ABCDEFG1", "ABCDEFG2", "ABCDEFGH1", "ABCDEFGH2"].map(String::from));
+    let mut rng = Lcg(9);
+    let mut expected: std::collections::BTreeMap<(String, u32), i64> = std::collections::BTreeMap::new();
+    let mut lines = vec!["id,date,payee,amount".to_string()];
+    // Every payee sells in January and March, in an order mixed by the generator; February
+    // has no sales (its statements pay 0.00).
+    let mut rows: Vec<(usize, u32)> = (0..payees.len()).flat_map(|p| [(p, 1), (p, 3), (p, 1)]).collect();
+    for i in (1..rows.len()).rev() {
+        rows.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    for (i, &(p, month)) in rows.iter().enumerate() {
+        let cents = rng.below(5_000_000) as i64;
+        *expected.entry((payees[p].clone(), month)).or_default() += cents;
+        // One row in seven writes its payee with blanks around it (trimmed, as row by row).
+        let payee = if i % 7 == 0 { format!("  {}\t", payees[p]) } else { payees[p].clone() };
+        lines.push(format!("S{:06},2026-{month:02}-{:02},{payee},{}", i + 1, 1 + i % 28, fen(cents)));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (policy_path, sales) = (dir.path().join("p.policy"), dir.path().join("sales.csv"));
+    std::fs::write(&policy_path, policy).unwrap();
+    std::fs::write(&sales, lines.join("\n") + "\n").unwrap();
+    let args: Vec<String> =
+        ["run", policy_path.to_str().unwrap(), "--data", &format!("sales={}", sales.display()), "--format", "json"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let statements = json["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), payees.len() * 3);
+    for s in statements {
+        let payee = s["payee"].as_str().unwrap().to_string();
+        let month: u32 = s["period"].as_str().unwrap()[5..].parse().unwrap();
+        // 1% of the month's sales in fen, half-up (the sums are not negative).
+        let sales = expected.get(&(payee.clone(), month)).copied().unwrap_or(0);
+        let pay = (sales + 50) / 100;
+        assert_eq!(s["components"]["commission"], fen(pay), "{payee} 2026-{month:02}");
+    }
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: stdout differs from the row-by-row reader's");
+        chunked_blocks(&ran.stderr, &sales, reader);
+    }
+}
