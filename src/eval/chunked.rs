@@ -798,6 +798,9 @@ struct TaskJob<'a> {
     credited: bool,
     /// Rows of other ledgers name this ledger's rows (`sale: sales`): a named row is kept.
     named: bool,
+    /// The columns of a named row anything reads (`named_columns`); the others are kept as
+    /// `Missing`.
+    named_columns: Vec<bool>,
     /// The key column, when the plan credits or names rows by it.
     key_col: Option<usize>,
     /// The roster's start column: a row dated before its payee's start is refused.
@@ -905,10 +908,53 @@ impl<'a> TaskJob<'a> {
             state,
             credited,
             named,
+            named_columns: named_columns(plan, input),
             key_col: schema.key.filter(|_| credited || named),
             start: plan.roster().and_then(|r| r.start),
         })
     }
+}
+
+/// The columns of `input`'s rows that anything reads of a row another ledger names: its key
+/// (an explanation names the row by it), the columns read through a reference (`sale.date`:
+/// row expressions are the aggregates' arguments and filters) and the columns a `within`
+/// limit reads (`within sale.amount`). A named row keeps only these: the others would be
+/// made into values (a text each a new string) for nothing.
+fn named_columns(plan: &Plan, input: usize) -> Vec<bool> {
+    let Some(schema) = plan.inputs.get(input) else { return Vec::new() };
+    let mut keep = vec![false; schema.columns.len()];
+    if let Some(slot) = schema.key.and_then(|k| keep.get_mut(k)) {
+        *slot = true;
+    }
+    // Whether column `r` of `other` refers to `input`.
+    let names_input = |other: usize, r: usize| {
+        plan.inputs.get(other).and_then(|s| s.columns.get(r)).and_then(|c| c.refers_to) == Some(input)
+    };
+    for other in 0..plan.inputs.len() {
+        for column in plan.inputs.get(other).map_or(&[][..], |s| &s.columns[..]) {
+            if let Some((r, of)) = column.within {
+                if names_input(other, r) {
+                    if let Some(slot) = keep.get_mut(of) {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+    }
+    for agg in &plan.aggregates {
+        for e in agg.arg.iter().chain(agg.filter.iter()) {
+            crate::plan::visit::visit(e, &mut |e| {
+                if let Node::Joined(r, c) = e.node {
+                    if names_input(agg.input, r) {
+                        if let Some(slot) = keep.get_mut(c) {
+                            *slot = true;
+                        }
+                    }
+                }
+            });
+        }
+    }
+    keep
 }
 
 /// The payees whose rows the observer wants: the observed payee, and with
@@ -972,6 +1018,7 @@ impl<'a> TaskJob<'a> {
             state,
             credited: false,
             named: false,
+            named_columns: Vec::new(),
             key_col: None,
             start: None,
         })
@@ -2076,7 +2123,14 @@ fn fold_row(
         _ => None,
     };
     if let Some(name) = named {
-        let as_read = raw.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+        let as_read = raw
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| match job.named_columns.get(c) {
+                Some(true) => cell.value(rules.columns.get(c)),
+                _ => Value::Missing,
+            })
+            .collect();
         let payees = match shares {
             Some(ref shares) => shares.clone().map(|s| (s.payee.clone(), s.share)).collect(),
             None => vec![(fold.arcs.get(p as usize).ok_or("no payee")?.clone(), Decimal::ONE)],
