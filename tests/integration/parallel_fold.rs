@@ -676,6 +676,24 @@ fn explain_lists_the_same_rows_read_in_blocks() {
 /// table each, until their budget of four is spent: then by text) and of eight (by text),
 /// plain text (`Walk-in`, `walk-in`: two), and the same customer in many blocks. Counted by
 /// hand: one payee, two months.
+/// `policy` run on a sales ledger of `lines` (header first) by the row-by-row reader, with
+/// JSON output: the folder holding both (kept while it lives), the ledger's path, the
+/// arguments (for other readers) and the reference run, which must succeed.
+fn run_json(policy: &str, lines: &[String]) -> (tempfile::TempDir, PathBuf, Vec<String>, Ran) {
+    let dir = tempfile::tempdir().unwrap();
+    let (policy_path, sales) = (dir.path().join("plan.policy"), dir.path().join("sales.csv"));
+    std::fs::write(&policy_path, policy).unwrap();
+    std::fs::write(&sales, lines.join("\n") + "\n").unwrap();
+    let args: Vec<String> =
+        ["run", policy_path.to_str().unwrap(), "--data", &format!("sales={}", sales.display()), "--format", "json"]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    (dir, sales, args, reference)
+}
+
 #[test]
 fn distinct_counts_are_the_same_for_every_kind_of_value() {
     let policy = "policy \"D\" version \"1\" currency CNY
@@ -726,17 +744,7 @@ component commission monthly {
         let c = if i % 2 == 0 { "C7" } else { "Walk-in" };
         lines.push(format!("S{:04},2026-02-{:02},P1,{c},1.00", 201 + i, 1 + i % 28));
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (policy_path, sales) = (dir.path().join("d.policy"), dir.path().join("sales.csv"));
-    std::fs::write(&policy_path, policy).unwrap();
-    std::fs::write(&sales, lines.join("\n") + "\n").unwrap();
-    let args: Vec<String> =
-        ["run", policy_path.to_str().unwrap(), "--data", &format!("sales={}", sales.display()), "--format", "json"]
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-    let reference = run_as(Reader::RowByRow, false, &args);
-    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    let (_dir, sales, args, reference) = run_json(policy, &lines);
     let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
     let counts: Vec<String> =
         json["statements"].as_array().unwrap().iter().map(|s| s["metrics"]["customers"].to_string()).collect();
@@ -1249,17 +1257,7 @@ component commission monthly {
         let payee = if i % 7 == 0 { format!("  {}\t", payees[p]) } else { payees[p].clone() };
         lines.push(format!("S{:06},2026-{month:02}-{:02},{payee},{}", i + 1, 1 + i % 28, fen(cents)));
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (policy_path, sales) = (dir.path().join("p.policy"), dir.path().join("sales.csv"));
-    std::fs::write(&policy_path, policy).unwrap();
-    std::fs::write(&sales, lines.join("\n") + "\n").unwrap();
-    let args: Vec<String> =
-        ["run", policy_path.to_str().unwrap(), "--data", &format!("sales={}", sales.display()), "--format", "json"]
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-    let reference = run_as(Reader::RowByRow, false, &args);
-    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    let (_dir, sales, args, reference) = run_json(policy, &lines);
     let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
     let statements = json["statements"].as_array().unwrap();
     assert_eq!(statements.len(), payees.len() * 3);
