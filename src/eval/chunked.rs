@@ -493,7 +493,7 @@ impl<'a> RowRules<'a> {
                 Reader::Money => match plain_money(t, self.money.decimals) {
                     Some((mantissa, scale)) => {
                         if rule.least.is_some() {
-                            at_least(&Decimal::new(mantissa, scale))?;
+                            at_least(&Decimal::try_new(mantissa, scale).map_err(|_| rejected())?)?;
                         }
                         *slot = Cell::Money(mantissa, scale);
                     }
@@ -534,7 +534,8 @@ const DAY_SLOTS: usize = 1 << 10;
 
 impl Default for Days {
     fn default() -> Days {
-        Days { slots: vec![(0, NaiveDate::MIN); DAY_SLOTS] }
+        // No date's digits make u32::MAX (99,991,231 at most): an empty place never answers.
+        Days { slots: vec![(u32::MAX, NaiveDate::MIN); DAY_SLOTS] }
     }
 }
 
@@ -542,7 +543,6 @@ impl Days {
     /// `text` as `parse_date` reads it.
     fn date(&mut self, text: &str) -> Option<NaiveDate> {
         let Some(n) = date_digits(text) else { return parse_date(text) };
-        // No date's number is 0 (no month 0), so an empty place never answers.
         let slot = self.slots.get_mut((n.wrapping_mul(0x9e37_79b1) >> 22) as usize)?;
         if slot.0 == n {
             return Some(slot.1);
@@ -605,7 +605,7 @@ impl Cell<'_> {
     /// The cell's number, when it holds one.
     fn number(&self) -> Option<Decimal> {
         match self {
-            Cell::Money(mantissa, scale) => Some(Decimal::new(*mantissa, *scale)),
+            Cell::Money(mantissa, scale) => Decimal::try_new(*mantissa, *scale).ok(),
             Cell::Num(n) | Cell::Other(Value::Number(n)) => Some(*n),
             _ => None,
         }
@@ -3258,16 +3258,13 @@ mod tests {
     use super::*;
     use rust_decimal_macros::dec;
 
-    /// The 2027 plan's spiff (`kind = "new" and business = "cloud" and date in March`) reads
-    /// two listed columns and a date: remembered per combination and day, each a key of its
-    /// own. The clawback's filter reads the cancelled sale's date (another ledger's row): not.
     /// Dates read through the table of days met are parse_date's, in any order, with places
     /// shared by several days, and for texts that are not dates.
     #[test]
     fn days_met_are_read_as_parse_date_reads_them() {
         let mut days = Days::default();
         let mut texts = Vec::new();
-        for y in [1999, 2024, 2026, 2027] {
+        for y in [0, 1999, 2024, 2026, 2027, 9999] {
             for m in 0..=13 {
                 for d in 0..=32 {
                     texts.push(format!("{y:04}-{m:02}-{d:02}"));
@@ -3333,6 +3330,9 @@ mod tests {
         assert_eq!(quarter(2026, 4) + 1, quarter(2027, 1));
     }
 
+    /// The 2027 plan's spiff (`kind = "new" and business = "cloud" and date in March`) reads
+    /// two listed columns and a date: remembered per combination and day, each a key of its
+    /// own. The clawback's filter reads the cancelled sale's date (another ledger's row): not.
     #[test]
     fn a_filter_of_listed_values_and_a_date_is_remembered_per_combination_and_day() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/telecom-2027.policy");
