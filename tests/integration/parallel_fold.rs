@@ -410,6 +410,13 @@ const CASES: &[Case] = &[
         edit: |l| set_field(l, 1500, 1, "2026-02-30"),
         reported: Some(("sales.csv:1500:2", "E0214")),
     },
+    // Digits in every place, but month and day 0 (its digits make the number 0: the chunked
+    // reader's table of days met once took that for a day it had met).
+    Case {
+        name: "date-of-zeros",
+        edit: |l| set_field(l, 1500, 1, "0000-00-00"),
+        reported: Some(("sales.csv:1500:2", "E0214")),
+    },
     // A quoted customer spanning two lines is valid CSV, but the plan counts customers
     // (`count_distinct(sales.customer)`), and a line feed in a counted text is refused as a
     // control character, on the line the row starts on.
