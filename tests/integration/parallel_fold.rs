@@ -1282,3 +1282,81 @@ component commission monthly {
         chunked_blocks(&ran.stderr, &sales, reader);
     }
 }
+
+/// Values a hostile or careless export writes into a field: dates and amounts at and past
+/// their limits, ids of every length, blanks, quotes, commas, control and non-ASCII
+/// characters.
+const ODD_VALUES: &[&str] = &[
+    "0000-00-00",
+    "9999-12-31",
+    "2026-13-01",
+    "2026-02-29",
+    "2024-02-29",
+    "2026-1-05",
+    " 2026-03-04 ",
+    "２０２６-03-04",
+    "999999999999999.99",
+    "1000000000000000",
+    "-0.00",
+    "-5",
+    "0.005",
+    "1,234.56",
+    "¥12.00",
+    " 12.5\t",
+    "",
+    " ",
+    "M1",
+    "M01 ",
+    "ABCDEFGH",
+    "ABCDEFGHI",
+    "M\u{0}1",
+    "M\u{200b}01",
+    "Ｍ01",
+    "王芳",
+    "\"M01\"",
+    "\"M,01\"",
+    "a\"b",
+    "x,y",
+    "S000001",
+    "S9",
+    "C07",
+    "renewal",
+    "Renewal",
+];
+
+use proptest::prelude::Strategy as _;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+
+    /// Any few fields of the generated ledger replaced by odd values (or by a value made of
+    /// digits, dashes, points, blanks and letters): the chunked reader, on two threads with
+    /// blocks of 64 bytes and with its default block, says exactly what the row-by-row
+    /// reader says (statements, or the same diagnostic and exit code).
+    #[test]
+    fn odd_fields_are_read_as_row_by_row(
+        edits in proptest::collection::vec(
+            (1usize..=3000, 0usize..8, proptest::prop_oneof![
+                proptest::sample::select(ODD_VALUES).prop_map(str::to_string),
+                "[0-9\\-\\. A-Za-z]{0,12}",
+            ]),
+            1..4,
+        )
+    ) {
+        let sales = generate_sales();
+        let mut lines = sales_lines(&sales);
+        for (row, field, value) in &edits {
+            set_field(&mut lines, row + 1, *field, value);
+        }
+        let folder = Folder::new();
+        let path = folder.sales("odd", &ledger(&lines, "\n"));
+        let args = folder.run_args(&path, &["--format", "csv", "--message-format", "plain"]);
+        let reference = run_as(Reader::RowByRow, false, &args);
+        for reader in [Reader::Chunked { threads: 2, block: Some(64) }, Reader::Chunked { threads: 2, block: None }] {
+            let ran = run_as(reader, false, &args);
+            proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
+            proptest::prop_assert!(ran.stderr == reference.stderr, "{:?} {:?}:\n{}\nrow by row:\n{}", reader, edits, ran.stderr, reference.stderr);
+            proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
+        }
+    }
+}
