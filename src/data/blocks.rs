@@ -286,7 +286,7 @@ pub fn split_line(line: &[u8], fields: &mut Vec<(u32, u32)>) -> bool {
 
 /// Takes the blanks (space, tab) off either end of each field of an unquoted `line`, when
 /// the line has any (most have none: one search of the line, not two loops a field).
-pub fn unblank(line: &[u8], fields: &mut [(u32, u32)]) {
+fn unblank(line: &[u8], fields: &mut [(u32, u32)]) {
     if memchr::memchr2(b' ', b'\t', line).is_none() {
         return;
     }

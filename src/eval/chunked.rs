@@ -54,7 +54,7 @@ use super::aggregate::{
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::CreditShare;
-use crate::data::blocks::{split_line, unblank, BlockFile, NotPlain, Separators};
+use crate::data::blocks::{split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
 use crate::data::keys::same_bytes;
@@ -1837,103 +1837,107 @@ fn fold_block<const SKIP: bool>(
         let field = fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("");
         !same_text(payee, trimmed(field))
     };
-    let mut take_line = |line_start: usize, end: usize, fields: &[(u32, u32)], line_no: u64, over: bool| {
-        let line = text.get(line_start..end).unwrap_or("");
-        // A blank line, or one of empty fields, is not a row (a field of other blanks is
-        // refused below, and the row-by-row reader then decides); a line passed over keeps its
-        // blanks, so it is blank when it holds nothing but blanks and commas.
-        let blank = match over {
-            true => line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')),
-            false => line.is_empty() || fields.iter().all(|&(a, b)| a == b),
-        };
-        if blank {
-            return Ok::<(), NotPlain>(());
-        }
-        *read += 1;
-        if over {
-            *skipped += 1;
-            return Ok(());
-        }
-        rules.read(line, fields, &mut cells, &mut days)?;
-        if let Some(k) = rules.key {
-            keys.add(field_text(line, fields, rules, k))?;
-        }
-        let raw = &cells[..];
-        for (j, job) in jobs.iter().enumerate() {
-            let cells = match job.scale {
-                Some((column, factor)) => {
-                    scaled.clear();
-                    scaled.extend_from_slice(raw);
-                    if let Some(cell) = scaled.get_mut(column) {
-                        if let Some(n) = cell.number() {
-                            // As the row-by-row fold scales it; too large, and it reports the row.
-                            *cell = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
-                        }
-                    }
-                    &scaled[..]
-                }
-                None => raw,
+    // A line without quotes keeps the blanks around its fields (each cell is trimmed as it is
+    // read, and every other use of a field trims it); a quoted line's fields come without.
+    let mut take_line =
+        |line_start: usize, end: usize, fields: &[(u32, u32)], line_no: u64, over: bool, quoted: bool| {
+            let line = text.get(line_start..end).unwrap_or("");
+            // A blank line, or one of empty fields, is not a row (a field of other blanks is
+            // refused below, and the row-by-row reader then decides): a line without quotes is
+            // blank when it holds nothing but blanks and commas.
+            let blank = match quoted {
+                false => line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')),
+                true => fields.iter().all(|&(a, b)| a == b),
             };
-            let (before, rest) = folds.split_at_mut(j);
-            let Some(fold) = rest.first_mut() else { continue };
-            let place = match (job.mode, job.follows) {
-                (Mode::Credits { payee, reference, share }, _) => {
-                    let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
-                    let payee = match job.known_ids.get(*id) {
-                        Some(known) => Arc::clone(known),
-                        None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
-                        None if id.is_empty() || check_id(id).is_err() => {
-                            return Err("an id the row-by-row reader rejects".into())
-                        }
-                        None => Arc::from(*id),
-                    };
-                    let key: Arc<str> = match cells.get(reference) {
-                        Some(Cell::Text(t)) => Arc::from(*t),
-                        _ => return Err("a reference the row-by-row reader reads".into()),
-                    };
-                    let share = match cells.get(share) {
-                        Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
-                        _ => return Err("a share the row-by-row reader reads".into()),
-                    };
-                    fold.out.shares.push(((index, line_no), key, payee, share));
-                    fold.out.used += 1;
-                    None
-                }
-                (Mode::Kept, _) => {
-                    // Its payee, if it has one, is an id as the row-by-row reader checks it.
-                    if let Some(Cell::Text(id)) =
-                        job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
-                    {
-                        if id.is_empty() || check_id(id).is_err() {
-                            return Err("an id the row-by-row reader rejects".into());
-                        }
-                    }
-                    let values = cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
-                    fold.out.kept.push(((index, line_no), values));
-                    None
-                }
-                (Mode::Fold, None) => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
-                // The bucket the leader found (none: the row is not used).
-                (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
-                    Some((p, b)) => {
-                        check_compared(job, cells)?;
-                        let lead = before.get(k).ok_or("no plan to follow")?;
-                        let payee = match job.evaluates {
-                            true => Some(lead.arcs.get(p as usize).ok_or("no payee")?),
-                            false => None,
-                        };
-                        add_row(rules, job, fold, cells, b, payee, Decimal::ONE, &mut values)?;
-                        Some((p, b))
-                    }
-                    None => None,
-                },
-            };
-            if let Some(slot) = placed.get_mut(j) {
-                *slot = place;
+            if blank {
+                return Ok::<(), NotPlain>(());
             }
-        }
-        Ok(())
-    };
+            *read += 1;
+            if over {
+                *skipped += 1;
+                return Ok(());
+            }
+            rules.read(line, fields, &mut cells, &mut days)?;
+            if let Some(k) = rules.key {
+                keys.add(field_text(line, fields, rules, k))?;
+            }
+            let raw = &cells[..];
+            for (j, job) in jobs.iter().enumerate() {
+                let cells = match job.scale {
+                    Some((column, factor)) => {
+                        scaled.clear();
+                        scaled.extend_from_slice(raw);
+                        if let Some(cell) = scaled.get_mut(column) {
+                            if let Some(n) = cell.number() {
+                                // As the row-by-row fold scales it; too large, and it reports the row.
+                                *cell = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
+                            }
+                        }
+                        &scaled[..]
+                    }
+                    None => raw,
+                };
+                let (before, rest) = folds.split_at_mut(j);
+                let Some(fold) = rest.first_mut() else { continue };
+                let place = match (job.mode, job.follows) {
+                    (Mode::Credits { payee, reference, share }, _) => {
+                        let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
+                        let payee = match job.known_ids.get(*id) {
+                            Some(known) => Arc::clone(known),
+                            None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
+                            None if id.is_empty() || check_id(id).is_err() => {
+                                return Err("an id the row-by-row reader rejects".into())
+                            }
+                            None => Arc::from(*id),
+                        };
+                        let key: Arc<str> = match cells.get(reference) {
+                            Some(Cell::Text(t)) => Arc::from(*t),
+                            _ => return Err("a reference the row-by-row reader reads".into()),
+                        };
+                        let share = match cells.get(share) {
+                            Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
+                            _ => return Err("a share the row-by-row reader reads".into()),
+                        };
+                        fold.out.shares.push(((index, line_no), key, payee, share));
+                        fold.out.used += 1;
+                        None
+                    }
+                    (Mode::Kept, _) => {
+                        // Its payee, if it has one, is an id as the row-by-row reader checks it.
+                        if let Some(Cell::Text(id)) =
+                            job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
+                        {
+                            if id.is_empty() || check_id(id).is_err() {
+                                return Err("an id the row-by-row reader rejects".into());
+                            }
+                        }
+                        let values =
+                            cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+                        fold.out.kept.push(((index, line_no), values));
+                        None
+                    }
+                    (Mode::Fold, None) => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
+                    // The bucket the leader found (none: the row is not used).
+                    (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
+                        Some((p, b)) => {
+                            check_compared(job, cells)?;
+                            let lead = before.get(k).ok_or("no plan to follow")?;
+                            let payee = match job.evaluates {
+                                true => Some(lead.arcs.get(p as usize).ok_or("no payee")?),
+                                false => None,
+                            };
+                            add_row(rules, job, fold, cells, b, payee, Decimal::ONE, &mut values)?;
+                            Some((p, b))
+                        }
+                        None => None,
+                    },
+                };
+                if let Some(slot) = placed.get_mut(j) {
+                    *slot = place;
+                }
+            }
+            Ok(())
+        };
     for p in Separators::new(bytes) {
         if p < skip_to {
             continue;
@@ -1947,10 +1951,7 @@ fn fold_block<const SKIP: bool>(
                 let end = if p > line_start && bytes.get(p - 1) == Some(&b'\r') { p - 1 } else { p };
                 fields.push(((field_start - line_start) as u32, (end - line_start) as u32));
                 let over = passes_over(line_start, end, &fields);
-                if !over {
-                    unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
-                }
-                take_line(line_start, end, &fields, line_no, over)?;
+                take_line(line_start, end, &fields, line_no, over, false)?;
                 fields.clear();
                 line_no += 1;
                 line_start = p + 1;
@@ -1964,7 +1965,7 @@ fn fold_block<const SKIP: bool>(
                     return Err("a line the row-by-row splitter must read (quotes across lines, doubled quotes)".into());
                 }
                 // Read whole even when another payee's (quoted lines are rare).
-                take_line(line_start, end, &fields, line_no, false)?;
+                take_line(line_start, end, &fields, line_no, false, true)?;
                 fields.clear();
                 line_no += 1;
                 line_start = stop + 1;
@@ -1978,10 +1979,7 @@ fn fold_block<const SKIP: bool>(
         let end = bytes.len();
         fields.push(((field_start - line_start) as u32, (end - line_start) as u32));
         let over = passes_over(line_start, end, &fields);
-        if !over {
-            unblank(bytes.get(line_start..end).unwrap_or_default(), &mut fields);
-        }
-        take_line(line_start, end, &fields, line_no, over)?;
+        take_line(line_start, end, &fields, line_no, over, false)?;
         line_no += 1;
     }
     lines.push((index, line_no));

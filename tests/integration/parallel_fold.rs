@@ -1360,3 +1360,37 @@ proptest::proptest! {
         }
     }
 }
+
+/// Lines of nothing but blanks and commas are not rows, whatever blanks they hold (the chunked
+/// reader keeps the blanks around an unquoted field and trims each cell as it reads it): a
+/// ledger with such lines among its rows gives the statements of the ledger without them,
+/// from every reader; fields with blanks around them are read as without.
+#[test]
+fn lines_of_blanks_and_commas_are_not_rows() {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let plain = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let reference = run_as(Reader::RowByRow, false, &folder.run_args(&plain, &["--format", "csv"]));
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    let mut lines = sales_lines(&sales);
+    for (at, blank) in [(2900, " "), (2000, "\t"), (1500, " , ,\t,"), (700, ",,,,,,,"), (3, "  \t  ")] {
+        lines.insert(at, blank.to_string());
+    }
+    // Blanks around every field of one row in ten.
+    for line in lines.iter_mut().skip(1).step_by(10) {
+        if line.contains('S') {
+            *line = line.split(',').map(|f| format!(" {f}\t")).collect::<Vec<_>>().join(",");
+        }
+    }
+    let blanks = folder.sales("blanks", &ledger(&lines, "\n"));
+    let args = folder.run_args(&blanks, &["--format", "csv"]);
+    for reader in readers() {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: the ledger with blank lines gives other statements");
+        // Read in blocks, not sent row by row.
+        if let Reader::Chunked { .. } = reader {
+            chunked_blocks(&ran.stderr, &blanks, reader);
+        }
+    }
+}
