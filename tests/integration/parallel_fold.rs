@@ -157,6 +157,15 @@ fn sales_lines(sales: &[Sale]) -> Vec<String> {
     std::iter::once(SALES_HEADER.to_string()).chain(sales.iter().map(|s| s.line.clone())).collect()
 }
 
+/// The generated sales, a folder with the surveys, and the sales written as `plain/sales.csv`
+/// (LF line ends): how most tests here begin.
+fn plain_ledger() -> (Vec<Sale>, Folder, PathBuf) {
+    let sales = generate_sales();
+    let folder = Folder::new();
+    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    (sales, folder, path)
+}
+
 /// `lines` joined by `end`, with a line end after the last one too.
 fn ledger(lines: &[String], end: &str) -> String {
     lines.iter().map(|l| format!("{l}{end}")).collect()
@@ -499,9 +508,7 @@ fn a_statement_that_fails_is_the_first_in_payee_order_whatever_the_threads() {
 
 #[test]
 fn blank_lines_and_crlf_keep_line_numbers() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let plain = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (sales, folder, plain) = plain_ledger();
     let reference = run_as(Reader::RowByRow, false, &folder.run_args(&plain, &["--format", "csv"]));
     assert_eq!(reference.code, 0, "{}", reference.stderr);
 
@@ -545,9 +552,7 @@ fn blank_lines_and_crlf_keep_line_numbers() {
 
 #[test]
 fn surveys_and_several_plans_share_nothing_wrong() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (_, folder, path) = plain_ledger();
     // Two plans, one fold each over the same sales and surveys: the flat and the marginal
     // brackets differ in sales_performance only, so a block merged into the wrong plan or
     // payee would show in the diff's change.
@@ -597,9 +602,7 @@ fn every_chunked_reader_agrees(args: &[String], reference: &Ran, sales: &Path, s
 /// count of a text column and a filtered sum): the diff is the row-by-row reader's.
 #[test]
 fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (_, folder, path) = plain_ledger();
     let seed = std::fs::read_to_string(POLICY).unwrap();
     let (plan, _tests) =
         seed.split_once("# ---------------------------------------------------------------- tests").unwrap();
@@ -629,9 +632,7 @@ fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
 /// few digits).
 #[test]
 fn budget_reads_in_blocks_with_its_reruns_and_tally() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (sales, folder, path) = plain_ledger();
     let mut args = vec!["budget".to_string(), POLICY.to_string()];
     args.extend(folder.data(&path));
     for by in ["business", "segment", "kind", "month", "component"] {
@@ -658,9 +659,7 @@ fn budget_reads_in_blocks_with_its_reruns_and_tally() {
 /// and lists the same rows, lines and figures as the row-by-row reader.
 #[test]
 fn explain_lists_the_same_rows_read_in_blocks() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (sales, folder, path) = plain_ledger();
     let mut args =
         ["explain", POLICY, "--payee", "M08", "--period", "2026-03", "--all-rows"].map(String::from).to_vec();
     args.extend(folder.data(&path));
@@ -1022,9 +1021,7 @@ fn records_in(dir: &Path) -> Vec<String> {
 /// ledger: every row but the payee's own (the surveys are read row by row, whole).
 #[test]
 fn explain_after_a_run_passes_over_other_payees_rows_and_says_the_same() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (sales, folder, path) = plain_ledger();
     let records = folder.dir.path().join("records");
     // Before any run there is no record: explain checks every row and leaves none.
     let first = with_records(Some(&records), true, &explain_args(&folder, &path, "M08", "2026-03", "text"));
@@ -1139,9 +1136,7 @@ fn a_ledger_changed_since_the_run_is_checked_again_even_with_its_time_put_back()
 /// replaces it; the explanation is the one that checks every row.
 #[test]
 fn a_record_that_is_not_one_is_ignored_and_never_replaced() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (_, folder, path) = plain_ledger();
     let records = folder.dir.path().join("records");
     let run = with_records(Some(&records), false, &folder.run_args(&path, &[]));
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -1167,9 +1162,7 @@ fn a_record_that_is_not_one_is_ignored_and_never_replaced() {
 /// a record, stays).
 #[test]
 fn the_oldest_records_go_past_a_thousand_and_nothing_else_does() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (_, folder, path) = plain_ledger();
     let records = folder.dir.path().join("records");
     std::fs::create_dir_all(&records).unwrap();
     // 1,000 old records (an hour ago and older, one second apart), a file that is not a
@@ -1202,9 +1195,7 @@ fn the_oldest_records_go_past_a_thousand_and_nothing_else_does() {
 /// record was left.
 #[test]
 fn a_records_folder_that_cannot_be_made_changes_nothing() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let path = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (_, folder, path) = plain_ledger();
     let file = folder.dir.path().join("a-file");
     std::fs::write(&file, "not a folder\n").unwrap();
     let records = file.join("records");
@@ -1367,9 +1358,7 @@ proptest::proptest! {
 /// from every reader; fields with blanks around them are read as without.
 #[test]
 fn lines_of_blanks_and_commas_are_not_rows() {
-    let sales = generate_sales();
-    let folder = Folder::new();
-    let plain = folder.sales("plain", &ledger(&sales_lines(&sales), "\n"));
+    let (sales, folder, plain) = plain_ledger();
     let reference = run_as(Reader::RowByRow, false, &folder.run_args(&plain, &["--format", "csv"]));
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     let mut lines = sales_lines(&sales);
