@@ -1297,14 +1297,26 @@ const POWERS: [i128; SCALE as usize + 1] =
     [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
 
 /// An exact sum: `units` of 10^-SCALE, and the decimals of its most precise term (the
-/// decimals `value::exact_total` gives the same terms).
+/// decimals `value::exact_total` gives the same terms). The units are kept as two 64-bit
+/// halves, so a sum is 24 bytes, not the 32 an `i128`'s alignment makes it: a bucket's states
+/// are the one thing a row writes at random, and smaller states stay in the cache.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sum {
-    units: i128,
+    low: u64,
+    high: i64,
     scale: u32,
 }
 
 impl Sum {
+    fn units(&self) -> i128 {
+        i128::from(self.high) << 64 | i128::from(self.low)
+    }
+
+    fn set_units(&mut self, units: i128) {
+        self.low = units as u64;
+        self.high = (units >> 64) as i64;
+    }
+
     fn add(&mut self, n: Decimal) -> Option<()> {
         self.add_parts(n.mantissa(), n.scale())
     }
@@ -1320,21 +1332,22 @@ impl Sum {
             Ok(m) => i128::from(m).wrapping_mul(power),
             Err(_) => mantissa.checked_mul(power)?,
         };
-        self.units = self.units.checked_add(units).filter(|u| u.abs() < LIMIT)?;
+        self.set_units(self.units().checked_add(units).filter(|u| u.abs() < LIMIT)?);
         self.scale = self.scale.max(scale);
         Some(())
     }
 
     fn merge(&mut self, other: &Sum) -> Option<()> {
-        self.units = self.units.checked_add(other.units).filter(|u| u.abs() < LIMIT)?;
+        self.set_units(self.units().checked_add(other.units()).filter(|u| u.abs() < LIMIT)?);
         self.scale = self.scale.max(other.scale);
         Some(())
     }
 
     fn decimal(&self) -> Option<Decimal> {
         let unit = *POWERS.get((SCALE - self.scale) as usize)?;
-        (self.units % unit == 0).then_some(())?;
-        Decimal::try_from_i128_with_scale(self.units / unit, self.scale).ok()
+        let units = self.units();
+        (units % unit == 0).then_some(())?;
+        Decimal::try_from_i128_with_scale(units / unit, self.scale).ok()
     }
 }
 
@@ -1356,7 +1369,8 @@ enum BlockState {
     /// The codes of the values seen (see [`NUMBERED`]); boxed, so the states a row adds to
     /// stay small and close together.
     Distinct(Box<DistinctValues>),
-    Avg(Sum, u64),
+    /// Boxed too (an average is rare): every state then fits 32 bytes.
+    Avg(Box<(Sum, u64)>),
 }
 
 impl BlockState {
@@ -1364,7 +1378,7 @@ impl BlockState {
         match func {
             AggFunc::Count => BlockState::Count(0),
             AggFunc::CountDistinct => BlockState::Distinct(Box::default()),
-            AggFunc::Avg => BlockState::Avg(Sum::default(), 0),
+            AggFunc::Avg => BlockState::Avg(Box::default()),
             _ => BlockState::Sum(Sum::default()),
         }
     }
@@ -2046,9 +2060,12 @@ fn fold_row(
     fold: &mut TaskFold,
     cells: &[Cell<'_>],
     raw: &[Cell<'_>],
-    line: Pos,
+    (index, line_no): (u64, u64),
     values: &mut Vec<Value>,
 ) -> Result<Option<(u32, u32)>, NotPlain> {
+    // The row's place, made here from its two numbers (a pair passed whole is written by the
+    // caller in two halves and read back in one, which stalls the processor on every row).
+    let line: Pos = (index, line_no);
     let Some(Cell::Text(payee)) = cells.get(job.payee_col) else { return Err("no payee".into()) };
     let period = match cells.get(job.period_col) {
         Some(Cell::Date(d)) => Period::month(d.year(), d.month()),
@@ -2345,9 +2362,9 @@ fn add_row(
                     }
                     match state {
                         BlockState::Sum(s) => s.add(*n).ok_or_else(failed)?,
-                        BlockState::Avg(s, count) => {
-                            s.add(*n).ok_or_else(failed)?;
-                            *count += 1;
+                        BlockState::Avg(avg) => {
+                            avg.0.add(*n).ok_or_else(failed)?;
+                            avg.1 += 1;
                         }
                         _ => {
                             let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
@@ -2510,9 +2527,9 @@ fn add_value(
 ) -> Option<()> {
     match state {
         BlockState::Sum(s) => s.add(value.as_number().unwrap_or_default())?,
-        BlockState::Avg(s, n) => {
-            s.add(value.as_number().unwrap_or_default())?;
-            *n += 1;
+        BlockState::Avg(avg) => {
+            avg.0.add(value.as_number().unwrap_or_default())?;
+            avg.1 += 1;
         }
         BlockState::Distinct(..) => {
             let value = match value {
@@ -2924,9 +2941,9 @@ impl TaskMerge {
                 match (into, from) {
                     (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
                     (MergedState::Count(x), BlockState::Count(y)) => *x += y,
-                    (MergedState::Avg(x, n), BlockState::Avg(y, m)) => {
-                        x.merge(&y).ok_or_else(overflow)?;
-                        *n += m;
+                    (MergedState::Avg(x, n), BlockState::Avg(y)) => {
+                        x.merge(&y.0).ok_or_else(overflow)?;
+                        *n += y.1;
                     }
                     (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => {
                         // A set of numbered texts of one class that the read numbers by a range
@@ -3452,5 +3469,25 @@ mod tests {
         let mut big = Sum::default();
         big.add(dec!(999999999999999)).unwrap();
         assert!((0..2000).try_for_each(|_| big.add(dec!(999999999999999))).is_none());
+    }
+
+    #[test]
+    fn sums_keep_their_units_in_two_halves_exactly() {
+        // Units across the 64-bit boundary, both signs: written and read back the same.
+        for units in
+            [0i128, 1, -1, i128::from(u64::MAX), -i128::from(u64::MAX), 1 << 64, -(1 << 64) - 7, LIMIT - 1, 1 - LIMIT]
+        {
+            let mut s = Sum::default();
+            s.set_units(units);
+            assert_eq!(s.units(), units);
+        }
+        // -3.05 + 2.00 - 1.00 = -2.05, past zero with a borrow from the high half.
+        let mut s = Sum::default();
+        for t in [dec!(-3.05), dec!(2.00), dec!(-1.00)] {
+            s.add(t).unwrap();
+        }
+        assert_eq!(s.decimal().unwrap().to_string(), "-2.05");
+        // Every state a row writes fits 32 bytes (two to a cache line).
+        assert!(std::mem::size_of::<BlockState>() <= 32);
     }
 }
