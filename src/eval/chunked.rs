@@ -2381,7 +2381,13 @@ fn add_row(
                     let code = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
                         Some((prefix, width, n)) => {
                             let classes = &mut fold.out.classes;
-                            let class = match classes.iter().rposition(|(p, w)| *w == width && same_text(p, prefix)) {
+                            // The class met last first (a column's values are usually of one).
+                            let last = classes.len().wrapping_sub(1);
+                            let met = match classes.last() {
+                                Some((p, w)) if *w == width && same_text(p, prefix) => Some(last),
+                                _ => classes.iter().rposition(|(p, w)| *w == width && same_text(p, prefix)),
+                            };
+                            let class = match met {
                                 Some(c) => c,
                                 None if classes.len() < 1 << (31 - NUMBER_BITS) => {
                                     classes.push((prefix.to_string(), width));
