@@ -1777,7 +1777,7 @@ impl RunFold {
                 f.out.payees = f.payees;
                 for s in &mut f.out.states {
                     if let BlockState::Distinct(set) = s {
-                        set.settle();
+                        set.sort_pending();
                     }
                 }
                 f.out

@@ -248,40 +248,65 @@ impl DistinctValues {
         self.packed.len == 0 && self.pending.is_empty() && self.bits.as_ref().is_none_or(|b| b.iter().all(|w| *w == 0))
     }
 
-    /// The smallest number of a settled set (none when empty).
+    /// The smallest number of the set (none when empty; a bitmap's numbers waiting unsorted
+    /// are not looked at: a bitmap has none once settled).
     pub(crate) fn first(&self) -> Option<u32> {
         match &self.bits {
             Some(bits) => {
                 (0u32..).step_by(64).zip(bits).find(|(_, w)| **w != 0).map(|(base, w)| base + w.trailing_zeros())
             }
-            None => self.packed.iter().next(),
+            None => self.packed.iter().next().into_iter().chain(self.pending.iter().copied()).min(),
         }
     }
 
-    /// The set with every number `n` made `n - from.start() + to`, when the set is settled and
-    /// packed and all of its numbers lie in `from` (the gaps between them do not change, so
-    /// only the first number is written anew); the set as it was otherwise.
+    /// The largest number of a packed set, its waiting numbers too (none when empty).
+    fn last(&self) -> Option<u32> {
+        let packed = (self.packed.len > 0).then_some(self.packed.last);
+        packed.into_iter().chain(self.pending.iter().copied()).max()
+    }
+
+    /// Sorts the numbers waiting to be merged, each once, and leaves them waiting: a thread's
+    /// sets are merged with the other threads' in one pass at the end (`merge`), not each into
+    /// its own packed numbers first. A bitmap takes its numbers at once.
+    pub(crate) fn sort_pending(&mut self) {
+        if self.bits.is_some() {
+            self.settle();
+            return;
+        }
+        self.pending.sort_unstable();
+        self.pending.dedup();
+    }
+
+    /// The set with every number `n` made `n - from.start() + to`, when the set is packed
+    /// (with numbers waiting or not) and all of its numbers lie in `from` (the gaps between
+    /// packed numbers do not change, so only the first is written anew; waiting numbers are
+    /// moved one by one); the set as it was otherwise.
     pub(crate) fn shifted(
         mut self,
         from: std::ops::RangeInclusive<u32>,
         to: u32,
     ) -> Result<DistinctValues, DistinctValues> {
-        let first = match self.first() {
-            Some(first) if self.pending.is_empty() && self.bits.is_none() => first,
-            _ => return Err(self),
+        let (Some(first), Some(last), None) = (self.first(), self.last(), &self.bits) else {
+            return Err(self);
         };
-        if !from.contains(&first) || !from.contains(&self.packed.last) {
+        if !from.contains(&first) || !from.contains(&last) {
             return Err(self);
         }
         let moved = |n: u32| (n - from.start()).checked_add(to);
-        let (Some(new_first), Some(new_last)) = (moved(first), moved(self.packed.last)) else {
+        // Every number moves below 2^32 when the largest does.
+        if moved(last).is_none() {
             return Err(self);
-        };
-        let mut head = Packed::default();
-        head.push(new_first);
-        let width = self.packed.first_width();
-        head.bytes.extend_from_slice(self.packed.bytes.get(width..).unwrap_or_default());
-        self.packed = Packed { bytes: head.bytes, len: self.packed.len, last: new_last };
+        }
+        for n in &mut self.pending {
+            *n = n.wrapping_sub(*from.start()).wrapping_add(to);
+        }
+        if let (Some(packed_first), Some(new_last)) = (self.packed.iter().next(), moved(self.packed.last)) {
+            let mut head = Packed::default();
+            head.push(packed_first.wrapping_sub(*from.start()).wrapping_add(to));
+            let width = self.packed.first_width();
+            head.bytes.extend_from_slice(self.packed.bytes.get(width..).unwrap_or_default());
+            self.packed = Packed { bytes: head.bytes, len: self.packed.len, last: new_last };
+        }
         Ok(self)
     }
 
@@ -296,6 +321,19 @@ impl DistinctValues {
     /// Adds every number of another set: two packed sets in one pass over both; with a
     /// bitmap on either side, as bits.
     pub(crate) fn merge(&mut self, other: &DistinctValues) {
+        if let (None, None) = (&self.bits, &other.bits) {
+            // Both packed, each maybe with numbers waiting: the four sorted lists in one pass.
+            self.pending.sort_unstable();
+            let mut theirs = other.pending.clone();
+            theirs.sort_unstable();
+            let count = self.pending.len() + other.packed.len + theirs.len();
+            let rest =
+                Merge::new(Merge::new(self.pending.iter().copied(), other.packed.iter()), theirs.iter().copied());
+            self.packed = self.packed.union(rest, count);
+            self.pending.clear();
+            self.bits_if_smaller();
+            return;
+        }
         self.settle();
         match (&self.bits, &other.bits) {
             (None, None) => {
@@ -334,6 +372,44 @@ impl DistinctValues {
         match &self.bits {
             Some(bits) => bits.iter().map(|w| w.count_ones() as usize).sum(),
             None => self.packed.len,
+        }
+    }
+}
+
+/// Two sorted lists of numbers as one, sorted (repeats kept: a packed set skips them).
+struct Merge<A: Iterator<Item = u32>, B: Iterator<Item = u32>> {
+    a: A,
+    b: B,
+    x: Option<u32>,
+    y: Option<u32>,
+}
+
+impl<A: Iterator<Item = u32>, B: Iterator<Item = u32>> Merge<A, B> {
+    fn new(mut a: A, mut b: B) -> Merge<A, B> {
+        let (x, y) = (a.next(), b.next());
+        Merge { a, b, x, y }
+    }
+}
+
+impl<A: Iterator<Item = u32>, B: Iterator<Item = u32>> Iterator for Merge<A, B> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match (self.x, self.y) {
+            (Some(p), Some(q)) if p <= q => {
+                self.x = self.a.next();
+                Some(p)
+            }
+            (_, Some(q)) => {
+                self.y = self.b.next();
+                Some(q)
+            }
+            (Some(p), None) => {
+                self.x = self.a.next();
+                Some(p)
+            }
+            (None, None) => None,
         }
     }
 }
@@ -508,5 +584,49 @@ mod tests {
         sparse.union_with(set(&(0..500).collect::<Vec<_>>()));
         assert_eq!(sparse.count(), 501);
         assert_eq!(sparse.into_numbers(), (0..500).chain([1000]).collect::<Vec<_>>());
+    }
+
+    /// A thread's sets end with numbers still waiting, sorted (`sort_pending`): they move by a
+    /// range and join other sets exactly as settled ones do. Expected sets are worked out as
+    /// plain sorted lists.
+    #[test]
+    fn sets_with_numbers_waiting_move_and_join_as_settled_ones() {
+        let start = 1u32 << 31 | 3 << 20;
+        let class = start..=start | ((1 << 20) - 1);
+        // 40 numbers settle into the packed part (32 wait at most), 3 wait, one below all.
+        let mut waiting = DistinctValues::default();
+        waiting.extend(&(0..40).map(|i| start + 10 + 3 * i).collect::<Vec<_>>());
+        waiting.extend(&[start + 2, start + 500, start + 13]);
+        waiting.sort_pending();
+        assert!(waiting.packed.len > 0 && !waiting.pending.is_empty());
+        assert_eq!(waiting.first(), Some(start + 2));
+        assert_eq!(waiting.count(), 42, "start + 13 is one of the 40");
+        let moved = waiting.clone().shifted(class.clone(), 100).map(DistinctValues::into_numbers).ok();
+        let mut expected: Vec<u32> = (0..40).map(|i| 110 + 3 * i).chain([102, 600]).collect();
+        expected.sort_unstable();
+        assert_eq!(moved, Some(expected.clone()));
+        // Waiting numbers only, and one outside the range: moved, and left as it was.
+        let mut only_waiting = DistinctValues::default();
+        only_waiting.extend(&[start + 9, start + 4]);
+        assert_eq!(only_waiting.clone().shifted(class.clone(), 1).ok().map(|s| s.into_numbers()), Some(vec![5, 10]));
+        only_waiting.add(start + (1 << 20));
+        assert!(only_waiting.shifted(class, 1).is_err());
+        // Two sets, each with numbers waiting, joined in one pass: their union.
+        let mut a = DistinctValues::default();
+        a.extend(&(0..40).map(|i| 7 * i).collect::<Vec<_>>());
+        a.extend(&[1000, 3, 7]);
+        a.sort_pending();
+        let mut b = DistinctValues::default();
+        b.extend(&(0..40).map(|i| 5 * i + 1).collect::<Vec<_>>());
+        b.extend(&[999, 3, 2000]);
+        b.sort_pending();
+        let mut union: Vec<u32> =
+            (0..40).map(|i| 7 * i).chain((0..40).map(|i| 5 * i + 1)).chain([1000, 3, 999, 2000]).collect();
+        union.sort_unstable();
+        union.dedup();
+        a.union_with(b);
+        assert!(a.pending.is_empty());
+        assert_eq!(a.count(), union.len());
+        assert_eq!(a.into_numbers(), union);
     }
 }
