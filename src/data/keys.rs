@@ -284,6 +284,10 @@ pub struct KeyIndex {
     len: usize,
 }
 
+/// Where [`KeyIndex::new`] places a key while indexing: its class and number, or its index
+/// among the other keys.
+type Placed = Result<(usize, u64), usize>;
+
 #[derive(Debug)]
 struct IndexClass {
     prefix: Box<str>,
@@ -332,8 +336,17 @@ impl KeyIndex {
         let mut index = KeyIndex::default();
         let mut numbers: Vec<Vec<u64>> = Vec::new();
         // Per key: its class and number, or its index among the other keys.
-        let mut at: Vec<Result<(usize, u64), usize>> = Vec::with_capacity(keys.size_hint().0);
+        let mut at: Vec<Placed> = Vec::with_capacity(keys.size_hint().0);
+        // The key before, and where it was placed: a key given again at once (the shares of one
+        // sale, one after another) is placed as it was, not split and counted again.
+        let mut previous: Option<(&str, Placed)> = None;
         for key in keys {
+            if let Some((before, placed)) = previous {
+                if same_bytes(before.as_bytes(), key.as_bytes()) {
+                    at.push(placed);
+                    continue;
+                }
+            }
             let class = split(key).and_then(|(prefix, width, n)| {
                 let c = match index.classes.iter().position(|c| c.width == width && *c.prefix == *prefix) {
                     Some(c) => c,
@@ -352,7 +365,7 @@ impl KeyIndex {
                 numbers.get_mut(c)?.push(n);
                 Some((c, n))
             });
-            at.push(match class {
+            let placed = match class {
                 Some(found) => Ok(found),
                 None => match index.others.get(key) {
                     Some(&i) => Err(i),
@@ -362,7 +375,9 @@ impl KeyIndex {
                         Err(i)
                     }
                 },
-            });
+            };
+            at.push(placed);
+            previous = Some((key, placed));
         }
         let mut next = 0;
         for (class, mut numbers) in index.classes.iter_mut().zip(numbers) {
@@ -457,6 +472,25 @@ mod tests {
         assert_eq!(split("AB-12-0099"), Some(("AB-12-", 4, 99)));
         assert_eq!(split(""), None);
         assert_eq!(split("0"), Some(("", 1, 0)));
+    }
+
+    /// Keys given again at once (a sale's shares, one after another) are placed as the first
+    /// time, numbered keys and others alike, and a key met again later too.
+    #[test]
+    fn a_key_index_places_keys_given_again_at_once_as_the_first_time() {
+        let once = ["S000013", "S000014", "plain", "S000002", "x-1a", "S000013"];
+        let runs: Vec<&str> =
+            once.iter().zip([3, 1, 2, 4, 2, 1]).flat_map(|(k, n)| std::iter::repeat_n(*k, n)).collect();
+        let (index, of) = KeyIndex::new(runs.iter().copied());
+        let (alone, of_alone) = KeyIndex::new(once.iter().copied());
+        assert_eq!(index.len(), 5);
+        assert_eq!(alone.len(), 5);
+        let expected: Vec<usize> =
+            of_alone.iter().zip([3, 1, 2, 4, 2, 1]).flat_map(|(i, n)| std::iter::repeat_n(*i, n)).collect();
+        assert_eq!(of, expected);
+        for key in once {
+            assert_eq!(index.get(key), alone.get(key), "{key}");
+        }
     }
 
     #[test]

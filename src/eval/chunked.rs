@@ -462,7 +462,7 @@ impl<'a> RowRules<'a> {
         text: &'t str,
         fields: &[(u32, u32)],
         cells: &mut Vec<Cell<'t>>,
-        days: &mut Days,
+        met: &mut Met,
     ) -> Result<(), NotPlain> {
         let field = |at: usize| fields.get(at).and_then(|&(a, b)| text.get(a as usize..b as usize)).unwrap_or("");
         if fields.len() != self.fields {
@@ -477,7 +477,7 @@ impl<'a> RowRules<'a> {
             cells.clear();
             cells.resize(self.columns.len(), Cell::Code(0));
         }
-        for (rule, slot) in self.columns.iter().zip(cells.iter_mut()) {
+        for (c, (rule, slot)) in self.columns.iter().zip(cells.iter_mut()).enumerate() {
             let raw = field(rule.at);
             let t = trimmed(raw);
             let rejected = || "a value the row-by-row reader rejects".to_string();
@@ -505,8 +505,8 @@ impl<'a> RowRules<'a> {
                         _ => return Err(rejected()),
                     },
                 },
-                Reader::Date => *slot = Cell::Date(days.date(t).ok_or_else(rejected)?),
-                Reader::Other(ty) => match parse_value(*ty, raw, self.money).map_err(|_| rejected())? {
+                Reader::Date => *slot = Cell::Date(met.days.date(t).ok_or_else(rejected)?),
+                Reader::Other(ty) => match met.values.value(c, *ty, t, self.money).ok_or_else(rejected)? {
                     Value::Number(n) => {
                         at_least(&n)?;
                         *slot = Cell::Num(n);
@@ -550,6 +550,57 @@ impl Days {
         let date = date_of_digits(n)?;
         *slot = (n, date);
         Some(date)
+    }
+}
+
+/// What a block has read already, to answer again without parsing: its days, and its other
+/// short values.
+struct Met {
+    days: Days,
+    values: ShortValues,
+}
+
+impl Met {
+    fn new(columns: usize) -> Met {
+        Met { days: Days::default(), values: ShortValues::new(columns) }
+    }
+}
+
+/// The values of the short fields of columns `parse_value` reads (percentages, numbers,
+/// months) met in a block, per column, by their bytes: a ledger writes a few of them over and
+/// over (a sale's shares are `50%`, `33.5%`, `100%`), and a value met before is not parsed
+/// again.
+struct ShortValues {
+    /// Per column, [`VALUE_SLOTS`] places: a field's bytes (at most eight, as one number),
+    /// its length (`u8::MAX`: an empty place) and its value.
+    slots: Vec<(u64, u8, Value)>,
+}
+
+/// Places per column in [`ShortValues`] (a field's place is the top six bits of a
+/// multiplicative hash of its bytes).
+const VALUE_SLOTS: usize = 64;
+
+impl ShortValues {
+    fn new(columns: usize) -> ShortValues {
+        ShortValues { slots: vec![(0, u8::MAX, Value::Missing); columns * VALUE_SLOTS] }
+    }
+
+    /// `parse_value(ty, t)` for the trimmed field `t` of column `c`; `None` when it refuses
+    /// the field.
+    fn value(&mut self, c: usize, ty: ColumnType, t: &str, money: &Currency) -> Option<Value> {
+        let bytes = t.as_bytes();
+        if bytes.len() > 8 {
+            return parse_value(ty, t, money).ok();
+        }
+        let word = bytes.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+        let place = c * VALUE_SLOTS + (word.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
+        let slot = self.slots.get_mut(place)?;
+        if slot.0 == word && usize::from(slot.1) == bytes.len() {
+            return Some(slot.2.clone());
+        }
+        let value = parse_value(ty, t, money).ok()?;
+        *slot = (word, bytes.len() as u8, value.clone());
+        Some(value)
     }
 }
 
@@ -1828,7 +1879,7 @@ fn fold_block<const SKIP: bool>(
     // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
     let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
     let mut values: Vec<Value> = Vec::new();
-    let mut days = Days::default();
+    let mut met = Met::new(rules.columns.len());
     let bytes = text.as_bytes();
     // A carriage return is a line break's first half, or the row-by-row splitter's business.
     for r in memchr::memchr_iter(b'\r', bytes) {
@@ -1871,7 +1922,7 @@ fn fold_block<const SKIP: bool>(
                 *skipped += 1;
                 return Ok(());
             }
-            rules.read(line, fields, &mut cells, &mut days)?;
+            rules.read(line, fields, &mut cells, &mut met)?;
             if let Some(k) = rules.key {
                 keys.add(field_text(line, fields, rules, k))?;
             }
@@ -3299,6 +3350,30 @@ mod tests {
         for i in order {
             let t = &texts[i];
             assert_eq!(days.date(t), parse_date(t), "{t:?}");
+        }
+    }
+
+    /// Short values met again are parse_value's, per column (the same text is another value
+    /// in a column of another type), in any order, with places shared by several texts, and
+    /// refused as parse_value refuses them.
+    #[test]
+    fn short_values_met_are_read_as_parse_value_reads_them() {
+        let money = Currency::new("CNY");
+        let columns =
+            [ColumnType::Percent, ColumnType::Decimal, ColumnType::Integer, ColumnType::Month, ColumnType::Bool];
+        let mut values = ShortValues::new(columns.len());
+        let mut texts: Vec<String> = Vec::new();
+        for n in 0..150 {
+            texts.extend([format!("{n}%"), format!("{}.5%", n / 3), format!("0.{n}"), format!("{n}")]);
+        }
+        texts
+            .extend(["2027-03", "2027-13", "true", "FALSE", "1e3", "-0", "", "33.5 %", "123456789%"].map(String::from));
+        let order = (0..texts.len()).chain((0..texts.len()).rev()).chain(0..texts.len());
+        for i in order {
+            for (c, ty) in columns.iter().enumerate() {
+                let t = texts[i].as_str();
+                assert_eq!(values.value(c, *ty, t, &money), parse_value(*ty, t, &money).ok(), "{t:?} as {ty:?}");
+            }
         }
     }
 
