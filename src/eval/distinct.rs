@@ -300,7 +300,8 @@ impl DistinctValues {
         for n in &mut self.pending {
             *n = n.wrapping_sub(*from.start()).wrapping_add(to);
         }
-        if let (Some(packed_first), Some(new_last)) = (self.packed.iter().next(), moved(self.packed.last)) {
+        if let Some(packed_first) = self.packed.iter().next() {
+            let new_last = self.packed.last.wrapping_sub(*from.start()).wrapping_add(to);
             let mut head = Packed::default();
             head.push(packed_first.wrapping_sub(*from.start()).wrapping_add(to));
             let width = self.packed.first_width();
