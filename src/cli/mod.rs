@@ -238,6 +238,8 @@ pub fn main() -> ExitCode {
     );
     if reads_ledgers {
         progress::start(cli.quiet);
+        // The process ends with the command: what the folds no longer need is left to it.
+        commission::eval::aggregate::leave_to_exit();
     }
     let result = match cli.command {
         Command::Run(args) => run::run(args),

@@ -698,10 +698,23 @@ pub(super) struct LedgerShape {
     pub(super) compared_text: Vec<usize>,
 }
 
-/// One plan's fold in progress.
-/// Credit shares and named rows beyond this many are freed on a thread of their own.
+/// Credit shares and named rows beyond this many are freed on a thread of their own, or left
+/// for the process's end (`leave_to_exit`).
 const FREED_APART: usize = 100_000;
 
+/// Whether what a fold no longer needs is left for the process's end (`leave_to_exit`).
+static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a program that exits once its command is done (the command line): the millions of
+/// small allocations a fold no longer needs (credit shares, named and kept rows) are not freed
+/// one by one, which on two cores takes one from the statements, but left to the system, which
+/// takes a process's memory back at once when it exits. A program that folds again and again
+/// (a server, the tests) does not call this: they are freed on a thread of their own.
+pub fn leave_to_exit() {
+    LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// One plan's fold in progress.
 pub(super) struct PlanFold<'a> {
     plan: &'a Plan,
     needed: &'a Needed,
@@ -994,8 +1007,12 @@ impl<'a> PlanFold<'a> {
         );
         let count = kept.0.shares_read() + kept.1.values().map(NamedRows::names).sum::<usize>() + kept.3.len();
         if count > FREED_APART {
-            // Should no thread be had, the closure, and what it holds, is dropped here.
-            let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));
+            if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+                std::mem::forget(kept);
+            } else {
+                // Should no thread be had, the closure, and what it holds, is dropped here.
+                let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(kept));
+            }
         }
         let mut folded = self.folded;
         for states in folded.buckets.iter_mut().flat_map(|b| b.values_mut()) {
