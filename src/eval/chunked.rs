@@ -1344,7 +1344,7 @@ const SCALE: u32 = 10;
 const LIMIT: i128 = 10i128.pow(SCALE + 18);
 
 /// 10^0 ..= 10^SCALE.
-const POWERS: [i128; SCALE as usize + 1] =
+const POWERS: [i64; SCALE as usize + 1] =
     [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
 
 /// An exact sum: `units` of 10^-SCALE, and the decimals of its most precise term (the
@@ -1378,10 +1378,11 @@ impl Sum {
             return None;
         }
         let power = *POWERS.get((SCALE - scale) as usize)?;
-        // The usual amount fits 64 bits, and times 10^10 at most cannot overflow: one multiply.
+        // The usual amount fits 64 bits, and times 10^10 at most cannot overflow: one multiply
+        // of two 64-bit numbers (the power is one, so its high half is known to be nothing).
         let units = match i64::try_from(mantissa) {
-            Ok(m) => i128::from(m).wrapping_mul(power),
-            Err(_) => mantissa.checked_mul(power)?,
+            Ok(m) => i128::from(m).wrapping_mul(i128::from(power)),
+            Err(_) => mantissa.checked_mul(i128::from(power))?,
         };
         self.set_units(self.units().checked_add(units).filter(|u| u.abs() < LIMIT)?);
         self.scale = self.scale.max(scale);
@@ -1395,7 +1396,7 @@ impl Sum {
     }
 
     fn decimal(&self) -> Option<Decimal> {
-        let unit = *POWERS.get((SCALE - self.scale) as usize)?;
+        let unit = i128::from(*POWERS.get((SCALE - self.scale) as usize)?);
         let units = self.units();
         (units % unit == 0).then_some(())?;
         Decimal::try_from_i128_with_scale(units / unit, self.scale).ok()
@@ -1799,6 +1800,7 @@ impl RunFold {
                     starts: Vec::new(),
                     codes: Vec::new(),
                     last_period: None,
+                    months_met: PeriodSlots::default(),
                 })
                 .collect(),
         }
@@ -1858,6 +1860,8 @@ struct TaskFold {
     starts: Vec<usize>,
     codes: Vec<u32>,
     last_period: Option<Period>,
+    /// The months the fold's rows are of (a slot each, as a payee's buckets are kept).
+    months_met: PeriodSlots,
 }
 
 /// Folds block `index` into `run`; with `SKIP`, passing over the rows whose payee (the field
@@ -2151,8 +2155,17 @@ fn fold_row(
         }
     }
     if fold.last_period != Some(period) {
-        if !fold.out.periods.contains(&period) {
-            fold.out.periods.push(period);
+        // A month met before is found by its number among the months met (rows come in any
+        // month: a search of the list every row was 1% of a run); any other, in the list.
+        let ordinal = period.ordinal();
+        let met = matches!(period, Period::Month { .. }) && fold.months_met.get(ordinal).is_some();
+        if !met {
+            if !fold.out.periods.contains(&period) {
+                fold.out.periods.push(period);
+            }
+            if matches!(period, Period::Month { .. }) {
+                fold.months_met.set(ordinal, 0);
+            }
         }
         fold.last_period = Some(period);
     }

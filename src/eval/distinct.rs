@@ -9,10 +9,13 @@
 //! - a **bitmap**: a bit per number up to the largest, when the numbers are dense.
 //!
 //! Numbers arrive in any order and with repeats. They wait in a short unsorted list and are
-//! merged into the packed form when that list has grown to the set's size (or 32), so a set
+//! merged into the packed form when that list has grown to the set's size (or 128), so a set
 //! holds about 5 bytes per distinct value at most while it is being added to, and about one
 //! once complete. (Half the set was tried: 5 MB less at 10M rows, 6% slower, every settling
 //! decoding and encoding the whole set again.)
+
+/// Numbers may wait unsorted up to this many however small the set (four bytes each).
+const FEWEST_WAITING: usize = 128;
 
 /// Sorted distinct numbers, each as its gap from the one before minus one (the first as
 /// itself), seven bits a byte, the high bit set on every byte but a number's last.
@@ -176,9 +179,9 @@ impl DistinctValues {
         }
     }
 
-    /// How many numbers may wait unsorted: as many as the set has, or 32.
+    /// How many numbers may wait unsorted: as many as the set has, or [`FEWEST_WAITING`].
     fn threshold(&self) -> usize {
-        self.packed.len.max(32)
+        self.packed.len.max(FEWEST_WAITING)
     }
 
     fn settle_if_grown(&mut self) {
@@ -525,7 +528,7 @@ mod tests {
             for numbers in all.chunks(chunk) {
                 set.extend(numbers);
                 // Packed: its bytes, and room for half as many more; waiting: four bytes a
-                // number, up to the set's size (or 32) and one chunk.
+                // number, up to the set's size (or FEWEST_WAITING) and one chunk.
                 let held = set.packed.bytes.capacity() + set.pending.capacity() * 4;
                 let bound = 2 * set.packed.bytes.len() + 4 * set.packed.len + 4 * chunk + 512;
                 assert!(held <= bound, "chunks of {chunk}: {held} bytes held for {} numbers", set.packed.len);
@@ -594,35 +597,37 @@ mod tests {
     fn sets_with_numbers_waiting_move_and_join_as_settled_ones() {
         let start = 1u32 << 31 | 3 << 20;
         let class = start..=start | ((1 << 20) - 1);
-        // 40 numbers settle into the packed part (32 wait at most), 3 wait, one below all.
+        // More numbers than may wait settle into the packed part; 3 wait, one below all.
+        let n = FEWEST_WAITING as u32 + 8;
         let mut waiting = DistinctValues::default();
-        waiting.extend(&(0..40).map(|i| start + 10 + 3 * i).collect::<Vec<_>>());
-        waiting.extend(&[start + 2, start + 500, start + 13]);
+        waiting.extend(&(0..n).map(|i| start + 10 + 3 * i).collect::<Vec<_>>());
+        waiting.extend(&[start + 2, start + 5000, start + 13]);
         waiting.sort_pending();
         assert!(waiting.packed.len > 0 && !waiting.pending.is_empty());
         assert_eq!(waiting.first(), Some(start + 2));
-        assert_eq!(waiting.count(), 42, "start + 13 is one of the 40");
+        assert_eq!(waiting.count(), n as usize + 2, "start + 13 is one of the settled ones");
         let moved = waiting.clone().shifted(class.clone(), 100).map(DistinctValues::into_numbers).ok();
-        let mut expected: Vec<u32> = (0..40).map(|i| 110 + 3 * i).chain([102, 600]).collect();
+        let mut expected: Vec<u32> = (0..n).map(|i| 110 + 3 * i).chain([102, 5100]).collect();
         expected.sort_unstable();
-        assert_eq!(moved, Some(expected.clone()));
+        assert_eq!(moved, Some(expected));
         // Waiting numbers only, and one outside the range: moved, and left as it was.
         let mut only_waiting = DistinctValues::default();
         only_waiting.extend(&[start + 9, start + 4]);
         assert_eq!(only_waiting.clone().shifted(class.clone(), 1).ok().map(|s| s.into_numbers()), Some(vec![5, 10]));
         only_waiting.add(start + (1 << 20));
         assert!(only_waiting.shifted(class, 1).is_err());
-        // Two sets, each with numbers waiting, joined in one pass: their union.
+        // Two sets, each with numbers packed and waiting, joined in one pass: their union.
         let mut a = DistinctValues::default();
-        a.extend(&(0..40).map(|i| 7 * i).collect::<Vec<_>>());
-        a.extend(&[1000, 3, 7]);
+        a.extend(&(0..n).map(|i| 70 * i).collect::<Vec<_>>());
+        a.extend(&[10_000, 3, 7]);
         a.sort_pending();
         let mut b = DistinctValues::default();
-        b.extend(&(0..40).map(|i| 5 * i + 1).collect::<Vec<_>>());
-        b.extend(&[999, 3, 2000]);
+        b.extend(&(0..n).map(|i| 50 * i + 1).collect::<Vec<_>>());
+        b.extend(&[9_999, 3, 20_000]);
         b.sort_pending();
+        assert!(a.packed.len > 0 && !a.pending.is_empty() && b.packed.len > 0 && !b.pending.is_empty());
         let mut union: Vec<u32> =
-            (0..40).map(|i| 7 * i).chain((0..40).map(|i| 5 * i + 1)).chain([1000, 3, 999, 2000]).collect();
+            (0..n).map(|i| 70 * i).chain((0..n).map(|i| 50 * i + 1)).chain([10_000, 3, 7, 9_999, 20_000]).collect();
         union.sort_unstable();
         union.dedup();
         a.union_with(b);
