@@ -295,9 +295,8 @@ impl DistinctValues {
         if !from.contains(&first) || !from.contains(&last) {
             return Err(self);
         }
-        let moved = |n: u32| (n - from.start()).checked_add(to);
         // Every number moves below 2^32 when the largest does.
-        if moved(last).is_none() {
+        if (last - from.start()).checked_add(to).is_none() {
             return Err(self);
         }
         for n in &mut self.pending {
@@ -322,8 +321,8 @@ impl DistinctValues {
         }
     }
 
-    /// Adds every number of another set: two packed sets in one pass over both; with a
-    /// bitmap on either side, as bits.
+    /// Adds every number of another set: two packed sets, with their waiting numbers (sorted
+    /// here), in one pass over all four lists; with a bitmap on either side, as bits.
     pub(crate) fn merge(&mut self, other: &DistinctValues) {
         if let (None, None) = (&self.bits, &other.bits) {
             // Both packed, each maybe with numbers waiting: the four sorted lists in one pass.
