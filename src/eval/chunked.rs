@@ -571,8 +571,10 @@ impl Met {
 /// over (a sale's shares are `50%`, `33.5%`, `100%`), and a value met before is not parsed
 /// again.
 struct ShortValues {
+    columns: usize,
     /// Per column, [`VALUE_SLOTS`] places: a field's bytes (at most eight, as one number),
-    /// its length (`u8::MAX`: an empty place) and its value.
+    /// its length (`u8::MAX`: an empty place) and its value. Made when a block first reads
+    /// such a field (most plans' ledgers have none).
     slots: Vec<(u64, u8, Value)>,
 }
 
@@ -582,7 +584,7 @@ const VALUE_SLOTS: usize = 64;
 
 impl ShortValues {
     fn new(columns: usize) -> ShortValues {
-        ShortValues { slots: vec![(0, u8::MAX, Value::Missing); columns * VALUE_SLOTS] }
+        ShortValues { columns, slots: Vec::new() }
     }
 
     /// `parse_value(ty, t)` for the trimmed field `t` of column `c`; `None` when it refuses
@@ -591,6 +593,9 @@ impl ShortValues {
         let bytes = t.as_bytes();
         if bytes.len() > 8 {
             return parse_value(ty, t, money).ok();
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![(0, u8::MAX, Value::Missing); self.columns * VALUE_SLOTS];
         }
         let word = bytes.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
         let place = c * VALUE_SLOTS + (word.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
@@ -1860,7 +1865,8 @@ struct TaskFold {
     starts: Vec<usize>,
     codes: Vec<u32>,
     last_period: Option<Period>,
-    /// The months the fold's rows are of (a slot each, as a payee's buckets are kept).
+    /// The months the fold's rows are of, by `Period::ordinal` (the slots of a payee's buckets,
+    /// used as a set: what a slot holds is not read).
     months_met: PeriodSlots,
 }
 
@@ -2723,9 +2729,10 @@ struct TaskMerge {
 /// order, each item made into what is kept as it goes (one pass, one list of the final size,
 /// instead of gathering, sorting and copying: on the 2027 plan's year of 10M sales and 2.4M
 /// shares, about 180 MB less of fresh memory). A block is one run's: the runs' stretches of
-/// one block each are put in the order of their blocks, and each is taken whole, with no
-/// comparison per item; should two stretches share a block (they cannot), the order of every
-/// item is checked and the file refused to the row-by-row read.
+/// one block each are put in the order of their blocks and each is taken whole, not chosen
+/// item by item among the runs' next ones; each item's place is still compared with the one
+/// before, so that two stretches of one block (which cannot be) refuse the file to the
+/// row-by-row read rather than mix its rows.
 fn in_file_order<T, U>(
     runs: Vec<Vec<T>>,
     at: impl Fn(&T) -> Pos,
