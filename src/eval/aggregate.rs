@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
 pub(super) use super::references::Captured;
-use super::references::{CreditShare, Credits, NamedRows};
+use super::references::{CreditShare, Credits, KeyText, NamedRows};
 use super::EvalError;
 use crate::data::checked::{self, Digest};
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
@@ -833,7 +833,10 @@ impl KeptFold {
         let mut before: HashMap<(usize, usize), HashMap<usize, Decimal>> = HashMap::default();
         let mut check = |part: &KeptFold| -> Option<()> {
             for (&column, rows) in &part.within {
-                let running = before.entry(column).or_default();
+                // Sized for the first part's named rows and as many again.
+                let running = before
+                    .entry(column)
+                    .or_insert_with(|| HashMap::with_capacity_and_hasher(2 * rows.len(), Default::default()));
                 for (&named, (total, highest, limit)) in rows {
                     let so_far = running.entry(named).or_default();
                     if exact_total(*so_far, *highest)? > *limit {
@@ -1134,13 +1137,13 @@ impl<'a> PlanFold<'a> {
             )));
         }
         let key = match values.get(credit.reference) {
-            Some(Value::Text(t)) => t.clone(),
-            Some(other) => Arc::from(other.to_string()),
-            None => Arc::from(""),
+            Some(Value::Text(t)) => KeyText::from(&**t),
+            Some(other) => KeyText::from(other.to_string()),
+            None => KeyText::default(),
         };
         let share = values.get(credit.share).and_then(Value::as_number).unwrap_or_default();
         let file = self.file_of(row);
-        self.credits.add(key, CreditShare { payee, share, file, line: row.line });
+        self.credits.add(key, CreditShare { payee, share, line: row.line }, file);
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
@@ -1175,11 +1178,11 @@ impl<'a> PlanFold<'a> {
             (0..credits.len()).into_par_iter().filter(|&i| total(i) != Some(Decimal::ONE)).collect()
         });
         for i in not_whole {
-            let Some((key, first)) = credits.row(i) else { continue };
+            let Some((key, first, first_file)) = credits.row(i) else { continue };
             let total =
                 total(i).map_or("too much".to_string(), |t| format!("{}%", (t * Decimal::ONE_HUNDRED).normalize()));
             let kind = EvalKind::SharesNotWhole { key: key.to_string(), input: input.clone(), total };
-            bad.push((first.line, DataError::of(self.at_column(first.file, first.line, credit.reference), kind)));
+            bad.push((first.line, DataError::of(self.at_column(first_file, first.line, credit.reference), kind)));
         }
         // The first in the file, whatever order the map holds them in.
         bad.sort_by_key(|(line, _)| *line);
@@ -1209,6 +1212,11 @@ impl<'a> PlanFold<'a> {
         u32::try_from(self.places.len() - 1).unwrap_or(u32::MAX)
     }
 
+    /// Room for `rows` more kept rows (made once, not by doubling).
+    pub(super) fn reserve_kept(&mut self, rows: usize) {
+        self.kept.reserve_exact(rows);
+    }
+
     /// A row naming rows of another ledger, as a chunked read kept it (as `keep_row` keeps it).
     pub(super) fn keep_values(&mut self, input: usize, values: Vec<Value>, file: u32, line: u64) {
         if let Some(schema) = self.plan.inputs.get(input) {
@@ -1222,10 +1230,15 @@ impl<'a> PlanFold<'a> {
         self.kept.push(KeptRow { input, values, file, line });
     }
 
-    /// The shares of credited rows a chunked read found, in file order (as `credit_row` keeps
-    /// them one by one).
-    pub(super) fn add_shares(&mut self, shares: Vec<(Arc<str>, CreditShare)>, file: u32) {
-        self.credits.add_all(shares, file);
+    /// The shares of credited rows a chunked read found: its runs' lists, and their
+    /// stretches in file order (as `credit_row` keeps them one by one).
+    pub(super) fn add_shares(
+        &mut self,
+        runs: Vec<Vec<(KeyText, CreditShare)>>,
+        order: &[(usize, usize, usize)],
+        file: u32,
+    ) {
+        self.credits.add_runs(runs, order, file);
     }
 
     /// The file of a row that is kept, in `places` (added at its first kept row).
@@ -1264,12 +1277,16 @@ impl<'a> PlanFold<'a> {
         let file_of =
             |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         if let Some(credit) = plan.credit {
-            let mut missing: Vec<(&Arc<str>, &CreditShare)> =
-                self.credits.rows().filter(|(_, _, _, seen)| !seen).map(|(_, key, first, _)| (key, first)).collect();
-            missing.sort_by_key(|(_, s)| s.line);
-            if let Some((key, first)) = missing.first() {
+            let mut missing: Vec<(&str, &CreditShare, u32)> = self
+                .credits
+                .rows()
+                .filter(|(_, _, _, _, seen)| !seen)
+                .map(|(_, key, first, file, _)| (key, first, file))
+                .collect();
+            missing.sort_by_key(|(_, s, _)| s.line);
+            if let Some((key, first, file)) = missing.first() {
                 let kind = self.unknown_reference(credit.by, credit.reference, key);
-                let at = self.at_column(first.file, first.line, credit.reference);
+                let at = self.at_column(*file, first.line, credit.reference);
                 return Err(rejected(file_of(credit.by), DataError::of(at, kind)));
             }
         }
@@ -1416,7 +1433,12 @@ impl<'a> PlanFold<'a> {
                 let Some((_, of)) = column.within else { continue };
                 let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
                 let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
-                let of_column = out.within.entry((row.input, c)).or_default();
+                // At most one entry per row: made that size once, not grown (and copied) by
+                // doubling through the named rows (half a million on the 2027 plan's year).
+                let of_column = out
+                    .within
+                    .entry((row.input, c))
+                    .or_insert_with(|| HashMap::with_capacity_and_hasher(kept.len(), Default::default()));
                 let (total, highest, at_most) = of_column.entry(named).or_insert((Decimal::ZERO, Decimal::MIN, limit));
                 // In a part, only an exact total (one the order of addition cannot change)
                 // lets the parts be added up; any other is the most, and folds again.

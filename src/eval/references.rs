@@ -15,60 +15,120 @@ use rust_decimal::Decimal;
 use crate::data::keys::KeyIndex;
 use crate::value::Value;
 
-/// One payee's share of a credited row, and where the share was read.
+/// The key of the row a share credits, as read: kept in place when it is short (24 bytes or
+/// fewer, as keys like `S000123` are), without an allocation of its own per share (the 2027
+/// plan's year has 2.4M shares).
+pub(super) type KeyText = compact_str::CompactString;
+
+/// One payee's share of a credited row, and the line it was read on (its file is kept per
+/// stretch of shares, in [`Credits`]).
 #[derive(Debug, Clone)]
 pub(super) struct CreditShare {
     pub(super) payee: Arc<str>,
     pub(super) share: Decimal,
-    /// Its file (in `PlanFold::places`) and line.
-    pub(super) file: u32,
     pub(super) line: u64,
 }
 
 /// The credited rows' shares.
 #[derive(Debug, Default)]
 pub(super) struct Credits {
-    /// Shares as read, in file order, each with the key of the row it splits.
-    read: Vec<(Arc<str>, CreditShare)>,
+    /// Shares as read, each with the key of the row it splits, in lists: each the shares of
+    /// one file the row-by-row read read, or of one run (a thread's blocks) of a chunked read,
+    /// kept where they were gathered (not copied into one list). With each list, its file
+    /// (in `PlanFold::places`).
+    lists: Vec<(u32, Vec<(KeyText, CreditShare)>)>,
+    /// The last list is the row-by-row read's, and its next shares go on it.
+    open: bool,
+    /// The shares in file order: stretches of a list (list, first share, how many).
+    order: Vec<(usize, usize, usize)>,
+    /// How many shares the index covers.
+    sealed: usize,
     /// The credited rows' keys, once sealed.
     index: KeyIndex,
-    /// Per credited row (by its index): its first share in `read`, and whether its ledger had
-    /// it.
-    first: Vec<usize>,
+    /// Per credited row (by its index): its first share (a [`Place`]), and whether its
+    /// ledger had it.
+    first: Vec<Place>,
     seen: Vec<bool>,
-    /// Per share: the next share of its row in `read` (`usize::MAX`: none).
-    next: Vec<usize>,
+    /// Per list, per share: the next share of its row ([`NOWHERE`]: none).
+    next: Vec<Vec<Place>>,
+}
+
+/// A share's list and its place in it, in one number (the list in the high 24 bits).
+type Place = u64;
+
+/// No share.
+const NOWHERE: Place = u64::MAX;
+
+fn place(list: usize, at: usize) -> Place {
+    ((list as u64) << 40) | (at as u64 & ((1 << 40) - 1))
+}
+
+fn unplace(place: Place) -> (usize, usize) {
+    ((place >> 40) as usize, (place & ((1 << 40) - 1)) as usize)
 }
 
 impl Credits {
-    /// A share read, of the row whose key is `key`.
-    pub(super) fn add(&mut self, key: Arc<str>, share: CreditShare) {
-        self.read.push((key, share));
+    /// A share read row by row from file `file`, of the row whose key is `key`.
+    pub(super) fn add(&mut self, key: KeyText, share: CreditShare, file: u32) {
+        if !self.open || self.lists.last().map(|(f, _)| *f) != Some(file) {
+            self.lists.push((file, Vec::new()));
+            self.open = true;
+        }
+        let list = self.lists.len() - 1;
+        let Some((_, shares)) = self.lists.last_mut() else { return };
+        let at = shares.len();
+        shares.push((key, share));
+        match self.order.last_mut() {
+            Some((l, first, n)) if *l == list && *first + *n == at => *n += 1,
+            _ => self.order.push((list, at, 1)),
+        }
     }
 
-    /// Shares read from file `file`, in file order (their own `file` is set here).
-    pub(super) fn add_all(&mut self, mut shares: Vec<(Arc<str>, CreditShare)>, file: u32) {
-        for (_, share) in &mut shares {
-            share.file = file;
-        }
-        match self.read.is_empty() {
-            true => self.read = shares,
-            false => self.read.extend(shares),
-        }
+    /// The shares a chunked read of file `file` gathered: its runs' lists, as they are, and
+    /// their stretches in file order (a run's list, its first share, how many).
+    pub(super) fn add_runs(
+        &mut self,
+        runs: Vec<Vec<(KeyText, CreditShare)>>,
+        order: &[(usize, usize, usize)],
+        file: u32,
+    ) {
+        let base = self.lists.len();
+        self.lists.extend(runs.into_iter().map(|run| (file, run)));
+        self.order.extend(order.iter().map(|&(run, first, n)| (base + run, first, n)));
+        self.open = false;
+    }
+
+    /// The shares, in file order: each its place, key and share.
+    fn in_file_order(&self) -> impl DoubleEndedIterator<Item = (Place, &KeyText, &CreditShare)> + '_ {
+        self.order.iter().flat_map(move |&(list, first, n)| {
+            let shares = self.lists.get(list).map_or(&[][..], |(_, s)| s.get(first..first + n).unwrap_or_default());
+            shares.iter().enumerate().map(move |(i, (key, share))| (place(list, first + i), key, share))
+        })
+    }
+
+    /// Share `at`, and its file.
+    fn get(&self, at: Place) -> Option<(&KeyText, &CreditShare, u32)> {
+        let (list, i) = unplace(at);
+        let (file, shares) = self.lists.get(list)?;
+        let (key, share) = shares.get(i)?;
+        Some((key, share, *file))
     }
 
     /// Indexes the shares read by their rows' keys (once the crediting ledger is read, before
     /// the credited one is): each row's shares are chained in file order, nothing is moved.
     pub(super) fn seal(&mut self) {
-        if self.next.len() == self.read.len() {
+        let read = self.shares_read();
+        if self.sealed == read {
             return;
         }
-        let (index, of) = KeyIndex::new(self.read.iter().map(|(k, _)| &**k));
-        let mut first = vec![usize::MAX; index.len()];
-        let mut next = vec![usize::MAX; of.len()];
+        let keys = self.in_file_order().map(|(_, k, _)| k.as_str());
+        let (index, of) = KeyIndex::new(Told { items: keys, left: read });
+        let mut first = vec![NOWHERE; index.len()];
+        let mut next: Vec<Vec<Place>> = self.lists.iter().map(|(_, s)| vec![NOWHERE; s.len()]).collect();
         // Last share first, so that each row's chain runs in file order.
-        for (at, &i) in of.iter().enumerate().rev() {
-            if let (Some(head), Some(link)) = (first.get_mut(i), next.get_mut(at)) {
+        for ((at, _, _), &i) in self.in_file_order().rev().zip(of.iter().rev()) {
+            let (list, n) = unplace(at);
+            if let (Some(head), Some(link)) = (first.get_mut(i), next.get_mut(list).and_then(|l| l.get_mut(n))) {
                 *link = *head;
                 *head = at;
             }
@@ -77,6 +137,7 @@ impl Credits {
         self.first = first;
         self.next = next;
         self.index = index;
+        self.sealed = read;
     }
 
     /// The index of the credited row whose key is `key` (split as `keys::split` splits it).
@@ -86,10 +147,11 @@ impl Credits {
 
     /// The shares of credited row `i`, in file order.
     pub(super) fn shares(&self, i: usize) -> impl Iterator<Item = &CreditShare> + Clone + '_ {
-        let mut at = self.first.get(i).copied().unwrap_or(usize::MAX);
+        let mut at = self.first.get(i).copied().unwrap_or(NOWHERE);
         std::iter::from_fn(move || {
-            let (_, share) = self.read.get(at)?;
-            at = self.next.get(at).copied().unwrap_or(usize::MAX);
+            let (list, n) = unplace(at);
+            let (_, share) = self.lists.get(list)?.1.get(n)?;
+            at = self.next.get(list).and_then(|l| l.get(n)).copied().unwrap_or(NOWHERE);
             Some(share)
         })
     }
@@ -113,21 +175,43 @@ impl Credits {
 
     /// How many shares were read.
     pub(super) fn shares_read(&self) -> usize {
-        self.read.len()
+        self.lists.iter().map(|(_, s)| s.len()).sum()
     }
 
-    /// Credited row `i`'s key, and its first share.
-    pub(super) fn row(&self, i: usize) -> Option<(&Arc<str>, &CreditShare)> {
-        let (key, share) = self.read.get(*self.first.get(i)?)?;
-        Some((key, share))
+    /// Credited row `i`'s key, its first share, and that share's file.
+    pub(super) fn row(&self, i: usize) -> Option<(&str, &CreditShare, u32)> {
+        let (key, share, file) = self.get(*self.first.get(i)?)?;
+        Some((key.as_str(), share, file))
     }
 
-    /// Each credited row's key, its first share, and whether its ledger had it.
-    pub(super) fn rows(&self) -> impl Iterator<Item = (usize, &Arc<str>, &CreditShare, bool)> {
+    /// Each credited row's key, its first share and that share's file, and whether its
+    /// ledger had it.
+    pub(super) fn rows(&self) -> impl Iterator<Item = (usize, &str, &CreditShare, u32, bool)> {
         self.first.iter().enumerate().filter_map(|(i, &at)| {
-            let (key, share) = self.read.get(at)?;
-            Some((i, key, share, self.seen.get(i).copied().unwrap_or(false)))
+            let (key, share, file) = self.get(at)?;
+            Some((i, key.as_str(), share, file, self.seen.get(i).copied().unwrap_or(false)))
         })
+    }
+}
+
+/// Items, and how many are left (flattened stretches do not know, and [`KeyIndex::new`] makes
+/// room for them once).
+struct Told<I> {
+    items: I,
+    left: usize,
+}
+
+impl<I: Iterator> Iterator for Told<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.items.next()?;
+        self.left = self.left.saturating_sub(1);
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, None)
     }
 }
 
@@ -223,7 +307,7 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn share(payee: &str, share: Decimal, line: u64) -> CreditShare {
-        CreditShare { payee: Arc::from(payee), share, file: 0, line }
+        CreditShare { payee: Arc::from(payee), share, line }
     }
 
     fn payees<'c>(credits: &'c Credits, key: &str) -> Vec<(&'c str, Decimal, u64)> {
@@ -236,11 +320,11 @@ mod tests {
         let mut credits = Credits::default();
         // Lines 2 to 6 of a credits file: S000002 split three ways, its shares apart; S9 (a
         // class of its own) and `ref-x` (not numbered) once each.
-        credits.add(Arc::from("S000002"), share("E1", dec!(0.5), 2));
-        credits.add(Arc::from("S9"), share("E2", dec!(1), 3));
-        credits.add(Arc::from("S000002"), share("E3", dec!(0.25), 4));
-        credits.add(Arc::from("ref-x"), share("E1", dec!(1), 5));
-        credits.add(Arc::from("S000002"), share("E2", dec!(0.25), 6));
+        credits.add(KeyText::from("S000002"), share("E1", dec!(0.5), 2), 0);
+        credits.add(KeyText::from("S9"), share("E2", dec!(1), 3), 0);
+        credits.add(KeyText::from("S000002"), share("E3", dec!(0.25), 4), 0);
+        credits.add(KeyText::from("ref-x"), share("E1", dec!(1), 5), 0);
+        credits.add(KeyText::from("S000002"), share("E2", dec!(0.25), 6), 0);
         credits.seal();
         assert_eq!(credits.len(), 3);
         assert_eq!(credits.shares_read(), 5);
@@ -254,22 +338,62 @@ mod tests {
         assert!(payees(&credits, "S2").is_empty());
         // Each row's key with its first share; none found yet, then one.
         let first: Vec<(String, u64, bool)> =
-            credits.rows().map(|(_, k, s, seen)| (k.to_string(), s.line, seen)).collect();
+            credits.rows().map(|(_, k, s, _, seen)| (k.to_string(), s.line, seen)).collect();
         assert_eq!(first.len(), 3);
         assert!(first.contains(&("S000002".to_string(), 2, false)));
         assert!(first.contains(&("ref-x".to_string(), 5, false)));
         if let Some(i) = credits.find("S9", crate::data::keys::split("S9")) {
             credits.found(i);
         }
-        let seen: Vec<&str> = credits.rows().filter(|r| r.3).map(|r| &**r.1).collect();
+        let seen: Vec<&str> = credits.rows().filter(|r| r.4).map(|r| r.1).collect();
         assert_eq!(seen, vec!["S9"]);
         // A share read after the seal joins its row, after the earlier ones.
-        credits.add(Arc::from("S000002"), share("E4", dec!(0), 7));
+        // Lines 7 and 2 of a second file (the line is that file's own).
+        credits.add(KeyText::from("S000002"), share("E4", dec!(0), 7), 1);
+        credits.add(KeyText::from("S7"), share("E1", dec!(1), 2), 1);
         credits.seal();
         assert_eq!(payees(&credits, "S000002").last(), Some(&("E4", dec!(0), 7)));
         assert_eq!(payees(&credits, "S000002").len(), 4);
+        // A row's first share, and the file it was read from.
+        let first = |key: &str| {
+            let i = credits.find(key, crate::data::keys::split(key))?;
+            credits.row(i).map(|(k, s, file)| (k.to_string(), s.line, file))
+        };
+        assert_eq!(first("S000002"), Some(("S000002".to_string(), 2, 0)));
+        assert_eq!(first("S7"), Some(("S7".to_string(), 2, 1)));
+        assert_eq!(first("ref-x"), Some(("ref-x".to_string(), 5, 0)));
         credits.all_found();
-        assert!(credits.rows().all(|r| r.3));
+        assert!(credits.rows().all(|r| r.4));
+    }
+
+    #[test]
+    fn shares_left_in_their_runs_lists_come_back_in_file_order() {
+        // A credits file (file 3) read by two threads: lines 2-3 (block 0) and 6 (block 2) by
+        // one, 4-5 (block 1) by the other. S000002 has a share in each block.
+        let mut credits = Credits::default();
+        let one = vec![
+            (KeyText::from("S000002"), share("E1", dec!(0.25), 2)),
+            (KeyText::from("S000005"), share("E2", dec!(1), 3)),
+            (KeyText::from("S000002"), share("E3", dec!(0.25), 6)),
+        ];
+        let other =
+            vec![(KeyText::from("S000002"), share("E2", dec!(0.5), 4)), (KeyText::from("S9"), share("E1", dec!(1), 5))];
+        credits.add_runs(vec![one, other], &[(0, 0, 2), (1, 0, 2), (0, 2, 1)], 3);
+        // Then a second file (file 4), row by row.
+        credits.add(KeyText::from("S000005"), share("E4", dec!(0), 2), 4);
+        credits.seal();
+        assert_eq!((credits.len(), credits.shares_read()), (3, 6));
+        assert_eq!(
+            payees(&credits, "S000002"),
+            vec![("E1", dec!(0.25), 2), ("E2", dec!(0.5), 4), ("E3", dec!(0.25), 6)]
+        );
+        assert_eq!(payees(&credits, "S000005"), vec![("E2", dec!(1), 3), ("E4", dec!(0), 2)]);
+        let first = |key: &str| {
+            let i = credits.find(key, crate::data::keys::split(key))?;
+            credits.row(i).map(|(k, s, file)| (k.to_string(), s.line, file))
+        };
+        assert_eq!(first("S9"), Some(("S9".to_string(), 5, 3)));
+        assert_eq!(first("S000005"), Some(("S000005".to_string(), 3, 3)));
     }
 
     #[test]
