@@ -797,17 +797,45 @@ struct KeptFold {
     used: Vec<u64>,
     outside: Vec<u64>,
     periods: Vec<std::collections::BTreeSet<Period>>,
-    /// Per `within` column (input, column): per named row the part's rows name (by its
-    /// index), the running total of those rows, the highest it reached, and its limit. Kept
-    /// only for the rows named (a part per thread: on many cores, not a list of every named
-    /// row per thread).
-    within: HashMap<(usize, usize), HashMap<usize, Within>>,
+    /// Per row folded, in order: the index of the row it names (`usize::MAX`: none), for the
+    /// `within` totals of a fold in parts ([`PlanFold::within_holds`]).
+    named: Vec<usize>,
+    /// The `within` totals of a fold in file order.
+    within: WithinTotals,
     distinct: Interner,
     tally: Tally,
 }
 
-/// A named row's `within` total over a part of the kept rows: (total, highest, limit).
-type Within = (Decimal, Decimal, Decimal);
+/// Per `within` column (input, column): per named row (by its index), the total of the kept
+/// rows naming it so far, in file order.
+type WithinTotals = HashMap<(usize, usize), Vec<Decimal>>;
+
+/// Adds kept row `row`, naming row `named` (`captured`, one of `rows_named`), to the `within`
+/// totals of its columns; the first column whose total passes its limit, with the total and the
+/// limit. Totals are added in file order, exactly as they come.
+fn add_within(
+    plan: &Plan,
+    totals: &mut WithinTotals,
+    row: &KeptRow,
+    named: usize,
+    captured: &Captured,
+    rows_named: usize,
+) -> Option<(usize, Decimal, Decimal)> {
+    let schema = plan.inputs.get(row.input)?;
+    for (c, column) in schema.columns.iter().enumerate() {
+        let Some((_, of)) = column.within else { continue };
+        let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
+        let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
+        // A total per named row, in one list (half a million on the 2027 plan's year).
+        let column_totals = totals.entry((row.input, c)).or_insert_with(|| vec![Decimal::ZERO; rows_named]);
+        let Some(total) = column_totals.get_mut(named) else { continue };
+        *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
+        if *total > limit {
+            return Some((c, *total, limit));
+        }
+    }
+    None
+}
 
 impl KeptFold {
     fn new(inputs: usize) -> KeptFold {
@@ -816,6 +844,7 @@ impl KeptFold {
             used: vec![0; inputs],
             outside: vec![0; inputs],
             periods: vec![std::collections::BTreeSet::new(); inputs],
+            named: Vec::new(),
             within: HashMap::default(),
             distinct: Interner::default(),
             tally: Tally::default(),
@@ -823,34 +852,13 @@ impl KeptFold {
     }
 
     /// The parts, added up in file order: the fold of all their rows in file order, or why
-    /// that is in doubt (a total that does not fit; a `within` total that may pass its limit
-    /// after some row), and the rows must be folded again in file order.
+    /// that is in doubt (a total that does not fit), and the rows must be folded again in file
+    /// order.
     fn combine(parts: Vec<KeptFold>) -> Result<KeptFold, &'static str> {
         let mut parts = parts.into_iter();
         let mut all = parts.next().ok_or("no part")?;
-        // Each named row's total before the part: its rows' highest total, added to it,
-        // must stay within the limit, as it does row by row.
-        let mut before: HashMap<(usize, usize), HashMap<usize, Decimal>> = HashMap::default();
-        let mut check = |part: &KeptFold| -> Option<()> {
-            for (&column, rows) in &part.within {
-                // Sized for the first part's named rows and as many again.
-                let running = before
-                    .entry(column)
-                    .or_insert_with(|| HashMap::with_capacity_and_hasher(2 * rows.len(), Default::default()));
-                for (&named, (total, highest, limit)) in rows {
-                    let so_far = running.entry(named).or_default();
-                    if exact_total(*so_far, *highest)? > *limit {
-                        return None;
-                    }
-                    *so_far = exact_total(*so_far, *total)?;
-                }
-            }
-            Some(())
-        };
-        let passed = "a `within` total that may pass its limit";
-        check(&all).ok_or(passed)?;
         for part in parts {
-            check(&part).ok_or(passed)?;
+            all.named.extend(part.named);
             for (mine, theirs) in all.buckets.iter_mut().zip(part.buckets) {
                 for (key, states) in theirs {
                     match mine.entry(key) {
@@ -1319,9 +1327,10 @@ impl<'a> PlanFold<'a> {
         // On all cores, in parts of consecutive rows, when nothing watches the rows and no
         // state depends on the order they come in (a distinct count numbers values as they
         // come); the parts' states, added up in file order, are the states of one fold in
-        // file order (totals are exact or refused). Any doubt (a row refused, a `within`
-        // total that may pass its limit, a total that does not fit) folds them all again
-        // in file order, which says exactly what and where.
+        // file order (totals are exact or refused), and the `within` totals are then added
+        // up in file order (`within_holds`). Any doubt (a row refused, a `within` total that
+        // passes its limit, a total that does not fit) folds them all again in file order,
+        // which says exactly what and where.
         let parallel = !T::RECORDS
             && observer.is_none()
             && kept.len() >= 2
@@ -1347,7 +1356,11 @@ impl<'a> PlanFold<'a> {
                         }
                     })
                     .collect();
-                KeptFold::combine(folds.into_iter().collect::<Result<Vec<_>, _>>()?)
+                let all = KeptFold::combine(folds.into_iter().collect::<Result<Vec<_>, _>>()?)?;
+                match this.within_holds(&kept, &all.named, &wanted) {
+                    true => Ok(all),
+                    false => Err("a `within` total that passes its limit"),
+                }
             }),
             _ => Err("one part"),
         };
@@ -1393,9 +1406,30 @@ impl<'a> PlanFold<'a> {
         Ok(())
     }
 
+    /// Whether the `within` totals of the kept rows (`named`: the row each names, as the
+    /// parts' folds found them), added in file order, all stay within their limits: one pass,
+    /// on one core, exactly as the fold in file order checks them.
+    fn within_holds(&self, kept: &[KeptRow], named: &[usize], wanted: &HashMap<usize, NamedRows>) -> bool {
+        let plan = self.plan;
+        if !plan.inputs.iter().any(|s| s.columns.iter().any(|c| c.within.is_some())) {
+            return true;
+        }
+        let mut totals = WithinTotals::default();
+        for (row, &n) in kept.iter().zip(named) {
+            let schema = plan.inputs.get(row.input);
+            let target = schema.and_then(|s| s.columns.iter().find_map(|c| c.refers_to));
+            let Some(rows) = target.and_then(|t| wanted.get(&t)) else { continue };
+            let Some(captured) = rows.get(n) else { continue };
+            if add_within(plan, &mut totals, row, n, captured, rows.len()).is_some() {
+                return false;
+            }
+        }
+        named.len() == kept.len()
+    }
+
     /// Folds kept rows, in order, into `out`. `strict`: a `within` total past its limit is
-    /// refused here (the rows are all the kept rows, from the first); otherwise each named
-    /// row's total and the highest it reached are only kept, for [`KeptFold::combine`].
+    /// refused here (the rows are all the kept rows, from the first); otherwise the row each
+    /// names is only noted, for [`PlanFold::within_holds`].
     #[allow(clippy::too_many_lines)]
     fn fold_kept_rows<T: Tracer>(
         &self,
@@ -1412,6 +1446,8 @@ impl<'a> PlanFold<'a> {
             |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         let mut last_period = None;
         for row in kept {
+            // The row it names, once found: one entry per row.
+            out.named.push(usize::MAX);
             let Some(schema) = plan.inputs.get(row.input) else { continue };
             let (Some(used), Some(outside)) = (out.used.get_mut(row.input), out.outside.get_mut(row.input)) else {
                 continue;
@@ -1429,34 +1465,25 @@ impl<'a> PlanFold<'a> {
                 let at_ref = self.at_column(row.file, row.line, reference);
                 return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));
             };
-            for (c, column) in schema.columns.iter().enumerate() {
-                let Some((_, of)) = column.within else { continue };
-                let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
-                let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
-                // At most one entry per row: made that size once, not grown (and copied) by
-                // doubling through the named rows (half a million on the 2027 plan's year).
-                let of_column = out
-                    .within
-                    .entry((row.input, c))
-                    .or_insert_with(|| HashMap::with_capacity_and_hasher(kept.len(), Default::default()));
-                let (total, highest, at_most) = of_column.entry(named).or_insert((Decimal::ZERO, Decimal::MIN, limit));
-                // In a part, only an exact total (one the order of addition cannot change)
-                // lets the parts be added up; any other is the most, and folds again.
-                let next = if strict { total.checked_add(amount) } else { exact_total(*total, amount) };
-                *total = next.unwrap_or(Decimal::MAX);
-                *highest = (*highest).max(*total);
-                *at_most = limit;
-                if strict && *total > limit {
-                    let of_name =
-                        plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());
-                    let kind = EvalKind::WithinExceeded {
-                        column: column.name.clone(),
-                        key: key.to_string(),
-                        reached: format!("{total}, more than its `{of_name}` of {limit}"),
-                    };
-                    let at = self.at_column(row.file, row.line, c);
-                    return Err(rejected(file_of(row.input), DataError::of(at, kind)));
-                }
+            if let Some(last) = out.named.last_mut() {
+                *last = named;
+            }
+            // In file order, each `within` total is checked here; in parts, once they are
+            // folded (`within_holds`).
+            let rows_named = wanted.get(&target).map_or(0, NamedRows::len);
+            if let Some((c, total, limit)) =
+                strict.then(|| add_within(plan, &mut out.within, row, named, captured, rows_named)).flatten()
+            {
+                let column = schema.columns.get(c).map_or("", |c| c.name.as_str());
+                let of = schema.columns.get(c).and_then(|c| c.within).map_or(0, |(_, of)| of);
+                let of_name = plan.inputs.get(target).and_then(|s| s.columns.get(of)).map_or("", |c| c.name.as_str());
+                let kind = EvalKind::WithinExceeded {
+                    column: column.to_string(),
+                    key: key.to_string(),
+                    reached: format!("{total}, more than its `{of_name}` of {limit}"),
+                };
+                let at = self.at_column(row.file, row.line, c);
+                return Err(rejected(file_of(row.input), DataError::of(at, kind)));
             }
             let Some(period_col) = schema.period else {
                 *outside += 1;

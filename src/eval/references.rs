@@ -289,9 +289,13 @@ impl NamedRows {
         Some((i, self.rows.get(i)?.as_ref()?))
     }
 
+    /// Named row `i`, once read.
+    pub(super) fn get(&self, i: usize) -> Option<&Captured> {
+        self.rows.get(i)?.as_ref()
+    }
+
     /// How many rows are named (as indexed).
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.rows.len()
     }
 
