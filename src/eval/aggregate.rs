@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
 pub(super) use super::references::Captured;
-use super::references::{CreditShare, Credits, KeyText, NamedRows};
+use super::references::{CreditShare, Credits, JoinedRow, KeyText, NamedRows};
 use super::EvalError;
 use crate::data::checked::{self, Digest};
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
@@ -322,7 +322,7 @@ pub struct ObservedRow<'r> {
     /// The payee's share of the row (1 unless a credit splits it); sums weigh it.
     pub share: Decimal,
     /// The row a reference column names (a cancellation's sale): that column and its values.
-    pub joined: Option<(usize, &'r [Value])>,
+    pub joined: Option<(usize, JoinedRow<'r>)>,
     /// The line of that named row in its file.
     pub joined_line: u64,
 }
@@ -810,7 +810,7 @@ struct KeptFold {
 /// rows naming it so far, in file order.
 type WithinTotals = HashMap<(usize, usize), Vec<Decimal>>;
 
-/// Adds kept row `row`, naming row `named` (`captured`, one of `rows_named`), to the `within`
+/// Adds kept row `row`, naming row `named` (its values `captured`, one of `rows_named`), to the `within`
 /// totals of its columns; the first column whose total passes its limit, with the total and the
 /// limit. Totals are added in file order, exactly as they come.
 fn add_within(
@@ -818,14 +818,14 @@ fn add_within(
     totals: &mut WithinTotals,
     row: &KeptRow,
     named: usize,
-    captured: &Captured,
+    captured: JoinedRow<'_>,
     rows_named: usize,
 ) -> Option<(usize, Decimal, Decimal)> {
     let schema = plan.inputs.get(row.input)?;
     for (c, column) in schema.columns.iter().enumerate() {
         let Some((_, of)) = column.within else { continue };
         let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
-        let limit = captured.values.get(of).and_then(Value::as_number).unwrap_or_default();
+        let limit = captured.get(of).and_then(Value::as_number).unwrap_or_default();
         // A total per named row, in one list (half a million on the 2027 plan's year).
         let column_totals = totals.entry((row.input, c)).or_insert_with(|| vec![Decimal::ZERO; rows_named]);
         let Some(total) = column_totals.get_mut(named) else { continue };
@@ -1162,13 +1162,13 @@ impl<'a> PlanFold<'a> {
     /// name are read): each credited row's shares total exactly 100%.
     fn check_credits(&mut self, files: &[InputFile]) -> Result<(), Error> {
         // The shares' index and the named rows' are built side by side (millions of keys).
-        let (credits, wanted) = (&mut self.credits, &mut self.wanted);
+        let (credits, wanted, plan) = (&mut self.credits, &mut self.wanted, self.plan);
         super::chunked::on_all_cores(|| {
             rayon::join(
                 || credits.seal(),
                 || {
-                    for named in wanted.values_mut() {
-                        named.seal();
+                    for (&target, named) in wanted.iter_mut() {
+                        named.seal(&super::references::named_columns(plan, target));
                     }
                 },
             )
@@ -1420,7 +1420,7 @@ impl<'a> PlanFold<'a> {
             let target = schema.and_then(|s| s.columns.iter().find_map(|c| c.refers_to));
             let Some(rows) = target.and_then(|t| wanted.get(&t)) else { continue };
             let Some(captured) = rows.get(n) else { continue };
-            if add_within(plan, &mut totals, row, n, captured, rows.len()).is_some() {
+            if add_within(plan, &mut totals, row, n, rows.joined(captured), rows.len()).is_some() {
                 return false;
             }
         }
@@ -1459,8 +1459,8 @@ impl<'a> PlanFold<'a> {
                 continue;
             };
             let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
-            let captured = wanted.get(&target).and_then(|w| w.row(key));
-            let Some((named, captured)) = captured else {
+            let captured = wanted.get(&target).and_then(|w| w.row(key).map(|(i, row)| (i, row, w.joined(row))));
+            let Some((named, captured, joined_row)) = captured else {
                 let kind = self.unknown_reference(row.input, reference, key);
                 let at_ref = self.at_column(row.file, row.line, reference);
                 return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));
@@ -1472,7 +1472,7 @@ impl<'a> PlanFold<'a> {
             // folded (`within_holds`).
             let rows_named = wanted.get(&target).map_or(0, NamedRows::len);
             if let Some((c, total, limit)) =
-                strict.then(|| add_within(plan, &mut out.within, row, named, captured, rows_named)).flatten()
+                strict.then(|| add_within(plan, &mut out.within, row, named, joined_row, rows_named)).flatten()
             {
                 let column = schema.columns.get(c).map_or("", |c| c.name.as_str());
                 let of = schema.columns.get(c).and_then(|c| c.within).map_or(0, |(_, of)| of);
@@ -1513,7 +1513,7 @@ impl<'a> PlanFold<'a> {
             let Some((aggs, other_months)) = ctx.per_input.get(row.input) else { continue };
             for (payee, share) in &captured.payees {
                 let attrs = self.payees.get(payee).map(Vec::as_slice);
-                let joined = Some((reference, &captured.values[..]));
+                let joined = Some((reference, joined_row));
                 // Figures of other months the row reads (`in_month_of`), from the ledgers
                 // folded before it (never from rows that name rows: the checker sees to it).
                 let in_month = if *other_months {
@@ -1551,7 +1551,7 @@ impl<'a> PlanFold<'a> {
                         values: &row.values,
                         line: row.line,
                         share: *share,
-                        joined: Some((reference, &captured.values)),
+                        joined: Some((reference, joined_row)),
                         joined_line: captured.line,
                     });
                 }
@@ -1713,7 +1713,8 @@ impl<'a> PlanFold<'a> {
         if let (Some(wanted), Some(k)) = (self.wanted.get_mut(&input), &key_value) {
             if let Some(i) = wanted.find(k, parts) {
                 // As read, before any scaling: `within` compares what was sold with what was cancelled.
-                wanted.capture(i, Captured { values: row.values.to_vec(), line: row.line, payees: payees.to_vec() });
+                let values = wanted.kept_of(row.values);
+                wanted.capture(i, Captured { values, line: row.line, payees: payees.to_vec() });
             }
         }
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Used::Nothing) };
@@ -1908,7 +1909,7 @@ pub(crate) fn in_month_values(
     input: usize,
     payee: &Payee,
     row: &[Value],
-    joined: Option<(usize, &[Value])>,
+    joined: Option<(usize, JoinedRow<'_>)>,
 ) -> Result<Vec<(usize, Val)>, EvalError> {
     let mut calls: Vec<&crate::plan::Expr> = Vec::new();
     for a in plan.aggregates.iter().filter(|a| a.input == input) {
@@ -1947,7 +1948,7 @@ pub(crate) struct RowEnv<'a> {
     pub payee: Option<&'a [Value]>,
     pub payee_id: &'a Arc<str>,
     /// The row a reference column names: (that column, the named row's values).
-    pub joined: Option<(usize, &'a [Value])>,
+    pub joined: Option<(usize, JoinedRow<'a>)>,
     /// The `in_month_of` figures of this row, keyed by the call (see [`in_month_values`]).
     pub in_month: &'a [(usize, Val)],
 }

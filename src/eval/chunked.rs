@@ -854,8 +854,7 @@ struct TaskJob<'a> {
     credited: bool,
     /// Rows of other ledgers name this ledger's rows (`sale: sales`): a named row is kept.
     named: bool,
-    /// The columns of a named row anything reads (`named_columns`); the others are kept as
-    /// `Missing`.
+    /// The columns of a named row anything reads (`named_columns`), the only ones it keeps.
     named_columns: Vec<bool>,
     /// The key column, when the plan credits or names rows by it.
     key_col: Option<usize>,
@@ -964,53 +963,11 @@ impl<'a> TaskJob<'a> {
             state,
             credited,
             named,
-            named_columns: named_columns(plan, input),
+            named_columns: super::references::named_columns(plan, input),
             key_col: schema.key.filter(|_| credited || named),
             start: plan.roster().and_then(|r| r.start),
         })
     }
-}
-
-/// The columns of `input`'s rows that anything reads of a row another ledger names: its key
-/// (an explanation names the row by it), the columns read through a reference (`sale.date`:
-/// row expressions are the aggregates' arguments and filters) and the columns a `within`
-/// limit reads (`within sale.amount`). A named row keeps only these: the others would be
-/// made into values (a text each a new string) for nothing.
-fn named_columns(plan: &Plan, input: usize) -> Vec<bool> {
-    let Some(schema) = plan.inputs.get(input) else { return Vec::new() };
-    let mut keep = vec![false; schema.columns.len()];
-    if let Some(slot) = schema.key.and_then(|k| keep.get_mut(k)) {
-        *slot = true;
-    }
-    // Whether column `r` of `other` refers to `input`.
-    let names_input = |other: usize, r: usize| {
-        plan.inputs.get(other).and_then(|s| s.columns.get(r)).and_then(|c| c.refers_to) == Some(input)
-    };
-    for other in 0..plan.inputs.len() {
-        for column in plan.inputs.get(other).map_or(&[][..], |s| &s.columns[..]) {
-            if let Some((r, of)) = column.within {
-                if names_input(other, r) {
-                    if let Some(slot) = keep.get_mut(of) {
-                        *slot = true;
-                    }
-                }
-            }
-        }
-    }
-    for agg in &plan.aggregates {
-        for e in agg.arg.iter().chain(agg.filter.iter()) {
-            crate::plan::visit::visit(e, &mut |e| {
-                if let Node::Joined(r, c) = e.node {
-                    if names_input(agg.input, r) {
-                        if let Some(slot) = keep.get_mut(c) {
-                            *slot = true;
-                        }
-                    }
-                }
-            });
-        }
-    }
-    keep
 }
 
 /// The payees whose rows the observer wants: the observed payee, and with
@@ -2238,11 +2195,10 @@ fn fold_row(
     if let Some(name) = named {
         let as_read = raw
             .iter()
+            .zip(&job.named_columns)
             .enumerate()
-            .map(|(c, cell)| match job.named_columns.get(c) {
-                Some(true) => cell.value(rules.columns.get(c)),
-                _ => Value::Missing,
-            })
+            .filter(|(_, (_, &keep))| keep)
+            .map(|(c, (cell, _))| cell.value(rules.columns.get(c)))
             .collect();
         let payees = match shares {
             Some(ref shares) => shares.clone().map(|s| (s.payee.clone(), s.share)).collect(),

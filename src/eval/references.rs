@@ -13,6 +13,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::data::keys::KeyIndex;
+use crate::plan::{Node, Plan};
 use crate::value::Value;
 
 /// The key of the row a share credits, as read: kept in place when it is short (24 bytes or
@@ -218,6 +219,8 @@ impl<I: Iterator> Iterator for Told<I> {
 /// A named row as the fold saw it: its values, and whom it was credited to.
 #[derive(Debug, Clone)]
 pub(super) struct Captured {
+    /// The values of the columns anything reads of it ([`named_columns`]), in column order
+    /// (read through [`NamedRows::joined`]).
     pub(super) values: Vec<Value>,
     /// Its line in its file.
     pub(super) line: u64,
@@ -236,17 +239,117 @@ pub(super) struct NamedRows {
     rows: Vec<Option<Captured>>,
     /// How many of `read` the index covers.
     sealed: usize,
+    /// Per column of the named ledger: its place among a captured row's values
+    /// (`usize::MAX`: not kept), from [`named_columns`].
+    slots: Vec<usize>,
+}
+
+/// A named row's values as a row naming it reads them (`sale.date`), by column: kept only for
+/// the columns anything reads, with each column's place among them; or every column's, as
+/// read (no places).
+#[derive(Debug, Clone, Copy)]
+pub struct JoinedRow<'a> {
+    values: &'a [Value],
+    slots: &'a [usize],
+}
+
+impl<'a> JoinedRow<'a> {
+    /// A row with every column's value.
+    pub fn whole(values: &'a [Value]) -> Self {
+        JoinedRow { values, slots: &[] }
+    }
+
+    /// Column `column`'s value (none when not kept).
+    pub fn get(&self, column: usize) -> Option<&'a Value> {
+        match self.slots.is_empty() {
+            true => self.values.get(column),
+            false => self.values.get(*self.slots.get(column)?),
+        }
+    }
+
+    /// Every column's value (`Value::Missing` when not kept), for `columns` columns.
+    pub fn to_whole(self, columns: usize) -> Vec<Value> {
+        (0..columns).map(|c| self.get(c).cloned().unwrap_or(Value::Missing)).collect()
+    }
+}
+
+/// The columns of `input`'s rows that anything reads of a row another ledger names: its key
+/// (an explanation names the row by it), the columns read through a reference (`sale.date`:
+/// row expressions are the aggregates' arguments and filters) and the columns a `within`
+/// limit reads (`within sale.amount`). A named row keeps only these (on the 2027 plan, 3 of
+/// a sale's 8): the others would be made into values (a text each a new string) for nothing.
+pub(super) fn named_columns(plan: &Plan, input: usize) -> Vec<bool> {
+    let Some(schema) = plan.inputs.get(input) else { return Vec::new() };
+    let mut keep = vec![false; schema.columns.len()];
+    if let Some(slot) = schema.key.and_then(|k| keep.get_mut(k)) {
+        *slot = true;
+    }
+    // Whether column `r` of `other` refers to `input`.
+    let names_input = |other: usize, r: usize| {
+        plan.inputs.get(other).and_then(|s| s.columns.get(r)).and_then(|c| c.refers_to) == Some(input)
+    };
+    for other in 0..plan.inputs.len() {
+        for column in plan.inputs.get(other).map_or(&[][..], |s| &s.columns[..]) {
+            if let Some((r, of)) = column.within {
+                if names_input(other, r) {
+                    if let Some(slot) = keep.get_mut(of) {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+    }
+    for agg in &plan.aggregates {
+        for e in agg.arg.iter().chain(agg.filter.iter()) {
+            crate::plan::visit::visit(e, &mut |e| {
+                if let Node::Joined(r, c) = e.node {
+                    if names_input(agg.input, r) {
+                        if let Some(slot) = keep.get_mut(c) {
+                            *slot = true;
+                        }
+                    }
+                }
+            });
+        }
+    }
+    keep
 }
 
 impl NamedRows {
+    /// The columns its captured rows keep ([`named_columns`]).
+    fn keep_columns(&mut self, keep: &[bool]) {
+        let mut next = 0;
+        self.slots = keep
+            .iter()
+            .map(|&k| match k {
+                true => {
+                    next += 1;
+                    next - 1
+                }
+                false => usize::MAX,
+            })
+            .collect();
+    }
+
+    /// The values a captured row keeps of `whole` (every column's).
+    pub(super) fn kept_of(&self, whole: &[Value]) -> Vec<Value> {
+        whole.iter().zip(&self.slots).filter(|(_, &s)| s != usize::MAX).map(|(v, _)| v.clone()).collect()
+    }
+
+    /// A captured row's values, by column.
+    pub(super) fn joined<'a>(&'a self, row: &'a Captured) -> JoinedRow<'a> {
+        JoinedRow { values: &row.values, slots: &self.slots }
+    }
+
     /// A row of another ledger names the row whose key is `key`.
     pub(super) fn add(&mut self, key: Arc<str>) {
         self.read.push(key);
     }
 
-    /// Indexes the keys named (once the naming ledgers are read); a row read before keeps its
-    /// place under its key.
-    pub(super) fn seal(&mut self) {
+    /// Indexes the keys named (once the naming ledgers are read), its rows to keep the
+    /// columns `keep` says ([`named_columns`]); a row read before keeps its place under its key.
+    pub(super) fn seal(&mut self, keep: &[bool]) {
+        self.keep_columns(keep);
         if self.sealed == self.read.len() {
             return;
         }
@@ -407,7 +510,7 @@ mod tests {
         for key in ["S000010", "S000003", "S000010", "odd"] {
             named.add(Arc::from(key));
         }
-        named.seal();
+        named.seal(&[true]);
         assert_eq!((named.len(), named.names()), (3, 4));
         let Some(i) = named.find("S000010", crate::data::keys::split("S000010")) else { panic!("S000010 is named") };
         // Named, not yet read.
@@ -418,9 +521,30 @@ mod tests {
         assert!(named.row("S000011").is_none());
         // More names after the seal: the row read stays under its key.
         named.add(Arc::from("S000001"));
-        named.seal();
+        named.seal(&[true]);
         assert_eq!(named.len(), 4);
         assert_eq!(named.row("S000010").map(|(_, r)| r.line), Some(40));
         assert!(named.find("S000001", crate::data::keys::split("S000001")).is_some());
+    }
+
+    #[test]
+    fn a_named_row_keeps_the_columns_read_and_gives_them_back_by_column() {
+        // A sale's id, employee and amount: the employee is not read through the reference.
+        let whole = [Value::text("S000010"), Value::text("E01"), Value::Number(dec!(70.5))];
+        let mut named = NamedRows::default();
+        named.add(Arc::from("S000010"));
+        named.seal(&[true, false, true]);
+        let kept = named.kept_of(&whole);
+        assert_eq!(kept, vec![Value::text("S000010"), Value::Number(dec!(70.5))]);
+        let row = Captured { values: kept, line: 2, payees: Vec::new() };
+        let joined = named.joined(&row);
+        assert_eq!(joined.get(0), Some(&Value::text("S000010")));
+        assert_eq!(joined.get(1), None);
+        assert_eq!(joined.get(2), Some(&Value::Number(dec!(70.5))));
+        assert_eq!(joined.get(3), None);
+        assert_eq!(joined.to_whole(3), vec![Value::text("S000010"), Value::Missing, Value::Number(dec!(70.5))]);
+        // A row with every column's value reads them by column as they are.
+        assert_eq!(JoinedRow::whole(&whole).get(1), Some(&Value::text("E01")));
+        assert_eq!(JoinedRow::whole(&whole).to_whole(3), whole.to_vec());
     }
 }

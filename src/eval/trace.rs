@@ -297,7 +297,12 @@ fn explain_reading(
                 values: row.values.to_vec(),
                 line: row.line,
                 share: row.share,
-                joined: row.joined.map(|(c, v)| (c, v.to_vec(), row.joined_line)),
+                joined: row.joined.map(|(c, v)| {
+                    // Every column of the named row (a named row keeps only those read).
+                    let schema = plan.inputs.get(row.input).and_then(|s| s.columns.get(c));
+                    let named = schema.and_then(|col| col.refers_to).and_then(|t| plan.inputs.get(t));
+                    (c, v.to_whole(named.map_or(0, |s| s.columns.len())), row.joined_line)
+                }),
             });
         }
     };
@@ -651,7 +656,7 @@ fn attach_rows(
         }
     }
     for row in kept {
-        let joined = row.joined.as_ref().map(|(c, v, _)| (*c, v.as_slice()));
+        let joined = row.joined.as_ref().map(|(c, v, _)| (*c, super::references::JoinedRow::whole(v)));
         let who = folded.payees.iter().find(|p| p.id == row.payee).cloned().unwrap_or_else(|| payee.clone());
         let in_month = super::aggregate::in_month_values(plan, folded, row.input, &who, &row.values, joined)
             .map_err(|e| policy_error(plan, e, "row"))?;
