@@ -810,16 +810,16 @@ struct KeptFold {
 /// rows naming it so far, in file order.
 type WithinTotals = HashMap<(usize, usize), Vec<Decimal>>;
 
-/// Adds kept row `row`, naming row `named` (its values `captured`, one of `rows_named`), to the `within`
-/// totals of its columns; the first column whose total passes its limit, with the total and the
-/// limit. Totals are added in file order, exactly as they come.
+/// Adds kept row `row`, naming a row whose values are `captured`, to the `within` totals of
+/// its columns, at `slot` (the named row's place in lists of `len` totals); the first column
+/// whose total passes its limit, with the total and the limit. Totals are added in file order,
+/// exactly as they come.
 fn add_within(
     plan: &Plan,
     totals: &mut WithinTotals,
     row: &KeptRow,
-    named: usize,
+    (slot, len): (usize, usize),
     captured: JoinedRow<'_>,
-    rows_named: usize,
 ) -> Option<(usize, Decimal, Decimal)> {
     let schema = plan.inputs.get(row.input)?;
     for (c, column) in schema.columns.iter().enumerate() {
@@ -827,8 +827,8 @@ fn add_within(
         let amount = row.values.get(c).and_then(Value::as_number).unwrap_or_default();
         let limit = captured.get(of).and_then(Value::as_number).unwrap_or_default();
         // A total per named row, in one list (half a million on the 2027 plan's year).
-        let column_totals = totals.entry((row.input, c)).or_insert_with(|| vec![Decimal::ZERO; rows_named]);
-        let Some(total) = column_totals.get_mut(named) else { continue };
+        let column_totals = totals.entry((row.input, c)).or_insert_with(|| vec![Decimal::ZERO; len]);
+        let Some(total) = column_totals.get_mut(slot) else { continue };
         *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
         if *total > limit {
             return Some((c, *total, limit));
@@ -1407,24 +1407,38 @@ impl<'a> PlanFold<'a> {
     }
 
     /// Whether the `within` totals of the kept rows (`named`: the row each names, as the
-    /// parts' folds found them), added in file order, all stay within their limits: one pass,
-    /// on one core, exactly as the fold in file order checks them.
+    /// parts' folds found them), added in file order, all stay within their limits, exactly as
+    /// the fold in file order checks them: each core adds up the totals of a range of the named
+    /// rows.
     fn within_holds(&self, kept: &[KeptRow], named: &[usize], wanted: &HashMap<usize, NamedRows>) -> bool {
+        use rayon::prelude::*;
         let plan = self.plan;
         if !plan.inputs.iter().any(|s| s.columns.iter().any(|c| c.within.is_some())) {
             return true;
         }
-        let mut totals = WithinTotals::default();
-        for (row, &n) in kept.iter().zip(named) {
-            let schema = plan.inputs.get(row.input);
-            let target = schema.and_then(|s| s.columns.iter().find_map(|c| c.refers_to));
-            let Some(rows) = target.and_then(|t| wanted.get(&t)) else { continue };
-            let Some(captured) = rows.get(n) else { continue };
-            if add_within(plan, &mut totals, row, n, rows.joined(captured), rows.len()).is_some() {
-                return false;
-            }
+        if named.len() != kept.len() {
+            return false;
         }
-        named.len() == kept.len()
+        // A named row's total depends on its rows alone: each core takes a range of the named
+        // rows (its totals a list of that length), and passes over the others' rows.
+        let parts = super::chunked::parts().max(1);
+        (0..parts).into_par_iter().all(|part| {
+            let mut totals = WithinTotals::default();
+            for (row, &n) in kept.iter().zip(named) {
+                let schema = plan.inputs.get(row.input);
+                let target = schema.and_then(|s| s.columns.iter().find_map(|c| c.refers_to));
+                let Some(rows) = target.and_then(|t| wanted.get(&t)) else { continue };
+                let (first, end) = (rows.len() * part / parts, rows.len() * (part + 1) / parts);
+                if !(first..end).contains(&n) {
+                    continue;
+                }
+                let Some(captured) = rows.get(n) else { continue };
+                if add_within(plan, &mut totals, row, (n - first, end - first), rows.joined(captured)).is_some() {
+                    return false;
+                }
+            }
+            true
+        })
     }
 
     /// Folds kept rows, in order, into `out`. `strict`: a `within` total past its limit is
@@ -1472,7 +1486,7 @@ impl<'a> PlanFold<'a> {
             // folded (`within_holds`).
             let rows_named = wanted.get(&target).map_or(0, NamedRows::len);
             if let Some((c, total, limit)) =
-                strict.then(|| add_within(plan, &mut out.within, row, named, joined_row, rows_named)).flatten()
+                strict.then(|| add_within(plan, &mut out.within, row, (named, rows_named), joined_row)).flatten()
             {
                 let column = schema.columns.get(c).map_or("", |c| c.name.as_str());
                 let of = schema.columns.get(c).and_then(|c| c.within).map_or(0, |(_, of)| of);
@@ -1714,7 +1728,7 @@ impl<'a> PlanFold<'a> {
             if let Some(i) = wanted.find(k, parts) {
                 // As read, before any scaling: `within` compares what was sold with what was cancelled.
                 let values = wanted.kept_of(row.values);
-                wanted.capture(i, Captured { values, line: row.line, payees: payees.to_vec() });
+                wanted.capture(i, Captured { values, line: row.line, payees: payees.iter().cloned().collect() });
             }
         }
         let Some(counts) = self.folded.counts.get_mut(input) else { return Ok(Used::Nothing) };

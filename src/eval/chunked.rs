@@ -53,7 +53,7 @@ use super::aggregate::{
     RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
-use super::references::{CreditShare, KeyText};
+use super::references::{CreditShare, Credited, KeyText, NamedValues};
 use crate::data::blocks::{split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
@@ -1619,7 +1619,7 @@ impl<T> Gathered<T> {
 
 /// A named row of a chunked read: its index among the rows named (`NamedRows`), where it is,
 /// its values as read, and whom it was credited to.
-type Captured<At> = (usize, At, Vec<Value>, Vec<(Arc<str>, Decimal)>);
+type Captured<At> = (usize, At, NamedValues, Credited);
 
 /// A tally per bucket and value of one column, in a run's fold.
 #[derive(Debug, Clone, Default)]
@@ -2202,7 +2202,7 @@ fn fold_row(
             .collect();
         let payees = match shares {
             Some(ref shares) => shares.clone().map(|s| (s.payee.clone(), s.share)).collect(),
-            None => vec![(fold.arcs.get(p as usize).ok_or("no payee")?.clone(), Decimal::ONE)],
+            None => smallvec::smallvec![(fold.arcs.get(p as usize).ok_or("no payee")?.clone(), Decimal::ONE)],
         };
         fold.out.captured.push((name, line, as_read, payees));
     }

@@ -221,11 +221,19 @@ impl<I: Iterator> Iterator for Told<I> {
 pub(super) struct Captured {
     /// The values of the columns anything reads of it ([`named_columns`]), in column order
     /// (read through [`NamedRows::joined`]).
-    pub(super) values: Vec<Value>,
+    pub(super) values: NamedValues,
     /// Its line in its file.
     pub(super) line: u64,
-    pub(super) payees: Vec<(Arc<str>, Decimal)>,
+    pub(super) payees: Credited,
 }
+
+/// A named row's values, in its place when they are few (the 2027 plan keeps three of a
+/// sale's): the fold of the rows naming it reads them without a load from elsewhere.
+pub(super) type NamedValues = smallvec::SmallVec<[Value; 3]>;
+
+/// Whom a named row was credited to, and by what share: in its place when one payee (most
+/// rows).
+pub(super) type Credited = smallvec::SmallVec<[(Arc<str>, Decimal); 1]>;
 
 /// The rows of one ledger that rows of others name, and each once its ledger is read.
 #[derive(Debug, Default)]
@@ -332,7 +340,7 @@ impl NamedRows {
     }
 
     /// The values a captured row keeps of `whole` (every column's).
-    pub(super) fn kept_of(&self, whole: &[Value]) -> Vec<Value> {
+    pub(super) fn kept_of(&self, whole: &[Value]) -> NamedValues {
         whole.iter().zip(&self.slots).filter(|(_, &s)| s != usize::MAX).map(|(v, _)| v.clone()).collect()
     }
 
@@ -505,7 +513,11 @@ mod tests {
 
     #[test]
     fn a_named_row_is_found_by_its_key_once_read_and_kept_through_a_second_seal() {
-        let row = |line: u64| Captured { values: vec![Value::Number(Decimal::from(line))], line, payees: Vec::new() };
+        let row = |line: u64| Captured {
+            values: smallvec::smallvec![Value::Number(Decimal::from(line))],
+            line,
+            payees: Credited::new(),
+        };
         let mut named = NamedRows::default();
         for key in ["S000010", "S000003", "S000010", "odd"] {
             named.add(Arc::from(key));
@@ -535,8 +547,8 @@ mod tests {
         named.add(Arc::from("S000010"));
         named.seal(&[true, false, true]);
         let kept = named.kept_of(&whole);
-        assert_eq!(kept, vec![Value::text("S000010"), Value::Number(dec!(70.5))]);
-        let row = Captured { values: kept, line: 2, payees: Vec::new() };
+        assert_eq!(kept.to_vec(), vec![Value::text("S000010"), Value::Number(dec!(70.5))]);
+        let row = Captured { values: kept, line: 2, payees: Credited::new() };
         let joined = named.joined(&row);
         assert_eq!(joined.get(0), Some(&Value::text("S000010")));
         assert_eq!(joined.get(1), None);

@@ -910,7 +910,7 @@ fn explain_of_the_2027_plan_reads_in_blocks_and_lists_shares_and_reports_as_row_
 /// blocks at its own line), with no output.
 #[test]
 fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
-    let cases: [(&str, Edit, &str, &str); 7] = [
+    let cases: [(&str, Edit, &str, &str); 8] = [
         // Line 3 is S000002, dated 2027-01-02; E11 is hired on 2027-04-16 (roster line 12): as
         // E11's sale it is refused at its date.
         ("sale-before-hire", ("sales", |l| set_field(l, 3, 2, "E11")), "sales.csv:3:2", "E0325"),
@@ -947,6 +947,20 @@ fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
             "cancellations.csv:28:4",
             "E0323",
         ),
+        // The same of the last sale, S000406 (9,945.00): 5,000.00 on line 15 and 5,000.00 on
+        // line 28 are 10,000.00. Its total is added up by the second of two cores, each
+        // taking a range of the named sales (the first takes S000003's).
+        (
+            "cancelled-more-than-sold-over-two-parts-late-sale",
+            ("cancellations", |l| {
+                set_field(l, 15, 2, "S000406");
+                set_field(l, 15, 3, "5000.00");
+                set_field(l, 28, 2, "S000406");
+                set_field(l, 28, 3, "5000.00");
+            }),
+            "cancellations.csv:28:4",
+            "E0323",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (case, edit, place, code) in cases {
@@ -961,7 +975,7 @@ fn a_sale_before_a_hire_or_a_share_of_no_sale_is_reported_as_row_by_row() {
         assert!(reference.stderr.contains(&named), "{case}: expected `{named}` in:\n{}", reference.stderr);
         crate::assert_code(&reference, code);
         every_reader_says_the_same(&args, &reference, case, Some(&output));
-        if case.ends_with("-over-two-parts") {
+        if case.contains("-over-two-parts") {
             // Folded in two parts first, each within the limit; the totals, added in file
             // order once both are folded, pass it: folded again in file order, which finds the
             // line.
