@@ -284,9 +284,12 @@ pub struct KeyIndex {
     len: usize,
 }
 
-/// Where [`KeyIndex::new`] places a key while indexing: its class and number, or its index
-/// among the other keys.
-type Placed = Result<(usize, u64), usize>;
+/// Where [`KeyIndex::new`] places a key while indexing: its class and number, or (class
+/// [`OTHER`]) its index among the other keys. Sixteen bytes (millions of keys, a share's each).
+type Placed = (u32, u64);
+
+/// The class of a key that is not numbered.
+const OTHER: u32 = u32::MAX;
 
 #[derive(Debug)]
 struct IndexClass {
@@ -366,13 +369,13 @@ impl KeyIndex {
                 Some((c, n))
             });
             let placed = match class {
-                Some(found) => Ok(found),
+                Some((c, n)) => (c as u32, n),
                 None => match index.others.get(key) {
-                    Some(&i) => Err(i),
+                    Some(&i) => (OTHER, i as u64),
                     None => {
                         let i = index.others.len();
                         index.others.insert(key.into(), i);
-                        Err(i)
+                        (OTHER, i as u64)
                     }
                 },
             };
@@ -411,9 +414,9 @@ impl KeyIndex {
         index.len = next + index.others.len();
         let indexes = at
             .into_iter()
-            .map(|at| match at {
-                Ok((c, n)) => index.classes.get(c).map_or(0, |class| class.base + class.numbers.rank(n).0),
-                Err(i) => next + i,
+            .map(|(c, n)| match c {
+                OTHER => next + n as usize,
+                c => index.classes.get(c as usize).map_or(0, |class| class.base + class.numbers.rank(n).0),
             })
             .collect();
         (index, indexes)
