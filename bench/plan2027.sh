@@ -9,6 +9,8 @@
 # of memory per million sales, so 10M takes some 10 minutes and 10 GB, once). The two
 # alternate three times; prints each time, the medians (wall, user CPU, peak memory) and the
 # ratio. Wall time is noisy on a shared machine; only ratios within one invocation compare.
+# Each run's system time is shown too: on a virtual machine, a run that takes many fresh
+# pages may spend seconds in the kernel for the same work.
 #   bash bench/plan2027.sh [ROWS]
 set -euo pipefail
 . "$(dirname "$0")/prepare.sh"
@@ -22,10 +24,10 @@ times="$year/plan2027.times"
 : > "$times"
 echo "nproc: $(nproc); commission $(git rev-parse --short HEAD); sales lines: seed $(wc -l < "$dir/sales.csv"), 2027 $(wc -l < "$year/sales.csv") (credits $(wc -l < "$year/credits.csv"), cancellations $(wc -l < "$year/cancellations.csv"))"
 for i in 1 2 3; do
-  /usr/bin/time -f "seed %e %U %M" -a -o "$times" target/release/commission run "${seed[@]}" --format csv --output "$year/seed.csv"
-  /usr/bin/time -f "2027 %e %U %M" -a -o "$times" target/release/commission run "${plan[@]}" --format csv --output "$year/2027.csv"
-  /usr/bin/time -f "explain27 %e %U %M" -a -o "$times" target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 > "$year/explain27.txt"
-  tail -3 "$times" | awk '{printf "  %s: %-9s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
+  /usr/bin/time -f "seed %e %U %M %S" -a -o "$times" target/release/commission run "${seed[@]}" --format csv --output "$year/seed.csv"
+  /usr/bin/time -f "2027 %e %U %M %S" -a -o "$times" target/release/commission run "${plan[@]}" --format csv --output "$year/2027.csv"
+  /usr/bin/time -f "explain27 %e %U %M %S" -a -o "$times" target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 > "$year/explain27.txt"
+  tail -3 "$times" | awk '{printf "  %s: %-9s %6.2f s wall %6.2f s user %5.2f s system %8.1f MB peak\n", i, $1, $2, $3, $5, $4/1024}' i="$i"
 done
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for who in seed 2027 explain27; do
