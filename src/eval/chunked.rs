@@ -222,7 +222,7 @@ pub(super) fn read_in_blocks(
     let schema = request.plan.inputs.get(lead.input).ok_or("no input")?;
     let file = BlockFile::open(&lead.file.source)?;
     let shown = lead.file.source.shown();
-    let rules = RowRules::new(schema, &file.header, &request.plan.currency)?;
+    let mut rules = RowRules::new(schema, &file.header, &request.plan.currency)?;
     let mut jobs = Vec::with_capacity(group.len());
     for task in group {
         let (request, state) = match (requests.get(task.request), states.get(task.request)) {
@@ -232,6 +232,7 @@ pub(super) fn read_in_blocks(
         jobs.push(TaskJob::new(request, state, task)?);
     }
     share_aggregates(&mut jobs);
+    rules.leave_unread(&jobs);
     let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     // The file's digest, for a plan that leaves a record of the files it read with no problem
     // or trusts one (`data::checked`).
@@ -397,6 +398,9 @@ struct ColumnRule {
     /// The payee or the key: not empty, nothing hidden, composed.
     id: bool,
     least: Option<Decimal>,
+    /// Free text nothing of the read looks at (`RowRules::leave_unread`): a text column has
+    /// nothing to check, so its field is not even sliced, and its cell is never written.
+    unread: bool,
 }
 
 /// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
@@ -432,7 +436,7 @@ impl<'a> RowRules<'a> {
             };
             // The payee's id is checked where the fold first meets it in a block (`fold_row`).
             let id = schema.key == Some(c) && column.ty == ColumnType::Text;
-            columns.push(ColumnRule { at, reader, id, least: column.at_least });
+            columns.push(ColumnRule { at, reader, id, least: column.at_least, unread: false });
         }
         let mut names = std::collections::HashSet::new();
         for name in header {
@@ -449,6 +453,17 @@ impl<'a> RowRules<'a> {
             false => header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
         };
         Ok(RowRules { columns, fields: header.len(), unnamed, key: schema.key, money })
+    }
+
+    /// Marks the free text columns (no listed values, not an id) that no job of the read
+    /// looks at (`TaskJob::reads`): the seed plan's `business` and `segment`.
+    fn leave_unread(&mut self, jobs: &[TaskJob<'_>]) {
+        for (c, rule) in self.columns.iter_mut().enumerate() {
+            rule.unread = matches!(rule.reader, Reader::Text)
+                && !rule.id
+                && self.key != Some(c)
+                && !jobs.iter().any(|j| j.reads(c));
+        }
     }
 
     /// The file column of a declared column.
@@ -475,9 +490,12 @@ impl<'a> RowRules<'a> {
         // written in pieces stalls the processor on every field).
         if cells.len() != self.columns.len() {
             cells.clear();
-            cells.resize(self.columns.len(), Cell::Code(0));
+            cells.resize(self.columns.len(), Cell::Unread);
         }
         for (c, (rule, slot)) in self.columns.iter().zip(cells.iter_mut()).enumerate() {
+            if rule.unread {
+                continue;
+            }
             let raw = field(rule.at);
             let t = trimmed(raw);
             let rejected = || "a value the row-by-row reader rejects".to_string();
@@ -642,6 +660,9 @@ enum Cell<'t> {
     Num(Decimal),
     Date(NaiveDate),
     Other(Value),
+    /// A column the read does not look at (`ColumnRule::unread`): never written, and never
+    /// to be read (a debug build stops where one is).
+    Unread,
 }
 
 impl Cell<'_> {
@@ -655,6 +676,10 @@ impl Cell<'_> {
             Cell::Money(..) | Cell::Num(_) => self.number().map_or(Value::Missing, Value::Number),
             Cell::Date(d) => Value::Date(*d),
             Cell::Other(v) => v.clone(),
+            Cell::Unread => {
+                debug_assert!(false, "the cell of a column the read leaves unread");
+                Value::Missing
+            }
         }
     }
 
@@ -1039,6 +1064,37 @@ impl<'a> TaskJob<'a> {
 }
 
 impl TaskJob<'_> {
+    /// Whether this plan's part may look at column `c`'s cell. Anything but a plain fold
+    /// (kept rows, shares, named or credited rows, watched rows, a tally) may look at every
+    /// column; a plain fold looks at its payee, period and key, the text it compares, the
+    /// columns its aggregates take or filter by (an evaluated part's in `eval_columns`) and
+    /// the column it scales.
+    fn reads(&self, c: usize) -> bool {
+        let everything = self.mode != Mode::Fold
+            || !self.watch.is_empty()
+            || self.named
+            || self.credited
+            || self.tally.is_some()
+            || self.start.is_some();
+        everything
+            || c == self.payee_col
+            || c == self.period_col
+            || self.key_col == Some(c)
+            || self.compared_text.contains(&c)
+            || self.eval_columns.contains(&c)
+            || self.scale.is_some_and(|(s, _)| s == c)
+            || self.aggs.iter().any(|a| {
+                let filtered = match &a.filter {
+                    Filter::All => false,
+                    Filter::Table { columns, .. } => columns.iter().any(|&(t, _)| t == c),
+                    // Its expression's columns are in `eval_columns`; its guard and memo read
+                    // some of them.
+                    Filter::Eval { .. } => false,
+                };
+                filtered || matches!(a.arg, Arg::Column(x) if x == c)
+            })
+    }
+
     /// Whether `other`'s rows fall in the same buckets as this plan's, row for row (a plan
     /// that credits rows by shares puts them in buckets of its own).
     fn same_buckets(&self, other: &TaskJob<'_>) -> bool {
@@ -1917,7 +1973,10 @@ fn fold_block<const SKIP: bool>(
             }
             rules.read(line, fields, &mut cells, &mut met)?;
             if let Some(k) = rules.key {
-                keys.add(field_text(line, fields, rules, k))?;
+                keys.add(match cells.get(k) {
+                    Some(Cell::Text(t)) => t,
+                    _ => field_text(line, fields, rules, k),
+                })?;
             }
             let raw = &cells[..];
             for (j, job) in jobs.iter().enumerate() {
@@ -2097,7 +2156,7 @@ fn fold_block<const SKIP: bool>(
 /// The trimmed text of a declared column's field.
 fn field_text<'t>(line: &'t str, fields: &[(u32, u32)], rules: &RowRules<'_>, column: usize) -> &'t str {
     let field = fields.get(rules.position(column)).and_then(|&(a, b)| line.get(a as usize..b as usize));
-    field.unwrap_or("").trim()
+    trimmed(field.unwrap_or(""))
 }
 
 fn fold_row(

@@ -762,6 +762,58 @@ component commission monthly {
     }
 }
 
+/// The chunked reader does not even slice a free text column nothing reads (here `note`), but
+/// every other way a plan reads text still sees it: a distinct count of a text column, filters
+/// on text the evaluator decides, and one over two such columns.
+#[test]
+fn text_columns_are_read_whichever_way_a_plan_reads_them() {
+    let policy = "policy \"T\" version \"1\" currency CNY
+
+input sales {
+  key    id:       text
+  period date:     date
+  payee  payee:    text
+         business: text
+         segment:  text
+         note:     text
+         amount:   money
+}
+
+payee sales.payee
+
+metric segments monthly = count_distinct(sales.segment)
+metric sme monthly = sum(sales.amount where segment = \"sme\")
+metric ict_sme monthly = sum(sales.amount where business = \"ict\" and segment = \"sme\")
+
+component commission monthly {
+  pay sum(sales.amount) * 1%
+}
+";
+    // Row i (0..60) sells i + 1 yuan, in segment i % 4 and business i % 3 of these lists.
+    let segments = ["sme", "enterprise", "sme", "government"];
+    let businesses = ["ict", "cloud", "mobile"];
+    let mut lines = vec!["id,date,payee,business,segment,note,amount".to_string()];
+    for i in 0..60 {
+        let (business, segment) = (businesses[i % 3], segments[i % 4]);
+        lines.push(format!("S{:04},2026-01-{:02},P1,{business},{segment},note {i},{}.00", i + 1, 1 + i % 28, i + 1));
+    }
+    let (_dir, sales, args, reference) = run_json(policy, &lines);
+    let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let statement = &json["statements"][0];
+    // Three segments (a metric shows a sum as it is, with no trailing zeros). `sme` is every even row: 1 + 3 + ... + 59 = 30 x 30 = 900. `ict` and
+    // `sme` is every sixth row from 0: 1 + 7 + ... + 55, ten terms averaging 28 = 280. The
+    // commission is 1% of 1 + ... + 60 = 1,830: 18.30.
+    assert_eq!(statement["metrics"]["segments"], "3", "{}", reference.stdout);
+    assert_eq!(statement["metrics"]["sme"], "900", "{}", reference.stdout);
+    assert_eq!(statement["metrics"]["ict_sme"], "280", "{}", reference.stdout);
+    assert_eq!(statement["total"], "18.30", "{}", reference.stdout);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.stdout, reference.stdout, "{reader:?}");
+        chunked_blocks(&ran.stderr, &sales, reader);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The 2027 plan: sales credited by shares, named by cancellations, checked against hire dates
 
