@@ -395,7 +395,9 @@ struct ColumnRule {
     /// Its column in the file.
     at: usize,
     reader: Reader,
-    /// The payee or the key: not empty, nothing hidden, composed.
+    /// The key, when text: not empty, nothing hidden, composed (checked after the block's keys
+    /// have it, `key_id`; the payee's id is checked where the fold first meets it in a block,
+    /// `fold_row`).
     id: bool,
     least: Option<Decimal>,
     /// Free text nothing of the read looks at (`RowRules::leave_unread`): a text column has
@@ -406,6 +408,8 @@ struct ColumnRule {
 /// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
 struct RowRules<'a> {
     columns: Vec<ColumnRule>,
+    /// The columns checked into cells, in order: all but the unread ones.
+    read: Vec<usize>,
     fields: usize,
     /// Header columns with no name: their fields must be empty.
     unnamed: Vec<usize>,
@@ -434,7 +438,6 @@ impl<'a> RowRules<'a> {
                 (None, ColumnType::Date) => Reader::Date,
                 (None, ty) => Reader::Other(ty),
             };
-            // The payee's id is checked where the fold first meets it in a block (`fold_row`).
             let id = schema.key == Some(c) && column.ty == ColumnType::Text;
             columns.push(ColumnRule { at, reader, id, least: column.at_least, unread: false });
         }
@@ -452,7 +455,8 @@ impl<'a> RowRules<'a> {
             true => Vec::new(),
             false => header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
         };
-        Ok(RowRules { columns, fields: header.len(), unnamed, key: schema.key, money })
+        let read = (0..columns.len()).collect();
+        Ok(RowRules { columns, read, fields: header.len(), unnamed, key: schema.key, money })
     }
 
     /// Marks the free text columns (no listed values, not an id) that no job of the read
@@ -464,6 +468,17 @@ impl<'a> RowRules<'a> {
                 && self.key != Some(c)
                 && !jobs.iter().any(|j| j.reads(c));
         }
+        self.read = (0..self.columns.len()).filter(|&c| self.columns.get(c).is_some_and(|r| !r.unread)).collect();
+    }
+
+    /// Checks the key `t` as an id when its column is text (after `BlockKeys::add`: a key
+    /// that only counted the one before it up is made of checked bytes).
+    fn key_id(&self, t: &str, counted_up: bool) -> Result<(), NotPlain> {
+        let id = self.key.and_then(|k| self.columns.get(k)).is_some_and(|r| r.id);
+        if id && !counted_up && (t.is_empty() || check_id(t).is_err()) {
+            return Err("an id the row-by-row reader rejects".into());
+        }
+        Ok(())
     }
 
     /// The file column of a declared column.
@@ -471,7 +486,8 @@ impl<'a> RowRules<'a> {
         self.columns.get(column).map_or(0, |c| c.at)
     }
 
-    /// Checks one row into `cells` (one per declared column).
+    /// Checks one row into `cells` (one per declared column; the key's id is checked by
+    /// `key_id`).
     fn read<'t>(
         &self,
         text: &'t str,
@@ -492,10 +508,10 @@ impl<'a> RowRules<'a> {
             cells.clear();
             cells.resize(self.columns.len(), Cell::Unread);
         }
-        for (c, (rule, slot)) in self.columns.iter().zip(cells.iter_mut()).enumerate() {
-            if rule.unread {
-                continue;
-            }
+        for &c in &self.read {
+            let (Some(rule), Some(slot)) = (self.columns.get(c), cells.get_mut(c)) else {
+                return Err("no column".into());
+            };
             let raw = field(rule.at);
             let t = trimmed(raw);
             let rejected = || "a value the row-by-row reader rejects".to_string();
@@ -531,9 +547,6 @@ impl<'a> RowRules<'a> {
                     }
                     other => *slot = Cell::Other(other),
                 },
-            }
-            if rule.id && (t.is_empty() || check_id(t).is_err()) {
-                return Err("an id the row-by-row reader rejects".into());
             }
         }
         Ok(())
@@ -1719,13 +1732,15 @@ struct BlockKeys {
 }
 
 impl BlockKeys {
-    fn add(&mut self, key: &str) -> Result<(), NotPlain> {
+    /// Adds a key; `true` when it is the one after the last (the last one's digits counted
+    /// up), `false` for any other.
+    fn add(&mut self, key: &str) -> Result<bool, NotPlain> {
         // The usual key: the one after the last, compared as bytes, with no split.
         if !self.next.is_empty() && same_bytes(key.as_bytes(), &self.next) {
             if let Some((_, _, len)) = self.runs.last_mut() {
                 *len += 1;
                 count_up(&mut self.next);
-                return Ok(());
+                return Ok(true);
             }
         }
         if !key.is_ascii() {
@@ -1741,7 +1756,7 @@ impl BlockKeys {
                         self.classes.get(*class).is_some_and(|(p, w)| *w == width && p.as_bytes() == prefix.as_bytes());
                     if same && start.checked_add(*len) == Some(n) {
                         *len += 1;
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
                 let class = match self.classes.iter().position(|(p, w)| p == prefix && *w == width) {
@@ -1755,7 +1770,7 @@ impl BlockKeys {
             }
             None => self.others.push(fingerprint(key)),
         }
-        Ok(())
+        Ok(false)
     }
 }
 
@@ -1973,10 +1988,12 @@ fn fold_block<const SKIP: bool>(
             }
             rules.read(line, fields, &mut cells, &mut met)?;
             if let Some(k) = rules.key {
-                keys.add(match cells.get(k) {
+                let key = match cells.get(k) {
                     Some(Cell::Text(t)) => t,
                     _ => field_text(line, fields, rules, k),
-                })?;
+                };
+                let counted_up = keys.add(key)?;
+                rules.key_id(key, counted_up)?;
             }
             let raw = &cells[..];
             for (j, job) in jobs.iter().enumerate() {

@@ -405,6 +405,14 @@ const CASES: &[Case] = &[
         edit: |l| set_field(l, 2000, 0, "S000010"),
         reported: Some(("sales.csv:2000:1", "E0223")),
     },
+    // A key with a control character (BEL) among its digits: in the chunked read it is not
+    // the one after the last, so it is checked as an id, and refused as the row-by-row
+    // reader refuses it.
+    Case {
+        name: "hidden-character-in-a-key",
+        edit: |l| set_field(l, 1500, 0, "S001\u{7}499"),
+        reported: Some(("sales.csv:1500:1", "E0230")),
+    },
     // The row loses its last field: a problem with the whole row, named by its line alone.
     Case {
         name: "one-field-too-few",
