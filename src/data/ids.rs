@@ -24,10 +24,19 @@ pub enum IdProblem {
 
 /// Checks one id: nothing hidden, composed (NFC). Printable ASCII is accepted at once (the
 /// common case costs one scan of the bytes).
+#[inline]
 pub fn check_id(id: &str) -> Result<(), IdProblem> {
-    if printable_ascii(id.as_bytes()) {
-        return Ok(());
+    // Inlined where it is called (the chunked fold calls it on a counted text every row); the
+    // rest is not.
+    match printable_ascii(id.as_bytes()) {
+        true => Ok(()),
+        false => check_unicode_id(id),
     }
+}
+
+/// `check_id` of an id that is not all printable ASCII.
+#[inline(never)]
+fn check_unicode_id(id: &str) -> Result<(), IdProblem> {
     let hidden = id
         .chars()
         .find(|c| matches!(c.general_category(), G::Control | G::Format | G::LineSeparator | G::ParagraphSeparator));
@@ -50,6 +59,7 @@ pub fn check_id(id: &str) -> Result<(), IdProblem> {
 /// when its top bit is set (the usual word-at-a-time tests, exact for every byte value). The
 /// bytes past the last whole word are tested in one more word, the last eight bytes (or, for
 /// an id of four to seven bytes, its first and last four: bytes tested twice are the same).
+#[inline]
 fn printable_ascii(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;

@@ -1934,7 +1934,7 @@ fn fold_block<const SKIP: bool>(
     block: &[u8],
     run: &mut RunFold,
 ) -> Result<(), NotPlain> {
-    let text = std::str::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
+    let text = simdutf8::basic::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
     let RunFold { lines, read, folds, keys, skipped, .. } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
@@ -2235,14 +2235,16 @@ fn fold_row(
             }
         }
         fold.last_period = Some(period);
-    }
-    if job.granularity == Granularity::Month {
-        let seen = || (bucket, line, cells.get(job.period_col).map_or(Value::Missing, |c| c.value(None)));
-        if fold.out.lowest.as_ref().is_none_or(|(lo, _, _)| bucket < *lo) {
-            fold.out.lowest = Some(seen());
-        }
-        if fold.out.highest.as_ref().is_none_or(|(hi, _, _)| bucket > *hi) {
-            fold.out.highest = Some(seen());
+        // The first rows of the lowest and highest months: a row of the period of the row
+        // before it (in this fold) changes neither.
+        if job.granularity == Granularity::Month {
+            let seen = || (bucket, line, cells.get(job.period_col).map_or(Value::Missing, |c| c.value(None)));
+            if fold.out.lowest.as_ref().is_none_or(|(lo, _, _)| bucket < *lo) {
+                fold.out.lowest = Some(seen());
+            }
+            if fold.out.highest.as_ref().is_none_or(|(hi, _, _)| bucket > *hi) {
+                fold.out.highest = Some(seen());
+            }
         }
     }
     // The row's credit shares, and the row kept when other ledgers name it (whatever its
