@@ -1077,19 +1077,16 @@ impl<'a> TaskJob<'a> {
 }
 
 impl TaskJob<'_> {
-    /// Whether this plan's part may look at column `c`'s cell. Anything but a plain fold
-    /// (kept rows, shares, named or credited rows, watched rows, a tally) may look at every
-    /// column; a plain fold looks at its payee, period and key, the text it compares, the
-    /// columns its aggregates take or filter by (an evaluated part's in `eval_columns`) and
-    /// the column it scales.
+    /// Whether this plan's part may look at column `c`'s cell. Kept rows and shares, watched
+    /// rows (`explain`) and a tally may look at every column; a fold looks at its payee,
+    /// period (a hire date is compared with it) and key, the columns a named row keeps
+    /// (`named_columns`), the text it compares, the columns its aggregates take or filter by
+    /// (an evaluated part's in `eval_columns`) and the column it scales. (A credited row is
+    /// found by its key, and folded as any other for each of its payees.)
     fn reads(&self, c: usize) -> bool {
-        let everything = self.mode != Mode::Fold
-            || !self.watch.is_empty()
-            || self.named
-            || self.credited
-            || self.tally.is_some()
-            || self.start.is_some();
+        let everything = self.mode != Mode::Fold || !self.watch.is_empty() || self.tally.is_some();
         everything
+            || (self.named && self.named_columns.get(c).is_none_or(|&kept| kept))
             || c == self.payee_col
             || c == self.period_col
             || self.key_col == Some(c)
