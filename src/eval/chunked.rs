@@ -2499,23 +2499,10 @@ fn add_row(
             }
             Filter::Eval { expr, memo: None, .. } => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
         };
-        let Some(state) = states.get_mut(a) else { continue };
-        // The usual sum, of amounts as they were read: a row its filter leaves out is added as
-        // nothing (a zero of no decimals), so that nothing branches on the filter, which a
-        // sale's kind decides as likely one way as the other.
-        if let (Arg::Column(c), BlockState::Sum(s), true) = (&agg.arg, &mut *state, share == Decimal::ONE) {
-            if let Some(&Cell::Money(mantissa, scale)) = cells.get(*c) {
-                let keep = i64::from(take);
-                if let Some(largest) = fold.out.largest.get_mut(a) {
-                    *largest = (*largest).max(u128::from((mantissa * keep).unsigned_abs()));
-                }
-                s.add_parts(i128::from(mantissa * keep), scale * u32::from(take)).ok_or_else(failed)?;
-                continue;
-            }
-        }
         if !take {
             continue;
         }
+        let Some(state) = states.get_mut(a) else { continue };
         if let BlockState::Count(n) = state {
             *n += 1;
             continue;
@@ -2523,6 +2510,16 @@ fn add_row(
         let value = match &agg.arg {
             Arg::Nothing => None,
             Arg::Column(c) => match cells.get(*c) {
+                // The usual amount, added as it was read.
+                Some(&Cell::Money(mantissa, scale)) if share == Decimal::ONE && matches!(state, BlockState::Sum(_)) => {
+                    if let Some(largest) = fold.out.largest.get_mut(a) {
+                        *largest = (*largest).max(u128::from(mantissa.unsigned_abs()));
+                    }
+                    if let BlockState::Sum(s) = state {
+                        s.add_parts(i128::from(mantissa), scale).ok_or_else(failed)?;
+                    }
+                    continue;
+                }
                 Some(cell @ (Cell::Num(_) | Cell::Money(..))) => {
                     let number = cell.number().ok_or_else(failed)?;
                     let n = &number;
@@ -3794,15 +3791,6 @@ mod tests {
             a.merge(&b).unwrap();
             assert_eq!(a.decimal().unwrap().to_string(), "5.000", "cut at {cut}");
         }
-        // A row a filter leaves out is added as a zero of no decimals (`add_row`): it changes
-        // neither the total nor its decimals.
-        let mut one_and_a_half = Sum::default();
-        one_and_a_half.add(dec!(1.5)).unwrap();
-        one_and_a_half.add_parts(0, 0).unwrap();
-        assert_eq!(one_and_a_half.decimal().unwrap().to_string(), "1.5");
-        let mut nothing = Sum::default();
-        nothing.add_parts(0, 0).unwrap();
-        assert_eq!(nothing.decimal().unwrap().to_string(), "0");
         // More decimals than a sum keeps, or a total beyond 10^18: left to the row-by-row fold.
         assert!(Sum::default().add(dec!(0.00000000001)).is_none());
         let mut big = Sum::default();
