@@ -403,11 +403,6 @@ struct ColumnRule {
     /// Free text nothing of the read looks at (`RowRules::leave_unread`): a text column has
     /// nothing to check, so its field is not even sliced, and its cell is never written.
     unread: bool,
-    /// Listed values of at most eight bytes each, as their bytes in one number and their
-    /// length (`word_at`), to find a field's value among them with no branch on which one it
-    /// is (a sale's kind is as likely one as another: a search that stops at the match costs a
-    /// mispredicted branch most rows); empty for other columns.
-    words: Vec<(u64, usize)>,
 }
 
 /// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
@@ -444,18 +439,7 @@ impl<'a> RowRules<'a> {
                 (None, ty) => Reader::Other(ty),
             };
             let id = schema.key == Some(c) && column.ty == ColumnType::Text;
-            let words = match &reader {
-                Reader::Listed(values, _) if values.iter().all(|v| v.len() <= 8) => {
-                    let padded = |v: &String| {
-                        let mut eight = [0u8; 8];
-                        eight.get_mut(..v.len())?.copy_from_slice(v.as_bytes());
-                        word_at(&eight, 0, v.len()).map(|w| (w, v.len()))
-                    };
-                    values.iter().filter_map(padded).collect()
-                }
-                _ => Vec::new(),
-            };
-            columns.push(ColumnRule { at, reader, id, least: column.at_least, unread: false, words });
+            columns.push(ColumnRule { at, reader, id, least: column.at_least, unread: false });
         }
         let mut names = std::collections::HashSet::new();
         for name in header {
@@ -538,27 +522,7 @@ impl<'a> RowRules<'a> {
             match &rule.reader {
                 Reader::Text => *slot = Cell::Text(t),
                 Reader::Listed(values, _) => {
-                    // A field not trimmed, of at most eight bytes with eight bytes of the line
-                    // from its start: compared with every value's number, the first match kept.
-                    let start = fields.get(rule.at).map_or(0, |&(a, _)| a as usize);
-                    let word = match t.len() == raw.len() && t.len() <= 8 && rule.words.len() == values.len() {
-                        true => word_at(text.as_bytes(), start, t.len()),
-                        false => None,
-                    };
-                    let found = match word {
-                        Some(word) => rule.words.iter().enumerate().rev().fold(usize::MAX, |found, (i, &(w, n))| {
-                            if w == word && n == t.len() {
-                                i
-                            } else {
-                                found
-                            }
-                        }),
-                        None => values.iter().position(|v| same_text(v, t)).unwrap_or(usize::MAX),
-                    };
-                    if found == usize::MAX {
-                        return Err(rejected());
-                    }
-                    *slot = Cell::Code(found as u16)
+                    *slot = Cell::Code(values.iter().position(|v| same_text(v, t)).ok_or_else(rejected)? as u16)
                 }
                 Reader::Money => match plain_money(t, self.money.decimals) {
                     Some((mantissa, scale)) => {
@@ -674,17 +638,6 @@ impl ShortValues {
         *slot = (word, bytes.len() as u8, value.clone());
         Some(value)
     }
-}
-
-/// The `len` (at most eight) bytes of `bytes` from `at` as one number, the first byte lowest,
-/// from one load of the eight bytes there (`None` when there are not eight).
-fn word_at(bytes: &[u8], at: usize, len: usize) -> Option<u64> {
-    let eight: [u8; 8] = bytes.get(at..at.checked_add(8)?)?.try_into().ok()?;
-    let mask = match len {
-        8.. => u64::MAX,
-        _ => (1u64 << (8 * len)) - 1,
-    };
-    Some(u64::from_le_bytes(eight) & mask)
 }
 
 /// Whether two short texts are equal (`keys::same_bytes`).
@@ -3613,68 +3566,6 @@ mod tests {
     /// The 2027 plan's spiff (`kind = "new" and business = "cloud" and date in March`) reads
     /// two listed columns and a date: remembered per combination and day, each a key of its
     /// own. The clawback's filter reads the cancelled sale's date (another ledger's row): not.
-    /// A listed value is found by one compare of eight bytes per value where it can be, and
-    /// by its text where it cannot (trimmed, longer than eight bytes, too near the line's
-    /// end): the same code either way, or the same refusal.
-    #[test]
-    fn a_listed_value_is_found_by_its_bytes_as_by_its_text() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/telecom-account-manager.policy");
-        let text = std::fs::read_to_string(path).unwrap();
-        let plan = crate::check::compile(crate::source::SourceFile::new(path, text)).unwrap().plan;
-        let schema = plan.inputs.iter().find(|i| i.name == "sales").unwrap();
-        let kind = schema.column_index("kind").unwrap();
-        // The seed plan's kinds: new (0), renewal (1), upsell (2). The column in the middle of
-        // the line, then last (where fewer than eight bytes may follow its start).
-        let middle = "id,date,manager,customer,kind,business,segment,amount";
-        let last = "id,date,manager,customer,business,segment,amount,kind";
-        let cases: [(&str, Option<u16>); 10] = [
-            ("new", Some(0)),
-            ("renewal", Some(1)),
-            ("upsell", Some(2)),
-            (" upsell ", Some(2)),
-            ("new\0", None),
-            ("ne", None),
-            ("renewals", None),
-            ("renewal2x", None),
-            ("New", None),
-            ("", None),
-        ];
-        for header in [middle, last] {
-            let header: Vec<String> = header.split(',').map(str::to_string).collect();
-            let rules = RowRules::new(schema, &header, &plan.currency).unwrap();
-            assert_eq!(rules.columns[kind].words.len(), 3);
-            for (value, expected) in cases {
-                let fields: Vec<String> = header
-                    .iter()
-                    .map(|h| match h.as_str() {
-                        "id" => "S1".to_string(),
-                        "date" => "2026-01-02".to_string(),
-                        "amount" => "10.00".to_string(),
-                        "kind" => value.to_string(),
-                        _ => "x".to_string(),
-                    })
-                    .collect();
-                let line = fields.join(",");
-                let mut offsets = Vec::new();
-                let mut start = 0u32;
-                for f in &fields {
-                    offsets.push((start, start + f.len() as u32));
-                    start += f.len() as u32 + 1;
-                }
-                let mut cells = Vec::new();
-                let mut met = Met::new(schema.columns.len());
-                let read = rules.read(&line, &offsets, &mut cells, &mut met);
-                match expected {
-                    Some(code) => {
-                        assert!(read.is_ok(), "{line:?}: {read:?}");
-                        assert!(matches!(cells[kind], Cell::Code(c) if c == code), "{line:?}: {:?}", cells[kind]);
-                    }
-                    None => assert!(read.is_err(), "{line:?} was read: {:?}", cells[kind]),
-                }
-            }
-        }
-    }
-
     #[test]
     fn a_filter_of_listed_values_and_a_date_is_remembered_per_combination_and_day() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/telecom-2027.policy");
