@@ -232,7 +232,7 @@ pub(super) fn read_in_blocks(
         jobs.push(TaskJob::new(request, state, task)?);
     }
     share_aggregates(&mut jobs);
-    rules.leave_unread(&jobs);
+    rules.fit(&jobs);
     let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     // The file's digest, for a plan that leaves a record of the files it read with no problem
     // or trusts one (`data::checked`).
@@ -400,16 +400,46 @@ struct ColumnRule {
     /// `fold_row`).
     id: bool,
     least: Option<Decimal>,
-    /// Free text nothing of the read looks at (`RowRules::leave_unread`): a text column has
+    /// Free text nothing of the read looks at (`RowRules::fit`): a text column has
     /// nothing to check, so its field is not even sliced, and its cell is never written.
     unread: bool,
+    /// Free text a job of the read compares, checked as an id as it is read.
+    compared: bool,
+}
+
+/// How `RowRules::read` reads a column: its rule's reader in one byte (the rule itself is
+/// looked at only for listed values and `Other`'s type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadAs {
+    Text,
+    /// Free text a plan of the read compares (`TaskJob::compared_text`), checked as an id is
+    /// (the row-by-row fold checks it on the rows it uses; here every row's is checked, and a
+    /// row refused sends the file to the row-by-row read, which decides).
+    Compared,
+    Listed,
+    Money,
+    Date,
+    Other,
+}
+
+/// One column checked into its cell, in a few bytes: a row's columns are walked in these,
+/// not in their rules (a rule's reader, with its lists, is several words to tell apart).
+#[derive(Debug, Clone, Copy)]
+struct ReadStep {
+    /// The declared column (its cell).
+    column: u32,
+    /// Its field in the file.
+    at: u32,
+    how: ReadAs,
+    /// Whether it has an `at least` bound.
+    least: bool,
 }
 
 /// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
 struct RowRules<'a> {
     columns: Vec<ColumnRule>,
     /// The columns checked into cells, in order: all but the unread ones.
-    read: Vec<usize>,
+    read: Vec<ReadStep>,
     fields: usize,
     /// Header columns with no name: their fields must be empty.
     unnamed: Vec<usize>,
@@ -439,7 +469,7 @@ impl<'a> RowRules<'a> {
                 (None, ty) => Reader::Other(ty),
             };
             let id = schema.key == Some(c) && column.ty == ColumnType::Text;
-            columns.push(ColumnRule { at, reader, id, least: column.at_least, unread: false });
+            columns.push(ColumnRule { at, reader, id, least: column.at_least, unread: false, compared: false });
         }
         let mut names = std::collections::HashSet::new();
         for name in header {
@@ -455,20 +485,20 @@ impl<'a> RowRules<'a> {
             true => Vec::new(),
             false => header.iter().enumerate().filter(|(_, h)| h.is_empty()).map(|(i, _)| i).collect(),
         };
-        let read = (0..columns.len()).collect();
+        let read = read_steps(&columns);
         Ok(RowRules { columns, read, fields: header.len(), unnamed, key: schema.key, money })
     }
 
-    /// Marks the free text columns (no listed values, not an id) that no job of the read
-    /// looks at (`TaskJob::reads`): the seed plan's `business` and `segment`.
-    fn leave_unread(&mut self, jobs: &[TaskJob<'_>]) {
+    /// Fits the read to its jobs: marks the free text columns (no listed values, not an id)
+    /// that no job looks at (`TaskJob::reads`: the seed plan's `business` and `segment`), and
+    /// those a job compares (the seed plan's `customer`).
+    fn fit(&mut self, jobs: &[TaskJob<'_>]) {
         for (c, rule) in self.columns.iter_mut().enumerate() {
-            rule.unread = matches!(rule.reader, Reader::Text)
-                && !rule.id
-                && self.key != Some(c)
-                && !jobs.iter().any(|j| j.reads(c));
+            let text = matches!(rule.reader, Reader::Text);
+            rule.unread = text && !rule.id && self.key != Some(c) && !jobs.iter().any(|j| j.reads(c));
+            rule.compared = text && jobs.iter().any(|j| j.compared_text.contains(&c));
         }
-        self.read = (0..self.columns.len()).filter(|&c| self.columns.get(c).is_some_and(|r| !r.unread)).collect();
+        self.read = read_steps(&self.columns);
     }
 
     /// Checks the key `t` as an id when its column is text (after `BlockKeys::add`: a key
@@ -508,25 +538,32 @@ impl<'a> RowRules<'a> {
             cells.clear();
             cells.resize(self.columns.len(), Cell::Unread);
         }
-        for &c in &self.read {
-            let (Some(rule), Some(slot)) = (self.columns.get(c), cells.get_mut(c)) else {
-                return Err("no column".into());
-            };
-            let raw = field(rule.at);
+        let rejected = || "a value the row-by-row reader rejects".to_string();
+        for step in &self.read {
+            let c = step.column as usize;
+            let Some(slot) = cells.get_mut(c) else { return Err("no column".into()) };
+            let raw = field(step.at as usize);
             let t = trimmed(raw);
-            let rejected = || "a value the row-by-row reader rejects".to_string();
-            let at_least = |n: &Decimal| match rule.least {
+            // The bound of a column that has one (looked up only then).
+            let at_least = |n: &Decimal| match self.columns.get(c).and_then(|r| r.least) {
                 Some(least) if *n < least => Err(rejected()),
                 _ => Ok(()),
             };
-            match &rule.reader {
-                Reader::Text => *slot = Cell::Text(t),
-                Reader::Listed(values, _) => {
+            match step.how {
+                ReadAs::Text => *slot = Cell::Text(t),
+                ReadAs::Compared => match check_id(t) {
+                    Ok(()) => *slot = Cell::Text(t),
+                    Err(_) => return Err("a value the row-by-row fold rejects".into()),
+                },
+                ReadAs::Listed => {
+                    let Some(Reader::Listed(values, _)) = self.columns.get(c).map(|r| &r.reader) else {
+                        return Err("no list".into());
+                    };
                     *slot = Cell::Code(values.iter().position(|v| same_text(v, t)).ok_or_else(rejected)? as u16)
                 }
-                Reader::Money => match plain_money(t, self.money.decimals) {
+                ReadAs::Money => match plain_money(t, self.money.decimals) {
                     Some((mantissa, scale)) => {
-                        if rule.least.is_some() {
+                        if step.least {
                             at_least(&Decimal::try_new(mantissa, scale).map_err(|_| rejected())?)?;
                         }
                         *slot = Cell::Money(mantissa, scale);
@@ -539,18 +576,41 @@ impl<'a> RowRules<'a> {
                         _ => return Err(rejected()),
                     },
                 },
-                Reader::Date => *slot = Cell::Date(met.days.date(t).ok_or_else(rejected)?),
-                Reader::Other(ty) => match met.values.value(c, *ty, t, self.money).ok_or_else(rejected)? {
-                    Value::Number(n) => {
-                        at_least(&n)?;
-                        *slot = Cell::Num(n);
+                ReadAs::Date => *slot = Cell::Date(met.days.date(t).ok_or_else(rejected)?),
+                ReadAs::Other => {
+                    let Some(Reader::Other(ty)) = self.columns.get(c).map(|r| &r.reader) else {
+                        return Err("no type".into());
+                    };
+                    match met.values.value(c, *ty, t, self.money).ok_or_else(rejected)? {
+                        Value::Number(n) => {
+                            at_least(&n)?;
+                            *slot = Cell::Num(n);
+                        }
+                        other => *slot = Cell::Other(other),
                     }
-                    other => *slot = Cell::Other(other),
-                },
+                }
             }
         }
         Ok(())
     }
+}
+
+/// The steps that read the columns not left unread, in order.
+fn read_steps(columns: &[ColumnRule]) -> Vec<ReadStep> {
+    let step = |(c, rule): (usize, &ColumnRule)| ReadStep {
+        column: c as u32,
+        at: rule.at as u32,
+        how: match rule.reader {
+            Reader::Text if rule.compared => ReadAs::Compared,
+            Reader::Text => ReadAs::Text,
+            Reader::Listed(..) => ReadAs::Listed,
+            Reader::Money => ReadAs::Money,
+            Reader::Date => ReadAs::Date,
+            Reader::Other(_) => ReadAs::Other,
+        },
+        least: rule.least.is_some(),
+    };
+    columns.iter().enumerate().filter(|(_, r)| !r.unread).map(step).collect()
 }
 
 /// The dates a block has read, by their digits (`YYYYMMDD`), in a small table a date finds
@@ -2053,7 +2113,6 @@ fn fold_block<const SKIP: bool>(
                     // The bucket the leader found (none: the row is not used).
                     (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
                         Some((p, b)) => {
-                            check_compared(job, cells)?;
                             let lead = before.get(k).ok_or("no plan to follow")?;
                             let payee = match job.evaluates {
                                 true => Some(lead.arcs.get(p as usize).ok_or("no payee")?),
@@ -2285,7 +2344,6 @@ fn fold_row(
         fold.out.outside_range += 1;
         return Ok(None);
     }
-    check_compared(job, cells)?;
     fold.out.used += 1;
     // The row for the observer, once for each watched payee it counts for, with their share
     // (as the row-by-row read shows it: a split row for each credited payee, in share order).
@@ -2372,18 +2430,6 @@ fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
         fold.bucket_index.insert((p, period), b);
     }
     b
-}
-
-/// The text columns the plan compares are checked as ids are (as the row-by-row fold does).
-fn check_compared(job: &TaskJob<'_>, cells: &[Cell<'_>]) -> Result<(), NotPlain> {
-    for &c in &job.compared_text {
-        if let Some(Cell::Text(t)) = cells.get(c) {
-            if check_id(t).is_err() {
-                return Err("a value the row-by-row fold rejects".into());
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Adds a used row to bucket `b`'s states and the tally. A plan that follows another's buckets

@@ -434,6 +434,13 @@ const CASES: &[Case] = &[
         edit: |l| set_field(l, 1500, 1, "0000-00-00"),
         reported: Some(("sales.csv:1500:2", "E0214")),
     },
+    // A control character (BEL) in a customer the plan counts: refused as the row-by-row
+    // fold refuses it (the chunked read checks a compared text as it reads the row).
+    Case {
+        name: "hidden-character-in-a-counted-text",
+        edit: |l| set_field(l, 1500, 3, "C1\u{7}23"),
+        reported: Some(("sales.csv:1500:4", "E0230")),
+    },
     // A quoted customer spanning two lines is valid CSV, but the plan counts customers
     // (`count_distinct(sales.customer)`), and a line feed in a counted text is refused as a
     // control character, on the line the row starts on.
@@ -1388,6 +1395,15 @@ const ODD_VALUES: &[&str] = &[
     "C07",
     "renewal",
     "Renewal",
+    "C1\u{7}23",
+    "C000001",
+    "C1",
+    "C1234567",
+    "é1",
+    "1.",
+    "-.5",
+    "0000000000000001",
+    "12345678901234.5",
 ];
 
 use proptest::prelude::Strategy as _;
