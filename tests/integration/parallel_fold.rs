@@ -1408,8 +1408,15 @@ const ODD_VALUES: &[&str] = &[
 
 use proptest::prelude::Strategy as _;
 
+/// Cases of a property test here: `PROPTEST_CASES` when set, proptest's own knob (which an
+/// explicit count would otherwise override), for a longer campaign
+/// (`PROPTEST_CASES=20000 cargo test --release --test integration odd_fields`), else `usual`.
+fn cases(usual: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(usual)
+}
+
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: cases(40), ..Default::default() })]
 
     /// Any few fields of the generated ledger replaced by odd values (or by a value made of
     /// digits, dashes, points, blanks and letters): the chunked reader, on two threads with
