@@ -1481,3 +1481,82 @@ fn lines_of_blanks_and_commas_are_not_rows() {
         }
     }
 }
+
+/// Values a hostile or careless export writes into the 2027 year's credits and cancellations,
+/// besides [`ODD_VALUES`]: shares past their bounds or without their sign, sales named that
+/// exist, repeat or do not, payees that are and are not in the roster, amounts at the edges.
+const ODD_2027: &[&str] = &[
+    "0%",
+    "100%",
+    "150%",
+    "-50%",
+    "33.333%",
+    "50",
+    "S000001",
+    "S000006",
+    "S999999",
+    "X0001",
+    "E05",
+    "E99",
+    "2026-12-31",
+    "2027-02-29",
+    "0.01",
+    "0.00",
+    "999999999.99",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: cases(24), ..Default::default() })]
+
+    /// The 2027 year (credited sales, cancellations naming them, a roster with hire dates)
+    /// with a few fields of its sales, credits and cancellations replaced by odd values, or
+    /// by the same field of another row (a value of the right type, in the wrong place: a
+    /// sale cancelled twice, a share moved to another sale, a date before a hire): the
+    /// chunked reader, on one to four threads with blocks of 7 bytes (every boundary inside a
+    /// row), 64, 1,000 bytes or the default, says exactly what the row-by-row reader says
+    /// (statements, or the same diagnostic and exit code).
+    #[test]
+    fn odd_fields_of_the_2027_year_are_read_as_row_by_row(
+        threads in 1u32..=4,
+        block in proptest::sample::select(&[Some(7), Some(64), Some(1000), None][..]),
+        edits in proptest::collection::vec(
+            (0usize..3, 1usize..1000, 0usize..8, proptest::prop_oneof![
+                proptest::sample::select(ODD_VALUES).prop_map(Ok),
+                proptest::sample::select(ODD_2027).prop_map(Ok),
+                (1usize..1000).prop_map(Err),
+            ]),
+            1..4,
+        )
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/telecom-2027");
+        let mut args = vec!["run".to_string(), PLAN_2027.to_string()];
+        for input in INPUTS_2027 {
+            let text = std::fs::read_to_string(from.join(format!("{input}.csv"))).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for (file, row, field, value) in &edits {
+                if ["sales", "credits", "cancellations"][*file] == input {
+                    // A row of the file (not its header), and a field of the row.
+                    let line = 1 + row % (lines.len() - 1);
+                    let field = field % lines[line].split(',').count();
+                    let value = match value {
+                        Ok(odd) => odd.to_string(),
+                        // `Err(other)`: the field of another row.
+                        Err(other) => lines[1 + other % (lines.len() - 1)].split(',').nth(field).unwrap_or("").to_string(),
+                    };
+                    set_field(&mut lines, line + 1, field, &value);
+                }
+            }
+            let path = dir.path().join(format!("{input}.csv"));
+            std::fs::write(&path, ledger(&lines, "\n")).unwrap();
+            args.extend(["--data".to_string(), format!("{input}={}", path_text(&path))]);
+        }
+        args.extend(["--format", "csv", "--message-format", "plain"].map(str::to_string));
+        let reference = run_as(Reader::RowByRow, false, &args);
+        let reader = Reader::Chunked { threads, block };
+        let ran = run_as(reader, false, &args);
+        proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
+        proptest::prop_assert!(ran.stderr == reference.stderr, "{:?} {:?}:\n{}\nrow by row:\n{}", reader, edits, ran.stderr, reference.stderr);
+        proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
+    }
+}
