@@ -98,17 +98,46 @@ pub(crate) fn split(key: &str) -> Option<(&str, usize, u64)> {
     Some((key.get(..at)?, digits, n))
 }
 
+/// One to eight bytes as one number, a byte a lane (the first lowest, the lanes past the end
+/// nothing), from two loads that overlap where they hold the same bytes; `None` when empty
+/// or longer (an id or a short value looked up by its bytes, without a loop over them).
+pub(crate) fn short_word(bytes: &[u8]) -> Option<u64> {
+    let u16_at = |at: usize| bytes.get(at..at + 2).and_then(|b| <[u8; 2]>::try_from(b).ok()).map(u16::from_le_bytes);
+    let u32_at = |at: usize| bytes.get(at..at + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).map(u32::from_le_bytes);
+    let n = bytes.len();
+    Some(match n {
+        8 => u64::from_le_bytes(<[u8; 8]>::try_from(bytes).ok()?),
+        4..=7 => u64::from(u32_at(0)?) | u64::from(u32_at(n - 4)?) << (8 * (n - 4)),
+        2..=3 => u64::from(u16_at(0)?) | u64::from(u16_at(n - 2)?) << (8 * (n - 2)),
+        1 => u64::from(*bytes.first()?),
+        _ => return None,
+    })
+}
+
 /// Whether two short byte strings are equal, byte by byte in line (a prefix or a listed
 /// value is a word or two: a call to `memcmp` per candidate costs more than the comparison).
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let mut same = true;
-    for (x, y) in a.iter().zip(b) {
-        same &= x == y;
+    // Four to sixteen bytes (a key, a listed value): as two words from each end, which overlap
+    // where they cover the same bytes.
+    let word =
+        |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    let half =
+        |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_le_bytes);
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => {
+            let mut same = true;
+            for (x, y) in a.iter().zip(b) {
+                same &= x == y;
+            }
+            same
+        }
     }
-    same
 }
 
 fn class_name(name: &mut String, prefix: &str, width: usize) {
@@ -460,6 +489,43 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn short_words_are_the_bytes_in_lanes() {
+        let by_bytes = |b: &[u8]| b.iter().rev().fold(0u64, |k, &x| k << 8 | u64::from(x));
+        for len in 0..=10usize {
+            for v in [0u8, 1, 0x7f, 0x80, 0xff] {
+                for at in 0..len.max(1) {
+                    let mut b: Vec<u8> = (0..len).map(|i| 0x31 + i as u8).collect();
+                    if let Some(x) = b.get_mut(at) {
+                        *x = v;
+                    }
+                    let expected = (1..=8).contains(&len).then(|| by_bytes(&b));
+                    assert_eq!(short_word(&b), expected, "{b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        // Every length to 20, a difference at every place, of every bit.
+        for len in 0..=20usize {
+            let a: Vec<u8> = (0..len).map(|i| b'A' + i as u8).collect();
+            assert!(same_bytes(&a, &a.clone()), "{len}");
+            for at in 0..len {
+                for bit in 0..8 {
+                    let mut b = a.clone();
+                    b[at] ^= 1 << bit;
+                    assert!(!same_bytes(&a, &b), "{len} {at} {bit}");
+                    assert!(!same_bytes(&b, &a), "{len} {at} {bit}");
+                }
+            }
+            let mut longer = a.clone();
+            longer.push(b'A');
+            assert!(!same_bytes(&a, &longer), "{len}");
+        }
+    }
 
     #[test]
     fn keys_are_split_one_to_one() {

@@ -57,7 +57,7 @@ use super::references::{CreditShare, Credited, KeyText, NamedValues};
 use crate::data::blocks::{split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
-use crate::data::keys::same_bytes;
+use crate::data::keys::{same_bytes, short_word};
 use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{date_digits, date_of_digits, parse_date, parse_value};
 use crate::data::text_rows::Places;
@@ -682,13 +682,11 @@ impl ShortValues {
     /// the field.
     fn value(&mut self, c: usize, ty: ColumnType, t: &str, money: &Currency) -> Option<Value> {
         let bytes = t.as_bytes();
-        if bytes.len() > 8 {
-            return parse_value(ty, t, money).ok();
-        }
+        // One to eight bytes (an empty or longer field is parsed every time).
+        let Some(word) = short_word(bytes) else { return parse_value(ty, t, money).ok() };
         if self.slots.is_empty() {
             self.slots = vec![(0, u8::MAX, Value::Missing); self.columns * VALUE_SLOTS];
         }
-        let word = bytes.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
         let place = c * VALUE_SLOTS + (word.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
         let slot = self.slots.get_mut(place)?;
         if slot.0 == word && usize::from(slot.1) == bytes.len() {
@@ -1621,12 +1619,7 @@ impl Default for ShortPayees {
 impl ShortPayees {
     /// An id of one to eight bytes as a number (its first byte lowest), and its length.
     fn key(id: &str) -> Option<(u64, u8)> {
-        let bytes = id.as_bytes();
-        if bytes.is_empty() || bytes.len() > 8 {
-            return None;
-        }
-        let k = bytes.iter().rev().fold(0u64, |k, &b| k << 8 | u64::from(b));
-        Some((k, bytes.len() as u8))
+        Some((short_word(id.as_bytes())?, id.len() as u8))
     }
 
     fn place(k: u64) -> usize {
