@@ -114,14 +114,15 @@ pub(crate) fn short_word(bytes: &[u8]) -> Option<u64> {
     })
 }
 
-/// Whether two short byte strings are equal, byte by byte in line (a prefix or a listed
-/// value is a word or two: a call to `memcmp` per candidate costs more than the comparison).
+/// Whether two short byte strings are equal, in line: up to sixteen bytes as two words (or
+/// halves) from each end, other lengths byte by byte (a prefix or a listed value is a word or
+/// two: a call to `memcmp` per candidate costs more than the comparison).
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    // Four to sixteen bytes (a key, a listed value): as two words from each end, which overlap
+    // Four to sixteen bytes (a key, a listed value): two words from each end, which overlap
     // where they cover the same bytes.
     let word =
         |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
