@@ -431,8 +431,8 @@ struct ReadStep {
     /// Its field in the file.
     at: u32,
     how: ReadAs,
-    /// Whether it has an `at least` bound.
-    least: bool,
+    /// Its `at least` bound, if it has one.
+    least: Option<Decimal>,
 }
 
 /// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
@@ -544,8 +544,7 @@ impl<'a> RowRules<'a> {
             let Some(slot) = cells.get_mut(c) else { return Err("no column".into()) };
             let raw = field(step.at as usize);
             let t = trimmed(raw);
-            // The bound of a column that has one (looked up only then).
-            let at_least = |n: &Decimal| match self.columns.get(c).and_then(|r| r.least) {
+            let at_least = |n: &Decimal| match step.least {
                 Some(least) if *n < least => Err(rejected()),
                 _ => Ok(()),
             };
@@ -563,7 +562,7 @@ impl<'a> RowRules<'a> {
                 }
                 ReadAs::Money => match plain_money(t, self.money.decimals) {
                     Some((mantissa, scale)) => {
-                        if step.least {
+                        if step.least.is_some() {
                             at_least(&Decimal::try_new(mantissa, scale).map_err(|_| rejected())?)?;
                         }
                         *slot = Cell::Money(mantissa, scale);
@@ -608,7 +607,7 @@ fn read_steps(columns: &[ColumnRule]) -> Vec<ReadStep> {
             Reader::Date => ReadAs::Date,
             Reader::Other(_) => ReadAs::Other,
         },
-        least: rule.least.is_some(),
+        least: rule.least,
     };
     columns.iter().enumerate().filter(|(_, r)| !r.unread).map(step).collect()
 }
