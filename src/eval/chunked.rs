@@ -1422,15 +1422,35 @@ fn combination(columns: &[(usize, usize)], cells: &[Cell<'_>]) -> Option<usize> 
 // ---------------------------------------------------------------------------------------------
 // Exact sums as scaled integers
 
-/// Decimals every sum is kept at; a term with more is left to the row-by-row fold.
-const SCALE: u32 = 10;
-/// A running sum stays below 10^18 (in the currency's units): far beyond any real ledger,
-/// and below it the row-by-row fold's `Decimal` sums never lose a digit, in any order.
-const LIMIT: i128 = 10i128.pow(SCALE + 18);
+/// Decimals every sum is kept at; a term with more is left to the row-by-row fold. Sixteen
+/// take an amount of cents times `budget`'s step of a millionth times a share of eight
+/// decimals (33.5% is three).
+const SCALE: u32 = 16;
+/// A running sum stays below 10^28 units, 10^12 in the currency's (a bucket is one payee's
+/// month or quarter: far beyond any real ledger): below it the row-by-row fold's `Decimal`
+/// sums (96 bits, 7.9 x 10^28) never lose a digit, in any order, at any scale to `SCALE`.
+const LIMIT: i128 = 10i128.pow(28);
 
 /// 10^0 ..= 10^SCALE.
-const POWERS: [i64; SCALE as usize + 1] =
-    [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
+const POWERS: [i64; SCALE as usize + 1] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+];
 
 /// An exact sum: `units` of 10^-SCALE, and the decimals of its most precise term (the
 /// decimals `value::exact_total` gives the same terms). The units are kept as two 64-bit
@@ -1463,7 +1483,7 @@ impl Sum {
             return None;
         }
         let power = *POWERS.get((SCALE - scale) as usize)?;
-        // The usual amount fits 64 bits, and times 10^10 at most cannot overflow: one multiply
+        // The usual amount fits 64 bits, and times 10^16 at most cannot overflow: one multiply
         // of two 64-bit numbers (the power is one, so its high half is known to be nothing).
         let units = match i64::try_from(mantissa) {
             Ok(m) => i128::from(m).wrapping_mul(i128::from(power)),
@@ -2106,11 +2126,11 @@ fn fold_block<const SKIP: bool>(
                     (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
                         Some((p, b)) => {
                             let lead = before.get(k).ok_or("no plan to follow")?;
-                            let payee = match job.evaluates {
-                                true => Some(lead.arcs.get(p as usize).ok_or("no payee")?),
-                                false => None,
+                            let who = match job.evaluates {
+                                true => RowPayee::Of(lead.arcs.get(p as usize).ok_or("no payee")?),
+                                false => RowPayee::Unread,
                             };
-                            add_row(rules, job, fold, cells, b, payee, Decimal::ONE, &mut values)?;
+                            add_row(rules, job, fold, cells, b, who, None, &mut values)?;
                             Some((p, b))
                         }
                         None => None,
@@ -2361,11 +2381,8 @@ fn fold_row(
     let Some(shares) = shares else {
         let b = bucket_of(fold, p, bucket);
         // The payee's id, only for a plan whose per-row parts the evaluator computes.
-        let arc = match job.evaluates {
-            true => Some(fold.arcs.get(p as usize).ok_or("no payee")?.clone()),
-            false => None,
-        };
-        add_row(rules, job, fold, cells, b, arc.as_ref(), Decimal::ONE, values)?;
+        let who = if job.evaluates { RowPayee::Own(p) } else { RowPayee::Unread };
+        add_row(rules, job, fold, cells, b, who, None, values)?;
         return Ok(Some((p, b)));
     };
     // A split row: folded for each credited payee, by its share (no plan follows these
@@ -2377,11 +2394,10 @@ fn fold_row(
             None => return Err("a share for a payee the row-by-row fold decides".into()),
         };
         let b = bucket_of(fold, q, bucket);
-        let arc = match job.evaluates {
-            true => Some(fold.arcs.get(q as usize).ok_or("no payee")?.clone()),
-            false => None,
-        };
-        add_row(rules, job, fold, cells, b, arc.as_ref(), share.share, values)?;
+        let who = if job.evaluates { RowPayee::Own(q) } else { RowPayee::Unread };
+        // A share of the whole is the row whole (one comparison here, none per aggregate).
+        let part = (share.share != Decimal::ONE).then_some(share.share);
+        add_row(rules, job, fold, cells, b, who, part, values)?;
     }
     Ok(None)
 }
@@ -2424,10 +2440,21 @@ fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
     b
 }
 
+/// Whose row [`add_row`] adds, for a plan whose per-row parts the evaluator computes.
+#[derive(Clone, Copy)]
+enum RowPayee<'a> {
+    /// The plan reads no payee's id.
+    Unread,
+    /// Payee `p` of the fold the row is added to.
+    Own(u32),
+    /// The payee of the plan it follows.
+    Of(&'a Arc<str>),
+}
+
 /// Adds a used row to bucket `b`'s states and the tally. A plan that follows another's buckets
 /// (`TaskJob::follows`) comes here straight, with the bucket the other plan found, and makes
-/// the bucket's states when it is new. `payee` is the row's payee for a plan the evaluator
-/// computes parts of.
+/// the bucket's states when it is new. `who`: the row's payee, for a plan the evaluator
+/// computes parts of; `share`: a credited payee's share of the row (`None`: the row whole).
 #[allow(clippy::too_many_arguments)]
 fn add_row(
     rules: &RowRules<'_>,
@@ -2435,11 +2462,17 @@ fn add_row(
     fold: &mut TaskFold,
     cells: &[Cell<'_>],
     b: u32,
-    payee: Option<&Arc<str>>,
-    share: Decimal,
+    who: RowPayee<'_>,
+    share: Option<Decimal>,
     values: &mut Vec<Value>,
 ) -> Result<(), NotPlain> {
     let stride = job.aggs.len();
+    // The payee's id, borrowed (a clone per row is an atomic count that two cores fight over).
+    let payee = match who {
+        RowPayee::Unread => None,
+        RowPayee::Own(p) => Some(fold.arcs.get(p as usize).ok_or("no payee")?),
+        RowPayee::Of(arc) => Some(arc),
+    };
     if let Some(spec) = job.tally {
         while fold.out.tally.len() <= b as usize {
             fold.out.tally.push(None);
@@ -2502,7 +2535,7 @@ fn add_row(
             Arg::Nothing => None,
             Arg::Column(c) => match cells.get(*c) {
                 // The usual amount, added as it was read.
-                Some(&Cell::Money(mantissa, scale)) if share == Decimal::ONE && matches!(state, BlockState::Sum(_)) => {
+                Some(&Cell::Money(mantissa, scale)) if share.is_none() && matches!(state, BlockState::Sum(_)) => {
                     if let Some(largest) = fold.out.largest.get_mut(a) {
                         *largest = (*largest).max(u128::from(mantissa.unsigned_abs()));
                     }
@@ -2517,8 +2550,8 @@ fn add_row(
                     // A sum weighs a credited payee's part by its share, as the row-by-row fold
                     // does (an average or a count takes the row whole).
                     let weighed;
-                    let n = match state {
-                        BlockState::Sum(_) if share != Decimal::ONE => {
+                    let n = match (&*state, share) {
+                        (BlockState::Sum(_), Some(share)) => {
                             weighed = n.checked_mul(share).ok_or_else(failed)?;
                             &weighed
                         }
@@ -2588,11 +2621,11 @@ fn add_row(
             },
             Arg::Eval(e) => Some(lazy.eval(e).ok_or_else(failed)?),
         };
-        let value = match value.unwrap_or(Value::Bool(true)) {
-            Value::Number(n) if agg.func == AggFunc::Sum && share != Decimal::ONE => {
+        let value = match (value.unwrap_or(Value::Bool(true)), share) {
+            (Value::Number(n), Some(share)) if agg.func == AggFunc::Sum => {
                 Value::Number(n.checked_mul(share).ok_or_else(failed)?)
             }
-            value => value,
+            (value, _) => value,
         };
         if value == Value::Missing {
             continue;
@@ -2649,19 +2682,20 @@ impl LazyRow<'_, '_, '_> {
 }
 
 /// Adds a used row to the command's tally, as `Tally::add_row` does: weighed by the payee's
-/// share (`None`: a product or total the row-by-row fold reports).
+/// share (`share` `None`: the row whole). `None`: a product or total the row-by-row fold
+/// reports.
 fn tally_row(
     rules: &RowRules<'_>,
     spec: &TallySpec,
     out: &mut TaskOut,
     b: u32,
     cells: &[Cell<'_>],
-    share: Decimal,
+    share: Option<Decimal>,
 ) -> Option<()> {
-    let amount = match cells.get(spec.column).and_then(Cell::number) {
-        Some(n) if share == Decimal::ONE => n,
-        Some(n) => n.checked_mul(share)?,
-        None => return Some(()),
+    let amount = match (cells.get(spec.column).and_then(Cell::number), share) {
+        (Some(n), None) => n,
+        (Some(n), Some(share)) => n.checked_mul(share)?,
+        (None, _) => return Some(()),
     };
     out.tally.get_mut(b as usize)?.get_or_insert_with(Sum::default).add(amount)?;
     for (&c, by) in spec.by.iter().zip(out.tally_by.iter_mut()) {
@@ -3720,11 +3754,24 @@ mod tests {
             a.merge(&b).unwrap();
             assert_eq!(a.decimal().unwrap().to_string(), "5.000", "cut at {cut}");
         }
-        // More decimals than a sum keeps, or a total beyond 10^18: left to the row-by-row fold.
-        assert!(Sum::default().add(dec!(0.00000000001)).is_none());
+        for (i, power) in POWERS.iter().enumerate() {
+            assert_eq!(*power, 10i64.pow(i as u32));
+        }
+        // Sixteen decimals are kept (cents times a millionth times a share of 33.5% is eleven:
+        // 2392.73 x 1.000001 = 2392.73239273, x 0.335 = 717.819717819 + 83.74563374555);
+        // more, or a total of 10^12 or beyond: left to the row-by-row fold.
+        let mut fine = Sum::default();
+        fine.add(dec!(2392.73) * dec!(1.000001) * dec!(0.335)).unwrap();
+        assert_eq!(fine.decimal().unwrap().to_string(), "801.56535156455");
+        fine.add(dec!(0.0000000000000001)).unwrap();
+        assert_eq!(fine.decimal().unwrap().to_string(), "801.5653515645500001");
+        assert!(Sum::default().add(dec!(0.00000000000000001)).is_none());
         let mut big = Sum::default();
-        big.add(dec!(999999999999999)).unwrap();
-        assert!((0..2000).try_for_each(|_| big.add(dec!(999999999999999))).is_none());
+        big.add(dec!(999999999999.9999999999999999)).unwrap();
+        assert!(big.add(dec!(0.0000000000000001)).is_none());
+        let mut big = Sum::default();
+        big.add(dec!(-999999999999.99)).unwrap();
+        assert!(big.add(dec!(-0.01)).is_none());
     }
 
     #[test]
