@@ -76,6 +76,10 @@ struct Settings {
 
 const DEFAULT_BLOCK_BYTES: u64 = 4 << 20;
 
+/// The most threads a read uses, whatever `COMMISSION_THREADS` or the cores say: the bound
+/// exact sums in blocks rely on ([`LIMIT`]).
+const MAX_THREADS: usize = 64;
+
 fn settings() -> &'static Settings {
     static SETTINGS: OnceLock<Settings> = OnceLock::new();
     SETTINGS.get_or_init(|| {
@@ -101,12 +105,8 @@ fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> 
         // The main thread's stack: statements are computed in the pool too, and evaluating
         // a policy at its nesting limits needs about 2 MiB in a debug build (tests/limits.rs).
         let builder = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
-        match threads {
-            Some(n) => builder.num_threads(n),
-            None => builder,
-        }
-        .build()
-        .ok()
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        builder.num_threads(threads.unwrap_or(cores).min(MAX_THREADS)).build().ok()
     });
     match pool {
         Some(pool) => pool.install(work),
@@ -1162,13 +1162,15 @@ impl TaskJob<'_> {
             })
     }
 
-    /// Whether `other`'s rows fall in the same buckets as this plan's, row for row (a plan
-    /// that credits rows by shares puts them in buckets of its own).
-    fn same_buckets(&self, other: &TaskJob<'_>) -> bool {
+    /// Whether `other`'s rows fall in the same buckets as this plan's, row for row, with the
+    /// same weights (a plan that credits rows by shares puts them in the buckets of its
+    /// credited payees: the same when the two plans' shares are the same, as `budget`'s
+    /// reruns' are; they are compared once, by [`share_aggregates`]).
+    fn same_buckets(&self, other: &TaskJob<'_>, same_shares: bool) -> bool {
         self.mode == Mode::Fold
             && other.mode == Mode::Fold
-            && !self.credited
-            && !other.credited
+            && self.credited == other.credited
+            && (!self.credited || same_shares)
             && self.input == other.input
             && self.payee_col == other.payee_col
             && self.period_col == other.period_col
@@ -1218,20 +1220,32 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
     for j in 1..jobs.len() {
         let (before, rest) = jobs.split_at_mut(j);
         let Some(job) = rest.first_mut() else { continue };
+        // Per earlier plan: whether it credits rows by the same shares (compared once; every
+        // share, so only between two plans that credit this ledger).
+        let same: Vec<bool> = before
+            .iter()
+            .map(|other| {
+                let credited = job.credited && other.credited && job.mode == Mode::Fold && other.mode == Mode::Fold;
+                let same_shares = || job.state.credits().same_shares(other.state.credits());
+                job.same_buckets(other, credited && same_shares())
+            })
+            .collect();
         // A leader makes buckets (it has aggregates or a tally); the observed payee's rows, the
         // named rows and the checks against hire dates are each plan's own (their values may be
-        // scaled, their rosters differ).
-        job.follows = before.iter().position(|lead| {
+        // scaled, their rosters differ). A credited row is folded for each credited payee, in
+        // buckets no plan follows.
+        job.follows = before.iter().zip(&same).position(|(lead, &same)| {
             lead.follows.is_none()
                 && (!lead.aggs.is_empty() || lead.tally.is_some())
                 && job.watch.is_empty()
                 && !job.named
+                && !job.credited
                 && job.start.is_none()
-                && job.same_buckets(lead)
+                && same
         });
         for a in 0..job.aggs.len() {
             let found =
-                before.iter().enumerate().filter(|(_, other)| job.same_buckets(other)).find_map(|(k, other)| {
+                before.iter().zip(&same).enumerate().filter(|(_, (_, &same))| same).find_map(|(k, (other, _))| {
                     (0..other.aggs.len()).find_map(|b| match other.aggs.get(b).and_then(|o| o.shared) {
                         Some(_) => None,
                         None => job.same_agg(a, other, b).map(|times| Shared { plan: k, agg: b, times }),
@@ -1272,6 +1286,12 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
                 let inexact = || "a scaled sum that is not exact".to_string();
                 let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
                 if largest.checked_mul(f.mantissa().unsigned_abs()).is_none_or(|m| m >> 96 != 0) {
+                    return Err(inexact());
+                }
+                // And the sums the row-by-row fold of the scaled terms reaches on the way stay
+                // in 96 bits, as `LIMIT` says: terms of at most `SCALE` decimals, a factor of
+                // at most 1.2 (`budget`'s are 1.01 and 1 +- 0.000001).
+                if d.scale() + f.scale() > SCALE || f.abs() > Decimal::new(12, 1) {
                     return Err(inexact());
                 }
                 let product = d.checked_mul(f).ok_or_else(inexact)?;
@@ -1422,14 +1442,16 @@ fn combination(columns: &[(usize, usize)], cells: &[Cell<'_>]) -> Option<usize> 
 // ---------------------------------------------------------------------------------------------
 // Exact sums as scaled integers
 
-/// Decimals every sum is kept at; a term with more is left to the row-by-row fold. Sixteen
-/// take an amount of cents times `budget`'s step of a millionth times a share of eight
-/// decimals (33.5% is three).
-const SCALE: u32 = 16;
-/// A running sum stays below 10^28 units, 10^12 in the currency's (a bucket is one payee's
-/// month or quarter: far beyond any real ledger): below it the row-by-row fold's `Decimal`
-/// sums (96 bits, 7.9 x 10^28) never lose a digit, in any order, at any scale to `SCALE`.
-const LIMIT: i128 = 10i128.pow(28);
+/// Decimals every sum is kept at; a term with more is left to the row-by-row fold. Fourteen
+/// take an amount of cents times `budget`'s step of a millionth times a share of six decimals
+/// (33.5% is three).
+const SCALE: u32 = 14;
+/// Each thread's running sum stays below 10^27 units, 10^13 in the currency's (a bucket is one
+/// payee's month or quarter: far beyond any real ledger). A sum the row-by-row fold reaches on
+/// the way is at most the threads' running sums added, below 64 x 10^27 (at most
+/// [`MAX_THREADS`]), so its `Decimal` (96 bits, 7.9 x 10^28) never loses a digit, in any order,
+/// at any scale up to `SCALE`.
+const LIMIT: i128 = 10i128.pow(27);
 
 /// 10^0 ..= 10^SCALE.
 const POWERS: [i64; SCALE as usize + 1] = [
@@ -1448,8 +1470,6 @@ const POWERS: [i64; SCALE as usize + 1] = [
     1_000_000_000_000,
     10_000_000_000_000,
     100_000_000_000_000,
-    1_000_000_000_000_000,
-    10_000_000_000_000_000,
 ];
 
 /// An exact sum: `units` of 10^-SCALE, and the decimals of its most precise term (the
@@ -1483,7 +1503,7 @@ impl Sum {
             return None;
         }
         let power = *POWERS.get((SCALE - scale) as usize)?;
-        // The usual amount fits 64 bits, and times 10^16 at most cannot overflow: one multiply
+        // The usual amount fits 64 bits, and times 10^14 at most cannot overflow: one multiply
         // of two 64-bit numbers (the power is one, so its high half is known to be nothing).
         let units = match i64::try_from(mantissa) {
             Ok(m) => i128::from(m).wrapping_mul(i128::from(power)),
@@ -3757,21 +3777,23 @@ mod tests {
         for (i, power) in POWERS.iter().enumerate() {
             assert_eq!(*power, 10i64.pow(i as u32));
         }
-        // Sixteen decimals are kept (cents times a millionth times a share of 33.5% is eleven:
+        // Fourteen decimals are kept (cents times a millionth times a share of 33.5% is eleven:
         // 2392.73 x 1.000001 = 2392.73239273, x 0.335 = 717.819717819 + 83.74563374555);
-        // more, or a total of 10^12 or beyond: left to the row-by-row fold.
+        // more, or a total of 10^13 or beyond: left to the row-by-row fold.
         let mut fine = Sum::default();
         fine.add(dec!(2392.73) * dec!(1.000001) * dec!(0.335)).unwrap();
         assert_eq!(fine.decimal().unwrap().to_string(), "801.56535156455");
-        fine.add(dec!(0.0000000000000001)).unwrap();
-        assert_eq!(fine.decimal().unwrap().to_string(), "801.5653515645500001");
-        assert!(Sum::default().add(dec!(0.00000000000000001)).is_none());
+        fine.add(dec!(0.00000000000001)).unwrap();
+        assert_eq!(fine.decimal().unwrap().to_string(), "801.56535156455001");
+        assert!(Sum::default().add(dec!(0.000000000000001)).is_none());
         let mut big = Sum::default();
-        big.add(dec!(999999999999.9999999999999999)).unwrap();
-        assert!(big.add(dec!(0.0000000000000001)).is_none());
+        big.add(dec!(9999999999999.99999999999999)).unwrap();
+        assert!(big.add(dec!(0.00000000000001)).is_none());
         let mut big = Sum::default();
-        big.add(dec!(-999999999999.99)).unwrap();
+        big.add(dec!(-9999999999999.99)).unwrap();
         assert!(big.add(dec!(-0.01)).is_none());
+        // Sums the row-by-row fold reaches (the threads' running sums added) stay in 96 bits.
+        assert!(LIMIT * MAX_THREADS as i128 * 12 / 10 < 1i128 << 96);
     }
 
     #[test]

@@ -169,6 +169,21 @@ impl Credits {
         self.seen.fill(true);
     }
 
+    /// Whether `other` holds the same shares in the same file order: the same keys, payees,
+    /// shares (to the decimals written) and lines, so that a row credited by the one is folded
+    /// into the same buckets with the same weights by the other (two runs of one plan over the
+    /// same credits, as `budget`'s reruns are).
+    pub(super) fn same_shares(&self, other: &Credits) -> bool {
+        self.shares_read() == other.shares_read()
+            && self.in_file_order().zip(other.in_file_order()).all(|((_, k, a), (_, l, b))| {
+                k == l
+                    && a.line == b.line
+                    && a.share == b.share
+                    && a.share.scale() == b.share.scale()
+                    && (Arc::ptr_eq(&a.payee, &b.payee) || a.payee == b.payee)
+            })
+    }
+
     /// How many credited rows the shares name.
     pub(super) fn len(&self) -> usize {
         self.first.len()
@@ -428,6 +443,34 @@ mod tests {
     fn payees<'c>(credits: &'c Credits, key: &str) -> Vec<(&'c str, Decimal, u64)> {
         let i = credits.find(key, crate::data::keys::split(key));
         i.map(|i| credits.shares(i).map(|s| (&*s.payee, s.share, s.line)).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn shares_are_the_same_only_when_every_share_is() {
+        let read = |edit: Option<(usize, CreditShare)>, key_at_1: &str| {
+            let mut credits = Credits::default();
+            let mut shares = vec![share("E1", dec!(0.335), 2), share("E2", dec!(0.335), 3), share("E3", dec!(0.33), 4)];
+            if let Some((at, changed)) = edit {
+                shares[at] = changed;
+            }
+            for (i, s) in shares.into_iter().enumerate() {
+                credits.add(KeyText::from(if i == 1 { key_at_1 } else { "S000002" }), s, 0);
+            }
+            credits
+        };
+        let base = read(None, "S000002");
+        assert!(base.same_shares(&read(None, "S000002")));
+        // Another key, payee, share, the same share written with another decimal, another line,
+        // one share fewer: not the same.
+        assert!(!base.same_shares(&read(None, "S000003")));
+        assert!(!base.same_shares(&read(Some((2, share("E4", dec!(0.33), 4))), "S000002")));
+        assert!(!base.same_shares(&read(Some((2, share("E3", dec!(0.34), 4))), "S000002")));
+        assert!(!base.same_shares(&read(Some((2, share("E3", dec!(0.330), 4))), "S000002")));
+        assert!(!base.same_shares(&read(Some((2, share("E3", dec!(0.33), 5))), "S000002")));
+        let mut fewer = Credits::default();
+        fewer.add(KeyText::from("S000002"), share("E1", dec!(0.335), 2), 0);
+        fewer.add(KeyText::from("S000002"), share("E2", dec!(0.335), 3), 0);
+        assert!(!base.same_shares(&fewer) && !fewer.same_shares(&base));
     }
 
     #[test]
