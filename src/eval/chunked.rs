@@ -1220,14 +1220,14 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
     for j in 1..jobs.len() {
         let (before, rest) = jobs.split_at_mut(j);
         let Some(job) = rest.first_mut() else { continue };
-        // Per earlier plan: whether it credits rows by the same shares (compared once; every
-        // share, so only between two plans that credit this ledger).
+        // Per earlier plan: whether its rows fall in the same buckets; for two plans that
+        // credit this ledger, once all else agrees, whether by the same shares (every share
+        // compared, once).
         let same: Vec<bool> = before
             .iter()
             .map(|other| {
-                let credited = job.credited && other.credited && job.mode == Mode::Fold && other.mode == Mode::Fold;
-                let same_shares = || job.state.credits().same_shares(other.state.credits());
-                job.same_buckets(other, credited && same_shares())
+                job.same_buckets(other, true)
+                    && (!job.credited || job.state.credits().same_shares(other.state.credits()))
             })
             .collect();
         // A leader makes buckets (it has aggregates or a tally); the observed payee's rows, the
