@@ -931,6 +931,29 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
     }
 }
 
+/// `diff` of the 2027 plan and a version paying a 5% advance: the two credit the sales by the
+/// same shares (the same credits file, the same `credit` line), so the version takes the plan's
+/// sums of the credited sales instead of folding its own. Of the plan's three aggregates of
+/// the sales (`sum(sales.amount)` for the advance and the true-up, the same `for reports` for
+/// the override, the spiff's filtered sum, which the evaluator computes and is never shared),
+/// two are shared; the diff is the row-by-row reader's, byte for byte, and shows the change.
+#[test]
+fn two_versions_of_the_2027_plan_share_the_sums_of_credited_sales() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = year_2027(dir.path(), "example", None);
+    let plan = std::fs::read_to_string(PLAN_2027).unwrap();
+    assert_eq!(plan.matches("pay 4% * sum(sales.amount)").count(), 1);
+    let version = dir.path().join("advance5.policy");
+    std::fs::write(&version, plan.replace("pay 4% * sum(sales.amount)", "pay 5% * sum(sales.amount)")).unwrap();
+    let mut args = vec!["diff".to_string(), PLAN_2027.to_string(), path_text(&version).to_string()];
+    args.extend(data);
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    assert!(reference.stdout.contains("\"advance\""), "{}", reference.stdout);
+    every_chunked_reader_agrees(&args, &reference, &dir.path().join("example/sales.csv"), 2);
+}
+
 /// `explain` of the 2027 plan reads its ledgers in blocks too: a split sale is listed for each
 /// credited payee with their share, and a manager's explanation lists their direct reports'
 /// sales (`for reports`). For every payee of the example year and six months, the same
