@@ -307,7 +307,7 @@ impl Class {
 /// [`split`] cuts them) and number, never by hashing or comparing text: a class is a bitmap of
 /// its numbers with a count of the keys before each word (a key's index is its rank), or, when
 /// its numbers are too sparse for a bitmap, its numbers sorted. Every other key is in a hash map.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct KeyIndex {
     classes: Vec<IndexClass>,
     others: FxHashMap<Box<str>, usize>,
@@ -321,7 +321,7 @@ type Placed = (u32, u64);
 /// The class of a key that is not numbered.
 const OTHER: u32 = u32::MAX;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct IndexClass {
     prefix: Box<str>,
     width: usize,
@@ -330,7 +330,7 @@ struct IndexClass {
     numbers: Numbers,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Numbers {
     /// Bit `n` is set for number `n`; `before[w]` numbers are below word `w`'s.
     Bits { bits: Vec<u64>, before: Vec<usize> },

@@ -508,10 +508,40 @@ pub fn fold_shared<T: Tracer>(
                 }
             }
         }
+        if phase == 1 {
+            share_same_credits(requests, &mut states);
+        }
     }
     let folded = states.into_iter().map(PlanFold::finish).collect();
     let distrusted = requests.iter().zip(&digests).map(|(r, seen)| settle_record(r, seen)).collect();
     Ok(FoldOutcome { folded, reads, notes, distrusted })
+}
+
+/// Gives plans of one fold that read the same credit shares one copy of them (`budget`'s four
+/// runs of one plan over the same files: 2.4M shares each for the 2027 plan's year at 10M
+/// sales). Only between requests of the same plan and files, whose shares' file numbers mean
+/// the same files, and only when every share is the same (`Credits::same_shares`).
+fn share_same_credits(requests: &[FoldRequest<'_>], states: &mut [PlanFold<'_>]) {
+    let same_files = |a: &FoldRequest<'_>, b: &FoldRequest<'_>| {
+        std::ptr::eq(a.plan, b.plan)
+            && a.files.len() == b.files.len()
+            && a.files.iter().zip(b.files).all(|(x, y)| x.input == y.input && x.source.same_as(&y.source))
+    };
+    for r in 1..states.len() {
+        let (before, rest) = states.split_at_mut(r);
+        let (Some(state), Some(request)) = (rest.first_mut(), requests.get(r)) else { continue };
+        if state.credits.shares_read() == 0 {
+            continue;
+        }
+        let first = before
+            .iter()
+            .zip(requests)
+            .find(|(other, theirs)| same_files(request, theirs) && other.credits.same_shares(&state.credits));
+        if let Some((other, _)) = first {
+            state.credits = Arc::clone(&other.credits);
+            super::chunked::report(|| format!("credit shares of plan {}: one copy with an earlier plan's", r + 1));
+        }
+    }
 }
 
 /// After a fold with no problem: leaves the record of a request that records, and says
@@ -736,8 +766,11 @@ pub(super) struct PlanFold<'a> {
     folded: Folded,
     /// A computation that failed on a row stops the read; the policy error is kept here.
     eval_error: Option<(EvalError, String)>,
-    /// Credit splits read from the crediting input, by credited row.
-    credits: Credits,
+    /// Credit splits read from the crediting input, by credited row; once sealed, shared with
+    /// the plans of the fold that read the same (`share_same_credits`).
+    credits: Arc<Credits>,
+    /// Per credited row, whether its ledger had it.
+    credits_seen: Vec<bool>,
     /// Rows of inputs that name rows of another ledger, folded once that ledger is read.
     kept: Vec<KeptRow>,
     /// The kept rows once folded (freed apart, with the credits).
@@ -932,7 +965,8 @@ impl<'a> PlanFold<'a> {
                 ..Folded::default()
             },
             eval_error: None,
-            credits: Credits::default(),
+            credits: Arc::default(),
+            credits_seen: Vec::new(),
             kept: Vec::new(),
             folded_kept: Vec::new(),
             wanted: HashMap::default(),
@@ -957,7 +991,7 @@ impl<'a> PlanFold<'a> {
 
     /// Every credited row the shares name was found in its ledger (a chunked read's).
     pub(super) fn credits_found(&mut self) {
-        self.credits.all_found();
+        self.credits_seen.fill(true);
     }
 
     /// The rows of `input` that rows of other ledgers name (sealed once those are read).
@@ -1151,7 +1185,7 @@ impl<'a> PlanFold<'a> {
         };
         let share = values.get(credit.share).and_then(Value::as_number).unwrap_or_default();
         let file = self.file_of(row);
-        self.credits.add(key, CreditShare { payee, share, line: row.line }, file);
+        Arc::make_mut(&mut self.credits).add(key, CreditShare { payee, share, line: row.line }, file);
         if let Some(c) = self.count(input) {
             c.used += 1;
         }
@@ -1162,7 +1196,7 @@ impl<'a> PlanFold<'a> {
     /// name are read): each credited row's shares total exactly 100%.
     fn check_credits(&mut self, files: &[InputFile]) -> Result<(), Error> {
         // The shares' index and the named rows' are built side by side (millions of keys).
-        let (credits, wanted, plan) = (&mut self.credits, &mut self.wanted, self.plan);
+        let (credits, wanted, plan) = (Arc::make_mut(&mut self.credits), &mut self.wanted, self.plan);
         super::chunked::on_all_cores(|| {
             rayon::join(
                 || credits.seal(),
@@ -1173,6 +1207,7 @@ impl<'a> PlanFold<'a> {
                 },
             )
         });
+        self.credits_seen = vec![false; self.credits.len()];
         let Some(credit) = self.plan.credit else { return Ok(()) };
         let file = files.iter().find(|f| f.input == credit.by).map(|f| f.source.shown()).unwrap_or_default();
         let input = self.plan.inputs.get(credit.input).map_or(String::new(), |s| s.name.clone());
@@ -1246,7 +1281,7 @@ impl<'a> PlanFold<'a> {
         order: &[(usize, usize, usize)],
         file: u32,
     ) {
-        self.credits.add_runs(runs, order, file);
+        Arc::make_mut(&mut self.credits).add_runs(runs, order, file);
     }
 
     /// The file of a row that is kept, in `places` (added at its first kept row).
@@ -1285,11 +1320,12 @@ impl<'a> PlanFold<'a> {
         let file_of =
             |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         if let Some(credit) = plan.credit {
+            let seen = |i: usize| self.credits_seen.get(i).copied().unwrap_or(false);
             let mut missing: Vec<(&str, &CreditShare, u32)> = self
                 .credits
                 .rows()
-                .filter(|(_, _, _, _, seen)| !seen)
-                .map(|(_, key, first, file, _)| (key, first, file))
+                .filter(|(i, _, _, _)| !seen(*i))
+                .map(|(_, key, first, file)| (key, first, file))
                 .collect();
             missing.sort_by_key(|(_, s, _)| s.line);
             if let Some((key, first, file)) = missing.first() {
@@ -1711,7 +1747,9 @@ impl<'a> PlanFold<'a> {
         let split = match (plan.credit, &key_value) {
             (Some(credit), Some(k)) if credit.input == input => match self.credits.find(k, parts) {
                 Some(i) => {
-                    self.credits.found(i);
+                    if let Some(seen) = self.credits_seen.get_mut(i) {
+                        *seen = true;
+                    }
                     Some(self.credits.shares(i).map(|s| (s.payee.clone(), s.share)).collect::<Vec<_>>())
                 }
                 None => None,

@@ -914,6 +914,11 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
                     if args[0] == "budget" {
                         let shared = shared_aggregates(&ran.stderr, &sales, reader);
                         assert!(shared >= 3, "{what}: {shared} aggregates shared");
+                        // And the three reruns hold one copy of the shares, the plan's.
+                        for plan in 2..=4 {
+                            let one = format!("credit shares of plan {plan}: one copy with an earlier plan's");
+                            assert!(ran.stderr.contains(&one), "{what}: no `{one}` in {}", ran.stderr);
+                        }
                     }
                 }
                 false => {
