@@ -104,9 +104,13 @@ fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> 
     let pool = POOL.get_or_init(|| {
         // The main thread's stack: statements are computed in the pool too, and evaluating
         // a policy at its nesting limits needs about 2 MiB in a debug build (tests/limits.rs).
-        let builder = rayon::ThreadPoolBuilder::new().stack_size(8 << 20);
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        builder.num_threads(threads.unwrap_or(cores).min(MAX_THREADS)).build().ok()
+        let build = |n: usize| rayon::ThreadPoolBuilder::new().stack_size(8 << 20).num_threads(n).build().ok();
+        // Without `COMMISSION_THREADS`, rayon's own choice (0: one per core, or
+        // `RAYON_NUM_THREADS`), at most `MAX_THREADS`.
+        match build(threads.unwrap_or(0).min(MAX_THREADS)) {
+            Some(pool) if pool.current_num_threads() > MAX_THREADS => build(MAX_THREADS),
+            pool => pool,
+        }
     });
     match pool {
         Some(pool) => pool.install(work),

@@ -936,6 +936,24 @@ fn credited_and_named_sales_read_in_blocks_give_the_same_statements() {
     }
 }
 
+/// `COMMISSION_THREADS` above 64 reads on 64 threads, the most for which sums folded in blocks
+/// are proved to equal the row-by-row fold's; the statements are the row-by-row reader's.
+#[test]
+fn more_than_sixty_four_threads_read_on_sixty_four() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["run".to_string(), PLAN_2027.to_string()];
+    args.extend(year_2027(dir.path(), "example", None));
+    args.extend(["--format".to_string(), "csv".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    let ran = run_as(Reader::Chunked { threads: 100, block: Some(64) }, true, &args);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout == reference.stdout, "differs from the row-by-row reader's");
+    let sales = format!("read {}: chunked, ", path_text(&dir.path().join("example/sales.csv")));
+    let line = ran.stderr.lines().find_map(|l| l.strip_prefix(&sales)).unwrap_or_else(|| panic!("{}", ran.stderr));
+    assert!(line.contains(" blocks, 64 threads, "), "{line}");
+}
+
 /// `diff` of the 2027 plan and a version paying a 5% advance: the two credit the sales by the
 /// same shares (the same credits file, the same `credit` line), so the version takes the plan's
 /// sums of the credited sales instead of folding its own. Of the plan's three aggregates of
