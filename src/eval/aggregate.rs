@@ -780,6 +780,11 @@ pub(super) struct PlanFold<'a> {
     /// The files whose rows are kept (credit shares, rows that name rows): how each names rows
     /// and fields, so a kept row is named only by a message that needs it.
     places: Vec<crate::data::ledger::RowPlaces>,
+    /// An observer's fold that trusts a record of the files read with no problem: rows that
+    /// count for no observed payee may have been passed over, so a credited row not found,
+    /// or a row named that was not read, is one of those (the files' digests, compared with
+    /// the record's once read, decide whether the fold is believed).
+    trusting: bool,
 }
 
 /// The (payee, bucket, share) a row was folded for: usually one, several for a split row.
@@ -971,6 +976,7 @@ impl<'a> PlanFold<'a> {
             folded_kept: Vec::new(),
             wanted: HashMap::default(),
             places: Vec::new(),
+            trusting: request.trusted.is_some() && request.observed_payee.is_some(),
         }
     }
 
@@ -1511,6 +1517,10 @@ impl<'a> PlanFold<'a> {
             let target = schema.columns.get(reference).and_then(|c| c.refers_to).unwrap_or(0);
             let captured = wanted.get(&target).and_then(|w| w.row(key).map(|(i, row)| (i, row, w.joined(row))));
             let Some((named, captured, joined_row)) = captured else {
+                if self.trusting {
+                    // It names a row passed over: it counts for no one observed.
+                    continue;
+                }
                 let kind = self.unknown_reference(row.input, reference, key);
                 let at_ref = self.at_column(row.file, row.line, reference);
                 return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));

@@ -46,14 +46,14 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
     add_to, AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver,
     RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
-use super::references::{CreditShare, Credited, KeyText, NamedValues};
+use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues};
 use crate::data::blocks::{split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
@@ -245,17 +245,7 @@ pub(super) fn read_in_blocks(
     // Rows of other payees than the observed one are not checked again when every plan of the
     // read trusts a record that the file was read whole with no problem: the digest of what is
     // read now is compared with the record's before anything is believed (`aggregate::fold_shared`).
-    let skip = match jobs.first() {
-        Some(first)
-            if jobs.iter().all(|j| j.skip_others && j.watch == first.watch && j.payee_col == first.payee_col) =>
-        {
-            match first.watch[..] {
-                [w] => Some((rules.position(first.payee_col), w)),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
+    let skip = Skip::of(&jobs, &rules);
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
     // Each thread of the pool folds a run of blocks into one fold of its own, taking the next
@@ -278,8 +268,8 @@ pub(super) fn read_in_blocks(
                     run.digests.push((i, checked::of_block(&buffer)));
                 }
                 // Two copies of the loop: the one that passes rows over costs the other nothing.
-                match skip {
-                    Some(_) => fold_block::<true>(&rules, &jobs, skip, i, &buffer, &mut run),
+                match &skip {
+                    Some(skip) => fold_block::<true>(&rules, &jobs, Some(skip), i, &buffer, &mut run),
                     None => fold_block::<false>(&rules, &jobs, None, i, &buffer, &mut run),
                 }
             });
@@ -1039,7 +1029,7 @@ impl<'a> TaskJob<'a> {
             mode: Mode::Fold,
             evaluates,
             watch: watched_payees(request, state),
-            skip_others: request.trusted.is_some() && request.observed_payee.is_some() && !credited && !named,
+            skip_others: request.trusted.is_some() && request.observed_payee.is_some(),
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
             tally: request.tally.as_ref().filter(|t| t.input == input),
             follows: None,
@@ -2017,12 +2007,79 @@ struct TaskFold {
     months_met: PeriodSlots,
 }
 
-/// Folds block `index` into `run`; with `SKIP`, passing over the rows whose payee (the field
-/// at `skip`'s position) is not `skip`'s.
+/// Which rows a read passes over, unchecked: when every plan of the read observes the same
+/// payees and trusts a record that the file was read whole with no problem (`data::checked`;
+/// the digest of what is read is compared with the record's before anything is believed,
+/// `aggregate::fold_shared`), the rows that count for none of them.
+struct Skip<'a> {
+    /// The payee field's place in a line.
+    payee_at: usize,
+    /// The payees observed: the explained one, and with `for reports` their direct reports.
+    watch: &'a [&'a str],
+    /// The same, to look up, when they are many.
+    many: Option<FxHashSet<&'a str>>,
+    /// For a ledger credited by shares: its key field's place, and the keys of the rows an
+    /// observed payee has a share of (such a row is read whoever its payee).
+    credited: Option<(usize, FxHashSet<&'a str>)>,
+}
+
+impl<'a> Skip<'a> {
+    /// The rows `jobs` may pass over, if any (see the type).
+    fn of(jobs: &'a [TaskJob<'a>], rules: &RowRules<'_>) -> Option<Skip<'a>> {
+        let first = jobs.first()?;
+        let alike = |j: &TaskJob<'_>| {
+            j.skip_others
+                && j.watch == first.watch
+                && j.payee_col == first.payee_col
+                && j.credited == first.credited
+                && j.key_col == first.key_col
+                && (!j.credited || std::ptr::eq(j.state.credits(), first.state.credits()))
+        };
+        if first.watch.is_empty() || !jobs.iter().all(alike) {
+            return None;
+        }
+        let watch = &first.watch[..];
+        let many = (watch.len() > 8).then(|| watch.iter().copied().collect::<FxHashSet<&str>>());
+        let credited = match first.credited {
+            true => {
+                let credits: &'a Credits = first.state.credits();
+                let observed = (0..credits.len())
+                    .filter(|&i| credits.shares(i).any(|s| watch.iter().any(|w| **w == *s.payee)))
+                    .filter_map(|i| credits.row(i).map(|(key, _, _)| key))
+                    .collect();
+                Some((rules.position(first.key_col?), observed))
+            }
+            false => None,
+        };
+        Some(Skip { payee_at: rules.position(first.payee_col), watch, many, credited })
+    }
+
+    /// Whether the line whose fields are `fields` counts for no observed payee: its payee
+    /// field (trimmed, as a cell is) is none of theirs, and no share of it is theirs.
+    fn passes_over(&self, line: &str, fields: &[(u32, u32)]) -> bool {
+        let field =
+            |at: usize| trimmed(fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or(""));
+        let payee = field(self.payee_at);
+        let observed = match &self.many {
+            Some(set) => set.contains(payee),
+            None => self.watch.iter().any(|w| same_text(w, payee)),
+        };
+        if observed {
+            return false;
+        }
+        match &self.credited {
+            None => true,
+            Some((at, observed)) => !observed.contains(field(*at)),
+        }
+    }
+}
+
+/// Folds block `index` into `run`; with `SKIP`, passing over the rows `skip` says count for
+/// no observed payee.
 fn fold_block<const SKIP: bool>(
     rules: &RowRules<'_>,
     jobs: &[TaskJob<'_>],
-    skip: Option<(usize, &str)>,
+    skip: Option<&Skip<'_>>,
     index: u64,
     block: &[u8],
     run: &mut RunFold,
@@ -2054,10 +2111,8 @@ fn fold_block<const SKIP: bool>(
     // whole with no problem (its payee field, trimmed as a cell is, is not the payee's): it is
     // then neither checked nor folded again, nor its blanks taken off.
     let passes_over = |line_start: usize, end: usize, fields: &[(u32, u32)]| -> bool {
-        let (true, Some((at, payee))) = (SKIP, skip) else { return false };
-        let line = text.get(line_start..end).unwrap_or("");
-        let field = fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or("");
-        !same_text(payee, trimmed(field))
+        let (true, Some(skip)) = (SKIP, skip) else { return false };
+        skip.passes_over(text.get(line_start..end).unwrap_or(""), fields)
     };
     // A line without quotes keeps the blanks around its fields (each cell is trimmed as it is
     // read, and every other use of a field trims it); a quoted line's fields come without.
@@ -3297,7 +3352,8 @@ impl TaskMerge {
         // Keys are unique (checked), so each credited row was found once: fewer than the
         // shares name, and a share names a row the ledger does not have, which the row-by-row
         // fold reports.
-        if job.credited && usize::try_from(self.credited).ok() != Some(state.credits().len()) {
+        // (Unless rows were passed over, trusting a record that said the ledger had them all.)
+        if job.credited && !job.skip_others && usize::try_from(self.credited).ok() != Some(state.credits().len()) {
             return Err("a credit for a row the ledger does not have".into());
         }
         let overflow = || "a total the row-by-row fold reports".to_string();

@@ -238,17 +238,16 @@ pub fn explain(
     explain_reading(plan, files, payee, month, row_limit, None).map(|(explanation, _)| explanation)
 }
 
-/// The record of a run of `plan` over `files` (`data::checked`), when one exists and could
-/// spare rows: the plan reads no one's rows for another payee (no `for reports`, no credit by
-/// shares, no rows naming rows).
+/// The record of a run of `plan` over `files` (`data::checked`), when one exists. Trusting it,
+/// the reading passes over the rows that count for nobody it explains: a row is read when its
+/// payee is the explained one or (`for reports`) one of their direct reports, or when it is
+/// credited by shares to one of them; rows that name rows (cancellations) are all read, and
+/// those naming a row passed over are passed over too.
 fn trustable(
     plan: &Plan,
     files: &[InputFile],
 ) -> Option<std::collections::BTreeMap<usize, crate::data::checked::Digest>> {
-    let crosses = plan.aggregates.iter().any(|a| a.reports)
-        || plan.credit.is_some()
-        || plan.inputs.iter().any(|i| i.columns.iter().any(|c| c.refers_to.is_some()));
-    if crosses || !crate::data::checked::enabled() || !super::chunked::on() {
+    if !crate::data::checked::enabled() || !super::chunked::on() {
         return None;
     }
     let name = crate::data::checked::name(plan, files, super::chunked::block_bytes())?;
