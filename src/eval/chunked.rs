@@ -256,6 +256,12 @@ pub(super) fn read_in_blocks(
     let next = std::sync::atomic::AtomicU64::new(0);
     let failed = std::sync::atomic::AtomicBool::new(false);
     let runs = rayon::broadcast(|_| {
+        // This thread's own copy of the rules and the plans' jobs, which every row reads: made
+        // by it, their small tables lie beside what this thread writes, never beside what
+        // another writes on every row, which would take the cache line away from it again and
+        // again (the 2027 plan's run at 10M sales took 2.8 s in some runs and up to 4.4 s in
+        // others of the same build, `bench/RESULTS.md`).
+        let (rules, jobs) = (rules.clone(), jobs.clone());
         let mut run = RunFold::new(&jobs);
         let mut buffer = Vec::new();
         while !failed.load(Ordering::Relaxed) {
@@ -371,7 +377,7 @@ pub(super) fn read_in_blocks(
 // Rows: the schema's checks, from borrowed fields
 
 /// How one declared column is read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Reader {
     /// Free text (trimmed).
     Text,
@@ -384,7 +390,7 @@ enum Reader {
     Other(ColumnType),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ColumnRule {
     /// Its column in the file.
     at: usize,
@@ -430,6 +436,7 @@ struct ReadStep {
 }
 
 /// What a row must satisfy, as `data::ledger`'s checks say, matched to this file's header.
+#[derive(Clone)]
 struct RowRules<'a> {
     columns: Vec<ColumnRule>,
     /// The columns checked into cells, in order: all but the unread ones.
@@ -796,6 +803,7 @@ fn plain_money(text: &str, decimals: u32) -> Option<(i64, u32)> {
 // Aggregates, compiled once per read
 
 /// Which rows an aggregate takes.
+#[derive(Clone)]
 enum Filter<'p> {
     All,
     /// A filter that reads only columns with listed values, decided once for every
@@ -819,6 +827,7 @@ enum Filter<'p> {
 /// their values, so each thread keeps what the evaluator said for each combination of listed
 /// values and date it met (a few thousand at most), and asks it once per combination, not
 /// once per row.
+#[derive(Clone)]
 struct Memo {
     listed: Vec<(usize, usize)>,
     date: Option<usize>,
@@ -854,6 +863,7 @@ impl Memo {
 type Guard = (Vec<(usize, usize)>, Vec<bool>);
 
 /// What an aggregate adds up per row.
+#[derive(Clone)]
 enum Arg<'p> {
     /// `count(...)`.
     Nothing,
@@ -862,6 +872,7 @@ enum Arg<'p> {
     Eval(&'p Expr),
 }
 
+#[derive(Clone)]
 struct FastAgg<'p> {
     func: AggFunc,
     filter: Filter<'p>,
@@ -897,6 +908,7 @@ enum Mode {
 }
 
 /// One plan's part in a chunked read.
+#[derive(Clone)]
 struct TaskJob<'a> {
     mode: Mode,
     request: usize,
