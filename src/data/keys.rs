@@ -338,18 +338,34 @@ enum Numbers {
     Sorted(Vec<u64>),
 }
 
+/// A class's numbers as slices: what a lookup reads of them.
+#[derive(Debug, Clone, Copy)]
+enum NumbersRef<'a> {
+    Bits { bits: &'a [u64], before: &'a [usize] },
+    Sorted(&'a [u64]),
+}
+
 impl Numbers {
-    /// How many numbers are below `n`, and whether `n` is one of them.
-    fn rank(&self, n: u64) -> (usize, bool) {
+    fn as_ref(&self) -> NumbersRef<'_> {
         match self {
-            Numbers::Bits { bits, before } => {
+            Numbers::Bits { bits, before } => NumbersRef::Bits { bits, before },
+            Numbers::Sorted(numbers) => NumbersRef::Sorted(numbers),
+        }
+    }
+}
+
+impl NumbersRef<'_> {
+    /// How many numbers are below `n`, and whether `n` is one of them.
+    fn rank(self, n: u64) -> (usize, bool) {
+        match self {
+            NumbersRef::Bits { bits, before } => {
                 let w = usize::try_from(n / 64).unwrap_or(usize::MAX);
                 let Some(&word) = bits.get(w) else { return (before.last().copied().unwrap_or(0), false) };
                 let bit = 1u64 << (n % 64);
                 let below = before.get(w).copied().unwrap_or(0) + (word & (bit - 1)).count_ones() as usize;
                 (below, word & bit != 0)
             }
-            Numbers::Sorted(numbers) => {
+            NumbersRef::Sorted(numbers) => {
                 let below = numbers.partition_point(|&m| m < n);
                 (below, numbers.get(below) == Some(&n))
             }
@@ -446,7 +462,7 @@ impl KeyIndex {
             .into_iter()
             .map(|(c, n)| match c {
                 OTHER => next + n as usize,
-                c => index.classes.get(c as usize).map_or(0, |class| class.base + class.numbers.rank(n).0),
+                c => index.classes.get(c as usize).map_or(0, |class| class.base + class.numbers.as_ref().rank(n).0),
             })
             .collect();
         (index, indexes)
@@ -469,19 +485,56 @@ impl KeyIndex {
     /// The index of `key`, split as [`split`] splits it (a caller looking one key up in several
     /// indexes splits it once).
     pub fn get_split(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
-        let class = parts.and_then(|(prefix, width, n)| {
-            Some((
-                self.classes.iter().find(|c| c.width == width && same_bytes(c.prefix.as_bytes(), prefix.as_bytes()))?,
-                n,
-            ))
-        });
-        match class {
-            Some((class, n)) => match class.numbers.rank(n) {
-                (below, true) => Some(class.base + below),
-                (_, false) => None,
-            },
-            None => self.others.get(key).copied(),
+        let classes = self.classes.iter().map(|c| (&*c.prefix, c.width, c.base, c.numbers.as_ref()));
+        find_split(classes, &self.others, key, parts)
+    }
+
+    /// A view of the index for one thread that looks keys up on every row: its own copy of
+    /// the classes (prefixes, widths, bases and where their numbers are), the numbers and
+    /// the other keys borrowed. What a lookup reads first then lies in memory that thread
+    /// made, never beside what another thread writes as it reads (which takes the cache line
+    /// from it again and again).
+    pub fn view(&self) -> KeyView<'_> {
+        KeyView {
+            classes: self.classes.iter().map(|c| (c.prefix.clone(), c.width, c.base, c.numbers.as_ref())).collect(),
+            others: &self.others,
         }
+    }
+}
+
+/// A [`KeyIndex`] as one thread looks it up ([`KeyIndex::view`]).
+#[derive(Debug, Clone)]
+pub struct KeyView<'a> {
+    classes: Vec<(Box<str>, usize, usize, NumbersRef<'a>)>,
+    others: &'a FxHashMap<Box<str>, usize>,
+}
+
+impl KeyView<'_> {
+    /// [`KeyIndex::get_split`].
+    pub fn get_split(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
+        let classes = self.classes.iter().map(|(prefix, width, base, numbers)| (&**prefix, *width, *base, *numbers));
+        find_split(classes, self.others, key, parts)
+    }
+}
+
+/// The index of `key` among keys in `classes` (prefix, width, the index of its first key, its
+/// numbers) and `others`, `key` split as [`split`] splits it.
+fn find_split<'c>(
+    mut classes: impl Iterator<Item = (&'c str, usize, usize, NumbersRef<'c>)>,
+    others: &FxHashMap<Box<str>, usize>,
+    key: &str,
+    parts: Option<(&str, usize, u64)>,
+) -> Option<usize> {
+    let class = parts.and_then(|(prefix, width, n)| {
+        let found = classes.find(|c| c.1 == width && same_bytes(c.0.as_bytes(), prefix.as_bytes()))?;
+        Some((found, n))
+    });
+    match class {
+        Some(((_, _, base, numbers), n)) => match numbers.rank(n) {
+            (below, true) => Some(base + below),
+            (_, false) => None,
+        },
+        None => others.get(key).copied(),
     }
 }
 

@@ -957,6 +957,11 @@ struct TaskJob<'a> {
     named: bool,
     /// The columns of a named row anything reads (`named_columns`), the only ones it keeps.
     named_columns: Vec<bool>,
+    /// The credit shares, and the keys other ledgers name, as this job's thread finds them on
+    /// every row (`Credits::view`, `NamedRows::keys`: each thread clones the jobs, and so has
+    /// its own copy of what a lookup reads first).
+    shares_view: Option<super::references::SharesView<'a>>,
+    named_keys: Option<crate::data::keys::KeyView<'a>>,
     /// The key column, when the plan credits or names rows by it.
     key_col: Option<usize>,
     /// The roster's start column: a row dated before its payee's start is refused.
@@ -1065,6 +1070,8 @@ impl<'a> TaskJob<'a> {
             credited,
             named,
             named_columns: super::references::named_columns(plan, input),
+            shares_view: credited.then(|| state.credits().view()),
+            named_keys: state.named(input).filter(|_| named).map(|n| n.keys()),
             key_col: schema.key.filter(|_| credited || named),
             start: plan.roster().and_then(|r| r.start),
         })
@@ -1133,6 +1140,8 @@ impl<'a> TaskJob<'a> {
             credited: false,
             named: false,
             named_columns: Vec::new(),
+            shares_view: None,
+            named_keys: None,
             key_col: None,
             start: None,
         })
@@ -2417,16 +2426,15 @@ fn fold_row(
         true => key.and_then(crate::data::keys::split),
         false => None,
     };
-    let credits = job.state.credits();
-    let shares = match key {
-        Some(k) if job.credited => credits.find(k, parts).map(|i| credits.shares(i)),
+    let shares = match (key, &job.shares_view) {
+        (Some(k), Some(credits)) => credits.find(k, parts).map(|i| credits.shares(i)),
         _ => None,
     };
     if shares.is_some() {
         fold.out.credited += 1;
     }
-    let named = match key {
-        Some(k) if job.named => job.state.named(job.input).and_then(|n| n.find(k, parts)),
+    let named = match (key, &job.named_keys) {
+        (Some(k), Some(keys)) => keys.get_split(k, parts),
         _ => None,
     };
     if let Some(name) = named {

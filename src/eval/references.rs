@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::data::keys::KeyIndex;
+use crate::data::keys::{KeyIndex, KeyView};
 use crate::plan::{Node, Plan};
 use crate::value::Value;
 
@@ -147,13 +147,19 @@ impl Credits {
 
     /// The shares of credited row `i`, in file order.
     pub(super) fn shares(&self, i: usize) -> impl Iterator<Item = &CreditShare> + Clone + '_ {
-        let mut at = self.first.get(i).copied().unwrap_or(NOWHERE);
-        std::iter::from_fn(move || {
-            let (list, n) = unplace(at);
-            let (_, share) = self.lists.get(list)?.1.get(n)?;
-            at = self.next.get(list).and_then(|l| l.get(n)).copied().unwrap_or(NOWHERE);
-            Some(share)
-        })
+        let first = self.first.get(i).copied().unwrap_or(NOWHERE);
+        chain(first, |l| self.lists.get(l).map(|(_, s)| s.as_slice()), |l| self.next.get(l).map(Vec::as_slice))
+    }
+
+    /// The sealed shares as one thread of a read in blocks finds them on every row
+    /// ([`SharesView`]).
+    pub(super) fn view(&self) -> SharesView<'_> {
+        SharesView {
+            index: self.index.view(),
+            first: &self.first,
+            next: self.next.iter().map(Vec::as_slice).collect(),
+            lists: self.lists.iter().map(|(_, s)| s.as_slice()).collect(),
+        }
     }
 
     /// Whether `other` holds the same shares in the same file order: the same keys, payees,
@@ -198,6 +204,47 @@ impl Credits {
             let (key, share, file) = self.get(at)?;
             Some((i, key.as_str(), share, file))
         })
+    }
+}
+
+/// The shares of a credited row, from its first share `first`, each share's next found by
+/// `next` (per list) in the lists `lists` gives.
+fn chain<'a>(
+    first: Place,
+    lists: impl Fn(usize) -> Option<&'a [(KeyText, CreditShare)]> + Clone,
+    next: impl Fn(usize) -> Option<&'a [Place]> + Clone,
+) -> impl Iterator<Item = &'a CreditShare> + Clone {
+    let mut at = first;
+    std::iter::from_fn(move || {
+        let (list, n) = unplace(at);
+        let (_, share) = lists(list)?.get(n)?;
+        at = next(list).and_then(|l| l.get(n)).copied().unwrap_or(NOWHERE);
+        Some(share)
+    })
+}
+
+/// Sealed shares as one thread of a read in blocks finds a row's on every row: its own copy
+/// of the small tables a lookup reads first (the index's classes, the lists of shares and of
+/// links, as slices), the shares and links themselves borrowed, so that what it reads first
+/// never lies beside what another thread writes as it reads (`KeyIndex::view`).
+#[derive(Debug, Clone)]
+pub(super) struct SharesView<'a> {
+    index: KeyView<'a>,
+    first: &'a [Place],
+    next: Vec<&'a [Place]>,
+    lists: Vec<&'a [(KeyText, CreditShare)]>,
+}
+
+impl<'a> SharesView<'a> {
+    /// [`Credits::find`].
+    pub(super) fn find(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
+        self.index.get_split(key, parts)
+    }
+
+    /// [`Credits::shares`].
+    pub(super) fn shares(&self, i: usize) -> impl Iterator<Item = &'a CreditShare> + Clone + '_ {
+        let first = self.first.get(i).copied().unwrap_or(NOWHERE);
+        chain(first, |l| self.lists.get(l).copied(), |l| self.next.get(l).copied())
     }
 }
 
@@ -391,6 +438,12 @@ impl NamedRows {
     /// The index of the named row whose key is `key` (split as `keys::split` splits it).
     pub(super) fn find(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
         self.index.get_split(key, parts)
+    }
+
+    /// The index of the keys named, as one thread of a read in blocks looks it up on every row
+    /// (`KeyIndex::view`).
+    pub(super) fn keys(&self) -> KeyView<'_> {
+        self.index.view()
     }
 
     /// Named row `i`, as read.
