@@ -256,12 +256,13 @@ pub(super) fn read_in_blocks(
     let next = std::sync::atomic::AtomicU64::new(0);
     let failed = std::sync::atomic::AtomicBool::new(false);
     let runs = rayon::broadcast(|_| {
-        // This thread's own copy of the rules and the plans' jobs, which every row reads: made
-        // by it, their small tables lie beside what this thread writes, never beside what
-        // another writes on every row, which would take the cache line away from it again and
-        // again (the 2027 plan's run at 10M sales took 2.8 s in some runs and up to 4.4 s in
-        // others of the same build, `bench/RESULTS.md`).
-        let (rules, jobs) = (rules.clone(), jobs.clone());
+        // This thread's own copy of the rules, the plans' jobs (with their views of the credit
+        // shares and named keys) and the rows to pass over, which every row reads: made by it,
+        // their small tables lie beside what this thread writes, never beside what another
+        // writes on every row, which would take the cache line from it again and again (the
+        // 2027 plan's run at 10M sales took 2.8 s in some runs and up to 4.4 s in others of
+        // the same build, `bench/RESULTS.md`).
+        let (rules, jobs, skip) = (rules.clone(), jobs.clone(), skip.clone());
         let mut run = RunFold::new(&jobs);
         let mut buffer = Vec::new();
         while !failed.load(Ordering::Relaxed) {
@@ -2032,11 +2033,12 @@ struct TaskFold {
 /// payees and trusts a record that the file was read whole with no problem (`data::checked`;
 /// the digest of what is read is compared with the record's before anything is believed,
 /// `aggregate::fold_shared`), the rows that count for none of them.
+#[derive(Clone)]
 struct Skip<'a> {
     /// The payee field's place in a line.
     payee_at: usize,
     /// The payees observed: the explained one, and with `for reports` their direct reports.
-    watch: &'a [&'a str],
+    watch: Vec<&'a str>,
     /// The same, to look up, when they are many.
     many: Option<FxHashSet<&'a str>>,
     /// For a ledger credited by shares: its key field's place, and the keys of the rows an
@@ -2072,7 +2074,7 @@ impl<'a> Skip<'a> {
             }
             false => None,
         };
-        Some(Skip { payee_at: rules.position(first.payee_col), watch, many, credited })
+        Some(Skip { payee_at: rules.position(first.payee_col), watch: watch.to_vec(), many, credited })
     }
 
     /// Whether the line whose fields are `fields` counts for no observed payee: its payee
