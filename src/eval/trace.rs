@@ -242,12 +242,14 @@ pub fn explain(
 /// the reading passes over the rows that count for nobody it explains: a row is read when its
 /// payee is the explained one or (`for reports`) one of their direct reports, or when it is
 /// credited by shares to one of them; rows that name rows (cancellations) are all read, and
-/// those naming a row passed over are passed over too.
+/// those naming a row passed over are passed over too. Not for a plan whose statements read
+/// the direct reports' statements (`this_month(total for reports)`): those read their own
+/// reports', down the whole tree, so every row may count.
 fn trustable(
     plan: &Plan,
     files: &[InputFile],
 ) -> Option<std::collections::BTreeMap<usize, crate::data::checked::Digest>> {
-    if !crate::data::checked::enabled() || !super::chunked::on() {
+    if plan.reads_reports() || !crate::data::checked::enabled() || !super::chunked::on() {
         return None;
     }
     let name = crate::data::checked::name(plan, files, super::chunked::block_bytes())?;

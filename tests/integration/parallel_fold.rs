@@ -1361,6 +1361,40 @@ fn explain_of_the_2027_plan_after_a_run_passes_over_sales_that_count_for_no_one_
     }
 }
 
+/// A plan whose statements read the direct reports' statements (`this_month(advance for
+/// reports)`) is explained from every row even after a run: a report's statement reads their
+/// own reports', down the tree, so no row can be passed over. E01's override in October 2027:
+/// 10% of E02's advance 83.32 (4% of 2,083.12) and E03's 124.64 (4% of 30% of 10,386.66),
+/// 10% of 207.96 = 20.80.
+#[test]
+fn explain_of_a_plan_reading_reports_statements_trusts_no_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = year_2027(dir.path(), "example", None);
+    let plan = std::fs::read_to_string(PLAN_2027).unwrap();
+    let from = "pay 1% * sum(sales.amount for reports)";
+    assert_eq!(plan.matches(from).count(), 1);
+    let policy = dir.path().join("on-commission.policy");
+    std::fs::write(&policy, plan.replace(from, "pay 10% * this_month(advance for reports)")).unwrap();
+    let records = dir.path().join("records");
+    let mut run = vec!["run".to_string(), path_text(&policy).to_string()];
+    run.extend(data.iter().cloned());
+    let ran = with_records(Some(&records), false, &run);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(records_in(&records).len(), 1, "{}", ran.stderr);
+    let mut args = vec!["explain".to_string(), path_text(&policy).to_string()];
+    args.extend(data.iter().cloned());
+    args.extend(["--payee", "E01", "--period", "2027-10"].map(String::from));
+    let checking = with_records(None, false, &args);
+    assert_eq!(checking.code, 0, "{}", checking.stderr);
+    assert!(checking.stdout.contains("this_month(advance for reports) = 207.96"), "{}", checking.stdout);
+    let trusting = with_records(Some(&records), true, &args);
+    assert_eq!(trusting.code, 0, "{}", trusting.stderr);
+    assert!(trusting.stdout == checking.stdout, "the explanation differs from one checking every row");
+    for never in ["not checked again", "a record of files read with no problem"] {
+        assert!(!trusting.stderr.contains(never), "`{never}` in {}", trusting.stderr);
+    }
+}
+
 /// A file in the records folder that is not a record is not believed, and a run never
 /// replaces it; the explanation is the one that checks every row.
 #[test]
