@@ -211,13 +211,19 @@ pub fn run(args: ReportArgs) -> Result<(), Error> {
         };
     }
     super::output::write_folder(&args.output, &outputs)?;
-    let outputs: Vec<(PathBuf, String)> = outputs.into_iter().map(|(n, t)| (args.output.join(n), t)).collect();
-    let listing: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();
+    // The folder, and the first few pages by name (a team of hundreds is not listed page by
+    // page on the terminal).
+    const LISTED: usize = 4;
+    let names: Vec<&str> = outputs.iter().map(|(n, _)| n.as_str()).collect();
+    let listing = match names.len() {
+        n if n <= LISTED => names.join(", "),
+        n => format!("{} and {} more", names.get(..LISTED - 1).unwrap_or_default().join(", "), n - (LISTED - 1)),
+    };
     super::note(&format!(
-        "wrote {} file{}: {}",
+        "wrote {} file{} in {}: {listing}",
         outputs.len(),
         if outputs.len() == 1 { "" } else { "s" },
-        listing.join(", ")
+        args.output.display()
     ));
     Ok(())
 }

@@ -87,6 +87,29 @@ fn html_reports_are_self_contained_pages_per_payee_and_team() {
     assert!(team.contains("40,500.00"));
 }
 
+/// What was written is said by folder, and by name up to four pages: the seed ledger's four
+/// payees and the team page of March are five, so three are named (payees in id order: 张
+/// U+5F20, 李 U+674E, 王 U+738B, 陈 U+9648) and two counted; one payee's page is named.
+#[test]
+fn the_report_says_where_it_wrote_and_names_a_few_pages() {
+    for (extra, said) in [
+        (
+            &["--period", "2026-03"][..],
+            "wrote 5 files in {dir}: 2026-03-张伟.html, 2026-03-李娜.html, 2026-03-王芳.html and 2 more",
+        ),
+        (&["--period", "2026-03", "--payee", "王芳", "--format", "md"][..], "wrote 1 file in {dir}: 2026-03-王芳.md"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_str().unwrap().to_string();
+        let mut args = vec!["report", SEED, "--data", SALES, "--data", SURVEYS, "--output", &out];
+        args.extend(extra);
+        let ran = run(&args);
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        let said = said.replace("{dir}", &out);
+        assert!(ran.stderr.contains(&said), "no `{said}` in {}", ran.stderr);
+    }
+}
+
 #[test]
 fn one_file_holds_the_team_and_every_payee() {
     let (dir, names) = report(&["--period", "2026-03", "--one-file"]);
