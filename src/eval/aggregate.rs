@@ -1327,12 +1327,10 @@ impl<'a> PlanFold<'a> {
             |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         if let Some(credit) = plan.credit {
             let seen = |i: usize| self.credits_seen.get(i).copied().unwrap_or(false);
-            let mut missing: Vec<(&str, &CreditShare, u32)> = self
-                .credits
-                .rows()
-                .filter(|(i, _, _, _)| !seen(*i))
-                .map(|(_, key, first, file)| (key, first, file))
-                .collect();
+            // Each row's key and first share looked up only when it was not seen (they lie
+            // far apart in memory, one a cache miss each).
+            let mut missing: Vec<(&str, &CreditShare, u32)> =
+                (0..self.credits.len()).filter(|&i| !seen(i)).filter_map(|i| self.credits.row(i)).collect();
             missing.sort_by_key(|(_, s, _)| s.line);
             if let Some((key, first, file)) = missing.first() {
                 let kind = self.unknown_reference(credit.by, credit.reference, key);

@@ -53,7 +53,7 @@ use super::aggregate::{
     RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
-use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues};
+use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
 use crate::data::blocks::{split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
@@ -582,6 +582,13 @@ impl<'a> RowRules<'a> {
                     let Some(Reader::Other(ty)) = self.columns.get(c).map(|r| &r.reader) else {
                         return Err("no type".into());
                     };
+                    // A number met before is copied out as a number, not as a value moved
+                    // about (a value's parts lie at odd places: each move of one stalls).
+                    if let Some(n) = met.values.number(c, t) {
+                        at_least(&n)?;
+                        *slot = Cell::Num(n);
+                        continue;
+                    }
                     match met.values.value(c, *ty, t, self.money).ok_or_else(rejected)? {
                         Value::Number(n) => {
                             at_least(&n)?;
@@ -682,20 +689,36 @@ impl ShortValues {
     /// `parse_value(ty, t)` for the trimmed field `t` of column `c`; `None` when it refuses
     /// the field.
     fn value(&mut self, c: usize, ty: ColumnType, t: &str, money: &Currency) -> Option<Value> {
-        let bytes = t.as_bytes();
         // One to eight bytes (an empty or longer field is parsed every time).
-        let Some(word) = short_word(bytes) else { return parse_value(ty, t, money).ok() };
+        let Some((word, place)) = self.place(c, t) else { return parse_value(ty, t, money).ok() };
         if self.slots.is_empty() {
             self.slots = vec![(0, u8::MAX, Value::Missing); self.columns * VALUE_SLOTS];
         }
-        let place = c * VALUE_SLOTS + (word.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
         let slot = self.slots.get_mut(place)?;
-        if slot.0 == word && usize::from(slot.1) == bytes.len() {
+        if slot.0 == word && usize::from(slot.1) == t.len() {
             return Some(slot.2.clone());
         }
         let value = parse_value(ty, t, money).ok()?;
-        *slot = (word, bytes.len() as u8, value.clone());
+        *slot = (word, t.len() as u8, value.clone());
         Some(value)
+    }
+
+    /// The number the trimmed field `t` of column `c` was read as before, if it was.
+    #[inline]
+    fn number(&self, c: usize, t: &str) -> Option<Decimal> {
+        let (word, place) = self.place(c, t)?;
+        match self.slots.get(place)? {
+            (w, len, Value::Number(n)) if *w == word && usize::from(*len) == t.len() => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The field `t` of column `c` as one number, and its place; `None` when it is empty or
+    /// longer than eight bytes.
+    #[inline]
+    fn place(&self, c: usize, t: &str) -> Option<(u64, usize)> {
+        let word = short_word(t.as_bytes())?;
+        Some((word, c * VALUE_SLOTS + (word.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize))
     }
 }
 
@@ -961,7 +984,7 @@ struct TaskJob<'a> {
     /// The credit shares, and the keys other ledgers name, as this job's thread finds them on
     /// every row (`Credits::view`, `NamedRows::keys`: each thread clones the jobs, and so has
     /// its own copy of what a lookup reads first).
-    shares_view: Option<super::references::SharesView<'a>>,
+    shares_view: Option<SharesView<'a>>,
     named_keys: Option<crate::data::keys::KeyView<'a>>,
     /// The key column, when the plan credits or names rows by it.
     key_col: Option<usize>,
@@ -2041,9 +2064,12 @@ struct Skip<'a> {
     watch: Vec<&'a str>,
     /// The same, to look up, when they are many.
     many: Option<FxHashSet<&'a str>>,
-    /// For a ledger credited by shares: its key field's place, and the keys of the rows an
-    /// observed payee has a share of (such a row is read whoever its payee).
-    credited: Option<(usize, FxHashSet<&'a str>)>,
+    /// For a ledger credited by shares: its key field's place, this thread's view of the
+    /// shares' index, and per credited row (by its index, a bit each) whether an observed
+    /// payee has a share of it (such a row is read whoever its payee). A row's key is looked
+    /// up as the fold looks its shares up: for keys numbered like `S000123`, a few integer
+    /// operations, no hashing or comparing of text.
+    credited: Option<(usize, SharesView<'a>, Vec<u64>)>,
 }
 
 impl<'a> Skip<'a> {
@@ -2066,11 +2092,8 @@ impl<'a> Skip<'a> {
         let credited = match first.credited {
             true => {
                 let credits: &'a Credits = first.state.credits();
-                let observed = (0..credits.len())
-                    .filter(|&i| credits.shares(i).any(|s| watch.iter().any(|w| **w == *s.payee)))
-                    .filter_map(|i| credits.row(i).map(|(key, _, _)| key))
-                    .collect();
-                Some((rules.position(first.key_col?), observed))
+                let observed = credits.rows_shared_with(|payee| watch.iter().any(|w| same_text(w, payee)));
+                Some((rules.position(first.key_col?), credits.view(), observed))
             }
             false => None,
         };
@@ -2092,7 +2115,13 @@ impl<'a> Skip<'a> {
         }
         match &self.credited {
             None => true,
-            Some((at, observed)) => !observed.contains(field(*at)),
+            Some((at, shares, observed)) => {
+                let key = field(*at);
+                match shares.find(key, crate::data::keys::split(key)) {
+                    Some(i) => observed.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0),
+                    None => true,
+                }
+            }
         }
     }
 }

@@ -182,6 +182,29 @@ impl Credits {
             })
     }
 
+    /// Per credited row (by its index, a bit each, in words of 64): whether a share of it is
+    /// of a payee `chosen` chooses. The shares are walked as they lie (not row by row along
+    /// their chains, millions of them on all cores), and only a chosen share's key is looked
+    /// up.
+    pub(super) fn rows_shared_with(&self, chosen: impl Fn(&str) -> bool + Sync) -> Vec<u64> {
+        use rayon::prelude::*;
+        let stretches: Vec<&[(KeyText, CreditShare)]> =
+            self.lists.iter().flat_map(|(_, shares)| shares.chunks(1 << 16)).collect();
+        let keys: Vec<&str> = stretches
+            .into_par_iter()
+            .flat_map_iter(|shares| shares.iter().filter(|(_, s)| chosen(&s.payee)).map(|(key, _)| key.as_str()))
+            .collect();
+        let mut bits = vec![0u64; self.len().div_ceil(64)];
+        for key in keys {
+            if let Some(word) =
+                self.find(key, crate::data::keys::split(key)).and_then(|i| bits.get_mut(i / 64).map(|w| (w, i)))
+            {
+                *word.0 |= 1 << (word.1 % 64);
+            }
+        }
+        bits
+    }
+
     /// How many credited rows the shares name.
     pub(super) fn len(&self) -> usize {
         self.first.len()
@@ -196,14 +219,6 @@ impl Credits {
     pub(super) fn row(&self, i: usize) -> Option<(&str, &CreditShare, u32)> {
         let (key, share, file) = self.get(*self.first.get(i)?)?;
         Some((key.as_str(), share, file))
-    }
-
-    /// Each credited row's index, key, its first share and that share's file.
-    pub(super) fn rows(&self) -> impl Iterator<Item = (usize, &str, &CreditShare, u32)> {
-        self.first.iter().enumerate().filter_map(|(i, &at)| {
-            let (key, share, file) = self.get(at)?;
-            Some((i, key.as_str(), share, file))
-        })
     }
 }
 
@@ -295,15 +310,24 @@ pub(super) struct NamedRows {
     read: Vec<Arc<str>>,
     /// The keys named, once sealed.
     index: KeyIndex,
-    /// Per named row (by its index): where it was first named in `read`, and the row once read.
+    /// Per named row (by its index): where it was first named in `read`, and its place in
+    /// `captured` once read ([`NOT_CAPTURED`] until then). A row's place is four bytes: the
+    /// rows naming others look up many rows never read (an explanation after a run passes
+    /// over most of a ledger), and each such look-up reads only these.
     first: Vec<usize>,
-    rows: Vec<Option<Captured>>,
+    at: Vec<u32>,
+    /// The named rows read, in the order they were.
+    captured: Vec<Captured>,
     /// How many of `read` the index covers.
     sealed: usize,
     /// Per column of the named ledger: its place among a captured row's values
     /// (`usize::MAX`: not kept), from [`named_columns`].
     slots: Vec<usize>,
 }
+
+/// A named row not read (yet): no place in [`NamedRows`]' rows read (which cannot hold
+/// `u32::MAX` rows).
+const NOT_CAPTURED: u32 = u32::MAX;
 
 /// A named row's values as a row naming it reads them (`sale.date`), by column: kept only for
 /// the columns anything reads, with each column's place among them; or every column's, as
@@ -421,16 +445,15 @@ impl NamedRows {
                 *f = at;
             }
         }
-        let mut rows: Vec<Option<Captured>> = vec![None; index.len()];
-        for (old, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
+        let mut at = vec![NOT_CAPTURED; index.len()];
+        for (old, &row) in self.at.iter().enumerate().filter(|(_, &row)| row != NOT_CAPTURED) {
             let key = self.first.get(old).and_then(|&at| self.read.get(at));
-            let new = key.and_then(|k| index.get(k)).and_then(|i| rows.get_mut(i));
-            if let (Some(slot), Some(row)) = (new, row) {
-                *slot = Some(row);
+            if let Some(slot) = key.and_then(|k| index.get(k)).and_then(|i| at.get_mut(i)) {
+                *slot = row;
             }
         }
         self.first = first;
-        self.rows = rows;
+        self.at = at;
         self.index = index;
         self.sealed = self.read.len();
     }
@@ -448,25 +471,33 @@ impl NamedRows {
 
     /// Named row `i`, as read.
     pub(super) fn capture(&mut self, i: usize, row: Captured) {
-        if let Some(slot) = self.rows.get_mut(i) {
-            *slot = Some(row);
+        let Some(slot) = self.at.get_mut(i) else { return };
+        match self.captured.get_mut(*slot as usize) {
+            Some(read) => *read = row,
+            None => {
+                let Some(place) = u32::try_from(self.captured.len()).ok().filter(|&p| p != NOT_CAPTURED) else {
+                    return;
+                };
+                *slot = place;
+                self.captured.push(row);
+            }
         }
     }
 
     /// The named row whose key is `key` (its index, and the row), once read.
     pub(super) fn row(&self, key: &str) -> Option<(usize, &Captured)> {
         let i = self.find(key, crate::data::keys::split(key))?;
-        Some((i, self.rows.get(i)?.as_ref()?))
+        Some((i, self.get(i)?))
     }
 
     /// Named row `i`, once read.
     pub(super) fn get(&self, i: usize) -> Option<&Captured> {
-        self.rows.get(i)?.as_ref()
+        self.captured.get(*self.at.get(i)? as usize)
     }
 
     /// How many rows are named (as indexed).
     pub(super) fn len(&self) -> usize {
-        self.rows.len()
+        self.at.len()
     }
 
     /// How many times rows were named.
@@ -548,7 +579,8 @@ mod tests {
         assert!(payees(&credits, "S000003").is_empty());
         assert!(payees(&credits, "S2").is_empty());
         // Each row's key with its first share.
-        let first: Vec<(String, u64)> = credits.rows().map(|(_, k, s, _)| (k.to_string(), s.line)).collect();
+        let first: Vec<(String, u64)> =
+            (0..credits.len()).filter_map(|i| credits.row(i)).map(|(k, s, _)| (k.to_string(), s.line)).collect();
         assert_eq!(first.len(), 3);
         assert!(first.contains(&("S000002".to_string(), 2)));
         assert!(first.contains(&("ref-x".to_string(), 5)));
