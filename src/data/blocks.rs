@@ -198,7 +198,8 @@ fn read_exact_at(file: &std::fs::File, mut buffer: &mut [u8], mut offset: u64) -
 /// compared sixteen at a time (`wide`'s SSE2 vectors: one bit per byte, set where the byte is
 /// one of the three), 64 bytes make one mask, and its set bits are read lowest first: a few
 /// instructions a separator, where a search call per separator (`memchr3`) cost about fifty.
-pub struct Separators<'a> {
+/// With `BREAKS`, the line breaks only ([`Separators::line_breaks`]).
+pub struct Separators<'a, const BREAKS: bool = false> {
     bytes: &'a [u8],
     /// Where the 64 bytes of `mask` start.
     base: usize,
@@ -208,11 +209,18 @@ pub struct Separators<'a> {
 
 impl<'a> Separators<'a> {
     pub fn new(bytes: &'a [u8]) -> Separators<'a> {
-        Separators { bytes, base: 0, mask: separators_at(bytes, 0) }
+        Separators { bytes, base: 0, mask: separators_at(bytes, 0, false) }
+    }
+
+    /// The places of the line breaks only (of a block with no quotes, whose lines are read
+    /// without a look at each comma): a few instructions a line, where a search call per line
+    /// (`memchr`) costs several times as many.
+    pub fn line_breaks(bytes: &'a [u8]) -> Separators<'a, true> {
+        Separators { bytes, base: 0, mask: separators_at(bytes, 0, true) }
     }
 }
 
-impl Iterator for Separators<'_> {
+impl<const BREAKS: bool> Iterator for Separators<'_, BREAKS> {
     type Item = usize;
 
     #[inline]
@@ -222,7 +230,7 @@ impl Iterator for Separators<'_> {
             if self.base >= self.bytes.len() {
                 return None;
             }
-            self.mask = separators_at(self.bytes, self.base);
+            self.mask = separators_at(self.bytes, self.base, BREAKS);
         }
         let at = self.base + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
@@ -230,30 +238,34 @@ impl Iterator for Separators<'_> {
     }
 }
 
-/// The separators of the 64 bytes from `at` (none past the end).
-#[inline]
-fn separators_at(bytes: &[u8], at: usize) -> u64 {
+/// The separators (`breaks`: the line breaks) of the 64 bytes from `at` (none past the end).
+#[inline(always)]
+fn separators_at(bytes: &[u8], at: usize, breaks: bool) -> u64 {
     if let Some(whole) = bytes.get(at..at + 64) {
-        return separators(whole);
+        return separators(whole, breaks);
     }
     let mut chunk = [0u8; 64];
     let rest = bytes.get(at..).unwrap_or_default();
     if let Some(head) = chunk.get_mut(..rest.len()) {
         head.copy_from_slice(rest);
     }
-    separators(&chunk)
+    separators(&chunk, breaks)
 }
 
-/// Bit `i` set where byte `i` of 64 is a comma, a line break or a quote.
-#[inline]
-fn separators(chunk: &[u8]) -> u64 {
+/// Bit `i` set where byte `i` of 64 is a comma, a line break or a quote (`breaks`: a line
+/// break).
+#[inline(always)]
+fn separators(chunk: &[u8], breaks: bool) -> u64 {
     use wide::u8x16;
     let (comma, newline, quote) = (u8x16::splat(b','), u8x16::splat(b'\n'), u8x16::splat(b'"'));
     let mut mask = 0u64;
     for (i, sixteen) in chunk.chunks_exact(16).enumerate() {
         let Ok(array) = <[u8; 16]>::try_from(sixteen) else { continue };
         let v = u8x16::from(array);
-        let hits = v.cmp_eq(comma) | v.cmp_eq(newline) | v.cmp_eq(quote);
+        let hits = match breaks {
+            true => v.cmp_eq(newline),
+            false => v.cmp_eq(comma) | v.cmp_eq(newline) | v.cmp_eq(quote),
+        };
         mask |= u64::from(hits.move_mask() as u16) << (16 * i);
     }
     mask

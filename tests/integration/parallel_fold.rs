@@ -1228,6 +1228,40 @@ fn explain_after_a_run_passes_over_other_payees_rows_and_says_the_same() {
     let own = sales.iter().filter(|s| s.manager == "M08").count();
     let passed = format!("{} rows of other payees not checked again", ROWS - own - 1);
     assert!(trusting.stderr.contains(&passed), "expected `{passed}` in\n{}", trusting.stderr);
+    // Lines as ledgers write them, in blocks without quotes (each line found by its line
+    // break, only its first fields split): blank lines and lines of commas (not rows) and
+    // blanks around payees, M08's among them (a cell is trimmed, so " M08 " is M08's row),
+    // with LF and with CRLF endings; no line break after the last line.
+    let mut spaced = sales_lines(&sales);
+    for (_, line) in spaced.iter_mut().enumerate().skip(1).filter(|(i, _)| i % 7 == 0) {
+        let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+        fields[2] = format!(" {}\t", fields[2]);
+        *line = fields.join(",");
+    }
+    for at in [40, 20, 5] {
+        spaced.insert(at, if at == 20 { ",,,,".to_string() } else { String::new() });
+    }
+    let variants = [
+        ("crlf", ledger(&spaced, "\r\n")),
+        ("unended", ledger(&sales_lines(&sales), "\n").trim_end().to_string()),
+        ("spaced", ledger(&spaced, "\n")),
+    ];
+    for (name, text) in variants {
+        assert!(!text.contains('"'), "{name}");
+        let path = folder.sales(name, &text);
+        let run = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        for payee in ["M08", "M02"] {
+            let args = explain_args(&folder, &path, payee, "2026-03", "text");
+            let checking = with_records(None, false, &args);
+            let trusting = with_records(Some(&records), true, &args);
+            assert_eq!((trusting.code, checking.code), (0, 0), "{name}: {}", trusting.stderr);
+            assert!(trusting.stdout == checking.stdout, "{name} {payee}: the explanation differs");
+            let own = sales.iter().filter(|s| s.manager == payee).count();
+            let passed = format!("{} rows of other payees not checked again", ROWS - own);
+            assert!(trusting.stderr.contains(&passed), "{name}: expected `{passed}` in\n{}", trusting.stderr);
+        }
+    }
 }
 
 /// A ledger changed after the run, even with its length and modification time put back, is
