@@ -115,20 +115,27 @@ pub(crate) fn short_word(bytes: &[u8]) -> Option<u64> {
 }
 
 /// Whether two short byte strings are equal, in line: up to sixteen bytes as two words (or
-/// halves) from each end, other lengths byte by byte (a prefix or a listed value is a word or
-/// two: a call to `memcmp` per candidate costs more than the comparison).
+/// halves, or quarters) from each end, other lengths byte by byte (a prefix, an id or a
+/// listed value is a word or two: a call to `memcmp` per candidate costs more than the
+/// comparison, and so does a loop over the three bytes of `E01` or the one of a key's `S`).
+#[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    // Four to sixteen bytes (a key, a listed value): two words from each end, which overlap
+    // One to sixteen bytes (a key, a listed value): two loads from each end, which overlap
     // where they cover the same bytes.
     let word =
         |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
     let half =
         |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map(u32::from_le_bytes);
+    let quarter =
+        |s: &[u8], at: usize| s.get(at..at + 2).and_then(|w| <[u8; 2]>::try_from(w).ok()).map(u16::from_le_bytes);
     match n {
+        0 => true,
+        1 => a.first() == b.first(),
+        2..=3 => quarter(a, 0) == quarter(b, 0) && quarter(a, n - 2) == quarter(b, n - 2),
         8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
         4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
         _ => {
@@ -510,7 +517,8 @@ pub struct KeyView<'a> {
 }
 
 impl KeyView<'_> {
-    /// [`KeyIndex::get_split`].
+    /// [`KeyIndex::get_split`] (on every row of a ledger read in blocks: in line).
+    #[inline]
     pub fn get_split(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
         let classes = self.classes.iter().map(|(prefix, width, base, numbers)| (&**prefix, *width, *base, *numbers));
         find_split(classes, self.others, key, parts)
