@@ -49,8 +49,8 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
-    add_to, AggState, DistinctValues, FoldRequest, LedgerRead, ObservedRow, PlanFold, Role, RowEnv, RowObserver,
-    RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    add_to, AggState, DistinctValues, FoldRequest, KeptValues, LedgerRead, ObservedRow, PlanFold, Role, RowEnv,
+    RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
@@ -1795,7 +1795,7 @@ struct TaskOut {
     /// Kept rows (`Mode::Kept`): line, values; or credit shares (`Mode::Credits`): the
     /// credited row's key, the share. Each with its line in its block, until the runs are
     /// merged (`TaskMerge::finish` makes it the file's).
-    kept: Gathered<(u64, Vec<Value>)>,
+    kept: Gathered<(u64, KeptValues)>,
     shares: Gathered<(KeyText, CreditShare)>,
 }
 
@@ -3075,7 +3075,7 @@ struct TaskMerge {
     /// Per run, the rows other ledgers name (as it found them), its kept rows and its
     /// shares, each in file order.
     captured: Vec<Vec<Captured<Pos>>>,
-    kept: Vec<Gathered<(u64, Vec<Value>)>>,
+    kept: Vec<Gathered<(u64, KeptValues)>>,
     shares: Vec<Gathered<(KeyText, CreditShare)>>,
 }
 
@@ -3600,7 +3600,7 @@ struct Finished {
     first_lines: Vec<u64>,
     /// Kept rows (line, values) and credit shares (the credited row's key, the share): the
     /// runs' lists, and their stretches in file order.
-    kept: InPlace<(u64, Vec<Value>)>,
+    kept: InPlace<(u64, KeptValues)>,
     shares: InPlace<(KeyText, CreditShare)>,
 }
 
