@@ -258,15 +258,28 @@ fn separators_at(bytes: &[u8], at: usize, breaks: bool) -> u64 {
 fn separators(chunk: &[u8], breaks: bool) -> u64 {
     use wide::u8x16;
     let (comma, newline, quote) = (u8x16::splat(b','), u8x16::splat(b'\n'), u8x16::splat(b'"'));
+    match breaks {
+        true => marked(chunk, |v| v.cmp_eq(newline)),
+        false => marked(chunk, |v| v.cmp_eq(comma) | v.cmp_eq(newline) | v.cmp_eq(quote)),
+    }
+}
+
+/// Bit `i` set where byte `i` of the first 32 bytes of a line is a comma (`first_fields`
+/// splits a line passed over no further than its first few fields).
+#[inline]
+pub fn commas_in(head: &[u8]) -> u64 {
+    let comma = wide::u8x16::splat(b',');
+    marked(head.get(..32).unwrap_or(head), |v| v.cmp_eq(comma))
+}
+
+/// Bit `i` set where byte `i` of `chunk` (at most 64 bytes, sixteen at a time) is one `hits`
+/// marks (its lane set to all ones).
+#[inline(always)]
+fn marked(chunk: &[u8], hits: impl Fn(wide::u8x16) -> wide::u8x16) -> u64 {
     let mut mask = 0u64;
-    for (i, sixteen) in chunk.chunks_exact(16).enumerate() {
+    for (i, sixteen) in chunk.chunks_exact(16).take(4).enumerate() {
         let Ok(array) = <[u8; 16]>::try_from(sixteen) else { continue };
-        let v = u8x16::from(array);
-        let hits = match breaks {
-            true => v.cmp_eq(newline),
-            false => v.cmp_eq(comma) | v.cmp_eq(newline) | v.cmp_eq(quote),
-        };
-        mask |= u64::from(hits.move_mask() as u16) << (16 * i);
+        mask |= u64::from(hits(wide::u8x16::from(array)).move_mask() as u16) << (16 * i);
     }
     mask
 }

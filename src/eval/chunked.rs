@@ -54,7 +54,7 @@ use super::aggregate::{
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
-use crate::data::blocks::{split_line, BlockFile, NotPlain, Separators};
+use crate::data::blocks::{commas_in, split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
 use crate::data::keys::{same_bytes, short_word};
@@ -2173,19 +2173,6 @@ fn first_fields(line: &[u8], at_most: usize, fields: &mut Vec<(u32, u32)>) {
             }
         }
     }
-}
-
-/// Bit `i` set where byte `i` of the 32 bytes `head` is a comma.
-#[inline]
-fn commas_in(head: &[u8]) -> u64 {
-    use wide::u8x16;
-    let comma = u8x16::splat(b',');
-    let mut mask = 0u64;
-    for (i, sixteen) in head.chunks_exact(16).enumerate() {
-        let Ok(array) = <[u8; 16]>::try_from(sixteen) else { continue };
-        mask |= u64::from(u8x16::from(array).cmp_eq(comma).move_mask() as u16) << (16 * i);
-    }
-    mask
 }
 
 /// Folds block `index` into `run`; with `SKIP`, passing over the rows `skip` says count for
