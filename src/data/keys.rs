@@ -73,8 +73,51 @@ const SEARCH_OTHERS_UP_TO: usize = 64;
 
 /// Splits a key into prefix (not ending in a digit), number of trailing digits, and their value;
 /// `None` when it has no trailing digits, more than 19, or is not ASCII.
+///
+/// Called once or twice per row of a large ledger (a key, a customer to count), so the usual
+/// key is split without a loop: its last eight bytes (or all, when fewer) are one word, its
+/// digits found by one comparison of all eight lanes and their value worked out in three
+/// steps, each adding pairs of lanes. A key whose last eight bytes are all digits goes
+/// byte by byte ([`split_bytewise`]).
+#[inline]
 pub(crate) fn split(key: &str) -> Option<(&str, usize, u64)> {
-    // From the bytes, last digit first: called once or twice per row of a large ledger.
+    let bytes = key.as_bytes();
+    let len = bytes.len();
+    // The last eight bytes, the last byte in the highest lane (lanes before a short key: 0).
+    let word = match len {
+        8.. => u64::from_le_bytes(<[u8; 8]>::try_from(bytes.get(len - 8..)?).ok()?),
+        1..=7 => short_word(bytes)? << (8 * (8 - len)),
+        0 => return None,
+    };
+    // Digits become 0..=9; any other byte a value above 9, whose lane's high bit is then set.
+    let values = word ^ 0x3030_3030_3030_3030;
+    let others = (((values & 0x7F7F_7F7F_7F7F_7F7F) + 0x7676_7676_7676_7676) | values) & 0x8080_8080_8080_8080;
+    // Digits at the end: the lanes above the highest that is not one.
+    let digits = others.leading_zeros() as usize / 8;
+    if digits == 8 && len > 8 {
+        return split_bytewise(key);
+    }
+    if digits == 0 {
+        return None;
+    }
+    // The digits' values, the lanes below them 0 (leading zeros); the first digit is the
+    // lowest lane and the most significant.
+    let mut n = match digits {
+        8 => values,
+        d => values & !((1u64 << (8 * (8 - d))) - 1),
+    };
+    n = (n.wrapping_mul(10) + (n >> 8)) & 0x00FF_00FF_00FF_00FF;
+    n = (n.wrapping_mul(100) + (n >> 16)) & 0x0000_FFFF_0000_FFFF;
+    n = (n.wrapping_mul(10000) + (n >> 32)) & 0x0000_0000_FFFF_FFFF;
+    // ASCII: the word's bytes (digits, the prefix's last bytes, zeros) and any before it.
+    if word & 0x8080_8080_8080_8080 != 0 || (len > 8 && !bytes.get(..len - 8)?.is_ascii()) {
+        return None;
+    }
+    Some((key.get(..len - digits)?, digits, n))
+}
+
+/// [`split`], byte by byte from the last digit: for keys ending in more than eight digits.
+fn split_bytewise(key: &str) -> Option<(&str, usize, u64)> {
     let bytes = key.as_bytes();
     let (mut at, mut n, mut scale) = (bytes.len(), 0u64, 1u64);
     while let Some(&b) = at.checked_sub(1).and_then(|i| bytes.get(i)) {
@@ -586,6 +629,34 @@ mod tests {
             let mut longer = a.clone();
             longer.push(b'A');
             assert!(!same_bytes(&a, &longer), "{len}");
+        }
+    }
+
+    proptest! {
+        /// The split in one word is the split byte by byte, for keys of digits and of the
+        /// bytes around them (ASCII and not, up to 24 bytes).
+        #[test]
+        fn split_is_the_bytewise_split(key in "[S0-9/:A\\x00\\x7f\u{80}王]{0,24}") {
+            prop_assert_eq!(split(&key), split_bytewise(&key));
+        }
+    }
+
+    #[test]
+    fn split_in_one_word_agrees_at_every_length() {
+        // Every length to 24, digits from none to all, each digit value at each place.
+        for len in 0..=24usize {
+            for digits in 0..=len {
+                for d in b'0'..=b'9' {
+                    for at in 0..len {
+                        let mut key: Vec<u8> = (0..len).map(|i| if i < len - digits { b'K' } else { b'0' + (i % 10) as u8 }).collect();
+                        if at >= len - digits {
+                            key[at] = d;
+                        }
+                        let key = String::from_utf8(key).unwrap();
+                        assert_eq!(split(&key), split_bytewise(&key), "{key}");
+                    }
+                }
+            }
         }
     }
 
