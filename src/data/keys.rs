@@ -648,7 +648,8 @@ mod tests {
             for digits in 0..=len {
                 for d in b'0'..=b'9' {
                     for at in 0..len {
-                        let mut key: Vec<u8> = (0..len).map(|i| if i < len - digits { b'K' } else { b'0' + (i % 10) as u8 }).collect();
+                        let mut key: Vec<u8> =
+                            (0..len).map(|i| if i < len - digits { b'K' } else { b'0' + (i % 10) as u8 }).collect();
                         if at >= len - digits {
                             key[at] = d;
                         }

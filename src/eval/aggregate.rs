@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
 pub(super) use super::references::Captured;
-use super::references::{CreditShare, Credits, JoinedRow, KeyText, NamedRows};
+use super::references::{CreditShare, Credits, InOrder, JoinedRow, KeyText, NamedRows};
 use super::EvalError;
 use crate::data::checked::{self, Digest};
 use crate::data::ids::{check_id, IdProblem, LookAlikes};
@@ -772,9 +772,9 @@ pub(super) struct PlanFold<'a> {
     /// Per credited row, whether its ledger had it.
     credits_seen: Vec<bool>,
     /// Rows of inputs that name rows of another ledger, folded once that ledger is read.
-    kept: Vec<KeptRow>,
+    kept: InOrder<KeptRow>,
     /// The kept rows once folded (freed apart, with the credits).
-    folded_kept: Vec<KeptRow>,
+    folded_kept: InOrder<KeptRow>,
     /// Per ledger named by kept rows: the rows named, and each once it is read.
     wanted: HashMap<usize, NamedRows>,
     /// The files whose rows are kept (credit shares, rows that name rows): how each names rows
@@ -808,12 +808,11 @@ impl Used {
 
 /// A row that names a row of another ledger, kept until that ledger is read.
 #[derive(Debug, Clone)]
-struct KeptRow {
-    input: usize,
-    values: KeptValues,
-    /// Its file (in `PlanFold::places`) and line.
-    file: u32,
-    line: u64,
+pub(super) struct KeptRow {
+    pub(super) input: usize,
+    pub(super) values: KeptValues,
+    /// Its line (its file is its list's, [`InOrder`]).
+    pub(super) line: u64,
 }
 
 /// A kept row's values, in its place when they are few (a cancellation has four): one
@@ -976,8 +975,8 @@ impl<'a> PlanFold<'a> {
             eval_error: None,
             credits: Arc::default(),
             credits_seen: Vec::new(),
-            kept: Vec::new(),
-            folded_kept: Vec::new(),
+            kept: InOrder::default(),
+            folded_kept: InOrder::default(),
             wanted: HashMap::default(),
             places: Vec::new(),
             trusting: request.trusted.is_some() && request.observed_payee.is_some(),
@@ -1255,7 +1254,7 @@ impl<'a> PlanFold<'a> {
             }
         }
         let file = self.file_of(row);
-        self.kept.push(KeptRow { input, values: values.iter().cloned().collect(), file, line: row.line });
+        self.kept.push(KeptRow { input, values: values.iter().cloned().collect(), line: row.line }, file);
         Ok(Used::Nothing)
     }
 
@@ -1265,22 +1264,35 @@ impl<'a> PlanFold<'a> {
         u32::try_from(self.places.len() - 1).unwrap_or(u32::MAX)
     }
 
-    /// Room for `rows` more kept rows (made once, not by doubling).
-    pub(super) fn reserve_kept(&mut self, rows: usize) {
-        self.kept.reserve_exact(rows);
-    }
-
-    /// A row naming rows of another ledger, as a chunked read kept it (as `keep_row` keeps it).
-    pub(super) fn keep_values(&mut self, input: usize, values: KeptValues, file: u32, line: u64) {
-        if let Some(schema) = self.plan.inputs.get(input) {
-            for (c, column) in schema.columns.iter().enumerate() {
-                let Some(target) = column.refers_to else { continue };
-                if let Some(Value::Text(key)) = values.get(c) {
-                    self.wanted.entry(target).or_default().add(key.clone());
+    /// The rows of `input` naming rows of another ledger a chunked read of file `file` kept:
+    /// its runs' lists, as they are, and their stretches in file order (as `keep_row` keeps
+    /// them one by one), the keys they name noted in file order.
+    pub(super) fn add_kept(
+        &mut self,
+        input: usize,
+        runs: Vec<Vec<KeptRow>>,
+        order: &[(usize, usize, usize)],
+        file: u32,
+    ) {
+        let columns = self.plan.inputs.get(input).map(|s| s.columns.as_slice()).unwrap_or_default();
+        let references: Vec<(usize, usize)> =
+            columns.iter().enumerate().filter_map(|(c, column)| Some((c, column.refers_to?))).collect();
+        let mut targets: Vec<usize> = references.iter().map(|&(_, t)| t).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for target in targets {
+            let named = self.wanted.entry(target).or_default();
+            for &(run, first, n) in order {
+                for row in runs.get(run).and_then(|r| r.get(first..first + n)).unwrap_or_default() {
+                    for &(c, _) in references.iter().filter(|&&(_, t)| t == target) {
+                        if let Some(Value::Text(key)) = row.values.get(c) {
+                            named.add(key.clone());
+                        }
+                    }
                 }
             }
         }
-        self.kept.push(KeptRow { input, values, file, line });
+        self.kept.add_runs(runs, order, file);
     }
 
     /// The shares of credited rows a chunked read found: its runs' lists, and their
@@ -1362,7 +1374,7 @@ impl<'a> PlanFold<'a> {
             })
             .collect();
         let mut of_kept = vec![false; plan.inputs.len()];
-        for row in &kept {
+        for (_, row) in kept.iter() {
             if let Some(k) = of_kept.get_mut(row.input) {
                 *k = true;
             }
@@ -1388,12 +1400,13 @@ impl<'a> PlanFold<'a> {
         let on_all_cores = match parts {
             2.. => super::chunked::on_all_cores(|| {
                 use rayon::prelude::*;
-                let size = kept.len().div_ceil(parts);
                 let this = &*self;
                 let folds: Vec<Result<KeptFold, &str>> = kept
-                    .par_chunks(size)
-                    .map(|rows| {
+                    .parts(parts)
+                    .into_par_iter()
+                    .map(|part| {
                         let mut out = KeptFold::new(plan.inputs.len());
+                        let rows = part.iter().flat_map(|&(file, rows)| rows.iter().map(move |row| (file, row)));
                         match this.fold_kept_rows(rows, &ctx, &mut out, false, None, &mut super::expr::NoTrace) {
                             Ok(()) => Ok(out),
                             Err(_) => Err("a row refused"),
@@ -1423,7 +1436,7 @@ impl<'a> PlanFold<'a> {
                 }
                 std::mem::swap(&mut out.distinct, &mut self.folded.distinct);
                 std::mem::swap(&mut out.tally, &mut self.folded.tally);
-                let folded = self.fold_kept_rows(&kept, &ctx, &mut out, true, observer, tracer);
+                let folded = self.fold_kept_rows(kept.iter(), &ctx, &mut out, true, observer, tracer);
                 std::mem::swap(&mut out.distinct, &mut self.folded.distinct);
                 std::mem::swap(&mut out.tally, &mut self.folded.tally);
                 folded?;
@@ -1454,7 +1467,7 @@ impl<'a> PlanFold<'a> {
     /// parts' folds found them), added in file order, all stay within their limits, exactly as
     /// the fold in file order checks them: each core adds up the totals of a range of the named
     /// rows.
-    fn within_holds(&self, kept: &[KeptRow], named: &[usize], wanted: &HashMap<usize, NamedRows>) -> bool {
+    fn within_holds(&self, kept: &InOrder<KeptRow>, named: &[usize], wanted: &HashMap<usize, NamedRows>) -> bool {
         use rayon::prelude::*;
         let plan = self.plan;
         if !plan.inputs.iter().any(|s| s.columns.iter().any(|c| c.within.is_some())) {
@@ -1468,7 +1481,7 @@ impl<'a> PlanFold<'a> {
         let parts = super::chunked::parts().max(1);
         (0..parts).into_par_iter().all(|part| {
             let mut totals = WithinTotals::default();
-            for (row, &n) in kept.iter().zip(named) {
+            for ((_, row), &n) in kept.iter().zip(named) {
                 let schema = plan.inputs.get(row.input);
                 let target = schema.and_then(|s| s.columns.iter().find_map(|c| c.refers_to));
                 let Some(rows) = target.and_then(|t| wanted.get(&t)) else { continue };
@@ -1489,9 +1502,9 @@ impl<'a> PlanFold<'a> {
     /// refused here (the rows are all the kept rows, from the first); otherwise the row each
     /// names is only noted, for [`PlanFold::within_holds`].
     #[allow(clippy::too_many_lines)]
-    fn fold_kept_rows<T: Tracer>(
+    fn fold_kept_rows<'r, T: Tracer>(
         &self,
-        kept: &[KeptRow],
+        kept: impl Iterator<Item = (u32, &'r KeptRow)>,
         ctx: &KeptContext<'_>,
         out: &mut KeptFold,
         strict: bool,
@@ -1503,7 +1516,7 @@ impl<'a> PlanFold<'a> {
         let file_of =
             |input: usize| files.iter().find(|f| f.input == input).map(|f| f.source.shown()).unwrap_or_default();
         let mut last_period = None;
-        for row in kept {
+        for (file, row) in kept {
             // The row it names, once found: one entry per row.
             out.named.push(usize::MAX);
             let Some(schema) = plan.inputs.get(row.input) else { continue };
@@ -1524,7 +1537,7 @@ impl<'a> PlanFold<'a> {
                     continue;
                 }
                 let kind = self.unknown_reference(row.input, reference, key);
-                let at_ref = self.at_column(row.file, row.line, reference);
+                let at_ref = self.at_column(file, row.line, reference);
                 return Err(rejected(file_of(row.input), DataError::of(at_ref, kind)));
             };
             if let Some(last) = out.named.last_mut() {
@@ -1544,7 +1557,7 @@ impl<'a> PlanFold<'a> {
                     key: key.to_string(),
                     reached: format!("{total}, more than its `{of_name}` of {limit}"),
                 };
-                let at = self.at_column(row.file, row.line, c);
+                let at = self.at_column(file, row.line, c);
                 return Err(rejected(file_of(row.input), DataError::of(at, kind)));
             }
             let Some(period_col) = schema.period else {
@@ -1585,7 +1598,7 @@ impl<'a> PlanFold<'a> {
                         Err(e) => {
                             return Err(Error::Policy(PolicyProblems {
                                 source: plan.source.clone(),
-                                problems: vec![e.into_problem(&format!("row at {}", self.at_line(row.file, row.line)))],
+                                problems: vec![e.into_problem(&format!("row at {}", self.at_line(file, row.line)))],
                             }))
                         }
                     }
@@ -1598,7 +1611,7 @@ impl<'a> PlanFold<'a> {
                 if let Err(e) = fold_states(plan, aggs, buckets, &mut out.distinct, key, &env, *share, tracer) {
                     return Err(Error::Policy(PolicyProblems {
                         source: plan.source.clone(),
-                        problems: vec![e.into_problem(&format!("row at {}", self.at_line(row.file, row.line)))],
+                        problems: vec![e.into_problem(&format!("row at {}", self.at_line(file, row.line)))],
                     }));
                 }
                 if let Some(spec) = self.tally.filter(|t| t.input == row.input) {

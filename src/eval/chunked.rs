@@ -49,7 +49,7 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
-    add_to, AggState, DistinctValues, FoldRequest, KeptValues, LedgerRead, ObservedRow, PlanFold, Role, RowEnv,
+    add_to, AggState, DistinctValues, FoldRequest, KeptRow, LedgerRead, ObservedRow, PlanFold, Role, RowEnv,
     RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
@@ -1827,7 +1827,7 @@ struct TaskOut {
     /// Kept rows (`Mode::Kept`): line, values; or credit shares (`Mode::Credits`): the
     /// credited row's key, the share. Each with its line in its block, until the runs are
     /// merged (`TaskMerge::finish` makes it the file's).
-    kept: Gathered<(u64, KeptValues)>,
+    kept: Gathered<KeptRow>,
     shares: Gathered<(KeyText, CreditShare)>,
 }
 
@@ -2330,7 +2330,7 @@ fn fold_block<const SKIP: bool>(
                         let values =
                             cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
                         // Its line in its block until the runs are merged.
-                        fold.out.kept.push(index, (line_no, values));
+                        fold.out.kept.push(index, KeptRow { input: job.input, values, line: line_no });
                         None
                     }
                     (Mode::Fold, None) => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
@@ -3094,7 +3094,7 @@ struct TaskMerge {
     /// Per run, the rows other ledgers name (as it found them), its kept rows and its
     /// shares, each in file order.
     captured: Vec<Vec<Captured<Pos>>>,
-    kept: Vec<Gathered<(u64, KeptValues)>>,
+    kept: Vec<Gathered<KeptRow>>,
     shares: Vec<Gathered<(KeyText, CreditShare)>>,
 }
 
@@ -3493,8 +3493,8 @@ impl TaskMerge {
         // order.
         self.payees.sort_by_key(|p| p.line);
         self.watched.sort_by_key(|w| w.line);
-        let kept = in_file_order(self.kept, |block, (line, _)| {
-            *line = line_of((block, *line))?;
+        let kept = in_file_order(self.kept, |block, row| {
+            row.line = line_of((block, row.line))?;
             Ok(())
         })?;
         // Named rows are placed by line only when kept: every block they name must be known.
@@ -3619,7 +3619,7 @@ struct Finished {
     first_lines: Vec<u64>,
     /// Kept rows (line, values) and credit shares (the credited row's key, the share): the
     /// runs' lists, and their stretches in file order.
-    kept: InPlace<(u64, KeptValues)>,
+    kept: InPlace<KeptRow>,
     shares: InPlace<(KeyText, CreditShare)>,
 }
 
@@ -3643,14 +3643,7 @@ impl Finished {
     fn keep(self, input: usize, state: &mut PlanFold<'_>, read: u64, places: &RowPlaces) {
         if !self.kept.1.is_empty() || !self.shares.1.is_empty() {
             let file = state.add_places(places);
-            let (mut lists, order) = self.kept;
-            state.reserve_kept(order.iter().map(|&(_, _, n)| n).sum());
-            for (run, first, n) in order {
-                let stretch = lists.get_mut(run).and_then(|l| l.get_mut(first..first + n)).unwrap_or_default();
-                for (line, values) in stretch {
-                    state.keep_values(input, std::mem::take(values), file, *line);
-                }
-            }
+            state.add_kept(input, self.kept.0, &self.kept.1, file);
             state.add_shares(self.shares.0, &self.shares.1, file);
         }
         state.set_look_alikes(self.look_alikes);

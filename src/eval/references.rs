@@ -35,15 +35,9 @@ pub(super) struct CreditShare {
 /// in their ledger is each plan's own (`PlanFold::credits_seen`).
 #[derive(Debug, Default, Clone)]
 pub(super) struct Credits {
-    /// Shares as read, each with the key of the row it splits, in lists: each the shares of
-    /// one file the row-by-row read read, or of one run (a thread's blocks) of a chunked read,
-    /// kept where they were gathered (not copied into one list). With each list, its file
-    /// (in `PlanFold::places`).
-    lists: Vec<(u32, Vec<(KeyText, CreditShare)>)>,
-    /// The last list is the row-by-row read's, and its next shares go on it.
-    open: bool,
-    /// The shares in file order: stretches of a list (list, first share, how many).
-    order: Vec<(usize, usize, usize)>,
+    /// Shares as read, each with the key of the row it splits, in file order where they were
+    /// gathered.
+    read: InOrder<(KeyText, CreditShare)>,
     /// How many shares the index covers.
     sealed: usize,
     /// The credited rows' keys, once sealed.
@@ -54,7 +48,107 @@ pub(super) struct Credits {
     next: Vec<Vec<Place>>,
 }
 
-/// A share's list and its place in it, in one number (the list in the high 24 bits).
+/// Items gathered in file order, left where they were gathered: in lists, each the items one
+/// file's row-by-row read read or one run (a thread's blocks) of a chunked read gathered, with
+/// its file (in `PlanFold::places`), and the stretches of the lists in file order. Never copied
+/// into one list: the 2027 plan's year has 2.4M credit shares and 0.6M kept rows (copying the
+/// kept rows took 70 ms, and 90 MB of fresh memory).
+#[derive(Debug, Clone)]
+pub(super) struct InOrder<T> {
+    lists: Vec<(u32, Vec<T>)>,
+    /// The last list is the row-by-row read's, and its next items go on it.
+    open: bool,
+    /// Stretches of the lists in file order: (list, first item, how many).
+    order: Vec<(usize, usize, usize)>,
+}
+
+impl<T> Default for InOrder<T> {
+    fn default() -> Self {
+        InOrder { lists: Vec::new(), open: false, order: Vec::new() }
+    }
+}
+
+impl<T> InOrder<T> {
+    /// An item read row by row from file `file`.
+    pub(super) fn push(&mut self, item: T, file: u32) {
+        if !self.open || self.lists.last().map(|(f, _)| *f) != Some(file) {
+            self.lists.push((file, Vec::new()));
+            self.open = true;
+        }
+        let list = self.lists.len() - 1;
+        let Some((_, items)) = self.lists.last_mut() else { return };
+        let at = items.len();
+        items.push(item);
+        match self.order.last_mut() {
+            Some((l, first, n)) if *l == list && *first + *n == at => *n += 1,
+            _ => self.order.push((list, at, 1)),
+        }
+    }
+
+    /// The items a chunked read of file `file` gathered: its runs' lists, as they are, and
+    /// their stretches in file order (a run's list, its first item, how many).
+    pub(super) fn add_runs(&mut self, runs: Vec<Vec<T>>, order: &[(usize, usize, usize)], file: u32) {
+        let base = self.lists.len();
+        self.lists.extend(runs.into_iter().map(|run| (file, run)));
+        self.order.extend(order.iter().map(|&(run, first, n)| (base + run, first, n)));
+        self.open = false;
+    }
+
+    /// How many items.
+    pub(super) fn len(&self) -> usize {
+        self.lists.iter().map(|(_, items)| items.len()).sum()
+    }
+
+    /// The stretches in file order: each its list, first item, file and items.
+    pub(super) fn stretches(&self) -> impl DoubleEndedIterator<Item = (usize, usize, u32, &[T])> + Clone + '_ {
+        self.order.iter().filter_map(move |&(list, first, n)| {
+            let (file, items) = self.lists.get(list)?;
+            Some((list, first, *file, items.get(first..first + n)?))
+        })
+    }
+
+    /// The items in file order, each with its file.
+    pub(super) fn iter(&self) -> impl DoubleEndedIterator<Item = (u32, &T)> + Clone + '_ {
+        self.stretches().flat_map(|(_, _, file, items)| items.iter().map(move |item| (file, item)))
+    }
+
+    /// The items in `parts` parts of consecutive items, of about the same length, in file
+    /// order: each part its stretches (file and items).
+    pub(super) fn parts(&self, parts: usize) -> Vec<Vec<(u32, &[T])>> {
+        let size = self.len().div_ceil(parts.max(1)).max(1);
+        let mut out: Vec<Vec<(u32, &[T])>> = vec![Vec::new()];
+        let mut room = size;
+        for (_, _, file, mut items) in self.stretches() {
+            while !items.is_empty() {
+                if room == 0 {
+                    out.push(Vec::new());
+                    room = size;
+                }
+                let (these, rest) = items.split_at(room.min(items.len()));
+                if let Some(part) = out.last_mut() {
+                    part.push((file, these));
+                }
+                room -= these.len();
+                items = rest;
+            }
+        }
+        out
+    }
+
+    /// The lists as gathered (not in file order), each with its file.
+    pub(super) fn lists(&self) -> impl Iterator<Item = (u32, &[T])> + '_ {
+        self.lists.iter().map(|(file, items)| (*file, items.as_slice()))
+    }
+
+    /// Item `at` (a [`Place`]), and its file.
+    fn get(&self, at: Place) -> Option<(&T, u32)> {
+        let (list, i) = unplace(at);
+        let (file, items) = self.lists.get(list)?;
+        Some((items.get(i)?, *file))
+    }
+}
+
+/// An item's list and its place in it, in one number (the list in the high 24 bits).
 type Place = u64;
 
 /// No share.
@@ -71,48 +165,30 @@ fn unplace(place: Place) -> (usize, usize) {
 impl Credits {
     /// A share read row by row from file `file`, of the row whose key is `key`.
     pub(super) fn add(&mut self, key: KeyText, share: CreditShare, file: u32) {
-        if !self.open || self.lists.last().map(|(f, _)| *f) != Some(file) {
-            self.lists.push((file, Vec::new()));
-            self.open = true;
-        }
-        let list = self.lists.len() - 1;
-        let Some((_, shares)) = self.lists.last_mut() else { return };
-        let at = shares.len();
-        shares.push((key, share));
-        match self.order.last_mut() {
-            Some((l, first, n)) if *l == list && *first + *n == at => *n += 1,
-            _ => self.order.push((list, at, 1)),
-        }
+        self.read.push((key, share), file);
     }
 
-    /// The shares a chunked read of file `file` gathered: its runs' lists, as they are, and
-    /// their stretches in file order (a run's list, its first share, how many).
+    /// The shares a chunked read of file `file` gathered ([`InOrder::add_runs`]).
     pub(super) fn add_runs(
         &mut self,
         runs: Vec<Vec<(KeyText, CreditShare)>>,
         order: &[(usize, usize, usize)],
         file: u32,
     ) {
-        let base = self.lists.len();
-        self.lists.extend(runs.into_iter().map(|run| (file, run)));
-        self.order.extend(order.iter().map(|&(run, first, n)| (base + run, first, n)));
-        self.open = false;
+        self.read.add_runs(runs, order, file);
     }
 
     /// The shares, in file order: each its place, key and share.
     fn in_file_order(&self) -> impl DoubleEndedIterator<Item = (Place, &KeyText, &CreditShare)> + '_ {
-        self.order.iter().flat_map(move |&(list, first, n)| {
-            let shares = self.lists.get(list).map_or(&[][..], |(_, s)| s.get(first..first + n).unwrap_or_default());
+        self.read.stretches().flat_map(move |(list, first, _, shares)| {
             shares.iter().enumerate().map(move |(i, (key, share))| (place(list, first + i), key, share))
         })
     }
 
     /// Share `at`, and its file.
     fn get(&self, at: Place) -> Option<(&KeyText, &CreditShare, u32)> {
-        let (list, i) = unplace(at);
-        let (file, shares) = self.lists.get(list)?;
-        let (key, share) = shares.get(i)?;
-        Some((key, share, *file))
+        let ((key, share), file) = self.read.get(at)?;
+        Some((key, share, file))
     }
 
     /// Indexes the shares read by their rows' keys (once the crediting ledger is read, before
@@ -125,7 +201,7 @@ impl Credits {
         let keys = self.in_file_order().map(|(_, k, _)| k.as_str());
         let (index, of) = KeyIndex::new(Told { items: keys, left: read });
         let mut first = vec![NOWHERE; index.len()];
-        let mut next: Vec<Vec<Place>> = self.lists.iter().map(|(_, s)| vec![NOWHERE; s.len()]).collect();
+        let mut next: Vec<Vec<Place>> = self.read.lists().map(|(_, s)| vec![NOWHERE; s.len()]).collect();
         // Last share first, so that each row's chain runs in file order.
         for ((at, _, _), &i) in self.in_file_order().rev().zip(of.iter().rev()) {
             let (list, n) = unplace(at);
@@ -148,7 +224,7 @@ impl Credits {
     /// The shares of credited row `i`, in file order.
     pub(super) fn shares(&self, i: usize) -> impl Iterator<Item = &CreditShare> + Clone + '_ {
         let first = self.first.get(i).copied().unwrap_or(NOWHERE);
-        chain(first, |l| self.lists.get(l).map(|(_, s)| s.as_slice()), |l| self.next.get(l).map(Vec::as_slice))
+        chain(first, |l| self.read.lists.get(l).map(|(_, s)| s.as_slice()), |l| self.next.get(l).map(Vec::as_slice))
     }
 
     /// The sealed shares as one thread of a read in blocks finds them on every row
@@ -158,7 +234,7 @@ impl Credits {
             index: self.index.view(),
             first: &self.first,
             next: self.next.iter().map(Vec::as_slice).collect(),
-            lists: self.lists.iter().map(|(_, s)| s.as_slice()).collect(),
+            lists: self.read.lists().map(|(_, s)| s).collect(),
         }
     }
 
@@ -170,7 +246,7 @@ impl Credits {
         if std::ptr::eq(self, other) {
             return true;
         }
-        let file = |c: &Credits, at: Place| c.lists.get(unplace(at).0).map(|(f, _)| *f);
+        let file = |c: &Credits, at: Place| c.get(at).map(|(_, _, f)| f);
         self.shares_read() == other.shares_read()
             && self.in_file_order().zip(other.in_file_order()).all(|((p, k, a), (q, l, b))| {
                 k == l
@@ -189,7 +265,7 @@ impl Credits {
     pub(super) fn rows_shared_with(&self, chosen: impl Fn(&str) -> bool + Sync) -> Vec<u64> {
         use rayon::prelude::*;
         let stretches: Vec<&[(KeyText, CreditShare)]> =
-            self.lists.iter().flat_map(|(_, shares)| shares.chunks(1 << 16)).collect();
+            self.read.lists().flat_map(|(_, shares)| shares.chunks(1 << 16)).collect();
         let keys: Vec<&str> = stretches
             .into_par_iter()
             .flat_map_iter(|shares| shares.iter().filter(|(_, s)| chosen(&s.payee)).map(|(key, _)| key.as_str()))
@@ -212,7 +288,7 @@ impl Credits {
 
     /// How many shares were read.
     pub(super) fn shares_read(&self) -> usize {
-        self.lists.iter().map(|(_, s)| s.len()).sum()
+        self.read.len()
     }
 
     /// Credited row `i`'s key, its first share, and that share's file.
@@ -509,7 +585,60 @@ impl NamedRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use rust_decimal_macros::dec;
+
+    proptest! {
+        /// Items pushed row by row and added as runs (each run's list cut into stretches
+        /// placed anywhere in file order) come back in file order, whole and in parts of
+        /// consecutive items no longer than an even share.
+        #[test]
+        fn items_in_order_come_back_in_file_order_whole_and_in_parts(
+            runs in proptest::collection::vec(proptest::collection::vec(1usize..5, 0..5), 0..4),
+            pushed in 0usize..6,
+            parts in 1usize..6,
+        ) {
+            // Numbers 0, 1, 2, ... in file order: the pushed ones first, then stretches of
+            // each run's list, the runs' stretches interleaved (run r's stretch k is the
+            // (k * runs + r)-th).
+            let mut order_of: Vec<(usize, usize, usize, usize)> = Vec::new(); // (k, run, first, n)
+            for (r, stretches) in runs.iter().enumerate() {
+                let mut first = 0;
+                for (k, &n) in stretches.iter().enumerate() {
+                    order_of.push((k, r, first, n));
+                    first += n;
+                }
+            }
+            order_of.sort_unstable();
+            let mut lists: Vec<Vec<usize>> = runs.iter().map(|s| vec![0; s.iter().sum()]).collect();
+            let mut next = pushed;
+            for &(_, r, first, n) in &order_of {
+                for i in 0..n {
+                    lists[r][first + i] = next;
+                    next += 1;
+                }
+            }
+            let mut items = InOrder::default();
+            for i in 0..pushed {
+                items.push(i, 7);
+            }
+            let order: Vec<(usize, usize, usize)> = order_of.iter().map(|&(_, r, first, n)| (r, first, n)).collect();
+            items.add_runs(lists, &order, 9);
+            let all: Vec<(u32, usize)> = items.iter().map(|(f, &i)| (f, i)).collect();
+            let expected: Vec<(u32, usize)> = (0..next).map(|i| (if i < pushed { 7 } else { 9 }, i)).collect();
+            prop_assert_eq!(&all, &expected);
+            prop_assert_eq!(items.len(), next);
+            let cut = items.parts(parts);
+            prop_assert!(cut.len() <= parts.max(1));
+            let even = next.div_ceil(parts).max(1);
+            for part in &cut {
+                prop_assert!(part.iter().map(|(_, s)| s.len()).sum::<usize>() <= even);
+            }
+            let joined: Vec<(u32, usize)> =
+                cut.iter().flatten().flat_map(|&(f, s)| s.iter().map(move |&i| (f, i))).collect();
+            prop_assert_eq!(joined, expected);
+        }
+    }
 
     fn share(payee: &str, share: Decimal, line: u64) -> CreditShare {
         CreditShare { payee: Arc::from(payee), share, line }
