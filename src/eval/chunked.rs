@@ -2115,6 +2115,72 @@ struct Skip<'a> {
     /// up as the fold looks its shares up: for keys numbered like `S000123`, a few integer
     /// operations, no hashing or comparing of text.
     credited: Option<(usize, SharesView<'a>, Vec<u64>)>,
+    /// The same rows' keys, numbered ones by their number: a line's key is looked up there
+    /// first, with no look-up in the shares' index.
+    shared_keys: SharedKeys,
+}
+
+/// The keys of the credited rows an observed payee has a share of, by class (a prefix and a
+/// width, as `keys::split` cuts a key): a bit per number, for a line's key to be tested with
+/// no look-up in the shares' index (whose rank of a key costs more than the test).
+#[derive(Debug, Clone, Default)]
+struct SharedKeys {
+    classes: Vec<(Box<str>, usize, Vec<u64>)>,
+    /// Every such key is in `classes`: a key of no class there has no observed share. Not so
+    /// when one is not numbered, or its number is too large for a bitmap: then a key of no
+    /// class there is looked up in the shares' index.
+    complete: bool,
+}
+
+impl SharedKeys {
+    /// Numbers up to this are kept as bits (16 MB a class at most).
+    const LARGEST: u64 = 1 << 27;
+
+    fn new<'k>(keys: impl Iterator<Item = &'k str>) -> SharedKeys {
+        let mut numbered: Vec<(&str, usize, u64)> = Vec::new();
+        let mut complete = true;
+        for key in keys {
+            match crate::data::keys::split(key) {
+                Some(parts) => numbered.push(parts),
+                None => complete = false,
+            }
+        }
+        numbered.sort_unstable();
+        let mut classes: Vec<(Box<str>, usize, Vec<u64>)> = Vec::new();
+        for class in numbered.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+            let (Some(&(prefix, width, _)), Some(&(_, _, largest))) = (class.first(), class.last()) else { continue };
+            if largest > Self::LARGEST {
+                complete = false;
+                continue;
+            }
+            let mut bits = vec![0u64; (largest / 64 + 1) as usize];
+            for &(_, _, n) in class {
+                if let Some(word) = bits.get_mut((n / 64) as usize) {
+                    *word |= 1 << (n % 64);
+                }
+            }
+            classes.push((prefix.into(), width, bits));
+        }
+        SharedKeys { classes, complete }
+    }
+
+    /// Whether the key split as `parts` is one of the keys (`Some`), or is not when `None`
+    /// says only the shares' index can tell.
+    #[inline]
+    fn has(&self, parts: Option<(&str, usize, u64)>) -> Option<bool> {
+        if let Some((prefix, width, n)) = parts {
+            let class = self.classes.iter().find(|c| c.1 == width && same_text(&c.0, prefix));
+            if let Some((_, _, bits)) = class {
+                return Some(
+                    usize::try_from(n / 64).ok().and_then(|w| bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0),
+                );
+            }
+        }
+        match self.complete {
+            true => Some(false),
+            false => None,
+        }
+    }
 }
 
 impl<'a> Skip<'a> {
@@ -2134,15 +2200,20 @@ impl<'a> Skip<'a> {
         }
         let watch = &first.watch[..];
         let many = (watch.len() > 8).then(|| watch.iter().copied().collect::<FxHashSet<&str>>());
-        let credited = match first.credited {
+        let (credited, shared_keys) = match first.credited {
             true => {
                 let credits: &'a Credits = first.state.credits();
                 let observed = credits.rows_shared_with(|payee| watch.iter().any(|w| same_text(w, payee)));
-                Some((rules.position(first.key_col?), credits.view(), observed))
+                let rows = observed
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(w, &word)| (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b));
+                let keys = SharedKeys::new(rows.filter_map(|i| credits.row(i).map(|(key, _, _)| key)));
+                (Some((rules.position(first.key_col?), credits.view(), observed)), keys)
             }
-            false => None,
+            false => (None, SharedKeys::default()),
         };
-        Some(Skip { payee_at: rules.position(first.payee_col), watch: watch.to_vec(), many, credited })
+        Some(Skip { payee_at: rules.position(first.payee_col), watch: watch.to_vec(), many, credited, shared_keys })
     }
 
     /// How many of a line's first fields [`Skip::passes_over`] reads.
@@ -2167,7 +2238,11 @@ impl<'a> Skip<'a> {
             None => true,
             Some((at, shares, observed)) => {
                 let key = field(*at);
-                match shares.find(key, crate::data::keys::split(key)) {
+                let parts = crate::data::keys::split(key);
+                if let Some(shared) = self.shared_keys.has(parts) {
+                    return !shared;
+                }
+                match shares.find(key, parts) {
                     Some(i) => observed.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0),
                     None => true,
                 }
@@ -3731,6 +3806,31 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    proptest::proptest! {
+        /// A key tested against the shared keys' bits is said to be one of them exactly when
+        /// it is; when it cannot be said (a shared key not numbered, or numbered past the
+        /// bits), `None` sends it to the shares' index. Keys of a few classes, numbered and
+        /// not, some with numbers past the bits' reach.
+        #[test]
+        fn shared_keys_say_exactly_which_keys_are_shared(
+            shared in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S9999999999|AB|[0-9]{10}", 0..12),
+            probes in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S9999999999|AB|BA|[0-9]{10}", 0..24),
+        ) {
+            let keys = SharedKeys::new(shared.iter().map(String::as_str));
+            for probe in probes.iter().chain(&shared) {
+                let is = shared.contains(probe);
+                match keys.has(crate::data::keys::split(probe)) {
+                    Some(said) => proptest::prop_assert_eq!(said, is, "{}", probe),
+                    None => proptest::prop_assert!(!keys.complete, "{} sent to the index", probe),
+                }
+            }
+            let numbered_within = shared.iter().all(|k| {
+                crate::data::keys::split(k).is_some_and(|(_, _, n)| n <= SharedKeys::LARGEST)
+            });
+            proptest::prop_assert_eq!(keys.complete, numbered_within);
+        }
+    }
 
     /// A line's first fields are its fields as split at every comma (blanks kept), for lines
     /// of every length to 80 with commas anywhere, any number of them asked for.
