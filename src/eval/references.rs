@@ -115,7 +115,13 @@ impl<T> InOrder<T> {
     /// The items in `parts` parts of consecutive items, of about the same length, in file
     /// order: each part its stretches (file and items).
     pub(super) fn parts(&self, parts: usize) -> Vec<Vec<(u32, &[T])>> {
-        let size = self.len().div_ceil(parts.max(1)).max(1);
+        self.parts_of(self.len().div_ceil(parts.max(1)))
+    }
+
+    /// The items in parts of `size` consecutive items (the last of what is left), in file
+    /// order: each part its stretches (file and items).
+    pub(super) fn parts_of(&self, size: usize) -> Vec<Vec<(u32, &[T])>> {
+        let size = size.max(1);
         let mut out: Vec<Vec<(u32, &[T])>> = vec![Vec::new()];
         let mut room = size;
         for (_, _, file, mut items) in self.stretches() {
@@ -597,6 +603,7 @@ mod tests {
             runs in proptest::collection::vec(proptest::collection::vec(1usize..5, 0..5), 0..4),
             pushed in 0usize..6,
             parts in 1usize..6,
+            size in 1usize..7,
         ) {
             // Numbers 0, 1, 2, ... in file order: the pushed ones first, then stretches of
             // each run's list, the runs' stretches interleaved (run r's stretch k is the
@@ -633,6 +640,16 @@ mod tests {
             let even = next.div_ceil(parts).max(1);
             for part in &cut {
                 prop_assert!(part.iter().map(|(_, s)| s.len()).sum::<usize>() <= even);
+            }
+            let joined: Vec<(u32, usize)> =
+                cut.iter().flatten().flat_map(|&(f, s)| s.iter().map(move |&i| (f, i))).collect();
+            prop_assert_eq!(joined, expected.clone());
+            // Parts of a given size: each but the last exactly that many.
+            let cut = items.parts_of(size);
+            let lengths: Vec<usize> = cut.iter().map(|p| p.iter().map(|(_, s)| s.len()).sum()).collect();
+            if let Some((last, whole)) = lengths.split_last() {
+                prop_assert!(whole.iter().all(|&n| n == size), "{:?}", lengths);
+                prop_assert!(*last <= size && (*last > 0 || next == 0), "{:?}", lengths);
             }
             let joined: Vec<(u32, usize)> =
                 cut.iter().flatten().flat_map(|&(f, s)| s.iter().map(move |&i| (f, i))).collect();
