@@ -2436,6 +2436,8 @@ fn fold_block<const SKIP: bool>(
         (true, Some(skip)) if memchr::memchr(b'"', bytes).is_none() => Some(skip),
         _ => None,
     };
+    // Rows passed over in that loop (added to the counts once it is done).
+    let mut passed = 0u64;
     if let Some(skip) = plain {
         let need = skip.fields_read();
         let ends = Separators::line_breaks(bytes).map(Some).chain(std::iter::once(None));
@@ -2448,11 +2450,13 @@ fn fold_block<const SKIP: bool>(
             let end = if stop > line_start && bytes.get(stop - 1) == Some(&b'\r') { stop - 1 } else { stop };
             let line = text.get(line_start..end).unwrap_or("");
             first_fields(line.as_bytes(), need, &mut fields);
-            let over = skip.passes_over(line, &fields);
-            if !over {
+            if skip.passes_over(line, &fields) {
+                // Not a row when blank (as `take_line` says), else a row passed over.
+                passed += u64::from(!line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')));
+            } else {
                 first_fields(line.as_bytes(), usize::MAX, &mut fields);
+                take_line(line_start, end, &fields, line_no, false, false)?;
             }
-            take_line(line_start, end, &fields, line_no, over, false)?;
             line_no += 1;
             line_start = stop + 1;
         }
@@ -2505,6 +2509,8 @@ fn fold_block<const SKIP: bool>(
         line_no += 1;
     }
     lines.push((index, line_no));
+    *read += passed;
+    *skipped += passed;
     // The block's distinct values, into their buckets' lists.
     for fold in folds.iter_mut() {
         let stride = fold.pairs.len();
