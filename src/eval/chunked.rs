@@ -2223,6 +2223,7 @@ impl<'a> Skip<'a> {
 
     /// Whether the line whose fields are `fields` counts for no observed payee: its payee
     /// field (trimmed, as a cell is) is none of theirs, and no share of it is theirs.
+    #[inline(always)]
     fn passes_over(&self, line: &str, fields: &[(u32, u32)]) -> bool {
         let field =
             |at: usize| trimmed(fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or(""));
@@ -2254,6 +2255,7 @@ impl<'a> Skip<'a> {
 /// Splits the unquoted `line` at its commas into `fields`, as the block's pass over its
 /// separators does (blanks kept around a field), up to its first `at_most` fields: those
 /// in its first 32 bytes found by one comparison of them all.
+#[inline(always)]
 fn first_fields(line: &[u8], at_most: usize, fields: &mut Vec<(u32, u32)>) {
     fields.clear();
     let mut start = 0usize;
