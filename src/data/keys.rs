@@ -11,7 +11,8 @@
 //! keys are equal exactly when their parts are: the check is exact, never a fingerprint.
 //!
 //! [`KeyIndex`] numbers a fixed set of keys (the rows one ledger names in another) by the same
-//! split, so that looking a key up costs a few integer operations.
+//! split, so that looking a key up costs a few integer operations; [`KeyBits`] holds a set of
+//! numbered keys as a bit per number, to test a key against with no ranking at all.
 //!
 //! A leaf: uses nothing of ours.
 
@@ -589,11 +590,174 @@ fn find_split<'c>(
     }
 }
 
+/// Keys numbered like `S000123`, as a bit per number per class (a prefix and a width, as
+/// [`split`] cuts a key): a set to test a key against with a few integer operations, no
+/// hashing or ranking, built key by key (each thread its own, then united). It holds numbers
+/// up to [`KeyBits::LARGEST`], in [`KeyBits::WORDS`] words of 64 bits at most (a hostile file's
+/// many classes of large numbers cost no more): a key it cannot hold (not numbered, past
+/// them) is refused, and it remembers that one was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyBits {
+    classes: Vec<(Box<str>, usize, Vec<u64>)>,
+    /// Words held, over all classes.
+    words: usize,
+    /// A key was refused.
+    refused: bool,
+}
+
+impl KeyBits {
+    /// The largest number held.
+    pub const LARGEST: u64 = 1 << 27;
+    /// Words held at most (32 MB), over all classes.
+    pub const WORDS: usize = 1 << 22;
+
+    /// The set of `keys`, refusing those it cannot hold.
+    pub fn of<'k>(keys: impl Iterator<Item = &'k str>) -> KeyBits {
+        let mut bits = KeyBits::default();
+        for key in keys {
+            bits.insert(split(key));
+        }
+        bits
+    }
+
+    /// Adds the key split as `parts` (`None`: not numbered); `false` when it is refused.
+    #[inline]
+    pub fn insert(&mut self, parts: Option<(&str, usize, u64)>) -> bool {
+        let Some((prefix, width, n)) = parts.filter(|&(_, _, n)| n <= Self::LARGEST) else {
+            self.refused = true;
+            return false;
+        };
+        let word = (n / 64) as usize;
+        let class = match self.class(prefix, width) {
+            Some(c) => c,
+            None => {
+                self.classes.push((prefix.into(), width, Vec::new()));
+                self.classes.len() - 1
+            }
+        };
+        let Some((_, _, bits)) = self.classes.get_mut(class) else { return false };
+        if word >= bits.len() {
+            let more = word + 1 - bits.len();
+            if self.words + more > Self::WORDS {
+                self.refused = true;
+                return false;
+            }
+            bits.resize(word + 1, 0);
+            self.words += more;
+        }
+        match bits.get_mut(word) {
+            Some(w) => {
+                *w |= 1 << (n % 64);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn class(&self, prefix: &str, width: usize) -> Option<usize> {
+        self.classes.iter().position(|c| c.1 == width && same_bytes(c.0.as_bytes(), prefix.as_bytes()))
+    }
+
+    /// Whether the key split as `parts` was added.
+    #[inline]
+    pub fn has(&self, parts: Option<(&str, usize, u64)>) -> bool {
+        let Some((prefix, width, n)) = parts else { return false };
+        let Some((_, _, bits)) =
+            self.classes.iter().find(|c| c.1 == width && same_bytes(c.0.as_bytes(), prefix.as_bytes()))
+        else {
+            return false;
+        };
+        usize::try_from(n / 64).ok().and_then(|w| bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0)
+    }
+
+    /// No key was refused: a key not in the set was not offered.
+    pub fn complete(&self) -> bool {
+        !self.refused
+    }
+
+    /// No key was added.
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty()
+    }
+
+    /// Adds `other`'s keys (and its refusals). United sets may hold more words than one.
+    pub fn unite(&mut self, other: KeyBits) {
+        self.refused |= other.refused;
+        for (prefix, width, bits) in other.classes {
+            match self.class(&prefix, width).and_then(|c| self.classes.get_mut(c)) {
+                Some((_, _, mine)) => {
+                    if mine.len() < bits.len() {
+                        self.words += bits.len() - mine.len();
+                        mine.resize(bits.len(), 0);
+                    }
+                    for (m, b) in mine.iter_mut().zip(&bits) {
+                        *m |= b;
+                    }
+                }
+                None => {
+                    self.words += bits.len();
+                    self.classes.push((prefix, width, bits));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;
+
+    proptest! {
+        /// A key is in the bits exactly when it was added and could be held (numbered, up to
+        /// the largest number); the bits say they are complete exactly when every key added
+        /// could be; united bits hold both sets' keys. Keys of a few classes, numbered and
+        /// not, some numbered past the bits' reach.
+        #[test]
+        fn key_bits_hold_exactly_the_keys_added(
+            a in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S9999999999|AB|[0-9]{10}", 0..12),
+            b in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S134217728|S134217729|BA", 0..12),
+            probes in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S9999999999|AB|BA|[0-9]{10}", 0..24),
+        ) {
+            // Worked out from the text: numbered (by `split`, tested on its own) and the
+            // number at most 2^27.
+            let holds = |k: &str| split(k).is_some_and(|(_, _, n)| n <= 1 << 27);
+            let mut x = KeyBits::default();
+            for k in &a {
+                prop_assert_eq!(x.insert(split(k)), holds(k), "{}", k);
+            }
+            let y = KeyBits::of(b.iter().map(String::as_str));
+            prop_assert_eq!(x.complete(), a.iter().all(|k| holds(k)));
+            prop_assert_eq!(y.complete(), b.iter().all(|k| holds(k)));
+            let mut u = x.clone();
+            u.unite(y.clone());
+            for p in probes.iter().chain(&a).chain(&b) {
+                prop_assert_eq!(x.has(split(p)), a.contains(p) && holds(p), "{}", p);
+                prop_assert_eq!(u.has(split(p)), (a.contains(p) || b.contains(p)) && holds(p), "{}", p);
+            }
+            prop_assert_eq!(u.complete(), x.complete() && y.complete());
+        }
+    }
+
+    /// Bits of many classes of large numbers hold no more than their words: past them a key
+    /// is refused (and the bits incomplete), while the keys held stay held.
+    #[test]
+    fn key_bits_refuse_keys_past_their_words() {
+        let mut bits = KeyBits::default();
+        // 2^27 in class A: 2^21 + 1 words.
+        assert!(bits.insert(split("A134217728")));
+        assert!(bits.complete());
+        // Another 2^21 + 1 would pass the 2^22.
+        assert!(!bits.insert(split("B134217728")));
+        assert!(!bits.complete());
+        // One more word does not.
+        assert!(bits.insert(split("C1")));
+        assert!(bits.has(split("A134217728")));
+        assert!(!bits.has(split("B134217728")));
+        assert!(bits.has(split("C1")));
+        assert!(!bits.has(split("C2")));
+    }
 
     #[test]
     fn short_words_are_the_bytes_in_lanes() {

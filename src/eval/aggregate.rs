@@ -1321,6 +1321,12 @@ impl<'a> PlanFold<'a> {
         Arc::make_mut(&mut self.credits).add_runs(runs, order, file);
     }
 
+    /// The keys of the rows credited by shares a chunked read passed over
+    /// ([`Credits::pass_over`]).
+    pub(super) fn pass_over_shares(&mut self, keys: crate::data::keys::KeyBits) {
+        Arc::make_mut(&mut self.credits).pass_over(keys);
+    }
+
     /// The file of a row that is kept, in `places` (added at its first kept row).
     fn file_of(&mut self, row: &Row<'_>) -> u32 {
         let found = match self.places.last() {

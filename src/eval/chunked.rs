@@ -57,7 +57,7 @@ use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, Sh
 use crate::data::blocks::{commas_in, split_line, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
-use crate::data::keys::{same_bytes, short_word};
+use crate::data::keys::{same_bytes, short_word, KeyBits};
 use crate::data::ledger::RowPlaces;
 use crate::data::parse_value::{date_digits, date_of_digits, parse_date, parse_value};
 use crate::data::text_rows::Places;
@@ -290,6 +290,10 @@ pub(super) fn read_in_blocks(
     let mut runs = runs.into_iter().collect::<Result<Vec<RunFold>, NotPlain>>()?;
     let folded = std::time::Instant::now();
     let skipped: Option<u64> = skip.map(|_| runs.iter().map(|r| r.skipped).sum());
+    let mut passed_keys = KeyBits::default();
+    for run in &mut runs {
+        passed_keys.unite(std::mem::take(&mut run.passed_keys));
+    }
     let digest = match digest_wanted {
         true => {
             let blocks: Vec<(u64, u128)> = runs.iter_mut().flat_map(|r| std::mem::take(&mut r.digests)).collect();
@@ -342,7 +346,8 @@ pub(super) fn read_in_blocks(
         let state = states.get(job.request).ok_or("no plan")?;
         done.check_merges(job.input, state)?;
     }
-    let targets: Vec<(usize, usize)> = jobs.iter().map(|j| (j.request, j.input)).collect();
+    let targets: Vec<(usize, usize, bool)> =
+        jobs.iter().map(|j| (j.request, j.input, matches!(j.mode, Mode::Credits { .. }))).collect();
     // How the file names rows, for the kept rows and shares (messages name them later).
     let places = RowPlaces::new(
         Places::Lines(Arc::from(shown.as_str())),
@@ -350,10 +355,13 @@ pub(super) fn read_in_blocks(
     );
     drop(jobs);
     let mut watched = Vec::with_capacity(targets.len());
-    for ((request, input), mut done) in targets.into_iter().zip(finished) {
+    for ((request, input, shares), mut done) in targets.into_iter().zip(finished) {
         let state = states.get_mut(request).ok_or("no plan")?;
         watched.push(std::mem::take(&mut done.watched));
         done.keep(input, state, merged.read, &places);
+        if shares && !passed_keys.is_empty() {
+            state.pass_over_shares(passed_keys.clone());
+        }
     }
     let served = group
         .iter()
@@ -1181,11 +1189,15 @@ impl<'a> TaskJob<'a> {
             (Role::Kept, _) => Mode::Kept,
             _ => return Err("rows the row-by-row reader keeps".into()),
         };
+        // Trusting a record, a plan's shares of payees not observed are passed over (their
+        // rows' keys noted, `Skip::notes`): they count for no one observed.
+        let skip_others =
+            matches!(mode, Mode::Credits { .. }) && request.trusted.is_some() && request.observed_payee.is_some();
         Ok(TaskJob {
             mode,
             evaluates: false,
-            watch: Vec::new(),
-            skip_others: false,
+            watch: if skip_others { watched_payees(request, state) } else { Vec::new() },
+            skip_others,
             scale: None,
             tally: None,
             follows: None,
@@ -1980,6 +1992,8 @@ struct RunFold {
     digests: Vec<(u64, u128)>,
     /// Rows of other payees passed over unchecked (a record trusted).
     skipped: u64,
+    /// The keys of the rows credited by shares passed over ([`Skip::notes`]).
+    passed_keys: KeyBits,
     folds: Vec<TaskFold>,
     keys: BlockKeys,
     /// Per plan, the plan whose buckets it follows.
@@ -1993,6 +2007,7 @@ impl RunFold {
             read: 0,
             digests: Vec::new(),
             skipped: 0,
+            passed_keys: KeyBits::default(),
             keys: BlockKeys::default(),
             follows: jobs.iter().map(|j| j.follows).collect(),
             folds: jobs
@@ -2116,71 +2131,14 @@ struct Skip<'a> {
     /// operations, no hashing or comparing of text.
     credited: Option<(usize, SharesView<'a>, Vec<u64>)>,
     /// The same rows' keys, numbered ones by their number: a line's key is looked up there
-    /// first, with no look-up in the shares' index.
-    shared_keys: SharedKeys,
-}
-
-/// The keys of the credited rows an observed payee has a share of, by class (a prefix and a
-/// width, as `keys::split` cuts a key): a bit per number, for a line's key to be tested with
-/// no look-up in the shares' index (whose rank of a key costs more than the test).
-#[derive(Debug, Clone, Default)]
-struct SharedKeys {
-    classes: Vec<(Box<str>, usize, Vec<u64>)>,
-    /// Every such key is in `classes`: a key of no class there has no observed share. Not so
-    /// when one is not numbered, or its number is too large for a bitmap: then a key of no
-    /// class there is looked up in the shares' index.
-    complete: bool,
-}
-
-impl SharedKeys {
-    /// Numbers up to this are kept as bits (16 MB a class at most).
-    const LARGEST: u64 = 1 << 27;
-
-    fn new<'k>(keys: impl Iterator<Item = &'k str>) -> SharedKeys {
-        let mut numbered: Vec<(&str, usize, u64)> = Vec::new();
-        let mut complete = true;
-        for key in keys {
-            match crate::data::keys::split(key) {
-                Some(parts) => numbered.push(parts),
-                None => complete = false,
-            }
-        }
-        numbered.sort_unstable();
-        let mut classes: Vec<(Box<str>, usize, Vec<u64>)> = Vec::new();
-        for class in numbered.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-            let (Some(&(prefix, width, _)), Some(&(_, _, largest))) = (class.first(), class.last()) else { continue };
-            if largest > Self::LARGEST {
-                complete = false;
-                continue;
-            }
-            let mut bits = vec![0u64; (largest / 64 + 1) as usize];
-            for &(_, _, n) in class {
-                if let Some(word) = bits.get_mut((n / 64) as usize) {
-                    *word |= 1 << (n % 64);
-                }
-            }
-            classes.push((prefix.into(), width, bits));
-        }
-        SharedKeys { classes, complete }
-    }
-
-    /// Whether the key split as `parts` is one of the keys (`Some`), or is not when `None`
-    /// says only the shares' index can tell.
-    #[inline]
-    fn has(&self, parts: Option<(&str, usize, u64)>) -> Option<bool> {
-        if let Some((prefix, width, n)) = parts {
-            let class = self.classes.iter().find(|c| c.1 == width && same_text(&c.0, prefix));
-            if let Some((_, _, bits)) = class {
-                return Some(
-                    usize::try_from(n / 64).ok().and_then(|w| bits.get(w)).is_some_and(|w| w & (1 << (n % 64)) != 0),
-                );
-            }
-        }
-        match self.complete {
-            true => Some(false),
-            false => None,
-        }
-    }
+    /// first, with no look-up in the shares' index (whose rank of a key costs more than the
+    /// test), which is asked only when a key could not be held.
+    shared_keys: KeyBits,
+    /// For the ledger of the shares themselves (`credit sales by credits.share`): its key
+    /// field's place (the credited row's). A line passed over is a share not kept, its key
+    /// noted in the run's `passed_keys` ([`Credits::pass_over`]): the row it credits is then
+    /// known to be credited, if to no one observed. A line whose key cannot be noted is read.
+    notes_key: Option<usize>,
 }
 
 impl<'a> Skip<'a> {
@@ -2189,6 +2147,7 @@ impl<'a> Skip<'a> {
         let first = jobs.first()?;
         let alike = |j: &TaskJob<'_>| {
             j.skip_others
+                && j.mode == first.mode
                 && j.watch == first.watch
                 && j.payee_col == first.payee_col
                 && j.credited == first.credited
@@ -2200,6 +2159,11 @@ impl<'a> Skip<'a> {
         }
         let watch = &first.watch[..];
         let many = (watch.len() > 8).then(|| watch.iter().copied().collect::<FxHashSet<&str>>());
+        let (payee_col, notes_key) = match first.mode {
+            Mode::Fold => (first.payee_col, None),
+            Mode::Credits { payee, reference, .. } => (payee, Some(rules.position(reference))),
+            Mode::Kept => return None,
+        };
         let (credited, shared_keys) = match first.credited {
             true => {
                 let credits: &'a Credits = first.state.credits();
@@ -2208,17 +2172,28 @@ impl<'a> Skip<'a> {
                     .iter()
                     .enumerate()
                     .flat_map(|(w, &word)| (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b));
-                let keys = SharedKeys::new(rows.filter_map(|i| credits.row(i).map(|(key, _, _)| key)));
+                let keys = KeyBits::of(rows.filter_map(|i| credits.row(i).map(|(key, _, _)| key)));
                 (Some((rules.position(first.key_col?), credits.view(), observed)), keys)
             }
-            false => (None, SharedKeys::default()),
+            false => (None, KeyBits::default()),
         };
-        Some(Skip { payee_at: rules.position(first.payee_col), watch: watch.to_vec(), many, credited, shared_keys })
+        let payee_at = rules.position(payee_col);
+        Some(Skip { payee_at, watch: watch.to_vec(), many, credited, shared_keys, notes_key })
     }
 
     /// How many of a line's first fields [`Skip::passes_over`] reads.
     fn fields_read(&self) -> usize {
-        self.payee_at.max(self.credited.as_ref().map_or(0, |(at, _, _)| *at)) + 1
+        let key = self.credited.as_ref().map_or(0, |(at, _, _)| *at).max(self.notes_key.unwrap_or(0));
+        self.payee_at.max(key) + 1
+    }
+
+    /// For a line [`Skip::passes_over`] passes over: whether it may be (a share's line whose
+    /// key is noted in `passed`, or any other ledger's line), or must be read.
+    #[inline(always)]
+    fn notes(&self, line: &str, fields: &[(u32, u32)], passed: &mut KeyBits) -> bool {
+        let Some(at) = self.notes_key else { return true };
+        let key = trimmed(fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or(""));
+        passed.insert(crate::data::keys::split(key))
     }
 
     /// Whether the line whose fields are `fields` counts for no observed payee: its payee
@@ -2240,8 +2215,11 @@ impl<'a> Skip<'a> {
             Some((at, shares, observed)) => {
                 let key = field(*at);
                 let parts = crate::data::keys::split(key);
-                if let Some(shared) = self.shared_keys.has(parts) {
-                    return !shared;
+                if self.shared_keys.has(parts) {
+                    return false;
+                }
+                if self.shared_keys.complete() {
+                    return true;
                 }
                 match shares.find(key, parts) {
                     Some(i) => observed.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0),
@@ -2295,7 +2273,7 @@ fn fold_block<const SKIP: bool>(
     run: &mut RunFold,
 ) -> Result<(), NotPlain> {
     let text = simdutf8::basic::from_utf8(block).map_err(|_| "bytes that are not UTF-8".to_string())?;
-    let RunFold { lines, read, folds, keys, skipped, .. } = run;
+    let RunFold { lines, read, folds, keys, skipped, passed_keys, .. } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
     // The row's cells with one column scaled, for a plan that scales it (the budget's reruns).
@@ -2320,9 +2298,10 @@ fn fold_block<const SKIP: bool>(
     // With `SKIP`: whether a line is another payee's, in a file a trusted record says was read
     // whole with no problem (its payee field, trimmed as a cell is, is not the payee's): it is
     // then neither checked nor folded again, nor its blanks taken off.
-    let passes_over = |line_start: usize, end: usize, fields: &[(u32, u32)]| -> bool {
+    let mut passes_over = |line_start: usize, end: usize, fields: &[(u32, u32)]| -> bool {
         let (true, Some(skip)) = (SKIP, skip) else { return false };
-        skip.passes_over(text.get(line_start..end).unwrap_or(""), fields)
+        let line = text.get(line_start..end).unwrap_or("");
+        skip.passes_over(line, fields) && skip.notes(line, fields, passed_keys)
     };
     // A line without quotes keeps the blanks around its fields (each cell is trimmed as it is
     // read, and every other use of a field trims it); a quoted line's fields come without.
@@ -2452,7 +2431,7 @@ fn fold_block<const SKIP: bool>(
             let end = if stop > line_start && bytes.get(stop - 1) == Some(&b'\r') { stop - 1 } else { stop };
             let line = text.get(line_start..end).unwrap_or("");
             first_fields(line.as_bytes(), need, &mut fields);
-            if skip.passes_over(line, &fields) {
+            if passes_over(line_start, end, &fields) {
                 // Not a row when blank (as `take_line` says), else a row passed over.
                 passed += u64::from(!line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')));
             } else {
@@ -3814,31 +3793,6 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
-
-    proptest::proptest! {
-        /// A key tested against the shared keys' bits is said to be one of them exactly when
-        /// it is; when it cannot be said (a shared key not numbered, or numbered past the
-        /// bits), `None` sends it to the shares' index. Keys of a few classes, numbered and
-        /// not, some with numbers past the bits' reach.
-        #[test]
-        fn shared_keys_say_exactly_which_keys_are_shared(
-            shared in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S9999999999|AB|[0-9]{10}", 0..12),
-            probes in proptest::collection::vec("(S|SX|K)?[0-9]{1,4}|S9999999999|AB|BA|[0-9]{10}", 0..24),
-        ) {
-            let keys = SharedKeys::new(shared.iter().map(String::as_str));
-            for probe in probes.iter().chain(&shared) {
-                let is = shared.contains(probe);
-                match keys.has(crate::data::keys::split(probe)) {
-                    Some(said) => proptest::prop_assert_eq!(said, is, "{}", probe),
-                    None => proptest::prop_assert!(!keys.complete, "{} sent to the index", probe),
-                }
-            }
-            let numbered_within = shared.iter().all(|k| {
-                crate::data::keys::split(k).is_some_and(|(_, _, n)| n <= SharedKeys::LARGEST)
-            });
-            proptest::prop_assert_eq!(keys.complete, numbered_within);
-        }
-    }
 
     /// A line's first fields are its fields as split at every comma (blanks kept), for lines
     /// of every length to 80 with commas anywhere, any number of them asked for.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::data::keys::{KeyIndex, KeyView};
+use crate::data::keys::{KeyBits, KeyIndex, KeyView};
 use crate::plan::{Node, Plan};
 use crate::value::Value;
 
@@ -46,7 +46,16 @@ pub(super) struct Credits {
     first: Vec<Place>,
     /// Per list, per share: the next share of its row ([`NOWHERE`]: none).
     next: Vec<Vec<Place>>,
+    /// The keys of credited rows some shares of which were passed over, not kept: trusting a
+    /// record that the file was read whole with no problem, a read for some payees keeps
+    /// only their shares (`chunked::Skip`). Such a row is credited, if to none of the shares
+    /// kept: [`Credits::find`] finds it as [`PASSED_OVER`] when no share of it was kept.
+    passed: KeyBits,
 }
+
+/// The credited row [`Credits::find`] finds when none of its shares was kept: it has no
+/// shares here, and no key or first share ([`Credits::row`]).
+pub(super) const PASSED_OVER: usize = usize::MAX;
 
 /// Items gathered in file order, left where they were gathered: in lists, each the items one
 /// file's row-by-row read read or one run (a thread's blocks) of a chunked read gathered, with
@@ -222,9 +231,15 @@ impl Credits {
         self.sealed = read;
     }
 
-    /// The index of the credited row whose key is `key` (split as `keys::split` splits it).
+    /// The keys of credited rows some shares of which a read passed over (see the field).
+    pub(super) fn pass_over(&mut self, keys: KeyBits) {
+        self.passed.unite(keys);
+    }
+
+    /// The index of the credited row whose key is `key` (split as `keys::split` splits it);
+    /// [`PASSED_OVER`] for a row whose shares were all passed over.
     pub(super) fn find(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
-        self.index.get_split(key, parts)
+        self.index.get_split(key, parts).or_else(|| self.passed.has(parts).then_some(PASSED_OVER))
     }
 
     /// The shares of credited row `i`, in file order.
@@ -238,6 +253,7 @@ impl Credits {
     pub(super) fn view(&self) -> SharesView<'_> {
         SharesView {
             index: self.index.view(),
+            passed: &self.passed,
             first: &self.first,
             next: self.next.iter().map(Vec::as_slice).collect(),
             lists: self.read.lists().map(|(_, s)| s).collect(),
@@ -254,6 +270,7 @@ impl Credits {
         }
         let file = |c: &Credits, at: Place| c.get(at).map(|(_, _, f)| f);
         self.shares_read() == other.shares_read()
+            && self.passed == other.passed
             && self.in_file_order().zip(other.in_file_order()).all(|((p, k, a), (q, l, b))| {
                 k == l
                     && file(self, p) == file(other, q)
@@ -327,6 +344,7 @@ fn chain<'a>(
 #[derive(Debug, Clone)]
 pub(super) struct SharesView<'a> {
     index: KeyView<'a>,
+    passed: &'a KeyBits,
     first: &'a [Place],
     next: Vec<&'a [Place]>,
     lists: Vec<&'a [(KeyText, CreditShare)]>,
@@ -335,7 +353,7 @@ pub(super) struct SharesView<'a> {
 impl<'a> SharesView<'a> {
     /// [`Credits::find`].
     pub(super) fn find(&self, key: &str, parts: Option<(&str, usize, u64)>) -> Option<usize> {
-        self.index.get_split(key, parts)
+        self.index.get_split(key, parts).or_else(|| self.passed.has(parts).then_some(PASSED_OVER))
     }
 
     /// [`Credits::shares`].

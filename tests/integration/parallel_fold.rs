@@ -1324,7 +1324,22 @@ fn explain_of_the_2027_plan_after_a_run_passes_over_sales_that_count_for_no_one_
             *line = fields.join(",");
         }
     };
-    let cases: [(&str, Option<Edit>); 2] = [("example", None), ("one-manager", Some(("roster", one_manager)))];
+    // And the example year with each share given to the next payee (E01's to E02, ..., E12's
+    // to E01): many sales are then credited to none of their employee, their employee's
+    // explanation passing over their shares as any other payee's.
+    let shares_moved: fn(&mut Vec<String>) = |lines| {
+        for line in lines.iter_mut().skip(1) {
+            let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+            let n: u32 = fields[1][1..].parse().unwrap();
+            fields[1] = format!("E{:02}", n % 12 + 1);
+            *line = fields.join(",");
+        }
+    };
+    let cases: [(&str, Option<Edit>); 3] = [
+        ("example", None),
+        ("one-manager", Some(("roster", one_manager))),
+        ("shares-moved", Some(("credits", shares_moved))),
+    ];
     let mut example = Vec::new();
     for (case, edit) in cases {
         let data = year_2027(dir.path(), case, edit);
@@ -1338,6 +1353,11 @@ fn explain_of_the_2027_plan_after_a_run_passes_over_sales_that_count_for_no_one_
         };
         let (roster, sales, credits) =
             (rows(&read("roster.csv")), rows(&read("sales.csv")), rows(&read("credits.csv")));
+        let credited_away = sales
+            .iter()
+            .filter(|s| credits.iter().any(|c| c[0] == s[0]) && !credits.iter().any(|c| c[0] == s[0] && c[1] == s[2]))
+            .count();
+        assert_eq!(credited_away > 20, case == "shares-moved", "{case}: {credited_away} sales credited away");
         let explain = |payee: &str, month: &str, format: &str| {
             let mut args =
                 ["explain", PLAN_2027, "--payee", payee, "--period", month, "--all-rows", "--format", format]
@@ -1355,6 +1375,8 @@ fn explain_of_the_2027_plan_after_a_run_passes_over_sales_that_count_for_no_one_
                 credits.iter().filter(|c| watched.contains(&c[1].as_str())).map(|c| c[0].as_str()).collect();
             let read = sales.iter().filter(|s| watched.contains(&s[2].as_str()) || shared.contains(&s[0].as_str()));
             let others = sales.len() - read.count();
+            // Their shares are read, the others passed over (their sales' keys noted).
+            let shares_passed = credits.iter().filter(|c| !watched.contains(&c[1].as_str())).count();
             for month in ["2027-01", "2027-02", "2027-03", "2027-04", "2027-06", "2027-09", "2027-12"] {
                 let format = if month == "2027-06" { "json" } else { "text" };
                 let args = explain(payee, month, format);
@@ -1372,6 +1394,9 @@ fn explain_of_the_2027_plan_after_a_run_passes_over_sales_that_count_for_no_one_
                 let passed = format!("{others} rows of other payees not checked again");
                 assert!(reported.stderr.contains(&passed), "{what}: expected `{passed}` in\n{}", reported.stderr);
                 assert!(reported.stderr.contains("the same files, trusted"), "{what}: {}", reported.stderr);
+                let shares_read = reported.stderr.lines().find(|l| l.contains("credits.csv: chunked")).unwrap_or("");
+                let passed = format!(", {shares_passed} rows of other payees not checked again");
+                assert!(shares_read.contains(&passed), "{what}: expected `{passed}` in\n{}", reported.stderr);
                 passed_over += others;
             }
             if case == "one-manager" && payee == "E01" {
