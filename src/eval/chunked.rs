@@ -2230,20 +2230,30 @@ impl<'a> Skip<'a> {
     }
 }
 
-/// Splits the unquoted `line` at its commas into `fields`, as the block's pass over its
-/// separators does (blanks kept around a field), up to its first `at_most` fields: those
-/// in its first 32 bytes found by one comparison of them all.
+/// Splits the unquoted line of `len` bytes at the start of `from` (what follows it in its
+/// block: the next lines) at its commas into `fields`, as the block's pass over its
+/// separators does (blanks kept around a field), up to its first `at_most` fields: those in
+/// its first 32 bytes found by one comparison of them all, which for a line shorter than
+/// that (a credit share's) looks at the bytes after it too, and leaves out their commas.
 #[inline(always)]
-fn first_fields(line: &[u8], at_most: usize, fields: &mut Vec<(u32, u32)>) {
+fn first_fields(from: &[u8], len: usize, at_most: usize, fields: &mut Vec<(u32, u32)>) {
     fields.clear();
+    let line = from.get(..len).unwrap_or(from);
+    let len = line.len();
     let mut start = 0usize;
-    if let Some(head) = line.get(..32) {
-        let mut commas = commas_in(head);
+    if let Some(head) = from.get(..32) {
+        let mut commas = commas_in(head) & if len >= 32 { u64::MAX } else { (1u64 << len) - 1 };
         while commas != 0 && fields.len() < at_most {
             let comma = commas.trailing_zeros() as usize;
             fields.push((start as u32, comma as u32));
             start = comma + 1;
             commas &= commas - 1;
+        }
+        if len <= 32 {
+            if fields.len() < at_most {
+                fields.push((start as u32, len as u32));
+            }
+            return;
         }
     }
     let base = start;
@@ -2430,12 +2440,13 @@ fn fold_block<const SKIP: bool>(
             }
             let end = if stop > line_start && bytes.get(stop - 1) == Some(&b'\r') { stop - 1 } else { stop };
             let line = text.get(line_start..end).unwrap_or("");
-            first_fields(line.as_bytes(), need, &mut fields);
+            let from = bytes.get(line_start..).unwrap_or_default();
+            first_fields(from, line.len(), need, &mut fields);
             if passes_over(line_start, end, &fields) {
                 // Not a row when blank (as `take_line` says), else a row passed over.
                 passed += u64::from(!line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')));
             } else {
-                first_fields(line.as_bytes(), usize::MAX, &mut fields);
+                first_fields(from, line.len(), usize::MAX, &mut fields);
                 take_line(line_start, end, &fields, line_no, false, false)?;
             }
             line_no += 1;
@@ -3795,7 +3806,8 @@ mod tests {
     use rust_decimal_macros::dec;
 
     /// A line's first fields are its fields as split at every comma (blanks kept), for lines
-    /// of every length to 80 with commas anywhere, any number of them asked for.
+    /// of every length to 80 with commas anywhere, any number of them asked for, alone and
+    /// followed by other lines with commas of their own.
     #[test]
     fn first_fields_are_the_fields_split_at_every_comma() {
         let mut fields = Vec::new();
@@ -3817,10 +3829,14 @@ mod tests {
                     }
                 }
                 all.push((start, line.len() as u32));
+                let mut followed = line.clone();
+                followed.extend_from_slice(b"\n,a,,b, ,c\n,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,");
                 for at_most in [1, 2, 3, 5, 9, usize::MAX] {
-                    first_fields(&line, at_most, &mut fields);
                     let expected = &all[..all.len().min(at_most)];
-                    assert_eq!(fields, expected, "{:?} {at_most}", String::from_utf8_lossy(&line));
+                    for from in [&line, &followed] {
+                        first_fields(from, line.len(), at_most, &mut fields);
+                        assert_eq!(fields, expected, "{:?} {at_most}", String::from_utf8_lossy(from));
+                    }
                 }
             }
         }
