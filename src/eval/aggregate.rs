@@ -400,13 +400,17 @@ pub(super) enum Role {
 /// Which of the four reading phases an input belongs to: the roster; the small inputs that
 /// name rows of other ledgers (credits, cancellations: kept until those are read); the ledger
 /// that defines the payees (without a roster); the other ledgers.
-fn phase_of(plan: &Plan, input: usize) -> u8 {
+fn phase_of(request: &FoldRequest<'_>, input: usize) -> u8 {
+    let plan = request.plan;
     let roster = match plan.payee {
         PayeeSource::Roster { input, .. } => Some(input),
         PayeeSource::Ledger { .. } => None,
     };
     if Some(input) == roster {
         return 0;
+    }
+    if trusting(request) && late_target(plan, input).is_some() {
+        return 4;
     }
     let names_rows = plan
         .inputs
@@ -418,6 +422,40 @@ fn phase_of(plan: &Plan, input: usize) -> u8 {
         2
     } else {
         3
+    }
+}
+
+/// Whether a fold trusts a record that its files were read whole with no problem, for one
+/// payee (`explain` after a run): the rows that count for no one observed are passed over.
+fn trusting(request: &FoldRequest<'_>) -> bool {
+    request.trusted.is_some() && request.observed_payee.is_some()
+}
+
+/// The ledger whose rows `input` names, when, trusting a record, `input` is read after it
+/// (named late, `NamedRows::late`): `input` names rows of one other ledger (besides the
+/// roster), which names none itself and has a key, and `input` does not credit rows by shares
+/// (those are read before: they say which rows are read).
+pub(super) fn late_target(plan: &Plan, input: usize) -> Option<usize> {
+    let roster = match plan.payee {
+        PayeeSource::Roster { input, .. } => Some(input),
+        PayeeSource::Ledger { .. } => None,
+    };
+    let names = |i: usize| -> Vec<usize> {
+        let columns = plan.inputs.get(i).map_or(&[][..], |s| &s.columns[..]);
+        let mut targets: Vec<usize> =
+            columns.iter().filter_map(|c| c.refers_to).filter(|&t| Some(t) != roster && t != i).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        targets
+    };
+    if plan.credit.is_some_and(|c| c.by == input) {
+        return None;
+    }
+    match names(input)[..] {
+        [target] if names(target).is_empty() && plan.inputs.get(target).is_some_and(|s| s.key.is_some()) => {
+            Some(target)
+        }
+        _ => None,
     }
 }
 
@@ -449,20 +487,21 @@ pub fn fold_shared<T: Tracer>(
     let mut notes = Vec::new();
     // The first task of every read so far, to say why a file is read again.
     let mut leads: Vec<Task<'_>> = Vec::new();
-    // Phase one reads each plan's payee-defining input, phase two the rest, so payees are
-    // known before the rows that refer to them.
-    for phase in 0..4u8 {
+    // Phase zero reads the roster, one the credit shares and the rows naming others' rows, two
+    // each plan's payee-defining input, three the rest, so payees are known before the rows
+    // that refer to them; four, trusting a record, the rows naming others' rows (named late).
+    for phase in 0..5u8 {
         let mut groups: Vec<Vec<Task<'_>>> = Vec::new();
         for (r, request) in requests.iter().enumerate() {
             let first = payee_input(request.plan);
             let mut inputs: Vec<usize> = vec![first];
             inputs.extend((0..request.plan.inputs.len()).filter(|i| *i != first));
-            for input in inputs.into_iter().filter(|i| phase_of(request.plan, *i) == phase) {
+            for input in inputs.into_iter().filter(|i| phase_of(request, *i) == phase) {
                 let Some(file) = request.files.iter().find(|f| f.input == input) else { continue };
                 let credits = request.plan.credit.is_some_and(|c| c.by == input);
                 let role = match (input == first, request.plan.payee) {
                     _ if credits => Role::Credits,
-                    _ if phase == 1 => Role::Kept,
+                    _ if phase == 1 || phase == 4 => Role::Kept,
                     (true, PayeeSource::Roster { .. }) => Role::Roster,
                     (true, PayeeSource::Ledger { .. }) => Role::PayeeLedger,
                     _ => Role::Ledger,
@@ -502,7 +541,7 @@ pub fn fold_shared<T: Tracer>(
             match phase {
                 0 => state.check_roster(requests.get(r).map_or(&[][..], |q| q.files))?,
                 1 => state.check_credits(requests.get(r).map_or(&[][..], |q| q.files))?,
-                2 => {}
+                2 | 3 => {}
                 _ => {
                     state.fold_kept(r, requests.get(r).map_or(&[][..], |q| q.files), observer.as_deref_mut(), tracer)?
                 }
@@ -512,8 +551,21 @@ pub fn fold_shared<T: Tracer>(
             share_same_credits(requests, &mut states);
         }
     }
+    let distrusted = requests
+        .iter()
+        .zip(&digests)
+        .zip(&states)
+        .map(|((r, seen), state)| {
+            if state.unread_late {
+                super::chunked::report(|| {
+                    "record of files read with no problem: not trusted (a ledger named late read row by row)".into()
+                });
+                return true;
+            }
+            settle_record(r, seen)
+        })
+        .collect();
     let folded = states.into_iter().map(PlanFold::finish).collect();
-    let distrusted = requests.iter().zip(&digests).map(|(r, seen)| settle_record(r, seen)).collect();
     Ok(FoldOutcome { folded, reads, notes, distrusted })
 }
 
@@ -635,6 +687,18 @@ fn read_group<T: Tracer>(
     // A plain CSV file is read in blocks on all cores when the plans only fold its rows.
     if let Some(read) = super::chunked::try_read(requests, states, group, observer.as_deref_mut(), T::RECORDS) {
         return Ok(read);
+    }
+    // Trusting a record, a ledger named late is read in blocks, capturing the rows it reads
+    // (a few), those of no one observed passed over; read row by row, it would capture every
+    // row. It is not read: the fold is not to be believed, and is made again, untrusting.
+    let late = |t: &Task<'_>| states.get(t.request).is_some_and(|s| s.named(t.input).is_some_and(NamedRows::is_late));
+    if group.iter().any(late) {
+        for task in group {
+            if let Some(state) = states.get_mut(task.request) {
+                state.unread_late = true;
+            }
+        }
+        return Ok(LedgerRead { source: lead.file.source.shown(), served: Vec::new(), digest: None });
     }
     let mut scratch: Vec<Value> = Vec::new();
     let reading = read_input(schema, lead.file, &request.plan.currency, request.max_errors, |row| {
@@ -785,6 +849,8 @@ pub(super) struct PlanFold<'a> {
     /// or a row named that was not read, is one of those (the files' digests, compared with
     /// the record's once read, decide whether the fold is believed).
     trusting: bool,
+    /// A ledger named late was not read (see `read_group`): the fold is not to be believed.
+    unread_late: bool,
 }
 
 /// The (payee, bucket, share) a row was folded for: usually one, several for a split row.
@@ -988,7 +1054,8 @@ impl<'a> PlanFold<'a> {
             folded_kept: InOrder::default(),
             wanted: HashMap::default(),
             places: Vec::new(),
-            trusting: request.trusted.is_some() && request.observed_payee.is_some(),
+            trusting: trusting(request),
+            unread_late: false,
         }
     }
 
@@ -1213,6 +1280,15 @@ impl<'a> PlanFold<'a> {
     /// The credits and the rows naming rows read (indexed here, before the ledgers they
     /// name are read): each credited row's shares total exactly 100%.
     fn check_credits(&mut self, files: &[InputFile]) -> Result<(), Error> {
+        // Trusting, the rows named late are captured as their ledger is read (before the rows
+        // naming them).
+        if self.trusting {
+            for input in 0..self.plan.inputs.len() {
+                let Some(target) = late_target(self.plan, input) else { continue };
+                let Some(key) = self.plan.inputs.get(target).and_then(|s| s.key) else { continue };
+                self.wanted.entry(target).or_insert_with(|| NamedRows::late(key));
+            }
+        }
         // The shares' index and the named rows' are built side by side (millions of keys).
         let (credits, wanted, plan) = (Arc::make_mut(&mut self.credits), &mut self.wanted, self.plan);
         super::chunked::on_all_cores(|| {
@@ -1295,7 +1371,9 @@ impl<'a> PlanFold<'a> {
         let mut targets: Vec<usize> = references.iter().map(|&(_, t)| t).collect();
         targets.sort_unstable();
         targets.dedup();
-        for target in targets {
+        // (None for a read that kept no rows: a ledger of shares, whose reference is no name.)
+        let rows = order.iter().any(|&(_, _, n)| n > 0);
+        for target in targets.into_iter().filter(|_| rows) {
             let named = self.wanted.entry(target).or_default();
             for &(run, first, n) in order {
                 for row in runs.get(run).and_then(|r| r.get(first..first + n)).unwrap_or_default() {
@@ -1374,6 +1452,10 @@ impl<'a> PlanFold<'a> {
                 let at = self.at_column(*file, first.line, credit.reference);
                 return Err(rejected(file_of(credit.by), DataError::of(at, kind)));
             }
+        }
+        // Rows named late: indexed now that the rows naming them are read.
+        for (&target, named) in self.wanted.iter_mut().filter(|(_, n)| n.is_late()) {
+            named.seal(&super::references::named_columns(plan, target));
         }
         let kept = std::mem::take(&mut self.kept);
         // The named rows, read (not changed) while the fold's states are.

@@ -246,6 +246,9 @@ pub(super) fn read_in_blocks(
     // read trusts a record that the file was read whole with no problem: the digest of what is
     // read now is compared with the record's before anything is believed (`aggregate::fold_shared`).
     let skip = Skip::of(&jobs, &rules);
+    if skip.is_none() && jobs.iter().any(|j| j.named_late) {
+        return Err("a ledger named late whose rows are not passed over (it would keep every row)".into());
+    }
     crate::data::progress::expect(file.len());
     let blocks = file.blocks(block_bytes);
     // Each thread of the pool folds a run of blocks into one fold of its own, taking the next
@@ -1007,6 +1010,9 @@ struct TaskJob<'a> {
     /// its own copy of what a lookup reads first).
     shares_view: Option<SharesView<'a>>,
     named_keys: Option<crate::data::keys::KeyView<'a>>,
+    /// Its rows are named late (`NamedRows::late`): every row read is kept for the rows naming
+    /// it, read after it.
+    named_late: bool,
     /// The key column, when the plan credits or names rows by it.
     key_col: Option<usize>,
     /// The roster's start column: a row dated before its payee's start is refused.
@@ -1149,6 +1155,7 @@ impl<'a> TaskJob<'a> {
             named_columns: super::references::named_columns(plan, input),
             shares_view: credited.then(|| state.credits().view()),
             named_keys: state.named(input).filter(|_| named).map(|n| n.keys()),
+            named_late: state.named(input).is_some_and(|n| named && n.is_late()),
             key_col: schema.key.filter(|_| credited || named),
             start: plan.roster().and_then(|r| r.start),
         })
@@ -1190,9 +1197,14 @@ impl<'a> TaskJob<'a> {
             _ => return Err("rows the row-by-row reader keeps".into()),
         };
         // Trusting a record, a plan's shares of payees not observed are passed over (their
-        // rows' keys noted, `Skip::notes`): they count for no one observed.
-        let skip_others =
-            matches!(mode, Mode::Credits { .. }) && request.trusted.is_some() && request.observed_payee.is_some();
+        // rows' keys noted, `Skip::notes`): they count for no one observed; and rows naming
+        // rows named late, those naming a row not read.
+        let late = matches!(mode, Mode::Kept)
+            && super::aggregate::late_target(plan, task.input)
+                .is_some_and(|t| state.named(t).is_some_and(super::references::NamedRows::is_late));
+        let skip_others = (matches!(mode, Mode::Credits { .. }) || late)
+            && request.trusted.is_some()
+            && request.observed_payee.is_some();
         Ok(TaskJob {
             mode,
             evaluates: false,
@@ -1223,6 +1235,7 @@ impl<'a> TaskJob<'a> {
             named_columns: Vec::new(),
             shares_view: None,
             named_keys: None,
+            named_late: false,
             key_col: None,
             start: None,
         })
@@ -2139,6 +2152,10 @@ struct Skip<'a> {
     /// noted in the run's `passed_keys` ([`Credits::pass_over`]): the row it credits is then
     /// known to be credited, if to no one observed. A line whose key cannot be noted is read.
     notes_key: Option<usize>,
+    /// For a ledger naming rows of one named late (`NamedRows::late`): its reference field's
+    /// place, and the keys of the named rows read. A line naming none of them names a row not
+    /// read, and counts for no one observed.
+    names_read: Option<(usize, KeyBits)>,
 }
 
 impl<'a> Skip<'a> {
@@ -2159,10 +2176,17 @@ impl<'a> Skip<'a> {
         }
         let watch = &first.watch[..];
         let many = (watch.len() > 8).then(|| watch.iter().copied().collect::<FxHashSet<&str>>());
-        let (payee_col, notes_key) = match first.mode {
-            Mode::Fold => (first.payee_col, None),
-            Mode::Credits { payee, reference, .. } => (payee, Some(rules.position(reference))),
-            Mode::Kept => return None,
+        let (payee_col, notes_key, names_read) = match first.mode {
+            Mode::Fold => (first.payee_col, None, None),
+            Mode::Credits { payee, reference, .. } => (payee, Some(rules.position(reference)), None),
+            Mode::Kept => {
+                let plan = first.plan;
+                let target = super::aggregate::late_target(plan, first.input)?;
+                let named = first.state.named(target).filter(|n| n.is_late())?;
+                let columns = plan.inputs.get(first.input).map_or(&[][..], |s| &s.columns[..]);
+                let reference = columns.iter().position(|c| c.refers_to == Some(target))?;
+                (0, None, Some((rules.position(reference), named.keys_read())))
+            }
         };
         let (credited, shared_keys) = match first.credited {
             true => {
@@ -2178,12 +2202,13 @@ impl<'a> Skip<'a> {
             false => (None, KeyBits::default()),
         };
         let payee_at = rules.position(payee_col);
-        Some(Skip { payee_at, watch: watch.to_vec(), many, credited, shared_keys, notes_key })
+        Some(Skip { payee_at, watch: watch.to_vec(), many, credited, shared_keys, notes_key, names_read })
     }
 
     /// How many of a line's first fields [`Skip::passes_over`] reads.
     fn fields_read(&self) -> usize {
         let key = self.credited.as_ref().map_or(0, |(at, _, _)| *at).max(self.notes_key.unwrap_or(0));
+        let key = key.max(self.names_read.as_ref().map_or(0, |(at, _)| *at));
         self.payee_at.max(key) + 1
     }
 
@@ -2202,6 +2227,12 @@ impl<'a> Skip<'a> {
     fn passes_over(&self, line: &str, fields: &[(u32, u32)]) -> bool {
         let field =
             |at: usize| trimmed(fields.get(at).and_then(|&(a, b)| line.get(a as usize..b as usize)).unwrap_or(""));
+        if let Some((at, read)) = &self.names_read {
+            // Passed over only when its key is surely none read: a key the bits cannot hold is
+            // read, and so is every key when a key read could not be held.
+            let parts = crate::data::keys::split(field(*at));
+            return read.complete() && !read.has(parts) && parts.is_some_and(|(_, _, n)| n <= KeyBits::LARGEST);
+        }
         let payee = field(self.payee_at);
         let observed = match &self.many {
             Some(set) => set.contains(payee),
@@ -2650,6 +2681,7 @@ fn fold_row(
         fold.out.credited += 1;
     }
     let named = match (key, &job.named_keys) {
+        _ if job.named_late => Some(usize::MAX),
         (Some(k), Some(keys)) => keys.get_split(k, parts),
         _ => None,
     };

@@ -423,6 +423,10 @@ pub(super) struct NamedRows {
     /// Per column of the named ledger: its place among a captured row's values
     /// (`usize::MAX`: not kept), from [`named_columns`].
     slots: Vec<usize>,
+    /// Named late (its key column): trusting a record, the ledger is read before the rows
+    /// naming its rows, every row of it read is captured, and the rows naming them are read
+    /// after it, passing over those that name a row not read ([`NamedRows::keys_read`]).
+    late: Option<usize>,
 }
 
 /// A named row not read (yet): no place in [`NamedRows`]' rows read (which cannot hold
@@ -501,6 +505,26 @@ pub(super) fn named_columns(plan: &Plan, input: usize) -> Vec<bool> {
 }
 
 impl NamedRows {
+    /// Rows named late (see the field), whose key is column `key`.
+    pub(super) fn late(key: usize) -> NamedRows {
+        NamedRows { late: Some(key), ..NamedRows::default() }
+    }
+
+    /// Whether its rows are named late.
+    pub(super) fn is_late(&self) -> bool {
+        self.late.is_some()
+    }
+
+    /// The keys of the rows captured (named late: every row read), as bits: a row naming a
+    /// key not among them names a row not read.
+    pub(super) fn keys_read(&self) -> KeyBits {
+        let slot = self.late.and_then(|k| self.slots.get(k)).copied().unwrap_or(usize::MAX);
+        KeyBits::of(self.captured.iter().filter_map(|row| match row.values.get(slot) {
+            Some(Value::Text(key)) => Some(&**key),
+            _ => None,
+        }))
+    }
+
     /// The columns its captured rows keep ([`named_columns`]).
     fn keep_columns(&mut self, keep: &[bool]) {
         let mut next = 0;
@@ -552,6 +576,17 @@ impl NamedRows {
                 *slot = row;
             }
         }
+        // Named late: every row read was captured before any was named; each named one found
+        // by its key (the first read, should a key be read twice).
+        let key_slot = self.late.and_then(|k| self.slots.get(k)).copied().unwrap_or(usize::MAX);
+        for (place, row) in self.captured.iter().enumerate().filter(|_| self.late.is_some()) {
+            let (Some(Value::Text(key)), Ok(place)) = (row.values.get(key_slot), u32::try_from(place)) else {
+                continue;
+            };
+            if let Some(slot) = index.get(key).and_then(|i| at.get_mut(i)).filter(|s| **s == NOT_CAPTURED) {
+                *slot = place;
+            }
+        }
         self.first = first;
         self.at = at;
         self.index = index;
@@ -569,8 +604,12 @@ impl NamedRows {
         self.index.view()
     }
 
-    /// Named row `i`, as read.
+    /// Named row `i`, as read (named late: any row read, `i` unused).
     pub(super) fn capture(&mut self, i: usize, row: Captured) {
+        if self.late.is_some() {
+            self.captured.push(row);
+            return;
+        }
         let Some(slot) = self.at.get_mut(i) else { return };
         match self.captured.get_mut(*slot as usize) {
             Some(read) => *read = row,

@@ -241,7 +241,8 @@ pub fn explain(
 /// The record of a run of `plan` over `files` (`data::checked`), when one exists. Trusting it,
 /// the reading passes over the rows that count for nobody it explains: a row is read when its
 /// payee is the explained one or (`for reports`) one of their direct reports, or when it is
-/// credited by shares to one of them; rows that name rows (cancellations) are all read, and
+/// credited by shares to one of them (other payees' shares are passed over, their rows noted
+/// as credited); rows that name rows of one ledger (cancellations) are read after it, and
 /// those naming a row passed over are passed over too. Not for a plan whose statements read
 /// the direct reports' statements (`this_month(total for reports)`): those read their own
 /// reports', down the whole tree, so every row may count.
