@@ -397,9 +397,10 @@ pub(super) enum Role {
     Kept,
 }
 
-/// Which of the four reading phases an input belongs to: the roster; the small inputs that
+/// Which of the five reading phases an input belongs to: the roster; the small inputs that
 /// name rows of other ledgers (credits, cancellations: kept until those are read); the ledger
-/// that defines the payees (without a roster); the other ledgers.
+/// that defines the payees (without a roster); the other ledgers; and, trusting a record,
+/// the inputs naming rows of a ledger named late ([`late_target`]), read after it.
 fn phase_of(request: &FoldRequest<'_>, input: usize) -> u8 {
     let plan = request.plan;
     let roster = match plan.payee {
@@ -433,8 +434,10 @@ fn trusting(request: &FoldRequest<'_>) -> bool {
 
 /// The ledger whose rows `input` names, when, trusting a record, `input` is read after it
 /// (named late, `NamedRows::late`): `input` names rows of one other ledger (besides the
-/// roster), which names none itself and has a key, and `input` does not credit rows by shares
-/// (those are read before: they say which rows are read).
+/// roster), which names none itself and has a key, and which no other input names along
+/// with another ledger (that input is read before it, and must find its rows named); no
+/// input names `input`'s rows; and `input` does not credit rows by shares (those are read
+/// before: they say which rows are read).
 pub(super) fn late_target(plan: &Plan, input: usize) -> Option<usize> {
     let roster = match plan.payee {
         PayeeSource::Roster { input, .. } => Some(input),
@@ -448,14 +451,17 @@ pub(super) fn late_target(plan: &Plan, input: usize) -> Option<usize> {
         targets.dedup();
         targets
     };
-    if plan.credit.is_some_and(|c| c.by == input) {
+    let shares = |i: usize| plan.credit.is_some_and(|c| c.by == i);
+    if shares(input) {
         return None;
     }
-    match names(input)[..] {
-        [target] if names(target).is_empty() && plan.inputs.get(target).is_some_and(|s| s.key.is_some()) => {
-            Some(target)
-        }
-        _ => None,
+    let [target] = names(input)[..] else { return None };
+    let named_early = (0..plan.inputs.len()).any(|i| !shares(i) && names(i).len() > 1 && names(i).contains(&target));
+    let named_itself = (0..plan.inputs.len()).any(|i| names(i).contains(&input));
+    let keyed = plan.inputs.get(target).is_some_and(|s| s.key.is_some());
+    match names(target).is_empty() && !named_early && !named_itself && keyed {
+        true => Some(target),
+        false => None,
     }
 }
 
@@ -2352,5 +2358,60 @@ mod tests {
         state.add(Value::Number(dec!(2)), &mut interner).unwrap();
         // (1 + 2) / 2 = 1.5
         assert_eq!(state.finish(), Some(Value::Number(dec!(1.5))));
+    }
+}
+
+#[cfg(test)]
+mod late_tests {
+    //! Which inputs a trusting `explain` reads after the ledger they name.
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn compiled(text: &str) -> Plan {
+        crate::check::compile(SourceFile::new("p.policy", text)).unwrap().plan
+    }
+
+    fn input(plan: &Plan, name: &str) -> usize {
+        plan.inputs.iter().position(|s| s.name == name).unwrap()
+    }
+
+    /// The 2027 plan's cancellations are read after its sales; its credit shares (which say
+    /// which sales are read), its roster and its sales are not named late.
+    #[test]
+    fn the_2027_plans_cancellations_are_read_after_its_sales() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/telecom-2027.policy")).unwrap();
+        let plan = compiled(&text);
+        let sales = input(&plan, "sales");
+        assert_eq!(late_target(&plan, input(&plan, "cancellations")), Some(sales));
+        for other in ["credits", "sales", "roster", "targets"] {
+            assert_eq!(late_target(&plan, input(&plan, other)), None, "{other}");
+        }
+    }
+
+    /// Rows naming sales alone are read after them, unless another input names sales along
+    /// with another ledger (it is read before the sales, and must find its sales named then),
+    /// or the named ledger names rows itself.
+    #[test]
+    fn an_input_is_named_late_only_when_nothing_names_its_target_early() {
+        let head = "policy \"P\" version \"1\" currency CNY\n\
+            input sales { key id: text  period date: date  payee m: text  amount: money }\n\
+            input refunds { key id: text  period date: date  sale: sales  amount: money }\n";
+        let tail = "payee sales.m\ncomponent a monthly { pay 1% * sum(sales.amount) }\n";
+        let alone = compiled(&format!("{head}{tail}"));
+        assert_eq!(late_target(&alone, input(&alone, "refunds")), Some(input(&alone, "sales")));
+        // Audits name sales and refunds: read before the sales, so refunds are not late.
+        let audits = "input audits { key id: text  period date: date  sale: sales  refund: refunds }\n";
+        let both = compiled(&format!("{head}{audits}{tail}"));
+        for name in ["refunds", "audits", "sales"] {
+            assert_eq!(late_target(&both, input(&both, name)), None, "{name}");
+        }
+        // Notes naming refunds alone: refunds name sales themselves, so notes are not late;
+        // nor are refunds, whose rows notes name.
+        let notes = "input notes { key id: text  period date: date  refund: refunds }\n";
+        let chain = compiled(&format!("{head}{notes}{tail}"));
+        for name in ["notes", "refunds"] {
+            assert_eq!(late_target(&chain, input(&chain, name)), None, "{name}");
+        }
     }
 }
