@@ -593,9 +593,10 @@ fn find_split<'c>(
 /// Keys numbered like `S000123`, as a bit per number per class (a prefix and a width, as
 /// [`split`] cuts a key): a set to test a key against with a few integer operations, no
 /// hashing or ranking, built key by key (each thread its own, then united). It holds numbers
-/// up to [`KeyBits::LARGEST`], in [`KeyBits::WORDS`] words of 64 bits at most (a hostile file's
-/// many classes of large numbers cost no more): a key it cannot hold (not numbered, past
-/// them) is refused, and it remembers that one was.
+/// up to [`KeyBits::LARGEST`], of at most [`KeyBits::CLASSES`] classes, in [`KeyBits::WORDS`]
+/// words of 64 bits at most (a hostile file's many classes, or large numbers, cost no more
+/// time or memory): a key it cannot hold (not numbered, past them) is refused, and it
+/// remembers that one was.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyBits {
     classes: Vec<(Box<str>, usize, Vec<u64>)>,
@@ -610,6 +611,8 @@ impl KeyBits {
     pub const LARGEST: u64 = 1 << 27;
     /// Words held at most (32 MB), over all classes.
     pub const WORDS: usize = 1 << 22;
+    /// Classes added to at most (a class is found by a look at each).
+    pub const CLASSES: usize = 64;
 
     /// The set of `keys`, refusing those it cannot hold.
     pub fn of<'k>(keys: impl Iterator<Item = &'k str>) -> KeyBits {
@@ -630,6 +633,10 @@ impl KeyBits {
         let word = (n / 64) as usize;
         let class = match self.class(prefix, width) {
             Some(c) => c,
+            None if self.classes.len() >= Self::CLASSES => {
+                self.refused = true;
+                return false;
+            }
             None => {
                 self.classes.push((prefix.into(), width, Vec::new()));
                 self.classes.len() - 1
@@ -680,7 +687,8 @@ impl KeyBits {
         self.classes.is_empty()
     }
 
-    /// Adds `other`'s keys (and its refusals). United sets may hold more words than one.
+    /// Adds `other`'s keys (and its refusals). United sets may hold more words and classes
+    /// than one (none is dropped).
     pub fn unite(&mut self, other: KeyBits) {
         self.refused |= other.refused;
         for (prefix, width, bits) in other.classes {
@@ -757,6 +765,32 @@ mod tests {
         assert!(!bits.has(split("B134217728")));
         assert!(bits.has(split("C1")));
         assert!(!bits.has(split("C2")));
+    }
+
+    /// Keys of more classes than the bits hold (a hostile file's keys of as many prefixes as
+    /// rows): those of classes past the 64th are refused, the others held; united, none is
+    /// lost.
+    #[test]
+    fn key_bits_refuse_keys_of_classes_past_the_64th() {
+        let key = |c: usize, n: u32| format!("{}{n}", "K".repeat(c + 1));
+        let mut bits = KeyBits::default();
+        for c in 0..100 {
+            assert_eq!(bits.insert(split(&key(c, 7))), c < 64, "class {c}");
+            assert_eq!(bits.complete(), c < 64);
+        }
+        // A new number of a class held is still held.
+        assert!(bits.insert(split(&key(3, 9))));
+        // Sixty classes, 60 to 119, held by another set: united, 120 classes.
+        let mut other = KeyBits::default();
+        for c in 60..120 {
+            assert!(other.insert(split(&key(c, 8))), "class {c}");
+        }
+        bits.unite(other);
+        for c in 0..120 {
+            assert_eq!(bits.has(split(&key(c, 7))), c < 64, "class {c}");
+            assert_eq!(bits.has(split(&key(c, 8))), c >= 60, "class {c}");
+        }
+        assert!(bits.has(split(&key(3, 9))));
     }
 
     #[test]
