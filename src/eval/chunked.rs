@@ -1921,6 +1921,12 @@ impl Texts {
 #[derive(Default)]
 struct BlockKeys {
     classes: Vec<(String, usize)>,
+    /// The same classes by name (prefix and width, `keys::split`'s parts: a prefix never ends
+    /// in a digit), looked up when they are many (a file of keys of many prefixes would
+    /// otherwise cost a look at each class per key).
+    class_index: FxHashMap<Vec<u8>, usize>,
+    /// A reused buffer for a class's name.
+    name: Vec<u8>,
     /// (class, first number, how many), in the block's order.
     runs: Vec<(usize, u64, u64)>,
     others: Vec<u64>,
@@ -1957,18 +1963,32 @@ impl BlockKeys {
                         return Ok(false);
                     }
                 }
-                let class = match self.classes.iter().position(|(p, w)| p == prefix && *w == width) {
-                    Some(c) => c,
-                    None => {
-                        self.classes.push((prefix.to_string(), width));
-                        self.classes.len() - 1
-                    }
-                };
+                let class = self.class_of(prefix, width);
                 self.runs.push((class, n, 1));
             }
             None => self.others.push(fingerprint(key)),
         }
         Ok(false)
+    }
+
+    /// The class of keys of `prefix` and `width`, added when new: a look at each when they
+    /// are few, else looked up by name.
+    fn class_of(&mut self, prefix: &str, width: usize) -> usize {
+        const FEW: usize = 8;
+        if self.classes.len() <= FEW {
+            if let Some(c) = self.classes.iter().position(|(p, w)| p == prefix && *w == width) {
+                return c;
+            }
+        }
+        self.name.clear();
+        self.name.extend_from_slice(prefix.as_bytes());
+        self.name.extend_from_slice(width.to_string().as_bytes());
+        if let Some(&c) = self.class_index.get(self.name.as_slice()) {
+            return c;
+        }
+        self.classes.push((prefix.to_string(), width));
+        self.class_index.insert(self.name.clone(), self.classes.len() - 1);
+        self.classes.len() - 1
     }
 }
 
@@ -4086,6 +4106,29 @@ mod tests {
             keys.add(key).unwrap();
         }
         assert_eq!(keys.runs, [(0, 9, 1), (0, 0, 2)]);
+    }
+
+    /// Keys of many classes (a file of keys of as many prefixes as rows) keep each class once,
+    /// found again by name past the first few: a key of an early class met again after two
+    /// hundred others joins its class, and a key of a new class gets the next.
+    #[test]
+    fn keys_of_many_classes_find_their_class_again() {
+        let prefix = |c: usize| format!("P{}X", "Q".repeat(c));
+        let mut keys = BlockKeys::default();
+        for c in 0..200 {
+            keys.add(&format!("{}7", prefix(c))).unwrap();
+        }
+        for c in [0, 5, 9, 150, 199] {
+            keys.add(&format!("{}3", prefix(c))).unwrap();
+        }
+        keys.add("NEW12").unwrap();
+        assert_eq!(keys.classes.len(), 201);
+        for (c, (p, w)) in keys.classes.iter().enumerate().take(200) {
+            assert_eq!((p.as_str(), *w), (prefix(c).as_str(), 1), "class {c}");
+        }
+        let expected: Vec<(usize, u64, u64)> =
+            (0..200).map(|c| (c, 7, 1)).chain([0, 5, 9, 150, 199].map(|c| (c, 3, 1))).chain([(200, 12, 1)]).collect();
+        assert_eq!(keys.runs, expected);
     }
 
     #[test]
