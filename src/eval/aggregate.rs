@@ -237,14 +237,11 @@ pub struct FoldRequest<'a> {
 
 impl FoldRequest<'_> {
     /// Whether the fold leaves a record of the files it read, when it ends with no problem:
-    /// it reads every row of every file, checks and folds each, and trusts no record.
+    /// it reads and checks every row of every file, folds every payee's rows of the buckets
+    /// it needs (the record says which), and trusts no record. An observer (`explain`) only
+    /// looks at rows, and changes nothing of what is checked or folded.
     pub(super) fn records(&self) -> bool {
-        self.needed.is_none()
-            && self.scale.is_none()
-            && self.observed_payee.is_none()
-            && self.trusted.is_none()
-            && super::chunked::on()
-            && checked::enabled()
+        self.scale.is_none() && self.trusted.is_none() && super::chunked::on() && checked::enabled()
     }
 }
 
@@ -632,7 +629,8 @@ fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest
     }
     let name = checked::name(request.plan, request.files, super::chunked::block_bytes());
     if let (Some(digests), Some(name)) = (digests, name) {
-        let left = checked::remember(&name, &digests);
+        let buckets = request.needed.as_ref().map(|n| n.iter().copied().collect());
+        let left = checked::remember(&name, checked::Record { digests, buckets });
         super::chunked::report(|| match left {
             Ok(()) => format!("record of files read with no problem: {name}"),
             Err(why) => format!("no record of files read with no problem: {why}"),

@@ -228,7 +228,7 @@ pub fn explain(
     // compared with the record; a file changed since, or anything going wrong (an unknown payee,
     // a month no ledger has), and the explanation is made again from every row, checked, so
     // that its result and its messages are exactly those of an untrusting one.
-    if let Some(trusted) = trustable(plan, files) {
+    if let Some(trusted) = trustable(plan, files, &needed_for(plan, Some((month, month)))) {
         match explain_reading(plan, files, payee, month, row_limit, Some(trusted)) {
             Ok((explanation, false)) => return Ok(explanation),
             Ok((_, true)) => super::chunked::report(|| "explain: read again, every row checked (other files)".into()),
@@ -238,7 +238,9 @@ pub fn explain(
     explain_reading(plan, files, payee, month, row_limit, None).map(|(explanation, _)| explanation)
 }
 
-/// The record of a run of `plan` over `files` (`data::checked`), when one exists. Trusting it,
+/// The record of a fold of `plan` over `files` (`data::checked`), when one exists and vouches
+/// for the buckets `needed` (a run's over every month; a run's of a range, or an earlier
+/// `explain`'s, that cover them). Trusting it,
 /// the reading passes over the rows that count for nobody it explains: a row is read when its
 /// payee is the explained one or (`for reports`) one of their direct reports, or when it is
 /// credited by shares to one of them (other payees' shares are passed over, their rows noted
@@ -249,17 +251,20 @@ pub fn explain(
 fn trustable(
     plan: &Plan,
     files: &[InputFile],
+    needed: &super::aggregate::Needed,
 ) -> Option<std::collections::BTreeMap<usize, crate::data::checked::Digest>> {
     if plan.reads_reports() || !crate::data::checked::enabled() || !super::chunked::on() {
         return None;
     }
     let name = crate::data::checked::name(plan, files, super::chunked::block_bytes())?;
     let record = crate::data::checked::recall(&name);
-    super::chunked::report(|| match record {
-        Some(_) => format!("explain: a record of files read with no problem: {name}"),
-        None => "explain: no record of these files read with no problem".into(),
+    let covers = record.as_ref().is_some_and(|r| r.covers(needed.as_ref()));
+    super::chunked::report(|| match (&record, covers) {
+        (Some(_), true) => format!("explain: a record of files read with no problem: {name}"),
+        (Some(_), false) => format!("explain: a record of files read with no problem, not of this month: {name}"),
+        (None, _) => "explain: no record of these files read with no problem".into(),
     });
-    record
+    record.filter(|_| covers).map(|r| r.digests)
 }
 
 /// One explanation, from one reading, and whether a trusted record turned out to be about

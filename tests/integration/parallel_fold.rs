@@ -1159,19 +1159,22 @@ fn records_in(dir: &Path) -> Vec<String> {
 fn explain_after_a_run_passes_over_other_payees_rows_and_says_the_same() {
     let (sales, folder, path) = plain_ledger();
     let records = folder.dir.path().join("records");
-    // Before any run there is no record: explain checks every row and leaves none.
+    // Before any run there is no record: explain checks every row, and leaves a record of the
+    // buckets it folded (see the next test); a run with a range adds its buckets to it, and a
+    // run over every month makes it a record of all.
     let first = with_records(Some(&records), true, &explain_args(&folder, &path, "M08", "2026-03", "text"));
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(first.stderr.contains("explain: no record of these files"), "{}", first.stderr);
     assert!(!first.stderr.contains("not checked again"), "{}", first.stderr);
-    assert!(records_in(&records).is_empty(), "explain left a record: {:?}", records_in(&records));
-    // A run with a range reads only some months fully: no record either.
-    let ranged = with_records(Some(&records), false, &folder.run_args(&path, &["--period", "2026-03"]));
+    assert_eq!(record_buckets(&records), Some("2026-01 2026-02 2026-03 2026-Q1 2026".into()));
+    let ranged = with_records(Some(&records), false, &folder.run_args(&path, &["--period", "2026-06"]));
     assert_eq!(ranged.code, 0, "{}", ranged.stderr);
-    assert!(records_in(&records).is_empty(), "a run of one month left a record");
+    let second_quarter = "2026-01 2026-02 2026-03 2026-04 2026-05 2026-06 2026-Q1 2026-Q2 2026";
+    assert_eq!(record_buckets(&records), Some(second_quarter.into()));
     let run = with_records(Some(&records), true, &folder.run_args(&path, &[]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(records_in(&records).len(), 1, "{}", run.stderr);
+    assert_eq!(record_buckets(&records), Some("all".into()));
     let mut cases: Vec<(String, &str, &str)> = Vec::new();
     for m in 1..=MANAGERS {
         // March (a month), June (a quarter's end: the survey bonus), and 2026-12 for M07.
@@ -1262,6 +1265,79 @@ fn explain_after_a_run_passes_over_other_payees_rows_and_says_the_same() {
             assert!(trusting.stderr.contains(&passed), "{name}: expected `{passed}` in\n{}", trusting.stderr);
         }
     }
+}
+
+/// The buckets of the one record in `dir` (its `buckets` line: months, quarters, years, each
+/// in order), `None` when there is no record.
+fn record_buckets(dir: &Path) -> Option<String> {
+    let names = records_in(dir);
+    assert!(names.len() <= 1, "{names:?}");
+    let text = std::fs::read_to_string(dir.join(names.first()?)).unwrap();
+    Some(text.lines().find_map(|l| l.strip_prefix("buckets ")).expect("a record names its buckets").to_string())
+}
+
+/// A record vouches for the buckets its fold folded, and no others: every row is checked
+/// whatever the range, but a row's figures only for the buckets folded. Here a second survey
+/// of M02 for 2026-Q2 is refused only when that quarter is folded (`run --period 2026-03`
+/// passes, `run` does not). An `explain` with no record checks every row, folds the buckets
+/// its month needs for every payee, and leaves a record of them; the next `explain` of a
+/// month those buckets cover trusts it, one of another month does not (its explanation, its
+/// message and its exit code are those of one that checks every row, here the second survey
+/// refused), and one of another month that reads with no problem adds its buckets.
+#[test]
+fn a_record_vouches_for_the_buckets_its_fold_folded_and_no_others() {
+    let (_, folder, path) = plain_ledger();
+    let surveys = format!("{}M02,2026-Q2,71%\n", surveys_ledger());
+    std::fs::write(&folder.surveys, &surveys).unwrap();
+    let second = surveys.lines().count();
+    let records = folder.dir.path().join("records");
+    let ranged = with_records(None, false, &folder.run_args(&path, &["--period", "2026-03"]));
+    assert_eq!(ranged.code, 0, "{}", ranged.stderr);
+    let whole = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+    assert_ne!(whole.code, 0);
+    assert!(whole.stderr.contains(&format!("surveys.csv:{second}: a second row for payee `M02` in 2026-Q2")));
+    assert!(records_in(&records).is_empty(), "a run that refused a row left a record");
+    let both = |payee: &str, month: &str| {
+        let args = explain_args(&folder, &path, payee, month, "text");
+        let checking = with_records(None, false, &args);
+        let trusting = with_records(Some(&records), true, &args);
+        let quiet = with_records(Some(&records), false, &args);
+        let case = format!("{payee} {month}");
+        assert_eq!(trusting.code, checking.code, "{case}: {}", trusting.stderr);
+        assert!(trusting.stdout == checking.stdout, "{case}: the explanation differs from one checking every row");
+        assert!(quiet.stderr == checking.stderr, "{case}: {}\nchecking every row:\n{}", quiet.stderr, checking.stderr);
+        (checking, trusting)
+    };
+    // March is the first quarter's last month: the quarterly bonus and the quarterly metric
+    // read the quarter's three months; March's quarter and year are read as such.
+    let (checking, trusting) = both("M08", "2026-03");
+    assert_eq!(checking.code, 0, "{}", checking.stderr);
+    assert!(trusting.stderr.contains("explain: no record of these files"), "{}", trusting.stderr);
+    let first_quarter = "2026-01 2026-02 2026-03 2026-Q1 2026";
+    assert_eq!(record_buckets(&records), Some(first_quarter.into()));
+    // February needs buckets of the first quarter only (its quarter's months for the metric):
+    // trusted, another payee's.
+    let (_, trusting) = both("M05", "2026-02");
+    assert!(trusting.stderr.contains("the same files, trusted"), "{}", trusting.stderr);
+    assert!(trusting.stderr.contains("rows of other payees not checked again"), "{}", trusting.stderr);
+    // April needs the second quarter's, where M02's second survey is: not trusted, refused.
+    let (checking, trusting) = both("M08", "2026-04");
+    assert_ne!(checking.code, 0);
+    assert!(checking.stderr.contains(&format!("surveys.csv:{second}: a second row")), "{}", checking.stderr);
+    assert!(trusting.stderr.contains("a record of files read with no problem, not of this month"));
+    assert!(!trusting.stderr.contains("not checked again"), "{}", trusting.stderr);
+    assert_eq!(record_buckets(&records), Some(first_quarter.into()), "a refused explanation changed the record");
+    // July reads with no problem: its buckets (July, its quarter's three months for the
+    // metric, the third quarter, the year) are added to the record.
+    let (checking, trusting) = both("M08", "2026-07");
+    assert_eq!(checking.code, 0, "{}", checking.stderr);
+    assert!(trusting.stderr.contains("not of this month"), "{}", trusting.stderr);
+    let merged = "2026-01 2026-02 2026-03 2026-07 2026-08 2026-09 2026-Q1 2026-Q3 2026";
+    assert_eq!(record_buckets(&records), Some(merged.into()));
+    let (_, trusting) = both("M02", "2026-09");
+    assert!(trusting.stderr.contains("the same files, trusted"), "{}", trusting.stderr);
+    let (_, trusting) = both("M02", "2026-03");
+    assert!(trusting.stderr.contains("the same files, trusted"), "{}", trusting.stderr);
 }
 
 /// A ledger changed after the run, even with its length and modification time put back, is
