@@ -1378,6 +1378,47 @@ fn a_ledger_changed_since_the_run_is_checked_again_even_with_its_time_put_back()
     assert!(quiet.stderr == checking.stderr, "{}\nchecking every row:\n{}", quiet.stderr, checking.stderr);
 }
 
+/// The 2027 plan with no run: the first `explain` checks every row and leaves a record of the
+/// buckets it folded (March's: the quarterly true-up ends in March, so the first quarter's
+/// months, and March's quarter and year), and the
+/// next, of other payees (a manager with reports, an employee with split sales and
+/// cancellations) and of a month those buckets cover, trust it and say what an explanation
+/// that checks every row says.
+#[test]
+fn explain_of_the_2027_plan_with_no_run_leaves_a_record_the_next_explain_trusts() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = dir.path().join("records");
+    let data = year_2027(dir.path(), "example", None);
+    let explain = |payee: &str, month: &str| {
+        let mut args =
+            ["explain", PLAN_2027, "--payee", payee, "--period", month, "--all-rows"].map(String::from).to_vec();
+        args.extend(data.iter().cloned());
+        args
+    };
+    let first = with_records(Some(&records), true, &explain("E01", "2027-03"));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stderr.contains("explain: no record of these files"), "{}", first.stderr);
+    assert!(!first.stderr.contains("not checked again"), "{}", first.stderr);
+    assert_eq!(record_buckets(&records), Some("2027-01 2027-02 2027-03 2027-Q1 2027".into()));
+    for (payee, month) in [("E01", "2027-03"), ("E02", "2027-03"), ("E05", "2027-02"), ("E03", "2027-01")] {
+        let args = explain(payee, month);
+        let checking = with_records(None, false, &args);
+        assert_eq!(checking.code, 0, "{payee} {month}: {}", checking.stderr);
+        let trusting = with_records(Some(&records), true, &args);
+        assert_eq!(trusting.code, 0, "{payee} {month}: {}", trusting.stderr);
+        assert!(trusting.stdout == checking.stdout, "{payee} {month}: the explanation differs");
+        assert!(trusting.stderr.contains("the same files, trusted"), "{payee} {month}: {}", trusting.stderr);
+        assert!(trusting.stderr.contains("rows of other payees not checked again"), "{payee} {month}");
+    }
+    // April is not covered: checked again, and its buckets added (April, its quarter and its
+    // year; the true-up of the second quarter ends in June).
+    let april = with_records(Some(&records), true, &explain("E02", "2027-04"));
+    assert_eq!(april.code, 0, "{}", april.stderr);
+    assert!(april.stderr.contains("not of this month"), "{}", april.stderr);
+    let both = "2027-01 2027-02 2027-03 2027-04 2027-Q1 2027-Q2 2027";
+    assert_eq!(record_buckets(&records), Some(both.into()));
+}
+
 /// The 2027 plan after a run whose sales were read row by row (a doubled quote in a line):
 /// trusting its record, `explain` reads the cancellations after the sales, keeping the sales
 /// it reads for them (`NamedRows::late`), which only a reading in blocks does; so it does not
