@@ -1646,6 +1646,9 @@ const NUMBER_BITS: u32 = 20;
 /// Numbered texts of at most this many digits are coded by number (the merge then numbers a
 /// class through a table of 10^width entries).
 const NUMBERED_WIDTH: usize = 6;
+/// The classes of numbered texts a block can code (a code keeps a class in the bits above
+/// the number's).
+const BLOCK_CLASSES: usize = 1 << (31 - NUMBER_BITS);
 
 /// One aggregate's state in one bucket of one block.
 #[derive(Debug, Clone)]
@@ -1834,7 +1837,7 @@ struct TaskOut {
     /// Per aggregate: the values numbered in this block, in number order.
     texts: Vec<Texts>,
     /// The (prefix, width) classes of the numbered texts coded in this block.
-    classes: Vec<(String, usize)>,
+    classes: Classes,
     /// The watched payees' used rows, in the order read.
     watched: Vec<Watched>,
     values: Vec<Vec<Value>>,
@@ -1917,16 +1920,76 @@ impl Texts {
     }
 }
 
+/// The classes of numbered texts (`keys::split`'s prefix and width) met in one block, in the
+/// order met, each once: a key's class (`BlockKeys`), a distinct value's (`TaskOut`).
+#[derive(Default)]
+struct Classes {
+    list: Vec<(String, usize)>,
+    /// The same classes by name, once they are more than a few (a file of keys or customers
+    /// of many prefixes would otherwise cost a look at each class per row: a run of 1M sales
+    /// whose customers have 1,500 prefixes took 5x as long). Apart, so that a block's fold
+    /// stays as small as it was.
+    by_name: Option<Box<ClassNames>>,
+}
+
+#[derive(Default)]
+struct ClassNames {
+    /// A class's name (prefix and width: a prefix never ends in a digit) to its place.
+    index: FxHashMap<Vec<u8>, usize>,
+    /// A reused buffer for a name.
+    name: Vec<u8>,
+}
+
+impl Classes {
+    /// The class of `prefix` and `width`, added when new if there are fewer than `most`
+    /// (`None`: not added): the last one met first (a column's values are usually of one),
+    /// then a look at each when they are few, else by name.
+    #[inline]
+    fn of(&mut self, prefix: &str, width: usize, most: usize) -> Option<usize> {
+        match self.list.last() {
+            Some((p, w)) if *w == width && same_text(p, prefix) => Some(self.list.len() - 1),
+            _ => self.other(prefix, width, most),
+        }
+    }
+
+    /// [`Classes::of`] for a class other than the last one met.
+    #[inline(never)]
+    fn other(&mut self, prefix: &str, width: usize, most: usize) -> Option<usize> {
+        const FEW: usize = 8;
+        if self.list.len() <= FEW {
+            if let Some(c) = self.list.iter().position(|(p, w)| *w == width && same_text(p, prefix)) {
+                return Some(c);
+            }
+        }
+        // Every class is added here, so every class is in the index.
+        let names = self.by_name.get_or_insert_with(Box::default);
+        names.name.clear();
+        names.name.extend_from_slice(prefix.as_bytes());
+        names.name.extend_from_slice(width.to_string().as_bytes());
+        if let Some(&c) = names.index.get(names.name.as_slice()) {
+            return Some(c);
+        }
+        if self.list.len() >= most {
+            return None;
+        }
+        self.list.push((prefix.to_string(), width));
+        names.index.insert(names.name.clone(), self.list.len() - 1);
+        Some(self.list.len() - 1)
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    fn get(&self, class: usize) -> Option<&(String, usize)> {
+        self.list.get(class)
+    }
+}
+
 /// Keys seen in one block: numbered keys in runs (`keys.rs`'s split), the rest as fingerprints.
 #[derive(Default)]
 struct BlockKeys {
-    classes: Vec<(String, usize)>,
-    /// The same classes by name (prefix and width, `keys::split`'s parts: a prefix never ends
-    /// in a digit), looked up when they are many (a file of keys of many prefixes would
-    /// otherwise cost a look at each class per key).
-    class_index: FxHashMap<Vec<u8>, usize>,
-    /// A reused buffer for a class's name.
-    name: Vec<u8>,
+    classes: Classes,
     /// (class, first number, how many), in the block's order.
     runs: Vec<(usize, u64, u64)>,
     others: Vec<u64>,
@@ -1963,32 +2026,12 @@ impl BlockKeys {
                         return Ok(false);
                     }
                 }
-                let class = self.class_of(prefix, width);
+                let class = self.classes.of(prefix, width, usize::MAX).ok_or("no key class")?;
                 self.runs.push((class, n, 1));
             }
             None => self.others.push(fingerprint(key)),
         }
         Ok(false)
-    }
-
-    /// The class of keys of `prefix` and `width`, added when new: a look at each when they
-    /// are few, else looked up by name.
-    fn class_of(&mut self, prefix: &str, width: usize) -> usize {
-        const FEW: usize = 8;
-        if self.classes.len() <= FEW {
-            if let Some(c) = self.classes.iter().position(|(p, w)| p == prefix && *w == width) {
-                return c;
-            }
-        }
-        self.name.clear();
-        self.name.extend_from_slice(prefix.as_bytes());
-        self.name.extend_from_slice(width.to_string().as_bytes());
-        if let Some(&c) = self.class_index.get(self.name.as_slice()) {
-            return c;
-        }
-        self.classes.push((prefix.to_string(), width));
-        self.class_index.insert(self.name.clone(), self.classes.len() - 1);
-        self.classes.len() - 1
     }
 }
 
@@ -2063,7 +2106,7 @@ impl RunFold {
                         highest: None,
                         texts: vec![Texts::default(); job.aggs.len()],
                         values: vec![Vec::new(); job.aggs.len()],
-                        classes: Vec::new(),
+                        classes: Classes::default(),
                         watched: Vec::new(),
                         tally: Vec::new(),
                         tally_by: vec![ByValue::default(); job.tally.map_or(0, |t| t.by.len())],
@@ -2944,26 +2987,15 @@ fn add_row(
                 }
                 Some(Cell::Text(t)) if agg.distinct_text => {
                     // A numbered text (`C36048`: prefix, width, number) is coded without a
-                    // lookup; any other text is numbered in the block by its text.
-                    let code = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
-                        Some((prefix, width, n)) => {
-                            let classes = &mut fold.out.classes;
-                            // The class met last first (a column's values are usually of one).
-                            let last = classes.len().wrapping_sub(1);
-                            let met = match classes.last() {
-                                Some((p, w)) if *w == width && same_text(p, prefix) => Some(last),
-                                _ => classes.iter().rposition(|(p, w)| *w == width && same_text(p, prefix)),
-                            };
-                            let class = match met {
-                                Some(c) => c,
-                                None if classes.len() < 1 << (31 - NUMBER_BITS) => {
-                                    classes.push((prefix.to_string(), width));
-                                    classes.len() - 1
-                                }
-                                None => return Err("too many kinds of numbered values".into()),
-                            };
-                            NUMBERED | ((class as u32) << NUMBER_BITS) | n as u32
-                        }
+                    // lookup, while the block has room for its class; any other text is
+                    // numbered in the block by its text (the merge numbers a text of a
+                    // numbered class by its class all the same, `ClassNumbers`).
+                    let class = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
+                        Some((prefix, width, n)) => fold.out.classes.of(prefix, width, BLOCK_CLASSES).map(|c| (c, n)),
+                        None => None,
+                    };
+                    let code = match class {
+                        Some((class, n)) => NUMBERED | ((class as u32) << NUMBER_BITS) | n as u32,
                         None => {
                             let numbers = fold.text_numbers.get_mut(a).ok_or("no aggregate")?;
                             match numbers.get(*t) {
@@ -3152,8 +3184,89 @@ enum ClassTable {
     Range(u32),
     /// By a table from the class's numbers to the read's (`u32::MAX`: not seen yet).
     Numbers(Vec<u32>),
-    /// By each value's text, as other texts are.
-    ByText,
+    /// By a map from the class's numbers met to the read's, once the tables' budget is spent
+    /// (a file of customers of thousands of prefixes). No text coded by its text is of a
+    /// numbered class (`add_row` codes every such text by its class), so a class's values
+    /// and other texts never share a number.
+    ByNumber(FxHashMap<u32, u32>),
+}
+
+/// At most this many classes of numbered texts are numbered by their class in one read (a
+/// file of customers of as many prefixes as rows would otherwise keep a table for each); a
+/// class met once there are this many is numbered by its values' texts, as other texts.
+const READ_CLASSES: usize = 1 << 16;
+
+/// How a read numbers each class of numbered texts: the same for a class's values whichever
+/// way a block coded them (by their class, or, past the block's [`BLOCK_CLASSES`], by their
+/// text), so a value has one number in the read.
+struct ClassNumbers {
+    tables: FxHashMap<(String, usize), ClassTable>,
+    /// The bytes left for `Numbers` tables.
+    table_budget: usize,
+    /// Numbers taken by classes' ranges.
+    ranges: usize,
+}
+
+impl ClassNumbers {
+    fn new() -> ClassNumbers {
+        ClassNumbers { tables: FxHashMap::default(), table_budget: TABLE_BUDGET, ranges: 0 }
+    }
+
+    /// Makes the read's way of numbering `class` when it is first met: a range while they fit,
+    /// then a table while the budget lasts, then a map; none once the read has
+    /// [`READ_CLASSES`] (its values are then numbered by their text).
+    fn meet(&mut self, class: &(String, usize), next_number: &mut u32) -> Result<(), NotPlain> {
+        if self.tables.contains_key(class) || self.tables.len() >= READ_CLASSES {
+            return Ok(());
+        }
+        let size = 10usize.pow(class.1 as u32);
+        let table = if size + self.ranges <= RANGES {
+            // A small class takes a range of the read's numbers: its value `n` is `base + n`,
+            // with no lookup.
+            self.ranges += size;
+            let base = *next_number;
+            *next_number = u32::try_from(size).ok().and_then(|s| base.checked_add(s)).ok_or("too many values")?;
+            ClassTable::Range(base)
+        } else if size * 4 <= self.table_budget {
+            self.table_budget -= size * 4;
+            ClassTable::Numbers(vec![u32::MAX; size])
+        } else {
+            ClassTable::ByNumber(FxHashMap::default())
+        };
+        self.tables.insert(class.clone(), table);
+        Ok(())
+    }
+
+    /// The read's number of the value `number` of `class` (met before); `text` is the value
+    /// written out, for a class numbered by its values' texts (`seen`).
+    fn number(
+        &mut self,
+        class: &(String, usize),
+        number: u32,
+        text: impl FnOnce() -> String,
+        seen: &mut FxHashMap<Box<str>, u32>,
+        next_number: &mut u32,
+    ) -> Result<u32, NotPlain> {
+        Ok(match self.tables.get_mut(class) {
+            Some(ClassTable::Range(base)) => *base + number,
+            Some(ClassTable::Numbers(table)) => {
+                let slot = table.get_mut(number as usize).ok_or("no number")?;
+                if *slot == u32::MAX {
+                    *slot = next(next_number)?;
+                }
+                *slot
+            }
+            Some(ClassTable::ByNumber(met)) => match met.get(&number) {
+                Some(&n) => n,
+                None => {
+                    let n = next(next_number)?;
+                    met.insert(number, n);
+                    n
+                }
+            },
+            None => number_of_text(seen, next_number, &text())?,
+        })
+    }
 }
 
 /// The next of the read's numbers of distinct values (one sequence for every kind of value,
@@ -3192,12 +3305,8 @@ pub(super) struct WatchedRow {
 struct TaskMerge {
     /// The observed payee's rows, in file order.
     watched: Vec<WatchedRow>,
-    /// How each class of numbered texts is numbered, the budget left for their tables, and
-    /// the next of the read's numbers.
-    classes: FxHashMap<(String, usize), ClassTable>,
-    table_budget: usize,
-    /// Numbers taken by classes' ranges.
-    ranges: usize,
+    /// How each class of numbered texts is numbered, and the next of the read's numbers.
+    classes: ClassNumbers,
     next_number: u32,
     payee_index: FxHashMap<Arc<str>, usize>,
     payees: Vec<MergedPayee>,
@@ -3304,9 +3413,7 @@ impl Merged {
                 .iter()
                 .map(|job| TaskMerge {
                     watched: Vec::new(),
-                    classes: FxHashMap::default(),
-                    table_budget: TABLE_BUDGET,
-                    ranges: 0,
+                    classes: ClassNumbers::new(),
                     next_number: 0,
                     payee_index: FxHashMap::default(),
                     payees: Vec::new(),
@@ -3360,7 +3467,7 @@ impl Merged {
 impl TaskMerge {
     /// A run's set of codes as the read's numbers (see [`ClassTable`]), settled.
     fn numbered(
-        tables: &mut FxHashMap<(String, usize), ClassTable>,
+        tables: &mut ClassNumbers,
         next_number: &mut u32,
         texts: &mut [FxHashMap<Box<str>, u32>],
         codes: DistinctValues,
@@ -3377,21 +3484,9 @@ impl TaskMerge {
                 _ => {
                     let class = classes.get(((code & !NUMBERED) >> NUMBER_BITS) as usize).ok_or("no class")?;
                     let number = code & ((1 << NUMBER_BITS) - 1);
-                    match tables.get_mut(class) {
-                        Some(ClassTable::Range(base)) => *base + number,
-                        Some(ClassTable::Numbers(table)) => {
-                            let slot = table.get_mut(number as usize).ok_or("no number")?;
-                            if *slot == u32::MAX {
-                                *slot = next(next_number)?;
-                            }
-                            *slot
-                        }
-                        _ => {
-                            let text = format!("{}{number:0width$}", class.0, width = class.1);
-                            let seen = texts.get_mut(a).ok_or("no aggregate")?;
-                            number_of_text(seen, next_number, &text)?
-                        }
-                    }
+                    let text = || format!("{}{number:0width$}", class.0, width = class.1);
+                    let seen = texts.get_mut(a).ok_or("no aggregate")?;
+                    tables.number(class, number, text, seen, next_number)?
                 }
             };
             *slot_of_code = n;
@@ -3434,28 +3529,10 @@ impl TaskMerge {
             merged.rows += p.rows;
             ids.push(merged.id.clone());
         }
-        // The block's classes of numbered texts, as the read's: a table from a class's
-        // numbers to the read's, while the tables fit their budget; then by their text.
+        // The block's classes of numbered texts, as the read's (`ClassNumbers`).
         let mut classes = Vec::with_capacity(out.classes.len());
-        for class in out.classes {
-            if !self.classes.contains_key(&class) {
-                let size = 10usize.pow(class.1 as u32);
-                let table = if size + self.ranges <= RANGES {
-                    // A small class takes a range of the read's numbers: its value `n` is
-                    // `base + n`, with no lookup.
-                    self.ranges += size;
-                    let base = self.next_number;
-                    self.next_number =
-                        u32::try_from(size).ok().and_then(|s| base.checked_add(s)).ok_or("too many values")?;
-                    ClassTable::Range(base)
-                } else if size * 4 <= self.table_budget {
-                    self.table_budget -= size * 4;
-                    ClassTable::Numbers(vec![u32::MAX; size])
-                } else {
-                    ClassTable::ByText
-                };
-                self.classes.insert(class.clone(), table);
-            }
+        for class in out.classes.list {
+            self.classes.meet(&class, &mut self.next_number)?;
             classes.push(class);
         }
         // The block's numbers of distinct values, as the read's.
@@ -3464,7 +3541,17 @@ impl TaskMerge {
             let mut map = Vec::with_capacity(texts.ends.len() + values.len());
             if let (Some(seen_texts), Some(seen_values)) = (self.texts.get_mut(a), self.values.get_mut(a)) {
                 for t in texts.iter() {
-                    map.push(number_of_text(seen_texts, &mut self.next_number, t)?);
+                    // A text of a numbered class the block had no room for: by its class.
+                    let n = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
+                        Some((prefix, width, number)) => {
+                            let class = (prefix.to_string(), width);
+                            self.classes.meet(&class, &mut self.next_number)?;
+                            let number = u32::try_from(number).map_err(|_| "no number")?;
+                            self.classes.number(&class, number, || t.to_string(), seen_texts, &mut self.next_number)?
+                        }
+                        None => number_of_text(seen_texts, &mut self.next_number, t)?,
+                    };
+                    map.push(n);
                 }
                 for v in values {
                     let n = match seen_values.get(&v) {
@@ -3533,7 +3620,7 @@ impl TaskMerge {
                         // moves as a whole (its gaps stay as they are).
                         let range = codes.first().filter(|c| c & NUMBERED != 0).and_then(|c| {
                             let k = (c & !NUMBERED) >> NUMBER_BITS;
-                            match self.classes.get(classes.get(k as usize)?) {
+                            match self.classes.tables.get(classes.get(k as usize)?) {
                                 Some(ClassTable::Range(base)) => {
                                     let start = NUMBERED | k << NUMBER_BITS;
                                     Some((start..=start | ((1 << NUMBER_BITS) - 1), *base))
@@ -4096,7 +4183,7 @@ mod tests {
         for key in ["S1", "S2", "S3", "S0999", "S1000", "X", "S4", "S6"] {
             keys.add(key).unwrap();
         }
-        let classes: Vec<(&str, usize)> = keys.classes.iter().map(|(p, w)| (p.as_str(), *w)).collect();
+        let classes: Vec<(&str, usize)> = keys.classes.list.iter().map(|(p, w)| (p.as_str(), *w)).collect();
         assert_eq!(classes, [("S", 1), ("S", 4)]);
         assert_eq!(keys.runs, [(0, 1, 3), (1, 999, 2), (0, 4, 1), (0, 6, 1)]);
         assert_eq!(keys.others.len(), 1);
@@ -4123,12 +4210,48 @@ mod tests {
         }
         keys.add("NEW12").unwrap();
         assert_eq!(keys.classes.len(), 201);
-        for (c, (p, w)) in keys.classes.iter().enumerate().take(200) {
+        for (c, (p, w)) in keys.classes.list.iter().enumerate().take(200) {
             assert_eq!((p.as_str(), *w), (prefix(c).as_str(), 1), "class {c}");
         }
         let expected: Vec<(usize, u64, u64)> =
             (0..200).map(|c| (c, 7, 1)).chain([0, 5, 9, 150, 199].map(|c| (c, 3, 1))).chain([(200, 12, 1)]).collect();
         assert_eq!(keys.runs, expected);
+    }
+
+    /// A block's classes stop at their limit (a class past it is not added, and one met before
+    /// is still found); a read's too, the values of a class past its limit then numbered by
+    /// their text, the same as a block's text of that class: one number per value either way.
+    #[test]
+    fn classes_stop_at_their_limit_and_each_value_keeps_one_number() {
+        let mut classes = Classes::default();
+        let names: Vec<String> = (0..12).map(|i| format!("K{}X", "Q".repeat(i))).collect();
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(classes.of(name, 2, 10), (i < 10).then_some(i), "{name}");
+        }
+        assert_eq!(classes.len(), 10);
+        assert_eq!((classes.of(&names[3], 2, 10), classes.of(&names[3], 3, 10)), (Some(3), None));
+        let mut read = ClassNumbers::new();
+        let (mut next_number, mut seen) = (0u32, FxHashMap::default());
+        // READ_CLASSES classes and one more, of distinct prefixes (a number's digits as letters).
+        let letters = |i: usize| -> String { i.to_string().bytes().map(|d| char::from(d - b'0' + b'a')).collect() };
+        let all: Vec<(String, usize)> = (0..=READ_CLASSES).map(|i| (format!("K{}", letters(i)), 1)).collect();
+        for c in &all {
+            read.meet(c, &mut next_number).unwrap();
+        }
+        assert_eq!(read.tables.len(), READ_CLASSES, "the last class is not numbered by its class");
+        // A block's text of the class past the limit (`Kgffdg3`), numbered first.
+        let last = &all[READ_CLASSES];
+        let by_text = number_of_text(&mut seen, &mut next_number, &format!("{}3", last.0)).unwrap();
+        let mut number = |c: &(String, usize), n: u32, read: &mut ClassNumbers| {
+            let text = format!("{}{n}", c.0);
+            read.number(c, n, || text, &mut seen, &mut next_number).unwrap()
+        };
+        for c in [&all[0], &all[READ_CLASSES / 2], last] {
+            let (a, b) = (number(c, 3, &mut read), number(c, 4, &mut read));
+            assert_ne!(a, b, "{c:?}");
+            assert_eq!(number(c, 3, &mut read), a, "{c:?}: the same value, the same number");
+        }
+        assert_eq!(number(last, 3, &mut read), by_text, "a class past the limit is numbered by its values' text");
     }
 
     #[test]

@@ -694,7 +694,8 @@ fn explain_lists_the_same_rows_read_in_blocks() {
 
 /// Distinct counts over every kind of value the chunked reader numbers differently: numbered
 /// texts of a small class (`C7`, `C07`: two classes, so two customers), of six digits (a
-/// table each, until their budget of four is spent: then by text) and of eight (by text),
+/// table each, until their budget of four is spent: then by a map of their numbers) and of
+/// eight (by text),
 /// plain text (`Walk-in`, `walk-in`: two), and the same customer in many blocks. Counted by
 /// hand: one payee, two months.
 /// `policy` run on a sales ledger of `lines` (header first) by the row-by-row reader, with
@@ -770,6 +771,77 @@ component commission monthly {
     let counts: Vec<String> =
         json["statements"].as_array().unwrap().iter().map(|s| s["metrics"]["customers"].to_string()).collect();
     assert_eq!(counts, ["\"11\"", "\"2\""], "{}", reference.stdout);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.stdout, reference.stdout, "{reader:?}");
+        chunked_blocks(&ran.stderr, &sales, reader);
+    }
+}
+
+/// Customers of thousands of prefixes (`ABC7`: a class each, as `C36048` is of class `C`):
+/// more than a block can code by their class (2,048), so past them a block numbers a
+/// customer by its text, and the merge numbers it by its class all the same. With blocks of
+/// 64 KiB the first block holds the first 2,048 classes and 60 more, which it numbers by
+/// text; the second names those 60 customers again, by their class: each still counts once.
+/// Counted by hand: P1's January names 2,108 customers (2,108 classes, one customer each),
+/// the repeats none more; February 3 (`ABC7`, `ABC8`, `Walk-in`).
+#[test]
+fn distinct_counts_of_customers_of_thousands_of_prefixes() {
+    let policy = "policy \"D\" version \"1\" currency CNY
+
+input sales {
+  key    id:       text
+  period date:     date
+  payee  payee:    text
+         customer: text
+         amount:   money
+}
+
+payee sales.payee
+
+metric customers monthly = count_distinct(sales.customer)
+
+component commission monthly {
+  pay sum(sales.amount) * 1%
+}
+";
+    // `AAB`, `AAC`, ...: three letters for `i`, so no prefix ends in a digit.
+    let prefix = |i: usize| -> String {
+        let letter = |k: usize| char::from(b'A' + (k % 26) as u8);
+        [letter(i / 676), letter(i / 26), letter(i)].iter().collect()
+    };
+    let mut lines = vec!["id,date,payee,customer,amount".to_string()];
+    let mut row = |date: &str, customer: String| {
+        let id = lines.len();
+        lines.push(format!("S{id:05},2026-{date},P1,{customer},1.00"));
+    };
+    // The first thousand of two digits (rows of 32 bytes), the others of one (31 bytes).
+    let customers: Vec<String> =
+        (0..2108).map(|i| if i < 1000 { format!("{}17", prefix(i)) } else { format!("{}7", prefix(i)) }).collect();
+    for c in &customers {
+        row("01-05", c.clone());
+    }
+    // Past the first block (it ends in row 2,080 or so): the last 60 classes' customers
+    // again, and the first 60's.
+    for i in (2048..2108).chain(0..60) {
+        row("01-20", customers[i].clone());
+    }
+    for c in ["ABC7", "ABC8", "Walk-in", "ABC7"] {
+        row("02-03", c.to_string());
+    }
+    let (_dir, sales, args, reference) = run_json(policy, &lines);
+    let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let counts: Vec<String> =
+        json["statements"].as_array().unwrap().iter().map(|s| s["metrics"]["customers"].to_string()).collect();
+    assert_eq!(counts, ["\"2108\"", "\"3\""], "{}", reference.stdout);
+    // A block holds the lines that start in it: the header and rows up to 65,535 bytes.
+    let starts = lines.iter().scan(0, |at, l| {
+        let start = *at;
+        *at += l.len() + 1;
+        Some(start)
+    });
+    let first_block = starts.filter(|&start| start < 65536).count() - 1;
+    assert!((2049..2108).contains(&first_block), "the first block's {first_block} rows");
     for reader in readers().into_iter().skip(1) {
         let ran = run_as(reader, true, &args);
         assert_eq!(ran.stdout, reference.stdout, "{reader:?}");
