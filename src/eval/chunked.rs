@@ -1646,9 +1646,9 @@ const NUMBER_BITS: u32 = 20;
 /// Numbered texts of at most this many digits are coded by number (the merge then numbers a
 /// class through a table of 10^width entries).
 const NUMBERED_WIDTH: usize = 6;
-/// The classes of numbered texts a block can code (a code keeps a class in the bits above
-/// the number's).
-const BLOCK_CLASSES: usize = 1 << (31 - NUMBER_BITS);
+/// The classes of numbered texts one thread's run of blocks can code by class (a code keeps
+/// a class in the bits above the number's).
+const RUN_CLASSES: usize = 1 << (31 - NUMBER_BITS);
 
 /// One aggregate's state in one bucket of one block.
 #[derive(Debug, Clone)]
@@ -1836,7 +1836,7 @@ struct TaskOut {
     highest: Option<Seen>,
     /// Per aggregate: the values numbered in this block, in number order.
     texts: Vec<Texts>,
-    /// The (prefix, width) classes of the numbered texts coded in this block.
+    /// The (prefix, width) classes of the numbered texts coded in this run of blocks.
     classes: Classes,
     /// The watched payees' used rows, in the order read.
     watched: Vec<Watched>,
@@ -1920,14 +1920,14 @@ impl Texts {
     }
 }
 
-/// The classes of numbered texts (`keys::split`'s prefix and width) met in one block, in the
-/// order met, each once: a key's class (`BlockKeys`), a distinct value's (`TaskOut`).
+/// The classes of numbered texts (`keys::split`'s prefix and width) met, in the order met,
+/// each once: a block's keys' (`BlockKeys`), a run of blocks' distinct values' (`TaskOut`).
 #[derive(Default)]
 struct Classes {
     list: Vec<(String, usize)>,
     /// The same classes by name, once they are more than a few (a file of keys or customers
     /// of many prefixes would otherwise cost a look at each class per row: a run of 1M sales
-    /// whose customers have 1,500 prefixes took 5x as long). Apart, so that a block's fold
+    /// whose customers have 1,500 prefixes took 5x as long). Apart, so that a run's fold
     /// stays as small as it was.
     by_name: Option<Box<ClassNames>>,
 }
@@ -2987,11 +2987,11 @@ fn add_row(
                 }
                 Some(Cell::Text(t)) if agg.distinct_text => {
                     // A numbered text (`C36048`: prefix, width, number) is coded without a
-                    // lookup, while the block has room for its class; any other text is
-                    // numbered in the block by its text (the merge numbers a text of a
+                    // lookup, while the run has room for its class; any other text is
+                    // numbered in the run by its text (the merge numbers a text of a
                     // numbered class by its class all the same, `ClassNumbers`).
                     let class = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
-                        Some((prefix, width, n)) => fold.out.classes.of(prefix, width, BLOCK_CLASSES).map(|c| (c, n)),
+                        Some((prefix, width, n)) => fold.out.classes.of(prefix, width, RUN_CLASSES).map(|c| (c, n)),
                         None => None,
                     };
                     let code = match class {
@@ -3185,9 +3185,7 @@ enum ClassTable {
     /// By a table from the class's numbers to the read's (`u32::MAX`: not seen yet).
     Numbers(Vec<u32>),
     /// By a map from the class's numbers met to the read's, once the tables' budget is spent
-    /// (a file of customers of thousands of prefixes). No text coded by its text is of a
-    /// numbered class (`add_row` codes every such text by its class), so a class's values
-    /// and other texts never share a number.
+    /// (a file of customers of thousands of prefixes).
     ByNumber(FxHashMap<u32, u32>),
 }
 
@@ -3197,8 +3195,8 @@ enum ClassTable {
 const READ_CLASSES: usize = 1 << 16;
 
 /// How a read numbers each class of numbered texts: the same for a class's values whichever
-/// way a block coded them (by their class, or, past the block's [`BLOCK_CLASSES`], by their
-/// text), so a value has one number in the read.
+/// way a run coded them (by their class, or, past the run's [`RUN_CLASSES`], by their text),
+/// so a value has one number in the read, and never another text's.
 struct ClassNumbers {
     tables: FxHashMap<(String, usize), ClassTable>,
     /// The bytes left for `Numbers` tables.
@@ -3529,7 +3527,7 @@ impl TaskMerge {
             merged.rows += p.rows;
             ids.push(merged.id.clone());
         }
-        // The block's classes of numbered texts, as the read's (`ClassNumbers`).
+        // The run's classes of numbered texts, as the read's (`ClassNumbers`).
         let mut classes = Vec::with_capacity(out.classes.len());
         for class in out.classes.list {
             self.classes.meet(&class, &mut self.next_number)?;
@@ -3541,7 +3539,7 @@ impl TaskMerge {
             let mut map = Vec::with_capacity(texts.ends.len() + values.len());
             if let (Some(seen_texts), Some(seen_values)) = (self.texts.get_mut(a), self.values.get_mut(a)) {
                 for t in texts.iter() {
-                    // A text of a numbered class the block had no room for: by its class.
+                    // A text of a numbered class the run had no room for: by its class.
                     let n = match crate::data::keys::split(t).filter(|(_, width, _)| *width <= NUMBERED_WIDTH) {
                         Some((prefix, width, number)) => {
                             let class = (prefix.to_string(), width);
@@ -4218,9 +4216,9 @@ mod tests {
         assert_eq!(keys.runs, expected);
     }
 
-    /// A block's classes stop at their limit (a class past it is not added, and one met before
+    /// A run's classes stop at their limit (a class past it is not added, and one met before
     /// is still found); a read's too, the values of a class past its limit then numbered by
-    /// their text, the same as a block's text of that class: one number per value either way.
+    /// their text, the same as a run's text of that class: one number per value either way.
     #[test]
     fn classes_stop_at_their_limit_and_each_value_keeps_one_number() {
         let mut classes = Classes::default();
@@ -4239,7 +4237,7 @@ mod tests {
             read.meet(c, &mut next_number).unwrap();
         }
         assert_eq!(read.tables.len(), READ_CLASSES, "the last class is not numbered by its class");
-        // A block's text of the class past the limit (`Kgffdg3`), numbered first.
+        // A run's text of the class past the limit (`Kgffdg3`), numbered first.
         let last = &all[READ_CLASSES];
         let by_text = number_of_text(&mut seen, &mut next_number, &format!("{}3", last.0)).unwrap();
         let mut number = |c: &(String, usize), n: u32, read: &mut ClassNumbers| {

@@ -779,10 +779,11 @@ component commission monthly {
 }
 
 /// Customers of thousands of prefixes (`ABC7`: a class each, as `C36048` is of class `C`):
-/// more than a block can code by their class (2,048), so past them a block numbers a
-/// customer by its text, and the merge numbers it by its class all the same. With blocks of
-/// 64 KiB the first block holds the first 2,048 classes and 60 more, which it numbers by
-/// text; the second names those 60 customers again, by their class: each still counts once.
+/// more than a thread's run of blocks can code by their class (2,048), so past them a run
+/// numbers a customer by its text, and the merge numbers it by its class all the same. With
+/// blocks of 64 KiB the first block holds the first 2,048 classes and 60 more, which its
+/// thread numbers by text; the second block names those 60 customers again, and on another
+/// thread codes them by their class: each still counts once.
 /// Counted by hand: P1's January names 2,108 customers (2,108 classes, one customer each),
 /// the repeats none more; February 3 (`ABC7`, `ABC8`, `Walk-in`).
 #[test]
