@@ -750,9 +750,8 @@ component commission monthly {
 /// Distinct counts over every kind of value the chunked reader numbers differently: numbered
 /// texts of a small class (`C7`, `C07`: two classes, so two customers), of six digits (a
 /// table each, until their budget of four is spent: then by a map of their numbers) and of
-/// eight (by text),
-/// plain text (`Walk-in`, `walk-in`: two), and the same customer in many blocks. Counted by
-/// hand: one payee, two months.
+/// eight (by text), plain text (`Walk-in`, `walk-in`: two), and the same customer in many
+/// blocks. Counted by hand: one payee, two months.
 #[test]
 fn distinct_counts_are_the_same_for_every_kind_of_value() {
     // Customers as written, each repeated on rows spread through the file.
