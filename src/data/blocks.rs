@@ -321,7 +321,7 @@ fn unblank(line: &[u8], fields: &mut [(u32, u32)]) {
 }
 
 /// `start..end` without the blanks (space, tab) at either end.
-fn unblanked(line: &[u8], mut start: usize, mut end: usize) -> (u32, u32) {
+pub fn unblanked(line: &[u8], mut start: usize, mut end: usize) -> (u32, u32) {
     let blank = |i: usize| matches!(line.get(i), Some(b' ' | b'\t'));
     while start < end && blank(start) {
         start += 1;

@@ -54,7 +54,7 @@ use super::aggregate::{
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
-use crate::data::blocks::{commas_in, split_line, BlockFile, NotPlain, Separators};
+use crate::data::blocks::{commas_in, split_line, unblanked, BlockFile, NotPlain, Separators};
 use crate::data::checked;
 use crate::data::ids::check_id;
 use crate::data::keys::{same_bytes, short_word, KeyBits};
@@ -2368,6 +2368,61 @@ fn first_fields(from: &[u8], len: usize, at_most: usize, fields: &mut Vec<(u32, 
 
 /// Folds block `index` into `run`; with `SKIP`, passing over the rows `skip` says count for
 /// no observed payee.
+/// The rest of a line with a quote (the first at `quote`, the line's fields before it in
+/// `fields`), split from the block's separators as the quote-aware splitter splits it, when
+/// each quote opens a field or closes it just before its comma or line break (`"S1",M1,"x"`):
+/// a quoted field is its text between its quotes, and the line's other fields lose their
+/// blanks. Returns where the line ends (its line break, or the block's end), or `None` for
+/// any other line (a doubled quote, a quote inside a field, blanks around a quoted field, a
+/// comma or line break inside quotes), which the splitter then reads.
+fn quoted_line(
+    separators: &mut Separators<'_>,
+    bytes: &[u8],
+    line_start: usize,
+    mut field_start: usize,
+    quote: usize,
+    fields: &mut Vec<(u32, u32)>,
+) -> Option<usize> {
+    let line = bytes.get(line_start..)?;
+    for f in fields.iter_mut() {
+        *f = unblanked(line, f.0 as usize, f.1 as usize);
+    }
+    let mut open = Some(quote).filter(|&q| q == field_start)?;
+    let mut closed = None;
+    loop {
+        let p = separators.next();
+        let byte = p.and_then(|p| bytes.get(p).copied());
+        match (closed, byte) {
+            // Inside quotes: the next separator must be the closing quote.
+            (None, Some(b'"')) if open != usize::MAX => closed = p,
+            (None, _) if open != usize::MAX => return None,
+            // An opening quote starts its field.
+            (None, Some(b'"')) if p == Some(field_start) => open = field_start,
+            (None, Some(b'"')) => return None,
+            // A comma or line break (or the block's end) ends a field: a quoted one at once
+            // (after a carriage return, for a line break), another without its blanks.
+            (_, Some(b',' | b'\n')) | (_, None) => {
+                let at = p.unwrap_or(bytes.len());
+                let end = match byte {
+                    Some(b'\n') if at > line_start && bytes.get(at - 1) == Some(&b'\r') => at - 1,
+                    _ => at,
+                };
+                match closed {
+                    Some(c) if c + 1 == end => fields.push(((open + 1 - line_start) as u32, (c - line_start) as u32)),
+                    Some(_) => return None,
+                    None => fields.push(unblanked(line, field_start - line_start, end - line_start)),
+                }
+                if byte != Some(b',') {
+                    return Some(at);
+                }
+                (open, closed, field_start) = (usize::MAX, None, at + 1);
+            }
+            // A quote after a closing quote (or no separator at all).
+            (Some(_), _) | (None, Some(_)) => return None,
+        }
+    }
+}
+
 fn fold_block<const SKIP: bool>(
     rules: &RowRules<'_>,
     jobs: &[TaskJob<'_>],
@@ -2549,8 +2604,8 @@ fn fold_block<const SKIP: bool>(
         line_start = line_start.max(bytes.len());
     }
     // (Nothing left for the pass over the separators when the lines were read above.)
-    let separators = Separators::new(if plain.is_some() { &[] } else { bytes });
-    for p in separators {
+    let mut separators = Separators::new(if plain.is_some() { &[] } else { bytes });
+    while let Some(p) = separators.next() {
         if p < skip_to {
             continue;
         }
@@ -2570,10 +2625,17 @@ fn fold_block<const SKIP: bool>(
                 field_start = p + 1;
             }
             _ => {
-                // A quote: the rest of this line goes to the quote-aware splitter.
-                let stop = memchr::memchr(b'\n', bytes.get(p..).unwrap_or_default()).map_or(bytes.len(), |q| p + q);
+                // A quote: the rest of this line split from the separators that follow while
+                // its quotes stand at its fields' ends, else by the quote-aware splitter.
+                let (stop, split) = match quoted_line(&mut separators, bytes, line_start, field_start, p, &mut fields) {
+                    Some(stop) => (stop, true),
+                    None => (
+                        memchr::memchr(b'\n', bytes.get(p..).unwrap_or_default()).map_or(bytes.len(), |q| p + q),
+                        false,
+                    ),
+                };
                 let end = if stop > line_start && bytes.get(stop - 1) == Some(&b'\r') { stop - 1 } else { stop };
-                if !split_line(bytes.get(line_start..end).unwrap_or_default(), &mut fields) {
+                if !split && !split_line(bytes.get(line_start..end).unwrap_or_default(), &mut fields) {
                     return Err("a line the row-by-row splitter must read (quotes across lines, doubled quotes)".into());
                 }
                 // Read whole even when another payee's (quoted lines are rare).

@@ -1955,6 +1955,54 @@ proptest::proptest! {
     }
 }
 
+/// How a quoted ledger's field may be written (`{}`: the field's text): quoted, bare, and
+/// the ways a line leaves the split from its separators for the quote-aware splitter.
+const QUOTINGS: &[&str] =
+    &["\"{}\"", "{}", " {} ", "\"\"", " \"{}\"", "\"{}\" ", "\"{}\"\"x\"", "\"{},x\"", "{}\"x", "\"{}\"x"];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: cases(40), ..Default::default() })]
+
+    /// A ledger whose fields are quoted, as some exports write every field (every line, or
+    /// every seventh), with line ends LF or CRLF, and a few fields written otherwise
+    /// (`QUOTINGS`): the chunked reader, on two threads with blocks of 64 bytes and with its
+    /// default block, says exactly what the row-by-row reader says.
+    #[test]
+    fn quoted_fields_are_read_as_row_by_row(
+        every in proptest::bool::ANY,
+        crlf in proptest::bool::ANY,
+        edits in proptest::collection::vec((1usize..=3000, 0usize..8, proptest::sample::select(QUOTINGS)), 0..4),
+    ) {
+        let sales = generate_sales();
+        let plain = sales_lines(&sales);
+        let mut lines = plain.clone();
+        for (i, line) in lines.iter_mut().enumerate().skip(1).filter(|(i, _)| every || i % 7 == 0) {
+            *line = plain[i].split(',').map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(",");
+        }
+        for (row, field, how) in &edits {
+            let text = plain[*row].split(',').nth(*field).unwrap_or("").to_string();
+            set_field(&mut lines, row + 1, *field, &how.replace("{}", &text));
+        }
+        let folder = Folder::new();
+        let path = folder.sales("quoted", &ledger(&lines, if crlf { "\r\n" } else { "\n" }));
+        let args = folder.run_args(&path, &["--format", "csv", "--message-format", "plain"]);
+        let reference = run_as(Reader::RowByRow, false, &args);
+        // Fields quoted whole or bare are read in blocks (a reading in blocks that refused
+        // them would send the file row by row, and say the same).
+        let in_blocks = edits.iter().all(|(_, _, how)| ["\"{}\"", "{}"].contains(how));
+        for reader in [Reader::Chunked { threads: 2, block: Some(64) }, Reader::Chunked { threads: 2, block: None }] {
+            let ran = run_as(reader, false, &args);
+            proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
+            proptest::prop_assert!(ran.stderr == reference.stderr, "{:?} {:?}:\n{}\nrow by row:\n{}", reader, edits, ran.stderr, reference.stderr);
+            proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
+            if in_blocks {
+                let reported = run_as(reader, true, &args);
+                proptest::prop_assert!(reported.stderr.contains(&format!("read {}: chunked", path_text(&path))), "{:?} {:?}: {}", reader, edits, reported.stderr);
+            }
+        }
+    }
+}
+
 /// Lines of nothing but blanks and commas are not rows, whatever blanks they hold (the chunked
 /// reader keeps the blanks around an unquoted field and trims each cell as it reads it): a
 /// ledger with such lines among its rows gives the statements of the ledger without them,
