@@ -203,12 +203,40 @@ pub fn format_grouped(value: Decimal, scale: u32) -> String {
 
 /// Formats an amount with exactly `scale` decimals and no grouping (JSON, CSV).
 pub fn format_plain(value: Decimal, scale: u32) -> String {
+    let mut out = String::new();
+    write_plain(&mut out, value, scale);
+    out
+}
+
+/// [`format_plain`] appended to `out` (a report's lines reuse one buffer): the amount
+/// rescaled to `scale` decimals, a zero without its sign, written from its digits as
+/// `Decimal`'s `Display` writes it.
+pub fn write_plain(out: &mut String, value: Decimal, scale: u32) {
     let mut v = value;
     v.rescale(scale);
     if v.is_zero() {
         v.set_sign_positive(true);
     }
-    v.to_string()
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(v.mantissa().unsigned_abs());
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    let decimals = v.scale() as usize;
+    match digits.len().checked_sub(decimals).and_then(|whole| digits.split_at_checked(whole)) {
+        Some((whole, fraction)) => {
+            out.push_str(if whole.is_empty() { "0" } else { whole });
+            if !fraction.is_empty() {
+                out.push('.');
+                out.push_str(fraction);
+            }
+        }
+        None => {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', decimals - digits.len()));
+            out.push_str(digits);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +245,21 @@ mod tests {
     use rust_decimal_macros::dec;
 
     proptest::proptest! {
+        /// An amount written from its digits reads as `Decimal`'s own `Display` writes it, at
+        /// any scale, with a zero's sign dropped.
+        #[test]
+        fn amounts_are_written_as_decimal_writes_them(
+            mantissa in proptest::num::i128::ANY, decimals in 0u32..=28, scale in 0u32..=30,
+        ) {
+            let value = Decimal::from_i128_with_scale(mantissa % 10i128.pow(28), decimals);
+            let mut expected = value;
+            expected.rescale(scale);
+            if expected.is_zero() {
+                expected.set_sign_positive(true);
+            }
+            proptest::prop_assert_eq!(format_plain(value, scale), expected.to_string());
+        }
+
         /// Rounding a fraction in 128-bit integers gives what rounding it in big fractions
         /// gives, in every mode, for steps that are and are not powers of ten.
         #[test]

@@ -12,6 +12,9 @@ use serde::Serialize;
 
 use crate::lang::Cadence;
 
+/// The periods a period splits into: at most a year's twelve months, kept in place.
+pub type Periods = smallvec::SmallVec<[Period; 12]>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
     Month { year: i32, month: u32 },
@@ -104,11 +107,11 @@ impl Period {
     }
 
     /// The periods of a finer (or equal) granularity that make up this one, in order.
-    pub fn split(self, into: Granularity) -> Vec<Period> {
+    pub fn split(self, into: Granularity) -> Periods {
+        let mut out = Periods::new();
         if into > self.granularity() {
-            return Vec::new();
+            return out;
         }
-        let mut out = Vec::new();
         let mut month = self.first_month();
         let last = self.last_month();
         while month <= last {
@@ -184,6 +187,22 @@ fn parse_year(text: &str) -> Option<i32> {
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A year of four digits and a month or quarter of at most two, written from their
+        // digits (a report writes a statement's period on every line); any other by `write!`.
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (year, tail, len) = match *self {
+            Period::Month { year, month } if month < 100 => (year, [b'-', digit(month / 10), digit(month)], 7),
+            Period::Quarter { year, quarter } if quarter < 10 => (year, [b'-', b'Q', digit(quarter)], 7),
+            Period::Year { year } => (year, [0; 3], 4),
+            _ => (-1, [0; 3], 0),
+        };
+        if let Ok(y @ 0..=9999) = u32::try_from(year) {
+            let [a, b, c] = tail;
+            let text = [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), a, b, c];
+            if let Some(shown) = text.get(..len).and_then(|t| std::str::from_utf8(t).ok()) {
+                return f.write_str(shown);
+            }
+        }
         match self {
             Period::Month { year, month } => write!(f, "{year:04}-{month:02}"),
             Period::Quarter { year, quarter } => write!(f, "{year:04}-Q{quarter}"),
@@ -212,6 +231,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// A period written from its digits reads as `write!` with the same widths writes
+        /// it, for years and months in and out of the digits' reach.
+        #[test]
+        fn periods_are_written_as_their_format_writes_them(year in -20i32..12_000, part in 0u32..130) {
+            proptest::prop_assert_eq!(Period::Month { year, month: part }.to_string(), format!("{year:04}-{part:02}"));
+            proptest::prop_assert_eq!(Period::Quarter { year, quarter: part }.to_string(), format!("{year:04}-Q{part}"));
+            proptest::prop_assert_eq!(Period::Year { year }.to_string(), format!("{year:04}"));
+        }
+    }
+
     #[test]
     fn quarters_and_years_contain_their_months() {
         let q1 = Period::parse("2026-Q1").unwrap();
@@ -221,7 +251,7 @@ mod tests {
         assert_eq!(Period::month(2026, 11).coarsen(Granularity::Quarter), Period::parse("2026-Q4"));
         assert_eq!(Period::Year { year: 2026 }.split(Granularity::Quarter).len(), 4);
         assert_eq!(
-            q1.split(Granularity::Month),
+            q1.split(Granularity::Month).to_vec(),
             vec![Period::month(2026, 1), Period::month(2026, 2), Period::month(2026, 3)]
         );
         assert_eq!(Period::month(2026, 12).next_month(), Period::month(2027, 1));

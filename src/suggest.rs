@@ -10,11 +10,16 @@
 /// Jaro-Winkler finds typos in longer Latin names; for short names (two-character Chinese
 /// names such as `王方` for `王芳`) one edit is also a plausible typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = name.chars().count();
     candidates
         .into_iter()
         .map(|c| {
-            let one_edit = name.chars().count() >= 2 && strsim::levenshtein(name, c) <= 1;
-            (strsim::jaro_winkler(name, c).max(if one_edit { 0.8 } else { 0.0 }), c)
+            let score = strsim::jaro_winkler(name, c);
+            // One edit scores 0.8, which only matters below it; it needs lengths one apart
+            // at most (an edit distance is at least the difference of the lengths).
+            let one_edit =
+                || length >= 2 && c.chars().count().abs_diff(length) <= 1 && strsim::levenshtein(name, c) <= 1;
+            (if score < 0.8 && one_edit() { 0.8 } else { score }, c)
         })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -412,14 +412,13 @@ fn component_amount<T: Tracer>(
     let Some(period) = due_period(past.month, component) else {
         return Ok(Decimal::ZERO);
     };
-    let context = format!("payee `{}`, {period}", payee.id);
     evaluate_component(plan, folded, payee, period, component, past, tracer).map(|o| o.amount).map_err(|e| {
         match e.kind {
             // A missing row is the data's problem, not the policy's.
             EvalKind::NoRowFor { ref input, .. } => {
                 Error::Data(crate::diagnostics::DataError::of(format!("{input} (--data {input}=...)"), e.kind.clone()))
             }
-            _ => policy_error(plan, e, &context),
+            _ => policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)),
         }
     })
 }
@@ -594,10 +593,10 @@ impl<'a> StatementEnv<'a> {
     }
 
     /// The buckets of an input's granularity an aggregate reads.
-    fn buckets(&self, gran: Granularity) -> Vec<Period> {
+    fn buckets(&self, gran: Granularity) -> crate::period::Periods {
         match self.window {
             Some((first, last)) => {
-                let mut out: Vec<Period> = Vec::new();
+                let mut out = crate::period::Periods::new();
                 for m in Period::months_between(first, last) {
                     if let Some(b) = m.coarsen(gran) {
                         if out.last() != Some(&b) {
@@ -612,11 +611,11 @@ impl<'a> StatementEnv<'a> {
     }
 
     /// The payees whose rows an aggregate reads: the payee, or their direct reports.
-    fn whose(&self, reports: bool) -> Vec<&Arc<str>> {
+    fn whose(&self, reports: bool) -> &[Arc<str>] {
         if reports {
-            self.folded.reports.get(&self.payee.id).map(|r| r.iter().collect()).unwrap_or_default()
+            self.folded.reports.get(&self.payee.id).map_or(&[], Vec::as_slice)
         } else {
-            vec![&self.payee.id]
+            std::slice::from_ref(&self.payee.id)
         }
     }
 }

@@ -8,7 +8,9 @@
 use std::borrow::Cow;
 
 use crate::eval::RunResult;
-use crate::money::format_plain;
+use std::fmt::Write as _;
+
+use crate::money::write_plain;
 use crate::plan::Plan;
 
 /// The characters that make a spreadsheet read a cell as a formula when they come first.
@@ -45,7 +47,20 @@ impl<W: std::io::Write> SafeWriter<W> {
     }
 
     pub fn record<S: AsRef<str>>(&mut self, cells: &[S]) -> std::io::Result<()> {
-        self.inner.write_record(cells.iter().map(|c| neutralise(c.as_ref()).into_owned())).map_err(csv_error)
+        for cell in cells {
+            self.field(cell.as_ref())?;
+        }
+        self.end()
+    }
+
+    /// One cell of the record being written.
+    pub fn field(&mut self, cell: &str) -> std::io::Result<()> {
+        self.inner.write_field(neutralise(cell).as_bytes()).map_err(csv_error)
+    }
+
+    /// Ends the record being written.
+    pub fn end(&mut self) -> std::io::Result<()> {
+        self.inner.write_record(None::<&[u8]>).map_err(csv_error)
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
@@ -83,16 +98,25 @@ pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> s
     header.extend(plan.components.iter().map(|c| c.name.clone()));
     header.push("total".into());
     writer.record(&header)?;
+    // One buffer for the cells made of figures, written as they are made.
+    let mut cell = String::new();
     for s in &result.statements {
-        let mut record: Vec<String> = vec![s.payee.to_string()];
-        record.extend(attrs.iter().map(|(i, _)| s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
-        record.push(s.period.to_string());
-        if versioned {
-            record.push(s.version.as_deref().unwrap_or_default().to_string());
+        writer.field(&s.payee)?;
+        for (i, _) in &attrs {
+            writer.field(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default())?;
         }
-        record.extend(s.amounts.iter().zip(&scales).map(|(a, scale)| format_plain(*a, *scale)));
-        record.push(format_plain(s.total, scale));
-        writer.record(&record)?;
+        cell.clear();
+        write!(cell, "{}", s.period).map_err(std::io::Error::other)?;
+        writer.field(&cell)?;
+        if versioned {
+            writer.field(s.version.as_deref().unwrap_or_default())?;
+        }
+        for (a, scale) in s.amounts.iter().zip(&scales).chain([(&s.total, &scale)]) {
+            cell.clear();
+            write_plain(&mut cell, *a, *scale);
+            writer.field(&cell)?;
+        }
+        writer.end()?;
     }
     writer.finish()
 }
