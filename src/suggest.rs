@@ -17,13 +17,26 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             let score = strsim::jaro_winkler(name, c);
             // One edit scores 0.8, which only matters below it; it needs lengths one apart
             // at most (an edit distance is at least the difference of the lengths).
-            let one_edit =
-                || length >= 2 && c.chars().count().abs_diff(length) <= 1 && strsim::levenshtein(name, c) <= 1;
+            let one_edit = || length >= 2 && within_one_edit(name, length, c);
             (if score < 0.8 && one_edit() { 0.8 } else { score }, c)
         })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// Whether one edit (a character inserted, removed or replaced) or none turns `a`, of
+/// `length` characters, into `b`: the lengths at most one apart, and the characters they start
+/// with in common and those they end with in common (counted apart, they may overlap) all of
+/// the longer but one.
+fn within_one_edit(a: &str, length: usize, b: &str) -> bool {
+    let other = b.chars().count();
+    if other.abs_diff(length) > 1 {
+        return false;
+    }
+    let start = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let end = a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count();
+    start + end + 1 >= other.max(length)
 }
 
 /// A help line: "did you mean `x`?" or the list of what exists.
@@ -44,6 +57,15 @@ pub fn help<'a>(name: &str, what: &str, candidates: impl IntoIterator<Item = &'a
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// One edit or none, as the edit distance says, over short words of a few letters
+        /// (so that near words are common), Chinese among them.
+        #[test]
+        fn one_edit_is_an_edit_distance_of_one(a in "[ab王芳]{0,6}", b in "[ab王芳]{0,6}") {
+            proptest::prop_assert_eq!(within_one_edit(&a, a.chars().count(), &b), strsim::levenshtein(&a, &b) <= 1);
+        }
+    }
 
     #[test]
     fn finds_typos() {

@@ -101,11 +101,16 @@ pub fn skeleton(id: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct LookAlikes<L> {
     by_skeleton: FxHashMap<String, (Box<str>, L)>,
+    /// While every id added is ASCII, the ids in the order they came, not by skeleton: two
+    /// ASCII ids are never compared, so the skeletons (a few thousand instructions an id) are
+    /// worked out only once an id that is not ASCII comes, and a ledger of ASCII ids needs
+    /// none (`None` once one has come).
+    ascii: Option<Vec<(Box<str>, L)>>,
 }
 
 impl<L> Default for LookAlikes<L> {
     fn default() -> Self {
-        LookAlikes { by_skeleton: FxHashMap::default() }
+        LookAlikes { by_skeleton: FxHashMap::default(), ascii: Some(Vec::new()) }
     }
 }
 
@@ -115,6 +120,17 @@ impl<L: Clone> LookAlikes<L> {
     /// are typed, and anyone reading them tells them apart; what this catches comes from
     /// pasting (full-width forms, letters of another script).
     pub fn add(&mut self, id: &str, at: impl FnOnce() -> L) -> Option<(String, L)> {
+        if let Some(ascii) = self.ascii.as_mut() {
+            if id.is_ascii() {
+                ascii.push((id.into(), at()));
+                return None;
+            }
+            // The first id that is not ASCII: the ASCII ids before it by skeleton, in the
+            // order they came (the first of a skeleton is the one named).
+            for (other, other_at) in self.ascii.take().into_iter().flatten() {
+                self.by_skeleton.entry(skeleton(&other)).or_insert((other, other_at));
+            }
+        }
         let key = skeleton(id);
         match self.by_skeleton.get(&key) {
             Some((other, other_at)) => {
@@ -186,5 +202,21 @@ mod tests {
         assert_eq!(seen.add("MOO1", || 6), None);
         assert_eq!(seen.add("王芳", || 7), None);
         assert_eq!(seen.add("王明", || 8), None);
+    }
+
+    /// ASCII ids kept aside until an id that is not ASCII comes are then compared as if
+    /// they had been by skeleton all along: the first of a skeleton is the one named.
+    #[test]
+    fn ascii_ids_kept_aside_are_compared_once_another_comes() {
+        let mut seen = LookAlikes::default();
+        assert_eq!(seen.add("MOO1", || 1), None);
+        // The same skeleton as MOO1 (0 and O), ASCII: not compared, and not the one named.
+        assert_eq!(seen.add("M001", || 2), None);
+        assert_eq!(seen.add("B7", || 3), None);
+        // Full-width Ｍ, then Cyrillic В: each named with the first ASCII id of its skeleton.
+        assert_eq!(seen.add("Ｍ001", || 4), Some(("MOO1".to_string(), 1)));
+        assert_eq!(seen.add("\u{412}7", || 5), Some(("B7".to_string(), 3)));
+        assert_eq!(seen.add("B8", || 6), None);
+        assert_eq!(seen.add("\u{412}8", || 7), Some(("B8".to_string(), 6)));
     }
 }

@@ -323,14 +323,12 @@ pub(super) fn read_in_blocks(
     // The buckets' sets of distinct values, the other threads' sets added and settled on all
     // cores.
     for task in &mut merged.tasks {
-        task.buckets.par_iter_mut().for_each(|(_, states)| {
-            for state in states.iter_mut() {
-                if let MergedState::Distinct(set, parts) = state {
-                    for part in std::mem::take(parts) {
-                        set.union_with(part);
-                    }
-                    set.finish();
+        task.states.par_iter_mut().with_min_len(1024).for_each(|state| {
+            if let MergedState::Distinct(set, parts) = state {
+                for part in std::mem::take(parts) {
+                    set.union_with(part);
                 }
+                set.finish();
             }
         });
     }
@@ -3370,7 +3368,12 @@ struct TaskMerge {
     next_number: u32,
     payee_index: FxHashMap<Arc<str>, usize>,
     payees: Vec<MergedPayee>,
-    buckets: FxHashMap<(Arc<str>, Period), Vec<MergedState>>,
+    /// The buckets met: (payee, as its place in `payees`; period), each one's place in
+    /// `keys`, and its states, as many as the job's aggregates, at that place times as many
+    /// in `states` (no list and no payee's id to look at per bucket).
+    buckets: FxHashMap<(u32, Period), u32>,
+    keys: Vec<(u32, Period)>,
+    states: Vec<MergedState>,
     used: u64,
     outside_range: u64,
     no_payee: u64,
@@ -3478,6 +3481,8 @@ impl Merged {
                     payee_index: FxHashMap::default(),
                     payees: Vec::new(),
                     buckets: FxHashMap::default(),
+                    keys: Vec::new(),
+                    states: Vec::new(),
                     used: 0,
                     outside_range: 0,
                     no_payee: 0,
@@ -3568,6 +3573,7 @@ impl TaskMerge {
         let overflow = || "a total the row-by-row fold reports".to_string();
         // The block's payees, as the read's.
         let mut ids: Vec<Arc<str>> = Vec::with_capacity(out.payees.len());
+        let mut numbers_of_payees: Vec<u32> = Vec::with_capacity(out.payees.len());
         for p in out.payees {
             let index = match self.payee_index.get(p.id.as_str()) {
                 Some(&i) => i,
@@ -3588,6 +3594,7 @@ impl TaskMerge {
             merged.line = merged.line.min(line_of(p.first)?);
             merged.rows += p.rows;
             ids.push(merged.id.clone());
+            numbers_of_payees.push(u32::try_from(index).map_err(|_| "too many payees")?);
         }
         // The run's classes of numbered texts, as the read's (`ClassNumbers`).
         let mut classes = Vec::with_capacity(out.classes.len());
@@ -3654,20 +3661,29 @@ impl TaskMerge {
             return Err("aggregates out of step".into());
         }
         let mut states = out.states.into_iter();
+        let width = job.aggs.len();
+        self.buckets.reserve(out.buckets.len());
+        self.keys.reserve(out.buckets.len());
+        self.states.reserve(out.buckets.len() * width);
         for (p, bucket) in out.buckets {
-            let id = ids.get(p as usize).cloned().ok_or("no payee")?;
-            let merged = self.buckets.entry((id, bucket)).or_insert_with(|| {
-                job.aggs
-                    .iter()
-                    .map(|a| match a.func {
+            let key = (*numbers_of_payees.get(p as usize).ok_or("no payee")?, bucket);
+            let at = match self.buckets.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => *e.get() as usize,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let at = self.keys.len();
+                    e.insert(u32::try_from(at).map_err(|_| "too many buckets")?);
+                    self.keys.push(key);
+                    self.states.extend(job.aggs.iter().map(|a| match a.func {
                         AggFunc::Count => MergedState::Count(0),
                         AggFunc::CountDistinct => MergedState::Distinct(DistinctValues::default(), Vec::new()),
                         AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
                         _ => MergedState::Sum(Sum::default()),
-                    })
-                    .collect()
-            });
-            for (a, (into, from)) in merged.iter_mut().zip(states.by_ref().take(job.aggs.len())).enumerate() {
+                    }));
+                    at
+                }
+            };
+            let merged = self.states.get_mut(at * width..(at + 1) * width).ok_or("no bucket")?;
+            for (a, (into, from)) in merged.iter_mut().zip(states.by_ref().take(width)).enumerate() {
                 match (into, from) {
                     (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
                     (MergedState::Count(x), BlockState::Count(y)) => *x += y,
@@ -3761,6 +3777,8 @@ impl TaskMerge {
         let line_of = |(block, line): Pos| -> Result<u64, NotPlain> {
             Ok(first_lines.get(block as usize).ok_or("no block")? + line)
         };
+        // The payees' ids by their places in `payees`, as buckets name them.
+        let ids: Vec<Arc<str>> = self.payees.iter().map(|p| p.id.clone()).collect();
         // Runs were merged in any order: payees, observed and kept rows, and shares go in file
         // order.
         self.payees.sort_by_key(|p| p.line);
@@ -3792,10 +3810,14 @@ impl TaskMerge {
             return Err("a credit for a row the ledger does not have".into());
         }
         let overflow = || "a total the row-by-row fold reports".to_string();
-        let mut buckets = Vec::with_capacity(self.buckets.len());
-        for (key, states) in self.buckets {
-            let mut done = Vec::with_capacity(states.len());
-            for s in states {
+        drop(self.buckets);
+        let width = job.aggs.len();
+        let mut buckets = Vec::with_capacity(self.keys.len());
+        let mut states = self.states.into_iter();
+        for (p, bucket) in self.keys {
+            let id = ids.get(p as usize).ok_or("no payee")?.clone();
+            let mut done = Vec::with_capacity(width);
+            for s in states.by_ref().take(width) {
                 done.push(match s {
                     MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
                     MergedState::Count(n) => AggState::Count(n),
@@ -3803,7 +3825,7 @@ impl TaskMerge {
                     MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
                 });
             }
-            buckets.push((key, done));
+            buckets.push(((id, bucket), done));
         }
         let tally = match job.tally {
             None => None,
@@ -3982,16 +4004,17 @@ impl Finished {
             }
         }
         if let Some(buckets) = folded.buckets.get_mut(input) {
+            buckets.reserve(self.buckets.len());
             for (key, states) in self.buckets {
-                match buckets.get_mut(&key) {
-                    Some(existing) => {
-                        for (a, b) in existing.iter_mut().zip(&states) {
+                match buckets.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(mut existing) => {
+                        for (a, b) in existing.get_mut().iter_mut().zip(&states) {
                             // Checked before anything was kept: it fits.
                             a.merge(b);
                         }
                     }
-                    None => {
-                        buckets.insert(key, states);
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(states);
                     }
                 }
             }
