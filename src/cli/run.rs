@@ -118,5 +118,6 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
         // Standard output holds the statements (maybe JSON); coverage goes beside it.
         super::note(&out);
     }
+    commission::eval::aggregate::let_go(result);
     Ok(code)
 }

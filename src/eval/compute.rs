@@ -54,7 +54,7 @@ pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<Run
     }
     use rayon::prelude::*;
     let computed = computed_months(plan, months);
-    let shown: std::collections::HashSet<Period> = months.iter().copied().collect();
+    let shown = Shown::of(plan, months);
     let per_payee: Vec<PayeeStatements> = super::chunked::on_all_cores(|| {
         folded
             .payees
@@ -80,7 +80,7 @@ pub(super) fn statements_traced<T: Tracer>(
     tracer: &mut T,
 ) -> Result<RunResult, Error> {
     let computed = computed_months(plan, months);
-    let shown: std::collections::HashSet<Period> = months.iter().copied().collect();
+    let shown = Shown::of(plan, months);
     // A plan that reads direct reports' statements computes every payee's month after their
     // reports' (all payees' months first); any other, one payee at a time.
     let everyone = if plan.reads_reports() { Some(all_histories(plan, folded, &computed, tracer)?) } else { None };
@@ -95,6 +95,18 @@ pub(super) fn statements_traced<T: Tracer>(
     Ok(totals.result(months, folded))
 }
 
+/// The months a run shows, and whether its statements read earlier months' back.
+struct Shown {
+    months: rustc_hash::FxHashSet<Period>,
+    history: bool,
+}
+
+impl Shown {
+    fn of(plan: &Plan, months: &[Period]) -> Shown {
+        Shown { months: months.iter().copied().collect(), history: plan.reads_history() }
+    }
+}
+
 /// A payee's statements of the shown months, up to the first error (and the error).
 type PayeeStatements = (Vec<Statement>, Option<Error>);
 
@@ -106,7 +118,7 @@ fn payee_statements<T: Tracer>(
     p: usize,
     payee: &Payee,
     computed: &[Period],
-    shown: &std::collections::HashSet<Period>,
+    shown: &Shown,
     everyone: Option<&Vec<Vec<MonthAmounts>>>,
     tracer: &mut T,
 ) -> PayeeStatements {
@@ -120,8 +132,11 @@ fn payee_statements<T: Tracer>(
                 Err(e) => return (statements, Some(e)),
             },
         };
-        history.push(MonthAmounts { month: *month, amounts: amounts.clone(), total: statement_total });
-        if !shown.contains(month) {
+        // Earlier months are read back only by a plan that reads them.
+        if shown.history {
+            history.push(MonthAmounts { month: *month, amounts: amounts.clone(), total: statement_total });
+        }
+        if !shown.months.contains(month) {
             continue;
         }
         let mut metrics = Vec::with_capacity(plan.metrics.len());

@@ -228,5 +228,6 @@ pub fn compute(plan: &Plan, files: &[InputFile], options: &RunOptions) -> Result
         None => statements(plan, &folded, &months),
     }?;
     result.warnings = data_warnings(plan, &folded, files, options.range);
+    super::aggregate::let_go(folded);
     Ok(result)
 }
