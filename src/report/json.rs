@@ -3,7 +3,7 @@
 //! finest of them.
 
 use indexmap::IndexMap;
-use serde::ser::SerializeSeq;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value as Json};
 
@@ -72,55 +72,92 @@ struct Statements<'a> {
 
 impl Serialize for Statements<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shape = Shape {
+            plan: self.plan,
+            attrs: self.plan.payee_columns(),
+            scales: self.plan.components.iter().map(|c| c.rounding.scale()).collect(),
+            scale: super::total_scale(self.plan),
+        };
         let mut seq = serializer.serialize_seq(Some(self.result.statements.len()))?;
         for s in &self.result.statements {
-            seq.serialize_element(&statement(self.plan, s))?;
+            seq.serialize_element(&StatementJson { shape: &shape, s })?;
         }
         seq.end()
     }
 }
 
-/// One statement as JSON.
-fn statement(plan: &Plan, s: &Statement) -> Json {
-    let scale = super::total_scale(plan);
-    let amount = |d, scale| Json::String(format_plain(d, scale));
-    let attrs = plan.payee_columns();
-    let components: IndexMap<&str, Json> = plan
-        .components
-        .iter()
-        .zip(&s.amounts)
-        .map(|(c, a)| (c.name.as_str(), amount(*a, c.rounding.scale())))
-        .collect();
-    let mut out = serde_json::Map::new();
-    out.insert("payee".into(), Json::String(s.payee.to_string()));
-    if !attrs.is_empty() {
-        let info: IndexMap<&str, String> = attrs
-            .iter()
-            .map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()))
-            .collect();
-        out.insert("payee_info".into(), json!(info));
-    }
-    out.insert("period".into(), Json::String(s.period.to_string()));
-    if let Some(version) = &s.version {
-        out.insert("version".into(), Json::String(version.to_string()));
-    }
-    out.insert("components".into(), json!(components));
-    out.insert("total".into(), amount(s.total, scale));
-    if !plan.metrics.is_empty() {
-        let metrics: IndexMap<&str, Json> =
-            plan.metrics.iter().zip(&s.metrics).map(|(m, v)| (m.name.as_str(), metric_json(v))).collect();
-        out.insert("metrics".into(), json!(metrics));
-    }
-    Json::Object(out)
+/// What every statement's JSON is laid out by, worked out once.
+struct Shape<'a> {
+    plan: &'a Plan,
+    /// The roster's columns shown as `payee_info`.
+    attrs: Vec<(usize, String)>,
+    /// Each component's decimals, and the total's.
+    scales: Vec<u32>,
+    scale: u32,
 }
 
-/// A metric's value: decimals as exact strings (a percentage as its fraction), no value as null.
-pub fn metric_json(v: &crate::value::Value) -> Json {
-    use crate::value::Value;
-    match v {
-        Value::Number(n) => Json::String(n.normalize().to_string()),
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Missing => Json::Null,
-        other => Json::String(other.plain()),
+/// One statement as JSON, written as it is serialized (no document of its own built first):
+/// `payee`, `payee_info` (with a roster), `period`, `version` (a run over versions),
+/// `components`, `total`, `metrics` (when the plan has some).
+struct StatementJson<'a> {
+    shape: &'a Shape<'a>,
+    s: &'a Statement,
+}
+
+impl Serialize for StatementJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (shape, s) = (self.shape, self.s);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("payee", &*s.payee)?;
+        if !shape.attrs.is_empty() {
+            let info = shape
+                .attrs
+                .iter()
+                .map(|(i, n)| (n.as_str(), s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default()));
+            map.serialize_entry("payee_info", &Entries(std::cell::Cell::new(Some(info))))?;
+        }
+        map.serialize_entry("period", &s.period)?;
+        if let Some(version) = &s.version {
+            map.serialize_entry("version", &**version)?;
+        }
+        let components = shape
+            .plan
+            .components
+            .iter()
+            .zip(&s.amounts)
+            .zip(&shape.scales)
+            .map(|((c, a), scale)| (c.name.as_str(), format_plain(*a, *scale)));
+        map.serialize_entry("components", &Entries(std::cell::Cell::new(Some(components))))?;
+        map.serialize_entry("total", &format_plain(s.total, shape.scale))?;
+        if !shape.plan.metrics.is_empty() {
+            let metrics = shape.plan.metrics.iter().zip(&s.metrics).map(|(m, v)| (m.name.as_str(), Metric(v)));
+            map.serialize_entry("metrics", &Entries(std::cell::Cell::new(Some(metrics))))?;
+        }
+        map.end()
+    }
+}
+
+/// An object of the (name, value) pairs an iterator gives, in its order, serialized once.
+struct Entries<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = (K, V)>, K: Serialize, V: Serialize> Serialize for Entries<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.take().into_iter().flatten())
+    }
+}
+
+/// A metric's value: decimals as exact strings (a percentage as its fraction), no value as
+/// null.
+struct Metric<'a>(&'a crate::value::Value);
+
+impl Serialize for Metric<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use crate::value::Value;
+        match self.0 {
+            Value::Number(n) => serializer.collect_str(&n.normalize()),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Missing => serializer.serialize_unit(),
+            other => serializer.serialize_str(&other.plain()),
+        }
     }
 }
