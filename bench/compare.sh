@@ -8,6 +8,8 @@
 # and peak memory (GNU time, the whole process: DuckDB's includes Python's start and
 # `import duckdb`, about 0.2 s), the medians, and the ratio of the medians.
 #   bash bench/compare.sh [ROWS ...]
+# `PAYEES=100000 bash bench/compare.sh 1000000`: the same with 100,000 managers, not 500 (a
+# ledger of its own, /tmp/commission-bench-1000000-payees-100000): 1.2M statements.
 # Needs DuckDB for Python: installs it in .venv (tests/run.sh's pinned version) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,12 +26,14 @@ median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
 for rows in "${@:-1000000 10000000}"; do
   for n in $rows; do
+    payees=${PAYEES:-500}
     dir=/tmp/commission-bench-$n
-    [ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$n" "$dir"
+    [ "$payees" = 500 ] || dir=$dir-payees-$payees
+    [ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$n" "$dir" "$payees"
     cat "$dir/sales.csv" > /dev/null
     target/release/commission sql "$policy" --dialect duckdb --output "$dir/query.duckdb.sql.new"
     mv "$dir/query.duckdb.sql.new" "$dir/query.duckdb.sql"
-    echo "== $n rows ($(du -h "$dir/sales.csv" | cut -f1))"
+    echo "== $n rows, $payees payees ($(du -h "$dir/sales.csv" | cut -f1))"
     : > "$dir/times"
     for i in $(seq 1 "${RUNS:-3}"); do
       rm -f "$dir/run.csv"

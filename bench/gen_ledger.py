@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Writes a synthetic sales ledger for the seed plan, for timing `commission run`.
 
-    python3 bench/gen_ledger.py ROWS OUT_DIR      # e.g. 1000000 /tmp/bench
+    python3 bench/gen_ledger.py ROWS OUT_DIR [MANAGERS]   # e.g. 1000000 /tmp/bench
 
-Deterministic (fixed seed): 500 managers, 2026-01..2026-12, amounts 100.00-60,000.00,
-kinds new/renewal/upsell 55/30/15, plus one survey row per manager per quarter.
+Deterministic (fixed seed): 500 managers (or MANAGERS), 2026-01..2026-12, amounts
+100.00-60,000.00, kinds new/renewal/upsell 55/30/15, plus one survey row per manager per
+quarter.
 """
 import os
 import random
 import sys
 
 rows, out = int(sys.argv[1]), sys.argv[2]
+count = int(sys.argv[3]) if len(sys.argv) > 3 else 500
 os.makedirs(out, exist_ok=True)
 rng = random.Random(42)
-managers = [f"AM{i:04d}" for i in range(500)]
+managers = [f"AM{i:04d}" for i in range(count)]
 kinds = ["new"] * 11 + ["renewal"] * 6 + ["upsell"] * 3
 business = ["mobile", "broadband", "iot", "cloud", "ict"]
 segments = ["consumer", "sme", "enterprise", "government"]
