@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use commission::diagnostics::io::IoKind;
 use commission::diagnostics::tools::ToolKind;
 use commission::diagnostics::{DataError, Error};
 use commission::eval::coverage::Coverage;
@@ -60,6 +61,9 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
         coverage: (args.coverage || args.fail_under.is_some()).then(Coverage::default),
     };
     super::print_warnings(&warnings);
+    if args.then.is_empty() && options.coverage.is_none() && matches!(args.format, Format::Csv | Format::Json) {
+        return run_in_batches(&args, &plan, &options);
+    }
     let (plan, result) = if args.then.is_empty() {
         let files = args.ledgers.bind(&plan)?;
         let result = compute(&plan, &files, &options)?;
@@ -80,14 +84,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
         commission::eval::versions::compute_versions(&versions, &files, &options)?
     };
     super::progress::finish();
-    // Warnings about the ledgers (rows for nobody) go to standard error in every format, in
-    // the message format asked for; JSON output also carries them in its `warnings`.
-    let warnings: String = result
-        .warnings
-        .iter()
-        .map(|w| commission::diagnostics::render_diagnostic_as(w, super::message_format()))
-        .collect();
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), warnings.as_bytes());
+    show_warnings(&result.warnings);
     // JSON and CSV are written statement by statement as they are rendered; the table is for
     // a person reading a terminal and is laid out whole (its column widths need every row).
     // A workbook is laid out whole too (in memory, as the zip it is written as).
@@ -104,7 +101,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     // standard error, where a person running the command still sees it (and for a workbook,
     // which has it on a sheet of its own, tells what was written).
     if matches!(args.format, Format::Csv | Format::Xlsx) {
-        super::note(&report::row_counts(&plan, &result));
+        super::note(&report::row_counts(&plan, &result.counts));
     }
     let mut code = 0;
     if let Some(coverage) = &options.coverage {
@@ -120,4 +117,53 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     }
     commission::eval::aggregate::let_go(result);
     Ok(code)
+}
+
+/// Warnings about the ledgers (rows for nobody) go to standard error in every format, in the
+/// message format asked for; JSON output also carries them in its `warnings`.
+fn show_warnings(warnings: &[DataError]) {
+    let shown: String =
+        warnings.iter().map(|w| commission::diagnostics::render_diagnostic_as(w, super::message_format())).collect();
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), shown.as_bytes());
+}
+
+/// One plan's run written as CSV or JSON batch by batch as its statements are computed
+/// (`Batches`): memory holds a batch of statements, not the run. A statement that cannot be
+/// computed stops the writing and leaves no output (the file is written through a temporary
+/// one; standard output gets the text once the run is done).
+fn run_in_batches(args: &RunArgs, plan: &commission::plan::Plan, options: &RunOptions) -> Result<u8, Error> {
+    let files = args.ledgers.bind(plan)?;
+    let (folded, months) = commission::eval::read_ledgers(plan, &files, options)?;
+    let warnings = commission::eval::run::data_warnings(plan, &folded, &files, options.range);
+    let mut batches = commission::eval::compute::Batches::new(plan, &folded, &months)?;
+    super::progress::finish();
+    show_warnings(&warnings);
+    let mut failed = None;
+    let head = report::json::Head { months: &months, counts: &folded.counts, warnings: &warnings };
+    let mut write = |out: &mut dyn std::io::Write| match args.format {
+        Format::Json => report::json::write_batches(plan, &head, &mut batches, &mut failed, out),
+        _ => report::csv::write_batches(plan, &mut batches, &mut failed, out),
+    };
+    let written = match args.output.as_deref().filter(|p| *p != std::path::Path::new("-")) {
+        Some(path) => super::emit_with(Some(path), super::output::Target::New, write),
+        // Standard output gets nothing of a run that fails.
+        None => {
+            let mut text = Vec::new();
+            match write(&mut text) {
+                Ok(()) => super::emit_with(None, super::output::Target::New, |out| out.write_all(&text)),
+                Err(e) => Err(DataError::of("stdout", IoKind::CannotWriteStdout { error: e.to_string() }).into()),
+            }
+        }
+    };
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    written?;
+    // CSV has no room for the row accounting: it goes to standard error (see `run`).
+    if matches!(args.format, Format::Csv) {
+        super::note(&report::row_counts(plan, &folded.counts));
+    }
+    commission::eval::aggregate::let_go(batches);
+    commission::eval::aggregate::let_go(folded);
+    Ok(0)
 }

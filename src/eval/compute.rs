@@ -44,33 +44,135 @@ pub struct RunResult {
     pub warnings: Vec<crate::diagnostics::DataError>,
 }
 
-/// Every payee's statement for each of `months`, from ledgers already read. Payees are
-/// computed on all cores (`COMMISSION_THREADS`), unless the plan reads direct reports'
-/// statements. The totals are added up payee after payee, so the result, and the error
-/// reported when there are several, do not depend on the number of threads.
+/// Every payee's statement for each of `months`, from ledgers already read: the
+/// [`Batches`] of a run, collected.
 pub fn statements(plan: &Plan, folded: &Folded, months: &[Period]) -> Result<RunResult, Error> {
-    if plan.reads_reports() {
-        return statements_traced(plan, folded, months, &mut NoTrace);
+    let mut batches = Batches::new(plan, folded, months)?;
+    let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
+    while let Some(batch) = batches.next_batch() {
+        statements.extend(batch?);
     }
-    use rayon::prelude::*;
-    let computed = computed_months(plan, months);
-    let shown = Shown::of(plan, months);
-    let per_payee: Vec<PayeeStatements> = super::chunked::on_all_cores(|| {
-        folded
-            .payees
-            .par_iter()
-            .enumerate()
-            .map(|(p, payee)| payee_statements(plan, folded, p, payee, &computed, &shown, None, &mut NoTrace))
-            .collect()
-    });
-    let mut totals = Totals::new(plan, folded.payees.len() * months.len());
-    for (done, failed) in per_payee {
-        totals.add(plan, done)?;
-        if let Some(e) = failed {
-            return Err(e);
+    Ok(batches.result(statements))
+}
+
+/// Why [`Batches::each`] stopped.
+pub enum Halt<E> {
+    /// A statement could not be computed.
+    Statement(Error),
+    /// The writer failed.
+    Write(E),
+}
+
+/// How many statements a batch of [`Batches`] holds, about (whole payees).
+const BATCH_STATEMENTS: usize = 1 << 16;
+
+/// A run's statements, computed a batch of payees at a time in payee order, each batch's
+/// payees on all cores (`COMMISSION_THREADS`), and added up as they come: so that a writer
+/// holds a batch, not the run (a million statements took 575 MB), and the result, and the
+/// error reported when there are several (the first in payee, then month, order), do not
+/// depend on the number of threads. A plan that reads direct reports' statements has every
+/// payee's months computed first (`all_histories`).
+pub struct Batches<'a> {
+    plan: &'a Plan,
+    folded: &'a Folded,
+    months: Vec<Period>,
+    computed: Vec<Period>,
+    shown: Shown,
+    everyone: Option<Vec<Vec<MonthAmounts>>>,
+    /// The first payee of the next batch, and how many a batch takes.
+    next: usize,
+    per_batch: usize,
+    totals: Totals,
+    /// Set once a batch has failed: no batch comes after it.
+    failed: bool,
+}
+
+impl<'a> Batches<'a> {
+    pub fn new(plan: &'a Plan, folded: &'a Folded, months: &[Period]) -> Result<Batches<'a>, Error> {
+        let computed = computed_months(plan, months);
+        let everyone = match plan.reads_reports() {
+            true => Some(all_histories(plan, folded, &computed, &mut NoTrace)?),
+            false => None,
+        };
+        Ok(Batches {
+            plan,
+            folded,
+            months: months.to_vec(),
+            shown: Shown::of(plan, months),
+            computed,
+            everyone,
+            next: 0,
+            per_batch: (BATCH_STATEMENTS / months.len().max(1)).max(1),
+            totals: Totals::new(plan),
+            failed: false,
+        })
+    }
+
+    /// The next batch's statements, in payee then month order; `None` once every payee's are
+    /// given, or after an error.
+    pub fn next_batch(&mut self) -> Option<Result<Vec<Statement>, Error>> {
+        use rayon::prelude::*;
+        let end = (self.next + self.per_batch).min(self.folded.payees.len());
+        let payees = self.folded.payees.get(self.next..end).filter(|p| !p.is_empty() && !self.failed)?;
+        let (plan, folded, first) = (self.plan, self.folded, self.next);
+        let (computed, shown, everyone) = (&self.computed, &self.shown, self.everyone.as_ref());
+        let per_payee: Vec<PayeeStatements> = super::chunked::on_all_cores(|| {
+            payees
+                .par_iter()
+                .enumerate()
+                .map(|(i, payee)| {
+                    payee_statements(plan, folded, first + i, payee, computed, shown, everyone, &mut NoTrace)
+                })
+                .collect()
+        });
+        self.next = end;
+        let mut batch = Vec::with_capacity(per_payee.iter().map(|(done, _)| done.len()).sum());
+        for (done, failed) in per_payee {
+            let added = self.totals.add(plan, &done);
+            batch.extend(done);
+            if let Some(e) = added.err().or(failed) {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        }
+        Some(Ok(batch))
+    }
+
+    /// Hands each batch to `write`, in order, computing the next one on the pool while
+    /// `write` writes (and then drops) this one. Stops at the first batch that fails
+    /// ([`Halt::Statement`]) or the first `write` that does ([`Halt::Write`]).
+    pub fn each<E>(&mut self, mut write: impl FnMut(&[Statement]) -> Result<(), E>) -> Result<(), Halt<E>> {
+        let mut current = self.next_batch();
+        while let Some(batch) = current {
+            let batch = batch.map_err(Halt::Statement)?;
+            let (next, written) = std::thread::scope(|scope| {
+                let next = scope.spawn(|| self.next_batch());
+                let written = write(&batch);
+                drop(batch);
+                (next.join(), written)
+            });
+            current = next.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            written.map_err(Halt::Write)?;
+        }
+        Ok(())
+    }
+
+    /// Every component's total so far, and the grand total.
+    pub fn totals(&self) -> (&[Decimal], Decimal) {
+        (&self.totals.component_totals, self.totals.total)
+    }
+
+    /// The run's result holding `statements` (the batches' statements, collected).
+    pub fn result(&self, statements: Vec<Statement>) -> RunResult {
+        RunResult {
+            months: self.months.clone(),
+            statements,
+            component_totals: self.totals.component_totals.clone(),
+            total: self.totals.total,
+            counts: self.folded.counts.clone(),
+            warnings: Vec::new(),
         }
     }
-    Ok(totals.result(months, folded))
 }
 
 pub(super) fn statements_traced<T: Tracer>(
@@ -84,15 +186,24 @@ pub(super) fn statements_traced<T: Tracer>(
     // A plan that reads direct reports' statements computes every payee's month after their
     // reports' (all payees' months first); any other, one payee at a time.
     let everyone = if plan.reads_reports() { Some(all_histories(plan, folded, &computed, tracer)?) } else { None };
-    let mut totals = Totals::new(plan, folded.payees.len() * months.len());
+    let mut totals = Totals::new(plan);
+    let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     for (p, payee) in folded.payees.iter().enumerate() {
         let (done, failed) = payee_statements(plan, folded, p, payee, &computed, &shown, everyone.as_ref(), tracer);
-        totals.add(plan, done)?;
+        totals.add(plan, &done)?;
+        statements.extend(done);
         if let Some(e) = failed {
             return Err(e);
         }
     }
-    Ok(totals.result(months, folded))
+    Ok(RunResult {
+        months: months.to_vec(),
+        statements,
+        component_totals: totals.component_totals,
+        total: totals.total,
+        counts: folded.counts.clone(),
+        warnings: Vec::new(),
+    })
 }
 
 /// The months a run shows, and whether its statements read earlier months' back.
@@ -159,23 +270,18 @@ fn payee_statements<T: Tracer>(
     (statements, None)
 }
 
-/// The statements of a run, added up as they come.
+/// A run's totals, added up statement by statement as they come.
 struct Totals {
-    statements: Vec<Statement>,
     component_totals: Vec<Decimal>,
     total: Decimal,
 }
 
 impl Totals {
-    fn new(plan: &Plan, room: usize) -> Totals {
-        Totals {
-            statements: Vec::with_capacity(room),
-            component_totals: vec![Decimal::ZERO; plan.components.len()],
-            total: Decimal::ZERO,
-        }
+    fn new(plan: &Plan) -> Totals {
+        Totals { component_totals: vec![Decimal::ZERO; plan.components.len()], total: Decimal::ZERO }
     }
 
-    fn add(&mut self, plan: &Plan, statements: Vec<Statement>) -> Result<(), Error> {
+    fn add(&mut self, plan: &Plan, statements: &[Statement]) -> Result<(), Error> {
         let overflow = |what: &'static str| {
             policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
         };
@@ -186,20 +292,8 @@ impl Totals {
                 }
             }
             self.total = exact_sum(self.total, statement.total).ok_or_else(|| overflow("grand total"))?;
-            self.statements.push(statement);
         }
         Ok(())
-    }
-
-    fn result(self, months: &[Period], folded: &Folded) -> RunResult {
-        RunResult {
-            months: months.to_vec(),
-            statements: self.statements,
-            component_totals: self.component_totals,
-            total: self.total,
-            counts: folded.counts.clone(),
-            warnings: Vec::new(),
-        }
     }
 }
 

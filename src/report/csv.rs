@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use crate::diagnostics::Error;
+use crate::eval::compute::{Batches, Statement};
 use crate::eval::RunResult;
 use std::fmt::Write as _;
 
@@ -85,40 +87,78 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
 
 /// Writes the CSV to `out` one statement at a time.
 pub fn write(plan: &Plan, result: &RunResult, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
-    let attrs = plan.payee_columns();
-    let mut writer = SafeWriter::new(out);
-    let mut header: Vec<String> = vec!["payee".into()];
-    header.extend(attrs.iter().map(|(_, n)| n.clone()));
-    header.push("period".into());
     let versioned = result.statements.iter().any(|s| s.version.is_some());
-    if versioned {
-        header.push("version".into());
-    }
-    header.extend(plan.components.iter().map(|c| c.name.clone()));
-    header.push("total".into());
-    writer.record(&header)?;
-    // One buffer for the cells made of figures, written as they are made.
-    let mut cell = String::new();
+    let mut lines = Lines::begin(plan, versioned, out)?;
     for s in &result.statements {
-        writer.field(&s.payee)?;
-        for (i, _) in &attrs {
-            writer.field(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default())?;
-        }
-        cell.clear();
-        write!(cell, "{}", s.period).map_err(std::io::Error::other)?;
-        writer.field(&cell)?;
-        if versioned {
-            writer.field(s.version.as_deref().unwrap_or_default())?;
-        }
-        for (a, scale) in s.amounts.iter().zip(&scales).chain([(&s.total, &scale)]) {
-            cell.clear();
-            write_plain(&mut cell, *a, *scale);
-            writer.field(&cell)?;
-        }
-        writer.end()?;
+        lines.statement(s)?;
     }
-    writer.finish()
+    lines.finish()
+}
+
+/// Writes the CSV of a run's statements batch by batch as they are computed: a batch that
+/// fails stops the writing, its error in `failed` (the caller keeps no file).
+pub fn write_batches(
+    plan: &Plan,
+    batches: &mut Batches<'_>,
+    failed: &mut Option<Error>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut lines = Lines::begin(plan, false, out)?;
+    let written = batches.each(|batch| batch.iter().try_for_each(|s| lines.statement(s)));
+    super::halted(written, failed)?;
+    lines.finish()
+}
+
+/// A statement's CSV lines: the header, then a line per statement.
+struct Lines<'o> {
+    writer: SafeWriter<&'o mut dyn std::io::Write>,
+    attrs: Vec<(usize, String)>,
+    scales: Vec<u32>,
+    scale: u32,
+    versioned: bool,
+    /// One buffer for the cells made of figures, written as they are made.
+    cell: String,
+}
+
+impl<'o> Lines<'o> {
+    fn begin(plan: &Plan, versioned: bool, out: &'o mut dyn std::io::Write) -> std::io::Result<Self> {
+        let attrs = plan.payee_columns();
+        let mut writer = SafeWriter::new(out);
+        let mut header: Vec<String> = vec!["payee".into()];
+        header.extend(attrs.iter().map(|(_, n)| n.clone()));
+        header.push("period".into());
+        if versioned {
+            header.push("version".into());
+        }
+        header.extend(plan.components.iter().map(|c| c.name.clone()));
+        header.push("total".into());
+        writer.record(&header)?;
+        let (scales, scale) = (super::component_scales(plan), super::total_scale(plan));
+        Ok(Lines { writer, attrs, scales, scale, versioned, cell: String::new() })
+    }
+
+    fn statement(&mut self, s: &Statement) -> std::io::Result<()> {
+        self.writer.field(&s.payee)?;
+        for (i, _) in &self.attrs {
+            self.writer.field(&s.attrs.get(*i).map(crate::value::Value::plain).unwrap_or_default())?;
+        }
+        self.cell.clear();
+        write!(self.cell, "{}", s.period).map_err(std::io::Error::other)?;
+        self.writer.field(&self.cell)?;
+        if self.versioned {
+            self.writer.field(s.version.as_deref().unwrap_or_default())?;
+        }
+        for (a, scale) in s.amounts.iter().zip(&self.scales).chain([(&s.total, &self.scale)]) {
+            self.cell.clear();
+            write_plain(&mut self.cell, *a, *scale);
+            self.writer.field(&self.cell)?;
+        }
+        self.writer.end()
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        self.writer.finish()
+    }
 }
 
 #[cfg(test)]

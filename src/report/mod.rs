@@ -9,7 +9,6 @@ pub mod svg;
 pub mod table;
 pub mod xlsx;
 
-use crate::eval::RunResult;
 use crate::plan::Plan;
 
 /// The decimals each component's amounts are shown with: those of its own rounding step
@@ -27,10 +26,27 @@ pub fn total_scale(plan: &Plan) -> u32 {
 
 /// What happened to every ledger row, one line per input, digits grouped by thousands:
 /// `rows of sales: 1,234,567 read, 1,234,560 used, 7 outside the range, 0 rejected`.
-pub fn row_counts(plan: &Plan, result: &RunResult) -> String {
+/// How a run's batches were written (`Batches::each`): a statement that could not be computed
+/// kept in `failed`, the writing stopped either way (the writers' `write_batches`).
+pub fn halted(
+    written: Result<(), crate::eval::compute::Halt<std::io::Error>>,
+    failed: &mut Option<crate::diagnostics::Error>,
+) -> std::io::Result<()> {
+    use crate::eval::compute::Halt;
+    match written {
+        Ok(()) => Ok(()),
+        Err(Halt::Write(e)) => Err(e),
+        Err(Halt::Statement(e)) => {
+            *failed = Some(e);
+            Err(std::io::Error::other("a statement could not be computed"))
+        }
+    }
+}
+
+pub fn row_counts(plan: &Plan, counts: &[crate::data::RowCounts]) -> String {
     let n = |count: u64| crate::money::format_grouped(rust_decimal::Decimal::from(count), 0);
     let mut out = String::new();
-    for (input, counts) in plan.inputs.iter().zip(&result.counts) {
+    for (input, counts) in plan.inputs.iter().zip(counts) {
         out.push_str(&format!(
             "rows of {}: {} read, {} used, {} outside the range",
             input.name,

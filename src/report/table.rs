@@ -65,6 +65,6 @@ pub fn render(plan: &Plan, result: &RunResult) -> String {
     let mut out = format!("{} (version {}), {} statements\n", plan.name, plan.version, result.statements.len());
     out.push_str(&table.to_string());
     out.push('\n');
-    out.push_str(&super::row_counts(plan, result));
+    out.push_str(&super::row_counts(plan, &result.counts));
     out
 }

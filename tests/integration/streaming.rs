@@ -3,6 +3,8 @@
 //! per statement, and written in one go). Nothing here measures time.
 
 use commission::eval::RunOptions;
+
+use crate::{assert_code, run, run_ok};
 use std::io::Write;
 
 /// One component, 10% of each payee's monthly sales.
@@ -75,4 +77,117 @@ fn two_hundred_thousand_statements_stream_through_the_json_writer() {
     let tail = String::from_utf8_lossy(&out.tail);
     assert!(tail.contains("\"total\": \"2000000.00\""), "{tail}");
     assert!(tail.ends_with("}\n"), "{tail}");
+}
+
+/// A plan paying each payee's monthly sales at their own rate, read from `rates` (one row per
+/// payee and month): a payee with no rate for a month cannot be paid (E0326).
+const RATED: &str = "policy \"R\" version \"1\" currency CNY
+
+input sales {
+  key    id:     text
+  period date:   date
+  payee  payee:  text
+         amount: money
+}
+
+input rates {
+  payee  payee: text
+  period month: month
+         rate:  percent
+}
+
+payee sales.payee
+
+component commission monthly {
+  pay sum(sales.amount) * rates.rate
+}
+";
+
+/// 7,000 payees x 10 months of one sale of 100.00 each, every payee at 10% (`rates`), but
+/// `missing` left out of October's rates: 70,000 statements, more than one batch holds
+/// (65,536), so the last payees' statements come in a second batch.
+fn rated_ledgers(dir: &std::path::Path, missing: Option<&str>) -> (String, String, String) {
+    let (mut sales, mut rates) = (String::from("id,date,payee,amount\n"), String::from("payee,month,rate\n"));
+    for payee in 0..7_000 {
+        let id = format!("P{payee:05}");
+        for month in 1..=10 {
+            sales.push_str(&format!("S{payee}-{month},2026-{month:02}-15,{id},100.00\n"));
+            if !(month == 10 && missing == Some(id.as_str())) {
+                rates.push_str(&format!("{id},2026-{month:02},10%\n"));
+            }
+        }
+    }
+    let path = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    (path("r.policy", RATED), path("sales.csv", &sales), path("rates.csv", &rates))
+}
+
+#[test]
+fn a_run_written_batch_by_batch_is_the_run_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (policy, sales, rates) = rated_ledgers(dir.path(), None);
+    let data = ["--data".to_string(), format!("sales={sales}"), "--data".to_string(), format!("rates={rates}")];
+    // The statements collected whole (`eval::compute`), written by the same writers.
+    let whole = {
+        let files = |f: &str| std::fs::read_to_string(f).unwrap();
+        let result = crate::run_in_memory(RATED, &[&files(&sales), &files(&rates)], &RunOptions::default()).unwrap();
+        assert_eq!(result.statements.len(), 70_000);
+        let plan = commission::check::compile(commission::source::SourceFile::new("r.policy", RATED)).unwrap().plan;
+        (commission::report::csv::render(&plan, &result), commission::report::json::render(&plan, &result))
+    };
+    for (format, whole) in [("csv", &whole.0), ("json", &whole.1)] {
+        let out = dir.path().join(format!("out.{format}"));
+        let mut args = vec!["run".to_string(), policy.clone(), "--format".into(), format.into()];
+        args.extend(data.iter().cloned());
+        args.extend(["--output".to_string(), out.display().to_string()]);
+        run_ok(&args);
+        let streamed = std::fs::read_to_string(&out).unwrap();
+        // The in-memory ledgers are named `input0.csv`..., the files by their paths: only
+        // the row accounting's names differ, and CSV has none.
+        assert_eq!(streamed, *whole, "{format}: written batch by batch, the same bytes");
+        // By hand: 70,000 statements of 10% x 100.00 = 10.00 each.
+        if format == "json" {
+            assert!(streamed.contains("\n  \"total\": \"700000.00\",\n"), "the grand total");
+        } else {
+            assert_eq!(streamed.lines().count(), 70_001);
+            assert_eq!(streamed.lines().last(), Some("P06999,2026-10,10.00,10.00"));
+        }
+    }
+}
+
+#[test]
+fn a_statement_that_fails_in_a_later_batch_leaves_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // The last payee's October: in the second batch, after 65,536 statements are written.
+    let (policy, sales, rates) = rated_ledgers(dir.path(), Some("P06999"));
+    for format in ["csv", "json"] {
+        let out = dir.path().join(format!("out.{format}"));
+        let base = [
+            "run",
+            &policy,
+            "--format",
+            format,
+            "--data",
+            &format!("sales={sales}"),
+            "--data",
+            &format!("rates={rates}"),
+        ];
+        let to_file = run(base.iter().copied().chain(["--output", &out.display().to_string()]));
+        assert_eq!(to_file.code, 2, "{}", to_file.stderr);
+        assert_code(&to_file, "E0326");
+        assert!(to_file.stderr.contains("P06999"), "{}", to_file.stderr);
+        assert!(!out.exists(), "{format}: no file for a run that failed");
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".commission-")));
+        let to_stdout = run(base);
+        assert_eq!(to_stdout.code, 2, "{}", to_stdout.stderr);
+        assert_code(&to_stdout, "E0326");
+        assert_eq!(to_stdout.stdout, "", "{format}: nothing on standard output for a run that failed");
+    }
 }
