@@ -91,7 +91,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     match args.format {
         Format::Xlsx => super::emit_xlsx(&report::xlsx::run_sheets(&plan, &result), &args.output)?,
         _ => super::emit_with(args.output.as_deref(), super::output::Target::New, |out| match args.format {
-            Format::Table => out.write_all(report::table::render(&plan, &result).as_bytes()),
+            Format::Table => report::table::write(&plan, &result, out),
             Format::Json => report::json::write(&plan, &result, out),
             // (A workbook is written by the arm above.)
             Format::Csv | Format::Xlsx => report::csv::write(&plan, &result, out),
