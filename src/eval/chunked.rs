@@ -3811,13 +3811,12 @@ impl TaskMerge {
         }
         let overflow = || "a total the row-by-row fold reports".to_string();
         drop(self.buckets);
+        // Each bucket's states as the fold keeps them, on all cores, in the buckets' order.
         let width = job.aggs.len();
-        let mut buckets = Vec::with_capacity(self.keys.len());
-        let mut states = self.states.into_iter();
-        for (p, bucket) in self.keys {
+        let done = |(p, bucket): (u32, Period), states: Vec<MergedState>| -> Result<_, NotPlain> {
             let id = ids.get(p as usize).ok_or("no payee")?.clone();
             let mut done = Vec::with_capacity(width);
-            for s in states.by_ref().take(width) {
+            for s in states {
                 done.push(match s {
                     MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
                     MergedState::Count(n) => AggState::Count(n),
@@ -3825,8 +3824,18 @@ impl TaskMerge {
                     MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
                 });
             }
-            buckets.push(((id, bucket), done));
-        }
+            Ok(((id, bucket), done))
+        };
+        let buckets: Vec<_> = match width {
+            0 => self.keys.into_iter().map(|key| done(key, Vec::new())).collect::<Result<_, _>>()?,
+            _ => self
+                .keys
+                .into_par_iter()
+                .zip(self.states.into_par_iter().chunks(width))
+                .with_min_len(1024)
+                .map(|(key, states)| done(key, states))
+                .collect::<Result<_, _>>()?,
+        };
         let tally = match job.tally {
             None => None,
             Some(_) => {
