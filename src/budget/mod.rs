@@ -24,7 +24,7 @@ use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
 use crate::eval::aggregate::{TallyByValue, TallySpec};
 use crate::eval::compute::{policy_error, unrounded_component};
-use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job};
+use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job, Keep};
 use crate::eval::{Folded, Scale};
 use crate::period::{Granularity, Period};
 use crate::plan::ColumnType;
@@ -243,21 +243,22 @@ pub fn budget<'a>(
     // the sales add up once).
     let tally = TallySpec { input: measure.input, column: measure.column, by: sales_columns };
     let scaled = |factor| Some(Scale { input: measure.input, column: measure.column, factor });
+    // The run on sales 1% larger is only added up; the two for the slope are only folded
+    // (`slope` computes from their folds the components it compares).
     let jobs = [
-        Job { plan, files, scale: None, tally: Some(tally) },
-        Job { plan, files, scale: scaled(UPLIFT), tally: None },
-        Job { plan, files, scale: scaled(Decimal::ONE + SLOPE_STEP), tally: None },
-        Job { plan, files, scale: scaled(Decimal::ONE - SLOPE_STEP), tally: None },
+        Job { plan, files, scale: None, tally: Some(tally), keep: Keep::Statements },
+        Job { plan, files, scale: scaled(UPLIFT), tally: None, keep: Keep::Totals },
+        Job { plan, files, scale: scaled(Decimal::ONE + SLOPE_STEP), tally: None, keep: Keep::Fold },
+        Job { plan, files, scale: scaled(Decimal::ONE - SLOPE_STEP), tally: None, keep: Keep::Fold },
     ];
     let evaluation = evaluate(&jobs, range)?;
-    let Some(base) = evaluation.runs.first() else {
+    let Some((base, Some(result))) = evaluation.runs.first().map(|r| (r, &r.result)) else {
         return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };
     let tally = &base.folded.tally;
     if tally.overflow {
         return Err(DataError::of("", ToolKind::SalesTooLarge).into());
     }
-    let result = &base.result;
     let months = evaluation.months.clone();
     let in_range = |bucket: &Period| months.contains(&bucket.last_month());
     let mut sales = Decimal::ZERO;
@@ -266,7 +267,11 @@ pub fn budget<'a>(
             add(&mut sales, *v)?;
         }
     }
-    let uplift = evaluation.runs.get(1).map(|up| (up.result.total - result.total, sales * (UPLIFT - Decimal::ONE)));
+    let uplift = evaluation
+        .runs
+        .get(1)
+        .and_then(|up| up.result.as_ref())
+        .map(|up| (up.total - result.total, sales * (UPLIFT - Decimal::ONE)));
     // A statement that reads earlier statements (a true-up, a cap, a draw) has no slope one
     // component at a time: only the 1% line, which runs the whole plan again, prices it.
     let slope = match (evaluation.runs.get(2), evaluation.runs.get(3)) {
@@ -390,7 +395,6 @@ fn slope<'a>(
     up: &'a Folded,
     down: &'a Folded,
 ) -> Result<Decimal, Error> {
-    let mut total = Decimal::ZERO;
     // Each payee of the scaled runs by id, indexed once: looking each one up by a walk over
     // all payees made the slope quadratic in payees (16,000 payees: seconds).
     let index = |folded: &'_ Folded| -> HashMap<Arc<str>, usize> {
@@ -400,10 +404,13 @@ fn slope<'a>(
     let find = |folded: &'a Folded, index: &HashMap<Arc<str>, usize>, id: &Arc<str>| {
         index.get(id).and_then(|&i| folded.payees.get(i))
     };
-    for payee in &base.payees {
+    let too_large = || Error::from(DataError::of("", ToolKind::PayoutTooLarge));
+    // One payee's steps, added up in month and component order.
+    let payee_slope = |payee: &crate::eval::aggregate::Payee| -> Result<Decimal, Error> {
+        let mut total = Decimal::ZERO;
         let (Some(payee_up), Some(payee_down)) = (find(up, &up_index, &payee.id), find(down, &down_index, &payee.id))
         else {
-            continue;
+            return Ok(total);
         };
         for month in months {
             // The month's components so far, in each of the three runs (a statement cap
@@ -414,12 +421,10 @@ fn slope<'a>(
                 if period.last_month() != *month {
                     continue;
                 }
-                let context = format!("payee `{}`, {period}", payee.id);
-                let too_large = || Error::from(DataError::of("", ToolKind::PayoutTooLarge));
                 let mut value = |run: usize, folded: &Folded, who: &crate::eval::aggregate::Payee| {
                     let so_far = earlier.get(run).copied().unwrap_or_default();
                     let v = unrounded_component(plan, folded, who, period, component, so_far)
-                        .map_err(|e| policy_error(plan, e, &context))?;
+                        .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
                     if let Some(e) = earlier.get_mut(run) {
                         *e = e.checked_add(v).ok_or_else(too_large)?;
                     }
@@ -429,9 +434,20 @@ fn slope<'a>(
                 let step_up = value(1, up, payee_up)?.checked_sub(here).ok_or_else(too_large)?;
                 let step_down = here.checked_sub(value(2, down, payee_down)?).ok_or_else(too_large)?;
                 let step = if step_up.abs() <= step_down.abs() { step_up } else { step_down };
-                total = total.checked_add(step).ok_or_else(|| DataError::of("", ToolKind::PayoutTooLarge))?;
+                total = total.checked_add(step).ok_or_else(too_large)?;
             }
         }
+        Ok(total)
+    };
+    // Each payee's on all cores; added up in payee order (the first error in that order), so
+    // the slope does not depend on the number of threads.
+    let slopes: Vec<Result<Decimal, Error>> = crate::eval::chunked::on_all_cores(|| {
+        use rayon::prelude::*;
+        base.payees.par_iter().map(payee_slope).collect()
+    });
+    let mut total = Decimal::ZERO;
+    for slope in slopes {
+        total = total.checked_add(slope?).ok_or_else(too_large)?;
     }
     Ok(total)
 }

@@ -173,7 +173,7 @@ pub fn xlsx(b: &Budget<'_>) -> Vec<crate::report::xlsx::Sheet> {
         })
         .collect();
     if let Some(run) = b.evaluation.runs.first() {
-        sheets.push(xlsx::row_counts_sheet(&[("", b.plan, &run.result.counts)]));
+        sheets.push(xlsx::row_counts_sheet(&[("", b.plan, &run.folded.counts)]));
     }
     let mut about = heading(b);
     about.extend(reads_footer(&b.evaluation, "the plan and its three variants"));

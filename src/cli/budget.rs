@@ -43,12 +43,14 @@ pub fn run(args: BudgetArgs) -> Result<(), Error> {
     let groupings = names.iter().map(|n| grouping(&plan, measure, n)).collect::<Result<Vec<_>, _>>()?;
     super::print_warnings(&warnings);
     let b = budget(&plan, &files, range, measure, groupings)?;
-    let text = match args.format {
-        Format::Table => commission::budget::render::table(&b),
-        Format::Json => commission::budget::render::json(&b),
-        Format::Csv => commission::budget::render::csv(&b),
-        Format::Md => commission::budget::render::markdown(&b),
-        Format::Xlsx => return super::emit_xlsx(&commission::budget::render::xlsx(&b), &args.output),
+    let written = match args.format {
+        Format::Table => super::emit(&commission::budget::render::table(&b), args.output.as_deref()),
+        Format::Json => super::emit(&commission::budget::render::json(&b), args.output.as_deref()),
+        Format::Csv => super::emit(&commission::budget::render::csv(&b), args.output.as_deref()),
+        Format::Md => super::emit(&commission::budget::render::markdown(&b), args.output.as_deref()),
+        Format::Xlsx => super::emit_xlsx(&commission::budget::render::xlsx(&b), &args.output),
     };
-    super::emit(&text, args.output.as_deref())
+    // The four runs' folds and the statements: left to the process's end.
+    commission::eval::aggregate::let_go(b);
+    written
 }

@@ -59,25 +59,32 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
     for note in &cmp.evaluation.notes {
         super::note(&format!("note: {note}"));
     }
+    let written = write(&cmp, &args);
+    // Both plans' folds and statements: left to the process's end.
+    commission::eval::aggregate::let_go(cmp);
+    written
+}
+
+fn write(cmp: &commission::diff::Comparison<'_>, args: &DiffArgs) -> Result<(), Error> {
     let text = match &args.explain {
         Some(payee) => {
-            let sbs = side_by_side(&cmp, payee)?;
+            let sbs = side_by_side(cmp, payee)?;
             match args.format {
-                Format::Table => commission::diff::render_side_by_side::table(&cmp, &sbs),
-                Format::Json => commission::diff::render_side_by_side::json(&cmp, &sbs),
-                Format::Csv => commission::diff::render_side_by_side::csv(&cmp, &sbs),
-                Format::Md => commission::diff::render_side_by_side::markdown(&cmp, &sbs),
+                Format::Table => commission::diff::render_side_by_side::table(cmp, &sbs),
+                Format::Json => commission::diff::render_side_by_side::json(cmp, &sbs),
+                Format::Csv => commission::diff::render_side_by_side::csv(cmp, &sbs),
+                Format::Md => commission::diff::render_side_by_side::markdown(cmp, &sbs),
                 Format::Xlsx => {
-                    return super::emit_xlsx(&commission::diff::render_side_by_side::xlsx(&cmp, &sbs), &args.output)
+                    return super::emit_xlsx(&commission::diff::render_side_by_side::xlsx(cmp, &sbs), &args.output)
                 }
             }
         }
         None => match args.format {
-            Format::Table => commission::diff::render::table(&cmp, args.top),
-            Format::Json => commission::diff::render::json(&cmp, args.top),
-            Format::Csv => commission::diff::render::csv(&cmp),
-            Format::Md => commission::diff::render::markdown(&cmp, args.top),
-            Format::Xlsx => return super::emit_xlsx(&commission::diff::render::xlsx(&cmp), &args.output),
+            Format::Table => commission::diff::render::table(cmp, args.top),
+            Format::Json => commission::diff::render::json(cmp, args.top),
+            Format::Csv => commission::diff::render::csv(cmp),
+            Format::Md => commission::diff::render::markdown(cmp, args.top),
+            Format::Xlsx => return super::emit_xlsx(&commission::diff::render::xlsx(cmp), &args.output),
         },
     };
     super::emit(&text, args.output.as_deref())

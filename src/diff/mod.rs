@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use crate::data::InputFile;
 use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
-use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job};
+use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job, Keep};
 use crate::period::Period;
 use crate::plan::Component;
 use crate::plan::Plan;
@@ -84,10 +84,10 @@ pub struct Comparison<'a> {
 
 impl Comparison<'_> {
     pub fn old_total(&self) -> Decimal {
-        self.evaluation.runs.first().map_or(Decimal::ZERO, |r| r.result.total)
+        self.evaluation.runs.first().and_then(|r| r.result.as_ref()).map_or(Decimal::ZERO, |r| r.total)
     }
     pub fn new_total(&self) -> Decimal {
-        self.evaluation.runs.get(1).map_or(Decimal::ZERO, |r| r.result.total)
+        self.evaluation.runs.get(1).and_then(|r| r.result.as_ref()).map_or(Decimal::ZERO, |r| r.total)
     }
     pub fn months(&self) -> &[Period] {
         &self.evaluation.months
@@ -142,15 +142,16 @@ pub fn compare<'a>(
         .into());
     }
     let jobs = [
-        Job { plan: old, files: old_files, scale: None, tally: None },
-        Job { plan: new, files: new_files, scale: None, tally: None },
+        Job { plan: old, files: old_files, scale: None, tally: None, keep: Keep::Statements },
+        Job { plan: new, files: new_files, scale: None, tally: None, keep: Keep::Statements },
     ];
     let evaluation = evaluate(&jobs, range)?;
-    let (Some(o), Some(n)) = (evaluation.runs.first(), evaluation.runs.get(1)) else {
+    let result = |i: usize| evaluation.runs.get(i).and_then(|r| r.result.as_ref());
+    let (Some(o), Some(n)) = (result(0), result(1)) else {
         return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };
-    let components = pair_components(old, &o.result.component_totals, new, &n.result.component_totals);
-    let payees = pair_payees(&payee_totals(&o.result), &payee_totals(&n.result));
+    let components = pair_components(old, &o.component_totals, new, &n.component_totals);
+    let payees = pair_payees(&payee_totals(o), &payee_totals(n));
     let scale = old.rounding.scale().max(new.rounding.scale());
     Ok(Comparison { old_plan: old, new_plan: new, evaluation, components, payees, scale })
 }

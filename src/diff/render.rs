@@ -167,7 +167,7 @@ pub fn xlsx(cmp: &Comparison<'_>) -> Vec<xlsx::Sheet> {
     let style = Style { scale: cmp.scale, grouped: false };
     let mut by_statement: BTreeMap<(&str, Period), OldNew> = BTreeMap::new();
     for (side, run) in cmp.evaluation.runs.iter().take(2).enumerate() {
-        for s in &run.result.statements {
+        for s in run.statements() {
             let entry = by_statement.entry((&*s.payee, s.period)).or_default();
             if side == 0 {
                 entry.0 = Some(s.total);
@@ -209,7 +209,7 @@ pub fn xlsx(cmp: &Comparison<'_>) -> Vec<xlsx::Sheet> {
         .runs
         .iter()
         .zip([("old", cmp.old_plan), ("new", cmp.new_plan)])
-        .map(|(run, (label, plan))| (label, plan, run.result.counts.as_slice()))
+        .map(|(run, (label, plan))| (label, plan, run.folded.counts.as_slice()))
         .collect();
     let mut about = heading(cmp);
     about.extend(reads_footer(&cmp.evaluation, "both plans"));

@@ -112,7 +112,7 @@ fn figure(plan: &Plan, run: &Evaluated, payee: &str, index: usize, comp: &Compon
     if due(comp, month) != Some(period) {
         return None;
     }
-    let statement = run.result.statements.iter().find(|s| &*s.payee == payee && s.period == month)?;
+    let statement = run.statements().iter().find(|s| &*s.payee == payee && s.period == month)?;
     let amount = statement.amounts.get(index).copied()?;
     let explanation = explain_folded(plan, &[], &run.folded, payee, month).ok()?;
     let mut behind: Vec<Behind> = Vec::new();

@@ -148,7 +148,7 @@ pub(super) fn on() -> bool {
 
 /// Runs `work` in the pool the blocks are folded on (for other work done on all cores: a
 /// run's statements).
-pub(super) fn on_all_cores<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn on_all_cores<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     in_pool(settings().threads, work)
 }
 
@@ -338,9 +338,12 @@ pub(super) fn read_in_blocks(
     // Everything is worked out before anything is kept, so a late refusal leaves the folds as
     // they were.
     let mut finished = Vec::with_capacity(jobs.len());
-    for (job, merge) in jobs.iter().zip(merged.tasks) {
+    for (k, (job, merge)) in jobs.iter().zip(merged.tasks).enumerate() {
         let state = states.get(job.request).ok_or("no plan")?;
-        finished.push(merge.finish(job, state, &at_column, &first_lines)?);
+        // Whether a later plan takes this one's sums times a factor.
+        let scaled =
+            jobs.iter().flat_map(|j| &j.aggs).any(|a| a.shared.is_some_and(|s| s.plan == k && s.times.is_some()));
+        finished.push(merge.finish(job, state, &at_column, &first_lines, scaled)?);
     }
     fill_shared(&jobs, &mut finished)?;
     for (job, done) in jobs.iter().zip(&finished) {
@@ -355,15 +358,25 @@ pub(super) fn read_in_blocks(
         (0..schema.columns.len()).map(|c| rules.position(c)).collect(),
     );
     drop(jobs);
-    let mut watched = Vec::with_capacity(targets.len());
-    for ((request, input, shares), mut done) in targets.into_iter().zip(finished) {
-        let state = states.get_mut(request).ok_or("no plan")?;
-        watched.push(std::mem::take(&mut done.watched));
-        done.keep(input, state, merged.read, &places);
-        if shares && !passed_keys.is_empty() {
-            state.pass_over_shares(passed_keys.clone());
-        }
+    // Each plan's fold kept on a core of its own (every task of a read is another plan's).
+    let mut plans: Vec<Option<&mut PlanFold<'_>>> = states.iter_mut().map(Some).collect();
+    let mut kept = Vec::with_capacity(targets.len());
+    for ((request, input, shares), done) in targets.into_iter().zip(finished) {
+        let state = plans.get_mut(request).and_then(Option::take).ok_or("no plan")?;
+        kept.push((state, input, shares, done));
     }
+    let read = merged.read;
+    let watched: Vec<Vec<WatchedRow>> = kept
+        .into_par_iter()
+        .map(|(state, input, shares, mut done)| {
+            let watched = std::mem::take(&mut done.watched);
+            done.keep(input, state, read, &places);
+            if shares && !passed_keys.is_empty() {
+                state.pass_over_shares(passed_keys.clone());
+            }
+            watched
+        })
+        .collect();
     let served = group
         .iter()
         .map(|t| {
@@ -1380,38 +1393,39 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
 
 /// Gives each plan's shared aggregates the states of the plan they were folded for.
 fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), NotPlain> {
+    type Index<'a> = FxHashMap<&'a super::aggregate::BucketKey, usize>;
     for (j, job) in jobs.iter().enumerate() {
         let (before, rest) = finished.split_at_mut(j);
         let Some(this) = rest.first_mut() else { continue };
-        for (a, Shared { plan: k, agg: b, times }) in
-            job.aggs.iter().enumerate().filter_map(|(a, agg)| agg.shared.map(|s| (a, s)))
-        {
-            let from = before.get(k).ok_or("no plan to share with")?;
-            // Every row's amount times the factor was exact (its digits and the factor's fit
-            // a decimal's 96 bits), so the sum times the factor is the sum of the products.
-            let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
-                let inexact = || "a scaled sum that is not exact".to_string();
-                let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
-                if largest.checked_mul(f.mantissa().unsigned_abs()).is_none_or(|m| m >> 96 != 0) {
-                    return Err(inexact());
-                }
-                // And the sums the row-by-row fold of the scaled terms reaches on the way stay
-                // in 96 bits, as `LIMIT` says: terms of at most `SCALE` decimals, a factor of
-                // at most 1.2 (`budget`'s are 1.01 and 1 +- 0.000001).
-                if d.scale() + f.scale() > SCALE || f.abs() > Decimal::new(12, 1) {
-                    return Err(inexact());
-                }
-                let product = d.checked_mul(f).ok_or_else(inexact)?;
-                (product.scale() == d.scale() + f.scale()).then_some(product).ok_or_else(inexact)
-            };
-            let index: FxHashMap<&super::aggregate::BucketKey, usize> =
-                from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect();
-            for (key, states) in &mut this.buckets {
-                let state = index
-                    .get(key)
-                    .and_then(|&i| from.buckets.get(i))
-                    .and_then(|(_, states)| states.get(b))
-                    .ok_or("a shared aggregate with no bucket")?;
+        let shared: Vec<(usize, Shared)> =
+            job.aggs.iter().enumerate().filter_map(|(a, agg)| agg.shared.map(|s| (a, s))).collect();
+        if shared.is_empty() {
+            continue;
+        }
+        // Per earlier plan, its buckets' places by key: made only when a bucket of this plan
+        // is not at the same place in that plan's (a plan that follows another has its
+        // buckets, in its order).
+        let mut indexes: Vec<Option<Index<'_>>> = vec![None; before.len()];
+        let before = &*before;
+        for (i, (key, states)) in this.buckets.iter_mut().enumerate() {
+            for &(a, Shared { plan: k, agg: b, times }) in &shared {
+                let from = before.get(k).ok_or("no plan to share with")?;
+                let place = match from.buckets.get(i) {
+                    Some((theirs, _)) if theirs == key => i,
+                    _ => {
+                        let index = indexes.get_mut(k).ok_or("no plan to share with")?.get_or_insert_with(|| {
+                            from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect()
+                        });
+                        *index.get(key).ok_or("a shared aggregate with no bucket")?
+                    }
+                };
+                let (_, theirs) = from.buckets.get(place).ok_or("a shared aggregate with no bucket")?;
+                let state = theirs.get(b).ok_or("a shared aggregate with no bucket")?;
+                let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
+                    let nonzero = from.nonzero.get(place * theirs.len() + b).copied().ok_or("no sum kept to scale")?;
+                    let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
+                    scaled_sum(d, nonzero, f, largest).ok_or_else(|| "a scaled sum that is not exact".to_string())
+                };
                 *states.get_mut(a).ok_or("no aggregate")? = match (times, state) {
                     (None, state) => state.clone(),
                     (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
@@ -1422,6 +1436,38 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
         }
     }
     Ok(())
+}
+
+/// The sum the row-by-row fold of a plan that scales a column reaches (each term times
+/// `factor`, added up as `exact_total` adds), from the sum `d` of the terms as they are, the
+/// decimals of their most precise term that is not zero (`nonzero`, as [`Sum`] keeps it) and
+/// the largest of their mantissas; `None` when it cannot be told exactly, and the read goes
+/// row by row.
+fn scaled_sum(d: Decimal, nonzero: u8, factor: Decimal, largest: u128) -> Option<Decimal> {
+    // Every term times the factor was exact (its digits and the factor's fit a decimal's 96
+    // bits), so the sum times the factor is the sum of the products.
+    if largest.checked_mul(factor.mantissa().unsigned_abs()).is_none_or(|m| m >> 96 != 0) {
+        return None;
+    }
+    // And the sums the row-by-row fold of the scaled terms reaches on the way stay in 96 bits,
+    // as `LIMIT` says: terms of at most `SCALE` decimals, a factor of at most 1.2 (`budget`'s
+    // are 1.01 and 1 +- 0.000001).
+    if d.scale() + factor.scale() > SCALE || factor.abs() > Decimal::new(12, 1) {
+        return None;
+    }
+    // A zero term times the factor is a zero of no decimals (`Decimal`'s product), any other
+    // has the term's decimals and the factor's: the scaled sum has those of its most precise
+    // term that is not zero, or none (a bucket of zero terms, or of none: the fold's zero).
+    let Some(decimals) = nonzero.checked_sub(1) else {
+        return d.is_zero().then_some(Decimal::ZERO);
+    };
+    let product = d.checked_mul(factor)?;
+    if !d.is_zero() && product.scale() != d.scale() + factor.scale() {
+        return None;
+    }
+    let mut scaled = product;
+    scaled.rescale(u32::from(decimals) + factor.scale());
+    (scaled == product).then_some(scaled)
 }
 
 fn columns_read(e: &Expr, into: &mut BTreeSet<usize>) {
@@ -1588,6 +1634,10 @@ struct Sum {
     low: u64,
     high: i64,
     scale: u32,
+    /// One more than the decimals of its most precise term that is not zero (0: every term
+    /// was zero, or none came): the decimals of the sum of the terms each times a factor
+    /// ([`scaled_sum`]), as `Decimal` writes a zero product with none. In the padding.
+    nonzero: u8,
 }
 
 impl Sum {
@@ -1618,12 +1668,15 @@ impl Sum {
         };
         self.set_units(self.units().checked_add(units).filter(|u| u.abs() < LIMIT)?);
         self.scale = self.scale.max(scale);
+        // At most `SCALE` (checked above): fits a byte. (No branch: on every row.)
+        self.nonzero = self.nonzero.max(u8::from(mantissa != 0) * (scale as u8 + 1));
         Some(())
     }
 
     fn merge(&mut self, other: &Sum) -> Option<()> {
         self.set_units(self.units().checked_add(other.units()).filter(|u| u.abs() < LIMIT)?);
         self.scale = self.scale.max(other.scale);
+        self.nonzero = self.nonzero.max(other.nonzero);
         Some(())
     }
 
@@ -3522,10 +3575,15 @@ impl Merged {
         let line_of = |(block, line): Pos| -> Result<u64, NotPlain> {
             Ok(first_lines.get(block as usize).ok_or("no block")? + line)
         };
-        for ((job, merge), out) in jobs.iter().zip(self.tasks.iter_mut()).zip(tasks) {
-            merge.absorb(job, out, &line_of)?;
-        }
-        Ok(())
+        // Each plan's on a core of its own (`budget`'s four, `diff`'s two), the first failure
+        // in plan order reported.
+        let absorbed: Vec<Result<(), NotPlain>> = jobs
+            .par_iter()
+            .zip(self.tasks.par_iter_mut())
+            .zip(tasks.into_par_iter())
+            .map(|((job, merge), out)| merge.absorb(job, out, &line_of))
+            .collect();
+        absorbed.into_iter().collect()
     }
 }
 
@@ -3568,7 +3626,7 @@ impl TaskMerge {
         &mut self,
         job: &TaskJob<'_>,
         out: TaskOut,
-        line_of: &dyn Fn(Pos) -> Result<u64, NotPlain>,
+        line_of: &(dyn Fn(Pos) -> Result<u64, NotPlain> + Sync),
     ) -> Result<(), NotPlain> {
         let overflow = || "a total the row-by-row fold reports".to_string();
         // The block's payees, as the read's.
@@ -3773,6 +3831,7 @@ impl TaskMerge {
         state: &PlanFold<'_>,
         at_column: &dyn Fn(u64, usize) -> String,
         first_lines: &[u64],
+        scaled: bool,
     ) -> Result<Finished, NotPlain> {
         let line_of = |(block, line): Pos| -> Result<u64, NotPlain> {
             Ok(first_lines.get(block as usize).ok_or("no block")? + line)
@@ -3825,6 +3884,17 @@ impl TaskMerge {
                 });
             }
             Ok(((id, bucket), done))
+        };
+        let nonzero: Vec<u8> = match scaled {
+            true => self
+                .states
+                .par_iter()
+                .map(|s| match s {
+                    MergedState::Sum(x) | MergedState::Avg(x, _) => x.nonzero,
+                    MergedState::Count(_) | MergedState::Distinct(..) => 0,
+                })
+                .collect(),
+            false => Vec::new(),
         };
         let buckets: Vec<_> = match width {
             0 => self.keys.into_iter().map(|key| done(key, Vec::new())).collect::<Result<_, _>>()?,
@@ -3880,6 +3950,7 @@ impl TaskMerge {
             captured: self.captured,
             first_lines: first_lines.to_vec(),
             largest: self.largest,
+            nonzero,
             tally,
             watched: self.watched,
             look_alikes,
@@ -3914,6 +3985,9 @@ struct Finished {
     tally: Option<Tally>,
     /// Per aggregate, the largest mantissa of a number it added.
     largest: Vec<u128>,
+    /// Per bucket and aggregate (`buckets`' order), the `nonzero` of its sum: kept for a plan
+    /// whose sums a later plan takes scaled ([`scaled_sum`]), else empty.
+    nonzero: Vec<u8>,
     /// Every credited row the shares name was found.
     credits_found: bool,
     /// The rows other ledgers name.
@@ -4410,6 +4484,65 @@ mod tests {
         assert!(big.add(dec!(-0.01)).is_none());
         // Sums the row-by-row fold reaches (the threads' running sums added) stay in 96 bits.
         assert!(LIMIT * MAX_THREADS as i128 * 12 / 10 < 1i128 << 96);
+    }
+
+    /// The row-by-row fold of a plan that scales a column: each term times the factor, added
+    /// up from the fold's zero as `exact_total` adds.
+    fn scaled_row_by_row(terms: &[Decimal], factor: Decimal) -> Decimal {
+        terms
+            .iter()
+            .fold(Decimal::ZERO, |sum, t| crate::value::exact_total(sum, t.checked_mul(factor).unwrap()).unwrap())
+    }
+
+    #[test]
+    fn scaled_sums_have_the_decimals_of_their_most_precise_term_that_is_not_zero() {
+        let told = |terms: &[Decimal], factor: Decimal| {
+            let mut sum = Sum::default();
+            terms.iter().for_each(|t| sum.add(*t).unwrap());
+            let largest = terms.iter().map(|t| t.mantissa().unsigned_abs()).max().unwrap_or(0);
+            scaled_sum(sum.decimal().unwrap(), sum.nonzero, factor, largest).map(|d| d.to_string())
+        };
+        // 1.00 x 1.000001 = 1.00000100 (eight decimals), and 0.000 x 1.000001 is a zero of
+        // none: the scaled sum has eight, not the nine of the terms' three and the factor's six.
+        assert_eq!(scaled_row_by_row(&[dec!(1.00), dec!(0.000)], dec!(1.000001)).to_string(), "1.00000100");
+        assert_eq!(told(&[dec!(1.00), dec!(0.000)], dec!(1.000001)).as_deref(), Some("1.00000100"));
+        // Terms that come to zero: a zero of eight decimals (2.50 x 1.000001 - 2.50 x 1.000001).
+        assert_eq!(told(&[dec!(2.50), dec!(-2.50)], dec!(1.000001)).as_deref(), Some("0.00000000"));
+        // Only zero terms, or none: the fold's zero, of no decimals.
+        assert_eq!(told(&[dec!(0.00), dec!(0)], dec!(1.01)).as_deref(), Some("0"));
+        assert_eq!(told(&[], dec!(1.01)).as_deref(), Some("0"));
+        // More decimals than a sum keeps, or a factor beyond 1.2: not told.
+        assert_eq!(told(&[dec!(0.000000001)], dec!(1.000001)), None);
+        assert_eq!(told(&[dec!(1)], dec!(1.5)), None);
+    }
+
+    proptest::proptest! {
+        /// A sum of terms each times a factor, told from the sum of the terms as they are
+        /// (`scaled_sum`: `budget`'s reruns take the first run's sums so), is always told and
+        /// is the row-by-row fold's to the last decimal written: terms of 0 to 4 decimals,
+        /// many of them zero (written with decimals or not) and sums that come to zero, the
+        /// terms split over two threads' sums at any cut.
+        #[test]
+        fn scaled_sums_are_the_row_by_row_sums_of_the_scaled_terms(
+            terms in proptest::collection::vec(
+                (proptest::prop_oneof![-3i64..=3, -10_000_000i64..=10_000_000], 0u32..=4),
+                0..8,
+            ),
+            factor in proptest::sample::select(&["1.01", "1.000001", "0.999999", "1"][..]),
+            cut in 0usize..8,
+        ) {
+            let terms: Vec<Decimal> = terms.iter().map(|(m, s)| Decimal::new(*m, *s)).collect();
+            let factor: Decimal = factor.parse().unwrap();
+            let (mut a, mut b) = (Sum::default(), Sum::default());
+            let cut = cut.min(terms.len());
+            terms[..cut].iter().for_each(|t| a.add(*t).unwrap());
+            terms[cut..].iter().for_each(|t| b.add(*t).unwrap());
+            a.merge(&b).unwrap();
+            let largest = terms.iter().map(|t| t.mantissa().unsigned_abs()).max().unwrap_or(0);
+            let told = scaled_sum(a.decimal().unwrap(), a.nonzero, factor, largest);
+            let expected = scaled_row_by_row(&terms, factor).to_string();
+            proptest::prop_assert_eq!(told.map(|d| d.to_string()), Some(expected), "{:?} x {}", terms, factor);
+        }
     }
 
     #[test]

@@ -108,6 +108,22 @@ impl<'a> Batches<'a> {
         })
     }
 
+    /// Statements with no metrics (none computed): for a run that is only added up, such as
+    /// `budget`'s run on sales 1% larger.
+    pub fn amounts_only(mut self) -> Batches<'a> {
+        self.shown.metrics = false;
+        self
+    }
+
+    /// Computes every batch and drops it (freed while the next is computed): the run's
+    /// totals, or the first error.
+    pub fn add_up(&mut self) -> Result<(), Error> {
+        self.each(|_| Ok::<(), std::convert::Infallible>(())).map_err(|halt| match halt {
+            Halt::Statement(e) => e,
+            Halt::Write(never) => match never {},
+        })
+    }
+
     /// The next batch's statements, in payee then month order; `None` once every payee's are
     /// given, or after an error.
     pub fn next_batch(&mut self) -> Option<Result<Vec<Statement>, Error>> {
@@ -210,11 +226,13 @@ pub(super) fn statements_traced<T: Tracer>(
 struct Shown {
     months: rustc_hash::FxHashSet<Period>,
     history: bool,
+    /// Whether the statements carry the plan's metrics (not for a run only added up).
+    metrics: bool,
 }
 
 impl Shown {
     fn of(plan: &Plan, months: &[Period]) -> Shown {
-        Shown { months: months.iter().copied().collect(), history: plan.reads_history() }
+        Shown { months: months.iter().copied().collect(), history: plan.reads_history(), metrics: true }
     }
 }
 
@@ -250,8 +268,8 @@ fn payee_statements<T: Tracer>(
         if !shown.months.contains(month) {
             continue;
         }
-        let mut metrics = Vec::with_capacity(plan.metrics.len());
-        for metric in &plan.metrics {
+        let mut metrics = Vec::with_capacity(if shown.metrics { plan.metrics.len() } else { 0 });
+        for metric in plan.metrics.iter().filter(|_| shown.metrics) {
             match evaluate_metric(plan, folded, payee, *month, metric) {
                 Ok(v) => metrics.push(v),
                 Err(e) => return (statements, Some(e)),

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::data::InputFile;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
-use crate::eval::compute::{statements, RunResult};
+use crate::eval::compute::{statements, Batches, RunResult};
 use crate::eval::expr::NoTrace;
 use crate::eval::run::months_of;
 use crate::period::{Granularity, Period};
@@ -24,13 +24,35 @@ pub struct Job<'a> {
     pub scale: Option<Scale>,
     /// A money column to tally besides the plan's aggregates (the budget's sales).
     pub tally: Option<TallySpec>,
+    pub keep: Keep,
+}
+
+/// What a job keeps of its statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every statement, as `run` computes it.
+    Statements,
+    /// The totals: the statements (their amounts, no metrics) computed a batch at a time and
+    /// dropped (`budget`'s run on sales 1% larger).
+    Totals,
+    /// No statement: the fold alone (`budget`'s runs for the slope, which read it).
+    Fold,
 }
 
 /// A plan's statements and the fold they were computed from (for explanations).
 #[derive(Debug)]
 pub struct Evaluated {
-    pub result: RunResult,
+    /// `None` for a job that keeps the fold alone; no statements for one that keeps the
+    /// totals.
+    pub result: Option<RunResult>,
     pub folded: Folded,
+}
+
+impl Evaluated {
+    /// The statements kept (none but for [`Keep::Statements`]).
+    pub fn statements(&self) -> &[crate::eval::compute::Statement] {
+        self.result.as_ref().map_or(&[], |r| &r.statements)
+    }
 }
 
 #[derive(Debug)]
@@ -82,7 +104,15 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
     let mut runs = Vec::with_capacity(jobs.len());
     for (job, folded) in jobs.iter().zip(outcome.folded) {
         let months = months_of(job.plan, &folded, job.files, common)?;
-        let result = statements(job.plan, &folded, &months)?;
+        let result = match job.keep {
+            Keep::Statements => Some(statements(job.plan, &folded, &months)?),
+            Keep::Totals => {
+                let mut batches = Batches::new(job.plan, &folded, &months)?.amounts_only();
+                batches.add_up()?;
+                Some(batches.result(Vec::new()))
+            }
+            Keep::Fold => None,
+        };
         runs.push(Evaluated { result, folded });
     }
     let months = common.map(|(from, to)| Period::months_between(from, to)).unwrap_or_default();
