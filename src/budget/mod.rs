@@ -24,7 +24,7 @@ use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
 use crate::eval::aggregate::{TallyByValue, TallySpec};
 use crate::eval::compute::{policy_error, unrounded_component};
-use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job, Keep};
+use crate::eval::passes::{evaluate, Evaluation, Job, Keep};
 use crate::eval::{Folded, Scale};
 use crate::period::{Granularity, Period};
 use crate::plan::ColumnType;
@@ -320,12 +320,12 @@ pub fn budget<'a>(
                         add(by_payee.entry(p).or_default(), *v)?;
                     }
                 }
-                payee_totals(result)
-                    .into_iter()
+                base.payee_totals
+                    .iter()
                     .map(|(p, t)| GroupRow {
-                        sales: Some(by_payee.get(&p).copied().unwrap_or_default()),
+                        sales: Some(by_payee.get(p).copied().unwrap_or_default()),
                         key: p.to_string(),
-                        payout: t,
+                        payout: *t,
                     })
                     .collect()
             }
@@ -358,7 +358,7 @@ pub fn budget<'a>(
         breakdowns.push(Breakdown { grouping, rows });
     }
 
-    let mut totals: Vec<Decimal> = payee_totals(result).into_iter().map(|(_, t)| t).collect();
+    let mut totals: Vec<Decimal> = base.payee_totals.iter().map(|(_, t)| *t).collect();
     totals.sort();
     let count = totals.len();
     let top = count.div_ceil(10).max(1).min(count);
@@ -463,31 +463,54 @@ fn split_by_sales(
     in_range: &dyn Fn(&Period) -> bool,
 ) -> Result<Vec<GroupRow>, Error> {
     const NO_SALES: &str = "(no sales)";
+    // Statements a few thousand at a time on all cores, each stretch's payout per group added
+    // up, then the stretches' in order: shares are whole steps, so the sums are exact in any
+    // order, and the first error is the first statement's in order.
+    let stretches: Vec<Result<BTreeMap<&str, Decimal>, Error>> = crate::eval::chunked::on_all_cores(|| {
+        use rayon::prelude::*;
+        result
+            .statements
+            .par_chunks(4096)
+            .map(|statements| {
+                let mut payout: BTreeMap<&str, Decimal> = BTreeMap::new();
+                let mut weights: BTreeMap<&str, Decimal> = BTreeMap::new();
+                let (mut keys, mut values): (Vec<&str>, Vec<Decimal>) = (Vec::new(), Vec::new());
+                for s in statements {
+                    for (component, amount) in plan.components.iter().zip(&s.amounts) {
+                        if amount.is_zero() {
+                            continue;
+                        }
+                        let Some(period) = s.period.coarsen(component.cadence.into()) else { continue };
+                        weights.clear();
+                        for bucket in period.split(bucket_gran) {
+                            if let Some(groups) = by.get(&(s.payee.clone(), bucket)) {
+                                for (g, v) in groups {
+                                    add(weights.entry(g.as_str()).or_default(), *v)?;
+                                }
+                            }
+                        }
+                        keys.clear();
+                        values.clear();
+                        keys.extend(weights.keys().copied());
+                        values.extend(weights.values().copied());
+                        match pro_rata(*amount, &values, step) {
+                            Some(shares) => {
+                                for (k, share) in keys.iter().zip(shares) {
+                                    add(payout.entry(k).or_default(), share)?;
+                                }
+                            }
+                            None => add(payout.entry(NO_SALES).or_default(), *amount)?,
+                        }
+                    }
+                }
+                Ok(payout)
+            })
+            .collect()
+    });
     let mut payout: BTreeMap<String, Decimal> = BTreeMap::new();
-    for s in &result.statements {
-        for (component, amount) in plan.components.iter().zip(&s.amounts) {
-            if amount.is_zero() {
-                continue;
-            }
-            let Some(period) = s.period.coarsen(component.cadence.into()) else { continue };
-            let mut weights: BTreeMap<&str, Decimal> = BTreeMap::new();
-            for bucket in period.split(bucket_gran) {
-                if let Some(groups) = by.get(&(s.payee.clone(), bucket)) {
-                    for (g, v) in groups {
-                        add(weights.entry(g.as_str()).or_default(), *v)?;
-                    }
-                }
-            }
-            let keys: Vec<&str> = weights.keys().copied().collect();
-            let values: Vec<Decimal> = weights.values().copied().collect();
-            match pro_rata(*amount, &values, step) {
-                Some(shares) => {
-                    for (k, share) in keys.iter().zip(shares) {
-                        add(payout.entry((*k).to_string()).or_default(), share)?;
-                    }
-                }
-                None => add(payout.entry(NO_SALES.to_string()).or_default(), *amount)?,
-            }
+    for stretch in stretches {
+        for (k, v) in stretch? {
+            add(payout.entry(k.to_string()).or_default(), v)?;
         }
     }
     let mut sales: BTreeMap<String, Decimal> = BTreeMap::new();

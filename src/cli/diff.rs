@@ -55,7 +55,9 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
         [a, b] => (a.as_slice(), b.as_slice()),
         _ => (&[][..], &[][..]),
     };
-    let cmp = compare(&old, old_files, &new, new_files, range)?;
+    // Every statement is kept only for what shows them: the workbook, one payee's side by side.
+    let statements = args.explain.is_some() || matches!(args.format, Format::Xlsx);
+    let cmp = compare(&old, old_files, &new, new_files, range, statements)?;
     for note in &cmp.evaluation.notes {
         super::note(&format!("note: {note}"));
     }

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use crate::data::InputFile;
 use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
-use crate::eval::passes::{evaluate, payee_totals, Evaluation, Job, Keep};
+use crate::eval::passes::{evaluate, Evaluation, Job, Keep};
 use crate::period::Period;
 use crate::plan::Component;
 use crate::plan::Plan;
@@ -126,13 +126,16 @@ impl Comparison<'_> {
     }
 }
 
-/// Evaluates both plans over the same ledgers and months and compares them.
+/// Evaluates both plans over the same ledgers and months and compares them. With
+/// `statements`, every statement of both is kept (a workbook lists them, `--explain` reads a
+/// payee's); else each payee's total, the statements computed a batch at a time.
 pub fn compare<'a>(
     old: &'a Plan,
     old_files: &[InputFile],
     new: &'a Plan,
     new_files: &[InputFile],
     range: Option<(Period, Period)>,
+    statements: bool,
 ) -> Result<Comparison<'a>, Error> {
     if old.currency != new.currency {
         return Err(DataError::of(
@@ -141,17 +144,18 @@ pub fn compare<'a>(
         )
         .into());
     }
+    let keep = if statements { Keep::Statements } else { Keep::PayeeTotals };
     let jobs = [
-        Job { plan: old, files: old_files, scale: None, tally: None, keep: Keep::Statements },
-        Job { plan: new, files: new_files, scale: None, tally: None, keep: Keep::Statements },
+        Job { plan: old, files: old_files, scale: None, tally: None, keep },
+        Job { plan: new, files: new_files, scale: None, tally: None, keep },
     ];
     let evaluation = evaluate(&jobs, range)?;
-    let result = |i: usize| evaluation.runs.get(i).and_then(|r| r.result.as_ref());
-    let (Some(o), Some(n)) = (result(0), result(1)) else {
+    let run = |i: usize| evaluation.runs.get(i).and_then(|r| Some((r.result.as_ref()?, &r.payee_totals)));
+    let (Some((o, o_payees)), Some((n, n_payees))) = (run(0), run(1)) else {
         return Err(DataError::of("", ToolKind::NothingEvaluated).into());
     };
     let components = pair_components(old, &o.component_totals, new, &n.component_totals);
-    let payees = pair_payees(&payee_totals(o), &payee_totals(n));
+    let payees = pair_payees(o_payees, n_payees);
     let scale = old.rounding.scale().max(new.rounding.scale());
     Ok(Comparison { old_plan: old, new_plan: new, evaluation, components, payees, scale })
 }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::data::InputFile;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
-use crate::eval::compute::{statements, Batches, RunResult};
+use crate::eval::compute::{statements, Batches, Halt, RunResult, Statement};
 use crate::eval::expr::NoTrace;
 use crate::eval::run::months_of;
 use crate::period::{Granularity, Period};
@@ -32,6 +32,9 @@ pub struct Job<'a> {
 pub enum Keep {
     /// Every statement, as `run` computes it.
     Statements,
+    /// Each payee's total: the statements (as `run` computes them) computed a batch at a time
+    /// and dropped (`diff`, but for its workbook and `--explain`).
+    PayeeTotals,
     /// The totals: the statements (their amounts, no metrics) computed a batch at a time and
     /// dropped (`budget`'s run on sales 1% larger).
     Totals,
@@ -45,6 +48,9 @@ pub struct Evaluated {
     /// `None` for a job that keeps the fold alone; no statements for one that keeps the
     /// totals.
     pub result: Option<RunResult>,
+    /// Each payee's total over the months, in payee order: for a job that keeps its
+    /// statements or the payees' totals, else none.
+    pub payee_totals: Vec<(std::sync::Arc<str>, Decimal)>,
     pub folded: Folded,
 }
 
@@ -104,8 +110,26 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
     let mut runs = Vec::with_capacity(jobs.len());
     for (job, folded) in jobs.iter().zip(outcome.folded) {
         let months = months_of(job.plan, &folded, job.files, common)?;
+        let mut payees = Vec::new();
         let result = match job.keep {
-            Keep::Statements => Some(statements(job.plan, &folded, &months)?),
+            Keep::Statements => {
+                let result = statements(job.plan, &folded, &months)?;
+                add_payee_totals(&mut payees, &result.statements);
+                Some(result)
+            }
+            Keep::PayeeTotals => {
+                let mut batches = Batches::new(job.plan, &folded, &months)?;
+                batches
+                    .each(|batch| {
+                        add_payee_totals(&mut payees, batch);
+                        Ok::<(), std::convert::Infallible>(())
+                    })
+                    .map_err(|halt| match halt {
+                        Halt::Statement(e) => e,
+                        Halt::Write(never) => match never {},
+                    })?;
+                Some(batches.result(Vec::new()))
+            }
             Keep::Totals => {
                 let mut batches = Batches::new(job.plan, &folded, &months)?.amounts_only();
                 batches.add_up()?;
@@ -113,22 +137,20 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             }
             Keep::Fold => None,
         };
-        runs.push(Evaluated { result, folded });
+        runs.push(Evaluated { result, payee_totals: payees, folded });
     }
     let months = common.map(|(from, to)| Period::months_between(from, to)).unwrap_or_default();
     Ok(Evaluation { runs, months, reads: outcome.reads, notes: outcome.notes })
 }
 
-/// Each payee's total over the run, in payee order.
-pub fn payee_totals(result: &RunResult) -> Vec<(std::sync::Arc<str>, Decimal)> {
-    let mut out: Vec<(std::sync::Arc<str>, Decimal)> = Vec::new();
-    for s in &result.statements {
+/// Adds statements (in payee, then month, order) to each payee's total, in payee order.
+fn add_payee_totals(out: &mut Vec<(std::sync::Arc<str>, Decimal)>, statements: &[Statement]) {
+    for s in statements {
         match out.last_mut() {
             Some((p, t)) if *p == s.payee => *t += s.total,
             _ => out.push((s.payee.clone(), s.total)),
         }
     }
-    out
 }
 
 /// The buckets a run over `range` reads; `None` (every bucket) without a range.

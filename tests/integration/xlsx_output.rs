@@ -294,6 +294,20 @@ fn diff_gives_old_new_and_change_per_statement() {
     // change, -15,000.00, is -21.41% of 70,050.01 (-21.4133...), a percentage cell: -0.2141.
     let payees = sheet(&book, "payees");
     assert_eq!(row(&payees, &["王芳"])[1..5], [n("70050.01"), n("55050.01"), n("-15000"), n("-0.2141")]);
+    // `--format csv` keeps each payee's total, not the statements (the workbook keeps them
+    // to list them): the same payees, in the same order, with the same figures.
+    let csv = run_ok([
+        "diff", FLAT, MARGINAL, "--data", SALES, "--data", SURVEYS, "--from", "2026-01", "--to", "2026-06", "--format",
+        "csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(lines.contains(&"王芳,70050.01,55050.01,-15000.00,-21.41,"), "{csv}");
+    assert_eq!(lines.len(), payees.len() - 1, "{csv}");
+    for (line, sheet_row) in lines.iter().zip(payees.iter().skip(1)) {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(sheet_row[0], t(fields[0]), "{line}");
+        assert_eq!(sheet_row[1..4], [n(fields[1]), n(fields[2]), n(fields[3])], "{line}");
+    }
     let counts = sheet(&book, "rows");
     assert_eq!(row(&counts, &["old", "sales"])[2], n("30"));
     assert_eq!(row(&counts, &["new", "surveys"])[2], n("7"));
