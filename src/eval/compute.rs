@@ -251,8 +251,10 @@ fn payee_statements<T: Tracer>(
     everyone: Option<&Vec<Vec<MonthAmounts>>>,
     tracer: &mut T,
 ) -> PayeeStatements {
-    let mut statements = Vec::new();
-    let mut history: Vec<MonthAmounts> = Vec::new();
+    // Room for every month at once: grown month by month, the lists were 4% of a run over
+    // 100,000 payees (allocations and copies).
+    let mut statements = Vec::with_capacity(computed.len().min(shown.months.len()));
+    let mut history: Vec<MonthAmounts> = Vec::with_capacity(if shown.history { computed.len() } else { 0 });
     for (m, month) in computed.iter().enumerate() {
         let (amounts, statement_total) = match everyone.and_then(|h| h.get(p)?.get(m)) {
             Some(done) => (done.amounts.clone(), done.total),
