@@ -1399,7 +1399,14 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
         let Some(this) = rest.first_mut() else { continue };
         let shared: Vec<(usize, Shared)> =
             job.aggs.iter().enumerate().filter_map(|(a, agg)| agg.shared.map(|s| (a, s))).collect();
-        if shared.is_empty() {
+        // A plan that follows another's buckets and folds nothing of its own was not merged
+        // bucket by bucket (`TaskMerge::absorb`): its buckets are that plan's, its states all
+        // shared.
+        let lead = match (job.follows, job.folds) {
+            (Some(l), false) => Some(before.get(l).ok_or("no plan to follow")?),
+            _ => None,
+        };
+        if shared.is_empty() && lead.is_none() {
             continue;
         }
         // Per earlier plan, its buckets' places by key: made only when a bucket of this plan
@@ -1407,31 +1414,52 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
         // buckets, in its order).
         let mut indexes: Vec<Option<Index<'_>>> = vec![None; before.len()];
         let before = &*before;
-        for (i, (key, states)) in this.buckets.iter_mut().enumerate() {
-            for &(a, Shared { plan: k, agg: b, times }) in &shared {
-                let from = before.get(k).ok_or("no plan to share with")?;
-                let place = match from.buckets.get(i) {
-                    Some((theirs, _)) if theirs == key => i,
-                    _ => {
-                        let index = indexes.get_mut(k).ok_or("no plan to share with")?.get_or_insert_with(|| {
-                            from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect()
-                        });
-                        *index.get(key).ok_or("a shared aggregate with no bucket")?
+        let mut state_of = |i: usize, key: &super::aggregate::BucketKey, share: Shared| -> Result<AggState, NotPlain> {
+            let Shared { plan: k, agg: b, times } = share;
+            let from = before.get(k).ok_or("no plan to share with")?;
+            let place = match from.buckets.get(i) {
+                Some((theirs, _)) if theirs == key => i,
+                _ => {
+                    let index = indexes
+                        .get_mut(k)
+                        .ok_or("no plan to share with")?
+                        .get_or_insert_with(|| from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect());
+                    *index.get(key).ok_or("a shared aggregate with no bucket")?
+                }
+            };
+            let (_, theirs) = from.buckets.get(place).ok_or("a shared aggregate with no bucket")?;
+            let state = theirs.get(b).ok_or("a shared aggregate with no bucket")?;
+            let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
+                let nonzero = from.nonzero.get(place * theirs.len() + b).copied().ok_or("no sum kept to scale")?;
+                let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
+                scaled_sum(d, nonzero, f, largest).ok_or_else(|| "a scaled sum that is not exact".to_string())
+            };
+            Ok(match (times, state) {
+                (None, state) => state.clone(),
+                (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
+                (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
+                (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
+            })
+        };
+        match lead {
+            Some(lead) => {
+                if !this.buckets.is_empty() || shared.len() != job.aggs.len() {
+                    return Err("a plan that follows with buckets of its own".into());
+                }
+                let mut buckets = Vec::with_capacity(lead.buckets.len());
+                for (i, (key, _)) in lead.buckets.iter().enumerate() {
+                    // Every aggregate is shared: `shared` lists them in order.
+                    let states = shared.iter().map(|&(_, share)| state_of(i, key, share)).collect::<Result<_, _>>()?;
+                    buckets.push((key.clone(), states));
+                }
+                this.buckets = buckets;
+            }
+            None => {
+                for (i, (key, states)) in this.buckets.iter_mut().enumerate() {
+                    for &(a, share) in &shared {
+                        *states.get_mut(a).ok_or("no aggregate")? = state_of(i, key, share)?;
                     }
-                };
-                let (_, theirs) = from.buckets.get(place).ok_or("a shared aggregate with no bucket")?;
-                let state = theirs.get(b).ok_or("a shared aggregate with no bucket")?;
-                let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
-                    let nonzero = from.nonzero.get(place * theirs.len() + b).copied().ok_or("no sum kept to scale")?;
-                    let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
-                    scaled_sum(d, nonzero, f, largest).ok_or_else(|| "a scaled sum that is not exact".to_string())
-                };
-                *states.get_mut(a).ok_or("no aggregate")? = match (times, state) {
-                    (None, state) => state.clone(),
-                    (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
-                    (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
-                    (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
-                };
+                }
             }
         }
     }
@@ -3718,12 +3746,18 @@ impl TaskMerge {
         if out.states.len() != if job.folds { out.buckets.len() * job.aggs.len() } else { 0 } {
             return Err("aggregates out of step".into());
         }
+        // A plan that follows another's buckets and folds nothing of its own takes that plan's
+        // merged buckets once they are finished (`fill_shared`): not merged again here.
+        let buckets = match (job.follows, job.folds) {
+            (Some(_), false) => Vec::new(),
+            _ => out.buckets,
+        };
         let mut states = out.states.into_iter();
         let width = job.aggs.len();
-        self.buckets.reserve(out.buckets.len());
-        self.keys.reserve(out.buckets.len());
-        self.states.reserve(out.buckets.len() * width);
-        for (p, bucket) in out.buckets {
+        self.buckets.reserve(buckets.len());
+        self.keys.reserve(buckets.len());
+        self.states.reserve(buckets.len() * width);
+        for (p, bucket) in buckets {
             let key = (*numbers_of_payees.get(p as usize).ok_or("no payee")?, bucket);
             let at = match self.buckets.entry(key) {
                 std::collections::hash_map::Entry::Occupied(e) => *e.get() as usize,

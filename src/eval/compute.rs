@@ -115,10 +115,14 @@ impl<'a> Batches<'a> {
         self
     }
 
-    /// Computes every batch and drops it (freed while the next is computed): the run's
-    /// totals, or the first error.
-    pub fn add_up(&mut self) -> Result<(), Error> {
-        self.each(|_| Ok::<(), std::convert::Infallible>(())).map_err(|halt| match halt {
+    /// Shows `see` every batch, then drops it (freed while the next is computed): the run's
+    /// totals, and what `see` kept of them, or the first error.
+    pub fn each_batch(&mut self, mut see: impl FnMut(&[Statement])) -> Result<(), Error> {
+        self.each(|batch| {
+            see(batch);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .map_err(|halt| match halt {
             Halt::Statement(e) => e,
             Halt::Write(never) => match never {},
         })

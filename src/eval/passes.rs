@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::data::InputFile;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
-use crate::eval::compute::{statements, Batches, Halt, RunResult, Statement};
+use crate::eval::compute::{statements, Batches, RunResult, Statement};
 use crate::eval::expr::NoTrace;
 use crate::eval::run::months_of;
 use crate::period::{Granularity, Period};
@@ -119,20 +119,12 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             }
             Keep::PayeeTotals => {
                 let mut batches = Batches::new(job.plan, &folded, &months)?;
-                batches
-                    .each(|batch| {
-                        add_payee_totals(&mut payees, batch);
-                        Ok::<(), std::convert::Infallible>(())
-                    })
-                    .map_err(|halt| match halt {
-                        Halt::Statement(e) => e,
-                        Halt::Write(never) => match never {},
-                    })?;
+                batches.each_batch(|batch| add_payee_totals(&mut payees, batch))?;
                 Some(batches.result(Vec::new()))
             }
             Keep::Totals => {
                 let mut batches = Batches::new(job.plan, &folded, &months)?.amounts_only();
-                batches.add_up()?;
+                batches.each_batch(|_| {})?;
                 Some(batches.result(Vec::new()))
             }
             Keep::Fold => None,
