@@ -3465,7 +3465,8 @@ struct TaskMerge {
     texts: Vec<FxHashMap<Box<str>, u32>>,
     values: Vec<FxHashMap<Value, u32>>,
     /// The command's tally: per bucket, and per column and value.
-    tally: FxHashMap<(Arc<str>, Period), Sum>,
+    /// The tallied column's sum by payee (their number in the merge) and bucket.
+    tally: FxHashMap<(u32, Period), Sum>,
     tally_by: Vec<MergedByValue>,
     largest: Vec<u128>,
     credited: u64,
@@ -3511,8 +3512,15 @@ fn in_file_order<T>(
     Ok((lists, stretches.into_iter().map(|(_, r, first, n)| (r, first, n)).collect()))
 }
 
-/// A tally per bucket and value of one column, over the runs merged so far.
-type MergedByValue = FxHashMap<(Arc<str>, Period), std::collections::BTreeMap<String, Sum>>;
+/// A tally per bucket and value of one column, over the runs merged so far: the values
+/// numbered in the order met, the sums by payee (their number in the merge), bucket and value
+/// (its number), so that merging copies no id and no value's text.
+#[derive(Debug, Clone, Default)]
+struct MergedByValue {
+    names: Vec<String>,
+    numbers: FxHashMap<String, u32>,
+    sums: FxHashMap<(u32, Period, u32), Sum>,
+}
 
 #[derive(Default)]
 struct MergedKeys {
@@ -3573,7 +3581,7 @@ impl Merged {
                     texts: vec![FxHashMap::default(); job.aggs.len()],
                     values: vec![FxHashMap::default(); job.aggs.len()],
                     tally: FxHashMap::default(),
-                    tally_by: vec![FxHashMap::default(); job.tally.map_or(0, |t| t.by.len())],
+                    tally_by: vec![MergedByValue::default(); job.tally.map_or(0, |t| t.by.len())],
                     largest: vec![0; job.aggs.len()],
                     credited: 0,
                     captured: Vec::new(),
@@ -3720,24 +3728,31 @@ impl TaskMerge {
             }
             numbers.push(map);
         }
+        let payee_number = |p: u32| numbers_of_payees.get(p as usize).copied().ok_or("no payee");
         for (&(p, bucket), sum) in out.buckets.iter().zip(&out.tally) {
             if let Some(sum) = sum {
-                let id = ids.get(p as usize).cloned().ok_or("no payee")?;
-                self.tally.entry((id, bucket)).or_default().merge(sum).ok_or_else(overflow)?;
+                self.tally.entry((payee_number(p)?, bucket)).or_default().merge(sum).ok_or_else(overflow)?;
             }
         }
         for (by, into) in out.tally_by.iter().zip(self.tally_by.iter_mut()) {
+            // The run's values by their numbers in the merge.
+            let mut numbers = Vec::with_capacity(by.names.len());
+            for name in &by.names {
+                let n = match into.numbers.get(name.as_str()) {
+                    Some(&n) => n,
+                    None => {
+                        let n = u32::try_from(into.names.len()).map_err(|_| "too many values")?;
+                        into.names.push(name.clone());
+                        into.numbers.insert(name.clone(), n);
+                        n
+                    }
+                };
+                numbers.push(n);
+            }
             for (&(b, code), sum) in &by.sums {
                 let &(p, bucket) = out.buckets.get(b as usize).ok_or("no bucket")?;
-                let id = ids.get(p as usize).cloned().ok_or("no payee")?;
-                let name = by.names.get(code as usize).ok_or("no value")?;
-                let groups = into.entry((id, bucket)).or_default();
-                match groups.get_mut(name.as_str()) {
-                    Some(into) => into.merge(sum).ok_or_else(overflow)?,
-                    None => {
-                        groups.insert(name.clone(), *sum);
-                    }
-                }
+                let value = *numbers.get(code as usize).ok_or("no value")?;
+                into.sums.entry((payee_number(p)?, bucket, value)).or_default().merge(sum).ok_or_else(overflow)?;
             }
         }
         for (into, n) in self.largest.iter_mut().zip(&out.largest) {
@@ -3944,17 +3959,17 @@ impl TaskMerge {
             None => None,
             Some(_) => {
                 let mut tally = Tally::default();
-                for (key, sum) in self.tally {
-                    tally.total.insert(key, sum.decimal().ok_or_else(overflow)?);
+                let id = |p: u32| ids.get(p as usize).cloned().ok_or("no payee");
+                for ((p, bucket), sum) in self.tally {
+                    tally.total.insert((id(p)?, bucket), sum.decimal().ok_or_else(overflow)?);
                 }
                 for by in self.tally_by {
                     let mut done = super::aggregate::TallyByValue::default();
-                    for (key, groups) in by {
-                        let mut values = std::collections::BTreeMap::new();
-                        for (value, sum) in groups {
-                            values.insert(value, sum.decimal().ok_or_else(overflow)?);
-                        }
-                        done.insert(key, values);
+                    for ((p, bucket, value), sum) in by.sums {
+                        let name = by.names.get(value as usize).ok_or("no value")?;
+                        done.entry((id(p)?, bucket))
+                            .or_default()
+                            .insert(name.clone(), sum.decimal().ok_or_else(overflow)?);
                     }
                     tally.by.push(done);
                 }
