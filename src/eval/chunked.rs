@@ -1415,33 +1415,39 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
         let mut indexes: Vec<Option<Index<'_>>> = vec![None; before.len()];
         let before = &*before;
         let mut state_of = |i: usize, key: &super::aggregate::BucketKey, share: Shared| -> Result<AggState, NotPlain> {
-            let Shared { plan: k, agg: b, times } = share;
-            let from = before.get(k).ok_or("no plan to share with")?;
+            let from = before.get(share.plan).ok_or("no plan to share with")?;
             let place = match from.buckets.get(i) {
                 Some((theirs, _)) if theirs == key => i,
                 _ => {
                     let index = indexes
-                        .get_mut(k)
+                        .get_mut(share.plan)
                         .ok_or("no plan to share with")?
                         .get_or_insert_with(|| from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect());
                     *index.get(key).ok_or("a shared aggregate with no bucket")?
                 }
             };
-            let (_, theirs) = from.buckets.get(place).ok_or("a shared aggregate with no bucket")?;
-            let state = theirs.get(b).ok_or("a shared aggregate with no bucket")?;
-            let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
-                let nonzero = from.nonzero.get(place * theirs.len() + b).copied().ok_or("no sum kept to scale")?;
-                let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
-                scaled_sum(d, nonzero, f, largest).ok_or_else(|| "a scaled sum that is not exact".to_string())
-            };
-            Ok(match (times, state) {
-                (None, state) => state.clone(),
-                (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
-                (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
-                (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
-            })
+            shared_state(from, place, share)
         };
         match lead {
+            // Every aggregate shared with the plan it follows: its buckets, in its order, on
+            // all cores.
+            Some(lead) if shared.iter().all(|(_, share)| job.follows == Some(share.plan)) => {
+                if !this.buckets.is_empty() || shared.len() != job.aggs.len() {
+                    return Err("a plan that follows with buckets of its own".into());
+                }
+                this.buckets = lead
+                    .buckets
+                    .par_iter()
+                    .enumerate()
+                    .with_min_len(1024)
+                    .map(|(i, (key, _))| {
+                        // Every aggregate is shared: `shared` lists them in order.
+                        let states: Result<Vec<AggState>, NotPlain> =
+                            shared.iter().map(|&(_, share)| shared_state(lead, i, share)).collect();
+                        states.map(|states| (key.clone(), states))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             Some(lead) => {
                 if !this.buckets.is_empty() || shared.len() != job.aggs.len() {
                     return Err("a plan that follows with buckets of its own".into());
@@ -1464,6 +1470,25 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
         }
     }
     Ok(())
+}
+
+/// A shared aggregate's state: that of the plan it is folded for, in its bucket at `place`,
+/// times the factor the sharing plan scales it by.
+fn shared_state(from: &Finished, place: usize, share: Shared) -> Result<AggState, NotPlain> {
+    let Shared { agg: b, times, .. } = share;
+    let (_, theirs) = from.buckets.get(place).ok_or("a shared aggregate with no bucket")?;
+    let state = theirs.get(b).ok_or("a shared aggregate with no bucket")?;
+    let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
+        let nonzero = from.nonzero.get(place * theirs.len() + b).copied().ok_or("no sum kept to scale")?;
+        let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
+        scaled_sum(d, nonzero, f, largest).ok_or_else(|| "a scaled sum that is not exact".to_string())
+    };
+    Ok(match (times, state) {
+        (None, state) => state.clone(),
+        (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
+        (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
+        (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
+    })
 }
 
 /// The sum the row-by-row fold of a plan that scales a column reaches (each term times
