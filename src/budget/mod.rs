@@ -22,7 +22,7 @@ use crate::data::InputFile;
 use crate::diagnostics::io::IoKind;
 use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::{DataError, Error};
-use crate::eval::aggregate::{TallyByValue, TallySpec};
+use crate::eval::aggregate::{PayeeFold, TallyByValue, TallySpec};
 use crate::eval::compute::{policy_error, unrounded_component};
 use crate::eval::passes::{evaluate, Evaluation, Job, Keep};
 use crate::eval::{Folded, Scale};
@@ -412,6 +412,8 @@ fn slope<'a>(
         else {
             return Ok(total);
         };
+        // The payee's part of each run's folded ledgers, each bucket found once.
+        let of = [PayeeFold::new(base, payee), PayeeFold::new(up, payee_up), PayeeFold::new(down, payee_down)];
         for month in months {
             // The month's components so far, in each of the three runs (a statement cap
             // adjusts their sum).
@@ -421,18 +423,19 @@ fn slope<'a>(
                 if period.last_month() != *month {
                     continue;
                 }
-                let mut value = |run: usize, folded: &Folded, who: &crate::eval::aggregate::Payee| {
+                let mut value = |run: usize| {
                     let so_far = earlier.get(run).copied().unwrap_or_default();
-                    let v = unrounded_component(plan, folded, who, period, component, so_far)
+                    let Some(of) = of.get(run) else { return Ok(Decimal::ZERO) };
+                    let v = unrounded_component(plan, of, period, component, so_far)
                         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
                     if let Some(e) = earlier.get_mut(run) {
                         *e = e.checked_add(v).ok_or_else(too_large)?;
                     }
                     Ok::<Decimal, Error>(v)
                 };
-                let here = value(0, base, payee)?;
-                let step_up = value(1, up, payee_up)?.checked_sub(here).ok_or_else(too_large)?;
-                let step_down = here.checked_sub(value(2, down, payee_down)?).ok_or_else(too_large)?;
+                let here = value(0)?;
+                let step_up = value(1)?.checked_sub(here).ok_or_else(too_large)?;
+                let step_down = here.checked_sub(value(2)?).ok_or_else(too_large)?;
                 let step = if step_up.abs() <= step_down.abs() { step_up } else { step_down };
                 total = total.checked_add(step).ok_or_else(too_large)?;
             }

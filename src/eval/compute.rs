@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{AggState, Folded, Payee};
+use super::aggregate::{AggState, Folded, Payee, PayeeFold};
 use super::expr::{eval_exact_traced, excerpt, Env, NoTrace, Tracer, Val};
 use super::EvalError;
 use crate::data::RowCounts;
@@ -65,6 +65,9 @@ pub enum Halt<E> {
 
 /// How many statements a batch of [`Batches`] holds, about (whole payees).
 const BATCH_STATEMENTS: usize = 1 << 16;
+
+/// How many payees' statements a task of a batch computes, one after the other.
+const PAYEES_PER_TASK: usize = 64;
 
 /// A run's statements, computed a batch of payees at a time in payee order, each batch's
 /// payees on all cores (`COMMISSION_THREADS`), and added up as they come: so that a writer
@@ -136,18 +139,30 @@ impl<'a> Batches<'a> {
         let payees = self.folded.payees.get(self.next..end).filter(|p| !p.is_empty() && !self.failed)?;
         let (plan, folded, first) = (self.plan, self.folded, self.next);
         let (computed, shown, everyone) = (&self.computed, &self.shown, self.everyone.as_ref());
-        let per_payee: Vec<PayeeStatements> = super::chunked::on_all_cores(|| {
+        // A few payees a task, each task's statements in one list: a list per payee (1.5 KB
+        // for a year of months) was a large allocation for the allocator, which gathered
+        // every small block freed before each one (6% of a run over 100,000 payees).
+        let per_task: Vec<PayeeStatements> = super::chunked::on_all_cores(|| {
             payees
-                .par_iter()
+                .par_chunks(PAYEES_PER_TASK)
                 .enumerate()
-                .map(|(i, payee)| {
-                    payee_statements(plan, folded, first + i, payee, computed, shown, everyone, &mut NoTrace)
+                .map(|(c, chunk)| {
+                    let mut done = Vec::with_capacity(chunk.len() * computed.len().min(shown.months.len()));
+                    for (i, payee) in chunk.iter().enumerate() {
+                        let p = first + c * PAYEES_PER_TASK + i;
+                        if let Some(e) =
+                            payee_statements(plan, folded, p, payee, computed, shown, everyone, &mut done, &mut NoTrace)
+                        {
+                            return (done, Some(e));
+                        }
+                    }
+                    (done, None)
                 })
                 .collect()
         });
         self.next = end;
-        let mut batch = Vec::with_capacity(per_payee.iter().map(|(done, _)| done.len()).sum());
-        for (done, failed) in per_payee {
+        let mut batch = Vec::with_capacity(per_task.iter().map(|(done, _)| done.len()).sum());
+        for (done, failed) in per_task {
             let added = self.totals.add(plan, &done);
             batch.extend(done);
             if let Some(e) = added.err().or(failed) {
@@ -209,9 +224,10 @@ pub(super) fn statements_traced<T: Tracer>(
     let mut totals = Totals::new(plan);
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     for (p, payee) in folded.payees.iter().enumerate() {
-        let (done, failed) = payee_statements(plan, folded, p, payee, &computed, &shown, everyone.as_ref(), tracer);
-        totals.add(plan, &done)?;
-        statements.extend(done);
+        let from = statements.len();
+        let failed =
+            payee_statements(plan, folded, p, payee, &computed, &shown, everyone.as_ref(), &mut statements, tracer);
+        totals.add(plan, statements.get(from..).unwrap_or_default())?;
         if let Some(e) = failed {
             return Err(e);
         }
@@ -240,10 +256,11 @@ impl Shown {
     }
 }
 
-/// A payee's statements of the shown months, up to the first error (and the error).
+/// Some payees' statements of the shown months, up to the first error (and the error).
 type PayeeStatements = (Vec<Statement>, Option<Error>);
 
-/// Payee `p`'s months, in order (`everyone`: every payee's months, computed before).
+/// Payee `p`'s months, in order, added to `statements` up to the first error, which is
+/// returned (`everyone`: every payee's months, computed before).
 #[allow(clippy::too_many_arguments)]
 fn payee_statements<T: Tracer>(
     plan: &Plan,
@@ -253,18 +270,18 @@ fn payee_statements<T: Tracer>(
     computed: &[Period],
     shown: &Shown,
     everyone: Option<&Vec<Vec<MonthAmounts>>>,
+    statements: &mut Vec<Statement>,
     tracer: &mut T,
-) -> PayeeStatements {
-    // Room for every month at once: grown month by month, the lists were 4% of a run over
-    // 100,000 payees (allocations and copies).
-    let mut statements = Vec::with_capacity(computed.len().min(shown.months.len()));
+) -> Option<Error> {
     let mut history: Vec<MonthAmounts> = Vec::with_capacity(if shown.history { computed.len() } else { 0 });
+    let of = PayeeFold::new(folded, payee);
+    of.gather(plan, computed);
     for (m, month) in computed.iter().enumerate() {
         let (amounts, statement_total) = match everyone.and_then(|h| h.get(p)?.get(m)) {
             Some(done) => (done.amounts.clone(), done.total),
-            None => match month_amounts(plan, folded, payee, *month, &history, &[], tracer) {
+            None => match month_amounts(plan, &of, *month, &history, &[], tracer) {
                 Ok(done) => done,
-                Err(e) => return (statements, Some(e)),
+                Err(e) => return Some(e),
             },
         };
         // Earlier months are read back only by a plan that reads them.
@@ -276,9 +293,9 @@ fn payee_statements<T: Tracer>(
         }
         let mut metrics = Vec::with_capacity(if shown.metrics { plan.metrics.len() } else { 0 });
         for metric in plan.metrics.iter().filter(|_| shown.metrics) {
-            match evaluate_metric(plan, folded, payee, *month, metric) {
+            match evaluate_metric(plan, &of, *month, metric) {
                 Ok(v) => metrics.push(v),
-                Err(e) => return (statements, Some(e)),
+                Err(e) => return Some(e),
             }
         }
         statements.push(Statement {
@@ -291,7 +308,7 @@ fn payee_statements<T: Tracer>(
             version: None,
         });
     }
-    (statements, None)
+    None
 }
 
 /// A run's totals, added up statement by statement as they come.
@@ -345,8 +362,7 @@ pub fn computed_months(plan: &Plan, months: &[Period]) -> Vec<Period> {
 /// `history`: the payee's earlier months, in order.
 pub fn month_amounts<T: Tracer>(
     plan: &Plan,
-    folded: &Folded,
-    payee: &Payee,
+    of: &PayeeFold<'_>,
     month: Period,
     history: &[MonthAmounts],
     reports: &[&[MonthAmounts]],
@@ -359,7 +375,7 @@ pub fn month_amounts<T: Tracer>(
     let mut statement_total = Decimal::ZERO;
     for component in &plan.components {
         let past = Past { earlier: statement_total, current: &amounts, history, reports, month };
-        let amount = component_amount(plan, folded, payee, component, past, tracer)?;
+        let amount = component_amount(plan, of, component, past, tracer)?;
         statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
         amounts.push(amount);
     }
@@ -368,14 +384,8 @@ pub fn month_amounts<T: Tracer>(
 
 /// A figure of the ledgers (no `let`, no statement) for a payee in a period: what
 /// `in_month_of` reads.
-pub fn figure_in(
-    plan: &Plan,
-    folded: &Folded,
-    payee: &Payee,
-    period: Period,
-    e: &crate::plan::Expr,
-) -> Result<Val, EvalError> {
-    let env = StatementEnv::new(plan, folded, payee, period);
+pub fn figure_in(plan: &Plan, of: &PayeeFold<'_>, period: Period, e: &crate::plan::Expr) -> Result<Val, EvalError> {
+    let env = StatementEnv::new(plan, of, period);
     eval_exact_traced(plan, e, &env, &mut NoTrace)
 }
 
@@ -455,7 +465,7 @@ pub fn all_histories<T: Tracer>(
                 let of_reports: Vec<&[MonthAmounts]> =
                     theirs.iter().filter_map(|r| all.get(*r).map(Vec::as_slice)).collect();
                 let own = all.get(p).map_or(&[][..], Vec::as_slice);
-                month_amounts(plan, folded, payee, *month, own, &of_reports, tracer)?
+                month_amounts(plan, &PayeeFold::new(folded, payee), *month, own, &of_reports, tracer)?
             };
             if let Some(h) = all.get_mut(p) {
                 h.push(MonthAmounts { month: *month, amounts: done.0, total: done.1 });
@@ -496,11 +506,12 @@ pub fn history_before(
             .unwrap_or_default();
         return Ok((own, theirs));
     }
+    let of = PayeeFold::new(folded, payee);
     for m in months {
         if m == month {
             break;
         }
-        let (amounts, total) = month_amounts(plan, folded, payee, m, &history, &[], &mut NoTrace)?;
+        let (amounts, total) = month_amounts(plan, &of, m, &history, &[], &mut NoTrace)?;
         history.push(MonthAmounts { month: m, amounts, total });
     }
     Ok((history, Vec::new()))
@@ -536,8 +547,7 @@ pub fn policy_error(plan: &Plan, error: EvalError, context: &str) -> Error {
 /// The rounded amount a component pays a payee in a month (zero when it is not due).
 fn component_amount<T: Tracer>(
     plan: &Plan,
-    folded: &Folded,
-    payee: &Payee,
+    of: &PayeeFold<'_>,
     component: &Component,
     past: Past<'_>,
     tracer: &mut T,
@@ -545,30 +555,24 @@ fn component_amount<T: Tracer>(
     let Some(period) = due_period(past.month, component) else {
         return Ok(Decimal::ZERO);
     };
-    evaluate_component(plan, folded, payee, period, component, past, tracer).map(|o| o.amount).map_err(|e| {
+    evaluate_component(plan, of, period, component, past, tracer).map(|o| o.amount).map_err(|e| {
         match e.kind {
             // A missing row is the data's problem, not the policy's.
             EvalKind::NoRowFor { ref input, .. } => {
                 Error::Data(crate::diagnostics::DataError::of(format!("{input} (--data {input}=...)"), e.kind.clone()))
             }
-            _ => policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)),
+            _ => policy_error(plan, e, &format!("payee `{}`, {period}", of.payee.id)),
         }
     })
 }
 
 /// A metric's value for the period of its cadence that contains `month`.
-pub fn evaluate_metric(
-    plan: &Plan,
-    folded: &Folded,
-    payee: &Payee,
-    month: Period,
-    metric: &Metric,
-) -> Result<Value, Error> {
+pub fn evaluate_metric(plan: &Plan, of: &PayeeFold<'_>, month: Period, metric: &Metric) -> Result<Value, Error> {
     let period = month.coarsen(metric.cadence.into()).unwrap_or(month);
-    let env = StatementEnv::new(plan, folded, payee, period);
+    let env = StatementEnv::new(plan, of, period);
     eval_exact_traced(plan, &metric.value, &env, &mut NoTrace)
         .map(|v| v.shown())
-        .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))
+        .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", of.payee.id)))
 }
 
 /// The period a component pays for in `month`, if `month` is that period's last month.
@@ -598,8 +602,7 @@ pub struct Payout {
 /// limits' component reads it).
 pub fn evaluate_component<T: Tracer>(
     plan: &Plan,
-    folded: &Folded,
-    payee: &Payee,
+    of: &PayeeFold<'_>,
     period: Period,
     component: &Component,
     past: Past<'_>,
@@ -607,8 +610,7 @@ pub fn evaluate_component<T: Tracer>(
 ) -> Result<Payout, EvalError> {
     let mut env = StatementEnv {
         plan,
-        folded,
-        payee,
+        of,
         period,
         lets: Vec::with_capacity(component.lets.len()),
         let_exprs: &component.lets,
@@ -652,21 +654,19 @@ pub fn evaluate_component<T: Tracer>(
 /// small change. `earlier`: as for [`evaluate_component`].
 pub fn unrounded_component(
     plan: &Plan,
-    folded: &Folded,
-    payee: &Payee,
+    of: &PayeeFold<'_>,
     period: Period,
     component: &Component,
     earlier: Decimal,
 ) -> Result<Decimal, EvalError> {
     let past = Past::none(earlier, period.last_month());
-    evaluate_component(plan, folded, payee, period, component, past, &mut NoTrace)
-        .map(|o| o.limited.unwrap_or(Decimal::ZERO))
+    evaluate_component(plan, of, period, component, past, &mut NoTrace).map(|o| o.limited.unwrap_or(Decimal::ZERO))
 }
 
 fn money<T: Tracer>(
     plan: &Plan,
     e: &crate::plan::Expr,
-    env: &StatementEnv<'_>,
+    env: &StatementEnv<'_, '_>,
     what: &'static str,
     tracer: &mut T,
 ) -> Result<Exact, EvalError> {
@@ -693,7 +693,7 @@ fn money<T: Tracer>(
                 let kind = EvalKind::NoRowFor {
                     input: schema.map_or(String::new(), |s| s.name.clone()),
                     column: schema.and_then(|s| s.columns.get(lookup.column)).map_or(String::new(), |c| c.name.clone()),
-                    payee: env.payee.id.to_string(),
+                    payee: env.of.payee.id.to_string(),
                     period: env.period.to_string(),
                 };
                 return Err(EvalError::new(kind, e.span));
@@ -705,10 +705,10 @@ fn money<T: Tracer>(
 
 /// What a statement's expressions read: the payee's aggregates and lookups for a period, the
 /// statement's components so far and the payee's earlier statements.
-struct StatementEnv<'a> {
+struct StatementEnv<'a, 'f> {
     plan: &'a Plan,
-    folded: &'a Folded,
-    payee: &'a Payee,
+    /// The payee and their part of the folded ledgers.
+    of: &'a PayeeFold<'f>,
     period: Period,
     lets: Vec<Val>,
     /// The component's `let`s, to say where a missing value came from.
@@ -718,11 +718,11 @@ struct StatementEnv<'a> {
     window: Option<(Period, Period)>,
 }
 
-impl<'a> StatementEnv<'a> {
+impl<'a, 'f> StatementEnv<'a, 'f> {
     /// An environment with no `let`s evaluated: enough to read aggregates and lookups.
-    fn new(plan: &'a Plan, folded: &'a Folded, payee: &'a Payee, period: Period) -> Self {
+    fn new(plan: &'a Plan, of: &'a PayeeFold<'f>, period: Period) -> Self {
         let past = Past::none(Decimal::ZERO, period.last_month());
-        StatementEnv { plan, folded, payee, period, lets: Vec::new(), let_exprs: &[], past, window: None }
+        StatementEnv { plan, of, period, lets: Vec::new(), let_exprs: &[], past, window: None }
     }
 
     /// The buckets of an input's granularity an aggregate reads.
@@ -746,14 +746,14 @@ impl<'a> StatementEnv<'a> {
     /// The payees whose rows an aggregate reads: the payee, or their direct reports.
     fn whose(&self, reports: bool) -> &[Arc<str>] {
         if reports {
-            self.folded.reports.get(&self.payee.id).map_or(&[], Vec::as_slice)
+            self.of.folded.reports.get(&self.of.payee.id).map_or(&[], Vec::as_slice)
         } else {
-            std::slice::from_ref(&self.payee.id)
+            std::slice::from_ref(&self.of.payee.id)
         }
     }
 }
 
-impl Env for StatementEnv<'_> {
+impl Env for StatementEnv<'_, '_> {
     fn column(&self, _: usize) -> Value {
         Value::Missing
     }
@@ -770,7 +770,7 @@ impl Env for StatementEnv<'_> {
         // A period of one bucket (a monthly component over a monthly input) reads the folded
         // state as it is: no copy of a distinct set per statement.
         if let ([only], false, false) = (buckets.as_slice(), matches!(agg.func, AggFunc::Avg), agg.reports) {
-            return match self.folded.state(index, &self.payee.id, *only) {
+            return match self.of.state(index, &self.of.payee.id, *only) {
                 Some(state) => state.finish().map(Val::from_value).ok_or_else(overflow),
                 None => AggState::new(agg.func).finish().map(Val::from_value).ok_or_else(overflow),
             };
@@ -778,7 +778,7 @@ impl Env for StatementEnv<'_> {
         let mut state = AggState::new(agg.func);
         for who in self.whose(agg.reports) {
             for bucket in &buckets {
-                if let Some(s) = self.folded.state(index, who, *bucket) {
+                if let Some(s) = self.of.state(index, who, *bucket) {
                     state.merge(s).ok_or_else(overflow)?;
                 }
             }
@@ -803,16 +803,14 @@ impl Env for StatementEnv<'_> {
         let Some(bucket) = self.period.coarsen(gran) else {
             return Value::Missing;
         };
-        self.folded
-            .rows
-            .get(lookup.input)
-            .and_then(|rows| rows.get(&(self.payee.id.clone(), bucket)))
+        self.of
+            .row(lookup.input, bucket)
             .and_then(|row| row.values.get(lookup.column))
             .cloned()
             .unwrap_or(Value::Missing)
     }
     fn payee_id(&self) -> Value {
-        Value::Text(self.payee.id.clone())
+        Value::Text(self.of.payee.id.clone())
     }
     fn statement_so_far(&self) -> Val {
         Val::Num(Exact::Dec(self.past.earlier))
@@ -821,7 +819,7 @@ impl Env for StatementEnv<'_> {
         Some(self.period)
     }
     fn employed(&self) -> Result<Val, EvalError> {
-        let Some((employed, days)) = days_employed(self.plan, self.payee, self.period) else {
+        let Some((employed, days)) = days_employed(self.plan, self.of.payee, self.period) else {
             return Ok(Val::MISSING);
         };
         let share = Exact::Dec(Decimal::from(employed)).checked_div(&Exact::Dec(Decimal::from(days)));
@@ -871,8 +869,7 @@ impl Env for StatementEnv<'_> {
         let window_months = if last < start { (start, previous_month(start)) } else { (start, last) };
         Some(Box::new(StatementEnv {
             plan: self.plan,
-            folded: self.folded,
-            payee: self.payee,
+            of: self.of,
             period: self.period,
             lets: Vec::new(),
             let_exprs: &[],
@@ -882,7 +879,7 @@ impl Env for StatementEnv<'_> {
     }
     fn payee_attr(&self, index: usize) -> Value {
         match self.plan.payee {
-            PayeeSource::Roster { .. } => self.payee.attrs.get(index).cloned().unwrap_or(Value::Missing),
+            PayeeSource::Roster { .. } => self.of.payee.attrs.get(index).cloned().unwrap_or(Value::Missing),
             PayeeSource::Ledger { .. } => Value::Missing,
         }
     }

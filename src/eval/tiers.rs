@@ -43,7 +43,8 @@ pub fn apply_shown(
     base: &Exact,
     scale: Option<&Exact>,
 ) -> Option<(Decimal, Vec<Slice>)> {
-    let (total, slices) = slices_exact(mode, brackets, base, scale).ok()?;
+    let mut slices = Vec::new();
+    let total = slices_exact(mode, brackets, base, scale, |s| slices.push(s)).ok()?;
     let bound = |b: &TierBracket| bound(b, scale).ok()?.shown();
     let bound_after = |i: usize| brackets.get(i + 1).and_then(bound);
     let shown = slices
@@ -70,7 +71,8 @@ pub fn apply_exact(
     base: &Exact,
     scale: Option<&Exact>,
 ) -> Result<Exact, ArithError> {
-    slices_exact(mode, brackets, base, scale).map(|(total, _)| total)
+    // No list of slices: one allocation per statement was 2% of a run over 100,000 payees.
+    slices_exact(mode, brackets, base, scale, |_| {})
 }
 
 /// A bracket's lower bound: as written, or its share of the scale.
@@ -88,12 +90,14 @@ fn pays(pays: TierPay, amount: &Exact) -> Result<Exact, ArithError> {
     }
 }
 
+/// The exact payout for `base`; `slice` is shown each slice behind it, in bracket order.
 fn slices_exact(
     mode: TierMode,
     brackets: &[TierBracket],
     base: &Exact,
     scale: Option<&Exact>,
-) -> Result<(Exact, Vec<ExactSlice>), ArithError> {
+    mut slice: impl FnMut(ExactSlice),
+) -> Result<Exact, ArithError> {
     // Without a scale the bounds are the decimals written; with one, shares of it.
     let from = |i: usize| -> Result<Option<Exact>, ArithError> { brackets.get(i).map(|b| bound(b, scale)).transpose() };
     match mode {
@@ -106,14 +110,14 @@ fn slices_exact(
                 }
             }
             let Some((i, bracket)) = reached.and_then(|i| Some((i, brackets.get(i)?))) else {
-                return Ok((Exact::ZERO, Vec::new()));
+                return Ok(Exact::ZERO);
             };
             let payout = pays(bracket.pays, base)?;
-            Ok((payout.clone(), vec![ExactSlice { bracket: i, amount: base.clone(), payout }]))
+            slice(ExactSlice { bracket: i, amount: base.clone(), payout: payout.clone() });
+            Ok(payout)
         }
         TierMode::Marginal => {
             let mut total = Exact::ZERO;
-            let mut slices = Vec::new();
             for (i, bracket) in brackets.iter().enumerate() {
                 let Some(lower) = from(i)? else { break };
                 if *base < lower {
@@ -126,9 +130,9 @@ fn slices_exact(
                 let amount = top.checked_sub(&lower)?;
                 let payout = pays(bracket.pays, &amount)?;
                 total = total.checked_add(&payout)?;
-                slices.push(ExactSlice { bracket: i, amount, payout });
+                slice(ExactSlice { bracket: i, amount, payout });
             }
-            Ok((total, slices))
+            Ok(total)
         }
     }
 }

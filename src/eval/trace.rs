@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, RowEnv};
+use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, PayeeFold, RowEnv};
 use super::compute::{due_period, evaluate_component, history_before, policy_error, Past, Payout};
 use super::expr::{eval, table_lookup_row, NoTrace, Tracer};
 use super::passes::needed_for;
@@ -404,7 +404,7 @@ fn explain_component(
     };
     let Some(period) = due_period(month, component) else { return Ok(explanation) };
     let mut recorder = Recorder::default();
-    let payout = evaluate_component(plan, folded, payee, period, component, past, &mut recorder)
+    let payout = evaluate_component(plan, &PayeeFold::new(folded, payee), period, component, past, &mut recorder)
         .map_err(|e| policy_error(plan, e, &format!("payee `{}`, {period}", payee.id)))?;
     let ctx = Context { plan, files, folded, payee, period, component, recorder: &recorder, past };
     let mut steps = Vec::new();

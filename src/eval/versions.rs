@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{fold_shared, FoldRequest, Folded};
+use super::aggregate::{fold_shared, FoldRequest, Folded, PayeeFold};
 use super::compute::{computed_months, evaluate_metric, month_amounts, MonthAmounts, RunResult, Statement};
 use super::expr::NoTrace;
 use super::passes::needed_for;
@@ -93,7 +93,8 @@ pub fn compute_versions(
                     total: m.total,
                 })
                 .collect();
-            let (amounts, statement_total) = month_amounts(plan, folded, who, *month, &own, &[], &mut NoTrace)?;
+            let (amounts, statement_total) =
+                month_amounts(plan, &PayeeFold::new(folded, who), *month, &own, &[], &mut NoTrace)?;
             let mut union = vec![Decimal::ZERO; names.len()];
             for (a, p) in amounts.iter().zip(place) {
                 if let Some(slot) = union.get_mut(*p) {
@@ -113,7 +114,7 @@ pub fn compute_versions(
                 Some(p) => shown_plan
                     .metrics
                     .iter()
-                    .map(|m| evaluate_metric(shown_plan, shown_fold, p, *month, m))
+                    .map(|m| evaluate_metric(shown_plan, &PayeeFold::new(shown_fold, p), *month, m))
                     .collect::<Result<Vec<_>, _>>()?,
                 None => Vec::new(),
             };
