@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::aggregate::{AggState, Folded, Payee, PayeeFold};
 use super::expr::{eval_exact_traced, excerpt, Env, NoTrace, Tracer, Val};
+use super::reuse::Reuse;
 use super::EvalError;
 use crate::data::RowCounts;
 use crate::diagnostics::eval::EvalKind;
@@ -88,6 +89,16 @@ pub struct Batches<'a> {
     totals: Totals,
     /// Set once a batch has failed: no batch comes after it.
     failed: bool,
+    /// What this plan takes from another's statements of the same payees and months
+    /// ([`Batches::next_batch_with`]).
+    reuse: Option<Reuse>,
+}
+
+/// Another plan's statements of a payee, and which of its figures this plan takes from them.
+#[derive(Clone, Copy)]
+struct Theirs<'a> {
+    reuse: &'a Reuse,
+    statements: &'a [Statement],
 }
 
 impl<'a> Batches<'a> {
@@ -108,7 +119,15 @@ impl<'a> Batches<'a> {
             per_batch: (BATCH_STATEMENTS / months.len().max(1)).max(1),
             totals: Totals::new(plan),
             failed: false,
+            reuse: None,
         })
+    }
+
+    /// Takes the components and metrics `reuse` names from another plan's statements, given
+    /// batch by batch to [`Batches::next_batch_with`] (`eval::reuse`).
+    pub fn reusing(mut self, reuse: Reuse) -> Batches<'a> {
+        self.reuse = Some(reuse);
+        self
     }
 
     /// Statements with no metrics (none computed): for a run that is only added up, such as
@@ -134,11 +153,33 @@ impl<'a> Batches<'a> {
     /// The next batch's statements, in payee then month order; `None` once every payee's are
     /// given, or after an error.
     pub fn next_batch(&mut self) -> Option<Result<Vec<Statement>, Error>> {
+        self.next_batch_with(None)
+    }
+
+    /// [`Batches::next_batch`], taking what [`Batches::reusing`] names from `theirs`: another
+    /// plan's statements of the same payees (its batch of the same size, in payee then month
+    /// order). A payee or month not found there is computed.
+    pub fn next_batch_with(&mut self, theirs: Option<&[Statement]>) -> Option<Result<Vec<Statement>, Error>> {
         use rayon::prelude::*;
         let end = (self.next + self.per_batch).min(self.folded.payees.len());
         let payees = self.folded.payees.get(self.next..end).filter(|p| !p.is_empty() && !self.failed)?;
         let (plan, folded, first) = (self.plan, self.folded, self.next);
         let (computed, shown, everyone) = (&self.computed, &self.shown, self.everyone.as_ref());
+        // Each payee's statements of the other plan, by the payee's place in the batch.
+        let theirs: Vec<Option<Theirs<'_>>> = match (&self.reuse, theirs) {
+            (Some(reuse), Some(statements)) => {
+                let mut out = Vec::with_capacity(payees.len());
+                let mut rest = statements;
+                for payee in payees {
+                    let n = rest.iter().take_while(|s| s.payee == payee.id).count();
+                    let (mine, after) = rest.split_at(n);
+                    out.push(Some(Theirs { reuse, statements: mine }));
+                    rest = after;
+                }
+                out
+            }
+            _ => vec![None; payees.len()],
+        };
         // A few payees a task, each task's statements in one list: a list per payee (1.5 KB
         // for a year of months) was a large allocation for the allocator, which gathered
         // every small block freed before each one (6% of a run over 100,000 payees).
@@ -149,7 +190,9 @@ impl<'a> Batches<'a> {
                 .map(|(c, chunk)| {
                     let mut done = Vec::with_capacity(chunk.len() * computed.len().min(shown.months.len()));
                     for (i, payee) in chunk.iter().enumerate() {
-                        let p = first + c * PAYEES_PER_TASK + i;
+                        let at = c * PAYEES_PER_TASK + i;
+                        let theirs = theirs.get(at).copied().flatten();
+                        let (p, everyone) = (first + at, Elsewhere { everyone, theirs });
                         if let Some(e) =
                             payee_statements(plan, folded, p, payee, computed, shown, everyone, &mut done, &mut NoTrace)
                         {
@@ -225,8 +268,8 @@ pub(super) fn statements_traced<T: Tracer>(
     let mut statements = Vec::with_capacity(folded.payees.len() * months.len());
     for (p, payee) in folded.payees.iter().enumerate() {
         let from = statements.len();
-        let failed =
-            payee_statements(plan, folded, p, payee, &computed, &shown, everyone.as_ref(), &mut statements, tracer);
+        let others = Elsewhere { everyone: everyone.as_ref(), theirs: None };
+        let failed = payee_statements(plan, folded, p, payee, &computed, &shown, others, &mut statements, tracer);
         totals.add(plan, statements.get(from..).unwrap_or_default())?;
         if let Some(e) = failed {
             return Err(e);
@@ -259,8 +302,16 @@ impl Shown {
 /// Some payees' statements of the shown months, up to the first error (and the error).
 type PayeeStatements = (Vec<Statement>, Option<Error>);
 
+/// What a payee's statements take from elsewhere: every payee's months, computed before (a
+/// plan reading direct reports' statements), or another plan's statements of the payee.
+#[derive(Clone, Copy)]
+struct Elsewhere<'a> {
+    everyone: Option<&'a Vec<Vec<MonthAmounts>>>,
+    theirs: Option<Theirs<'a>>,
+}
+
 /// Payee `p`'s months, in order, added to `statements` up to the first error, which is
-/// returned (`everyone`: every payee's months, computed before).
+/// returned.
 #[allow(clippy::too_many_arguments)]
 fn payee_statements<T: Tracer>(
     plan: &Plan,
@@ -269,7 +320,7 @@ fn payee_statements<T: Tracer>(
     payee: &Payee,
     computed: &[Period],
     shown: &Shown,
-    everyone: Option<&Vec<Vec<MonthAmounts>>>,
+    others: Elsewhere<'_>,
     statements: &mut Vec<Statement>,
     tracer: &mut T,
 ) -> Option<Error> {
@@ -277,9 +328,14 @@ fn payee_statements<T: Tracer>(
     let of = PayeeFold::new(folded, payee);
     of.gather(plan, computed);
     for (m, month) in computed.iter().enumerate() {
-        let (amounts, statement_total) = match everyone.and_then(|h| h.get(p)?.get(m)) {
+        // The other plan's statement of the month, whose figures `reuse` names.
+        let theirs = others.theirs.and_then(|t| {
+            let statement = t.statements.iter().find(|s| s.period == *month)?;
+            Some(Reused { reuse: t.reuse, statement })
+        });
+        let (amounts, statement_total) = match others.everyone.and_then(|h| h.get(p)?.get(m)) {
             Some(done) => (done.amounts.clone(), done.total),
-            None => match month_amounts(plan, &of, *month, &history, &[], tracer) {
+            None => match month_amounts_reusing(plan, &of, *month, &history, &[], theirs, tracer) {
                 Ok(done) => done,
                 Err(e) => return Some(e),
             },
@@ -292,7 +348,11 @@ fn payee_statements<T: Tracer>(
             continue;
         }
         let mut metrics = Vec::with_capacity(if shown.metrics { plan.metrics.len() } else { 0 });
-        for metric in plan.metrics.iter().filter(|_| shown.metrics) {
+        for (i, metric) in plan.metrics.iter().enumerate().filter(|_| shown.metrics) {
+            if let Some(v) = theirs.and_then(|t| t.statement.metrics.get((*t.reuse.metrics.get(i)?)?)) {
+                metrics.push(v.clone());
+                continue;
+            }
             match evaluate_metric(plan, &of, *month, metric) {
                 Ok(v) => metrics.push(v),
                 Err(e) => return Some(e),
@@ -368,14 +428,39 @@ pub fn month_amounts<T: Tracer>(
     reports: &[&[MonthAmounts]],
     tracer: &mut T,
 ) -> Result<(Vec<Decimal>, Decimal), Error> {
+    month_amounts_reusing(plan, of, month, history, reports, None, tracer)
+}
+
+/// Another plan's statement of the payee and month, and which of its figures to take.
+#[derive(Clone, Copy)]
+struct Reused<'a> {
+    reuse: &'a Reuse,
+    statement: &'a Statement,
+}
+
+/// [`month_amounts`], each component `theirs` names taken from it.
+fn month_amounts_reusing<T: Tracer>(
+    plan: &Plan,
+    of: &PayeeFold<'_>,
+    month: Period,
+    history: &[MonthAmounts],
+    reports: &[&[MonthAmounts]],
+    theirs: Option<Reused<'_>>,
+    tracer: &mut T,
+) -> Result<(Vec<Decimal>, Decimal), Error> {
     let overflow = |what: &'static str| {
         policy_error(plan, EvalError::new(EvalKind::TooLarge { what }, crate::source::Span::default()), "")
     };
     let mut amounts = Vec::with_capacity(plan.components.len());
     let mut statement_total = Decimal::ZERO;
-    for component in &plan.components {
-        let past = Past { earlier: statement_total, current: &amounts, history, reports, month };
-        let amount = component_amount(plan, of, component, past, tracer)?;
+    for (c, component) in plan.components.iter().enumerate() {
+        let amount = match theirs.and_then(|t| t.statement.amounts.get((*t.reuse.components.get(c)?)?)) {
+            Some(amount) => *amount,
+            None => {
+                let past = Past { earlier: statement_total, current: &amounts, history, reports, month };
+                component_amount(plan, of, component, past, tracer)?
+            }
+        };
         statement_total = exact_sum(statement_total, amount).ok_or_else(|| overflow("statement total"))?;
         amounts.push(amount);
     }

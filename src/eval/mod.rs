@@ -17,6 +17,7 @@ pub mod distinct;
 pub mod expr;
 pub mod passes;
 mod references;
+pub mod reuse;
 pub mod run;
 pub mod tiers;
 pub mod trace;

@@ -12,6 +12,7 @@ use crate::diagnostics::Error;
 use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
 use crate::eval::compute::{statements, Batches, RunResult, Statement};
 use crate::eval::expr::NoTrace;
+use crate::eval::reuse::Reuse;
 use crate::eval::run::months_of;
 use crate::period::{Granularity, Period};
 use crate::plan::Plan;
@@ -108,7 +109,45 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
     let common =
         range.or_else(|| outcome.folded.iter().filter_map(|f| f.span).reduce(|(a, b), (c, d)| (a.min(c), b.max(d))));
     let mut runs = Vec::with_capacity(jobs.len());
-    for (job, folded) in jobs.iter().zip(outcome.folded) {
+    let mut folds = outcome.folded.into_iter();
+    // Two plans compared (`diff`), the second computing some figures as the first: computed
+    // together, batch by batch, the second taking those from the first's statements.
+    if let ([first, second], Some(reuse)) = (jobs, together(jobs)) {
+        let (Some(fa), Some(fb)) = (folds.next(), folds.next()) else {
+            return Err(
+                crate::diagnostics::DataError::of("", crate::diagnostics::tools::ToolKind::NothingEvaluated).into()
+            );
+        };
+        let (ma, mb) =
+            (months_of(first.plan, &fa, first.files, common)?, months_of(second.plan, &fb, second.files, common)?);
+        let (a, b) = {
+            let mut a = Batches::new(first.plan, &fa, &ma)?;
+            let mut b = Batches::new(second.plan, &fb, &mb)?.reusing(reuse);
+            let (mut a_kept, mut b_kept) = (Kept::new(first.keep), Kept::new(second.keep));
+            let mut failed = None;
+            while let Some(batch) = a.next_batch() {
+                // The first plan's error comes first, as when its statements came first.
+                let batch = batch?;
+                match failed.is_none().then(|| b.next_batch_with(Some(&batch))).flatten() {
+                    Some(Ok(theirs)) => b_kept.add(theirs),
+                    Some(Err(e)) => failed = Some(e),
+                    None => {}
+                }
+                a_kept.add(batch);
+            }
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            // Payees of the second plan only (none when both plans have the same).
+            while let Some(batch) = b.next_batch() {
+                b_kept.add(batch?);
+            }
+            (a_kept.result(&a), b_kept.result(&b))
+        };
+        runs.push(Evaluated { result: Some(a.0), payee_totals: a.1, folded: fa });
+        runs.push(Evaluated { result: Some(b.0), payee_totals: b.1, folded: fb });
+    }
+    for (job, folded) in jobs.iter().skip(runs.len()).zip(folds) {
         let months = months_of(job.plan, &folded, job.files, common)?;
         let mut payees = Vec::new();
         let result = match job.keep {
@@ -133,6 +172,40 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
     }
     let months = common.map(|(from, to)| Period::months_between(from, to)).unwrap_or_default();
     Ok(Evaluation { runs, months, reads: outcome.reads, notes: outcome.notes })
+}
+
+/// What the second of two jobs takes from the first's statements: for two plans that keep
+/// their statements or payees' totals (`diff`), folded with no scale.
+fn together(jobs: &[Job<'_>]) -> Option<Reuse> {
+    let [a, b] = jobs else { return None };
+    let keeps = |j: &Job<'_>| matches!(j.keep, Keep::Statements | Keep::PayeeTotals) && j.scale.is_none();
+    if !keeps(a) || !keeps(b) {
+        return None;
+    }
+    crate::eval::reuse::alike(a.plan, a.files, b.plan, b.files)
+}
+
+/// What a job computed batch by batch keeps: its statements or its payees' totals.
+struct Kept {
+    statements: Option<Vec<Statement>>,
+    payees: Vec<(std::sync::Arc<str>, Decimal)>,
+}
+
+impl Kept {
+    fn new(keep: Keep) -> Kept {
+        Kept { statements: (keep == Keep::Statements).then(Vec::new), payees: Vec::new() }
+    }
+
+    fn add(&mut self, batch: Vec<Statement>) {
+        add_payee_totals(&mut self.payees, &batch);
+        if let Some(kept) = &mut self.statements {
+            kept.extend(batch);
+        }
+    }
+
+    fn result(self, batches: &Batches<'_>) -> (RunResult, Vec<(std::sync::Arc<str>, Decimal)>) {
+        (batches.result(self.statements.unwrap_or_default()), self.payees)
+    }
 }
 
 /// Adds statements (in payee, then month, order) to each payee's total, in payee order.

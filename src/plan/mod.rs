@@ -463,47 +463,65 @@ pub struct Expr {
 impl Expr {
     /// The same computation, wherever it is written (spans are ignored).
     pub fn same(&self, other: &Expr) -> bool {
-        let all = |a: &[Expr], b: &[Expr]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y));
+        self.same_with(other, &|a, b| match (a, b) {
+            (Node::Aggregate(a), Node::Aggregate(b))
+            | (Node::Lookup(a), Node::Lookup(b))
+            | (Node::ComponentAmount(a), Node::ComponentAmount(b))
+            | (Node::Table(a, _), Node::Table(b, _)) => a == b,
+            (Node::StatementSoFar, Node::StatementSoFar) => true,
+            (
+                Node::History { of: a, window: w, current: c, reports: r },
+                Node::History { of: b, window: v, current: d, reports: s },
+            ) => a == b && w == v && c == d && r == s,
+            _ => false,
+        })
+    }
+
+    /// The same computation, spans ignored, where `what` decides whether what an expression
+    /// names outside itself is the same: an aggregate, a lookup, a table (its name: the
+    /// arguments are compared here), a component's amount, the statement so far, an earlier
+    /// statement. Within a plan these are the same when their numbers are; across two plans
+    /// (`eval::reuse`) when what they number is.
+    pub fn same_with(&self, other: &Expr, what: &dyn Fn(&Node, &Node) -> bool) -> bool {
+        let one = |a: &Expr, b: &Expr| a.same_with(b, what);
+        let all = |a: &[Expr], b: &[Expr]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| one(x, y));
         self.ty == other.ty
             && match (&self.node, &other.node) {
                 (Node::Const(a), Node::Const(b)) => a == b,
                 (Node::Column(a), Node::Column(b))
                 | (Node::Let(a), Node::Let(b))
-                | (Node::Aggregate(a), Node::Aggregate(b))
-                | (Node::Lookup(a), Node::Lookup(b))
                 | (Node::PayeeAttr(a), Node::PayeeAttr(b)) => a == b,
-                (Node::PayeeId, Node::PayeeId)
-                | (Node::StatementSoFar, Node::StatementSoFar)
-                | (Node::Period, Node::Period)
-                | (Node::Employed, Node::Employed) => true,
+                (Node::PayeeId, Node::PayeeId) | (Node::Period, Node::Period) | (Node::Employed, Node::Employed) => {
+                    true
+                }
                 (Node::Joined(a, b), Node::Joined(c, d)) => a == c && b == d,
-                (Node::ComponentAmount(a), Node::ComponentAmount(b)) => a == b,
-                (
-                    Node::History { of: a, window: w, current: c, reports: r },
-                    Node::History { of: b, window: v, current: d, reports: s },
-                ) => a == b && w == v && c == d && r == s,
+                (a @ Node::Aggregate(_), b @ Node::Aggregate(_))
+                | (a @ Node::Lookup(_), b @ Node::Lookup(_))
+                | (a @ Node::ComponentAmount(_), b @ Node::ComponentAmount(_))
+                | (a @ Node::StatementSoFar, b @ Node::StatementSoFar)
+                | (a @ Node::History { .. }, b @ Node::History { .. }) => what(a, b),
                 (
                     Node::ToDate { window: w, current: c, value: a },
                     Node::ToDate { window: v, current: d, value: b },
-                ) => w == v && c == d && a.same(b),
-                (Node::MonthsSince(a), Node::MonthsSince(b)) => a.same(b),
+                ) => w == v && c == d && one(a, b),
+                (Node::MonthsSince(a), Node::MonthsSince(b)) => one(a, b),
                 (Node::DaysBetween(a1, b1), Node::DaysBetween(a2, b2))
-                | (Node::InMonthOf(a1, b1), Node::InMonthOf(a2, b2)) => a1.same(a2) && b1.same(b2),
-                (Node::Between(a1, b1, c1), Node::Between(a2, b2, c2)) => a1.same(a2) && b1.same(b2) && c1.same(c2),
-                (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && a.same(b),
-                (Node::Abs(a), Node::Abs(b)) => a.same(b),
-                (Node::Round(a, r1), Node::Round(b, r2)) => r1 == r2 && a.same(b),
-                (Node::Binary(o1, a1, b1), Node::Binary(o2, a2, b2)) => o1 == o2 && a1.same(a2) && b1.same(b2),
-                (Node::Default(a1, b1), Node::Default(a2, b2)) => a1.same(a2) && b1.same(b2),
-                (Node::In(a, xs), Node::In(b, ys)) => a.same(b) && all(xs, ys),
-                (Node::If(c1, t1, o1), Node::If(c2, t2, o2)) => c1.same(c2) && t1.same(t2) && o1.same(o2),
+                | (Node::InMonthOf(a1, b1), Node::InMonthOf(a2, b2)) => one(a1, a2) && one(b1, b2),
+                (Node::Between(a1, b1, c1), Node::Between(a2, b2, c2)) => one(a1, a2) && one(b1, b2) && one(c1, c2),
+                (Node::Unary(o1, a), Node::Unary(o2, b)) => o1 == o2 && one(a, b),
+                (Node::Abs(a), Node::Abs(b)) => one(a, b),
+                (Node::Round(a, r1), Node::Round(b, r2)) => r1 == r2 && one(a, b),
+                (Node::Binary(o1, a1, b1), Node::Binary(o2, a2, b2)) => o1 == o2 && one(a1, a2) && one(b1, b2),
+                (Node::Default(a1, b1), Node::Default(a2, b2)) => one(a1, a2) && one(b1, b2),
+                (Node::In(a, xs), Node::In(b, ys)) => one(a, b) && all(xs, ys),
+                (Node::If(c1, t1, o1), Node::If(c2, t2, o2)) => one(c1, c2) && one(t1, t2) && one(o1, o2),
                 (Node::Min(xs), Node::Min(ys)) | (Node::Max(xs), Node::Max(ys)) => all(xs, ys),
-                (Node::Table(t1, xs), Node::Table(t2, ys)) => t1 == t2 && all(xs, ys),
+                (a @ Node::Table(_, xs), b @ Node::Table(_, ys)) => what(a, b) && all(xs, ys),
                 (Node::Tiers(a), Node::Tiers(b)) => {
                     a.mode == b.mode
-                        && a.base.same(&b.base)
+                        && one(&a.base, &b.base)
                         && match (&a.scale, &b.scale) {
-                            (Some(x), Some(y)) => x.same(y),
+                            (Some(x), Some(y)) => one(x, y),
                             (None, None) => true,
                             _ => false,
                         }

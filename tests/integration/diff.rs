@@ -137,6 +137,99 @@ fn flat_against_marginal_on_the_seed_ledger() {
     assert_eq!(components, [("sales_performance", "-30000.00"), ("retention", "0.00"), ("satisfaction_bonus", "0.00")]);
 }
 
+/// Each payee's total over a `run`'s JSON statements.
+fn payee_totals(statements: &Value) -> std::collections::BTreeMap<String, Decimal> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in statements["statements"].as_array().unwrap() {
+        *out.entry(s["payee"].as_str().unwrap().to_string()).or_insert(Decimal::ZERO) += dec(&s["total"]);
+    }
+    out
+}
+
+/// A diff's old and new totals, payee by payee.
+fn diff_sides(d: &Value) -> (std::collections::BTreeMap<String, Decimal>, std::collections::BTreeMap<String, Decimal>) {
+    let side = |key: &str| {
+        d["per_payee"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["payee"].as_str().unwrap().to_string(), dec(&p[key])))
+            .collect()
+    };
+    (side("old"), side("new"))
+}
+
+/// The second plan's figures that are the first's (the same expressions over the same
+/// ledgers: against the marginal seed plan, the retention and satisfaction bonus and all four
+/// metrics) are taken from the first plan's statements, not computed again (`eval::reuse`):
+/// each side of the diff is still, payee by payee, what that plan's own `run` pays. A rate
+/// changed in the table a component's aggregate reads, the component's text unchanged (the
+/// by-business plan with iot at 7%, not 5%), is computed again: that component changes,
+/// no other does, and each side is again its own run's.
+#[test]
+fn figures_alike_are_taken_from_the_first_plan_and_each_side_is_its_runs() {
+    let telecom = ["--data", "sales=examples/telecom/sales.csv", "--data", "surveys=examples/telecom/surveys.csv"];
+    let data: Vec<String> = telecom.iter().map(|s| s.to_string()).collect();
+    let (old, new) = diff_sides(&diff_json(FLAT, MARGINAL, &data, &[]));
+    let run_json = |policy: &str| {
+        let mut args = vec!["run", policy];
+        args.extend(telecom);
+        args.extend(["--format", "json"]);
+        json(&run_ok(&args))
+    };
+    assert_eq!(old, payee_totals(&run_json(FLAT)));
+    assert_eq!(new, payee_totals(&run_json(MARGINAL)));
+    assert!(old.len() >= 10 && old != new);
+
+    let by_business = "policies/telecom-by-business.policy";
+    let text = fs::read_to_string(root().join(by_business)).unwrap();
+    let iot = r#""iot",       _            -> 5%"#;
+    assert!(text.contains(iot));
+    let v2 = text.replace(iot, r#""iot",       _            -> 7%"#);
+    let files = [
+        "--data",
+        "roster=examples/by-business/roster.csv",
+        "--data",
+        "sales=examples/by-business/sales.csv",
+        "--data",
+        "surveys=examples/by-business/surveys.csv",
+    ];
+    let d = json(
+        &Test::new()
+            .current_dir_repo()
+            .policy(&v2)
+            .args(["diff", by_business, "{policy}"])
+            .args(files)
+            .args(["--format", "json"])
+            .run()
+            .stdout,
+    );
+    let v2_run = json(
+        &Test::new()
+            .current_dir_repo()
+            .policy(&v2)
+            .args(["run", "{policy}"])
+            .args(files)
+            .args(["--format", "json"])
+            .run()
+            .stdout,
+    );
+    let mut args = vec!["run", by_business];
+    args.extend(files);
+    args.extend(["--format", "json"]);
+    let (old, new) = diff_sides(&d);
+    assert_eq!(old, payee_totals(&json(&run_ok(&args))));
+    assert_eq!(new, payee_totals(&v2_run));
+    let changed: Vec<&str> = d["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] != "0.00")
+        .map(|c| c["new_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["sales_commission"]);
+}
+
 /// A component renamed (same label), one removed, one added: shown as such, not an error.
 /// The added `new_logo` pays 100.00 per `new` sale: the fixture has 19 of them in H1
 /// (`grep -c ,new, tests/fixtures/seed/sales.csv`), so 1,900.00.
