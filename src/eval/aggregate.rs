@@ -2122,7 +2122,7 @@ fn compared_text(plan: &Plan, input: usize) -> Vec<usize> {
 
 /// The free text roster columns (no listed values, not the key) that some expression of the
 /// plan reads as `payee.x`.
-fn roster_text(plan: &Plan) -> Vec<usize> {
+pub(crate) fn roster_text(plan: &Plan) -> Vec<usize> {
     let PayeeSource::Roster { input, .. } = plan.payee else { return Vec::new() };
     let Some(schema) = plan.inputs.get(input) else { return Vec::new() };
     let mut exprs: Vec<&crate::plan::Expr> = Vec::new();

@@ -3,11 +3,14 @@
 //! per ledger where the plans' schemas agree), then each plan's statements over one common
 //! range of months.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashSet as HashSet;
 
 use rust_decimal::Decimal;
 
 use crate::data::InputFile;
+use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::Error;
 use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
 use crate::eval::compute::{statements, Batches, RunResult, Statement};
@@ -52,7 +55,8 @@ pub struct Evaluated {
     /// Each payee's total over the months, in payee order: for a job that keeps its
     /// statements or the payees' totals, else none.
     pub payee_totals: Vec<(std::sync::Arc<str>, Decimal)>,
-    pub folded: Folded,
+    /// The plan's fold (an earlier job's, when the two would be the same: `reuse::same_fold`).
+    pub folded: Arc<Folded>,
 }
 
 impl Evaluated {
@@ -104,19 +108,32 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             trusted: None,
         })
         .collect();
-    let outcome = fold_shared(&requests, None, &mut NoTrace)?;
+    // A job whose fold would be an earlier job's, bucket for bucket (two versions of a plan
+    // that fold the same aggregates over the same ledgers, as `diff`'s often do), takes that
+    // fold: one fold, kept once.
+    let same_as: Vec<Option<usize>> =
+        (0..jobs.len()).map(|k| (0..k).find(|&j| folds_alike(jobs, &requests, j, k))).collect();
+    let unique: Vec<FoldRequest<'_>> =
+        requests.iter().zip(&same_as).filter(|(_, same)| same.is_none()).map(|(r, _)| r.clone()).collect();
+    let outcome = fold_shared(&unique, None, &mut NoTrace)?;
+    let mut folded_unique = outcome.folded.into_iter().map(Arc::new);
+    let mut folded: Vec<Arc<Folded>> = Vec::with_capacity(jobs.len());
+    for same in &same_as {
+        let fold = match same {
+            Some(j) => folded.get(*j).cloned(),
+            None => folded_unique.next(),
+        };
+        folded.push(fold.ok_or_else(|| crate::diagnostics::DataError::of("", ToolKind::NothingEvaluated))?);
+    }
     // Without a range, every plan covers the months any of them saw.
-    let common =
-        range.or_else(|| outcome.folded.iter().filter_map(|f| f.span).reduce(|(a, b), (c, d)| (a.min(c), b.max(d))));
+    let common = range.or_else(|| folded.iter().filter_map(|f| f.span).reduce(|(a, b), (c, d)| (a.min(c), b.max(d))));
     let mut runs = Vec::with_capacity(jobs.len());
-    let mut folds = outcome.folded.into_iter();
+    let mut folds = folded.into_iter();
     // Two plans compared (`diff`), the second computing some figures as the first: computed
     // together, batch by batch, the second taking those from the first's statements.
     if let ([first, second], Some(reuse)) = (jobs, together(jobs)) {
         let (Some(fa), Some(fb)) = (folds.next(), folds.next()) else {
-            return Err(
-                crate::diagnostics::DataError::of("", crate::diagnostics::tools::ToolKind::NothingEvaluated).into()
-            );
+            return Err(crate::diagnostics::DataError::of("", ToolKind::NothingEvaluated).into());
         };
         let (ma, mb) =
             (months_of(first.plan, &fa, first.files, common)?, months_of(second.plan, &fb, second.files, common)?);
@@ -172,6 +189,19 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
     }
     let months = common.map(|(from, to)| Period::months_between(from, to)).unwrap_or_default();
     Ok(Evaluation { runs, months, reads: outcome.reads, notes: outcome.notes })
+}
+
+/// Whether job `k`'s fold would be job `j`'s: no scale, the same tally and buckets needed,
+/// and plans that fold alike (`reuse::same_fold`).
+fn folds_alike(jobs: &[Job<'_>], requests: &[FoldRequest<'_>], j: usize, k: usize) -> bool {
+    let (Some(a), Some(b), Some(ra), Some(rb)) = (jobs.get(j), jobs.get(k), requests.get(j), requests.get(k)) else {
+        return false;
+    };
+    ra.scale.is_none()
+        && rb.scale.is_none()
+        && ra.tally == rb.tally
+        && ra.needed == rb.needed
+        && crate::eval::reuse::same_fold(a.plan, a.files, b.plan, b.files)
 }
 
 /// What the second of two jobs takes from the first's statements: for two plans that keep

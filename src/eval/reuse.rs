@@ -32,22 +32,7 @@ impl Reuse {
 /// the plans do not read their ledgers alike (other inputs, files, payees or credits), or
 /// nothing is alike.
 pub fn alike(earlier: &Plan, earlier_files: &[InputFile], later: &Plan, later_files: &[InputFile]) -> Option<Reuse> {
-    let inputs_alike = earlier.inputs.len() == later.inputs.len()
-        && earlier.inputs.iter().zip(&later.inputs).all(|(a, b)| same_input(a, b));
-    // Each input bound to the same rows in both (one file each, in the same order).
-    let files_alike = (0..earlier.inputs.len()).all(|i| {
-        let a: Vec<&InputFile> = earlier_files.iter().filter(|f| f.input == i).collect();
-        let b: Vec<&InputFile> = later_files.iter().filter(|f| f.input == i).collect();
-        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.source.same_as(&y.source))
-    });
-    if !inputs_alike
-        || !files_alike
-        || earlier.payee != later.payee
-        || earlier.credit != later.credit
-        || earlier.currency != later.currency
-        || earlier.reads_reports()
-        || later.reads_reports()
-    {
+    if !read_alike(earlier, earlier_files, later, later_files) || earlier.reads_reports() || later.reads_reports() {
         return None;
     }
     let same = |a: &Expr, b: &Expr| a.same_with(b, &|x, y| same_outside(earlier, x, later, y));
@@ -82,6 +67,36 @@ pub fn alike(earlier: &Plan, earlier_files: &[InputFile], later: &Plan, later_fi
             .collect(),
     };
     reuse.any().then_some(reuse)
+}
+
+/// Whether two plans read their ledgers alike: the same inputs declared alike, bound to the
+/// same files, the same payees and credits, the same currency.
+fn read_alike(earlier: &Plan, earlier_files: &[InputFile], later: &Plan, later_files: &[InputFile]) -> bool {
+    let inputs_alike = earlier.inputs.len() == later.inputs.len()
+        && earlier.inputs.iter().zip(&later.inputs).all(|(a, b)| same_input(a, b));
+    // Each input bound to the same rows in both (one file each, in the same order).
+    let files_alike = (0..earlier.inputs.len()).all(|i| {
+        let a: Vec<&InputFile> = earlier_files.iter().filter(|f| f.input == i).collect();
+        let b: Vec<&InputFile> = later_files.iter().filter(|f| f.input == i).collect();
+        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.source.same_as(&y.source))
+    });
+    inputs_alike
+        && files_alike
+        && earlier.payee == later.payee
+        && earlier.credit == later.credit
+        && earlier.currency == later.currency
+}
+
+/// Whether `later`'s fold of its ledgers is `earlier`'s, bucket for bucket (given the same
+/// buckets needed): they read their ledgers alike, fold the same aggregates in the same
+/// order, look up the same rows and keep the same roster columns of their payees. Then one
+/// fold serves both (`eval::passes`).
+pub fn same_fold(earlier: &Plan, earlier_files: &[InputFile], later: &Plan, later_files: &[InputFile]) -> bool {
+    read_alike(earlier, earlier_files, later, later_files)
+        && earlier.aggregates.len() == later.aggregates.len()
+        && earlier.aggregates.iter().zip(&later.aggregates).all(|(a, b)| same_aggregate(earlier, a, later, b))
+        && earlier.lookups == later.lookups
+        && crate::eval::aggregate::roster_text(earlier) == crate::eval::aggregate::roster_text(later)
 }
 
 /// Whether what `a` (of `earlier`) and `b` (of `later`) name outside their expressions is the
@@ -249,6 +264,20 @@ component flat "f" monthly {
         // An input declared otherwise (a bound on the amount refuses rows the other reads).
         let b = plan(|h| h.replace("amount:   money", "amount:   money >= 0"), BODY);
         assert_eq!(alike(&a, &files(), &b, &files()), None);
+    }
+
+    #[test]
+    fn plans_that_fold_the_same_aggregates_share_one_fold() {
+        let a = plan(same, BODY);
+        // Other rates, the same aggregates in the same order: one fold serves both.
+        let b = plan(same, &BODY.replace("pay 3% * sum(sales.amount)", "pay 4% * sum(sales.amount)"));
+        assert!(same_fold(&a, &files(), &b, &files()));
+        // An aggregate more, or one filtered otherwise, or another file: a fold each.
+        let more = plan(same, &format!("{BODY}metric count \"c\" monthly = count(sales)\n"));
+        assert!(!same_fold(&a, &files(), &more, &files()));
+        let other = plan(same, &BODY.replace(r#"kind = "renewal""#, r#"kind = "new""#));
+        assert!(!same_fold(&a, &files(), &other, &files()));
+        assert!(!same_fold(&a, &files(), &a, &[InputFile::new(0, "other.csv")]));
     }
 
     #[test]

@@ -570,8 +570,13 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     let (_, folder, path) = plain_ledger();
     // Two plans, one fold each over the same sales and surveys: the flat and the marginal
     // brackets differ in sales_performance only, so a block merged into the wrong plan or
-    // payee would show in the diff's change.
-    let mut args = vec!["diff".to_string(), POLICY.to_string(), MARGINAL.to_string()];
+    // payee would show in the diff's change. The marginal plan here also counts its sales (a
+    // metric): its fold is not the flat plan's, so each plan has its own.
+    let dir = tempfile::tempdir().unwrap();
+    let counting = dir.path().join("marginal-counting.policy");
+    let marginal = std::fs::read_to_string(MARGINAL).unwrap();
+    std::fs::write(&counting, format!("{marginal}\nmetric sales_count \"销售笔数\" monthly = count(sales)\n")).unwrap();
+    let mut args = vec!["diff".to_string(), POLICY.to_string(), path_text(&counting).to_string()];
     args.extend(folder.data(&path));
     args.extend(["--format".to_string(), "json".to_string()]);
     let reference = run_as(Reader::RowByRow, false, &args);
@@ -579,8 +584,31 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     assert!(reference.stdout.contains("\"change\": \"-"), "marginal brackets pay less:\n{}", reference.stdout);
     // One read in blocks serves both plans, and the plans' three aggregates of the sales
     // (sum(sales.amount), count_distinct(sales.customer) and the renewals' sum) are the same
-    // in both: each is folded once, for both.
+    // in both: each is folded once, for both (the count is the second plan's own).
     every_chunked_reader_agrees(&args, &reference, &path, 3);
+    // The marginal plan as it is folds what the flat plan folds: one fold serves both
+    // (`reuse::same_fold`), nothing shared between two, the same diff.
+    let mut args = vec!["diff".to_string(), POLICY.to_string(), MARGINAL.to_string()];
+    args.extend(folder.data(&path));
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let same_fold = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(same_fold.code, 0, "{}", same_fold.stderr);
+    every_chunked_reader_agrees(&args, &same_fold, &path, 0);
+    // Read in blocks, one fold: one record of the files read (two plans: two).
+    let reader = readers().into_iter().nth(1).unwrap();
+    let records =
+        |args: &[String]| run_as(reader, true, args).stderr.matches("record of files read with no problem").count();
+    assert_eq!(records(&args), 1);
+    let mut two = vec!["diff".to_string(), POLICY.to_string(), path_text(&counting).to_string()];
+    two.extend(folder.data(&path));
+    assert_eq!(records(&two), 2);
+    // The flat plan's side and the marginal plan's are what the flat plan and the counting
+    // one pay (one fold or two).
+    let sides = |stdout: &str| {
+        let d: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        (d["total"]["old"].clone(), d["total"]["new"].clone(), d["per_payee"].clone())
+    };
+    assert_eq!(sides(&same_fold.stdout), sides(&reference.stdout));
 }
 
 /// Runs `args` (a command of several plans over `sales`) with every chunked reader: each exits
@@ -1068,8 +1096,11 @@ fn two_versions_of_the_2027_plan_share_the_sums_of_credited_sales() {
     let data = year_2027(dir.path(), "example", None);
     let plan = std::fs::read_to_string(PLAN_2027).unwrap();
     assert_eq!(plan.matches("pay 4% * sum(sales.amount)").count(), 1);
+    // The version also counts its sales (a metric): its fold is not the plan's (else one
+    // fold would serve both, `reuse::same_fold`), and the read shares what the two add up alike.
     let version = dir.path().join("advance5.policy");
-    std::fs::write(&version, plan.replace("pay 4% * sum(sales.amount)", "pay 5% * sum(sales.amount)")).unwrap();
+    let advance5 = plan.replace("pay 4% * sum(sales.amount)", "pay 5% * sum(sales.amount)");
+    std::fs::write(&version, format!("{advance5}\nmetric sales_count \"销售笔数\" monthly = count(sales)\n")).unwrap();
     let mut args = vec!["diff".to_string(), PLAN_2027.to_string(), path_text(&version).to_string()];
     args.extend(data);
     args.extend(["--format".to_string(), "json".to_string()]);
