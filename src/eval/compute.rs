@@ -193,8 +193,10 @@ impl<'a> Batches<'a> {
                         let at = c * PAYEES_PER_TASK + i;
                         let theirs = theirs.get(at).copied().flatten();
                         let (p, everyone) = (first + at, Elsewhere { everyone, theirs });
+                        let of = PayeeFold::new(folded, payee);
+                        of.gather(plan, computed);
                         if let Some(e) =
-                            payee_statements(plan, folded, p, payee, computed, shown, everyone, &mut done, &mut NoTrace)
+                            payee_statements(plan, &of, p, computed, shown, everyone, &mut done, &mut NoTrace)
                         {
                             return (done, Some(e));
                         }
@@ -204,16 +206,95 @@ impl<'a> Batches<'a> {
                 .collect()
         });
         self.next = end;
+        Some(self.gathered(per_task))
+    }
+
+    /// A batch's tasks' statements in order, added up, up to the first error.
+    fn gathered(&mut self, per_task: Vec<PayeeStatements>) -> Result<Vec<Statement>, Error> {
         let mut batch = Vec::with_capacity(per_task.iter().map(|(done, _)| done.len()).sum());
         for (done, failed) in per_task {
-            let added = self.totals.add(plan, &done);
+            let added = self.totals.add(self.plan, &done);
             batch.extend(done);
             if let Some(e) = added.err().or(failed) {
                 self.failed = true;
-                return Some(Err(e));
+                return Err(e);
             }
         }
-        Some(Ok(batch))
+        Ok(batch)
+    }
+
+    /// The next batch of this plan and of `other` (which takes what [`Batches::reusing`]
+    /// names from this one's statements), each payee's months under both computed one after
+    /// the other, the payee's buckets found once for both: for two plans of one fold
+    /// (`reuse::same_fold`) over the same months. Else this plan's batch, then `other`'s
+    /// taking from it. `other`'s is `None` once it has failed or has no payee left.
+    #[allow(clippy::type_complexity)]
+    pub fn next_pair(
+        &mut self,
+        other: &mut Batches<'a>,
+    ) -> Option<(Result<Vec<Statement>, Error>, Option<Result<Vec<Statement>, Error>>)> {
+        use rayon::prelude::*;
+        let together = std::ptr::eq(self.folded, other.folded)
+            && self.next == other.next
+            && self.per_batch == other.per_batch
+            && self.computed == other.computed
+            && self.months == other.months
+            && self.everyone.is_none()
+            && other.everyone.is_none()
+            && !other.failed;
+        let Some(reuse) = other.reuse.as_ref().filter(|_| together) else {
+            let batch = self.next_batch()?;
+            let theirs = match &batch {
+                Ok(batch) => other.next_batch_with(Some(batch)),
+                Err(_) => None,
+            };
+            return Some((batch, theirs));
+        };
+        let end = (self.next + self.per_batch).min(self.folded.payees.len());
+        let payees = self.folded.payees.get(self.next..end).filter(|p| !p.is_empty() && !self.failed)?;
+        let (plan, their_plan, folded, first) = (self.plan, other.plan, self.folded, self.next);
+        let (computed, shown, their_shown) = (&self.computed, &self.shown, &other.shown);
+        let per_task: Vec<(PayeeStatements, PayeeStatements)> = super::chunked::on_all_cores(|| {
+            payees
+                .par_chunks(PAYEES_PER_TASK)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let room = chunk.len() * computed.len().min(shown.months.len());
+                    let (mut mine, mut theirs) = (Vec::with_capacity(room), Vec::with_capacity(room));
+                    let mut their_error = None;
+                    for (i, payee) in chunk.iter().enumerate() {
+                        let p = first + c * PAYEES_PER_TASK + i;
+                        let of = PayeeFold::new(folded, payee);
+                        of.gather(plan, computed);
+                        let from = mine.len();
+                        let alone = Elsewhere { everyone: None, theirs: None };
+                        if let Some(e) = payee_statements(plan, &of, p, computed, shown, alone, &mut mine, &mut NoTrace)
+                        {
+                            return ((mine, Some(e)), (theirs, their_error));
+                        }
+                        if their_error.is_none() {
+                            let statements = mine.get(from..).unwrap_or_default();
+                            let taking = Elsewhere { everyone: None, theirs: Some(Theirs { reuse, statements }) };
+                            their_error = payee_statements(
+                                their_plan,
+                                &of,
+                                p,
+                                computed,
+                                their_shown,
+                                taking,
+                                &mut theirs,
+                                &mut NoTrace,
+                            );
+                        }
+                    }
+                    ((mine, None), (theirs, their_error))
+                })
+                .collect()
+        });
+        self.next = end;
+        other.next = end;
+        let (mine, theirs): (Vec<PayeeStatements>, Vec<PayeeStatements>) = per_task.into_iter().unzip();
+        Some((self.gathered(mine), Some(other.gathered(theirs))))
     }
 
     /// Hands each batch to `write`, in order, computing the next one on the pool while
@@ -269,7 +350,9 @@ pub(super) fn statements_traced<T: Tracer>(
     for (p, payee) in folded.payees.iter().enumerate() {
         let from = statements.len();
         let others = Elsewhere { everyone: everyone.as_ref(), theirs: None };
-        let failed = payee_statements(plan, folded, p, payee, &computed, &shown, others, &mut statements, tracer);
+        let of = PayeeFold::new(folded, payee);
+        of.gather(plan, &computed);
+        let failed = payee_statements(plan, &of, p, &computed, &shown, others, &mut statements, tracer);
         totals.add(plan, statements.get(from..).unwrap_or_default())?;
         if let Some(e) = failed {
             return Err(e);
@@ -315,18 +398,16 @@ struct Elsewhere<'a> {
 #[allow(clippy::too_many_arguments)]
 fn payee_statements<T: Tracer>(
     plan: &Plan,
-    folded: &Folded,
+    of: &PayeeFold<'_>,
     p: usize,
-    payee: &Payee,
     computed: &[Period],
     shown: &Shown,
     others: Elsewhere<'_>,
     statements: &mut Vec<Statement>,
     tracer: &mut T,
 ) -> Option<Error> {
+    let payee = of.payee;
     let mut history: Vec<MonthAmounts> = Vec::with_capacity(if shown.history { computed.len() } else { 0 });
-    let of = PayeeFold::new(folded, payee);
-    of.gather(plan, computed);
     for (m, month) in computed.iter().enumerate() {
         // The other plan's statement of the month, whose figures `reuse` names.
         let theirs = others.theirs.and_then(|t| {
@@ -335,7 +416,7 @@ fn payee_statements<T: Tracer>(
         });
         let (amounts, statement_total) = match others.everyone.and_then(|h| h.get(p)?.get(m)) {
             Some(done) => (done.amounts.clone(), done.total),
-            None => match month_amounts_reusing(plan, &of, *month, &history, &[], theirs, tracer) {
+            None => match month_amounts_reusing(plan, of, *month, &history, &[], theirs, tracer) {
                 Ok(done) => done,
                 Err(e) => return Some(e),
             },
@@ -353,7 +434,7 @@ fn payee_statements<T: Tracer>(
                 metrics.push(v.clone());
                 continue;
             }
-            match evaluate_metric(plan, &of, *month, metric) {
+            match evaluate_metric(plan, of, *month, metric) {
                 Ok(v) => metrics.push(v),
                 Err(e) => return Some(e),
             }

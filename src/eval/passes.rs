@@ -142,12 +142,12 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             let mut b = Batches::new(second.plan, &fb, &mb)?.reusing(reuse);
             let (mut a_kept, mut b_kept) = (Kept::new(first.keep), Kept::new(second.keep));
             let mut failed = None;
-            while let Some(batch) = a.next_batch() {
+            while let Some((batch, theirs)) = a.next_pair(&mut b) {
                 // The first plan's error comes first, as when its statements came first.
                 let batch = batch?;
-                match failed.is_none().then(|| b.next_batch_with(Some(&batch))).flatten() {
+                match theirs {
                     Some(Ok(theirs)) => b_kept.add(theirs),
-                    Some(Err(e)) => failed = Some(e),
+                    Some(Err(e)) => failed = failed.or(Some(e)),
                     None => {}
                 }
                 a_kept.add(batch);

@@ -230,6 +230,39 @@ fn figures_alike_are_taken_from_the_first_plan_and_each_side_is_its_runs() {
     assert_eq!(changed, ["sales_commission"]);
 }
 
+/// A new plan that takes the old plan's fold and some of its figures (the marginal plan)
+/// but fails in a figure of its own (a retention too large to round, for the first payee and
+/// month) fails the diff as it fails its own `run`: the same message, the same exit code, no
+/// output file.
+#[test]
+fn a_new_plan_that_fails_fails_the_diff_as_its_run() {
+    let marginal = fs::read_to_string(root().join(MARGINAL)).unwrap();
+    let retention = r#"pay 5% * sum(sales.amount where kind in ["renewal", "upsell"])"#;
+    assert!(marginal.contains(retention));
+    let bad = marginal.replace(retention, &format!("{retention} * 100_000_000_000_000_000_000_000_000"));
+    let telecom = ["--data", "sales=examples/telecom/sales.csv", "--data", "surveys=examples/telecom/surveys.csv"];
+    // The policy's folder shown as `{dir}`: each command writes the policy in its own.
+    let ran = |args: &[&str]| {
+        Test::new()
+            .current_dir_repo()
+            .policy(&bad)
+            .args(args.iter().copied())
+            .args(telecom)
+            .status(1)
+            .redact_dir()
+            .run()
+    };
+    let run = ran(&["run", "{policy}"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("too large to round (payee `AM001`, 2026-01)"), "{}", run.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("diff.json");
+    let out_text = out.to_str().unwrap();
+    let d = ran(&["diff", FLAT, "{policy}", "--format", "json", "--output", out_text]);
+    assert_eq!((d.code, &d.stderr), (run.code, &run.stderr));
+    assert!(!out.exists());
+}
+
 /// A component renamed (same label), one removed, one added: shown as such, not an error.
 /// The added `new_logo` pays 100.00 per `new` sale: the fixture has 19 of them in H1
 /// (`grep -c ,new, tests/fixtures/seed/sales.csv`), so 1,900.00.
