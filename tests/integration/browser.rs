@@ -196,19 +196,11 @@ fn pages(dir: &Path) -> Vec<(String, String)> {
     // The plan with the widest team table: a roster's three columns and five components.
     let wide = dir.join("by-business");
     let ran = run([
-        "report",
-        "policies/telecom-by-business.policy",
-        "--data",
-        "roster=examples/by-business/roster.csv",
-        "--data",
-        "sales=examples/by-business/sales.csv",
-        "--data",
-        "surveys=examples/by-business/surveys.csv",
-        "--period",
-        "2026-03",
-        "--output",
-        wide.to_str().unwrap(),
-    ]);
+        &["report", "policies/telecom-by-business.policy"][..],
+        &crate::BY_BUSINESS_DATA,
+        &["--period", "2026-03", "--output", wide.to_str().unwrap()],
+    ]
+    .concat());
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     for name in ["2026-03-team.html", "2026-03-E01.html"] {
         pages.push((format!("by-business/{name}"), fs::read_to_string(wide.join(name)).unwrap()));

@@ -37,15 +37,7 @@ fn groupings_add_up_to_the_run_total() {
         "--data",
         "surveys=examples/budget/surveys.csv",
     ];
-    let by_business = [
-        "policies/telecom-by-business.policy",
-        "--data",
-        "roster=examples/by-business/roster.csv",
-        "--data",
-        "sales=examples/by-business/sales.csv",
-        "--data",
-        "surveys=examples/by-business/surveys.csv",
-    ];
+    let by_business = [&["policies/telecom-by-business.policy"][..], &crate::BY_BUSINESS_DATA].concat();
     let seed_groupings = ["component", "month", "payee", "business", "segment", "kind", "customer"];
     let roster_groupings = ["component", "month", "payee", "role", "team", "name", "business", "segment", "kind"];
     for (args, groupings) in [

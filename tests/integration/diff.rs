@@ -186,14 +186,7 @@ fn figures_alike_are_taken_from_the_first_plan_and_each_side_is_its_runs() {
     let iot = r#""iot",       _            -> 5%"#;
     assert!(text.contains(iot));
     let v2 = text.replace(iot, r#""iot",       _            -> 7%"#);
-    let files = [
-        "--data",
-        "roster=examples/by-business/roster.csv",
-        "--data",
-        "sales=examples/by-business/sales.csv",
-        "--data",
-        "surveys=examples/by-business/surveys.csv",
-    ];
+    let files = crate::BY_BUSINESS_DATA;
     let d = json(
         &Test::new()
             .current_dir_repo()

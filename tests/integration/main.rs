@@ -95,6 +95,16 @@ where
     ran.stdout
 }
 
+/// The `--data` arguments of the by-business example (`policies/telecom-by-business.policy`).
+pub const BY_BUSINESS_DATA: [&str; 6] = [
+    "--data",
+    "roster=examples/by-business/roster.csv",
+    "--data",
+    "sales=examples/by-business/sales.csv",
+    "--data",
+    "surveys=examples/by-business/surveys.csv",
+];
+
 /// The head of the smallest useful policy, for tests that write one component after it: one
 /// `sales` input (id, date, manager, amount) whose `manager` is paid.
 pub const SALES_POLICY: &str = "policy \"p\" version \"1\" currency CNY
