@@ -432,6 +432,9 @@ pub struct FoldOutcome {
     /// Per request: it trusted a record, and the files read were not those the record is
     /// about (another digest). The fold is then not to be believed: read again, untrusting.
     pub distrusted: Vec<bool>,
+    /// Per request: the record of the files read with no problem it left, if it left one
+    /// (for another plan the fold serves as well: [`leave_record`]).
+    pub records: Vec<Option<checked::Record>>,
 }
 
 /// Reads every bound input once, in an order that knows the payees before they are needed:
@@ -636,7 +639,7 @@ pub fn fold_shared<T: Tracer>(
             share_same_credits(requests, &mut states);
         }
     }
-    let distrusted = requests
+    let (distrusted, records) = requests
         .iter()
         .zip(&digests)
         .zip(&states)
@@ -645,13 +648,13 @@ pub fn fold_shared<T: Tracer>(
                 super::chunked::report(|| {
                     "record of files read with no problem: not trusted (a ledger named late read row by row)".into()
                 });
-                return true;
+                return (true, None);
             }
             settle_record(r, seen)
         })
-        .collect();
+        .unzip();
     let folded = states.into_iter().map(PlanFold::finish).collect();
-    Ok(FoldOutcome { folded, reads, notes, distrusted })
+    Ok(FoldOutcome { folded, reads, notes, distrusted, records })
 }
 
 /// Gives plans of one fold that read the same credit shares one copy of them (`budget`'s four
@@ -681,14 +684,14 @@ fn share_same_credits(requests: &[FoldRequest<'_>], states: &mut [PlanFold<'_>])
     }
 }
 
-/// After a fold with no problem: leaves the record of a request that records, and says
-/// whether a request that trusted a record read other files than the record's (`true`: the
-/// fold is not to be believed). A file read row by row is digested whole here.
-fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest>>) -> bool {
+/// After a fold with no problem: leaves the record of a request that records (and gives
+/// it), and says whether a request that trusted a record read other files than the record's
+/// (`true`: the fold is not to be believed). A file read row by row is digested whole here.
+fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest>>) -> (bool, Option<checked::Record>) {
     // A fold that read no file in blocks records nothing; one that trusted a record then read
     // other files than the record's, which always has a file read in blocks.
     if (!request.records() && request.trusted.is_none()) || !seen.values().any(Option::is_some) {
-        return request.trusted.is_some();
+        return (request.trusted.is_some(), None);
     }
     // Every file the request was given, digested as it was read (or whole, if read row by row).
     let digests: Option<BTreeMap<usize, Digest>> = request
@@ -707,18 +710,25 @@ fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest
                 if same { "the same files, trusted" } else { "other files, not trusted" }
             )
         });
-        return !same;
+        return (!same, None);
     }
-    let name = checked::name(request.plan, request.files, super::chunked::block_bytes());
-    if let (Some(digests), Some(name)) = (digests, name) {
-        let buckets = request.needed.as_ref().map(|n| n.iter().copied().collect());
-        let left = checked::remember(&name, checked::Record { digests, buckets });
-        super::chunked::report(|| match left {
-            Ok(()) => format!("record of files read with no problem: {name}"),
-            Err(why) => format!("no record of files read with no problem: {why}"),
-        });
-    }
-    false
+    let Some(digests) = digests else { return (false, None) };
+    let record = checked::Record { digests, buckets: request.needed.as_ref().map(|n| n.iter().copied().collect()) };
+    let left = leave_record(request, &record);
+    (false, left.then_some(record))
+}
+
+/// Leaves `record` (of a fold with no problem) as the record of `request`'s plan and files:
+/// also for a plan whose fold another's served (`eval::passes`). Whether it was left.
+pub(crate) fn leave_record(request: &FoldRequest<'_>, record: &checked::Record) -> bool {
+    let Some(name) = checked::name(request.plan, request.files, super::chunked::block_bytes()) else { return false };
+    let left = checked::remember(&name, record.clone());
+    let done = left.is_ok();
+    super::chunked::report(|| match left {
+        Ok(()) => format!("record of files read with no problem: {name}"),
+        Err(why) => format!("no record of files read with no problem: {why}"),
+    });
+    done
 }
 
 fn payee_input(plan: &Plan) -> usize {

@@ -116,6 +116,14 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
     let unique: Vec<FoldRequest<'_>> =
         requests.iter().zip(&same_as).filter(|(_, same)| same.is_none()).map(|(r, _)| r.clone()).collect();
     let outcome = fold_shared(&unique, None, &mut NoTrace)?;
+    // A plan whose fold another's served leaves the record of the files read that one left.
+    for (request, same) in requests.iter().zip(&same_as) {
+        let Some(j) = same.filter(|j| same_as.get(*j) == Some(&None)) else { continue };
+        let served_by = same_as.get(..j).map_or(0, |before| before.iter().filter(|s| s.is_none()).count());
+        if let Some(record) = outcome.records.get(served_by).and_then(Option::as_ref) {
+            crate::eval::aggregate::leave_record(request, record);
+        }
+    }
     let mut folded_unique = outcome.folded.into_iter().map(Arc::new);
     let mut folded: Vec<Arc<Folded>> = Vec::with_capacity(jobs.len());
     for same in &same_as {

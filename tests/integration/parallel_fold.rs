@@ -594,14 +594,6 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     let same_fold = run_as(Reader::RowByRow, false, &args);
     assert_eq!(same_fold.code, 0, "{}", same_fold.stderr);
     every_chunked_reader_agrees(&args, &same_fold, &path, 0);
-    // Read in blocks, one fold: one record of the files read (two plans: two).
-    let reader = readers().into_iter().nth(1).unwrap();
-    let records =
-        |args: &[String]| run_as(reader, true, args).stderr.matches("record of files read with no problem").count();
-    assert_eq!(records(&args), 1);
-    let mut two = vec!["diff".to_string(), POLICY.to_string(), path_text(&counting).to_string()];
-    two.extend(folder.data(&path));
-    assert_eq!(records(&two), 2);
     // The flat plan's side and the marginal plan's are what the flat plan and the counting
     // one pay (one fold or two).
     let sides = |stdout: &str| {
@@ -1260,6 +1252,30 @@ fn with_records(records: Option<&Path>, report: bool, args: &[String]) -> Ran {
         cmd.env("COMMISSION_REPORT_READS", "1");
     }
     cmd.args(args).output().unwrap().into()
+}
+
+/// A `diff` whose two plans share one fold (the flat and the marginal seed plans fold the
+/// same aggregates) leaves a record of the files read for each plan: an `explain` of the
+/// marginal plan after it trusts its record, and says what an `explain` checking every row
+/// says.
+#[test]
+fn a_diff_of_one_fold_leaves_a_record_for_each_plan() {
+    let (_, folder, path) = plain_ledger();
+    let records = tempfile::tempdir().unwrap();
+    let mut diff = ["diff", POLICY, MARGINAL].map(String::from).to_vec();
+    diff.extend(folder.data(&path));
+    let ran = with_records(Some(records.path()), true, &diff);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stderr.contains(" 0 aggregates shared"), "one fold, nothing shared between two:\n{}", ran.stderr);
+    assert_eq!(ran.stderr.matches("record of files read with no problem: ").count(), 2, "{}", ran.stderr);
+    assert_eq!(records_in(records.path()).len(), 2);
+    let mut args = explain_args(&folder, &path, "M08", "2026-03", "text");
+    args[1] = MARGINAL.to_string();
+    let trusting = with_records(Some(records.path()), true, &args);
+    assert_eq!(trusting.code, 0, "{}", trusting.stderr);
+    assert!(trusting.stderr.contains("explain: a record of files read with no problem: "), "{}", trusting.stderr);
+    let checking = with_records(None, false, &args);
+    assert!(trusting.stdout == checking.stdout, "{}\nchecking every row:\n{}", trusting.stdout, checking.stdout);
 }
 
 /// `explain PAYEE MONTH` of the seed plan over `sales` and the surveys, with `format`.
