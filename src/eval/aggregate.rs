@@ -204,10 +204,11 @@ impl Folded {
 }
 
 /// One payee's part of the folded ledgers, as their statements read it: each bucket and
-/// lookup row found once. A month's statement reads the same bucket for each component and
-/// metric, and each was a look-up in a map of every payee's buckets, mostly cache misses
-/// (8% of a run over 100,000 payees); the second and later reads of a payee's bucket now
-/// scan the few the payee's statements have read so far.
+/// lookup row found once, then read from a short list. A month's statement reads the same
+/// bucket for each component and metric, and each was a look-up in a map of every payee's
+/// buckets, mostly cache misses (8% of a run over 100,000 payees). Found lazily, each once,
+/// the misses stayed; found all at once before the months ([`PayeeFold::gather`]), they
+/// overlap.
 pub struct PayeeFold<'f> {
     pub folded: &'f Folded,
     pub payee: &'f Payee,
@@ -239,12 +240,11 @@ impl<'f> PayeeFold<'f> {
                     continue;
                 }
                 last = Some(bucket);
-                let key = (self.payee.id.clone(), bucket);
-                if let Some(of) = of_buckets.filter(|b| !b.is_empty()) {
-                    buckets.push((input, bucket, of.get(&key).map(Vec::as_slice)));
+                if of_buckets.is_some_and(|b| !b.is_empty()) {
+                    buckets.push((input, bucket, self.folded.states(input, &self.payee.id, bucket)));
                 }
-                if let Some(of) = of_rows.filter(|r| !r.is_empty()) {
-                    rows.push((input, bucket, of.get(&key)));
+                if of_rows.is_some_and(|r| !r.is_empty()) {
+                    rows.push((input, bucket, self.own_row(input, bucket)));
                 }
             }
         }
@@ -256,28 +256,28 @@ impl<'f> PayeeFold<'f> {
         if who != &self.payee.id {
             return self.folded.states(input, who, bucket)?.get(slot);
         }
-        let mut seen = self.buckets.borrow_mut();
-        let states = match seen.iter().rev().find(|(i, b, _)| *i == input && *b == bucket) {
-            Some(&(_, _, states)) => states,
-            None => {
-                let states = self.folded.states(input, &self.payee.id, bucket);
-                seen.push((input, bucket, states));
-                states
-            }
-        };
-        states?.get(slot)
+        recall(&self.buckets, input, bucket, || self.folded.states(input, &self.payee.id, bucket))?.get(slot)
     }
 
     /// The payee's row of an input read by lookups, in a bucket.
     pub fn row(&self, input: usize, bucket: Period) -> Option<&'f LookupRow> {
-        let mut seen = self.rows.borrow_mut();
-        if let Some(&(_, _, row)) = seen.iter().rev().find(|(i, b, _)| *i == input && *b == bucket) {
-            return row;
-        }
-        let row = self.folded.rows.get(input).and_then(|rows| rows.get(&(self.payee.id.clone(), bucket)));
-        seen.push((input, bucket, row));
-        row
+        recall(&self.rows, input, bucket, || self.own_row(input, bucket))
     }
+
+    fn own_row(&self, input: usize, bucket: Period) -> Option<&'f LookupRow> {
+        self.folded.rows.get(input)?.get(&(self.payee.id.clone(), bucket))
+    }
+}
+
+/// What `seen` has found of an input's bucket, else what `find` finds, remembered.
+fn recall<T: Copy>(seen: &Seen<T>, input: usize, bucket: Period, find: impl FnOnce() -> Option<T>) -> Option<T> {
+    let mut seen = seen.borrow_mut();
+    if let Some(&(_, _, found)) = seen.iter().rev().find(|(i, b, _)| *i == input && *b == bucket) {
+        return found;
+    }
+    let found = find();
+    seen.push((input, bucket, found));
+    found
 }
 
 /// A field of a ledger row, for messages: where it is and what it says.
