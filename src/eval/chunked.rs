@@ -72,6 +72,9 @@ struct Settings {
     threads: Option<usize>,
     block_bytes: u64,
     report: bool,
+    /// How many statements a batch of a run holds, about (`COMMISSION_BATCH_STATEMENTS`, for
+    /// tests: batches of a payee or two, as over a million statements).
+    batch_statements: Option<usize>,
 }
 
 const DEFAULT_BLOCK_BYTES: u64 = 4 << 20;
@@ -92,6 +95,9 @@ fn settings() -> &'static Settings {
                 .filter(|n| *n >= 1)
                 .unwrap_or(DEFAULT_BLOCK_BYTES),
             report: var("COMMISSION_REPORT_READS").is_some_and(|v| v.trim() != "0"),
+            batch_statements: var("COMMISSION_BATCH_STATEMENTS")
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|n| *n >= 1),
         }
     })
 }
@@ -134,6 +140,11 @@ pub(super) fn parts() -> usize {
         true => on_all_cores(rayon::current_num_threads),
         false => 1,
     }
+}
+
+/// How many statements a batch of a run holds, about, if `COMMISSION_BATCH_STATEMENTS` says.
+pub(super) fn batch_statements() -> Option<usize> {
+    settings().batch_statements
 }
 
 /// The block size the chunked reader cuts files into (a file's digest depends on it).

@@ -154,18 +154,18 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
                 // The first plan's error comes first, as when its statements came first.
                 let batch = batch?;
                 match theirs {
-                    Some(Ok(theirs)) => b_kept.add(theirs),
+                    Some(Ok(theirs)) => b_kept.add(theirs, &mut b),
                     Some(Err(e)) => failed = failed.or(Some(e)),
                     None => {}
                 }
-                a_kept.add(batch);
+                a_kept.add(batch, &mut a);
             }
             if let Some(e) = failed {
                 return Err(e);
             }
             // Payees of the second plan only (none when both plans have the same).
             while let Some(batch) = b.next_batch() {
-                b_kept.add(batch?);
+                b_kept.add(batch?, &mut b);
             }
             (a_kept.result(&a), b_kept.result(&b))
         };
@@ -234,11 +234,13 @@ impl Kept {
         Kept { statements: (keep == Keep::Statements).then(Vec::new), payees: Vec::new() }
     }
 
-    fn add(&mut self, batch: Vec<Statement>) {
+    /// Keeps what it keeps of a batch of `batches`, the batch's list given back to them.
+    fn add(&mut self, mut batch: Vec<Statement>, batches: &mut Batches<'_>) {
         add_payee_totals(&mut self.payees, &batch);
         if let Some(kept) = &mut self.statements {
-            kept.extend(batch);
+            kept.append(&mut batch);
         }
+        batches.recycle(batch);
     }
 
     fn result(self, batches: &Batches<'_>) -> (RunResult, Vec<(std::sync::Arc<str>, Decimal)>) {

@@ -191,3 +191,45 @@ fn a_statement_that_fails_in_a_later_batch_leaves_no_output() {
         assert_eq!(to_stdout.stdout, "", "{format}: nothing on standard output for a run that failed");
     }
 }
+
+/// Batches of a payee or a few (`COMMISSION_BATCH_STATEMENTS`, 65,536 statements by
+/// default): the statements of a batch once written are filled again by a later batch's
+/// (`eval::compute`'s `Spare`), so a run, a diff (both plans' batches computed together)
+/// and a budget over many small batches give the same bytes as over one. The by-business
+/// plan's statements carry roster columns and metrics, the seed plans' metrics.
+#[test]
+fn batches_of_a_payee_or_a_few_give_the_same_bytes() {
+    let telecom = ["--data", "sales=examples/telecom/sales.csv", "--data", "surveys=examples/telecom/surveys.csv"];
+    let (flat, marginal) = ("policies/telecom-account-manager.policy", "policies/telecom-marginal.policy");
+    let by_business = "policies/telecom-by-business.policy";
+    let mut commands: Vec<Vec<&str>> = Vec::new();
+    for format in ["csv", "json"] {
+        let mut args = vec!["run", by_business, "--format", format];
+        args.extend(crate::BY_BUSINESS_DATA);
+        commands.push(args);
+    }
+    let mut args = vec!["diff", flat, marginal, "--format", "json"];
+    args.extend(telecom);
+    commands.push(args);
+    let mut args = vec!["budget", flat, "--by", "business", "--format", "json"];
+    args.extend(telecom);
+    commands.push(args);
+    for args in &commands {
+        let ran = |batch: Option<&str>| {
+            let mut cmd = crate::commission();
+            cmd.env_remove("COMMISSION_BATCH_STATEMENTS");
+            if let Some(batch) = batch {
+                cmd.env("COMMISSION_BATCH_STATEMENTS", batch);
+            }
+            crate::Ran::from(cmd.args(args).output().unwrap())
+        };
+        let whole = ran(None);
+        assert_eq!(whole.code, 0, "{args:?}: {}", whole.stderr);
+        assert!(whole.stdout.len() > 1_000, "{args:?}: {}", whole.stdout);
+        // 1 and 12: a payee a batch (a year of months); 30: two payees a batch.
+        for batch in ["1", "12", "30"] {
+            let small = ran(Some(batch));
+            assert_eq!((small.code, &small.stdout), (0, &whole.stdout), "{args:?} in batches of {batch} statements");
+        }
+    }
+}
