@@ -3966,11 +3966,11 @@ impl TaskMerge {
         drop(self.buckets);
         // Each bucket's states as the fold keeps them, on all cores, in the buckets' order.
         let width = job.aggs.len();
-        let done = |(p, bucket): (u32, Period), states: Vec<MergedState>| -> Result<_, NotPlain> {
+        let done = |(p, bucket): (u32, Period), states: &mut [MergedState]| -> Result<_, NotPlain> {
             let id = ids.get(p as usize).ok_or("no payee")?.clone();
             let mut done = Vec::with_capacity(width);
             for s in states {
-                done.push(match s {
+                done.push(match std::mem::replace(s, MergedState::Count(0)) {
                     MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
                     MergedState::Count(n) => AggState::Count(n),
                     MergedState::Distinct(set, _) => AggState::Distinct(Arc::new(set.map(|s| *s).unwrap_or_default())),
@@ -3991,11 +3991,13 @@ impl TaskMerge {
             false => Vec::new(),
         };
         let buckets: Vec<_> = match width {
-            0 => self.keys.into_iter().map(|key| done(key, Vec::new())).collect::<Result<_, _>>()?,
+            0 => self.keys.into_iter().map(|key| done(key, &mut [])).collect::<Result<_, _>>()?,
+            // Each bucket's states taken from their place (a list of them made for each, 1.2M
+            // over 100,000 payees, cost the allocator 0.1 s).
             _ => self
                 .keys
                 .into_par_iter()
-                .zip(self.states.into_par_iter().chunks(width))
+                .zip(self.states.par_chunks_mut(width))
                 .with_min_len(1024)
                 .map(|(key, states)| done(key, states))
                 .collect::<Result<_, _>>()?,

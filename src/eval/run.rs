@@ -155,14 +155,21 @@ pub fn data_warnings(
     let payee_ids: Vec<&str> = folded.payees.iter().map(|p| &*p.id).collect();
     for (i, ids) in folded.nobody.iter().enumerate() {
         let input = plan.inputs.get(i).map_or(String::new(), |s| s.name.clone());
-        for entry in ids.iter().take(MAX_NOBODY_LISTED) {
+        // Each id's closest payee on all cores: every payee is a candidate (over 100,000
+        // payees, 0.12 s for ten ids on one core).
+        let listed = ids.get(..MAX_NOBODY_LISTED.min(ids.len())).unwrap_or_default();
+        let suggestions: Vec<Option<&str>> = super::chunked::on_all_cores(|| {
+            use rayon::prelude::*;
+            listed.par_iter().map(|entry| suggest::closest(&entry.payee, payee_ids.iter().copied())).collect()
+        });
+        for (entry, suggestion) in listed.iter().zip(suggestions) {
             warnings.push(DataError::of(
                 &entry.first_at,
                 DataWarning::RowsForNobody {
                     input: input.clone(),
                     payee: entry.payee.to_string(),
                     rows: entry.rows,
-                    suggestion: match suggest::closest(&entry.payee, payee_ids.iter().copied()) {
+                    suggestion: match suggestion {
                         Some(id) => format!("did you mean `{id}`?"),
                         None => "no payee of the run has a similar id".to_string(),
                     },
