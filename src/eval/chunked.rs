@@ -333,8 +333,8 @@ pub(super) fn read_in_blocks(
     }
     // The buckets' sets of distinct values, the other threads' sets added and settled on all
     // cores.
-    for task in &mut merged.tasks {
-        task.states.par_iter_mut().with_min_len(1024).for_each(|state| {
+    for part in merged.tasks.iter_mut().flat_map(|task| &mut task.parts) {
+        part.states.par_iter_mut().with_min_len(1024).for_each(|state| {
             if let MergedState::Distinct(set, parts) = state {
                 let set = set.get_or_insert_with(Default::default);
                 for part in std::mem::take(parts) {
@@ -3492,12 +3492,8 @@ struct TaskMerge {
     next_number: u32,
     payee_index: FxHashMap<Arc<str>, usize>,
     payees: Vec<MergedPayee>,
-    /// The buckets met: (payee, as its place in `payees`; period), each one's place in
-    /// `keys`, and its states, as many as the job's aggregates, at that place times as many
-    /// in `states` (no list and no payee's id to look at per bucket).
-    buckets: FxHashMap<(u32, Period), u32>,
-    keys: Vec<(u32, Period)>,
-    states: Vec<MergedState>,
+    /// The buckets met, in parts by payee ([`BucketPart`]).
+    parts: Vec<BucketPart>,
     used: u64,
     outside_range: u64,
     no_payee: u64,
@@ -3518,6 +3514,70 @@ struct TaskMerge {
     captured: Vec<Vec<Captured<Pos>>>,
     kept: Vec<Gathered<KeptRow>>,
     shares: Vec<Gathered<(KeyText, CreditShare)>>,
+}
+
+/// A run's buckets of one part's payees, and their states.
+type RunPart = (Vec<(u32, Period)>, Vec<BlockState>);
+
+/// The buckets a merge met of some payees (those whose number in the merge is the part's
+/// number, modulo the parts: one per thread, merged on all cores): (payee, as its place in
+/// the merge's payees; period), each one's place in `keys`, and its states, as many as the
+/// job's aggregates, at that place times as many in `states` (no list and no payee's id to
+/// look at per bucket).
+#[derive(Default)]
+struct BucketPart {
+    index: FxHashMap<(u32, Period), u32>,
+    keys: Vec<(u32, Period)>,
+    states: Vec<MergedState>,
+}
+
+impl BucketPart {
+    /// Merges a run's buckets of the part's payees: `states` has as many for each bucket as
+    /// the job's aggregates, distinct sets in the read's numbers.
+    fn absorb(&mut self, job: &TaskJob<'_>, keys: Vec<(u32, Period)>, states: Vec<BlockState>) -> Result<(), NotPlain> {
+        let overflow = || "a total the row-by-row fold reports".to_string();
+        let width = job.aggs.len();
+        self.index.reserve(keys.len());
+        self.keys.reserve(keys.len());
+        self.states.reserve(keys.len() * width);
+        let mut states = states.into_iter();
+        for key in keys {
+            let at = match self.index.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => *e.get() as usize,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let at = self.keys.len();
+                    e.insert(u32::try_from(at).map_err(|_| "too many buckets")?);
+                    self.keys.push(key);
+                    self.states.extend(job.aggs.iter().map(|a| match a.func {
+                        AggFunc::Count => MergedState::Count(0),
+                        AggFunc::CountDistinct => MergedState::Distinct(None, Vec::new()),
+                        AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
+                        _ => MergedState::Sum(Sum::default()),
+                    }));
+                    at
+                }
+            };
+            let merged = self.states.get_mut(at * width..(at + 1) * width).ok_or("no bucket")?;
+            for (into, from) in merged.iter_mut().zip(states.by_ref().take(width)) {
+                match (into, from) {
+                    (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
+                    (MergedState::Count(x), BlockState::Count(y)) => *x += y,
+                    (MergedState::Avg(x, n), BlockState::Avg(y)) => {
+                        x.merge(&y.0).ok_or_else(overflow)?;
+                        *n += y.1;
+                    }
+                    // A bucket met for the first time takes the run's set as it is; other
+                    // runs' sets are added on all cores at the end (in the run's box).
+                    (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => match set {
+                        None => *set = Some(codes),
+                        Some(_) => parts.push(codes),
+                    },
+                    _ => return Err("aggregates out of step".into()),
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Items the runs gathered, as they are: the runs' lists, and their stretches in file order
@@ -3612,9 +3672,9 @@ impl Merged {
                     next_number: 0,
                     payee_index: FxHashMap::default(),
                     payees: Vec::new(),
-                    buckets: FxHashMap::default(),
-                    keys: Vec::new(),
-                    states: Vec::new(),
+                    parts: (0..rayon::current_num_threads().clamp(1, MAX_THREADS))
+                        .map(|_| BucketPart::default())
+                        .collect(),
                     used: 0,
                     outside_range: 0,
                     no_payee: 0,
@@ -3810,79 +3870,76 @@ impl TaskMerge {
             (Some(_), false) => Vec::new(),
             _ => out.buckets,
         };
-        let mut states = out.states.into_iter();
         let width = job.aggs.len();
-        self.buckets.reserve(buckets.len());
-        self.keys.reserve(buckets.len());
-        self.states.reserve(buckets.len() * width);
-        for (p, bucket) in buckets {
-            let key = (*numbers_of_payees.get(p as usize).ok_or("no payee")?, bucket);
-            let at = match self.buckets.entry(key) {
-                std::collections::hash_map::Entry::Occupied(e) => *e.get() as usize,
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    let at = self.keys.len();
-                    e.insert(u32::try_from(at).map_err(|_| "too many buckets")?);
-                    self.keys.push(key);
-                    self.states.extend(job.aggs.iter().map(|a| match a.func {
-                        AggFunc::Count => MergedState::Count(0),
-                        AggFunc::CountDistinct => MergedState::Distinct(None, Vec::new()),
-                        AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
-                        _ => MergedState::Sum(Sum::default()),
-                    }));
-                    at
-                }
-            };
-            let merged = self.states.get_mut(at * width..(at + 1) * width).ok_or("no bucket")?;
-            for (a, (into, from)) in merged.iter_mut().zip(states.by_ref().take(width)).enumerate() {
-                match (into, from) {
-                    (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
-                    (MergedState::Count(x), BlockState::Count(y)) => *x += y,
-                    (MergedState::Avg(x, n), BlockState::Avg(y)) => {
-                        x.merge(&y.0).ok_or_else(overflow)?;
-                        *n += y.1;
-                    }
-                    (MergedState::Distinct(set, parts), BlockState::Distinct(mut codes)) => {
-                        // A set of numbered texts of one class that the read numbers by a range
-                        // moves as a whole (its gaps stay as they are).
-                        let range = codes.first().filter(|c| c & NUMBERED != 0).and_then(|c| {
-                            let k = (c & !NUMBERED) >> NUMBER_BITS;
-                            match self.classes.tables.get(classes.get(k as usize)?) {
-                                Some(ClassTable::Range(base)) => {
-                                    let start = NUMBERED | k << NUMBER_BITS;
-                                    Some((start..=start | ((1 << NUMBER_BITS) - 1), *base))
-                                }
-                                _ => None,
-                            }
-                        });
-                        let taken = std::mem::take(&mut *codes);
-                        let moved = match range {
-                            Some((from, base)) => taken.shifted(from, base),
-                            None => Err(taken),
-                        };
-                        let moved = match moved {
-                            Ok(moved) => moved,
-                            Err(codes) => TaskMerge::numbered(
-                                &mut self.classes,
-                                &mut self.next_number,
-                                &mut self.texts,
-                                codes,
-                                &numbers,
-                                &classes,
-                                a,
-                            )?,
-                        };
-                        // A bucket met for the first time takes the run's set as it is; other
-                        // runs' sets are added on all cores at the end (in the run's box).
-                        *codes = moved;
-                        match set {
-                            None => *set = Some(codes),
-                            Some(_) => parts.push(codes),
+        let mut states = out.states;
+        // Each set of distinct values in the read's numbers: a set of numbered texts of one
+        // class that the read numbers by a range moves as a whole (its gaps stay as they
+        // are), on all cores; any other is numbered here, in the run's order.
+        let (tables, classes_ref) = (&self.classes.tables, &classes);
+        let to_number: Vec<bool> = states
+            .par_iter_mut()
+            .with_min_len(4096)
+            .map(|state| {
+                let BlockState::Distinct(codes) = state else { return false };
+                let range = codes.first().filter(|c| c & NUMBERED != 0).and_then(|c| {
+                    let k = (c & !NUMBERED) >> NUMBER_BITS;
+                    match tables.get(classes_ref.get(k as usize)?) {
+                        Some(ClassTable::Range(base)) => {
+                            let start = NUMBERED | k << NUMBER_BITS;
+                            Some((start..=start | ((1 << NUMBER_BITS) - 1), *base))
                         }
+                        _ => None,
                     }
-                    _ => return Err("aggregates out of step".into()),
-                }
+                });
+                let taken = std::mem::take(&mut **codes);
+                let moved = match range {
+                    Some((from, base)) => taken.shifted(from, base),
+                    None => Err(taken),
+                };
+                let numbered = moved.is_ok();
+                **codes = moved.unwrap_or_else(|codes| codes);
+                !numbered
+            })
+            .collect();
+        for (i, state) in states.iter_mut().enumerate().filter(|(i, _)| to_number.get(*i) == Some(&true)) {
+            if let BlockState::Distinct(codes) = state {
+                let taken = std::mem::take(&mut **codes);
+                **codes = TaskMerge::numbered(
+                    &mut self.classes,
+                    &mut self.next_number,
+                    &mut self.texts,
+                    taken,
+                    &numbers,
+                    &classes,
+                    i.checked_rem(width).ok_or("no aggregate")?,
+                )?;
             }
         }
+        // Each bucket to the part of its payee, the parts merged on all cores.
+        let mut keys = Vec::with_capacity(buckets.len());
+        for (p, bucket) in buckets {
+            keys.push((*numbers_of_payees.get(p as usize).ok_or("no payee")?, bucket));
+        }
+        let merged: Vec<Result<(), NotPlain>> = match self.parts.len() {
+            0 | 1 => vec![self.parts.first_mut().ok_or("no part")?.absorb(job, keys, states)],
+            n => {
+                let mut split: Vec<RunPart> = (0..n)
+                    .map(|_| (Vec::with_capacity(keys.len() / n + 1), Vec::with_capacity(states.len() / n + 1)))
+                    .collect();
+                let mut states = states.into_iter();
+                for key in keys {
+                    let (part_keys, part_states) = split.get_mut(key.0 as usize % n).ok_or("no part")?;
+                    part_keys.push(key);
+                    part_states.extend(states.by_ref().take(width));
+                }
+                self.parts
+                    .par_iter_mut()
+                    .zip(split)
+                    .map(|(part, (keys, states))| part.absorb(job, keys, states))
+                    .collect()
+            }
+        };
+        merged.into_iter().collect::<Result<(), NotPlain>>()?;
         for (payee, bucket, line, values, share) in out.watched {
             self.watched.push(WatchedRow { payee, bucket, line: line_of(line)?, values, share });
         }
@@ -3963,8 +4020,8 @@ impl TaskMerge {
             return Err("a credit for a row the ledger does not have".into());
         }
         let overflow = || "a total the row-by-row fold reports".to_string();
-        drop(self.buckets);
-        // Each bucket's states as the fold keeps them, on all cores, in the buckets' order.
+        // Each bucket's states as the fold keeps them, on all cores, part after part, in the
+        // buckets' order.
         let width = job.aggs.len();
         let done = |(p, bucket): (u32, Period), states: &mut [MergedState]| -> Result<_, NotPlain> {
             let id = ids.get(p as usize).ok_or("no payee")?.clone();
@@ -3981,8 +4038,9 @@ impl TaskMerge {
         };
         let nonzero: Vec<u8> = match scaled {
             true => self
-                .states
-                .par_iter()
+                .parts
+                .iter()
+                .flat_map(|part| &part.states)
                 .map(|s| match s {
                     MergedState::Sum(x) | MergedState::Avg(x, _) => x.nonzero,
                     MergedState::Count(_) | MergedState::Distinct(..) => 0,
@@ -3990,18 +4048,22 @@ impl TaskMerge {
                 .collect(),
             false => Vec::new(),
         };
-        let buckets: Vec<_> = match width {
-            0 => self.keys.into_iter().map(|key| done(key, &mut [])).collect::<Result<_, _>>()?,
-            // Each bucket's states taken from their place (a list of them made for each, 1.2M
-            // over 100,000 payees, cost the allocator 0.1 s).
-            _ => self
-                .keys
-                .into_par_iter()
-                .zip(self.states.par_chunks_mut(width))
-                .with_min_len(1024)
-                .map(|(key, states)| done(key, states))
-                .collect::<Result<_, _>>()?,
-        };
+        let mut buckets: Vec<_> = Vec::with_capacity(self.parts.iter().map(|part| part.keys.len()).sum());
+        for BucketPart { index, keys, mut states } in self.parts {
+            drop(index);
+            let part: Vec<_> = match width {
+                0 => keys.into_iter().map(|key| done(key, &mut [])).collect::<Result<_, _>>()?,
+                // Each bucket's states taken from their place (a list of them made for each,
+                // 1.2M over 100,000 payees, cost the allocator 0.1 s).
+                _ => keys
+                    .into_par_iter()
+                    .zip(states.par_chunks_mut(width))
+                    .with_min_len(1024)
+                    .map(|(key, states)| done(key, states))
+                    .collect::<Result<_, _>>()?,
+            };
+            buckets.extend(part);
+        }
         let tally = match job.tally {
             None => None,
             Some(_) => {
