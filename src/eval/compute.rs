@@ -143,12 +143,109 @@ impl Spare {
         (lists, given_back)
     }
 
+    /// Keeps a batch once read, for a later batch to fill its statements again (at most two:
+    /// one is being written while the next is computed).
+    fn give_back(&mut self, batch: Vec<Statement>) {
+        if self.given_back.len() < 2 {
+            self.given_back.push(batch);
+        }
+    }
+
     /// Keeps a task's emptied lists.
     fn keep(&mut self, mut done: Vec<Statement>, mut pool: Vec<Statement>) {
         done.clear();
         pool.clear();
         self.lists.push(done);
         self.lists.push(pool);
+    }
+}
+
+/// What computing a batch's statements reads: the plan, its fold, the months computed and
+/// shown, and every payee's months when the plan reads reports' statements.
+#[derive(Clone, Copy)]
+struct View<'v> {
+    plan: &'v Plan,
+    folded: &'v Folded,
+    computed: &'v [Period],
+    shown: &'v Shown,
+    everyone: Option<&'v Vec<Vec<MonthAmounts>>>,
+}
+
+impl View<'_> {
+    /// The statements of `payees` (the first is payee `first`), a few payees a task on all
+    /// cores, each task's in its `lists`. `theirs`: each payee's statements of another plan,
+    /// by place (none: every figure computed).
+    fn compute(
+        self,
+        first: usize,
+        payees: &[Payee],
+        lists: Vec<TaskLists>,
+        theirs: &[Option<Theirs<'_>>],
+    ) -> Vec<Made> {
+        use rayon::prelude::*;
+        let View { plan, folded, computed, shown, everyone } = self;
+        // A few payees a task, each task's statements in one list: a list per payee (1.5 KB
+        // for a year of months) was a large allocation for the allocator, which gathered
+        // every small block freed before each one (6% of a run over 100,000 payees).
+        super::chunked::on_all_cores(|| {
+            payees
+                .par_chunks(PAYEES_PER_TASK)
+                .zip(lists)
+                .enumerate()
+                .map(|(c, (chunk, TaskLists { mut done, mut pool }))| {
+                    done.reserve(chunk.len() * computed.len().min(shown.months.len()));
+                    for (i, payee) in chunk.iter().enumerate() {
+                        let at = c * PAYEES_PER_TASK + i;
+                        let theirs = theirs.get(at).copied().flatten();
+                        let (p, everyone) = (first + at, Elsewhere { everyone, theirs });
+                        let of = PayeeFold::new(folded, payee);
+                        of.gather(plan, computed);
+                        let out = Out { done: &mut done, pool: &mut pool };
+                        if let Some(e) = payee_statements(plan, &of, p, computed, shown, everyone, out, &mut NoTrace) {
+                            return Made { done, failed: Some(e), pool };
+                        }
+                    }
+                    Made { done, failed: None, pool }
+                })
+                .collect()
+        })
+    }
+}
+
+/// A batch begun ([`Batches::begin`]): its payees' places, its tasks' lists and its list.
+struct Begun {
+    from: usize,
+    to: usize,
+    lists: Vec<TaskLists>,
+    batch: Vec<Statement>,
+}
+
+/// A batch's tasks' statements in order in `batch`, added to `totals`, up to the first error
+/// (`failed` then set); the tasks' lists kept in `spare`.
+fn gather(
+    plan: &Plan,
+    totals: &mut Totals,
+    failed: &mut bool,
+    spare: &mut Spare,
+    per_task: Vec<Made>,
+    mut batch: Vec<Statement>,
+) -> Result<Vec<Statement>, Error> {
+    batch.reserve(per_task.iter().map(|made| made.done.len()).sum());
+    let mut first_error = None;
+    for Made { mut done, failed: error, pool } in per_task {
+        if first_error.is_none() {
+            let added = totals.add(plan, &done);
+            batch.append(&mut done);
+            first_error = added.err().or(error);
+        }
+        spare.keep(done, pool);
+    }
+    match first_error {
+        Some(e) => {
+            *failed = true;
+            Err(e)
+        }
+        None => Ok(batch),
     }
 }
 
@@ -219,11 +316,8 @@ impl<'a> Batches<'a> {
     /// plan's statements of the same payees (its batch of the same size, in payee then month
     /// order). A payee or month not found there is computed.
     pub fn next_batch_with(&mut self, theirs: Option<&[Statement]>) -> Option<Result<Vec<Statement>, Error>> {
-        use rayon::prelude::*;
-        let end = (self.next + self.per_batch).min(self.folded.payees.len());
-        let payees = self.folded.payees.get(self.next..end).filter(|p| !p.is_empty() && !self.failed)?;
-        let (plan, folded, first) = (self.plan, self.folded, self.next);
-        let (computed, shown, everyone) = (&self.computed, &self.shown, self.everyone.as_ref());
+        let Begun { from, to, lists, batch } = self.begin()?;
+        let payees = self.folded.payees.get(from..to).unwrap_or_default();
         // Each payee's statements of the other plan, by the payee's place in the batch.
         let theirs: Vec<Option<Theirs<'_>>> = match (&self.reuse, theirs) {
             (Some(reuse), Some(statements)) => {
@@ -237,57 +331,39 @@ impl<'a> Batches<'a> {
                 }
                 out
             }
-            _ => vec![None; payees.len()],
+            _ => Vec::new(),
         };
-        // A few payees a task, each task's statements in one list: a list per payee (1.5 KB
-        // for a year of months) was a large allocation for the allocator, which gathered
-        // every small block freed before each one (6% of a run over 100,000 payees).
-        let (lists, batch) = self.spare.for_batch(payees.len().div_ceil(PAYEES_PER_TASK));
-        let per_task: Vec<Made> = super::chunked::on_all_cores(|| {
-            payees
-                .par_chunks(PAYEES_PER_TASK)
-                .zip(lists)
-                .enumerate()
-                .map(|(c, (chunk, TaskLists { mut done, mut pool }))| {
-                    done.reserve(chunk.len() * computed.len().min(shown.months.len()));
-                    for (i, payee) in chunk.iter().enumerate() {
-                        let at = c * PAYEES_PER_TASK + i;
-                        let theirs = theirs.get(at).copied().flatten();
-                        let (p, everyone) = (first + at, Elsewhere { everyone, theirs });
-                        let of = PayeeFold::new(folded, payee);
-                        of.gather(plan, computed);
-                        let out = Out { done: &mut done, pool: &mut pool };
-                        if let Some(e) = payee_statements(plan, &of, p, computed, shown, everyone, out, &mut NoTrace) {
-                            return Made { done, failed: Some(e), pool };
-                        }
-                    }
-                    Made { done, failed: None, pool }
-                })
-                .collect()
-        });
-        self.next = end;
-        Some(self.gathered(per_task, batch))
+        let made = self.view().compute(from, payees, lists, &theirs);
+        Some(self.gathered(made, batch))
+    }
+
+    /// What computing a batch reads.
+    fn view(&self) -> View<'_> {
+        View {
+            plan: self.plan,
+            folded: self.folded,
+            computed: &self.computed,
+            shown: &self.shown,
+            everyone: self.everyone.as_ref(),
+        }
+    }
+
+    /// The next batch's payees and lists; `None` once every payee's are given, or after an
+    /// error.
+    fn begin(&mut self) -> Option<Begun> {
+        let to = (self.next + self.per_batch).min(self.folded.payees.len());
+        if self.failed || to <= self.next {
+            return None;
+        }
+        let (lists, batch) = self.spare.for_batch((to - self.next).div_ceil(PAYEES_PER_TASK));
+        let begun = Begun { from: self.next, to, lists, batch };
+        self.next = to;
+        Some(begun)
     }
 
     /// A batch's tasks' statements in order in `batch`, added up, up to the first error.
-    fn gathered(&mut self, per_task: Vec<Made>, mut batch: Vec<Statement>) -> Result<Vec<Statement>, Error> {
-        batch.reserve(per_task.iter().map(|made| made.done.len()).sum());
-        let mut failed = None;
-        for Made { mut done, failed: error, pool } in per_task {
-            if failed.is_none() {
-                let added = self.totals.add(self.plan, &done);
-                batch.append(&mut done);
-                failed = added.err().or(error);
-            }
-            self.spare.keep(done, pool);
-        }
-        match failed {
-            Some(e) => {
-                self.failed = true;
-                Err(e)
-            }
-            None => Ok(batch),
-        }
+    fn gathered(&mut self, per_task: Vec<Made>, batch: Vec<Statement>) -> Result<Vec<Statement>, Error> {
+        gather(self.plan, &mut self.totals, &mut self.failed, &mut self.spare, per_task, batch)
     }
 
     /// The next batch of this plan and of `other` (which takes what [`Batches::reusing`]
@@ -369,20 +445,46 @@ impl<'a> Batches<'a> {
         Some((self.gathered(mine, my_batch), Some(other.gathered(theirs, their_batch))))
     }
 
-    /// Hands each batch to `write`, in order, computing the next one on the pool while
-    /// `write` writes (and then drops) this one. Stops at the first batch that fails
-    /// ([`Halt::Statement`]) or the first `write` that does ([`Halt::Write`]).
+    /// Hands each batch to `write`, in order: while the pool computes the next batch, this
+    /// thread adds up this one (the totals, in payee order) and writes it, then keeps it for
+    /// a batch to come. Stops at the first batch that fails ([`Halt::Statement`]; the batch
+    /// after it, begun, is dropped) or the first `write` that does ([`Halt::Write`]).
     pub fn each<E>(&mut self, mut write: impl FnMut(&[Statement]) -> Result<(), E>) -> Result<(), Halt<E>> {
-        let mut current = self.next_batch();
-        while let Some(batch) = current {
-            let batch = batch.map_err(Halt::Statement)?;
-            let (next, written) = std::thread::scope(|scope| {
-                let next = scope.spawn(|| self.next_batch());
-                (next.join(), write(&batch))
+        let mut current = self.begin().map(|Begun { from, to, lists, batch }| {
+            let payees = self.folded.payees.get(from..to).unwrap_or_default();
+            (batch, self.view().compute(from, payees, lists, &[]))
+        });
+        while let Some((batch, made)) = current.take() {
+            let next = self.begin();
+            let view = View {
+                plan: self.plan,
+                folded: self.folded,
+                computed: &self.computed,
+                shown: &self.shown,
+                everyone: self.everyone.as_ref(),
+            };
+            let (plan, totals, failed, spare) = (self.plan, &mut self.totals, &mut self.failed, &mut self.spare);
+            let (written, next) = std::thread::scope(|scope| {
+                let computing = next.map(|Begun { from, to, lists, batch }| {
+                    let payees = view.folded.payees.get(from..to).unwrap_or_default();
+                    (batch, scope.spawn(move || view.compute(from, payees, lists, &[])))
+                });
+                let written = match gather(plan, totals, failed, spare, made, batch) {
+                    Ok(batch) => {
+                        let written = write(&batch).map_err(Halt::Write);
+                        spare.give_back(batch);
+                        written
+                    }
+                    Err(e) => Err(Halt::Statement(e)),
+                };
+                (written, computing.map(|(batch, computed)| (batch, computed.join())))
             });
-            self.recycle(batch);
-            current = next.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            written.map_err(Halt::Write)?;
+            written?;
+            current = match next {
+                Some((batch, Ok(made))) => Some((batch, made)),
+                Some((_, Err(panic))) => std::panic::resume_unwind(panic),
+                None => None,
+            };
         }
         Ok(())
     }
@@ -391,9 +493,7 @@ impl<'a> Batches<'a> {
     /// filled again by a batch to come (one kept; two while `each` writes one and computes
     /// the next).
     pub fn recycle(&mut self, batch: Vec<Statement>) {
-        if self.spare.given_back.len() < 2 {
-            self.spare.given_back.push(batch);
-        }
+        self.spare.give_back(batch);
     }
 
     /// Every component's total so far, and the grand total.
