@@ -212,6 +212,63 @@ impl View<'_> {
     }
 }
 
+/// The statements of `payees` (the first is payee `first`) under two plans of one fold over
+/// the same months, each payee's months under `mine` then under `theirs` (which takes what
+/// `reuse` names from the first's), the payee's buckets found once for both; a few payees a
+/// task on all cores, each task's in its lists. `theirs` stops at its first error.
+fn compute_pair(
+    mine: View<'_>,
+    theirs: View<'_>,
+    reuse: &Reuse,
+    first: usize,
+    payees: &[Payee],
+    my_lists: Vec<TaskLists>,
+    their_lists: Vec<TaskLists>,
+) -> Vec<(Made, Made)> {
+    use rayon::prelude::*;
+    let View { plan, folded, computed, shown, .. } = mine;
+    let (their_plan, their_shown) = (theirs.plan, theirs.shown);
+    let lists: Vec<(TaskLists, TaskLists)> = my_lists.into_iter().zip(their_lists).collect();
+    super::chunked::on_all_cores(|| {
+        payees
+            .par_chunks(PAYEES_PER_TASK)
+            .zip(lists)
+            .enumerate()
+            .map(|(c, (chunk, (my_lists, their_lists)))| {
+                let (
+                    TaskLists { done: mut mine, pool: mut my_pool },
+                    TaskLists { done: mut theirs, pool: mut their_pool },
+                ) = (my_lists, their_lists);
+                let room = chunk.len() * computed.len().min(shown.months.len());
+                mine.reserve(room);
+                theirs.reserve(room);
+                let mut their_error = None;
+                for (i, payee) in chunk.iter().enumerate() {
+                    let p = first + c * PAYEES_PER_TASK + i;
+                    let of = PayeeFold::new(folded, payee);
+                    of.gather(plan, computed);
+                    let from = mine.len();
+                    let alone = Elsewhere { everyone: None, theirs: None };
+                    let out = Out { done: &mut mine, pool: &mut my_pool };
+                    if let Some(e) = payee_statements(plan, &of, p, computed, shown, alone, out, &mut NoTrace) {
+                        let their_made = Made { done: theirs, failed: their_error, pool: their_pool };
+                        return (Made { done: mine, failed: Some(e), pool: my_pool }, their_made);
+                    }
+                    if their_error.is_none() {
+                        let statements = mine.get(from..).unwrap_or_default();
+                        let taking = Elsewhere { everyone: None, theirs: Some(Theirs { reuse, statements }) };
+                        let out = Out { done: &mut theirs, pool: &mut their_pool };
+                        their_error =
+                            payee_statements(their_plan, &of, p, computed, their_shown, taking, out, &mut NoTrace);
+                    }
+                }
+                let their_made = Made { done: theirs, failed: their_error, pool: their_pool };
+                (Made { done: mine, failed: None, pool: my_pool }, their_made)
+            })
+            .collect()
+    })
+}
+
 /// A batch begun ([`Batches::begin`]): its payees' places, its tasks' lists and its list.
 struct Begun {
     from: usize,
@@ -376,16 +433,7 @@ impl<'a> Batches<'a> {
         &mut self,
         other: &mut Batches<'a>,
     ) -> Option<(Result<Vec<Statement>, Error>, Option<Result<Vec<Statement>, Error>>)> {
-        use rayon::prelude::*;
-        let together = std::ptr::eq(self.folded, other.folded)
-            && self.next == other.next
-            && self.per_batch == other.per_batch
-            && self.computed == other.computed
-            && self.months == other.months
-            && self.everyone.is_none()
-            && other.everyone.is_none()
-            && !other.failed;
-        let Some(reuse) = other.reuse.as_ref().filter(|_| together) else {
+        let (Some((mine, theirs)), Some(reuse)) = (self.begin_pair(other), other.reuse.clone()) else {
             let batch = self.next_batch()?;
             let theirs = match &batch {
                 Ok(batch) => other.next_batch_with(Some(batch)),
@@ -393,56 +441,134 @@ impl<'a> Batches<'a> {
             };
             return Some((batch, theirs));
         };
-        let end = (self.next + self.per_batch).min(self.folded.payees.len());
-        let payees = self.folded.payees.get(self.next..end).filter(|p| !p.is_empty() && !self.failed)?;
-        let (plan, their_plan, folded, first) = (self.plan, other.plan, self.folded, self.next);
-        let (computed, shown, their_shown) = (&self.computed, &self.shown, &other.shown);
-        let tasks = payees.len().div_ceil(PAYEES_PER_TASK);
-        let ((my_lists, my_batch), (their_lists, their_batch)) =
-            (self.spare.for_batch(tasks), other.spare.for_batch(tasks));
-        let lists: Vec<(TaskLists, TaskLists)> = my_lists.into_iter().zip(their_lists).collect();
-        let per_task: Vec<(Made, Made)> = super::chunked::on_all_cores(|| {
-            payees
-                .par_chunks(PAYEES_PER_TASK)
-                .zip(lists)
-                .enumerate()
-                .map(|(c, (chunk, (my_lists, their_lists)))| {
-                    let (
-                        TaskLists { done: mut mine, pool: mut my_pool },
-                        TaskLists { done: mut theirs, pool: mut their_pool },
-                    ) = (my_lists, their_lists);
-                    let room = chunk.len() * computed.len().min(shown.months.len());
-                    mine.reserve(room);
-                    theirs.reserve(room);
-                    let mut their_error = None;
-                    for (i, payee) in chunk.iter().enumerate() {
-                        let p = first + c * PAYEES_PER_TASK + i;
-                        let of = PayeeFold::new(folded, payee);
-                        of.gather(plan, computed);
-                        let from = mine.len();
-                        let alone = Elsewhere { everyone: None, theirs: None };
-                        let out = Out { done: &mut mine, pool: &mut my_pool };
-                        if let Some(e) = payee_statements(plan, &of, p, computed, shown, alone, out, &mut NoTrace) {
-                            let their_made = Made { done: theirs, failed: their_error, pool: their_pool };
-                            return (Made { done: mine, failed: Some(e), pool: my_pool }, their_made);
-                        }
-                        if their_error.is_none() {
-                            let statements = mine.get(from..).unwrap_or_default();
-                            let taking = Elsewhere { everyone: None, theirs: Some(Theirs { reuse, statements }) };
-                            let out = Out { done: &mut theirs, pool: &mut their_pool };
-                            their_error =
-                                payee_statements(their_plan, &of, p, computed, their_shown, taking, out, &mut NoTrace);
-                        }
-                    }
-                    let their_made = Made { done: theirs, failed: their_error, pool: their_pool };
-                    (Made { done: mine, failed: None, pool: my_pool }, their_made)
-                })
-                .collect()
+        let reuse = &reuse;
+        let payees = self.folded.payees.get(mine.from..mine.to).unwrap_or_default();
+        let made = compute_pair(self.view(), other.view(), reuse, mine.from, payees, mine.lists, theirs.lists);
+        let (made, their_made): (Vec<Made>, Vec<Made>) = made.into_iter().unzip();
+        Some((self.gathered(made, mine.batch), Some(other.gathered(their_made, theirs.batch))))
+    }
+
+    /// The next batch of this plan and of `other`, begun together ([`Batches::next_pair`]):
+    /// `None` when they cannot be computed together or no payee is left.
+    fn begin_pair(&mut self, other: &mut Batches<'a>) -> Option<(Begun, Begun)> {
+        let together = std::ptr::eq(self.folded, other.folded)
+            && self.next == other.next
+            && self.per_batch == other.per_batch
+            && self.computed == other.computed
+            && self.months == other.months
+            && self.everyone.is_none()
+            && other.everyone.is_none()
+            && other.reuse.is_some()
+            && !other.failed;
+        if !together {
+            return None;
+        }
+        let mine = self.begin()?;
+        let theirs = other.begin()?;
+        Some((mine, theirs))
+    }
+
+    /// [`Batches::next_pair`], batch after batch, in a pipeline: while the pool computes the
+    /// next batches, this thread adds up this plan's and `other`'s and shows them to `see`,
+    /// which may take their statements (the lists are then kept for batches to come).
+    /// `other`'s is `None` once it has failed. This plan's first error, else `other`'s.
+    pub fn each_pair(
+        &mut self,
+        other: &mut Batches<'a>,
+        mut see: impl FnMut(&mut Vec<Statement>, Option<&mut Vec<Statement>>),
+    ) -> Result<(), Error> {
+        let mut their_error = None;
+        let mut current = self.begin_pair(other).map(|(mine, theirs)| {
+            let payees = self.folded.payees.get(mine.from..mine.to).unwrap_or_default();
+            let reuse = other.reuse.as_ref();
+            let made = reuse.map(|reuse| {
+                compute_pair(self.view(), other.view(), reuse, mine.from, payees, mine.lists, theirs.lists)
+            });
+            ((mine.batch, theirs.batch), made.unwrap_or_default())
         });
-        self.next = end;
-        other.next = end;
-        let (mine, theirs): (Vec<Made>, Vec<Made>) = per_task.into_iter().unzip();
-        Some((self.gathered(mine, my_batch), Some(other.gathered(theirs, their_batch))))
+        while let Some(((my_batch, their_batch), made)) = current.take() {
+            let next = self.begin_pair(other);
+            let (view, their_view, reuse) = (
+                View {
+                    plan: self.plan,
+                    folded: self.folded,
+                    computed: &self.computed,
+                    shown: &self.shown,
+                    everyone: self.everyone.as_ref(),
+                },
+                View {
+                    plan: other.plan,
+                    folded: other.folded,
+                    computed: &other.computed,
+                    shown: &other.shown,
+                    everyone: other.everyone.as_ref(),
+                },
+                other.reuse.as_ref(),
+            );
+            let (plan, totals, failed, spare) = (self.plan, &mut self.totals, &mut self.failed, &mut self.spare);
+            let (their_plan, their_totals, their_failed, their_spare) =
+                (other.plan, &mut other.totals, &mut other.failed, &mut other.spare);
+            let (mine, next) = std::thread::scope(|scope| {
+                let computing = next.zip(reuse).map(|((mine, theirs), reuse)| {
+                    let payees = view.folded.payees.get(mine.from..mine.to).unwrap_or_default();
+                    let (from, lists, their_lists) = (mine.from, mine.lists, theirs.lists);
+                    let batches = (mine.batch, theirs.batch);
+                    (
+                        batches,
+                        scope.spawn(move || compute_pair(view, their_view, reuse, from, payees, lists, their_lists)),
+                    )
+                });
+                let (made, their_made): (Vec<Made>, Vec<Made>) = made.into_iter().unzip();
+                let mine = gather(plan, totals, failed, spare, made, my_batch);
+                if let Ok(mut mine) = mine {
+                    // Once `other` has failed, its batches begun with this plan's are dropped.
+                    let theirs = match *their_failed {
+                        true => None,
+                        false => {
+                            match gather(their_plan, their_totals, their_failed, their_spare, their_made, their_batch) {
+                                Ok(theirs) => Some(theirs),
+                                Err(e) => {
+                                    their_error = their_error.take().or(Some(e));
+                                    None
+                                }
+                            }
+                        }
+                    };
+                    let mut theirs = theirs;
+                    see(&mut mine, theirs.as_mut());
+                    spare.give_back(mine);
+                    if let Some(theirs) = theirs {
+                        their_spare.give_back(theirs);
+                    }
+                    return (Ok(()), computing.map(|(batches, computed)| (batches, computed.join())));
+                }
+                (mine.map(|_| ()), computing.map(|(batches, computed)| (batches, computed.join())))
+            });
+            mine?;
+            current = match next {
+                Some((batches, Ok(made))) => Some((batches, made)),
+                Some((_, Err(panic))) => std::panic::resume_unwind(panic),
+                None => None,
+            };
+        }
+        // Batches not computed together (once `other` has failed): this plan's alone.
+        while let Some((mine, theirs)) = self.next_pair(other) {
+            let mut mine = mine?;
+            let mut theirs = match theirs {
+                Some(Ok(theirs)) => Some(theirs),
+                Some(Err(e)) => {
+                    their_error = their_error.take().or(Some(e));
+                    None
+                }
+                None => None,
+            };
+            see(&mut mine, theirs.as_mut());
+            self.recycle(mine);
+            if let Some(theirs) = theirs {
+                other.recycle(theirs);
+            }
+        }
+        their_error.map_or(Ok(()), Err)
     }
 
     /// Hands each batch to `write`, in order: while the pool computes the next batch, this

@@ -149,23 +149,18 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             let mut a = Batches::new(first.plan, &fa, &ma)?;
             let mut b = Batches::new(second.plan, &fb, &mb)?.reusing(reuse);
             let (mut a_kept, mut b_kept) = (Kept::new(first.keep), Kept::new(second.keep));
-            let mut failed = None;
-            while let Some((batch, theirs)) = a.next_pair(&mut b) {
-                // The first plan's error comes first, as when its statements came first.
-                let batch = batch?;
-                match theirs {
-                    Some(Ok(theirs)) => b_kept.add(theirs, &mut b),
-                    Some(Err(e)) => failed = failed.or(Some(e)),
-                    None => {}
+            // The first plan's error comes first, as when its statements came first.
+            a.each_pair(&mut b, |mine, theirs| {
+                if let Some(theirs) = theirs {
+                    b_kept.add(theirs);
                 }
-                a_kept.add(batch, &mut a);
-            }
-            if let Some(e) = failed {
-                return Err(e);
-            }
+                a_kept.add(mine);
+            })?;
             // Payees of the second plan only (none when both plans have the same).
             while let Some(batch) = b.next_batch() {
-                b_kept.add(batch?, &mut b);
+                let mut batch = batch?;
+                b_kept.add(&mut batch);
+                b.recycle(batch);
             }
             (a_kept.result(&a), b_kept.result(&b))
         };
@@ -234,13 +229,12 @@ impl Kept {
         Kept { statements: (keep == Keep::Statements).then(Vec::new), payees: Vec::new() }
     }
 
-    /// Keeps what it keeps of a batch of `batches`, the batch's list given back to them.
-    fn add(&mut self, mut batch: Vec<Statement>, batches: &mut Batches<'_>) {
-        add_payee_totals(&mut self.payees, &batch);
+    /// Keeps what it keeps of a batch (its statements, taken, when it keeps them).
+    fn add(&mut self, batch: &mut Vec<Statement>) {
+        add_payee_totals(&mut self.payees, batch);
         if let Some(kept) = &mut self.statements {
-            kept.append(&mut batch);
+            kept.append(batch);
         }
-        batches.recycle(batch);
     }
 
     fn result(self, batches: &Batches<'_>) -> (RunResult, Vec<(std::sync::Arc<str>, Decimal)>) {

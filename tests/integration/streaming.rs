@@ -233,3 +233,71 @@ fn batches_of_a_payee_or_a_few_give_the_same_bytes() {
         }
     }
 }
+
+/// A diff whose new plan fails for a payee of a later batch (of 200 payees of one sale each,
+/// the last one's sale 9 x 10^14: 10^14 times that is more than any amount can hold, about
+/// 7.9 x 10^28) fails as
+/// that plan's own `run` does, whatever the batches: the first plan's batches go on being
+/// computed with the second's until the second fails, then alone.
+#[test]
+fn a_new_plan_failing_in_a_later_batch_fails_the_diff_as_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sales = String::from("id,date,payee,amount\n");
+    for payee in 0..200 {
+        let amount = if payee == 199 { "900000000000000.00" } else { "100.00" };
+        sales.push_str(&format!("S{payee},2026-01-15,P{payee:03},{amount}\n"));
+    }
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let sales = write("sales.csv", &sales);
+    let data = format!("sales={sales}");
+    let ran = |args: &[&str], batch: Option<&str>| {
+        let mut cmd = crate::commission();
+        cmd.env_remove("COMMISSION_BATCH_STATEMENTS");
+        if let Some(batch) = batch {
+            cmd.env("COMMISSION_BATCH_STATEMENTS", batch);
+        }
+        crate::Ran::from(cmd.args(args).output().unwrap())
+    };
+    // A metric alike in both: the new plan takes it from the old plan's statements, so the
+    // two are computed together, payee after payee.
+    let policy = POLICY
+        .replace("component commission", "metric sales \"Sales\" monthly = sum(sales.amount)\n\ncomponent commission");
+    let old = write("old.policy", &policy);
+    let failing = policy.replace("* 10%", "* 100_000_000_000_000");
+    // The same, counting sales besides: a fold of its own, its batches computed after the
+    // old plan's, taking the metric from them.
+    let counting =
+        failing.replace("component commission", "metric sold \"Sold\" monthly = count(sales)\n\ncomponent commission");
+    for (name, text) in [("new.policy", &failing), ("counting.policy", &counting)] {
+        let new = write(name, text);
+        assert_fails_alike(&ran, &old, &new, &data, &dir.path().join("diff.json"));
+    }
+    // The old plan alone pays 10% of each sale: 10.00, and 9 x 10^13 to the last payee.
+    let old_run = ran(&["run", &old, "--data", &data, "--format", "csv"], Some("1"));
+    assert_eq!(old_run.code, 0, "{}", old_run.stderr);
+    assert_eq!(old_run.stdout.lines().nth(1), Some("P000,2026-01,10.00,10.00"));
+    assert_eq!(old_run.stdout.lines().last(), Some("P199,2026-01,90000000000000.00,90000000000000.00"));
+}
+
+/// `new` fails its own `run` for the last payee; a diff of `old` against it fails the same
+/// way (the same message and exit code, no output file) in batches of any size.
+fn assert_fails_alike(
+    ran: &dyn Fn(&[&str], Option<&str>) -> crate::Ran,
+    old: &str,
+    new: &str,
+    data: &str,
+    out: &std::path::Path,
+) {
+    let run = ran(&["run", new, "--data", data], None);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("P199"), "{}", run.stderr);
+    for batch in [None, Some("1"), Some("7"), Some("100")] {
+        let diff = ran(&["diff", old, new, "--data", data, "--output", out.to_str().unwrap()], batch);
+        assert_eq!((diff.code, &diff.stderr), (run.code, &run.stderr), "{new} in batches of {batch:?}");
+        assert!(!out.exists(), "no output for a diff that failed");
+    }
+}
