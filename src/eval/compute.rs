@@ -160,6 +160,20 @@ impl Spare {
     }
 }
 
+/// The [`View`] of a [`Batches`], borrowing only the fields it reads (so that the batches'
+/// totals and lists can change while a batch is computed with it).
+macro_rules! view_of {
+    ($batches:expr) => {
+        View {
+            plan: $batches.plan,
+            folded: $batches.folded,
+            computed: &$batches.computed,
+            shown: &$batches.shown,
+            everyone: $batches.everyone.as_ref(),
+        }
+    };
+}
+
 /// What computing a batch's statements reads: the plan, its fold, the months computed and
 /// shown, and every payee's months when the plan reads reports' statements.
 #[derive(Clone, Copy)]
@@ -396,13 +410,7 @@ impl<'a> Batches<'a> {
 
     /// What computing a batch reads.
     fn view(&self) -> View<'_> {
-        View {
-            plan: self.plan,
-            folded: self.folded,
-            computed: &self.computed,
-            shown: &self.shown,
-            everyone: self.everyone.as_ref(),
-        }
+        view_of!(self)
     }
 
     /// The next batch's payees and lists; `None` once every payee's are given, or after an
@@ -488,23 +496,7 @@ impl<'a> Batches<'a> {
         });
         while let Some(((my_batch, their_batch), made)) = current.take() {
             let next = self.begin_pair(other);
-            let (view, their_view, reuse) = (
-                View {
-                    plan: self.plan,
-                    folded: self.folded,
-                    computed: &self.computed,
-                    shown: &self.shown,
-                    everyone: self.everyone.as_ref(),
-                },
-                View {
-                    plan: other.plan,
-                    folded: other.folded,
-                    computed: &other.computed,
-                    shown: &other.shown,
-                    everyone: other.everyone.as_ref(),
-                },
-                other.reuse.as_ref(),
-            );
+            let (view, their_view, reuse) = (view_of!(self), view_of!(other), other.reuse.as_ref());
             let (plan, totals, failed, spare) = (self.plan, &mut self.totals, &mut self.failed, &mut self.spare);
             let (their_plan, their_totals, their_failed, their_spare) =
                 (other.plan, &mut other.totals, &mut other.failed, &mut other.spare);
@@ -582,13 +574,7 @@ impl<'a> Batches<'a> {
         });
         while let Some((batch, made)) = current.take() {
             let next = self.begin();
-            let view = View {
-                plan: self.plan,
-                folded: self.folded,
-                computed: &self.computed,
-                shown: &self.shown,
-                everyone: self.everyone.as_ref(),
-            };
+            let view = view_of!(self);
             let (plan, totals, failed, spare) = (self.plan, &mut self.totals, &mut self.failed, &mut self.spare);
             let (written, next) = std::thread::scope(|scope| {
                 let computing = next.map(|Begun { from, to, lists, batch }| {
