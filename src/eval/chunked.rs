@@ -3875,7 +3875,7 @@ impl TaskMerge {
         // Each set of distinct values in the read's numbers: a set of numbered texts of one
         // class that the read numbers by a range moves as a whole (its gaps stay as they
         // are), on all cores; any other is numbered here, in the run's order.
-        let (tables, classes_ref) = (&self.classes.tables, &classes);
+        let tables = &self.classes.tables;
         let to_number: Vec<bool> = states
             .par_iter_mut()
             .with_min_len(4096)
@@ -3883,7 +3883,7 @@ impl TaskMerge {
                 let BlockState::Distinct(codes) = state else { return false };
                 let range = codes.first().filter(|c| c & NUMBERED != 0).and_then(|c| {
                     let k = (c & !NUMBERED) >> NUMBER_BITS;
-                    match tables.get(classes_ref.get(k as usize)?) {
+                    match tables.get(classes.get(k as usize)?) {
                         Some(ClassTable::Range(base)) => {
                             let start = NUMBERED | k << NUMBER_BITS;
                             Some((start..=start | ((1 << NUMBER_BITS) - 1), *base))
@@ -3896,9 +3896,9 @@ impl TaskMerge {
                     Some((from, base)) => taken.shifted(from, base),
                     None => Err(taken),
                 };
-                let numbered = moved.is_ok();
+                let by_range = moved.is_ok();
                 **codes = moved.unwrap_or_else(|codes| codes);
-                !numbered
+                !by_range
             })
             .collect();
         for (i, state) in states.iter_mut().enumerate().filter(|(i, _)| to_number.get(*i) == Some(&true)) {
