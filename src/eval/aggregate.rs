@@ -145,6 +145,7 @@ pub type LookupRows = HashMap<(Arc<str>, Period), LookupRow>;
 /// A row kept for lookups, with its line in the file (for `explain`).
 #[derive(Debug, Clone)]
 pub struct LookupRow {
+    /// One per column of the input: the looked-up columns' values, the others missing.
     pub values: Vec<Value>,
     pub line: u64,
 }
@@ -888,7 +889,9 @@ pub(super) struct LedgerShape {
     pub(super) granularity: Granularity,
     /// Indices into `plan.aggregates` of the aggregates over this input, in order.
     pub(super) aggs: Vec<usize>,
-    pub(super) keeps_rows: bool,
+    /// The columns the plan looks up in this input's rows (`surveys.satisfaction`), sorted:
+    /// a row per payee and bucket is kept, with these columns' values (the others missing).
+    pub(super) looked_up: Vec<usize>,
     /// Free text columns (no listed values; not the payee or the key, which reading checks)
     /// that the aggregates read or the policy looks up: counted distinct, compared, shown.
     /// Their values are checked as ids are (nothing invisible, composed), or `C1` and `C1`
@@ -1129,9 +1132,9 @@ impl<'a> PlanFold<'a> {
                 let (payee_col, period_col, granularity) = (schema.payee?, schema.period?, schema.bucket()?);
                 let aggs =
                     plan.aggregates.iter().enumerate().filter(|(_, a)| a.input == input).map(|(i, _)| i).collect();
-                let keeps_rows = plan.lookups.iter().any(|l| l.input == input);
+                let looked_up = looked_up(plan, input);
                 let compared_text = compared_text(plan, input);
-                Some(LedgerShape { payee_col, period_col, granularity, aggs, keeps_rows, compared_text })
+                Some(LedgerShape { payee_col, period_col, granularity, aggs, looked_up, compared_text })
             })
             .collect();
         let slots = plan
@@ -1992,7 +1995,7 @@ impl<'a> PlanFold<'a> {
             }
         }
         let key = (payee.clone(), bucket);
-        if shape.keeps_rows && self.folded.rows.get(input).is_some_and(|rows| rows.contains_key(&key)) {
+        if !shape.looked_up.is_empty() && self.folded.rows.get(input).is_some_and(|rows| rows.contains_key(&key)) {
             let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
             return Err(Refusal::Reject(DataError::of(
                 row.at(),
@@ -2084,9 +2087,10 @@ impl<'a> PlanFold<'a> {
                 }
             }
         }
-        if shape.keeps_rows {
+        if !shape.looked_up.is_empty() {
             if let Some(rows) = self.folded.rows.get_mut(input) {
-                rows.insert(key, LookupRow { values: values.to_vec(), line: row.line });
+                let values = lookup_values(&shape.looked_up, values.len(), |c| values.get(c).cloned());
+                rows.insert(key, LookupRow { values, line: row.line });
             }
         }
         Ok(match split {
@@ -2113,6 +2117,29 @@ impl<'a> PlanFold<'a> {
             _ => Ok(()),
         }
     }
+}
+
+/// The columns of an input the plan looks up, sorted and once each.
+fn looked_up(plan: &Plan, input: usize) -> Vec<usize> {
+    let columns: std::collections::BTreeSet<usize> =
+        plan.lookups.iter().filter(|l| l.input == input).map(|l| l.column).collect();
+    columns.into_iter().collect()
+}
+
+/// A kept lookup row's values: those of the `looked_up` columns (`value` of each), the
+/// others missing (nothing reads them), `columns` in all.
+pub(super) fn lookup_values(
+    looked_up: &[usize],
+    columns: usize,
+    mut value: impl FnMut(usize) -> Option<Value>,
+) -> Vec<Value> {
+    let mut out = vec![Value::Missing; columns];
+    for &c in looked_up {
+        if let (Some(slot), Some(v)) = (out.get_mut(c), value(c)) {
+            *slot = v;
+        }
+    }
+    out
 }
 
 /// The free text columns of an input (no listed values, not its payee or key) that the

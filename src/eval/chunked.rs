@@ -49,7 +49,7 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
-    add_to, AggState, DistinctValues, FoldRequest, KeptRow, LedgerRead, ObservedRow, PlanFold, Role, RowEnv,
+    add_to, AggState, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow, ObservedRow, PlanFold, Role, RowEnv,
     RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
@@ -996,6 +996,9 @@ struct TaskJob<'a> {
     known_ids: ThreadIds<'a>,
     needed: &'a super::aggregate::Needed,
     compared_text: Vec<usize>,
+    /// The columns the plan looks up in this input's rows, sorted: a row per payee and bucket
+    /// is kept with their values (`TaskOut::rows`; a second one sends the read row by row).
+    looked_up: Vec<usize>,
     aggs: Vec<FastAgg<'a>>,
     /// Columns the `Eval` parts read (made into values only for them).
     eval_columns: Vec<usize>,
@@ -1090,8 +1093,8 @@ impl<'a> TaskJob<'a> {
         let credited = plan.credit.is_some_and(|c| c.input == input);
         let named = state.names_rows_of(input);
         let Some(shape) = state.shape(input) else { return Err("its rows are not folded per payee".into()) };
-        if shape.keeps_rows {
-            return Err("the plan looks rows up".into());
+        if credited && !shape.looked_up.is_empty() {
+            return Err("a credited ledger the plan looks rows up in".into());
         }
         let schema = plan.inputs.get(input).ok_or("no input")?;
         if schema.columns.get(shape.payee_col).is_none_or(|c| c.ty != ColumnType::Text) {
@@ -1169,6 +1172,7 @@ impl<'a> TaskJob<'a> {
             known_ids: ThreadIds::default(),
             needed: &request.needed,
             compared_text: shape.compared_text.clone(),
+            looked_up: shape.looked_up.clone(),
             aggs,
             eval_columns: eval_columns.into_iter().collect(),
             columns: schema.columns.len(),
@@ -1249,6 +1253,7 @@ impl<'a> TaskJob<'a> {
             known_ids: ThreadIds::new(state.payees().keys()),
             needed: &request.needed,
             compared_text: Vec::new(),
+            looked_up: Vec::new(),
             aggs: Vec::new(),
             eval_columns: Vec::new(),
             columns: schema.columns.len(),
@@ -1280,6 +1285,7 @@ impl TaskJob<'_> {
             || c == self.period_col
             || self.key_col == Some(c)
             || self.compared_text.contains(&c)
+            || self.looked_up.contains(&c)
             || self.eval_columns.contains(&c)
             || self.scale.is_some_and(|(s, _)| s == c)
             || self.aggs.iter().any(|a| {
@@ -1301,6 +1307,8 @@ impl TaskJob<'_> {
     fn same_buckets(&self, other: &TaskJob<'_>, same_shares: bool) -> bool {
         self.mode == Mode::Fold
             && other.mode == Mode::Fold
+            && self.looked_up.is_empty()
+            && other.looked_up.is_empty()
             && self.credited == other.credited
             && (!self.credited || same_shares)
             && self.input == other.input
@@ -1956,6 +1964,8 @@ struct TaskOut {
     classes: Classes,
     /// The watched payees' used rows, in the order read.
     watched: Vec<Watched>,
+    /// The used rows the plan looks up (`TaskJob::looked_up`): payee, bucket, where, values.
+    rows: Vec<(u32, Period, Pos, Vec<Value>)>,
     values: Vec<Vec<Value>>,
     /// With a tally: per bucket, the tallied column's sum (`None`: no amount yet).
     tally: Vec<Option<Sum>>,
@@ -2224,6 +2234,7 @@ impl RunFold {
                         values: vec![Vec::new(); job.aggs.len()],
                         classes: Classes::default(),
                         watched: Vec::new(),
+                        rows: Vec::new(),
                         tally: Vec::new(),
                         tally_by: vec![ByValue::default(); job.tally.map_or(0, |t| t.by.len())],
                         largest: vec![0; job.aggs.len()],
@@ -2963,6 +2974,10 @@ fn fold_row(
             }
         }
     }
+    if !job.looked_up.is_empty() {
+        let value = |c: usize| cells.get(c).map(|cell| cell.value(rules.columns.get(c)));
+        fold.out.rows.push((p, bucket, line, super::aggregate::lookup_values(&job.looked_up, job.columns, value)));
+    }
     if job.aggs.is_empty() && job.tally.is_none() {
         return Ok(None);
     }
@@ -3487,6 +3502,8 @@ pub(super) struct WatchedRow {
 struct TaskMerge {
     /// The observed payee's rows, in file order.
     watched: Vec<WatchedRow>,
+    /// The rows the plan looks up, by payee (their number in the merge) and bucket.
+    rows: FxHashMap<(u32, Period), LookupRow>,
     /// How each class of numbered texts is numbered, and the next of the read's numbers.
     classes: ClassNumbers,
     next_number: u32,
@@ -3668,6 +3685,7 @@ impl Merged {
                 .iter()
                 .map(|job| TaskMerge {
                     watched: Vec::new(),
+                    rows: FxHashMap::default(),
                     classes: ClassNumbers::new(),
                     next_number: 0,
                     payee_index: FxHashMap::default(),
@@ -3943,6 +3961,13 @@ impl TaskMerge {
         for (payee, bucket, line, values, share) in out.watched {
             self.watched.push(WatchedRow { payee, bucket, line: line_of(line)?, values, share });
         }
+        self.rows.reserve(out.rows.len());
+        for (p, bucket, at, values) in out.rows {
+            let row = LookupRow { values, line: line_of(at)? };
+            if self.rows.insert((payee_number(p)?, bucket), row).is_some() {
+                return Err("a second row a lookup reads, which the row-by-row fold reports".into());
+            }
+        }
         self.used += out.used;
         self.outside_range += out.outside_range;
         self.no_payee += out.no_payee;
@@ -4085,6 +4110,17 @@ impl TaskMerge {
                 Some(tally)
             }
         };
+        // A payee's row looked up in a bucket, unless an earlier file of the input had one
+        // (a second row the row-by-row fold reports).
+        let earlier = state.folded().rows.get(job.input);
+        let mut rows = Vec::with_capacity(self.rows.len());
+        for ((p, bucket), row) in self.rows {
+            let key = (ids.get(p as usize).ok_or("no payee")?.clone(), bucket);
+            if earlier.is_some_and(|rows| rows.contains_key(&key)) {
+                return Err("a second row a lookup reads, which the row-by-row fold reports".into());
+            }
+            rows.push((key, row));
+        }
         let seen = |s: Option<(Period, u64, Value)>| {
             s.map(|(bucket, line, value)| {
                 (bucket, SeenAt { at: at_column(line, job.period_col), value: value.to_string() })
@@ -4115,6 +4151,7 @@ impl TaskMerge {
             new_payees,
             nobody,
             buckets,
+            rows,
             used: self.used,
             outside_range: self.outside_range,
             no_payee: self.no_payee,
@@ -4134,6 +4171,8 @@ struct Finished {
     /// Ids of rows for nobody, in the order they came.
     nobody: Vec<RowsForNobody>,
     buckets: Vec<(super::aggregate::BucketKey, Vec<AggState>)>,
+    /// The rows the plan looks up, by payee and bucket.
+    rows: Vec<(super::aggregate::BucketKey, LookupRow)>,
     used: u64,
     outside_range: u64,
     no_payee: u64,
@@ -4243,6 +4282,9 @@ impl Finished {
                     }
                 }
             }
+        }
+        if let Some(rows) = folded.rows.get_mut(input) {
+            rows.extend(self.rows);
         }
         if let Some(buckets) = folded.buckets.get_mut(input) {
             buckets.reserve(self.buckets.len());

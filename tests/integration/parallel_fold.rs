@@ -603,6 +603,71 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     assert_eq!(sides(&same_fold.stdout), sides(&reference.stdout));
 }
 
+/// The surveys, rows the plan looks up (`surveys.satisfaction`, one per manager and quarter),
+/// are read in blocks too, with the run's statements the row-by-row reader's (the bonus
+/// and the satisfaction metric read them). A second survey of a manager's quarter, wherever
+/// its two rows fall (the same block, blocks of one thread, of two), or a survey that does not
+/// read, is reported as the row-by-row reader reports it, with nothing written.
+#[test]
+fn surveys_read_in_blocks_and_a_second_survey_reported_as_row_by_row() {
+    let (_, folder, path) = plain_ledger();
+    let args = folder.run_args(&path, &["--format", "json"]);
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    // M07 has no survey for 2026-Q2 (`surveys_ledger`): its June statement pays no bonus and
+    // shows no satisfaction; every other manager's quarter-end months show one.
+    let d: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let june = |m: &str| {
+        d["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["payee"] == m && s["period"] == "2026-06")
+            .map(|s| s["metrics"]["satisfaction"].clone())
+    };
+    assert_eq!(june("M07"), Some(serde_json::Value::Null), "{}", reference.stdout);
+    assert!(june("M06").is_some_and(|v| v.is_string()), "{:?}", june("M06"));
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: the statements differ from the row-by-row reader's");
+        chunked_blocks(&ran.stderr, &folder.surveys, reader);
+    }
+    let surveys = surveys_ledger();
+    let lines: Vec<&str> = surveys.lines().collect();
+    // M03's 2026-Q3 survey again: right after it, in the middle, at the end.
+    let m03 = lines.iter().position(|l| l.starts_with("M03,2026-Q3,")).unwrap();
+    let again = "M03,2026-Q3,81%";
+    let bad = lines[m03].replace('%', "x%");
+    let cases: [(&str, usize, &str); 4] = [
+        ("next", m03 + 1, again),
+        ("middle", lines.len() / 2, again),
+        ("end", lines.len(), again),
+        ("unreadable", lines.len() / 2, &bad),
+    ];
+    for (case, at, row) in cases {
+        let mut edited: Vec<&str> = lines.clone();
+        if case == "unreadable" {
+            edited[m03] = row;
+        } else {
+            edited.insert(at, row);
+        }
+        std::fs::write(&folder.surveys, format!("{}\n", edited.join("\n"))).unwrap();
+        let output = path.with_file_name("statements.json");
+        let args = folder.run_args(&path, &["--format", "json", "--output", path_text(&output)]);
+        let reference = run_as(Reader::RowByRow, false, &args);
+        assert_eq!(reference.code, 2, "{case}: {}", reference.stderr);
+        // The file's line: the header is line 1.
+        let line = if case == "unreadable" { m03 + 1 } else { at + 1 };
+        let place = format!("surveys.csv:{line}");
+        assert!(reference.stderr.contains(&place), "{case}: no `{place}` in\n{}", reference.stderr);
+        if case != "unreadable" {
+            assert!(reference.stderr.contains("a second row for payee `M03` in 2026-Q3"), "{}", reference.stderr);
+        }
+        every_reader_says_the_same(&args, &reference, case, Some(&output));
+    }
+}
+
 /// Runs `args` (a command of several plans over `sales`) with every chunked reader: each exits
 /// Every reader (the row-by-row one too: it must repeat itself) exits as the row-by-row reader
 /// did (`reference`), with the same standard output and error, byte for byte; with `output`
