@@ -1285,7 +1285,6 @@ impl TaskJob<'_> {
             || c == self.period_col
             || self.key_col == Some(c)
             || self.compared_text.contains(&c)
-            || self.looked_up.contains(&c)
             || self.eval_columns.contains(&c)
             || self.scale.is_some_and(|(s, _)| s == c)
             || self.aggs.iter().any(|a| {

@@ -2114,6 +2114,71 @@ proptest::proptest! {
     }
 }
 
+/// Odd fields of a survey (manager, quarter, satisfaction): blanks, other forms of a
+/// percentage or a quarter, ids that are no payee or look like one, hidden characters.
+const ODD_SURVEY_VALUES: &[&str] = &[
+    "",
+    " ",
+    " 85% ",
+    "85",
+    "0.85",
+    "85.0%",
+    "85.%",
+    "-5%",
+    "100%",
+    "1e2%",
+    "85 %",
+    "2026-Q5",
+    "2026-Q1 ",
+    "2026q1",
+    "2026-Q4",
+    "2026-03",
+    "2027-Q1",
+    "M99",
+    "m01",
+    "M0\u{200b}1",
+    "M01",
+    "\"M02\"",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: cases(40), ..Default::default() })]
+
+    /// Any few fields of the surveys (rows the plan looks up) replaced by odd values or by the
+    /// same field of another survey (a second survey of a quarter, a survey moved to another
+    /// manager or quarter): the chunked reader, on two threads with blocks of 16 bytes and
+    /// with its default block, says exactly what the row-by-row reader says.
+    #[test]
+    fn odd_surveys_are_read_as_row_by_row(
+        edits in proptest::collection::vec(
+            (1usize..=59, 0usize..3, proptest::prop_oneof![
+                proptest::sample::select(ODD_SURVEY_VALUES).prop_map(|v| Ok(v.to_string())),
+                (1usize..=59).prop_map(Err),
+            ]),
+            1..4,
+        )
+    ) {
+        let (_, folder, path) = plain_ledger();
+        let mut lines: Vec<String> = surveys_ledger().lines().map(str::to_string).collect();
+        for (row, field, value) in &edits {
+            let value = match value {
+                Ok(odd) => odd.clone(),
+                Err(other) => lines[*other].split(',').nth(*field).unwrap_or("").to_string(),
+            };
+            set_field(&mut lines, row + 1, *field, &value);
+        }
+        std::fs::write(&folder.surveys, ledger(&lines, "\n")).unwrap();
+        let args = folder.run_args(&path, &["--format", "json", "--message-format", "plain"]);
+        let reference = run_as(Reader::RowByRow, false, &args);
+        for reader in [Reader::Chunked { threads: 2, block: Some(16) }, Reader::Chunked { threads: 2, block: None }] {
+            let ran = run_as(reader, false, &args);
+            proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
+            proptest::prop_assert!(ran.stderr == reference.stderr, "{:?} {:?}:\n{}\nrow by row:\n{}", reader, edits, ran.stderr, reference.stderr);
+            proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
+        }
+    }
+}
+
 /// How a quoted ledger's field may be written (`{}`: the field's text): quoted, bare, and
 /// the ways a line leaves the split from its separators for the quote-aware splitter.
 const QUOTINGS: &[&str] =
