@@ -2071,6 +2071,47 @@ fn cases(usual: u32) -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(usual)
 }
 
+/// A field of a row to replace (row and field, both from 0 with the header as row 0): by
+/// the value given (`Ok`), or by the same field of another row (`Err(row)`).
+type FieldEdit = (usize, usize, Result<String, usize>);
+
+/// `lines` (a header, then rows) with `edits` made, one after the other.
+fn edited(mut lines: Vec<String>, edits: &[FieldEdit]) -> Vec<String> {
+    for (row, field, value) in edits {
+        let value = match value {
+            Ok(odd) => odd.clone(),
+            Err(other) => lines[*other].split(',').nth(*field).unwrap_or("").to_string(),
+        };
+        set_field(&mut lines, row + 1, *field, &value);
+    }
+    lines
+}
+
+/// The chunked reader on two threads, with blocks of `block` bytes and with its default
+/// block, says exactly what the row-by-row reader says to `args` (exit code, standard error
+/// and output, byte for byte).
+fn chunked_says_as_row_by_row(
+    args: &[String],
+    block: u32,
+    edits: &[FieldEdit],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    let reference = run_as(Reader::RowByRow, false, args);
+    for reader in [Reader::Chunked { threads: 2, block: Some(block) }, Reader::Chunked { threads: 2, block: None }] {
+        let ran = run_as(reader, false, args);
+        proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
+        proptest::prop_assert!(
+            ran.stderr == reference.stderr,
+            "{:?} {:?}:\n{}\nrow by row:\n{}",
+            reader,
+            edits,
+            ran.stderr,
+            reference.stderr
+        );
+        proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
+    }
+    Ok(())
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: cases(40), ..Default::default() })]
 
@@ -2092,25 +2133,11 @@ proptest::proptest! {
             1..4,
         )
     ) {
-        let sales = generate_sales();
-        let mut lines = sales_lines(&sales);
-        for (row, field, value) in &edits {
-            let value = match value {
-                Ok(odd) => odd.clone(),
-                Err(other) => lines[*other].split(',').nth(*field).unwrap_or("").to_string(),
-            };
-            set_field(&mut lines, row + 1, *field, &value);
-        }
+        let lines = edited(sales_lines(&generate_sales()), &edits);
         let folder = Folder::new();
         let path = folder.sales("odd", &ledger(&lines, "\n"));
         let args = folder.run_args(&path, &["--format", "csv", "--message-format", "plain"]);
-        let reference = run_as(Reader::RowByRow, false, &args);
-        for reader in [Reader::Chunked { threads: 2, block: Some(64) }, Reader::Chunked { threads: 2, block: None }] {
-            let ran = run_as(reader, false, &args);
-            proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
-            proptest::prop_assert!(ran.stderr == reference.stderr, "{:?} {:?}:\n{}\nrow by row:\n{}", reader, edits, ran.stderr, reference.stderr);
-            proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
-        }
+        chunked_says_as_row_by_row(&args, 64, &edits)?;
     }
 }
 
@@ -2159,23 +2186,10 @@ proptest::proptest! {
         )
     ) {
         let (_, folder, path) = plain_ledger();
-        let mut lines: Vec<String> = surveys_ledger().lines().map(str::to_string).collect();
-        for (row, field, value) in &edits {
-            let value = match value {
-                Ok(odd) => odd.clone(),
-                Err(other) => lines[*other].split(',').nth(*field).unwrap_or("").to_string(),
-            };
-            set_field(&mut lines, row + 1, *field, &value);
-        }
+        let lines = edited(surveys_ledger().lines().map(str::to_string).collect(), &edits);
         std::fs::write(&folder.surveys, ledger(&lines, "\n")).unwrap();
         let args = folder.run_args(&path, &["--format", "json", "--message-format", "plain"]);
-        let reference = run_as(Reader::RowByRow, false, &args);
-        for reader in [Reader::Chunked { threads: 2, block: Some(16) }, Reader::Chunked { threads: 2, block: None }] {
-            let ran = run_as(reader, false, &args);
-            proptest::prop_assert_eq!(ran.code, reference.code, "{:?} {:?}: {}", reader, edits, ran.stderr);
-            proptest::prop_assert!(ran.stderr == reference.stderr, "{:?} {:?}:\n{}\nrow by row:\n{}", reader, edits, ran.stderr, reference.stderr);
-            proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
-        }
+        chunked_says_as_row_by_row(&args, 16, &edits)?;
     }
 }
 
