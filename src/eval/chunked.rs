@@ -3634,10 +3634,12 @@ fn in_file_order<T>(
     for run in runs {
         let base = lists.len();
         lists.extend(run.lists);
-        let (mut list, mut first) = (base, 0);
+        // This run's lists only: its stretches count its items.
+        let runs_lists = lists.get_mut(base..).ok_or("no items")?;
+        let (mut list, mut first) = (0, 0);
         for (block, mut n) in run.blocks {
             while n > 0 {
-                let items = lists.get_mut(list).ok_or("no items")?;
+                let items = runs_lists.get_mut(list).ok_or("no items")?;
                 let piece = n.min(items.len().saturating_sub(first));
                 if piece == 0 {
                     (list, first) = (list + 1, 0);
@@ -3646,7 +3648,7 @@ fn in_file_order<T>(
                 for item in items.get_mut(first..first + piece).ok_or("no items")? {
                     place(block, item)?;
                 }
-                stretches.push((block, stretch, list, first, piece));
+                stretches.push((block, stretch, base + list, first, piece));
                 first += piece;
                 n -= piece;
             }
