@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::by_payee::{self, ByPayee};
 pub use super::distinct::DistinctValues;
 use super::expr::{compare, eval_traced, Env, Tracer, Val};
 pub(super) use super::references::Captured;
@@ -138,9 +139,9 @@ impl Interner {
 /// A payee and a bucket.
 pub type BucketKey = (Arc<str>, Period);
 /// Per (payee, bucket): one state per aggregate of an input.
-pub type Buckets = HashMap<BucketKey, Vec<AggState>>;
+pub type Buckets = ByPayee<Vec<AggState>>;
 /// Per (payee, bucket): the one row lookups read.
-pub type LookupRows = HashMap<(Arc<str>, Period), LookupRow>;
+pub type LookupRows = ByPayee<LookupRow>;
 
 /// A row kept for lookups, with its line in the file (for `explain`).
 #[derive(Debug, Clone)]
@@ -199,61 +200,50 @@ impl Folded {
     }
 
     /// The states of every aggregate of an input for a payee and a bucket.
-    fn states(&self, input: usize, payee: &Arc<str>, bucket: Period) -> Option<&[AggState]> {
-        self.buckets.get(input)?.get(&(payee.clone(), bucket)).map(Vec::as_slice)
+    fn states(&self, input: usize, payee: &str, bucket: Period) -> Option<&[AggState]> {
+        self.buckets.get(input)?.get(payee, bucket).map(Vec::as_slice)
     }
 }
 
-/// One payee's part of the folded ledgers, as their statements read it: each bucket and
-/// lookup row found once, then read from a short list. A month's statement reads the same
-/// bucket for each component and metric, and each was a look-up in a map of every payee's
-/// buckets, mostly cache misses (8% of a run over 100,000 payees). Found lazily, each once,
-/// the misses stayed; found all at once before the months ([`PayeeFold::gather`]), they
-/// overlap.
+/// One payee's part of the folded ledgers, as their statements read it: per input, the
+/// payee's buckets and lookup rows, found once (`by_payee`: a payee's buckets lie together,
+/// sorted by period), then each month's found among a few.
 pub struct PayeeFold<'f> {
     pub folded: &'f Folded,
     pub payee: &'f Payee,
-    /// The buckets read so far: (input, bucket, its states).
-    buckets: Seen<&'f [AggState]>,
-    /// The lookup rows read so far: (input, bucket, the row).
-    rows: Seen<&'f LookupRow>,
+    /// Per input: the payee's buckets.
+    buckets: Vec<&'f [(Period, Vec<AggState>)]>,
+    /// Per input: the payee's lookup rows.
+    rows: Vec<&'f [(Period, LookupRow)]>,
 }
-
-/// What a [`PayeeFold`] has found of each input and bucket it was asked for.
-type Seen<T> = std::cell::RefCell<Vec<(usize, Period, Option<T>)>>;
 
 impl<'f> PayeeFold<'f> {
     pub fn new(folded: &'f Folded, payee: &'f Payee) -> PayeeFold<'f> {
-        PayeeFold { folded, payee, buckets: Default::default(), rows: Default::default() }
+        PayeeFold {
+            folded,
+            payee,
+            buckets: folded.buckets.iter().map(|b| b.of(&payee.id)).collect(),
+            rows: folded.rows.iter().map(|r| r.of(&payee.id)).collect(),
+        }
     }
 
-    /// Finds the payee's buckets and lookup rows of every input in `months`, one after the
-    /// other: looked up in a row, the cache misses overlap.
+    /// Reads the payee's states in `months` once, before the statements do, and each
+    /// distinct set's size: their cache misses overlap here, not one by one as the
+    /// statements read them (over 100,000 payees, 1.2M buckets).
     pub fn gather(&self, plan: &Plan, months: &[Period]) {
-        let mut buckets = self.buckets.borrow_mut();
-        let mut rows = self.rows.borrow_mut();
         for (input, schema) in plan.inputs.iter().enumerate() {
             let gran = schema.bucket().unwrap_or(Granularity::Month);
-            let (of_buckets, of_rows) = (self.folded.buckets.get(input), self.folded.rows.get(input));
+            let Some(list) = self.buckets.get(input).filter(|l| !l.is_empty()) else { continue };
             let mut last = None;
             for bucket in months.iter().filter_map(|m| m.coarsen(gran)) {
                 if last == Some(bucket) {
                     continue;
                 }
                 last = Some(bucket);
-                if of_buckets.is_some_and(|b| !b.is_empty()) {
-                    let states = self.folded.states(input, &self.payee.id, bucket);
-                    // The states read too, and a distinct set's size: their cache misses
-                    // overlap here, not one by one as the statements read them.
-                    for state in states.into_iter().flatten() {
-                        if let AggState::Distinct(set) = state {
-                            std::hint::black_box(set.count());
-                        }
+                for state in by_payee::find(list, bucket).into_iter().flatten() {
+                    if let AggState::Distinct(set) = state {
+                        std::hint::black_box(set.count());
                     }
-                    buckets.push((input, bucket, states));
-                }
-                if of_rows.is_some_and(|r| !r.is_empty()) {
-                    rows.push((input, bucket, self.own_row(input, bucket)));
                 }
             }
         }
@@ -265,28 +255,13 @@ impl<'f> PayeeFold<'f> {
         if who != &self.payee.id {
             return self.folded.states(input, who, bucket)?.get(slot);
         }
-        recall(&self.buckets, input, bucket, || self.folded.states(input, &self.payee.id, bucket))?.get(slot)
+        by_payee::find(self.buckets.get(input)?, bucket)?.get(slot)
     }
 
     /// The payee's row of an input read by lookups, in a bucket.
     pub fn row(&self, input: usize, bucket: Period) -> Option<&'f LookupRow> {
-        recall(&self.rows, input, bucket, || self.own_row(input, bucket))
+        by_payee::find(self.rows.get(input)?, bucket)
     }
-
-    fn own_row(&self, input: usize, bucket: Period) -> Option<&'f LookupRow> {
-        self.folded.rows.get(input)?.get(&(self.payee.id.clone(), bucket))
-    }
-}
-
-/// What `seen` has found of an input's bucket, else what `find` finds, remembered.
-fn recall<T: Copy>(seen: &Seen<T>, input: usize, bucket: Period, find: impl FnOnce() -> Option<T>) -> Option<T> {
-    let mut seen = seen.borrow_mut();
-    if let Some(&(_, _, found)) = seen.iter().rev().find(|(i, b, _)| *i == input && *b == bucket) {
-        return found;
-    }
-    let found = find();
-    seen.push((input, bucket, found));
-    found
 }
 
 /// A field of a ledger row, for messages: where it is and what it says.
@@ -1093,17 +1068,13 @@ impl KeptFold {
         for part in parts {
             all.named.extend(part.named);
             for (mine, theirs) in all.buckets.iter_mut().zip(part.buckets) {
-                for (key, states) in theirs {
-                    match mine.entry(key) {
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(states);
+                for (payee, bucket, states) in theirs.into_items() {
+                    mine.add(payee, bucket, states, |mine, states| {
+                        for (a, b) in mine.iter_mut().zip(&states) {
+                            a.merge(b).ok_or("a total that does not fit")?;
                         }
-                        std::collections::hash_map::Entry::Occupied(mut o) => {
-                            for (a, b) in o.get_mut().iter_mut().zip(&states) {
-                                a.merge(b).ok_or("a total that does not fit")?;
-                            }
-                        }
-                    }
+                        Ok::<(), &str>(())
+                    })?;
                 }
             }
             for (a, b) in all.used.iter_mut().zip(part.used) {
@@ -1156,8 +1127,8 @@ impl<'a> PlanFold<'a> {
             last_period: vec![None; n],
             roster_text: roster_text(plan),
             folded: Folded {
-                buckets: vec![HashMap::default(); n],
-                rows: vec![HashMap::default(); n],
+                buckets: vec![Buckets::default(); n],
+                rows: vec![LookupRows::default(); n],
                 counts: vec![RowCounts::default(); n],
                 nobody: vec![Vec::new(); n],
                 periods: vec![std::collections::BTreeSet::new(); n],
@@ -1994,8 +1965,8 @@ impl<'a> PlanFold<'a> {
                 *last = Some(period);
             }
         }
-        let key = (payee.clone(), bucket);
-        if !shape.looked_up.is_empty() && self.folded.rows.get(input).is_some_and(|rows| rows.contains_key(&key)) {
+        if !shape.looked_up.is_empty() && self.folded.rows.get(input).is_some_and(|rows| rows.contains(&payee, bucket))
+        {
             let name = plan.inputs.get(input).map_or("", |s| s.name.as_str());
             return Err(Refusal::Reject(DataError::of(
                 row.at(),
@@ -2090,7 +2061,7 @@ impl<'a> PlanFold<'a> {
         if !shape.looked_up.is_empty() {
             if let Some(rows) = self.folded.rows.get_mut(input) {
                 let values = lookup_values(&shape.looked_up, values.len(), |c| values.get(c).cloned());
-                rows.insert(key, LookupRow { values, line: row.line });
+                rows.insert(whole.0.clone(), bucket, LookupRow { values, line: row.line });
             }
         }
         Ok(match split {
@@ -2242,31 +2213,31 @@ fn fold_states<T: Tracer>(
     if aggs.is_empty() {
         return Ok(());
     }
-    let states = buckets.entry(key).or_insert_with(|| {
-        aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect()
-    });
-    for (slot, agg_index) in aggs.iter().enumerate() {
-        let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
-        if let Some(filter) = &agg.filter {
-            if eval_traced(plan, filter, env, tracer)? != Value::Bool(true) {
-                continue;
+    let make = || aggs.iter().filter_map(|a| plan.aggregates.get(*a)).map(|a| AggState::new(a.func)).collect();
+    buckets.with(&key.0, key.1, make, |states| {
+        for (slot, agg_index) in aggs.iter().enumerate() {
+            let Some(agg) = plan.aggregates.get(*agg_index) else { continue };
+            if let Some(filter) = &agg.filter {
+                if eval_traced(plan, filter, env, tracer)? != Value::Bool(true) {
+                    continue;
+                }
+            }
+            let mut value = match &agg.arg {
+                Some(arg) => eval_traced(plan, arg, env, tracer)?,
+                None => Value::Bool(true),
+            };
+            let too_large = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
+            if share != Decimal::ONE && matches!(agg.func, AggFunc::Sum) {
+                if let Value::Number(n) = value {
+                    value = Value::Number(n.checked_mul(share).ok_or_else(too_large)?);
+                }
+            }
+            if let Some(state) = states.get_mut(slot) {
+                state.add(value, distinct).ok_or_else(too_large)?;
             }
         }
-        let mut value = match &agg.arg {
-            Some(arg) => eval_traced(plan, arg, env, tracer)?,
-            None => Value::Bool(true),
-        };
-        let too_large = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
-        if share != Decimal::ONE && matches!(agg.func, AggFunc::Sum) {
-            if let Value::Number(n) = value {
-                value = Value::Number(n.checked_mul(share).ok_or_else(too_large)?);
-            }
-        }
-        if let Some(state) = states.get_mut(slot) {
-            state.add(value, distinct).ok_or_else(too_large)?;
-        }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The values of the `in_month_of(date, figure)` calls in the aggregates over `input`, for

@@ -3565,6 +3565,28 @@ struct BucketPart {
 }
 
 impl BucketPart {
+    /// Puts the part's buckets in order of their keys (payee, then period), their states
+    /// with them (`width` a bucket); the index by key is then let go.
+    fn sort(&mut self, width: usize) -> Result<(), NotPlain> {
+        self.index = FxHashMap::default();
+        if self.keys.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+            return Ok(());
+        }
+        let mut order: Vec<u32> = (0..u32::try_from(self.keys.len()).map_err(|_| "too many buckets")?).collect();
+        order.sort_unstable_by_key(|&i| self.keys.get(i as usize).copied());
+        let mut keys = Vec::with_capacity(self.keys.len());
+        let mut states = Vec::with_capacity(self.states.len());
+        for i in order {
+            let i = i as usize;
+            keys.push(*self.keys.get(i).ok_or("no bucket")?);
+            let these = self.states.get_mut(i * width..(i + 1) * width).ok_or("no bucket")?;
+            states.extend(these.iter_mut().map(|s| std::mem::replace(s, MergedState::Count(0))));
+        }
+        self.keys = keys;
+        self.states = states;
+        Ok(())
+    }
+
     /// Merges a run's buckets of the part's payees: `states` has as many for each bucket as
     /// the job's aggregates, distinct sets in the read's numbers.
     fn absorb(&mut self, job: &TaskJob<'_>, keys: Vec<(u32, Period)>, states: Vec<BlockState>) -> Result<(), NotPlain> {
@@ -4094,6 +4116,9 @@ impl TaskMerge {
             }
             Ok(((id, bucket), done))
         };
+        // Each part's buckets payee by payee, each payee's by period, as the fold keeps them
+        // (`by_payee`): the parts on all cores.
+        self.parts.par_iter_mut().try_for_each(|part| part.sort(width))?;
         let nonzero: Vec<u8> = match scaled {
             true => self
                 .parts
@@ -4122,6 +4147,7 @@ impl TaskMerge {
             };
             buckets.extend(part);
         }
+
         let tally = match job.tally {
             None => None,
             Some(_) => {
@@ -4145,11 +4171,14 @@ impl TaskMerge {
         };
         // A payee's row looked up in a bucket, unless an earlier file of the input had one
         // (a second row the row-by-row fold reports).
-        let earlier = state.folded().rows.get(job.input);
-        let mut rows = Vec::with_capacity(self.rows.len());
-        for ((p, bucket), row) in self.rows {
+        // Payee by payee, each payee's by period, as the fold keeps them (`by_payee`).
+        let mut by_key: Vec<((u32, Period), LookupRow)> = self.rows.into_iter().collect();
+        by_key.par_sort_unstable_by_key(|(key, _)| *key);
+        let earlier = state.folded().rows.get(job.input).filter(|r| !r.is_empty());
+        let mut rows = Vec::with_capacity(by_key.len());
+        for ((p, bucket), row) in by_key {
             let key = (ids.get(p as usize).ok_or("no payee")?.clone(), bucket);
-            if earlier.is_some_and(|rows| rows.contains_key(&key)) {
+            if earlier.is_some_and(|rows| rows.contains(&key.0, key.1)) {
                 return Err("a second row a lookup reads, which the row-by-row fold reports".into());
             }
             rows.push((key, row));
@@ -4203,8 +4232,9 @@ struct Finished {
     new_payees: Vec<Arc<str>>,
     /// Ids of rows for nobody, in the order they came.
     nobody: Vec<RowsForNobody>,
+    /// The buckets, payee by payee (each part's payees: `BucketPart::sort`).
     buckets: Vec<(super::aggregate::BucketKey, Vec<AggState>)>,
-    /// The rows the plan looks up, by payee and bucket.
+    /// The rows the plan looks up, payee by payee, each payee's by period.
     rows: Vec<(super::aggregate::BucketKey, LookupRow)>,
     used: u64,
     outside_range: u64,
@@ -4235,8 +4265,11 @@ impl Finished {
     /// overflow once this read's states are added: the row-by-row read reports it.
     fn check_merges(&self, input: usize, state: &PlanFold<'_>) -> Result<(), NotPlain> {
         let Some(buckets) = state.folded().buckets.get(input) else { return Ok(()) };
-        for (key, states) in &self.buckets {
-            if let Some(existing) = buckets.get(key) {
+        if buckets.is_empty() {
+            return Ok(());
+        }
+        for ((payee, bucket), states) in &self.buckets {
+            if let Some(existing) = buckets.get(payee, *bucket) {
                 for (a, b) in existing.iter().zip(states) {
                     a.clone().merge(b).ok_or("a total the row-by-row fold reports")?;
                 }
@@ -4317,23 +4350,17 @@ impl Finished {
             }
         }
         if let Some(rows) = folded.rows.get_mut(input) {
-            rows.extend(self.rows);
+            // Checked: no payee's row was there already (`TaskMerge::finish`).
+            let _ = rows.add_runs(self.rows, |_, _| Err(()));
         }
         if let Some(buckets) = folded.buckets.get_mut(input) {
-            buckets.reserve(self.buckets.len());
-            for (key, states) in self.buckets {
-                match buckets.entry(key) {
-                    std::collections::hash_map::Entry::Occupied(mut existing) => {
-                        for (a, b) in existing.get_mut().iter_mut().zip(&states) {
-                            // Checked before anything was kept: it fits.
-                            a.merge(b);
-                        }
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(states);
-                    }
+            let _ = buckets.add_runs(self.buckets, |existing, states| {
+                for (a, b) in existing.iter_mut().zip(&states) {
+                    // Checked before anything was kept: it fits.
+                    a.merge(b);
                 }
-            }
+                Ok::<(), ()>(())
+            });
         }
     }
 }

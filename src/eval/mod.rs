@@ -10,6 +10,7 @@
 //! beyond a diagnostic's words.
 
 pub mod aggregate;
+pub mod by_payee;
 pub mod chunked;
 pub mod compute;
 pub mod coverage;

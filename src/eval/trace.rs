@@ -633,7 +633,7 @@ fn lookup_source(plan: &Plan, folded: &Folded, payee: &Payee, period: Period, in
     let gran = plan.inputs.get(lookup.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
     let line = period
         .coarsen(gran)
-        .and_then(|bucket| folded.rows.get(lookup.input).and_then(|rows| rows.get(&(payee.id.clone(), bucket))))
+        .and_then(|bucket| folded.rows.get(lookup.input).and_then(|rows| rows.get(&payee.id, bucket)))
         .map(|row| row.line);
     (name, line)
 }
