@@ -262,8 +262,8 @@ pub fn budget<'a>(
     let months = evaluation.months.clone();
     let in_range = |bucket: &Period| months.contains(&bucket.last_month());
     let mut sales = Decimal::ZERO;
-    for ((_, b), v) in &tally.total {
-        if in_range(b) {
+    for (_, b, v) in tally.total.iter() {
+        if in_range(&b) {
             add(&mut sales, *v)?;
         }
     }
@@ -303,7 +303,7 @@ pub fn budget<'a>(
                         add(&mut row.0, s.total)?;
                     }
                 }
-                for ((_, b), v) in &tally.total {
+                for (_, b, v) in tally.total.iter() {
                     if let Some(row) = by_month.get_mut(&b.last_month()) {
                         add(&mut row.1, *v)?;
                     }
@@ -315,8 +315,8 @@ pub fn budget<'a>(
             }
             Grouping::Payee => {
                 let mut by_payee: HashMap<&Arc<str>, Decimal> = HashMap::new();
-                for ((p, b), v) in &tally.total {
-                    if in_range(b) {
+                for (p, b, v) in tally.total.iter() {
+                    if in_range(&b) {
                         add(by_payee.entry(p).or_default(), *v)?;
                     }
                 }
@@ -341,8 +341,8 @@ pub fn budget<'a>(
                     let key = attrs.get(&s.payee).cloned().unwrap_or_default();
                     add(&mut groups.entry(key).or_default().0, s.total)?;
                 }
-                for ((p, b), v) in &tally.total {
-                    if in_range(b) {
+                for (p, b, v) in tally.total.iter() {
+                    if in_range(&b) {
                         let key = attrs.get(p).cloned().unwrap_or_default();
                         add(&mut groups.entry(key).or_default().1, *v)?;
                     }
@@ -350,9 +350,10 @@ pub fn budget<'a>(
                 groups.into_iter().map(|(key, (payout, sales))| GroupRow { key, payout, sales: Some(sales) }).collect()
             }
             Grouping::SalesColumn { .. } => {
-                let by = tally.by.get(sales_group).cloned().unwrap_or_default();
+                let none = TallyByValue::default();
+                let by = tally.by.get(sales_group).unwrap_or(&none);
                 sales_group += 1;
-                split_by_sales(plan, result, &by, bucket_gran, step, &in_range)?
+                split_by_sales(plan, result, by, bucket_gran, step, &in_range)?
             }
         };
         breakdowns.push(Breakdown { grouping, rows });
@@ -486,9 +487,9 @@ fn split_by_sales(
                         let Some(period) = s.period.coarsen(component.cadence.into()) else { continue };
                         weights.clear();
                         for bucket in period.split(bucket_gran) {
-                            if let Some(groups) = by.get(&(s.payee.clone(), bucket)) {
+                            if let Some(groups) = by.get(&s.payee, bucket) {
                                 for (g, v) in groups {
-                                    add(weights.entry(g.as_str()).or_default(), *v)?;
+                                    add(weights.entry(&**g).or_default(), *v)?;
                                 }
                             }
                         }
@@ -517,10 +518,10 @@ fn split_by_sales(
         }
     }
     let mut sales: BTreeMap<String, Decimal> = BTreeMap::new();
-    for ((_, bucket), groups) in by {
-        if in_range(bucket) {
+    for (_, bucket, groups) in by.iter() {
+        if in_range(&bucket) {
             for (g, v) in groups {
-                add(sales.entry(g.clone()).or_default(), *v)?;
+                add(sales.entry(g.to_string()).or_default(), *v)?;
             }
         }
     }

@@ -168,6 +168,15 @@ impl<T> ByPayee<T> {
         Ok(())
     }
 
+    /// Adds every item of `other`, each put in or `merge`d into the bucket's item.
+    pub fn absorb<E>(&mut self, other: ByPayee<T>, mut merge: impl FnMut(&mut T, T) -> Result<(), E>) -> Result<(), E> {
+        self.payees.reserve(other.payees.len());
+        for (payee, list) in other.payees {
+            self.add_payee(payee, list, &mut merge)?;
+        }
+        Ok(())
+    }
+
     /// Every (payee, bucket, item), payee after payee (in no particular order of payees).
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, Period, &T)> {
         self.payees.iter().flat_map(|(payee, list)| list.iter().map(move |(bucket, item)| (payee, *bucket, item)))

@@ -4151,20 +4151,35 @@ impl TaskMerge {
         let tally = match job.tally {
             None => None,
             Some(_) => {
+                // Payee by payee, each payee's by period, as the fold keeps them (`by_payee`).
                 let mut tally = Tally::default();
                 let id = |p: u32| ids.get(p as usize).cloned().ok_or("no payee");
-                for ((p, bucket), sum) in self.tally {
-                    tally.total.insert((id(p)?, bucket), sum.decimal().ok_or_else(overflow)?);
+                let mut sums: Vec<((u32, Period), Sum)> = self.tally.into_iter().collect();
+                sums.par_sort_unstable_by_key(|(key, _)| *key);
+                let mut total = Vec::with_capacity(sums.len());
+                for ((p, bucket), sum) in sums {
+                    total.push(((id(p)?, bucket), sum.decimal().ok_or_else(overflow)?));
                 }
+                tally.total.add_runs(total, |_, _| Err("a bucket twice"))?;
                 for by in self.tally_by {
-                    let mut done = super::aggregate::TallyByValue::default();
-                    for ((p, bucket, value), sum) in by.sums {
-                        let name = by.names.get(value as usize).ok_or("no value")?;
-                        done.entry((id(p)?, bucket))
-                            .or_default()
-                            .insert(name.clone(), sum.decimal().ok_or_else(overflow)?);
+                    // Each value's name made once, shared by its buckets.
+                    let names: Vec<Arc<str>> = by.names.iter().map(|n| Arc::from(n.as_str())).collect();
+                    let mut sums: Vec<((u32, Period, u32), Sum)> = by.sums.into_iter().collect();
+                    sums.par_sort_unstable_by_key(|(key, _)| *key);
+                    let mut done: Vec<((Arc<str>, Period), super::aggregate::ValueSums)> = Vec::new();
+                    let mut last = None;
+                    for ((p, bucket, value), sum) in sums {
+                        let name = names.get(value as usize).ok_or("no value")?.clone();
+                        let sum = (name, sum.decimal().ok_or_else(overflow)?);
+                        match done.last_mut() {
+                            Some((_, sums)) if last == Some((p, bucket)) => sums.push(sum),
+                            _ => done.push(((id(p)?, bucket), std::iter::once(sum).collect())),
+                        }
+                        last = Some((p, bucket));
                     }
-                    tally.by.push(done);
+                    let mut by = super::aggregate::TallyByValue::default();
+                    by.add_runs(done, |_, _| Err("a bucket twice"))?;
+                    tally.by.push(by);
                 }
                 Some(tally)
             }
@@ -4337,16 +4352,18 @@ impl Finished {
         if let Some(tally) = self.tally {
             let into = &mut folded.tally;
             into.by.resize_with(tally.by.len(), Default::default);
-            for (key, amount) in tally.total {
-                add_to(&mut into.overflow, into.total.entry(key).or_default(), amount);
-            }
+            let overflow = &mut into.overflow;
+            let _ = into.total.absorb(tally.total, |sum, amount| {
+                add_to(overflow, sum, amount);
+                Ok::<(), ()>(())
+            });
             for (into_by, by) in into.by.iter_mut().zip(tally.by) {
-                for (key, groups) in by {
-                    let into_groups = into_by.entry(key).or_default();
-                    for (value, amount) in groups {
-                        add_to(&mut into.overflow, into_groups.entry(value).or_default(), amount);
+                let _ = into_by.absorb(by, |sums, theirs| {
+                    for (value, amount) in theirs {
+                        super::aggregate::add_value(overflow, sums, &value, amount);
                     }
-                }
+                    Ok::<(), ()>(())
+                });
             }
         }
         if let Some(rows) = folded.rows.get_mut(input) {
