@@ -289,12 +289,13 @@ mod tests {
     }
 
     proptest! {
-        /// Any items, added in runs or one by one, give what a map of (payee, bucket) gives,
-        /// and each payee's buckets stay sorted.
+        /// Any items, added one by one, in runs, or in runs into another that is then
+        /// absorbed, give what a map of (payee, bucket) gives, and each payee's buckets stay
+        /// sorted.
         #[test]
         fn agrees_with_a_map_of_payee_and_bucket(
             batches in prop::collection::vec(prop::collection::vec((0u8..5, 0u32..6, -50i64..50), 0..20), 0..6),
-            one_by_one in any::<bool>(),
+            how in 0u8..3,
         ) {
             let mut by = ByPayee::default();
             let mut model: BTreeMap<(String, Period), i64> = BTreeMap::new();
@@ -304,13 +305,22 @@ mod tests {
                 for ((p, m), v) in &items {
                     *model.entry((p.to_string(), *m)).or_default() += v;
                 }
-                match one_by_one {
-                    true => {
+                let sum = |mine: &mut i64, theirs: i64| {
+                    *mine += theirs;
+                    Ok::<(), ()>(())
+                };
+                match how {
+                    0 => {
                         for ((p, m), v) in items {
                             by.with(&p, m, || 0, |mine| *mine += v);
                         }
                     }
-                    false => by.add_runs(items, |mine, theirs| { *mine += theirs; Ok::<(), ()>(()) }).unwrap(),
+                    1 => by.add_runs(items, sum).unwrap(),
+                    _ => {
+                        let mut batch = ByPayee::default();
+                        batch.add_runs(items, sum).unwrap();
+                        by.absorb(batch, sum).unwrap();
+                    }
                 }
             }
             prop_assert_eq!(as_map(&by), model.clone());
