@@ -4110,7 +4110,11 @@ impl TaskMerge {
                 done.push(match std::mem::replace(s, MergedState::Count(0)) {
                     MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
                     MergedState::Count(n) => AggState::Count(n),
-                    MergedState::Distinct(set, _) => AggState::Distinct(Arc::new(set.map(|s| *s).unwrap_or_default())),
+                    MergedState::Distinct(set, _) => {
+                        let set = set.map(|s| *s).unwrap_or_default();
+                        let size = u32::try_from(set.count()).ok();
+                        AggState::Distinct(Arc::new(set), size)
+                    }
                     MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
                 });
             }
