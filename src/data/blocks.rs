@@ -43,6 +43,13 @@ pub struct BlockFile {
 /// What the head of a file must show for the file to be read in blocks.
 const HEAD: usize = 1 << 16;
 
+/// A file is cut into at least this many blocks when blocks of the most a block may take
+/// would be fewer (a small ledger shared among the threads, not read by one: the 2027 plan's
+/// 4 MB of credit shares at 1M sales were one block), with blocks of at least
+/// [`SMALLEST_BLOCK`].
+const FEWEST_BLOCKS: u64 = 16;
+const SMALLEST_BLOCK: u64 = 64 << 10;
+
 impl BlockFile {
     /// Opens a plain UTF-8 CSV source; `Err` says why it is to be read row by row.
     pub fn open(source: &LedgerSource) -> Result<BlockFile, NotPlain> {
@@ -87,6 +94,15 @@ impl BlockFile {
     /// The bytes before the first row: the header line, with its byte order mark if any.
     pub fn head(&self) -> Result<Vec<u8>, NotPlain> {
         self.read_range(0, usize::try_from(self.data_start).map_err(|_| "a header too long".to_string())?)
+    }
+
+    /// The size of the blocks this file is cut into when a block may take up to `most`
+    /// bytes: `most`, or for a small file less, so that it makes [`FEWEST_BLOCKS`] blocks (not
+    /// under [`SMALLEST_BLOCK`], nor over `most`). It depends on the file's length alone: a
+    /// file's digest is made of its blocks', so the same file is always cut alike.
+    pub fn block_size(&self, most: u64) -> u64 {
+        let data = self.len.saturating_sub(self.data_start);
+        most.min(data.div_ceil(FEWEST_BLOCKS).max(SMALLEST_BLOCK)).max(1)
     }
 
     /// How many blocks of `size` bytes the rows make (at least one).
@@ -397,6 +413,32 @@ mod tests {
     fn fields(line: &[u8]) -> Option<Vec<Vec<u8>>> {
         let mut f = Vec::new();
         split_line(line, &mut f).then(|| f.iter().map(|&(a, b)| line[a as usize..b as usize].to_vec()).collect())
+    }
+
+    #[test]
+    fn a_small_file_is_cut_into_sixteen_blocks_and_a_large_one_into_blocks_of_the_most() {
+        // A header of 9 bytes (`id,amount` and its line break), then `rows` bytes of rows.
+        let file = |rows: usize| {
+            let mut bytes = b"id,amount\n".to_vec();
+            bytes.resize(10 + rows, b'\n');
+            let len = bytes.len() as u64;
+            BlockFile { bytes: Bytes::Memory(Arc::from(bytes)), len, data_start: 10, header: Vec::new() }
+        };
+        let most = 4 << 20;
+        // 100 MB of rows: blocks of the most, 24 of them (100,000,000 / 4,194,304 = 23.8).
+        assert_eq!(file(100_000_000).block_size(most), most);
+        assert_eq!(file(100_000_000).blocks(most), 24);
+        // 4,124,746 bytes (the 2027 credit shares at 1M sales): 4,124,746 / 16 = 257,796.6,
+        // rounded up to 257,797 (16 x 257,797 = 4,124,752, so 16 blocks, not a 17th of 10 bytes).
+        let credits = file(4_124_746);
+        assert_eq!(credits.block_size(most), 257_797);
+        assert_eq!(credits.blocks(257_797), 16);
+        // 100,000 bytes: not under 64 KiB (65,536), so two blocks.
+        assert_eq!(file(100_000).block_size(most), 65_536);
+        assert_eq!(file(100_000).blocks(65_536), 2);
+        // A most below the smallest block (the tests' blocks of a few bytes) is kept.
+        assert_eq!(file(100_000_000).block_size(7), 7);
+        assert_eq!(file(0).block_size(most), 65_536);
     }
 
     #[test]

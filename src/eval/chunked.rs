@@ -236,6 +236,7 @@ pub(super) fn read_in_blocks(
     let request = requests.get(lead.request).ok_or("no plan")?;
     let schema = request.plan.inputs.get(lead.input).ok_or("no input")?;
     let file = BlockFile::open(&lead.file.source)?;
+    let block_bytes = file.block_size(block_bytes);
     let shown = lead.file.source.shown();
     let mut rules = RowRules::new(schema, &file.header, &request.plan.currency)?;
     let mut jobs = Vec::with_capacity(group.len());
