@@ -47,12 +47,6 @@ impl<T> ByPayee<T> {
         find(self.of(payee), bucket)
     }
 
-    pub fn get_mut(&mut self, payee: &str, bucket: Period) -> Option<&mut T> {
-        let list = self.payees.get_mut(payee)?;
-        let at = list.partition_point(|(p, _)| *p < bucket);
-        list.get_mut(at).filter(|(p, _)| *p == bucket).map(|(_, item)| item)
-    }
-
     pub fn contains(&self, payee: &str, bucket: Period) -> bool {
         self.get(payee, bucket).is_some()
     }
@@ -185,18 +179,6 @@ impl<T> ByPayee<T> {
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.payees.values_mut().flat_map(|list| list.iter_mut().map(|(_, item)| item))
     }
-
-    /// Every (payee, bucket, item), taken.
-    pub fn into_items(self) -> impl Iterator<Item = (Arc<str>, Period, T)> {
-        self.payees
-            .into_iter()
-            .flat_map(|(payee, list)| list.into_iter().map(move |(bucket, item)| (payee.clone(), bucket, item)))
-    }
-
-    /// Room for `payees` more payees.
-    pub fn reserve(&mut self, payees: usize) {
-        self.payees.reserve(payees);
-    }
 }
 
 /// The item of `bucket` in a payee's sorted list.
@@ -247,10 +229,10 @@ mod tests {
         assert_eq!(by.with(&b, month(1), || 0, |v| std::mem::replace(v, 7)), 100);
         assert_eq!(by.get("AM02", month(1)), Some(&7));
         assert_eq!(by.len(), 6);
-        *by.get_mut("AM01", month(1)).unwrap() += 10;
+        by.values_mut().for_each(|v| *v += 10);
         assert_eq!(by.get("AM01", month(1)), Some(&11));
-        assert_eq!(by.values_mut().count(), 6);
-        assert_eq!(by.into_items().map(|(_, _, v)| v).sum::<i64>(), 20 + 11 + 3 + 9 + 5 + 7);
+        // AM01: 1, 20, 3, 9; AM02: 5, 7; each 10 more.
+        assert_eq!(by.iter().map(|(_, _, v)| *v).sum::<i64>(), (1 + 20 + 3 + 9) + (5 + 7) + 6 * 10);
     }
 
     #[test]

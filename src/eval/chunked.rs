@@ -4152,7 +4152,6 @@ impl TaskMerge {
             };
             buckets.extend(part);
         }
-
         let tally = match job.tally {
             None => None,
             Some(_) => {
@@ -4372,8 +4371,12 @@ impl Finished {
             }
         }
         if let Some(rows) = folded.rows.get_mut(input) {
-            // Checked: no payee's row was there already (`TaskMerge::finish`).
-            let _ = rows.add_runs(self.rows, |_, _| Err(()));
+            // Checked: no payee's row was there already (`TaskMerge::finish`); were one
+            // there, the later would stand, as a second row's check assumes.
+            let _ = rows.add_runs(self.rows, |mine, theirs| {
+                *mine = theirs;
+                Ok::<(), ()>(())
+            });
         }
         if let Some(buckets) = folded.buckets.get_mut(input) {
             let _ = buckets.add_runs(self.buckets, |existing, states| {
