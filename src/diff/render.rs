@@ -231,11 +231,11 @@ fn policy_json(plan: &Plan) -> Json {
 /// into a value each (over 100,000 payees, making and dropping them was most of the time
 /// `diff` spent after computing, on one core).
 #[derive(serde::Serialize)]
-struct Doc<'a> {
-    old: Json,
-    new: Json,
-    currency: Json,
-    range: Json,
+pub(crate) struct Doc<'a> {
+    pub old: Json,
+    pub new: Json,
+    pub currency: Json,
+    pub range: Json,
     total: Json,
     components: Vec<Json>,
     payees: Json,
@@ -243,7 +243,7 @@ struct Doc<'a> {
     largest_losses: Vec<PayeeJson<'a>>,
     distribution: serde_json::Map<String, Json>,
     per_payee: PerPayee<'a>,
-    reads: Vec<Json>,
+    pub reads: Vec<Json>,
 }
 
 /// One payee's figures in the document.
@@ -280,7 +280,8 @@ impl serde::Serialize for PerPayee<'_> {
     }
 }
 
-fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
+/// The document (the side-by-side one takes its plans, currency, range and reads).
+pub(crate) fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
     let style = Style { scale: cmp.scale, grouped: false };
     let amount = |d: Decimal| Json::String(style.amount(d));
     let pct = |p: Option<Decimal>| p.map_or(Json::Null, |p| Json::String(fixed2(p)));
@@ -329,11 +330,6 @@ fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
         per_payee: PerPayee { payees: &cmp.payees, style },
         reads,
     }
-}
-
-/// The document as a value (the side-by-side document takes some of it).
-pub fn json_value(cmp: &Comparison<'_>, top: usize) -> Json {
-    serde_json::to_value(doc(cmp, top)).unwrap_or_default()
 }
 
 pub fn json(cmp: &Comparison<'_>, top: usize) -> String {

@@ -127,17 +127,21 @@ pub fn json(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
             })
         })
         .collect();
-    let mut doc = crate::diff::render::json_value(cmp, 0);
+    // The comparison's document's plans, currency, range and reads (not its payees').
+    let whole = crate::diff::render::doc(cmp, 0);
     let payee = cmp.payees.iter().find(|p| p.payee == sbs.payee);
     let summary = payee.map_or(Json::Null, |p| {
         json!({"old": p.old.map(|d| style.amount(d)), "new": p.new.map(|d| style.amount(d)), "change": style.amount(p.change())})
     });
-    if let Json::Object(map) = &mut doc {
-        map.retain(|k, _| ["old", "new", "currency", "range", "reads"].contains(&k.as_str()));
-        map.insert("payee".into(), Json::String(sbs.payee.to_string()));
-        map.insert("total".into(), summary);
-        map.insert("lines".into(), Json::Array(lines));
-    }
+    let mut doc = serde_json::Map::new();
+    doc.insert("old".into(), whole.old);
+    doc.insert("new".into(), whole.new);
+    doc.insert("currency".into(), whole.currency);
+    doc.insert("range".into(), whole.range);
+    doc.insert("reads".into(), Json::Array(whole.reads));
+    doc.insert("payee".into(), Json::String(sbs.payee.to_string()));
+    doc.insert("total".into(), summary);
+    doc.insert("lines".into(), Json::Array(lines));
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
