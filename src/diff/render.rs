@@ -231,11 +231,11 @@ fn policy_json(plan: &Plan) -> Json {
 /// into a value each (over 100,000 payees, making and dropping them was most of the time
 /// `diff` spent after computing, on one core).
 #[derive(serde::Serialize)]
-pub(crate) struct Doc<'a> {
-    pub old: Json,
-    pub new: Json,
-    pub currency: Json,
-    pub range: Json,
+struct Doc<'a> {
+    old: Json,
+    new: Json,
+    currency: Json,
+    range: Json,
     total: Json,
     components: Vec<Json>,
     payees: Json,
@@ -243,7 +243,7 @@ pub(crate) struct Doc<'a> {
     largest_losses: Vec<PayeeJson<'a>>,
     distribution: serde_json::Map<String, Json>,
     per_payee: PerPayee<'a>,
-    pub reads: Vec<Json>,
+    reads: Vec<Json>,
 }
 
 /// One payee's figures in the document.
@@ -280,8 +280,23 @@ impl serde::Serialize for PerPayee<'_> {
     }
 }
 
-/// The document (the side-by-side one takes its plans, currency, range and reads).
-pub(crate) fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
+/// What every JSON document of a comparison opens with: the two plans, the currency and the
+/// range (the side-by-side one too).
+pub(crate) fn head(cmp: &Comparison<'_>) -> [(&'static str, Json); 4] {
+    [
+        ("old", policy_json(cmp.old_plan)),
+        ("new", policy_json(cmp.new_plan)),
+        ("currency", json!(cmp.old_plan.currency)),
+        ("range", json!({"from": cmp.months().first(), "to": cmp.months().last()})),
+    ]
+}
+
+/// The files read and how many passes each took.
+pub(crate) fn reads(cmp: &Comparison<'_>) -> Vec<Json> {
+    cmp.evaluation.passes().into_iter().map(|(path, n)| json!({"file": path, "passes": n})).collect()
+}
+
+fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
     let style = Style { scale: cmp.scale, grouped: false };
     let amount = |d: Decimal| Json::String(style.amount(d));
     let pct = |p: Option<Decimal>| p.map_or(Json::Null, |p| Json::String(fixed2(p)));
@@ -307,13 +322,12 @@ pub(crate) fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
     let (gain, lose, equal) = cmp.tally();
     let distribution: serde_json::Map<String, Json> =
         cmp.distribution().into_iter().map(|(n, q)| (n.to_string(), amount(q))).collect();
-    let reads: Vec<Json> =
-        cmp.evaluation.passes().into_iter().map(|(path, n)| json!({"file": path, "passes": n})).collect();
+    let [(_, old_plan), (_, new_plan), (_, currency), (_, range)] = head(cmp);
     Doc {
-        old: policy_json(cmp.old_plan),
-        new: policy_json(cmp.new_plan),
-        currency: json!(cmp.old_plan.currency),
-        range: json!({"from": cmp.months().first(), "to": cmp.months().last()}),
+        old: old_plan,
+        new: new_plan,
+        currency,
+        range,
         total: json!({"old": amount(old), "new": amount(new), "change": amount(new - old), "change_pct": pct(percent(new - old, old))}),
         components,
         payees: json!({
@@ -328,7 +342,7 @@ pub(crate) fn doc<'a>(cmp: &'a Comparison<'_>, top: usize) -> Doc<'a> {
         largest_losses: cmp.losers(top).into_iter().map(|p| PayeeJson::of(p, style)).collect(),
         distribution,
         per_payee: PerPayee { payees: &cmp.payees, style },
-        reads,
+        reads: reads(cmp),
     }
 }
 

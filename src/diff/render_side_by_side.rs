@@ -127,18 +127,13 @@ pub fn json(cmp: &Comparison<'_>, sbs: &SideBySide) -> String {
             })
         })
         .collect();
-    // The comparison's document's plans, currency, range and reads (not its payees').
-    let whole = crate::diff::render::doc(cmp, 0);
     let payee = cmp.payees.iter().find(|p| p.payee == sbs.payee);
     let summary = payee.map_or(Json::Null, |p| {
         json!({"old": p.old.map(|d| style.amount(d)), "new": p.new.map(|d| style.amount(d)), "change": style.amount(p.change())})
     });
-    let mut doc = serde_json::Map::new();
-    doc.insert("old".into(), whole.old);
-    doc.insert("new".into(), whole.new);
-    doc.insert("currency".into(), whole.currency);
-    doc.insert("range".into(), whole.range);
-    doc.insert("reads".into(), Json::Array(whole.reads));
+    let mut doc: serde_json::Map<String, Json> =
+        crate::diff::render::head(cmp).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    doc.insert("reads".into(), Json::Array(crate::diff::render::reads(cmp)));
     doc.insert("payee".into(), Json::String(sbs.payee.to_string()));
     doc.insert("total".into(), summary);
     doc.insert("lines".into(), Json::Array(lines));
