@@ -118,9 +118,20 @@ impl AggState {
     }
 }
 
-/// Keeps `value` in `m` when there is none yet or it compares as `wanted` to the one kept.
-fn keep_extreme(m: &mut Option<Value>, value: Value, wanted: std::cmp::Ordering) {
-    if m.as_ref().is_none_or(|cur| compare(&value, cur) == Some(wanted)) {
+/// Keeps `value` in `m` when there is none yet or it compares as `wanted` to the one kept. Of
+/// equal amounts written differently (`100.5` and `100.50`, `0.00` and `-0.00`), the one with
+/// the most decimals, then the one not negative: the same whatever the rows' order (the
+/// chunked fold adds its blocks' rows in no order).
+pub(crate) fn keep_extreme(m: &mut Option<Value>, value: Value, wanted: std::cmp::Ordering) {
+    let keep = match m.as_ref().map(|cur| (compare(&value, cur), cur)) {
+        None => true,
+        Some((Some(std::cmp::Ordering::Equal), Value::Number(cur))) => match &value {
+            Value::Number(n) => (n.scale(), !n.is_sign_negative()) > (cur.scale(), !cur.is_sign_negative()),
+            _ => false,
+        },
+        Some((order, _)) => order == Some(wanted),
+    };
+    if keep {
         *m = Some(value);
     }
 }
@@ -2474,6 +2485,52 @@ mod tests {
             state.add(Value::Number(v), &mut interner).unwrap();
         }
         assert_eq!(state.finish(), Some(Value::Number(dec!(2))));
+    }
+
+    /// Of equal amounts, `min` and `max` keep the one with the most decimals, then the one not
+    /// negative, in whichever order the rows come (and whichever way states merge): every
+    /// order of each case keeps the same value, scale and sign included.
+    #[test]
+    fn min_and_max_keep_one_of_equal_amounts_whatever_the_order() {
+        let negative_zero = -dec!(0.00);
+        assert!(negative_zero.is_sign_negative());
+        let cases: [(&[Decimal], Decimal); 3] = [
+            // The greatest and the least: 500 three ways; -20.5 two ways; zeros three ways.
+            (&[dec!(500), dec!(500.0), dec!(500.00), dec!(7)], dec!(500.00)),
+            (&[dec!(-20.5), dec!(-20.50), dec!(3)], dec!(-20.50)),
+            (&[dec!(0.00), negative_zero, dec!(0)], dec!(0.00)),
+        ];
+        let orders: [[usize; 4]; 6] =
+            [[0, 1, 2, 3], [2, 1, 0, 3], [1, 3, 2, 0], [3, 0, 2, 1], [2, 3, 1, 0], [1, 0, 3, 2]];
+        let same = |v: Option<Value>, want: Decimal| match v {
+            Some(Value::Number(n)) => {
+                n == want && n.scale() == want.scale() && n.is_sign_negative() == want.is_sign_negative()
+            }
+            _ => false,
+        };
+        for (values, want) in cases {
+            let func = if want > dec!(0) { AggFunc::Max } else { AggFunc::Min };
+            for order in orders {
+                let picked: Vec<Decimal> = order.iter().filter_map(|&i| values.get(i).copied()).collect();
+                // Row by row, then as two halves merged.
+                let mut state = AggState::new(func);
+                let mut interner = Interner::default();
+                for v in &picked {
+                    state.add(Value::Number(*v), &mut interner).unwrap();
+                }
+                assert!(same(state.finish(), want), "{picked:?}: {:?}", state.finish());
+                let (a, b) = picked.split_at(picked.len() / 2);
+                let mut halves = [AggState::new(func), AggState::new(func)];
+                for (half, vs) in halves.iter_mut().zip([b, a]) {
+                    for v in vs {
+                        half.add(Value::Number(*v), &mut interner).unwrap();
+                    }
+                }
+                let [mut first, second] = halves;
+                first.merge(&second).unwrap();
+                assert!(same(first.finish(), want), "{picked:?} merged: {:?}", first.finish());
+            }
+        }
     }
 
     #[test]

@@ -49,8 +49,8 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
-    add_to, AggState, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow, ObservedRow, PlanFold, Role, RowEnv,
-    RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    add_to, keep_extreme, AggState, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow, ObservedRow, PlanFold,
+    Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
@@ -1105,9 +1105,6 @@ impl<'a> TaskJob<'a> {
         let mut aggs = Vec::new();
         for &a in &shape.aggs {
             let agg = plan.aggregates.get(a).ok_or("no aggregate")?;
-            if !matches!(agg.func, AggFunc::Sum | AggFunc::Count | AggFunc::CountDistinct | AggFunc::Avg) {
-                return Err("a min or max aggregate".into());
-            }
             let filter = match &agg.filter {
                 None => Filter::All,
                 Some(f) => match listed_only(schema, f) {
@@ -1131,6 +1128,7 @@ impl<'a> TaskJob<'a> {
                 })
             };
             let text = |c: usize| schema.columns.get(c).is_some_and(|col| col.ty == ColumnType::Text);
+            let date = |c: usize| schema.columns.get(c).is_some_and(|col| col.ty == ColumnType::Date);
             let (arg, distinct_text) = match (&agg.arg, agg.func) {
                 (_, AggFunc::Count) => (Arg::Nothing, false),
                 (None, _) => (Arg::Nothing, false),
@@ -1141,8 +1139,10 @@ impl<'a> TaskJob<'a> {
                         (Arg::Eval(e), false)
                     }
                 },
-                (Some(e), _) => match column_of(e) {
+                (Some(e), func) => match column_of(e) {
                     Some(c) if numeric(c) => (Arg::Column(c), false),
+                    // The earliest or latest date, as read.
+                    Some(c) if matches!(func, AggFunc::Min | AggFunc::Max) && date(c) => (Arg::Column(c), false),
                     _ => {
                         columns_read(e, &mut eval_columns);
                         (Arg::Eval(e), false)
@@ -1784,15 +1784,20 @@ enum BlockState {
     Distinct(Box<DistinctValues>),
     /// Boxed too (an average is rare): every state then fits 32 bytes.
     Avg(Box<(Sum, u64)>),
+    /// The least and the greatest value so far (`aggregate::keep_extreme`).
+    Min(Option<Value>),
+    Max(Option<Value>),
 }
 
 impl BlockState {
     fn new(func: AggFunc) -> BlockState {
         match func {
+            AggFunc::Sum => BlockState::Sum(Sum::default()),
             AggFunc::Count => BlockState::Count(0),
             AggFunc::CountDistinct => BlockState::Distinct(Box::default()),
             AggFunc::Avg => BlockState::Avg(Box::default()),
-            _ => BlockState::Sum(Sum::default()),
+            AggFunc::Min => BlockState::Min(None),
+            AggFunc::Max => BlockState::Max(None),
         }
     }
 }
@@ -3186,6 +3191,8 @@ fn add_row(
                             avg.0.add(*n).ok_or_else(failed)?;
                             avg.1 += 1;
                         }
+                        BlockState::Min(m) => keep_extreme(m, Value::Number(*n), std::cmp::Ordering::Less),
+                        BlockState::Max(m) => keep_extreme(m, Value::Number(*n), std::cmp::Ordering::Greater),
                         _ => {
                             let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
                             let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
@@ -3364,6 +3371,8 @@ fn add_value(
             pairs.push(u64::from(b) << 32 | u64::from(n));
         }
         BlockState::Count(n) => *n += 1,
+        BlockState::Min(m) => keep_extreme(m, value, std::cmp::Ordering::Less),
+        BlockState::Max(m) => keep_extreme(m, value, std::cmp::Ordering::Greater),
     }
     Some(())
 }
@@ -3382,6 +3391,8 @@ enum MergedState {
     #[allow(clippy::vec_box)]
     Distinct(Option<Box<DistinctValues>>, Vec<Box<DistinctValues>>),
     Avg(Sum, u64),
+    Min(Option<Value>),
+    Max(Option<Value>),
 }
 
 const _: () = assert!(std::mem::size_of::<MergedState>() <= 40);
@@ -3605,10 +3616,12 @@ impl BucketPart {
                     e.insert(u32::try_from(at).map_err(|_| "too many buckets")?);
                     self.keys.push(key);
                     self.states.extend(job.aggs.iter().map(|a| match a.func {
+                        AggFunc::Sum => MergedState::Sum(Sum::default()),
                         AggFunc::Count => MergedState::Count(0),
                         AggFunc::CountDistinct => MergedState::Distinct(None, Vec::new()),
                         AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
-                        _ => MergedState::Sum(Sum::default()),
+                        AggFunc::Min => MergedState::Min(None),
+                        AggFunc::Max => MergedState::Max(None),
                     }));
                     at
                 }
@@ -3628,6 +3641,16 @@ impl BucketPart {
                         None => *set = Some(codes),
                         Some(_) => parts.push(codes),
                     },
+                    (MergedState::Min(x), BlockState::Min(y)) => {
+                        if let Some(y) = y {
+                            keep_extreme(x, y, std::cmp::Ordering::Less);
+                        }
+                    }
+                    (MergedState::Max(x), BlockState::Max(y)) => {
+                        if let Some(y) = y {
+                            keep_extreme(x, y, std::cmp::Ordering::Greater);
+                        }
+                    }
                     _ => return Err("aggregates out of step".into()),
                 }
             }
@@ -4117,6 +4140,8 @@ impl TaskMerge {
                         AggState::Distinct(Arc::new(set), size)
                     }
                     MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
+                    MergedState::Min(v) => AggState::Min(v),
+                    MergedState::Max(v) => AggState::Max(v),
                 });
             }
             Ok(((id, bucket), done))
@@ -4131,7 +4156,7 @@ impl TaskMerge {
                 .flat_map(|part| &part.states)
                 .map(|s| match s {
                     MergedState::Sum(x) | MergedState::Avg(x, _) => x.nonzero,
-                    MergedState::Count(_) | MergedState::Distinct(..) => 0,
+                    MergedState::Count(_) | MergedState::Distinct(..) | MergedState::Min(_) | MergedState::Max(_) => 0,
                 })
                 .collect(),
             false => Vec::new(),

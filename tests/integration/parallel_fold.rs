@@ -919,6 +919,103 @@ fn distinct_counts_are_the_same_for_every_kind_of_value() {
     assert_eq!(customer_counts(&lines), ["11", "2"]);
 }
 
+/// The least and the greatest amount and date, read in blocks as row by row (they were read
+/// row by row only until the thirty-component benchmark plan, `bench/thirty.policy`, showed
+/// it): equal amounts written differently (`500`, `500.0`, `500.00`; `-0.00`, `0`) in rows far
+/// apart, which blocks on other threads meet in no order; a quarter's months merged; a month
+/// with no row (no value). Which of equal amounts is kept is tested in `eval::aggregate` (a
+/// statement shows a number without its trailing zeros).
+#[test]
+fn min_and_max_are_the_same_whatever_the_threads_and_blocks() {
+    let policy = "policy \"M\" version \"1\" currency CNY
+
+input sales {
+  key    id:     text
+  period date:   date
+  payee  payee:  text
+         amount: money
+}
+
+payee sales.payee
+
+metric low monthly = min(sales.amount)
+metric high monthly = max(sales.amount)
+metric first monthly = min(sales.date)
+metric last monthly = max(sales.date)
+metric refunds monthly = min(sales.amount where amount < 0) default 0
+metric high_q quarterly = max(sales.amount)
+
+component commission monthly {
+  pay 1% * max(sales.amount) default 0
+  floor 0
+}
+";
+    let mut lines = vec!["id,date,payee,amount".to_string()];
+    let mut row = |payee: &str, date: &str, amount: &str| {
+        let id = lines.len();
+        lines.push(format!("S{id:04},2026-{date},{payee},{amount}"));
+    };
+    // P1, January: fillers of 1.00 to 99.00 on days 2 to 27 (neither least nor greatest),
+    // and among them 500 (row 1), 500.0 (middle), 500.00 (last rows); -20.5 and -20.50; the
+    // first and last days once each.
+    row("P1", "01-10", "500");
+    for i in 0..300 {
+        row("P1", &format!("01-{:02}", 2 + i % 26), &format!("{}.00", 1 + i % 99));
+        match i {
+            100 => row("P1", "01-01", "500.0"),
+            150 => row("P1", "01-12", "-20.50"),
+            200 => row("P1", "01-28", "-20.5"),
+            _ => {}
+        }
+    }
+    row("P1", "01-15", "500.00");
+    // P1, February: 500 (greatest, one way only: the quarter's is January's 500.00).
+    row("P1", "02-03", "500");
+    row("P1", "02-04", "7.00");
+    // P2, January: zeros only, written three ways.
+    row("P2", "01-05", "-0.00");
+    row("P2", "01-06", "0");
+    row("P2", "01-07", "0.00");
+    row("P2", "01-08", "-0.00");
+    let (_dir, sales, args, reference) = run_json(policy, &lines);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.stdout, reference.stdout, "{reader:?}");
+        chunked_blocks(&ran.stderr, &sales, reader);
+    }
+    let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let shown: Vec<String> = json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let m = &s["metrics"];
+            let each =
+                ["low", "high", "first", "last", "refunds", "high_q"].map(|k| m[k].as_str().unwrap_or("-").to_string());
+            format!(
+                "{} {} {} {}",
+                s["payee"].as_str().unwrap(),
+                s["period"].as_str().unwrap(),
+                each.join(" "),
+                s["total"]
+            )
+        })
+        .collect();
+    // By hand: P1's January least -20.5, greatest 500, days 1 and 28, refunds -20.5, the
+    // quarter's greatest 500; pays 1% of 500 = 5.00. February: 7 and 500, days 3 and 4, no
+    // refund (0), the quarter's 500 still; 5.00. P2's January: zeros only (0), days 5 and 8;
+    // pays 0.00. P2's February: no row, so no least, greatest or day; the quarter's 0.
+    assert_eq!(
+        shown,
+        [
+            "P1 2026-01 -20.5 500 2026-01-01 2026-01-28 -20.5 500 \"5.00\"",
+            "P1 2026-02 7 500 2026-02-03 2026-02-04 0 500 \"5.00\"",
+            "P2 2026-01 0 0 2026-01-05 2026-01-08 0 0 \"0.00\"",
+            "P2 2026-02 - - - - 0 0 \"0.00\"",
+        ]
+    );
+}
+
 /// Customers of thousands of prefixes (`ABC7`: a class each, as `C36048` is of class `C`):
 /// more than a thread's run of blocks can code by their class (2,048), so past them a run
 /// numbers a customer by its text, and the merge numbers it by its class all the same. With
