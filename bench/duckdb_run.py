@@ -5,7 +5,10 @@ generated ledger in DIR, with THREADS threads, and writes the statements to OUT 
 header). bench/compare.sh times this whole process, as it times `commission run`;
 bench/sql_engines.py uses `statements`.
 
-    python bench/duckdb_run.py DIR THREADS OUT
+    python bench/duckdb_run.py DIR THREADS OUT [QUERY]
+
+QUERY: another compiled query over the same ledgers (default DIR/query.duckdb.sql; bench/thirty.sh
+passes the thirty-component plan's).
 """
 import os
 import sys
@@ -17,8 +20,9 @@ def quoted(path):
     return "'" + path.replace("'", "''") + "'"
 
 
-def statements(d, threads):
-    """The rows of DIR/query.duckdb.sql, over views of DIR's ledgers with the declared types."""
+def statements(d, threads, query_path=None):
+    """The rows of DIR/query.duckdb.sql (or QUERY_PATH's), over views of DIR's ledgers with the
+    declared types."""
     sales, surveys = os.path.join(d, "sales.csv"), os.path.join(d, "surveys.csv")
     con = duckdb.connect()
     con.execute(f"SET threads TO {int(threads)}")
@@ -34,12 +38,13 @@ def statements(d, threads):
         f"FROM read_csv({quoted(surveys)}, header = true, "
         "columns = {'manager': 'VARCHAR', 'quarter': 'VARCHAR', 'satisfaction': 'VARCHAR'})"
     )
-    query = open(os.path.join(d, "query.duckdb.sql"), encoding="utf-8").read()
+    query = open(query_path or os.path.join(d, "query.duckdb.sql"), encoding="utf-8").read()
     return con.execute(query).fetchall()
 
 
 if __name__ == "__main__":
     d, threads, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    query_path = sys.argv[4] if len(sys.argv) > 4 else None
     with open(out, "w", encoding="utf-8") as f:
-        for r in statements(d, threads):
+        for r in statements(d, threads, query_path):
             f.write(",".join(str(v) for v in r) + "\n")

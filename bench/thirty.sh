@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A plan of thirty components (bench/thirty.policy) against the seed plan, on the same ledger
+# (default 1,000,000 and 10,000,000 rows, generated once by bench/gen_ledger.py outside the
+# repository, as bench/compare.sh makes them): the issue's goal is a 30-component policy
+# under 2x the seed plan. The two plans' runs alternate three times each (`RUNS=1` for one
+# each); the thirty-component plan's statements are checked once per ledger against DuckDB
+# running the query `commission sql --dialect duckdb` compiles from it (2 threads; not
+# timed: a second implementation of the plan, to the fen). Prints each run's wall time,
+# user time and peak memory, the medians and their ratio.
+#   bash bench/thirty.sh [ROWS ...]
+# Needs DuckDB for Python: installs it in .venv (tests/run.sh's pinned version) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb' 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$(grep '^duckdb==' tests/tools/requirements.txt)"
+fi
+python=$PWD/.venv/bin/python
+echo "nproc: $(nproc); commission $(git rev-parse --short HEAD)"
+cargo build --release --quiet
+seed=policies/telecom-account-manager.policy
+thirty=bench/thirty.policy
+
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+for n in ${@:-1000000 10000000}; do
+  dir=/tmp/commission-bench-$n
+  [ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$n" "$dir"
+  cat "$dir/sales.csv" > /dev/null
+  data=(--data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv")
+  echo "== $n rows ($(du -h "$dir/sales.csv" | cut -f1))"
+  target/release/commission sql "$thirty" --dialect duckdb --output "$dir/thirty.duckdb.sql.new"
+  mv "$dir/thirty.duckdb.sql.new" "$dir/thirty.duckdb.sql"
+  : > "$dir/thirty.times"
+  for i in $(seq 1 "${RUNS:-3}"); do
+    rm -f "$dir/seed.csv" "$dir/thirty.csv"
+    /usr/bin/time -f "seed %e %U %M" -a -o "$dir/thirty.times" target/release/commission run "$seed" "${data[@]}" \
+      --format csv --output "$dir/seed.csv" 2>/dev/null
+    /usr/bin/time -f "thirty %e %U %M" -a -o "$dir/thirty.times" target/release/commission run "$thirty" "${data[@]}" \
+      --format csv --output "$dir/thirty.csv" 2>/dev/null
+    tail -2 "$dir/thirty.times" | awk '{printf "  run %s: %-7s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
+  done
+  tail -n +2 "$dir/thirty.csv" > "$dir/thirty.lines"
+  "$python" bench/duckdb_run.py "$dir" 2 "$dir/thirty-duckdb.lines" "$dir/thirty.duckdb.sql"
+  cmp -s "$dir/thirty.lines" "$dir/thirty-duckdb.lines" || { echo "DuckDB gives other statements than commission for $thirty" >&2; exit 1; }
+  echo "  $(wc -l < "$dir/thirty.lines") statements of $(head -1 "$dir/thirty.csv" | tr ',' '\n' | grep -vc '^payee$\|^period$\|^total$') components, the same from DuckDB"
+  for who in seed thirty; do
+    wall=$(awk -v w="$who" '$1==w {print $2}' "$dir/thirty.times" | median)
+    user=$(awk -v w="$who" '$1==w {print $3}' "$dir/thirty.times" | median)
+    peak=$(awk -v w="$who" '$1==w {print $4}' "$dir/thirty.times" | median)
+    echo "  median $who: $wall s wall, $user s user, $(awk -v p="$peak" 'BEGIN {printf "%.1f", p/1024}') MB peak"
+  done
+  s=$(awk '$1=="seed" {print $2}' "$dir/thirty.times" | median)
+  t=$(awk '$1=="thirty" {print $2}' "$dir/thirty.times" | median)
+  awk -v s="$s" -v t="$t" 'BEGIN {printf "  thirty components / the seed plan: %.2fx\n", t/s}'
+done
