@@ -4,9 +4,9 @@
 # repository, as bench/compare.sh makes them): the issue's goal is a 30-component policy
 # under 2x the seed plan. The two plans' runs alternate three times each (`RUNS=1` for one
 # each); the thirty-component plan's statements are checked once per ledger against DuckDB
-# running the query `commission sql --dialect duckdb` compiles from it (2 threads; not
-# timed: a second implementation of the plan, to the fen). Prints each run's wall time,
-# user time and peak memory, the medians and their ratio.
+# running the query `commission sql --dialect duckdb` compiles from it (2 threads: a second
+# implementation of the plan, to the fen; that one run timed too, as a peer, with Python's
+# start). Prints each run's wall time, user time and peak memory, the medians and their ratio.
 #   bash bench/thirty.sh [ROWS ...]
 # Needs DuckDB for Python: installs it in .venv (tests/run.sh's pinned version) when missing.
 set -euo pipefail
@@ -41,7 +41,8 @@ for n in ${@:-1000000 10000000}; do
     tail -2 "$dir/thirty.times" | awk '{printf "  run %s: %-7s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
   done
   tail -n +2 "$dir/thirty.csv" > "$dir/thirty.lines"
-  "$python" bench/duckdb_run.py "$dir" 2 "$dir/thirty-duckdb.lines" "$dir/thirty.duckdb.sql"
+  /usr/bin/time -f "duckdb-thirty %e %U %M" -a -o "$dir/thirty.times" \
+    "$python" bench/duckdb_run.py "$dir" 2 "$dir/thirty-duckdb.lines" "$dir/thirty.duckdb.sql"
   cmp -s "$dir/thirty.lines" "$dir/thirty-duckdb.lines" || { echo "DuckDB gives other statements than commission for $thirty" >&2; exit 1; }
   echo "  $(wc -l < "$dir/thirty.lines") statements of $(head -1 "$dir/thirty.csv" | tr ',' '\n' | grep -vc '^payee$\|^period$\|^total$') components, the same from DuckDB"
   for who in seed thirty; do
@@ -53,4 +54,5 @@ for n in ${@:-1000000 10000000}; do
   s=$(awk '$1=="seed" {print $2}' "$dir/thirty.times" | median)
   t=$(awk '$1=="thirty" {print $2}' "$dir/thirty.times" | median)
   awk -v s="$s" -v t="$t" 'BEGIN {printf "  thirty components / the seed plan: %.2fx\n", t/s}'
+  awk -v t="$t" '$1=="duckdb-thirty" {printf "  DuckDB (2 threads, once, the check): %.2f s wall, %.1f MB peak; commission / DuckDB: %.2fx\n", $2, $4/1024, t/$2}' "$dir/thirty.times"
 done
