@@ -248,6 +248,9 @@ pub(super) fn read_in_blocks(
         jobs.push(TaskJob::new(request, state, task)?);
     }
     share_aggregates(&mut jobs);
+    for job in &mut jobs {
+        job.by_combination = ByCombination::of(&job.aggs);
+    }
     rules.fit(&jobs);
     let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     // The file's digest, for a plan that leaves a record of the files it read with no problem
@@ -1058,6 +1061,9 @@ struct TaskJob<'a> {
     /// is kept with their values (`TaskOut::rows`; a second one sends the read row by row).
     looked_up: Vec<usize>,
     aggs: Vec<FastAgg<'a>>,
+    /// Per combination of the listed values the filters decided by table read, the aggregates
+    /// a row may add to (`None`: every aggregate, in order).
+    by_combination: Option<ByCombination>,
     /// Columns the `Eval` parts read (made into values only for them).
     eval_columns: Vec<usize>,
     /// Whether any part is computed by the evaluator (`Eval`).
@@ -1237,6 +1243,7 @@ impl<'a> TaskJob<'a> {
             compared_text: shape.compared_text.clone(),
             looked_up: shape.looked_up.clone(),
             aggs,
+            by_combination: None,
             eval_columns: eval_columns.into_iter().collect(),
             columns: schema.columns.len(),
             state,
@@ -1318,6 +1325,7 @@ impl<'a> TaskJob<'a> {
             compared_text: Vec::new(),
             looked_up: Vec::new(),
             aggs: Vec::new(),
+            by_combination: None,
             eval_columns: Vec::new(),
             columns: schema.columns.len(),
             state,
@@ -1709,6 +1717,83 @@ fn set_combination(schema: &InputSchema, columns: &[(usize, usize)], index: usiz
         if let Some(slot) = row.get_mut(c) {
             *slot = value.map_or(Value::Missing, |v| Value::text(v));
         }
+    }
+}
+
+/// Which aggregates a row may add to, by the row's combination of the listed values that
+/// filters decided by table read (`Filter::Table`): every aggregate but those such a filter
+/// leaves out for that combination, and those another plan of the read folds (`shared`). A
+/// plan of thirty components, most filtered by business, kind or customer group, adds a row
+/// to about ten: the row is not put to the other twenty's filters one by one.
+#[derive(Clone)]
+struct ByCombination {
+    /// The listed columns every table filter reads, with their numbers of values.
+    columns: Vec<(usize, usize)>,
+    /// Per combination (numbered as `combination` numbers them over `columns`), the
+    /// aggregates' numbers, in order.
+    lists: Vec<Vec<u16>>,
+}
+
+/// More combinations than this and every aggregate is tried on every row, as before.
+const MOST_COMBINATIONS: usize = 4096;
+
+impl ByCombination {
+    fn of(aggs: &[FastAgg<'_>]) -> Option<ByCombination> {
+        let mut columns: Vec<(usize, usize)> = Vec::new();
+        for agg in aggs.iter().filter(|a| a.shared.is_none()) {
+            if let Filter::Table { columns: read, .. } = &agg.filter {
+                for &(c, k) in read {
+                    if !columns.iter().any(|&(d, _)| d == c) {
+                        columns.push((c, k));
+                    }
+                }
+            }
+        }
+        let total = columns.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)))?;
+        if columns.is_empty() || total > MOST_COMBINATIONS || aggs.len() > usize::from(u16::MAX) {
+            return None;
+        }
+        let mut lists = Vec::with_capacity(total);
+        for index in 0..total {
+            // The code of each listed column in this combination.
+            let code = |c: usize| {
+                let mut rest = index;
+                for &(d, k) in &columns {
+                    if d == c {
+                        return rest % k.max(1);
+                    }
+                    rest /= k.max(1);
+                }
+                0
+            };
+            let mut list = Vec::new();
+            for (a, agg) in aggs.iter().enumerate().filter(|(_, a)| a.shared.is_none()) {
+                let left_out = match &agg.filter {
+                    Filter::Table { columns: read, outcomes } => {
+                        let mut own = 0usize;
+                        let mut stride = 1usize;
+                        for &(c, k) in read {
+                            own += code(c) * stride;
+                            stride *= k.max(1);
+                        }
+                        // An outcome that is an error stays in: its row is refused as before.
+                        outcomes.get(own) == Some(&Some(false))
+                    }
+                    _ => false,
+                };
+                if !left_out {
+                    list.push(u16::try_from(a).ok()?);
+                }
+            }
+            lists.push(list);
+        }
+        Some(ByCombination { columns, lists })
+    }
+
+    /// The aggregates a row may add to; `None` for a row with a listed column that holds no
+    /// listed value's code (every aggregate is then tried, and a table filter refuses it).
+    fn list(&self, cells: &[Cell<'_>]) -> Option<&[u16]> {
+        self.lists.get(combination(&self.columns, cells)?).map(Vec::as_slice)
     }
 }
 
@@ -3177,7 +3262,13 @@ fn add_row(
     let mut lazy = LazyRow { job, rules, cells, payee, values, made: false, attrs: None };
     let at = b as usize * stride;
     let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
-    for (a, agg) in job.aggs.iter().enumerate() {
+    let listed = job.by_combination.as_ref().and_then(|by| by.list(cells));
+    for i in 0..listed.map_or(job.aggs.len(), <[u16]>::len) {
+        let a = match listed {
+            Some(list) => usize::from(*list.get(i).ok_or("no aggregate")?),
+            None => i,
+        };
+        let Some(agg) = job.aggs.get(a) else { continue };
         if agg.shared.is_some() {
             continue;
         }
@@ -4485,6 +4576,87 @@ impl Finished {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// The aggregates a row may add to, per combination of listed values: for every
+    /// combination of the columns the table filters read, exactly those whose filter does not
+    /// say `false` for the row's own values (told by `combination` over the filter's own
+    /// columns, as the fold tells it), those with no filter or one the evaluator decides, and
+    /// not one another plan folds.
+    #[test]
+    fn a_row_is_put_to_the_aggregates_its_combination_may_take() {
+        let text = "policy \"P\" version \"1\" currency CNY\n\
+             input sales { key id: text  period date: date  payee m: text  \
+               kind: text in [\"new\", \"renewal\", \"upsell\"]  \
+               business: text in [\"mobile\", \"iot\", \"cloud\", \"ict\"]  \
+               segment: text in [\"sme\", \"government\"]  amount: money }\n\
+             payee sales.m\n\
+             metric a monthly = sum(sales.amount where kind = \"new\")\n\
+             metric b monthly = sum(sales.amount where business = \"iot\" and kind in [\"renewal\", \"upsell\"])\n\
+             metric c monthly = count(sales where segment = \"government\" or business = \"ict\")\n\
+             metric d monthly = sum(sales.amount where amount >= 5)\n\
+             metric e monthly = sum(sales.amount)\n\
+             metric f monthly = count(sales where not (business = \"mobile\"))\n\
+             component g monthly { pay 1% * sum(sales.amount where segment = \"sme\") }\n";
+        let plan = crate::check::compile(crate::source::SourceFile::new("p.policy", text)).unwrap().plan;
+        let schema = plan.inputs.first().unwrap();
+        let mut aggs: Vec<FastAgg<'_>> = plan
+            .aggregates
+            .iter()
+            .map(|agg| FastAgg {
+                func: agg.func,
+                filter: match &agg.filter {
+                    None => Filter::All,
+                    Some(f) => match listed_only(schema, f) {
+                        Some(columns) => decide_by_table(&plan, schema, f, columns),
+                        None => Filter::Eval { expr: f, guard: None, memo: None, compare: None },
+                    },
+                },
+                arg: Arg::Nothing,
+                distinct_text: false,
+                shared: None,
+            })
+            .collect();
+        assert_eq!(aggs.len(), 7);
+        // The component's (the one over "sme") is another plan's.
+        let sme = plan
+            .aggregates
+            .iter()
+            .position(|a| a.filter.as_ref().is_some_and(|f| crate::eval::expr::excerpt(&plan, f).contains("sme")))
+            .unwrap();
+        aggs[sme].shared = Some(Shared { plan: 0, agg: sme, times: None });
+        let by = ByCombination::of(&aggs).unwrap();
+        // kind (3), business (4), segment (2), in the order the filters name them.
+        assert_eq!(by.columns.iter().map(|&(_, k)| k).product::<usize>(), 24);
+        let mut cells = vec![Cell::Unread; schema.columns.len()];
+        let mut seen = 0;
+        for index in 0..24 {
+            let mut rest = index;
+            for &(c, k) in &by.columns {
+                cells[c] = Cell::Code((rest % k) as u16);
+                rest /= k;
+            }
+            let want: Vec<u16> = aggs
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.shared.is_none())
+                .filter(|(_, a)| match &a.filter {
+                    Filter::Table { columns, outcomes } => {
+                        outcomes.get(combination(columns, &cells).unwrap()) != Some(&Some(false))
+                    }
+                    _ => true,
+                })
+                .map(|(a, _)| a as u16)
+                .collect();
+            assert_eq!(by.list(&cells), Some(want.as_slice()), "combination {index}");
+            seen += want.len();
+        }
+        // By hand, over the 24 combinations: `a` 8 (new), `b` 4 (iot, renewal or upsell),
+        // `c` 15 (government, 12, or ict and sme, 3), `d` and `e` 24 each, `f` 18 (not mobile).
+        assert_eq!(seen, 8 + 4 + 15 + 24 + 24 + 18);
+        // A row whose listed cell holds no code is put to every aggregate.
+        cells[by.columns[0].0] = Cell::Unread;
+        assert_eq!(by.list(&cells), None);
+    }
 
     /// A filter comparing a number column with a number is decided from the row's number as
     /// the evaluator decides it: every operator, the column on either side, numbers below,

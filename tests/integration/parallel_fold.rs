@@ -724,6 +724,31 @@ fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
     every_chunked_reader_agrees(&args, &reference, &path, 3);
 }
 
+/// The thirty-component benchmark plan (`bench/thirty.policy`: sums filtered by business,
+/// kind and customer group, a count of large deals, the largest sale) read in blocks gives
+/// the row-by-row reader's statements, and so does its `budget`, whose reruns scale the
+/// amounts its large-deal filter compares. Of the 31 aggregates each rerun takes the 29 the
+/// first run adds up alike (26 sums times its factor, the two distinct counts and the count
+/// of sales), not the count of large deals nor the largest sale, which scaled amounts change:
+/// 87 for the three reruns.
+#[test]
+fn the_thirty_component_plan_reads_in_blocks_as_row_by_row() {
+    let (_, folder, path) = plain_ledger();
+    let mut run = vec!["run".to_string(), "bench/thirty.policy".to_string()];
+    run.extend(folder.data(&path));
+    run.extend(["--format".to_string(), "json".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &run);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    assert!(reference.stdout.contains("\"large_deals\""), "{}", reference.stdout);
+    every_chunked_reader_agrees(&run, &reference, &path, 0);
+    let mut budget = vec!["budget".to_string(), "bench/thirty.policy".to_string()];
+    budget.extend(folder.data(&path));
+    budget.extend(["--by", "business", "--format", "json"].map(ToString::to_string));
+    let reference = run_as(Reader::RowByRow, false, &budget);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    every_chunked_reader_agrees(&budget, &reference, &path, 87);
+}
+
 /// `budget` runs the plan four times in one read (as it is; with every sale 1% larger; a
 /// millionth larger and a millionth smaller, for the marginal cost) and tallies the sales per
 /// payee-month and per business, segment and kind. Read in blocks, it says the same to the
