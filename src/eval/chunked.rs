@@ -3263,6 +3263,16 @@ fn add_row(
     let at = b as usize * stride;
     let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
     let listed = job.by_combination.as_ref().and_then(|by| by.list(cells));
+    // The states the row may add to, asked of the memory all at once: a large plan's bucket
+    // (thirty-one states, 1 KB) is out of the nearest caches, and one by one each waits.
+    #[cfg(target_arch = "x86_64")]
+    if let Some(list) = listed {
+        for &a in list {
+            if let Some(state) = states.get(usize::from(a)) {
+                safe_arch::prefetch_t0(state);
+            }
+        }
+    }
     for i in 0..listed.map_or(job.aggs.len(), <[u16]>::len) {
         let a = match listed {
             Some(list) => usize::from(*list.get(i).ok_or("no aggregate")?),
