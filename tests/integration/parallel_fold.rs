@@ -733,6 +733,10 @@ fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
 /// 87 for the three reruns.
 #[test]
 fn the_thirty_component_plan_reads_in_blocks_as_row_by_row() {
+    // Its own tests, worked by hand in the policy, hold first.
+    let tested = run_as(Reader::RowByRow, false, &["test".to_string(), "bench/thirty.policy".to_string()]);
+    assert_eq!(tested.code, 0, "{}{}", tested.stdout, tested.stderr);
+    assert!(tested.stdout.contains("2 passed, 0 failed"), "{}", tested.stdout);
     let (_, folder, path) = plain_ledger();
     let mut run = vec!["run".to_string(), "bench/thirty.policy".to_string()];
     run.extend(folder.data(&path));
