@@ -10,12 +10,7 @@
 #   bash bench/thirty.sh [ROWS ...]
 # Needs DuckDB for Python: installs it in .venv (tests/run.sh's pinned version) when missing.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb' 2>/dev/null; then
-  python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$(grep '^duckdb==' tests/tools/requirements.txt)"
-fi
-python=$PWD/.venv/bin/python
+. "$(dirname "$0")/duckdb_venv.sh"
 echo "nproc: $(nproc); commission $(git rev-parse --short HEAD)"
 cargo build --release --quiet
 seed=policies/telecom-account-manager.policy
