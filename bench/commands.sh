@@ -38,13 +38,13 @@ for i in 1 2 3; do
   fi
   tail -6 "$times" | awk '{printf "  %s: %-11s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
 done
-median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+. bench/medians.sh
 for who in run diff budget explain explain-all explain-next; do
-  wall=$(awk -v w="$who" '$1==w {print $2}' "$times" | median)
-  user=$(awk -v w="$who" '$1==w {print $3}' "$times" | median)
-  peak=$(awk -v w="$who" '$1==w {print $4}' "$times" | median)
-  run_wall=$(awk '$1=="run" {print $2}' "$times" | median)
-  run_user=$(awk '$1=="run" {print $3}' "$times" | median)
+  wall=$(median_of "$times" "$who" 2)
+  user=$(median_of "$times" "$who" 3)
+  peak=$(median_of "$times" "$who" 4)
+  run_wall=$(median_of "$times" run 2)
+  run_user=$(median_of "$times" run 3)
   awk -v w="$who" -v a="$wall" -v u="$user" -v p="$peak" -v rw="$run_wall" -v ru="$run_user" \
     'BEGIN {printf "  median %-11s %6.2f s wall (%.2fx run) %6.2f s user (%.2fx run) %8.1f MB peak\n", w, a, a/rw, u, u/ru, p/1024}'
 done

@@ -17,7 +17,7 @@ echo "nproc: $(nproc); commission $(git rev-parse --short HEAD); $("$python" -c 
 cargo build --release --quiet
 policy=policies/telecom-account-manager.policy
 
-median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+. bench/medians.sh
 
 for rows in "${@:-1000000 10000000}"; do
   for n in $rows; do
@@ -47,14 +47,14 @@ for rows in "${@:-1000000 10000000}"; do
     done
     echo "  $(wc -l < "$dir/run.lines") statements, the same from all four every time"
     for who in commission commission-1 duckdb-2 duckdb-1; do
-      wall=$(awk -v w="$who" '$1==w {print $2}' "$dir/times" | median)
-      peak=$(awk -v w="$who" '$1==w {print $3}' "$dir/times" | median)
+      wall=$(median_of "$dir/times" "$who" 2)
+      peak=$(median_of "$dir/times" "$who" 3)
       echo "  median $who: $wall s wall, $(awk -v p="$peak" 'BEGIN {printf "%.1f", p/1024}') MB peak"
     done
-    c=$(awk '$1=="commission" {print $2}' "$dir/times" | median)
-    c1=$(awk '$1=="commission-1" {print $2}' "$dir/times" | median)
-    d2=$(awk '$1=="duckdb-2" {print $2}' "$dir/times" | median)
-    d1=$(awk '$1=="duckdb-1" {print $2}' "$dir/times" | median)
+    c=$(median_of "$dir/times" commission 2)
+    c1=$(median_of "$dir/times" commission-1 2)
+    d2=$(median_of "$dir/times" duckdb-2 2)
+    d1=$(median_of "$dir/times" duckdb-1 2)
     awk -v c="$c" -v c1="$c1" -v d2="$d2" -v d1="$d1" 'BEGIN {printf "  commission (all cores) / DuckDB (2 threads): %.2fx; both on one thread: %.2fx\n", c/d2, c1/d1}'
   done
 done

@@ -44,13 +44,13 @@ for i in 1 2 3; do
   fi
   tail -5 "$times" | awk '{printf "  %s: %-15s %6.2f s wall %6.2f s user %5.2f s system %8.1f MB peak\n", i, $1, $2, $3, $5, $4/1024}' i="$i"
 done
-median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+. bench/medians.sh
 for who in seed 2027 explain27 explain27-first explain27-next; do
-  wall=$(awk -v w="$who" '$1==w {print $2}' "$times" | median)
-  user=$(awk -v w="$who" '$1==w {print $3}' "$times" | median)
-  peak=$(awk -v w="$who" '$1==w {print $4}' "$times" | median)
-  seed_wall=$(awk '$1=="seed" {print $2}' "$times" | median)
-  run_wall=$(awk '$1=="2027" {print $2}' "$times" | median)
+  wall=$(median_of "$times" "$who" 2)
+  user=$(median_of "$times" "$who" 3)
+  peak=$(median_of "$times" "$who" 4)
+  seed_wall=$(median_of "$times" seed 2)
+  run_wall=$(median_of "$times" 2027 2)
   awk -v w="$who" -v a="$wall" -v u="$user" -v p="$peak" -v s="$seed_wall" -v r="$run_wall" \
     'BEGIN {if (w ~ /^explain27/) printf "  median %-15s %6.2f s wall (%.2fx the 2027 run) %6.2f s user %8.1f MB peak\n", w, a, a/r, u, p/1024;
             else printf "  median %-15s %6.2f s wall (%.2fx the seed plan) %6.2f s user %8.1f MB peak\n", w, a, a/s, u, p/1024}'

@@ -16,7 +16,7 @@ cargo build --release --quiet
 seed=policies/telecom-account-manager.policy
 thirty=bench/thirty.policy
 
-median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+. bench/medians.sh
 
 for n in ${@:-1000000 10000000}; do
   dir=/tmp/commission-bench-$n
@@ -41,13 +41,13 @@ for n in ${@:-1000000 10000000}; do
   cmp -s "$dir/thirty.lines" "$dir/thirty-duckdb.lines" || { echo "DuckDB gives other statements than commission for $thirty" >&2; exit 1; }
   echo "  $(wc -l < "$dir/thirty.lines") statements of $(head -1 "$dir/thirty.csv" | tr ',' '\n' | grep -vc '^payee$\|^period$\|^total$') components, the same from DuckDB"
   for who in seed thirty; do
-    wall=$(awk -v w="$who" '$1==w {print $2}' "$dir/thirty.times" | median)
-    user=$(awk -v w="$who" '$1==w {print $3}' "$dir/thirty.times" | median)
-    peak=$(awk -v w="$who" '$1==w {print $4}' "$dir/thirty.times" | median)
+    wall=$(median_of "$dir/thirty.times" "$who" 2)
+    user=$(median_of "$dir/thirty.times" "$who" 3)
+    peak=$(median_of "$dir/thirty.times" "$who" 4)
     echo "  median $who: $wall s wall, $user s user, $(awk -v p="$peak" 'BEGIN {printf "%.1f", p/1024}') MB peak"
   done
-  s=$(awk '$1=="seed" {print $2}' "$dir/thirty.times" | median)
-  t=$(awk '$1=="thirty" {print $2}' "$dir/thirty.times" | median)
+  s=$(median_of "$dir/thirty.times" seed 2)
+  t=$(median_of "$dir/thirty.times" thirty 2)
   awk -v s="$s" -v t="$t" 'BEGIN {printf "  thirty components / the seed plan: %.2fx\n", t/s}'
   awk -v t="$t" '$1=="duckdb-thirty" {printf "  DuckDB (2 threads, once, the check): %.2f s wall, %.1f MB peak; commission / DuckDB: %.2fx\n", $2, $4/1024, t/$2}' "$dir/thirty.times"
 done

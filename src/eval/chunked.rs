@@ -1750,7 +1750,7 @@ impl ByCombination {
             }
         }
         let total = columns.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)))?;
-        if columns.is_empty() || total > MOST_COMBINATIONS || aggs.len() > usize::from(u16::MAX) {
+        if columns.is_empty() || total > MOST_COMBINATIONS {
             return None;
         }
         let mut lists = Vec::with_capacity(total);
