@@ -2731,8 +2731,14 @@ fn fold_block<const SKIP: bool>(
     let RunFold { lines, read, folds, keys, skipped, passed_keys, .. } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
-    // The row's cells with one column scaled, for a plan that scales it (the budget's reruns).
-    let mut scaled: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
+    // Per plan that scales a column (the budget's reruns), the row's cells with it scaled.
+    let mut scaled: Vec<Vec<Cell<'_>>> = vec![Vec::new(); jobs.len()];
+    // The cells of the row read before, and their scaled copies: per plan, that row is added
+    // to its bucket once this one is read ([`Pending`]).
+    let mut before_cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
+    let mut before_scaled: Vec<Vec<Cell<'_>>> = vec![Vec::new(); jobs.len()];
+    let mut pending: Vec<Option<Pending>> = vec![None; jobs.len()];
+    let late = jobs.iter().any(TaskJob::adds_later);
     // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
     let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
     let mut values: Vec<Value> = Vec::new();
@@ -2791,6 +2797,7 @@ fn fold_block<const SKIP: bool>(
             for (j, job) in jobs.iter().enumerate() {
                 let cells = match job.scale {
                     Some((column, factor)) => {
+                        let scaled = scaled.get_mut(j).ok_or("no plan")?;
                         scaled.clear();
                         scaled.extend_from_slice(raw);
                         if let Some(cell) = scaled.get_mut(column) {
@@ -2805,6 +2812,8 @@ fn fold_block<const SKIP: bool>(
                 };
                 let (before, rest) = folds.split_at_mut(j);
                 let Some(fold) = rest.first_mut() else { continue };
+                // A row whole this plan folds, left to be added after the next row is read.
+                let mut later = None;
                 let place = match (job.mode, job.follows) {
                     (Mode::Credits { payee, reference, share }, _) => {
                         let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
@@ -2844,16 +2853,20 @@ fn fold_block<const SKIP: bool>(
                         fold.out.kept.push(index, KeptRow { input: job.input, values, line: line_no });
                         None
                     }
-                    (Mode::Fold, None) => fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?,
+                    (Mode::Fold, None) => {
+                        let place = fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?;
+                        // Whole (not a credited payee's share), the row is left to be added.
+                        if let Some((p, b)) = place {
+                            let who = if job.evaluates { Later::Own(p) } else { Later::Unread };
+                            later = Some(Pending { b, who });
+                        }
+                        place
+                    }
                     // The bucket the leader found (none: the row is not used).
                     (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
                         Some((p, b)) => {
-                            let lead = before.get(k).ok_or("no plan to follow")?;
-                            let who = match job.evaluates {
-                                true => RowPayee::Of(lead.arcs.get(p as usize).ok_or("no payee")?),
-                                false => RowPayee::Unread,
-                            };
-                            add_row(rules, job, fold, cells, b, who, None, &mut values)?;
+                            let who = if job.evaluates { Later::Of(k, p) } else { Later::Unread };
+                            later = Some(Pending { b, who });
                             Some((p, b))
                         }
                         None => None,
@@ -2862,6 +2875,26 @@ fn fold_block<const SKIP: bool>(
                 if let Some(slot) = placed.get_mut(j) {
                     *slot = place;
                 }
+                // This row's states asked for, the row before added, this one left (a plan of
+                // small buckets adds the row at once).
+                if !job.adds_later() {
+                    add_pending(rules, job, fold, before, later, cells, &mut values)?;
+                } else {
+                    if let Some(Pending { b, .. }) = later {
+                        ask_for_states(job, fold, cells, b);
+                    }
+                    let earlier = match job.scale {
+                        Some(_) => before_scaled.get(j).map_or(&[][..], |c| &c[..]),
+                        None => &before_cells[..],
+                    };
+                    let pend = pending.get_mut(j).ok_or("no plan")?;
+                    add_pending(rules, job, fold, before, pend.take(), earlier, &mut values)?;
+                    *pend = later;
+                }
+            }
+            if late {
+                std::mem::swap(&mut cells, &mut before_cells);
+                std::mem::swap(&mut scaled, &mut before_scaled);
             }
             Ok(())
         };
@@ -2952,6 +2985,16 @@ fn fold_block<const SKIP: bool>(
         take_line(line_start, end, &fields, line_no, over, false)?;
         line_no += 1;
     }
+    // The block's last row, for each plan that left it.
+    for (j, (job, pend)) in jobs.iter().zip(pending).enumerate() {
+        let (before, rest) = folds.split_at_mut(j);
+        let Some(fold) = rest.first_mut() else { continue };
+        let earlier = match job.scale {
+            Some(_) => before_scaled.get(j).map_or(&[][..], |c| &c[..]),
+            None => &before_cells[..],
+        };
+        add_pending(rules, job, fold, before, pend, earlier, &mut values)?;
+    }
     lines.push((index, line_no));
     *read += passed;
     *skipped += passed;
@@ -3012,6 +3055,9 @@ fn field_text<'t>(line: &'t str, fields: &[(u32, u32)], rules: &RowRules<'_>, co
     trimmed(field.unwrap_or(""))
 }
 
+/// Checks a row of plan `job`'s own ledger and finds its payee and bucket: `Some((p, b))` for
+/// a row whole, which the caller adds ([`Pending`]); a credited row is added here, share by
+/// share, and `None` comes back, as for a row not used.
 fn fold_row(
     rules: &RowRules<'_>,
     job: &TaskJob<'_>,
@@ -3151,11 +3197,8 @@ fn fold_row(
         return Ok(None);
     }
     let Some(shares) = shares else {
-        let b = bucket_of(fold, p, bucket);
-        // The payee's id, only for a plan whose per-row parts the evaluator computes.
-        let who = if job.evaluates { RowPayee::Own(p) } else { RowPayee::Unread };
-        add_row(rules, job, fold, cells, b, who, None, values)?;
-        return Ok(Some((p, b)));
+        // Added by the caller ([`Pending`]).
+        return Ok(Some((p, bucket_of(fold, p, bucket))));
     };
     // A split row: folded for each credited payee, by its share (no plan follows these
     // buckets).
@@ -3192,6 +3235,83 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
     fold.payees.push(BlockPayee { id: payee.to_string(), watched, first: line, status, rows: 0, hired, buckets });
     fold.arcs.push(known.map_or_else(|| Arc::from(payee), |(k, _)| k.clone()));
     p
+}
+
+/// A row whole left to be added to bucket `b`'s states once the next row is read, when its
+/// states have come from the memory: a plan of many aggregates has buckets of a kilobyte, too
+/// many to stay in the nearest caches, and a row added as soon as it is read waits for its
+/// states (half the time of a fold of thirty-one aggregates). The row's cells stay where they
+/// were read (`fold_block` reads each row into the other of two lists). Rows are then added in
+/// another order than read, which changes no state: sums and counts are exact, a distinct set
+/// is a set, and `min`/`max` keep one of equal values whatever the order
+/// (`aggregate::keep_extreme`).
+#[derive(Clone, Copy)]
+struct Pending {
+    b: u32,
+    who: Later,
+}
+
+/// Whose row is left to be added ([`RowPayee`], with the leading plan's fold named by number).
+#[derive(Clone, Copy)]
+enum Later {
+    Unread,
+    Own(u32),
+    /// Payee `p` of the fold of plan `k`, the plan followed.
+    Of(usize, u32),
+}
+
+impl TaskJob<'_> {
+    /// Whether the plan's rows are added a row late ([`Pending`]): its buckets span more than
+    /// four cache lines (the seed plan's, of five aggregates, stay close and cached, and the
+    /// bookkeeping would cost it more than it saves).
+    fn adds_later(&self) -> bool {
+        self.aggs.len() * std::mem::size_of::<BlockState>() > 4 * 64
+    }
+}
+
+/// Asks the memory for the states of bucket `b` the row in `cells` may add to.
+fn ask_for_states(job: &TaskJob<'_>, fold: &TaskFold, cells: &[Cell<'_>], b: u32) {
+    #[cfg(target_arch = "x86_64")]
+    if job.folds {
+        let stride = job.aggs.len();
+        let at = b as usize * stride;
+        if let Some(states) = fold.out.states.get(at..at + stride) {
+            match job.by_combination.as_ref().and_then(|by| by.list(cells)) {
+                Some(list) => {
+                    for &a in list {
+                        if let Some(state) = states.get(usize::from(a)) {
+                            safe_arch::prefetch_t0(state);
+                        }
+                    }
+                }
+                None => states.iter().for_each(safe_arch::prefetch_t0),
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (job, fold, cells, b);
+}
+
+/// Adds the row left, if any: its cells are `cells`, the row read before.
+fn add_pending(
+    rules: &RowRules<'_>,
+    job: &TaskJob<'_>,
+    fold: &mut TaskFold,
+    leads: &[TaskFold],
+    pend: Option<Pending>,
+    cells: &[Cell<'_>],
+    values: &mut Vec<Value>,
+) -> Result<(), NotPlain> {
+    let Some(Pending { b, who }) = pend else { return Ok(()) };
+    let who = match who {
+        Later::Unread => RowPayee::Unread,
+        Later::Own(p) => RowPayee::Own(p),
+        Later::Of(k, p) => {
+            let lead = leads.get(k).ok_or("no plan to follow")?;
+            RowPayee::Of(lead.arcs.get(p as usize).ok_or("no payee")?)
+        }
+    };
+    add_row(rules, job, fold, cells, b, who, None, values)
 }
 
 /// The run's bucket of payee `p` and `period`, made when new.

@@ -730,7 +730,10 @@ fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
 /// amounts its large-deal filter compares. Of the 31 aggregates each rerun takes the 29 the
 /// first run adds up alike (26 sums times its factor, the two distinct counts and the count
 /// of sales), not the count of large deals nor the largest sale, which scaled amounts change:
-/// 87 for the three reruns.
+/// 87 for the three reruns. Its `diff` with a version that calls a deal of 40,000 large
+/// follows the first version's buckets and shares the 30 aggregates the two have alike.
+/// (Such a plan's buckets are large, and a row is added to them once the next row is read:
+/// the block's last row too, and a rerun's with its scaled amount.)
 #[test]
 fn the_thirty_component_plan_reads_in_blocks_as_row_by_row() {
     // Its own tests, worked by hand in the policy, hold first.
@@ -751,6 +754,20 @@ fn the_thirty_component_plan_reads_in_blocks_as_row_by_row() {
     let reference = run_as(Reader::RowByRow, false, &budget);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     every_chunked_reader_agrees(&budget, &reference, &path, 87);
+    let thirty = std::fs::read_to_string("bench/thirty.policy").unwrap();
+    let forty = folder.dir.path().join("forty.policy");
+    std::fs::write(
+        &forty,
+        thirty.replace("count(sales where amount >= 50_000)", "count(sales where amount >= 40_000)"),
+    )
+    .unwrap();
+    let mut diff = vec!["diff".to_string(), "bench/thirty.policy".to_string(), path_text(&forty).to_string()];
+    diff.extend(folder.data(&path));
+    diff.extend(["--format".to_string(), "json".to_string()]);
+    let reference = run_as(Reader::RowByRow, false, &diff);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    assert!(reference.stdout.contains("\"large_deals\""), "{}", reference.stdout);
+    every_chunked_reader_agrees(&diff, &reference, &path, 30);
 }
 
 /// `budget` runs the plan four times in one read (as it is; with every sale 1% larger; a
