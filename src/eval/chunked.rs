@@ -896,7 +896,7 @@ enum Filter<'p> {
         memo: Option<Memo>,
         /// A comparison of a number column with a number (`amount >= 50_000`), decided from
         /// the row's number; a row whose cell holds none (an empty amount) goes to the evaluator.
-        compare: Option<Compare>,
+        compare: Option<Box<Compare>>,
     },
 }
 
@@ -906,6 +906,10 @@ enum Filter<'p> {
 struct Compare {
     column: usize,
     constant: Decimal,
+    /// The constant as a whole number of units of `10^-d`, for `d` decimals up to 7 (`None`
+    /// where it has more, or it is too large): a plain amount of `d` decimals is compared
+    /// by its digits' number, with no `Decimal` made.
+    at_decimals: [Option<i128>; 8],
     /// Whether the filter holds when the row's number is less than, equal to, greater than
     /// the constant.
     holds: [bool; 3],
@@ -939,13 +943,27 @@ impl Compare {
             (BinaryOp::Ge, false) | (BinaryOp::Le, true) => [false, true, true],
             _ => return None,
         };
-        Some(Compare { column, constant, holds })
+        let mut at_decimals = [None; 8];
+        for (d, units) in (0u32..).zip(&mut at_decimals) {
+            *units = d
+                .checked_sub(constant.scale())
+                .and_then(|up| 10i128.checked_pow(up))
+                .and_then(|factor| constant.mantissa().checked_mul(factor));
+        }
+        Some(Compare { column, constant, at_decimals, holds })
     }
 
     /// Whether the row passes; `None` when its cell holds no number.
     fn decide(&self, cells: &[Cell<'_>]) -> Option<bool> {
-        let n = cells.get(self.column)?.number()?;
-        let at = match n.cmp(&self.constant) {
+        let cell = cells.get(self.column)?;
+        let order = match cell {
+            Cell::Money(mantissa, scale) => match self.at_decimals.get(*scale as usize).copied().flatten() {
+                Some(units) => i128::from(*mantissa).cmp(&units),
+                None => cell.number()?.cmp(&self.constant),
+            },
+            _ => cell.number()?.cmp(&self.constant),
+        };
+        let at = match order {
             std::cmp::Ordering::Less => 0,
             std::cmp::Ordering::Equal => 1,
             std::cmp::Ordering::Greater => 2,
@@ -1178,7 +1196,7 @@ impl<'a> TaskJob<'a> {
                             expr: f,
                             guard: guard_of(plan, schema, f),
                             memo: Memo::of(schema, f),
-                            compare: Compare::of(schema, f),
+                            compare: Compare::of(schema, f).map(Box::new),
                         }
                     }
                 },
@@ -3332,6 +3350,18 @@ fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
     b
 }
 
+/// Whether an amount (`mantissa` units of `10^-scale`) may be kept by a `min` or `max` state
+/// (`keep_extreme`): false only when it is strictly inside the value kept, which has the same
+/// decimals (an equal amount goes to `keep_extreme`, for its tie rule).
+fn past_extreme(state: &BlockState, mantissa: i64, scale: u32) -> bool {
+    let inside = match state {
+        BlockState::Min(Some(Value::Number(kept))) if kept.scale() == scale => i128::from(mantissa) > kept.mantissa(),
+        BlockState::Max(Some(Value::Number(kept))) if kept.scale() == scale => i128::from(mantissa) < kept.mantissa(),
+        _ => false,
+    };
+    !inside
+}
+
 /// Whose row [`add_row`] adds, for a plan whose per-row parts the evaluator computes.
 #[derive(Clone, Copy)]
 enum RowPayee<'a> {
@@ -3454,6 +3484,13 @@ fn add_row(
                     if let BlockState::Sum(s) = state {
                         s.add_parts(i128::from(mantissa), scale).ok_or_else(failed)?;
                     }
+                    continue;
+                }
+                // An amount of the decimals of the least or greatest so far and not past it is
+                // passed over with no number made (most rows, once a bucket has a few): it
+                // would not be kept (`keep_extreme`; the largest mantissa is a sum's concern,
+                // `scaled_sum`).
+                Some(&Cell::Money(mantissa, scale)) if share.is_none() && !past_extreme(state, mantissa, scale) => {
                     continue;
                 }
                 Some(cell @ (Cell::Num(_) | Cell::Money(..))) => {
@@ -4818,8 +4855,13 @@ mod tests {
             let Some(filter) = agg.filter.as_ref() else { continue };
             let compare = Compare::of(schema, filter).unwrap();
             for (column, numbers) in [
-                (amount, [dec!(49_999.99), dec!(50_000), dec!(50_000.00), dec!(50_000.01), dec!(-3)]),
-                (rate, [dec!(0.124), dec!(0.125), dec!(0.1250), dec!(0.13), dec!(0)]),
+                // Each way a plain amount is compared: of the constant's decimals or more (by
+                // its digits' number), of fewer, of more than seven (by a `Decimal`).
+                (
+                    amount,
+                    [dec!(49_999.99), dec!(50_000), dec!(50_000.00), dec!(50_000.01), dec!(-3), dec!(49_999.999999999)],
+                ),
+                (rate, [dec!(0.124), dec!(0.125), dec!(0.1250), dec!(0.13), dec!(0), dec!(0.12500000001)]),
             ] {
                 if compare.column != column {
                     continue;
@@ -4844,8 +4886,8 @@ mod tests {
                 cells_without_a_number(&compare, schema.columns.len());
             }
         }
-        // 18 filters, 5 numbers each, two ways.
-        assert_eq!(decided, 18 * 5 * 2);
+        // 18 filters, 6 numbers each, two ways.
+        assert_eq!(decided, 18 * 6 * 2);
     }
 
     fn cells_without_a_number(compare: &Compare, width: usize) {

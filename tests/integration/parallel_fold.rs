@@ -1018,6 +1018,12 @@ component commission monthly {
     // P1, February: 500 (greatest, one way only: the quarter's is January's 500.00).
     row("P1", "02-03", "500");
     row("P1", "02-04", "7.00");
+    // P1, March: amounts a cent apart, of the same decimals, climbing from 10.00 to 10.29 and
+    // falling from 9.99 to 9.70, turn by turn: each a new greatest or least.
+    for i in 0..30 {
+        row("P1", &format!("03-{:02}", 1 + i % 28), &format!("10.{i:02}"));
+        row("P1", &format!("03-{:02}", 1 + i % 28), &format!("9.{:02}", 99 - i));
+    }
     // P2, January: zeros only, written three ways.
     row("P2", "01-05", "-0.00");
     row("P2", "01-06", "0");
@@ -1049,15 +1055,19 @@ component commission monthly {
         .collect();
     // By hand: P1's January least -20.5, greatest 500, days 1 and 28, refunds -20.5, the
     // quarter's greatest 500; pays 1% of 500 = 5.00. February: 7 and 500, days 3 and 4, no
-    // refund (0), the quarter's 500 still; 5.00. P2's January: zeros only (0), days 5 and 8;
-    // pays 0.00. P2's February: no row, so no least, greatest or day; the quarter's 0.
+    // refund (0), the quarter's 500 still; 5.00. March: 9.70 and 10.29, days 1 and 28 (i = 27),
+    // no refund, the quarter's 500; 1% of 10.29 = 0.1029, 0.10. P2's January: zeros only (0),
+    // days 5 and 8; pays 0.00. P2's February and March: no row, so no least, greatest or day;
+    // the quarter's 0.
     assert_eq!(
         shown,
         [
             "P1 2026-01 -20.5 500 2026-01-01 2026-01-28 -20.5 500 \"5.00\"",
             "P1 2026-02 7 500 2026-02-03 2026-02-04 0 500 \"5.00\"",
+            "P1 2026-03 9.7 10.29 2026-03-01 2026-03-28 0 500 \"0.10\"",
             "P2 2026-01 0 0 2026-01-05 2026-01-08 0 0 \"0.00\"",
             "P2 2026-02 - - - - 0 0 \"0.00\"",
+            "P2 2026-03 - - - - 0 0 \"0.00\"",
         ]
     );
 }
