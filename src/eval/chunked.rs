@@ -1748,8 +1748,18 @@ struct ByCombination {
     /// The listed columns every table filter reads, with their numbers of values.
     columns: Vec<(usize, usize)>,
     /// Per combination (numbered as `combination` numbers them over `columns`), the
-    /// aggregates' numbers, in order.
+    /// aggregates' numbers, in order, each with [`TAKEN`] when the row is known to pass its
+    /// filter (none, or a table's `true` for the combination).
     lists: Vec<Vec<u16>>,
+}
+
+/// In a [`ByCombination`] list, the mark of an aggregate whose filter the row passes: the
+/// aggregate's number is the rest.
+const TAKEN: u16 = 1 << 15;
+
+/// An aggregate's number in a [`ByCombination`] list, and whether the row passes its filter.
+fn listed_aggregate(entry: u16) -> (usize, bool) {
+    (usize::from(entry & !TAKEN), entry & TAKEN != 0)
 }
 
 /// More combinations than this and every aggregate is tried on every row, as before.
@@ -1786,7 +1796,8 @@ impl ByCombination {
             };
             let mut list = Vec::new();
             for (a, agg) in aggs.iter().enumerate().filter(|(_, a)| a.shared.is_none()) {
-                let left_out = match &agg.filter {
+                let outcome = match &agg.filter {
+                    Filter::All => Some(true),
                     Filter::Table { columns: read, outcomes } => {
                         let mut own = 0usize;
                         let mut stride = 1usize;
@@ -1794,13 +1805,17 @@ impl ByCombination {
                             own += code(c) * stride;
                             stride *= k.max(1);
                         }
-                        // An outcome that is an error stays in: its row is refused as before.
-                        outcomes.get(own) == Some(&Some(false))
+                        // An outcome that is an error stays in, unmarked: its row is refused
+                        // as before.
+                        outcomes.get(own).copied().flatten()
                     }
-                    _ => false,
+                    Filter::Eval { .. } => None,
                 };
-                if !left_out {
-                    list.push(u16::try_from(a).ok()?);
+                let a = u16::try_from(a).ok().filter(|&a| a < TAKEN)?;
+                match outcome {
+                    Some(false) => {}
+                    Some(true) => list.push(a | TAKEN),
+                    None => list.push(a),
                 }
             }
             lists.push(list);
@@ -3296,8 +3311,8 @@ fn ask_for_states(job: &TaskJob<'_>, fold: &TaskFold, cells: &[Cell<'_>], b: u32
         if let Some(states) = fold.out.states.get(at..at + stride) {
             match job.by_combination.as_ref().and_then(|by| by.list(cells)) {
                 Some(list) => {
-                    for &a in list {
-                        if let Some(state) = states.get(usize::from(a)) {
+                    for &entry in list {
+                        if let Some(state) = states.get(listed_aggregate(entry).0) {
                             safe_arch::prefetch_t0(state);
                         }
                     }
@@ -3417,54 +3432,55 @@ fn add_row(
     // (thirty-one states, 1 KB) is out of the nearest caches, and one by one each waits.
     #[cfg(target_arch = "x86_64")]
     if let Some(list) = listed {
-        for &a in list {
-            if let Some(state) = states.get(usize::from(a)) {
+        for &entry in list {
+            if let Some(state) = states.get(listed_aggregate(entry).0) {
                 safe_arch::prefetch_t0(state);
             }
         }
     }
     for i in 0..listed.map_or(job.aggs.len(), <[u16]>::len) {
-        let a = match listed {
-            Some(list) => usize::from(*list.get(i).ok_or("no aggregate")?),
-            None => i,
+        let (a, taken) = match listed {
+            Some(list) => listed_aggregate(*list.get(i).ok_or("no aggregate")?),
+            None => (i, false),
         };
         let Some(agg) = job.aggs.get(a) else { continue };
         if agg.shared.is_some() {
             continue;
         }
-        let take = match &agg.filter {
-            Filter::All => true,
-            Filter::Table { columns, outcomes } => {
-                let index = combination(columns, cells).ok_or_else(failed)?;
-                outcomes.get(index).copied().flatten().ok_or_else(failed)?
-            }
-            Filter::Eval { expr, compare: Some(compare), .. } => match compare.decide(cells) {
-                Some(take) => take,
-                None => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
-            },
-            Filter::Eval { guard: Some((columns, false_for)), .. }
-                if combination(columns, cells).and_then(|i| false_for.get(i)) == Some(&true) =>
-            {
-                false
-            }
-            Filter::Eval { expr, memo: Some(memo), .. } => {
-                let key = memo.key(cells);
-                let known = fold.memos.get(a).zip(key).and_then(|(m, k)| m.get(&k).copied());
-                match known {
+        let take = taken
+            || match &agg.filter {
+                Filter::All => true,
+                Filter::Table { columns, outcomes } => {
+                    let index = combination(columns, cells).ok_or_else(failed)?;
+                    outcomes.get(index).copied().flatten().ok_or_else(failed)?
+                }
+                Filter::Eval { expr, compare: Some(compare), .. } => match compare.decide(cells) {
                     Some(take) => take,
-                    None => {
-                        let take = lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true);
-                        if let (Some(m), Some(k)) = (fold.memos.get_mut(a), key) {
-                            if m.len() < MEMO_MAX {
-                                m.insert(k, take);
+                    None => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
+                },
+                Filter::Eval { guard: Some((columns, false_for)), .. }
+                    if combination(columns, cells).and_then(|i| false_for.get(i)) == Some(&true) =>
+                {
+                    false
+                }
+                Filter::Eval { expr, memo: Some(memo), .. } => {
+                    let key = memo.key(cells);
+                    let known = fold.memos.get(a).zip(key).and_then(|(m, k)| m.get(&k).copied());
+                    match known {
+                        Some(take) => take,
+                        None => {
+                            let take = lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true);
+                            if let (Some(m), Some(k)) = (fold.memos.get_mut(a), key) {
+                                if m.len() < MEMO_MAX {
+                                    m.insert(k, take);
+                                }
                             }
+                            take
                         }
-                        take
                     }
                 }
-            }
-            Filter::Eval { expr, memo: None, .. } => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
-        };
+                Filter::Eval { expr, memo: None, .. } => lazy.eval(expr).ok_or_else(failed)? == Value::Bool(true),
+            };
         if !take {
             continue;
         }
@@ -4795,7 +4811,7 @@ mod tests {
         // kind (3), business (4), segment (2), in the order the filters name them.
         assert_eq!(by.columns.iter().map(|&(_, k)| k).product::<usize>(), 24);
         let mut cells = vec![Cell::Unread; schema.columns.len()];
-        let mut seen = 0;
+        let (mut seen, mut taken) = (0, 0);
         for index in 0..24 {
             let mut rest = index;
             for &(c, k) in &by.columns {
@@ -4806,20 +4822,28 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|(_, a)| a.shared.is_none())
-                .filter(|(_, a)| match &a.filter {
+                .filter_map(|(a, agg)| match &agg.filter {
+                    // Taken with no check when the filter is a table's `true`, or none.
                     Filter::Table { columns, outcomes } => {
-                        outcomes.get(combination(columns, &cells).unwrap()) != Some(&Some(false))
+                        match outcomes.get(combination(columns, &cells).unwrap()).copied().flatten() {
+                            Some(false) => None,
+                            Some(true) => Some(a as u16 | TAKEN),
+                            None => Some(a as u16),
+                        }
                     }
-                    _ => true,
+                    Filter::All => Some(a as u16 | TAKEN),
+                    Filter::Eval { .. } => Some(a as u16),
                 })
-                .map(|(a, _)| a as u16)
                 .collect();
             assert_eq!(by.list(&cells), Some(want.as_slice()), "combination {index}");
             seen += want.len();
+            taken += want.iter().filter(|&&entry| listed_aggregate(entry).1).count();
         }
         // By hand, over the 24 combinations: `a` 8 (new), `b` 4 (iot, renewal or upsell),
-        // `c` 15 (government, 12, or ict and sme, 3), `d` and `e` 24 each, `f` 18 (not mobile).
+        // `c` 15 (government, 12, or ict and sme, 3), `d` and `e` 24 each, `f` 18 (not mobile);
+        // all taken with no check but `d`'s (`amount >= 5`, the evaluator's).
         assert_eq!(seen, 8 + 4 + 15 + 24 + 24 + 18);
+        assert_eq!(taken, 8 + 4 + 15 + 24 + 18);
         // A row whose listed cell holds no code is put to every aggregate.
         cells[by.columns[0].0] = Cell::Unread;
         assert_eq!(by.list(&cells), None);
