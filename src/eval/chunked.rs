@@ -31,8 +31,8 @@
 //! alike over the same buckets is folded for the first and shared with the others
 //! (`share_aggregates`; a rerun's sum of scaled amounts is the first plan's sum times the
 //! factor, when every row's product is exact). A column a plan still reads scaled is scaled
-//! per plan as the row-by-row fold scales it, and a command's tally (`TallySpec`) is folded
-//! per bucket like a sum.
+//! per plan as the row-by-row fold scales it, in the row's cells (put back as read for the
+//! next plan), and a command's tally (`TallySpec`) is folded per bucket like a sum.
 //!
 //! Knobs (environment): `COMMISSION_THREADS` (threads; all cores by default),
 //! `COMMISSION_CHUNK_BYTES` (block size; 4 MiB by default), `COMMISSION_CHUNKED=0` (off: every
@@ -1485,7 +1485,7 @@ fn share_aggregates(jobs: &mut [TaskJob<'_>]) {
         }
         job.folds = job.aggs.iter().any(|a| a.shared.is_none());
         // A plan whose folded parts no longer read the column it scales reads the rows as
-        // they are (no scaled copy of each row).
+        // they are (no cell scaled on each row).
         if let Some((column, _)) = job.scale {
             let reads = job.aggs.iter().filter(|a| a.shared.is_none()).any(|a| {
                 matches!(a.filter, Filter::Eval { .. })
@@ -1778,7 +1778,9 @@ impl ByCombination {
             }
         }
         let total = columns.iter().try_fold(1usize, |n, (_, k)| n.checked_mul((*k).max(1)))?;
-        if columns.is_empty() || total > MOST_COMBINATIONS {
+        // With no table filter, one list (of the aggregates not shared: a `budget` rerun
+        // that folds two of thirty-one), or none when it would be every aggregate.
+        if (columns.is_empty() && aggs.iter().all(|a| a.shared.is_none())) || total > MOST_COMBINATIONS {
             return None;
         }
         let mut lists = Vec::with_capacity(total);
@@ -2764,13 +2766,10 @@ fn fold_block<const SKIP: bool>(
     let RunFold { lines, read, folds, keys, skipped, passed_keys, .. } = run;
     let mut fields: Vec<(u32, u32)> = Vec::with_capacity(rules.fields);
     let mut cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
-    // Per plan that scales a column (the budget's reruns), the row's cells with it scaled.
-    let mut scaled: Vec<Vec<Cell<'_>>> = vec![Vec::new(); jobs.len()];
-    // The cells of the row read before, and their scaled copies: per plan, that row is added
-    // to its bucket once this one is read ([`Pending`]).
+    // The cells of the row read before: per plan, that row is added to its bucket once this
+    // one is read ([`Pending`]).
     let mut before_cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
-    let mut before_scaled: Vec<Vec<Cell<'_>>> = vec![Vec::new(); jobs.len()];
-    let mut pending: Vec<Option<Pending>> = vec![None; jobs.len()];
+    let mut pending: Vec<Option<Pending<'_>>> = vec![None; jobs.len()];
     let late = jobs.iter().any(TaskJob::adds_later);
     // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
     let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
@@ -2826,108 +2825,116 @@ fn fold_block<const SKIP: bool>(
                 let counted_up = keys.add(key)?;
                 rules.key_id(key, counted_up)?;
             }
-            let raw = &cells[..];
             for (j, job) in jobs.iter().enumerate() {
-                let cells = match job.scale {
-                    Some((column, factor)) => {
-                        let scaled = scaled.get_mut(j).ok_or("no plan")?;
-                        scaled.clear();
-                        scaled.extend_from_slice(raw);
-                        if let Some(cell) = scaled.get_mut(column) {
-                            if let Some(n) = cell.number() {
-                                // As the row-by-row fold scales it; too large, and it reports the row.
-                                *cell = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
-                            }
-                        }
-                        &scaled[..]
-                    }
-                    None => raw,
-                };
-                let (before, rest) = folds.split_at_mut(j);
-                let Some(fold) = rest.first_mut() else { continue };
-                // A row whole this plan folds, left to be added after the next row is read.
-                let mut later = None;
-                let place = match (job.mode, job.follows) {
-                    (Mode::Credits { payee, reference, share }, _) => {
-                        let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
-                        let payee = match job.known_ids.get(id) {
-                            Some(known) => Arc::clone(known),
-                            None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
-                            None if id.is_empty() || check_id(id).is_err() => {
-                                return Err("an id the row-by-row reader rejects".into())
-                            }
-                            None => Arc::from(*id),
-                        };
-                        let key = match cells.get(reference) {
-                            Some(Cell::Text(t)) => KeyText::from(*t),
-                            _ => return Err("a reference the row-by-row reader reads".into()),
-                        };
-                        let share = match cells.get(share) {
-                            Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
-                            _ => return Err("a share the row-by-row reader reads".into()),
-                        };
-                        // Its line in its block until the runs are merged.
-                        fold.out.shares.push(index, (key, CreditShare { payee, share, line: line_no }));
-                        fold.out.used += 1;
-                        None
-                    }
-                    (Mode::Kept, _) => {
-                        // Its payee, if it has one, is an id as the row-by-row reader checks it.
-                        if let Some(Cell::Text(id)) =
-                            job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
-                        {
-                            if id.is_empty() || check_id(id).is_err() {
-                                return Err("an id the row-by-row reader rejects".into());
-                            }
-                        }
-                        let values =
-                            cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
-                        // Its line in its block until the runs are merged.
-                        fold.out.kept.push(index, KeptRow { input: job.input, values, line: line_no });
-                        None
-                    }
-                    (Mode::Fold, None) => {
-                        let place = fold_row(rules, job, fold, cells, raw, (index, line_no), &mut values)?;
-                        // Whole (not a credited payee's share), the row is left to be added.
-                        if let Some((p, b)) = place {
-                            let who = if job.evaluates { Later::Own(p) } else { Later::Unread };
-                            later = Some(Pending { b, who });
-                        }
-                        place
-                    }
-                    // The bucket the leader found (none: the row is not used).
-                    (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
-                        Some((p, b)) => {
-                            let who = if job.evaluates { Later::Of(k, p) } else { Later::Unread };
-                            later = Some(Pending { b, who });
-                            Some((p, b))
+                // A plan that scales a column (the budget's reruns) reads the row with it
+                // scaled, in place (the cell as read is put back below): the column and the
+                // cell as read.
+                let unscaled = match job.scale.and_then(|(column, factor)| Some((cells.get_mut(column)?, factor))) {
+                    Some((cell, factor)) => match cell.number() {
+                        Some(n) => {
+                            // As the row-by-row fold scales it; too large, and it reports the row.
+                            let scaled = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
+                            job.scale.map(|(column, _)| (column, std::mem::replace(cell, scaled)))
                         }
                         None => None,
                     },
+                    None => None,
                 };
-                if let Some(slot) = placed.get_mut(j) {
-                    *slot = place;
-                }
-                // This row's states asked for, the row before added, this one left (a plan of
-                // small buckets adds the row at once).
-                if !job.adds_later() {
-                    add_pending(rules, job, fold, before, later, cells, &mut values)?;
-                } else {
-                    if let Some(Pending { b, .. }) = later {
-                        ask_for_states(job, fold, cells, b);
-                    }
-                    let earlier = match job.scale {
-                        Some(_) => before_scaled.get(j).map_or(&[][..], |c| &c[..]),
-                        None => &before_cells[..],
+                {
+                    let cells = &cells[..];
+                    let (before, rest) = folds.split_at_mut(j);
+                    let fold = rest.first_mut().ok_or("no plan")?;
+                    // A row whole this plan folds, left to be added after the next row is read.
+                    let mut later = None;
+                    let place = match (job.mode, job.follows) {
+                        (Mode::Credits { payee, reference, share }, _) => {
+                            let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
+                            let payee = match job.known_ids.get(id) {
+                                Some(known) => Arc::clone(known),
+                                None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
+                                None if id.is_empty() || check_id(id).is_err() => {
+                                    return Err("an id the row-by-row reader rejects".into())
+                                }
+                                None => Arc::from(*id),
+                            };
+                            let key = match cells.get(reference) {
+                                Some(Cell::Text(t)) => KeyText::from(*t),
+                                _ => return Err("a reference the row-by-row reader reads".into()),
+                            };
+                            let share = match cells.get(share) {
+                                Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
+                                _ => return Err("a share the row-by-row reader reads".into()),
+                            };
+                            // Its line in its block until the runs are merged.
+                            fold.out.shares.push(index, (key, CreditShare { payee, share, line: line_no }));
+                            fold.out.used += 1;
+                            None
+                        }
+                        (Mode::Kept, _) => {
+                            // Its payee, if it has one, is an id as the row-by-row reader checks it.
+                            if let Some(Cell::Text(id)) =
+                                job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
+                            {
+                                if id.is_empty() || check_id(id).is_err() {
+                                    return Err("an id the row-by-row reader rejects".into());
+                                }
+                            }
+                            let values =
+                                cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+                            // Its line in its block until the runs are merged.
+                            fold.out.kept.push(index, KeptRow { input: job.input, values, line: line_no });
+                            None
+                        }
+                        (Mode::Fold, None) => {
+                            let read = unscaled.as_ref().map(|(c, cell)| (*c, cell));
+                            let place = fold_row(rules, job, fold, cells, read, (index, line_no), &mut values)?;
+                            // Whole (not a credited payee's share), the row is left to be added.
+                            if let Some((p, b)) = place {
+                                let who = if job.evaluates { Later::Own(p) } else { Later::Unread };
+                                later = Some(Pending { b, who, scaled: None });
+                            }
+                            place
+                        }
+                        // The bucket the leader found (none: the row is not used).
+                        (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
+                            Some((p, b)) => {
+                                let who = if job.evaluates { Later::Of(k, p) } else { Later::Unread };
+                                later = Some(Pending { b, who, scaled: None });
+                                Some((p, b))
+                            }
+                            None => None,
+                        },
                     };
-                    let pend = pending.get_mut(j).ok_or("no plan")?;
-                    add_pending(rules, job, fold, before, pend.take(), earlier, &mut values)?;
-                    *pend = later;
+                    if let Some(slot) = placed.get_mut(j) {
+                        *slot = place;
+                    }
+                    // This row's states asked for, the row before added, this one left (a plan of
+                    // small buckets adds the row at once).
+                    match later {
+                        Some(Pending { b, who, .. }) if !job.adds_later() => {
+                            add_row(rules, job, fold, cells, b, who.payee(before)?, None, &mut values)?;
+                        }
+                        _ if !job.adds_later() => {}
+                        _ => {
+                            if let Some(later) = &mut later {
+                                ask_for_states(job, fold, cells, later.b);
+                                // The scaled cell kept (the row's cells go back as read).
+                                later.scaled = unscaled.as_ref().and_then(|&(c, _)| Some((c, cells.get(c)?.clone())));
+                            }
+                            let pend = pending.get_mut(j).ok_or("no plan")?;
+                            add_pending(rules, job, fold, before, pend.take(), &mut before_cells, &mut values)?;
+                            *pend = later;
+                        }
+                    }
+                }
+                if let Some((column, cell)) = unscaled {
+                    if let Some(slot) = cells.get_mut(column) {
+                        *slot = cell;
+                    }
                 }
             }
             if late {
                 std::mem::swap(&mut cells, &mut before_cells);
-                std::mem::swap(&mut scaled, &mut before_scaled);
             }
             Ok(())
         };
@@ -3022,11 +3029,7 @@ fn fold_block<const SKIP: bool>(
     for (j, (job, pend)) in jobs.iter().zip(pending).enumerate() {
         let (before, rest) = folds.split_at_mut(j);
         let Some(fold) = rest.first_mut() else { continue };
-        let earlier = match job.scale {
-            Some(_) => before_scaled.get(j).map_or(&[][..], |c| &c[..]),
-            None => &before_cells[..],
-        };
-        add_pending(rules, job, fold, before, pend, earlier, &mut values)?;
+        add_pending(rules, job, fold, before, pend, &mut before_cells, &mut values)?;
     }
     lines.push((index, line_no));
     *read += passed;
@@ -3090,13 +3093,14 @@ fn field_text<'t>(line: &'t str, fields: &[(u32, u32)], rules: &RowRules<'_>, co
 
 /// Checks a row of plan `job`'s own ledger and finds its payee and bucket: `Some((p, b))` for
 /// a row whole, which the caller adds ([`Pending`]); a credited row is added here, share by
-/// share, and `None` comes back, as for a row not used.
+/// share, and `None` comes back, as for a row not used. `read`: for a plan that scales a
+/// column, the column and its cell as read (a row other ledgers name is kept as read).
 fn fold_row(
     rules: &RowRules<'_>,
     job: &TaskJob<'_>,
     fold: &mut TaskFold,
     cells: &[Cell<'_>],
-    raw: &[Cell<'_>],
+    read: Option<(usize, &Cell<'_>)>,
     (index, line_no): (u64, u64),
     values: &mut Vec<Value>,
 ) -> Result<Option<(u32, u32)>, NotPlain> {
@@ -3186,12 +3190,15 @@ fn fold_row(
         _ => None,
     };
     if let Some(name) = named {
-        let as_read = raw
+        let as_read = cells
             .iter()
             .zip(&job.named_columns)
             .enumerate()
             .filter(|(_, (_, &keep))| keep)
-            .map(|(c, (cell, _))| cell.value(rules.columns.get(c)))
+            .map(|(c, (cell, _))| match read {
+                Some((scaled, as_read)) if scaled == c => as_read.value(rules.columns.get(c)),
+                _ => cell.value(rules.columns.get(c)),
+            })
             .collect();
         let payees = match shares {
             Some(ref shares) => shares.clone().map(|s| (s.payee.clone(), s.share)).collect(),
@@ -3278,10 +3285,13 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
 /// another order than read, which changes no state: sums and counts are exact, a distinct set
 /// is a set, and `min`/`max` keep one of equal values whatever the order
 /// (`aggregate::keep_extreme`).
-#[derive(Clone, Copy)]
-struct Pending {
+#[derive(Clone)]
+struct Pending<'t> {
     b: u32,
     who: Later,
+    /// For a plan that scales a column, the column and the row's cell scaled (the cells are
+    /// kept as read).
+    scaled: Option<(usize, Cell<'t>)>,
 }
 
 /// Whose row is left to be added ([`RowPayee`], with the leading plan's fold named by number).
@@ -3325,26 +3335,39 @@ fn ask_for_states(job: &TaskJob<'_>, fold: &TaskFold, cells: &[Cell<'_>], b: u32
     let _ = (job, fold, cells, b);
 }
 
-/// Adds the row left, if any: its cells are `cells`, the row read before.
-fn add_pending(
+impl Later {
+    fn payee(self, leads: &[TaskFold]) -> Result<RowPayee<'_>, NotPlain> {
+        Ok(match self {
+            Later::Unread => RowPayee::Unread,
+            Later::Own(p) => RowPayee::Own(p),
+            Later::Of(k, p) => {
+                let lead = leads.get(k).ok_or("no plan to follow")?;
+                RowPayee::Of(lead.arcs.get(p as usize).ok_or("no payee")?)
+            }
+        })
+    }
+}
+
+/// Adds the row left, if any: its cells are `cells`, the row read before, as read (its
+/// scaled cell put in while it is added).
+fn add_pending<'t>(
     rules: &RowRules<'_>,
     job: &TaskJob<'_>,
     fold: &mut TaskFold,
     leads: &[TaskFold],
-    pend: Option<Pending>,
-    cells: &[Cell<'_>],
+    pend: Option<Pending<'t>>,
+    cells: &mut [Cell<'t>],
     values: &mut Vec<Value>,
 ) -> Result<(), NotPlain> {
-    let Some(Pending { b, who }) = pend else { return Ok(()) };
-    let who = match who {
-        Later::Unread => RowPayee::Unread,
-        Later::Own(p) => RowPayee::Own(p),
-        Later::Of(k, p) => {
-            let lead = leads.get(k).ok_or("no plan to follow")?;
-            RowPayee::Of(lead.arcs.get(p as usize).ok_or("no payee")?)
+    let Some(Pending { b, who, scaled }) = pend else { return Ok(()) };
+    let read = scaled.and_then(|(c, cell)| Some((c, std::mem::replace(cells.get_mut(c)?, cell))));
+    let added = add_row(rules, job, fold, cells, b, who.payee(leads)?, None, values);
+    if let Some((c, cell)) = read {
+        if let Some(slot) = cells.get_mut(c) {
+            *slot = cell;
         }
-    };
-    add_row(rules, job, fold, cells, b, who, None, values)
+    }
+    added
 }
 
 /// The run's bucket of payee `p` and `period`, made when new.
@@ -4847,6 +4870,32 @@ mod tests {
         // A row whose listed cell holds no code is put to every aggregate.
         cells[by.columns[0].0] = Cell::Unread;
         assert_eq!(by.list(&cells), None);
+        // Every table filter's aggregate another plan's (a `budget` rerun's): one list, of
+        // `d` (`amount >= 5`, checked) and `e` (no filter, taken), whatever the row.
+        let d = plan
+            .aggregates
+            .iter()
+            .position(|a| a.filter.as_ref().is_some_and(|f| crate::eval::expr::excerpt(&plan, f).contains(">= 5")))
+            .unwrap();
+        let e = plan.aggregates.iter().position(|a| a.filter.is_none()).unwrap();
+        for (i, agg) in aggs.iter_mut().enumerate() {
+            if i != d && i != e {
+                agg.shared = Some(Shared { plan: 0, agg: i, times: None });
+            }
+        }
+        let by = ByCombination::of(&aggs).unwrap();
+        assert!(by.columns.is_empty());
+        let (first, second) = (d.min(e) as u16, d.max(e) as u16);
+        let marked = |a: u16| if a == e as u16 { a | TAKEN } else { a };
+        assert_eq!(by.list(&cells), Some(&[marked(first), marked(second)][..]));
+        // None shared and no table filter: every aggregate, as with no list.
+        for agg in &mut aggs {
+            agg.shared = None;
+            if matches!(agg.filter, Filter::Table { .. }) {
+                agg.filter = Filter::All;
+            }
+        }
+        assert!(ByCombination::of(&aggs).is_none());
     }
 
     /// A filter comparing a number column with a number is decided from the row's number as
