@@ -3305,7 +3305,7 @@ enum Later {
 
 impl TaskJob<'_> {
     /// Whether the plan's rows are added a row late ([`Pending`]): its buckets span more than
-    /// four cache lines (the seed plan's, of five aggregates, stay close and cached, and the
+    /// four cache lines (the seed plan's, of three aggregates a month, stay close and cached, and the
     /// bookkeeping would cost it more than it saves).
     fn adds_later(&self) -> bool {
         self.aggs.len() * std::mem::size_of::<BlockState>() > 4 * 64
