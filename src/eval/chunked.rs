@@ -2769,7 +2769,9 @@ fn fold_block<const SKIP: bool>(
     // The cells of the row read before: per plan, that row is added to its bucket once this
     // one is read ([`Pending`]).
     let mut before_cells: Vec<Cell<'_>> = Vec::with_capacity(rules.columns.len());
-    let mut pending: Vec<Option<Pending<'_>>> = vec![None; jobs.len()];
+    let mut pending: Vec<Option<Pending>> = vec![None; jobs.len()];
+    // Per plan that scales a column, the pending row's scaled cell (and its column).
+    let mut pending_scaled: Vec<Option<(usize, Cell<'_>)>> = vec![None; jobs.len()];
     let late = jobs.iter().any(TaskJob::adds_later);
     // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
     let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
@@ -2798,146 +2800,158 @@ fn fold_block<const SKIP: bool>(
     };
     // A line without quotes keeps the blanks around its fields (each cell is trimmed as it is
     // read, and every other use of a field trims it); a quoted line's fields come without.
-    let mut take_line =
-        |line_start: usize, end: usize, fields: &[(u32, u32)], line_no: u64, over: bool, quoted: bool| {
-            let line = text.get(line_start..end).unwrap_or("");
-            // A blank line, or one of empty fields, is not a row (a field of other blanks is
-            // refused below, and the row-by-row reader then decides): a line without quotes is
-            // blank when it holds nothing but blanks and commas.
-            let blank = match quoted {
-                false => line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')),
-                true => fields.iter().all(|&(a, b)| a == b),
+    let mut take_line = |line_start: usize,
+                         end: usize,
+                         fields: &[(u32, u32)],
+                         line_no: u64,
+                         over: bool,
+                         quoted: bool| {
+        let line = text.get(line_start..end).unwrap_or("");
+        // A blank line, or one of empty fields, is not a row (a field of other blanks is
+        // refused below, and the row-by-row reader then decides): a line without quotes is
+        // blank when it holds nothing but blanks and commas.
+        let blank = match quoted {
+            false => line.bytes().all(|b| matches!(b, b' ' | b'\t' | b',')),
+            true => fields.iter().all(|&(a, b)| a == b),
+        };
+        if blank {
+            return Ok::<(), NotPlain>(());
+        }
+        *read += 1;
+        if over {
+            *skipped += 1;
+            return Ok(());
+        }
+        rules.read(line, fields, &mut cells, &mut met)?;
+        if let Some(k) = rules.key {
+            let key = match cells.get(k) {
+                Some(Cell::Text(t)) => t,
+                _ => field_text(line, fields, rules, k),
             };
-            if blank {
-                return Ok::<(), NotPlain>(());
-            }
-            *read += 1;
-            if over {
-                *skipped += 1;
-                return Ok(());
-            }
-            rules.read(line, fields, &mut cells, &mut met)?;
-            if let Some(k) = rules.key {
-                let key = match cells.get(k) {
-                    Some(Cell::Text(t)) => t,
-                    _ => field_text(line, fields, rules, k),
-                };
-                let counted_up = keys.add(key)?;
-                rules.key_id(key, counted_up)?;
-            }
-            for (j, job) in jobs.iter().enumerate() {
-                // A plan that scales a column (the budget's reruns) reads the row with it
-                // scaled, in place (the cell as read is put back below): the column and the
-                // cell as read.
-                let unscaled = match job.scale.and_then(|(column, factor)| Some((cells.get_mut(column)?, factor))) {
-                    Some((cell, factor)) => match cell.number() {
-                        Some(n) => {
-                            // As the row-by-row fold scales it; too large, and it reports the row.
-                            let scaled = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
-                            job.scale.map(|(column, _)| (column, std::mem::replace(cell, scaled)))
+            let counted_up = keys.add(key)?;
+            rules.key_id(key, counted_up)?;
+        }
+        for (j, job) in jobs.iter().enumerate() {
+            // A plan that scales a column (the budget's reruns) reads the row with it
+            // scaled, in place (the cell as read is put back below): the column and the
+            // cell as read.
+            let unscaled = match job.scale.and_then(|(column, factor)| Some((cells.get_mut(column)?, factor))) {
+                Some((cell, factor)) => match cell.number() {
+                    Some(n) => {
+                        // As the row-by-row fold scales it; too large, and it reports the row.
+                        let scaled = Cell::Num(n.checked_mul(factor).ok_or("an amount too large to scale")?);
+                        job.scale.map(|(column, _)| (column, std::mem::replace(cell, scaled)))
+                    }
+                    None => None,
+                },
+                None => None,
+            };
+            {
+                let cells = &cells[..];
+                let (before, rest) = folds.split_at_mut(j);
+                let fold = rest.first_mut().ok_or("no plan")?;
+                // A row whole this plan folds, left to be added after the next row is read.
+                let mut later = None;
+                let place = match (job.mode, job.follows) {
+                    (Mode::Credits { payee, reference, share }, _) => {
+                        let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
+                        let payee = match job.known_ids.get(id) {
+                            Some(known) => Arc::clone(known),
+                            None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
+                            None if id.is_empty() || check_id(id).is_err() => {
+                                return Err("an id the row-by-row reader rejects".into())
+                            }
+                            None => Arc::from(*id),
+                        };
+                        let key = match cells.get(reference) {
+                            Some(Cell::Text(t)) => KeyText::from(*t),
+                            _ => return Err("a reference the row-by-row reader reads".into()),
+                        };
+                        let share = match cells.get(share) {
+                            Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
+                            _ => return Err("a share the row-by-row reader reads".into()),
+                        };
+                        // Its line in its block until the runs are merged.
+                        fold.out.shares.push(index, (key, CreditShare { payee, share, line: line_no }));
+                        fold.out.used += 1;
+                        None
+                    }
+                    (Mode::Kept, _) => {
+                        // Its payee, if it has one, is an id as the row-by-row reader checks it.
+                        if let Some(Cell::Text(id)) =
+                            job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
+                        {
+                            if id.is_empty() || check_id(id).is_err() {
+                                return Err("an id the row-by-row reader rejects".into());
+                            }
+                        }
+                        let values =
+                            cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
+                        // Its line in its block until the runs are merged.
+                        fold.out.kept.push(index, KeptRow { input: job.input, values, line: line_no });
+                        None
+                    }
+                    (Mode::Fold, None) => {
+                        let read = unscaled.as_ref().map(|(c, cell)| (*c, cell));
+                        let place = fold_row(rules, job, fold, cells, read, (index, line_no), &mut values)?;
+                        // Whole (not a credited payee's share), the row is left to be added.
+                        if let Some((p, b)) = place {
+                            let who = if job.evaluates { Later::Own(p) } else { Later::Unread };
+                            later = Some(Pending { b, who });
+                        }
+                        place
+                    }
+                    // The bucket the leader found (none: the row is not used).
+                    (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
+                        Some((p, b)) => {
+                            let who = if job.evaluates { Later::Of(k, p) } else { Later::Unread };
+                            later = Some(Pending { b, who });
+                            Some((p, b))
                         }
                         None => None,
                     },
-                    None => None,
                 };
-                {
-                    let cells = &cells[..];
-                    let (before, rest) = folds.split_at_mut(j);
-                    let fold = rest.first_mut().ok_or("no plan")?;
-                    // A row whole this plan folds, left to be added after the next row is read.
-                    let mut later = None;
-                    let place = match (job.mode, job.follows) {
-                        (Mode::Credits { payee, reference, share }, _) => {
-                            let Some(Cell::Text(id)) = cells.get(payee) else { return Err("no payee".into()) };
-                            let payee = match job.known_ids.get(id) {
-                                Some(known) => Arc::clone(known),
-                                None if job.roster_mode => return Err("a share for a payee not in the roster".into()),
-                                None if id.is_empty() || check_id(id).is_err() => {
-                                    return Err("an id the row-by-row reader rejects".into())
-                                }
-                                None => Arc::from(*id),
-                            };
-                            let key = match cells.get(reference) {
-                                Some(Cell::Text(t)) => KeyText::from(*t),
-                                _ => return Err("a reference the row-by-row reader reads".into()),
-                            };
-                            let share = match cells.get(share) {
-                                Some(cell @ (Cell::Num(_) | Cell::Money(..))) => cell.number().ok_or("no share")?,
-                                _ => return Err("a share the row-by-row reader reads".into()),
-                            };
-                            // Its line in its block until the runs are merged.
-                            fold.out.shares.push(index, (key, CreditShare { payee, share, line: line_no }));
-                            fold.out.used += 1;
-                            None
-                        }
-                        (Mode::Kept, _) => {
-                            // Its payee, if it has one, is an id as the row-by-row reader checks it.
-                            if let Some(Cell::Text(id)) =
-                                job.plan.inputs.get(job.input).and_then(|s| s.payee).and_then(|c| cells.get(c))
-                            {
-                                if id.is_empty() || check_id(id).is_err() {
-                                    return Err("an id the row-by-row reader rejects".into());
-                                }
-                            }
-                            let values =
-                                cells.iter().enumerate().map(|(c, cell)| cell.value(rules.columns.get(c))).collect();
-                            // Its line in its block until the runs are merged.
-                            fold.out.kept.push(index, KeptRow { input: job.input, values, line: line_no });
-                            None
-                        }
-                        (Mode::Fold, None) => {
-                            let read = unscaled.as_ref().map(|(c, cell)| (*c, cell));
-                            let place = fold_row(rules, job, fold, cells, read, (index, line_no), &mut values)?;
-                            // Whole (not a credited payee's share), the row is left to be added.
-                            if let Some((p, b)) = place {
-                                let who = if job.evaluates { Later::Own(p) } else { Later::Unread };
-                                later = Some(Pending { b, who, scaled: None });
-                            }
-                            place
-                        }
-                        // The bucket the leader found (none: the row is not used).
-                        (Mode::Fold, Some(k)) => match placed.get(k).copied().flatten() {
-                            Some((p, b)) => {
-                                let who = if job.evaluates { Later::Of(k, p) } else { Later::Unread };
-                                later = Some(Pending { b, who, scaled: None });
-                                Some((p, b))
-                            }
-                            None => None,
-                        },
-                    };
-                    if let Some(slot) = placed.get_mut(j) {
-                        *slot = place;
-                    }
-                    // This row's states asked for, the row before added, this one left (a plan of
-                    // small buckets adds the row at once).
-                    match later {
-                        Some(Pending { b, who, .. }) if !job.adds_later() => {
-                            add_row(rules, job, fold, cells, b, who.payee(before)?, None, &mut values)?;
-                        }
-                        _ if !job.adds_later() => {}
-                        _ => {
-                            if let Some(later) = &mut later {
-                                ask_for_states(job, fold, cells, later.b);
-                                // The scaled cell kept (the row's cells go back as read).
-                                later.scaled = unscaled.as_ref().and_then(|&(c, _)| Some((c, cells.get(c)?.clone())));
-                            }
-                            let pend = pending.get_mut(j).ok_or("no plan")?;
-                            add_pending(rules, job, fold, before, pend.take(), &mut before_cells, &mut values)?;
-                            *pend = later;
-                        }
-                    }
+                if let Some(slot) = placed.get_mut(j) {
+                    *slot = place;
                 }
-                if let Some((column, cell)) = unscaled {
-                    if let Some(slot) = cells.get_mut(column) {
-                        *slot = cell;
+                // This row's states asked for, the row before added, this one left (a plan of
+                // small buckets adds the row at once).
+                match later {
+                    Some(Pending { b, who, .. }) if !job.adds_later() => {
+                        add_row(rules, job, fold, cells, b, who.payee(before)?, None, &mut values)?;
+                    }
+                    _ if !job.adds_later() => {}
+                    _ => {
+                        if let Some(Pending { b, .. }) = later {
+                            ask_for_states(job, fold, cells, b);
+                        }
+                        let pend = pending.get_mut(j).ok_or("no plan")?;
+                        // A scaled cell kept with its row (the row's cells go back as read).
+                        let mut earlier_scaled = None;
+                        if job.scale.is_some() {
+                            let kept = pending_scaled.get_mut(j).ok_or("no plan")?;
+                            earlier_scaled = kept.take();
+                            if later.is_some() {
+                                *kept = unscaled.as_ref().and_then(|&(c, _)| Some((c, cells.get(c)?.clone())));
+                            }
+                        }
+                        let earlier = pend.take();
+                        add_pending(rules, job, fold, before, earlier, earlier_scaled, &mut before_cells, &mut values)?;
+                        *pend = later;
                     }
                 }
             }
-            if late {
-                std::mem::swap(&mut cells, &mut before_cells);
+            if let Some((column, cell)) = unscaled {
+                if let Some(slot) = cells.get_mut(column) {
+                    *slot = cell;
+                }
             }
-            Ok(())
-        };
+        }
+        if late {
+            std::mem::swap(&mut cells, &mut before_cells);
+        }
+        Ok(())
+    };
     // Passing over rows, in a block without quotes (a trusted file's usual block): each line
     // found by its line break, and only its first fields, those the choice reads, split (a
     // line passed over costs one look at its first 32 bytes, not a look at each separator).
@@ -3026,10 +3040,10 @@ fn fold_block<const SKIP: bool>(
         line_no += 1;
     }
     // The block's last row, for each plan that left it.
-    for (j, (job, pend)) in jobs.iter().zip(pending).enumerate() {
+    for (j, ((job, pend), scaled)) in jobs.iter().zip(pending).zip(pending_scaled).enumerate() {
         let (before, rest) = folds.split_at_mut(j);
         let Some(fold) = rest.first_mut() else { continue };
-        add_pending(rules, job, fold, before, pend, &mut before_cells, &mut values)?;
+        add_pending(rules, job, fold, before, pend, scaled, &mut before_cells, &mut values)?;
     }
     lines.push((index, line_no));
     *read += passed;
@@ -3285,13 +3299,10 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
 /// another order than read, which changes no state: sums and counts are exact, a distinct set
 /// is a set, and `min`/`max` keep one of equal values whatever the order
 /// (`aggregate::keep_extreme`).
-#[derive(Clone)]
-struct Pending<'t> {
+#[derive(Clone, Copy)]
+struct Pending {
     b: u32,
     who: Later,
-    /// For a plan that scales a column, the column and the row's cell scaled (the cells are
-    /// kept as read).
-    scaled: Option<(usize, Cell<'t>)>,
 }
 
 /// Whose row is left to be added ([`RowPayee`], with the leading plan's fold named by number).
@@ -3348,18 +3359,20 @@ impl Later {
     }
 }
 
-/// Adds the row left, if any: its cells are `cells`, the row read before, as read (its
-/// scaled cell put in while it is added).
+/// Adds the row left, if any: its cells are `cells`, the row read before, as read, and for a
+/// plan that scales a column, `scaled` its column and scaled cell, put in while it is added.
+#[allow(clippy::too_many_arguments)]
 fn add_pending<'t>(
     rules: &RowRules<'_>,
     job: &TaskJob<'_>,
     fold: &mut TaskFold,
     leads: &[TaskFold],
-    pend: Option<Pending<'t>>,
+    pend: Option<Pending>,
+    scaled: Option<(usize, Cell<'t>)>,
     cells: &mut [Cell<'t>],
     values: &mut Vec<Value>,
 ) -> Result<(), NotPlain> {
-    let Some(Pending { b, who, scaled }) = pend else { return Ok(()) };
+    let Some(Pending { b, who }) = pend else { return Ok(()) };
     let read = scaled.and_then(|(c, cell)| Some((c, std::mem::replace(cells.get_mut(c)?, cell))));
     let added = add_row(rules, job, fold, cells, b, who.payee(leads)?, None, values);
     if let Some((c, cell)) = read {
