@@ -2917,7 +2917,7 @@ fn fold_block<const SKIP: bool>(
                 // This row's states asked for, the row before added, this one left (a plan of
                 // small buckets adds the row at once).
                 match later {
-                    Some(Pending { b, who, .. }) if !job.adds_later() => {
+                    Some(Pending { b, who }) if !job.adds_later() => {
                         add_row(rules, job, fold, cells, b, who.payee(before)?, None, &mut values)?;
                     }
                     _ if !job.adds_later() => {}
@@ -3295,7 +3295,9 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
 /// states have come from the memory: a plan of many aggregates has buckets of a kilobyte, too
 /// many to stay in the nearest caches, and a row added as soon as it is read waits for its
 /// states (half the time of a fold of thirty-one aggregates). The row's cells stay where they
-/// were read (`fold_block` reads each row into the other of two lists). Rows are then added in
+/// were read (`fold_block` reads each row into the other of two lists), as read; a `budget`
+/// rerun's scaled cell is kept beside, per plan, and put in while the row is added. Rows are
+/// then added in
 /// another order than read, which changes no state: sums and counts are exact, a distinct set
 /// is a set, and `min`/`max` keep one of equal values whatever the order
 /// (`aggregate::keep_extreme`).
