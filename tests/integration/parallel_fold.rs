@@ -213,7 +213,12 @@ impl Folder {
 
     /// `run POLICY --data sales=SALES --data surveys=SURVEYS` and `extra`.
     fn run_args(&self, sales: &Path, extra: &[&str]) -> Vec<String> {
-        let mut args = vec!["run".to_string(), POLICY.to_string()];
+        self.args(&["run", POLICY], sales, extra)
+    }
+
+    /// A command's arguments: `words` (the command and its plans), the two ledgers, `extra`.
+    fn args(&self, words: &[&str], sales: &Path, extra: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         args.extend(self.data(sales));
         args.extend(extra.iter().map(|a| a.to_string()));
         args
@@ -511,9 +516,7 @@ fn a_statement_that_fails_is_the_first_in_payee_order_whatever_the_threads() {
     assert!(payees.len() >= 3 && !payees.contains("M01"), "{failing:?}");
     let (manager, month) = failing[0];
     let expected = format!("(payee `{manager}`, 2026-{month:02})");
-    let mut args = vec!["run".to_string(), path_text(&policy).to_string()];
-    args.extend(folder.data(&path));
-    args.extend(["--message-format".to_string(), "plain".to_string()]);
+    let args = folder.args(&["run", path_text(&policy)], &path, &["--message-format", "plain"]);
     let reference = run_as(Reader::Chunked { threads: 1, block: None }, false, &args);
     assert_eq!(reference.code, 1, "stderr:\n{}", reference.stderr);
     assert!(reference.stderr.contains(&expected), "expected `{expected}` in:\n{}", reference.stderr);
@@ -576,9 +579,7 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     let counting = dir.path().join("marginal-counting.policy");
     let marginal = std::fs::read_to_string(MARGINAL).unwrap();
     std::fs::write(&counting, format!("{marginal}\nmetric sales_count \"销售笔数\" monthly = count(sales)\n")).unwrap();
-    let mut args = vec!["diff".to_string(), POLICY.to_string(), path_text(&counting).to_string()];
-    args.extend(folder.data(&path));
-    args.extend(["--format".to_string(), "json".to_string()]);
+    let args = folder.args(&["diff", POLICY, path_text(&counting)], &path, &["--format", "json"]);
     let reference = run_as(Reader::RowByRow, false, &args);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     assert!(reference.stdout.contains("\"change\": \"-"), "marginal brackets pay less:\n{}", reference.stdout);
@@ -588,9 +589,7 @@ fn surveys_and_several_plans_share_nothing_wrong() {
     every_chunked_reader_agrees(&args, &reference, &path, 3);
     // The marginal plan as it is folds what the flat plan folds: one fold serves both
     // (`reuse::same_fold`), nothing shared between two, the same diff.
-    let mut args = vec!["diff".to_string(), POLICY.to_string(), MARGINAL.to_string()];
-    args.extend(folder.data(&path));
-    args.extend(["--format".to_string(), "json".to_string()]);
+    let args = folder.args(&["diff", POLICY, MARGINAL], &path, &["--format", "json"]);
     let same_fold = run_as(Reader::RowByRow, false, &args);
     assert_eq!(same_fold.code, 0, "{}", same_fold.stderr);
     every_chunked_reader_agrees(&args, &same_fold, &path, 0);
@@ -715,9 +714,7 @@ fn a_plan_that_counts_more_folds_its_own_aggregates_beside_the_shared_ones() {
         ),
     )
     .unwrap();
-    let mut args = vec!["diff".to_string(), POLICY.to_string(), path_text(&broader).to_string()];
-    args.extend(folder.data(&path));
-    args.extend(["--format".to_string(), "json".to_string()]);
+    let args = folder.args(&["diff", POLICY, path_text(&broader)], &path, &["--format", "json"]);
     let reference = run_as(Reader::RowByRow, false, &args);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     assert!(reference.stdout.contains("\"breadth\""), "{}", reference.stdout);
@@ -741,16 +738,12 @@ fn the_thirty_component_plan_reads_in_blocks_as_row_by_row() {
     assert_eq!(tested.code, 0, "{}{}", tested.stdout, tested.stderr);
     assert!(tested.stdout.contains("2 passed, 0 failed"), "{}", tested.stdout);
     let (_, folder, path) = plain_ledger();
-    let mut run = vec!["run".to_string(), "bench/thirty.policy".to_string()];
-    run.extend(folder.data(&path));
-    run.extend(["--format".to_string(), "json".to_string()]);
+    let run = folder.args(&["run", "bench/thirty.policy"], &path, &["--format", "json"]);
     let reference = run_as(Reader::RowByRow, false, &run);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     assert!(reference.stdout.contains("\"large_deals\""), "{}", reference.stdout);
     every_chunked_reader_agrees(&run, &reference, &path, 0);
-    let mut budget = vec!["budget".to_string(), "bench/thirty.policy".to_string()];
-    budget.extend(folder.data(&path));
-    budget.extend(["--by", "business", "--format", "json"].map(ToString::to_string));
+    let budget = folder.args(&["budget", "bench/thirty.policy"], &path, &["--by", "business", "--format", "json"]);
     let reference = run_as(Reader::RowByRow, false, &budget);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     every_chunked_reader_agrees(&budget, &reference, &path, 87);
@@ -761,9 +754,7 @@ fn the_thirty_component_plan_reads_in_blocks_as_row_by_row() {
         thirty.replace("count(sales where amount >= 50_000)", "count(sales where amount >= 40_000)"),
     )
     .unwrap();
-    let mut diff = vec!["diff".to_string(), "bench/thirty.policy".to_string(), path_text(&forty).to_string()];
-    diff.extend(folder.data(&path));
-    diff.extend(["--format".to_string(), "json".to_string()]);
+    let diff = folder.args(&["diff", "bench/thirty.policy", path_text(&forty)], &path, &["--format", "json"]);
     let reference = run_as(Reader::RowByRow, false, &diff);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     assert!(reference.stdout.contains("\"large_deals\""), "{}", reference.stdout);
@@ -831,9 +822,7 @@ fn budget_shares_the_sums_of_buckets_that_come_to_nothing() {
     }
     let folder = Folder::new();
     let path = folder.sales("nothing", &ledger(&lines, "\n"));
-    let mut args = vec!["budget".to_string(), POLICY.to_string()];
-    args.extend(folder.data(&path));
-    args.extend(["--by", "payee", "--by", "kind", "--format", "json"].map(String::from));
+    let args = folder.args(&["budget", POLICY], &path, &["--by", "payee", "--by", "kind", "--format", "json"]);
     let reference = run_as(Reader::RowByRow, false, &args);
     assert_eq!(reference.code, 0, "{}", reference.stderr);
     // M15's first quarter and M14's April pay no retention: their kind groups have no
