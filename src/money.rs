@@ -89,7 +89,9 @@ impl Rounding {
     pub fn apply_exact(&self, value: &Exact) -> Option<Decimal> {
         // A decimal to a power-of-ten step (0.01, 1) is rounded by `Decimal` itself: rounding
         // a decimal to fewer places is exact, and fast.
-        let step = self.step.normalize();
+        // (A step of mantissa 1 is normalised already: normalising it twice a component was 4%
+        // of a statement's work.)
+        let step = if self.step.mantissa() == 1 { self.step } else { self.step.normalize() };
         if let (Exact::Dec(d), 1) = (value, step.mantissa()) {
             let strategy = match self.mode {
                 RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
@@ -98,7 +100,9 @@ impl Rounding {
                 RoundingMode::Up => RoundingStrategy::AwayFromZero,
             };
             let mut rounded = d.round_dp_with_strategy(step.scale(), strategy);
-            rounded.rescale(self.scale());
+            if rounded.scale() != step.scale() {
+                rounded.rescale(step.scale());
+            }
             return Some(rounded);
         }
         if let Some((negative, whole, rest, rest_is_zero)) = value.steps(self.step) {

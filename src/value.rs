@@ -273,6 +273,11 @@ pub fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     if a.is_zero() || b.is_zero() {
         return a.checked_add(b);
     }
+    // The same scale (a total and an amount to the fen): the mantissas' sum, which fits 128
+    // bits, is the sum when it fits a `Decimal` (and `Decimal` would round it if not).
+    if a.scale() == b.scale() {
+        return Decimal::try_from_i128_with_scale(a.mantissa() + b.mantissa(), a.scale()).ok();
+    }
     a.checked_add(b).filter(|s| s.scale() == a.scale().max(b.scale()))
 }
 
@@ -340,6 +345,7 @@ impl fmt::Display for Exact {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::{prop_oneof, Strategy};
     use rust_decimal_macros::dec;
 
     proptest::proptest! {
@@ -359,6 +365,45 @@ mod tests {
                 proptest::prop_assert_eq!(format!("{:?}", x.small_op(&y, Small::div)), format!("Some({})", big(x.ratio() / y.ratio())));
             }
             proptest::prop_assert_eq!(x.cmp(&y), x.ratio().cmp(&y.ratio()));
+        }
+    }
+
+    /// A decimal's digits anywhere in its 96 bits (small, about 64 bits, near the top) and a
+    /// scale of 0 to 28.
+    fn any_decimal() -> impl Strategy<Value = Decimal> {
+        let digits = prop_oneof![
+            -1_000_000i128..1_000_000,
+            i128::from(i64::MIN)..=i128::from(i64::MAX),
+            (1i128 << 95) - 1_000_000..1i128 << 96,
+            -(1i128 << 96) + 1..-(1i128 << 95) + 1_000_000,
+        ];
+        (digits, 0u32..=28).prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s))
+    }
+
+    proptest::proptest! {
+        /// `exact_sum` of two decimals of the same scale takes a short way: the same number,
+        /// to the scale, as `Decimal`'s own sum kept only when no place is lost (the way it
+        /// takes otherwise); and a product is exact.
+        #[test]
+        fn short_ways_give_what_decimal_gives(a in any_decimal(), b in any_decimal()) {
+            let long_sum = if a.is_zero() || b.is_zero() {
+                a.checked_add(b)
+            } else {
+                a.checked_add(b).filter(|s| s.scale() == a.scale().max(b.scale()))
+            };
+            let shown = |d: Option<Decimal>| d.map(|d| (d.mantissa(), d.scale()));
+            proptest::prop_assert_eq!(shown(exact_sum(a, b)), shown(long_sum));
+            let keeps = |p: &Decimal| a.is_zero() || b.is_zero() || p.scale() == a.scale() + b.scale();
+            if let Some(p) = a.checked_mul(b).filter(keeps) {
+                let ours = Exact::Dec(a).checked_mul(&Exact::Dec(b)).unwrap();
+                proptest::prop_assert_eq!(shown(ours.decimal()), shown(Some(p)));
+            } else {
+                // Not a decimal: the exact product all the same.
+                let ours = Exact::Dec(a).checked_mul(&Exact::Dec(b));
+                if let Ok(ours) = ours {
+                    proptest::prop_assert_eq!(ours.ratio(), Exact::Dec(a).ratio() * Exact::Dec(b).ratio());
+                }
+            }
         }
     }
 

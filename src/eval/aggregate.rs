@@ -226,6 +226,9 @@ impl Folded {
     }
 }
 
+/// A payee's bucket of an input found for a period (none when the payee has no rows there).
+type FoundBucket<'f> = (usize, Period, Option<&'f [AggState]>);
+
 /// One payee's part of the folded ledgers, as their statements read it: per input, the
 /// payee's buckets and lookup rows, found once (`by_payee`: a payee's buckets lie together,
 /// sorted by period), then each month's found among a few.
@@ -236,6 +239,9 @@ pub struct PayeeFold<'f> {
     buckets: Vec<&'f [(Period, Vec<AggState>)]>,
     /// Per input: the payee's lookup rows.
     rows: Vec<&'f [(Period, LookupRow)]>,
+    /// The bucket last found (input, period, states): a statement's components read one
+    /// bucket again and again.
+    last: std::cell::Cell<Option<FoundBucket<'f>>>,
 }
 
 impl<'f> PayeeFold<'f> {
@@ -245,6 +251,7 @@ impl<'f> PayeeFold<'f> {
             payee,
             buckets: folded.buckets.iter().map(|b| b.of(&payee.id)).collect(),
             rows: folded.rows.iter().map(|r| r.of(&payee.id)).collect(),
+            last: std::cell::Cell::new(None),
         }
     }
 
@@ -276,7 +283,15 @@ impl<'f> PayeeFold<'f> {
         if who != &self.payee.id {
             return self.folded.states(input, who, bucket)?.get(slot);
         }
-        by_payee::find(self.buckets.get(input)?, bucket)?.get(slot)
+        let states = match self.last.get() {
+            Some((i, p, states)) if i == input && p == bucket => states,
+            _ => {
+                let states = by_payee::find(self.buckets.get(input)?, bucket).map(Vec::as_slice);
+                self.last.set(Some((input, bucket, states)));
+                states
+            }
+        };
+        states?.get(slot)
     }
 
     /// The payee's row of an input read by lookups, in a bucket.

@@ -1036,11 +1036,12 @@ fn component_amount<T: Tracer>(
         return Ok(Decimal::ZERO);
     };
     evaluate_component(plan, of, period, component, past, tracer).map(|o| o.amount).map_err(|e| {
-        match e.kind {
+        match *e.kind {
             // A missing row is the data's problem, not the policy's.
-            EvalKind::NoRowFor { ref input, .. } => {
-                Error::Data(crate::diagnostics::DataError::of(format!("{input} (--data {input}=...)"), e.kind.clone()))
-            }
+            EvalKind::NoRowFor { ref input, .. } => Error::Data(crate::diagnostics::DataError::of(
+                format!("{input} (--data {input}=...)"),
+                (*e.kind).clone(),
+            )),
             _ => policy_error(plan, e, &format!("payee `{}`, {period}", of.payee.id)),
         }
     })
@@ -1246,14 +1247,19 @@ impl Env for StatementEnv<'_, '_> {
         };
         let overflow = || EvalError::new(EvalKind::TooLarge { what: "total" }, agg.span);
         let gran = self.plan.inputs.get(agg.input).and_then(|i| i.bucket()).unwrap_or(Granularity::Month);
-        let buckets = self.buckets(gran);
         // A period of one bucket (a monthly component over a monthly input) reads the folded
         // state as it is: no copy of a distinct set per statement.
-        if let ([only], false, false) = (buckets.as_slice(), matches!(agg.func, AggFunc::Avg), agg.reports) {
-            return match self.of.state(index, &self.of.payee.id, *only) {
-                Some(state) => state.finish().map(Val::from_value).ok_or_else(overflow),
-                None => AggState::new(agg.func).finish().map(Val::from_value).ok_or_else(overflow),
-            };
+        let as_folded = |only: Period| match self.of.state(index, &self.of.payee.id, only) {
+            Some(state) => state.finish().map(Val::from_value).ok_or_else(overflow),
+            None => AggState::new(agg.func).finish().map(Val::from_value).ok_or_else(overflow),
+        };
+        let plain = !matches!(agg.func, AggFunc::Avg) && !agg.reports;
+        if plain && self.window.is_none() && self.period.granularity() == gran {
+            return as_folded(self.period);
+        }
+        let buckets = self.buckets(gran);
+        if let ([only], true) = (buckets.as_slice(), plain) {
+            return as_folded(*only);
         }
         let mut state = AggState::new(agg.func);
         for who in self.whose(agg.reports) {

@@ -316,7 +316,7 @@ pub fn binary(op: BinaryOp, l: Val, r: Val) -> Result<Val, ArithError> {
         (Val::Num(a), Val::Num(b)) => f(a, b).map(Val::Num),
         _ => Ok(Val::MISSING),
     };
-    let cmp = compare_exact(&l, &r);
+    let cmp = || compare_exact(&l, &r);
     let truth = |b: bool| Val::Other(Value::Bool(b));
     Ok(match op {
         BinaryOp::Add => num(Exact::checked_add)?,
@@ -325,10 +325,10 @@ pub fn binary(op: BinaryOp, l: Val, r: Val) -> Result<Val, ArithError> {
         BinaryOp::Div => num(Exact::checked_div)?,
         BinaryOp::Eq => truth(l == r),
         BinaryOp::Ne => truth(l != r),
-        BinaryOp::Lt => truth(cmp == Some(Ordering::Less)),
-        BinaryOp::Le => truth(matches!(cmp, Some(Ordering::Less | Ordering::Equal))),
-        BinaryOp::Gt => truth(cmp == Some(Ordering::Greater)),
-        BinaryOp::Ge => truth(matches!(cmp, Some(Ordering::Greater | Ordering::Equal))),
+        BinaryOp::Lt => truth(cmp() == Some(Ordering::Less)),
+        BinaryOp::Le => truth(matches!(cmp(), Some(Ordering::Less | Ordering::Equal))),
+        BinaryOp::Gt => truth(cmp() == Some(Ordering::Greater)),
+        BinaryOp::Ge => truth(matches!(cmp(), Some(Ordering::Greater | Ordering::Equal))),
         BinaryOp::And => match (l, r) {
             (Val::Other(Value::Bool(a)), Val::Other(Value::Bool(b))) => truth(a && b),
             _ => Val::MISSING,

@@ -32,17 +32,19 @@ use crate::source::Span;
 /// into a [`Problem`] with the statement it happened in (`payee `AM001`, 2026-03`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvalError {
-    pub kind: EvalKind,
+    /// Boxed: an expression's result is a `Result<Val, EvalError>` passed up every node, which
+    /// stays small this way (32 bytes, 120 with the kind inline).
+    pub kind: Box<EvalKind>,
     pub span: Span,
 }
 
 impl EvalError {
     pub fn new(kind: EvalKind, span: Span) -> Self {
-        EvalError { kind, span }
+        EvalError { kind: Box::new(kind), span }
     }
 
     pub fn into_problem(self, context: &str) -> Problem {
-        Problem::new(InContext { kind: self.kind, context }, [self.span])
+        Problem::new(InContext { kind: *self.kind, context }, [self.span])
     }
 }
 

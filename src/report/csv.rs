@@ -60,6 +60,13 @@ impl<W: std::io::Write> SafeWriter<W> {
         self.inner.write_field(neutralise(cell).as_bytes()).map_err(csv_error)
     }
 
+    /// A plain number as [`write_plain`] writes it (digits, a sign, a point): neutralising
+    /// leaves it as it is, so it is not looked at.
+    pub fn number(&mut self, cell: &str) -> std::io::Result<()> {
+        debug_assert!(neutralise(cell) == cell);
+        self.inner.write_field(cell.as_bytes()).map_err(csv_error)
+    }
+
     /// Ends the record being written.
     pub fn end(&mut self) -> std::io::Result<()> {
         self.inner.write_record(None::<&[u8]>).map_err(csv_error)
@@ -151,7 +158,7 @@ impl<'o> Lines<'o> {
         for (a, scale) in s.amounts.iter().zip(&self.scales).chain([(&s.total, &self.scale)]) {
             self.cell.clear();
             write_plain(&mut self.cell, *a, *scale);
-            self.writer.field(&self.cell)?;
+            self.writer.number(&self.cell)?;
         }
         self.writer.end()
     }
