@@ -188,7 +188,9 @@ pub fn mode_name(mode: RoundingMode) -> &'static str {
 /// Formats an amount with the given decimals and thousands separators: `1,234,567.80`.
 pub fn format_grouped(value: Decimal, scale: u32) -> String {
     let mut v = value;
-    v.rescale(scale);
+    if v.scale() != scale {
+        v.rescale(scale);
+    }
     let text = v.abs().to_string();
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(text.len() + text.len() / 3);

@@ -166,6 +166,7 @@ impl Exact {
     }
 
     /// The value as a decimal when it is exactly one.
+    #[inline]
     pub fn decimal(&self) -> Option<Decimal> {
         match self {
             Exact::Dec(d) => Some(*d),
@@ -178,6 +179,7 @@ impl Exact {
     /// so that a value just below a rounding boundary (22,400.00499…) is not shown on it
     /// (22,400.005), and a later half-up rounding of what is shown agrees with the exact one.
     /// `None` when too large to show.
+    #[inline]
     pub fn shown(&self) -> Option<Decimal> {
         let r = match self {
             Exact::Dec(d) => return Some(*d),

@@ -104,6 +104,15 @@ impl AggState {
         Some(())
     }
 
+    /// The value of an aggregate over no rows: `AggState::new(func).finish()`, with no
+    /// state made (an empty distinct set is an allocation).
+    pub fn empty_value(func: AggFunc) -> Value {
+        match func {
+            AggFunc::Sum | AggFunc::Count | AggFunc::CountDistinct => Value::Number(Decimal::ZERO),
+            AggFunc::Avg | AggFunc::Min | AggFunc::Max => Value::Missing,
+        }
+    }
+
     /// The aggregate's value; `None` on overflow.
     pub fn finish(&self) -> Option<Value> {
         Some(match self {
@@ -280,7 +289,8 @@ impl<'f> PayeeFold<'f> {
     /// [`Folded::state`] of `who` (the payee, or one of their direct reports).
     pub fn state(&self, aggregate: usize, who: &Arc<str>, bucket: Period) -> Option<&'f AggState> {
         let (input, slot) = *self.folded.slots.get(aggregate)?;
-        if who != &self.payee.id {
+        // (The payee's own id is the same `Arc`: no comparison of its text.)
+        if !Arc::ptr_eq(who, &self.payee.id) && who != &self.payee.id {
             return self.folded.states(input, who, bucket)?.get(slot);
         }
         let states = match self.last.get() {
@@ -2406,6 +2416,18 @@ mod tests {
 
     fn sum(v: Option<&AggState>) -> Option<Decimal> {
         v.and_then(AggState::finish).and_then(|v| v.as_number())
+    }
+
+    /// An aggregate over no rows is what an empty state finishes to: a sum, a count and a
+    /// distinct count 0, an average, a minimum and a maximum no value.
+    #[test]
+    fn an_aggregate_over_no_rows_is_an_empty_states_value() {
+        use crate::plan::AggFunc::*;
+        for func in [Sum, Count, CountDistinct, Avg, Min, Max] {
+            assert_eq!(Some(AggState::empty_value(func)), AggState::new(func).finish(), "{func:?}");
+        }
+        assert_eq!(AggState::empty_value(Count), Value::Number(Decimal::ZERO));
+        assert_eq!(AggState::empty_value(Max), Value::Missing);
     }
 
     #[test]

@@ -1250,8 +1250,9 @@ impl Env for StatementEnv<'_, '_> {
         // A period of one bucket (a monthly component over a monthly input) reads the folded
         // state as it is: no copy of a distinct set per statement.
         let as_folded = |only: Period| match self.of.state(index, &self.of.payee.id, only) {
+            Some(AggState::Sum(sum)) => Ok(Val::Num(Exact::Dec(*sum))),
             Some(state) => state.finish().map(Val::from_value).ok_or_else(overflow),
-            None => AggState::new(agg.func).finish().map(Val::from_value).ok_or_else(overflow),
+            None => Ok(Val::from_value(AggState::empty_value(agg.func))),
         };
         let plain = !matches!(agg.func, AggFunc::Avg) && !agg.reports;
         if plain && self.window.is_none() && self.period.granularity() == gran {
