@@ -272,8 +272,13 @@ impl Exact {
 /// it has to round (or overflows). For the fold's running sums and statement totals.
 pub fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     // Adding zero loses nothing (and `Decimal` may then keep the other side's scale).
-    if a.is_zero() || b.is_zero() {
-        return a.checked_add(b);
+    // A zero and a number: the number as it is, what `Decimal` gives (a statement's first
+    // component, a component that pays nothing).
+    match (a.is_zero(), b.is_zero()) {
+        (true, false) => return Some(b),
+        (false, true) => return Some(a),
+        (false, false) => {}
+        (true, true) => return a.checked_add(b),
     }
     // The same scale (a total and an amount to the fen): the mantissas' sum, which fits 128
     // bits, is the sum when it fits a `Decimal` (and `Decimal` would round it if not).
@@ -374,6 +379,7 @@ mod tests {
     /// scale of 0 to 28.
     fn any_decimal() -> impl Strategy<Value = Decimal> {
         let digits = prop_oneof![
+            -2i128..=2,
             -1_000_000i128..1_000_000,
             i128::from(i64::MIN)..=i128::from(i64::MAX),
             (1i128 << 95) - 1_000_000..1i128 << 96,
@@ -383,9 +389,9 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// `exact_sum` of two decimals of the same scale takes a short way: the same number,
-        /// to the scale, as `Decimal`'s own sum kept only when no place is lost (the way it
-        /// takes otherwise); and a product is exact.
+        /// `exact_sum` of two decimals of the same scale, or of a zero and a number, takes a
+        /// short way: the same number, to the scale and sign, as `Decimal`'s own sum kept only
+        /// when no place is lost (the way it takes otherwise); and a product is exact.
         #[test]
         fn short_ways_give_what_decimal_gives(a in any_decimal(), b in any_decimal()) {
             let long_sum = if a.is_zero() || b.is_zero() {
@@ -393,7 +399,7 @@ mod tests {
             } else {
                 a.checked_add(b).filter(|s| s.scale() == a.scale().max(b.scale()))
             };
-            let shown = |d: Option<Decimal>| d.map(|d| (d.mantissa(), d.scale()));
+            let shown = |d: Option<Decimal>| d.map(|d| (d.mantissa(), d.scale(), d.is_sign_negative()));
             proptest::prop_assert_eq!(shown(exact_sum(a, b)), shown(long_sum));
             let keeps = |p: &Decimal| a.is_zero() || b.is_zero() || p.scale() == a.scale() + b.scale();
             if let Some(p) = a.checked_mul(b).filter(keeps) {
