@@ -8,6 +8,8 @@
 # implementation of the plan, to the fen; that one run timed too, as a peer, with Python's
 # start). Prints each run's wall time, user time and peak memory, the medians and their ratio.
 #   bash bench/thirty.sh [ROWS ...]
+# `PAYEES=100000 bash bench/thirty.sh 1000000`: over 100,000 managers (1.2M statements of 30
+# components), the ledger `bench/compare.sh` makes with the same PAYEES.
 # Needs DuckDB for Python: installs it in .venv (tests/run.sh's pinned version) when missing.
 set -euo pipefail
 . "$(dirname "$0")/duckdb_venv.sh"
@@ -20,7 +22,8 @@ thirty=bench/thirty.policy
 
 for n in ${@:-1000000 10000000}; do
   dir=/tmp/commission-bench-$n
-  [ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$n" "$dir"
+  [ "${PAYEES:-500}" = 500 ] || dir=$dir-payees-$PAYEES
+  [ -f "$dir/sales.csv" ] || python3 bench/gen_ledger.py "$n" "$dir" "${PAYEES:-500}"
   cat "$dir/sales.csv" > /dev/null
   data=(--data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv")
   echo "== $n rows ($(du -h "$dir/sales.csv" | cut -f1))"

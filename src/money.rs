@@ -219,12 +219,20 @@ pub fn format_plain(value: Decimal, scale: u32) -> String {
 /// `Decimal`'s `Display` writes it.
 pub fn write_plain(out: &mut String, value: Decimal, scale: u32) {
     let mut v = value;
-    v.rescale(scale);
+    if v.scale() != scale {
+        v.rescale(scale);
+    }
     if v.is_zero() {
         v.set_sign_positive(true);
     }
     let mut digits = itoa::Buffer::new();
-    let digits = digits.format(v.mantissa().unsigned_abs());
+    // Digits of 64 bits (every amount short of 18 billion billion fen) formatted as such: a
+    // 128-bit number is formatted by 128-bit divisions.
+    let mantissa = v.mantissa().unsigned_abs();
+    let digits = match u64::try_from(mantissa) {
+        Ok(small) => digits.format(small),
+        Err(_) => digits.format(mantissa),
+    };
     if v.is_sign_negative() {
         out.push('-');
     }
@@ -248,6 +256,7 @@ pub fn write_plain(out: &mut String, value: Decimal, scale: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
     use rust_decimal_macros::dec;
 
     proptest::proptest! {
@@ -255,7 +264,9 @@ mod tests {
         /// any scale, with a zero's sign dropped.
         #[test]
         fn amounts_are_written_as_decimal_writes_them(
-            mantissa in proptest::num::i128::ANY, decimals in 0u32..=28, scale in 0u32..=30,
+            // Digits of more and of fewer than 64 bits (written by two ways).
+            mantissa in proptest::prop_oneof![proptest::num::i128::ANY, proptest::num::i64::ANY.prop_map(i128::from)],
+            decimals in 0u32..=28, scale in 0u32..=30,
         ) {
             let value = Decimal::from_i128_with_scale(mantissa % 10i128.pow(28), decimals);
             let mut expected = value;
