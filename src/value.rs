@@ -271,9 +271,9 @@ impl Exact {
 /// `a + b` in decimals, `None` unless exact: `Decimal` keeps the larger scale of the two unless
 /// it has to round (or overflows). For the fold's running sums and statement totals.
 pub fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
-    // Adding zero loses nothing (and `Decimal` may then keep the other side's scale).
-    // A zero and a number: the number as it is, what `Decimal` gives (a statement's first
-    // component, a component that pays nothing).
+    // Adding zero loses nothing. A zero and a number: the number as it is, what `Decimal`
+    // gives (a statement's first component, a component that pays nothing); two zeros as
+    // `Decimal` adds them.
     match (a.is_zero(), b.is_zero()) {
         (true, false) => return Some(b),
         (false, true) => return Some(a),

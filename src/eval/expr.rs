@@ -160,6 +160,7 @@ pub fn eval_exact_traced<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &m
     eval_walk(plan, e, env, tr)
 }
 
+/// Any node, recorded when the tracer records: the walk the leaves above skip.
 #[inline(never)]
 fn eval_walk<T: Tracer>(plan: &Plan, e: &Expr, env: &dyn Env, tr: &mut T) -> Result<Val, EvalError> {
     let value = eval_node(plan, e, env, tr)?;
