@@ -1,6 +1,7 @@
 //! Criterion micro-benchmarks of the hot paths (issue 12): splitting CSV bytes into records
 //! (`data::csv_split`), parsing one field (`data::parse_value`: money, dates, percentages) and
-//! a whole run (`eval::compute`: read, fold, statements) of two example plans.
+//! a whole run (`eval::compute`: read, fold, statements) of two example plans, and a run
+//! where statements weigh the most (`statements/`: thirty components, 2,000 managers).
 //!
 //!     cargo bench --bench hot_paths                 # everything, criterion's defaults
 //!     cargo bench --bench hot_paths -- --quick      # a short run
@@ -39,6 +40,10 @@ const PARSE_VALUES: usize = 10_000;
 const FOLD_ROWS: u64 = 20_000;
 /// Managers in the generated ledgers (as the ledger `bench/RESULTS.md` describes).
 const MANAGERS: u64 = 20;
+/// The `statements` benchmark: a ledger of many managers with about ten rows each, so that
+/// computing the statements (thirty components each) outweighs reading the rows.
+const MANY_MANAGERS: u64 = 2_000;
+const MANY_ROWS: u64 = 20_000;
 
 /// SplitMix64: a fixed, dependency-free stream of numbers, so every run times the same bytes.
 struct Numbers(u64);
@@ -64,9 +69,9 @@ impl Numbers {
 }
 
 /// A sales ledger of the shape `bench/gen_ledger.py` writes (`id,date,manager,customer,kind,
-/// business,segment,amount`; 2026, amounts 100.00-60,000.00, kinds 55/30/15), `MANAGERS`
+/// business,segment,amount`; 2026, amounts 100.00-60,000.00, kinds 55/30/15), `managers`
 /// managers `AM0000`..., ids `S000000001`...
-fn sales_csv(rows: u64, seed: u64) -> String {
+fn sales_csv(rows: u64, seed: u64, managers: u64) -> String {
     let mut n = Numbers(seed);
     let kinds = ["new"; 11].into_iter().chain(["renewal"; 6]).chain(["upsell"; 3]).collect::<Vec<_>>();
     let business = ["mobile", "broadband", "iot", "cloud", "ict"];
@@ -74,7 +79,7 @@ fn sales_csv(rows: u64, seed: u64) -> String {
     let mut text = String::from("id,date,manager,customer,kind,business,segment,amount\n");
     for i in 1..=rows {
         let (month, day) = (n.between(1, 12), n.between(1, 28));
-        let manager = n.between(0, MANAGERS - 1);
+        let manager = n.between(0, managers - 1);
         let customer = n.between(0, 99_999);
         let (kind, business, segment) = (n.pick(&kinds), n.pick(&business), n.pick(&segments));
         let cents = n.between(10_000, 6_000_000);
@@ -89,10 +94,10 @@ fn sales_csv(rows: u64, seed: u64) -> String {
 }
 
 /// One survey row per manager per quarter, satisfaction 60.0%-100.0%.
-fn surveys_csv(seed: u64) -> String {
+fn surveys_csv(seed: u64, managers: u64) -> String {
     let mut n = Numbers(seed);
     let mut text = String::from("manager,quarter,satisfaction\n");
-    for manager in 0..MANAGERS {
+    for manager in 0..managers {
         for quarter in 1..=4 {
             let permille = n.between(600, 1000);
             let _ = writeln!(text, "AM{manager:04},2026-Q{quarter},{}.{}%", permille / 10, permille % 10);
@@ -102,7 +107,7 @@ fn surveys_csv(seed: u64) -> String {
 }
 
 fn bench_split(c: &mut Criterion) {
-    let csv = sales_csv(SPLIT_ROWS, 1);
+    let csv = sales_csv(SPLIT_ROWS, 1, MANAGERS);
     let bytes = csv.as_bytes();
     // (records, fields, the line the last record starts on)
     let split = |bytes: &[u8]| {
@@ -215,8 +220,8 @@ fn bench_fold(c: &mut Criterion) -> Setup<()> {
     // The seed plan on a 20,000-row ledger and its surveys.
     let seed_dir = dir.path().join("seed");
     std::fs::create_dir_all(&seed_dir).map_err(|e| e.to_string())?;
-    std::fs::write(seed_dir.join("sales.csv"), sales_csv(FOLD_ROWS, 5)).map_err(|e| e.to_string())?;
-    std::fs::write(seed_dir.join("surveys.csv"), surveys_csv(6)).map_err(|e| e.to_string())?;
+    std::fs::write(seed_dir.join("sales.csv"), sales_csv(FOLD_ROWS, 5, MANAGERS)).map_err(|e| e.to_string())?;
+    std::fs::write(seed_dir.join("surveys.csv"), surveys_csv(6, MANAGERS)).map_err(|e| e.to_string())?;
     let seed = load_plan(&root.join("policies/telecom-account-manager.policy"))?;
     let (seed_files, seed_rows) = bind(&seed, &seed_dir)?;
     let result = run(&seed, &seed_files)?;
@@ -265,10 +270,40 @@ fn bench_fold(c: &mut Criterion) -> Setup<()> {
     Ok(())
 }
 
+/// A run where computing statements weighs the most: `bench/thirty.policy` (thirty
+/// components) over 2,000 managers with about ten rows each, 24,000 statements.
+fn bench_statements(c: &mut Criterion) -> Setup<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder: {e}"))?;
+    let sales = sales_csv(MANY_ROWS, 7, MANY_MANAGERS);
+    std::fs::write(dir.path().join("sales.csv"), &sales).map_err(|e| e.to_string())?;
+    std::fs::write(dir.path().join("surveys.csv"), surveys_csv(8, MANY_MANAGERS)).map_err(|e| e.to_string())?;
+    let plan = load_plan(&root.join("bench/thirty.policy"))?;
+    let (files, _) = bind(&plan, dir.path())?;
+    let result = run(&plan, &files)?;
+    // Every manager with a sale has a statement for each month of 2026: counted here from the
+    // ledger's text, not from the run.
+    let managers: std::collections::BTreeSet<&str> =
+        sales.lines().skip(1).filter_map(|line| line.split(',').nth(2)).collect();
+    assert_eq!(result.months.len(), 12, "the ledger spans 2026");
+    assert_eq!(result.statements.len(), managers.len() * 12, "one statement per manager with sales per month");
+    assert!(result.total > Decimal::ZERO, "the plan pays something");
+    println!("statements setup: {} rows -> {} statements of thirty components", MANY_ROWS, result.statements.len());
+
+    let mut group = c.benchmark_group("statements");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(result.statements.len() as u64));
+    group.bench_function("thirty_components_2000_managers", |b| {
+        b.iter(|| compute(&plan, &files, &RunOptions::default()))
+    });
+    group.finish();
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let mut c = Criterion::default().configure_from_args();
     bench_split(&mut c);
-    let done = bench_parse(&mut c).and_then(|()| bench_fold(&mut c));
+    let done = bench_parse(&mut c).and_then(|()| bench_fold(&mut c)).and_then(|()| bench_statements(&mut c));
     if let Err(problem) = done {
         eprintln!("hot_paths: {problem}");
         return ExitCode::FAILURE;
