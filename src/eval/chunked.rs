@@ -49,8 +49,8 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
-    add_to, keep_extreme, AggState, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow, ObservedRow, PlanFold,
-    Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    add_to, keep_extreme, AggState, BucketStates, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow,
+    ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
@@ -1522,20 +1522,21 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
         // buckets, in its order).
         let mut indexes: Vec<Option<Index<'_>>> = vec![None; before.len()];
         let before = &*before;
-        let mut state_of = |i: usize, key: &super::aggregate::BucketKey, share: Shared| -> Result<AggState, NotPlain> {
-            let from = before.get(share.plan).ok_or("no plan to share with")?;
-            let place = match from.buckets.get(i) {
-                Some((theirs, _)) if theirs == key => i,
-                _ => {
-                    let index = indexes
-                        .get_mut(share.plan)
-                        .ok_or("no plan to share with")?
-                        .get_or_insert_with(|| from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect());
-                    *index.get(key).ok_or("a shared aggregate with no bucket")?
-                }
+        let mut state_of =
+            |i: usize, key: &super::aggregate::BucketKey, share: Shared| -> Result<Option<AggState>, NotPlain> {
+                let from = before.get(share.plan).ok_or("no plan to share with")?;
+                let place = match from.buckets.get(i) {
+                    Some((theirs, _)) if theirs == key => i,
+                    _ => {
+                        let index =
+                            indexes.get_mut(share.plan).ok_or("no plan to share with")?.get_or_insert_with(|| {
+                                from.buckets.iter().enumerate().map(|(i, (key, _))| (key, i)).collect()
+                            });
+                        *index.get(key).ok_or("a shared aggregate with no bucket")?
+                    }
+                };
+                shared_state(from, place, share)
             };
-            shared_state(from, place, share)
-        };
         match lead {
             // Every aggregate shared with the plan it follows: its buckets, in its order, on
             // all cores.
@@ -1549,9 +1550,12 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
                     .enumerate()
                     .with_min_len(1024)
                     .map(|(i, (key, _))| {
-                        // Every aggregate is shared: `shared` lists them in order.
-                        let states: Result<Vec<AggState>, NotPlain> =
-                            shared.iter().map(|&(_, share)| shared_state(lead, i, share)).collect();
+                        let states: Result<BucketStates, NotPlain> = shared
+                            .iter()
+                            .filter_map(|&(a, share)| {
+                                shared_state(lead, i, share).transpose().map(|s| s.map(|s| (a, s)))
+                            })
+                            .collect();
                         states.map(|states| (key.clone(), states))
                     })
                     .collect::<Result<_, _>>()?;
@@ -1562,16 +1566,21 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
                 }
                 let mut buckets = Vec::with_capacity(lead.buckets.len());
                 for (i, (key, _)) in lead.buckets.iter().enumerate() {
-                    // Every aggregate is shared: `shared` lists them in order.
-                    let states = shared.iter().map(|&(_, share)| state_of(i, key, share)).collect::<Result<_, _>>()?;
-                    buckets.push((key.clone(), states));
+                    let mut states = Vec::with_capacity(shared.len());
+                    for &(a, share) in &shared {
+                        states.extend(state_of(i, key, share)?.map(|s| (a, s)));
+                    }
+                    buckets.push((key.clone(), states.into_iter().collect()));
                 }
                 this.buckets = buckets;
             }
             None => {
                 for (i, (key, states)) in this.buckets.iter_mut().enumerate() {
                     for &(a, share) in &shared {
-                        *states.get_mut(a).ok_or("no aggregate")? = state_of(i, key, share)?;
+                        // Not folded by this plan: its bucket has no state for it yet.
+                        if let Some(state) = state_of(i, key, share)? {
+                            states.insert(a, state).ok_or("no aggregate")?;
+                        }
                     }
                 }
             }
@@ -1581,22 +1590,22 @@ fn fill_shared(jobs: &[TaskJob<'_>], finished: &mut [Finished]) -> Result<(), No
 }
 
 /// A shared aggregate's state: that of the plan it is folded for, in its bucket at `place`,
-/// times the factor the sharing plan scales it by.
-fn shared_state(from: &Finished, place: usize, share: Shared) -> Result<AggState, NotPlain> {
+/// times the factor the sharing plan scales it by (none when no row there was taken by it).
+fn shared_state(from: &Finished, place: usize, share: Shared) -> Result<Option<AggState>, NotPlain> {
     let Shared { agg: b, times, .. } = share;
     let (_, theirs) = from.buckets.get(place).ok_or("a shared aggregate with no bucket")?;
-    let state = theirs.get(b).ok_or("a shared aggregate with no bucket")?;
+    let Some(state) = theirs.get(b) else { return Ok(None) };
     let exact = |d: Decimal, f: Decimal| -> Result<Decimal, NotPlain> {
-        let nonzero = from.nonzero.get(place * theirs.len() + b).copied().ok_or("no sum kept to scale")?;
+        let nonzero = from.nonzero.get(place * from.width + b).copied().ok_or("no sum kept to scale")?;
         let largest = from.largest.get(b).copied().unwrap_or(u128::MAX);
         scaled_sum(d, nonzero, f, largest).ok_or_else(|| "a scaled sum that is not exact".to_string())
     };
-    Ok(match (times, state) {
+    Ok(Some(match (times, state) {
         (None, state) => state.clone(),
         (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
         (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
         (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
-    })
+    }))
 }
 
 /// The sum the row-by-row fold of a plan that scales a column reaches (each term times
@@ -3775,6 +3784,22 @@ enum MergedState {
 
 const _: () = assert!(std::mem::size_of::<MergedState>() <= 40);
 
+impl MergedState {
+    /// Whether no row was taken: the state is the one a bucket starts with, which finishes to
+    /// what a bucket with no state reads ([`BucketStates`]), and merges as none would. (A
+    /// bucket's distinct sets are settled first: other runs' sets added.)
+    fn is_empty(&self) -> bool {
+        let untouched = |s: &Sum| s.units() == 0 && s.scale == 0 && s.nonzero == 0;
+        match self {
+            MergedState::Sum(s) | MergedState::Avg(s, 0) => untouched(s),
+            MergedState::Count(n) => *n == 0,
+            MergedState::Distinct(set, parts) => parts.is_empty() && set.as_ref().is_none_or(|s| s.count() == 0),
+            MergedState::Avg(..) => false,
+            MergedState::Min(v) | MergedState::Max(v) => v.is_none(),
+        }
+    }
+}
+
 struct MergedPayee {
     id: Arc<str>,
     /// Line of its first row in the file.
@@ -4507,22 +4532,25 @@ impl TaskMerge {
         let width = job.aggs.len();
         let done = |(p, bucket): (u32, Period), states: &mut [MergedState]| -> Result<_, NotPlain> {
             let id = ids.get(p as usize).ok_or("no payee")?.clone();
-            let mut done = Vec::with_capacity(width);
-            for s in states {
-                done.push(match std::mem::replace(s, MergedState::Count(0)) {
-                    MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
-                    MergedState::Count(n) => AggState::Count(n),
-                    MergedState::Distinct(set, _) => {
-                        let set = set.map(|s| *s).unwrap_or_default();
-                        let size = u32::try_from(set.count()).ok();
-                        AggState::Distinct(Arc::new(set), size)
-                    }
-                    MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
-                    MergedState::Min(v) => AggState::Min(v),
-                    MergedState::Max(v) => AggState::Max(v),
-                });
+            let mut done = Vec::with_capacity(states.iter().filter(|s| !s.is_empty()).count());
+            for (slot, s) in states.iter_mut().enumerate().filter(|(_, s)| !s.is_empty()) {
+                done.push((
+                    slot,
+                    match std::mem::replace(s, MergedState::Count(0)) {
+                        MergedState::Sum(x) => AggState::Sum(x.decimal().ok_or_else(overflow)?),
+                        MergedState::Count(n) => AggState::Count(n),
+                        MergedState::Distinct(set, _) => {
+                            let set = set.map(|s| *s).unwrap_or_default();
+                            let size = u32::try_from(set.count()).ok();
+                            AggState::Distinct(Arc::new(set), size)
+                        }
+                        MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
+                        MergedState::Min(v) => AggState::Min(v),
+                        MergedState::Max(v) => AggState::Max(v),
+                    },
+                ));
             }
-            Ok(((id, bucket), done))
+            Ok(((id, bucket), done.into_iter().collect::<BucketStates>()))
         };
         // Each part's buckets payee by payee, each payee's by period, as the fold keeps them
         // (`by_payee`): the parts on all cores.
@@ -4629,6 +4657,7 @@ impl TaskMerge {
             first_lines: first_lines.to_vec(),
             largest: self.largest,
             nonzero,
+            width,
             tally,
             watched: self.watched,
             look_alikes,
@@ -4655,7 +4684,10 @@ struct Finished {
     /// Ids of rows for nobody, in the order they came.
     nobody: Vec<RowsForNobody>,
     /// The buckets, payee by payee (each part's payees: `BucketPart::sort`).
-    buckets: Vec<(super::aggregate::BucketKey, Vec<AggState>)>,
+    buckets: Vec<(super::aggregate::BucketKey, BucketStates)>,
+    /// The job's aggregates, as many as a bucket may have states (`nonzero` has as many a
+    /// bucket).
+    width: usize,
     /// The rows the plan looks up, payee by payee, each payee's by period.
     rows: Vec<(super::aggregate::BucketKey, LookupRow)>,
     used: u64,
@@ -4692,9 +4724,7 @@ impl Finished {
         }
         for ((payee, bucket), states) in &self.buckets {
             if let Some(existing) = buckets.get(payee, *bucket) {
-                for (a, b) in existing.iter().zip(states) {
-                    a.clone().merge(b).ok_or("a total the row-by-row fold reports")?;
-                }
+                existing.clone().merge(states).ok_or("a total the row-by-row fold reports")?;
             }
         }
         Ok(())
@@ -4783,10 +4813,8 @@ impl Finished {
         }
         if let Some(buckets) = folded.buckets.get_mut(input) {
             let _ = buckets.add_runs(self.buckets, |existing, states| {
-                for (a, b) in existing.iter_mut().zip(&states) {
-                    // Checked before anything was kept: it fits.
-                    a.merge(b);
-                }
+                // Checked before anything was kept: it fits.
+                existing.merge(&states);
                 Ok::<(), ()>(())
             });
         }
