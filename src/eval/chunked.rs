@@ -1971,10 +1971,11 @@ enum BlockState {
     Sum(Sum),
     Count(u64),
     /// The codes of the values seen (see [`NUMBERED`]); boxed, so the states a row adds to
-    /// stay small and close together.
-    Distinct(Box<DistinctValues>),
-    /// Boxed too (an average is rare): every state then fits 32 bytes.
-    Avg(Box<(Sum, u64)>),
+    /// stay small and close together, and made when the first code comes (over 100,000
+    /// payees, most buckets of a plan of several distinct counts take no row for some).
+    Distinct(Option<Box<DistinctValues>>),
+    /// Boxed too (an average is rare), made by the first row: every state then fits 32 bytes.
+    Avg(Option<Box<(Sum, u64)>>),
     /// The least and the greatest value so far (`aggregate::keep_extreme`).
     Min(Option<Value>),
     Max(Option<Value>),
@@ -1989,8 +1990,8 @@ impl BlockState {
         match self {
             BlockState::Sum(s) => untouched(s),
             BlockState::Count(n) => *n == 0,
-            BlockState::Distinct(codes) => codes.is_empty(),
-            BlockState::Avg(avg) => avg.1 == 0 && untouched(&avg.0),
+            BlockState::Distinct(codes) => codes.as_ref().is_none_or(|c| c.is_empty()),
+            BlockState::Avg(avg) => avg.as_ref().is_none_or(|a| a.1 == 0 && untouched(&a.0)),
             BlockState::Min(v) | BlockState::Max(v) => v.is_none(),
         }
     }
@@ -1999,8 +2000,8 @@ impl BlockState {
         match func {
             AggFunc::Sum => BlockState::Sum(Sum::default()),
             AggFunc::Count => BlockState::Count(0),
-            AggFunc::CountDistinct => BlockState::Distinct(Box::default()),
-            AggFunc::Avg => BlockState::Avg(Box::default()),
+            AggFunc::CountDistinct => BlockState::Distinct(None),
+            AggFunc::Avg => BlockState::Avg(None),
             AggFunc::Min => BlockState::Min(None),
             AggFunc::Max => BlockState::Max(None),
         }
@@ -2506,7 +2507,7 @@ impl RunFold {
             .map(|mut f| {
                 f.out.payees = f.payees;
                 for s in &mut f.out.states {
-                    if let BlockState::Distinct(set) = s {
+                    if let BlockState::Distinct(Some(set)) = s {
                         set.sort_pending();
                     }
                 }
@@ -3110,7 +3111,7 @@ fn fold_block<const SKIP: bool>(
                 let these = codes.get(start..end).ok_or_else(lost)?;
                 if !these.is_empty() {
                     match fold.out.states.get_mut(b * stride + a) {
-                        Some(BlockState::Distinct(set)) => set.extend(these),
+                        Some(BlockState::Distinct(set)) => set.get_or_insert_with(Box::default).extend(these),
                         _ => return Err(lost()),
                     }
                 }
@@ -3589,6 +3590,7 @@ fn add_row(
                     match state {
                         BlockState::Sum(s) => s.add(*n).ok_or_else(failed)?,
                         BlockState::Avg(avg) => {
+                            let avg = avg.get_or_insert_with(Box::default);
                             avg.0.add(*n).ok_or_else(failed)?;
                             avg.1 += 1;
                         }
@@ -3752,6 +3754,7 @@ fn add_value(
     match state {
         BlockState::Sum(s) => s.add(value.as_number().unwrap_or_default())?,
         BlockState::Avg(avg) => {
+            let avg = avg.get_or_insert_with(Box::default);
             avg.0.add(value.as_number().unwrap_or_default())?;
             avg.1 += 1;
         }
@@ -4049,14 +4052,17 @@ impl BucketPart {
                     (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
                     (MergedState::Count(x), BlockState::Count(y)) => *x += y,
                     (MergedState::Avg(x, n), BlockState::Avg(y)) => {
-                        x.merge(&y.0).ok_or_else(overflow)?;
-                        *n += y.1;
+                        if let Some(y) = y {
+                            x.merge(&y.0).ok_or_else(overflow)?;
+                            *n += y.1;
+                        }
                     }
                     // A bucket met for the first time takes the run's set as it is; other
                     // runs' sets are added on all cores at the end (in the run's box).
-                    (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => match set {
-                        None => *set = Some(codes),
-                        Some(_) => parts.push(codes),
+                    (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => match (set, codes) {
+                        (_, None) => {}
+                        (set @ None, codes) => *set = codes,
+                        (Some(_), Some(codes)) => parts.push(codes),
                     },
                     (MergedState::Min(x), BlockState::Min(y)) => {
                         if let Some(y) = y {
@@ -4395,7 +4401,7 @@ impl TaskMerge {
             .par_iter_mut()
             .with_min_len(4096)
             .map(|state| {
-                let BlockState::Distinct(codes) = state else { return false };
+                let BlockState::Distinct(Some(codes)) = state else { return false };
                 let range = codes.first().filter(|c| c & NUMBERED != 0).and_then(|c| {
                     let k = (c & !NUMBERED) >> NUMBER_BITS;
                     match tables.get(classes.get(k as usize)?) {
@@ -4417,7 +4423,7 @@ impl TaskMerge {
             })
             .collect();
         for (i, state) in states.iter_mut().enumerate().filter(|(i, _)| to_number.get(*i) == Some(&true)) {
-            if let BlockState::Distinct(codes) = state {
+            if let BlockState::Distinct(Some(codes)) = state {
                 let taken = std::mem::take(&mut **codes);
                 **codes = TaskMerge::numbered(
                     &mut self.classes,
