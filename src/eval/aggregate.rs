@@ -2531,6 +2531,64 @@ mod tests {
         assert_eq!((counts.read, counts.used, counts.outside_range, counts.rejected), (5, 5, 0, 0));
     }
 
+    /// A bucket keeps the states of the aggregates its rows were taken by, and no other: M2's
+    /// March has one renewal of 12.50, so `sum(amount)` is 12.50, the distinct count 1, and
+    /// `sum(amount where kind = "new")` has no state (it reads as over no rows, 0).
+    #[test]
+    fn a_bucket_keeps_no_state_for_an_aggregate_no_row_was_taken_by() {
+        let plan = plan();
+        let mut text = SALES.to_string();
+        text.push_str("S6,2026-03-02,M2,renewal,C4,12.50\n");
+        let file = InputFile {
+            input: 0,
+            source: LedgerSource::CsvBytes { name: "sales.csv".into(), bytes: text.as_bytes().into(), lines: None },
+        };
+        let folded = fold_inputs(&plan, &[file], &None, 1, &mut crate::eval::expr::NoTrace).unwrap();
+        let (m2, march): (Arc<str>, _) = ("M2".into(), Period::month(2026, 3));
+        assert_eq!(sum(folded.state(0, &m2, march)), Some(dec!(12.50)));
+        assert!(folded.state(1, &m2, march).is_none());
+        assert_eq!(sum(folded.state(2, &m2, march)), Some(dec!(1)));
+        let kept: Vec<usize> = folded.states(0, "M2", march).unwrap().iter().map(|(slot, _)| slot).collect();
+        assert_eq!(kept, [0, 2]);
+    }
+
+    /// `BucketStates`: states found by slot whatever order they came in, one made only when
+    /// asked for, put in place of one there, and another bucket's added (a state the bucket
+    /// has none of taken as it is).
+    #[test]
+    fn bucket_states_by_slot() {
+        let mut states: BucketStates = [(4, AggState::Sum(dec!(1.50))), (1, AggState::Count(2))].into_iter().collect();
+        assert_eq!(states.iter().map(|(slot, _)| slot).collect::<Vec<_>>(), [1, 4]);
+        assert!(states.get(0).is_none() && states.get(2).is_none());
+        assert_eq!(sum(states.get(4)), Some(dec!(1.50)));
+        // An entry already there is not made again.
+        let made = std::cell::Cell::new(0);
+        let _ = states.entry(1, || {
+            made.set(made.get() + 1);
+            AggState::Count(0)
+        });
+        assert_eq!(made.get(), 0);
+        let _ = states.entry(2, || {
+            made.set(made.get() + 1);
+            AggState::Count(7)
+        });
+        assert_eq!((made.get(), sum(states.get(2))), (1, Some(dec!(7))));
+        states.insert(2, AggState::Count(9)).unwrap();
+        assert_eq!(sum(states.get(2)), Some(dec!(9)));
+        // 1.50 + 0.25 = 1.75; 2 + 3 = 5; slot 3 new: 4.000 as it is.
+        let other: BucketStates =
+            [(1, AggState::Count(3)), (3, AggState::Sum(dec!(4.000))), (4, AggState::Sum(dec!(0.25)))]
+                .into_iter()
+                .collect();
+        states.merge(&other).unwrap();
+        let all: Vec<(usize, Option<Value>)> = states.iter().map(|(slot, s)| (slot, s.finish())).collect();
+        let number = |d: Decimal| Some(Value::Number(d));
+        assert_eq!(
+            all,
+            [(1, number(dec!(5))), (2, number(dec!(9))), (3, number(dec!(4.000))), (4, number(dec!(1.75)))]
+        );
+    }
+
     #[test]
     fn rows_outside_the_needed_buckets_are_counted_not_folded() {
         let plan = plan();
