@@ -172,36 +172,67 @@ pub type BucketKey = (Arc<str>, Period);
 pub type Buckets = ByPayee<BucketStates>;
 
 /// One bucket's states: one for each aggregate of the input that some row of the bucket was
-/// taken by, with the aggregate's place among the input's (its slot), in the slots' order. An
-/// aggregate no row was taken by has none, and reads as over no rows
-/// ([`AggState::empty_value`], what its new state finishes to). Most buckets of a plan of many
-/// filtered aggregates over many payees hold a row or two and a few states: the thirty-one
-/// states of a bucket were a kilobyte, over 100,000 payees (680,000 buckets) 690 MB.
+/// taken by, found by the aggregate's place among the input's (its slot). An aggregate no row
+/// was taken by has none, and reads as over no rows ([`AggState::empty_value`], what its new
+/// state finishes to). Most buckets of a plan of many filtered aggregates over many payees
+/// hold a row or two and a few states: the thirty-one states of a bucket were a kilobyte,
+/// over 100,000 payees (680,000 buckets) 690 MB. A slot below 64 is found by a bit and a
+/// count of the bits below it; an input of more aggregates lists its slots from 64 up.
 #[derive(Debug, Clone, Default)]
-pub struct BucketStates(Box<[(u32, AggState)]>);
+pub struct BucketStates {
+    /// Bit `s`: slot `s` (below 64) has a state.
+    low: u64,
+    /// The slots from 64 up that have a state, in order (boxed: one pointer, none for an input
+    /// of at most 64 aggregates).
+    #[allow(clippy::box_collection)]
+    high: Option<Box<Vec<u32>>>,
+    /// The states of the slots below 64 that have one, in the slots' order, then those of
+    /// `high`, in its order.
+    states: Box<[AggState]>,
+}
+
+const _: () = assert!(std::mem::size_of::<BucketStates>() == 32);
 
 impl BucketStates {
-    fn at(&self, slot: usize) -> Result<usize, usize> {
-        self.0.binary_search_by_key(&slot, |&(s, _)| s as usize)
+    /// Where the state of `slot` is in `states`, or would go; and whether it is there.
+    fn at(&self, slot: usize) -> (usize, bool) {
+        if slot < 64 {
+            let below = (self.low & ((1u64 << slot) - 1)).count_ones() as usize;
+            return (below, self.low >> slot & 1 == 1);
+        }
+        let lows = self.low.count_ones() as usize;
+        let high = self.high.as_deref().map_or(&[][..], Vec::as_slice);
+        match high.binary_search(&u32::try_from(slot).unwrap_or(u32::MAX)) {
+            Ok(i) => (lows + i, true),
+            Err(i) => (lows + i, false),
+        }
     }
 
     /// The state of the aggregate in `slot`, if some row was taken by it.
+    #[inline]
     pub fn get(&self, slot: usize) -> Option<&AggState> {
-        self.0.get(self.at(slot).ok()?).map(|(_, state)| state)
+        match self.at(slot) {
+            (i, true) => self.states.get(i),
+            (_, false) => None,
+        }
     }
 
     /// The state of the aggregate in `slot`, made by `make` when the bucket has none.
     pub fn entry(&mut self, slot: usize, make: impl FnOnce() -> AggState) -> Option<&mut AggState> {
-        let at = match self.at(slot) {
-            Ok(at) => at,
-            Err(at) => {
-                let mut states = std::mem::take(&mut self.0).into_vec();
-                states.insert(at, (u32::try_from(slot).ok()?, make()));
-                self.0 = states.into_boxed_slice();
-                at
+        let (i, there) = self.at(slot);
+        if !there {
+            if slot < 64 {
+                self.low |= 1 << slot;
+            } else {
+                let lows = self.low.count_ones() as usize;
+                let high = self.high.get_or_insert_with(Box::default);
+                high.insert(i.checked_sub(lows)?, u32::try_from(slot).ok()?);
             }
-        };
-        self.0.get_mut(at).map(|(_, state)| state)
+            let mut states = std::mem::take(&mut self.states).into_vec();
+            states.insert(i, make());
+            self.states = states.into_boxed_slice();
+        }
+        self.states.get_mut(i)
     }
 
     /// Puts `state` in `slot`, in place of the one there if any.
@@ -214,13 +245,24 @@ impl BucketStates {
         Some(())
     }
 
+    /// The slots that have a state, in order.
+    fn slots(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut bits = self.low;
+        let lows = std::iter::from_fn(move || {
+            let slot = (bits != 0).then(|| bits.trailing_zeros() as usize)?;
+            bits &= bits - 1;
+            Some(slot)
+        });
+        lows.chain(self.high.iter().flat_map(|high| high.iter().map(|&slot| slot as usize)))
+    }
+
     /// The states kept, with their slots, in the slots' order.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &AggState)> {
-        self.0.iter().map(|(slot, state)| (*slot as usize, state))
+        self.slots().zip(self.states.iter())
     }
 
     pub fn states_mut(&mut self) -> impl Iterator<Item = &mut AggState> {
-        self.0.iter_mut().map(|(_, state)| state)
+        self.states.iter_mut()
     }
 
     /// Adds another fold's states of the bucket (`AggState::merge`, one with none taken as
@@ -243,14 +285,31 @@ impl BucketStates {
 impl FromIterator<(usize, AggState)> for BucketStates {
     /// States with their slots, each slot once (put in order when they come in another).
     fn from_iter<I: IntoIterator<Item = (usize, AggState)>>(states: I) -> BucketStates {
-        let mut states: Vec<(u32, AggState)> =
-            states.into_iter().filter_map(|(slot, state)| Some((u32::try_from(slot).ok()?, state))).collect();
+        let mut states: Vec<(usize, AggState)> = states.into_iter().collect();
         if !states.is_sorted_by_key(|&(slot, _)| slot) {
             states.sort_by_key(|&(slot, _)| slot);
         }
-        BucketStates(states.into_boxed_slice())
+        let mut low = 0u64;
+        let mut high: Vec<u32> = Vec::new();
+        for &(slot, _) in &states {
+            match u32::try_from(slot) {
+                _ if slot < 64 => low |= 1 << slot,
+                Ok(slot) => high.push(slot),
+                Err(_) => {}
+            }
+        }
+        BucketStates {
+            low,
+            high: (!high.is_empty()).then(|| Box::new(high)),
+            states: states
+                .into_iter()
+                .filter(|&(slot, _)| u32::try_from(slot).is_ok())
+                .map(|(_, state)| state)
+                .collect(),
+        }
     }
 }
+
 /// Per (payee, bucket): the one row lookups read.
 pub type LookupRows = ByPayee<LookupRow>;
 
@@ -2587,6 +2646,26 @@ mod tests {
             all,
             [(1, number(dec!(5))), (2, number(dec!(9))), (3, number(dec!(4.000))), (4, number(dec!(1.75)))]
         );
+    }
+
+    /// An input of more than 64 aggregates: slots from 64 up are listed, after those below.
+    #[test]
+    fn bucket_states_of_slots_from_64_up() {
+        let count = |n: u64| AggState::Count(n);
+        let mut states: BucketStates =
+            [(100, count(100)), (63, count(63)), (70, count(70)), (0, count(0))].into_iter().collect();
+        let slots = |s: &BucketStates| s.iter().map(|(slot, _)| slot).collect::<Vec<_>>();
+        assert_eq!(slots(&states), [0, 63, 70, 100]);
+        assert!(states.get(64).is_none() && states.get(1).is_none() && states.get(101).is_none());
+        assert_eq!(sum(states.get(70)), Some(dec!(70)));
+        let _ = states.entry(80, || count(80));
+        let _ = states.entry(5, || count(5));
+        assert_eq!(slots(&states), [0, 5, 63, 70, 80, 100]);
+        let other: BucketStates = [(65, count(65)), (100, count(1))].into_iter().collect();
+        states.merge(&other).unwrap();
+        let all: Vec<(usize, Option<Decimal>)> = states.iter().map(|(slot, s)| (slot, sum(Some(s)))).collect();
+        let want = [(0, 0), (5, 5), (63, 63), (65, 65), (70, 70), (80, 80), (100, 101)];
+        assert_eq!(all, want.map(|(slot, n)| (slot, Some(Decimal::from(n)))));
     }
 
     #[test]

@@ -2499,3 +2499,54 @@ proptest::proptest! {
         proptest::prop_assert!(ran.stdout == reference.stdout, "{:?} {:?}: stdout differs", reader, edits);
     }
 }
+
+/// A plan of seventy aggregates over one input (a bucket lists its states from the 64th up
+/// apart, `BucketStates`): component `c{k}` pays 1% of the month's sales of at least 10k yuan,
+/// k = 0..69, so a sale of A yuan is taken by components 0..=A/10. Worked by hand:
+/// - January, 100.00 and 250.00: 11 components take 100.00 (1.00 each), 26 take 250.00 (2.50
+///   each): 11 + 65 = 76.00.
+/// - February, 700.00: all 70 take it (7.00 each): 490.00.
+/// - March, 650.00: components 0..=65 take it (6.50 each), 66..=69 none: 66 x 6.50 = 429.00.
+///
+/// Every reader (the sales spread over blocks of a few rows) says the same.
+#[test]
+fn a_plan_of_seventy_aggregates_over_one_input() {
+    let mut policy = String::from(
+        "policy \"S\" version \"1\" currency CNY\n\ninput sales {\n  key id: text\n  period date: date\n  \
+         payee payee: text\n  amount: money\n}\n\npayee sales.payee\n",
+    );
+    for k in 0..70 {
+        policy.push_str(&format!(
+            "\ncomponent c{k} monthly {{\n  pay 1% * sum(sales.amount where amount >= {})\n}}\n",
+            k * 10
+        ));
+    }
+    let mut lines = vec!["id,date,payee,amount".to_string()];
+    for (i, (date, amount)) in
+        [("2026-01-05", "100.00"), ("2026-01-20", "250.00"), ("2026-02-03", "700.00"), ("2026-03-09", "650.00")]
+            .iter()
+            .enumerate()
+    {
+        lines.push(format!("S{i},{date},P1,{amount}"));
+        // Other payees' rows between, so that blocks split the months.
+        for j in 0..5 {
+            lines.push(format!("S{i}-{j},{date},Q{j},5.00"));
+        }
+    }
+    let (_dir, sales, args, reference) = run_json(&policy, &lines);
+    for reader in readers().into_iter().skip(1) {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.stdout, reference.stdout, "{reader:?}");
+        chunked_blocks(&ran.stderr, &sales, reader);
+    }
+    let json: serde_json::Value = serde_json::from_str(&reference.stdout).unwrap();
+    let totals: Vec<(String, String)> = json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["payee"] == "P1")
+        .map(|s| (s["period"].as_str().unwrap().to_string(), s["total"].as_str().unwrap().to_string()))
+        .collect();
+    let want = [("2026-01", "76.00"), ("2026-02", "490.00"), ("2026-03", "429.00")];
+    assert_eq!(totals, want.map(|(p, t)| (p.to_string(), t.to_string())));
+}
