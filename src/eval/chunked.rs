@@ -338,15 +338,7 @@ pub(super) fn read_in_blocks(
     // The buckets' sets of distinct values, the other threads' sets added and settled on all
     // cores.
     for part in merged.tasks.iter_mut().flat_map(|task| &mut task.parts) {
-        part.states.par_iter_mut().with_min_len(256).flatten().for_each(|(_, state)| {
-            if let MergedState::Distinct(set, parts) = state {
-                let set = set.get_or_insert_with(Default::default);
-                for part in std::mem::take(parts) {
-                    set.union_with(*part);
-                }
-                set.finish();
-            }
-        });
+        part.settle()?;
     }
     merged.keys.check()?;
     let (folding, merging) = (folded - started, folded.elapsed());
@@ -3802,6 +3794,65 @@ enum MergedState {
 const _: () = assert!(std::mem::size_of::<MergedState>() <= 40);
 
 impl MergedState {
+    /// Adds a run's state of the same aggregate.
+    fn add(&mut self, from: BlockState) -> Result<(), NotPlain> {
+        let overflow = || "a total the row-by-row fold reports".to_string();
+        match (self, from) {
+            (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
+            (MergedState::Count(x), BlockState::Count(y)) => *x += y,
+            (MergedState::Avg(x, n), BlockState::Avg(y)) => {
+                if let Some(y) = y {
+                    x.merge(&y.0).ok_or_else(overflow)?;
+                    *n += y.1;
+                }
+            }
+            // A bucket met for the first time takes the run's set as it is; other runs' sets
+            // are added on all cores at the end (in the run's box).
+            (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => match (set, codes) {
+                (_, None) => {}
+                (set @ None, codes) => *set = codes,
+                (Some(_), Some(codes)) => parts.push(codes),
+            },
+            (MergedState::Min(x), BlockState::Min(y)) => {
+                if let Some(y) = y {
+                    keep_extreme(x, y, std::cmp::Ordering::Less);
+                }
+            }
+            (MergedState::Max(x), BlockState::Max(y)) => {
+                if let Some(y) = y {
+                    keep_extreme(x, y, std::cmp::Ordering::Greater);
+                }
+            }
+            _ => return Err("aggregates out of step".into()),
+        }
+        Ok(())
+    }
+
+    /// Adds another merged state of the same aggregate and bucket.
+    fn combine(&mut self, other: MergedState) -> Result<(), NotPlain> {
+        let overflow = || "a total the row-by-row fold reports".to_string();
+        match (self, other) {
+            (MergedState::Sum(x), MergedState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
+            (MergedState::Count(x), MergedState::Count(y)) => *x += y,
+            (MergedState::Avg(x, n), MergedState::Avg(y, m)) => {
+                x.merge(&y).ok_or_else(overflow)?;
+                *n += m;
+            }
+            (MergedState::Distinct(set, parts), MergedState::Distinct(theirs, their_parts)) => {
+                match set {
+                    None => *set = theirs,
+                    Some(_) => parts.extend(theirs),
+                }
+                parts.extend(their_parts);
+            }
+            (MergedState::Min(x), MergedState::Min(Some(y))) => keep_extreme(x, y, std::cmp::Ordering::Less),
+            (MergedState::Max(x), MergedState::Max(Some(y))) => keep_extreme(x, y, std::cmp::Ordering::Greater),
+            (MergedState::Min(_), MergedState::Min(None)) | (MergedState::Max(_), MergedState::Max(None)) => {}
+            _ => return Err("aggregates out of step".into()),
+        }
+        Ok(())
+    }
+
     fn new(func: AggFunc) -> MergedState {
         match func {
             AggFunc::Sum => MergedState::Sum(Sum::default()),
@@ -3984,102 +4035,123 @@ type RunPart = (Vec<(u32, Period)>, Vec<usize>, Vec<(u32, BlockState)>);
 
 /// The buckets a merge met of some payees (those whose number in the merge is the part's
 /// number, modulo the parts: one per thread, merged on all cores): (payee, as its place in
-/// the merge's payees; period), each one's place in `keys`, and at that place in `states` the
-/// states some row of the bucket was taken by, with their aggregates' places, in that order
-/// (no payee's id to look at per bucket). Over 100,000 payees a plan of thirty-one aggregates
-/// met 680,000 buckets, most with a few states: all thirty-one of each were 840 MB.
+/// the merge's payees; period), each one's place in `keys` (no payee's id to look at per
+/// bucket), and only the states some row of the bucket was taken by. The states of a slot
+/// below 64 that the bucket's first run brought lie in `states`, one bucket's after the
+/// other's (the run's slots in a mask); later runs add to them there, and any other state is
+/// put in `extra`, settled with them at the end. Over 100,000 payees a plan of thirty-one
+/// aggregates met 680,000 buckets, most with a few states: all thirty-one of each were
+/// 840 MB; a list of its own for each bucket's states, a tenth more than all of them for
+/// the seed plan's four.
 #[derive(Default)]
 struct BucketPart {
     index: FxHashMap<(u32, Period), u32>,
     keys: Vec<(u32, Period)>,
-    states: Vec<Vec<(u32, MergedState)>>,
+    /// Per bucket: the slots (below 64) of its states in `states`, and where they start.
+    firsts: Vec<(u64, usize)>,
+    states: Vec<MergedState>,
+    /// Any other state: (bucket, slot, state); after [`BucketPart::settle`], in order of
+    /// bucket and slot, each once.
+    extra: Vec<(u32, u32, MergedState)>,
 }
 
-impl BucketPart {
-    /// Puts the part's buckets in order of their keys (payee, then period), their states
-    /// with them; the index by key is then let go.
-    fn sort(&mut self) -> Result<(), NotPlain> {
-        self.index = FxHashMap::default();
-        if self.keys.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
-            return Ok(());
-        }
-        let mut order: Vec<u32> = (0..u32::try_from(self.keys.len()).map_err(|_| "too many buckets")?).collect();
-        order.sort_unstable_by_key(|&i| self.keys.get(i as usize).copied());
-        let mut keys = Vec::with_capacity(self.keys.len());
-        let mut states = Vec::with_capacity(self.states.len());
-        for i in order {
-            let i = i as usize;
-            keys.push(*self.keys.get(i).ok_or("no bucket")?);
-            states.push(std::mem::take(self.states.get_mut(i).ok_or("no bucket")?));
-        }
-        self.keys = keys;
-        self.states = states;
-        Ok(())
-    }
+/// A bucket of a [`BucketPart`]: the slots of its states in `states` (below 64), those states,
+/// and its extra states.
+type PartBucket<'s> = (u64, &'s mut [MergedState], &'s mut [(u32, u32, MergedState)]);
 
+impl BucketPart {
     /// Merges a run's buckets of the part's payees (`RunPart`: distinct sets in the read's
     /// numbers).
     fn absorb(&mut self, job: &TaskJob<'_>, (keys, ends, states): RunPart) -> Result<(), NotPlain> {
-        let overflow = || "a total the row-by-row fold reports".to_string();
         self.index.reserve(keys.len());
         self.keys.reserve(keys.len());
-        self.states.reserve(keys.len());
+        self.firsts.reserve(keys.len());
+        self.states.reserve(states.len());
+        let made = |slot: u32, from: BlockState| -> Result<MergedState, NotPlain> {
+            let mut state = MergedState::new(job.aggs.get(slot as usize).ok_or("no aggregate")?.func);
+            state.add(from)?;
+            Ok(state)
+        };
         let mut states = states.into_iter();
         let mut start = 0;
         for (key, end) in keys.into_iter().zip(ends) {
-            let at = match self.index.entry(key) {
-                std::collections::hash_map::Entry::Occupied(e) => *e.get() as usize,
+            let these = states.by_ref().take(end - start);
+            start = end;
+            match self.index.entry(key) {
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    let at = self.keys.len();
-                    e.insert(u32::try_from(at).map_err(|_| "too many buckets")?);
+                    let at = u32::try_from(self.keys.len()).map_err(|_| "too many buckets")?;
+                    e.insert(at);
                     self.keys.push(key);
-                    self.states.push(Vec::with_capacity(end - start));
-                    at
+                    let (mut mask, first) = (0u64, self.states.len());
+                    for (slot, from) in these {
+                        let state = made(slot, from)?;
+                        if slot < 64 {
+                            mask |= 1 << slot;
+                            self.states.push(state);
+                        } else {
+                            self.extra.push((at, slot, state));
+                        }
+                    }
+                    self.firsts.push((mask, first));
                 }
-            };
-            let merged = self.states.get_mut(at).ok_or("no bucket")?;
-            for (slot, from) in states.by_ref().take(end - start) {
-                let i = match merged.binary_search_by_key(&slot, |&(s, _)| s) {
-                    Ok(i) => i,
-                    Err(i) => {
-                        let func = job.aggs.get(slot as usize).ok_or("no aggregate")?.func;
-                        merged.insert(i, (slot, MergedState::new(func)));
-                        i
-                    }
-                };
-                let (_, into) = merged.get_mut(i).ok_or("no state")?;
-                match (into, from) {
-                    (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
-                    (MergedState::Count(x), BlockState::Count(y)) => *x += y,
-                    (MergedState::Avg(x, n), BlockState::Avg(y)) => {
-                        if let Some(y) = y {
-                            x.merge(&y.0).ok_or_else(overflow)?;
-                            *n += y.1;
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let at = *e.get();
+                    let (mask, first) = *self.firsts.get(at as usize).ok_or("no bucket")?;
+                    for (slot, from) in these {
+                        if slot < 64 && mask >> slot & 1 == 1 {
+                            let i = first + (mask & ((1u64 << slot) - 1)).count_ones() as usize;
+                            self.states.get_mut(i).ok_or("no state")?.add(from)?;
+                        } else {
+                            self.extra.push((at, slot, made(slot, from)?));
                         }
                     }
-                    // A bucket met for the first time takes the run's set as it is; other
-                    // runs' sets are added on all cores at the end (in the run's box).
-                    (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => match (set, codes) {
-                        (_, None) => {}
-                        (set @ None, codes) => *set = codes,
-                        (Some(_), Some(codes)) => parts.push(codes),
-                    },
-                    (MergedState::Min(x), BlockState::Min(y)) => {
-                        if let Some(y) = y {
-                            keep_extreme(x, y, std::cmp::Ordering::Less);
-                        }
-                    }
-                    (MergedState::Max(x), BlockState::Max(y)) => {
-                        if let Some(y) = y {
-                            keep_extreme(x, y, std::cmp::Ordering::Greater);
-                        }
-                    }
-                    _ => return Err("aggregates out of step".into()),
                 }
             }
-            start = end;
         }
         Ok(())
+    }
+
+    /// Once every run is merged: `extra` in order of bucket and slot, each once, and every
+    /// distinct set with the other runs' sets added and settled, on all cores.
+    fn settle(&mut self) -> Result<(), NotPlain> {
+        self.extra.par_sort_unstable_by_key(|&(b, slot, _)| (b, slot));
+        let mut extra: Vec<(u32, u32, MergedState)> = Vec::with_capacity(self.extra.len());
+        for (b, slot, state) in std::mem::take(&mut self.extra) {
+            match extra.last_mut() {
+                Some((lb, ls, last)) if (*lb, *ls) == (b, slot) => last.combine(state)?,
+                _ => extra.push((b, slot, state)),
+            }
+        }
+        self.extra = extra;
+        let settle = |state: &mut MergedState| {
+            if let MergedState::Distinct(set, parts) = state {
+                let set = set.get_or_insert_with(Default::default);
+                for part in std::mem::take(parts) {
+                    set.union_with(*part);
+                }
+                set.finish();
+            }
+        };
+        self.states.par_iter_mut().with_min_len(1024).for_each(settle);
+        self.extra.par_iter_mut().with_min_len(1024).for_each(|(_, _, state)| settle(state));
+        Ok(())
+    }
+
+    /// Each bucket's states and extra states, bucket after bucket, in the order the buckets
+    /// came.
+    fn buckets(&mut self) -> Result<Vec<PartBucket<'_>>, NotPlain> {
+        let mut out = Vec::with_capacity(self.keys.len());
+        let (mut states, mut extra) = (&mut self.states[..], &mut self.extra[..]);
+        for (b, &(mask, _)) in self.firsts.iter().enumerate() {
+            let (these, rest) =
+                std::mem::take(&mut states).split_at_mut_checked(mask.count_ones() as usize).ok_or("no state")?;
+            states = rest;
+            let n = extra.iter().take_while(|(of, _, _)| *of as usize == b).count();
+            let (its, more) = std::mem::take(&mut extra).split_at_mut(n);
+            extra = more;
+            out.push((mask, these, its));
+        }
+        Ok(out)
     }
 }
 
@@ -4551,10 +4623,26 @@ impl TaskMerge {
         // Each bucket's states as the fold keeps them, on all cores, part after part, in the
         // buckets' order.
         let width = job.aggs.len();
-        let done = |(p, bucket): (u32, Period), states: Vec<(u32, MergedState)>| -> Result<_, NotPlain> {
-            let id = ids.get(p as usize).ok_or("no payee")?.clone();
-            let mut done = Vec::with_capacity(states.len());
-            for (slot, state) in states {
+        // A bucket's states as the fold keeps them; with `scaled`, as many as the aggregates
+        // of its sums' `nonzero`.
+        let done = |(mask, these, extra): PartBucket<'_>| {
+            let mut bits = mask;
+            let slots = std::iter::from_fn(move || {
+                let slot = (bits != 0).then(|| bits.trailing_zeros())?;
+                bits &= bits - 1;
+                Some(slot)
+            });
+            let taken = |s: &mut MergedState| std::mem::replace(s, MergedState::Count(0));
+            let mut done = Vec::with_capacity(these.len() + extra.len());
+            let all =
+                slots.zip(these.iter_mut().map(taken)).chain(extra.iter_mut().map(|(_, slot, s)| (*slot, taken(s))));
+            let mut nonzero = if scaled { vec![0u8; width] } else { Vec::new() };
+            for (slot, state) in all {
+                if let (MergedState::Sum(x) | MergedState::Avg(x, _), Some(n)) =
+                    (&state, nonzero.get_mut(slot as usize))
+                {
+                    *n = x.nonzero;
+                }
                 done.push((
                     slot as usize,
                     match state {
@@ -4571,35 +4659,26 @@ impl TaskMerge {
                     },
                 ));
             }
-            Ok(((id, bucket), done.into_iter().collect::<BucketStates>()))
+            Ok::<_, NotPlain>((done.into_iter().collect::<BucketStates>(), nonzero))
         };
-        // Each part's buckets payee by payee, each payee's by period, as the fold keeps them
-        // (`by_payee`): the parts on all cores.
-        self.parts.par_iter_mut().try_for_each(BucketPart::sort)?;
-        // Per bucket (in that order), as many as the aggregates: a sum's `nonzero`.
+        // Each part's buckets made on all cores, then put payee by payee, each payee's by
+        // period, as the fold keeps them (`by_payee`).
         let mut nonzero: Vec<u8> = Vec::new();
-        if scaled {
-            nonzero.reserve(self.parts.iter().map(|part| part.keys.len() * width).sum());
-            for states in self.parts.iter().flat_map(|part| &part.states) {
-                let start = nonzero.len();
-                nonzero.resize(start + width, 0);
-                for (slot, state) in states {
-                    if let MergedState::Sum(x) | MergedState::Avg(x, _) = state {
-                        *nonzero.get_mut(start + *slot as usize).ok_or("no aggregate")? = x.nonzero;
-                    }
-                }
-            }
-        }
         let mut buckets: Vec<_> = Vec::with_capacity(self.parts.iter().map(|part| part.keys.len()).sum());
-        for BucketPart { index, keys, states } in self.parts {
-            drop(index);
-            let part: Vec<_> = keys
+        for mut part in self.parts {
+            part.index = FxHashMap::default();
+            let mut made = std::mem::take(&mut part.keys)
                 .into_par_iter()
-                .zip(states)
+                .zip(part.buckets()?)
                 .with_min_len(1024)
-                .map(|(key, states)| done(key, states))
-                .collect::<Result<_, _>>()?;
-            buckets.extend(part);
+                .map(|(key, bucket)| done(bucket).map(|made| (key, made)))
+                .collect::<Result<Vec<_>, _>>()?;
+            drop(part);
+            made.par_sort_unstable_by_key(|(key, _)| *key);
+            for ((p, bucket), (states, its_nonzero)) in made {
+                nonzero.extend(its_nonzero);
+                buckets.push(((ids.get(p as usize).ok_or("no payee")?.clone(), bucket), states));
+            }
         }
         let tally = match job.tally {
             None => None,
