@@ -298,15 +298,11 @@ impl FromIterator<(usize, AggState)> for BucketStates {
                 Err(_) => {}
             }
         }
-        BucketStates {
-            low,
-            high: (!high.is_empty()).then(|| Box::new(high)),
-            states: states
-                .into_iter()
-                .filter(|&(slot, _)| u32::try_from(slot).is_ok())
-                .map(|(_, state)| state)
-                .collect(),
-        }
+        // A list of its own, as long as it needs (collected from `states` in place, the
+        // allocator was asked to shrink `states`' list for each bucket).
+        let mut kept = Vec::with_capacity(states.len());
+        kept.extend(states.into_iter().filter(|&(slot, _)| u32::try_from(slot).is_ok()).map(|(_, state)| state));
+        BucketStates { low, high: (!high.is_empty()).then(|| Box::new(high)), states: kept.into_boxed_slice() }
     }
 }
 

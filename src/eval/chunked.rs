@@ -4029,8 +4029,8 @@ struct TaskMerge {
     shares: Vec<Gathered<(KeyText, CreditShare)>>,
 }
 
-/// A run's buckets of one part's payees, where each one's states end in the states, and the
-/// states some row was taken by, with their aggregates' places.
+/// A run's buckets of one part's payees; where each bucket's states end in the list of
+/// states; and the states some row was taken by, each with its aggregate's place (its slot).
 type RunPart = (Vec<(u32, Period)>, Vec<usize>, Vec<(u32, BlockState)>);
 
 /// The buckets a merge met of some payees (those whose number in the merge is the part's
@@ -4041,8 +4041,8 @@ type RunPart = (Vec<(u32, Period)>, Vec<usize>, Vec<(u32, BlockState)>);
 /// other's (the run's slots in a mask); later runs add to them there, and any other state is
 /// put in `extra`, settled with them at the end. Over 100,000 payees a plan of thirty-one
 /// aggregates met 680,000 buckets, most with a few states: all thirty-one of each were
-/// 840 MB; a list of its own for each bucket's states, a tenth more than all of them for
-/// the seed plan's four.
+/// 840 MB. (A list of its own per bucket cost the seed plan, of four aggregates, a tenth more
+/// memory than keeping all four of every bucket.)
 #[derive(Default)]
 struct BucketPart {
     index: FxHashMap<(u32, Period), u32>,
