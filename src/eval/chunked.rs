@@ -3794,38 +3794,18 @@ enum MergedState {
 const _: () = assert!(std::mem::size_of::<MergedState>() <= 40);
 
 impl MergedState {
-    /// Adds a run's state of the same aggregate.
-    fn add(&mut self, from: BlockState) -> Result<(), NotPlain> {
-        let overflow = || "a total the row-by-row fold reports".to_string();
-        match (self, from) {
-            (MergedState::Sum(x), BlockState::Sum(y)) => x.merge(&y).ok_or_else(overflow)?,
-            (MergedState::Count(x), BlockState::Count(y)) => *x += y,
-            (MergedState::Avg(x, n), BlockState::Avg(y)) => {
-                if let Some(y) = y {
-                    x.merge(&y.0).ok_or_else(overflow)?;
-                    *n += y.1;
-                }
+    /// A run's state, as the merge keeps it.
+    fn of_run(state: BlockState) -> MergedState {
+        match state {
+            BlockState::Sum(x) => MergedState::Sum(x),
+            BlockState::Count(n) => MergedState::Count(n),
+            BlockState::Avg(avg) => {
+                avg.map_or(MergedState::Avg(Sum::default(), 0), |avg| MergedState::Avg(avg.0, avg.1))
             }
-            // A bucket met for the first time takes the run's set as it is; other runs' sets
-            // are added on all cores at the end (in the run's box).
-            (MergedState::Distinct(set, parts), BlockState::Distinct(codes)) => match (set, codes) {
-                (_, None) => {}
-                (set @ None, codes) => *set = codes,
-                (Some(_), Some(codes)) => parts.push(codes),
-            },
-            (MergedState::Min(x), BlockState::Min(y)) => {
-                if let Some(y) = y {
-                    keep_extreme(x, y, std::cmp::Ordering::Less);
-                }
-            }
-            (MergedState::Max(x), BlockState::Max(y)) => {
-                if let Some(y) = y {
-                    keep_extreme(x, y, std::cmp::Ordering::Greater);
-                }
-            }
-            _ => return Err("aggregates out of step".into()),
+            BlockState::Distinct(codes) => MergedState::Distinct(codes, Vec::new()),
+            BlockState::Min(v) => MergedState::Min(v),
+            BlockState::Max(v) => MergedState::Max(v),
         }
-        Ok(())
     }
 
     /// Adds another merged state of the same aggregate and bucket.
@@ -3838,6 +3818,8 @@ impl MergedState {
                 x.merge(&y).ok_or_else(overflow)?;
                 *n += m;
             }
+            // A bucket's first set is kept as it is; the others are added on all cores at the
+            // end (`BucketPart::settle`, in their runs' boxes).
             (MergedState::Distinct(set, parts), MergedState::Distinct(theirs, their_parts)) => {
                 match set {
                     None => *set = theirs,
@@ -3851,17 +3833,6 @@ impl MergedState {
             _ => return Err("aggregates out of step".into()),
         }
         Ok(())
-    }
-
-    fn new(func: AggFunc) -> MergedState {
-        match func {
-            AggFunc::Sum => MergedState::Sum(Sum::default()),
-            AggFunc::Count => MergedState::Count(0),
-            AggFunc::CountDistinct => MergedState::Distinct(None, Vec::new()),
-            AggFunc::Avg => MergedState::Avg(Sum::default(), 0),
-            AggFunc::Min => MergedState::Min(None),
-            AggFunc::Max => MergedState::Max(None),
-        }
     }
 }
 
@@ -4062,16 +4033,11 @@ type PartBucket<'s> = (u64, &'s mut [MergedState], &'s mut [(u32, u32, MergedSta
 impl BucketPart {
     /// Merges a run's buckets of the part's payees (`RunPart`: distinct sets in the read's
     /// numbers).
-    fn absorb(&mut self, job: &TaskJob<'_>, (keys, ends, states): RunPart) -> Result<(), NotPlain> {
+    fn absorb(&mut self, (keys, ends, states): RunPart) -> Result<(), NotPlain> {
         self.index.reserve(keys.len());
         self.keys.reserve(keys.len());
         self.firsts.reserve(keys.len());
         self.states.reserve(states.len());
-        let made = |slot: u32, from: BlockState| -> Result<MergedState, NotPlain> {
-            let mut state = MergedState::new(job.aggs.get(slot as usize).ok_or("no aggregate")?.func);
-            state.add(from)?;
-            Ok(state)
-        };
         let mut states = states.into_iter();
         let mut start = 0;
         for (key, end) in keys.into_iter().zip(ends) {
@@ -4084,7 +4050,7 @@ impl BucketPart {
                     self.keys.push(key);
                     let (mut mask, first) = (0u64, self.states.len());
                     for (slot, from) in these {
-                        let state = made(slot, from)?;
+                        let state = MergedState::of_run(from);
                         if slot < 64 {
                             mask |= 1 << slot;
                             self.states.push(state);
@@ -4100,9 +4066,9 @@ impl BucketPart {
                     for (slot, from) in these {
                         if slot < 64 && mask >> slot & 1 == 1 {
                             let i = first + (mask & ((1u64 << slot) - 1)).count_ones() as usize;
-                            self.states.get_mut(i).ok_or("no state")?.add(from)?;
+                            self.states.get_mut(i).ok_or("no state")?.combine(MergedState::of_run(from))?;
                         } else {
-                            self.extra.push((at, slot, made(slot, from)?));
+                            self.extra.push((at, slot, MergedState::of_run(from)));
                         }
                     }
                 }
@@ -4531,7 +4497,7 @@ impl TaskMerge {
         }
         drop(states);
         let merged: Vec<Result<(), NotPlain>> =
-            self.parts.par_iter_mut().zip(split).map(|(part, run)| part.absorb(job, run)).collect();
+            self.parts.par_iter_mut().zip(split).map(|(part, run)| part.absorb(run)).collect();
         merged.into_iter().collect::<Result<(), NotPlain>>()?;
         for (payee, bucket, line, values, share) in out.watched {
             self.watched.push(WatchedRow { payee, bucket, line: line_of(line)?, values, share });
