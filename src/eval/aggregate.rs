@@ -132,16 +132,20 @@ impl AggState {
 /// the most decimals, then the one not negative: the same whatever the rows' order (the
 /// chunked fold adds its blocks' rows in no order).
 pub(crate) fn keep_extreme(m: &mut Option<Value>, value: Value, wanted: std::cmp::Ordering) {
-    let keep = match m.as_ref().map(|cur| (compare(&value, cur), cur)) {
+    if keeps_extreme(m.as_ref(), &value, wanted) {
+        *m = Some(value);
+    }
+}
+
+/// Whether [`keep_extreme`] keeps `value` in place of `kept`.
+pub(crate) fn keeps_extreme(kept: Option<&Value>, value: &Value, wanted: std::cmp::Ordering) -> bool {
+    match kept.map(|cur| (compare(value, cur), cur)) {
         None => true,
-        Some((Some(std::cmp::Ordering::Equal), Value::Number(cur))) => match &value {
+        Some((Some(std::cmp::Ordering::Equal), Value::Number(cur))) => match value {
             Value::Number(n) => (n.scale(), !n.is_sign_negative()) > (cur.scale(), !cur.is_sign_negative()),
             _ => false,
         },
         Some((order, _)) => order == Some(wanted),
-    };
-    if keep {
-        *m = Some(value);
     }
 }
 
