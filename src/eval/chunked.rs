@@ -3377,7 +3377,7 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
 }
 
 /// A row whole left to be added to bucket `b`'s states once the next row is read, when its
-/// states have come from the memory: a plan of many aggregates has buckets of a kilobyte, too
+/// states have come from the memory: a plan of many aggregates has buckets of half a kilobyte, too
 /// many to stay in the nearest caches, and a row added as soon as it is read waits for its
 /// states (half the time of a fold of thirty-one aggregates). The row's cells stay where they
 /// were read (`fold_block` reads each row into the other of two lists), as read; a `budget`
@@ -3559,7 +3559,7 @@ fn add_row(
     let states = fold.out.states.get_mut(at..at + stride).ok_or("no bucket")?;
     let listed = job.by_combination.as_ref().and_then(|by| by.list(cells));
     // The states the row may add to, asked of the memory all at once: a large plan's bucket
-    // (thirty-one states, 1 KB) is out of the nearest caches, and one by one each waits.
+    // (thirty-one states, 496 bytes) is out of the nearest caches, and one by one each waits.
     #[cfg(target_arch = "x86_64")]
     if let Some(list) = listed {
         for &entry in list {
