@@ -47,10 +47,16 @@ pub enum AggState {
     /// statement reads the size here, not from the set, a cache miss apiece (over 100,000
     /// payees, 1.2M sets).
     Distinct(Arc<DistinctValues>, Option<u32>),
-    Avg(Decimal, u64),
-    Min(Option<Value>),
-    Max(Option<Value>),
+    /// The sum and the count, boxed (an average is rare): every state then fits 24 bytes.
+    Avg(Box<(Decimal, u64)>),
+    /// The least and the greatest value so far ([`keep_extreme`]), boxed as well (a value is
+    /// 24 bytes), made by the first.
+    Min(Option<Box<Value>>),
+    Max(Option<Box<Value>>),
 }
+
+// A bucket's states are most of a fold's memory over many payees.
+const _: () = assert!(std::mem::size_of::<AggState>() == 24);
 
 impl AggState {
     pub fn new(func: AggFunc) -> AggState {
@@ -58,7 +64,7 @@ impl AggState {
             AggFunc::Sum => AggState::Sum(Decimal::ZERO),
             AggFunc::Count => AggState::Count(0),
             AggFunc::CountDistinct => AggState::Distinct(Arc::default(), Some(0)),
-            AggFunc::Avg => AggState::Avg(Decimal::ZERO, 0),
+            AggFunc::Avg => AggState::Avg(Box::default()),
             AggFunc::Min => AggState::Min(None),
             AggFunc::Max => AggState::Max(None),
         }
@@ -70,9 +76,9 @@ impl AggState {
             AggState::Count(n) => *n += 1,
             _ if value == Value::Missing => {}
             AggState::Sum(s) => *s = exact_total(*s, value.as_number().unwrap_or_default())?,
-            AggState::Avg(s, n) => {
-                *s = exact_total(*s, value.as_number().unwrap_or_default())?;
-                *n += 1;
+            AggState::Avg(avg) => {
+                avg.0 = exact_total(avg.0, value.as_number().unwrap_or_default())?;
+                avg.1 += 1;
             }
             AggState::Distinct(set, size) => {
                 Arc::make_mut(set).add(interner.number(value)?);
@@ -89,16 +95,16 @@ impl AggState {
         match (self, other) {
             (AggState::Sum(a), AggState::Sum(b)) => *a = exact_total(*a, *b)?,
             (AggState::Count(a), AggState::Count(b)) => *a += b,
-            (AggState::Avg(s, n), AggState::Avg(s2, n2)) => {
-                *s = exact_total(*s, *s2)?;
-                *n += n2;
+            (AggState::Avg(a), AggState::Avg(b)) => {
+                a.0 = exact_total(a.0, b.0)?;
+                a.1 += b.1;
             }
             (AggState::Distinct(a, size), AggState::Distinct(b, _)) => {
                 Arc::make_mut(a).merge(b);
                 *size = None;
             }
-            (AggState::Min(m), AggState::Min(Some(v))) => keep_extreme(m, v.clone(), std::cmp::Ordering::Less),
-            (AggState::Max(m), AggState::Max(Some(v))) => keep_extreme(m, v.clone(), std::cmp::Ordering::Greater),
+            (AggState::Min(m), AggState::Min(Some(v))) => keep_extreme(m, (**v).clone(), std::cmp::Ordering::Less),
+            (AggState::Max(m), AggState::Max(Some(v))) => keep_extreme(m, (**v).clone(), std::cmp::Ordering::Greater),
             _ => {}
         }
         Some(())
@@ -120,9 +126,9 @@ impl AggState {
             AggState::Count(n) => Value::Number(Decimal::from(*n)),
             AggState::Distinct(_, Some(size)) => Value::Number(Decimal::from(*size)),
             AggState::Distinct(set, None) => Value::Number(Decimal::from(set.count())),
-            AggState::Avg(_, 0) => Value::Missing,
-            AggState::Avg(s, n) => Value::Number(s.checked_div(Decimal::from(*n))?),
-            AggState::Min(v) | AggState::Max(v) => v.clone().unwrap_or(Value::Missing),
+            AggState::Avg(avg) if avg.1 == 0 => Value::Missing,
+            AggState::Avg(avg) => Value::Number(avg.0.checked_div(Decimal::from(avg.1))?),
+            AggState::Min(v) | AggState::Max(v) => v.as_deref().cloned().unwrap_or(Value::Missing),
         })
     }
 }
@@ -131,14 +137,18 @@ impl AggState {
 /// equal amounts written differently (`100.5` and `100.50`, `0.00` and `-0.00`), the one with
 /// the most decimals, then the one not negative: the same whatever the rows' order (the
 /// chunked fold adds its blocks' rows in no order).
-pub(crate) fn keep_extreme(m: &mut Option<Value>, value: Value, wanted: std::cmp::Ordering) {
-    if keeps_extreme(m.as_ref(), &value, wanted) {
-        *m = Some(value);
+/// The value is kept boxed: the box made by the first value, then written over.
+pub(crate) fn keep_extreme(m: &mut Option<Box<Value>>, value: Value, wanted: std::cmp::Ordering) {
+    if keeps_extreme(m.as_deref(), &value, wanted) {
+        match m {
+            Some(kept) => **kept = value,
+            None => *m = Some(Box::new(value)),
+        }
     }
 }
 
 /// Whether [`keep_extreme`] keeps `value` in place of `kept`.
-pub(crate) fn keeps_extreme(kept: Option<&Value>, value: &Value, wanted: std::cmp::Ordering) -> bool {
+fn keeps_extreme(kept: Option<&Value>, value: &Value, wanted: std::cmp::Ordering) -> bool {
     match kept.map(|cur| (compare(value, cur), cur)) {
         None => true,
         Some((Some(std::cmp::Ordering::Equal), Value::Number(cur))) => match value {

@@ -49,8 +49,8 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
-    add_to, keep_extreme, keeps_extreme, AggState, BucketStates, DistinctValues, FoldRequest, KeptRow, LedgerRead,
-    LookupRow, ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    add_to, keep_extreme, AggState, BucketStates, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow,
+    ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
@@ -1595,7 +1595,7 @@ fn shared_state(from: &Finished, place: usize, share: Shared) -> Result<Option<A
     Ok(Some(match (times, state) {
         (None, state) => state.clone(),
         (Some(f), AggState::Sum(d)) => AggState::Sum(exact(*d, f)?),
-        (Some(f), AggState::Avg(d, n)) => AggState::Avg(exact(*d, f)?, *n),
+        (Some(f), AggState::Avg(avg)) => AggState::Avg(Box::new((exact(avg.0, f)?, avg.1))),
         (Some(_), _) => return Err("a scaled aggregate that is not a sum".into()),
     }))
 }
@@ -3662,8 +3662,8 @@ fn add_row(
                             avg.0.add(*n).ok_or_else(failed)?;
                             avg.1 += 1;
                         }
-                        BlockState::Min(m) => keep_boxed(m, Value::Number(*n), std::cmp::Ordering::Less),
-                        BlockState::Max(m) => keep_boxed(m, Value::Number(*n), std::cmp::Ordering::Greater),
+                        BlockState::Min(m) => keep_extreme(m, Value::Number(*n), std::cmp::Ordering::Less),
+                        BlockState::Max(m) => keep_extreme(m, Value::Number(*n), std::cmp::Ordering::Greater),
                         _ => {
                             let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
                             let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
@@ -3809,17 +3809,6 @@ fn tally_row(
     Some(())
 }
 
-/// [`keep_extreme`] for a boxed `min` or `max` state: the box made by the first value, then
-/// written over.
-fn keep_boxed(m: &mut Option<Box<Value>>, value: Value, wanted: std::cmp::Ordering) {
-    if keeps_extreme(m.as_deref(), &value, wanted) {
-        match m {
-            Some(kept) => **kept = value,
-            None => *m = Some(Box::new(value)),
-        }
-    }
-}
-
 /// Adds one row's value to a state as `AggState::add` does (a count is counted before).
 /// A distinct value goes to the block's pairs (bucket `b`).
 fn add_value(
@@ -3854,8 +3843,8 @@ fn add_value(
             pairs.push(u64::from(b) << 32 | u64::from(n));
         }
         BlockState::Count(n) => *n += 1,
-        BlockState::Min(m) => keep_boxed(m, value, std::cmp::Ordering::Less),
-        BlockState::Max(m) => keep_boxed(m, value, std::cmp::Ordering::Greater),
+        BlockState::Min(m) => keep_extreme(m, value, std::cmp::Ordering::Less),
+        BlockState::Max(m) => keep_extreme(m, value, std::cmp::Ordering::Greater),
     }
     Some(())
 }
@@ -3874,8 +3863,8 @@ enum MergedState {
     #[allow(clippy::vec_box)]
     Distinct(Option<Box<DistinctValues>>, Vec<Box<DistinctValues>>),
     Avg(Sum, u64),
-    Min(Option<Value>),
-    Max(Option<Value>),
+    Min(Option<Box<Value>>),
+    Max(Option<Box<Value>>),
 }
 
 const _: () = assert!(std::mem::size_of::<MergedState>() <= 40);
@@ -3891,8 +3880,8 @@ impl MergedState {
                 avg.map_or(MergedState::Avg(Sum::default(), 0), |avg| MergedState::Avg(avg.0, avg.1))
             }
             BlockState::Distinct(codes) => MergedState::Distinct(codes, Vec::new()),
-            BlockState::Min(v) => MergedState::Min(v.map(|v| *v)),
-            BlockState::Max(v) => MergedState::Max(v.map(|v| *v)),
+            BlockState::Min(v) => MergedState::Min(v),
+            BlockState::Max(v) => MergedState::Max(v),
         }
     }
 
@@ -3915,8 +3904,8 @@ impl MergedState {
                 }
                 parts.extend(their_parts);
             }
-            (MergedState::Min(x), MergedState::Min(Some(y))) => keep_extreme(x, y, std::cmp::Ordering::Less),
-            (MergedState::Max(x), MergedState::Max(Some(y))) => keep_extreme(x, y, std::cmp::Ordering::Greater),
+            (MergedState::Min(x), MergedState::Min(Some(y))) => keep_extreme(x, *y, std::cmp::Ordering::Less),
+            (MergedState::Max(x), MergedState::Max(Some(y))) => keep_extreme(x, *y, std::cmp::Ordering::Greater),
             (MergedState::Min(_), MergedState::Min(None)) | (MergedState::Max(_), MergedState::Max(None)) => {}
             _ => return Err("aggregates out of step".into()),
         }
@@ -4707,7 +4696,7 @@ impl TaskMerge {
                             let size = u32::try_from(set.count()).ok();
                             AggState::Distinct(Arc::new(set), size)
                         }
-                        MergedState::Avg(x, n) => AggState::Avg(x.decimal().ok_or_else(overflow)?, n),
+                        MergedState::Avg(x, n) => AggState::Avg(Box::new((x.decimal().ok_or_else(overflow)?, n))),
                         MergedState::Min(v) => AggState::Min(v),
                         MergedState::Max(v) => AggState::Max(v),
                     },

@@ -1271,7 +1271,8 @@ impl Env for StatementEnv<'_, '_> {
             }
         }
         // An average is the exact quotient of the sum and the count (a fraction when it is one).
-        if let AggState::Avg(sum, n) = state {
+        if let AggState::Avg(avg) = state {
+            let (sum, n) = *avg;
             if n == 0 {
                 return Ok(Val::MISSING);
             }
