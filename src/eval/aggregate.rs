@@ -137,6 +137,7 @@ impl AggState {
 /// equal amounts written differently (`100.5` and `100.50`, `0.00` and `-0.00`), the one with
 /// the most decimals, then the one not negative: the same whatever the rows' order (the
 /// chunked fold adds its blocks' rows in no order).
+///
 /// The value is kept boxed: the box made by the first value, then written over.
 pub(crate) fn keep_extreme(m: &mut Option<Box<Value>>, value: Value, wanted: std::cmp::Ordering) {
     if keeps_extreme(m.as_deref(), &value, wanted) {

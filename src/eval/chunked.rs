@@ -1984,7 +1984,9 @@ impl Sum {
             Err(_) => mantissa.checked_mul(i128::from(power))?,
         };
         self.set_units(self.units().checked_add(units)?)?;
-        // (More decimals than the sum's come with its first terms only.)
+        // More decimals than the sum's come with its first terms only: the table is read then.
+        // (It has every scale up to `SCALE`, checked above; were it to answer none, the read
+        // would go row by row, this fold's sums let go, as for any `None` here.)
         if scale > self.scale.get() {
             self.scale = Decimals::of(scale)?;
         }
