@@ -3495,15 +3495,12 @@ fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
 /// decimals (an equal amount goes to `keep_extreme`, for its tie rule).
 fn past_extreme(state: &BlockState, mantissa: i64, scale: u32) -> bool {
     let inside = match state {
-        BlockState::Min(Some(kept)) | BlockState::Max(Some(kept)) => match (state, &**kept) {
-            (BlockState::Min(_), Value::Number(kept)) if kept.scale() == scale => {
-                i128::from(mantissa) > kept.mantissa()
-            }
-            (BlockState::Max(_), Value::Number(kept)) if kept.scale() == scale => {
-                i128::from(mantissa) < kept.mantissa()
-            }
-            _ => false,
-        },
+        BlockState::Min(Some(kept)) => {
+            matches!(&**kept, Value::Number(k) if k.scale() == scale && i128::from(mantissa) > k.mantissa())
+        }
+        BlockState::Max(Some(kept)) => {
+            matches!(&**kept, Value::Number(k) if k.scale() == scale && i128::from(mantissa) < k.mantissa())
+        }
         _ => false,
     };
     !inside
