@@ -34,6 +34,10 @@ pub struct ExplainArgs {
     /// List every ledger row behind each figure (by default the first 20)
     #[arg(long)]
     all_rows: bool,
+    /// Check only this payee's rows when no earlier run vouches for the ledgers: other
+    /// payees' rows are passed over unchecked (the explanation says how many)
+    #[arg(long)]
+    quick: bool,
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -50,7 +54,7 @@ pub fn run(args: ExplainArgs) -> Result<(), Error> {
         _ => return Err(DataError::of(format!("--period {}", args.period), IoKind::NotAStatementMonth).into()),
     };
     super::print_warnings(&warnings);
-    let explanation = explain(&plan, &files, &args.payee, month, (!args.all_rows).then_some(ROW_LIMIT))?;
+    let explanation = explain(&plan, &files, &args.payee, month, (!args.all_rows).then_some(ROW_LIMIT), args.quick)?;
     let text = match args.format {
         Format::Text => commission::explain::render_text(&plan, &explanation),
         Format::Json => commission::explain::render_json(&plan, &explanation),

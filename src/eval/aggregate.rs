@@ -491,11 +491,32 @@ pub struct FoldRequest<'a> {
     pub observe_reports: bool,
     /// A money column to tally per payee and bucket besides the plan's aggregates.
     pub tally: Option<TallySpec>,
+    /// Whether other payees' rows are checked (see [`Trust`]).
+    pub trust: Trust,
+}
+
+/// Whether a fold for one observed payee (`explain`) checks the rows of the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Trust {
+    /// Every row of every file is read and checked (and the fold may leave a record).
+    #[default]
+    Checked,
     /// A record that the plan has read these files whole with no problem (`data::checked`):
     /// the digests its files had. With an observed payee, other payees' rows of a file read
     /// in blocks are then passed over unchecked, and the fold says whether the files read
     /// now have the record's digests (`FoldOutcome::distrusted`).
-    pub trusted: Option<BTreeMap<usize, Digest>>,
+    Record(BTreeMap<usize, Digest>),
+    /// The caller takes other payees' rows unchecked with no record (`explain --quick`): with
+    /// an observed payee, their rows of a file read in blocks are passed over, and counted
+    /// (`LedgerRead::passed_over`).
+    Unchecked,
+}
+
+impl Trust {
+    /// Whether other payees' rows may be passed over (with an observed payee).
+    pub(super) fn passes_over(&self) -> bool {
+        !matches!(self, Trust::Checked)
+    }
 }
 
 impl FoldRequest<'_> {
@@ -504,7 +525,7 @@ impl FoldRequest<'_> {
     /// it needs (the record says which), and trusts no record. An observer (`explain`) only
     /// looks at rows, and changes nothing of what is checked or folded.
     pub(super) fn records(&self) -> bool {
-        self.scale.is_none() && self.trusted.is_none() && super::chunked::on() && checked::enabled()
+        self.scale.is_none() && self.trust == Trust::Checked && super::chunked::on() && checked::enabled()
     }
 }
 
@@ -613,6 +634,8 @@ pub struct LedgerRead {
     pub served: Vec<(usize, String)>,
     /// The file's digest, when read in blocks for a plan that records or trusts a record.
     pub digest: Option<Digest>,
+    /// Rows of other payees passed over unchecked (a fold for one payee that trusts).
+    pub passed_over: u64,
 }
 
 /// The folds, one per request, and what was read to make them.
@@ -652,7 +675,7 @@ pub fn fold_inputs<T: Tracer>(
         observed_payee: None,
         observe_reports: false,
         tally: None,
-        trusted: None,
+        trust: Trust::Checked,
     };
     let outcome = fold_shared(std::slice::from_ref(&request), None, tracer)?;
     Ok(outcome.folded.into_iter().next().unwrap_or_default())
@@ -704,7 +727,7 @@ fn phase_of(request: &FoldRequest<'_>, input: usize) -> u8 {
 /// Whether a fold trusts a record that its files were read whole with no problem, for one
 /// payee (`explain` after a run): the rows that count for no one observed are passed over.
 fn trusting(request: &FoldRequest<'_>) -> bool {
-    request.trusted.is_some() && request.observed_payee.is_some()
+    request.trust.passes_over() && request.observed_payee.is_some()
 }
 
 /// The ledger whose rows `input` names, when, trusting a record, `input` is read after it
@@ -883,8 +906,12 @@ fn share_same_credits(requests: &[FoldRequest<'_>], states: &mut [PlanFold<'_>])
 fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest>>) -> (bool, Option<checked::Record>) {
     // A fold that read no file in blocks records nothing; one that trusted a record then read
     // other files than the record's, which always has a file read in blocks.
-    if (!request.records() && request.trusted.is_none()) || !seen.values().any(Option::is_some) {
-        return (request.trusted.is_some(), None);
+    let trusted = match &request.trust {
+        Trust::Record(digests) => Some(digests),
+        Trust::Checked | Trust::Unchecked => None,
+    };
+    if (!request.records() && trusted.is_none()) || !seen.values().any(Option::is_some) {
+        return (trusted.is_some(), None);
     }
     // Every file the request was given, digested as it was read (or whole, if read row by row).
     let digests: Option<BTreeMap<usize, Digest>> = request
@@ -895,7 +922,7 @@ fn settle_record(request: &FoldRequest<'_>, seen: &BTreeMap<usize, Option<Digest
             digest.map(|d| (f.input, d))
         })
         .collect();
-    if let Some(trusted) = &request.trusted {
+    if let Some(trusted) = trusted {
         let same = digests.as_ref() == Some(trusted);
         super::chunked::report(|| {
             format!(
@@ -968,10 +995,10 @@ fn read_group<T: Tracer>(
     tracer: &mut T,
 ) -> Result<LedgerRead, Error> {
     let (Some(lead), Some(schema)) = (group.first(), group.first().and_then(|t| schema_of(requests, t))) else {
-        return Ok(LedgerRead { source: String::new(), served: Vec::new(), digest: None });
+        return Ok(LedgerRead { source: String::new(), served: Vec::new(), digest: None, passed_over: 0 });
     };
     let Some(request) = requests.get(lead.request) else {
-        return Ok(LedgerRead { source: String::new(), served: Vec::new(), digest: None });
+        return Ok(LedgerRead { source: String::new(), served: Vec::new(), digest: None, passed_over: 0 });
     };
     // A plain CSV file is read in blocks on all cores when the plans only fold its rows.
     if let Some(read) = super::chunked::try_read(requests, states, group, observer.as_deref_mut(), T::RECORDS) {
@@ -987,7 +1014,7 @@ fn read_group<T: Tracer>(
                 state.unread_late = true;
             }
         }
-        return Ok(LedgerRead { source: lead.file.source.shown(), served: Vec::new(), digest: None });
+        return Ok(LedgerRead { source: lead.file.source.shown(), served: Vec::new(), digest: None, passed_over: 0 });
     }
     let mut scratch: Vec<Value> = Vec::new();
     let reading = read_input(schema, lead.file, &request.plan.currency, request.max_errors, |row| {
@@ -1063,7 +1090,7 @@ fn read_group<T: Tracer>(
     }
     let served =
         group.iter().map(|t| (t.request, schema_of(requests, t).map_or(String::new(), |s| s.name.clone()))).collect();
-    Ok(LedgerRead { source: shown, served, digest: None })
+    Ok(LedgerRead { source: shown, served, digest: None, passed_over: 0 })
 }
 
 /// How one plan folds the rows of one of its inputs, worked out once before reading.
@@ -2704,7 +2731,7 @@ mod tests {
             observed_payee: None,
             observe_reports: false,
             tally: None,
-            trusted: None,
+            trust: Trust::Checked,
         };
         let mut seen = Vec::new();
         let mut hook = |row: ObservedRow<'_>| seen.push((row.payee.to_string(), row.bucket, row.line));
@@ -2729,7 +2756,7 @@ mod tests {
             observed_payee: None,
             observe_reports: false,
             tally: None,
-            trusted: None,
+            trust: Trust::Checked,
         };
         let outcome = fold_shared(std::slice::from_ref(&request), None, &mut crate::eval::expr::NoTrace).unwrap();
         let folded = outcome.folded.first().unwrap();

@@ -50,7 +50,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::aggregate::{
     add_to, keep_extreme, AggState, BucketStates, DistinctValues, FoldRequest, KeptRow, LedgerRead, LookupRow,
-    ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task,
+    ObservedRow, PlanFold, Role, RowEnv, RowObserver, RowsForNobody, SeenAt, Tally, TallySpec, Task, Trust,
 };
 use super::expr::{eval_traced, NoTrace};
 use super::references::{CreditShare, Credited, Credits, KeyText, NamedValues, SharesView};
@@ -255,8 +255,9 @@ pub(super) fn read_in_blocks(
     let shared = jobs.iter().flat_map(|j| &j.aggs).filter(|a| a.shared.is_some()).count();
     // The file's digest, for a plan that leaves a record of the files it read with no problem
     // or trusts one (`data::checked`).
-    let digest_wanted =
-        group.iter().any(|t| requests.get(t.request).is_some_and(|r| r.records() || r.trusted.is_some()));
+    let digest_wanted = group
+        .iter()
+        .any(|t| requests.get(t.request).is_some_and(|r| r.records() || matches!(r.trust, Trust::Record(_))));
     // Rows of other payees than the observed one are not checked again when every plan of the
     // read trusts a record that the file was read whole with no problem: the digest of what is
     // read now is compared with the record's before anything is believed (`aggregate::fold_shared`).
@@ -399,9 +400,13 @@ pub(super) fn read_in_blocks(
         merging.as_secs_f64()
     );
     if let Some(skipped) = skipped {
-        how.push_str(&format!(", {skipped} rows of other payees not checked again (a record trusted)"));
+        let recorded =
+            group.iter().any(|t| requests.get(t.request).is_some_and(|r| matches!(r.trust, Trust::Record(_))));
+        let why = if recorded { "not checked again (a record trusted)" } else { "not checked (no record: --quick)" };
+        how.push_str(&format!(", {skipped} rows of other payees {why}"));
     }
-    Ok((LedgerRead { source: shown, served, digest }, how, watched))
+    let passed_over = skipped.unwrap_or(0);
+    Ok((LedgerRead { source: shown, served, digest, passed_over }, how, watched))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1234,7 +1239,7 @@ impl<'a> TaskJob<'a> {
             mode: Mode::Fold,
             evaluates,
             watch: watched_payees(request, state),
-            skip_others: request.trusted.is_some() && request.observed_payee.is_some(),
+            skip_others: request.trust.passes_over() && request.observed_payee.is_some(),
             scale: request.scale.filter(|s| s.input == input).map(|s| (s.column, s.factor)),
             tally: request.tally.as_ref().filter(|t| t.input == input),
             follows: None,
@@ -1310,7 +1315,7 @@ impl<'a> TaskJob<'a> {
             && super::aggregate::late_target(plan, task.input)
                 .is_some_and(|t| state.named(t).is_some_and(super::references::NamedRows::is_late));
         let skip_others = (matches!(mode, Mode::Credits { .. }) || late)
-            && request.trusted.is_some()
+            && request.trust.passes_over()
             && request.observed_payee.is_some();
         Ok(TaskJob {
             mode,

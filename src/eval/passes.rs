@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::data::InputFile;
 use crate::diagnostics::tools::ToolKind;
 use crate::diagnostics::Error;
-use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec};
+use crate::eval::aggregate::{fold_shared, FoldRequest, Folded, LedgerRead, Needed, Scale, TallySpec, Trust};
 use crate::eval::compute::{statements, Batches, RunResult, Statement};
 use crate::eval::expr::NoTrace;
 use crate::eval::reuse::Reuse;
@@ -105,7 +105,7 @@ pub fn evaluate(jobs: &[Job<'_>], range: Option<(Period, Period)>) -> Result<Eva
             observed_payee: None,
             observe_reports: false,
             tally: j.tally.clone(),
-            trusted: None,
+            trust: Trust::Checked,
         })
         .collect();
     // A job whose fold would be an earlier job's, bucket for bucket (two versions of a plan

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, PayeeFold, RowEnv};
+use super::aggregate::{fold_shared, FoldRequest, Folded, ObservedRow, Payee, PayeeFold, RowEnv, Trust};
 use super::compute::{due_period, evaluate_component, history_before, policy_error, Past, Payout};
 use super::expr::{eval, table_lookup_row, NoTrace, Tracer};
 use super::passes::needed_for;
@@ -63,6 +63,9 @@ pub struct Explanation {
     pub month: Period,
     pub components: Vec<ComponentExplanation>,
     pub total: Decimal,
+    /// Rows of other payees that were not checked (`explain --quick` with no record of a
+    /// run): 0 when every row was checked, now or by the run a record vouches for.
+    pub unchecked_rows: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -215,27 +218,41 @@ pub struct RowRef {
 }
 
 /// Explains one payee's statement for one month. `row_limit` caps the rows listed per
-/// aggregate (`None`: all of them).
+/// aggregate (`None`: all of them). With `quick` and no record of a run to trust, other
+/// payees' rows are passed over unchecked, and the explanation counts them
+/// (`Explanation::unchecked_rows`).
 pub fn explain(
     plan: &Plan,
     files: &[InputFile],
     payee: &str,
     month: Period,
     row_limit: Option<usize>,
+    quick: bool,
 ) -> Result<Explanation, Error> {
     // A run of this plan over these very files left a record that it read them with no
     // problem (`data::checked`): other payees' rows need not be checked again. What is read is
     // compared with the record; a file changed since, or anything going wrong (an unknown payee,
     // a month no ledger has), and the explanation is made again from every row, checked, so
-    // that its result and its messages are exactly those of an untrusting one.
-    if let Some(trusted) = trustable(plan, files, &needed_for(plan, Some((month, month)))) {
-        match explain_reading(plan, files, payee, month, row_limit, Some(trusted)) {
+    // that its result and its messages are exactly those of an untrusting one. With `quick`
+    // and no record, other payees' rows are taken unchecked the same way (anything going
+    // wrong is again made from every row, checked: only a figure comes from a quick reading).
+    let trust = match trustable(plan, files, &needed_for(plan, Some((month, month)))) {
+        Some(trusted) => Some(Trust::Record(trusted)),
+        None if quick && !plan.reads_reports() && super::chunked::on() => Some(Trust::Unchecked),
+        None => None,
+    };
+    if let Some(trust) = trust {
+        let unchecked = trust == Trust::Unchecked;
+        match explain_reading(plan, files, payee, month, row_limit, trust) {
             Ok((explanation, false)) => return Ok(explanation),
             Ok((_, true)) => super::chunked::report(|| "explain: read again, every row checked (other files)".into()),
+            Err(_) if unchecked => {
+                super::chunked::report(|| "explain --quick: read again, every row checked (a problem)".into())
+            }
             Err(_) => super::chunked::report(|| "explain: read again, every row checked (a problem)".into()),
         }
     }
-    explain_reading(plan, files, payee, month, row_limit, None).map(|(explanation, _)| explanation)
+    explain_reading(plan, files, payee, month, row_limit, Trust::Checked).map(|(explanation, _)| explanation)
 }
 
 /// The record of a fold of `plan` over `files` (`data::checked`), when one exists and vouches
@@ -275,7 +292,7 @@ fn explain_reading(
     payee: &str,
     month: Period,
     row_limit: Option<usize>,
-    trusted: Option<std::collections::BTreeMap<usize, crate::data::checked::Digest>>,
+    trust: Trust,
 ) -> Result<(Explanation, bool), Error> {
     let range = Some((month, month));
     // Only this payee's rows of inputs that aggregates read are kept: one person's ledger.
@@ -293,7 +310,7 @@ fn explain_reading(
         observed_payee,
         observe_reports: reports,
         tally: None,
-        trusted,
+        trust,
     };
     let mut keep = |row: ObservedRow<'_>| {
         if (reports || &**row.payee == payee) && plan.aggregates.iter().any(|a| a.input == row.input) {
@@ -315,9 +332,14 @@ fn explain_reading(
     };
     let outcome = fold_shared(std::slice::from_ref(&request), Some(&mut keep), &mut NoTrace)?;
     let distrusted = outcome.distrusted.iter().any(|d| *d);
+    let unchecked_rows = match request.trust {
+        Trust::Unchecked => outcome.reads.iter().map(|r| r.passed_over).sum(),
+        Trust::Checked | Trust::Record(_) => 0,
+    };
     let folded = outcome.folded.into_iter().next().unwrap_or_default();
     months_of(plan, &folded, files, range)?;
     let mut explanation = explain_folded(plan, files, &folded, payee, month)?;
+    explanation.unchecked_rows = unchecked_rows;
     let payee = folded
         .payees
         .iter()
@@ -377,7 +399,7 @@ pub fn explain_folded(
         components.push(explained);
     }
     let total = components.iter().map(|c| c.payout.amount).sum();
-    Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total })
+    Ok(Explanation { payee: payee.id.clone(), attrs: payee.attrs.clone(), month, components, total, unchecked_rows: 0 })
 }
 
 fn explain_component(

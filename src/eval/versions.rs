@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::aggregate::{fold_shared, FoldRequest, Folded, PayeeFold};
+use super::aggregate::{fold_shared, FoldRequest, Folded, PayeeFold, Trust};
 use super::compute::{computed_months, evaluate_metric, month_amounts, MonthAmounts, RunResult, Statement};
 use super::expr::NoTrace;
 use super::passes::needed_for;
@@ -42,7 +42,7 @@ pub fn compute_versions(
             observed_payee: None,
             observe_reports: false,
             tally: None,
-            trusted: None,
+            trust: Trust::Checked,
         })
         .collect();
     let outcome = fold_shared(&requests, None, &mut NoTrace)?;

@@ -82,6 +82,13 @@ pub fn render_text(plan: &Plan, e: &Explanation) -> String {
     }
     let parts: Vec<String> = e.components.iter().map(|c| format_grouped(c.payout.amount, scale)).collect();
     out.push_str(&format!("\ntotal = {} = {} {}\n", parts.join(" + "), format_grouped(e.total, scale), plan.currency));
+    if e.unchecked_rows > 0 {
+        out.push_str(&format!(
+            "\nonly {}'s rows checked: {} rows of other payees not checked (--quick; `commission run` checks every row)\n",
+            e.payee,
+            format_grouped(Decimal::from(e.unchecked_rows), 0)
+        ));
+    }
     out
 }
 
@@ -299,7 +306,7 @@ pub fn render_json(plan: &Plan, e: &Explanation) -> String {
         .iter()
         .filter_map(|(i, name)| e.attrs.get(*i).map(|v| (name.clone(), Json::String(v.plain()))))
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "policy": {"name": plan.name, "version": plan.version, "sha256": plan.sha256, "file": file},
         "payee": e.payee.to_string(),
         "payee_info": attrs,
@@ -307,6 +314,10 @@ pub fn render_json(plan: &Plan, e: &Explanation) -> String {
         "components": components,
         "total": format_plain(e.total, scale),
     });
+    // Only when it happens (`explain --quick` with no record of a run): rows not checked.
+    if let (true, Some(map)) = (e.unchecked_rows > 0, doc.as_object_mut()) {
+        map.insert("unchecked_rows".into(), Json::from(e.unchecked_rows));
+    }
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text

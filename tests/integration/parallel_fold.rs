@@ -1623,6 +1623,93 @@ fn explain_after_a_run_passes_over_other_payees_rows_and_says_the_same() {
     }
 }
 
+/// `explain --quick` with no record of a run checks only the payee's own rows: every other
+/// payee's row is passed over unchecked, the explanation is the checking one's with one line
+/// more (text) or one field more (JSON) saying how many rows were not checked (counted here
+/// from the generated ledgers: every sale and survey but the payee's own), and it leaves no
+/// record. Another payee's bad row does not stop it (the checking `explain` refuses the
+/// ledger); a bad row of the payee's own, an unknown payee or a month no ledger has are
+/// reported exactly as the checking one reports them. With a record of a run, `--quick`
+/// changes nothing: every row was checked by that run.
+#[test]
+fn explain_quick_checks_only_the_payees_rows_and_says_how_many_it_did_not() {
+    let (sales, folder, path) = plain_ledger();
+    let surveys = surveys_ledger().lines().count() - 1;
+    let quick = |args: &[String]| {
+        let mut args = args.to_vec();
+        args.push("--quick".into());
+        args
+    };
+    let records = folder.dir.path().join("records");
+    for (payee, month, format) in [("M08", "2026-03", "text"), ("M07", "2026-06", "json"), ("M01", "2026-12", "text")] {
+        let args = explain_args(&folder, &path, payee, month, format);
+        let checking = with_records(None, false, &args);
+        assert_eq!(checking.code, 0, "{}", checking.stderr);
+        let quick = with_records(Some(&records), true, &quick(&args));
+        assert_eq!(quick.code, 0, "{}", quick.stderr);
+        assert!(quick.stderr.contains("no record: --quick"), "{}", quick.stderr);
+        assert!(records_in(&records).is_empty(), "a quick explain leaves no record");
+        let own_sales = sales.iter().filter(|s| s.manager == payee).count();
+        // Every manager has a survey a quarter but M07, none for 2026-Q2 (`surveys_ledger`).
+        let own_surveys = if payee == "M07" { 3 } else { 4 };
+        let unchecked = ROWS - own_sales + surveys - own_surveys;
+        match format {
+            "text" => {
+                let note = format!(
+                    "\nonly {payee}'s rows checked: {},{:03} rows of other payees not checked (--quick; `commission run` checks every row)\n",
+                    unchecked / 1000,
+                    unchecked % 1000
+                );
+                assert_eq!(quick.stdout, format!("{}{note}", checking.stdout), "{payee} {month}");
+            }
+            _ => {
+                let mut quick: serde_json::Value = serde_json::from_str(&quick.stdout).unwrap();
+                let checking: serde_json::Value = serde_json::from_str(&checking.stdout).unwrap();
+                let said = quick.as_object_mut().unwrap().remove("unchecked_rows");
+                assert_eq!(said, Some(serde_json::json!(unchecked)), "{payee} {month}");
+                assert_eq!(quick, checking, "{payee} {month}");
+            }
+        }
+    }
+    // Another payee's bad amount: the checking explain refuses the ledger, the quick one
+    // explains M08 exactly as it does on the good ledger. M08's own bad amount, an unknown
+    // payee, a month no ledger has: the quick explain says what the checking one says.
+    let line_of = |manager: &str| sales.iter().position(|s| s.manager == manager).unwrap() + 1;
+    let mut lines = sales_lines(&sales);
+    for i in [line_of("M02"), line_of("M08")] {
+        let mut fields: Vec<String> = lines[i].split(',').map(str::to_string).collect();
+        fields[7] = "12x.00".into();
+        lines[i] = fields.join(",");
+    }
+    let mut others_bad = sales_lines(&sales);
+    others_bad[line_of("M02")] = lines[line_of("M02")].clone();
+    let others_bad = folder.sales("others-bad", &ledger(&others_bad, "\n"));
+    let both_bad = folder.sales("both-bad", &ledger(&lines, "\n"));
+    let good = with_records(None, false, &quick(&explain_args(&folder, &path, "M08", "2026-03", "text")));
+    let args = explain_args(&folder, &others_bad, "M08", "2026-03", "text");
+    let checking = with_records(None, false, &args);
+    assert_eq!(checking.code, 2, "{}", checking.stderr);
+    assert!(checking.stderr.contains("12x.00"), "{}", checking.stderr);
+    let quick_bad = with_records(None, false, &quick(&args));
+    assert_eq!(quick_bad.code, 0, "{}", quick_bad.stderr);
+    assert_eq!(quick_bad.stdout.replace("others-bad/sales.csv", "plain/sales.csv"), good.stdout);
+    let cases = [(&both_bad, "M08", "2026-03"), (&path, "M8", "2026-03"), (&path, "M08", "2027-01")];
+    for (sales, payee, month) in cases {
+        let args = explain_args(&folder, sales, payee, month, "text");
+        let checking = with_records(None, false, &args);
+        let quick = with_records(None, false, &quick(&args));
+        assert_ne!(checking.code, 0, "{payee} {month}");
+        assert_eq!((quick.code, &quick.stdout, &quick.stderr), (checking.code, &checking.stdout, &checking.stderr));
+    }
+    // After a run, a record: `--quick` trusts it, and every row was checked by the run.
+    let run = with_records(Some(&records), false, &folder.run_args(&path, &[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let args = explain_args(&folder, &path, "M08", "2026-03", "text");
+    let trusting = with_records(Some(&records), true, &quick(&args));
+    assert!(trusting.stderr.contains("the same files, trusted"), "{}", trusting.stderr);
+    assert_eq!(trusting.stdout, with_records(None, false, &args).stdout);
+}
+
 /// The buckets of the one record in `dir` (its `buckets` line: months, quarters, years, each
 /// in order), `None` when there is no record.
 fn record_buckets(dir: &Path) -> Option<String> {
@@ -1765,6 +1852,16 @@ fn explain_of_the_2027_plan_with_no_run_leaves_a_record_the_next_explain_trusts(
         assert!(trusting.stdout == checking.stdout, "{payee} {month}: the explanation differs");
         assert!(trusting.stderr.contains("the same files, trusted"), "{payee} {month}: {}", trusting.stderr);
         assert!(trusting.stderr.contains("rows of other payees not checked again"), "{payee} {month}");
+        // `--quick` with no record passes over the same rows, unchecked, and says so below
+        // the very same explanation (a manager's reports' rows, split sales, cancellations).
+        let mut args = args;
+        args.push("--quick".into());
+        let quick = with_records(None, false, &args);
+        assert_eq!(quick.code, 0, "{payee} {month}: {}", quick.stderr);
+        let (body, note) = quick.stdout.rsplit_once("\nonly ").expect("a quick explanation says what it did not check");
+        assert!(body == checking.stdout, "{payee} {month}: the quick explanation differs");
+        assert!(note.starts_with(&format!("{payee}'s rows checked: ")), "{payee} {month}: {note}");
+        assert!(note.ends_with(" rows of other payees not checked (--quick; `commission run` checks every row)\n"));
     }
     // April is not covered: checked again, and its buckets added (April, its quarter and its
     // year; the true-up of the second quarter ends in June).

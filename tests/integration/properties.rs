@@ -123,7 +123,7 @@ mod explain_matches_run {
                 let files = vec![InputFile::new(0, s), InputFile::new(1, v)];
                 let result = compute(&plan, &files, &RunOptions::default()).unwrap();
                 for statement in &result.statements {
-                    let e = explain(&plan, &files, &statement.payee, statement.period, None).unwrap();
+                    let e = explain(&plan, &files, &statement.payee, statement.period, None, false).unwrap();
                     let amounts: Vec<_> = e.components.iter().map(|c| c.payout.amount).collect();
                     prop_assert_eq!(&amounts, &statement.amounts);
                     prop_assert_eq!(e.total, statement.total);
