@@ -25,16 +25,25 @@ pub struct BudgetArgs {
     /// column of a dated ledger with a payee, e.g. sales.amount)
     #[arg(long, value_name = "INPUT.COLUMN")]
     sales: Option<String>,
-    /// Output format (csv: every grouping in long form; xlsx: a sheet per grouping, needs -o)
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    /// Output format (csv: every grouping in long form; xlsx: a sheet per grouping, needs -o;
+    /// default: the one `--output`'s extension names, else table)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
 }
 
+impl BudgetArgs {
+    /// `--format`, else the one the output file's extension names, else table.
+    fn format(&self) -> Format {
+        super::format_or_extension(self.format, self.output.as_deref(), Format::Table)
+    }
+}
+
 pub fn run(args: BudgetArgs) -> Result<(), Error> {
-    super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
+    let format = args.format();
+    super::xlsx_needs_file(matches!(format, Format::Xlsx), args.output.as_deref())?;
     let (plan, warnings) = load_policy_spec(&args.policy)?;
     let files = args.ledgers.bind(&plan)?;
     let range = args.range.range()?;
@@ -43,7 +52,7 @@ pub fn run(args: BudgetArgs) -> Result<(), Error> {
     let groupings = names.iter().map(|n| grouping(&plan, measure, n)).collect::<Result<Vec<_>, _>>()?;
     super::print_warnings(&warnings);
     let b = budget(&plan, &files, range, measure, groupings)?;
-    let written = match args.format {
+    let written = match format {
         Format::Table => super::emit(&commission::budget::render::table(&b), args.output.as_deref()),
         Format::Json => super::emit(&commission::budget::render::json(&b), args.output.as_deref()),
         Format::Csv => super::emit(&commission::budget::render::csv(&b), args.output.as_deref()),

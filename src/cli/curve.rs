@@ -31,15 +31,23 @@ pub struct CurveArgs {
     /// Distance between sampled bases (bracket bounds are always sampled, and one step below)
     #[arg(long, default_value = "1000")]
     step: Decimal,
-    /// Output format
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    /// Output format (default: the one `--output`'s extension names, `.csv`, `.svg`; else
+    /// table)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Another policy whose component of the same name is drawn on the same chart
     #[arg(long, value_name = "OTHER")]
     vs: Option<PathBuf>,
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+}
+
+impl CurveArgs {
+    /// `--format`, else the one the output file's extension names, else table.
+    fn format(&self) -> Format {
+        super::format_or_extension(self.format, self.output.as_deref(), Format::Table)
+    }
 }
 
 fn curve_error(e: CurveError, policy: &str, component: &str, plan: &commission::plan::Plan) -> Error {
@@ -83,7 +91,7 @@ pub fn curve(args: CurveArgs) -> Result<u8, Error> {
         }
         None => None,
     };
-    let text = match args.format {
+    let text = match args.format() {
         Format::Table => curve::text::table(&main, other.as_ref()),
         Format::Csv => curve::text::csv(&main, other.as_ref()),
         Format::Svg => curve::svg::render(&main, other.as_ref()),

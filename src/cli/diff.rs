@@ -29,9 +29,10 @@ pub struct DiffArgs {
     ledgers: LedgerArgs,
     #[command(flatten)]
     range: RangeArgs,
-    /// Output format (csv: one row per payee; xlsx: every statement old and new, needs -o)
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    /// Output format (csv: one row per payee; xlsx: every statement old and new, needs -o;
+    /// default: the one `--output`'s extension names, else table)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Show one payee's figures under both plans side by side, with the values behind them
     #[arg(long, value_name = "PAYEE")]
     explain: Option<String>,
@@ -43,8 +44,15 @@ pub struct DiffArgs {
     output: Option<PathBuf>,
 }
 
+impl DiffArgs {
+    /// `--format`, else the one the output file's extension names, else table.
+    fn format(&self) -> Format {
+        super::format_or_extension(self.format, self.output.as_deref(), Format::Table)
+    }
+}
+
 pub fn diff(args: DiffArgs) -> Result<(), Error> {
-    super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
+    super::xlsx_needs_file(matches!(args.format(), Format::Xlsx), args.output.as_deref())?;
     let (old, old_warnings) = load_policy_spec(&args.old)?;
     let (new, new_warnings) = load_policy_spec(&args.new)?;
     let files = args.ledgers.bind_shared(&[&old, &new])?;
@@ -56,7 +64,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Error> {
         _ => (&[][..], &[][..]),
     };
     // Every statement is kept only for what shows them: the workbook, one payee's side by side.
-    let statements = args.explain.is_some() || matches!(args.format, Format::Xlsx);
+    let statements = args.explain.is_some() || matches!(args.format(), Format::Xlsx);
     let cmp = compare(&old, old_files, &new, new_files, range, statements)?;
     for note in &cmp.evaluation.notes {
         super::note(&format!("note: {note}"));
@@ -71,7 +79,7 @@ fn write(cmp: &commission::diff::Comparison<'_>, args: &DiffArgs) -> Result<(), 
     let text = match &args.explain {
         Some(payee) => {
             let sbs = side_by_side(cmp, payee)?;
-            match args.format {
+            match args.format() {
                 Format::Table => commission::diff::render_side_by_side::table(cmp, &sbs),
                 Format::Json => commission::diff::render_side_by_side::json(cmp, &sbs),
                 Format::Csv => commission::diff::render_side_by_side::csv(cmp, &sbs),
@@ -81,7 +89,7 @@ fn write(cmp: &commission::diff::Comparison<'_>, args: &DiffArgs) -> Result<(), 
                 }
             }
         }
-        None => match args.format {
+        None => match args.format() {
             Format::Table => commission::diff::render::table(cmp, args.top),
             Format::Json => commission::diff::render::json(cmp, args.top),
             Format::Csv => commission::diff::render::csv(cmp),

@@ -18,9 +18,9 @@ pub enum Format {
 pub struct DocArgs {
     /// The policy file
     policy: PathBuf,
-    /// Output format
-    #[arg(long, value_enum, default_value = "md")]
-    format: Format,
+    /// Output format (default: html for an `--output` file ending `.html`, else md)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -34,7 +34,7 @@ pub fn run(args: DocArgs) -> Result<(), Error> {
     super::print_warnings(&warnings);
     let lang = args.lang.resolve(&plan);
     let blocks = doc::document(&plan, lang);
-    let text = match args.format {
+    let text = match super::format_or_extension(args.format, args.output.as_deref(), Format::Md) {
         Format::Md => doc::render_md(&blocks),
         Format::Html => doc::render_html(&plan, &blocks, lang),
     };

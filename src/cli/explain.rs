@@ -28,9 +28,9 @@ pub struct ExplainArgs {
     /// The statement's month (2026-03)
     #[arg(long)]
     period: String,
-    /// Output format
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    /// Output format (default: json for an `--output` file ending `.json`, else text)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// List every ledger row behind each figure (by default the first 20)
     #[arg(long)]
     all_rows: bool,
@@ -41,6 +41,13 @@ pub struct ExplainArgs {
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+}
+
+impl ExplainArgs {
+    /// `--format`, else the one the output file's extension names, else text.
+    fn format(&self) -> Format {
+        super::format_or_extension(self.format, self.output.as_deref(), Format::Text)
+    }
 }
 
 /// Rows listed per aggregate unless `--all-rows`.
@@ -55,7 +62,7 @@ pub fn run(args: ExplainArgs) -> Result<(), Error> {
     };
     super::print_warnings(&warnings);
     let explanation = explain(&plan, &files, &args.payee, month, (!args.all_rows).then_some(ROW_LIMIT), args.quick)?;
-    let text = match args.format {
+    let text = match args.format() {
         Format::Text => commission::explain::render_text(&plan, &explanation),
         Format::Json => commission::explain::render_json(&plan, &explanation),
     };

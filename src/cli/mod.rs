@@ -302,6 +302,18 @@ fn note(text: &str) {
     let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
+/// The format asked for with `--format`, else the one the `--output` file's extension names
+/// (`-o march.csv` is CSV, `-o march.XLSX` a workbook: any of the command's formats, in any
+/// case), else `default`. An extension that names none of them (`.txt`) gives `default`.
+fn format_or_extension<F: clap::ValueEnum>(asked: Option<F>, output: Option<&std::path::Path>, default: F) -> F {
+    asked
+        .or_else(|| {
+            let extension = output?.extension()?.to_str()?;
+            F::from_str(extension, true).ok()
+        })
+        .unwrap_or(default)
+}
+
 /// `--format xlsx` writes a workbook, a zip archive: only to a file named with `-o`, never
 /// onto a terminal, which would show bytes that can upset it (`-o -`, standard output, is
 /// refused when that is a terminal; into a pipe it is the caller's choice).

@@ -37,9 +37,10 @@ pub struct RunArgs {
     /// the run). A run with any rejected row produces no statements
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     max_errors: u32,
-    /// Output format
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    /// Output format (default: the one `--output`'s extension names, `.csv`, `.json`, `.xlsx`;
+    /// else table)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write to this file (atomically) instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -52,8 +53,15 @@ pub struct RunArgs {
     fail_under: Option<rust_decimal::Decimal>,
 }
 
+impl RunArgs {
+    /// `--format`, else the one the output file's extension names, else table.
+    fn format(&self) -> Format {
+        super::format_or_extension(self.format, self.output.as_deref(), Format::Table)
+    }
+}
+
 pub fn run(args: RunArgs) -> Result<u8, Error> {
-    super::xlsx_needs_file(matches!(args.format, Format::Xlsx), args.output.as_deref())?;
+    super::xlsx_needs_file(matches!(args.format(), Format::Xlsx), args.output.as_deref())?;
     let (plan, warnings) = load_policy_spec(&args.policy)?;
     let options = RunOptions {
         range: args.range.range()?,
@@ -61,7 +69,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
         coverage: (args.coverage || args.fail_under.is_some()).then(Coverage::default),
     };
     super::print_warnings(&warnings);
-    if args.then.is_empty() && options.coverage.is_none() && matches!(args.format, Format::Csv | Format::Json) {
+    if args.then.is_empty() && options.coverage.is_none() && matches!(args.format(), Format::Csv | Format::Json) {
         return run_in_batches(&args, &plan, &options);
     }
     let (plan, result) = if args.then.is_empty() {
@@ -88,9 +96,9 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     // JSON and CSV are written statement by statement as they are rendered; the table is for
     // a person reading a terminal and is laid out whole (its column widths need every row).
     // A workbook is laid out whole too (in memory, as the zip it is written as).
-    match args.format {
+    match args.format() {
         Format::Xlsx => super::emit_xlsx(&report::xlsx::run_sheets(&plan, &result), &args.output)?,
-        _ => super::emit_with(args.output.as_deref(), super::output::Target::New, |out| match args.format {
+        _ => super::emit_with(args.output.as_deref(), super::output::Target::New, |out| match args.format() {
             Format::Table => report::table::write(&plan, &result, out),
             Format::Json => report::json::write(&plan, &result, out),
             // (A workbook is written by the arm above.)
@@ -100,7 +108,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     // CSV has one row per statement and no room for a summary: the row accounting goes to
     // standard error, where a person running the command still sees it (and for a workbook,
     // which has it on a sheet of its own, tells what was written).
-    if matches!(args.format, Format::Csv | Format::Xlsx) {
+    if matches!(args.format(), Format::Csv | Format::Xlsx) {
         super::note(&report::row_counts(&plan, &result.counts));
     }
     let mut code = 0;
@@ -140,7 +148,7 @@ fn run_in_batches(args: &RunArgs, plan: &commission::plan::Plan, options: &RunOp
     show_warnings(&warnings);
     let mut failed = None;
     let head = report::json::Head { months: &months, counts: &folded.counts, warnings: &warnings };
-    let mut write = |out: &mut dyn std::io::Write| match args.format {
+    let mut write = |out: &mut dyn std::io::Write| match args.format() {
         Format::Json => report::json::write_batches(plan, &head, &mut batches, &mut failed, out),
         _ => report::csv::write_batches(plan, &mut batches, &mut failed, out),
     };
@@ -160,7 +168,7 @@ fn run_in_batches(args: &RunArgs, plan: &commission::plan::Plan, options: &RunOp
     }
     written?;
     // CSV has no room for the row accounting: it goes to standard error (see `run`).
-    if matches!(args.format, Format::Csv) {
+    if matches!(args.format(), Format::Csv) {
         super::note(&report::row_counts(plan, &folded.counts));
     }
     commission::eval::aggregate::let_go(batches);

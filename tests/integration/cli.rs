@@ -105,6 +105,57 @@ fn output_file_is_written_whole_or_not_at_all() {
     assert!(!dir.path().join("fresh.csv").exists());
 }
 
+/// With no `--format`, the output file's extension names the format, in any case, for every
+/// command that writes one of several; an extension naming none of them, and `--format`
+/// given, write what they say (each compared with the same command given `--format`).
+#[test]
+fn the_output_files_extension_names_the_format_unless_format_says_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = |args: &[&str], name: &str| {
+        let path = dir.path().join(name);
+        let mut all: Vec<std::ffi::OsString> = args.iter().map(|a| a.into()).collect();
+        all.extend(["--output".into(), path.clone().into_os_string()]);
+        run_ok(all);
+        fs::read(&path).unwrap()
+    };
+    fn with(words: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+        [words, &["--data", SALES, "--data", SURVEYS][..], extra].concat()
+    }
+    let run_ = |extra: &[&'static str]| with(&["run", SEED], extra);
+    let csv = written(&run_(&["--format", "csv"]), "given.csv");
+    assert!(csv.starts_with(b"payee,period,sales_performance,"));
+    assert_eq!(written(&run_(&[]), "statements.csv"), csv);
+    assert_eq!(written(&run_(&[]), "STATEMENTS.CSV"), csv);
+    let json = written(&run_(&["--format", "json"]), "given.json");
+    assert!(json.starts_with(b"{"));
+    assert_eq!(written(&run_(&[]), "statements.Json"), json);
+    assert!(written(&run_(&[]), "statements.xlsx").starts_with(b"PK\x03\x04"), "a workbook is a zip archive");
+    let table = run_ok(run_(&[]));
+    assert!(table.contains("sales_performance") && !table.starts_with("payee,"));
+    assert_eq!(written(&run_(&[]), "statements.txt"), table.as_bytes());
+    assert_eq!(written(&run_(&["--format", "table"]), "table.csv"), table.as_bytes());
+    // The other commands, each with a format of its own.
+    let diff = with(&["diff", SEED, "policies/telecom-marginal.policy"], &[]);
+    let md = written(&[&diff[..], &["--format", "md"]].concat(), "given.md");
+    assert_eq!(written(&diff, "review.md"), md);
+    let budget = with(&["budget", SEED], &[]);
+    assert_eq!(
+        written(&budget, "budget.csv"),
+        written(&[&budget[..], &["--format", "csv"]].concat(), "given-budget.csv")
+    );
+    let explain = with(&["explain", SEED, "--payee", "王芳", "--period", "2026-03"], &[]);
+    let why = written(&[&explain[..], &["--format", "json"]].concat(), "given-why.json");
+    assert!(why.starts_with(b"{"));
+    assert_eq!(written(&explain, "why.json"), why);
+    let curve = ["curve", SEED, "sales_performance", "--base", "0..500000", "--step", "100000"];
+    let svg = written(&[&curve[..], &["--format", "svg"]].concat(), "given.svg");
+    assert!(svg.starts_with(b"<svg") || svg.starts_with(b"<?xml"));
+    assert_eq!(written(&curve, "bonus.svg"), svg);
+    let page = written(&["doc", SEED, "--format", "html"], "given.html");
+    assert!(page.starts_with(b"<!DOCTYPE html>") || page.starts_with(b"<!doctype html>"));
+    assert_eq!(written(&["doc", SEED], "plan.html"), page);
+}
+
 #[test]
 fn ledger_problems_name_file_line_and_column() {
     let header = "id,date,manager,customer,kind,business,segment,amount\n";
