@@ -2044,6 +2044,45 @@ enum BlockState {
     /// value is 24 bytes), made by the first row.
     Min(Option<Box<Value>>),
     Max(Option<Box<Value>>),
+    /// The least and the greatest amount so far while every amount has the same decimals (a
+    /// ledger's usual case), kept in the state: a row's amount is compared with it with no
+    /// pointer followed (a boxed value lies anywhere in memory, and a plan with a `max` waited
+    /// for it on every row). An amount of other decimals, or any other value, makes it the
+    /// boxed `Min` or `Max` ([`BlockState::extreme`]), which keeps what `keep_extreme` keeps.
+    MinAmount(Amount),
+    MaxAmount(Amount),
+}
+
+/// A `min` or `max` state's value as `keep_extreme` keeps it, and the way it keeps.
+type Extreme<'a> = (&'a mut Option<Box<Value>>, std::cmp::Ordering);
+
+/// An amount and its decimals in one word, `mantissa × 16 + decimals` (decimals are at most
+/// [`SCALE`], below 16): of equal decimals, the words order as the amounts do. An amount whose
+/// mantissa times 16 does not fit 64 bits has no `Amount` (it is kept boxed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Amount(i64);
+
+impl Amount {
+    fn of(mantissa: i64, scale: u32) -> Option<Amount> {
+        if scale > SCALE {
+            return None;
+        }
+        mantissa.checked_mul(16)?.checked_add(i64::from(scale)).map(Amount)
+    }
+
+    fn scale(self) -> u32 {
+        self.0.rem_euclid(16) as u32
+    }
+
+    fn mantissa(self) -> i64 {
+        self.0.div_euclid(16)
+    }
+
+    /// The amount as `keep_extreme` keeps a value.
+    fn boxed(self) -> Result<Box<Value>, NotPlain> {
+        let n = Decimal::try_new(self.mantissa(), self.scale()).map_err(|_| "an amount the row-by-row fold keeps")?;
+        Ok(Box::new(Value::Number(n)))
+    }
 }
 
 // A sum's unused values of its decimals' byte ([`Decimals`]) tell the other kinds apart.
@@ -2061,7 +2100,53 @@ impl BlockState {
             BlockState::Distinct(codes) => codes.as_ref().is_none_or(|c| c.is_empty()),
             BlockState::Avg(avg) => avg.as_ref().is_none_or(|a| a.1 == 0 && untouched(&a.0)),
             BlockState::Min(v) | BlockState::Max(v) => v.is_none(),
+            BlockState::MinAmount(_) | BlockState::MaxAmount(_) => false,
         }
+    }
+
+    /// A `min` or `max` state as `keep_extreme` keeps it, and the way it keeps (an amount kept
+    /// in the state is boxed first); `None` for the other kinds.
+    fn extreme(&mut self) -> Result<Option<Extreme<'_>>, NotPlain> {
+        match *self {
+            BlockState::MinAmount(a) => *self = BlockState::Min(Some(a.boxed()?)),
+            BlockState::MaxAmount(a) => *self = BlockState::Max(Some(a.boxed()?)),
+            _ => {}
+        }
+        Ok(match self {
+            BlockState::Min(m) => Some((m, std::cmp::Ordering::Less)),
+            BlockState::Max(m) => Some((m, std::cmp::Ordering::Greater)),
+            _ => None,
+        })
+    }
+
+    /// Adds an amount (`mantissa` units of `10^-scale`) to a `min` or `max` state: kept in the
+    /// state while every amount has its decimals, else as `keep_extreme` keeps it. `false`
+    /// for the other kinds, which it leaves as they were.
+    #[inline]
+    fn add_extreme_amount(&mut self, mantissa: i64, scale: u32) -> Result<bool, NotPlain> {
+        match (&mut *self, Amount::of(mantissa, scale)) {
+            // Of the same decimals, equal amounts are the same value: either is kept.
+            (BlockState::MaxAmount(kept), Some(a)) if kept.scale() == scale => *kept = (*kept).max(a),
+            (BlockState::MinAmount(kept), Some(a)) if kept.scale() == scale => *kept = (*kept).min(a),
+            (BlockState::Max(None), Some(a)) => *self = BlockState::MaxAmount(a),
+            (BlockState::Min(None), Some(a)) => *self = BlockState::MinAmount(a),
+            (BlockState::Min(_) | BlockState::Max(_) | BlockState::MinAmount(_) | BlockState::MaxAmount(_), _) => {
+                self.keep_extreme_amount(mantissa, scale)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// An amount of other decimals than the one kept in the state, or too large for an
+    /// [`Amount`]: the state boxed, and the amount kept as `keep_extreme` keeps it.
+    #[cold]
+    fn keep_extreme_amount(&mut self, mantissa: i64, scale: u32) -> Result<(), NotPlain> {
+        let n = Decimal::try_new(mantissa, scale).map_err(|_| "an amount the row-by-row fold keeps")?;
+        if let Some((kept, way)) = self.extreme()? {
+            keep_extreme(kept, Value::Number(n), way);
+        }
+        Ok(())
     }
 
     fn new(func: AggFunc) -> BlockState {
@@ -3495,22 +3580,6 @@ fn bucket_of(fold: &mut TaskFold, p: u32, period: Period) -> u32 {
     b
 }
 
-/// Whether an amount (`mantissa` units of `10^-scale`) may be kept by a `min` or `max` state
-/// (`keep_extreme`): false only when it is strictly inside the value kept, which has the same
-/// decimals (an equal amount goes to `keep_extreme`, for its tie rule).
-fn past_extreme(state: &BlockState, mantissa: i64, scale: u32) -> bool {
-    let inside = match state {
-        BlockState::Min(Some(kept)) => {
-            matches!(&**kept, Value::Number(k) if k.scale() == scale && i128::from(mantissa) > k.mantissa())
-        }
-        BlockState::Max(Some(kept)) => {
-            matches!(&**kept, Value::Number(k) if k.scale() == scale && i128::from(mantissa) < k.mantissa())
-        }
-        _ => false,
-    };
-    !inside
-}
-
 /// Whose row [`add_row`] adds, for a plan whose per-row parts the evaluator computes.
 #[derive(Clone, Copy)]
 enum RowPayee<'a> {
@@ -3636,11 +3705,11 @@ fn add_row(
                     }
                     continue;
                 }
-                // An amount of the decimals of the least or greatest so far and not past it is
-                // passed over with no number made (most rows, once a bucket has a few): it
-                // would not be kept (`keep_extreme`; the largest mantissa is a sum's concern,
-                // `scaled_sum`).
-                Some(&Cell::Money(mantissa, scale)) if share.is_none() && !past_extreme(state, mantissa, scale) => {
+                // An amount to the least or greatest so far, compared with the one in the state
+                // (`BlockState::MinAmount`; the largest mantissa is a sum's concern, `scaled_sum`).
+                Some(&Cell::Money(mantissa, scale))
+                    if share.is_none() && state.add_extreme_amount(mantissa, scale)? =>
+                {
                     continue;
                 }
                 Some(cell @ (Cell::Num(_) | Cell::Money(..))) => {
@@ -3666,8 +3735,14 @@ fn add_row(
                             avg.0.add(*n).ok_or_else(failed)?;
                             avg.1 += 1;
                         }
-                        BlockState::Min(m) => keep_extreme(m, Value::Number(*n), std::cmp::Ordering::Less),
-                        BlockState::Max(m) => keep_extreme(m, Value::Number(*n), std::cmp::Ordering::Greater),
+                        BlockState::Min(_)
+                        | BlockState::Max(_)
+                        | BlockState::MinAmount(_)
+                        | BlockState::MaxAmount(_) => {
+                            if let Some((kept, way)) = state.extreme()? {
+                                keep_extreme(kept, Value::Number(*n), way);
+                            }
+                        }
                         _ => {
                             let numbers = fold.value_numbers.get_mut(a).ok_or("no aggregate")?;
                             let kept = fold.out.values.get_mut(a).ok_or("no aggregate")?;
@@ -3847,8 +3922,10 @@ fn add_value(
             pairs.push(u64::from(b) << 32 | u64::from(n));
         }
         BlockState::Count(n) => *n += 1,
-        BlockState::Min(m) => keep_extreme(m, value, std::cmp::Ordering::Less),
-        BlockState::Max(m) => keep_extreme(m, value, std::cmp::Ordering::Greater),
+        BlockState::Min(_) | BlockState::Max(_) | BlockState::MinAmount(_) | BlockState::MaxAmount(_) => {
+            let (kept, way) = state.extreme().ok()??;
+            keep_extreme(kept, value, way);
+        }
     }
     Some(())
 }
@@ -3876,8 +3953,8 @@ const _: () = assert!(std::mem::size_of::<MergedState>() <= 40);
 impl MergedState {
     /// A run's state, as the merge keeps it.
     #[inline]
-    fn of_run(state: BlockState) -> MergedState {
-        match state {
+    fn of_run(state: BlockState) -> Result<MergedState, NotPlain> {
+        Ok(match state {
             BlockState::Sum(x) => MergedState::Sum(x),
             BlockState::Count(n) => MergedState::Count(n),
             BlockState::Avg(avg) => {
@@ -3886,7 +3963,10 @@ impl MergedState {
             BlockState::Distinct(codes) => MergedState::Distinct(codes, Vec::new()),
             BlockState::Min(v) => MergedState::Min(v),
             BlockState::Max(v) => MergedState::Max(v),
-        }
+            // An amount kept in the state, boxed as the merge keeps the least and the greatest.
+            BlockState::MinAmount(a) => MergedState::Min(Some(a.boxed()?)),
+            BlockState::MaxAmount(a) => MergedState::Max(Some(a.boxed()?)),
+        })
     }
 
     /// Adds another merged state of the same aggregate and bucket.
@@ -4131,7 +4211,7 @@ impl BucketPart {
                     self.keys.push(key);
                     let (mut mask, first) = (0u64, self.states.len());
                     for (slot, from) in these {
-                        let state = MergedState::of_run(from);
+                        let state = MergedState::of_run(from)?;
                         if slot < 64 {
                             mask |= 1 << slot;
                             self.states.push(state);
@@ -4147,9 +4227,9 @@ impl BucketPart {
                     for (slot, from) in these {
                         if slot < 64 && mask >> slot & 1 == 1 {
                             let i = first + (mask & ((1u64 << slot) - 1)).count_ones() as usize;
-                            self.states.get_mut(i).ok_or("no state")?.combine(MergedState::of_run(from))?;
+                            self.states.get_mut(i).ok_or("no state")?.combine(MergedState::of_run(from)?)?;
                         } else {
-                            self.extra.push((at, slot, MergedState::of_run(from)));
+                            self.extra.push((at, slot, MergedState::of_run(from)?));
                         }
                     }
                 }
@@ -5615,6 +5695,50 @@ mod tests {
             let told = scaled_sum(a.decimal().unwrap(), a.nonzero, factor, largest);
             let expected = scaled_row_by_row(&terms, factor).to_string();
             proptest::prop_assert_eq!(told.map(|d| d.to_string()), Some(expected), "{:?} x {}", terms, factor);
+        }
+
+        /// The least and the greatest amount kept in the state (`BlockState::MinAmount`,
+        /// `MaxAmount`, boxed when the decimals change or the mantissa is too large for an
+        /// `Amount`) are what `keep_extreme` keeps of the same amounts as values, to the
+        /// decimals written: amounts of 0 to 3 decimals (and some of 15, past `SCALE`), equal
+        /// ones written differently, mantissas at the ends of 64 bits, split over two threads'
+        /// states at any cut and merged as the merge does.
+        #[test]
+        fn least_and_greatest_amounts_are_kept_as_keep_extreme_keeps_them(
+            amounts in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![-3i64..=3, -50i64..=50, proptest::sample::select(&[i64::MIN, i64::MAX, i64::MAX / 16 + 1, -(i64::MAX / 16) - 2][..])],
+                    proptest::prop_oneof![8 => 0u32..=3, 1 => proptest::strategy::Just(15u32)],
+                ),
+                0..10,
+            ),
+            cut in 0usize..10,
+        ) {
+            for (func, way) in [(AggFunc::Min, std::cmp::Ordering::Less), (AggFunc::Max, std::cmp::Ordering::Greater)] {
+                let mut expected: Option<Box<Value>> = None;
+                for &(m, scale) in &amounts {
+                    keep_extreme(&mut expected, Value::Number(Decimal::try_new(m, scale).unwrap()), way);
+                }
+                let cut = cut.min(amounts.len());
+                let mut merged: Option<MergedState> = None;
+                for part in [&amounts[..cut], &amounts[cut..]] {
+                    let mut state = BlockState::new(func);
+                    for &(m, scale) in part {
+                        proptest::prop_assert!(state.add_extreme_amount(m, scale).unwrap());
+                    }
+                    let state = MergedState::of_run(state).unwrap();
+                    match merged.as_mut() {
+                        None => merged = Some(state),
+                        Some(into) => into.combine(state).unwrap(),
+                    }
+                }
+                let kept = match merged {
+                    Some(MergedState::Min(v) | MergedState::Max(v)) => v,
+                    _ => None,
+                };
+                let shown = |v: &Option<Box<Value>>| v.as_deref().map(|v| format!("{v:?}"));
+                proptest::prop_assert_eq!(shown(&kept), shown(&expected), "{:?} {:?}", func, amounts);
+            }
         }
     }
 
