@@ -32,23 +32,23 @@ for rows in "${@:-1000000 10000000}"; do
     : > "$dir/times"
     for i in $(seq 1 "${RUNS:-3}"); do
       rm -f "$dir/run.csv"
-      /usr/bin/time -f "commission %e %M" -a -o "$dir/times" target/release/commission run "$policy" \
+      timed "$dir/times" commission target/release/commission run "$policy" \
         --data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv" --format csv --output "$dir/run.csv" 2>/dev/null
       tail -n +2 "$dir/run.csv" > "$dir/run.lines"
       rm -f "$dir/run1.csv"
-      COMMISSION_THREADS=1 /usr/bin/time -f "commission-1 %e %M" -a -o "$dir/times" target/release/commission run "$policy" \
+      COMMISSION_THREADS=1 timed "$dir/times" commission-1 target/release/commission run "$policy" \
         --data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv" --format csv --output "$dir/run1.csv" 2>/dev/null
       cmp -s "$dir/run.csv" "$dir/run1.csv" || { echo "commission on one thread gives other statements" >&2; exit 1; }
       for threads in 2 1; do
-        /usr/bin/time -f "duckdb-$threads %e %M" -a -o "$dir/times" "$python" bench/duckdb_run.py "$dir" "$threads" "$dir/duckdb.lines"
+        timed "$dir/times" "duckdb-$threads" "$python" bench/duckdb_run.py "$dir" "$threads" "$dir/duckdb.lines"
         cmp -s "$dir/run.lines" "$dir/duckdb.lines" || { echo "DuckDB ($threads threads) gives other statements than commission" >&2; exit 1; }
       done
-      tail -4 "$dir/times" | awk '{printf "  run %s: %-10s %6.2f s wall %8.1f MB peak\n", i, $1, $2, $3/1024}' i="$i"
+      tail -4 "$dir/times" | awk '{printf "  run %s: %-12s %7.3f s wall %8.1f MB peak\n", i, $1, $2, $4/1024}' i="$i"
     done
     echo "  $(wc -l < "$dir/run.lines") statements, the same from all four every time"
     for who in commission commission-1 duckdb-2 duckdb-1; do
       wall=$(median_of "$dir/times" "$who" 2)
-      peak=$(median_of "$dir/times" "$who" 3)
+      peak=$(median_of "$dir/times" "$who" 4)
       echo "  median $who: $wall s wall, $(awk -v p="$peak" 'BEGIN {printf "%.1f", p/1024}') MB peak"
     done
     c=$(median_of "$dir/times" commission 2)

@@ -32,15 +32,14 @@ for n in ${@:-1000000 10000000}; do
   : > "$dir/thirty.times"
   for i in $(seq 1 "${RUNS:-3}"); do
     rm -f "$dir/seed.csv" "$dir/thirty.csv"
-    /usr/bin/time -f "seed %e %U %M" -a -o "$dir/thirty.times" target/release/commission run "$seed" "${data[@]}" \
+    timed "$dir/thirty.times" seed target/release/commission run "$seed" "${data[@]}" \
       --format csv --output "$dir/seed.csv" 2>/dev/null
-    /usr/bin/time -f "thirty %e %U %M" -a -o "$dir/thirty.times" target/release/commission run "$thirty" "${data[@]}" \
+    timed "$dir/thirty.times" thirty target/release/commission run "$thirty" "${data[@]}" \
       --format csv --output "$dir/thirty.csv" 2>/dev/null
-    tail -2 "$dir/thirty.times" | awk '{printf "  run %s: %-7s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
+    tail -2 "$dir/thirty.times" | awk '{printf "  run %s: %-7s %7.3f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
   done
   tail -n +2 "$dir/thirty.csv" > "$dir/thirty.lines"
-  /usr/bin/time -f "duckdb-thirty %e %U %M" -a -o "$dir/thirty.times" \
-    "$python" bench/duckdb_run.py "$dir" 2 "$dir/thirty-duckdb.lines" "$dir/thirty.duckdb.sql"
+  timed "$dir/thirty.times" duckdb-thirty "$python" bench/duckdb_run.py "$dir" 2 "$dir/thirty-duckdb.lines" "$dir/thirty.duckdb.sql"
   cmp -s "$dir/thirty.lines" "$dir/thirty-duckdb.lines" || { echo "DuckDB gives other statements than commission for $thirty" >&2; exit 1; }
   echo "  $(wc -l < "$dir/thirty.lines") statements of $(head -1 "$dir/thirty.csv" | tr ',' '\n' | grep -vc '^payee$\|^period$\|^total$') components, the same from DuckDB"
   for who in seed thirty; do
