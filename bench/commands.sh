@@ -17,6 +17,7 @@
 # statements a plan), the ledger `bench/compare.sh` makes with the same PAYEES.
 set -euo pipefail
 . "$(dirname "$0")/prepare.sh"
+. bench/medians.sh
 policy=policies/telecom-account-manager.policy
 data=(--data sales="$dir/sales.csv" --data surveys="$dir/surveys.csv")
 times="$dir/commands.times"
@@ -26,23 +27,22 @@ rm -rf "$COMMISSION_CHECKED"
 : > "$times"
 echo "nproc: $(nproc); commission $(git rev-parse --short HEAD); $(wc -l < "$dir/sales.csv") lines"
 for i in 1 2 3; do
-  /usr/bin/time -f "run %e %U %M" -a -o "$times" target/release/commission run "$policy" "${data[@]}" --format csv --output "$dir/run.csv" 2>/dev/null
-  /usr/bin/time -f "diff %e %U %M" -a -o "$times" target/release/commission diff "$policy" policies/telecom-marginal.policy "${data[@]}" --format json --output "$dir/diff.json"
-  /usr/bin/time -f "budget %e %U %M" -a -o "$times" target/release/commission budget "$policy" "${data[@]}" --by business --format json --output "$dir/budget.json"
-  /usr/bin/time -f "explain %e %U %M" -a -o "$times" target/release/commission explain "$policy" "${data[@]}" --payee AM0379 --period 2026-03 > "$dir/explain.txt"
+  timed "$times" run target/release/commission run "$policy" "${data[@]}" --format csv --output "$dir/run.csv" 2>/dev/null
+  timed "$times" diff target/release/commission diff "$policy" policies/telecom-marginal.policy "${data[@]}" --format json --output "$dir/diff.json"
+  timed "$times" budget target/release/commission budget "$policy" "${data[@]}" --by business --format json --output "$dir/budget.json"
+  timed "$times" explain target/release/commission explain "$policy" "${data[@]}" --payee AM0379 --period 2026-03 > "$dir/explain.txt"
   rm -rf "$dir/checked-explain"
-  COMMISSION_CHECKED="$dir/checked-explain" /usr/bin/time -f "explain-all %e %U %M" -a -o "$times" target/release/commission explain "$policy" "${data[@]}" --payee AM0379 --period 2026-03 > "$dir/explain-all.txt"
+  COMMISSION_CHECKED="$dir/checked-explain" timed "$times" explain-all target/release/commission explain "$policy" "${data[@]}" --payee AM0379 --period 2026-03 > "$dir/explain-all.txt"
   cmp -s "$dir/explain.txt" "$dir/explain-all.txt" || { echo "explain after a run differs from explain checking every row" >&2; exit 1; }
-  COMMISSION_CHECKED="$dir/checked-explain" /usr/bin/time -f "explain-next %e %U %M" -a -o "$times" target/release/commission explain "$policy" "${data[@]}" --payee AM0100 --period 2026-02 > "$dir/explain-next.txt"
+  COMMISSION_CHECKED="$dir/checked-explain" timed "$times" explain-next target/release/commission explain "$policy" "${data[@]}" --payee AM0100 --period 2026-02 > "$dir/explain-next.txt"
   if [ "$i" = 1 ]; then
     COMMISSION_CHECKED=off target/release/commission explain "$policy" "${data[@]}" --payee AM0100 --period 2026-02 > "$dir/explain-next-all.txt"
     cmp -s "$dir/explain-next.txt" "$dir/explain-next-all.txt" || { echo "explain trusting an explain's record differs from explain checking every row" >&2; exit 1; }
   fi
-  COMMISSION_CHECKED=off /usr/bin/time -f "explain-quick %e %U %M" -a -o "$times" target/release/commission explain "$policy" "${data[@]}" --payee AM0379 --period 2026-03 --quick > "$dir/explain-quick.txt"
+  COMMISSION_CHECKED=off timed "$times" explain-quick target/release/commission explain "$policy" "${data[@]}" --payee AM0379 --period 2026-03 --quick > "$dir/explain-quick.txt"
   head -n -2 "$dir/explain-quick.txt" | cmp -s - "$dir/explain-all.txt" || { echo "explain --quick differs from explain checking every row" >&2; exit 1; }
-  tail -7 "$times" | awk '{printf "  %s: %-13s %6.2f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
+  tail -7 "$times" | awk '{printf "  %s: %-13s %7.3f s wall %6.2f s user %8.1f MB peak\n", i, $1, $2, $3, $4/1024}' i="$i"
 done
-. bench/medians.sh
 for who in run diff budget explain explain-all explain-next explain-quick; do
   wall=$(median_of "$times" "$who" 2)
   user=$(median_of "$times" "$who" 3)
@@ -50,5 +50,5 @@ for who in run diff budget explain explain-all explain-next explain-quick; do
   run_wall=$(median_of "$times" run 2)
   run_user=$(median_of "$times" run 3)
   awk -v w="$who" -v a="$wall" -v u="$user" -v p="$peak" -v rw="$run_wall" -v ru="$run_user" \
-    'BEGIN {printf "  median %-13s %6.2f s wall (%.2fx run) %6.2f s user (%.2fx run) %8.1f MB peak\n", w, a, a/rw, u, u/ru, p/1024}'
+    'BEGIN {printf "  median %-13s %7.3f s wall (%.2fx run) %6.2f s user (%.2fx run) %8.1f MB peak\n", w, a, a/rw, u, u/ru, p/1024}'
 done

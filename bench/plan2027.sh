@@ -20,6 +20,7 @@
 #   bash bench/plan2027.sh [ROWS]
 set -euo pipefail
 . "$(dirname "$0")/prepare.sh"
+. bench/medians.sh
 year=${BENCH_DIR_2027:-/tmp/commission-bench-2027-$rows}
 [ -f "$year/sales.csv" ] || python3 tests/tools/ref2027/generate.py --seed 1 --sales "$rows" --payees 500 --out "$year"
 cat "$year"/*.csv > /dev/null
@@ -33,22 +34,21 @@ export COMMISSION_CHECKED="$year/checked"
 rm -rf "$COMMISSION_CHECKED"
 echo "nproc: $(nproc); commission $(git rev-parse --short HEAD); sales lines: seed $(wc -l < "$dir/sales.csv"), 2027 $(wc -l < "$year/sales.csv") (credits $(wc -l < "$year/credits.csv"), cancellations $(wc -l < "$year/cancellations.csv"))"
 for i in 1 2 3; do
-  /usr/bin/time -f "seed %e %U %M %S" -a -o "$times" target/release/commission run "${seed[@]}" --format csv --output "$year/seed.csv"
-  /usr/bin/time -f "2027 %e %U %M %S" -a -o "$times" target/release/commission run "${plan[@]}" --format csv --output "$year/2027.csv"
-  /usr/bin/time -f "explain27 %e %U %M %S" -a -o "$times" target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 > "$year/explain27.txt"
+  timed "$times" seed target/release/commission run "${seed[@]}" --format csv --output "$year/seed.csv"
+  timed "$times" 2027 target/release/commission run "${plan[@]}" --format csv --output "$year/2027.csv"
+  timed "$times" explain27 target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 > "$year/explain27.txt"
   rm -rf "$year/checked-explain"
-  COMMISSION_CHECKED="$year/checked-explain" /usr/bin/time -f "explain27-first %e %U %M %S" -a -o "$times" target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 > "$year/explain27-first.txt"
+  COMMISSION_CHECKED="$year/checked-explain" timed "$times" explain27-first target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 > "$year/explain27-first.txt"
   cmp -s "$year/explain27.txt" "$year/explain27-first.txt" || { echo "explain after a run differs from explain checking every row" >&2; exit 1; }
-  COMMISSION_CHECKED="$year/checked-explain" /usr/bin/time -f "explain27-next %e %U %M %S" -a -o "$times" target/release/commission explain "${plan[@]}" --payee E05 --period 2027-02 > "$year/explain27-next.txt"
+  COMMISSION_CHECKED="$year/checked-explain" timed "$times" explain27-next target/release/commission explain "${plan[@]}" --payee E05 --period 2027-02 > "$year/explain27-next.txt"
   if [ "$i" = 1 ]; then
     COMMISSION_CHECKED=off target/release/commission explain "${plan[@]}" --payee E05 --period 2027-02 > "$year/explain27-next-all.txt"
     cmp -s "$year/explain27-next.txt" "$year/explain27-next-all.txt" || { echo "explain trusting an explain's record differs from explain checking every row" >&2; exit 1; }
   fi
-  COMMISSION_CHECKED=off /usr/bin/time -f "explain27-quick %e %U %M %S" -a -o "$times" target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 --quick > "$year/explain27-quick.txt"
+  COMMISSION_CHECKED=off timed "$times" explain27-quick target/release/commission explain "${plan[@]}" --payee E01 --period 2027-03 --quick > "$year/explain27-quick.txt"
   head -n -2 "$year/explain27-quick.txt" | cmp -s - "$year/explain27-first.txt" || { echo "explain --quick differs from explain checking every row" >&2; exit 1; }
-  tail -6 "$times" | awk '{printf "  %s: %-15s %6.2f s wall %6.2f s user %5.2f s system %8.1f MB peak\n", i, $1, $2, $3, $5, $4/1024}' i="$i"
+  tail -6 "$times" | awk '{printf "  %s: %-15s %7.3f s wall %6.2f s user %5.2f s system %8.1f MB peak\n", i, $1, $2, $3, $5, $4/1024}' i="$i"
 done
-. bench/medians.sh
 for who in seed 2027 explain27 explain27-first explain27-next explain27-quick; do
   wall=$(median_of "$times" "$who" 2)
   user=$(median_of "$times" "$who" 3)
@@ -56,6 +56,6 @@ for who in seed 2027 explain27 explain27-first explain27-next explain27-quick; d
   seed_wall=$(median_of "$times" seed 2)
   run_wall=$(median_of "$times" 2027 2)
   awk -v w="$who" -v a="$wall" -v u="$user" -v p="$peak" -v s="$seed_wall" -v r="$run_wall" \
-    'BEGIN {if (w ~ /^explain27/) printf "  median %-15s %6.2f s wall (%.2fx the 2027 run) %6.2f s user %8.1f MB peak\n", w, a, a/r, u, p/1024;
-            else printf "  median %-15s %6.2f s wall (%.2fx the seed plan) %6.2f s user %8.1f MB peak\n", w, a, a/s, u, p/1024}'
+    'BEGIN {if (w ~ /^explain27/) printf "  median %-15s %7.3f s wall (%.2fx the 2027 run) %6.2f s user %8.1f MB peak\n", w, a, a/r, u, p/1024;
+            else printf "  median %-15s %7.3f s wall (%.2fx the seed plan) %6.2f s user %8.1f MB peak\n", w, a, a/s, u, p/1024}'
 done
