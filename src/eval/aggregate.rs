@@ -496,10 +496,9 @@ pub struct FoldRequest<'a> {
 }
 
 /// Whether a fold for one observed payee (`explain`) checks the rows of the others.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trust {
     /// Every row of every file is read and checked (and the fold may leave a record).
-    #[default]
     Checked,
     /// A record that the plan has read these files whole with no problem (`data::checked`):
     /// the digests its files had. With an observed payee, other payees' rows of a file read

@@ -245,6 +245,10 @@ pub fn explain(
         let unchecked = trust == Trust::Unchecked;
         match explain_reading(plan, files, payee, month, row_limit, trust) {
             Ok((explanation, false)) => return Ok(explanation),
+            // With no record, the one reading not to be believed: a ledger named late read row by row.
+            Ok((_, true)) if unchecked => super::chunked::report(|| {
+                "explain --quick: read again, every row checked (a ledger named late read row by row)".into()
+            }),
             Ok((_, true)) => super::chunked::report(|| "explain: read again, every row checked (other files)".into()),
             Err(_) if unchecked => {
                 super::chunked::report(|| "explain --quick: read again, every row checked (a problem)".into())
