@@ -2304,6 +2304,23 @@ impl ShortPayees {
         (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - len.trailing_zeros())) as usize
     }
 
+    /// Whether the table has grown past its first size (more than 2,048 payees): its places
+    /// no longer all stay in the nearest caches.
+    fn is_large(&self) -> bool {
+        self.slots.len() > 1 << SHORT_BITS
+    }
+
+    /// Asks the memory for the place where `id` is looked for first, so that it has come by
+    /// the time the row is folded (the row's cells are read in between).
+    fn ask_for(&self, id: &str) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(slot) = Self::key(id).and_then(|(k, _)| self.slots.get(Self::place(k, self.slots.len()))) {
+            safe_arch::prefetch_t0(slot);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = id;
+    }
+
     #[inline]
     fn get(&self, id: &str) -> Option<u32> {
         let (k, len) = Self::key(id)?;
@@ -3003,6 +3020,9 @@ fn fold_block<const SKIP: bool>(
     // Per plan that scales a column, the pending row's scaled cell (and its column).
     let mut pending_scaled: Vec<Option<(usize, Cell<'_>)>> = vec![None; jobs.len()];
     let late = jobs.iter().any(TaskJob::adds_later);
+    // Whether a fold has met so many payees that their places are asked for ahead
+    // (`ShortPayees::ask_for`; decided for the block, from the folds as it starts).
+    let ask_for_payees = folds.iter().any(|fold| fold.short.is_large());
     // Per plan, the row's payee and bucket in its fold (for the plans that follow it).
     let mut placed: Vec<Option<(u32, u32)>> = vec![None; jobs.len()];
     let mut values: Vec<Value> = Vec::new();
@@ -3051,6 +3071,14 @@ fn fold_block<const SKIP: bool>(
         if over {
             *skipped += 1;
             return Ok(());
+        }
+        // Over many payees, the place of the row's payee asked for before the row is read.
+        if ask_for_payees {
+            for (job, fold) in jobs.iter().zip(folds.iter()) {
+                if matches!((job.mode, job.follows), (Mode::Fold, None)) && fold.short.is_large() {
+                    fold.short.ask_for(field_text(line, fields, rules, job.payee_col));
+                }
+            }
         }
         rules.read(line, fields, &mut cells, &mut met)?;
         if let Some(k) = rules.key {
@@ -3289,12 +3317,29 @@ fn fold_block<const SKIP: bool>(
             if pairs.is_empty() {
                 continue;
             }
-            // The codes grouped by bucket (a counting sort: each bucket's codes in one place).
-            starts.clear();
-            starts.resize(buckets + 1, 0);
             // A pair that names no bucket, or a state that is not a distinct count, cannot
             // happen; if it did, the file goes to the row-by-row read rather than lose a value.
             let lost = || "a distinct value with no bucket".to_string();
+            // A block's pairs of a few of the fold's many buckets (over 100,000 payees, 60,000
+            // pairs of 1.2M buckets): sorted, not counted out over every bucket, which each
+            // block did again (a list of all the buckets cleared, summed and walked).
+            if pairs.len() < buckets / 8 {
+                pairs.sort_unstable();
+                for group in pairs.chunk_by(|x, y| x >> 32 == y >> 32) {
+                    let b = group.first().map_or(0, |pair| (pair >> 32) as usize);
+                    codes.clear();
+                    codes.extend(group.iter().map(|&pair| pair as u32));
+                    match fold.out.states.get_mut(b * stride + a) {
+                        Some(BlockState::Distinct(set)) => set.get_or_insert_with(Box::default).extend(codes),
+                        _ => return Err(lost()),
+                    }
+                }
+                pairs.clear();
+                continue;
+            }
+            // The codes grouped by bucket (a counting sort: each bucket's codes in one place).
+            starts.clear();
+            starts.resize(buckets + 1, 0);
             for &pair in pairs.iter() {
                 *starts.get_mut((pair >> 32) as usize + 1).ok_or_else(lost)? += 1;
             }
