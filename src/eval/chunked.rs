@@ -2175,8 +2175,14 @@ enum Status {
     Nobody,
 }
 
+/// A payee of a run's fold. Its buckets' slots in its entry come first, in the entry's first
+/// cache line (a row of a fold of many payees waits for the memory once for them); what each
+/// row checks (`TaskFold::checks`) is kept apart, two bytes a payee.
 #[derive(Clone)]
+#[repr(C, align(64))]
 struct BlockPayee {
+    /// Its buckets by period.
+    buckets: PeriodSlots,
     id: String,
     /// The payee whose rows are kept for the row observer.
     watched: bool,
@@ -2186,17 +2192,16 @@ struct BlockPayee {
     rows: u64,
     /// Its start (the roster's hire date), when the plan checks rows against it.
     hired: Option<NaiveDate>,
-    /// Its buckets by period.
-    buckets: PeriodSlots,
 }
 
 /// A payee's buckets by period (`Period::ordinal`), over the span of periods met (`u32::MAX`:
 /// no bucket yet); a span wider than [`PERIOD_SPAN`] leaves the rest to `TaskFold::bucket_index`.
 /// The first [`NEAR_PERIODS`] lie in the payee's entry, from the start of the year of the
-/// earliest period met (a year of months, and more); any later in a list of their own. Over
+/// earliest period met (a calendar year of months); any later in a list of their own. Over
 /// 100,000 payees, a list of its own for every payee was a third wait for the memory on each
 /// row, after the payee's place and its entry (a tenth of a run at 10M rows).
 #[derive(Debug, Clone)]
+#[repr(C)]
 struct PeriodSlots {
     /// The ordinal of the first slot (`i64::MIN`: none yet).
     first: i64,
@@ -2205,7 +2210,14 @@ struct PeriodSlots {
 }
 
 /// The periods whose buckets lie in a payee's entry ([`PeriodSlots`]).
-const NEAR_PERIODS: usize = 16;
+const NEAR_PERIODS: usize = 12;
+
+// The first period and the near slots lie in a payee's entry's first cache line.
+const _: () = assert!(
+    std::mem::offset_of!(BlockPayee, buckets) == 0
+        && std::mem::offset_of!(PeriodSlots, near) + NEAR_PERIODS * 4 <= 64
+        && std::mem::align_of::<BlockPayee>() == 64
+);
 
 impl Default for PeriodSlots {
     fn default() -> PeriodSlots {
@@ -2669,6 +2681,7 @@ impl RunFold {
                     payee_index: FxHashMap::default(),
                     short: ShortPayees::default(),
                     payees: Vec::new(),
+                    checks: Vec::new(),
                     arcs: Vec::new(),
                     bucket_index: FxHashMap::default(),
                     out: TaskOut {
@@ -2746,6 +2759,9 @@ struct TaskFold {
     payee_index: FxHashMap<Box<str>, u32>,
     short: ShortPayees,
     payees: Vec<BlockPayee>,
+    /// Per payee, what each of its rows is checked against: its status, and whether it has a
+    /// start (`BlockPayee::hired`).
+    checks: Vec<(Status, bool)>,
     arcs: Vec<Arc<str>>,
     bucket_index: FxHashMap<(u32, Period), u32>,
     out: TaskOut,
@@ -3019,7 +3035,14 @@ fn fold_block<const SKIP: bool>(
     let mut pending: Vec<Option<Pending>> = vec![None; jobs.len()];
     // Per plan that scales a column, the pending row's scaled cell (and its column).
     let mut pending_scaled: Vec<Option<(usize, Cell<'_>)>> = vec![None; jobs.len()];
-    let late = jobs.iter().any(TaskJob::adds_later);
+    // Per plan, whether its rows are added a row late ([`Pending`]): a plan of large buckets,
+    // or one whose fold has grown past the caches (many payees), decided for the block.
+    let adds_later: Vec<bool> = jobs
+        .iter()
+        .zip(folds.iter())
+        .map(|(job, fold)| job.adds_later() || fold.out.states.len() * std::mem::size_of::<BlockState>() > LARGE_FOLD)
+        .collect();
+    let late = adds_later.contains(&true);
     // Whether a fold has met so many payees that their places are asked for ahead
     // (`ShortPayees::ask_for`; decided for the block, from the folds as it starts).
     let ask_for_payees = folds.iter().any(|fold| fold.short.is_large());
@@ -3174,11 +3197,12 @@ fn fold_block<const SKIP: bool>(
                 }
                 // This row's states asked for, the row before added, this one left (a plan of
                 // small buckets adds the row at once).
+                let adds_later = adds_later.get(j).copied().unwrap_or(false);
                 match later {
-                    Some(Pending { b, who }) if !job.adds_later() => {
+                    Some(Pending { b, who }) if !adds_later => {
                         add_row(rules, job, fold, cells, b, who.payee(before)?, None, &mut values)?;
                     }
-                    _ if !job.adds_later() => {}
+                    _ if !adds_later => {}
                     _ => {
                         if let Some(Pending { b, .. }) = later {
                             ask_for_states(job, fold, cells, b);
@@ -3418,15 +3442,19 @@ fn fold_row(
             new_payee(job, fold, payee, status, line)
         }
     };
-    let entry = fold.payees.get_mut(p as usize).ok_or("no payee")?;
-    if entry.status == Status::Nobody {
-        entry.rows += 1;
+    let &(status, hired) = fold.checks.get(p as usize).ok_or("no payee")?;
+    if status == Status::Nobody {
+        fold.payees.get_mut(p as usize).ok_or("no payee")?.rows += 1;
         fold.out.no_payee += 1;
         return Ok(None);
     }
-    if let (Some(hired), Some(Cell::Date(d))) = (entry.hired, cells.get(job.period_col)) {
-        if hired > *d {
-            return Err("a row dated before its payee's start".into());
+    if hired {
+        if let (Some(hired), Some(Cell::Date(d))) =
+            (fold.payees.get(p as usize).and_then(|e| e.hired), cells.get(job.period_col))
+        {
+            if hired > *d {
+                return Err("a row dated before its payee's start".into());
+            }
         }
     }
     if fold.last_period != Some(period) {
@@ -3562,6 +3590,7 @@ fn new_payee(job: &TaskJob<'_>, fold: &mut TaskFold, payee: &str, status: Status
     let watched = job.watch.contains(&payee);
     let buckets = PeriodSlots::default();
     fold.payees.push(BlockPayee { id: payee.to_string(), watched, first: line, status, rows: 0, hired, buckets });
+    fold.checks.push((status, hired.is_some()));
     fold.arcs.push(known.map_or_else(|| Arc::from(payee), |(k, _)| k.clone()));
     p
 }
@@ -3590,6 +3619,11 @@ enum Later {
     /// Payee `p` of the fold of plan `k`, the plan followed.
     Of(usize, u32),
 }
+
+/// The bytes of a fold's states past which its rows are added a row late whatever the size of
+/// its buckets ([`Pending`]): over 100,000 payees the seed plan's 1.2M buckets are 57 MB, and a
+/// row added at once waited for its states (most of the time of adding it).
+const LARGE_FOLD: usize = 4 << 20;
 
 impl TaskJob<'_> {
     /// Whether the plan's rows are added a row late ([`Pending`]): its buckets span more than
