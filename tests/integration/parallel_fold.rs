@@ -2647,3 +2647,65 @@ fn a_plan_of_seventy_aggregates_over_one_input() {
     let want = [("2026-01", "76.00"), ("2026-02", "490.00"), ("2026-03", "429.00")];
     assert_eq!(totals, want.map(|(p, t)| (p.to_string(), t.to_string())));
 }
+
+/// Many payees (20,000, each with one to three sales over two months, in no order) and a plan
+/// of sixteen aggregates a payee-month (256 bytes of running totals: small buckets, added as
+/// each row is read). On one thread with 64 KiB blocks (about 1,600 rows each) the fold meets
+/// its 2,049th payee early (its table of short ids doubles, and each row's place in it is
+/// asked for ahead), its states pass 4 MB (16,384 payee-months) about two thirds in, from
+/// where it adds each row once the next is read, and from 12,800 payee-months on a block's
+/// 1,600 distinct customers are sorted into their buckets rather than counted out over every
+/// bucket. Each way, the statements are the row-by-row reader's, byte for byte.
+#[test]
+fn many_payees_read_in_blocks_as_row_by_row() {
+    const PAYEES: u64 = 20_000;
+    let mut rng = Lcg(12);
+    let mut lines = vec!["id,date,payee,customer,amount".to_string()];
+    for i in 0..PAYEES + PAYEES / 5 {
+        let payee = if i < PAYEES { i } else { rng.below(PAYEES) };
+        let (month, day) = (1 + rng.below(2), 1 + rng.below(28));
+        let cents = rng.below(300_000);
+        lines.push(format!(
+            "S{i:06},2026-{month:02}-{day:02},P{payee:05},C{:04},{}",
+            rng.below(5_000),
+            written(cents as i64, 2)
+        ));
+    }
+    // In no order: a payee's rows far apart, payees met all through the file.
+    for i in (2..lines.len()).rev() {
+        let j = 1 + rng.below(i as u64) as usize;
+        lines.swap(i, j);
+    }
+    let sums: String = (1..=14)
+        .map(|k| format!("metric over_{k} monthly = sum(sales.amount where amount >= {})\n", k * 100))
+        .collect();
+    let policy = format!(
+        "policy \"many\" version \"1\" currency CNY\n\ninput sales {{\n  key    id:       text\n  \
+         period date:     date\n  payee  payee:    text\n         customer: text\n         amount:   money\n}}\n\n\
+         payee sales.payee\n\nmetric customers monthly = count_distinct(sales.customer)\n{sums}\n\
+         component commission monthly {{\n  pay 1% * sum(sales.amount)\n}}\n"
+    );
+    let folder = Folder::new();
+    let path = folder.sales("many", &ledger(&lines, "\n"));
+    let plan = folder.dir.path().join("many.policy");
+    std::fs::write(&plan, policy).unwrap();
+    let args: Vec<String> = ["run", path_text(&plan), "--data", &format!("sales={}", path_text(&path))]
+        .iter()
+        .map(|a| a.to_string())
+        .chain(["--format".to_string(), "csv".to_string()])
+        .collect();
+    let reference = run_as(Reader::RowByRow, false, &args);
+    assert_eq!(reference.code, 0, "{}", reference.stderr);
+    // Every payee has a statement for each month (the header, then 20,000 payees × 2).
+    assert_eq!(reference.stdout.lines().count(), 1 + 2 * PAYEES as usize, "{}", reference.stderr);
+    for reader in [
+        Reader::Chunked { threads: 1, block: Some(65_536) },
+        Reader::Chunked { threads: 2, block: Some(65_536) },
+        Reader::Chunked { threads: 1, block: None },
+    ] {
+        let ran = run_as(reader, true, &args);
+        assert_eq!(ran.code, 0, "{reader:?}: {}", ran.stderr);
+        assert!(chunked_blocks(&ran.stderr, &path, reader) > 0, "{reader:?}: {}", ran.stderr);
+        assert!(ran.stdout == reference.stdout, "{reader:?}: statements differ from the row-by-row reader's");
+    }
+}
